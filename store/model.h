@@ -1,0 +1,217 @@
+// The stored data model: plain structs, one per table (see ../shared/ARCHITECTURE.md).
+//
+// Times are base::Time (UTC, microseconds). Free-form parts (post content, account settings,
+// job payloads, remote state) are JSON. Secrets are only ever held here already sealed
+// (base::Keyring::Seal); the store never sees a token in clear.
+#ifndef HERALD_STORE_MODEL_H_
+#define HERALD_STORE_MODEL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/result.h"
+
+namespace herald::store {
+
+using base::Json;
+using base::Time;
+
+// ---- organizations and keys ----
+
+struct Organization {
+  std::string id;    // org_...
+  std::string name;  // unique, e.g. "default"
+  Time created_at;
+};
+
+enum class Role { kViewer, kEditor, kAdmin };
+std::string_view RoleName(Role role);                       // "viewer" | "editor" | "admin"
+base::Result<Role> ParseRole(std::string_view name);        // kInvalidArgument if unknown
+// True if `have` grants at least `need` (admin > editor > viewer).
+inline bool RoleAllows(Role have, Role need) { return static_cast<int>(have) >= static_cast<int>(need); }
+
+struct ApiKey {
+  std::string id;      // key_...
+  std::string org_id;
+  std::string name;
+  Role role = Role::kViewer;
+  std::string prefix;  // the visible start of the key, unique, used to find it
+  std::string hash;    // SHA-256 hex of the whole key; the key itself is never stored
+  Time created_at;
+  std::optional<Time> last_used_at;
+  std::optional<Time> revoked_at;
+};
+
+// ---- accounts ----
+
+enum class AccountStatus { kActive, kNeedsReauth, kDisconnected };
+std::string_view AccountStatusName(AccountStatus s);  // "active" | "needs_reauth" | "disconnected"
+base::Result<AccountStatus> ParseAccountStatus(std::string_view name);
+
+struct Account {
+  std::string id;           // acc_...
+  std::string org_id;
+  std::string platform;     // "mastodon", "bluesky", ...
+  std::string external_id;  // the network's id for the account; unique per (org, platform)
+  std::string handle;       // "@alice@mastodon.social", "alice.bsky.social", ...
+  std::string display_name;
+  std::string base_url;     // the instance / service / API base the account talks to
+  Json settings = Json::object();  // non-secret per-account settings (chat_id, channel, ...)
+  std::string credentials_sealed;  // base::Keyring::Seal output; never clear text
+  AccountStatus status = AccountStatus::kActive;
+  std::optional<Time> token_expires_at;
+  std::string last_error;
+  Time created_at;
+  Time updated_at;
+};
+
+// ---- posts, targets ----
+
+enum class PostStatus {
+  kDraft, kScheduled, kPublishing, kPublished, kPartiallyPublished, kFailed, kCancelled
+};
+std::string_view PostStatusName(PostStatus s);  // snake_case, e.g. "partially_published"
+base::Result<PostStatus> ParsePostStatus(std::string_view name);
+
+enum class TargetStatus { kQueued, kPublishing, kPublished, kFailed, kCancelled, kUnknown };
+std::string_view TargetStatusName(TargetStatus s);
+base::Result<TargetStatus> ParseTargetStatus(std::string_view name);
+
+struct Post {
+  std::string id;  // post_...
+  std::string org_id;
+  PostStatus status = PostStatus::kDraft;
+  std::optional<Time> publish_at;  // absent for an unscheduled draft
+  std::string time_zone;           // IANA name the user gave, for display; may be empty
+  // {text, media: [ids], thread: [{text, media}], overrides: {account_id: {text, media}}}
+  Json content = Json::object();
+  std::string created_by;  // key_... of the caller, or "" for the local operator
+  Time created_at;
+  Time updated_at;
+};
+
+struct PostTarget {
+  std::string id;  // tgt_...
+  std::string post_id;
+  std::string org_id;
+  std::string account_id;
+  std::string platform;
+  TargetStatus status = TargetStatus::kQueued;
+  // Stable idempotency identity, reused on every attempt (Idempotency-Key, record key, nonce).
+  std::string idempotency_key;
+  std::string external_id;  // the network's id of the published post (first of a thread)
+  std::string url;
+  int attempts = 0;
+  std::string last_error;
+  std::optional<Time> next_attempt_at;
+  std::optional<Time> published_at;
+  // What the network holds so far: e.g. ids of thread parts already posted, upload handles.
+  // Written before and after each remote step so a restart resumes rather than repeats.
+  Json remote_state = Json::object();
+  Time created_at;
+  Time updated_at;
+};
+
+// Filter and page for ListPosts. Newest first by (created_at, id).
+struct PostQuery {
+  std::string org_id;
+  std::optional<PostStatus> status;
+  std::string account_id;      // only posts with a target on this account
+  std::optional<Time> from;    // publish_at >= from
+  std::optional<Time> to;      // publish_at < to
+  int limit = 50;
+  std::string after_id;        // page cursor: the last id of the previous page ("" = first page)
+};
+
+// ---- jobs ----
+
+enum class JobKind { kPublish, kDelete, kMetrics, kRefresh };
+std::string_view JobKindName(JobKind k);  // "publish" | "delete" | "metrics" | "refresh"
+base::Result<JobKind> ParseJobKind(std::string_view name);
+
+enum class JobState { kQueued, kLeased, kDone, kFailed, kCancelled };
+std::string_view JobStateName(JobState s);
+base::Result<JobState> ParseJobState(std::string_view name);
+
+struct Job {
+  std::string id;  // job_...
+  std::string org_id;
+  JobKind kind = JobKind::kPublish;
+  std::string target_id;   // the post target it works on ("" for account-level jobs)
+  std::string account_id;  // at most one leased job per account at a time
+  Time run_at;
+  JobState state = JobState::kQueued;
+  int attempts = 0;        // incremented by each claim
+  std::string lease_owner;
+  std::optional<Time> lease_until;
+  std::string last_error;
+  Json payload = Json::object();
+  Time created_at;
+  Time updated_at;
+};
+
+// ---- media, metrics ----
+
+struct Media {
+  std::string id;  // med_...
+  std::string org_id;
+  std::string mime_type;  // "image/png", ...
+  std::string file_name;
+  std::string alt_text;
+  std::string sha256;     // hex of data
+  int64_t size = 0;       // bytes
+  std::string data;       // the bytes (only filled by GetMedia(with_data = true))
+  Time created_at;
+};
+
+struct Metrics {
+  std::string org_id;
+  std::string target_id;   // "" for account-level metrics
+  std::string account_id;
+  Time fetched_at;
+  Json values = Json::object();  // {likes, reposts, replies, views, followers, ...}
+};
+
+// ---- OAuth, idempotency, audit ----
+
+struct OAuthState {
+  std::string state_hash;  // SHA-256 hex of the state sent in the URL; the state is not stored
+  std::string org_id;
+  std::string platform;
+  std::string created_by;
+  std::string verifier_sealed;     // PKCE code verifier, sealed
+  std::string redirect_uri;
+  Json data = Json::object();      // extra parameters to finish the connection
+  Time created_at;
+  Time expires_at;
+  std::optional<Time> used_at;
+};
+
+struct IdempotencyRecord {
+  std::string org_id;
+  std::string key;           // the caller's idempotency_key
+  std::string tool;          // e.g. "schedule_post"
+  std::string request_hash;  // SHA-256 hex of the canonical arguments
+  Json response;             // the first result, returned again on repeats
+  Time created_at;
+  Time expires_at;
+};
+
+struct AuditEntry {
+  int64_t id = 0;  // assigned by the store
+  std::string org_id;
+  std::string actor;    // key_... or "local"
+  std::string action;   // "post.create", "account.connect", "key.revoke", ...
+  std::string subject;  // the id acted on
+  Json detail = Json::object();  // never a secret
+  Time at;
+};
+
+}  // namespace herald::store
+
+#endif  // HERALD_STORE_MODEL_H_

@@ -1,0 +1,96 @@
+#include "store/secret_key.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace herald::store {
+namespace {
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  return s.substr(i);
+}
+
+base::Result<std::string> DecodeKey(const std::string& text, const std::string& where) {
+  auto raw = base::Base64Decode(Trim(text));
+  if (!raw.ok()) raw = base::Base64UrlDecode(Trim(text));
+  if (!raw.ok()) {
+    return base::FailedPrecondition(where + " is not valid base64");
+  }
+  if (raw->size() != base::kSecretKeySize) {
+    return base::FailedPrecondition(where + " must hold 32 bytes (base64), found " +
+                                    std::to_string(raw->size()));
+  }
+  return *raw;
+}
+
+}  // namespace
+
+base::Result<base::Keyring> LoadKeyring(const std::string& data_dir) {
+  base::Keyring ring;
+  const char* env = std::getenv("HERALD_SECRET_KEY");
+  if (env != nullptr && *env != '\0') {
+    HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(env, "HERALD_SECRET_KEY"));
+    HERALD_RETURN_IF_ERROR(ring.Add(key));
+  } else {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(data_dir, ec);
+    if (ec) {
+      return base::Unavailable("cannot create data directory " + data_dir + ": " + ec.message());
+    }
+    std::string path = (fs::path(data_dir) / "secret.key").string();
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT) {
+        return base::FailedPrecondition("cannot read " + path + ": " + std::strerror(errno));
+      }
+      // Generate once. O_EXCL: never overwrite a key another process just wrote.
+      std::string text = base::Base64Encode(base::RandomBytes(base::kSecretKeySize)) + "\n";
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok) return base::Unavailable("cannot write " + path + ": " + std::strerror(errno));
+      } else if (errno != EEXIST) {
+        return base::Unavailable("cannot create " + path + ": " + std::strerror(errno));
+      }
+      if (::stat(path.c_str(), &st) != 0) {
+        return base::FailedPrecondition("cannot read " + path + ": " + std::strerror(errno));
+      }
+    }
+    if ((st.st_mode & 077) != 0) {
+      return base::FailedPrecondition(path + " is readable by other users; run: chmod 600 " +
+                                      path);
+    }
+    std::ifstream in(path);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    if (!in) return base::FailedPrecondition("cannot read " + path);
+    HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(buf.str(), path));
+    HERALD_RETURN_IF_ERROR(ring.Add(key));
+  }
+  if (const char* old = std::getenv("HERALD_SECRET_KEYS_OLD"); old != nullptr && *old != '\0') {
+    std::stringstream list(old);
+    std::string item;
+    while (std::getline(list, item, ',')) {
+      if (Trim(item).empty()) continue;
+      HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(item, "a key in HERALD_SECRET_KEYS_OLD"));
+      HERALD_RETURN_IF_ERROR(ring.Add(key));
+    }
+  }
+  return ring;
+}
+
+}  // namespace herald::store

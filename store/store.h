@@ -1,0 +1,239 @@
+// Store: herald's one persistence contract, with two backends (SQLite, PostgreSQL).
+//
+// BLOCKING BY CONTRACT: every call does database I/O on the calling thread. Coroutines reach the
+// store through base::RunBlocking on a pool owned by the caller, never on an I/O thread.
+//
+// All access goes through a transaction: Read() for read-only work, Write() for one read-write
+// transaction, WriteBatched() to share a transaction (group commit) with concurrent writers.
+// A Store is thread-safe; a Tx is used only by the thread running the callback and only
+// during the callback. Every row-level call is scoped by org_id where the row has one.
+#ifndef HERALD_STORE_STORE_H_
+#define HERALD_STORE_STORE_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "store/model.h"
+
+namespace herald::store {
+
+using base::Result;
+
+// What a worker asks for when it claims jobs.
+struct ClaimRequest {
+  std::string owner;                 // lease owner: a per-process worker id
+  Time now;
+  std::chrono::milliseconds lease_for{60'000};
+  int limit = 16;
+  std::vector<JobKind> kinds;        // empty = any kind
+};
+
+// One transaction. Errors common to every call: kUnavailable when the database is busy or
+// unreachable (the transaction is rolled back; retrying the whole transaction is safe),
+// kInternal for anything unexpected. Not-found lookups return kNotFound.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  // ---- organizations ----
+  // Errors: kAlreadyExists if the id or name is taken.
+  virtual Result<void> InsertOrganization(const Organization& org) = 0;
+  virtual Result<Organization> GetOrganization(std::string_view id) = 0;
+  virtual Result<Organization> GetOrganizationByName(std::string_view name) = 0;
+  virtual Result<std::vector<Organization>> ListOrganizations() = 0;
+
+  // ---- API keys ----
+  // Errors: kAlreadyExists if the id or prefix is taken.
+  virtual Result<void> InsertApiKey(const ApiKey& key) = 0;
+  // The key with this visible prefix, revoked or not (the caller checks revoked_at).
+  virtual Result<ApiKey> FindApiKeyByPrefix(std::string_view prefix) = 0;
+  virtual Result<ApiKey> GetApiKey(std::string_view id) = 0;
+  // Keys of `org_id`, or of every organization when it is empty; oldest first.
+  virtual Result<std::vector<ApiKey>> ListApiKeys(std::string_view org_id) = 0;
+  // Sets revoked_at. Errors: kNotFound; kFailedPrecondition if already revoked.
+  virtual Result<void> RevokeApiKey(std::string_view id, Time at) = 0;
+  virtual Result<void> TouchApiKey(std::string_view id, Time at) = 0;
+
+  // ---- accounts ----
+  // Inserts `account`, or, when (org_id, platform, external_id) exists, updates that row's
+  // handle, display name, base_url, settings, credentials, status, expiry, last_error and
+  // updated_at and keeps its id and created_at. Returns the stored row.
+  virtual Result<Account> UpsertAccount(const Account& account) = 0;
+  virtual Result<Account> GetAccount(std::string_view org_id, std::string_view id) = 0;
+  // Accounts of the organization, oldest first (disconnected ones included).
+  virtual Result<std::vector<Account>> ListAccounts(std::string_view org_id) = 0;
+  // Replaces every mutable column of the row with `account.id` in `account.org_id`.
+  virtual Result<void> UpdateAccount(const Account& account) = 0;
+
+  // ---- posts and targets ----
+  virtual Result<void> InsertPost(const Post& post) = 0;
+  virtual Result<Post> GetPost(std::string_view org_id, std::string_view id) = 0;
+  // Replaces status, publish_at, time_zone, content and updated_at.
+  virtual Result<void> UpdatePost(const Post& post) = 0;
+  virtual Result<std::vector<Post>> ListPosts(const PostQuery& query) = 0;
+
+  virtual Result<void> InsertTarget(const PostTarget& target) = 0;
+  virtual Result<PostTarget> GetTarget(std::string_view org_id, std::string_view id) = 0;
+  // Targets of a post, in insertion (id) order.
+  virtual Result<std::vector<PostTarget>> ListTargets(std::string_view org_id,
+                                                      std::string_view post_id) = 0;
+  // Replaces every mutable column (status, external_id, url, attempts, last_error,
+  // next_attempt_at, published_at, remote_state, updated_at).
+  virtual Result<void> UpdateTarget(const PostTarget& target) = 0;
+  // Deletes a target and its jobs (used when an edit removes an account).
+  virtual Result<void> DeleteTarget(std::string_view org_id, std::string_view id) = 0;
+
+  // ---- the job queue ----
+  // Enqueues; the wake-up signal fires after commit.
+  virtual Result<void> InsertJob(const Job& job) = 0;
+  virtual Result<Job> GetJob(std::string_view id) = 0;
+  virtual Result<std::vector<Job>> ListJobsForTarget(std::string_view target_id) = 0;
+  // Claims due work: queued jobs with run_at <= now, and leased jobs whose lease expired,
+  // earliest run_at first, at most one per account and none for an account that already has
+  // an unexpired lease. Claimed jobs become leased to `owner` until now + lease_for, with
+  // attempts incremented. Concurrent claimers (threads or processes) never get the same job.
+  virtual Result<std::vector<Job>> ClaimJobs(const ClaimRequest& request) = 0;
+  // The next three require the job to be leased by `owner` (fencing); otherwise kAborted
+  // ("lease lost") and nothing changes.
+  // Marks the job done.
+  virtual Result<void> CompleteJob(std::string_view id, std::string_view owner, Time now) = 0;
+  // Back to queued at `run_at` with `error` recorded; the wake-up signal fires after commit.
+  virtual Result<void> RescheduleJob(std::string_view id, std::string_view owner, Time run_at,
+                                     std::string_view error, Time now) = 0;
+  // Marks the job failed with `error`.
+  virtual Result<void> FailJob(std::string_view id, std::string_view owner,
+                               std::string_view error, Time now) = 0;
+  // Pushes the lease of a running job to `until`. Errors: kAborted if the lease is lost.
+  virtual Result<void> ExtendLease(std::string_view id, std::string_view owner, Time until) = 0;
+  // Changes run_at of a queued job. Errors: kFailedPrecondition if it is not queued.
+  virtual Result<void> SetJobRunAt(std::string_view id, Time run_at, Time now) = 0;
+  // Cancels a queued job. Errors: kFailedPrecondition if it is leased, done or failed.
+  virtual Result<void> CancelJob(std::string_view id, Time now) = 0;
+  // Returns expired leases to queued (without touching attempts); returns how many.
+  virtual Result<int> ReclaimExpiredLeases(Time now) = 0;
+  // The earliest time work may become due: min(run_at of queued, lease_until of leased), or
+  // nullopt when the queue is empty.
+  virtual Result<std::optional<Time>> NextDueTime() = 0;
+
+  // ---- media ----
+  virtual Result<void> InsertMedia(const Media& media) = 0;
+  // Metadata always; the bytes in `data` only when `with_data`.
+  virtual Result<Media> GetMedia(std::string_view org_id, std::string_view id,
+                                 bool with_data) = 0;
+
+  // ---- metrics ----
+  virtual Result<void> InsertMetrics(const Metrics& metrics) = 0;
+  // The newest metrics for a target (target_id set) or an account (target_id empty).
+  virtual Result<Metrics> LatestMetrics(std::string_view org_id, std::string_view account_id,
+                                        std::string_view target_id) = 0;
+
+  // ---- OAuth states ----
+  virtual Result<void> InsertOAuthState(const OAuthState& state) = 0;
+  // Marks the state used and returns it. Errors: kNotFound if unknown, already used or
+  // expired at `now` (single use).
+  virtual Result<OAuthState> ConsumeOAuthState(std::string_view state_hash, Time now) = 0;
+
+  // ---- tool idempotency ----
+  // The unexpired record for (org_id, key), if any.
+  virtual Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view org_id,
+                                                                  std::string_view key,
+                                                                  Time now) = 0;
+  // Errors: kAlreadyExists if an unexpired record for (org_id, key) exists; an expired one is
+  // replaced.
+  virtual Result<void> InsertIdempotency(const IdempotencyRecord& record) = 0;
+
+  // ---- audit log ----
+  virtual Result<void> AppendAudit(const AuditEntry& entry) = 0;
+  // Newest first.
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view org_id, int limit) = 0;
+
+  // ---- housekeeping ----
+  // Deletes expired OAuth states and idempotency records; returns how many rows went.
+  virtual Result<int> DeleteExpired(Time now) = 0;
+};
+
+using TxFn = std::function<Result<void>(Tx&)>;
+
+struct StoreOptions {
+  // "sqlite:PATH", "sqlite::memory:", or "postgresql://..." / "postgres://...".
+  std::string url;
+  // Apply pending migrations when opening (herald serve does; tests may too).
+  bool migrate = true;
+  // PostgreSQL connection pool size; SQLite reader connections.
+  int pool_size = 8;
+  // How long SQLite waits for a lock before kUnavailable.
+  std::chrono::milliseconds busy_timeout{5'000};
+  // PostgreSQL connect timeout.
+  std::chrono::seconds connect_timeout{5};
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite" or "postgres".
+  virtual std::string_view backend() const = 0;
+
+  // Runs `fn` in a read-only transaction.
+  virtual Result<void> Read(const TxFn& fn) = 0;
+  // Runs `fn` in one read-write transaction: committed if `fn` returns Ok, rolled back
+  // otherwise (and the error returned). kUnavailable when the commit failed.
+  virtual Result<void> Write(const TxFn& fn) = 0;
+  // Group commit: `fn` runs in a transaction shared with other concurrent WriteBatched callers,
+  // inside its own savepoint; if `fn` fails only its own work is rolled back. Returns after the
+  // shared transaction committed (Ok), or with the error of `fn`, or with the commit error.
+  virtual Result<void> WriteBatched(TxFn fn) = 0;
+
+  // Registers `callback`, called (on a store-owned thread, after commit) whenever jobs were
+  // enqueued or rescheduled: by this process, or, on PostgreSQL, by any process (LISTEN/NOTIFY).
+  // The callback must be cheap and must not call back into the Store. One callback per store.
+  virtual void SetJobsChangedCallback(std::function<void()> callback) = 0;
+
+  // Schema versions: the highest this herald knows, and the one the database is at.
+  virtual int KnownSchemaVersion() const = 0;
+  virtual Result<int> SchemaVersion() = 0;
+  // Applies pending migrations; safe to run twice and from two processes at once.
+  // Errors: kFailedPrecondition if the database was migrated by a newer herald.
+  virtual Result<int> Migrate() = 0;
+};
+
+// Opens the store named by options.url. Errors (each with one clear line for the user):
+// kInvalidArgument for an unknown scheme or malformed URL; kUnavailable for an unreachable or
+// locked database; kFailedPrecondition for a schema newer than this herald or a file that is
+// not a herald database; kDataLoss-like corruption is reported as kFailedPrecondition.
+// Never deletes or overwrites anything on failure.
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+// Convenience: runs `fn(tx) -> Result<T>` in Read/Write and returns its value.
+template <class T, class F>
+Result<T> ReadValue(Store& store, F&& fn) {
+  std::optional<Result<T>> out;
+  Result<void> r = store.Read([&](Tx& tx) -> Result<void> {
+    out.emplace(fn(tx));
+    if (!out->ok()) return out->error();
+    return base::Ok();
+  });
+  if (!r.ok()) return std::move(r).error();
+  return std::move(*out);
+}
+template <class T, class F>
+Result<T> WriteValue(Store& store, F&& fn) {
+  std::optional<Result<T>> out;
+  Result<void> r = store.Write([&](Tx& tx) -> Result<void> {
+    out.emplace(fn(tx));
+    if (!out->ok()) return out->error();
+    return base::Ok();
+  });
+  if (!r.ok()) return std::move(r).error();
+  return std::move(*out);
+}
+
+}  // namespace herald::store
+
+#endif  // HERALD_STORE_STORE_H_

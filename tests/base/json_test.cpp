@@ -1,0 +1,24 @@
+#include "base/json.h"
+
+#include <gtest/gtest.h>
+
+namespace herald::base {
+namespace {
+
+TEST(JsonTest, ParseAndDump) {
+  auto ok = ParseJson(R"({"a":1,"b":"x"})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)["a"], 1);
+  EXPECT_EQ(GetString(*ok, "b"), "x");
+  EXPECT_EQ(GetString(*ok, "a", "fallback"), "fallback");
+  EXPECT_EQ(GetString(Json::array(), "a"), "");
+  auto bad = ParseJson("{\"a\":");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(DumpJson(Json{{"k", "v"}}), R"({"k":"v"})");
+  // Invalid UTF-8 never throws when dumping.
+  EXPECT_NO_THROW(DumpJson(Json(std::string("\xff\xfe"))));
+}
+
+}  // namespace
+}  // namespace herald::base

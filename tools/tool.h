@@ -1,0 +1,100 @@
+// Tool: one MCP tool (also reachable as POST /api/v1/tools/{name}).
+//
+// A tool declares its spec (name, title, description, annotations, required role); its input
+// and output JSON Schemas live in schemas/tools/<name>.input.json / .output.json and are
+// embedded in the binary. The registry (in mcp/) validates arguments against the input schema
+// before Call, so Call receives well-typed JSON; Call decodes it into a plain struct, calls the
+// core, and shapes the result. Tools are thin and stateless; they are shared across sessions.
+#ifndef HERALD_TOOLS_TOOL_H_
+#define HERALD_TOOLS_TOOL_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/async.h"
+#include "base/json.h"
+#include "base/result.h"
+#include "core/caller.h"
+#include "store/model.h"
+
+namespace herald::tools {
+
+using base::Json;
+using base::Result;
+using base::Task;
+
+struct Annotations {
+  bool read_only = false;    // readOnlyHint
+  bool destructive = false;  // destructiveHint
+  bool idempotent = false;   // idempotentHint
+  bool open_world = true;    // openWorldHint
+};
+
+struct ToolSpec {
+  std::string name;         // snake_case, <= 40 characters, = the schema file stem
+  std::string title;
+  std::string description;  // written for a model: what it does, when to use it
+  Annotations annotations;
+  store::Role required_role = store::Role::kViewer;
+};
+
+// What a tool returns. Normally only `structured` is set (an object matching the output
+// schema); the MCP layer mirrors it as a text block. `content` overrides the content blocks
+// (image, audio, resource ...) when a tool needs them.
+struct ToolOutput {
+  Json structured;                    // null when the tool has no structured output
+  Json content = Json::array();       // MCP content blocks; empty = derived from `structured`
+  bool is_error = false;              // a tool-level failure reported as content
+};
+
+enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError, kCritical, kAlert, kEmergency };
+
+// Per-call services the transport provides. Implemented by mcp/; a plain REST call gets a
+// context where notifications go nowhere and client requests are unavailable.
+class ToolContext {
+ public:
+  virtual ~ToolContext() = default;
+
+  virtual const core::Caller& caller() const = 0;
+
+  // True once the client cancelled this call (notifications/cancelled) or the server is
+  // shutting down. Long tools check it between steps and return kCancelled.
+  virtual bool cancelled() const = 0;
+
+  // Sends notifications/progress when the client asked for it (a progressToken); else no-op.
+  // `progress` must increase from call to call.
+  virtual void Progress(double progress, std::optional<double> total,
+                        std::string message = {}) = 0;
+
+  // Sends notifications/message at `level` if the session's logging level lets it through.
+  virtual void Log(LogLevel level, Json data) = 0;
+
+  // Whether the client declared the capability: sampling; elicitation form / url mode.
+  virtual bool CanSample() const = 0;
+  virtual bool CanElicitForm() const = 0;
+  virtual bool CanElicitUrl() const = 0;
+
+  // Sends a server-to-client request (e.g. "sampling/createMessage", "elicitation/create") and
+  // returns the client's result. Errors: kFailedPrecondition if the client lacks the capability,
+  // kDeadlineExceeded after `timeout`, kCancelled if the call was cancelled, and the client's
+  // JSON-RPC error as kUnavailable/kInvalidArgument.
+  virtual Task<Result<Json>> Request(std::string method, Json params,
+                                     std::chrono::milliseconds timeout) = 0;
+};
+
+class Tool {
+ public:
+  virtual ~Tool() = default;
+  virtual const ToolSpec& spec() const = 0;
+  // Runs the tool on validated `args`. A returned Error becomes an isError result whose text is
+  // the error message (kInternal shows a generic message; the detail goes to the log).
+  virtual Task<Result<ToolOutput>> Call(Json args, ToolContext& ctx) = 0;
+};
+
+}  // namespace herald::tools
+
+#endif  // HERALD_TOOLS_TOOL_H_
