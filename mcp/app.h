@@ -15,7 +15,7 @@ namespace herald::mcp {
 // command line.
 base::Result<std::unique_ptr<store::Store>> OpenStoreForCli(const Config& config, bool migrate);
 
-// Each returns the process exit code.
+// Each returns the process exit code (serve_main.cpp, stdio_main.cpp, worker_main.cpp).
 int RunServe(const Config& config);
 int RunStdio(const Config& config);
 int RunWorker(const Config& config);

@@ -1,0 +1,34 @@
+#include "mcp/services.h"
+
+#include "mcp/app.h"
+#include "platforms/register_all.h"
+#include "store/secret_key.h"
+
+namespace herald::mcp {
+
+tools::ToolDeps Services::ToolDependencies() {
+  tools::ToolDeps deps;
+  deps.clock = clock;
+  deps.keys = keys.get();
+  deps.platforms = platforms.get();
+  // ---- core services ----
+  return deps;
+}
+
+base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
+  auto services = std::make_unique<Services>();
+  HERALD_ASSIGN_OR_RETURN(services->keyring, store::LoadKeyring(config.data_dir));
+  HERALD_ASSIGN_OR_RETURN(services->store, OpenStoreForCli(config, /*migrate=*/true));
+  services->keys = std::make_unique<core::KeyService>(*services->store, *services->clock);
+  HERALD_ASSIGN_OR_RETURN(services->default_org,
+                          services->keys->EnsureOrganization(core::kDefaultOrganization));
+  platforms::PlatformEnv env;
+  env.clock = services->clock;
+  env.base_urls = platforms::BaseUrlOverridesFromEnv();
+  // ---- platforms (HTTPS client) ----
+  services->platforms = platforms::MakeDefaultRegistry(env);
+  // ---- core services ----
+  return services;
+}
+
+}  // namespace herald::mcp

@@ -1,0 +1,37 @@
+#include "platforms/register_all.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <string>
+
+// One include per network.
+
+namespace herald::platforms {
+namespace {
+
+// Network ids that may have an API base URL override.
+constexpr const char* kNetworkIds[] = {"mastodon", "bluesky", "telegram", "discord", "slack"};
+
+}  // namespace
+
+std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
+  auto registry = std::make_unique<PlatformRegistry>();
+  (void)env;
+  // ---- one line per network ----
+  return registry;
+}
+
+BaseUrlOverrides BaseUrlOverridesFromEnv() {
+  BaseUrlOverrides out;
+  for (const char* id : kNetworkIds) {
+    std::string name = "HERALD_";
+    for (const char* c = id; *c != '\0'; ++c) {
+      name += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
+    }
+    name += "_API_URL";
+    if (const char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') out[id] = v;
+  }
+  return out;
+}
+
+}  // namespace herald::platforms

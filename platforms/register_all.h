@@ -1,0 +1,28 @@
+// Builds the registry of every supported network for production use.
+#ifndef HERALD_PLATFORMS_REGISTER_ALL_H_
+#define HERALD_PLATFORMS_REGISTER_ALL_H_
+
+#include <memory>
+
+#include "base/clock.h"
+#include "platforms/http_client.h"
+#include "platforms/platform.h"
+#include "platforms/platform_registry.h"
+
+namespace herald::platforms {
+
+struct PlatformEnv {
+  HttpClient* http = nullptr;          // shared HTTPS client; outlives the registry
+  const base::Clock* clock = nullptr;
+  BaseUrlOverrides base_urls;          // network id -> API base URL (tests, self-hosting)
+};
+
+// Every network herald supports, configured from `env`.
+std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env);
+
+// Reads HERALD_<NETWORK>_API_URL for every known network id into overrides.
+BaseUrlOverrides BaseUrlOverridesFromEnv();
+
+}  // namespace herald::platforms
+
+#endif  // HERALD_PLATFORMS_REGISTER_ALL_H_
