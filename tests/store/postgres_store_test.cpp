@@ -271,7 +271,7 @@ TEST_F(PostgresStoreTest, SealedCredentialsNeverInClearInPgDumpOrLogs) {
 
   const char* bin = std::getenv("HERALD_TEST_PG_BIN");
   std::string pg_dump = bin != nullptr && *bin != '\0' ? std::string(bin) + "/pg_dump" : "/usr/bin/pg_dump";
-  RunResult dump = Run({pg_dump, "--no-owner", "--dbname=" + db_->url()});
+  RunResult dump = testing::Run({pg_dump, "--no-owner", "--dbname=" + db_->url()});
   ASSERT_EQ(dump.code, 0) << dump.err;
   EXPECT_NE(dump.out.find(account.credentials_sealed), std::string::npos)
       << "the dump should hold the sealed value (else this test looks at the wrong database)";
