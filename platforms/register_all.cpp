@@ -5,6 +5,7 @@
 #include <string>
 
 // One include per network.
+#include "platforms/mastodon/mastodon_platform.h"
 
 namespace herald::platforms {
 namespace {
@@ -18,6 +19,7 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   (void)env;
   // ---- one line per network ----
+  registry->Add(std::make_unique<mastodon::MastodonPlatform>(env.http, env.clock));
   return registry;
 }
 
