@@ -1,7 +1,7 @@
 #include "platforms/bluesky/bluesky_platform.h"
 
-#include <boost/url/parse.hpp>
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <utility>
 
 #include "platforms/bluesky/bluesky_wire.h"
@@ -109,8 +109,10 @@ struct BlueskyPlatform::Session {
   std::function<Result<void>(const Json&, std::optional<Time>)> save;
 
   Json Credentials() const {
-    return Json{{"app_password", app_password}, {"access_jwt", access},
-                {"refresh_jwt", refresh},       {"did", did},
+    return Json{{"app_password", app_password},
+                {"access_jwt", access},
+                {"refresh_jwt", refresh},
+                {"did", did},
                 {"handle", handle}};
   }
 };
@@ -129,8 +131,8 @@ Result<std::string> NormalizeServiceUrl(std::string_view url) {
   const std::string scheme(parsed->scheme());
   const std::string host(parsed->encoded_host());
   if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(host))) {
-    return base::InvalidArgument("service_url must start with https:// (got \"" +
-                                 std::string(url) + "\")");
+    return base::InvalidArgument("service_url must start with https:// (got \"" + std::string(url) +
+                                 "\")");
   }
   if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment() ||
       !(parsed->encoded_path().empty() || parsed->encoded_path() == "/")) {
@@ -142,8 +144,7 @@ Result<std::string> NormalizeServiceUrl(std::string_view url) {
   return out;
 }
 
-BlueskyPlatform::BlueskyPlatform(HttpClient* http, const base::Clock* clock,
-                                 BlueskyOptions options)
+BlueskyPlatform::BlueskyPlatform(HttpClient* http, const base::Clock* clock, BlueskyOptions options)
     : http_(http),
       clock_(clock != nullptr ? clock : &base::SystemClock::Instance()),
       options_(options) {
@@ -187,10 +188,10 @@ ValidationReport BlueskyPlatform::Validate(const Content& content) const {
       report.violations.push_back({field, field + " is empty: Bluesky needs text or images"});
     }
     if (static_cast<int>(part.media.size()) > kMaxImages) {
-      report.violations.push_back({PartField(i, "media"),
-                                   PartField(i, "media") + " has " +
-                                       std::to_string(part.media.size()) +
-                                       " images, over Bluesky's limit of 4 per post"});
+      report.violations.push_back(
+          {PartField(i, "media"), PartField(i, "media") + " has " +
+                                      std::to_string(part.media.size()) +
+                                      " images, over Bluesky's limit of 4 per post"});
     }
     for (size_t m = 0; m < part.media.size(); ++m) {
       const MediaItem& item = part.media[m];
@@ -209,9 +210,9 @@ ValidationReport BlueskyPlatform::Validate(const Content& content) const {
       }
       if (text::CountGraphemes(item.alt_text) > kMaxAltGraphemes) {
         report.violations.push_back(
-            {mfield + ".alt_text",
-             mfield + ".alt_text is " + std::to_string(text::CountGraphemes(item.alt_text)) +
-                 " characters, over Bluesky's limit of 2000"});
+            {mfield + ".alt_text", mfield + ".alt_text is " +
+                                       std::to_string(text::CountGraphemes(item.alt_text)) +
+                                       " characters, over Bluesky's limit of 2000"});
       }
     }
   }
@@ -278,8 +279,9 @@ Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
     if (r->status != 200) {
       base::Error e = ErrorFromResponse(*r, "the app password", clock_->Now());
       if (e.code() == base::ErrorCode::kUnauthenticated) {
-        co_return base::Unauthenticated(e.message() + "; connect the account again with a new "
-                                                      "app password")
+        co_return base::Unauthenticated(e.message() +
+                                        "; connect the account again with a new "
+                                        "app password")
             .set_detail(e.detail());
       }
       co_return e;
@@ -295,9 +297,9 @@ Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
   co_return base::Ok();
 }
 
-Task<Result<HttpResponse>> BlueskyPlatform::Xrpc(Session* s, std::string method,
-                                                 std::string nsid, std::string query,
-                                                 std::string body, std::string content_type) {
+Task<Result<HttpResponse>> BlueskyPlatform::Xrpc(Session* s, std::string method, std::string nsid,
+                                                 std::string query, std::string body,
+                                                 std::string content_type) {
   std::string url = s->service + "/xrpc/" + nsid;
   if (!query.empty()) url += "?" + query;
   const auto expiry = JwtExpiry(s->access);
@@ -313,8 +315,9 @@ Task<Result<HttpResponse>> BlueskyPlatform::Xrpc(Session* s, std::string method,
 }
 
 Task<Result<std::optional<Json>>> BlueskyPlatform::GetRecord(Session* s, std::string rkey) {
-  const std::string query = "repo=" + QueryEscape(s->did) + "&collection=" +
-                            std::string(kPostCollection) + "&rkey=" + QueryEscape(rkey);
+  const std::string query = "repo=" + QueryEscape(s->did) +
+                            "&collection=" + std::string(kPostCollection) +
+                            "&rkey=" + QueryEscape(rkey);
   auto r = co_await Xrpc(s, "GET", "com.atproto.repo.getRecord", query, "", "");
   if (!r.ok()) co_return ReadTransportError(std::move(r).error());
   if (r->status == 200) {
@@ -348,7 +351,8 @@ Task<Result<ConnectedAccount>> BlueskyPlatform::Connect(Json args) {
   while (!handle.empty() && (handle.front() == '@' || handle.front() == ' ')) handle.erase(0, 1);
   while (!handle.empty() && handle.back() == ' ') handle.pop_back();
   if (handle.empty()) {
-    co_return base::InvalidArgument("handle is required: your Bluesky handle, e.g. alice.bsky.social");
+    co_return base::InvalidArgument(
+        "handle is required: your Bluesky handle, e.g. alice.bsky.social");
   }
   const std::string password = base::GetString(args, "app_password");
   if (password.empty()) {
@@ -371,8 +375,8 @@ Task<Result<ConnectedAccount>> BlueskyPlatform::Connect(Json args) {
   out.base_url = service;
   out.settings = Json{{"service_url", service}};
   out.credentials = s.Credentials();
-  auto profile = co_await Xrpc(&s, "GET", "app.bsky.actor.getProfile",
-                               "actor=" + QueryEscape(s.did), "", "");
+  auto profile =
+      co_await Xrpc(&s, "GET", "app.bsky.actor.getProfile", "actor=" + QueryEscape(s.did), "", "");
   if (profile.ok() && profile->status == 200) {
     auto p = ParseProfile(profile->body);
     if (p.ok() && !p->display_name.empty()) out.display_name = p->display_name;
@@ -433,8 +437,8 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
       }
       made = *ref;
     } else {
-      base::Error failure = ErrorFromResponse(*r, i == 0 ? "the post" : "a thread reply",
-                                              clock_->Now());
+      base::Error failure =
+          ErrorFromResponse(*r, i == 0 ? "the post" : "a thread reply", clock_->Now());
       if (failure.code() == base::ErrorCode::kResourceExhausted ||
           failure.code() == base::ErrorCode::kUnauthenticated) {
         co_return failure;
@@ -445,11 +449,11 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
       if (!existing.ok() || !existing->has_value()) co_return failure;
       made = {base::GetString(**existing, "uri"), base::GetString(**existing, "cid")};
     }
-    parts.push_back(Json{{"uri", made.uri},
-                         {"cid", made.cid},
-                         {"rkey", rkey},
-                         {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle,
-                                               rkey)}});
+    parts.push_back(
+        Json{{"uri", made.uri},
+             {"cid", made.cid},
+             {"rkey", rkey},
+             {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}});
     Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
     state["did"] = session.did;
     state["parts"] = parts;
@@ -472,11 +476,11 @@ Task<Result<std::optional<PublishReceipt>>> BlueskyPlatform::Find(PublishRequest
     const std::string rkey = RecordKeyFor(request.idempotency_key, i);
     HERALD_CO_ASSIGN_OR_RETURN(std::optional<Json> record, co_await GetRecord(&session, rkey));
     if (!record) co_return std::optional<PublishReceipt>();
-    parts.push_back(Json{{"uri", base::GetString(*record, "uri")},
-                         {"cid", base::GetString(*record, "cid")},
-                         {"rkey", rkey},
-                         {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle,
-                                               rkey)}});
+    parts.push_back(
+        Json{{"uri", base::GetString(*record, "uri")},
+             {"cid", base::GetString(*record, "cid")},
+             {"rkey", rkey},
+             {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}});
   }
   if (parts.empty()) co_return std::optional<PublishReceipt>();
   PublishReceipt receipt;
@@ -489,7 +493,8 @@ Task<Result<std::optional<PublishReceipt>>> BlueskyPlatform::Find(PublishRequest
 Task<Result<void>> BlueskyPlatform::Delete(AccountContext account, PublishReceipt receipt) {
   HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
   std::vector<std::string> rkeys;
-  for (const Json& p : PartsOf(receipt.remote_state)) rkeys.push_back(RkeyOf(base::GetString(p, "uri")));
+  for (const Json& p : PartsOf(receipt.remote_state))
+    rkeys.push_back(RkeyOf(base::GetString(p, "uri")));
   if (rkeys.empty()) rkeys.push_back(RkeyOf(receipt.external_id));
   if (rkeys.empty() || rkeys.front().empty()) {
     co_return base::InvalidArgument("the receipt names no Bluesky post");
@@ -513,10 +518,11 @@ Task<Result<Json>> BlueskyPlatform::FetchPostMetrics(AccountContext account,
     if (!parts.empty()) uri = base::GetString(parts.front(), "uri");
   }
   if (uri.empty()) co_return base::InvalidArgument("the receipt names no Bluesky post");
-  auto r = co_await Xrpc(&session, "GET", "app.bsky.feed.getPosts", "uris=" + QueryEscape(uri),
-                         "", "");
+  auto r =
+      co_await Xrpc(&session, "GET", "app.bsky.feed.getPosts", "uris=" + QueryEscape(uri), "", "");
   if (!r.ok()) co_return ReadTransportError(std::move(r).error());
-  if (r->status != 200) co_return ErrorFromResponse(*r, "reading the post's numbers", clock_->Now());
+  if (r->status != 200)
+    co_return ErrorFromResponse(*r, "reading the post's numbers", clock_->Now());
   HERALD_CO_ASSIGN_OR_RETURN(std::optional<PostCounts> counts, ParsePostCounts(r->body, uri));
   if (!counts) co_return base::NotFound("the post is no longer on Bluesky");
   co_return Json{{"likes", counts->likes},

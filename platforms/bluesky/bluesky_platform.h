@@ -67,8 +67,7 @@ class BlueskyPlatform final : public Platform {
   // expire and once more when the PDS says it expired. `session` is owned by the calling
   // coroutine, which awaits this one.
   Task<Result<HttpResponse>> Xrpc(Session* session, std::string method, std::string nsid,
-                                  std::string query, std::string body,
-                                  std::string content_type);
+                                  std::string query, std::string body, std::string content_type);
   Task<Result<void>> Refresh(Session* session);
   Task<Result<HttpResponse>> Send(std::string method, std::string url, std::string bearer,
                                   std::string body, std::string content_type);

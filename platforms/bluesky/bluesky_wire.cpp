@@ -224,7 +224,8 @@ Json PostRecord(std::string_view text, const Json& facets, const std::vector<Ima
   if (facets.is_array() && !facets.empty()) record["facets"] = facets;
   if (!images.empty()) {
     Json list = Json::array();
-    for (const ImageRef& image : images) list.push_back(Json{{"image", image.blob}, {"alt", image.alt}});
+    for (const ImageRef& image : images)
+      list.push_back(Json{{"image", image.blob}, {"alt", image.alt}});
     record["embed"] = Json{{"$type", "app.bsky.embed.images"}, {"images", list}};
   }
   if (reply) {

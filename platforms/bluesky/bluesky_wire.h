@@ -37,7 +37,7 @@ struct BlueskySession {
 };
 
 struct XrpcError {
-  std::string error;    // "ExpiredToken", "InvalidRequest", ... ("" when the body is not XRPC)
+  std::string error;  // "ExpiredToken", "InvalidRequest", ... ("" when the body is not XRPC)
   std::string message;
 };
 
@@ -107,7 +107,8 @@ struct ImageRef {
   std::string alt;
 };
 Json PostRecord(std::string_view text, const Json& facets, const std::vector<ImageRef>& images,
-                const std::optional<std::pair<StrongRef, StrongRef>>& reply, std::string_view created_at);
+                const std::optional<std::pair<StrongRef, StrongRef>>& reply,
+                std::string_view created_at);
 
 // The createRecord body.
 Json CreateRecordBody(std::string_view did, std::string_view rkey, const Json& record);

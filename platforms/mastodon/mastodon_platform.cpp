@@ -1,9 +1,9 @@
 #include "platforms/mastodon/mastodon_platform.h"
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/url/parse.hpp>
-#include <algorithm>
 #include <utility>
 
 #include "platforms/mastodon/mastodon_wire.h"
@@ -15,8 +15,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr int64_t kImageSizeLimit = 16 * 1024 * 1024;      // image_size_limit
-constexpr int64_t kVideoSizeLimit = 99 * 1024 * 1024;      // video_size_limit
+constexpr int64_t kImageSizeLimit = 16 * 1024 * 1024;  // image_size_limit
+constexpr int64_t kVideoSizeLimit = 99 * 1024 * 1024;  // video_size_limit
 constexpr int kMaxMediaAttachments = 4;
 constexpr int kDescriptionLimit = 1500;
 
@@ -106,8 +106,9 @@ Result<std::string> NormalizeInstanceUrl(std::string_view url) {
   }
   if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment() ||
       !(parsed->encoded_path().empty() || parsed->encoded_path() == "/")) {
-    return base::InvalidArgument("instance_url must be just the server address, like "
-                                 "https://mastodon.social (no path, query or credentials)");
+    return base::InvalidArgument(
+        "instance_url must be just the server address, like "
+        "https://mastodon.social (no path, query or credentials)");
   }
   std::string out = scheme + "://" + host;
   if (parsed->has_port()) out += ":" + std::string(parsed->port());
@@ -141,8 +142,8 @@ ValidationReport MastodonPlatform::Validate(const Content& content) const {
   ValidationReport report;
   report.limit = options_.max_characters;
   report.unit = "graphemes";
-  const text::LengthRule rule{"Mastodon", options_.max_characters, text::LengthUnit::kGraphemes,
-                              23, true};
+  const text::LengthRule rule{"Mastodon", options_.max_characters, text::LengthUnit::kGraphemes, 23,
+                              true};
   if (content.parts.empty()) {
     report.violations.push_back({"text", "the post is empty: Mastodon needs text or media"});
     return report;
@@ -186,16 +187,16 @@ ValidationReport MastodonPlatform::Validate(const Content& content) const {
       }
       if (text::CountCodePoints(item.alt_text) > kDescriptionLimit) {
         report.violations.push_back(
-            {field + ".alt_text",
-             field + ".alt_text is " + std::to_string(text::CountCodePoints(item.alt_text)) +
-                 " characters, over Mastodon's limit of 1500"});
+            {field + ".alt_text", field + ".alt_text is " +
+                                      std::to_string(text::CountCodePoints(item.alt_text)) +
+                                      " characters, over Mastodon's limit of 1500"});
       }
     }
     if (has_av && part.media.size() > 1) {
       report.violations.push_back(
-          {PartField(i, "media"),
-           PartField(i, "media") + " mixes a video or audio file with other media: Mastodon "
-                                   "accepts one video or audio file alone"});
+          {PartField(i, "media"), PartField(i, "media") +
+                                      " mixes a video or audio file with other media: Mastodon "
+                                      "accepts one video or audio file alone"});
     }
   }
   return report;
@@ -219,8 +220,7 @@ Task<Result<HttpResponse>> MastodonPlatform::Call(const Session& session, std::s
   HttpRequest request;
   request.method = std::move(method);
   request.url = session.base_url + path;
-  request.headers = {{"Authorization", "Bearer " + session.token},
-                     {"Accept", "application/json"}};
+  request.headers = {{"Authorization", "Bearer " + session.token}, {"Accept", "application/json"}};
   if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
   for (auto& h : extra) request.headers.push_back(std::move(h));
   request.body = std::move(body);
@@ -260,8 +260,8 @@ Task<Result<ConnectedAccount>> MastodonPlatform::Connect(Json args) {
 Task<Result<std::string>> MastodonPlatform::UploadMedia(const Session& session,
                                                         const MediaItem& item) {
   MultipartBody upload = MediaUploadBody(item);
-  auto response = co_await Call(session, "POST", "/api/v2/media", std::move(upload.body),
-                                upload.content_type);
+  auto response =
+      co_await Call(session, "POST", "/api/v2/media", std::move(upload.body), upload.content_type);
   // An upload that may or may not have happened leaves at worst an unattached file, which
   // Mastodon removes by itself: retrying is safe, so never report kUnknown here.
   if (!response.ok()) co_return ReadTransportError(std::move(response).error());
@@ -310,14 +310,12 @@ Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
     // (Headers built first: GCC cannot take a braced list inside a co_await expression.)
     HttpHeaders headers;
     headers.emplace_back("Idempotency-Key", PartIdempotencyKey(request.idempotency_key, i));
-    auto response =
-        co_await Call(session, "POST", "/api/v1/statuses",
-                      StatusRequestBody(part.text, media_ids, previous_id), "application/json",
-                      std::move(headers));
+    auto response = co_await Call(session, "POST", "/api/v1/statuses",
+                                  StatusRequestBody(part.text, media_ids, previous_id),
+                                  "application/json", std::move(headers));
     if (!response.ok()) co_return WriteTransportError(std::move(response).error());
     if (response->status != 200) {
-      co_return ErrorFromResponse(*response, i == 0 ? "the post" : "a thread reply",
-                                  clock_->Now());
+      co_return ErrorFromResponse(*response, i == 0 ? "the post" : "a thread reply", clock_->Now());
     }
     auto status = ParseStatus(response->body);
     if (!status.ok()) {
@@ -325,7 +323,8 @@ Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
       co_return base::Unknown("Mastodon accepted the post but its answer was unreadable",
                               status.error().message());
     }
-    parts.push_back(Json{{"id", status->id}, {"url", status->url.empty() ? status->uri : status->url}});
+    parts.push_back(
+        Json{{"id", status->id}, {"url", status->url.empty() ? status->uri : status->url}});
     previous_id = status->id;
     Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
     state["parts"] = parts;

@@ -4,8 +4,8 @@
 
 #include <ctime>
 
-#include "platforms/multipart.h"
 #include "base/time.h"
+#include "platforms/multipart.h"
 
 namespace herald::platforms::mastodon {
 namespace {
@@ -158,8 +158,8 @@ base::Error ErrorFromResponse(const HttpResponse& response, std::string_view act
   std::string reason = ParseErrorMessage(response.body);
   const int status = response.status;
   auto message = [&](std::string_view fallback) {
-    std::string m = "Mastodon refused " + std::string(action) + " (HTTP " +
-                    std::to_string(status) + ")";
+    std::string m =
+        "Mastodon refused " + std::string(action) + " (HTTP " + std::to_string(status) + ")";
     m += ": " + (reason.empty() ? std::string(fallback) : reason);
     return m;
   };
@@ -172,7 +172,8 @@ base::Error ErrorFromResponse(const HttpResponse& response, std::string_view act
     return base::PermissionDenied(message("the token lacks the permission for this"))
         .set_detail(detail);
   }
-  if (status == 404 || status == 410) return base::NotFound(message("not found")).set_detail(detail);
+  if (status == 404 || status == 410)
+    return base::NotFound(message("not found")).set_detail(detail);
   if (status == 429) {
     base::Error e = base::ResourceExhausted(message("rate limited"));
     e.set_detail(detail);

@@ -28,7 +28,7 @@ using base::Json;
 struct MastodonAccount {
   std::string id;
   std::string username;
-  std::string acct;          // "user" for local accounts, "user@domain" for remote ones
+  std::string acct;  // "user" for local accounts, "user@domain" for remote ones
   std::string display_name;
   std::string url;
   int64_t followers_count = 0;
@@ -49,8 +49,8 @@ struct MastodonStatus {
 
 struct MastodonMedia {
   std::string id;
-  std::string type;         // "image", "video", ...
-  std::string url;          // empty while the server is still processing
+  std::string type;  // "image", "video", ...
+  std::string url;   // empty while the server is still processing
   std::string preview_url;
   std::string description;
   bool ready() const { return !url.empty(); }

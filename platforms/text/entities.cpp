@@ -45,9 +45,28 @@ bool IsDomainChar(char32_t c) {
 bool IsPathChar(char32_t c) {
   if (IsAsciiAlnum(c) || IsCyrillicOrLatinAccent(c)) return true;
   switch (c) {
-    case '!': case '*': case '\'': case ';': case ':': case '=': case '+': case ',': case '.':
-    case '$': case '/': case '%': case '#': case '[': case ']': case '-': case 0x2013:
-    case '_': case '~': case '&': case '|': case '@':
+    case '!':
+    case '*':
+    case '\'':
+    case ';':
+    case ':':
+    case '=':
+    case '+':
+    case ',':
+    case '.':
+    case '$':
+    case '/':
+    case '%':
+    case '#':
+    case '[':
+    case ']':
+    case '-':
+    case 0x2013:
+    case '_':
+    case '~':
+    case '&':
+    case '|':
+    case '@':
       return true;
     default:
       return false;
@@ -63,9 +82,30 @@ bool IsPathEndChar(char32_t c) {
 bool IsQueryChar(char32_t c) {
   if (IsAsciiAlnum(c)) return true;
   switch (c) {
-    case '!': case '?': case '*': case '\'': case '(': case ')': case ';': case ':': case '&':
-    case '=': case '+': case '$': case '/': case '%': case '#': case '[': case ']': case '-':
-    case '_': case '.': case ',': case '~': case '|': case '@':
+    case '!':
+    case '?':
+    case '*':
+    case '\'':
+    case '(':
+    case ')':
+    case ';':
+    case ':':
+    case '&':
+    case '=':
+    case '+':
+    case '$':
+    case '/':
+    case '%':
+    case '#':
+    case '[':
+    case ']':
+    case '-':
+    case '_':
+    case '.':
+    case ',':
+    case '~':
+    case '|':
+    case '@':
       return true;
     default:
       return false;
@@ -106,8 +146,8 @@ bool IsValidHost(const std::vector<char32_t>& cps, size_t begin, size_t end) {
     if (!IsDomainChar(cps[b]) || !IsDomainChar(cps[e - 1])) return false;
   }
   auto [tb, te] = labels.back();
-  const bool punycode = te - tb > 4 && AsciiLower(cps[tb]) == 'x' && AsciiLower(cps[tb + 1]) == 'n' &&
-                        cps[tb + 2] == '-' && cps[tb + 3] == '-';
+  const bool punycode = te - tb > 4 && AsciiLower(cps[tb]) == 'x' &&
+                        AsciiLower(cps[tb + 1]) == 'n' && cps[tb + 2] == '-' && cps[tb + 3] == '-';
   if (punycode) return true;
   if (te - tb < 2) return false;
   for (size_t i = tb; i < te; ++i) {
@@ -120,13 +160,12 @@ bool IsValidHost(const std::vector<char32_t>& cps, size_t begin, size_t end) {
 size_t ScanUrlRest(const std::vector<char32_t>& cps, size_t i) {
   // Host.
   size_t host_end = i;
-  while (host_end < cps.size() &&
-         (IsDomainChar(cps[host_end]) || cps[host_end] == '-' || cps[host_end] == '_' ||
-          cps[host_end] == '.')) {
+  while (host_end < cps.size() && (IsDomainChar(cps[host_end]) || cps[host_end] == '-' ||
+                                   cps[host_end] == '_' || cps[host_end] == '.')) {
     ++host_end;
   }
-  while (host_end > i && (cps[host_end - 1] == '.' || cps[host_end - 1] == '-' ||
-                          cps[host_end - 1] == '_')) {
+  while (host_end > i &&
+         (cps[host_end - 1] == '.' || cps[host_end - 1] == '-' || cps[host_end - 1] == '_')) {
     --host_end;
   }
   if (!IsValidHost(cps, i, host_end)) return 0;

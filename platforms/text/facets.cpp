@@ -24,10 +24,10 @@ constexpr const char* kTagRe =
     R"([^\s\x{00AD}\x{2060}\x{200A}\x{200B}\x{200C}\x{200D}\x{20E2}]*)?)";
 
 constexpr std::array<std::string_view, 40> kCommonGenericTlds = {
-    "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "app",
-    "dev", "io", "ai", "xyz", "online", "site", "tech", "store", "blog", "social", "news",
-    "media", "cloud", "page", "art", "design", "shop", "live", "world", "club", "team",
-    "zone", "space", "email", "link", "wiki", "test", "network"};
+    "com",   "org",    "net",  "edu",   "gov",   "mil",   "int",    "info",   "biz",  "name",
+    "pro",   "app",    "dev",  "io",    "ai",    "xyz",   "online", "site",   "tech", "store",
+    "blog",  "social", "news", "media", "cloud", "page",  "art",    "design", "shop", "live",
+    "world", "club",   "team", "zone",  "space", "email", "link",   "wiki",   "test", "network"};
 
 struct Patterns {
   std::unique_ptr<icu::RegexPattern> mention, url, tag;
@@ -78,9 +78,8 @@ bool HasKnownTld(std::string_view domain) {
   if (dot == std::string_view::npos || dot + 1 >= domain.size()) return false;
   std::string tld(domain.substr(dot + 1));
   for (char& c : tld) c = static_cast<char>(internal::AsciiLower(static_cast<unsigned char>(c)));
-  if (tld.size() == 2 && std::all_of(tld.begin(), tld.end(), [](char c) {
-        return c >= 'a' && c <= 'z';
-      })) {
+  if (tld.size() == 2 &&
+      std::all_of(tld.begin(), tld.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return true;
   }
   return std::find(kCommonGenericTlds.begin(), kCommonGenericTlds.end(), tld) !=
@@ -102,7 +101,8 @@ std::vector<Facet> DetectBlueskyFacets(std::string_view text) {
   ForEachMatch(patterns.mention.get(), u, [&](icu::RegexMatcher& m) {
     const std::string handle = ToUtf8(m.group(3, status));
     std::string lower = handle;
-    for (char& c : lower) c = static_cast<char>(internal::AsciiLower(static_cast<unsigned char>(c)));
+    for (char& c : lower)
+      c = static_cast<char>(internal::AsciiLower(static_cast<unsigned char>(c)));
     const bool test_domain = lower.size() > 5 && lower.ends_with(".test");
     if (!HasKnownTld(handle) && !test_domain) return;
     const int32_t at = m.start(2, status);

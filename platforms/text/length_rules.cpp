@@ -9,10 +9,14 @@ namespace {
 
 int CountUnits(std::string_view text, LengthUnit unit) {
   switch (unit) {
-    case LengthUnit::kGraphemes: return CountGraphemes(text);
-    case LengthUnit::kCodePoints: return CountCodePoints(text);
-    case LengthUnit::kUtf16Units: return CountUtf16Units(text);
-    case LengthUnit::kBytes: return static_cast<int>(text.size());
+    case LengthUnit::kGraphemes:
+      return CountGraphemes(text);
+    case LengthUnit::kCodePoints:
+      return CountCodePoints(text);
+    case LengthUnit::kUtf16Units:
+      return CountUtf16Units(text);
+    case LengthUnit::kBytes:
+      return static_cast<int>(text.size());
   }
   return static_cast<int>(text.size());
 }
@@ -20,9 +24,12 @@ int CountUnits(std::string_view text, LengthUnit unit) {
 std::string_view UnitWord(LengthUnit unit, int n) {
   switch (unit) {
     case LengthUnit::kGraphemes:
-    case LengthUnit::kCodePoints: return n == 1 ? "character" : "characters";
-    case LengthUnit::kUtf16Units: return n == 1 ? "UTF-16 code unit" : "UTF-16 code units";
-    case LengthUnit::kBytes: return n == 1 ? "byte" : "bytes";
+    case LengthUnit::kCodePoints:
+      return n == 1 ? "character" : "characters";
+    case LengthUnit::kUtf16Units:
+      return n == 1 ? "UTF-16 code unit" : "UTF-16 code units";
+    case LengthUnit::kBytes:
+      return n == 1 ? "byte" : "bytes";
   }
   return "characters";
 }
@@ -31,10 +38,14 @@ std::string_view UnitWord(LengthUnit unit, int n) {
 
 std::string_view LengthUnitName(LengthUnit unit) {
   switch (unit) {
-    case LengthUnit::kGraphemes: return "graphemes";
-    case LengthUnit::kCodePoints: return "characters";
-    case LengthUnit::kUtf16Units: return "utf16_units";
-    case LengthUnit::kBytes: return "bytes";
+    case LengthUnit::kGraphemes:
+      return "graphemes";
+    case LengthUnit::kCodePoints:
+      return "characters";
+    case LengthUnit::kUtf16Units:
+      return "utf16_units";
+    case LengthUnit::kBytes:
+      return "bytes";
   }
   return "characters";
 }
@@ -42,8 +53,8 @@ std::string_view LengthUnitName(LengthUnit unit) {
 int CountLength(std::string_view text, const LengthRule& rule) {
   if (rule.url_length <= 0 && !rule.mention_username_only) return CountUnits(text, rule.unit);
   // Mastodon's order: URLs first, then mentions in the text with URLs replaced.
-  std::string countable = rule.url_length > 0 ? ReplaceUrls(text, rule.url_length)
-                                              : std::string(text);
+  std::string countable =
+      rule.url_length > 0 ? ReplaceUrls(text, rule.url_length) : std::string(text);
   if (rule.mention_username_only) countable = ShortenMentions(countable);
   return CountUnits(countable, rule.unit);
 }

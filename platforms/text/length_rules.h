@@ -31,7 +31,7 @@ struct LengthRule {
   std::string network;  // "Mastodon": used in messages
   int limit = 0;        // maximum length, inclusive
   LengthUnit unit = LengthUnit::kGraphemes;
-  int url_length = 0;   // > 0: every http(s) URL counts as this many units (Mastodon: 23)
+  int url_length = 0;  // > 0: every http(s) URL counts as this many units (Mastodon: 23)
   bool mention_username_only = false;  // Mastodon: "@user@domain" counts as "@user"
 };
 

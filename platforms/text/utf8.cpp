@@ -36,8 +36,12 @@ char32_t DecodeUtf8(std::string_view text, size_t& pos) {
   auto byte = [&](size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(text[i])); };
   char32_t cp = 0;
   switch (len) {
-    case 1: cp = byte(pos); break;
-    case 2: cp = ((byte(pos) & 0x1F) << 6) | (byte(pos + 1) & 0x3F); break;
+    case 1:
+      cp = byte(pos);
+      break;
+    case 2:
+      cp = ((byte(pos) & 0x1F) << 6) | (byte(pos + 1) & 0x3F);
+      break;
     case 3:
       cp = ((byte(pos) & 0x0F) << 12) | ((byte(pos + 1) & 0x3F) << 6) | (byte(pos + 2) & 0x3F);
       break;
@@ -68,8 +72,7 @@ base::Result<void> CheckUtf8(std::string_view field, std::string_view text) {
   while (pos < text.size()) {
     const size_t len = SequenceLength(text, pos);
     if (len == 0) {
-      return base::InvalidArgument(std::string(field) +
-                                   " is not valid UTF-8 (bad byte at offset " +
+      return base::InvalidArgument(std::string(field) + " is not valid UTF-8 (bad byte at offset " +
                                    std::to_string(pos) + ")");
     }
     pos += len;

@@ -28,9 +28,10 @@ class BlueskyPlatformTest : public testing::EmulatorFixture<BlueskyEmulator> {
     BlueskyOptions options;
     options.request_timeout = std::chrono::seconds(5);
     platform_ = std::make_unique<BlueskyPlatform>(http_.get(), &clock_, options);
-    auto connected = Run(platform_->Connect(Json{{"handle", BlueskyEmulator::kSeedHandle},
-                                                 {"app_password", BlueskyEmulator::kSeedAppPassword},
-                                                 {"service_url", server_->base_url()}}));
+    auto connected =
+        Run(platform_->Connect(Json{{"handle", BlueskyEmulator::kSeedHandle},
+                                    {"app_password", BlueskyEmulator::kSeedAppPassword},
+                                    {"service_url", server_->base_url()}}));
     ASSERT_TRUE(connected.ok()) << connected.error().ToString();
     credentials_ = connected->credentials;
   }
@@ -175,8 +176,8 @@ TEST_F(BlueskyPlatformTest, UsesDeterministicTidRecordKeys) {
   EXPECT_EQ(posts[0].idempotency_key, RecordKeyFor("tgt_b1", 0));
   EXPECT_EQ(posts[1].idempotency_key, RecordKeyFor("tgt_b1", 1));
   EXPECT_TRUE(IsValidTid(posts[0].idempotency_key));
-  EXPECT_EQ(posts[0].id, "at://" + BlueskyEmulator::DidFor("alice.test") +
-                             "/app.bsky.feed.post/" + RecordKeyFor("tgt_b1", 0));
+  EXPECT_EQ(posts[0].id, "at://" + BlueskyEmulator::DidFor("alice.test") + "/app.bsky.feed.post/" +
+                             RecordKeyFor("tgt_b1", 0));
 }
 
 TEST_F(BlueskyPlatformTest, PublishesImagesWithAltText) {
@@ -370,14 +371,15 @@ TEST_F(BlueskyPlatformTest, ValidateCountsGraphemesAndBytes) {
   EXPECT_EQ(over.violations[0].message, "text is 301 characters, 1 over Bluesky's limit of 300");
   // 300 family emoji: 300 graphemes (fine) but 5400 bytes.
   std::string families;
-  for (int i = 0; i < 300; ++i) families += "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
+  for (int i = 0; i < 300; ++i)
+    families += "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
   auto bytes = platform_->Validate(Content{{{families, {}}}});
   EXPECT_EQ(bytes.length, 300);
   ASSERT_EQ(bytes.violations.size(), 1u);
   EXPECT_EQ(bytes.violations[0].message, "text is 5400 bytes, 2400 over Bluesky's limit of 3000");
   // A long URL counts as written on Bluesky.
-  auto url = platform_->Validate(Content{{{std::string(250, 'a') + " https://example.com/" +
-                                               std::string(40, 'p'), {}}}});
+  auto url = platform_->Validate(
+      Content{{{std::string(250, 'a') + " https://example.com/" + std::string(40, 'p'), {}}}});
   EXPECT_FALSE(url.ok());
   MediaItem big = Image("big.png", "");
   big.size = 2'000'001;
@@ -409,14 +411,14 @@ TEST_F(BlueskyPlatformTest, DeletesEveryPart) {
 TEST_F(BlueskyPlatformTest, FetchesPostAndAccountMetrics) {
   auto receipt = Run(platform_->Publish(Request({{"count me", {}}})));
   ASSERT_TRUE(receipt.ok());
-  ASSERT_TRUE(emulator()
-                  .posts()
-                  .Update(receipt->external_id,
-                          [](emulators::CreatedPost& p) {
-                            p.metrics = Json{{"likes", 7}, {"reposts", 3}, {"replies", 2},
-                                             {"quotes", 1}};
-                          })
-                  .ok());
+  ASSERT_TRUE(
+      emulator()
+          .posts()
+          .Update(receipt->external_id,
+                  [](emulators::CreatedPost& p) {
+                    p.metrics = Json{{"likes", 7}, {"reposts", 3}, {"replies", 2}, {"quotes", 1}};
+                  })
+          .ok());
   auto metrics = Run(platform_->FetchPostMetrics(Account(), *receipt));
   ASSERT_TRUE(metrics.ok()) << metrics.error().ToString();
   EXPECT_EQ(*metrics, (Json{{"likes", 7}, {"reposts", 3}, {"replies", 2}, {"quotes", 1}}));

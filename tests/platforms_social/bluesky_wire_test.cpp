@@ -45,8 +45,7 @@ TEST(BlueskyWireTest, ParsesErrorsBlobsRecordsPostsAndProfiles) {
   auto blob = ParseBlob(Fixture("bluesky_upload_blob.json"));
   ASSERT_TRUE(blob.ok());
   EXPECT_EQ((*blob)["$type"], "blob");
-  EXPECT_EQ((*blob)["ref"]["$link"],
-            "bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa");
+  EXPECT_EQ((*blob)["ref"]["$link"], "bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa");
   EXPECT_EQ((*blob)["size"], 760898);
 
   auto ref = ParseStrongRef(Fixture("bluesky_create_record.json"));
@@ -87,9 +86,9 @@ TEST(BlueskyWireTest, RecordKeysAreStableValidTidsInThePast) {
   // The first character of a TID of a 2023-2025 timestamp is '3'.
   EXPECT_EQ(RecordKeyFor("x", 0)[0], '3');
   EXPECT_TRUE(IsValidTid("3k4duaz5vfs2b"));
-  EXPECT_FALSE(IsValidTid("3k4duaz5vfs2"));    // 12 characters
-  EXPECT_FALSE(IsValidTid("kk4duaz5vfs2b"));   // first character out of range
-  EXPECT_FALSE(IsValidTid("3k4duaz5vfs21"));   // '1' is not base32-sortable
+  EXPECT_FALSE(IsValidTid("3k4duaz5vfs2"));   // 12 characters
+  EXPECT_FALSE(IsValidTid("kk4duaz5vfs2b"));  // first character out of range
+  EXPECT_FALSE(IsValidTid("3k4duaz5vfs21"));  // '1' is not base32-sortable
   EXPECT_FALSE(IsValidTid("3K4DUAZ5VFS2B"));
 }
 
@@ -105,7 +104,8 @@ TEST(BlueskyWireTest, BuildsPostRecordsWithFacetsEmbedsAndReplies) {
   EXPECT_EQ(facets[2]["features"][0]["tag"], "tag");
   EXPECT_EQ(FacetsJson(text, {}).size(), 2u);  // an unresolved mention is plain text
 
-  Json blob{{"$type", "blob"}, {"ref", {{"$link", "bafk"}}}, {"mimeType", "image/png"}, {"size", 3}};
+  Json blob{
+      {"$type", "blob"}, {"ref", {{"$link", "bafk"}}}, {"mimeType", "image/png"}, {"size", 3}};
   Json record = PostRecord(text, facets, {{blob, "alt"}},
                            std::make_pair(StrongRef{"at://r", "c1"}, StrongRef{"at://p", "c2"}),
                            "2026-01-01T00:00:00.000Z");
@@ -143,12 +143,22 @@ TEST(BlueskyWireTest, MapsErrors) {
   };
   EXPECT_EQ(ErrorFromResponse(make(400, Fixture("bluesky_error_expired.json")), "x", now).code(),
             ErrorCode::kUnauthenticated);
-  EXPECT_EQ(ErrorFromResponse(make(401, R"({"error":"AuthenticationRequired","message":"Invalid identifier or password"})"), "x", now).code(),
-            ErrorCode::kUnauthenticated);
-  EXPECT_EQ(ErrorFromResponse(make(400, R"({"error":"RecordNotFound","message":"Could not locate record"})"), "x", now).code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      ErrorFromResponse(
+          make(401,
+               R"({"error":"AuthenticationRequired","message":"Invalid identifier or password"})"),
+          "x", now)
+          .code(),
+      ErrorCode::kUnauthenticated);
+  EXPECT_EQ(
+      ErrorFromResponse(
+          make(400, R"({"error":"RecordNotFound","message":"Could not locate record"})"), "x", now)
+          .code(),
+      ErrorCode::kNotFound);
   base::Error invalid = ErrorFromResponse(
-      make(400, R"({"error":"InvalidRequest","message":"Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"})"),
+      make(
+          400,
+          R"({"error":"InvalidRequest","message":"Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"})"),
       "the post", now);
   EXPECT_EQ(invalid.code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(invalid.message(),
@@ -158,7 +168,8 @@ TEST(BlueskyWireTest, MapsErrors) {
             ErrorCode::kUnavailable);
   EXPECT_EQ(ErrorFromResponse(make(403, R"({"error":"AccountTakedown"})"), "x", now).code(),
             ErrorCode::kPermissionDenied);
-  HttpResponse limited = make(429, R"({"error":"RateLimitExceeded","message":"Rate Limit Exceeded"})");
+  HttpResponse limited =
+      make(429, R"({"error":"RateLimitExceeded","message":"Rate Limit Exceeded"})");
   limited.headers = {{"RateLimit-Reset", "1700000090"}, {"RateLimit-Policy", "3000;w=300"}};
   EXPECT_EQ(*ErrorFromResponse(limited, "x", now).retry_after(), std::chrono::seconds(90));
   limited.headers.emplace_back("Retry-After", "12");

@@ -80,8 +80,8 @@ TEST_F(MastodonPlatformTest, DescribesItself) {
 }
 
 TEST_F(MastodonPlatformTest, ConnectVerifiesTheTokenAndReturnsTheAccount) {
-  auto connected = Run(platform_->Connect(
-      Json{{"instance_url", server_->base_url() + "/"}, {"access_token", MastodonEmulator::kSeedToken}}));
+  auto connected = Run(platform_->Connect(Json{{"instance_url", server_->base_url() + "/"},
+                                               {"access_token", MastodonEmulator::kSeedToken}}));
   ASSERT_TRUE(connected.ok()) << connected.error().ToString();
   EXPECT_EQ(connected->external_id, MastodonEmulator::kSeedAccountId);
   EXPECT_EQ(connected->handle, "@alice@127.0.0.1");
@@ -92,8 +92,8 @@ TEST_F(MastodonPlatformTest, ConnectVerifiesTheTokenAndReturnsTheAccount) {
 }
 
 TEST_F(MastodonPlatformTest, ConnectRejectsABadTokenWithMastodonsReason) {
-  auto connected = Run(platform_->Connect(
-      Json{{"instance_url", server_->base_url()}, {"access_token", "wrong"}}));
+  auto connected = Run(
+      platform_->Connect(Json{{"instance_url", server_->base_url()}, {"access_token", "wrong"}}));
   ASSERT_FALSE(connected.ok());
   EXPECT_EQ(connected.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(connected.error().message(), HasSubstr("The access token is invalid"));
@@ -107,8 +107,8 @@ TEST_F(MastodonPlatformTest, ConnectNamesMissingOrBadFields) {
   EXPECT_THAT(no_url.error().message(), HasSubstr("instance_url"));
   auto no_token = Run(platform_->Connect(Json{{"instance_url", server_->base_url()}}));
   EXPECT_THAT(no_token.error().message(), HasSubstr("access_token"));
-  auto plain_http = Run(platform_->Connect(
-      Json{{"instance_url", "http://mastodon.example"}, {"access_token", "x"}}));
+  auto plain_http = Run(
+      platform_->Connect(Json{{"instance_url", "http://mastodon.example"}, {"access_token", "x"}}));
   EXPECT_EQ(plain_http.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(plain_http.error().message(), HasSubstr("https://"));
   EXPECT_EQ(*NormalizeInstanceUrl("mastodon.social/"), "https://mastodon.social");
@@ -384,20 +384,21 @@ TEST_F(MastodonPlatformTest, DeletesEveryPartAndToleratesAlreadyDeleted) {
     if (r.method == "DELETE") deleted.push_back(r.path);
   }
   ASSERT_GE(deleted.size(), 2u);
-  EXPECT_EQ(deleted[0], "/api/v1/statuses/" + receipt->remote_state["parts"][1]["id"].get<std::string>());
+  EXPECT_EQ(deleted[0],
+            "/api/v1/statuses/" + receipt->remote_state["parts"][1]["id"].get<std::string>());
 }
 
 TEST_F(MastodonPlatformTest, FetchesPostAndAccountMetrics) {
   auto receipt = Run(platform_->Publish(Request({{"count me", {}}})));
   ASSERT_TRUE(receipt.ok());
-  ASSERT_TRUE(emulator()
-                  .posts()
-                  .Update(receipt->external_id,
-                          [](emulators::CreatedPost& p) {
-                            p.metrics = Json{{"likes", 5}, {"reposts", 2}, {"replies", 1},
-                                             {"quotes", 3}};
-                          })
-                  .ok());
+  ASSERT_TRUE(
+      emulator()
+          .posts()
+          .Update(receipt->external_id,
+                  [](emulators::CreatedPost& p) {
+                    p.metrics = Json{{"likes", 5}, {"reposts", 2}, {"replies", 1}, {"quotes", 3}};
+                  })
+          .ok());
   auto metrics = Run(platform_->FetchPostMetrics(Account(), *receipt));
   ASSERT_TRUE(metrics.ok()) << metrics.error().ToString();
   EXPECT_EQ(*metrics, (Json{{"likes", 5}, {"reposts", 2}, {"replies", 1}, {"quotes", 3}}));

@@ -12,9 +12,9 @@ namespace herald::platforms::mastodon {
 namespace {
 
 using base::ErrorCode;
+using testing::Fixture;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::Fixture;
 
 TEST(MastodonWireTest, ParsesACredentialAccount) {
   auto a = ParseAccount(Fixture("mastodon_credential_account.json"));
@@ -136,14 +136,18 @@ TEST(MastodonWireTest, MapsStatusCodesToErrorCodes) {
     r.body = std::move(body);
     return r;
   };
-  EXPECT_EQ(ErrorFromResponse(make(401, R"({"error":"The access token is invalid"})"), "x", now).code(),
-            ErrorCode::kUnauthenticated);
-  EXPECT_EQ(ErrorFromResponse(make(403, R"({"error":"This action is outside the authorized scopes"})"), "x", now).code(),
+  EXPECT_EQ(
+      ErrorFromResponse(make(401, R"({"error":"The access token is invalid"})"), "x", now).code(),
+      ErrorCode::kUnauthenticated);
+  EXPECT_EQ(ErrorFromResponse(
+                make(403, R"({"error":"This action is outside the authorized scopes"})"), "x", now)
+                .code(),
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(ErrorFromResponse(make(404, R"({"error":"Record not found"})"), "x", now).code(),
             ErrorCode::kNotFound);
   EXPECT_EQ(ErrorFromResponse(make(410, ""), "x", now).code(), ErrorCode::kNotFound);
-  base::Error e422 = ErrorFromResponse(make(422, Fixture("mastodon_error_422.json")), "the post", now);
+  base::Error e422 =
+      ErrorFromResponse(make(422, Fixture("mastodon_error_422.json")), "the post", now);
   EXPECT_EQ(e422.code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(e422.message(),
             "Mastodon refused the post (HTTP 422): Validation failed: Text character limit of "

@@ -15,13 +15,16 @@ namespace herald::platforms::text {
 namespace {
 
 // A few fixed strings (UTF-8 spelled out so the source file's encoding cannot change them).
-const std::string kFamily = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";  // man ZWJ woman ZWJ girl
-const std::string kFlagFr = "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7";  // regional indicators F R
+const std::string kFamily =
+    "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";  // man ZWJ woman
+                                                                                 // ZWJ girl
+const std::string kFlagFr = "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7";      // regional indicators F R
 const std::string kThumbsDark = "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBF";  // thumbs up + skin tone
-const std::string kEAcuteCombining = "e\xCC\x81";                   // e + COMBINING ACUTE
-const std::string kNihon = "\xE6\x97\xA5\xE6\x9C\xAC";              // 日本
-const std::string kHangulJamo = "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8";  // conjoining jamo (1 syllable)
-const std::string kKeycap1 = "1\xEF\xB8\x8F\xE2\x83\xA3";           // 1 VS16 keycap
+const std::string kEAcuteCombining = "e\xCC\x81";                    // e + COMBINING ACUTE
+const std::string kNihon = "\xE6\x97\xA5\xE6\x9C\xAC";               // 日本
+const std::string kHangulJamo =
+    "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8";                // conjoining jamo (1 syllable)
+const std::string kKeycap1 = "1\xEF\xB8\x8F\xE2\x83\xA3";  // 1 VS16 keycap
 const std::string kRainbowFlag = "\xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xF0\x9F\x8C\x88";
 
 TEST(Utf8Test, ValidatesWellFormedAndRejectsMalformed) {
@@ -103,8 +106,7 @@ std::vector<std::string> Urls(std::string_view text) {
 
 TEST(UrlsTest, FindsHttpAndHttpsUrlsWithTwitterTextRules) {
   using V = std::vector<std::string>;
-  EXPECT_EQ(Urls("see https://example.com/a/b?x=1&y=2 now"),
-            V{"https://example.com/a/b?x=1&y=2"});
+  EXPECT_EQ(Urls("see https://example.com/a/b?x=1&y=2 now"), V{"https://example.com/a/b?x=1&y=2"});
   EXPECT_EQ(Urls("HTTP://Example.COM."), V{"HTTP://Example.COM"});
   EXPECT_EQ(Urls("(see https://en.wikipedia.org/wiki/Foo_(bar))"),
             V{"https://en.wikipedia.org/wiki/Foo_(bar)"});
@@ -194,8 +196,7 @@ TEST(FacetsTest, DetectsLinksMentionsAndTagsAtUtf8ByteOffsets) {
   const Facet& link = facets[1];
   EXPECT_EQ(link.kind, Facet::Kind::kLink);
   EXPECT_EQ(link.value, "https://example.com/x");
-  EXPECT_EQ(text.substr(link.byte_start, link.byte_end - link.byte_start),
-            "https://example.com/x");
+  EXPECT_EQ(text.substr(link.byte_start, link.byte_end - link.byte_start), "https://example.com/x");
   const Facet& tag = facets[2];
   EXPECT_EQ(tag.kind, Facet::Kind::kTag);
   EXPECT_EQ(tag.value, "caf\xC3\xA9");

@@ -76,7 +76,8 @@ std::string S32Encode(uint64_t value, size_t width) {
 // The TID syntax of @atproto/syntax: /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/
 bool IsTid(std::string_view s) {
   if (s.size() != 13 || kS32.substr(0, 16).find(s[0]) == std::string_view::npos) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return kS32.find(c) != std::string_view::npos; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return kS32.find(c) != std::string_view::npos; });
 }
 
 // Record key syntax (any type): 1-512 of [A-Za-z0-9._:~-], not "." or "..".
@@ -89,8 +90,8 @@ bool IsRecordKey(std::string_view s) {
 }
 
 std::string SignJwt(const Json& header, const Json& payload) {
-  const std::string signing_input =
-      base::Base64UrlEncode(base::DumpJson(header)) + "." + base::Base64UrlEncode(base::DumpJson(payload));
+  const std::string signing_input = base::Base64UrlEncode(base::DumpJson(header)) + "." +
+                                    base::Base64UrlEncode(base::DumpJson(payload));
   return signing_input + "." + base::Base64UrlEncode(base::HmacSha256(kSecret, signing_input));
 }
 
@@ -142,7 +143,8 @@ std::string ValidatePost(const Json& record) {
     for (size_t i = 0; i < facets->size(); ++i) {
       const Json& f = (*facets)[i];
       const std::string where = "Record/facets/" + std::to_string(i);
-      if (!f.is_object() || !f.contains("index")) return where + " must have the property \"index\"";
+      if (!f.is_object() || !f.contains("index"))
+        return where + " must have the property \"index\"";
       const Json& index = f["index"];
       for (const char* k : {"byteStart", "byteEnd"}) {
         if (!index.contains(k) || !index[k].is_number_integer() || index[k].get<int64_t>() < 0) {
@@ -165,10 +167,10 @@ std::string ValidatePost(const Json& record) {
       for (size_t i = 0; i < images->size(); ++i) {
         const Json& img = (*images)[i];
         const std::string where = "Record/embed/images/" + std::to_string(i);
-        if (!img.is_object() || !img.contains("alt")) return where + " must have the property \"alt\"";
+        if (!img.is_object() || !img.contains("alt"))
+          return where + " must have the property \"alt\"";
         if (!img["alt"].is_string()) return where + "/alt must be a string";
-        if (!img.contains("image") || !img["image"].is_object() ||
-            !img["image"].contains("ref")) {
+        if (!img.contains("image") || !img["image"].is_object() || !img["image"].contains("ref")) {
           return where + "/image should be a blob ref";
         }
         const Json& blob = img["image"];
@@ -184,7 +186,8 @@ std::string ValidatePost(const Json& record) {
   }
   if (auto reply = record.find("reply"); reply != record.end()) {
     for (const char* k : {"root", "parent"}) {
-      if (!reply->contains(k)) return std::string("Record/reply must have the property \"") + k + "\"";
+      if (!reply->contains(k))
+        return std::string("Record/reply must have the property \"") + k + "\"";
       const Json& ref = (*reply)[k];
       if (base::GetString(ref, "uri").rfind("at://", 0) != 0) {
         return std::string("Record/reply/") + k + "/uri must be a valid at-uri";
@@ -195,7 +198,8 @@ std::string ValidatePost(const Json& record) {
     }
   }
   if (auto langs = record.find("langs"); langs != record.end()) {
-    if (!langs->is_array() || langs->size() > 3) return "Record/langs must not have more than 3 elements";
+    if (!langs->is_array() || langs->size() > 3)
+      return "Record/langs must not have more than 3 elements";
   }
   return "";
 }
@@ -209,12 +213,9 @@ std::string BlueskyEmulator::DidFor(std::string_view handle) {
 BlueskyEmulator::BlueskyEmulator(EmulatorContext& ctx) : ctx_(ctx) { Reset(); }
 
 Json BlueskyEmulator::DefaultConfig() const {
-  return Json{{"access_ttl_seconds", 7200},
-              {"refresh_ttl_seconds", 90 * 24 * 3600},
-              {"refresh_grace_seconds", 7200},
-              {"create_session_limit", 30},
-              {"repo_write_points", 5000},
-              {"global_limit", 3000},
+  return Json{{"access_ttl_seconds", 7200},    {"refresh_ttl_seconds", 90 * 24 * 3600},
+              {"refresh_grace_seconds", 7200}, {"create_session_limit", 30},
+              {"repo_write_points", 5000},     {"global_limit", 3000},
               {"upload_limit", 50'000'000}};
 }
 
@@ -272,7 +273,7 @@ std::string BlueskyEmulator::IssueRefreshLocked(const std::string& did,
   if (refresh_tokens_.size() >= kMaxEntries) {
     for (auto it = refresh_tokens_.begin(); it != refresh_tokens_.end();) {
       it = (it->second.revoked || !it->second.successor.empty()) ? refresh_tokens_.erase(it)
-                                                                  : std::next(it);
+                                                                 : std::next(it);
     }
   }
   refresh_tokens_[jti] = RefreshToken{did, app_password, false, "", {}};
@@ -288,14 +289,10 @@ std::string BlueskyEmulator::IssueRefreshLocked(const std::string& did,
 
 Json BlueskyEmulator::SessionJsonLocked(const Account& a, const std::string& access,
                                         const std::string& refresh) const {
-  return Json{{"did", a.did},
-              {"handle", a.handle},
-              {"email", a.handle + "@example.test"},
-              {"emailConfirmed", true},
-              {"emailAuthFactor", false},
-              {"active", true},
-              {"accessJwt", access},
-              {"refreshJwt", refresh}};
+  return Json{
+      {"did", a.did},           {"handle", a.handle},       {"email", a.handle + "@example.test"},
+      {"emailConfirmed", true}, {"emailAuthFactor", false}, {"active", true},
+      {"accessJwt", access},    {"refreshJwt", refresh}};
 }
 
 BlueskyEmulator::Auth BlueskyEmulator::VerifyLocked(const http::Request& req, bool refresh) {
@@ -320,8 +317,8 @@ BlueskyEmulator::Auth BlueskyEmulator::VerifyLocked(const http::Request& req, bo
     auth.error = XrpcError(400, "InvalidToken", "Bad token scope");
     return auth;
   }
-  if (!refresh && (expired_access_.count(token) > 0 ||
-                   payload->value("n", int64_t{0}) <= expire_all_before_)) {
+  if (!refresh &&
+      (expired_access_.count(token) > 0 || payload->value("n", int64_t{0}) <= expire_all_before_)) {
     auth.error = XrpcError(400, "ExpiredToken", "Token has expired");
     return auth;
   }
@@ -335,7 +332,8 @@ BlueskyEmulator::Auth BlueskyEmulator::VerifyLocked(const http::Request& req, bo
 
 bool BlueskyEmulator::RateLimitedLocked(const std::string& key, int points, int64_t limit,
                                         std::chrono::seconds window, http::Headers& headers) {
-  RateStatus s = ctx_.rate_limiter().Consume(key, points, static_cast<int>(limit), window, ctx_.Now());
+  RateStatus s =
+      ctx_.rate_limiter().Consume(key, points, static_cast<int>(limit), window, ctx_.Now());
   headers.Set("RateLimit-Limit", std::to_string(s.limit));
   headers.Set("RateLimit-Remaining", std::to_string(s.remaining));
   headers.Set("RateLimit-Reset", std::to_string(Seconds(s.reset_at)));
@@ -399,8 +397,9 @@ http::Response BlueskyEmulator::CreateSession(const http::Request& req) {
   const std::string password = base::GetString(*body, "password");
   std::lock_guard lock(mu_);
   http::Headers rate;
-  if (RateLimitedLocked("createSession:" + identifier, 1, ctx_.ConfigInt("create_session_limit", 30),
-                        std::chrono::minutes(5), rate)) {
+  if (RateLimitedLocked("createSession:" + identifier, 1,
+                        ctx_.ConfigInt("create_session_limit", 30), std::chrono::minutes(5),
+                        rate)) {
     return LimitExceeded(rate);
   }
   Account* account = FindAccountLocked(identifier);
@@ -433,11 +432,14 @@ http::Response BlueskyEmulator::RefreshSession(const http::Request& req) {
       return XrpcError(400, "ExpiredToken", "Token has been revoked");
     }
     const int64_t secs = Seconds(now);
-    const std::string refresh = SignJwt(
-        Json{{"typ", "refresh+jwt"}, {"alg", "HS256"}},
-        Json{{"scope", "com.atproto.refresh"}, {"sub", auth.did}, {"aud", "did:web:" + host},
-             {"jti", it->second.successor}, {"iat", secs},
-             {"exp", secs + ctx_.ConfigInt("refresh_ttl_seconds", 90 * 24 * 3600)}});
+    const std::string refresh =
+        SignJwt(Json{{"typ", "refresh+jwt"}, {"alg", "HS256"}},
+                Json{{"scope", "com.atproto.refresh"},
+                     {"sub", auth.did},
+                     {"aud", "did:web:" + host},
+                     {"jti", it->second.successor},
+                     {"iat", secs},
+                     {"exp", secs + ctx_.ConfigInt("refresh_ttl_seconds", 90 * 24 * 3600)}});
     return Xrpc(200, SessionJsonLocked(account, IssueAccessLocked(auth.did, host), refresh));
   }
   std::string successor;
@@ -463,7 +465,8 @@ http::Response BlueskyEmulator::UploadBlob(const http::Request& req) {
   if (static_cast<int64_t>(req.body.size()) > ctx_.ConfigInt("upload_limit", 50'000'000)) {
     return With(XrpcError(413, "PayloadTooLarge", "request entity too large"), rate);
   }
-  if (req.body.empty()) return With(InvalidRequest("Request encoding (Content-Type) required"), rate);
+  if (req.body.empty())
+    return With(InvalidRequest("Request encoding (Content-Type) required"), rate);
   std::string mime(req.Header("Content-Type"));
   if (mime.empty()) mime = "application/octet-stream";
   if (const size_t semi = mime.find(';'); semi != std::string::npos) mime.resize(semi);
@@ -471,7 +474,8 @@ http::Response BlueskyEmulator::UploadBlob(const http::Request& req) {
   if (blobs_.size() >= kMaxEntries && blobs_.count(cid) == 0) {
     return With(XrpcError(500, "InternalServerError", "Internal Server Error"), rate);
   }
-  blobs_[cid] = Blob{auth.did, mime, static_cast<int64_t>(req.body.size()), base::Sha256Hex(req.body)};
+  blobs_[cid] =
+      Blob{auth.did, mime, static_cast<int64_t>(req.body.size()), base::Sha256Hex(req.body)};
   return With(Xrpc(200, Json{{"blob",
                               {{"$type", "blob"},
                                {"ref", {{"$link", cid}}},
@@ -492,7 +496,8 @@ http::Response BlueskyEmulator::CreateRecord(const http::Request& req) {
     return LimitExceeded(rate);
   }
   auto body = base::ParseJson(req.body);
-  if (!body.ok() || !body->is_object()) return With(InvalidRequest("Input must be an object"), rate);
+  if (!body.ok() || !body->is_object())
+    return With(InvalidRequest("Input must be an object"), rate);
   for (const char* k : {"repo", "collection", "record"}) {
     if (!body->contains(k)) {
       return With(InvalidRequest(std::string("Input must have the property \"") + k + "\""), rate);
@@ -538,10 +543,11 @@ http::Response BlueskyEmulator::CreateRecord(const http::Request& req) {
         return With(XrpcError(400, "BlobNotFound", "Could not find blob: " + cid), rate);
       }
       if (base::GetString(blob, "mimeType") != it->second.mime_type) {
-        return With(XrpcError(400, "InvalidMimeType",
-                              "Referenced Mimetype does not match stored blob. Expected: " +
-                                  it->second.mime_type + ", Got: " + base::GetString(blob, "mimeType")),
-                    rate);
+        return With(
+            XrpcError(400, "InvalidMimeType",
+                      "Referenced Mimetype does not match stored blob. Expected: " +
+                          it->second.mime_type + ", Got: " + base::GetString(blob, "mimeType")),
+            rate);
       }
       if (blob.value("size", int64_t{-1}) != it->second.size) {
         return With(XrpcError(400, "InvalidSize", "Referenced Size does not match stored blob."),
@@ -571,7 +577,8 @@ http::Response BlueskyEmulator::CreateRecord(const http::Request& req) {
   post.created_at = ctx_.Now();
   post.extra = Json{{"record", record}, {"cid", cid}, {"rkey", rkey}, {"collection", collection}};
   auto added = ctx_.posts().Add(std::move(post));
-  if (!added.ok()) return With(XrpcError(500, "InternalServerError", "Internal Server Error"), rate);
+  if (!added.ok())
+    return With(XrpcError(500, "InternalServerError", "Internal Server Error"), rate);
   const std::string rev = NextTidLocked();
   return With(Xrpc(200, Json{{"uri", uri},
                              {"cid", cid},
@@ -582,7 +589,8 @@ http::Response BlueskyEmulator::CreateRecord(const http::Request& req) {
 
 http::Response BlueskyEmulator::GetRecord(const http::Request& req) {
   for (const char* k : {"repo", "collection", "rkey"}) {
-    if (!req.Query(k)) return InvalidRequest(std::string("Params must have the property \"") + k + "\"");
+    if (!req.Query(k))
+      return InvalidRequest(std::string("Params must have the property \"") + k + "\"");
   }
   std::lock_guard lock(mu_);
   Account* account = FindAccountLocked(*req.Query("repo"));
@@ -593,7 +601,8 @@ http::Response BlueskyEmulator::GetRecord(const http::Request& req) {
   if (!post || post->deleted) {
     return XrpcError(400, "RecordNotFound", "Could not locate record: " + uri);
   }
-  return Xrpc(200, Json{{"uri", uri}, {"cid", post->extra["cid"]}, {"value", post->extra["record"]}});
+  return Xrpc(200,
+              Json{{"uri", uri}, {"cid", post->extra["cid"]}, {"value", post->extra["record"]}});
 }
 
 http::Response BlueskyEmulator::DeleteRecord(const http::Request& req) {
@@ -608,7 +617,8 @@ http::Response BlueskyEmulator::DeleteRecord(const http::Request& req) {
     return LimitExceeded(rate);
   }
   auto body = base::ParseJson(req.body);
-  if (!body.ok() || !body->is_object()) return With(InvalidRequest("Input must be an object"), rate);
+  if (!body.ok() || !body->is_object())
+    return With(InvalidRequest("Input must be an object"), rate);
   for (const char* k : {"repo", "collection", "rkey"}) {
     if (!body->contains(k)) {
       return With(InvalidRequest(std::string("Input must have the property \"") + k + "\""), rate);
@@ -632,7 +642,8 @@ http::Response BlueskyEmulator::ResolveHandle(const http::Request& req) {
   if (!handle) return InvalidRequest("Params must have the property \"handle\"");
   std::lock_guard lock(mu_);
   Account* account = FindAccountLocked(*handle);
-  if (account == nullptr || account->did == *handle) return InvalidRequest("Unable to resolve handle");
+  if (account == nullptr || account->did == *handle)
+    return InvalidRequest("Unable to resolve handle");
   return Xrpc(200, Json{{"did", account->did}});
 }
 
@@ -704,7 +715,8 @@ http::Response BlueskyEmulator::GetProfile(const http::Request& req) {
                         {"labels", Json::array()}});
 }
 
-http::Response BlueskyEmulator::RateLimited(const http::Request&, std::chrono::seconds retry_after) {
+http::Response BlueskyEmulator::RateLimited(const http::Request&,
+                                            std::chrono::seconds retry_after) {
   const int64_t limit = ctx_.ConfigInt("global_limit", 3000);
   http::Response r = XrpcError(429, "RateLimitExceeded", "Rate Limit Exceeded");
   r.headers.Set("RateLimit-Limit", std::to_string(limit));
@@ -717,10 +729,14 @@ http::Response BlueskyEmulator::RateLimited(const http::Request&, std::chrono::s
 
 http::Response BlueskyEmulator::ServerError(const http::Request&, int status) {
   switch (status) {
-    case 502: return XrpcError(502, "UpstreamFailure", "Upstream Failure");
-    case 503: return XrpcError(503, "NotEnoughResources", "Not Enough Resources");
-    case 504: return XrpcError(504, "UpstreamTimeout", "Upstream Timeout");
-    default: return XrpcError(status, "InternalServerError", "Internal Server Error");
+    case 502:
+      return XrpcError(502, "UpstreamFailure", "Upstream Failure");
+    case 503:
+      return XrpcError(503, "NotEnoughResources", "Not Enough Resources");
+    case 504:
+      return XrpcError(504, "UpstreamTimeout", "Upstream Timeout");
+    default:
+      return XrpcError(status, "InternalServerError", "Internal Server Error");
   }
 }
 
@@ -820,10 +836,11 @@ Json BlueskyEmulator::Info() const {
   std::lock_guard lock(mu_);
   Json accounts = Json::array();
   for (const auto& [did, a] : accounts_) {
-    accounts.push_back(Json{{"did", did},
-                            {"handle", a.handle},
-                            {"app_passwords", Json(std::vector<std::string>(
-                                                  a.app_passwords.begin(), a.app_passwords.end()))}});
+    accounts.push_back(
+        Json{{"did", did},
+             {"handle", a.handle},
+             {"app_passwords",
+              Json(std::vector<std::string>(a.app_passwords.begin(), a.app_passwords.end()))}});
   }
   return Json{{"accounts", accounts}};
 }

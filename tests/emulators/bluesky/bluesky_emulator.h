@@ -85,7 +85,7 @@ class BlueskyEmulator final : public NetworkEmulator {
     std::string did;
     std::string app_password;  // the app password the session came from
     bool revoked = false;
-    std::string successor;     // jti it was rotated to
+    std::string successor;  // jti it was rotated to
     base::Time rotated_at{};
   };
   struct Blob {
@@ -127,10 +127,10 @@ class BlueskyEmulator final : public NetworkEmulator {
   EmulatorContext& ctx_;
   mutable std::mutex mu_;
   std::map<std::string, Account, std::less<>> accounts_;  // by DID
-  std::map<std::string, RefreshToken> refresh_tokens_;     // by jti
-  std::map<std::string, Blob> blobs_;                      // by CID
-  std::set<std::string> expired_access_;                   // access JWTs expired on demand
-  int64_t expire_all_before_ = 0;                          // access serials at or below: expired
+  std::map<std::string, RefreshToken> refresh_tokens_;    // by jti
+  std::map<std::string, Blob> blobs_;                     // by CID
+  std::set<std::string> expired_access_;                  // access JWTs expired on demand
+  int64_t expire_all_before_ = 0;                         // access serials at or below: expired
   int64_t next_serial_ = 1;
   int64_t last_tid_micros_ = 0;
 };

@@ -40,17 +40,17 @@ void EchoEmulator::AddRoutes(ApiRoutes& routes) {
     auto post = ctx_.posts().Find(req.PathParam("id"));
     if (!post || post->deleted) co_return Error(404, "not found");
     co_return http::Response::Json(
-        200, base::DumpJson(Json{{"id", post->id}, {"text", post->text}, {"metrics", post->metrics}}));
+        200,
+        base::DumpJson(Json{{"id", post->id}, {"text", post->text}, {"metrics", post->metrics}}));
   });
-  routes.Add("DELETE", "/echo/posts/{id}",
-             [this](http::Request req) -> base::Task<http::Response> {
-               http::Response error;
-               if (Authenticate(req, error).empty()) co_return error;
-               if (!ctx_.posts().MarkDeleted(req.PathParam("id"))) {
-                 co_return Error(404, "not found");
-               }
-               co_return http::Response::Json(200, "{}");
-             });
+  routes.Add("DELETE", "/echo/posts/{id}", [this](http::Request req) -> base::Task<http::Response> {
+    http::Response error;
+    if (Authenticate(req, error).empty()) co_return error;
+    if (!ctx_.posts().MarkDeleted(req.PathParam("id"))) {
+      co_return Error(404, "not found");
+    }
+    co_return http::Response::Json(200, "{}");
+  });
 }
 
 http::Response EchoEmulator::CreatePost(const http::Request& req) {
@@ -66,7 +66,8 @@ http::Response EchoEmulator::CreatePost(const http::Request& req) {
   };
   if (status.exceeded) return with_limits(RateLimited(req, std::chrono::seconds(60)));
   auto body = base::ParseJson(req.body);
-  if (!body.ok() || !body->is_object()) return with_limits(Error(400, "body must be a JSON object"));
+  if (!body.ok() || !body->is_object())
+    return with_limits(Error(400, "body must be a JSON object"));
   const std::string text = base::GetString(*body, "text");
   const std::string key = base::GetString(*body, "key");
   if (text.empty()) return with_limits(Error(422, "text is empty"));

@@ -92,11 +92,11 @@ base::Result<RawResponse> EmulatorClient::Send(
     });
   });
   ioc.run();
-  if (connect_error) return base::Unavailable("cannot connect to the emulator", connect_error.message());
+  if (connect_error)
+    return base::Unavailable("cannot connect to the emulator", connect_error.message());
   if (write_error) return base::Unknown("the request could not be written", write_error.message());
   if (read_error) {
-    return base::Unknown(written ? "the connection closed without an answer"
-                                 : "the request failed",
+    return base::Unknown(written ? "the connection closed without an answer" : "the request failed",
                          read_error.message());
   }
   RawResponse out;
@@ -181,8 +181,8 @@ base::Result<Json> EmulatorClient::SetMetrics(std::string_view post_id, const Js
 
 base::Result<Json> EmulatorClient::Control(std::string_view network, std::string_view action,
                                            const Json& body) {
-  return ControlCall("POST",
-                     "/__emulator/" + std::string(network) + "/" + std::string(action), body);
+  return ControlCall("POST", "/__emulator/" + std::string(network) + "/" + std::string(action),
+                     body);
 }
 
 }  // namespace herald::emulators

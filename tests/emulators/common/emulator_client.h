@@ -43,8 +43,8 @@ class EmulatorClient {
   // Control plane helpers; each fails with the emulator's {"error"} message on a non-200.
   base::Result<std::string> ArmFault(const Json& fault);  // returns the fault id
   base::Result<void> ClearFaults();
-  base::Result<Json> Posts();      // the "posts" array
-  base::Result<Json> Requests();   // the "requests" array
+  base::Result<Json> Posts();     // the "posts" array
+  base::Result<Json> Requests();  // the "requests" array
   base::Result<Json> Info();
   base::Result<void> Reset();
   base::Result<Json> CreateToken(const Json& args);

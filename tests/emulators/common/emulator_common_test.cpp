@@ -65,8 +65,8 @@ TEST(FaultPlanTest, IsBounded) {
 }
 
 TEST(FaultTest, FromJsonReadsEveryFieldAndRejectsBadOnes) {
-  auto f = Fault::FromJson(Json{{"kind", "5xx"}, {"path", "/p"}, {"method", "POST"},
-                                {"count", 3}, {"status", 502}});
+  auto f = Fault::FromJson(
+      Json{{"kind", "5xx"}, {"path", "/p"}, {"method", "POST"}, {"count", 3}, {"status", 502}});
   ASSERT_TRUE(f.ok()) << f.error().ToString();
   EXPECT_EQ(f->kind, FaultKind::kServerError);
   EXPECT_EQ(f->status, 502);
@@ -116,8 +116,8 @@ TEST(MultipartTest, RejectsMalformedBodies) {
   EXPECT_FALSE(ParseMultipart("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx",
                               "multipart/form-data; boundary=b")
                    .ok());
-  EXPECT_FALSE(ParseMultipart("--b\r\nX: y\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b")
-                   .ok());
+  EXPECT_FALSE(
+      ParseMultipart("--b\r\nX: y\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b").ok());
   EXPECT_EQ(MultipartBoundary("multipart/form-data; boundary=\"q q\""), "q q");
 }
 

@@ -270,9 +270,8 @@ void EmulatorServer::AddControlPlane() {
     if (!revoked.ok()) return ErrorReply(revoked.error());
     return JsonReply(200, Json::object());
   });
-  route("GET", "/__emulator/config", [ctx](const http::Request&) {
-    return JsonReply(200, ctx->config());
-  });
+  route("GET", "/__emulator/config",
+        [ctx](const http::Request&) { return JsonReply(200, ctx->config()); });
   route("POST", "/__emulator/config", [ctx](const http::Request& req) {
     auto body = BodyJson(req);
     if (!body.ok()) return ErrorReply(body.error());

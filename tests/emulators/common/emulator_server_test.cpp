@@ -1,5 +1,7 @@
 // The emulator framework over real loopback sockets: control plane, every fault kind, the
 // request log, and herald-emulator as a separate process. Uses the example "echo" network.
+#include "tests/emulators/common/emulator_server.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,7 +11,6 @@
 #include "tests/emulators/common/echo_emulator.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
-#include "tests/emulators/common/emulator_server.h"
 
 namespace herald::emulators {
 namespace {
@@ -30,10 +31,10 @@ class EmulatorServerTest : public ::testing::Test {
                                  const std::string& token = "echo-token") {
     Json body{{"text", text}};
     if (!key.empty()) body["key"] = key;
-    return client_->Send("POST", "/echo/posts",
-                         {{"Authorization", "Bearer " + token},
-                          {"Content-Type", "application/json"}},
-                         base::DumpJson(body));
+    return client_->Send(
+        "POST", "/echo/posts",
+        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+        base::DumpJson(body));
   }
 
   base::FakeClock clock_;
@@ -217,9 +218,10 @@ TEST(EmulatorProcessTest, RunsAsASeparateProcess) {
   ASSERT_TRUE(process.ok()) << process.error().ToString();
   EXPECT_GT((*process)->port(), 0);
   EmulatorClient client((*process)->base_url());
-  auto r = client.Send("POST", "/echo/posts",
-                       {{"Authorization", "Bearer echo-token"}, {"Content-Type", "application/json"}},
-                       R"({"text":"from a test"})");
+  auto r =
+      client.Send("POST", "/echo/posts",
+                  {{"Authorization", "Bearer echo-token"}, {"Content-Type", "application/json"}},
+                  R"({"text":"from a test"})");
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(client.Posts()->size(), 1u);
@@ -231,8 +233,8 @@ TEST(EmulatorProcessTest, RunsAsASeparateProcess) {
 }
 
 TEST(EmulatorProcessTest, UnknownNetworkFailsToStart) {
-  auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "no-such-network",
-                                        {}, std::chrono::seconds(5));
+  auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "no-such-network", {},
+                                        std::chrono::seconds(5));
   ASSERT_FALSE(process.ok());
   EXPECT_EQ(process.error().code(), base::ErrorCode::kUnavailable);
 }

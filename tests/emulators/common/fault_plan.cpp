@@ -6,12 +6,18 @@ namespace herald::emulators {
 
 std::string_view FaultKindName(FaultKind kind) {
   switch (kind) {
-    case FaultKind::kRateLimit: return "429";
-    case FaultKind::kServerError: return "5xx";
-    case FaultKind::kSlow: return "slow";
-    case FaultKind::kDropAfterAccept: return "drop_after_accept";
-    case FaultKind::kDropBefore: return "drop_before";
-    case FaultKind::kExpiredToken: return "expired_token";
+    case FaultKind::kRateLimit:
+      return "429";
+    case FaultKind::kServerError:
+      return "5xx";
+    case FaultKind::kSlow:
+      return "slow";
+    case FaultKind::kDropAfterAccept:
+      return "drop_after_accept";
+    case FaultKind::kDropBefore:
+      return "drop_before";
+    case FaultKind::kExpiredToken:
+      return "expired_token";
   }
   return "5xx";
 }
@@ -116,8 +122,8 @@ bool PathMatches(std::string_view pattern, std::string_view path) {
 base::Result<std::string> FaultPlan::Add(Fault fault) {
   std::lock_guard lock(mu_);
   if (faults_.size() >= kMaxFaults) {
-    return base::ResourceExhausted("too many armed faults (at most " +
-                                   std::to_string(kMaxFaults) + ")");
+    return base::ResourceExhausted("too many armed faults (at most " + std::to_string(kMaxFaults) +
+                                   ")");
   }
   fault.id = "f" + std::to_string(next_id_++);
   fault.fired = 0;
@@ -140,7 +146,8 @@ std::optional<Fault> FaultPlan::Take(std::string_view method, std::string_view p
 
 base::Result<void> FaultPlan::Remove(std::string_view id) {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
+  auto it =
+      std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
   if (it == faults_.end()) return base::NotFound("no armed fault " + std::string(id));
   faults_.erase(it);
   return base::Ok();

@@ -42,11 +42,11 @@ struct Fault {
   FaultKind kind = FaultKind::kServerError;
   std::string method = "*";
   std::string path = "*";
-  int count = 1;   // how many more requests it fires on; < 0 = unlimited
-  int status = 0;  // kServerError: 500..599 (0 = 503); kRateLimit: 429
-  std::chrono::seconds retry_after{30};      // kRateLimit
-  std::chrono::milliseconds delay{1'000};    // kSlow
-  int fired = 0;   // how many times it fired so far
+  int count = 1;                           // how many more requests it fires on; < 0 = unlimited
+  int status = 0;                          // kServerError: 500..599 (0 = 503); kRateLimit: 429
+  std::chrono::seconds retry_after{30};    // kRateLimit
+  std::chrono::milliseconds delay{1'000};  // kSlow
+  int fired = 0;                           // how many times it fired so far
 
   // {"id","kind","method","path","count","status","retry_after","delay_ms","fired"}
   Json ToJson() const;

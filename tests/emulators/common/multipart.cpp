@@ -9,7 +9,8 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -65,7 +66,8 @@ base::Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body,
   while (true) {
     pos += delimiter.size();
     if (body.substr(pos, 2) == "--") return parts;  // final boundary
-    if (body.substr(pos, 2) != "\r\n") return base::InvalidArgument("malformed multipart boundary line");
+    if (body.substr(pos, 2) != "\r\n")
+      return base::InvalidArgument("malformed multipart boundary line");
     pos += 2;
     const size_t header_end = body.find("\r\n\r\n", pos);
     if (header_end == std::string_view::npos) {

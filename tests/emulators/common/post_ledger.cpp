@@ -32,8 +32,8 @@ Json CreatedPost::ToJson() const {
 base::Result<CreatedPost> PostLedger::Add(CreatedPost post) {
   std::lock_guard lock(mu_);
   if (posts_.size() >= kMaxPosts) {
-    return base::ResourceExhausted("emulator post ledger is full (" +
-                                   std::to_string(kMaxPosts) + " posts); reset it");
+    return base::ResourceExhausted("emulator post ledger is full (" + std::to_string(kMaxPosts) +
+                                   " posts); reset it");
   }
   post.seq = next_seq_++;
   posts_.push_back(post);
@@ -42,7 +42,8 @@ base::Result<CreatedPost> PostLedger::Add(CreatedPost post) {
 
 std::optional<CreatedPost> PostLedger::Find(std::string_view id) const {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(posts_.rbegin(), posts_.rend(), [&](const CreatedPost& p) { return p.id == id; });
+  auto it = std::find_if(posts_.rbegin(), posts_.rend(),
+                         [&](const CreatedPost& p) { return p.id == id; });
   if (it == posts_.rend()) return std::nullopt;
   return *it;
 }
@@ -50,7 +51,8 @@ std::optional<CreatedPost> PostLedger::Find(std::string_view id) const {
 base::Result<void> PostLedger::Update(std::string_view id,
                                       const std::function<void(CreatedPost&)>& fn) {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(posts_.rbegin(), posts_.rend(), [&](const CreatedPost& p) { return p.id == id; });
+  auto it = std::find_if(posts_.rbegin(), posts_.rend(),
+                         [&](const CreatedPost& p) { return p.id == id; });
   if (it == posts_.rend()) return base::NotFound("no post " + std::string(id));
   fn(*it);
   return base::Ok();
@@ -58,7 +60,8 @@ base::Result<void> PostLedger::Update(std::string_view id,
 
 bool PostLedger::MarkDeleted(std::string_view id) {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(posts_.rbegin(), posts_.rend(), [&](const CreatedPost& p) { return p.id == id; });
+  auto it = std::find_if(posts_.rbegin(), posts_.rend(),
+                         [&](const CreatedPost& p) { return p.id == id; });
   if (it == posts_.rend() || it->deleted) return false;
   it->deleted = true;
   return true;

@@ -24,17 +24,17 @@ namespace herald::emulators {
 using base::Json;
 
 struct MediaRecord {
-  std::string id;         // the network's media id (Mastodon id, Bluesky blob CID, ...)
+  std::string id;  // the network's media id (Mastodon id, Bluesky blob CID, ...)
   std::string mime_type;
   std::string alt_text;
   int64_t size = 0;
-  std::string sha256;     // hex digest of the bytes, to check what was uploaded
+  std::string sha256;  // hex digest of the bytes, to check what was uploaded
 };
 
 struct CreatedPost {
-  int64_t seq = 0;              // creation order, from 1 (assigned by the ledger)
-  std::string id;               // the network's id (status id, at-uri, message id, ...)
-  std::string account;          // the network's account id (or chat/channel)
+  int64_t seq = 0;      // creation order, from 1 (assigned by the ledger)
+  std::string id;       // the network's id (status id, at-uri, message id, ...)
+  std::string account;  // the network's account id (or chat/channel)
   std::string text;
   std::vector<MediaRecord> media;
   std::string reply_to;         // the network's id of the post this replies to, or ""

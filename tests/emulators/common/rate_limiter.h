@@ -17,10 +17,10 @@ namespace herald::emulators {
 
 struct RateStatus {
   int limit = 0;
-  int remaining = 0;       // after this request (never below 0)
-  base::Time reset_at{};   // when the current window ends
+  int remaining = 0;      // after this request (never below 0)
+  base::Time reset_at{};  // when the current window ends
   std::chrono::seconds window{0};
-  bool exceeded = false;   // this request is over the limit (not counted)
+  bool exceeded = false;  // this request is over the limit (not counted)
 };
 
 class RateLimiter {

@@ -14,9 +14,9 @@ std::string LoggedRequest::Header(std::string_view name) const {
 Json LoggedRequest::ToJson() const {
   Json h = Json::object();
   for (const auto& [k, v] : headers) h[k] = v;
-  return Json{{"seq", seq},         {"method", method}, {"path", path},
-              {"query", query},     {"headers", h},     {"body_size", body_size},
-              {"body", body},       {"status", status}, {"fault", fault}};
+  return Json{{"seq", seq},     {"method", method}, {"path", path},
+              {"query", query}, {"headers", h},     {"body_size", body_size},
+              {"body", body},   {"status", status}, {"fault", fault}};
 }
 
 int64_t RequestLog::Add(LoggedRequest request) {

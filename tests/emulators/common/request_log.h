@@ -24,9 +24,9 @@ struct LoggedRequest {
   std::string query;
   std::vector<std::pair<std::string, std::string>> headers;
   size_t body_size = 0;
-  std::string body;      // the first kBodyPrefix bytes
-  int status = 0;        // 0 = dropped without an answer
-  std::string fault;     // the fault kind that fired, or ""
+  std::string body;   // the first kBodyPrefix bytes
+  int status = 0;     // 0 = dropped without an answer
+  std::string fault;  // the fault kind that fired, or ""
 
   std::string Header(std::string_view name) const;  // case-insensitive, "" when absent
   Json ToJson() const;

@@ -4,8 +4,8 @@
 
 namespace herald::emulators {
 
-base::Result<std::string> TokenRegistry::Issue(std::string account, std::string token,
-                                               Json extra, std::string_view prefix) {
+base::Result<std::string> TokenRegistry::Issue(std::string account, std::string token, Json extra,
+                                               std::string_view prefix) {
   std::lock_guard lock(mu_);
   if (token.empty()) token = std::string(prefix) + "-" + std::to_string(next_++);
   auto it = tokens_.find(token);

@@ -20,7 +20,7 @@ using base::Json;
 
 struct TokenInfo {
   std::string token;
-  std::string account;      // the network's account id the token acts for
+  std::string account;  // the network's account id the token acts for
   bool revoked = false;
   Json extra = Json::object();  // scopes, bot flags, ...
 };

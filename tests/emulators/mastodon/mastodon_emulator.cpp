@@ -41,24 +41,38 @@ std::string HtmlEscape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': out += "<br />"; break;
-      default: out.push_back(c);
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\n':
+        out += "<br />";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
 }
 
 bool IsSupportedMime(std::string_view mime) {
-  static const char* kTypes[] = {"image/jpeg", "image/png",  "image/gif",       "image/webp",
-                                 "image/heic", "image/heif", "image/avif",      "video/mp4",
+  static const char* kTypes[] = {"image/jpeg", "image/png",       "image/gif",  "image/webp",
+                                 "image/heic", "image/heif",      "image/avif", "video/mp4",
                                  "video/webm", "video/quicktime", "audio/mpeg", "audio/ogg",
-                                 "audio/wav",  "audio/flac", "audio/mp4",       "audio/aac"};
-  return std::any_of(std::begin(kTypes), std::end(kTypes), [&](const char* t) { return mime == t; });
+                                 "audio/wav",  "audio/flac",      "audio/mp4",  "audio/aac"};
+  return std::any_of(std::begin(kTypes), std::end(kTypes),
+                     [&](const char* t) { return mime == t; });
 }
 
 std::string MediaType(std::string_view mime) {
@@ -95,7 +109,8 @@ base::Result<StatusParams> ParseStatusParams(const http::Request& req) {
     if (auto it = body->find("media_ids"); it != body->end() && it->is_array()) {
       for (const Json& v : *it) p.media_ids.push_back(id_string(v));
     }
-    if (auto it = body->find("in_reply_to_id"); it != body->end()) p.in_reply_to_id = id_string(*it);
+    if (auto it = body->find("in_reply_to_id"); it != body->end())
+      p.in_reply_to_id = id_string(*it);
     p.visibility = base::GetString(*body, "visibility", "public");
     p.spoiler_text = base::GetString(*body, "spoiler_text");
     p.language = base::GetString(*body, "language");
@@ -110,12 +125,18 @@ base::Result<StatusParams> ParseStatusParams(const http::Request& req) {
     fields = http::ParseQuery(req.body);
   }
   for (const auto& [k, v] : fields) {
-    if (k == "status") p.status = v;
-    else if (k == "media_ids[]" || k == "media_ids") p.media_ids.push_back(v);
-    else if (k == "in_reply_to_id") p.in_reply_to_id = v;
-    else if (k == "visibility") p.visibility = v;
-    else if (k == "spoiler_text") p.spoiler_text = v;
-    else if (k == "language") p.language = v;
+    if (k == "status")
+      p.status = v;
+    else if (k == "media_ids[]" || k == "media_ids")
+      p.media_ids.push_back(v);
+    else if (k == "in_reply_to_id")
+      p.in_reply_to_id = v;
+    else if (k == "visibility")
+      p.visibility = v;
+    else if (k == "spoiler_text")
+      p.spoiler_text = v;
+    else if (k == "language")
+      p.language = v;
   }
   return p;
 }
@@ -125,14 +146,10 @@ base::Result<StatusParams> ParseStatusParams(const http::Request& req) {
 MastodonEmulator::MastodonEmulator(EmulatorContext& ctx) : ctx_(ctx) { Reset(); }
 
 Json MastodonEmulator::DefaultConfig() const {
-  return Json{{"max_characters", 500},
-              {"max_media_attachments", 4},
-              {"media_processing_polls", 0},
-              {"rate_limit", 300},
-              {"media_rate_limit", 30},
-              {"delete_rate_limit", 30},
-              {"idempotency_ttl_seconds", 3600},
-              {"image_size_limit", 16 * 1024 * 1024}};
+  return Json{{"max_characters", 500},           {"max_media_attachments", 4},
+              {"media_processing_polls", 0},     {"rate_limit", 300},
+              {"media_rate_limit", 30},          {"delete_rate_limit", 30},
+              {"idempotency_ttl_seconds", 3600}, {"image_size_limit", 16 * 1024 * 1024}};
 }
 
 void MastodonEmulator::Reset() {
@@ -256,45 +273,50 @@ Json MastodonEmulator::StatusJson(const CreatedPost& post, const std::string& ho
     if (mit != media_.end()) media.push_back(MediaJson(mit->second, host));
   }
   const std::string username = it == accounts_.end() ? "unknown" : it->second.username;
-  return Json{{"id", post.id},
-              {"created_at", base::FormatRfc3339(post.created_at)},
-              {"in_reply_to_id", post.reply_to.empty() ? Json(nullptr) : Json(post.reply_to)},
-              {"in_reply_to_account_id", post.reply_to.empty() ? Json(nullptr) : Json(post.account)},
-              {"sensitive", false},
-              {"spoiler_text", extra.value("spoiler_text", "")},
-              {"visibility", extra.value("visibility", "public")},
-              {"language", extra.value("language", "").empty() ? Json(nullptr)
-                                                               : Json(extra.value("language", ""))},
-              {"uri", "http://" + host + "/users/" + username + "/statuses/" + post.id},
-              {"url", post.url},
-              {"replies_count", metrics.value("replies", live_replies)},
-              {"reblogs_count", metrics.value("reposts", 0)},
-              {"favourites_count", metrics.value("likes", 0)},
-              {"quotes_count", metrics.value("quotes", 0)},
-              {"favourited", false},
-              {"reblogged", false},
-              {"content", "<p>" + HtmlEscape(post.text) + "</p>"},
-              {"reblog", nullptr},
-              {"account", account},
-              {"media_attachments", media},
-              {"mentions", Json::array()},
-              {"tags", Json::array()},
-              {"emojis", Json::array()},
-              {"card", nullptr},
-              {"poll", nullptr}};
+  return Json{
+      {"id", post.id},
+      {"created_at", base::FormatRfc3339(post.created_at)},
+      {"in_reply_to_id", post.reply_to.empty() ? Json(nullptr) : Json(post.reply_to)},
+      {"in_reply_to_account_id", post.reply_to.empty() ? Json(nullptr) : Json(post.account)},
+      {"sensitive", false},
+      {"spoiler_text", extra.value("spoiler_text", "")},
+      {"visibility", extra.value("visibility", "public")},
+      {"language",
+       extra.value("language", "").empty() ? Json(nullptr) : Json(extra.value("language", ""))},
+      {"uri", "http://" + host + "/users/" + username + "/statuses/" + post.id},
+      {"url", post.url},
+      {"replies_count", metrics.value("replies", live_replies)},
+      {"reblogs_count", metrics.value("reposts", 0)},
+      {"favourites_count", metrics.value("likes", 0)},
+      {"quotes_count", metrics.value("quotes", 0)},
+      {"favourited", false},
+      {"reblogged", false},
+      {"content", "<p>" + HtmlEscape(post.text) + "</p>"},
+      {"reblog", nullptr},
+      {"account", account},
+      {"media_attachments", media},
+      {"mentions", Json::array()},
+      {"tags", Json::array()},
+      {"emojis", Json::array()},
+      {"card", nullptr},
+      {"poll", nullptr}};
 }
 
 http::Response MastodonEmulator::VerifyCredentials(const http::Request& req) {
   Auth auth = Authenticate(req);
   if (!auth.account) return auth.error;
   http::Headers rate;
-  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5), rate)) {
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate)) {
     return Finish(ErrorAnswer(429, "Too many requests"), rate);
   }
   std::lock_guard lock(mu_);
   Json body = AccountJson(*FindAccountLocked(auth.account->id), HostOf(req));
-  body["source"] = Json{{"privacy", "public"}, {"sensitive", false}, {"language", ""},
-                        {"note", ""}, {"fields", Json::array()}};
+  body["source"] = Json{{"privacy", "public"},
+                        {"sensitive", false},
+                        {"language", ""},
+                        {"note", ""},
+                        {"fields", Json::array()}};
   return Finish(JsonAnswer(200, body), rate);
 }
 
@@ -302,7 +324,8 @@ http::Response MastodonEmulator::UploadMedia(const http::Request& req) {
   Auth auth = Authenticate(req);
   if (!auth.account) return auth.error;
   http::Headers rate;
-  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5), rate) ||
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate) ||
       Limited(auth.token, "media", ctx_.ConfigInt("media_rate_limit", 30), std::chrono::minutes(30),
               rate)) {
     return Finish(ErrorAnswer(429, "Too many requests"), rate);
@@ -323,7 +346,8 @@ http::Response MastodonEmulator::UploadMedia(const http::Request& req) {
         ErrorAnswer(422, "Validation failed: File content type is invalid, File is invalid"), rate);
   }
   const int64_t size_limit = ctx_.ConfigInt("image_size_limit", 16 * 1024 * 1024);
-  if (file->content_type.rfind("image/", 0) == 0 && static_cast<int64_t>(file->data.size()) > size_limit) {
+  if (file->content_type.rfind("image/", 0) == 0 &&
+      static_cast<int64_t>(file->data.size()) > size_limit) {
     return Finish(ErrorAnswer(422, "Validation failed: File file size must be less than " +
                                        std::to_string(size_limit / (1024 * 1024)) + " MB"),
                   rate);
@@ -355,7 +379,8 @@ http::Response MastodonEmulator::GetMedia(const http::Request& req) {
   Auth auth = Authenticate(req);
   if (!auth.account) return auth.error;
   http::Headers rate;
-  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5), rate)) {
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate)) {
     return Finish(ErrorAnswer(429, "Too many requests"), rate);
   }
   std::lock_guard lock(mu_);
@@ -378,7 +403,8 @@ http::Response MastodonEmulator::CreateStatus(const http::Request& req) {
   Auth auth = Authenticate(req);
   if (!auth.account) return auth.error;
   http::Headers rate;
-  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5), rate)) {
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate)) {
     return Finish(ErrorAnswer(429, "Too many requests"), rate);
   }
   auto params = ParseStatusParams(req);
@@ -395,7 +421,8 @@ http::Response MastodonEmulator::CreateStatus(const http::Request& req) {
     auto it = idempotency_.find(idem_key);
     if (it != idempotency_.end() && it->second.expires_at > now) {
       auto existing = ctx_.posts().Find(it->second.status_id);
-      if (existing && !existing->deleted) return Finish(JsonAnswer(200, StatusJson(*existing, host)), rate);
+      if (existing && !existing->deleted)
+        return Finish(JsonAnswer(200, StatusJson(*existing, host)), rate);
     }
   }
   if (!params->in_reply_to_id.empty()) {
@@ -404,19 +431,21 @@ http::Response MastodonEmulator::CreateStatus(const http::Request& req) {
   }
   const int64_t max_media = ctx_.ConfigInt("max_media_attachments", 4);
   if (static_cast<int64_t>(params->media_ids.size()) > max_media) {
-    return Finish(ErrorAnswer(422, "Cannot attach more than " + std::to_string(max_media) + " files"),
-                  rate);
+    return Finish(
+        ErrorAnswer(422, "Cannot attach more than " + std::to_string(max_media) + " files"), rate);
   }
   std::vector<Media*> attachments;
   for (const std::string& id : params->media_ids) {
     auto it = media_.find(id);
     // Unknown, foreign or already attached media are silently ignored, as upstream.
-    if (it == media_.end() || it->second.account_id != account_id || !it->second.status_id.empty()) {
+    if (it == media_.end() || it->second.account_id != account_id ||
+        !it->second.status_id.empty()) {
       continue;
     }
     if (it->second.polls_left > 0) {
-      return Finish(ErrorAnswer(422, "Cannot attach files that have not finished processing. Try "
-                                     "again in a moment!"),
+      return Finish(ErrorAnswer(422,
+                                "Cannot attach files that have not finished processing. Try "
+                                "again in a moment!"),
                     rate);
     }
     attachments.push_back(&it->second);
@@ -468,8 +497,8 @@ http::Response MastodonEmulator::CreateStatus(const http::Request& req) {
       }
     }
     if (idempotency_.size() < PostLedger::kMaxPosts) {
-      idempotency_[idem_key] = {post.id, now + std::chrono::seconds(ctx_.ConfigInt(
-                                                 "idempotency_ttl_seconds", 3600))};
+      idempotency_[idem_key] = {
+          post.id, now + std::chrono::seconds(ctx_.ConfigInt("idempotency_ttl_seconds", 3600))};
     }
   }
   return Finish(JsonAnswer(200, StatusJson(*added, host)), rate);
@@ -479,7 +508,8 @@ http::Response MastodonEmulator::GetStatus(const http::Request& req) {
   Auth auth = Authenticate(req);
   if (!auth.account) return auth.error;
   http::Headers rate;
-  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5), rate)) {
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate)) {
     return Finish(ErrorAnswer(429, "Too many requests"), rate);
   }
   auto post = ctx_.posts().Find(req.PathParam("id"));
@@ -492,7 +522,8 @@ http::Response MastodonEmulator::DeleteStatus(const http::Request& req) {
   Auth auth = Authenticate(req);
   if (!auth.account) return auth.error;
   http::Headers rate;
-  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5), rate) ||
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate) ||
       Limited(auth.token, "delete", ctx_.ConfigInt("delete_rate_limit", 30),
               std::chrono::minutes(30), rate)) {
     return Finish(ErrorAnswer(429, "Too many requests"), rate);
@@ -579,8 +610,8 @@ base::Result<Json> MastodonEmulator::CreateToken(const Json& args) {
       accounts_[a.id] = a;
     }
   }
-  auto token = tokens_.Issue(account_id, base::GetString(args, "token"), Json::object(),
-                             "mastodon-token");
+  auto token =
+      tokens_.Issue(account_id, base::GetString(args, "token"), Json::object(), "mastodon-token");
   if (!token.ok()) return token.error();
   return Json{{"token", *token}, {"account_id", account_id}, {"username", username}};
 }

@@ -122,8 +122,8 @@ class MastodonEmulator final : public NetworkEmulator {
   EmulatorContext& ctx_;
   TokenRegistry tokens_;
   mutable std::mutex mu_;
-  std::map<std::string, Account> accounts_;            // by id
-  std::map<std::string, Media> media_;                 // by id
+  std::map<std::string, Account> accounts_;              // by id
+  std::map<std::string, Media> media_;                   // by id
   std::map<std::string, IdempotencyEntry> idempotency_;  // "account:key"
   int64_t next_id_ = 0;
 };
