@@ -275,6 +275,8 @@ std::string BlueskyEmulator::IssueRefreshLocked(const std::string& did,
       it = (it->second.revoked || !it->second.successor.empty()) ? refresh_tokens_.erase(it)
                                                                  : std::next(it);
     }
+    // Still full of live sessions: drop some (their refresh tokens then read as revoked).
+    while (refresh_tokens_.size() >= kMaxEntries) refresh_tokens_.erase(refresh_tokens_.begin());
   }
   refresh_tokens_[jti] = RefreshToken{did, app_password, false, "", {}};
   if (jti_out != nullptr) *jti_out = jti;
