@@ -5,6 +5,9 @@
 #include <string>
 
 // One include per network.
+#include "platforms/discord/discord_platform.h"
+#include "platforms/slack/slack_platform.h"
+#include "platforms/telegram/telegram_platform.h"
 
 namespace herald::platforms {
 namespace {
@@ -18,6 +21,9 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   (void)env;
   // ---- one line per network ----
+  registry->Add(telegram::MakeTelegramPlatform(env.http, env.base_urls));
+  registry->Add(discord::MakeDiscordPlatform(env.http, env.base_urls));
+  registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
   return registry;
 }
 
