@@ -5,7 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <utility>
 
-#include "base/crypto.h"
+#include "platforms/multipart.h"
 
 namespace herald::platforms::discord {
 namespace {
@@ -19,29 +19,18 @@ std::string TrimSlash(std::string url) {
   return url;
 }
 
-std::string SafeFileName(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '"' || c == '\\' || c == '\r' || c == '\n') continue;
-    out += c;
+MultipartForm::Encoded EncodeForm(const std::vector<FormPart>& parts) {
+  MultipartForm form;
+  for (const FormPart& p : parts) {
+    if (!p.file_name.empty()) {
+      form.AddFile(p.name, p.file_name, p.content_type, p.value);
+    } else if (!p.content_type.empty()) {
+      form.AddTyped(p.name, p.content_type, p.value);
+    } else {
+      form.AddField(p.name, p.value);
+    }
   }
-  return out.empty() ? "file" : out;
-}
-
-std::string EncodeMultipart(const std::vector<FormPart>& form, const std::string& boundary) {
-  std::string body;
-  for (const FormPart& p : form) {
-    body += "--" + boundary + "\r\n";
-    body += "Content-Disposition: form-data; name=\"" + p.name + "\"";
-    if (!p.file_name.empty()) body += "; filename=\"" + SafeFileName(p.file_name) + "\"";
-    body += "\r\n";
-    if (!p.content_type.empty()) body += "Content-Type: " + p.content_type + "\r\n";
-    body += "\r\n";
-    body += p.value;
-    body += "\r\n";
-  }
-  body += "--" + boundary + "--\r\n";
-  return body;
+  return form.ContentTypeAndBody();
 }
 
 // The webhook from the account's credentials. Errors: kUnauthenticated when missing/corrupt.
@@ -161,11 +150,9 @@ Task<Result<DiscordPlatform::Reply>> DiscordPlatform::ExecutePart(WebhookRef hoo
     co_return co_await Call(hook, "POST", "?wait=true", "application/json", std::move(body),
                             CallKind::kWrite, options_.timeout);
   }
-  const std::string boundary = "herald-" + base::HexEncode(base::RandomBytes(12));
-  std::string body = EncodeMultipart(ExecuteWebhookForm(part.text, part.media), boundary);
-  co_return co_await Call(hook, "POST", "?wait=true",
-                          "multipart/form-data; boundary=" + boundary, std::move(body),
-                          CallKind::kWrite, options_.upload_timeout);
+  MultipartForm::Encoded encoded = EncodeForm(ExecuteWebhookForm(part.text, part.media));
+  co_return co_await Call(hook, "POST", "?wait=true", std::move(encoded.content_type),
+                          std::move(encoded.body), CallKind::kWrite, options_.upload_timeout);
 }
 
 Task<Result<PublishReceipt>> DiscordPlatform::Publish(PublishRequest request) {

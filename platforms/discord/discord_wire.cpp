@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
 namespace herald::platforms::discord {
@@ -118,11 +119,11 @@ ValidationReport Validate(const Content& content) {
       report.violations.push_back(
           {field, field + " is empty: a Discord message needs text or an image"});
     } else if (length > kMaxContentChars) {
-      report.violations.push_back(
-          {field, field + " is " + std::to_string(length) + " characters, " +
-                      std::to_string(length - kMaxContentChars) +
-                      " over Discord's limit of " + std::to_string(kMaxContentChars) +
-                      " (Unicode code points)"});
+      const text::LengthRule rule{.network = "Discord",
+                                  .limit = kMaxContentChars,
+                                  .unit = text::LengthUnit::kCodePoints};
+      report.violations.push_back({field, text::OverLimitMessage(field, length, rule) +
+                                              " (Discord counts Unicode code points)"});
     }
     const std::string media_field = PartField(i, "media");
     if (static_cast<int>(part.media.size()) > kMaxFiles) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
 namespace herald::platforms::slack {
@@ -128,12 +129,13 @@ ValidationReport Validate(const Content& content) {
       report.violations.push_back(
           {field, field + " is empty: a Slack message needs text or a file"});
     } else if (length > kMaxTextChars) {
+      const text::LengthRule rule{.network = "Slack",
+                                  .limit = kMaxTextChars,
+                                  .unit = text::LengthUnit::kCodePoints};
       report.violations.push_back(
-          {field, field + " is " + std::to_string(length) + " characters, " +
-                      std::to_string(length - kMaxTextChars) + " over Slack's limit of " +
-                      std::to_string(kMaxTextChars) +
-                      " (Slack cuts longer messages off; &, < and > count as their escapes "
-                      "&amp; &lt; &gt;)"});
+          {field, text::OverLimitMessage(field, length, rule) +
+                      "; Slack cuts longer messages off, and &, < and > count as their escapes "
+                      "&amp; &lt; &gt;"});
     }
     const std::string media_field = PartField(i, "media");
     if (static_cast<int>(part.media.size()) > kMaxFiles) {

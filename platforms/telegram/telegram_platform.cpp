@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "base/crypto.h"
+#include "platforms/multipart.h"
 
 namespace herald::platforms::telegram {
 namespace {
@@ -17,29 +17,18 @@ std::string TrimSlash(std::string url) {
 }
 
 // A quoted-string-safe file name for Content-Disposition.
-std::string SafeFileName(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '"' || c == '\\' || c == '\r' || c == '\n') continue;
-    out += c;
+MultipartForm::Encoded EncodeForm(const std::vector<FormPart>& parts) {
+  MultipartForm form;
+  for (const FormPart& p : parts) {
+    if (!p.file_name.empty()) {
+      form.AddFile(p.name, p.file_name, p.content_type, p.value);
+    } else if (!p.content_type.empty()) {
+      form.AddTyped(p.name, p.content_type, p.value);
+    } else {
+      form.AddField(p.name, p.value);
+    }
   }
-  return out.empty() ? "file" : out;
-}
-
-std::string EncodeMultipart(const std::vector<FormPart>& form, const std::string& boundary) {
-  std::string body;
-  for (const FormPart& p : form) {
-    body += "--" + boundary + "\r\n";
-    body += "Content-Disposition: form-data; name=\"" + p.name + "\"";
-    if (!p.file_name.empty()) body += "; filename=\"" + SafeFileName(p.file_name) + "\"";
-    body += "\r\n";
-    if (!p.content_type.empty()) body += "Content-Type: " + p.content_type + "\r\n";
-    body += "\r\n";
-    body += p.value;
-    body += "\r\n";
-  }
-  body += "--" + boundary + "--\r\n";
-  return body;
+  return form.ContentTypeAndBody();
 }
 
 std::string ChatIdFrom(const AccountContext& account) {
@@ -95,13 +84,12 @@ Task<Result<Json>> TelegramPlatform::CallJson(std::string token, std::string met
 
 Task<Result<Json>> TelegramPlatform::CallForm(std::string token, std::string method,
                                               std::vector<FormPart> form, CallKind kind) {
-  const std::string boundary = "herald-" + base::HexEncode(base::RandomBytes(12));
+  MultipartForm::Encoded encoded = EncodeForm(form);
   HttpRequest request;
   request.method = "POST";
   request.url = options_.base_url + "/bot" + token + "/" + method;
-  request.headers = {{"Content-Type", "multipart/form-data; boundary=" + boundary},
-                     {"Accept", "application/json"}};
-  request.body = EncodeMultipart(form, boundary);
+  request.headers = {{"Content-Type", encoded.content_type}, {"Accept", "application/json"}};
+  request.body = std::move(encoded.body);
   request.total_timeout = options_.upload_timeout;
   co_return co_await Send(std::move(token), std::move(request), kind);
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
 namespace herald::platforms::telegram {
@@ -112,13 +113,14 @@ ValidationReport Validate(const Content& content) {
           {field, field + " is empty: Telegram needs 1 to " + std::to_string(kMaxTextUnits) +
                       " characters of text, or a photo"});
     } else if (length > limit) {
-      std::string what = has_media ? "caption" : "text";
+      const text::LengthRule rule{.network = "Telegram",
+                                  .limit = limit,
+                                  .unit = text::LengthUnit::kUtf16Units};
       report.violations.push_back(
-          {field, field + " is " + std::to_string(length) + " UTF-16 units, " +
-                      std::to_string(length - limit) + " over Telegram's " + what +
-                      " limit of " + std::to_string(limit) +
-                      (has_media ? " when photos are attached" : "") +
-                      " (an emoji outside the Basic Multilingual Plane counts as 2)"});
+          {field, text::OverLimitMessage(field, length, rule) +
+                      (has_media ? "; with photos attached the text is a caption, limited to " +
+                                       std::to_string(kMaxCaptionUnits)
+                                 : "")});
     }
     if (static_cast<int>(part.media.size()) > kMaxMediaItems) {
       const std::string media_field = PartField(i, "media");

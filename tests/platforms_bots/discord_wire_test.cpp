@@ -50,7 +50,7 @@ TEST(DiscordWireTest, CountsCodePoints) {
   EXPECT_EQ(r.length, 2000);
   Content over{{PostPart{Repeat("a", 2001), {}}}};
   ASSERT_FALSE(Validate(over).ok());
-  EXPECT_THAT(Validate(over).violations[0].message, HasSubstr("2001 characters, 1 over"));
+  EXPECT_THAT(Validate(over).violations[0].message, HasSubstr("text is 2001 characters, 1 over Discord's limit of 2000"));
 }
 
 TEST(DiscordWireTest, ValidatesMedia) {

@@ -43,7 +43,7 @@ TEST(SlackWireTest, EscapesControlCharactersAndCountsTheEscapes) {
   ValidationReport r = Validate(over);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.length, 40001);
-  EXPECT_THAT(r.violations[0].message, HasSubstr("1 over Slack's limit of 40000"));
+  EXPECT_THAT(r.violations[0].message, HasSubstr("text is 40001 characters, 1 over Slack's limit of 40000"));
   Content empty{{PostPart{" ", {}}}};
   EXPECT_FALSE(Validate(empty).ok());
 }

@@ -54,7 +54,7 @@ TEST(TelegramWireTest, CountsUtf16UnitsEmojiAsTwo) {
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.length, 4097);
   EXPECT_EQ(over.violations[0].field, "text");
-  EXPECT_THAT(over.violations[0].message, HasSubstr("4097 UTF-16 units, 1 over"));
+  EXPECT_THAT(over.violations[0].message, HasSubstr("text is 4097 UTF-16 code units, 1 over Telegram's limit of 4096"));
   // BMP characters (é, 中) count once.
   EXPECT_EQ(Validate(Text("\xC3\xA9\xE4\xB8\xAD")).length, 2);
 }
@@ -64,7 +64,7 @@ TEST(TelegramWireTest, CaptionLimitAppliesWithPhotos) {
   ValidationReport r = Validate(c);
   ASSERT_EQ(r.violations.size(), 1u);
   EXPECT_EQ(r.limit, 1024);
-  EXPECT_THAT(r.violations[0].message, HasSubstr("caption limit of 1024"));
+  EXPECT_THAT(r.violations[0].message, HasSubstr("1 over Telegram's limit of 1024"));
   c.parts[0].text = Repeat("b", 1024);
   EXPECT_TRUE(Validate(c).ok());
   // A photo needs no caption.
