@@ -40,6 +40,17 @@ std::string ChatIdFrom(const AccountContext& account) {
   return account.external_id;
 }
 
+// Prefixes "thread part i of n: " to an error of a multi-part post, keeping code and hints.
+Error InPart(Error e, size_t i, size_t n) {
+  if (n <= 1) return e;
+  Error out(e.code(),
+            "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
+                e.message(),
+            e.detail());
+  if (e.retry_after()) out.set_retry_after(*e.retry_after());
+  return out;
+}
+
 std::vector<int64_t> MessageIdsOf(const Json& part) {
   std::vector<int64_t> ids;
   if (!part.is_object() || !part.contains("message_ids") || !part["message_ids"].is_array()) {
@@ -188,8 +199,9 @@ Task<Result<PublishReceipt>> TelegramPlatform::Publish(PublishRequest request) {
   for (size_t i = done.size(); i < parts.size(); ++i) {
     std::optional<int64_t> reply_to;
     if (i > 0) reply_to = MessageIdsOf(done[i - 1]).front();
-    HERALD_CO_ASSIGN_OR_RETURN(std::vector<SentMessage> sent,
-                               co_await SendPart(token, chat_id, parts[i], reply_to));
+    auto sent_or = co_await SendPart(token, chat_id, parts[i], reply_to);
+    if (!sent_or.ok()) co_return InPart(std::move(sent_or).error(), i, parts.size());
+    const std::vector<SentMessage>& sent = *sent_or;
     Json ids = Json::array();
     for (const SentMessage& m : sent) ids.push_back(m.message_id);
     done.push_back(Json{{"message_ids", ids}});
