@@ -31,9 +31,11 @@ namespace herald::platforms::fixtures {
 template <class Emulator>
 class EmulatorHarness {
  public:
-  EmulatorHarness() {
+  // With `fake_clock` false the emulator keeps real time (rate windows that must pass while an
+  // adapter waits on a real timer).
+  explicit EmulatorHarness(bool fake_clock = true) {
     emulators::EmulatorOptions options;
-    options.clock = &clock;
+    options.clock = fake_clock ? &clock : nullptr;
     server_ = emulators::EmulatorServer::Make<Emulator>(options);
     auto started = server_->Start();
     EXPECT_TRUE(started.ok()) << (started.ok() ? "" : started.error().ToString());
