@@ -116,7 +116,9 @@ Result<std::string> NormalizeInstanceUrl(std::string_view url) {
 
 MastodonPlatform::MastodonPlatform(HttpClient* http, const base::Clock* clock,
                                    MastodonOptions options)
-    : http_(http), clock_(clock), options_(options) {
+    : http_(http),
+      clock_(clock != nullptr ? clock : &base::SystemClock::Instance()),
+      options_(options) {
   info_.id = "mastodon";
   info_.name = "Mastodon";
   info_.auth_kind = AuthKind::kToken;

@@ -37,7 +37,7 @@ struct MastodonOptions {
 
 class MastodonPlatform final : public Platform {
  public:
-  // `http` and `clock` must outlive the platform.
+  // `http` and `clock` must outlive the platform; a null clock means the system clock.
   MastodonPlatform(HttpClient* http, const base::Clock* clock, MastodonOptions options = {});
 
   const PlatformInfo& Info() const override { return info_; }

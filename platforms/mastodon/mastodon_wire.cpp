@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "base/crypto.h"
+#include "platforms/multipart.h"
 #include "base/time.h"
 
 namespace herald::platforms::mastodon {
@@ -122,32 +122,12 @@ std::string PartIdempotencyKey(std::string_view key, size_t index) {
 }
 
 MultipartBody MediaUploadBody(const MediaItem& item) {
-  const std::string boundary = "herald-" + base::HexEncode(base::RandomBytes(16));
-  auto quoted = [](std::string_view s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '"' || c == '\\') out.push_back('\\');
-      if (c == '\r' || c == '\n') continue;
-      out.push_back(c);
-    }
-    return out;
-  };
-  std::string body;
-  body += "--" + boundary + "\r\n";
-  body += "Content-Disposition: form-data; name=\"file\"; filename=\"" +
-          quoted(item.file_name.empty() ? "upload" : item.file_name) + "\"\r\n";
-  body += "Content-Type: " + item.mime_type + "\r\n\r\n";
-  body += item.data;
-  body += "\r\n";
-  if (!item.alt_text.empty()) {
-    body += "--" + boundary + "\r\n";
-    body += "Content-Disposition: form-data; name=\"description\"\r\n";
-    body += "Content-Type: text/plain; charset=utf-8\r\n\r\n";
-    body += item.alt_text;
-    body += "\r\n";
-  }
-  body += "--" + boundary + "--\r\n";
-  return {"multipart/form-data; boundary=" + boundary, std::move(body)};
+  MultipartForm form;
+  form.AddFile("file", item.file_name.empty() ? "upload" : item.file_name, item.mime_type,
+               item.data);
+  if (!item.alt_text.empty()) form.AddField("description", item.alt_text);
+  MultipartForm::Encoded encoded = form.ContentTypeAndBody();
+  return {std::move(encoded.content_type), std::move(encoded.body)};
 }
 
 std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response, base::Time now) {

@@ -4,7 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,7 +91,7 @@ void EmulatorProcess::Signal(int signal) {
 int EmulatorProcess::Wait(std::chrono::milliseconds timeout) {
   if (reaped_) return 0;
   // A pidfd becomes readable when the child exits: wait on it instead of polling waitpid.
-  const int pidfd = pidfd_open(pid_, 0);
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   if (pidfd >= 0) {
     pollfd p{pidfd, POLLIN, 0};
     int ready;

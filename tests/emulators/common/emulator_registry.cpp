@@ -21,6 +21,7 @@ const EmulatorRegistry::Entry* EmulatorRegistry::Find(std::string_view name) con
 int EmulatorMain(const EmulatorRegistry& registry, int argc, char** argv) {
   CLI::App app{"herald-emulator: loopback emulators of social network APIs, for tests"};
   app.require_subcommand(1);
+  app.fallthrough();  // options may also follow the subcommand
   EmulatorOptions options;
   app.add_option("--host", options.host, "address to bind (loopback)")->capture_default_str();
   app.add_option("--port", options.port, "port to bind (0 = chosen by the OS)")

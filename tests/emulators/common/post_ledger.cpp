@@ -42,24 +42,24 @@ base::Result<CreatedPost> PostLedger::Add(CreatedPost post) {
 
 std::optional<CreatedPost> PostLedger::Find(std::string_view id) const {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(posts_.begin(), posts_.end(), [&](const CreatedPost& p) { return p.id == id; });
-  if (it == posts_.end()) return std::nullopt;
+  auto it = std::find_if(posts_.rbegin(), posts_.rend(), [&](const CreatedPost& p) { return p.id == id; });
+  if (it == posts_.rend()) return std::nullopt;
   return *it;
 }
 
 base::Result<void> PostLedger::Update(std::string_view id,
                                       const std::function<void(CreatedPost&)>& fn) {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(posts_.begin(), posts_.end(), [&](const CreatedPost& p) { return p.id == id; });
-  if (it == posts_.end()) return base::NotFound("no post " + std::string(id));
+  auto it = std::find_if(posts_.rbegin(), posts_.rend(), [&](const CreatedPost& p) { return p.id == id; });
+  if (it == posts_.rend()) return base::NotFound("no post " + std::string(id));
   fn(*it);
   return base::Ok();
 }
 
 bool PostLedger::MarkDeleted(std::string_view id) {
   std::lock_guard lock(mu_);
-  auto it = std::find_if(posts_.begin(), posts_.end(), [&](const CreatedPost& p) { return p.id == id; });
-  if (it == posts_.end() || it->deleted) return false;
+  auto it = std::find_if(posts_.rbegin(), posts_.rend(), [&](const CreatedPost& p) { return p.id == id; });
+  if (it == posts_.rend() || it->deleted) return false;
   it->deleted = true;
   return true;
 }

@@ -56,6 +56,8 @@ class PostLedger {
 
   // Records `post` and returns it with its seq. Errors: kResourceExhausted when full.
   base::Result<CreatedPost> Add(CreatedPost post);
+  // Find, Update and MarkDeleted act on the most recent post with `id` (an id can come back
+  // after a delete, e.g. a Bluesky record key).
   std::optional<CreatedPost> Find(std::string_view id) const;
   // Applies `fn` to the post with `id` under the lock. Errors: kNotFound.
   base::Result<void> Update(std::string_view id, const std::function<void(CreatedPost&)>& fn);
