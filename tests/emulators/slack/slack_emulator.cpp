@@ -165,8 +165,9 @@ std::optional<http::Response> SlackEmulator::Throttle(const std::string& key, in
   RateStatus s = ctx_.rate_limiter().Consume(key, 1, static_cast<int>(limit),
                                              std::chrono::minutes(1), ctx_.Now());
   if (!s.exceeded) return std::nullopt;
-  const int64_t wait = std::max<int64_t>(
-      1, std::chrono::duration_cast<std::chrono::seconds>(s.reset_at - ctx_.Now()).count());
+  // Round up: a client that waits the advertised time must find the window over.
+  const int64_t micros = base::ToUnixMicros(s.reset_at) - base::ToUnixMicros(ctx_.Now());
+  const int64_t wait = std::max<int64_t>(1, (micros + 999'999) / 1'000'000);
   http::Response r = http::Response::Json(429, R"({"ok":false,"error":"ratelimited"})");
   r.headers.Set("Retry-After", std::to_string(wait));
   return r;

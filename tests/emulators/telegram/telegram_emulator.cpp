@@ -348,8 +348,9 @@ std::optional<http::Response> TelegramEmulator::FloodLimited(int64_t chat_id, in
                                              static_cast<int>(limit), std::chrono::minutes(1),
                                              ctx_.Now());
   if (!s.exceeded) return std::nullopt;
-  auto left = std::chrono::duration_cast<std::chrono::seconds>(s.reset_at - ctx_.Now()).count();
-  const int64_t retry = std::max<int64_t>(1, left);
+  // Round up: a client that waits the advertised time must find the window over.
+  const int64_t micros = base::ToUnixMicros(s.reset_at) - base::ToUnixMicros(ctx_.Now());
+  const int64_t retry = std::max<int64_t>(1, (micros + 999'999) / 1'000'000);
   return Fail(429, "Too Many Requests: retry after " + std::to_string(retry),
               Json{{"retry_after", retry}});
 }
