@@ -59,10 +59,10 @@ std::vector<std::string> MessageIds(const Json& state) {
 // Prefixes "thread part i of n: " to an error of a multi-part post, keeping code and hints.
 Error InPart(Error e, size_t i, size_t n) {
   if (n <= 1) return e;
-  Error out(e.code(),
-            "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
-                e.message(),
-            e.detail());
+  Error out(
+      e.code(),
+      "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + e.message(),
+      e.detail());
   if (e.retry_after()) out.set_retry_after(*e.retry_after());
   return out;
 }
@@ -110,8 +110,8 @@ Task<Result<DiscordPlatform::Reply>> DiscordPlatform::Call(WebhookRef hook, std:
       HttpResponse response,
       co_await Exchange(std::move(hook), std::move(method), std::move(path_suffix),
                         std::move(content_type), std::move(body), kind, timeout));
-  HERALD_CO_ASSIGN_OR_RETURN(
-      Json parsed, ParseResponse(response.status, response.headers, response.body, kind));
+  HERALD_CO_ASSIGN_OR_RETURN(Json parsed,
+                             ParseResponse(response.status, response.headers, response.body, kind));
   co_return Reply{std::move(parsed), ParseRateLimit(response.headers)};
 }
 
@@ -143,8 +143,7 @@ Task<Result<ConnectedAccount>> DiscordPlatform::Connect(Json args) {
   co_return account;
 }
 
-Task<Result<DiscordPlatform::Reply>> DiscordPlatform::ExecutePart(WebhookRef hook,
-                                                                  PostPart part) {
+Task<Result<DiscordPlatform::Reply>> DiscordPlatform::ExecutePart(WebhookRef hook, PostPart part) {
   if (part.media.empty()) {
     std::string body = base::DumpJson(ExecuteWebhookPayload(part.text, {}));
     co_return co_await Call(hook, "POST", "?wait=true", "application/json", std::move(body),
@@ -202,8 +201,8 @@ Task<Result<PublishReceipt>> DiscordPlatform::Publish(PublishRequest request) {
 
   PublishReceipt receipt;
   receipt.external_id = ids.front();
-  receipt.url = MessageUrl(base::GetString(request.account.settings, "guild_id"), channel_id,
-                           ids.front());
+  receipt.url =
+      MessageUrl(base::GetString(request.account.settings, "guild_id"), channel_id, ids.front());
   receipt.remote_state = state;
   co_return receipt;
 }
@@ -222,10 +221,9 @@ Task<Result<void>> DiscordPlatform::Delete(AccountContext account, PublishReceip
   if (ids.empty()) co_return base::InvalidArgument("the receipt has no Discord message id");
   std::reverse(ids.begin(), ids.end());
   for (const std::string& id : ids) {
-    HERALD_CO_ASSIGN_OR_RETURN(
-        HttpResponse response,
-        co_await Exchange(hook, "DELETE", "/messages/" + id, "", "", CallKind::kDelete,
-                          options_.timeout));
+    HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response,
+                               co_await Exchange(hook, "DELETE", "/messages/" + id, "", "",
+                                                 CallKind::kDelete, options_.timeout));
     if (response.status >= 200 && response.status < 300) continue;
     const int code = ErrorCodeOf(response.body);
     if (code == kUnknownWebhook) {
@@ -245,9 +243,9 @@ Task<Result<Json>> DiscordPlatform::FetchPostMetrics(AccountContext account,
   if (receipt.external_id.empty()) {
     co_return base::InvalidArgument("the receipt has no Discord message id");
   }
-  HERALD_CO_ASSIGN_OR_RETURN(
-      Reply reply, co_await Call(hook, "GET", "/messages/" + receipt.external_id, "", "",
-                                 CallKind::kRead, options_.timeout));
+  HERALD_CO_ASSIGN_OR_RETURN(Reply reply,
+                             co_await Call(hook, "GET", "/messages/" + receipt.external_id, "", "",
+                                           CallKind::kRead, options_.timeout));
   co_return ReactionMetrics(reply.body);
 }
 

@@ -75,9 +75,8 @@ class DiscordPlatform final : public Platform {
     RateLimit rate;
   };
   // One HTTP exchange with the webhook: the raw answer, or the mapped transport error.
-  Task<Result<HttpResponse>> Exchange(WebhookRef hook, std::string method,
-                                      std::string path_suffix, std::string content_type,
-                                      std::string body, CallKind kind,
+  Task<Result<HttpResponse>> Exchange(WebhookRef hook, std::string method, std::string path_suffix,
+                                      std::string content_type, std::string body, CallKind kind,
                                       std::chrono::milliseconds timeout);
   // Exchange + ParseResponse.
   Task<Result<Reply>> Call(WebhookRef hook, std::string method, std::string path_suffix,

@@ -15,8 +15,7 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 
-constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif",
-                                            "image/webp"};
+constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
 
 std::string PartField(size_t part, std::string_view field) {
   if (part == 0) return std::string(field);
@@ -29,8 +28,7 @@ bool IsBlank(std::string_view s) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -119,18 +117,17 @@ ValidationReport Validate(const Content& content) {
       report.violations.push_back(
           {field, field + " is empty: a Discord message needs text or an image"});
     } else if (length > kMaxContentChars) {
-      const text::LengthRule rule{.network = "Discord",
-                                  .limit = kMaxContentChars,
-                                  .unit = text::LengthUnit::kCodePoints};
+      const text::LengthRule rule{
+          .network = "Discord", .limit = kMaxContentChars, .unit = text::LengthUnit::kCodePoints};
       report.violations.push_back({field, text::OverLimitMessage(field, length, rule) +
                                               " (Discord counts Unicode code points)"});
     }
     const std::string media_field = PartField(i, "media");
     if (static_cast<int>(part.media.size()) > kMaxFiles) {
-      report.violations.push_back(
-          {media_field, media_field + " has " + std::to_string(part.media.size()) +
-                            " images; a Discord message takes at most " +
-                            std::to_string(kMaxFiles)});
+      report.violations.push_back({media_field, media_field + " has " +
+                                                    std::to_string(part.media.size()) +
+                                                    " images; a Discord message takes at most " +
+                                                    std::to_string(kMaxFiles)});
     }
     int64_t total = 0;
     for (size_t m = 0; m < part.media.size(); ++m) {
@@ -152,10 +149,9 @@ ValidationReport Validate(const Content& content) {
       }
       if (text::CountCodePoints(item.alt_text) > kMaxAltText) {
         report.violations.push_back(
-            {item_field + ".alt_text", item_field + ".alt_text is " +
-                                           std::to_string(text::CountCodePoints(item.alt_text)) +
-                                           " characters; Discord allows " +
-                                           std::to_string(kMaxAltText)});
+            {item_field + ".alt_text",
+             item_field + ".alt_text is " + std::to_string(text::CountCodePoints(item.alt_text)) +
+                 " characters; Discord allows " + std::to_string(kMaxAltText)});
       }
     }
     if (total > kMaxRequestBytes) {
@@ -186,8 +182,7 @@ Result<WebhookRef> ParseWebhookUrl(std::string_view url) {
   std::string_view host = v.substr(0, slash);
   bool host_ok = false;
   for (std::string_view h : {"discord.com", "discordapp.com", "ptb.discord.com",
-                             "canary.discord.com", "ptb.discordapp.com",
-                             "canary.discordapp.com"}) {
+                             "canary.discord.com", "ptb.discordapp.com", "canary.discordapp.com"}) {
     if (EqualsIgnoreCase(host, h)) host_ok = true;
   }
   if (!host_ok) return base::InvalidArgument(expected);
@@ -283,7 +278,8 @@ Error MapFailure(int status, const HttpHeaders& headers, std::string_view body) 
   const std::string message = base::GetString(j, "message", "HTTP " + std::to_string(status));
   const std::string quoted =
       "Discord said: " + message + (code > 0 ? " (code " + std::to_string(code) + ")" : "");
-  const std::string detail = "HTTP " + std::to_string(status) + ": " + std::string(body.substr(0, 2000));
+  const std::string detail =
+      "HTTP " + std::to_string(status) + ": " + std::string(body.substr(0, 2000));
 
   if (status == 429) {
     std::optional<double> seconds;
@@ -292,12 +288,13 @@ Error MapFailure(int status, const HttpHeaders& headers, std::string_view body) 
     }
     if (!seconds) seconds = ParseSeconds(FindHeader(headers, "Retry-After"));
     if (!seconds) seconds = ParseSeconds(FindHeader(headers, "X-RateLimit-Reset-After"));
-    const bool global = (j.contains("global") && j["global"].is_boolean() &&
-                         j["global"].get<bool>()) ||
-                        EqualsIgnoreCase(FindHeader(headers, "X-RateLimit-Global"), "true");
-    Error e = base::ResourceExhausted(
-        std::string(global ? "Discord's global rate limit" : "Discord's rate limit for this webhook") +
-        " was reached (" + quoted + ")");
+    const bool global =
+        (j.contains("global") && j["global"].is_boolean() && j["global"].get<bool>()) ||
+        EqualsIgnoreCase(FindHeader(headers, "X-RateLimit-Global"), "true");
+    Error e =
+        base::ResourceExhausted(std::string(global ? "Discord's global rate limit"
+                                                   : "Discord's rate limit for this webhook") +
+                                " was reached (" + quoted + ")");
     e.set_retry_after(SecondsToMillis(seconds.value_or(1.0)));
     e.set_detail(detail);
     return e;

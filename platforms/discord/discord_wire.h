@@ -32,9 +32,9 @@ inline constexpr std::string_view kPlatformId = "discord";
 inline constexpr std::string_view kDefaultBaseUrl = "https://discord.com/api";
 inline constexpr int kMaxContentChars = 2000;
 inline constexpr int kMaxFiles = 10;
-inline constexpr int64_t kMaxFileBytes = 10 * 1024 * 1024;      // default upload limit
-inline constexpr int64_t kMaxRequestBytes = 25 * 1024 * 1024;   // whole request
-inline constexpr int kMaxAltText = 1024;                        // attachment description
+inline constexpr int64_t kMaxFileBytes = 10 * 1024 * 1024;     // default upload limit
+inline constexpr int64_t kMaxRequestBytes = 25 * 1024 * 1024;  // whole request
+inline constexpr int kMaxAltText = 1024;                       // attachment description
 
 // Discord JSON error codes herald reacts to.
 inline constexpr int kUnknownChannel = 10003;

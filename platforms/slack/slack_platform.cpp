@@ -19,10 +19,10 @@ std::string TrimSlash(std::string url) {
 
 Error InPart(Error e, size_t i, size_t n) {
   if (n <= 1) return e;
-  Error out(e.code(),
-            "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
-                e.message(),
-            e.detail());
+  Error out(
+      e.code(),
+      "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + e.message(),
+      e.detail());
   if (e.retry_after()) out.set_retry_after(*e.retry_after());
   return out;
 }
@@ -110,8 +110,7 @@ Task<Result<Json>> SlackPlatform::Exchange(Ctx ctx, HttpRequest request, CallKin
         e.code() == ErrorCode::kPermissionDenied) {
       auto body = base::ParseJson(response->body);
       if (body.ok() && body->is_object() && body->contains("error")) {
-        Error again = MapError(base::GetString(*body, "error"), *body, kind, "",
-                               ctx.channel_label);
+        Error again = MapError(base::GetString(*body, "error"), *body, kind, "", ctx.channel_label);
         again.set_detail(Redact(e.detail(), ctx.token));
         co_return again;
       }
@@ -136,8 +135,7 @@ Task<Result<Json>> SlackPlatform::CallForm(Ctx ctx, std::string method, Fields f
   co_return co_await Exchange(std::move(ctx), std::move(request), kind);
 }
 
-Task<Result<Json>> SlackPlatform::CallJson(Ctx ctx, std::string method, Json body,
-                                           CallKind kind) {
+Task<Result<Json>> SlackPlatform::CallJson(Ctx ctx, std::string method, Json body, CallKind kind) {
   HttpRequest request;
   request.method = "POST";
   request.url = options_.base_url + "/" + method;
@@ -158,8 +156,7 @@ Task<Result<ConnectedAccount>> SlackPlatform::Connect(Json args) {
         "bot_token is required: the app's Bot User OAuth Token (xoxb-...) from OAuth & "
         "Permissions");
   }
-  if (ctx.token.rfind("xox", 0) != 0 ||
-      ctx.token.find_first_of(" \t\r\n") != std::string::npos) {
+  if (ctx.token.rfind("xox", 0) != 0 || ctx.token.find_first_of(" \t\r\n") != std::string::npos) {
     co_return base::InvalidArgument(
         "bot_token does not look like a Slack token; expected the Bot User OAuth Token that "
         "starts with xoxb-");
@@ -218,20 +215,24 @@ Task<Result<ConnectedAccount>> SlackPlatform::Connect(Json args) {
                                        " is archived; unarchive it or choose another channel");
   }
   if (!channel.is_member) {
-    co_return base::FailedPrecondition(
-        "the bot is not a member of " + label + "; invite it (type /invite @" +
-        (auth.user.empty() ? std::string("your-bot") : auth.user) + " in " + label +
-        ") and connect again");
+    co_return base::FailedPrecondition("the bot is not a member of " + label +
+                                       "; invite it (type /invite @" +
+                                       (auth.user.empty() ? std::string("your-bot") : auth.user) +
+                                       " in " + label + ") and connect again");
   }
 
   ConnectedAccount account;
   account.external_id = auth.team_id + "/" + channel.id;
   account.handle = label;
   account.display_name = (auth.team.empty() ? "" : auth.team + " ") + label;
-  account.settings = Json{{"channel_id", channel.id},   {"channel_name", channel.name},
-                          {"is_private", channel.is_private}, {"team_id", auth.team_id},
-                          {"team", auth.team},          {"team_url", auth.url},
-                          {"bot_id", auth.bot_id},      {"bot_user_id", auth.user_id}};
+  account.settings = Json{{"channel_id", channel.id},
+                          {"channel_name", channel.name},
+                          {"is_private", channel.is_private},
+                          {"team_id", auth.team_id},
+                          {"team", auth.team},
+                          {"team_url", auth.url},
+                          {"bot_id", auth.bot_id},
+                          {"bot_user_id", auth.user_id}};
   account.credentials = Json{{"bot_token", ctx.token}};
   co_return account;
 }
@@ -239,8 +240,8 @@ Task<Result<ConnectedAccount>> SlackPlatform::Connect(Json args) {
 Task<Result<std::optional<std::string>>> SlackPlatform::FindMarker(
     Ctx ctx, std::string key, size_t part, std::optional<std::string> parent_ts,
     std::optional<int64_t> oldest) {
-  const std::string method = parent_ts.has_value() ? "conversations.replies"
-                                                   : "conversations.history";
+  const std::string method =
+      parent_ts.has_value() ? "conversations.replies" : "conversations.history";
   std::string cursor;
   for (int page = 0; page < options_.max_history_pages; ++page) {
     Fields fields = {{"channel", ctx.channel},
@@ -266,10 +267,9 @@ Task<Result<std::optional<std::string>>> SlackPlatform::FindMarker(
                  : "";
     if (!has_more || cursor.empty()) co_return std::optional<std::string>();
   }
-  co_return base::Unknown(
-      "could not tell whether Slack has the message: more than " +
-      std::to_string(options_.max_history_pages * options_.history_page_size) +
-      " messages would have to be read in " + ctx.channel_label);
+  co_return base::Unknown("could not tell whether Slack has the message: more than " +
+                          std::to_string(options_.max_history_pages * options_.history_page_size) +
+                          " messages would have to be read in " + ctx.channel_label);
 }
 
 Task<Result<std::optional<std::string>>> SlackPlatform::ShareTsOf(
@@ -290,8 +290,7 @@ Task<Result<std::optional<std::string>>> SlackPlatform::PollShareTs(
   }
 }
 
-Task<Result<std::optional<Json>>> SlackPlatform::LookupPart(Ctx ctx, std::string key,
-                                                            size_t part,
+Task<Result<std::optional<Json>>> SlackPlatform::LookupPart(Ctx ctx, std::string key, size_t part,
                                                             std::optional<std::string> parent_ts,
                                                             Json pending) {
   const std::vector<std::string> files = FilesOf(pending);
@@ -338,10 +337,9 @@ Task<Result<SlackPlatform::Fields>> SlackPlatform::UploadFiles(Ctx ctx,
   Fields out;
   for (size_t i = 0; i < media.size(); ++i) {
     const MediaItem& item = media[i];
-    HERALD_CO_ASSIGN_OR_RETURN(
-        Json ticket_json,
-        co_await CallForm(ctx, "files.getUploadURLExternal", UploadUrlParams(item, i),
-                          CallKind::kRead));
+    HERALD_CO_ASSIGN_OR_RETURN(Json ticket_json,
+                               co_await CallForm(ctx, "files.getUploadURLExternal",
+                                                 UploadUrlParams(item, i), CallKind::kRead));
     HERALD_CO_ASSIGN_OR_RETURN(UploadTicket ticket, ParseUploadTicket(ticket_json));
     HttpRequest upload;
     upload.method = "POST";
@@ -355,14 +353,13 @@ Task<Result<SlackPlatform::Fields>> SlackPlatform::UploadFiles(Ctx ctx,
       co_return MapTransportError(response.error(), CallKind::kRead, ctx.token);
     }
     if (response->status != 200) {
-      const std::string detail = "HTTP " + std::to_string(response->status) + ": " +
-                                 response->body.substr(0, 500);
+      const std::string detail =
+          "HTTP " + std::to_string(response->status) + ": " + response->body.substr(0, 500);
       if (response->status >= 500 || response->status == 429) {
         co_return base::Unavailable("Slack's file upload failed; try again", detail);
       }
-      co_return base::InvalidArgument(
-          "Slack refused the file " + UploadFileName(item, i) + " (HTTP " +
-          std::to_string(response->status) + ")");
+      co_return base::InvalidArgument("Slack refused the file " + UploadFileName(item, i) +
+                                      " (HTTP " + std::to_string(response->status) + ")");
     }
     out.emplace_back(ticket.file_id, UploadFileName(item, i));
   }
@@ -416,8 +413,8 @@ Task<Result<PublishReceipt>> SlackPlatform::Publish(PublishRequest request) {
       if (!posted.ok()) co_return InPart(std::move(posted).error(), i, n);
       const std::string ts = base::GetString(*posted, "ts");
       if (ts.empty()) {
-        co_return InPart(base::Unknown("Slack's answer has no ts; the message may have been posted"),
-                         i, n);
+        co_return InPart(
+            base::Unknown("Slack's answer has no ts; the message may have been posted"), i, n);
       }
       part_state = Json{{"ts", ts}};
     } else {
@@ -542,8 +539,7 @@ Task<Result<void>> SlackPlatform::Delete(AccountContext account, PublishReceipt 
   co_return base::Ok();
 }
 
-Task<Result<Json>> SlackPlatform::FetchPostMetrics(AccountContext account,
-                                                   PublishReceipt receipt) {
+Task<Result<Json>> SlackPlatform::FetchPostMetrics(AccountContext account, PublishReceipt receipt) {
   HERALD_CO_ASSIGN_OR_RETURN(Ctx ctx, CtxOf(account));
   ctx.channel = base::GetString(receipt.remote_state, "channel", ctx.channel);
   if (receipt.external_id.empty()) {
@@ -552,14 +548,12 @@ Task<Result<Json>> SlackPlatform::FetchPostMetrics(AccountContext account,
   Fields reaction_fields = {
       {"channel", ctx.channel}, {"timestamp", receipt.external_id}, {"full", "true"}};
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json reactions,
-      co_await CallForm(ctx, "reactions.get", reaction_fields, CallKind::kRead));
+      Json reactions, co_await CallForm(ctx, "reactions.get", reaction_fields, CallKind::kRead));
   Json metrics = ReactionMetrics(reactions.contains("message") ? reactions["message"] : Json());
 
   Fields reply_fields = {{"channel", ctx.channel}, {"ts", receipt.external_id}, {"limit", "1"}};
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json replies,
-      co_await CallForm(ctx, "conversations.replies", reply_fields, CallKind::kRead));
+      Json replies, co_await CallForm(ctx, "conversations.replies", reply_fields, CallKind::kRead));
   int64_t reply_count = 0;
   if (replies.contains("messages") && replies["messages"].is_array() &&
       !replies["messages"].empty()) {
@@ -568,8 +562,8 @@ Task<Result<Json>> SlackPlatform::FetchPostMetrics(AccountContext account,
       reply_count = parent["reply_count"].get<int64_t>();
     }
   }
-  const int64_t own = std::max<int64_t>(
-      0, static_cast<int64_t>(DoneParts(receipt.remote_state, 1000).size()) - 1);
+  const int64_t own =
+      std::max<int64_t>(0, static_cast<int64_t>(DoneParts(receipt.remote_state, 1000).size()) - 1);
   metrics["replies"] = std::max<int64_t>(0, reply_count - own);
   co_return metrics;
 }
@@ -577,8 +571,8 @@ Task<Result<Json>> SlackPlatform::FetchPostMetrics(AccountContext account,
 Task<Result<Json>> SlackPlatform::FetchAccountMetrics(AccountContext account) {
   HERALD_CO_ASSIGN_OR_RETURN(Ctx ctx, CtxOf(account));
   Fields fields = {{"channel", ctx.channel}, {"include_num_members", "true"}};
-  HERALD_CO_ASSIGN_OR_RETURN(
-      Json info, co_await CallForm(ctx, "conversations.info", fields, CallKind::kRead));
+  HERALD_CO_ASSIGN_OR_RETURN(Json info,
+                             co_await CallForm(ctx, "conversations.info", fields, CallKind::kRead));
   HERALD_CO_ASSIGN_OR_RETURN(ChannelInfo channel,
                              ParseChannel(info.contains("channel") ? info["channel"] : Json()));
   if (!channel.num_members.has_value()) {
@@ -588,7 +582,7 @@ Task<Result<Json>> SlackPlatform::FetchAccountMetrics(AccountContext account) {
 }
 
 std::unique_ptr<Platform> MakeSlackPlatform(HttpClient* http, const base::Clock* clock,
-                                         const BaseUrlOverrides& base_urls) {
+                                            const BaseUrlOverrides& base_urls) {
   SlackPlatform::Options options;
   if (auto it = base_urls.find("slack"); it != base_urls.end() && !it->second.empty()) {
     options.base_url = it->second;

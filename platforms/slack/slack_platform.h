@@ -126,8 +126,7 @@ class SlackPlatform final : public Platform {
   // exists: Ok(part state {ts, files?}), Ok(nullopt) = certainly not, or an error when it
   // cannot be told now.
   Task<Result<std::optional<Json>>> LookupPart(Ctx ctx, std::string key, size_t part,
-                                               std::optional<std::string> parent_ts,
-                                               Json pending);
+                                               std::optional<std::string> parent_ts, Json pending);
   // Uploads the media of a part and returns {file_id, title} pairs (nothing visible yet).
   Task<Result<Fields>> UploadFiles(Ctx ctx, std::vector<MediaItem> media);
 
@@ -141,7 +140,7 @@ class SlackPlatform final : public Platform {
 // The platform as production uses it: base URL from `base_urls["slack"]` when set (tests,
 // emulators), else the default. `http` must outlive it.
 std::unique_ptr<Platform> MakeSlackPlatform(HttpClient* http, const base::Clock* clock,
-                                         const BaseUrlOverrides& base_urls);
+                                            const BaseUrlOverrides& base_urls);
 
 }  // namespace herald::platforms::slack
 

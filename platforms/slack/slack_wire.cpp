@@ -14,8 +14,7 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 
-constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif",
-                                            "image/webp"};
+constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
 
 std::string PartField(size_t part, std::string_view field) {
   if (part == 0) return std::string(field);
@@ -28,8 +27,7 @@ bool IsBlank(std::string_view s) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -99,10 +97,17 @@ std::string EscapeText(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -129,9 +134,8 @@ ValidationReport Validate(const Content& content) {
       report.violations.push_back(
           {field, field + " is empty: a Slack message needs text or a file"});
     } else if (length > kMaxTextChars) {
-      const text::LengthRule rule{.network = "Slack",
-                                  .limit = kMaxTextChars,
-                                  .unit = text::LengthUnit::kCodePoints};
+      const text::LengthRule rule{
+          .network = "Slack", .limit = kMaxTextChars, .unit = text::LengthUnit::kCodePoints};
       report.violations.push_back(
           {field, text::OverLimitMessage(field, length, rule) +
                       "; Slack cuts longer messages off, and &, < and > count as their escapes "
@@ -155,9 +159,8 @@ ValidationReport Validate(const Content& content) {
                              "; herald posts PNG, JPEG, GIF or WebP images to Slack"});
       }
       if (item.size > kMaxFileBytes) {
-        report.violations.push_back(
-            {item_field, item_field + " is " + std::to_string(item.size) +
-                             " bytes; Slack files may be at most 1 GB"});
+        report.violations.push_back({item_field, item_field + " is " + std::to_string(item.size) +
+                                                     " bytes; Slack files may be at most 1 GB"});
       }
       if (text::CountCodePoints(item.alt_text) > kMaxAltText) {
         report.violations.push_back(
@@ -181,12 +184,12 @@ Result<std::pair<bool, std::string>> ParseChannelArg(const Json& value) {
   while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
   s = s.substr(start);
   if (s.empty()) return base::InvalidArgument(expected);
-  const bool looks_like_id =
-      s.size() >= 9 && s.size() <= 24 && IsOneOf(std::string_view(s).substr(0, 1), {"C", "G", "D", "Z"}) &&
-      std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isupper(static_cast<unsigned char>(c)) != 0 ||
-               std::isdigit(static_cast<unsigned char>(c)) != 0;
-      });
+  const bool looks_like_id = s.size() >= 9 && s.size() <= 24 &&
+                             IsOneOf(std::string_view(s).substr(0, 1), {"C", "G", "D", "Z"}) &&
+                             std::all_of(s.begin(), s.end(), [](char c) {
+                               return std::isupper(static_cast<unsigned char>(c)) != 0 ||
+                                      std::isdigit(static_cast<unsigned char>(c)) != 0;
+                             });
   if (looks_like_id) return std::make_pair(true, s);
   if (s.front() == '#') s.erase(0, 1);
   if (s.empty() || s.size() > 80 || !std::all_of(s.begin(), s.end(), [](char c) {
@@ -216,8 +219,7 @@ Result<Json> ParseResponse(int status, const HttpHeaders& headers, std::string_v
     return e;
   }
   if (status >= 500) {
-    return base::Unavailable("Slack is unavailable (HTTP " + std::to_string(status) + ")",
-                             detail);
+    return base::Unavailable("Slack is unavailable (HTTP " + std::to_string(status) + ")", detail);
   }
   auto parsed = base::ParseJson(body);
   if (!parsed.ok() || !parsed->is_object() || !parsed->contains("ok") ||
@@ -256,9 +258,9 @@ Error MapError(std::string_view error, const Json& body, CallKind kind,
         (needed.empty() ? "" : ", needed: " + needed) +
         "); add the scope under OAuth & Permissions, reinstall the app and reconnect");
   }
-  if (IsOneOf(error, {"restricted_action", "posting_to_general_channel_denied",
-                      "ekm_access_denied", "team_access_not_granted", "cant_delete_message",
-                      "cant_delete_file", "access_denied"})) {
+  if (IsOneOf(error, {"restricted_action", "posting_to_general_channel_denied", "ekm_access_denied",
+                      "team_access_not_granted", "cant_delete_message", "cant_delete_file",
+                      "access_denied"})) {
     return base::PermissionDenied("Slack does not allow the bot to do this in " + where + " (" +
                                   quoted + ")");
   }
@@ -275,12 +277,12 @@ Error MapError(std::string_view error, const Json& body, CallKind kind,
     return base::FailedPrecondition(where + " is archived (" + quoted +
                                     "); unarchive it or connect another channel");
   }
-  if (IsOneOf(error, {"message_not_found", "file_not_found", "file_deleted",
-                      "thread_not_found"})) {
+  if (IsOneOf(error, {"message_not_found", "file_not_found", "file_deleted", "thread_not_found"})) {
     return base::NotFound("Slack cannot find it (" + quoted + ")");
   }
   if (IsOneOf(error, {"ratelimited", "rate_limited"})) {
-    int64_t seconds = ParseWholeSeconds(retry_after_header).value_or(error == "ratelimited" ? 1 : 60);
+    int64_t seconds =
+        ParseWholeSeconds(retry_after_header).value_or(error == "ratelimited" ? 1 : 60);
     Error e = base::ResourceExhausted("Slack's rate limit was reached; retry in " +
                                       std::to_string(seconds) + " s (" + quoted + ")");
     e.set_retry_after(std::chrono::seconds(seconds));
@@ -380,8 +382,8 @@ std::vector<std::pair<std::string, std::string>> UploadUrlParams(const MediaItem
                                                                  size_t index) {
   std::vector<std::pair<std::string, std::string>> p = {
       {"filename", UploadFileName(item, index)},
-      {"length", std::to_string(item.data.empty() ? item.size
-                                                  : static_cast<int64_t>(item.data.size()))}};
+      {"length",
+       std::to_string(item.data.empty() ? item.size : static_cast<int64_t>(item.data.size()))}};
   if (!item.alt_text.empty()) p.emplace_back("alt_txt", item.alt_text);
   return p;
 }

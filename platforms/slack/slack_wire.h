@@ -39,7 +39,7 @@ inline constexpr std::string_view kDefaultBaseUrl = "https://slack.com/api";
 inline constexpr int kMaxTextChars = 40'000;
 inline constexpr int kMaxFiles = 10;  // files per completeUploadExternal call (unconfirmed)
 inline constexpr int64_t kMaxFileBytes = 1'000'000'000;  // Slack's 1 GB file cap
-inline constexpr int kMaxAltText = 1000;                   // files.getUploadURLExternal alt_txt
+inline constexpr int kMaxAltText = 1000;                 // files.getUploadURLExternal alt_txt
 inline constexpr std::string_view kMarkerEventType = "herald_post";
 
 // Limits, features (threads via thread_ts, delete, post and account metrics,
@@ -89,8 +89,7 @@ Result<Json> ParseResponse(int status, const HttpHeaders& headers, std::string_v
 //  anything else (msg_too_long, no_text, invalid_arguments, ...) -> kInvalidArgument
 // `channel_label` ("#general") makes the messages concrete.
 base::Error MapError(std::string_view error, const Json& body, CallKind kind,
-                     std::string_view retry_after_header = {},
-                     std::string_view channel_label = {});
+                     std::string_view retry_after_header = {}, std::string_view channel_label = {});
 
 // An HttpClient error: kUnknown only for kWrite; else kUnavailable. Detail redacted of `secret`.
 base::Error MapTransportError(const base::Error& error, CallKind kind, std::string_view secret);

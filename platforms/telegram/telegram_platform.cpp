@@ -43,10 +43,10 @@ std::string ChatIdFrom(const AccountContext& account) {
 // Prefixes "thread part i of n: " to an error of a multi-part post, keeping code and hints.
 Error InPart(Error e, size_t i, size_t n) {
   if (n <= 1) return e;
-  Error out(e.code(),
-            "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " +
-                e.message(),
-            e.detail());
+  Error out(
+      e.code(),
+      "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + e.message(),
+      e.detail());
   if (e.retry_after()) out.set_retry_after(*e.retry_after());
   return out;
 }
@@ -75,15 +75,14 @@ ValidationReport TelegramPlatform::Validate(const Content& content) const {
   return telegram::Validate(content);
 }
 
-Task<Result<Json>> TelegramPlatform::Send(std::string token, HttpRequest request,
-                                          CallKind kind) {
+Task<Result<Json>> TelegramPlatform::Send(std::string token, HttpRequest request, CallKind kind) {
   auto response = co_await http_->Send(std::move(request));
   if (!response.ok()) co_return MapTransportError(response.error(), kind, token);
   co_return ParseResponse(response->status, response->body, kind);
 }
 
-Task<Result<Json>> TelegramPlatform::CallJson(std::string token, std::string method,
-                                              Json params, CallKind kind) {
+Task<Result<Json>> TelegramPlatform::CallJson(std::string token, std::string method, Json params,
+                                              CallKind kind) {
   HttpRequest request;
   request.method = "POST";
   request.url = options_.base_url + "/bot" + token + "/" + method;
@@ -127,13 +126,12 @@ Task<Result<ConnectedAccount>> TelegramPlatform::Connect(Json args) {
                              co_await CallJson(token, "getMe", Json::object(), CallKind::kRead));
   HERALD_CO_ASSIGN_OR_RETURN(BotUser bot, ParseBotUser(me_json));
   Json chat_params = {{"chat_id", chat_arg}};
-  HERALD_CO_ASSIGN_OR_RETURN(
-      Json chat_json, co_await CallJson(token, "getChat", chat_params, CallKind::kRead));
+  HERALD_CO_ASSIGN_OR_RETURN(Json chat_json,
+                             co_await CallJson(token, "getChat", chat_params, CallKind::kRead));
   HERALD_CO_ASSIGN_OR_RETURN(Chat chat, ParseChat(chat_json));
   Json member_params = {{"chat_id", chat.id}, {"user_id", bot.id}};
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json member,
-      co_await CallJson(token, "getChatMember", member_params, CallKind::kRead));
+      Json member, co_await CallJson(token, "getChatMember", member_params, CallKind::kRead));
   HERALD_CO_RETURN_IF_ERROR(CheckCanPost(chat, member));
 
   ConnectedAccount account;
@@ -149,30 +147,30 @@ Task<Result<ConnectedAccount>> TelegramPlatform::Connect(Json args) {
   co_return account;
 }
 
-Task<Result<std::vector<SentMessage>>> TelegramPlatform::SendPart(
-    std::string token, std::string chat_id, PostPart part, std::optional<int64_t> reply_to) {
+Task<Result<std::vector<SentMessage>>> TelegramPlatform::SendPart(std::string token,
+                                                                  std::string chat_id,
+                                                                  PostPart part,
+                                                                  std::optional<int64_t> reply_to) {
   if (part.media.empty()) {
     HERALD_CO_ASSIGN_OR_RETURN(
-        Json result, co_await CallJson(token, "sendMessage",
-                                       SendMessageParams(chat_id, part.text, reply_to),
-                                       CallKind::kWrite));
+        Json result,
+        co_await CallJson(token, "sendMessage", SendMessageParams(chat_id, part.text, reply_to),
+                          CallKind::kWrite));
     HERALD_CO_ASSIGN_OR_RETURN(SentMessage sent, ParseMessage(result));
     co_return std::vector<SentMessage>{sent};
   }
   if (part.media.size() == 1) {
     HERALD_CO_ASSIGN_OR_RETURN(
-        Json result,
-        co_await CallForm(token, "sendPhoto",
-                          SendPhotoForm(chat_id, part.media[0], part.text, reply_to),
-                          CallKind::kWrite));
+        Json result, co_await CallForm(token, "sendPhoto",
+                                       SendPhotoForm(chat_id, part.media[0], part.text, reply_to),
+                                       CallKind::kWrite));
     HERALD_CO_ASSIGN_OR_RETURN(SentMessage sent, ParseMessage(result));
     co_return std::vector<SentMessage>{sent};
   }
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json result,
-      co_await CallForm(token, "sendMediaGroup",
-                        SendMediaGroupForm(chat_id, part.media, part.text, reply_to),
-                        CallKind::kWrite));
+      Json result, co_await CallForm(token, "sendMediaGroup",
+                                     SendMediaGroupForm(chat_id, part.media, part.text, reply_to),
+                                     CallKind::kWrite));
   co_return ParseMessages(result);
 }
 
@@ -226,8 +224,8 @@ Task<Result<PublishReceipt>> TelegramPlatform::Publish(PublishRequest request) {
   }
   PublishReceipt receipt;
   receipt.external_id = std::to_string(first);
-  receipt.url = MessageUrl(chat_numeric,
-                           base::GetString(request.account.settings, "chat_username"), first);
+  receipt.url =
+      MessageUrl(chat_numeric, base::GetString(request.account.settings, "chat_username"), first);
   receipt.remote_state = state;
   co_return receipt;
 }
@@ -289,7 +287,8 @@ Task<Result<Json>> TelegramPlatform::FetchAccountMetrics(AccountContext account)
   co_return Json{{"followers", count.get<int64_t>()}};
 }
 
-std::unique_ptr<Platform> MakeTelegramPlatform(HttpClient* http, const BaseUrlOverrides& base_urls) {
+std::unique_ptr<Platform> MakeTelegramPlatform(HttpClient* http,
+                                               const BaseUrlOverrides& base_urls) {
   TelegramPlatform::Options options;
   if (auto it = base_urls.find("telegram"); it != base_urls.end() && !it->second.empty()) {
     options.base_url = it->second;

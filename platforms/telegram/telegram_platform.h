@@ -68,16 +68,14 @@ class TelegramPlatform final : public Platform {
 
  private:
   // Calls `method` with JSON parameters.
-  Task<Result<Json>> CallJson(std::string token, std::string method, Json params,
-                              CallKind kind);
+  Task<Result<Json>> CallJson(std::string token, std::string method, Json params, CallKind kind);
   // Calls `method` with a multipart/form-data body (file uploads).
-  Task<Result<Json>> CallForm(std::string token, std::string method,
-                              std::vector<FormPart> form, CallKind kind);
+  Task<Result<Json>> CallForm(std::string token, std::string method, std::vector<FormPart> form,
+                              CallKind kind);
   Task<Result<Json>> Send(std::string token, HttpRequest request, CallKind kind);
   // Sends one part and returns its messages.
   Task<Result<std::vector<SentMessage>>> SendPart(std::string token, std::string chat_id,
-                                                  PostPart part,
-                                                  std::optional<int64_t> reply_to);
+                                                  PostPart part, std::optional<int64_t> reply_to);
 
   HttpClient* http_;
   Options options_;

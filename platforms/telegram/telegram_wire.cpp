@@ -43,9 +43,7 @@ bool AllDigits(std::string_view s) {
   });
 }
 
-bool IsUsernameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
+bool IsUsernameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
 Json ReplyParameters(int64_t reply_to) {
   return Json{{"message_id", reply_to}, {"allow_sending_without_reply", false}};
@@ -109,13 +107,12 @@ ValidationReport Validate(const Content& content) {
       report.limit = limit;
     }
     if (!has_media && IsBlank(part.text)) {
-      report.violations.push_back(
-          {field, field + " is empty: Telegram needs 1 to " + std::to_string(kMaxTextUnits) +
-                      " characters of text, or a photo"});
+      report.violations.push_back({field, field + " is empty: Telegram needs 1 to " +
+                                              std::to_string(kMaxTextUnits) +
+                                              " characters of text, or a photo"});
     } else if (length > limit) {
-      const text::LengthRule rule{.network = "Telegram",
-                                  .limit = limit,
-                                  .unit = text::LengthUnit::kUtf16Units};
+      const text::LengthRule rule{
+          .network = "Telegram", .limit = limit, .unit = text::LengthUnit::kUtf16Units};
       report.violations.push_back(
           {field, text::OverLimitMessage(field, length, rule) +
                       (has_media ? "; with photos attached the text is a caption, limited to " +
@@ -194,7 +191,8 @@ Result<Json> ParseResponse(int http_status, std::string_view body, CallKind kind
   auto parsed = base::ParseJson(body);
   if (!parsed.ok() || !parsed->is_object() || !parsed->contains("ok") ||
       !(*parsed)["ok"].is_boolean()) {
-    std::string detail = "HTTP " + std::to_string(http_status) + ", body is not the Bot API envelope";
+    std::string detail =
+        "HTTP " + std::to_string(http_status) + ", body is not the Bot API envelope";
     if (http_status >= 200 && http_status < 300) {
       // Telegram answered success but we cannot read it: for a send, the message may exist.
       if (kind == CallKind::kWrite) {
@@ -205,7 +203,8 @@ Result<Json> ParseResponse(int http_status, std::string_view body, CallKind kind
     }
     Failure f;
     f.error_code = http_status;
-    f.description = http_status == 429 ? "Too Many Requests" : "HTTP " + std::to_string(http_status);
+    f.description =
+        http_status == 429 ? "Too Many Requests" : "HTTP " + std::to_string(http_status);
     Error e = MapFailure(f);
     e.set_detail(detail);
     return e;
@@ -251,9 +250,8 @@ Error MapFailure(const Failure& failure) {
     return e;
   }
   if (code == 401 || code == 404) {
-    return base::Unauthenticated(
-        "Telegram rejected the bot token (" + quoted +
-        "); create a new token with @BotFather and reconnect the account");
+    return base::Unauthenticated("Telegram rejected the bot token (" + quoted +
+                                 "); create a new token with @BotFather and reconnect the account");
   }
   if (code == 403) {
     return base::PermissionDenied("the bot may not post in this chat (" + quoted +
@@ -261,10 +259,9 @@ Error MapFailure(const Failure& failure) {
   }
   if (code == 400) {
     if (failure.migrate_to_chat_id.has_value()) {
-      return base::FailedPrecondition(
-          "the group was upgraded to a supergroup with id " +
-          std::to_string(*failure.migrate_to_chat_id) + "; reconnect the account with that id (" +
-          quoted + ")");
+      return base::FailedPrecondition("the group was upgraded to a supergroup with id " +
+                                      std::to_string(*failure.migrate_to_chat_id) +
+                                      "; reconnect the account with that id (" + quoted + ")");
     }
     if (Contains(d, "chat not found")) {
       return base::NotFound("Telegram cannot find the chat (" + quoted +
@@ -279,13 +276,13 @@ Error MapFailure(const Failure& failure) {
                                     "); make it an administrator that can post messages");
     }
     if (Contains(d, "message to be replied not found")) {
-      return base::FailedPrecondition(
-          "the message this thread part replies to was deleted (" + quoted + ")");
+      return base::FailedPrecondition("the message this thread part replies to was deleted (" +
+                                      quoted + ")");
     }
     if (Contains(d, "message can't be deleted")) {
-      return base::FailedPrecondition(
-          "Telegram does not let the bot delete this message (" + quoted +
-          "); bots can delete their messages only within 48 hours");
+      return base::FailedPrecondition("Telegram does not let the bot delete this message (" +
+                                      quoted +
+                                      "); bots can delete their messages only within 48 hours");
     }
     return base::InvalidArgument("Telegram refused the request (" + quoted + ")");
   }
@@ -359,9 +356,9 @@ std::vector<FormPart> SendMediaGroupForm(std::string_view chat_id,
     form.push_back({"reply_parameters", base::DumpJson(ReplyParameters(*reply_to)), "", ""});
   }
   for (size_t i = 0; i < photos.size(); ++i) {
-    form.push_back({"photo" + std::to_string(i), photos[i].data, FileNameFor(photos[i], i),
-                    photos[i].mime_type.empty() ? "application/octet-stream"
-                                                : photos[i].mime_type});
+    form.push_back(
+        {"photo" + std::to_string(i), photos[i].data, FileNameFor(photos[i], i),
+         photos[i].mime_type.empty() ? "application/octet-stream" : photos[i].mime_type});
   }
   return form;
 }

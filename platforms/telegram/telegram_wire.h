@@ -27,9 +27,9 @@ namespace herald::platforms::telegram {
 
 inline constexpr std::string_view kPlatformId = "telegram";
 inline constexpr std::string_view kDefaultBaseUrl = "https://api.telegram.org";
-inline constexpr int kMaxTextUnits = 4096;     // sendMessage.text, UTF-16 units
-inline constexpr int kMaxCaptionUnits = 1024;  // sendPhoto / sendMediaGroup caption
-inline constexpr int kMaxMediaItems = 10;      // sendMediaGroup: 2-10 items
+inline constexpr int kMaxTextUnits = 4096;             // sendMessage.text, UTF-16 units
+inline constexpr int kMaxCaptionUnits = 1024;          // sendPhoto / sendMediaGroup caption
+inline constexpr int kMaxMediaItems = 10;              // sendMediaGroup: 2-10 items
 inline constexpr int64_t kMaxPhotoBytes = 10'000'000;  // "The photo must be at most 10 MB"
 
 // What herald advertises for Telegram: limits, features (threads as reply chains, delete,
@@ -79,8 +79,8 @@ Result<Json> ParseResponse(int http_status, std::string_view body, CallKind kind
 //  400 migrate_to_chat_id                 -> kFailedPrecondition (reconnect with the new id)
 //  400 "message to delete not found"      -> kNotFound
 //  other 400                              -> kInvalidArgument
-//  429                                    -> kResourceExhausted, retry_after = parameters.retry_after
-//  5xx / anything else                    -> kUnavailable
+//  429                                    -> kResourceExhausted, retry_after =
+//  parameters.retry_after 5xx / anything else                    -> kUnavailable
 // The message quotes Telegram's description.
 base::Error MapFailure(const Failure& failure);
 
@@ -116,8 +116,7 @@ std::vector<FormPart> SendPhotoForm(std::string_view chat_id, const MediaItem& p
 // parts "photo0".."photoN" via attach://; the caption rides on the first item only.
 std::vector<FormPart> SendMediaGroupForm(std::string_view chat_id,
                                          const std::vector<MediaItem>& photos,
-                                         std::string_view caption,
-                                         std::optional<int64_t> reply_to);
+                                         std::string_view caption, std::optional<int64_t> reply_to);
 
 // --- responses ---------------------------------------------------------------------------
 

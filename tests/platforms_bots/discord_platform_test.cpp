@@ -86,9 +86,9 @@ TEST_F(DiscordPlatformTest, ConnectsWithTheWebhookUrl) {
   EXPECT_EQ(account->settings["channel_id"], DiscordEmulator::kChannelId);
   EXPECT_EQ(account->credentials["webhook_url"], SeedUrl());
   // The v10 form and a pasted ?wait=true are the same webhook.
-  auto versioned = Connect(std::string("https://discord.com/api/v10/webhooks/") +
-                           DiscordEmulator::kSeedWebhookId + "/" + DiscordEmulator::kSeedToken +
-                           "?wait=true");
+  auto versioned =
+      Connect(std::string("https://discord.com/api/v10/webhooks/") +
+              DiscordEmulator::kSeedWebhookId + "/" + DiscordEmulator::kSeedToken + "?wait=true");
   ASSERT_TRUE(versioned.ok());
   EXPECT_EQ(versioned->credentials["webhook_url"], SeedUrl());
 }
@@ -97,9 +97,9 @@ TEST_F(DiscordPlatformTest, ConnectRefusesWhatCannotPost) {
   auto malformed = Connect("https://discord.com/channels/1/2");
   EXPECT_EQ(malformed.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(h_.CountRequests("/webhooks/"), 0u);
-  auto follower = Connect(std::string("https://discord.com/api/webhooks/") +
-                          DiscordEmulator::kFollowerWebhookId + "/" +
-                          DiscordEmulator::kFollowerToken);
+  auto follower =
+      Connect(std::string("https://discord.com/api/webhooks/") +
+              DiscordEmulator::kFollowerWebhookId + "/" + DiscordEmulator::kFollowerToken);
   EXPECT_EQ(follower.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(follower.error().message(), HasSubstr("not an incoming webhook"));
   auto wrong_token = Connect(std::string("https://discord.com/api/webhooks/") +
@@ -151,8 +151,7 @@ TEST_F(DiscordPlatformTest, ThreadPartsAreConsecutiveMessages) {
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);
   for (const auto& p : posts) EXPECT_EQ(p.reply_to, "");
-  EXPECT_EQ(receipt->remote_state["message_ids"],
-            (Json{posts[0].id, posts[1].id, posts[2].id}));
+  EXPECT_EQ(receipt->remote_state["message_ids"], (Json{posts[0].id, posts[1].id, posts[2].id}));
   ASSERT_EQ(saved_.size(), 2u);
   EXPECT_EQ(saved_[1]["message_ids"].size(), 2u);
 }

@@ -50,7 +50,8 @@ TEST(DiscordWireTest, CountsCodePoints) {
   EXPECT_EQ(r.length, 2000);
   Content over{{PostPart{Repeat("a", 2001), {}}}};
   ASSERT_FALSE(Validate(over).ok());
-  EXPECT_THAT(Validate(over).violations[0].message, HasSubstr("text is 2001 characters, 1 over Discord's limit of 2000"));
+  EXPECT_THAT(Validate(over).violations[0].message,
+              HasSubstr("text is 2001 characters, 1 over Discord's limit of 2000"));
 }
 
 TEST(DiscordWireTest, ValidatesMedia) {
@@ -75,12 +76,11 @@ TEST(DiscordWireTest, ParsesWebhookUrls) {
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->id, id);
   EXPECT_EQ(a->token, kToken);
-  EXPECT_TRUE(ParseWebhookUrl(" https://discordapp.com/api/v10/webhooks/" + id + "/" + kToken +
-                              "/ ")
-                  .ok());
-  EXPECT_TRUE(ParseWebhookUrl("https://canary.discord.com/api/webhooks/" + id + "/" + kToken +
-                              "?wait=true")
-                  .ok());
+  EXPECT_TRUE(
+      ParseWebhookUrl(" https://discordapp.com/api/v10/webhooks/" + id + "/" + kToken + "/ ").ok());
+  EXPECT_TRUE(
+      ParseWebhookUrl("https://canary.discord.com/api/webhooks/" + id + "/" + kToken + "?wait=true")
+          .ok());
   EXPECT_EQ(CanonicalWebhookUrl(*a), "https://discord.com/api/webhooks/" + id + "/" + kToken);
   for (const std::string& bad :
        {std::string("http://discord.com/api/webhooks/") + id + "/" + kToken,

@@ -62,12 +62,12 @@ TEST(TelegramContractTest, EnvelopeMirrorsTheHttpStatus) {
   // Parameters as query, form and JSON are equivalent.
   RawResponse q = t.Send("GET", bot + "/sendMessage?chat_id=@acme_news&text=hi");
   EXPECT_EQ(q.status, 200);
-  RawResponse form = t.Send("POST", bot + "/sendMessage",
-                            {{"Content-Type", "application/x-www-form-urlencoded"}},
-                            "chat_id=-1001987654321&text=hello%20there");
+  RawResponse form =
+      t.Send("POST", bot + "/sendMessage", {{"Content-Type", "application/x-www-form-urlencoded"}},
+             "chat_id=-1001987654321&text=hello%20there");
   EXPECT_EQ(form.JsonBody()["result"]["text"], "hello there");
-  RawResponse not_found = t.Send("POST", bot + "/sendMessage", kJson,
-                                 R"({"chat_id":"@nope_nope","text":"x"})");
+  RawResponse not_found =
+      t.Send("POST", bot + "/sendMessage", kJson, R"({"chat_id":"@nope_nope","text":"x"})");
   EXPECT_EQ(not_found.status, 400);
   EXPECT_EQ(not_found.JsonBody()["description"], "Bad Request: chat not found");
 }
@@ -75,8 +75,9 @@ TEST(TelegramContractTest, EnvelopeMirrorsTheHttpStatus) {
 TEST(TelegramContractTest, ParseModeTurnsPunctuationIntoErrors) {
   Served<TelegramEmulator> t;
   const std::string bot = std::string("/bot") + TelegramEmulator::kSeedToken;
-  RawResponse md = t.Send("POST", bot + "/sendMessage", kJson,
-                          R"({"chat_id":"@acme_news","text":"v2.0 is out!","parse_mode":"MarkdownV2"})");
+  RawResponse md =
+      t.Send("POST", bot + "/sendMessage", kJson,
+             R"({"chat_id":"@acme_news","text":"v2.0 is out!","parse_mode":"MarkdownV2"})");
   EXPECT_EQ(md.status, 400);
   EXPECT_THAT(md.JsonBody()["description"].get<std::string>(),
               HasSubstr("can't parse entities: Character '.' is reserved"));
@@ -133,8 +134,9 @@ TEST(DiscordContractTest, WaitDecidesBetween204AndTheMessage) {
                         "X-RateLimit-Reset-After", "X-RateLimit-Bucket"}) {
     EXPECT_FALSE(wait.Header(h).empty()) << h;
   }
-  EXPECT_EQ(d.Send("POST", std::string("/api/v10/webhooks/") + DiscordEmulator::kSeedWebhookId +
-                               "/" + DiscordEmulator::kSeedToken + "?wait=true",
+  EXPECT_EQ(d.Send("POST",
+                   std::string("/api/v10/webhooks/") + DiscordEmulator::kSeedWebhookId + "/" +
+                       DiscordEmulator::kSeedToken + "?wait=true",
                    kJson, R"({"content":"c"})")
                 .status,
             200);
@@ -147,12 +149,11 @@ TEST(DiscordContractTest, ErrorBodiesCarryJsonCodes) {
   RawResponse empty = d.Send("POST", hook, kJson, R"({"content":""})");
   EXPECT_EQ(empty.status, 400);
   EXPECT_EQ(empty.JsonBody()["code"], 50006);
-  RawResponse too_long = d.Send("POST", hook, kJson,
-                                base::DumpJson(Json{{"content", std::string(2001, 'x')}}));
+  RawResponse too_long =
+      d.Send("POST", hook, kJson, base::DumpJson(Json{{"content", std::string(2001, 'x')}}));
   EXPECT_EQ(too_long.status, 400);
   EXPECT_EQ(too_long.JsonBody()["code"], 50035);
-  EXPECT_EQ(too_long.JsonBody()["errors"]["content"]["_errors"][0]["code"],
-            "BASE_TYPE_MAX_LENGTH");
+  EXPECT_EQ(too_long.JsonBody()["errors"]["content"]["_errors"][0]["code"], "BASE_TYPE_MAX_LENGTH");
   EXPECT_EQ(d.Send("POST", hook, kJson, "{nope").JsonBody()["code"], 50109);
   RawResponse unknown = d.Send("GET", "/api/webhooks/1/whatever-token-whatever-token");
   EXPECT_EQ(unknown.status, 404);
@@ -191,21 +192,20 @@ TEST(SlackContractTest, LogicalErrorsAreHttp200OkFalse) {
   RawResponse invalid = s.Send("POST", "/api/auth.test", {{"Authorization", "Bearer xoxb-no"}});
   EXPECT_EQ(invalid.status, 200);
   EXPECT_EQ(invalid.JsonBody()["error"], "invalid_auth");
-  RawResponse not_in = s.Send("POST", "/api/chat.postMessage",
-                              {{"Authorization", auth}, {"Content-Type", "application/json"}},
-                              std::string(R"({"channel":")") + SlackEmulator::kRandomId +
-                                  R"(","text":"x"})");
+  RawResponse not_in =
+      s.Send("POST", "/api/chat.postMessage",
+             {{"Authorization", auth}, {"Content-Type", "application/json"}},
+             std::string(R"({"channel":")") + SlackEmulator::kRandomId + R"(","text":"x"})");
   EXPECT_EQ(not_in.status, 200);
   EXPECT_EQ(not_in.JsonBody()["error"], "not_in_channel");
   RawResponse retired = s.Send("POST", "/api/files.upload", {{"Authorization", auth}});
   EXPECT_EQ(retired.JsonBody()["ok"], false);
   auto scoped = s.client().CreateToken(Json{{"scopes", {"channels:read"}}});
   ASSERT_TRUE(scoped.ok());
-  RawResponse scope = s.Send(
-      "POST", "/api/chat.postMessage",
-      {{"Authorization", "Bearer " + (*scoped)["token"].get<std::string>()},
-       {"Content-Type", "application/x-www-form-urlencoded"}},
-      std::string("channel=") + SlackEmulator::kChannelId + "&text=x");
+  RawResponse scope = s.Send("POST", "/api/chat.postMessage",
+                             {{"Authorization", "Bearer " + (*scoped)["token"].get<std::string>()},
+                              {"Content-Type", "application/x-www-form-urlencoded"}},
+                             std::string("channel=") + SlackEmulator::kChannelId + "&text=x");
   EXPECT_EQ(scope.JsonBody()["error"], "missing_scope");
   EXPECT_EQ(scope.JsonBody()["needed"], "chat:write");
 }
@@ -216,8 +216,8 @@ TEST(SlackContractTest, RateLimitIsHttp429WithRetryAfter) {
   const std::vector<std::pair<std::string, std::string>> headers = {
       {"Authorization", std::string("Bearer ") + SlackEmulator::kSeedToken},
       {"Content-Type", "application/json"}};
-  const std::string body = std::string(R"({"channel":")") + SlackEmulator::kChannelId +
-                           R"(","text":"x"})";
+  const std::string body =
+      std::string(R"({"channel":")") + SlackEmulator::kChannelId + R"(","text":"x"})";
   EXPECT_EQ(s.Send("POST", "/api/chat.postMessage", headers, body).JsonBody()["ok"], true);
   RawResponse limited = s.Send("POST", "/api/chat.postMessage", headers, body);
   EXPECT_EQ(limited.status, 429);
@@ -228,10 +228,10 @@ TEST(SlackContractTest, RateLimitIsHttp429WithRetryAfter) {
 TEST(SlackContractTest, UploadV2CompletesWithoutTheMessageTs) {
   Served<SlackEmulator> s;
   const std::string auth = std::string("Bearer ") + SlackEmulator::kSeedToken;
-  RawResponse ticket = s.Send("POST", "/api/files.getUploadURLExternal",
-                              {{"Authorization", auth},
-                               {"Content-Type", "application/x-www-form-urlencoded"}},
-                              "filename=a.png&length=4");
+  RawResponse ticket =
+      s.Send("POST", "/api/files.getUploadURLExternal",
+             {{"Authorization", auth}, {"Content-Type", "application/x-www-form-urlencoded"}},
+             "filename=a.png&length=4");
   ASSERT_EQ(ticket.JsonBody()["ok"], true);
   const std::string url = ticket.JsonBody()["upload_url"];
   const std::string file_id = ticket.JsonBody()["file_id"];
@@ -240,24 +240,23 @@ TEST(SlackContractTest, UploadV2CompletesWithoutTheMessageTs) {
   EXPECT_EQ(uploaded.status, 200);
   EXPECT_EQ(uploaded.body, "OK - 4");
   // Not completed yet: not visible.
-  RawResponse before = s.Send("POST", "/api/files.info",
-                              {{"Authorization", auth},
-                               {"Content-Type", "application/x-www-form-urlencoded"}},
-                              "file=" + file_id);
+  RawResponse before =
+      s.Send("POST", "/api/files.info",
+             {{"Authorization", auth}, {"Content-Type", "application/x-www-form-urlencoded"}},
+             "file=" + file_id);
   EXPECT_EQ(before.JsonBody()["error"], "file_not_found");
-  RawResponse done = s.Send(
-      "POST", "/api/files.completeUploadExternal",
-      {{"Authorization", auth}, {"Content-Type", "application/json"}},
-      base::DumpJson(Json{{"files", {{{"id", file_id}, {"title", "A"}}}},
-                          {"channel_id", SlackEmulator::kChannelId},
-                          {"initial_comment", "look"}}));
+  RawResponse done = s.Send("POST", "/api/files.completeUploadExternal",
+                            {{"Authorization", auth}, {"Content-Type", "application/json"}},
+                            base::DumpJson(Json{{"files", {{{"id", file_id}, {"title", "A"}}}},
+                                                {"channel_id", SlackEmulator::kChannelId},
+                                                {"initial_comment", "look"}}));
   ASSERT_EQ(done.JsonBody()["ok"], true) << done.body;
   EXPECT_FALSE(done.JsonBody().contains("ts"));
   EXPECT_EQ(done.JsonBody()["files"][0]["shares"], Json::object());
-  RawResponse after = s.Send("POST", "/api/files.info",
-                             {{"Authorization", auth},
-                              {"Content-Type", "application/x-www-form-urlencoded"}},
-                             "file=" + file_id);
+  RawResponse after =
+      s.Send("POST", "/api/files.info",
+             {{"Authorization", auth}, {"Content-Type", "application/x-www-form-urlencoded"}},
+             "file=" + file_id);
   EXPECT_TRUE(after.JsonBody()["file"]["shares"]["public"].contains(SlackEmulator::kChannelId));
 }
 
@@ -278,9 +277,9 @@ TEST(SlackContractTest, MetadataOnlyWithIncludeAllMetadata) {
   RawResponse plain = s.Send("POST", "/api/conversations.history", form,
                              std::string("channel=") + SlackEmulator::kChannelId);
   EXPECT_FALSE(plain.JsonBody()["messages"][0].contains("metadata"));
-  RawResponse with = s.Send("POST", "/api/conversations.history", form,
-                            std::string("channel=") + SlackEmulator::kChannelId +
-                                "&include_all_metadata=true");
+  RawResponse with =
+      s.Send("POST", "/api/conversations.history", form,
+             std::string("channel=") + SlackEmulator::kChannelId + "&include_all_metadata=true");
   EXPECT_EQ(with.JsonBody()["messages"][0]["metadata"]["event_type"], "herald_post");
   RawResponse bad = s.Send("POST", "/api/chat.postMessage", json,
                            base::DumpJson(Json{{"channel", SlackEmulator::kChannelId},

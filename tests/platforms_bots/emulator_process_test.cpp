@@ -1,6 +1,8 @@
 // `herald-emulator telegram|discord|slack` as separate processes: each adapter publishes through
 // the real HttpsClient, and the control plane (/__emulator/posts, /faults, /<network>/...) sees
 // and steers it, as the core's crash tests will use them.
+#include "tests/emulators/common/emulator_process.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,7 +15,6 @@
 #include "platforms/slack/slack_platform.h"
 #include "platforms/telegram/telegram_platform.h"
 #include "tests/emulators/common/emulator_client.h"
-#include "tests/emulators/common/emulator_process.h"
 #include "tests/platforms/support/run_task.h"
 
 namespace herald::platforms {
@@ -73,8 +74,11 @@ TEST_F(EmulatorProcessTest, Telegram) {
   // A new channel through the network control, then connect and post to it.
   ASSERT_TRUE(control
                   .Control("telegram", "chats",
-                           Json{{"id", -1005550001}, {"type", "channel"}, {"title", "Proc"},
-                                {"username", "proc_news"}, {"bot_status", "administrator"},
+                           Json{{"id", -1005550001},
+                                {"type", "channel"},
+                                {"title", "Proc"},
+                                {"username", "proc_news"},
+                                {"bot_status", "administrator"},
                                 {"can_post_messages", true}})
                   .ok());
   telegram::TelegramPlatform::Options options;
@@ -88,9 +92,9 @@ TEST_F(EmulatorProcessTest, Telegram) {
   ASSERT_EQ(posts->size(), 1u);
   EXPECT_EQ((*posts)[0]["text"], "from a process");
   EXPECT_EQ((*posts)[0]["account"], "-1005550001");
-  ASSERT_TRUE(control.ArmFault(Json{{"kind", "429"}, {"path", "/bot*/sendMessage"},
-                                    {"retry_after", 7}})
-                  .ok());
+  ASSERT_TRUE(
+      control.ArmFault(Json{{"kind", "429"}, {"path", "/bot*/sendMessage"}, {"retry_after", 7}})
+          .ok());
   auto limited = Run(platform.Publish(Request(ToContext(*account), "again")));
   ASSERT_FALSE(limited.ok());
   EXPECT_EQ(limited.error().code(), ErrorCode::kResourceExhausted);
@@ -123,11 +127,13 @@ TEST_F(EmulatorProcessTest, Slack) {
   auto emu = StartEmulator("slack");
   ASSERT_NE(emu, nullptr);
   EmulatorClient control(emu->base_url());
-  ASSERT_TRUE(control
-                  .Control("slack", "channels",
-                           Json{{"id", "C0PROCESS01"}, {"name", "process"}, {"member", true},
-                                {"num_members", 3}})
-                  .ok());
+  ASSERT_TRUE(
+      control
+          .Control(
+              "slack", "channels",
+              Json{
+                  {"id", "C0PROCESS01"}, {"name", "process"}, {"member", true}, {"num_members", 3}})
+          .ok());
   auto info = control.Info();
   ASSERT_TRUE(info.ok());
   std::string token;
@@ -139,9 +145,9 @@ TEST_F(EmulatorProcessTest, Slack) {
   slack::SlackPlatform platform(http_.get(), nullptr, options);
   auto account = Run(platform.Connect(Json{{"bot_token", token}, {"channel", "#process"}}));
   ASSERT_TRUE(account.ok()) << account.error().ToString();
-  ASSERT_TRUE(control.ArmFault(Json{{"kind", "drop_after_accept"},
-                                    {"path", "/api/chat.postMessage"}})
-                  .ok());
+  ASSERT_TRUE(
+      control.ArmFault(Json{{"kind", "drop_after_accept"}, {"path", "/api/chat.postMessage"}})
+          .ok());
   PublishRequest request = Request(ToContext(*account), "from a process");
   auto dropped = Run(platform.Publish(request));
   ASSERT_FALSE(dropped.ok());

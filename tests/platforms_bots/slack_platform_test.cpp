@@ -376,8 +376,8 @@ TEST_F(SlackPlatformTest, RateLimitsAreHttp429WithRetryAfter) {
 
 TEST_F(SlackPlatformTest, ServerErrorsAreTransient) {
   AccountContext account = Account();
-  h_.Arm(FaultOn(FaultKind::kServerError, "/api/chat.postMessage",
-                 [](Fault& f) { f.status = 503; }));
+  h_.Arm(
+      FaultOn(FaultKind::kServerError, "/api/chat.postMessage", [](Fault& f) { f.status = 503; }));
   EXPECT_EQ(Publish(account, Thread({"x"})).error().code(), ErrorCode::kUnavailable);
 }
 

@@ -43,7 +43,8 @@ TEST(SlackWireTest, EscapesControlCharactersAndCountsTheEscapes) {
   ValidationReport r = Validate(over);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.length, 40001);
-  EXPECT_THAT(r.violations[0].message, HasSubstr("text is 40001 characters, 1 over Slack's limit of 40000"));
+  EXPECT_THAT(r.violations[0].message,
+              HasSubstr("text is 40001 characters, 1 over Slack's limit of 40000"));
   Content empty{{PostPart{" ", {}}}};
   EXPECT_FALSE(Validate(empty).ok());
 }
@@ -64,8 +65,8 @@ TEST(SlackWireTest, ParsesChannelArguments) {
 }
 
 TEST(SlackWireTest, LogicalErrorsArriveWithHttp200) {
-  auto revoked = ParseResponse(200, {}, ReadFixture("slack/error_token_revoked.json"),
-                               CallKind::kWrite);
+  auto revoked =
+      ParseResponse(200, {}, ReadFixture("slack/error_token_revoked.json"), CallKind::kWrite);
   ASSERT_FALSE(revoked.ok());
   EXPECT_EQ(revoked.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(revoked.error().message(), HasSubstr("token_revoked"));
@@ -75,13 +76,13 @@ TEST(SlackWireTest, LogicalErrorsArriveWithHttp200) {
             ErrorCode::kUnauthenticated);
   EXPECT_EQ(MapError("account_inactive", {}, CallKind::kRead).code(), ErrorCode::kUnauthenticated);
 
-  auto scope = ParseResponse(200, {}, ReadFixture("slack/error_missing_scope.json"),
-                             CallKind::kWrite);
+  auto scope =
+      ParseResponse(200, {}, ReadFixture("slack/error_missing_scope.json"), CallKind::kWrite);
   EXPECT_EQ(scope.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(scope.error().message(), HasSubstr("chat:write"));
 
   base::Error not_in = MapError("not_in_channel", FixtureJson("slack/error_not_in_channel.json"),
-                          CallKind::kWrite, "", "#announcements");
+                                CallKind::kWrite, "", "#announcements");
   EXPECT_EQ(not_in.code(), ErrorCode::kFailedPrecondition);
   EXPECT_THAT(not_in.message(), HasSubstr("invite the bot to #announcements"));
   EXPECT_EQ(MapError("channel_not_found", {}, CallKind::kWrite).code(), ErrorCode::kNotFound);
@@ -115,18 +116,17 @@ TEST(SlackWireTest, ParsesAuthChannelAndPostAnswers) {
   ASSERT_TRUE(channel.ok());
   EXPECT_TRUE(channel->is_member);
   EXPECT_EQ(channel->num_members, 212);
-  EXPECT_FALSE(ParseChannel(FixtureJson("slack/conversations_info_not_member.json")["channel"])
-                   ->is_member);
-  auto posted = ParseResponse(200, {}, ReadFixture("slack/post_message_ok.json"),
-                              CallKind::kWrite);
+  EXPECT_FALSE(
+      ParseChannel(FixtureJson("slack/conversations_info_not_member.json")["channel"])->is_member);
+  auto posted = ParseResponse(200, {}, ReadFixture("slack/post_message_ok.json"), CallKind::kWrite);
   ASSERT_TRUE(posted.ok());
   EXPECT_EQ((*posted)["ts"], "1767225600.000200");
   EXPECT_EQ(Permalink(auth->url, "C0456NEWS01", "1767225600.000200"),
             "https://acme-corp.slack.com/archives/C0456NEWS01/p1767225600000200");
-  EXPECT_EQ(Permalink(auth->url, "C0456NEWS01", "1767225720.000500",
-                      std::string("1767225600.000200")),
-            "https://acme-corp.slack.com/archives/C0456NEWS01/p1767225720000500"
-            "?thread_ts=1767225600.000200&cid=C0456NEWS01");
+  EXPECT_EQ(
+      Permalink(auth->url, "C0456NEWS01", "1767225720.000500", std::string("1767225600.000200")),
+      "https://acme-corp.slack.com/archives/C0456NEWS01/p1767225720000500"
+      "?thread_ts=1767225600.000200&cid=C0456NEWS01");
 }
 
 TEST(SlackWireTest, MarkerIsFoundOnlyOnOwnMessages) {
@@ -179,19 +179,18 @@ TEST(SlackWireTest, UploadFlowPieces) {
   // The complete answer has no ts: shares fill in later.
   auto done = FixtureJson("slack/files_complete_ok.json");
   EXPECT_FALSE(ShareTs(done["files"][0], "C0456NEWS01", std::nullopt).has_value());
-  EXPECT_EQ(ShareTs(FixtureJson("slack/files_info_shared.json")["file"], "C0456NEWS01",
-                    std::nullopt),
-            "1767225661.000400");
-  EXPECT_FALSE(ShareTs(FixtureJson("slack/files_info_shared.json")["file"], "C0OTHER0001",
-                       std::nullopt)
-                   .has_value());
+  EXPECT_EQ(
+      ShareTs(FixtureJson("slack/files_info_shared.json")["file"], "C0456NEWS01", std::nullopt),
+      "1767225661.000400");
+  EXPECT_FALSE(
+      ShareTs(FixtureJson("slack/files_info_shared.json")["file"], "C0OTHER0001", std::nullopt)
+          .has_value());
   base::Json reply = FixtureJson("slack/files_info_thread_share.json")["file"];
-  EXPECT_EQ(ShareTs(reply, "C0456NEWS01", std::string("1767225600.000200")),
-            "1767225720.000500");
+  EXPECT_EQ(ShareTs(reply, "C0456NEWS01", std::string("1767225600.000200")), "1767225720.000500");
   EXPECT_FALSE(ShareTs(reply, "C0456NEWS01", std::nullopt).has_value());
-  EXPECT_FALSE(ShareTs(FixtureJson("slack/files_info_not_shared.json")["file"], "C0456NEWS01",
-                       std::nullopt)
-                   .has_value());
+  EXPECT_FALSE(
+      ShareTs(FixtureJson("slack/files_info_not_shared.json")["file"], "C0456NEWS01", std::nullopt)
+          .has_value());
 }
 
 TEST(SlackWireTest, ReactionMetrics) {

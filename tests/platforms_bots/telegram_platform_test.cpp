@@ -34,11 +34,13 @@ class TelegramPlatformTest : public ::testing::Test {
     platform_ = std::make_unique<TelegramPlatform>(h_.http(), options);
   }
 
-  Result<ConnectedAccount> Connect(Json args) { return h_.Run(platform_->Connect(std::move(args))); }
+  Result<ConnectedAccount> Connect(Json args) {
+    return h_.Run(platform_->Connect(std::move(args)));
+  }
 
   AccountContext Channel() {
-    auto account = Connect(Json{{"bot_token", TelegramEmulator::kSeedToken},
-                                {"chat_id", "@acme_news"}});
+    auto account =
+        Connect(Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "@acme_news"}});
     EXPECT_TRUE(account.ok()) << account.error().ToString();
     AccountContext ctx;
     ctx.account_id = "acc_1";
@@ -67,8 +69,8 @@ Content Thread(std::vector<std::string> texts) {
 }
 
 TEST_F(TelegramPlatformTest, ConnectsAChannelByUsernameOrId) {
-  auto account = Connect(Json{{"bot_token", TelegramEmulator::kSeedToken},
-                              {"chat_id", "https://t.me/acme_news"}});
+  auto account = Connect(
+      Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "https://t.me/acme_news"}});
   ASSERT_TRUE(account.ok()) << account.error().ToString();
   EXPECT_EQ(account->external_id, "-1001987654321");
   EXPECT_EQ(account->handle, "@acme_news");
@@ -77,8 +79,8 @@ TEST_F(TelegramPlatformTest, ConnectsAChannelByUsernameOrId) {
   EXPECT_EQ(account->settings["bot_username"], "herald_demo_bot");
   EXPECT_EQ(account->credentials["bot_token"], TelegramEmulator::kSeedToken);
 
-  auto by_id = Connect(Json{{"bot_token", TelegramEmulator::kSeedToken},
-                            {"chat_id", TelegramEmulator::kGroupId}});
+  auto by_id = Connect(
+      Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", TelegramEmulator::kGroupId}});
   ASSERT_TRUE(by_id.ok()) << by_id.error().ToString();
   EXPECT_EQ(by_id->handle, "Acme Team");
 }
@@ -96,25 +98,26 @@ TEST_F(TelegramPlatformTest, ConnectReportsEachProblemSpecifically) {
   EXPECT_EQ(wrong.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(wrong.error().message(), HasSubstr("Unauthorized"));
 
-  auto unknown = Connect(Json{{"bot_token", TelegramEmulator::kSeedToken},
-                              {"chat_id", "@nobody_here"}});
+  auto unknown =
+      Connect(Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "@nobody_here"}});
   EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
   EXPECT_THAT(unknown.error().message(), HasSubstr("chat not found"));
 
-  auto read_only = Connect(Json{{"bot_token", TelegramEmulator::kSeedToken},
-                                {"chat_id", "@acme_readonly"}});
+  auto read_only =
+      Connect(Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "@acme_readonly"}});
   EXPECT_EQ(read_only.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(read_only.error().message(), HasSubstr("Post messages"));
 
-  auto kicked = Connect(Json{{"bot_token", TelegramEmulator::kSeedToken},
-                             {"chat_id", "@acme_kicked"}});
+  auto kicked =
+      Connect(Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "@acme_kicked"}});
   EXPECT_EQ(kicked.error().code(), ErrorCode::kPermissionDenied);
 }
 
 TEST_F(TelegramPlatformTest, PublishesPlainTextWithoutParseMode) {
   AccountContext account = Channel();
   // MarkdownV2 would reject '.', '(' and '-' unescaped and eat the asterisks.
-  const std::string text = "*Launch* day. (v2.0) - see https://acme.example/launch \xF0\x9F\x9A\x80";
+  const std::string text =
+      "*Launch* day. (v2.0) - see https://acme.example/launch \xF0\x9F\x9A\x80";
   auto receipt = Publish(account, Thread({text}));
   ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
   auto posts = h_.Posts();
@@ -174,7 +177,8 @@ TEST_F(TelegramPlatformTest, ResumesAPartialThreadWithoutRepeatingParts) {
   Json last_state;
   request.save_remote_state = [&](const Json& state) -> Result<void> {
     if (last_state.is_null()) {
-      h_.Arm(FaultOn(FaultKind::kServerError, "/bot*/sendMessage", [](Fault& f) { f.status = 500; }));
+      h_.Arm(
+          FaultOn(FaultKind::kServerError, "/bot*/sendMessage", [](Fault& f) { f.status = 500; }));
     }
     last_state = state;
     return base::Ok();
@@ -198,7 +202,8 @@ TEST_F(TelegramPlatformTest, ResumesAPartialThreadWithoutRepeatingParts) {
 
 TEST_F(TelegramPlatformTest, RateLimitCarriesRetryAfter) {
   AccountContext account = Channel();
-  h_.Arm(FaultOn(FaultKind::kRateLimit, "/bot*/sendMessage", [](Fault& f) { f.retry_after = std::chrono::seconds(17); }));
+  h_.Arm(FaultOn(FaultKind::kRateLimit, "/bot*/sendMessage",
+                 [](Fault& f) { f.retry_after = std::chrono::seconds(17); }));
   auto r = Publish(account, Thread({"hello"}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
@@ -265,10 +270,10 @@ TEST_F(TelegramPlatformTest, RevokedTokenIsUnauthenticated) {
 
 TEST_F(TelegramPlatformTest, KickedBotIsPermissionDenied) {
   AccountContext account = Channel();
-  ASSERT_TRUE(h_.network()
-                  .Control("chats", Json{{"id", TelegramEmulator::kChannelId},
-                                         {"bot_status", "kicked"}})
-                  .ok());
+  ASSERT_TRUE(
+      h_.network()
+          .Control("chats", Json{{"id", TelegramEmulator::kChannelId}, {"bot_status", "kicked"}})
+          .ok());
   auto r = Publish(account, Thread({"x"}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
@@ -281,11 +286,13 @@ TEST_F(TelegramPlatformTest, SlowAnswerTimesOut) {
   options.timeout = std::chrono::milliseconds(300);
   TelegramPlatform impatient(h_.http(), options);
   AccountContext account = Channel();
-  h_.Arm(FaultOn(FaultKind::kSlow, "/bot*/sendMessage", [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
+  h_.Arm(FaultOn(FaultKind::kSlow, "/bot*/sendMessage",
+                 [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
   auto r = h_.Run(impatient.Publish(MakeRequest(account, Thread({"x"}), "tgt_1", &saved_)));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);  // sent; the answer never came in time
-  h_.Arm(FaultOn(FaultKind::kSlow, "/bot*/getChatMemberCount", [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
+  h_.Arm(FaultOn(FaultKind::kSlow, "/bot*/getChatMemberCount",
+                 [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
   auto metrics = h_.Run(impatient.FetchAccountMetrics(account));
   ASSERT_FALSE(metrics.ok());
   EXPECT_EQ(metrics.error().code(), ErrorCode::kUnavailable);  // a read: just retry

@@ -11,9 +11,9 @@ namespace herald::platforms::telegram {
 namespace {
 
 using base::ErrorCode;
-using ::testing::HasSubstr;
 using fixtures::FixtureJson;
 using fixtures::ReadFixture;
+using ::testing::HasSubstr;
 
 Content Text(std::string text) { return Content{{PostPart{std::move(text), {}}}}; }
 
@@ -54,7 +54,8 @@ TEST(TelegramWireTest, CountsUtf16UnitsEmojiAsTwo) {
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.length, 4097);
   EXPECT_EQ(over.violations[0].field, "text");
-  EXPECT_THAT(over.violations[0].message, HasSubstr("text is 4097 UTF-16 code units, 1 over Telegram's limit of 4096"));
+  EXPECT_THAT(over.violations[0].message,
+              HasSubstr("text is 4097 UTF-16 code units, 1 over Telegram's limit of 4096"));
   // BMP characters (é, 中) count once.
   EXPECT_EQ(Validate(Text("\xC3\xA9\xE4\xB8\xAD")).length, 2);
 }
@@ -140,8 +141,8 @@ TEST(TelegramWireTest, ParsesGetMeGetChatAndMember) {
   EXPECT_EQ(ChatHandle(*group), "Acme Team");
   EXPECT_TRUE(CheckCanPost(*group, base::Json{{"status", "member"}}).ok());
   EXPECT_FALSE(CheckCanPost(*group, base::Json{{"status", "restricted"},
-                                                {"is_member", true},
-                                                {"can_send_messages", false}})
+                                               {"is_member", true},
+                                               {"can_send_messages", false}})
                    .ok());
 }
 
@@ -206,14 +207,13 @@ TEST(TelegramWireTest, MapsFailures) {
   EXPECT_EQ(server.error().code(), ErrorCode::kUnavailable);
   // 200 with garbage after a send: it may have been posted.
   EXPECT_EQ(ParseResponse(200, "garbage", CallKind::kWrite).error().code(), ErrorCode::kUnknown);
-  EXPECT_EQ(ParseResponse(200, "garbage", CallKind::kRead).error().code(),
-            ErrorCode::kUnavailable);
+  EXPECT_EQ(ParseResponse(200, "garbage", CallKind::kRead).error().code(), ErrorCode::kUnavailable);
 }
 
 TEST(TelegramWireTest, TransportErrorsAreClassifiedAndRedacted) {
   const std::string token = "7012345678:AAH3xV_l2-FakeFakeFakeFakeFakeFake12";
-  base::Error lost = base::Unknown("read timed out", "POST https://api.telegram.org/bot" + token +
-                                                        "/sendMessage");
+  base::Error lost =
+      base::Unknown("read timed out", "POST https://api.telegram.org/bot" + token + "/sendMessage");
   base::Error mapped = MapTransportError(lost, CallKind::kWrite, token);
   EXPECT_EQ(mapped.code(), ErrorCode::kUnknown);
   EXPECT_EQ(mapped.detail().find(token), std::string::npos);

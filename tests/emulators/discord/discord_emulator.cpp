@@ -42,13 +42,15 @@ http::Response FormError(const std::string& path, const std::string& code,
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     node = &(*node)[key];
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
   (*node)["_errors"] = Json::array({Json{{"code", code}, {"message", message}}});
-  return JsonAnswer(400, Json{{"message", "Invalid Form Body"}, {"code", 50035}, {"errors", errors}});
+  return JsonAnswer(400,
+                    Json{{"message", "Invalid Form Body"}, {"code", 50035}, {"errors", errors}});
 }
 
 std::string Seconds(double s) {
@@ -91,8 +93,8 @@ void DiscordEmulator::Reset() {
   next_webhook_ = 1;
   webhooks_[kSeedWebhookId] =
       Webhook{kSeedWebhookId, kSeedToken, 1, "Acme Announcements", kGuildId, kChannelId, false};
-  webhooks_[kFollowerWebhookId] = Webhook{kFollowerWebhookId, kFollowerToken, 2,
-                                          "Announcements Follower", kGuildId, kChannelId, false};
+  webhooks_[kFollowerWebhookId] = Webhook{
+      kFollowerWebhookId, kFollowerToken, 2, "Announcements Follower", kGuildId, kChannelId, false};
 }
 
 void DiscordEmulator::AddRoutes(ApiRoutes& routes) {
@@ -120,8 +122,12 @@ std::string DiscordEmulator::NextSnowflake() {
 }
 
 Json DiscordEmulator::WebhookJson(const Webhook& w) const {
-  Json j = {{"application_id", nullptr}, {"avatar", nullptr},   {"channel_id", w.channel_id},
-            {"guild_id", w.guild_id},    {"id", w.id},           {"name", w.name},
+  Json j = {{"application_id", nullptr},
+            {"avatar", nullptr},
+            {"channel_id", w.channel_id},
+            {"guild_id", w.guild_id},
+            {"id", w.id},
+            {"name", w.name},
             {"type", w.type}};
   if (w.type == 1) j["token"] = w.token;
   return j;
@@ -142,10 +148,8 @@ std::optional<http::Response> DiscordEmulator::Limit(const std::string& bucket,
   const std::chrono::seconds window(ctx_.ConfigInt("webhook_rate_window_seconds", 2));
   const base::Time now = ctx_.Now();
   RateStatus s = ctx_.rate_limiter().Consume(bucket, 1, limit, window, now);
-  const double reset_after =
-      std::max<double>(0.0, static_cast<double>(base::ToUnixMicros(s.reset_at) -
-                                                base::ToUnixMicros(now)) /
-                                1e6);
+  const double reset_after = std::max<double>(
+      0.0, static_cast<double>(base::ToUnixMicros(s.reset_at) - base::ToUnixMicros(now)) / 1e6);
   headers.Set("X-RateLimit-Limit", std::to_string(s.limit));
   headers.Set("X-RateLimit-Remaining", std::to_string(s.remaining));
   headers.Set("X-RateLimit-Reset",
@@ -211,7 +215,8 @@ http::Response DiscordEmulator::Execute(const http::Request& req) {
 
   if (payload.contains("content") && !payload["content"].is_string() &&
       !payload["content"].is_null()) {
-    return finish(FormError("content", "STRING_TYPE_CONVERT", "Could not interpret value as string."));
+    return finish(
+        FormError("content", "STRING_TYPE_CONVERT", "Could not interpret value as string."));
   }
   const std::string content = base::GetString(payload, "content");
   if (platforms::text::CountCodePoints(content) > kMaxContentChars) {
@@ -243,15 +248,16 @@ http::Response DiscordEmulator::Execute(const http::Request& req) {
       descriptors[key] = a;
     }
   }
-  const bool has_embeds = payload.contains("embeds") && payload["embeds"].is_array() &&
-                          !payload["embeds"].empty();
+  const bool has_embeds =
+      payload.contains("embeds") && payload["embeds"].is_array() && !payload["embeds"].empty();
   if (IsBlank(content) && files.empty() && !has_embeds) {
     return finish(ErrorAnswer(400, 50006, "Cannot send an empty message"));
   }
 
   const bool suppress = payload.contains("allowed_mentions");
   bool pings_everyone = false;
-  if (content.find("@everyone") != std::string::npos || content.find("@here") != std::string::npos) {
+  if (content.find("@everyone") != std::string::npos ||
+      content.find("@here") != std::string::npos) {
     if (!suppress) {
       pings_everyone = true;
     } else {
@@ -433,8 +439,9 @@ http::Response DiscordEmulator::ServerError(const http::Request&, int status) {
   return http::Response::With(status, "text/html",
                               "<html>\r\n<head><title>" + code + " " + reason +
                                   "</title></head>\r\n<body>\r\n<center><h1>" + code + " " +
-                                  reason + "</h1></center>\r\n<hr><center>cloudflare</center>\r\n"
-                                           "</body>\r\n</html>\r\n");
+                                  reason +
+                                  "</h1></center>\r\n<hr><center>cloudflare</center>\r\n"
+                                  "</body>\r\n</html>\r\n");
 }
 
 http::Response DiscordEmulator::ExpireToken(const http::Request& req) {

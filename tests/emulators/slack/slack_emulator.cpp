@@ -114,9 +114,10 @@ bool SlackEmulator::Call::Bool(const std::string& name) const {
 
 std::optional<int64_t> SlackEmulator::Call::Int(const std::string& name) const {
   const std::string v = Str(name);
-  if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) != 0;
-      }) || v.size() > 12) {
+  if (v.empty() ||
+      !std::all_of(v.begin(), v.end(),
+                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) ||
+      v.size() > 12) {
     return std::nullopt;
   }
   return std::stoll(v);
@@ -139,7 +140,9 @@ void SlackEmulator::Reset() {
   last_ts_micros_ = 0;
   next_file_ = 1;
   next_bot_ = 1;
-  Bot seed{kBotUserId, kBotId, "herald",
+  Bot seed{kBotUserId,
+           kBotId,
+           "herald",
            {"chat:write", "channels:read", "groups:read", "channels:history", "groups:history",
             "files:write", "files:read", "reactions:read"}};
   bots_[seed.user_id] = seed;
@@ -206,15 +209,15 @@ http::Response SlackEmulator::HandleApi(const http::Request& req) {
     if (it == bots_.end()) return Err("account_inactive");
     bot = it->second;
   }
-  if (auto limited = Throttle("method:" + method + ":" + token,
-                              ctx_.ConfigInt("method_rate_limit", 100))) {
+  if (auto limited =
+          Throttle("method:" + method + ":" + token, ctx_.ConfigInt("method_rate_limit", 100))) {
     return *limited;
   }
   bool private_channel = false;
   {
     std::lock_guard lock(mu_);
-    auto ch = channels_.find(call.Str(method == "files.completeUploadExternal" ? "channel_id"
-                                                                               : "channel"));
+    auto ch = channels_.find(
+        call.Str(method == "files.completeUploadExternal" ? "channel_id" : "channel"));
     private_channel = ch != channels_.end() && ch->second.is_private;
   }
   const std::string scope = ScopeOf(method, private_channel);
@@ -226,8 +229,8 @@ http::Response SlackEmulator::HandleApi(const http::Request& req) {
   return Dispatch(method, bot, call, req);
 }
 
-http::Response SlackEmulator::Dispatch(const std::string& method, const Bot& bot,
-                                       const Call& call, const http::Request& req) {
+http::Response SlackEmulator::Dispatch(const std::string& method, const Bot& bot, const Call& call,
+                                       const http::Request& req) {
   if (method == "auth.test") return AuthTest(bot);
   if (method == "conversations.info") return ConversationsInfo(bot, call);
   if (method == "conversations.list") return ConversationsList(bot, call);
@@ -284,13 +287,16 @@ Json SlackEmulator::ChannelJson(const Channel& c, const Bot& bot, bool with_memb
 }
 
 Json SlackEmulator::MessageJson(const Message& m, bool with_metadata) const {
-  Json j = {{"type", "message"}, {"user", m.user}, {"text", m.text}, {"ts", m.ts},
-            {"team", kTeamId}};
+  Json j = {
+      {"type", "message"}, {"user", m.user}, {"text", m.text}, {"ts", m.ts}, {"team", kTeamId}};
   if (!m.bot_id.empty()) {
     j["bot_id"] = m.bot_id;
     j["app_id"] = "A0999HERALD";
-    j["bot_profile"] = Json{{"id", m.bot_id}, {"app_id", "A0999HERALD"}, {"name", "herald"},
-                            {"deleted", false}, {"team_id", kTeamId}};
+    j["bot_profile"] = Json{{"id", m.bot_id},
+                            {"app_id", "A0999HERALD"},
+                            {"name", "herald"},
+                            {"deleted", false},
+                            {"team_id", kTeamId}};
   }
   if (!m.thread_ts.empty()) j["thread_ts"] = m.thread_ts;
   int64_t replies = 0;
@@ -477,8 +483,7 @@ http::Response SlackEmulator::ConversationsReplies(const Bot& bot, const Call& c
   const std::string ts = call.Str("ts");
   if (ts.empty()) return Missing("ts");
   auto parent = messages_.find(ts);
-  if (parent == messages_.end() || parent->second.channel != ch->first ||
-      parent->second.deleted) {
+  if (parent == messages_.end() || parent->second.channel != ch->first || parent->second.deleted) {
     return Err("thread_not_found");
   }
   const std::string root = parent->second.thread_ts.empty() ? ts : parent->second.thread_ts;
@@ -499,9 +504,8 @@ http::Response SlackEmulator::ConversationsReplies(const Bot& bot, const Call& c
   }
   const std::string next =
       has_more ? Base64Cursor(out.back()["ts"].get<std::string>()) : std::string();
-  return Ok(Json{{"messages", out},
-                 {"has_more", has_more},
-                 {"response_metadata", {{"next_cursor", next}}}});
+  return Ok(Json{
+      {"messages", out}, {"has_more", has_more}, {"response_metadata", {{"next_cursor", next}}}});
 }
 
 http::Response SlackEmulator::PostMessage(const Bot& bot, const Call& call) {
@@ -563,8 +567,11 @@ http::Response SlackEmulator::PostMessage(const Bot& bot, const Call& call) {
   }
   post.url = Permalink(channel_id, m.ts);
   post.created_at = ctx_.Now();
-  post.extra = Json{{"channel", channel_id}, {"ts", m.ts}, {"kind", "message"},
-                    {"metadata", metadata}, {"mrkdwn", call.Str("mrkdwn")}};
+  post.extra = Json{{"channel", channel_id},
+                    {"ts", m.ts},
+                    {"kind", "message"},
+                    {"metadata", metadata},
+                    {"mrkdwn", call.Str("mrkdwn")}};
   (void)ctx_.posts().Add(std::move(post));
 
   Json body = {{"channel", channel_id}, {"ts", m.ts}, {"message", MessageJson(m, true)}};
@@ -728,8 +735,8 @@ http::Response SlackEmulator::CompleteUpload(const Bot& bot, const Call& call) {
   post.reply_to = thread_ts;
   post.url = Permalink(channel_id, m.ts);
   post.created_at = ctx_.Now();
-  post.extra = Json{{"channel", channel_id}, {"ts", m.ts}, {"kind", "file_share"},
-                    {"files", m.files}};
+  post.extra =
+      Json{{"channel", channel_id}, {"ts", m.ts}, {"kind", "file_share"}, {"files", m.files}};
   (void)ctx_.posts().Add(std::move(post));
   return Ok(Json{{"files", answer_files}});
 }
@@ -778,7 +785,8 @@ http::Response SlackEmulator::ReactionsGet(const Bot& bot, const Call& call) {
         reactions.push_back(Json{{"name", name}, {"users", Json::array()}, {"count", count}});
       }
     } else if (metrics.contains("likes")) {
-      reactions.push_back(Json{{"name", "+1"}, {"users", Json::array()}, {"count", metrics["likes"]}});
+      reactions.push_back(
+          Json{{"name", "+1"}, {"users", Json::array()}, {"count", metrics["likes"]}});
     }
     if (!reactions.empty()) message["reactions"] = reactions;
   }
@@ -875,8 +883,11 @@ base::Result<Json> SlackEmulator::Control(std::string_view action, const Json& b
       c.members.erase(kBotUserId);
     }
   }
-  return Json{{"id", c.id}, {"name", c.name}, {"is_private", c.is_private},
-              {"is_archived", c.is_archived}, {"is_member", c.members.count(kBotUserId) > 0}};
+  return Json{{"id", c.id},
+              {"name", c.name},
+              {"is_private", c.is_private},
+              {"is_archived", c.is_archived},
+              {"is_member", c.members.count(kBotUserId) > 0}};
 }
 
 Json SlackEmulator::Info() const {
@@ -887,15 +898,21 @@ Json SlackEmulator::Info() const {
     for (const TokenInfo& t : tokens_.List()) {
       if (t.account == id && !t.revoked) tokens.push_back(t.token);
     }
-    bots.push_back(Json{{"user_id", id}, {"bot_id", b.bot_id}, {"name", b.name},
+    bots.push_back(Json{{"user_id", id},
+                        {"bot_id", b.bot_id},
+                        {"name", b.name},
                         {"scopes", std::vector<std::string>(b.scopes.begin(), b.scopes.end())},
                         {"tokens", tokens}});
   }
   Json channels = Json::array();
   for (const auto& [id, c] : channels_) {
-    channels.push_back(Json{{"id", id}, {"name", c.name}, {"is_private", c.is_private},
-                            {"is_archived", c.is_archived}, {"num_members", c.num_members},
-                            {"members", std::vector<std::string>(c.members.begin(), c.members.end())}});
+    channels.push_back(
+        Json{{"id", id},
+             {"name", c.name},
+             {"is_private", c.is_private},
+             {"is_archived", c.is_archived},
+             {"num_members", c.num_members},
+             {"members", std::vector<std::string>(c.members.begin(), c.members.end())}});
   }
   return Json{{"team", {{"id", kTeamId}, {"name", kTeamName}, {"url", kTeamUrl}}},
               {"bots", bots},
@@ -903,8 +920,9 @@ Json SlackEmulator::Info() const {
 }
 
 void RegisterSlackEmulator(EmulatorRegistry& registry) {
-  registry.Add("slack", "Slack Web API (auth.test, conversations.*, chat.postMessage/delete, "
-                        "files upload v2, reactions.get)",
+  registry.Add("slack",
+               "Slack Web API (auth.test, conversations.*, chat.postMessage/delete, "
+               "files upload v2, reactions.get)",
                [](EmulatorContext& ctx) { return std::make_unique<SlackEmulator>(ctx); });
 }
 

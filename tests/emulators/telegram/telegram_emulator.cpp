@@ -90,19 +90,21 @@ std::optional<std::string> ParseModeError(std::string_view mode, std::string_vie
     return std::nullopt;
   }
   if (mode == "HTML") {
-    static const char* kTags[] = {"b",    "strong", "i",   "em",  "u",   "ins",
-                                  "s",    "strike", "del", "a",   "code", "pre",
-                                  "tg-spoiler", "span", "blockquote", "tg-emoji"};
+    static const char* kTags[] = {"b",          "strong", "i",          "em",      "u",    "ins",
+                                  "s",          "strike", "del",        "a",       "code", "pre",
+                                  "tg-spoiler", "span",   "blockquote", "tg-emoji"};
     for (size_t i = 0; i < text.size(); ++i) {
       if (text[i] != '<') continue;
       size_t j = i + 1;
       if (j < text.size() && text[j] == '/') ++j;
       size_t k = j;
-      while (k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '-')) {
+      while (k < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '-')) {
         ++k;
       }
       std::string tag(text.substr(j, k - j));
-      if (std::none_of(std::begin(kTags), std::end(kTags), [&](const char* t) { return tag == t; })) {
+      if (std::none_of(std::begin(kTags), std::end(kTags),
+                       [&](const char* t) { return tag == t; })) {
         return "can't parse entities: Unsupported start tag \"" + tag + "\" at byte offset " +
                std::to_string(i);
       }
@@ -192,9 +194,7 @@ void TelegramEmulator::Reset() {
 }
 
 void TelegramEmulator::AddRoutes(ApiRoutes& routes) {
-  auto handler = [this](http::Request req) -> base::Task<http::Response> {
-    co_return Handle(req);
-  };
+  auto handler = [this](http::Request req) -> base::Task<http::Response> { co_return Handle(req); };
   routes.Add("GET", "/{bot}/{method}", handler);
   routes.Add("POST", "/{bot}/{method}", handler, 64u << 20);
 }
@@ -255,8 +255,8 @@ http::Response TelegramEmulator::Dispatch(const std::string& method, const Bot& 
 }
 
 Json TelegramEmulator::UserJson(const Bot& bot) const {
-  return Json{{"id", bot.id}, {"is_bot", true}, {"first_name", bot.first_name},
-              {"username", bot.username}};
+  return Json{
+      {"id", bot.id}, {"is_bot", true}, {"first_name", bot.first_name}, {"username", bot.username}};
 }
 
 Json TelegramEmulator::ChatJson(const Chat& chat) const {
@@ -275,7 +275,8 @@ std::string TelegramEmulator::MessageUrl(const Chat& chat, int64_t message_id) c
     return "https://t.me/" + chat.username + "/" + std::to_string(message_id);
   }
   std::string id = std::to_string(chat.id);
-  if (id.rfind("-100", 0) == 0) return "https://t.me/c/" + id.substr(4) + "/" + std::to_string(message_id);
+  if (id.rfind("-100", 0) == 0)
+    return "https://t.me/c/" + id.substr(4) + "/" + std::to_string(message_id);
   return "";
 }
 
@@ -323,7 +324,9 @@ std::optional<http::Response> TelegramEmulator::SendRefusalLocked(const Bot& bot
                                                                   const Chat& chat) {
   auto it = chat.members.find(bot.id);
   const Member member = it == chat.members.end() ? Member{} : it->second;
-  const std::string kind = chat.type == "channel" ? "channel" : chat.type == "private" ? "user" : chat.type;
+  const std::string kind = chat.type == "channel"   ? "channel"
+                           : chat.type == "private" ? "user"
+                                                    : chat.type;
   if (member.status == "kicked") {
     if (chat.type == "private") return Fail(403, "Forbidden: bot was blocked by the user");
     return Fail(403, "Forbidden: bot was kicked from the " + kind + " chat");
@@ -344,9 +347,9 @@ std::optional<http::Response> TelegramEmulator::SendRefusalLocked(const Bot& bot
 std::optional<http::Response> TelegramEmulator::FloodLimited(int64_t chat_id, int messages) {
   const int64_t limit = ctx_.ConfigInt("chat_messages_per_minute", 20);
   if (limit <= 0) return std::nullopt;
-  RateStatus s = ctx_.rate_limiter().Consume("chat:" + std::to_string(chat_id), messages,
-                                             static_cast<int>(limit), std::chrono::minutes(1),
-                                             ctx_.Now());
+  RateStatus s =
+      ctx_.rate_limiter().Consume("chat:" + std::to_string(chat_id), messages,
+                                  static_cast<int>(limit), std::chrono::minutes(1), ctx_.Now());
   if (!s.exceeded) return std::nullopt;
   // Round up: a client that waits the advertised time must find the window over.
   const int64_t micros = base::ToUnixMicros(s.reset_at) - base::ToUnixMicros(ctx_.Now());
@@ -360,7 +363,8 @@ std::optional<http::Response> TelegramEmulator::ResolveReplyLocked(const Chat& c
   reply_to = 0;
   bool allow_without = false;
   if (auto rp = call.Structured("reply_parameters")) {
-    if (!rp->is_object() || !rp->contains("message_id") || !(*rp)["message_id"].is_number_integer()) {
+    if (!rp->is_object() || !rp->contains("message_id") ||
+        !(*rp)["message_id"].is_number_integer()) {
       return Fail(400, "Bad Request: can't parse reply parameters JSON object");
     }
     reply_to = (*rp)["message_id"].get<int64_t>();
@@ -397,8 +401,8 @@ http::Response TelegramEmulator::GetChat(const Bot& bot, Call& call) {
   Chat* chat = FindChatLocked(call.params["chat_id"]);
   if (chat == nullptr) return Fail(400, "Bad Request: chat not found");
   auto m = chat->members.find(bot.id);
-  const bool member = m != chat->members.end() && m->second.status != "left" &&
-                      m->second.status != "kicked";
+  const bool member =
+      m != chat->members.end() && m->second.status != "left" && m->second.status != "kicked";
   // Private chats are visible only to members; public ones to anyone.
   if (!member && chat->username.empty()) return Fail(400, "Bad Request: chat not found");
   Json j = ChatJson(*chat);
@@ -499,7 +503,8 @@ http::Response TelegramEmulator::SendMessage(const Bot& bot, Call& call) {
 
   Json m = MessageJson(*chat, bot, id, now);
   m["text"] = text;
-  if (reply_to != 0) m["reply_to_message"] = MessageJson(*chat, bot, reply_to, messages_[reply_to].date);
+  if (reply_to != 0)
+    m["reply_to_message"] = MessageJson(*chat, bot, reply_to, messages_[reply_to].date);
   return Ok(m);
 }
 
@@ -631,8 +636,8 @@ http::Response TelegramEmulator::SendMediaGroup(const Bot& bot, Call& call) {
     post.reply_to = reply_to != 0 ? std::to_string(reply_to) : "";
     post.url = MessageUrl(*chat, id);
     post.created_at = now;
-    post.extra = Json{{"chat_id", chat->id}, {"kind", "photo"}, {"media_group_id", group_id},
-                      {"bot_id", bot.id}};
+    post.extra = Json{
+        {"chat_id", chat->id}, {"kind", "photo"}, {"media_group_id", group_id}, {"bot_id", bot.id}};
     (void)ctx_.posts().Add(std::move(post));
     Json m = MessageJson(*chat, bot, id, now);
     m["media_group_id"] = group_id;
@@ -773,8 +778,9 @@ Json TelegramEmulator::Info() const {
 }
 
 void RegisterTelegramEmulator(EmulatorRegistry& registry) {
-  registry.Add("telegram", "Telegram Bot API (getMe, getChat, sendMessage, sendPhoto, "
-                           "sendMediaGroup, deleteMessage)",
+  registry.Add("telegram",
+               "Telegram Bot API (getMe, getChat, sendMessage, sendPhoto, "
+               "sendMediaGroup, deleteMessage)",
                [](EmulatorContext& ctx) { return std::make_unique<TelegramEmulator>(ctx); });
 }
 

@@ -128,8 +128,7 @@ class TelegramEmulator final : public NetworkEmulator {
   // The flood-control answer when the chat's send budget is used up.
   std::optional<http::Response> FloodLimited(int64_t chat_id, int messages);
   // Checks reply_parameters / reply_to_message_id; sets `reply_to` (0 = none).
-  std::optional<http::Response> ResolveReplyLocked(const Chat& chat, Call& call,
-                                                   int64_t& reply_to);
+  std::optional<http::Response> ResolveReplyLocked(const Chat& chat, Call& call, int64_t& reply_to);
   Json ChatJson(const Chat& chat) const;
   Json UserJson(const Bot& bot) const;
   Json MessageJson(const Chat& chat, const Bot& bot, int64_t message_id, base::Time date) const;
