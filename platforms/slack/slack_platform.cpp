@@ -12,6 +12,8 @@ using base::Error;
 using base::ErrorCode;
 namespace asio = base::asio;
 
+constexpr int64_t kClockSkewSeconds = 600;
+
 std::string TrimSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
@@ -297,7 +299,8 @@ Task<Result<std::optional<Json>>> SlackPlatform::LookupPart(Ctx ctx, std::string
   if (files.empty()) {
     std::optional<int64_t> oldest;
     if (pending.contains("at") && pending["at"].is_number_integer()) {
-      oldest = pending["at"].get<int64_t>() - 120;
+      // Tolerates up to 10 minutes of skew between herald's clock and Slack's.
+      oldest = pending["at"].get<int64_t>() - kClockSkewSeconds;
     }
     HERALD_CO_ASSIGN_OR_RETURN(std::optional<std::string> ts,
                                co_await FindMarker(ctx, key, part, parent_ts, oldest));

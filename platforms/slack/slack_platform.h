@@ -22,7 +22,7 @@
 //                            "uploaded"|"completed"}?}
 //
 // Limits of the lookup (documented in the report): the history scan reads at most
-// Options::max_history_pages pages after `pending.at` - 2 min (or the newest pages when no
+// Options::max_history_pages pages after `pending.at` - 10 min (or the newest pages when no
 // attempt time is known) and answers kUnknown when that does not reach far enough; files shared
 // less than Options::settle_window ago may not be listed yet, so the answer is then kUnavailable
 // (try later) rather than "not posted".

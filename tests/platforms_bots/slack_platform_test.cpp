@@ -230,6 +230,16 @@ TEST_F(SlackPlatformTest, DropAfterAcceptIsFoundByTheMarker) {
   ASSERT_TRUE(found.ok()) << found.error().ToString();
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->external_id, h_.Posts()[0].id);
+  // The scan starts shortly before the recorded attempt, not at the dawn of the channel.
+  const int64_t at = request.remote_state["pending"]["at"].get<int64_t>();
+  bool bounded = false;
+  for (const auto& req : h_.ctx().requests().List()) {
+    if (req.path == "/api/conversations.history" &&
+        req.body.find("oldest=" + std::to_string(at - 600)) != std::string::npos) {
+      bounded = true;
+    }
+  }
+  EXPECT_TRUE(bounded);
   // Publishing again (a blind retry) does not post twice either.
   auto again = h_.Run(platform_->Publish(request));
   ASSERT_TRUE(again.ok()) << again.error().ToString();
