@@ -42,7 +42,7 @@ PgBackend::PgBackend(PgUrl url, const StoreOptions& options)
     : url_(std::move(url)),
       description_("PostgreSQL at " + url_.Where()),
       pool_size_(static_cast<size_t>(options.pool_size)),
-      max_batches_(std::max(1, options.pool_size / 2)),
+      max_batches_(std::clamp(options.group_commit_connections, 1, options.pool_size)),
       acquire_timeout_(std::max<std::chrono::milliseconds>(options.busy_timeout,
                                                            options.connect_timeout)) {}
 
