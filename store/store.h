@@ -36,7 +36,12 @@ struct ClaimRequest {
 
 // One transaction. Errors common to every call: kUnavailable when the database is busy or
 // unreachable (the transaction is rolled back; retrying the whole transaction is safe),
-// kInternal for anything unexpected. Not-found lookups return kNotFound.
+// kInternal for anything unexpected. Not-found lookups return kNotFound. Inserts whose
+// organization, post, account or target does not exist fail with kFailedPrecondition.
+// Outcomes decided by the data (kNotFound, kAlreadyExists of an insert, kAborted, a state
+// check's kFailedPrecondition) leave the transaction usable. A failed statement (kUnavailable,
+// kInternal, a missing reference) does not: the store will not commit a transaction in which a
+// statement failed (PostgreSQL has already aborted it), even if the callback carries on.
 class Tx {
  public:
   virtual ~Tx() = default;

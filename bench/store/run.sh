@@ -15,7 +15,8 @@ source "$(dirname "$0")/../../scripts/lib.sh"
 DURATION="${DURATION:-20}"
 REPS="${REPS:-3}"
 BUILD="${HERALD_BENCH_BUILD_DIR:-$HERALD_ROOT/build-bench}"
-OUT="$(mktemp -d /tmp/herald-store-bench.XXXXXX)"
+OUT="${HERALD_BENCH_OUT:-$(mktemp -d /tmp/herald-store-bench.XXXXXX)}"
+mkdir -p "$OUT"
 
 log "building store_bench in $BUILD"
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
@@ -25,7 +26,7 @@ fi
 cmake --build "$BUILD" -j "$(nproc)" --target store_bench >/dev/null
 
 start_postgres
-trap 'stop_postgres; rm -rf "$OUT"' EXIT
+trap stop_postgres EXIT
 PSQL=("$HERALD_TEST_PG_BIN/psql" -q -v ON_ERROR_STOP=1)
 ADMIN="$HERALD_TEST_PG_URL"
 DB_URL="${ADMIN%/*}/herald_pgbench"
@@ -56,13 +57,20 @@ HERALD_BENCH_PG_URL="$ADMIN" "$BUILD/store_bench" --benchmark_repetitions="$REPS
   --benchmark_min_time=3 --benchmark_report_aggregates_only=true --benchmark_format=csv \
   >"$OUT/store.csv" 2>"$OUT/store.err" || { cat "$OUT/store.err" >&2; exit 1; }
 
-# items_per_second of a benchmark's median row (CSV column 7).
-ips() { awk -F, -v n="\"$1_median\"" '$1 == n {printf "%.0f", $7}' "$OUT/store.csv"; }
+# From a benchmark's median row: items/s (CSV column 7), and process CPU microseconds per item
+# (cpu_time, column 4, is per iteration in ns; claim iterations are 100 items).
+row() { awk -F, -v n="\"$1/process_time/real_time$2_median\"" '$1 == n' "$OUT/store.csv"; }
+ips() { row "$1" "${2:-}" | awk -F, '{printf "%.0f", $7}'; }
+cpu() { row "$1" "${2:-}" | awk -F, -v per="${3:-1}" '{printf "%.0f", $4 / 1000 / per}'; }
 P1=$(median <"$OUT/pgbench_c1"); P32=$(median <"$OUT/pgbench_c32")
-SW1=$(ips sqlite/write_post/real_time); SW32=$(ips sqlite/write_post/real_time/threads:32)
-SB32=$(ips sqlite/write_post_batched/real_time/threads:32); SC=$(ips sqlite/claim_100/real_time)
-GW1=$(ips postgres/write_post/real_time); GW32=$(ips postgres/write_post/real_time/threads:32)
-GB32=$(ips postgres/write_post_batched/real_time/threads:32); GC=$(ips postgres/claim_100/real_time)
+SW1=$(ips sqlite/write_post); SW32=$(ips sqlite/write_post /threads:32)
+SB32=$(ips sqlite/write_post_batched /threads:32); SC=$(ips sqlite/claim_100)
+GW1=$(ips postgres/write_post); GW32=$(ips postgres/write_post /threads:32)
+GB32=$(ips postgres/write_post_batched /threads:32); GC=$(ips postgres/claim_100)
+cSW1=$(cpu sqlite/write_post); cSW32=$(cpu sqlite/write_post /threads:32)
+cSB32=$(cpu sqlite/write_post_batched /threads:32); cSC=$(cpu sqlite/claim_100 "" 100)
+cGW1=$(cpu postgres/write_post); cGW32=$(cpu postgres/write_post /threads:32)
+cGB32=$(cpu postgres/write_post_batched /threads:32); cGC=$(cpu postgres/claim_100 "" 100)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 cat <<EOF_SUMMARY
@@ -70,22 +78,23 @@ cat <<EOF_SUMMARY
 Store benchmark summary ($(date -u +%Y-%m-%dT%H:%MZ); $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg))
 medians of $REPS runs; "write" = post + 2 targets + 2 jobs in one transaction (durable commit)
 
-                                         writes/s
+                                         writes/s   client CPU us/write (process, all threads)
   pgbench write_post.sql  -c 1         $(printf '%10.0f' "$P1")
   pgbench write_post.sql  -c 32        $(printf '%10.0f' "$P32")
-  postgres  Write           1 thread   $(printf '%10s' "$GW1")
-  postgres  Write          32 threads  $(printf '%10s' "$GW32")
-  postgres  WriteBatched   32 threads  $(printf '%10s' "$GB32")
-  sqlite    Write           1 thread   $(printf '%10s' "$SW1")
-  sqlite    Write          32 threads  $(printf '%10s' "$SW32")
-  sqlite    WriteBatched   32 threads  $(printf '%10s' "$SB32")
+  postgres  Write           1 thread   $(printf '%10s %10s' "$GW1" "$cGW1")
+  postgres  Write          32 threads  $(printf '%10s %10s' "$GW32" "$cGW32")
+  postgres  WriteBatched   32 threads  $(printf '%10s %10s' "$GB32" "$cGB32")
+  sqlite    Write           1 thread   $(printf '%10s %10s' "$SW1" "$cSW1")
+  sqlite    Write          32 threads  $(printf '%10s %10s' "$SW32" "$cSW32")
+  sqlite    WriteBatched   32 threads  $(printf '%10s %10s' "$SB32" "$cSB32")
 
-                                         jobs/s (ClaimJobs, limit 100)
-  postgres  claim 100                  $(printf '%10s' "$GC")
-  sqlite    claim 100                  $(printf '%10s' "$SC")
+                                         jobs/s     client CPU us/job (ClaimJobs, limit 100)
+  postgres  claim 100                  $(printf '%10s %10s' "$GC" "$cGC")
+  sqlite    claim 100                  $(printf '%10s %10s' "$SC" "$cSC")
 
   store Write  1 thread  / pgbench -c 1  = $(ratio "$GW1" "$P1")   (what the store layer costs)
   store Write 32 threads / pgbench -c 32 = $(ratio "$GW32" "$P32")
   WriteBatched 32        / pgbench -c 32 = $(ratio "$GB32" "$P32")   (goal >= 1.5: what group commit buys)
   sqlite WriteBatched 32 threads         = $SB32 writes/s   (goal >= 10000)
+raw results: $OUT (store.csv, pgbench_c1, pgbench_c32)
 EOF_SUMMARY

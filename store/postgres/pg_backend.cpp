@@ -164,6 +164,7 @@ void PgBackend::ListenLoop(std::function<void()> signal) {
         if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
         if (stop_) return;
         if (fds[0].revents != 0) conn.get_notifs();  // throws when the connection dropped
+        if (!conn.is_open()) break;                  // closed without throwing: reconnect
       }
     } catch (const std::exception&) {
       // Dropped or unreachable: retry with backoff (up to 5 s) until stopped.

@@ -354,10 +354,18 @@ Result<T> DecodeOne(const Rows& rows, Decoder<T> decode, std::string what) {
   return out;
 }
 
-// Rewrites the generic driver message of a unique violation into one naming the object.
+// Rewrites the generic driver messages of unique and foreign-key violations into ones naming
+// the object.
 Error Named(Error e, std::string_view what) {
   if (e.code() == ErrorCode::kAlreadyExists) {
     return Error(ErrorCode::kAlreadyExists, std::string(what) + " already exists", e.detail());
+  }
+  if (e.code() == ErrorCode::kFailedPrecondition &&
+      e.message() == "refers to a row that does not exist") {
+    return Error(ErrorCode::kFailedPrecondition,
+                 std::string(what) +
+                     " refers to an organization, post, account or target that does not exist",
+                 e.detail());
   }
   return e;
 }
