@@ -175,6 +175,8 @@ class Tx {
   virtual Result<int> DeleteExpired(Time now) = 0;
 };
 
+// A transaction body. It must not call back into the Store (the transaction holds a connection;
+// on SQLite, the single writer).
 using TxFn = std::function<Result<void>(Tx&)>;
 
 struct StoreOptions {
@@ -211,6 +213,8 @@ class Store {
   // Group commit: `fn` runs in a transaction shared with other concurrent WriteBatched callers,
   // inside its own savepoint; if `fn` fails only its own work is rolled back. Returns after the
   // shared transaction committed (Ok), or with the error of `fn`, or with the commit error.
+  // `fn` may run on another caller's thread (whichever is committing the batch) and must not
+  // call back into the Store; it runs once.
   virtual Result<void> WriteBatched(TxFn fn) = 0;
 
   // Registers `callback`, called (on a store-owned thread, after commit) whenever jobs were

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_backend.h"
 
+#include <sqlite3.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -28,6 +30,9 @@ constexpr sql::Dialect kDialect{
 };
 
 // SqliteConnection reports SQLITE_BUSY / SQLITE_LOCKED as "<database> is busy (...)".
+// WAL size (frames) that triggers a background checkpoint; SQLite's automatic one uses 1000.
+constexpr int kCheckpointFrames = 1000;
+
 bool IsBusy(const base::Error& e) {
   return e.code() == base::ErrorCode::kUnavailable &&
          e.message().find(" is busy (") != std::string::npos;
@@ -43,7 +48,41 @@ SqliteBackend::SqliteBackend(std::string path, const StoreOptions& options)
       max_readers_(static_cast<size_t>(std::max(1, options.pool_size))) {}
 
 SqliteBackend::~SqliteBackend() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  if (writer_) sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
   if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+int SqliteBackend::OnWalCommit(void* self, sqlite3*, const char*, int frames) {
+  auto* backend = static_cast<SqliteBackend*>(self);
+  if (frames >= kCheckpointFrames) {
+    {
+      std::lock_guard lock(backend->checkpoint_mu_);
+      backend->checkpoint_wanted_ = true;
+    }
+    backend->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteBackend::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mu_);
+  while (true) {
+    checkpoint_cv_.wait(lock, [this] { return checkpoint_stop_ || checkpoint_wanted_; });
+    if (checkpoint_stop_) return;
+    checkpoint_wanted_ = false;
+    lock.unlock();
+    // PASSIVE: copies what it can without waiting for readers or the writer. A failure (busy)
+    // is retried at the next trigger; the WAL stays correct either way.
+    (void)sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                    nullptr, nullptr);
+    lock.lock();
+  }
 }
 
 const sql::Dialect& SqliteBackend::dialect() const { return kDialect; }
@@ -128,6 +167,14 @@ base::Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const std::stri
   HERALD_RETURN_IF_ERROR(
       w.ExecScript(backend->memory_ ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL"));
   HERALD_RETURN_IF_ERROR(w.ExecScript("PRAGMA foreign_keys = ON"));
+  if (!backend->memory_) {
+    HERALD_ASSIGN_OR_RETURN(backend->checkpointer_,
+                            SqliteConnection::Open(path, options.busy_timeout, desc));
+    HERALD_RETURN_IF_ERROR(backend->checkpointer_->ExecScript("PRAGMA synchronous = NORMAL"));
+    // Replaces SQLite's automatic checkpoint on the writer.
+    sqlite3_wal_hook(w.handle(), &SqliteBackend::OnWalCommit, backend.get());
+    backend->checkpoint_thread_ = std::thread([b = backend.get()] { b->CheckpointLoop(); });
+  }
   return backend;
 }
 

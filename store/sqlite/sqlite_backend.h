@@ -12,6 +12,10 @@
 // flight, so the fsync leaves the writer's critical path. Every commit is durable before its
 // caller is told it succeeded (as with synchronous=FULL); a reader may see a commit up to one
 // fsync before that. A failed fsync poisons the store: every later commit reports kUnknown.
+//
+// Checkpoints run on a background connection (PASSIVE, so they never block the writer), started
+// by a WAL hook on the writer once the WAL holds kCheckpointFrames frames, instead of SQLite's
+// automatic checkpoint, which would run (with two fsyncs) inside the committing writer.
 // Thread-safe.
 #ifndef HERALD_STORE_SQLITE_SQLITE_BACKEND_H_
 #define HERALD_STORE_SQLITE_SQLITE_BACKEND_H_
@@ -23,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sql/backend.h"
@@ -59,6 +64,9 @@ class SqliteBackend final : public sql::Backend {
   base::Result<std::unique_ptr<SqliteConnection>> OpenReader();
   // fdatasync of the WAL (opened on first use). Called by one thread at a time.
   base::Result<void> SyncWal();
+  // The writer's WAL hook: wakes the checkpointer when the WAL has grown.
+  static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int frames);
+  void CheckpointLoop();
 
   const std::string path_;
   const std::string description_;
@@ -81,6 +89,13 @@ class SqliteBackend final : public sql::Backend {
   bool syncing_ = false;    // an fsync is in flight
   std::optional<base::Error> sync_error_;  // sticky once an fsync failed
   int wal_fd_ = -1;         // used only by the thread that set syncing_
+
+  std::unique_ptr<SqliteConnection> checkpointer_;  // used only by checkpoint_thread_
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stop_ = false;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace herald::store::sqlite
