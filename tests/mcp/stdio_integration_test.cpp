@@ -154,7 +154,6 @@ class HeraldProcess {
 class StdioIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (NoStoreYet()) GTEST_SKIP() << "no store backend on this branch yet";
     char tmpl[] = "/tmp/herald-stdio-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -162,15 +161,6 @@ class StdioIntegrationTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::vector<std::string> Args() { return {"--data", dir_, "stdio", "--no-workers"}; }
-
-  // Until a store backend is on the branch, `herald stdio` cannot start (OpenStore says so).
-  static bool NoStoreYet() {
-    HeraldProcess probe({"--data", "/tmp/herald-stdio-probe-" + std::to_string(::getpid()), "migrate"}, {});
-    probe.CloseStdin();
-    probe.Wait();
-    std::filesystem::remove_all("/tmp/herald-stdio-probe-" + std::to_string(::getpid()));
-    return probe.Stderr().find("no store backend") != std::string::npos;
-  }
 
   std::string dir_;
 };
