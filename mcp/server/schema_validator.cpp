@@ -183,9 +183,16 @@ std::optional<std::string> Closest(const std::string& word, const std::vector<st
   return best;
 }
 
+bool IsIdentifier(const std::string& key) {
+  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// "publish_at", "thread[0].text", "overrides[\"acc 1\"]".
 std::string ChildPath(const std::string& path, const std::string& key) {
-  static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
-  if (std::regex_match(key, kIdentifier)) return path.empty() ? key : path + "." + key;
+  if (IsIdentifier(key)) return path.empty() ? key : path + "." + key;
   return path + "[" + Json(key).dump() + "]";
 }
 
@@ -520,7 +527,7 @@ class Explainer {
         } else {
           message += root ? " (this tool takes no arguments)" : " (no fields are allowed here)";
         }
-        Add(path.empty() ? std::string() : path, message);
+        Add(path, message);
       } else {
         Check(*additional, value, child, depth + 1);
       }

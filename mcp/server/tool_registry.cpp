@@ -187,8 +187,8 @@ std::string ClientErrorText(const base::Error& error, std::string_view correlati
   if (error.code() == base::ErrorCode::kInternal) {
     return "herald hit an internal error while running this tool (reference " +
            std::string(correlation_id) +
-           "). Nothing you sent was wrong; try again later or report the reference to the "
-           "operator.";
+           "). This is not a problem with the arguments; try again later, and if it keeps "
+           "happening, give the reference to herald's operator.";
   }
   return error.message();
 }

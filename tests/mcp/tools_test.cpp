@@ -316,3 +316,48 @@ TEST(ToolRegistryTest, InvokeWithDetachedContextForRest) {
 
 }  // namespace
 }  // namespace herald::mcp
+
+namespace herald::mcp {
+namespace {
+
+TEST(SchemaValidatorTest, PathsForAwkwardKeysAndDocuments) {
+  auto v = SchemaValidator::Compile(Json::parse(R"({
+    "type": "object",
+    "properties": {"overrides": {"type": "object",
+      "additionalProperties": {"type": "object", "properties": {"text": {"type": "string"}},
+                               "required": ["text"]}}}})"));
+  ASSERT_TRUE(v.ok());
+  auto problems = v->Validate(Json::parse(R"({"overrides": {"acc 1": {"text": 5}, "acc_2": {}}})"));
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].path, "overrides[\"acc 1\"].text");
+  EXPECT_EQ(problems[0].message, "expected a string, got the number 5");
+  EXPECT_EQ(problems[1].path, "overrides.acc_2");
+  EXPECT_EQ(problems[1].message, "missing required field \"text\"");
+  EXPECT_TRUE(v->Validate(Json::parse(R"({"overrides": {"x": {"text": "ok"}}})")).empty());
+
+  auto doc = SchemaValidator::Compile(Json::parse(R"({"type":"object","required":["id"]})"));
+  auto doc_problems = doc->Validate(Json::object(), 8, SchemaSubject::kDocument);
+  ASSERT_EQ(doc_problems.size(), 1u);
+  EXPECT_EQ(doc_problems[0].message, "missing required field \"id\"");
+  EXPECT_FALSE(SchemaValidator::Compile(Json::array()).ok());
+}
+
+TEST(SchemaValidatorTest, FormatOnNonStringDoesNotCrash) {
+  // valijson reads "format" on any type (JSON Schema applies it to strings only); whatever it
+  // decides, validation must not crash or abort, and a message names the field.
+  auto v = SchemaValidator::Compile(Json::parse(R"({"type":"object","properties":{"at":{"format":"date-time"}}})"));
+  ASSERT_TRUE(v.ok());
+  for (const auto& p : v->Validate(Json::parse(R"({"at": 5})"))) EXPECT_EQ(p.path, "at");
+  auto bad = v->Validate(Json::parse(R"({"at": "soon"})"));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].path, "at");
+}
+
+TEST(SchemaValidatorTest, FormatsTheMessage) {
+  EXPECT_EQ(FormatArgumentProblems("t", {{"a", "x"}}), "Invalid arguments for t:\n- a: x\nFix this and call t again.");
+  EXPECT_EQ(FormatArgumentProblems("t", {{"", "x"}, {"b[1]", "y"}}),
+            "Invalid arguments for t:\n- x\n- b[1]: y\nFix these and call t again.");
+}
+
+}  // namespace
+}  // namespace herald::mcp
