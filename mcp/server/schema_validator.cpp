@@ -10,6 +10,7 @@
 #include <cmath>
 #include <regex>
 #include <set>
+#include <unordered_map>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -21,7 +22,8 @@
 namespace herald::mcp {
 
 struct SchemaValidator::Compiled {
-  valijson::Schema schema;
+  valijson::Schema schema;  // compiled without the formats herald checks itself
+  bool has_formats = false;  // some "format" was taken out: check them after valijson
 };
 
 namespace {
@@ -211,6 +213,55 @@ std::string ShortDescription(const Json& schema) {
   return d;
 }
 
+// A compiled regex for `pattern`, cached per thread (patterns come from schemas, so the cache
+// stays small). Throws std::regex_error for a bad pattern.
+const std::regex& CachedRegex(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+  return it->second;
+}
+
+// The formats herald checks itself (valijson builds a std::regex on every check of them).
+bool IsOwnFormat(const Json& format) {
+  if (!format.is_string()) return false;
+  const auto& f = format.get_ref<const std::string&>();
+  return f == "date-time" || f == "date" || f == "time";
+}
+
+// `schema` without the "format" keywords IsOwnFormat covers, walking only schema positions (so
+// a property that happens to be called "format" stays). Sets *removed when one was taken out.
+Json StripOwnFormats(const Json& schema, bool* removed) {
+  if (!schema.is_object()) return schema;
+  Json out = schema;
+  if (auto f = out.find("format"); f != out.end() && IsOwnFormat(*f)) {
+    out.erase(f);
+    *removed = true;
+  }
+  for (const char* map_key : {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}) {
+    if (auto m = out.find(map_key); m != out.end() && m->is_object()) {
+      for (auto& [name, sub] : m->items()) sub = StripOwnFormats(sub, removed);
+    }
+  }
+  for (const char* key : {"items", "additionalItems", "additionalProperties", "not", "if", "then",
+                          "else", "contains", "propertyNames", "unevaluatedProperties",
+                          "unevaluatedItems"}) {
+    if (auto it = out.find(key); it != out.end()) {
+      if (it->is_array()) {
+        for (auto& sub : *it) sub = StripOwnFormats(sub, removed);
+      } else {
+        *it = StripOwnFormats(*it, removed);
+      }
+    }
+  }
+  for (const char* list_key : {"allOf", "anyOf", "oneOf", "prefixItems"}) {
+    if (auto l = out.find(list_key); l != out.end() && l->is_array()) {
+      for (auto& sub : *l) sub = StripOwnFormats(sub, removed);
+    }
+  }
+  return out;
+}
+
 // ---- the explainer: walks schema and instance side by side ----
 
 class Explainer {
@@ -349,8 +400,7 @@ class Explainer {
     }
     if (auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
       try {
-        std::regex re(pattern->get<std::string>(), std::regex::ECMAScript);
-        if (!std::regex_search(s, re)) {
+        if (!std::regex_search(s, CachedRegex(pattern->get<std::string>()))) {
           std::string message = DescribeValue(Json(s)) + " does not have the expected form (pattern " +
                                 pattern->get<std::string>() + ")";
           Add(path, message);
@@ -504,7 +554,7 @@ class Explainer {
       if (patterns != schema.end() && patterns->is_object()) {
         for (const auto& [pattern, sub] : patterns->items()) {
           try {
-            if (std::regex_search(key, std::regex(pattern, std::regex::ECMAScript))) {
+            if (std::regex_search(key, CachedRegex(pattern))) {
               matched_pattern = true;
               Check(sub, value, child, depth + 1);
             }
@@ -668,8 +718,9 @@ Result<SchemaValidator> SchemaValidator::Compile(Json schema) {
   if (!schema.is_object()) return base::InvalidArgument("a schema must be a JSON object");
   auto compiled = std::make_unique<Compiled>();
   try {
+    Json for_valijson = StripOwnFormats(schema, &compiled->has_formats);
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(schema);
+    valijson::adapters::NlohmannJsonAdapter adapter(for_valijson);
     parser.populateSchema(adapter, compiled->schema);
   } catch (const std::exception& e) {
     return base::InvalidArgument(std::string("not a valid JSON Schema: ") + e.what());
@@ -686,14 +737,21 @@ std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::
   bool valid = false;
   bool threw = false;
   try {
-    // A Validator caches compiled regexes and is not thread-safe: one per call.
-    valijson::Validator validator(valijson::Validator::kStrongTypes);
+    // A Validator caches compiled regexes and is not thread-safe: one per thread, kept so the
+    // cache stays warm (regexes are keyed by pattern text, so schemas can share it).
+    thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);
     valijson::adapters::NlohmannJsonAdapter target(instance);
     valid = validator.validate(compiled_->schema, target, &results);
   } catch (const std::exception& e) {
     // valijson throws on some type/format combinations; the explainer decides then.
     threw = true;
     spdlog::debug("valijson threw while validating: {}", e.what());
+  }
+  if (valid && compiled_->has_formats) {
+    // Structure is fine; the formats valijson did not see are checked here.
+    Explainer formats(schema_, limit, subject);
+    formats.Check(schema_, instance, "", 0);
+    return formats.Take();
   }
   if (valid) return {};
   Explainer explainer(schema_, limit, subject);

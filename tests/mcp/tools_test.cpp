@@ -353,6 +353,27 @@ TEST(SchemaValidatorTest, FormatOnNonStringDoesNotCrash) {
   EXPECT_EQ(bad[0].path, "at");
 }
 
+TEST(SchemaValidatorTest, FormatsAreCheckedEvenWhenTheRestIsValid) {
+  // A property that is itself called "format" keeps its schema; date-time formats nested in
+  // arrays and $defs are still enforced.
+  auto v = SchemaValidator::Compile(Json::parse(R"({
+    "type": "object", "additionalProperties": false,
+    "properties": {
+      "format": {"type": "string", "enum": ["short", "long"]},
+      "times": {"type": "array", "items": {"$ref": "#/$defs/at"}}
+    },
+    "$defs": {"at": {"type": "string", "format": "date-time"}}
+  })"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->Validate(Json::parse(R"({"format": "short", "times": ["2026-01-01T00:00:00Z"]})")).empty());
+  auto bad_enum = v->Validate(Json::parse(R"({"format": "medium"})"));
+  ASSERT_EQ(bad_enum.size(), 1u);
+  EXPECT_EQ(bad_enum[0].path, "format");
+  auto bad_time = v->Validate(Json::parse(R"({"times": ["2026-01-01T00:00:00Z", "2026-13-01T00:00:00Z"]})"));
+  ASSERT_EQ(bad_time.size(), 1u);
+  EXPECT_EQ(bad_time[0].path, "times[1]");
+}
+
 TEST(SchemaValidatorTest, FormatsTheMessage) {
   EXPECT_EQ(FormatArgumentProblems("t", {{"a", "x"}}), "Invalid arguments for t:\n- a: x\nFix this and call t again.");
   EXPECT_EQ(FormatArgumentProblems("t", {{"", "x"}, {"b[1]", "y"}}),
