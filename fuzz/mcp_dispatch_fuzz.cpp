@@ -80,27 +80,30 @@ Dispatcher* MakeDispatcher() {
     },
     "$defs": {"part": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}}
   })json");
-  Json output = Json::parse(R"json({"type":"object","properties":{"post_id":{"type":"string"}}})json");
+  Json output =
+      Json::parse(R"json({"type":"object","properties":{"post_id":{"type":"string"}}})json");
   const char* names[] = {"schedule_post", "fails", "breaks", "asks"};
   for (int i = 0; i < 4; ++i) {
     (void)d->tools().RegisterWithSchemas(
-        std::make_unique<FuzzTool>(names[i], i == 1 ? store::Role::kAdmin : store::Role::kViewer, i),
+        std::make_unique<FuzzTool>(names[i], i == 1 ? store::Role::kAdmin : store::Role::kViewer,
+                                   i),
         schema, output);
   }
   (void)d->resources().Add({"x://a", "a", "", "d", "text/plain"},
                            [](std::string uri, core::Caller) -> base::Task<base::Result<Json>> {
                              co_return Json::array({{{"uri", uri}, {"text", "a"}}});
                            });
-  (void)d->resources().AddTemplate(
-      {"x://t/{id}", "t", "", "d", ""},
-      [](std::string uri, std::map<std::string, std::string> v, core::Caller) -> base::Task<base::Result<Json>> {
-        co_return Json::array({{{"uri", uri}, {"text", v["id"]}}});
+  (void)d->resources().AddTemplate({"x://t/{id}", "t", "", "d", ""},
+                                   [](std::string uri, std::map<std::string, std::string> v,
+                                      core::Caller) -> base::Task<base::Result<Json>> {
+                                     co_return Json::array({{{"uri", uri}, {"text", v["id"]}}});
+                                   });
+  (void)d->prompts().Add(
+      {"p", "", "d", {{"a", "", "", true}}},
+      [](const std::map<std::string, std::string>& a) -> base::Result<Json> {
+        return Json::array(
+            {{{"role", "user"}, {"content", {{"type", "text"}, {"text", a.at("a")}}}}});
       });
-  (void)d->prompts().Add({"p", "", "d", {{"a", "", "", true}}},
-                         [](const std::map<std::string, std::string>& a) -> base::Result<Json> {
-                           return Json::array({{{"role", "user"},
-                                                {"content", {{"type", "text"}, {"text", a.at("a")}}}}});
-                         });
   return d;
 }
 
@@ -122,7 +125,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   boost::asio::io_context io;
   auto session = dispatcher->NewSession(
-      herald::core::Caller{"org", "", prologue % 2 ? herald::store::Role::kViewer : herald::store::Role::kAdmin},
+      herald::core::Caller{
+          "org", "", prologue % 2 ? herald::store::Role::kViewer : herald::store::Role::kAdmin},
       "fuzz");
   auto outbound = std::make_shared<NullOutbound>();
   auto run = [&](std::string text) {

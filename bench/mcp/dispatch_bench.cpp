@@ -20,7 +20,8 @@ class EchoTool final : public tools::Tool {
   }
   const tools::ToolSpec& spec() const override { return spec_; }
   base::Task<base::Result<tools::ToolOutput>> Call(Json, tools::ToolContext&) override {
-    co_return tools::ToolOutput{Json{{"post_id", "post_01JD3Q8Z6X0000000000000000"}, {"status", "scheduled"}}};
+    co_return tools::ToolOutput{
+        Json{{"post_id", "post_01JD3Q8Z6X0000000000000000"}, {"status", "scheduled"}}};
   }
 
  private:
@@ -86,10 +87,14 @@ void BM_ToolsList30(benchmark::State& state) {
   Measure(state, R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})");
 }
 void BM_ToolsCallValid(benchmark::State& state) {
-  Measure(state, R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"schedule_post","arguments":{"text":"Launch day! Our new release is out.","accounts":["acc_01JD3Q8Z6X0000000000000000","acc_01JD3Q8Z6X0000000000000001"],"publish_at":"2026-03-01T09:00:00+01:00","idempotency_key":"launch-1"}}})");
+  Measure(
+      state,
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"schedule_post","arguments":{"text":"Launch day! Our new release is out.","accounts":["acc_01JD3Q8Z6X0000000000000000","acc_01JD3Q8Z6X0000000000000001"],"publish_at":"2026-03-01T09:00:00+01:00","idempotency_key":"launch-1"}}})");
 }
 void BM_ToolsCallInvalid(benchmark::State& state) {
-  Measure(state, R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"schedule_post","arguments":{"txt":"x","accounts":["acc_1",7],"publish_at":"tomorrow"}}})");
+  Measure(
+      state,
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"schedule_post","arguments":{"txt":"x","accounts":["acc_1",7],"publish_at":"tomorrow"}}})");
 }
 
 BENCHMARK(BM_Ping);

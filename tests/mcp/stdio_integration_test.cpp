@@ -5,9 +5,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -110,18 +112,32 @@ class HeraldProcess {
       if (j.contains("id") && j["id"] == id && !j.contains("method")) return j;
     }
   }
-  // Waits up to 30 s for exit; returns the exit code (-1 on timeout or signal).
+  // Waits up to 30 s for exit (on a pidfd, so the exit itself wakes us), collecting stderr
+  // meanwhile; returns the exit code, or -1 on timeout or death by signal.
   int Wait() {
-    for (int i = 0; i < 3000; ++i) {
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool stderr_open = true;
+    while (std::chrono::steady_clock::now() < deadline) {
       int status = 0;
-      pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         exited_ = true;
+        if (pidfd >= 0) ::close(pidfd);
+        if (WIFSIGNALED(status)) {
+          ADD_FAILURE() << "herald died of signal " << WTERMSIG(status);
+          return -1;
+        }
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       }
-      pollfd p{stderr_, POLLIN, 0};
-      if (::poll(&p, 1, 10) > 0) DrainStderr();
+      pollfd fds[2] = {{pidfd, POLLIN, 0}, {stderr_open ? stderr_ : -1, POLLIN, 0}};
+      int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      deadline - std::chrono::steady_clock::now())
+                                      .count());
+      if (::poll(fds, 2, std::max(left, 0)) > 0 && (fds[1].revents & (POLLIN | POLLHUP)) != 0) {
+        stderr_open = DrainStderr();
+      }
     }
+    if (pidfd >= 0) ::close(pidfd);
     return -1;
   }
   std::string Stderr() {
@@ -132,17 +148,22 @@ class HeraldProcess {
     std::string rest = out_buffer_;
     char chunk[8192];
     ssize_t n;
-    while ((n = ::read(stdout_, chunk, sizeof chunk)) > 0) rest.append(chunk, static_cast<std::size_t>(n));
+    while ((n = ::read(stdout_, chunk, sizeof chunk)) > 0)
+      rest.append(chunk, static_cast<std::size_t>(n));
     return rest;
   }
 
  private:
-  void DrainStderr() {
+  // Reads what stderr has now; false once it reached end of file.
+  bool DrainStderr() {
     int flags = ::fcntl(stderr_, F_GETFL);
     ::fcntl(stderr_, F_SETFL, flags | O_NONBLOCK);
     char chunk[8192];
     ssize_t n;
-    while ((n = ::read(stderr_, chunk, sizeof chunk)) > 0) err_buffer_.append(chunk, static_cast<std::size_t>(n));
+    while ((n = ::read(stderr_, chunk, sizeof chunk)) > 0) {
+      err_buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+    return n != 0;
   }
 
   pid_t pid_ = -1;
@@ -167,9 +188,13 @@ class StdioIntegrationTest : public ::testing::Test {
 
 TEST_F(StdioIntegrationTest, InitializeListCallAndExitOnEof) {
   HeraldProcess herald(Args(), {});
-  herald.Send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
-               {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", Json::object()},
-                           {"clientInfo", {{"name", "integration"}, {"version", "1"}}}}}});
+  herald.Send({{"jsonrpc", "2.0"},
+               {"id", 1},
+               {"method", "initialize"},
+               {"params",
+                {{"protocolVersion", "2025-11-25"},
+                 {"capabilities", Json::object()},
+                 {"clientInfo", {{"name", "integration"}, {"version", "1"}}}}}});
   Json init = herald.ReadResponse(1);
   ASSERT_FALSE(init.is_null()) << "no initialize response; stderr: " << herald.Stderr();
   EXPECT_EQ(init["result"]["protocolVersion"], "2025-11-25");
@@ -184,9 +209,12 @@ TEST_F(StdioIntegrationTest, InitializeListCallAndExitOnEof) {
   // still exercises tools/call end to end).
   bool has_list_accounts = false;
   for (const auto& t : list["result"]["tools"]) has_list_accounts |= t["name"] == "list_accounts";
-  herald.Send({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"},
-               {"params", {{"name", has_list_accounts ? "list_accounts" : "no_such_tool"},
-                           {"arguments", Json::object()}}}});
+  herald.Send({{"jsonrpc", "2.0"},
+               {"id", 3},
+               {"method", "tools/call"},
+               {"params",
+                {{"name", has_list_accounts ? "list_accounts" : "no_such_tool"},
+                 {"arguments", Json::object()}}}});
   Json call = herald.ReadResponse(3);
   ASSERT_FALSE(call.is_null()) << herald.Stderr();
   if (has_list_accounts) {
