@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "core/key_service.h"
 #include "mcp/config.h"
+#include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
 #include "tools/tool_set.h"
@@ -26,6 +27,7 @@ struct Services {
   store::Organization default_org;
   std::unique_ptr<platforms::PlatformRegistry> platforms;
   // ---- platforms (HTTPS client) ----
+  std::unique_ptr<platforms::HttpClient> http;  // shared by every adapter
   // ---- core services ----
 
   // What the tools need, pointing into this object.
