@@ -504,10 +504,16 @@ Json Dispatcher::Complete(const Json& id, const Json& params) const {
   if (ref == params.end() || !ref->is_object()) {
     return InvalidParams(id, "completion/complete needs a \"ref\" object");
   }
-  if (argument == params.end() || !argument->is_object() || !(*argument)["name"].is_string()) {
+  // (No operator[] on a const Json: a missing key would be undefined behaviour.)
+  const Json* arg_name = nullptr;
+  if (argument != params.end() && argument->is_object()) {
+    auto it = argument->find("name");
+    if (it != argument->end() && it->is_string()) arg_name = &*it;
+  }
+  if (arg_name == nullptr) {
     return InvalidParams(id, "completion/complete needs an \"argument\" object with a \"name\"");
   }
-  std::string name = (*argument)["name"].get<std::string>();
+  std::string name = arg_name->get<std::string>();
   std::string value = base::GetString(*argument, "value");
   Json context = Json::object();
   if (auto c = params.find("context"); c != params.end() && c->is_object()) {

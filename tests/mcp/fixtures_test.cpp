@@ -170,6 +170,14 @@ TEST_F(FixturesTest, Elicitations) {
   EXPECT_EQ(enums["titledMulti"]["items"]["anyOf"][2]["const"], "value3");
 }
 
+TEST_F(FixturesTest, OddClientAnswersDoNotBreakTools) {
+  Json result = AnswerClientRequest("test_elicitation_sep1034_defaults", Json::object(), Json(5));
+  EXPECT_EQ(result["content"][0]["text"], "Elicitation completed: action=, content={}");
+  h_.outbound()->Clear();
+  result = AnswerClientRequest("test_sampling", {{"prompt", "x"}}, Json::array());
+  EXPECT_EQ(result["content"][0]["text"], "LLM response: No response");
+}
+
 TEST_F(FixturesTest, Resources) {
   Json list = h_.Call("resources/list")["result"]["resources"];
   ASSERT_GE(list.size(), 3u);
@@ -280,6 +288,15 @@ TEST_F(FixturesTest, Completion) {
   EXPECT_EQ(h_.Call("completion/complete",
                     {{"ref", {{"type", "ref/prompt"}, {"name", "nope"}}},
                      {"argument", {{"name", "a"}, {"value", ""}}}})["error"]["code"],
+            kInvalidParams);
+  // An argument without a name (const access must not assume the key exists).
+  EXPECT_EQ(h_.Call("completion/complete",
+                    {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+                     {"argument", Json::object()}})["error"]["code"],
+            kInvalidParams);
+  EXPECT_EQ(h_.Call("completion/complete",
+                    {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+                     {"argument", {{"name", 5}}}})["error"]["code"],
             kInvalidParams);
   EXPECT_EQ(h_.Call("completion/complete", {{"ref", {{"type", "ref/tool"}}},
                                             {"argument", {{"name", "a"}}}})["error"]["code"],
