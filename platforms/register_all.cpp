@@ -5,6 +5,7 @@
 #include <string>
 
 // One include per network.
+#include "platforms/oauth/test_network.h"
 
 namespace herald::platforms {
 namespace {
@@ -18,6 +19,11 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   (void)env;
   // ---- one line per network ----
+  // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
+  if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
+      it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
+    registry->Add(oauth::MakeOAuthTestNetwork(it->second, *env.http, *env.clock));
+  }
   return registry;
 }
 
@@ -30,6 +36,9 @@ BaseUrlOverrides BaseUrlOverridesFromEnv() {
     }
     name += "_API_URL";
     if (const char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') out[id] = v;
+  }
+  if (const char* v = std::getenv("HERALD_OAUTH_TEST_PROVIDER"); v != nullptr && *v != '\0') {
+    out[std::string(oauth::kOAuthTestNetworkId)] = v;
   }
   return out;
 }

@@ -20,7 +20,9 @@ struct PlatformEnv {
 // Every network herald supports, configured from `env`.
 std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env);
 
-// Reads HERALD_<NETWORK>_API_URL for every known network id into overrides.
+// Reads HERALD_<NETWORK>_API_URL for every known network id into overrides, and
+// HERALD_OAUTH_TEST_PROVIDER (the OAuth emulator's base URL) as the "oauthtest" entry, which is
+// what registers the OAuth test network.
 BaseUrlOverrides BaseUrlOverridesFromEnv();
 
 }  // namespace herald::platforms
