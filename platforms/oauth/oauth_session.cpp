@@ -44,7 +44,10 @@ Task<Result<void>> OAuthSession::Refresh() {
   HERALD_CO_ASSIGN_OR_RETURN(TokenSet next, co_await client_.Refresh(provider_, tokens_));
   tokens_ = std::move(next);
   refreshed_ = true;
-  account_.credentials = TokenSetToCredentials(tokens_);
+  // Keep any network-specific fields the adapter stored next to the tokens.
+  if (!account_.credentials.is_object()) account_.credentials = Json::object();
+  const Json fresh = TokenSetToCredentials(tokens_);  // named: a temporary would die before the loop
+  for (const auto& [k, v] : fresh.items()) account_.credentials[k] = v;
   if (account_.save_credentials) {
     auto saved = account_.save_credentials(account_.credentials, tokens_.expires_at);
     if (!saved.ok()) {
