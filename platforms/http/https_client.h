@@ -91,7 +91,7 @@ class HttpsClient final : public HttpClient {
 
   Stats stats() const;
   // Closes every idle pooled connection.
-  void CloseIdle();
+  void CloseIdle() override;
 
  private:
   struct Impl;
