@@ -109,9 +109,6 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
       store::StoreOptions o;
       o.url = "sqlite:" + db_path_;
       auto opened = store::OpenStore(o);
-      if (!opened.ok() && opened.error().code() == ErrorCode::kUnimplemented) {
-        GTEST_SKIP() << "the SQLite store is not on this branch yet: " << opened.error().message();
-      }
       ASSERT_TRUE(opened.ok()) << opened.error().ToString();
       store_ = std::move(*opened);
     }
