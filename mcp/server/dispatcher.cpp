@@ -313,17 +313,17 @@ void Dispatcher::HandleNotification(Session& session, const Json& message) {
     auto it = params.find("requestId");
     if (it == params.end() || !IsValidRequestId(*it)) return;
     bool found = session.CancelRequest(it->dump());
-    spdlog::debug("session {}: cancel request {} ({}){}", session.id(), it->dump(),
+    spdlog::debug("session {}: cancel request {} ({}){}", session.log_id(), it->dump(),
                   base::GetString(params, "reason"), found ? "" : ": not running");
   } else {
-    spdlog::debug("session {}: ignoring notification {}", session.id(), method);
+    spdlog::debug("session {}: ignoring notification {}", session.log_id(), method);
   }
 }
 
 void Dispatcher::HandleClientResponse(Session& session, const Json& message) {
   const Json& id = message["id"];
   if (id.is_null()) {
-    spdlog::warn("session {}: the client sent an error without id: {}", session.id(),
+    spdlog::warn("session {}: the client sent an error without id: {}", session.log_id(),
                  base::DumpJson(message.value("error", Json())));
     return;
   }
@@ -338,7 +338,7 @@ void Dispatcher::HandleClientResponse(Session& session, const Json& message) {
     outcome = message["result"];
   }
   if (!session.ResolvePending(id.dump(), std::move(outcome))) {
-    spdlog::debug("session {}: response to unknown or expired request {}", session.id(),
+    spdlog::debug("session {}: response to unknown or expired request {}", session.log_id(),
                   id.dump());
   }
 }
@@ -349,7 +349,7 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
   Json id = request["id"];
   std::string method = request["method"].get<std::string>();
   Json params = request.value("params", Json::object());
-  spdlog::debug("session {}: request {} {}", session->id(), id.dump(), method);
+  spdlog::debug("session {}: request {} {}", session->log_id(), id.dump(), method);
 
   if (session->closed()) {
     co_return MakeError(id, kInvalidRequest, "Invalid Request: the session is closed");
@@ -376,7 +376,7 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
                               std::move(outbound));
   // A request the client cancelled gets no response (and the session may be gone).
   if (running->cancelled.load()) {
-    spdlog::debug("session {}: request {} was cancelled; not answering", session->id(), key);
+    spdlog::debug("session {}: request {} was cancelled; not answering", session->log_id(), key);
     co_return std::nullopt;
   }
   co_return reply;
@@ -423,7 +423,7 @@ Json Dispatcher::Initialize(Session& session, const Json& id, const Json& params
   Json info = params.value("clientInfo", Json::object());
   if (!session.stateless()) session.MarkInitialized(version, capabilities, info);
   spdlog::info("session {} ({}): initialized with protocol {} (client asked {}), client {} {}",
-               session.id(), session.transport(), version, requested,
+               session.log_id(), session.transport(), version, requested,
                base::GetString(info, "name", "?"), base::GetString(info, "version", "?"));
   Json server_info{{"name", "herald"}, {"title", "herald"}, {"version", options_.server_version}};
   return MakeResult(id, Json{{"protocolVersion", version},
@@ -613,10 +613,10 @@ Task<Json> Dispatcher::CallTool(std::shared_ptr<Session> session,
   std::string ref = NewCorrelationId();
   if (e.code() == base::ErrorCode::kInternal) {
     spdlog::error("tool {} failed [{}] (session {}, caller {}): {}", tool->spec().name, ref,
-                  session->id(), session->caller().actor(), e.detail());
+                  session->log_id(), session->caller().actor(), e.detail());
   } else {
     spdlog::info("tool {} returned {} (session {}): {}", tool->spec().name,
-                 base::ErrorCodeName(e.code()), session->id(), e.message());
+                 base::ErrorCodeName(e.code()), session->log_id(), e.message());
   }
   co_return MakeResult(id, ToolErrorResult(ClientErrorText(e, ref)));
 }

@@ -1,3 +1,7 @@
+// valijson aborts the process on a bad schema or value unless told to throw. This file is the
+// only one that includes valijson.
+#define VALIJSON_USE_EXCEPTIONS 1
+
 #include "mcp/server/schema_validator.h"
 
 #include <spdlog/spdlog.h>
@@ -93,6 +97,12 @@ std::string TypePhrase(const std::string& type) {
   return type;
 }
 
+std::string PluralTypePhrase(const std::string& type) {
+  if (type == "boolean") return "booleans";
+  if (type == "null") return "nulls";
+  return type + "s";
+}
+
 std::string JoinOr(const std::vector<std::string>& words) {
   std::string out;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -135,19 +145,25 @@ bool MatchesType(const Json& v, const std::string& type) {
   return true;  // unknown type names are the schema's problem, not the caller's
 }
 
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions), ignoring case.
 std::size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      char ca = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i - 1])));
-      char cb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[j - 1])));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca == cb ? 0 : 1)});
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[n][m];
 }
 
 // The candidate closest to `word` when it is close enough to be a likely typo.
@@ -192,7 +208,8 @@ std::string ShortDescription(const Json& schema) {
 
 class Explainer {
  public:
-  Explainer(const Json& root, std::size_t limit) : root_(root), limit_(limit) {}
+  Explainer(const Json& root, std::size_t limit, SchemaSubject subject)
+      : root_(root), limit_(limit), subject_(subject) {}
 
   void Check(const Json& schema, const Json& value, const std::string& path, int depth) {
     if (Full()) return;
@@ -275,7 +292,7 @@ class Explainer {
   // True if `value` matches `schema` by this explainer's reading (used for anyOf/oneOf/not/if).
   bool Matches(const Json& schema, const Json& value, const std::string& path, int depth,
                std::vector<SchemaProblem>* out = nullptr) {
-    Explainer sub(root_, 4);
+    Explainer sub(root_, 4, subject_);
     sub.Check(schema, value, path, depth + 1);
     auto problems = sub.Take();
     bool ok = problems.empty();
@@ -341,9 +358,14 @@ class Explainer {
         auto parsed = base::ParseRfc3339(s);
         static const std::regex kStrict(
             "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$");
+        static const std::regex kNoOffset(
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$");
         if (!parsed.ok() || !std::regex_match(s, kStrict)) {
-          std::string why = parsed.ok() ? "" : " (" + parsed.error().message() + ")";
-          Add(path, "expected " + FormatPhrase(f) + ", got " + DescribeValue(Json(s)) + why);
+          std::string message = "expected " + FormatPhrase(f) + ", got " + DescribeValue(Json(s));
+          if (std::regex_match(s, kNoOffset)) {
+            message += "; it has no UTC offset: append \"Z\" or an offset such as \"+01:00\"";
+          }
+          Add(path, message);
         }
       } else if (f == "date") {
         static const std::regex kDate("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$");
@@ -443,7 +465,7 @@ class Explainer {
   }
 
   void CheckObject(const Json& schema, const Json& o, const std::string& path, int depth) {
-    const bool root = path.empty();
+    const bool root = path.empty() && subject_ == SchemaSubject::kArguments;
     auto properties = schema.find("properties");
     if (auto required = schema.find("required"); required != schema.end() && required->is_array()) {
       for (const auto& name : *required) {
@@ -571,7 +593,7 @@ class Explainer {
           type_ok = MatchesType(value, t->get<std::string>());
           if (t->get<std::string>() == "array" && b.contains("items") && b["items"].is_object()) {
             if (auto it = b["items"].find("type"); it != b["items"].end() && it->is_string()) {
-              phrase = "an array of " + TypePhrase(it->get<std::string>()) + " values";
+              phrase = "an array of " + PluralTypePhrase(it->get<std::string>());
             }
           }
         } else if (auto c = b.find("const"); c != b.end()) {
@@ -609,6 +631,7 @@ class Explainer {
 
   const Json& root_;
   std::size_t limit_;
+  SchemaSubject subject_;
   std::vector<SchemaProblem> problems_;
 };
 
@@ -649,7 +672,8 @@ Result<SchemaValidator> SchemaValidator::Compile(Json schema) {
 
 bool SchemaValidator::IsValid(const Json& instance) const { return Validate(instance, 1).empty(); }
 
-std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::size_t limit) const {
+std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::size_t limit,
+                                                     SchemaSubject subject) const {
   if (limit == 0) limit = 1;
   valijson::ValidationResults results;
   bool valid = false;
@@ -665,7 +689,7 @@ std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::
     spdlog::debug("valijson threw while validating: {}", e.what());
   }
   if (valid) return {};
-  Explainer explainer(schema_, limit);
+  Explainer explainer(schema_, limit, subject);
   explainer.Check(schema_, instance, "", 0);
   auto problems = explainer.Take();
   if (!problems.empty() || threw) return problems;

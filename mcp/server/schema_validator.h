@@ -27,6 +27,10 @@ struct SchemaProblem {
   std::string message;  // e.g. "expected a string, got the number 7"
 };
 
+// What is being validated: tool arguments ("missing required argument \"text\"") or another
+// document such as a tool's output ("missing required field \"post_id\"").
+enum class SchemaSubject { kArguments, kDocument };
+
 class SchemaValidator {
  public:
   // Compiles `schema`. Errors: kInvalidArgument when it is not an object or valijson rejects it
@@ -42,7 +46,8 @@ class SchemaValidator {
   // True if `instance` matches.
   bool IsValid(const Json& instance) const;
   // The problems with `instance`, at most `limit`; empty when it matches.
-  std::vector<SchemaProblem> Validate(const Json& instance, std::size_t limit = 8) const;
+  std::vector<SchemaProblem> Validate(const Json& instance, std::size_t limit = 8,
+                                      SchemaSubject subject = SchemaSubject::kArguments) const;
 
  private:
   struct Compiled;

@@ -46,6 +46,9 @@ class Session {
 
   // A random, unguessable id of visible ASCII (usable as Mcp-Session-Id).
   const std::string& id() const { return id_; }
+  // The first 8 characters of the id: enough to follow a session in logs without handing out
+  // the whole id.
+  std::string log_id() const { return id_.substr(0, 8); }
   const core::Caller& caller() const { return caller_; }
   const std::string& transport() const { return transport_; }
 

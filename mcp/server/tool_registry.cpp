@@ -154,11 +154,12 @@ Task<Result<tools::ToolOutput>> ToolRegistry::Invoke(const RegisteredTool& tool,
   if (result->ok() && check_output_ && tool.output_validator() != nullptr &&
       !(*result)->is_error) {
     const Json& structured = (*result)->structured;
-    auto output_problems = tool.output_validator()->Validate(structured);
+    auto output_problems =
+        tool.output_validator()->Validate(structured, 8, SchemaSubject::kDocument);
     if (!output_problems.empty()) {
       std::string detail = "tool " + spec.name + " returned output that breaks its schema:";
       for (const auto& p : output_problems) {
-        detail += " " + DescribePath(p.path) + ": " + p.message + ";";
+        detail += " " + (p.path.empty() ? std::string("(root)") : p.path) + ": " + p.message + ";";
       }
       co_return base::Internal(detail);
     }
