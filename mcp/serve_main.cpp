@@ -20,10 +20,11 @@
 #include "mcp/app.h"
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
+#include "mcp/fixtures/conformance_fixtures.h"
 #include "mcp/server/dispatcher.h"
+#include "mcp/server/herald_server.h"
 #include "mcp/services.h"
 #include "mcp/transport/http_frontend.h"
-#include "tools/tool_set.h"
 
 namespace herald::mcp {
 namespace {
@@ -127,14 +128,17 @@ int RunServe(const Config& config) {
   }
   Services& services = **built;
 
-  Dispatcher dispatcher;
-  if (auto r = dispatcher.tools().RegisterAll(tools::MakeTools(services.ToolDependencies()));
-      !r.ok()) {
-    std::fprintf(stderr, "herald: %s\n", r.error().message().c_str());
+  auto built_dispatcher = BuildHeraldDispatcher(services.ToolDependencies());
+  if (!built_dispatcher.ok()) {
+    std::fprintf(stderr, "herald: %s\n", built_dispatcher.error().message().c_str());
     return 2;
   }
+  Dispatcher& dispatcher = **built_dispatcher;
   if (config.conformance_fixtures) {
-    // ---- conformance fixtures (mcp/fixtures, protocol helper) ----
+    if (auto r = RegisterConformanceFixtures(dispatcher); !r.ok()) {
+      std::fprintf(stderr, "herald: %s\n", r.error().message().c_str());
+      return 2;
+    }
   }
 
   boost::asio::thread_pool blocking(2);
@@ -163,8 +167,9 @@ int RunServe(const Config& config) {
   }
   store::Store* store = services.store.get();
   auto readiness = [store, &blocking]() -> base::Task<base::Result<void>> {
-    base::Result<int> version =
-        co_await base::RunBlocking(blocking, [store] { return store->SchemaVersion(); });
+    // Named, not written inside the co_await expression (GCC 12 bug, see authenticator.cpp).
+    auto read_version = [store] { return store->SchemaVersion(); };
+    base::Result<int> version = co_await base::RunBlocking(blocking, std::move(read_version));
     if (!version.ok()) co_return version.error();
     co_return base::Ok();
   };

@@ -43,8 +43,10 @@ base::Task<base::Result<core::Caller>> ApiKeyAuthenticator::Authenticate(
     }
   }
   core::KeyService* keys = &keys_;
-  base::Result<core::Caller> verified =
-      co_await base::RunBlocking(pool_, [keys, token] { return keys->Verify(token); });
+  // The lambda is named on purpose: GCC 12 destroys a lambda temporary written inside a
+  // co_await expression twice (a double free when it captures a std::string).
+  auto verify = [keys, token] { return keys->Verify(token); };
+  base::Result<core::Caller> verified = co_await base::RunBlocking(pool_, std::move(verify));
   if (verified.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cache_.size() > 10'000) cache_.clear();

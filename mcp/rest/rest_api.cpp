@@ -4,32 +4,12 @@
 #include <cstdlib>
 #include <set>
 
+#include "mcp/server/detached_tool_context.h"
 #include "mcp/transport/http_guard.h"
 #include "schemas/schemas.h"
 
 namespace herald::mcp {
 namespace {
-
-// The ToolContext of a REST call: no MCP client behind it, so progress and logs go nowhere and
-// server-to-client requests are unavailable.
-class RestToolContext final : public tools::ToolContext {
- public:
-  explicit RestToolContext(core::Caller caller) : caller_(std::move(caller)) {}
-  const core::Caller& caller() const override { return caller_; }
-  bool cancelled() const override { return false; }
-  void Progress(double, std::optional<double>, std::string) override {}
-  void Log(tools::LogLevel, Json) override {}
-  bool CanSample() const override { return false; }
-  bool CanElicitForm() const override { return false; }
-  bool CanElicitUrl() const override { return false; }
-  base::Task<base::Result<Json>> Request(std::string method, Json,
-                                         std::chrono::milliseconds) override {
-    co_return base::FailedPrecondition(method + " needs an MCP client; it is not available over REST");
-  }
-
- private:
-  core::Caller caller_;
-};
 
 constexpr RestRoute kRoutes[] = {
     {"POST", "/api/v1/tools/{name}", "", ArgsFrom::kBody, "", 200,
@@ -232,7 +212,7 @@ base::Task<http::Response> RestApi::Serve(const RestRoute& route, http::Request 
     args[IdArgument(tool->input_schema(), route.id_argument)] = std::string(req.PathParam("id"));
   }
 
-  RestToolContext ctx(std::move(caller));
+  DetachedToolContext ctx(std::move(caller));
   inflight_.fetch_add(1);
   base::Result<tools::ToolOutput> out = co_await tools_.Invoke(*tool, std::move(args), ctx);
   inflight_.fetch_sub(1);
