@@ -194,7 +194,11 @@ inline void RegisterTestTools(Dispatcher& d) {
 
 class McpHttpTest : public ::testing::Test {
  protected:
-  void SetUp() override { RegisterTestTools(dispatcher_); }
+  void SetUp() override {
+    RegisterTestTools(dispatcher_);
+    options_.server.header_timeout = 5s;
+    options_.server.idle_timeout = 10s;
+  }
   void TearDown() override {
     if (frontend_) frontend_->Shutdown(1s);
   }
@@ -203,8 +207,6 @@ class McpHttpTest : public ::testing::Test {
   HttpFrontendOptions& options() { return options_; }
 
   void Start() {
-    options_.server.header_timeout = 5s;
-    options_.server.idle_timeout = 10s;
     frontend_ = std::make_unique<HttpFrontend>(options_, dispatcher_, auth_, clock_, readiness_);
     auto started = frontend_->Start();
     ASSERT_TRUE(started.ok()) << started.error().ToString();

@@ -355,6 +355,66 @@ TEST_F(McpHttpTest, SessionLimitAndIdleExpiry) {
   EXPECT_FALSE(Initialize().empty());  // a slot is free again
 }
 
+TEST_F(McpHttpTest, SlowlorisOnMcpIsCutOffWhileOthersAreServed) {
+  options().server.header_timeout = 300ms;
+  Start();
+  std::string s = Initialize();
+  TestClient slow(port_);
+  std::string head = "POST /mcp HTTP/1.1\r\nHost: " + host_ + "\r\nX-Padding: " + std::string(200, 'a');
+  bool cut = false;
+  auto begin = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < head.size() && !cut; ++i) {
+    cut = !slow.SendRaw(head.substr(i, 1), 1s) || slow.WaitForClose(20ms);
+    if (i == 5) {
+      auto ping = Post(kKeyA, s, Request(1, "ping"));
+      ASSERT_TRUE(ping);
+      EXPECT_EQ(ping->status, 200);
+    }
+  }
+  EXPECT_TRUE(cut);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 3s);
+}
+
+TEST_F(McpHttpTest, StalledGetStreamIsCutOffAndOthersAreServed) {
+  options().streamable.sse.max_queued_bytes = 64 * 1024;
+  options().server.write_timeout = 300ms;
+  ASSERT_TRUE(dispatcher_.resources()
+                  .Add({"test://busy", "busy", "", "a resource", "text/plain"},
+                       [](std::string uri, core::Caller) -> base::Task<base::Result<Json>> {
+                         co_return Json{{"contents", Json::array({{{"uri", uri}, {"text", "x"}}})}};
+                       })
+                  .ok());
+  Start();
+  std::string s = Initialize();
+  ASSERT_EQ(Post(kKeyA, s, Request(1, "resources/subscribe", {{"uri", "test://busy"}}))->status, 200);
+  TestClient stalled(port_);
+  stalled.socket().set_option(boost::asio::socket_base::receive_buffer_size(4096));
+  ASSERT_TRUE(stalled.SendRaw("GET /mcp HTTP/1.1\r\nHost: " + host_ +
+                              "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + kKeyA +
+                              "\r\nMcp-Session-Id: " + s + "\r\n\r\n"));
+  ASSERT_TRUE(stalled.ReadUntil("id: g:0", 3s));
+  // The client never reads again; the server keeps producing.
+  bool cut = false;
+  auto begin = std::chrono::steady_clock::now();
+  for (int i = 0; !cut && std::chrono::steady_clock::now() - begin < 20s; ++i) {
+    for (int k = 0; k < 200; ++k) dispatcher_.NotifyResourceUpdated("test://busy");
+    if (i % 10 == 0) {
+      auto ping = Post(kKeyA, s, Request(2, "ping"));
+      ASSERT_TRUE(ping);
+      EXPECT_EQ(ping->status, 200);
+    }
+    cut = frontend_->server().stats().streams == 0;
+  }
+  EXPECT_TRUE(cut);
+  EXPECT_TRUE(stalled.WaitForClose(5s));
+  // The session survives; a new GET stream works.
+  TestClient again(port_);
+  ASSERT_TRUE(again.SendRaw("GET /mcp HTTP/1.1\r\nHost: " + host_ +
+                            "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + kKeyA +
+                            "\r\nMcp-Session-Id: " + s + "\r\n\r\n"));
+  EXPECT_TRUE(again.ReadUntil("data: \n\n", 3s));
+}
+
 // ---- the guard ----
 
 TEST_F(McpHttpTest, MissingOrBadKeyIs401WithChallenge) {
