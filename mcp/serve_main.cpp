@@ -191,9 +191,10 @@ int RunServe(const Config& config) {
                                                    : config.public_url;
   if (!auth_off) MaybeCreateFirstKey(services, base_url);
 
-  // ---- publishing workers (core helper): start them here when config.workers ----
-  if (config.workers) {
-  }
+  // HOOK(core): start the publishing workers (scheduler + queue worker from core/) here when
+  // config.workers is true (--no-workers turns them off), e.g. on their own io_context thread
+  // or on frontend.server().executor(); stop them below, after the HTTP side has drained.
+  (void)config.workers;
 
   spdlog::info("herald {} listening on http://{} (MCP at /mcp, legacy SSE at /sse, REST at "
                "/api/v1){}",
@@ -207,7 +208,7 @@ int RunServe(const Config& config) {
                kShutdownGrace.count());
   frontend.Shutdown(kShutdownGrace);
   dispatcher.CloseAllSessions();
-  // ---- publishing workers (core helper): stop them here ----
+  // HOOK(core): stop the publishing workers here (let running publishes finish or lease out).
   blocking.join();
   spdlog::info("stopped");
   return 0;
