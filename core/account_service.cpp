@@ -132,8 +132,10 @@ Result<Json> CheckConnectArgs(const platforms::PlatformInfo& info, const Json& a
   }
   for (const auto& [key, value] : out.items()) {
     if (key.size() > 4 && key.ends_with("_url")) {
-      HERALD_RETURN_IF_ERROR(platforms::http::CheckUserUrl(key, value.get<std::string>(),
-                                                           allow_private_networks));
+      // A bare host ("mastodon.social") means https://, as the adapters read it.
+      std::string url = value.get<std::string>();
+      if (url.find("://") == std::string::npos) url = "https://" + url;
+      HERALD_RETURN_IF_ERROR(platforms::http::CheckUserUrl(key, url, allow_private_networks));
     }
   }
   return out;

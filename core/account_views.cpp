@@ -1,5 +1,7 @@
 #include "core/account_views.h"
 
+#include <algorithm>
+
 #include "base/time.h"
 
 namespace herald::core {
@@ -16,6 +18,11 @@ ConnectArguments ConnectArgumentsOf(const platforms::PlatformInfo& info) {
     }
     if (name == "service_url") optional = true;
     (optional ? out.optional : out.required).push_back(name);
+  }
+  // Optional arguments an adapter reads without listing them in connect_fields.
+  if (info.id == "bluesky" &&
+      std::find(out.optional.begin(), out.optional.end(), "service_url") == out.optional.end()) {
+    out.optional.push_back("service_url");
   }
   return out;
 }

@@ -15,6 +15,7 @@ namespace herald::core {
 
 // Connect arguments of a network, split by whether they must be given. PlatformInfo lists them
 // in connect_fields; a name ending in '?' (or the known-optional "service_url") is optional.
+// Bluesky's optional service_url is added even when its adapter does not list it.
 struct ConnectArguments {
   std::vector<std::string> required;
   std::vector<std::string> optional;

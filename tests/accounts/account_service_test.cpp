@@ -330,6 +330,11 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   auto ok = Run(service_->Connect(editor_a_, "fakebot",
                                   Json{{"bot_token", kSecretToken}, {"chat_id", -100123}}));
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_THAT(err("fakenet", Json{{"instance_url", "192.168.1.5"}, {"access_token", kSecretToken}}),
+              HasSubstr("instance_url points to a private address"));
+  auto bare = Run(service_->Connect(editor_a_, "fakenet", Json{{"instance_url", "social.example"},
+                                                              {"access_token", kSecretToken}}));
+  ASSERT_TRUE(bare.ok()) << bare.error().ToString();
   auto sky = Run(service_->Connect(editor_a_, "fakesky",
                                    Json{{"handle", "a.example"}, {"access_token", kSecretToken}}));
   ASSERT_TRUE(sky.ok()) << sky.error().ToString();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "platforms/http/proxy_config.h"
+#include "platforms/http/url_policy.h"
 
 namespace herald::platforms::http {
 namespace {
@@ -100,6 +101,30 @@ TEST(ProxyConfigTest, NoProxyMatching) {
   auto all = ProxyConfig::Parse("http://proxy:3128", "*");
   ASSERT_TRUE(all.ok());
   EXPECT_FALSE((*all)->Applies("mastodon.social"));
+}
+
+TEST(UrlPolicyTest, UserUrls) {
+  auto msg = [](std::string url, bool allow = false) {
+    auto r = CheckUserUrl("instance_url", url, allow);
+    return r.ok() ? std::string() : r.error().message();
+  };
+  EXPECT_EQ(msg("https://mastodon.social"), "");
+  EXPECT_EQ(msg("https://discord.com/api/webhooks/1/SECRET"), "");
+  EXPECT_EQ(msg("http://127.0.0.1:8080"), "");
+  EXPECT_EQ(msg("http://localhost:3000/x"), "");
+  EXPECT_EQ(msg("https://10.0.0.5", /*allow=*/true), "");
+  EXPECT_EQ(msg("https://nas.local", /*allow=*/true), "");
+  std::string http = msg("http://example.com/hook/SECRET");
+  EXPECT_NE(http.find("instance_url must be an https:// URL"), std::string::npos) << http;
+  EXPECT_EQ(http.find("SECRET"), std::string::npos) << http;
+  EXPECT_NE(msg("ftp://example.com").find("https://"), std::string::npos);
+  EXPECT_NE(msg("not a url").find("instance_url"), std::string::npos);
+  EXPECT_NE(msg("https://u:p@example.com").find("user name"), std::string::npos);
+  for (std::string url : {"https://10.0.0.5", "https://[fd00::1]/", "https://169.254.169.254",
+                          "https://nas.local", "https://localhost", "https://127.0.0.1"}) {
+    EXPECT_NE(msg(url).find("instance_url points to a private address"), std::string::npos)
+        << url;
+  }
 }
 
 }  // namespace
