@@ -208,8 +208,14 @@ base::Task<std::tuple<error_code, tcp::resolver::results_type>> ResolveBefore(
 
 // ---- connections and the pool ----
 
+const asio::execution_context* ContextOf(const asio::any_io_executor& ex) {
+  return &asio::query(ex, asio::execution::context);
+}
+
 struct Connection {
-  asio::any_io_executor owner;  // executor of the coroutine that opened it
+  // The execution context (io_context) of the coroutine that opened it: its sockets belong to
+  // it, so only coroutines running on the same context may reuse it (from any strand).
+  const asio::execution_context* owner = nullptr;
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
@@ -237,9 +243,9 @@ class Pool {
   Pool(size_t per_host, size_t total, std::chrono::seconds max_idle)
       : per_host_(per_host), total_(total), max_idle_(max_idle) {}
 
-  // A live idle connection for `key` made on `owner`, or nullptr. Dead or expired ones met on
-  // the way are closed; `stale` counts them.
-  std::unique_ptr<Connection> Take(const std::string& key, const asio::any_io_executor& owner,
+  // A live idle connection for `key` made on context `owner`, or nullptr. Dead or expired ones
+  // met on the way are closed; `stale` counts them.
+  std::unique_ptr<Connection> Take(const std::string& key, const asio::execution_context* owner,
                                    uint64_t& stale) {
     std::vector<std::unique_ptr<Connection>> dead;
     std::unique_ptr<Connection> found;
@@ -587,7 +593,7 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
   if (t.ip) HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, {tcp::endpoint(*t.ip, t.port)}));
   for (int attempt = 0;; ++attempt) {
     uint64_t stale_now = 0;
-    std::unique_ptr<Connection> conn = pool.Take(key, ex, stale_now);
+    std::unique_ptr<Connection> conn = pool.Take(key, ContextOf(ex), stale_now);
     stale += stale_now;
     const bool was_reused = conn != nullptr;
     if (conn) {
@@ -630,7 +636,7 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
   HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, endpoints));
 
   auto conn = std::make_unique<Connection>();
-  conn->owner = ex;
+  conn->owner = ContextOf(ex);
   beast::tcp_stream stream(asio::make_strand(ex));
   stream.expires_at(connect_deadline);
   auto timeout_error = [&](std::string_view what) {

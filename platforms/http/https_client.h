@@ -21,9 +21,9 @@
 //   the path) and never a header value.
 //
 // Thread-safe: one client is shared by every coroutine of the process. Send runs on the
-// executor of the awaiting coroutine; pooled connections are reused only by coroutines on the
-// same executor they were made on. Pooled connections hold sockets of those executors'
-// io_contexts: destroy the client (or call CloseIdle) before such an io_context.
+// executor of the awaiting coroutine; pooled connections are reused by coroutines running on
+// the same io_context they were made on (any strand of it). Pooled connections hold sockets of
+// those io_contexts: destroy the client (or call CloseIdle) before such an io_context.
 //
 // Construction: HttpsClient::Create(HttpsClientOptionsFromEnv()) in production; tests build
 // options by hand (extra CA, resolve overrides, allow_private_networks).

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_future.hpp>
@@ -412,6 +414,35 @@ TEST_F(HttpsClientTest, KeepAliveConnectionsAreReused) {
   EXPECT_EQ(server.requests(), 3);
   EXPECT_EQ(client.stats().connections_opened, 1u);
   EXPECT_EQ(client.stats().connections_reused, 2u);
+}
+
+// Handlers of herald's HTTP server run on per-connection strands: a connection pooled by one
+// strand is reused by another strand of the same io_context, never by another io_context.
+TEST_F(HttpsClientTest, PoolIsSharedAcrossStrandsButNotAcrossIoContexts) {
+  TestHttpServer server(Hello, &good_cert_);
+  HttpsClient& client = Client();
+  std::string url = server.BaseUrl("good.test") + "/";
+  for (int i = 0; i < 3; ++i) {
+    std::optional<base::Result<HttpResponse>> out;
+    HttpRequest req;
+    req.url = url;
+    asio::co_spawn(asio::make_strand(io_),
+                   [&]() -> base::Task<void> { out.emplace(co_await client.Send(req)); },
+                   asio::detached);
+    io_.restart();
+    io_.run();
+    ASSERT_TRUE(out && out->ok());
+  }
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(client.stats().connections_reused, 2u);
+
+  asio::io_context other;
+  HttpRequest req;
+  req.url = url;
+  auto r = testing::RunTask(other, client.Send(req));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(server.connections(), 2);
+  client.CloseIdle();  // `other` goes before the client
 }
 
 TEST_F(HttpsClientTest, ConnectionCloseIsNotPooled) {
