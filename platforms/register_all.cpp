@@ -5,7 +5,12 @@
 #include <string>
 
 // One include per network.
+#include "platforms/bluesky/bluesky_platform.h"
+#include "platforms/discord/discord_platform.h"
+#include "platforms/mastodon/mastodon_platform.h"
 #include "platforms/oauth/test_network.h"
+#include "platforms/slack/slack_platform.h"
+#include "platforms/telegram/telegram_platform.h"
 
 namespace herald::platforms {
 namespace {
@@ -19,6 +24,11 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   (void)env;
   // ---- one line per network ----
+  registry->Add(std::make_unique<mastodon::MastodonPlatform>(env.http, env.clock));
+  registry->Add(std::make_unique<bluesky::BlueskyPlatform>(env.http, env.clock));
+  registry->Add(telegram::MakeTelegramPlatform(env.http, env.base_urls));
+  registry->Add(discord::MakeDiscordPlatform(env.http, env.base_urls));
+  registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
