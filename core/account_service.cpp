@@ -117,8 +117,10 @@ Result<Json> CheckConnectArgs(const platforms::PlatformInfo& info, const Json& a
     if (!out.contains(name)) missing.push_back(name);
   }
   if (info.auth_kind == AuthKind::kOAuth2 && !extra.empty()) {
-    return base::InvalidArgument(info.id + " connects through a sign-in link (OAuth) and takes no "
-                                           "arguments but platform; remove " + JoinAnd(extra));
+    return base::InvalidArgument(info.id +
+                                 " connects through a sign-in link (OAuth) and takes no "
+                                 "arguments but platform; remove " +
+                                 JoinAnd(extra));
   }
   if (!missing.empty() || !extra.empty()) {
     std::string msg = info.id;
@@ -162,10 +164,14 @@ base::Error AnnotateUrlError(base::Error error, const Json& args) {
 
 std::string_view OAuthCallbackKindName(OAuthCallbackResult::Kind kind) {
   switch (kind) {
-    case OAuthCallbackResult::Kind::kConnected: return "connected";
-    case OAuthCallbackResult::Kind::kStateInvalid: return "state_invalid";
-    case OAuthCallbackResult::Kind::kDenied: return "denied";
-    case OAuthCallbackResult::Kind::kFailed: return "failed";
+    case OAuthCallbackResult::Kind::kConnected:
+      return "connected";
+    case OAuthCallbackResult::Kind::kStateInvalid:
+      return "state_invalid";
+    case OAuthCallbackResult::Kind::kDenied:
+      return "denied";
+    case OAuthCallbackResult::Kind::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -246,25 +252,26 @@ Result<Json> AccountService::StoreConnected(const std::string& org_id, const std
   row.updated_at = now;
   row.credentials_sealed = SealAccountCredentials(keyring_, row, connected.credentials);
   bool reconnected = false;
-  auto stored = store::WriteValue<store::Account>(store_, [&](store::Tx& tx)
-                                                              -> Result<store::Account> {
-    reconnected = false;
-    row.id = base::NewId(base::kAccountPrefix, now);
-    HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> existing, tx.ListAccounts(org_id));
-    for (const auto& e : existing) {
-      if (e.platform == row.platform && e.external_id == row.external_id) {
-        row.id = e.id;
-        reconnected = true;
-      }
-    }
-    HERALD_ASSIGN_OR_RETURN(store::Account saved, tx.UpsertAccount(row));
-    HERALD_RETURN_IF_ERROR(tx.AppendAudit(Audit(
-        org_id, actor, reconnected ? "account.reconnect" : "account.connect", saved.id,
-        Json{{"platform", saved.platform}, {"handle", saved.handle},
-             {"external_id", saved.external_id}},
-        now)));
-    return saved;
-  });
+  auto stored =
+      store::WriteValue<store::Account>(store_, [&](store::Tx& tx) -> Result<store::Account> {
+        reconnected = false;
+        row.id = base::NewId(base::kAccountPrefix, now);
+        HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> existing, tx.ListAccounts(org_id));
+        for (const auto& e : existing) {
+          if (e.platform == row.platform && e.external_id == row.external_id) {
+            row.id = e.id;
+            reconnected = true;
+          }
+        }
+        HERALD_ASSIGN_OR_RETURN(store::Account saved, tx.UpsertAccount(row));
+        HERALD_RETURN_IF_ERROR(tx.AppendAudit(
+            Audit(org_id, actor, reconnected ? "account.reconnect" : "account.connect", saved.id,
+                  Json{{"platform", saved.platform},
+                       {"handle", saved.handle},
+                       {"external_id", saved.external_id}},
+                  now)));
+        return saved;
+      });
   if (!stored.ok()) return std::move(stored).error();
   stored->credentials_sealed.clear();
   Json view = AccountView(*stored, &platform);
@@ -289,7 +296,8 @@ Task<Result<Json>> AccountService::StartOAuth(Caller caller, Platform* platform)
     co_return base::FailedPrecondition(
         "connecting " + platform->Info().name +
         " needs HERALD_PUBLIC_URL: the address browsers use to reach this herald (the network "
-        "sends the user back to HERALD_PUBLIC_URL/oauth/callback/" + id + ")");
+        "sends the user back to HERALD_PUBLIC_URL/oauth/callback/" +
+        id + ")");
   }
   const base::Time now = clock_.Now();
   std::string state = base::RandomToken();
@@ -328,9 +336,8 @@ Task<Result<Json>> AccountService::StartOAuth(Caller caller, Platform* platform)
 
 // ---- the OAuth callback ----
 
-Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
-                                                        std::string state, std::string code,
-                                                        std::string error,
+Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id, std::string state,
+                                                        std::string code, std::string error,
                                                         std::string error_description) {
   using Kind = OAuthCallbackResult::Kind;
   OAuthCallbackResult out;
@@ -344,8 +351,8 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
   };
   const std::string start_again = " Ask your agent to run connect_account again.";
   if (state.empty()) {
-    co_return finish(Kind::kStateInvalid, "This sign-in link is incomplete (no state)." +
-                                              start_again);
+    co_return finish(Kind::kStateInvalid,
+                     "This sign-in link is incomplete (no state)." + start_again);
   }
   const base::Time now = clock_.Now();
   const std::string hash = base::Sha256Hex(state);
@@ -360,8 +367,10 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
                          "This sign-in link has expired or was already used." + start_again);
       }
       spdlog::error("oauth callback: consuming the state failed: {}", consumed.error().ToString());
-      co_return finish(Kind::kFailed, "herald could not check this sign-in right now; please try "
-                                      "again in a moment." + start_again);
+      co_return finish(Kind::kFailed,
+                       "herald could not check this sign-in right now; please try "
+                       "again in a moment." +
+                           start_again);
     }
     const store::OAuthState st = std::move(*consumed);
     if (st.platform != platform_id) {
@@ -390,8 +399,8 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
       co_return finish(Kind::kFailed, "herald no longer supports this network.");
     }
     if (code.empty()) {
-      co_return finish(Kind::kFailed, out.platform_name + " sent no authorization code." +
-                                          start_again);
+      co_return finish(Kind::kFailed,
+                       out.platform_name + " sent no authorization code." + start_again);
     }
     std::string verifier;
     if (network->Provider().pkce) {
@@ -404,20 +413,20 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
         audit("account.oauth_failed",
               Json{{"platform", platform_id}, {"error", base::ErrorCodeName(e.code())}});
       });
-      co_return finish(Kind::kFailed, "Connecting " + out.platform_name + " failed: " +
-                                          e.message() + "." + start_again);
+      co_return finish(Kind::kFailed, "Connecting " + out.platform_name +
+                                          " failed: " + e.message() + "." + start_again);
     };
-    auto tokens = co_await oauth_.ExchangeCode(network->Provider(), code, st.redirect_uri,
-                                               verifier);
+    auto tokens =
+        co_await oauth_.ExchangeCode(network->Provider(), code, st.redirect_uri, verifier);
     if (!tokens.ok()) co_return co_await fail(tokens.error());
     auto who = co_await network->Identify(*tokens);
     if (!who.ok()) {
       // Do not leave an orphaned grant behind.
-      std::string token = tokens->refresh_token.empty() ? tokens->access_token
-                                                        : tokens->refresh_token;
-      (void)co_await oauth_.Revoke(network->Provider(), token,
-                                   tokens->refresh_token.empty() ? "access_token"
-                                                                 : "refresh_token");
+      std::string token =
+          tokens->refresh_token.empty() ? tokens->access_token : tokens->refresh_token;
+      (void)co_await oauth_.Revoke(
+          network->Provider(), token,
+          tokens->refresh_token.empty() ? "access_token" : "refresh_token");
       co_return co_await fail(who.error());
     }
     platforms::ConnectedAccount connected = std::move(*who);
@@ -430,13 +439,13 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
     if (!stored.ok()) co_return co_await fail(stored.error());
     out.account = (*stored)["account"];
     std::string who_text = connected.handle.empty() ? connected.display_name : connected.handle;
-    co_return finish(Kind::kConnected, "Connected " + Shown(who_text) + " on " +
-                                           out.platform_name + ". You can close this window.");
+    co_return finish(Kind::kConnected, "Connected " + Shown(who_text) + " on " + out.platform_name +
+                                           ". You can close this window.");
   } catch (const std::exception& e) {
     spdlog::error("oauth callback: unexpected exception: {}", e.what());
   }
-  co_return finish(Kind::kFailed, "herald failed unexpectedly while finishing the sign-in." +
-                                      start_again);
+  co_return finish(Kind::kFailed,
+                   "herald failed unexpectedly while finishing the sign-in." + start_again);
 }
 
 // ---- list, get ----
@@ -452,8 +461,9 @@ Result<store::Account> AccountService::LoadAccount(const std::string& org_id,
 
 Result<Json> AccountService::ListSync(const Caller& caller) {
   HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
-                          store::ReadValue<std::vector<store::Account>>(
-                              store_, [&](store::Tx& tx) { return tx.ListAccounts(caller.org_id); }));
+                          store::ReadValue<std::vector<store::Account>>(store_, [&](store::Tx& tx) {
+                            return tx.ListAccounts(caller.org_id);
+                          }));
   Json list = Json::array();
   for (const auto& a : accounts) list.push_back(AccountView(a, platforms_.Find(a.platform)));
   return Json{{"accounts", std::move(list)}};
@@ -584,10 +594,10 @@ Result<platforms::AccountContext> AccountService::OpenCredentials(const store::A
                                   "retry the post");
   }
   if (current.status == store::AccountStatus::kNeedsReauth) {
-    return base::Unauthenticated("the " + who + " needs to be reconnected (" +
-                                 (current.last_error.empty() ? "its authorization expired"
-                                                             : current.last_error) +
-                                 "); run connect_account again, then retry the post");
+    return base::Unauthenticated(
+        "the " + who + " needs to be reconnected (" +
+        (current.last_error.empty() ? "its authorization expired" : current.last_error) +
+        "); run connect_account again, then retry the post");
   }
   HERALD_ASSIGN_OR_RETURN(Json credentials, OpenAccountCredentials(keyring_, current));
   platforms::AccountContext ctx;
@@ -658,9 +668,8 @@ Task<Result<Json>> AccountService::Refresh(std::string org_id, std::string accou
     co_return refused;
   }
   Json merged = MergeTokens(std::move(credentials), *next);
-  HERALD_CO_RETURN_IF_ERROR(co_await base::RunBlocking(blocking_, [&] {
-    return SaveRefreshed(account, merged, next->expires_at);
-  }));
+  HERALD_CO_RETURN_IF_ERROR(co_await base::RunBlocking(
+      blocking_, [&] { return SaveRefreshed(account, merged, next->expires_at); }));
   HERALD_CO_ASSIGN_OR_RETURN(store::Account stored, co_await base::RunBlocking(blocking_, [&] {
                                return LoadAccount(org_id, account_id);
                              }));

@@ -111,9 +111,8 @@ class AccountService : public CredentialSource {
 
   // GET /oauth/callback/{platform}?state&code | ?state&error&error_description. Never fails:
   // the outcome is a page. The state is consumed even when the network reports an error.
-  Task<OAuthCallbackResult> CompleteOAuth(std::string platform, std::string state,
-                                          std::string code, std::string error,
-                                          std::string error_description);
+  Task<OAuthCallbackResult> CompleteOAuth(std::string platform, std::string state, std::string code,
+                                          std::string error, std::string error_description);
 
   // Refreshes an OAuth account's tokens now (refresh jobs). Returns AccountView. Errors:
   // kNotFound; kFailedPrecondition for a non-OAuth or disconnected account; kUnauthenticated

@@ -15,9 +15,9 @@ std::string AccountCredentialsContext(std::string_view org_id, std::string_view 
 
 std::string SealAccountCredentials(const base::Keyring& keyring, const store::Account& account,
                                    const base::Json& credentials) {
-  return keyring.Seal(base::DumpJson(credentials),
-                      AccountCredentialsContext(account.org_id, account.platform,
-                                                account.external_id));
+  return keyring.Seal(
+      base::DumpJson(credentials),
+      AccountCredentialsContext(account.org_id, account.platform, account.external_id));
 }
 
 base::Result<base::Json> OpenAccountCredentials(const base::Keyring& keyring,
@@ -25,9 +25,9 @@ base::Result<base::Json> OpenAccountCredentials(const base::Keyring& keyring,
   if (account.credentials_sealed.empty()) {
     return base::FailedPrecondition("the account has no stored credentials");
   }
-  auto clear = keyring.Open(account.credentials_sealed,
-                            AccountCredentialsContext(account.org_id, account.platform,
-                                                      account.external_id));
+  auto clear = keyring.Open(
+      account.credentials_sealed,
+      AccountCredentialsContext(account.org_id, account.platform, account.external_id));
   if (!clear.ok()) {
     return base::PermissionDenied(
                "the stored credentials of this account cannot be opened with the current secret "
@@ -47,8 +47,7 @@ std::string SealOAuthVerifier(const base::Keyring& keyring, std::string_view sta
 }
 
 base::Result<std::string> OpenOAuthVerifier(const base::Keyring& keyring,
-                                            std::string_view state_hash,
-                                            std::string_view sealed) {
+                                            std::string_view state_hash, std::string_view sealed) {
   auto clear = keyring.Open(sealed, "oauth_state:" + std::string(state_hash));
   if (!clear.ok()) {
     return base::PermissionDenied("the sign-in could not be finished with the current secret key")

@@ -37,8 +37,7 @@ base::Result<base::Json> OpenAccountCredentials(const base::Keyring& keyring,
 std::string SealOAuthVerifier(const base::Keyring& keyring, std::string_view state_hash,
                               std::string_view verifier);
 base::Result<std::string> OpenOAuthVerifier(const base::Keyring& keyring,
-                                            std::string_view state_hash,
-                                            std::string_view sealed);
+                                            std::string_view state_hash, std::string_view sealed);
 
 }  // namespace herald::core
 

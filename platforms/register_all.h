@@ -12,9 +12,9 @@
 namespace herald::platforms {
 
 struct PlatformEnv {
-  HttpClient* http = nullptr;          // shared HTTPS client; outlives the registry
+  HttpClient* http = nullptr;  // shared HTTPS client; outlives the registry
   const base::Clock* clock = nullptr;
-  BaseUrlOverrides base_urls;          // network id -> API base URL (tests, self-hosting)
+  BaseUrlOverrides base_urls;  // network id -> API base URL (tests, self-hosting)
 };
 
 // Every network herald supports, configured from `env`.

@@ -36,8 +36,8 @@ ConnectAccountTool::ConnectAccountTool(core::AccountService& accounts) : account
 Task<Result<ToolOutput>> ConnectAccountTool::Call(Json args, ToolContext& ctx) {
   std::string platform = base::GetString(args, "platform");
   if (args.is_object()) args.erase("platform");
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await accounts_.Connect(ctx.caller(), platform,
-                                                                  std::move(args)));
+  HERALD_CO_ASSIGN_OR_RETURN(Json out,
+                             co_await accounts_.Connect(ctx.caller(), platform, std::move(args)));
   std::string url = base::GetString(out, "authorization_url");
   if (url.empty() || !ctx.CanElicitUrl()) co_return AccountToolOutput(std::move(out));
 
@@ -48,9 +48,9 @@ Task<Result<ToolOutput>> ConnectAccountTool::Call(Json args, ToolContext& ctx) {
                                  " and approve herald to connect the account."},
                  {"url", url},
                  {"elicitationId", "connect-" + base::HexEncode(base::RandomBytes(12))}};
-  auto answer = co_await ctx.Request("elicitation/create", std::move(params),
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         kElicitTimeout));
+  auto answer =
+      co_await ctx.Request("elicitation/create", std::move(params),
+                           std::chrono::duration_cast<std::chrono::milliseconds>(kElicitTimeout));
   Json elicitation = {{"requested", true}};
   if (answer.ok()) {
     elicitation["action"] = base::GetString(*answer, "action", "unknown");

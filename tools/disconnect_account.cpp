@@ -4,8 +4,7 @@
 
 namespace herald::tools {
 
-DisconnectAccountTool::DisconnectAccountTool(core::AccountService& accounts)
-    : accounts_(accounts) {
+DisconnectAccountTool::DisconnectAccountTool(core::AccountService& accounts) : accounts_(accounts) {
   spec_.name = "disconnect_account";
   spec_.title = "Disconnect an account";
   spec_.description =

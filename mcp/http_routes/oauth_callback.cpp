@@ -10,12 +10,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -51,14 +62,22 @@ http::Response OAuthCallbackPage(const core::OAuthCallbackResult& result) {
   std::string body =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>herald: " + HtmlEscape(title) + "</title>"
+      "<title>herald: " +
+      HtmlEscape(title) +
+      "</title>"
       "<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;"
       "padding:0 1rem;line-height:1.5;color:#222}h1{font-size:1.4rem}"
       ".n{color:#666;font-size:.9rem}</style></head><body>"
-      "<h1>" + HtmlEscape(title) + "</h1>"
-      "<p>" + HtmlEscape(result.message) + "</p>"
-      "<p class=\"n\">herald &middot; " + HtmlEscape(result.platform_name) + " &middot; " +
-      std::string(core::OAuthCallbackKindName(result.kind)) + "</p>"
+      "<h1>" +
+      HtmlEscape(title) +
+      "</h1>"
+      "<p>" +
+      HtmlEscape(result.message) +
+      "</p>"
+      "<p class=\"n\">herald &middot; " +
+      HtmlEscape(result.platform_name) + " &middot; " +
+      std::string(core::OAuthCallbackKindName(result.kind)) +
+      "</p>"
       "</body></html>\n";
   http::Response r = http::Response::With(status, "text/html; charset=utf-8", std::move(body));
   r.headers.Set("Cache-Control", "no-store");

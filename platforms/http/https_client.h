@@ -72,10 +72,10 @@ class HttpsClient final : public HttpClient {
  public:
   // Counters for tests and /metrics.
   struct Stats {
-    uint64_t connections_opened = 0;   // new TCP (+TLS) connections
-    uint64_t connections_reused = 0;   // requests sent on a pooled connection
-    uint64_t stale_discarded = 0;      // pooled connections found closed before use
-    uint64_t retried = 0;              // safe requests resent after a reused connection failed
+    uint64_t connections_opened = 0;  // new TCP (+TLS) connections
+    uint64_t connections_reused = 0;  // requests sent on a pooled connection
+    uint64_t stale_discarded = 0;     // pooled connections found closed before use
+    uint64_t retried = 0;             // safe requests resent after a reused connection failed
   };
 
   // Builds a client. Errors: kFailedPrecondition when the extra CA file cannot be loaded (the

@@ -28,8 +28,9 @@ base::Result<void> CheckUserUrl(std::string_view field_in, std::string_view url,
   std::string field(field_in);
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) {
-    return base::InvalidArgument(field + " must be an absolute https:// URL, e.g. "
-                                         "https://mastodon.social");
+    return base::InvalidArgument(field +
+                                 " must be an absolute https:// URL, e.g. "
+                                 "https://mastodon.social");
   }
   boost::urls::url_view u = *parsed;
   std::string scheme = Lower(u.scheme());

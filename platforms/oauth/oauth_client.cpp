@@ -23,8 +23,7 @@ std::string JoinScopes(const OAuthProvider& p) {
 
 }  // namespace
 
-OAuthClient::OAuthClient(HttpClient& http, const base::Clock& clock)
-    : http_(http), clock_(clock) {}
+OAuthClient::OAuthClient(HttpClient& http, const base::Clock& clock) : http_(http), clock_(clock) {}
 
 std::string OAuthClient::AuthorizationUrl(const OAuthProvider& provider,
                                           std::string_view redirect_uri, std::string_view state,
@@ -51,12 +50,13 @@ base::Task<base::Result<HttpResponse>> OAuthClient::PostForm(
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                  {"Accept", "application/json"}};
   if (provider.client_auth == ClientAuthMethod::kBasic && !provider.client_secret.empty()) {
-    std::string pair = http::PercentEncode(provider.client_id) + ":" +
-                       http::PercentEncode(provider.client_secret);
+    std::string pair =
+        http::PercentEncode(provider.client_id) + ":" + http::PercentEncode(provider.client_secret);
     req.headers.emplace_back("Authorization", "Basic " + base::Base64Encode(pair));
   } else {
     fields.emplace_back("client_id", provider.client_id);
-    if (!provider.client_secret.empty()) fields.emplace_back("client_secret", provider.client_secret);
+    if (!provider.client_secret.empty())
+      fields.emplace_back("client_secret", provider.client_secret);
   }
   req.body = http::FormUrlEncode(fields);
   req.connect_timeout = std::chrono::seconds(5);
@@ -71,13 +71,12 @@ base::Task<base::Result<HttpResponse>> OAuthClient::PostForm(
       co_return base::FailedPrecondition(name + "'s " + std::string(what) +
                                          " endpoint cannot be used: " + e.message());
     case base::ErrorCode::kResourceExhausted:
-      co_return base::Unavailable(name + "'s " + std::string(what) +
-                                      " endpoint sent an oversized answer",
-                                  e.detail());
+      co_return base::Unavailable(
+          name + "'s " + std::string(what) + " endpoint sent an oversized answer", e.detail());
     default:
-      co_return base::Unavailable("could not reach " + name + "'s " + std::string(what) +
-                                      " endpoint: " + e.message(),
-                                  e.detail());
+      co_return base::Unavailable(
+          "could not reach " + name + "'s " + std::string(what) + " endpoint: " + e.message(),
+          e.detail());
   }
 }
 
@@ -90,21 +89,21 @@ base::Task<base::Result<TokenSet>> OAuthClient::ExchangeCode(OAuthProvider provi
                         {"code", std::move(code)},
                         {"redirect_uri", std::move(redirect_uri)}};
   if (provider.pkce) f.emplace_back("code_verifier", std::move(code_verifier));
-  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response,
-                             co_await PostForm(provider, provider.token_url, std::move(f), "token"));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.token_url,
+                                                                      std::move(f), "token"));
   co_return ParseTokenResponse(response, clock_.Now(), Name(provider));
 }
 
 base::Task<base::Result<TokenSet>> OAuthClient::Refresh(OAuthProvider provider, TokenSet current) {
   HERALD_CO_RETURN_IF_ERROR(provider.CheckConfigured());
   if (current.refresh_token.empty()) {
-    co_return base::Unauthenticated("the " + Name(provider) +
-                                    " access token expired and " + Name(provider) +
+    co_return base::Unauthenticated("the " + Name(provider) + " access token expired and " +
+                                    Name(provider) +
                                     " gave no refresh token; the account must be reconnected");
   }
   http::FormFields f = {{"grant_type", "refresh_token"}, {"refresh_token", current.refresh_token}};
-  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response,
-                             co_await PostForm(provider, provider.token_url, std::move(f), "token"));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.token_url,
+                                                                      std::move(f), "token"));
   HERALD_CO_ASSIGN_OR_RETURN(TokenSet next,
                              ParseTokenResponse(response, clock_.Now(), Name(provider)));
   if (next.refresh_token.empty()) {
@@ -126,9 +125,8 @@ base::Task<base::Result<void>> OAuthClient::Revoke(OAuthProvider provider, std::
   HERALD_CO_RETURN_IF_ERROR(provider.CheckConfigured());
   http::FormFields f = {{"token", std::move(token)}};
   if (!token_type_hint.empty()) f.emplace_back("token_type_hint", std::move(token_type_hint));
-  HERALD_CO_ASSIGN_OR_RETURN(
-      HttpResponse response,
-      co_await PostForm(provider, provider.revoke_url, std::move(f), "revocation"));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.revoke_url,
+                                                                      std::move(f), "revocation"));
   if (response.status >= 200 && response.status <= 299) co_return base::Ok();
   co_return ParseOAuthError(response, Name(provider));
 }

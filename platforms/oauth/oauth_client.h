@@ -32,9 +32,8 @@ class OAuthClient {
   // provider.authorize_url + response_type=code, client_id, redirect_uri, scope, state,
   // code_challenge + code_challenge_method=S256 (when provider.pkce), and the provider's extra
   // parameters. `code_challenge` may be empty when the provider does not use PKCE.
-  static std::string AuthorizationUrl(const OAuthProvider& provider,
-                                      std::string_view redirect_uri, std::string_view state,
-                                      std::string_view code_challenge);
+  static std::string AuthorizationUrl(const OAuthProvider& provider, std::string_view redirect_uri,
+                                      std::string_view state, std::string_view code_challenge);
 
   // grant_type=authorization_code. `code_verifier` is sent when provider.pkce.
   base::Task<base::Result<TokenSet>> ExchangeCode(OAuthProvider provider, std::string code,
@@ -52,10 +51,9 @@ class OAuthClient {
                                         std::string token_type_hint);
 
  private:
-  base::Task<base::Result<HttpResponse>> PostForm(const OAuthProvider& provider, std::string url,
-                                                  std::vector<std::pair<std::string, std::string>>
-                                                      fields,
-                                                  std::string_view what);
+  base::Task<base::Result<HttpResponse>> PostForm(
+      const OAuthProvider& provider, std::string url,
+      std::vector<std::pair<std::string, std::string>> fields, std::string_view what);
 
   HttpClient& http_;
   const base::Clock& clock_;

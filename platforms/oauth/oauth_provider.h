@@ -29,7 +29,7 @@ struct OAuthProvider {
   std::string display_name;   // "X", for messages
   std::string authorize_url;  // the browser page
   std::string token_url;
-  std::string revoke_url;     // "" when the network has no revocation endpoint
+  std::string revoke_url;  // "" when the network has no revocation endpoint
   std::vector<std::string> scopes;
   std::string scope_separator = " ";
   ClientAuthMethod client_auth = ClientAuthMethod::kBasic;

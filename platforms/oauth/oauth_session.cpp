@@ -31,9 +31,10 @@ Task<Result<std::string>> OAuthSession::AccessToken() {
       if (!still_valid || r.error().code() == base::ErrorCode::kUnauthenticated) {
         co_return std::move(r).error();
       }
-      spdlog::warn("oauth: refreshing the {} token of account {} failed ({}); using the current "
-                   "token until it expires",
-                   provider_.platform, account_.account_id, r.error().ToString());
+      spdlog::warn(
+          "oauth: refreshing the {} token of account {} failed ({}); using the current "
+          "token until it expires",
+          provider_.platform, account_.account_id, r.error().ToString());
     }
   }
   co_return tokens_.access_token;
@@ -46,7 +47,8 @@ Task<Result<void>> OAuthSession::Refresh() {
   refreshed_ = true;
   // Keep any network-specific fields the adapter stored next to the tokens.
   if (!account_.credentials.is_object()) account_.credentials = Json::object();
-  const Json fresh = TokenSetToCredentials(tokens_);  // named: a temporary would die before the loop
+  const Json fresh =
+      TokenSetToCredentials(tokens_);  // named: a temporary would die before the loop
   for (const auto& [k, v] : fresh.items()) account_.credentials[k] = v;
   if (account_.save_credentials) {
     auto saved = account_.save_credentials(account_.credentials, tokens_.expires_at);

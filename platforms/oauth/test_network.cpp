@@ -19,7 +19,8 @@ int CountCodePoints(std::string_view s) {
 Result<void> CheckApiStatus(const HttpResponse& r) {
   if (r.status >= 200 && r.status <= 299) return base::Ok();
   std::string reason = r.body.substr(0, 200);
-  if (r.status == 401) return base::Unauthenticated("the OAuth test network refused the token: " + reason);
+  if (r.status == 401)
+    return base::Unauthenticated("the OAuth test network refused the token: " + reason);
   if (r.status == 403) return base::PermissionDenied("the OAuth test network refused: " + reason);
   if (r.status == 404) return base::NotFound("the OAuth test network has no such object");
   if (r.status == 429) return base::ResourceExhausted("the OAuth test network is rate limiting");
@@ -106,7 +107,8 @@ Task<Result<HttpResponse>> OAuthTestNetwork::Call(std::string method, std::strin
 }
 
 Task<Result<ConnectedAccount>> OAuthTestNetwork::Identify(TokenSet tokens) {
-  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r, co_await Call("GET", "/api/me", tokens.access_token, ""));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
+                             co_await Call("GET", "/api/me", tokens.access_token, ""));
   HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(r));
   auto me = base::ParseJson(r.body);
   if (!me.ok() || base::GetString(*me, "id").empty()) {
@@ -125,11 +127,13 @@ Task<Result<PublishReceipt>> OAuthTestNetwork::Publish(PublishRequest request) {
   if (request.content.parts.empty()) co_return base::InvalidArgument("the post is empty");
   OAuthSession session(oauth_, provider_, clock_, request.account);
   std::string body = base::DumpJson(Json{{"text", request.content.parts[0].text}});
-  auto sent = co_await session.Call<HttpResponse>([&](std::string token) -> Task<Result<HttpResponse>> {
-    HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r, co_await Call("POST", "/api/posts", token, body));
-    HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(r));
-    co_return r;
-  });
+  auto sent =
+      co_await session.Call<HttpResponse>([&](std::string token) -> Task<Result<HttpResponse>> {
+        HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
+                                   co_await Call("POST", "/api/posts", token, body));
+        HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(r));
+        co_return r;
+      });
   if (!sent.ok()) co_return std::move(sent).error();
   auto j = base::ParseJson(sent->body);
   if (!j.ok() || base::GetString(*j, "id").empty()) {
@@ -148,13 +152,15 @@ Task<Result<std::optional<PublishReceipt>>> OAuthTestNetwork::Find(PublishReques
 
 Task<Result<void>> OAuthTestNetwork::Delete(AccountContext account, PublishReceipt receipt) {
   OAuthSession session(oauth_, provider_, clock_, account);
-  auto r = co_await session.Call<HttpResponse>([&](std::string token) -> Task<Result<HttpResponse>> {
-    HERALD_CO_ASSIGN_OR_RETURN(HttpResponse resp,
-                               co_await Call("DELETE", "/api/posts/" + receipt.external_id, token, ""));
-    if (resp.status == 404) co_return resp;  // already gone
-    HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(resp));
-    co_return resp;
-  });
+  auto r =
+      co_await session.Call<HttpResponse>([&](std::string token) -> Task<Result<HttpResponse>> {
+        HERALD_CO_ASSIGN_OR_RETURN(
+            HttpResponse resp,
+            co_await Call("DELETE", "/api/posts/" + receipt.external_id, token, ""));
+        if (resp.status == 404) co_return resp;  // already gone
+        HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(resp));
+        co_return resp;
+      });
   if (!r.ok()) co_return std::move(r).error();
   co_return base::Ok();
 }

@@ -64,7 +64,8 @@ base::Result<TokenSet> TokenSetFromCredentials(const Json& c) {
   if (!c.is_object()) return base::InvalidArgument("OAuth credentials are not an object");
   TokenSet t;
   t.access_token = base::GetString(c, "access_token");
-  if (t.access_token.empty()) return base::InvalidArgument("OAuth credentials lack an access token");
+  if (t.access_token.empty())
+    return base::InvalidArgument("OAuth credentials lack an access token");
   t.refresh_token = base::GetString(c, "refresh_token");
   t.token_type = base::GetString(c, "token_type", "Bearer");
   t.scope = base::GetString(c, "scope");
@@ -103,15 +104,15 @@ base::Error ParseOAuthError(const HttpResponse& response, std::string_view netwo
         .set_detail(detail);
   }
   if (s == 429 || code == "slow_down") {
-    base::Error e = base::ResourceExhausted(network + " is rate limiting token requests (" +
-                                            reason + ")");
+    base::Error e =
+        base::ResourceExhausted(network + " is rate limiting token requests (" + reason + ")");
     e.set_detail(detail);
     if (auto ra = RetryAfter(response)) e.set_retry_after(*ra);
     return e;
   }
   if (s >= 500 || s == 408 || code == "temporarily_unavailable" || code == "server_error") {
-    base::Error e = base::Unavailable(network + "'s token service failed (" + reason +
-                                      "); herald will try again", detail);
+    base::Error e = base::Unavailable(
+        network + "'s token service failed (" + reason + "); herald will try again", detail);
     if (auto ra = RetryAfter(response)) e.set_retry_after(*ra);
     return e;
   }
@@ -129,8 +130,9 @@ base::Result<TokenSet> ParseTokenResponse(const HttpResponse& response, base::Ti
   if (response.status < 200 || response.status > 299) return ParseOAuthError(response, network);
   auto body = base::ParseJson(response.body);
   if (!body.ok() || !body->is_object()) {
-    return base::Unavailable(std::string(network) + "'s token endpoint answered with something "
-                                                    "that is not JSON",
+    return base::Unavailable(std::string(network) +
+                                 "'s token endpoint answered with something "
+                                 "that is not JSON",
                              "status " + std::to_string(response.status));
   }
   const Json& j = *body;
@@ -138,8 +140,9 @@ base::Result<TokenSet> ParseTokenResponse(const HttpResponse& response, base::Ti
   TokenSet t;
   t.access_token = base::GetString(j, "access_token");
   if (t.access_token.empty()) {
-    return base::Unavailable(std::string(network) + "'s token endpoint answered without an "
-                                                    "access token");
+    return base::Unavailable(std::string(network) +
+                             "'s token endpoint answered without an "
+                             "access token");
   }
   t.refresh_token = base::GetString(j, "refresh_token");
   t.token_type = base::GetString(j, "token_type", "Bearer");

@@ -20,8 +20,9 @@ struct TokenSet {
   std::string refresh_token;  // "" when the network gave none
   std::string token_type = "Bearer";
   std::string scope;
-  std::optional<base::Time> expires_at;          // from expires_in
-  std::optional<base::Time> refresh_expires_at;  // from refresh_token_expires_in / refresh_expires_in
+  std::optional<base::Time> expires_at;  // from expires_in
+  std::optional<base::Time>
+      refresh_expires_at;  // from refresh_token_expires_in / refresh_expires_in
   // Other non-secret fields of the token response (user_id, open_id, ...); never a token.
   base::Json extra = base::Json::object();
 };

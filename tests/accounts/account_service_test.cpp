@@ -134,14 +134,14 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
                                           std::vector<std::string>{"instance_url", "access_token"});
     fake_net_ = fake.get();
     registry_.Add(std::move(fake));
-    registry_.Add(std::make_unique<FakeNet>("fakebot",
-                                            std::vector<std::string>{"bot_token", "chat_id"}));
+    registry_.Add(
+        std::make_unique<FakeNet>("fakebot", std::vector<std::string>{"bot_token", "chat_id"}));
     registry_.Add(std::make_unique<FakeNet>(
         "fakesky", std::vector<std::string>{"handle", "access_token", "service_url"}));
     AccountServiceOptions options;
     options.public_url = "https://herald.example/";
-    service_ = std::make_unique<AccountService>(*store_, keyring_, registry_, *http_, clock_,
-                                                pool_, options);
+    service_ = std::make_unique<AccountService>(*store_, keyring_, registry_, *http_, clock_, pool_,
+                                                options);
   }
 
   void TearDown() override {
@@ -166,9 +166,9 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   Result<Json> ConnectFake(const Caller& caller, std::string token = kSecretToken) {
-    return Run(service_->Connect(caller, "fakenet",
-                                 Json{{"instance_url", "https://social.example"},
-                                      {"access_token", token}}));
+    return Run(service_->Connect(
+        caller, "fakenet",
+        Json{{"instance_url", "https://social.example"}, {"access_token", token}}));
   }
 
   // Everything the store holds, as bytes: the SQLite files, or the fake's dump.
@@ -302,7 +302,8 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
     EXPECT_FALSE(r.ok()) << platform << " " << args.dump();
     return r.ok() ? std::string() : r.error().message();
   };
-  EXPECT_THAT(err("fakebot", Json{{"bot_token", kSecretToken}}), HasSubstr("fakebot needs chat_id"));
+  EXPECT_THAT(err("fakebot", Json{{"bot_token", kSecretToken}}),
+              HasSubstr("fakebot needs chat_id"));
   EXPECT_THAT(err("fakebot", Json{{"bot_token", kSecretToken}, {"chat_id", ""}}),
               HasSubstr("fakebot needs chat_id"));
   EXPECT_THAT(err("fakebot", Json::object()), HasSubstr("fakebot needs bot_token and chat_id"));
@@ -313,15 +314,15 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   std::string unknown = err("myspace", Json::object());
   EXPECT_THAT(unknown, HasSubstr("unknown platform 'myspace'"));
   EXPECT_THAT(unknown, HasSubstr("fakebot, fakenet, fakesky, oauthtest"));
-  EXPECT_THAT(err("fakenet", Json{{"instance_url", "http://social.example"},
-                                  {"access_token", kSecretToken}}),
+  EXPECT_THAT(err("fakenet",
+                  Json{{"instance_url", "http://social.example"}, {"access_token", kSecretToken}}),
               HasSubstr("instance_url must be an https:// URL"));
-  EXPECT_THAT(err("fakenet", Json{{"instance_url", "https://10.1.2.3"},
-                                  {"access_token", kSecretToken}}),
-              HasSubstr("instance_url points to a private address"));
-  EXPECT_THAT(err("fakenet", Json{{"instance_url", "https://lan.example"},
-                                  {"access_token", "private"}}),
-              HasSubstr("instance_url: lan.example resolves to a private address"));
+  EXPECT_THAT(
+      err("fakenet", Json{{"instance_url", "https://10.1.2.3"}, {"access_token", kSecretToken}}),
+      HasSubstr("instance_url points to a private address"));
+  EXPECT_THAT(
+      err("fakenet", Json{{"instance_url", "https://lan.example"}, {"access_token", "private"}}),
+      HasSubstr("instance_url: lan.example resolves to a private address"));
   EXPECT_THAT(err("oauthtest", Json{{"access_token", "x"}}),
               HasSubstr("takes no arguments but platform"));
   EXPECT_TRUE(AuditOf(org_a_).empty());
@@ -332,8 +333,9 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
   EXPECT_THAT(err("fakenet", Json{{"instance_url", "192.168.1.5"}, {"access_token", kSecretToken}}),
               HasSubstr("instance_url points to a private address"));
-  auto bare = Run(service_->Connect(editor_a_, "fakenet", Json{{"instance_url", "social.example"},
-                                                              {"access_token", kSecretToken}}));
+  auto bare = Run(
+      service_->Connect(editor_a_, "fakenet",
+                        Json{{"instance_url", "social.example"}, {"access_token", kSecretToken}}));
   ASSERT_TRUE(bare.ok()) << bare.error().ToString();
   auto sky = Run(service_->Connect(editor_a_, "fakesky",
                                    Json{{"handle", "a.example"}, {"access_token", kSecretToken}}));
@@ -451,8 +453,7 @@ TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
   ASSERT_TRUE(started.ok()) << started.error().ToString();
   EXPECT_EQ((*started)["status"], "pending_authorization");
   EXPECT_EQ((*started)["redirect_uri"], "https://herald.example/oauth/callback/oauthtest");
-  EXPECT_EQ((*started)["expires_at"],
-            base::FormatRfc3339(clock_.Now() + std::chrono::minutes(10)));
+  EXPECT_EQ((*started)["expires_at"], base::FormatRfc3339(clock_.Now() + std::chrono::minutes(10)));
   std::string url = (*started)["authorization_url"];
   auto q = http::ParseFormUrlEncoded(url.substr(url.find('?') + 1));
   std::string state = http::FormValue(q, "state");
@@ -484,7 +485,8 @@ TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
   EXPECT_TRUE(audited);
 
   // The state works once.
-  auto replay = Run(service_->CompleteOAuth("oauthtest", state, http::FormValue(cb, "code"), "", ""));
+  auto replay =
+      Run(service_->CompleteOAuth("oauthtest", state, http::FormValue(cb, "code"), "", ""));
   EXPECT_EQ(replay.kind, OAuthCallbackResult::Kind::kStateInvalid);
   EXPECT_THAT(replay.message, HasSubstr("expired or was already used"));
   EXPECT_EQ(emulator_->code_exchanges(), 1);
@@ -525,8 +527,8 @@ TEST_P(AccountServiceTest, OAuthDeniedConsumesTheState) {
   EXPECT_EQ(denied.kind, OAuthCallbackResult::Kind::kDenied);
   EXPECT_THAT(denied.message, HasSubstr("access_denied"));
   EXPECT_THAT(denied.message, HasSubstr("The user said no"));
-  auto again = Run(service_->CompleteOAuth("oauthtest", http::FormValue(cb, "state"), "code", "",
-                                           ""));
+  auto again =
+      Run(service_->CompleteOAuth("oauthtest", http::FormValue(cb, "state"), "code", "", ""));
   EXPECT_EQ(again.kind, OAuthCallbackResult::Kind::kStateInvalid);
   EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
 }

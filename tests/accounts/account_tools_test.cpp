@@ -27,9 +27,8 @@ namespace {
 using base::ErrorCode;
 using ::testing::HasSubstr;
 
-const std::vector<std::string> kAccountTools = {"list_platforms", "connect_account",
-                                                "list_accounts", "get_account",
-                                                "disconnect_account"};
+const std::vector<std::string> kAccountTools = {
+    "list_platforms", "connect_account", "list_accounts", "get_account", "disconnect_account"};
 
 class FakeContext final : public ToolContext {
  public:
@@ -41,8 +40,7 @@ class FakeContext final : public ToolContext {
   bool CanSample() const override { return false; }
   bool CanElicitForm() const override { return false; }
   bool CanElicitUrl() const override { return elicit_url; }
-  Task<Result<Json>> Request(std::string method, Json params,
-                             std::chrono::milliseconds) override {
+  Task<Result<Json>> Request(std::string method, Json params, std::chrono::milliseconds) override {
     requests.emplace_back(std::move(method), std::move(params));
     co_return Json{{"action", "accept"}};
   }
@@ -108,8 +106,8 @@ class AccountToolsTest : public ::testing::Test {
     registry_.Add(std::make_unique<platforms::oauth::OAuthTestNetwork>(provider, *http_, clock_));
     core::AccountServiceOptions options;
     options.public_url = "https://herald.example";
-    accounts_ = std::make_unique<core::AccountService>(store_, keyring_, registry_, *http_,
-                                                       clock_, pool_, options);
+    accounts_ = std::make_unique<core::AccountService>(store_, keyring_, registry_, *http_, clock_,
+                                                       pool_, options);
     ToolDeps deps;
     deps.clock = &clock_;
     deps.accounts = accounts_.get();
@@ -176,7 +174,8 @@ TEST_F(AccountToolsTest, SpecsAndSchemas) {
   EXPECT_TRUE(tools_.at("list_accounts")->spec().annotations.read_only);
 
   // The input schema refuses what the model might get wrong before any code runs.
-  EXPECT_NE(Validate("tools/connect_account.input.json", Json{{"platform", "x"}, {"tokn", "t"}}), "");
+  EXPECT_NE(Validate("tools/connect_account.input.json", Json{{"platform", "x"}, {"tokn", "t"}}),
+            "");
   EXPECT_NE(Validate("tools/connect_account.input.json", Json{{"access_token", "t"}}), "");
   EXPECT_EQ(Validate("tools/connect_account.input.json",
                      Json{{"platform", "telegram"}, {"bot_token", "1:A"}, {"chat_id", -100}}),

@@ -62,8 +62,8 @@ class NetworkConnectTest : public ::testing::Test {
                      {"discord", Base("discord") + "/api"},
                      {"slack", Base("slack") + "/api"}};
     registry_ = platforms::MakeDefaultRegistry(env);
-    accounts_ = std::make_unique<AccountService>(*store_, keyring_, *registry_, *http_, clock_,
-                                                 pool_);
+    accounts_ =
+        std::make_unique<AccountService>(*store_, keyring_, *registry_, *http_, clock_, pool_);
   }
 
   void TearDown() override {
@@ -98,9 +98,7 @@ class NetworkConnectTest : public ::testing::Test {
     return out;
   }
 
-  size_t AccountCount() {
-    return (*accounts_->ListSync(editor_))["accounts"].size();
-  }
+  size_t AccountCount() { return (*accounts_->ListSync(editor_))["accounts"].size(); }
 
   boost::asio::io_context io_;
   base::asio::thread_pool pool_{2};
@@ -181,9 +179,9 @@ TEST_F(NetworkConnectTest, WrongCredentialsStoreNothingAndSayWhy) {
                        {"service_url", Base("bluesky")}}},
       {"telegram", Json{{"bot_token", "7012345678:AAH3xV_l2-WrongToken0000000000000000"},
                         {"chat_id", emulators::TelegramEmulator::kChannelId}}},
-      {"discord", Json{{"webhook_url", std::string("https://discord.com/api/webhooks/") +
-                                           emulators::DiscordEmulator::kSeedWebhookId +
-                                           "/wrong-token"}}},
+      {"discord",
+       Json{{"webhook_url", std::string("https://discord.com/api/webhooks/") +
+                                emulators::DiscordEmulator::kSeedWebhookId + "/wrong-token"}}},
       {"slack", Json{{"bot_token", "xoxb-0000000000-0000000000-WrongToken"},
                      {"channel", emulators::SlackEmulator::kChannelId}}},
   };

@@ -1,13 +1,12 @@
 // GET /oauth/callback/{platform} on a real herald_http server: the whole browser round trip
 // (connect_account -> the network's authorize page -> redirect -> herald's callback page),
 // state reuse, a network error, and the page's safety headers and escaping.
-#include "mcp/http_routes/oauth_callback.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 
+#include "mcp/http_routes/oauth_callback.h"
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/http/https_client.h"
 #include "platforms/oauth/test_network.h"
@@ -40,8 +39,8 @@ class OAuthCallbackRouteTest : public ::testing::Test {
     registry_.Add(std::make_unique<platforms::oauth::OAuthTestNetwork>(provider, *http_, clock_));
     core::AccountServiceOptions options;
     options.public_url = kPublicUrl;
-    accounts_ = std::make_unique<core::AccountService>(store_, keyring_, registry_, *http_,
-                                                       clock_, pool_, options);
+    accounts_ = std::make_unique<core::AccountService>(store_, keyring_, registry_, *http_, clock_,
+                                                       pool_, options);
     server_ = std::make_unique<http::HttpServer>(http::HttpServerOptions{});
     AddOAuthCallbackRoute(*server_, *accounts_);
     EXPECT_TRUE(server_->Start().ok());
@@ -67,7 +66,8 @@ class OAuthCallbackRouteTest : public ::testing::Test {
   // callback URL rewritten to this test's herald server (as if herald.example pointed here).
   std::string CallbackUrl() {
     core::Caller editor{"org_01JD3Q8Z6X0000000000000000", "key_e", store::Role::kEditor};
-    auto started = testing::RunTask(io_, accounts_->Connect(editor, "oauthtest", base::Json::object()));
+    auto started =
+        testing::RunTask(io_, accounts_->Connect(editor, "oauthtest", base::Json::object()));
     EXPECT_TRUE(started.ok());
     auto redirect = Get((*started)["authorization_url"]);
     EXPECT_EQ(redirect.status, 302);
@@ -123,8 +123,7 @@ TEST_F(OAuthCallbackRouteTest, NetworkErrorAndBadRequestsShowAPage) {
 
   auto no_state = Get("http://" + server_->address() + "/oauth/callback/oauthtest?code=x");
   EXPECT_EQ(no_state.status, 400);
-  auto unknown = Get("http://" + server_->address() +
-                     "/oauth/callback/nowhere?state=abc&code=x");
+  auto unknown = Get("http://" + server_->address() + "/oauth/callback/nowhere?state=abc&code=x");
   EXPECT_EQ(unknown.status, 400);
 }
 

@@ -39,7 +39,8 @@ herald::base::Task<void> Worker(HttpsClient& client, std::string url, int n, boo
     if (close) req.headers.emplace_back("Connection", "close");
     auto start = Clock::now();
     auto r = co_await client.Send(req);
-    f.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    f.latencies_ms.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     if (!r.ok() || r->status != 200) ++f.failures;
   }
 }
@@ -52,11 +53,12 @@ void Report(const char* name, Figures f, int requests, const HttpsClient::Stats&
                : f.latencies_ms[std::min(f.latencies_ms.size() - 1,
                                          static_cast<size_t>(p * f.latencies_ms.size()))];
   };
-  std::printf("%-34s %7d req  %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms  opened %4llu  reused %5llu"
-              "  failed %d\n",
-              name, requests, requests / f.seconds, pct(0.50), pct(0.99),
-              static_cast<unsigned long long>(stats.connections_opened),
-              static_cast<unsigned long long>(stats.connections_reused), f.failures);
+  std::printf(
+      "%-34s %7d req  %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms  opened %4llu  reused %5llu"
+      "  failed %d\n",
+      name, requests, requests / f.seconds, pct(0.50), pct(0.99),
+      static_cast<unsigned long long>(stats.connections_opened),
+      static_cast<unsigned long long>(stats.connections_reused), f.failures);
 }
 
 void Run(const char* name, const std::string& ca_file, const std::string& url, int requests,
@@ -71,8 +73,7 @@ void Run(const char* name, const std::string& ca_file, const std::string& url, i
   std::vector<Figures> per(static_cast<size_t>(concurrency));
   auto start = Clock::now();
   for (int c = 0; c < concurrency; ++c) {
-    asio::co_spawn(io, Worker(*client, url, requests / concurrency, close, per[c]),
-                   asio::detached);
+    asio::co_spawn(io, Worker(*client, url, requests / concurrency, close, per[c]), asio::detached);
   }
   io.run();
   Figures all;

@@ -57,8 +57,8 @@ TEST(OAuthClientTest, AuthorizationUrlCarriesStatePkceAndExtras) {
   p.scopes = {"tweet.read", "tweet.write", "offline.access"};
   p.client_id = "cid";
   p.extra_authorize_params = {{"prompt", "consent"}};
-  std::string url = OAuthClient::AuthorizationUrl(p, "https://herald.example/oauth/callback/x",
-                                                  "st4te", "chal");
+  std::string url =
+      OAuthClient::AuthorizationUrl(p, "https://herald.example/oauth/callback/x", "st4te", "chal");
   ASSERT_EQ(url.rfind("https://x.com/i/oauth2/authorize?", 0), 0u) << url;
   auto q = http::ParseFormUrlEncoded(url.substr(url.find('?') + 1));
   EXPECT_EQ(http::FormValue(q, "response_type"), "code");
@@ -115,7 +115,8 @@ TEST(TokenSetTest, ParsesTokenResponses) {
 TEST(TokenSetTest, MapsOAuthErrors) {
   auto err = [](HttpResponse r) { return ParseOAuthError(r, "X"); };
   base::Error grant = err(Answer(
-      400, R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})"));
+      400,
+      R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})"));
   EXPECT_EQ(grant.code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(grant.message(), HasSubstr("Token has been expired or revoked."));
   EXPECT_THAT(grant.message(), HasSubstr("X"));
@@ -174,8 +175,8 @@ class OAuthFlowTest : public ::testing::Test {
   TokenSet Connect() {
     std::string verifier = NewCodeVerifier();
     auto q = Authorize("s1", CodeChallengeS256(verifier));
-    auto tokens = Run(client_->ExchangeCode(provider_, http::FormValue(q, "code"), kRedirect,
-                                            verifier));
+    auto tokens =
+        Run(client_->ExchangeCode(provider_, http::FormValue(q, "code"), kRedirect, verifier));
     EXPECT_TRUE(tokens.ok()) << tokens.error().ToString();
     return *tokens;
   }
@@ -211,15 +212,15 @@ TEST_F(OAuthFlowTest, CodeExchangeWithPkce) {
 TEST_F(OAuthFlowTest, WrongVerifierRedirectOrSecretIsRefused) {
   std::string verifier = NewCodeVerifier();
   auto q = Authorize("s", CodeChallengeS256(verifier));
-  auto bad = Run(client_->ExchangeCode(provider_, http::FormValue(q, "code"), kRedirect,
-                                       NewCodeVerifier()));
+  auto bad = Run(
+      client_->ExchangeCode(provider_, http::FormValue(q, "code"), kRedirect, NewCodeVerifier()));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(bad.error().message(), HasSubstr("PKCE"));
 
   q = Authorize("s", CodeChallengeS256(verifier));
-  bad = Run(client_->ExchangeCode(provider_, http::FormValue(q, "code"),
-                                  "https://evil.example/cb", verifier));
+  bad = Run(client_->ExchangeCode(provider_, http::FormValue(q, "code"), "https://evil.example/cb",
+                                  verifier));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code(), ErrorCode::kUnauthenticated);
 

@@ -44,9 +44,8 @@ struct RefreshToken {
 };
 
 ServerResponse OAuthError(int status, const std::string& error, const std::string& description) {
-  ServerResponse r =
-      ServerResponse::Json(status, base::DumpJson(Json{{"error", error},
-                                                       {"error_description", description}}));
+  ServerResponse r = ServerResponse::Json(
+      status, base::DumpJson(Json{{"error", error}, {"error_description", description}}));
   r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("Pragma", "no-cache");
   return r;
@@ -111,8 +110,8 @@ struct OAuthEmulator::Impl {
     if (client_id != options.client_id) {
       return ServerResponse::Text(400, "unknown client_id; not redirecting");
     }
-    bool redirect_ok = redirect_uri.rfind("http://", 0) == 0 ||
-                       redirect_uri.rfind("https://", 0) == 0;
+    bool redirect_ok =
+        redirect_uri.rfind("http://", 0) == 0 || redirect_uri.rfind("https://", 0) == 0;
     if (redirect_ok && !options.redirect_uris.empty()) {
       redirect_ok = false;
       for (const auto& allowed : options.redirect_uris) redirect_ok |= allowed == redirect_uri;
@@ -133,8 +132,8 @@ struct OAuthEmulator::Impl {
     std::string challenge = FormValue(q, "code_challenge");
     std::string method = FormValue(q, "code_challenge_method");
     if (options.require_pkce && challenge.empty()) {
-      return redirect({{"error", "invalid_request"},
-                       {"error_description", "code_challenge is required"}});
+      return redirect(
+          {{"error", "invalid_request"}, {"error_description", "code_challenge is required"}});
     }
     if (!challenge.empty() && method != "S256") {
       return redirect({{"error", "invalid_request"},
@@ -146,8 +145,13 @@ struct OAuthEmulator::Impl {
       return redirect({{"error", error}, {"error_description", description}});
     }
     std::string code = base::RandomToken();
-    codes[code] = Code{client_id, redirect_uri, challenge, FormValue(q, "scope"),
-                       clock.Now() + options.code_ttl, false, {}};
+    codes[code] = Code{client_id,
+                       redirect_uri,
+                       challenge,
+                       FormValue(q, "scope"),
+                       clock.Now() + options.code_ttl,
+                       false,
+                       {}};
     return redirect({{"code", code}});
   }
 
@@ -198,8 +202,8 @@ struct OAuthEmulator::Impl {
       refresh_token = "rt_" + base::RandomToken();
       refresh[refresh_token] = RefreshToken{client_id, scope, false};
     }
-    access[at] = AccessToken{client_id, scope, refresh_token,
-                             clock.Now() + options.access_token_ttl, false};
+    access[at] =
+        AccessToken{client_id, scope, refresh_token, clock.Now() + options.access_token_ttl, false};
     return {at, refresh_token};
   }
 
@@ -319,8 +323,8 @@ struct OAuthEmulator::Impl {
     }
     if (path == "/api/me" && req.method == "GET") {
       return ServerResponse::Json(200, base::DumpJson(Json{{"id", options.user_id},
-                                                          {"username", options.username},
-                                                          {"name", options.display_name}}));
+                                                           {"username", options.username},
+                                                           {"name", options.display_name}}));
     }
     if (path == "/api/posts" && req.method == "POST") {
       auto body = base::ParseJson(req.body);
@@ -378,10 +382,10 @@ void OAuthEmulator::InvalidateRefreshTokens() {
   for (auto& [k, r] : impl_->refresh) r.revoked = true;
 }
 
-#define HERALD_EMULATOR_GETTER(type, name)          \
-  type OAuthEmulator::name() const {                \
-    std::lock_guard<std::mutex> lock(impl_->mu);   \
-    return impl_->name;                             \
+#define HERALD_EMULATOR_GETTER(type, name)       \
+  type OAuthEmulator::name() const {             \
+    std::lock_guard<std::mutex> lock(impl_->mu); \
+    return impl_->name;                          \
   }
 HERALD_EMULATOR_GETTER(int, authorization_requests)
 HERALD_EMULATOR_GETTER(int, code_exchanges)

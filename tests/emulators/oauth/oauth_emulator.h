@@ -68,14 +68,14 @@ class OAuthEmulator {
 
   // ---- observations ----
   int authorization_requests() const;
-  int code_exchanges() const;      // successful authorization_code grants
-  int refreshes() const;           // successful refresh_token grants
-  int token_errors() const;        // token requests answered with an error
-  int revocations() const;         // revoke calls accepted
+  int code_exchanges() const;  // successful authorization_code grants
+  int refreshes() const;       // successful refresh_token grants
+  int token_errors() const;    // token requests answered with an error
+  int revocations() const;     // revoke calls accepted
   std::vector<std::string> revoked_tokens() const;
   int posts() const;
   std::string last_post_text() const;
-  int api_unauthorized() const;    // API calls refused with 401
+  int api_unauthorized() const;  // API calls refused with 401
   bool IsTokenActive(const std::string& access_token) const;
 
  private:
