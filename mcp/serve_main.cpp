@@ -1,18 +1,220 @@
-#include <cstdio>
+// herald serve: MCP over Streamable HTTP (/mcp) and legacy HTTP+SSE (/sse), REST (/api/v1),
+// health and metrics, on one HTTP listener; plus the publishing workers unless --no-workers.
+//
+// Start-up: build the services (store, keyring, platforms, core), register the tools, pick the
+// authenticator (API keys; or none, loopback only), bind, print the address. On the very first
+// start (no API key in any organization) an admin key is created and printed once on stdout
+// with client set-up hints. SIGINT/SIGTERM: stop accepting, cancel running calls, drain for up
+// to kShutdownGrace, exit 0.
+#include <spdlog/spdlog.h>
 
+#include <boost/asio/thread_pool.hpp>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "base/async.h"
+#include "core/key_service.h"
 #include "mcp/app.h"
+#include "mcp/auth/authenticator.h"
+#include "mcp/auth/origin_policy.h"
+#include "mcp/fixtures/conformance_fixtures.h"
+#include "mcp/http_routes/oauth_callback.h"
+#include "mcp/server/dispatcher.h"
+#include "mcp/server/herald_server.h"
 #include "mcp/services.h"
+#include "mcp/transport/http_frontend.h"
 
 namespace herald::mcp {
+namespace {
+
+constexpr std::chrono::seconds kShutdownGrace{10};
+
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+};
+
+base::Result<ListenAddress> ParseListen(const std::string& listen) {
+  std::string host, port_text;
+  SplitHostPort(listen, &host, &port_text);
+  if (host.empty()) host = "127.0.0.1";
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() ||
+      port > 65535) {
+    return base::InvalidArgument("--listen must be HOST:PORT (e.g. 127.0.0.1:8080), got '" +
+                                 listen + "'");
+  }
+  return ListenAddress{host, static_cast<uint16_t>(port)};
+}
+
+std::vector<std::string> SplitList(const char* text) {
+  std::vector<std::string> out;
+  if (text == nullptr) return out;
+  std::string s(text);
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// On the first start (no key anywhere), creates an admin key in the default organization and
+// prints it once, with how to point clients at this server.
+void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
+  auto keys = services.keys->List("");
+  if (!keys.ok()) {
+    spdlog::warn("could not check for existing API keys: {}", keys.error().message());
+    return;
+  }
+  if (!keys->empty()) return;
+  auto created = services.keys->Create(services.default_org.id, "first admin key", store::Role::kAdmin);
+  if (!created.ok()) {
+    spdlog::error("could not create the first API key: {}", created.error().message());
+    return;
+  }
+  const std::string& key = created->secret;
+  std::printf(
+      "\n"
+      "herald: first start, created an admin API key for the default organization.\n"
+      "It is shown only this once; store it now (revoke with: herald keys revoke %s):\n"
+      "\n"
+      "    %s\n"
+      "\n"
+      "Claude Desktop (stdio; claude_desktop_config.json):\n"
+      "  {\"mcpServers\": {\"herald\": {\"command\": \"/path/to/herald\", \"args\": [\"stdio\"],\n"
+      "    \"env\": {\"HERALD_API_KEY\": \"%s\", \"HERALD_DATA\": \"/path/to/data\"}}}}\n"
+      "\n"
+      "Cursor (.cursor/mcp.json):\n"
+      "  {\"mcpServers\": {\"herald\": {\"url\": \"%s/mcp\",\n"
+      "    \"headers\": {\"Authorization\": \"Bearer %s\"}}}}\n"
+      "\n"
+      "curl: curl -H 'Authorization: Bearer %s' %s/api/v1/openapi.json\n"
+      "\n",
+      created->key.id.c_str(), key.c_str(), key.c_str(), base_url.c_str(), key.c_str(), key.c_str(),
+      base_url.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
 
 int RunServe(const Config& config) {
-  auto services = BuildServices(config);
-  if (!services.ok()) {
-    std::fprintf(stderr, "herald: %s\n", services.error().message().c_str());
+  auto listen = ParseListen(config.listen);
+  if (!listen.ok()) {
+    std::fprintf(stderr, "herald: %s\n", listen.error().message().c_str());
     return 2;
   }
-  std::fprintf(stderr, "herald: serve is not implemented yet\n");
-  return 1;
+  const bool auth_off = config.auth == "none" || config.conformance_fixtures;
+  if (auth_off && !IsLoopbackHost(listen->host)) {
+    std::fprintf(stderr,
+                 "herald: refusing to serve without authentication on %s: --auth none and "
+                 "--conformance-fixtures only bind a loopback address (127.0.0.1, ::1, localhost)\n",
+                 listen->host.c_str());
+    return 2;
+  }
+
+  auto built = BuildServices(config);
+  if (!built.ok()) {
+    std::fprintf(stderr, "herald: %s\n", built.error().message().c_str());
+    return 2;
+  }
+  Services& services = **built;
+
+  auto built_dispatcher = BuildHeraldDispatcher(services.ToolDependencies());
+  if (!built_dispatcher.ok()) {
+    std::fprintf(stderr, "herald: %s\n", built_dispatcher.error().message().c_str());
+    return 2;
+  }
+  Dispatcher& dispatcher = **built_dispatcher;
+  if (config.conformance_fixtures) {
+    if (auto r = RegisterConformanceFixtures(dispatcher); !r.ok()) {
+      std::fprintf(stderr, "herald: %s\n", r.error().message().c_str());
+      return 2;
+    }
+  }
+
+  boost::asio::thread_pool blocking(2);
+  std::unique_ptr<Authenticator> auth;
+  if (auth_off) {
+    core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
+    auth = std::make_unique<NoAuthAuthenticator>(admin);
+    spdlog::warn("authentication is OFF (loopback only): every request acts as the default "
+                 "organization's admin");
+  } else {
+    auth = std::make_unique<ApiKeyAuthenticator>(*services.keys, blocking, *services.clock);
+  }
+
+  HttpFrontendOptions options;
+  options.server.host = listen->host;
+  options.server.port = listen->port;
+  options.server.io_threads = 2;
+  options.public_url = config.public_url;
+  options.allowed_origins = SplitList(std::getenv("HERALD_ALLOWED_ORIGINS"));
+  options.streamable.stateless = config.stateless;
+  if (!config.public_url.empty()) {
+    std::string origin = OriginOf(config.public_url);
+    std::string_view rest = std::string_view(config.public_url).substr(origin.size());
+    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    options.legacy.path_prefix = std::string(rest);
+  }
+  store::Store* store = services.store.get();
+  auto readiness = [store, &blocking]() -> base::Task<base::Result<void>> {
+    // Named, not written inside the co_await expression (GCC 12 bug, see authenticator.cpp).
+    auto read_version = [store] { return store->SchemaVersion(); };
+    base::Result<int> version = co_await base::RunBlocking(blocking, std::move(read_version));
+    if (!version.ok()) co_return version.error();
+    co_return base::Ok();
+  };
+
+  // SIGINT/SIGTERM are taken by sigwait below: block them before any thread starts, so every
+  // thread inherits the mask and none is interrupted.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  HttpFrontend frontend(std::move(options), dispatcher, *auth, *services.clock, readiness);
+  AddOAuthCallbackRoute(frontend.server(), *services.accounts);  // public: state authenticates
+  if (auto started = frontend.Start(); !started.ok()) {
+    std::fprintf(stderr, "herald: %s\n", started.error().message().c_str());
+    return 1;
+  }
+  std::string base_url = config.public_url.empty() ? "http://" + frontend.address()
+                                                   : config.public_url;
+  if (!auth_off) MaybeCreateFirstKey(services, base_url);
+
+  // HOOK(core): start the publishing workers (scheduler + queue worker from core/) here when
+  // config.workers is true (--no-workers turns them off), e.g. on their own io_context thread
+  // or on frontend.server().executor(); stop them below, after the HTTP side has drained.
+  (void)config.workers;
+
+  spdlog::info("herald {} listening on http://{} (MCP at /mcp, legacy SSE at /sse, REST at "
+               "/api/v1){}",
+               HERALD_VERSION, frontend.address(), config.stateless ? ", stateless" : "");
+  std::printf("herald: listening on http://%s\n", frontend.address().c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down (grace {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
+               kShutdownGrace.count());
+  frontend.Shutdown(kShutdownGrace);
+  dispatcher.CloseAllSessions();
+  services.http->CloseIdle();  // pooled sockets belong to the frontend's io_context
+  // HOOK(core): stop the publishing workers here (let running publishes finish or lease out).
+  blocking.join();
+  spdlog::info("stopped");
+  return 0;
 }
 
 }  // namespace herald::mcp

@@ -13,6 +13,7 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.keys = keys.get();
   deps.platforms = platforms.get();
   // ---- core services ----
+  deps.accounts = accounts.get();
   return deps;
 }
 
@@ -32,6 +33,14 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   env.http = services->http.get();
   services->platforms = platforms::MakeDefaultRegistry(env);
   // ---- core services ----
+  services->core_pool = std::make_unique<base::asio::thread_pool>(4);
+  core::AccountServiceOptions account_options;
+  account_options.public_url = config.public_url;
+  account_options.allow_private_networks =
+      platforms::http::HttpsClientOptionsFromEnv().allow_private_networks;
+  services->accounts = std::make_unique<core::AccountService>(
+      *services->store, services->keyring, *services->platforms, *services->http,
+      *services->clock, *services->core_pool, account_options);
   return services;
 }
 

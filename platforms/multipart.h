@@ -50,7 +50,7 @@ class MultipartForm {
  private:
   struct Part {
     std::string name;
-    std::string file_name;     // empty: no filename parameter
+    std::string file_name;  // empty: no filename parameter
     bool has_file_name = false;
     std::string content_type;  // empty: no Content-Type header
     std::string data;

@@ -8,6 +8,7 @@
 #include "platforms/bluesky/bluesky_platform.h"
 #include "platforms/discord/discord_platform.h"
 #include "platforms/mastodon/mastodon_platform.h"
+#include "platforms/oauth/test_network.h"
 #include "platforms/slack/slack_platform.h"
 #include "platforms/telegram/telegram_platform.h"
 
@@ -28,6 +29,11 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   registry->Add(telegram::MakeTelegramPlatform(env.http, env.base_urls));
   registry->Add(discord::MakeDiscordPlatform(env.http, env.base_urls));
   registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
+  // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
+  if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
+      it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
+    registry->Add(oauth::MakeOAuthTestNetwork(it->second, *env.http, *env.clock));
+  }
   return registry;
 }
 
@@ -40,6 +46,9 @@ BaseUrlOverrides BaseUrlOverridesFromEnv() {
     }
     name += "_API_URL";
     if (const char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') out[id] = v;
+  }
+  if (const char* v = std::getenv("HERALD_OAUTH_TEST_PROVIDER"); v != nullptr && *v != '\0') {
+    out[std::string(oauth::kOAuthTestNetworkId)] = v;
   }
   return out;
 }

@@ -53,6 +53,18 @@ ensure_node22() {
   # npm itself runs on whichever node is first on PATH; keep the system npm.
 }
 
+# Installs tests/interop/node_modules (the official MCP SDK, Inspector and conformance suite,
+# pinned by package-lock.json) with `npm ci` when it is missing or older than the lock file.
+# Needs Node 22 first on PATH (ensure_node22).
+ensure_interop_node_modules() {
+  local dir="$HERALD_ROOT/tests/interop"
+  local stamp="$dir/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ ! "$dir/package-lock.json" -nt "$stamp" ]; then return 0; fi
+  log "installing interop test dependencies (npm ci in tests/interop)"
+  (cd "$dir" && npm ci --no-audit --no-fund --silent >/dev/null) ||
+    die "npm ci failed in tests/interop"
+}
+
 # Configures and builds into $1 with the given CMake build type and extra flags.
 build_herald() {
   local dir="$1" type="$2"; shift 2

@@ -11,6 +11,7 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_packages "${HERALD_BUILD_PACKAGES[@]}" "${HERALD_TEST_PACKAGES[@]}"
 ensure_node22
+ensure_interop_node_modules
 
 BUILD_DIR="${HERALD_BUILD_DIR:-$HERALD_ROOT/build}"
 log "building in $BUILD_DIR"

@@ -43,7 +43,8 @@ base::Task<void> AcceptLoop(HttpServer::Core* core) {
       if (ec == net::error::operation_aborted || ec == net::error::bad_descriptor) co_return;
       // Out of file descriptors and the like: back off briefly instead of spinning.
       spdlog::warn("http: accept failed: {}", ec.message());
-      net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));
+      auto executor = co_await net::this_coro::executor;
+      net::steady_timer pause(executor, std::chrono::milliseconds(50));
       co_await pause.async_wait(kNoThrow);
       continue;
     }
@@ -73,7 +74,8 @@ Response HttpServer::Core::MakeError(int status, std::string message) const {
   return Response::Json(status, base::DumpJson(body));
 }
 
-HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
+HttpServer::HttpServer(HttpServerOptions options)
+    : options_(std::move(options)), core_(std::make_shared<Core>(options_, router_)) {}
 
 HttpServer::~HttpServer() {
   Shutdown(std::chrono::milliseconds(0));
@@ -81,7 +83,7 @@ HttpServer::~HttpServer() {
 }
 
 base::Result<void> HttpServer::Start() {
-  if (core_) return base::FailedPrecondition("the HTTP server is already started");
+  if (core_->started) return base::FailedPrecondition("the HTTP server is already started");
   std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   boost::system::error_code ec;
@@ -90,7 +92,7 @@ base::Result<void> HttpServer::Start() {
     return base::InvalidArgument("cannot listen on '" + options_.host +
                                  "': expected an IP address or localhost");
   }
-  auto core = std::make_shared<Core>(options_, router_);
+  Core* core = core_.get();
   core->acceptor.emplace(net::make_strand(core->ioc));
   tcp::endpoint endpoint(address, options_.port);
   auto& acceptor = *core->acceptor;
@@ -106,12 +108,12 @@ base::Result<void> HttpServer::Start() {
   bound_port_ = acceptor.local_endpoint(ec).port();
   if (ec) return fail("local_endpoint");
 
-  core_ = core;
+  core->started = true;
   core->work.emplace(core->ioc.get_executor());
-  net::co_spawn(acceptor.get_executor(), AcceptLoop(core.get()), net::detached);
+  net::co_spawn(acceptor.get_executor(), AcceptLoop(core), net::detached);
   int threads = options_.io_threads > 0 ? options_.io_threads : 1;
   for (int i = 0; i < threads; ++i) {
-    core->threads.emplace_back([c = core.get()] {
+    core->threads.emplace_back([c = core] {
       for (;;) {
         try {
           c->ioc.run();
@@ -132,13 +134,11 @@ std::string HttpServer::address() const {
   return host + ":" + std::to_string(bound_port_);
 }
 
-base::asio::any_io_executor HttpServer::executor() {
-  return core_ ? core_->ioc.get_executor() : base::asio::any_io_executor{};
-}
+base::asio::any_io_executor HttpServer::executor() { return core_->ioc.get_executor(); }
 
 void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   std::shared_ptr<Core> core = core_;
-  if (!core || core->shut_down) return;
+  if (!core->started || core->shut_down) return;
   core->shut_down = true;
   core->stopping.store(true);
   net::post(core->acceptor->get_executor(), [c = core.get()] {
@@ -179,7 +179,6 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
 
 HttpServer::Stats HttpServer::stats() const {
   Stats s;
-  if (!core_) return s;
   {
     std::lock_guard<std::mutex> lock(core_->mu);
     s.connections = core_->connections.size();

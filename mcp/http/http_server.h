@@ -103,7 +103,8 @@ class HttpServer {
   // "host:port" as bound ("127.0.0.1:43521", "[::1]:8080").
   std::string address() const;
 
-  // The executor of the server's io_context, for handlers' background work (co_spawn).
+  // The executor of the server's io_context, for handlers' background work (co_spawn). Valid
+  // from construction; work posted to it runs once Start() has started the I/O threads.
   base::asio::any_io_executor executor();
 
   // Graceful shutdown: stops accepting, closes idle keep-alive connections, closes event

@@ -42,6 +42,7 @@ struct HttpServer::Core {
   std::unordered_map<internal::Connection*, std::weak_ptr<internal::Connection>> connections;
 
   std::vector<std::thread> threads;
+  bool started = false;
   bool shut_down = false;
 
   // Declared last so it is destroyed first: destroying it destroys suspended coroutine frames,

@@ -26,18 +26,18 @@ bool IsPrivateV4(const address_v4& a) {
     int prefix;
   };
   static constexpr std::array<Net, 13> kNets = {{
-      {V4(0, 0, 0, 0), 8},        // "this network", unspecified
-      {V4(10, 0, 0, 0), 8},       // RFC 1918
-      {V4(100, 64, 0, 0), 10},    // CGNAT (RFC 6598)
-      {V4(127, 0, 0, 0), 8},      // loopback
-      {V4(169, 254, 0, 0), 16},   // link-local
-      {V4(172, 16, 0, 0), 12},    // RFC 1918
-      {V4(192, 0, 0, 0), 24},     // IETF protocol assignments
-      {V4(192, 168, 0, 0), 16},   // RFC 1918
-      {V4(198, 18, 0, 0), 15},    // benchmarking
-      {V4(224, 0, 0, 0), 4},      // multicast
-      {V4(240, 0, 0, 0), 4},      // reserved, incl. broadcast
-      {V4(192, 88, 99, 0), 24},   // deprecated 6to4 relay anycast
+      {V4(0, 0, 0, 0), 8},       // "this network", unspecified
+      {V4(10, 0, 0, 0), 8},      // RFC 1918
+      {V4(100, 64, 0, 0), 10},   // CGNAT (RFC 6598)
+      {V4(127, 0, 0, 0), 8},     // loopback
+      {V4(169, 254, 0, 0), 16},  // link-local
+      {V4(172, 16, 0, 0), 12},   // RFC 1918
+      {V4(192, 0, 0, 0), 24},    // IETF protocol assignments
+      {V4(192, 168, 0, 0), 16},  // RFC 1918
+      {V4(198, 18, 0, 0), 15},   // benchmarking
+      {V4(224, 0, 0, 0), 4},     // multicast
+      {V4(240, 0, 0, 0), 4},     // reserved, incl. broadcast
+      {V4(192, 88, 99, 0), 24},  // deprecated 6to4 relay anycast
       {V4(255, 255, 255, 255), 32},
   }};
   uint32_t ip = a.to_uint();
@@ -48,8 +48,7 @@ bool IsPrivateV4(const address_v4& a) {
 }
 
 address_v4 V4FromBytes(const address_v6::bytes_type& b, int offset) {
-  return address_v4(address_v4::bytes_type{b[offset], b[offset + 1], b[offset + 2],
-                                           b[offset + 3]});
+  return address_v4(address_v4::bytes_type{b[offset], b[offset + 1], b[offset + 2], b[offset + 3]});
 }
 
 bool PrefixIs(const address_v6::bytes_type& b, std::initializer_list<uint8_t> prefix) {
@@ -76,12 +75,12 @@ bool IsPrivateV6(const address_v6& a) {
   if (PrefixIs(b, {0x00, 0x64, 0xff, 0x9b, 0x00, 0x01})) return true;
   // 6to4 2002:a.b.c.d::/48.
   if (PrefixIs(b, {0x20, 0x02})) return IsPrivateV4(V4FromBytes(b, 2));
-  if ((b[0] & 0xfe) == 0xfc) return true;                       // ULA fc00::/7
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;       // link-local fe80::/10
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;       // site-local fec0::/10
-  if (b[0] == 0xff) return true;                                // multicast
-  if (PrefixIs(b, {0x01, 0x00, 0, 0, 0, 0, 0, 0})) return true; // discard-only 100::/64
-  if (PrefixIs(b, {0x20, 0x01, 0x0d, 0xb8})) return true;       // documentation 2001:db8::/32
+  if ((b[0] & 0xfe) == 0xfc) return true;                        // ULA fc00::/7
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;        // link-local fe80::/10
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return true;        // site-local fec0::/10
+  if (b[0] == 0xff) return true;                                 // multicast
+  if (PrefixIs(b, {0x01, 0x00, 0, 0, 0, 0, 0, 0})) return true;  // discard-only 100::/64
+  if (PrefixIs(b, {0x20, 0x01, 0x0d, 0xb8})) return true;        // documentation 2001:db8::/32
   return false;
 }
 

@@ -5,10 +5,9 @@
 #ifndef HERALD_PLATFORMS_HTTP_ADDRESS_POLICY_H_
 #define HERALD_PLATFORMS_HTTP_ADDRESS_POLICY_H_
 
+#include <boost/asio/ip/address.hpp>
 #include <optional>
 #include <string_view>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace herald::platforms::http {
 

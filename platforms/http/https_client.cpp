@@ -78,10 +78,10 @@ bool IsSafeMethod(std::string_view method) {
 
 struct Target {
   bool tls = true;
-  std::string host;         // lower-case name or IP literal without brackets
+  std::string host;  // lower-case name or IP literal without brackets
   uint16_t port = 443;
-  std::string path_query;   // origin-form request target: "/path?query"
-  std::string host_header;  // Host header value: "host[:port]", IPv6 in brackets
+  std::string path_query;               // origin-form request target: "/path?query"
+  std::string host_header;              // Host header value: "host[:port]", IPv6 in brackets
   std::optional<asio::ip::address> ip;  // set when the host is an IP literal
 
   std::string PoolKey() const {
@@ -195,12 +195,11 @@ base::Task<std::tuple<error_code, tcp::resolver::results_type>> ResolveBefore(
             race->resolver.cancel();
             race->Finish(asio::error::timed_out, {});
           });
-          race->resolver.async_resolve(
-              host, std::to_string(port),
-              [race](error_code ec, tcp::resolver::results_type results) {
-                race->timer.cancel();
-                race->Finish(ec, std::move(results));
-              });
+          race->resolver.async_resolve(host, std::to_string(port),
+                                       [race](error_code ec, tcp::resolver::results_type results) {
+                                         race->timer.cancel();
+                                         race->Finish(ec, std::move(results));
+                                       });
         });
       },
       kNoThrow);
@@ -208,8 +207,14 @@ base::Task<std::tuple<error_code, tcp::resolver::results_type>> ResolveBefore(
 
 // ---- connections and the pool ----
 
+const asio::execution_context* ContextOf(const asio::any_io_executor& ex) {
+  return &asio::query(ex, asio::execution::context);
+}
+
 struct Connection {
-  asio::any_io_executor owner;  // executor of the coroutine that opened it
+  // The execution context (io_context) of the coroutine that opened it: its sockets belong to
+  // it, so only coroutines running on the same context may reuse it (from any strand).
+  const asio::execution_context* owner = nullptr;
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
@@ -237,9 +242,9 @@ class Pool {
   Pool(size_t per_host, size_t total, std::chrono::seconds max_idle)
       : per_host_(per_host), total_(total), max_idle_(max_idle) {}
 
-  // A live idle connection for `key` made on `owner`, or nullptr. Dead or expired ones met on
-  // the way are closed; `stale` counts them.
-  std::unique_ptr<Connection> Take(const std::string& key, const asio::any_io_executor& owner,
+  // A live idle connection for `key` made on context `owner`, or nullptr. Dead or expired ones
+  // met on the way are closed; `stale` counts them.
+  std::unique_ptr<Connection> Take(const std::string& key, const asio::execution_context* owner,
                                    uint64_t& stale) {
     std::vector<std::unique_ptr<Connection>> dead;
     std::unique_ptr<Connection> found;
@@ -385,9 +390,9 @@ struct HttpsClient::Impl {
     if (!options.extra_ca_file.empty()) {
       tls_context.load_verify_file(options.extra_ca_file, ec);
       if (ec) {
-        return base::FailedPrecondition("HERALD_CA_FILE (" + options.extra_ca_file +
-                                        ") could not be loaded as PEM CA certificates: " +
-                                        ec.message());
+        return base::FailedPrecondition(
+            "HERALD_CA_FILE (" + options.extra_ca_file +
+            ") could not be loaded as PEM CA certificates: " + ec.message());
       }
     }
     return base::Ok();
@@ -409,8 +414,7 @@ struct HttpsClient::Impl {
 
   // Resolves `t` (override, literal or DNS) before `deadline`.
   base::Task<base::Result<std::vector<tcp::endpoint>>> Resolve(asio::any_io_executor ex,
-                                                               const Target& t,
-                                                               SteadyTime deadline,
+                                                               const Target& t, SteadyTime deadline,
                                                                std::chrono::milliseconds budget,
                                                                bool tolerate_failure);
   base::Result<void> CheckAddresses(const Target& t, const std::vector<tcp::endpoint>& eps);
@@ -494,8 +498,8 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::Send(HttpRequest reque
     base::Result<HttpResponse> r = co_await SendOnce(target, request, deadline);
     if (!r.ok()) co_return r;
     int status = r->status;
-    bool redirect = status == 301 || status == 302 || status == 303 || status == 307 ||
-                    status == 308;
+    bool redirect =
+        status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     std::string location = r->Header("Location");
     if (!redirect || redirects >= request.max_redirects || location.empty()) co_return r;
     // Resolve the Location against the current URL.
@@ -587,7 +591,7 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
   if (t.ip) HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, {tcp::endpoint(*t.ip, t.port)}));
   for (int attempt = 0;; ++attempt) {
     uint64_t stale_now = 0;
-    std::unique_ptr<Connection> conn = pool.Take(key, ex, stale_now);
+    std::unique_ptr<Connection> conn = pool.Take(key, ContextOf(ex), stale_now);
     stale += stale_now;
     const bool was_reused = conn != nullptr;
     if (conn) {
@@ -630,7 +634,7 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
   HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, endpoints));
 
   auto conn = std::make_unique<Connection>();
-  conn->owner = ex;
+  conn->owner = ContextOf(ex);
   beast::tcp_stream stream(asio::make_strand(ex));
   stream.expires_at(connect_deadline);
   auto timeout_error = [&](std::string_view what) {
@@ -648,9 +652,9 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
     auto [ec, ep] = co_await stream.async_connect(proxy_eps, kNoThrow);
     if (ec == beast::error::timeout) co_return timeout_error("connecting to the HTTPS proxy");
     if (ec) {
-      co_return base::Unavailable("could not connect to the HTTPS proxy " + proxy->host + ":" +
-                                      std::to_string(proxy->port),
-                                  ec.message());
+      co_return base::Unavailable(
+          "could not connect to the HTTPS proxy " + proxy->host + ":" + std::to_string(proxy->port),
+          ec.message());
     }
     auto tunnel = co_await OpenTunnel(stream, t);
     if (!tunnel.ok()) {
@@ -671,8 +675,8 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
     co_return conn;
   }
 
-  conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(stream),
-                                                                       tls_context);
+  conn->tls =
+      std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(stream), tls_context);
   SSL* ssl_handle = conn->tls->native_handle();
   if (t.ip) {
     X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_handle), t.host.c_str());
@@ -696,8 +700,8 @@ base::Task<base::Result<void>> HttpsClient::Impl::OpenTunnel(beast::tcp_stream& 
                                                              const Target& t) {
   bhttp::request<bhttp::empty_body> req;
   req.method(bhttp::verb::connect);
-  std::string authority = (t.ip && t.ip->is_v6() ? "[" + t.host + "]" : t.host) + ":" +
-                          std::to_string(t.port);
+  std::string authority =
+      (t.ip && t.ip->is_v6() ? "[" + t.host + "]" : t.host) + ":" + std::to_string(t.port);
   req.target(authority);
   req.version(11);
   req.set(bhttp::field::host, authority);
@@ -715,14 +719,12 @@ base::Task<base::Result<void>> HttpsClient::Impl::OpenTunnel(beast::tcp_stream& 
   auto [rec, rn] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
   if (rec == beast::error::timeout) co_return base::DeadlineExceeded("proxy CONNECT");
   if (rec) {
-    co_return base::Unavailable("the HTTPS proxy did not answer the tunnel request",
-                                rec.message());
+    co_return base::Unavailable("the HTTPS proxy did not answer the tunnel request", rec.message());
   }
   unsigned status = parser.get().result_int();
   if (status < 200 || status > 299) {
     co_return base::Unavailable("the HTTPS proxy refused a tunnel to " + t.host + ": " +
-                                std::to_string(status) + " " +
-                                std::string(parser.get().reason()));
+                                std::to_string(status) + " " + std::string(parser.get().reason()));
   }
   if (buffer.size() != 0) {
     co_return base::Unavailable("the HTTPS proxy sent data before the tunnel was ready");
@@ -749,17 +751,15 @@ base::Task<Exchange> HttpsClient::Impl::RunExchange(Connection& c, const Target&
     x.keep_alive = false;
   }
   if (x.error && x.timed_out) {
-    x.error = base::Unknown(
-        t.host + " did not answer within " + Seconds(request.total_timeout) +
-        " after the request was sent; it may have been applied");
+    x.error = base::Unknown(t.host + " did not answer within " + Seconds(request.total_timeout) +
+                            " after the request was sent; it may have been applied");
   }
   co_return x;
 }
 
 template <class Stream>
 base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection& c,
-                                                      const Target& t,
-                                                      const HttpRequest& request) {
+                                                      const Target& t, const HttpRequest& request) {
   Exchange x;
   bhttp::request<bhttp::string_body> msg;
   bhttp::verb verb = bhttp::string_to_verb(request.method);
@@ -814,9 +814,9 @@ base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection
     if (parser.got_some() || rn > 0) x.got_response_bytes = true;
     if (rec == bhttp::error::body_limit || rec == bhttp::error::header_limit) {
       x.got_response_bytes = true;
-      x.error = base::ResourceExhausted("the response from " + t.host +
-                                        " is larger than the limit of " +
-                                        std::to_string(request.max_response_bytes) + " bytes");
+      x.error =
+          base::ResourceExhausted("the response from " + t.host + " is larger than the limit of " +
+                                  std::to_string(request.max_response_bytes) + " bytes");
       co_return x;
     }
     if (rec) {

@@ -21,9 +21,9 @@
 //   the path) and never a header value.
 //
 // Thread-safe: one client is shared by every coroutine of the process. Send runs on the
-// executor of the awaiting coroutine; pooled connections are reused only by coroutines on the
-// same executor they were made on. Pooled connections hold sockets of those executors'
-// io_contexts: destroy the client (or call CloseIdle) before such an io_context.
+// executor of the awaiting coroutine; pooled connections are reused by coroutines running on
+// the same io_context they were made on (any strand of it). Pooled connections hold sockets of
+// those io_contexts: destroy the client (or call CloseIdle) before such an io_context.
 //
 // Construction: HttpsClient::Create(HttpsClientOptionsFromEnv()) in production; tests build
 // options by hand (extra CA, resolve overrides, allow_private_networks).
@@ -72,10 +72,10 @@ class HttpsClient final : public HttpClient {
  public:
   // Counters for tests and /metrics.
   struct Stats {
-    uint64_t connections_opened = 0;   // new TCP (+TLS) connections
-    uint64_t connections_reused = 0;   // requests sent on a pooled connection
-    uint64_t stale_discarded = 0;      // pooled connections found closed before use
-    uint64_t retried = 0;              // safe requests resent after a reused connection failed
+    uint64_t connections_opened = 0;  // new TCP (+TLS) connections
+    uint64_t connections_reused = 0;  // requests sent on a pooled connection
+    uint64_t stale_discarded = 0;     // pooled connections found closed before use
+    uint64_t retried = 0;             // safe requests resent after a reused connection failed
   };
 
   // Builds a client. Errors: kFailedPrecondition when the extra CA file cannot be loaded (the
@@ -91,7 +91,7 @@ class HttpsClient final : public HttpClient {
 
   Stats stats() const;
   // Closes every idle pooled connection.
-  void CloseIdle();
+  void CloseIdle() override;
 
  private:
   struct Impl;

@@ -122,16 +122,14 @@ bool ProxyConfig::Applies(std::string_view host_in) const {
     }
     // A host name: strip an optional ":port" and leading dot, then match the domain or a
     // subdomain of it.
-    if (size_t colon = entry.rfind(':'); colon != std::string::npos &&
-                                         entry.find(':') == colon) {
+    if (size_t colon = entry.rfind(':'); colon != std::string::npos && entry.find(':') == colon) {
       entry.resize(colon);
     }
     if (!entry.empty() && entry.front() == '.') entry.erase(0, 1);
     while (!entry.empty() && entry.back() == '.') entry.pop_back();
     if (entry.empty()) continue;
     if (h == entry) return false;
-    if (h.size() > entry.size() && h.ends_with(entry) &&
-        h[h.size() - entry.size() - 1] == '.') {
+    if (h.size() > entry.size() && h.ends_with(entry) && h[h.size() - entry.size() - 1] == '.') {
       return false;
     }
   }

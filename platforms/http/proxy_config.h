@@ -18,9 +18,9 @@
 namespace herald::platforms::http {
 
 struct ProxyConfig {
-  std::string host;            // the proxy's host name or IP literal (no brackets)
+  std::string host;  // the proxy's host name or IP literal (no brackets)
   uint16_t port = 0;
-  std::string authorization;   // "Basic ..." for a proxy URL with user:password, else ""
+  std::string authorization;          // "Basic ..." for a proxy URL with user:password, else ""
   std::vector<std::string> no_proxy;  // lower-case NO_PROXY entries ("*", ".corp", "10.0.0.0/8")
 
   // Parses `proxy_url` ("http://[user:password@]host[:port][/]" or "host[:port]"; the port

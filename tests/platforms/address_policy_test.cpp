@@ -5,6 +5,7 @@
 #include <string>
 
 #include "platforms/http/proxy_config.h"
+#include "platforms/http/url_policy.h"
 
 namespace herald::platforms::http {
 namespace {
@@ -12,21 +13,43 @@ namespace {
 bool Private(const std::string& ip) { return IsPrivateAddress(*ParseIpLiteral(ip)); }
 
 TEST(AddressPolicyTest, PrivateAddresses) {
-  for (std::string ip :
-       {"0.0.0.0", "10.1.2.3", "100.64.0.1", "100.127.255.255", "127.0.0.1", "127.9.9.9",
-        "169.254.169.254", "172.16.0.1", "172.31.255.255", "192.168.0.1", "192.0.0.8",
-        "198.18.0.1", "224.0.0.1", "240.0.0.1", "255.255.255.255", "::", "::1", "fc00::1",
-        "fd12:3456::1", "fe80::1", "fec0::1", "ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
-        "::10.0.0.1", "64:ff9b::a00:1", "2002:c0a8:101::1", "2001:db8::1"}) {
+  for (std::string ip : {"0.0.0.0",
+                         "10.1.2.3",
+                         "100.64.0.1",
+                         "100.127.255.255",
+                         "127.0.0.1",
+                         "127.9.9.9",
+                         "169.254.169.254",
+                         "172.16.0.1",
+                         "172.31.255.255",
+                         "192.168.0.1",
+                         "192.0.0.8",
+                         "198.18.0.1",
+                         "224.0.0.1",
+                         "240.0.0.1",
+                         "255.255.255.255",
+                         "::",
+                         "::1",
+                         "fc00::1",
+                         "fd12:3456::1",
+                         "fe80::1",
+                         "fec0::1",
+                         "ff02::1",
+                         "::ffff:10.0.0.1",
+                         "::ffff:127.0.0.1",
+                         "::10.0.0.1",
+                         "64:ff9b::a00:1",
+                         "2002:c0a8:101::1",
+                         "2001:db8::1"}) {
     EXPECT_TRUE(Private(ip)) << ip;
   }
 }
 
 TEST(AddressPolicyTest, PublicAddresses) {
-  for (std::string ip : {"1.1.1.1", "8.8.8.8", "93.184.216.34", "100.63.255.255",
-                         "100.128.0.1", "172.15.255.255", "172.32.0.1", "192.169.0.1",
-                         "2606:4700:4700::1111", "2a00:1450:4001::200e", "::ffff:8.8.8.8",
-                         "64:ff9b::808:808", "2002:808:808::1"}) {
+  for (std::string ip :
+       {"1.1.1.1", "8.8.8.8", "93.184.216.34", "100.63.255.255", "100.128.0.1", "172.15.255.255",
+        "172.32.0.1", "192.169.0.1", "2606:4700:4700::1111", "2a00:1450:4001::200e",
+        "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"}) {
     EXPECT_FALSE(Private(ip)) << ip;
   }
 }
@@ -100,6 +123,29 @@ TEST(ProxyConfigTest, NoProxyMatching) {
   auto all = ProxyConfig::Parse("http://proxy:3128", "*");
   ASSERT_TRUE(all.ok());
   EXPECT_FALSE((*all)->Applies("mastodon.social"));
+}
+
+TEST(UrlPolicyTest, UserUrls) {
+  auto msg = [](std::string url, bool allow = false) {
+    auto r = CheckUserUrl("instance_url", url, allow);
+    return r.ok() ? std::string() : r.error().message();
+  };
+  EXPECT_EQ(msg("https://mastodon.social"), "");
+  EXPECT_EQ(msg("https://discord.com/api/webhooks/1/SECRET"), "");
+  EXPECT_EQ(msg("http://127.0.0.1:8080"), "");
+  EXPECT_EQ(msg("http://localhost:3000/x"), "");
+  EXPECT_EQ(msg("https://10.0.0.5", /*allow=*/true), "");
+  EXPECT_EQ(msg("https://nas.local", /*allow=*/true), "");
+  std::string http = msg("http://example.com/hook/SECRET");
+  EXPECT_NE(http.find("instance_url must be an https:// URL"), std::string::npos) << http;
+  EXPECT_EQ(http.find("SECRET"), std::string::npos) << http;
+  EXPECT_NE(msg("ftp://example.com").find("https://"), std::string::npos);
+  EXPECT_NE(msg("not a url").find("instance_url"), std::string::npos);
+  EXPECT_NE(msg("https://u:p@example.com").find("user name"), std::string::npos);
+  for (std::string url : {"https://10.0.0.5", "https://[fd00::1]/", "https://169.254.169.254",
+                          "https://nas.local", "https://localhost", "https://127.0.0.1"}) {
+    EXPECT_NE(msg(url).find("instance_url points to a private address"), std::string::npos) << url;
+  }
 }
 
 }  // namespace

@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <filesystem>
@@ -24,14 +26,14 @@ namespace {
 namespace asio = boost::asio;
 using base::ErrorCode;
 using testing::CertSpec;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ServerRequest;
 using testing::ServerResponse;
 using testing::TestCert;
 using testing::TestConnectProxy;
 using testing::TestHttpServer;
 using testing::TestPki;
-using ::testing::HasSubstr;
-using ::testing::Not;
 
 ServerResponse Hello(const ServerRequest&) { return ServerResponse::Text(200, "hello"); }
 
@@ -52,8 +54,10 @@ class HttpsClientTest : public ::testing::Test {
     HttpsClientOptions o;
     o.extra_ca_file = ca_file_;
     o.allow_private_networks = true;
-    o.resolve = {{"good.test", "127.0.0.1"}, {"wrong.test", "127.0.0.1"},
-                 {"other.test", "127.0.0.1"}, {"direct.test", "127.0.0.1"}};
+    o.resolve = {{"good.test", "127.0.0.1"},
+                 {"wrong.test", "127.0.0.1"},
+                 {"other.test", "127.0.0.1"},
+                 {"direct.test", "127.0.0.1"}};
     return o;
   }
 
@@ -141,8 +145,8 @@ TEST_F(HttpsClientTest, WrongHostNameIsRefused) {
 }
 
 TEST_F(HttpsClientTest, ExpiredCertificateIsRefused) {
-  TestCert expired = pki_.Issue(
-      CertSpec{{"good.test"}, {}, std::chrono::hours(-48), std::chrono::hours(-1)});
+  TestCert expired =
+      pki_.Issue(CertSpec{{"good.test"}, {}, std::chrono::hours(-48), std::chrono::hours(-1)});
   TestHttpServer server(Hello, &expired);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/");
@@ -280,11 +284,13 @@ TEST_F(HttpsClientTest, SilentServerHitsTheConnectTimeout) {
 }
 
 TEST_F(HttpsClientTest, NoAnswerAfterSendingIsUnknown) {
-  TestHttpServer server([](const ServerRequest&) {
-    ServerResponse r;
-    r.mode = ServerResponse::Mode::kHang;
-    return r;
-  }, &good_cert_);
+  TestHttpServer server(
+      [](const ServerRequest&) {
+        ServerResponse r;
+        r.mode = ServerResponse::Mode::kHang;
+        return r;
+      },
+      &good_cert_);
   Client();
   HttpRequest req;
   req.method = "POST";
@@ -299,11 +305,13 @@ TEST_F(HttpsClientTest, NoAnswerAfterSendingIsUnknown) {
 }
 
 TEST_F(HttpsClientTest, DroppedAfterRequestWrittenIsUnknown) {
-  TestHttpServer server([](const ServerRequest&) {
-    ServerResponse r;
-    r.mode = ServerResponse::Mode::kDropBeforeAnswer;
-    return r;
-  }, &good_cert_);
+  TestHttpServer server(
+      [](const ServerRequest&) {
+        ServerResponse r;
+        r.mode = ServerResponse::Mode::kDropBeforeAnswer;
+        return r;
+      },
+      &good_cert_);
   Client();
   HttpRequest req;
   req.method = "POST";
@@ -316,11 +324,13 @@ TEST_F(HttpsClientTest, DroppedAfterRequestWrittenIsUnknown) {
 }
 
 TEST_F(HttpsClientTest, TruncatedBodyIsUnknown) {
-  TestHttpServer server([](const ServerRequest&) {
-    ServerResponse r = ServerResponse::Text(200, std::string(1000, 'a'));
-    r.mode = ServerResponse::Mode::kTruncate;
-    return r;
-  }, &good_cert_);
+  TestHttpServer server(
+      [](const ServerRequest&) {
+        ServerResponse r = ServerResponse::Text(200, std::string(1000, 'a'));
+        r.mode = ServerResponse::Mode::kTruncate;
+        return r;
+      },
+      &good_cert_);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/");
   ASSERT_FALSE(r.ok());
@@ -358,10 +368,10 @@ TEST_F(HttpsClientTest, RedirectsAreNotFollowedUnlessAsked) {
         }
         if (req.Path() == "/cross") {
           ServerResponse r = ServerResponse::Text(307, "");
-          r.headers.emplace_back("Location", "https://other.test:" +
-                                                 req.Header("Host").substr(
-                                                     req.Header("Host").rfind(':') + 1) +
-                                                 "/end");
+          r.headers.emplace_back(
+              "Location",
+              "https://other.test:" + req.Header("Host").substr(req.Header("Host").rfind(':') + 1) +
+                  "/end");
           return r;
         }
         return ServerResponse::Text(200, "end");
@@ -414,12 +424,43 @@ TEST_F(HttpsClientTest, KeepAliveConnectionsAreReused) {
   EXPECT_EQ(client.stats().connections_reused, 2u);
 }
 
+// Handlers of herald's HTTP server run on per-connection strands: a connection pooled by one
+// strand is reused by another strand of the same io_context, never by another io_context.
+TEST_F(HttpsClientTest, PoolIsSharedAcrossStrandsButNotAcrossIoContexts) {
+  TestHttpServer server(Hello, &good_cert_);
+  HttpsClient& client = Client();
+  std::string url = server.BaseUrl("good.test") + "/";
+  for (int i = 0; i < 3; ++i) {
+    std::optional<base::Result<HttpResponse>> out;
+    HttpRequest req;
+    req.url = url;
+    asio::co_spawn(
+        asio::make_strand(io_),
+        [&]() -> base::Task<void> { out.emplace(co_await client.Send(req)); }, asio::detached);
+    io_.restart();
+    io_.run();
+    ASSERT_TRUE(out && out->ok());
+  }
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(client.stats().connections_reused, 2u);
+
+  asio::io_context other;
+  HttpRequest req;
+  req.url = url;
+  auto r = testing::RunTask(other, client.Send(req));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(server.connections(), 2);
+  client.CloseIdle();  // `other` goes before the client
+}
+
 TEST_F(HttpsClientTest, ConnectionCloseIsNotPooled) {
-  TestHttpServer server([](const ServerRequest&) {
-    ServerResponse r = ServerResponse::Text(200, "bye");
-    r.close = true;
-    return r;
-  }, &good_cert_);
+  TestHttpServer server(
+      [](const ServerRequest&) {
+        ServerResponse r = ServerResponse::Text(200, "bye");
+        r.close = true;
+        return r;
+      },
+      &good_cert_);
   HttpsClient& client = Client();
   ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
   ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
@@ -444,10 +485,12 @@ TEST_F(HttpsClientTest, PoolIsPerHostAndBounded) {
 
 TEST_F(HttpsClientTest, ServerClosedIdleConnectionIsReplacedBeforeSending) {
   int posts = 0;
-  TestHttpServer server([&](const ServerRequest& req) {
-    if (req.method == "POST") ++posts;
-    return ServerResponse::Text(200, "ok");
-  }, &good_cert_);
+  TestHttpServer server(
+      [&](const ServerRequest& req) {
+        if (req.method == "POST") ++posts;
+        return ServerResponse::Text(200, "ok");
+      },
+      &good_cert_);
   HttpsClient& client = Client();
   ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
   server.CloseIdleConnections();
@@ -467,16 +510,18 @@ TEST_F(HttpsClientTest, ServerClosedIdleConnectionIsReplacedBeforeSending) {
 // reported as kUnknown and never sent twice.
 TEST_F(HttpsClientTest, FailureOnReusedConnectionRetriesOnlySafeMethods) {
   int seen_on_second_request = 0;
-  TestHttpServer server([&](const ServerRequest& req) {
-    if (req.Path() == "/warm") return ServerResponse::Text(200, "warm");
-    if (req.connection == 1) {
-      ++seen_on_second_request;
-      ServerResponse r;
-      r.mode = ServerResponse::Mode::kDropBeforeAnswer;
-      return r;
-    }
-    return ServerResponse::Text(200, "fresh");
-  }, &good_cert_);
+  TestHttpServer server(
+      [&](const ServerRequest& req) {
+        if (req.Path() == "/warm") return ServerResponse::Text(200, "warm");
+        if (req.connection == 1) {
+          ++seen_on_second_request;
+          ServerResponse r;
+          r.mode = ServerResponse::Mode::kDropBeforeAnswer;
+          return r;
+        }
+        return ServerResponse::Text(200, "fresh");
+      },
+      &good_cert_);
   HttpsClient& client = Client();
   ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/warm").ok());
   auto r = Get(server.BaseUrl("good.test") + "/data");
@@ -485,13 +530,15 @@ TEST_F(HttpsClientTest, FailureOnReusedConnectionRetriesOnlySafeMethods) {
   EXPECT_EQ(client.stats().retried, 1u);
   EXPECT_EQ(seen_on_second_request, 1);
 
-  TestHttpServer server2([&](const ServerRequest& req) {
-    if (req.Path() == "/warm") return ServerResponse::Text(200, "warm");
-    ++seen_on_second_request;
-    ServerResponse resp;
-    resp.mode = ServerResponse::Mode::kDropBeforeAnswer;
-    return resp;
-  }, &good_cert_);
+  TestHttpServer server2(
+      [&](const ServerRequest& req) {
+        if (req.Path() == "/warm") return ServerResponse::Text(200, "warm");
+        ++seen_on_second_request;
+        ServerResponse resp;
+        resp.mode = ServerResponse::Mode::kDropBeforeAnswer;
+        return resp;
+      },
+      &good_cert_);
   seen_on_second_request = 0;
   ASSERT_TRUE(Get(server2.BaseUrl("good.test") + "/warm").ok());
   HttpRequest post;

@@ -26,9 +26,9 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
-using boost::system::error_code;
 using base::kNoThrow;
 using base::Task;
+using boost::system::error_code;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -65,9 +65,9 @@ class TestHttpServer {
   std::string BaseUrl(std::string_view host = "127.0.0.1") const;
   void SetHandler(ServerHandler handler);
 
-  int connections() const;      // accepted TCP connections
-  int requests() const;         // requests read
-  int tls_failures() const;     // handshakes that failed
+  int connections() const;   // accepted TCP connections
+  int requests() const;      // requests read
+  int tls_failures() const;  // handshakes that failed
   // Closes (server side) every connection that waits for its next request, and waits until
   // that is done.
   void CloseIdleConnections();

@@ -6,13 +6,13 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace herald::testing {
 namespace {
@@ -118,9 +118,9 @@ TestCert TestPki::Issue(const CertSpec& spec) const {
 
 std::string WriteTempFile(const std::string& stem, const std::string& text) {
   static std::atomic<int> counter{0};
-  auto path = std::filesystem::temp_directory_path() /
-              ("herald-" + stem + "-" + std::to_string(::getpid()) + "-" +
-               std::to_string(counter++));
+  auto path =
+      std::filesystem::temp_directory_path() /
+      ("herald-" + stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::ofstream out(path, std::ios::binary);
   out << text;
   return path.string();

@@ -1,0 +1,153 @@
+#include "mcp/transport/http_guard.h"
+
+#include "base/json.h"
+#include "mcp/auth/resource_metadata.h"
+#include "mcp/protocol/jsonrpc.h"
+
+namespace herald::mcp {
+namespace {
+
+constexpr std::string_view kExposedHeaders = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate";
+constexpr std::string_view kAllowedHeaders =
+    "Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Accept";
+constexpr std::string_view kAllowedMethods = "GET, POST, PATCH, DELETE, OPTIONS";
+
+http::Response ErrorFor(ErrorFlavor flavor, int status, std::string_view code,
+                        std::string message) {
+  if (flavor == ErrorFlavor::kJsonRpc) {
+    return JsonRpcErrorResponse(status, -32000, std::move(message));
+  }
+  return RestErrorResponse(status, code, std::move(message));
+}
+
+}  // namespace
+
+http::Response JsonRpcErrorResponse(int status, int rpc_code, std::string message) {
+  return http::Response::Json(status, base::DumpJson(MakeError(nullptr, rpc_code, std::move(message))));
+}
+
+http::Response RestErrorResponse(int status, std::string_view code, std::string message) {
+  base::Json body = {{"error", {{"code", std::string(code)}, {"message", std::move(message)}}}};
+  return http::Response::Json(status, base::DumpJson(body));
+}
+
+int HttpStatusFor(base::ErrorCode code) {
+  using base::ErrorCode;
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnimplemented: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kFailedPrecondition: return 409;
+    case ErrorCode::kAborted: return 409;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kDeadlineExceeded: return 503;
+    case ErrorCode::kCancelled: return 503;
+    case ErrorCode::kUnknown: return 500;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+http::Response RestErrorFor(const base::Error& error) {
+  std::string message = error.code() == base::ErrorCode::kInternal ? "internal error"
+                                                                   : error.message();
+  http::Response r = RestErrorResponse(HttpStatusFor(error.code()), base::ErrorCodeName(error.code()),
+                                       std::move(message));
+  if (auto after = error.retry_after()) {
+    auto seconds = std::chrono::ceil<std::chrono::seconds>(*after).count();
+    r.headers.Set("Retry-After", std::to_string(seconds < 1 ? 1 : seconds));
+  }
+  return r;
+}
+
+HttpGuard::HttpGuard(const OriginPolicy& policy, Authenticator& auth, std::string public_url)
+    : policy_(policy), auth_(auth), public_url_(std::move(public_url)) {}
+
+std::string HttpGuard::BaseUrl(const http::Request& req) const {
+  return PublicBaseUrl(public_url_, req.Header("host"));
+}
+
+std::optional<http::Response> HttpGuard::CheckOrigin(const http::Request& req,
+                                                     ErrorFlavor flavor) const {
+  if (!policy_.HostAllowed(req.Header("host"))) {
+    return ErrorFor(flavor, 403, "permission_denied",
+                    "Forbidden: Host header not allowed (DNS rebinding protection)");
+  }
+  if (!policy_.OriginAllowed(req.Header("origin"), req.Header("host"))) {
+    return ErrorFor(flavor, 403, "permission_denied", "Forbidden: Origin not allowed");
+  }
+  return std::nullopt;
+}
+
+void HttpGuard::AddCors(const http::Request& req, http::Response& resp) const {
+  std::string_view origin = req.Header("origin");
+  if (origin.empty()) return;
+  resp.headers.Set("Access-Control-Allow-Origin", origin);
+  resp.headers.Set("Vary", "Origin");
+  resp.headers.Set("Access-Control-Expose-Headers", kExposedHeaders);
+}
+
+http::Response HttpGuard::Unauthorized(const http::Request& req, const base::Error& error,
+                                       ErrorFlavor flavor) const {
+  http::Response r = ErrorFor(flavor, 401, "unauthenticated", error.message());
+  r.headers.Set("WWW-Authenticate", WwwAuthenticateChallenge(BaseUrl(req)));
+  return r;
+}
+
+http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const {
+  return [this, inner = std::move(inner), flavor](http::Request req) -> base::Task<http::Response> {
+    if (auto denied = CheckOrigin(req, flavor)) co_return std::move(*denied);
+    base::Result<core::Caller> caller =
+        co_await auth_.Authenticate(std::string(req.Header("authorization")));
+    http::Response resp;
+    if (!caller.ok()) {
+      if (caller.error().code() == base::ErrorCode::kUnauthenticated) {
+        resp = Unauthorized(req, caller.error(), flavor);
+      } else {
+        resp = ErrorFor(flavor, 503, "unavailable",
+                        "Service Unavailable: cannot verify the API key right now; retry later");
+      }
+      AddCors(req, resp);
+      co_return resp;
+    }
+    std::string origin(req.Header("origin"));
+    resp = co_await inner(std::move(req), std::move(caller).value());
+    if (!origin.empty()) {
+      resp.headers.Set("Access-Control-Allow-Origin", origin);
+      resp.headers.Set("Vary", "Origin");
+      resp.headers.Set("Access-Control-Expose-Headers", kExposedHeaders);
+    }
+    co_return resp;
+  };
+}
+
+http::Handler HttpGuard::Open(http::Handler inner) const {
+  return [this, inner = std::move(inner)](http::Request req) -> base::Task<http::Response> {
+    if (auto denied = CheckOrigin(req, ErrorFlavor::kRest)) co_return std::move(*denied);
+    std::string origin(req.Header("origin"));
+    http::Response resp = co_await inner(std::move(req));
+    if (!origin.empty()) {
+      resp.headers.Set("Access-Control-Allow-Origin", origin);
+      resp.headers.Set("Vary", "Origin");
+    }
+    co_return resp;
+  };
+}
+
+http::Handler HttpGuard::Preflight() const {
+  return [this](http::Request req) -> base::Task<http::Response> {
+    if (auto denied = CheckOrigin(req, ErrorFlavor::kRest)) co_return std::move(*denied);
+    http::Response resp = http::Response::Empty(204);
+    AddCors(req, resp);
+    resp.headers.Set("Access-Control-Allow-Methods", kAllowedMethods);
+    resp.headers.Set("Access-Control-Allow-Headers", kAllowedHeaders);
+    resp.headers.Set("Access-Control-Max-Age", "600");
+    co_return resp;
+  };
+}
+
+}  // namespace herald::mcp

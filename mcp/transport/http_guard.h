@@ -1,0 +1,70 @@
+// HttpGuard: what every herald HTTP route goes through before its handler: Host and Origin
+// validation (OriginPolicy: 403), authentication (Authenticator: 401 with a WWW-Authenticate
+// challenge pointing at the protected-resource metadata), and CORS headers for allowed browser
+// origins (exposing Mcp-Session-Id). Also answers CORS preflight (OPTIONS) requests.
+//
+// Error bodies come in two flavours: JSON-RPC (id null) for the MCP endpoints, and
+// {"error":{"code","message"}} for REST and the rest. The guard and the objects it references
+// must outlive the HTTP server's handlers. Thread-safe.
+#ifndef HERALD_MCP_TRANSPORT_HTTP_GUARD_H_
+#define HERALD_MCP_TRANSPORT_HTTP_GUARD_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "base/async.h"
+#include "base/error.h"
+#include "core/caller.h"
+#include "mcp/auth/authenticator.h"
+#include "mcp/auth/origin_policy.h"
+#include "mcp/http/router.h"
+
+namespace herald::mcp {
+
+enum class ErrorFlavor { kJsonRpc, kRest };
+
+// A JSON-RPC error answer with id null: {"jsonrpc":"2.0","id":null,"error":{code,message}}.
+http::Response JsonRpcErrorResponse(int status, int rpc_code, std::string message);
+// A REST error answer: {"error":{"code":"<ErrorCodeName>","message":...}}.
+http::Response RestErrorResponse(int status, std::string_view code, std::string message);
+// The HTTP status for a base::ErrorCode (400, 401, 403, 404, 409, 429, 503, 500).
+int HttpStatusFor(base::ErrorCode code);
+// A REST error answer for `error` (status from HttpStatusFor; Retry-After when known; the
+// message of kInternal is generic).
+http::Response RestErrorFor(const base::Error& error);
+
+class HttpGuard {
+ public:
+  // A handler that runs after the guard let the request in, with the authenticated caller.
+  using AuthedHandler = std::function<base::Task<http::Response>(http::Request, core::Caller)>;
+
+  // `public_url` may be empty (the Host header is used for the metadata URL).
+  HttpGuard(const OriginPolicy& policy, Authenticator& auth, std::string public_url);
+
+  // Host/Origin checks, authentication, CORS.
+  http::Handler Protect(AuthedHandler inner, ErrorFlavor flavor) const;
+  // Host/Origin checks and CORS only (metadata, OpenAPI).
+  http::Handler Open(http::Handler inner) const;
+  // The OPTIONS handler for CORS preflight.
+  http::Handler Preflight() const;
+
+  // The 401 answer for `error` (kUnauthenticated) with its WWW-Authenticate challenge.
+  http::Response Unauthorized(const http::Request& req, const base::Error& error,
+                              ErrorFlavor flavor) const;
+  // The base URL clients use for this request.
+  std::string BaseUrl(const http::Request& req) const;
+
+ private:
+  // nullopt when the request passes the Host/Origin checks, else the 403 answer.
+  std::optional<http::Response> CheckOrigin(const http::Request& req, ErrorFlavor flavor) const;
+  void AddCors(const http::Request& req, http::Response& resp) const;
+
+  const OriginPolicy& policy_;
+  Authenticator& auth_;
+  const std::string public_url_;
+};
+
+}  // namespace herald::mcp
+
+#endif  // HERALD_MCP_TRANSPORT_HTTP_GUARD_H_

@@ -1,0 +1,333 @@
+#include "mcp/transport/streamable_http.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "mcp/http/sse_writer.h"
+#include "mcp/protocol/jsonrpc.h"
+#include "mcp/protocol/protocol_version.h"
+#include "mcp/transport/http_guard.h"
+#include "mcp/transport/post_exchange.h"
+
+namespace herald::mcp {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr size_t kMaxNesting = 128;
+constexpr int kSessionNotFound = -32001;  // as the TS SDK answers an unknown session
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+http::Response JsonReply(int status, const Json& reply) {
+  return http::Response::Json(status, base::DumpJson(reply));
+}
+
+std::string SupportedVersionsText() {
+  std::string out;
+  for (auto v : SupportedProtocolVersions()) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+// 400 when the MCP-Protocol-Version header is present and unsupported.
+std::optional<http::Response> CheckVersionHeader(const http::Request& req) {
+  std::string_view version = req.Header("mcp-protocol-version");
+  if (version.empty() || IsSupportedProtocolVersion(version)) return std::nullopt;
+  return JsonRpcErrorResponse(400, -32000,
+                              "Bad Request: Unsupported protocol version: " +
+                                  std::string(version) +
+                                  " (supported versions: " + SupportedVersionsText() + ")");
+}
+
+bool IsToolCall(const Json& message) {
+  if (!message.is_object()) return false;
+  auto it = message.find("method");
+  return it != message.end() && it->is_string() && *it == "tools/call";
+}
+
+}  // namespace
+
+bool AcceptAllows(std::string_view accept, std::string_view type) {
+  accept = Trim(accept);
+  if (accept.empty()) return true;
+  std::string wanted = Lower(type);
+  std::string_view wanted_major = std::string_view(wanted).substr(0, wanted.find('/'));
+  while (!accept.empty()) {
+    size_t comma = accept.find(',');
+    std::string_view range = Trim(accept.substr(0, comma));
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+    std::string_view media = Trim(range.substr(0, range.find(';')));
+    // A range with q=0 explicitly refuses the type.
+    bool refused = false;
+    for (size_t semi = range.find(';'); semi != std::string_view::npos;
+         semi = range.find(';', semi + 1)) {
+      std::string param = Lower(Trim(range.substr(semi + 1, range.find(';', semi + 1) - semi - 1)));
+      if (param == "q=0" || param == "q=0.0" || param == "q=0.00" || param == "q=0.000") {
+        refused = true;
+      }
+    }
+    if (refused) continue;
+    std::string m = Lower(media);
+    if (m == "*/*" || m == wanted) return true;
+    if (m.size() > 2 && m.ends_with("/*") && std::string_view(m).substr(0, m.size() - 2) == wanted_major) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool JsonTooDeep(std::string_view text, size_t limit) {
+  size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+StreamableHttpTransport::StreamableHttpTransport(Dispatcher& dispatcher,
+                                                 StreamableHttpOptions options,
+                                                 const base::Clock& clock,
+                                                 base::asio::any_io_executor executor)
+    : dispatcher_(dispatcher),
+      options_(options),
+      executor_(std::move(executor)),
+      sessions_(options.max_sessions, options.session_idle_timeout, clock) {}
+
+StreamableHttpTransport::Lookup StreamableHttpTransport::FindSession(const http::Request& req,
+                                                                     const core::Caller& caller) {
+  Lookup out;
+  std::string_view id = req.Header("mcp-session-id");
+  if (id.empty()) {
+    out.error = JsonRpcErrorResponse(400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    return out;
+  }
+  auto found = sessions_.Find(id);
+  // A session made with another key is reported exactly like an unknown one.
+  if (!found || !found->BelongsTo(caller) || found->session()->closed()) {
+    out.error = JsonRpcErrorResponse(404, kSessionNotFound, "Session not found");
+    return out;
+  }
+  out.session = std::move(found);
+  return out;
+}
+
+base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core::Caller caller) {
+  std::string_view accept = req.Header("accept");
+  if (!AcceptAllows(accept, "application/json") && !AcceptAllows(accept, "text/event-stream")) {
+    co_return JsonRpcErrorResponse(
+        406, -32000, "Not Acceptable: Accept must allow application/json or text/event-stream");
+  }
+  std::string_view content_type = req.Header("content-type");
+  if (!content_type.empty() && Lower(Trim(content_type.substr(0, content_type.find(';')))) !=
+                                   "application/json") {
+    co_return JsonRpcErrorResponse(415,
+                                   -32000, "Unsupported Media Type: Content-Type must be application/json");
+  }
+  if (auto bad = CheckVersionHeader(req)) co_return std::move(*bad);
+
+  if (JsonTooDeep(req.body, kMaxNesting)) {
+    co_return JsonReply(400, MakeError(nullptr, kParseError,
+                                       "Parse error: JSON nested more than " +
+                                           std::to_string(kMaxNesting) + " levels deep"));
+  }
+  auto parsed = base::ParseJson(req.body);
+  if (!parsed.ok()) {
+    co_return JsonReply(400, MakeError(nullptr, kParseError, "Parse error: " + parsed.error().message()));
+  }
+  Json message = std::move(parsed).value();
+
+  bool has_request = false;
+  bool initialize = false;
+  if (message.is_array()) {
+    for (const auto& m : message) {
+      if (ClassifyMessage(m) == MessageKind::kRequest) has_request = true;
+      if (IsInitializeRequest(m)) initialize = true;
+    }
+    if (initialize) {
+      co_return JsonReply(400, MakeError(nullptr, kInvalidRequest,
+                                         "Invalid Request: initialize must not be part of a batch"));
+    }
+  } else {
+    MessageKind kind = ClassifyMessage(message);
+    has_request = kind == MessageKind::kRequest;
+    initialize = IsInitializeRequest(message);
+    if (kind == MessageKind::kInvalid) {
+      // The dispatcher words the error (-32600 naming what is wrong); HTTP says 400.
+      auto session = dispatcher_.NewStatelessSession(caller, "http", "");
+      auto reply = co_await dispatcher_.Handle(session, std::move(message), nullptr);
+      session->Close();
+      co_return JsonReply(400, reply.value_or(MakeError(nullptr, kInvalidRequest, "Invalid Request")));
+    }
+  }
+  if (initialize) co_return co_await Initialize(std::move(message), std::move(caller));
+
+  std::shared_ptr<Session> session;
+  std::shared_ptr<HttpSession> http_session;
+  if (options_.stateless) {
+    session = dispatcher_.NewStatelessSession(
+        caller, "http", std::string(req.Header("mcp-protocol-version")));
+  } else {
+    Lookup lookup = FindSession(req, caller);
+    if (lookup.error) co_return std::move(*lookup.error);
+    http_session = std::move(lookup.session);
+    session = http_session->session();
+  }
+
+  if (!has_request) {
+    // Notifications and responses (e.g. an elicitation answer): handled now, answered 202.
+    auto reply = co_await dispatcher_.Handle(session, std::move(message), nullptr);
+    if (options_.stateless) session->Close();
+    if (reply) co_return JsonReply(400, *reply);
+    co_return http::Response::Empty(202);
+  }
+  bool tool_call = IsToolCall(message);
+  co_return co_await Dispatch(std::move(session), std::move(http_session), std::move(message),
+                              tool_call);
+}
+
+base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, core::Caller caller) {
+  auto session = dispatcher_.NewSession(caller, "http");
+  auto reply = co_await dispatcher_.Handle(session, std::move(message), nullptr);
+  if (!reply) co_return http::Response::Empty(202);
+  bool ok = reply->is_object() && reply->contains("result");
+  if (!ok || options_.stateless) {
+    // Stateless: the session served this one request and is thrown away.
+    session->Close();
+    co_return JsonReply(200, *reply);
+  }
+  auto http_session = std::make_shared<HttpSession>(session, caller, options_.stream_limits,
+                                                    sessions_.clock().Now());
+  session->SetStandingOutbound(std::make_shared<EventStreamOutbound>(http_session->standing()));
+  if (auto added = sessions_.Add(http_session); !added.ok()) {
+    session->Close();
+    http::Response r = JsonRpcErrorResponse(503, -32000, "Service Unavailable: " + added.error().message());
+    r.headers.Set("Retry-After", "30");
+    co_return r;
+  }
+  http::Response r = JsonReply(200, *reply);
+  r.headers.Set("Mcp-Session-Id", session->id());
+  co_return r;
+}
+
+base::Task<http::Response> StreamableHttpTransport::Dispatch(
+    std::shared_ptr<Session> session, std::shared_ptr<HttpSession> http_session, Json message,
+    bool is_tool_call) {
+  const bool stateless = options_.stateless;
+  auto limits = options_.stream_limits;
+  // Note: no co_await inside an argument list that also builds temporaries: GCC 12 destroys
+  // such temporaries twice. Take the executor first.
+  base::asio::any_io_executor handler_executor = co_await asio::this_coro::executor;
+  std::function<std::shared_ptr<EventStream>()> make_stream =
+      [http_session, limits]() -> std::shared_ptr<EventStream> {
+    if (http_session) return http_session->NewPostStream();
+    return std::make_shared<EventStream>("p", limits);
+  };
+  auto exchange = std::make_shared<PostExchange>(handler_executor, std::move(make_stream),
+                                                 options_.sse, /*prime=*/!stateless);
+
+  if (is_tool_call) inflight_tool_calls_.fetch_add(1);
+  // The request runs on its own, so the answer can switch to a stream while it runs, and so a
+  // client that goes away does not cancel it.
+  asio::co_spawn(
+      executor_,
+      [this, session, message = std::move(message), exchange, is_tool_call,
+       stateless]() mutable -> base::Task<void> {
+        std::optional<Json> reply;
+        try {
+          reply = co_await dispatcher_.Handle(session, std::move(message), exchange);
+        } catch (const std::exception& e) {
+          spdlog::error("mcp: dispatcher threw: {}", e.what());
+          reply = MakeError(nullptr, kInternalError, "Internal error");
+        }
+        exchange->Complete(std::move(reply));
+        if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
+        if (stateless) session->Close();
+      },
+      asio::detached);
+
+  PostExchange::Decision decision = co_await exchange->Decide();
+  if (!decision.sse) {
+    if (!decision.reply) co_return http::Response::Empty(202);
+    co_return JsonReply(200, *decision.reply);
+  }
+  co_return http::Response::Stream(std::move(decision.writer));
+}
+
+base::Task<http::Response> StreamableHttpTransport::Get(http::Request req, core::Caller caller) {
+  if (options_.stateless) {
+    http::Response r = JsonRpcErrorResponse(
+        405, -32000, "Method Not Allowed: this server is stateless; there is no GET stream");
+    r.headers.Set("Allow", "POST");
+    co_return r;
+  }
+  if (!AcceptAllows(req.Header("accept"), "text/event-stream")) {
+    co_return JsonRpcErrorResponse(406, -32000, "Not Acceptable: Accept must allow text/event-stream");
+  }
+  if (auto bad = CheckVersionHeader(req)) co_return std::move(*bad);
+  Lookup lookup = FindSession(req, caller);
+  if (lookup.error) co_return std::move(*lookup.error);
+  auto& hs = lookup.session;
+
+  auto writer = http::SseWriter::Create(options_.sse);
+  std::string_view last = req.Header("last-event-id");
+  if (!last.empty()) {
+    if (auto id = ParseEventId(last)) {
+      if (auto stream = hs->FindStream(id->stream)) {
+        stream->Attach(writer, id->seq, /*prime=*/false);
+        co_return http::Response::Stream(writer);
+      }
+    }
+    // An id we no longer know: open the standing stream without a replay.
+  }
+  hs->standing()->Attach(writer, std::nullopt, /*prime=*/true);
+  co_return http::Response::Stream(writer);
+}
+
+base::Task<http::Response> StreamableHttpTransport::Delete(http::Request req, core::Caller caller) {
+  if (options_.stateless) {
+    http::Response r = JsonRpcErrorResponse(
+        405, -32000, "Method Not Allowed: this server is stateless; there are no sessions");
+    r.headers.Set("Allow", "POST");
+    co_return r;
+  }
+  Lookup lookup = FindSession(req, caller);
+  if (lookup.error) co_return std::move(*lookup.error);
+  if (auto removed = sessions_.Remove(lookup.session->id())) removed->Close();
+  co_return http::Response::Empty(200);
+}
+
+}  // namespace herald::mcp

@@ -1,0 +1,115 @@
+// Starting and stopping the real herald binary for interop tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function tempDataDir() {
+  return mkdtempSync(join(tmpdir(), 'herald-interop-'));
+}
+
+// Waits for `pattern` on a child's stream; rejects after `ms` or when the child exits first.
+function waitFor(child, stream, pattern, ms, label) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`${label}: no match for ${pattern} within ${ms} ms; got:\n${seen}`));
+    }, ms);
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      const m = seen.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        stream.off('data', onData);
+        resolve({ match: m, text: seen });
+      }
+    };
+    stream.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label}: herald exited (${code}) before printing its address:\n${seen}`));
+    });
+  });
+}
+
+// Starts `herald serve --listen 127.0.0.1:0 ...extraArgs` on a fresh data directory and waits
+// for "herald: listening on http://HOST:PORT" on stdout. Returns { base, port, key, stop() };
+// `key` is the admin key printed on the first start (absent when auth is off).
+export async function startServe(binary, extraArgs = [], { env = {}, dataDir } = {}) {
+  const data = dataDir ?? tempDataDir();
+  const child = spawn(binary, ['--data', data, '--log-level', 'warn', 'serve', '--listen',
+                               '127.0.0.1:0', ...extraArgs],
+                      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c.toString(); });
+  const { match, text } = await waitFor(child, child.stdout,
+                                        /herald: listening on http:\/\/([^\s]+):(\d+)/, 30000,
+                                        'herald serve');
+  const keyMatch = text.match(/\b(hk_[A-Za-z0-9_-]{43})\b/);
+  const port = Number(match[2]);
+  let exited = null;
+  const exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    resolve(exited);
+  }));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    key: keyMatch ? keyMatch[1] : undefined,
+    dataDir: data,
+    stderr: () => stderr,
+    // SIGTERM, then the exit status (SIGKILL after 15 s).
+    async stop({ keepData = false } = {}) {
+      if (!exited) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15000);
+      const status = await exitPromise;
+      clearTimeout(killer);
+      if (!keepData && !dataDir) rmSync(data, { recursive: true, force: true });
+      return status;
+    },
+  };
+}
+
+// Minimal assertion helpers with readable failures.
+export function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+export function equal(actual, expected, message) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`check failed: ${message}: expected ${e}, got ${a}`);
+}
+
+// Runs named async steps, printing each; exits 1 on the first failure.
+export async function runSteps(steps, cleanup = async () => {}) {
+  let failed = false;
+  for (const [name, fn] of steps) {
+    const started = Date.now();
+    try {
+      await fn();
+      console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+      failed = true;
+      break;
+    }
+  }
+  try {
+    await cleanup();
+  } catch (e) {
+    console.log(`FAIL cleanup: ${e?.stack ?? e}`);
+    failed = true;
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+// Polls `fn` until it returns truthy or `ms` pass.
+export async function eventually(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
