@@ -67,6 +67,15 @@ std::vector<std::string> SplitList(const char* text) {
   return out;
 }
 
+// HTTP I/O threads: HERALD_HTTP_THREADS (1 to 64), default 1. One thread keeps every hand-off
+// on one core (no cross-thread wake-ups); blocking work (store, key checks) runs on pools.
+int IoThreads() {
+  const char* text = std::getenv("HERALD_HTTP_THREADS");
+  if (text == nullptr || *text == '\0') return 1;
+  int n = std::atoi(text);
+  return n >= 1 && n <= 64 ? n : 1;
+}
+
 // On the first start (no key anywhere), creates an admin key in the default organization and
 // prints it once, with how to point clients at this server.
 void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
@@ -155,7 +164,7 @@ int RunServe(const Config& config) {
   HttpFrontendOptions options;
   options.server.host = listen->host;
   options.server.port = listen->port;
-  options.server.io_threads = 2;
+  options.server.io_threads = IoThreads();
   options.public_url = config.public_url;
   options.allowed_origins = SplitList(std::getenv("HERALD_ALLOWED_ORIGINS"));
   options.streamable.stateless = config.stateless;

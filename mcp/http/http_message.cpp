@@ -59,6 +59,10 @@ std::optional<std::string_view> Request::Query(std::string_view name) const {
   return std::nullopt;
 }
 
+void Request::StartStream(Response response) const {
+  if (streamer) streamer->Start(seq, std::move(response));
+}
+
 std::string_view Request::PathParam(std::string_view name) const {
   for (const auto& [k, v] : path_params) {
     if (k == name) return v;

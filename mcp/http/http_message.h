@@ -8,6 +8,7 @@
 #ifndef HERALD_MCP_HTTP_HTTP_MESSAGE_H_
 #define HERALD_MCP_HTTP_HTTP_MESSAGE_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,15 @@
 namespace herald::http {
 
 class SseWriter;
+struct Response;
+
+// Lets a handler start its answer as an event stream before it returns (see
+// Request::StartStream). Implemented by the server, one per connection.
+class StreamStarter {
+ public:
+  virtual ~StreamStarter() = default;
+  virtual void Start(uint64_t request_seq, Response response) = 0;
+};
 
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
@@ -44,6 +54,8 @@ class Headers {
   // Removes every field named `name`.
   void Remove(std::string_view name);
 
+  // Room for `n` fields (saves re-allocations when the count is known).
+  void Reserve(size_t n) { fields_.reserve(n); }
   const std::vector<Field>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }
 
@@ -64,6 +76,17 @@ struct Request {
   std::string remote_address;  // "127.0.0.1:54321" or "[::1]:54321"
   std::string route;           // the matched route pattern ("/api/v1/posts/{id}"), or ""
   int version = 11;            // 10 for HTTP/1.0, 11 for HTTP/1.1
+  // Set by the server (null in hand-made requests); used by StartStream.
+  std::shared_ptr<StreamStarter> streamer;
+  uint64_t seq = 0;
+
+  // Starts the answer now as an event stream, while the handler keeps running (e.g. once a
+  // long call begins to report progress): `response` is Response::Stream(writer) with its
+  // status and headers. Thread-safe: callable from any thread until the handler returns, at
+  // most once per request; later calls are ignored. A handler that called it must return
+  // Response::Stream with the same writer (its other fields are then ignored); if it throws
+  // instead, the stream is aborted.
+  void StartStream(Response response) const;
 
   // The first query parameter named `name` (case-sensitive), or nullopt.
   std::optional<std::string_view> Query(std::string_view name) const;

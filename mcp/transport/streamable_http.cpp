@@ -2,9 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/this_coro.hpp>
 
 #include "mcp/http/sse_writer.h"
 #include "mcp/protocol/jsonrpc.h"
@@ -15,7 +12,6 @@
 namespace herald::mcp {
 namespace {
 
-namespace asio = boost::asio;
 
 constexpr size_t kMaxNesting = 128;
 constexpr int kSessionNotFound = -32001;  // as the TS SDK answers an unknown session
@@ -216,7 +212,7 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
   }
   bool tool_call = IsToolCall(message);
   co_return co_await Dispatch(std::move(session), std::move(http_session), std::move(message),
-                              tool_call);
+                              tool_call, std::move(req.streamer), req.seq);
 }
 
 base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, core::Caller caller) {
@@ -245,46 +241,31 @@ base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, cor
 
 base::Task<http::Response> StreamableHttpTransport::Dispatch(
     std::shared_ptr<Session> session, std::shared_ptr<HttpSession> http_session, Json message,
-    bool is_tool_call) {
+    bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq) {
   const bool stateless = options_.stateless;
-  auto limits = options_.stream_limits;
-  // Note: no co_await inside an argument list that also builds temporaries: GCC 12 destroys
-  // such temporaries twice. Take the executor first.
-  base::asio::any_io_executor handler_executor = co_await asio::this_coro::executor;
-  std::function<std::shared_ptr<EventStream>()> make_stream =
-      [http_session, limits]() -> std::shared_ptr<EventStream> {
-    if (http_session) return http_session->NewPostStream();
-    return std::make_shared<EventStream>("p", limits);
-  };
-  auto exchange = std::make_shared<PostExchange>(handler_executor, std::move(make_stream),
-                                                 options_.sse, /*prime=*/!stateless);
-
+  auto exchange = std::make_shared<PostExchange>(std::move(http_session), options_.stream_limits,
+                                                 options_.sse, /*prime=*/!stateless,
+                                                 std::move(streamer), request_seq);
+  // The request runs inline; if it emits a message before its reply, the exchange starts the
+  // SSE answer at once and this handler keeps running. A client that goes away does not cancel
+  // it (nothing here watches the socket).
   if (is_tool_call) inflight_tool_calls_.fetch_add(1);
-  // The request runs on its own, so the answer can switch to a stream while it runs, and so a
-  // client that goes away does not cancel it.
-  asio::co_spawn(
-      executor_,
-      [this, session, message = std::move(message), exchange, is_tool_call,
-       stateless]() mutable -> base::Task<void> {
-        std::optional<Json> reply;
-        try {
-          reply = co_await dispatcher_.Handle(session, std::move(message), exchange);
-        } catch (const std::exception& e) {
-          spdlog::error("mcp: dispatcher threw: {}", e.what());
-          reply = MakeError(nullptr, kInternalError, "Internal error");
-        }
-        exchange->Complete(std::move(reply));
-        if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
-        if (stateless) session->Close();
-      },
-      asio::detached);
-
-  PostExchange::Decision decision = co_await exchange->Decide();
-  if (!decision.sse) {
-    if (!decision.reply) co_return http::Response::Empty(202);
-    co_return JsonReply(200, *decision.reply);
+  std::optional<Json> reply;
+  try {
+    reply = co_await dispatcher_.Handle(session, std::move(message), exchange);
+  } catch (...) {
+    if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
+    throw;  // cancelled at shutdown (the dispatcher itself never throws)
   }
-  co_return http::Response::Stream(std::move(decision.writer));
+  if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
+  if (stateless) session->Close();
+
+  PostExchange::Answer answer = exchange->Finish(std::move(reply));
+  if (!answer.sse) {
+    if (!answer.reply) co_return http::Response::Empty(202);
+    co_return JsonReply(200, *answer.reply);
+  }
+  co_return http::Response::Stream(std::move(answer.writer));
 }
 
 base::Task<http::Response> StreamableHttpTransport::Get(http::Request req, core::Caller caller) {
