@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <algorithm>
 
 #include "base/async.h"
 #include "core/key_service.h"
@@ -67,13 +69,15 @@ std::vector<std::string> SplitList(const char* text) {
   return out;
 }
 
-// HTTP I/O threads: HERALD_HTTP_THREADS (1 to 64), default 1. One thread keeps every hand-off
-// on one core (no cross-thread wake-ups); blocking work (store, key checks) runs on pools.
+// HTTP I/O threads: HERALD_HTTP_THREADS (1 to 64), default one per core (at most 8). Blocking
+// work (store, key checks) runs on pools, never on these.
 int IoThreads() {
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  int fallback = std::clamp(cores, 1, 8);
   const char* text = std::getenv("HERALD_HTTP_THREADS");
-  if (text == nullptr || *text == '\0') return 1;
+  if (text == nullptr || *text == '\0') return fallback;
   int n = std::atoi(text);
-  return n >= 1 && n <= 64 ? n : 1;
+  return n >= 1 && n <= 64 ? n : fallback;
 }
 
 // On the first start (no key anywhere), creates an admin key in the default organization and

@@ -78,8 +78,11 @@ bool HasNoBody(int status) { return (status >= 100 && status < 200) || status ==
 
 // Appends `s` without CR and LF, so a header value can never end the header early.
 void AppendClean(std::string& out, std::string_view s) {
-  for (char c : s) {
-    if (c != '\r' && c != '\n') out.push_back(c);
+  for (;;) {
+    size_t bad = s.find_first_of("\r\n");
+    out.append(s.substr(0, bad));
+    if (bad == std::string_view::npos) return;
+    s.remove_prefix(bad + 1);
   }
 }
 
@@ -102,17 +105,17 @@ void FormatHead(std::string& out, int status, unsigned version, const Headers& h
   out += reason.empty() ? std::string_view("Unknown") : reason;
   out += "\r\n";
   bool has_server = false;
-  for (const auto& [name, value] : headers.fields()) {
+  headers.ForEach([&](std::string_view name, std::string_view value) {
     if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
         EqualsIgnoreCase(name, "Connection")) {
-      continue;
+      return;
     }
     if (EqualsIgnoreCase(name, "Server")) has_server = true;
     AppendClean(out, name);
     out += ": ";
     AppendClean(out, value);
     out += "\r\n";
-  }
+  });
   if (!has_server && !server_name.empty()) {
     out += "Server: ";
     out += server_name;
@@ -372,8 +375,15 @@ base::Task<void> Connection::Loop() {
     req.path = PercentDecode(raw_path);
     req.query = std::string(raw_query);
     req.query_params = ParseQuery(raw_query);
-    req.headers.Reserve(static_cast<size_t>(std::distance(head.begin(), head.end())));
-    for (const auto& field : head) req.headers.Add(field.name_string(), field.value());
+    {
+      size_t count = 0, bytes = 0;
+      for (const auto& field : head) {
+        ++count;
+        bytes += field.name_string().size() + field.value().size();
+      }
+      req.headers.Reserve(count, bytes);
+      for (const auto& field : head) req.headers.Add(field.name_string(), field.value());
+    }
 
     Router::Match match = core_.router.Find(req.method, raw_path);
     size_t body_limit = opt.body_limit;

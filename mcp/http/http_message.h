@@ -33,11 +33,10 @@ class StreamStarter {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // An ordered list of header fields with case-insensitive names. Small (tens of entries), so
-// lookups are linear.
+// lookups are linear; names and values live in one buffer (two allocations per object, not two
+// per field).
 class Headers {
  public:
-  using Field = std::pair<std::string, std::string>;
-
   // The value of the first field named `name`, or nullopt. The view is valid until the next
   // change to this object.
   std::optional<std::string_view> Get(std::string_view name) const;
@@ -54,13 +53,31 @@ class Headers {
   // Removes every field named `name`.
   void Remove(std::string_view name);
 
-  // Room for `n` fields (saves re-allocations when the count is known).
-  void Reserve(size_t n) { fields_.reserve(n); }
-  const std::vector<Field>& fields() const { return fields_; }
-  bool empty() const { return fields_.empty(); }
+  // Room for `n` fields of `bytes` characters in all (saves re-allocations when known).
+  void Reserve(size_t n, size_t bytes = 0) {
+    entries_.reserve(n);
+    data_.reserve(bytes);
+  }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::string_view name(size_t i) const {
+    return std::string_view(data_).substr(entries_[i].name_off, entries_[i].name_len);
+  }
+  std::string_view value(size_t i) const {
+    return std::string_view(data_).substr(entries_[i].value_off, entries_[i].value_len);
+  }
+  // Calls f(name, value) for every field, in order.
+  template <class F>
+  void ForEach(F&& f) const {
+    for (size_t i = 0; i < entries_.size(); ++i) f(name(i), value(i));
+  }
 
  private:
-  std::vector<Field> fields_;
+  struct Entry {
+    uint32_t name_off, name_len, value_off, value_len;
+  };
+  std::string data_;
+  std::vector<Entry> entries_;
 };
 
 // One parsed HTTP request. The server fills every field before calling the handler.

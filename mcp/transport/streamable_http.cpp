@@ -22,10 +22,9 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// "type/subtype" equals `wanted` (lower case), ignoring ASCII case.
+bool MediaIs(std::string_view media, std::string_view wanted) {
+  return http::EqualsIgnoreCase(media, wanted);
 }
 
 http::Response JsonReply(int status, const Json& reply) {
@@ -62,8 +61,8 @@ bool IsToolCall(const Json& message) {
 bool AcceptAllows(std::string_view accept, std::string_view type) {
   accept = Trim(accept);
   if (accept.empty()) return true;
-  std::string wanted = Lower(type);
-  std::string_view wanted_major = std::string_view(wanted).substr(0, wanted.find('/'));
+  std::string_view wanted = type;
+  std::string_view wanted_major = wanted.substr(0, wanted.find('/'));
   while (!accept.empty()) {
     size_t comma = accept.find(',');
     std::string_view range = Trim(accept.substr(0, comma));
@@ -73,15 +72,16 @@ bool AcceptAllows(std::string_view accept, std::string_view type) {
     bool refused = false;
     for (size_t semi = range.find(';'); semi != std::string_view::npos;
          semi = range.find(';', semi + 1)) {
-      std::string param = Lower(Trim(range.substr(semi + 1, range.find(';', semi + 1) - semi - 1)));
-      if (param == "q=0" || param == "q=0.0" || param == "q=0.00" || param == "q=0.000") {
+      std::string_view param = Trim(range.substr(semi + 1, range.find(';', semi + 1) - semi - 1));
+      if (param == "q=0" || param == "q=0.0" || param == "q=0.00" || param == "q=0.000" ||
+          param == "Q=0") {
         refused = true;
       }
     }
     if (refused) continue;
-    std::string m = Lower(media);
-    if (m == "*/*" || m == wanted) return true;
-    if (m.size() > 2 && m.ends_with("/*") && std::string_view(m).substr(0, m.size() - 2) == wanted_major) {
+    if (media == "*/*" || MediaIs(media, wanted)) return true;
+    if (media.size() > 2 && media.ends_with("/*") &&
+        MediaIs(media.substr(0, media.size() - 2), wanted_major)) {
       return true;
     }
   }
@@ -148,8 +148,8 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
         406, -32000, "Not Acceptable: Accept must allow application/json or text/event-stream");
   }
   std::string_view content_type = req.Header("content-type");
-  if (!content_type.empty() && Lower(Trim(content_type.substr(0, content_type.find(';')))) !=
-                                   "application/json") {
+  if (!content_type.empty() &&
+      !MediaIs(Trim(content_type.substr(0, content_type.find(';'))), "application/json")) {
     co_return JsonRpcErrorResponse(415,
                                    -32000, "Unsupported Media Type: Content-Type must be application/json");
   }
@@ -180,7 +180,8 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
   } else {
     MessageKind kind = ClassifyMessage(message);
     has_request = kind == MessageKind::kRequest;
-    initialize = IsInitializeRequest(message);
+    // (IsInitializeRequest would classify the message again.)
+    initialize = has_request && message["method"].get_ref<const std::string&>() == "initialize";
     if (kind == MessageKind::kInvalid) {
       // The dispatcher words the error (-32600 naming what is wrong); HTTP says 400.
       auto session = dispatcher_.NewStatelessSession(caller, "http", "");
