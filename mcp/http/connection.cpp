@@ -231,7 +231,10 @@ void Connection::ExpireIfDue(int64_t now) {
 }
 
 void Connection::StartEarly(uint64_t seq, Response resp) {
-  if (phase_ != Phase::kHandling || seq != request_seq_ || early_started_) return;
+  // Only while the handler of request `seq` still runs: once it returned, its answer is being
+  // written (and the client may already have read it), so a late start must not touch the
+  // connection.
+  if (!handler_running_ || seq != request_seq_ || early_started_) return;
   early_started_ = true;
   early_finished_ = false;
   early_writer_ = resp.sse;
@@ -458,9 +461,12 @@ base::Task<void> Connection::Loop() {
       resp = core_.MakeError(404, "no such path: " + req.path);
     }
     if (handler != nullptr) {
+      handler_running_ = true;
       try {
         resp = co_await (*handler)(std::move(req));
+        handler_running_ = false;
       } catch (const std::exception& e) {
+        handler_running_ = false;
         if (early_writer_) early_writer_->Abort();
         if (core_.stopping.load()) throw;  // cancelled at shutdown
         spdlog::error("http: handler for {} {} threw: {}", method, target, e.what());
