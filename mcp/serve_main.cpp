@@ -23,6 +23,7 @@
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
 #include "mcp/fixtures/conformance_fixtures.h"
+#include "mcp/http_routes/oauth_callback.h"
 #include "mcp/server/dispatcher.h"
 #include "mcp/server/herald_server.h"
 #include "mcp/services.h"
@@ -196,6 +197,7 @@ int RunServe(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   HttpFrontend frontend(std::move(options), dispatcher, *auth, *services.clock, readiness);
+  AddOAuthCallbackRoute(frontend.server(), *services.accounts);  // public: state authenticates
   if (auto started = frontend.Start(); !started.ok()) {
     std::fprintf(stderr, "herald: %s\n", started.error().message().c_str());
     return 1;
@@ -221,6 +223,7 @@ int RunServe(const Config& config) {
                kShutdownGrace.count());
   frontend.Shutdown(kShutdownGrace);
   dispatcher.CloseAllSessions();
+  services.http->CloseIdle();  // pooled sockets belong to the frontend's io_context
   // HOOK(core): stop the publishing workers here (let running publishes finish or lease out).
   blocking.join();
   spdlog::info("stopped");

@@ -1,6 +1,7 @@
 #include "mcp/services.h"
 
 #include "mcp/app.h"
+#include "platforms/http/https_client.h"
 #include "platforms/register_all.h"
 #include "store/secret_key.h"
 
@@ -12,6 +13,7 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.keys = keys.get();
   deps.platforms = platforms.get();
   // ---- core services ----
+  deps.accounts = accounts.get();
   return deps;
 }
 
@@ -26,8 +28,19 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   env.clock = services->clock;
   env.base_urls = platforms::BaseUrlOverridesFromEnv();
   // ---- platforms (HTTPS client) ----
+  HERALD_ASSIGN_OR_RETURN(services->http, platforms::http::HttpsClient::Create(
+                                              platforms::http::HttpsClientOptionsFromEnv()));
+  env.http = services->http.get();
   services->platforms = platforms::MakeDefaultRegistry(env);
   // ---- core services ----
+  services->core_pool = std::make_unique<base::asio::thread_pool>(4);
+  core::AccountServiceOptions account_options;
+  account_options.public_url = config.public_url;
+  account_options.allow_private_networks =
+      platforms::http::HttpsClientOptionsFromEnv().allow_private_networks;
+  services->accounts = std::make_unique<core::AccountService>(
+      *services->store, services->keyring, *services->platforms, *services->http,
+      *services->clock, *services->core_pool, account_options);
   return services;
 }
 

@@ -10,8 +10,11 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/result.h"
+#include "base/async.h"
+#include "core/account_service.h"
 #include "core/key_service.h"
 #include "mcp/config.h"
+#include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
 #include "tools/tool_set.h"
@@ -26,7 +29,10 @@ struct Services {
   store::Organization default_org;
   std::unique_ptr<platforms::PlatformRegistry> platforms;
   // ---- platforms (HTTPS client) ----
+  std::unique_ptr<platforms::HttpClient> http;  // shared by every adapter
   // ---- core services ----
+  std::unique_ptr<base::asio::thread_pool> core_pool;  // blocking store work of the services
+  std::unique_ptr<core::AccountService> accounts;
 
   // What the tools need, pointing into this object.
   tools::ToolDeps ToolDependencies();

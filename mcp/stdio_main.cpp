@@ -45,7 +45,9 @@ int RunStdio(const Config& config) {
 
   auto session = (*dispatcher)->NewSession(caller, "stdio");
   StdioServer server(**dispatcher, session, STDIN_FILENO, STDOUT_FILENO);
-  return server.Run(io);
+  int code = server.Run(io);
+  (*services)->http->CloseIdle();  // pooled sockets belong to `io`, which goes first
+  return code;
 }
 
 }  // namespace herald::mcp

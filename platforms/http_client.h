@@ -55,6 +55,10 @@ class HttpClient {
   //  kDeadlineExceeded: connect timeout (nothing sent);
   //  kResourceExhausted: the response exceeded max_response_bytes.
   virtual Task<Result<HttpResponse>> Send(HttpRequest request) = 0;
+
+  // Closes idle pooled connections. Pooled sockets belong to the io_context of the coroutine
+  // that opened them: call this (or destroy the client) before destroying such an io_context.
+  virtual void CloseIdle() {}
 };
 
 }  // namespace herald::platforms

@@ -5,6 +5,12 @@
 #include <string>
 
 // One include per network.
+#include "platforms/bluesky/bluesky_platform.h"
+#include "platforms/discord/discord_platform.h"
+#include "platforms/mastodon/mastodon_platform.h"
+#include "platforms/oauth/test_network.h"
+#include "platforms/slack/slack_platform.h"
+#include "platforms/telegram/telegram_platform.h"
 
 namespace herald::platforms {
 namespace {
@@ -18,6 +24,16 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   (void)env;
   // ---- one line per network ----
+  registry->Add(std::make_unique<mastodon::MastodonPlatform>(env.http, env.clock));
+  registry->Add(std::make_unique<bluesky::BlueskyPlatform>(env.http, env.clock));
+  registry->Add(telegram::MakeTelegramPlatform(env.http, env.base_urls));
+  registry->Add(discord::MakeDiscordPlatform(env.http, env.base_urls));
+  registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
+  // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
+  if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
+      it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
+    registry->Add(oauth::MakeOAuthTestNetwork(it->second, *env.http, *env.clock));
+  }
   return registry;
 }
 
@@ -30,6 +46,9 @@ BaseUrlOverrides BaseUrlOverridesFromEnv() {
     }
     name += "_API_URL";
     if (const char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') out[id] = v;
+  }
+  if (const char* v = std::getenv("HERALD_OAUTH_TEST_PROVIDER"); v != nullptr && *v != '\0') {
+    out[std::string(oauth::kOAuthTestNetworkId)] = v;
   }
   return out;
 }

@@ -12,15 +12,17 @@
 namespace herald::platforms {
 
 struct PlatformEnv {
-  HttpClient* http = nullptr;          // shared HTTPS client; outlives the registry
+  HttpClient* http = nullptr;  // shared HTTPS client; outlives the registry
   const base::Clock* clock = nullptr;
-  BaseUrlOverrides base_urls;          // network id -> API base URL (tests, self-hosting)
+  BaseUrlOverrides base_urls;  // network id -> API base URL (tests, self-hosting)
 };
 
 // Every network herald supports, configured from `env`.
 std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env);
 
-// Reads HERALD_<NETWORK>_API_URL for every known network id into overrides.
+// Reads HERALD_<NETWORK>_API_URL for every known network id into overrides, and
+// HERALD_OAUTH_TEST_PROVIDER (the OAuth emulator's base URL) as the "oauthtest" entry, which is
+// what registers the OAuth test network.
 BaseUrlOverrides BaseUrlOverridesFromEnv();
 
 }  // namespace herald::platforms

@@ -67,9 +67,9 @@ void CallContext::Progress(double progress, std::optional<double> total, std::st
 
 void CallContext::Log(tools::LogLevel level, Json data) {
   if (static_cast<int>(level) < static_cast<int>(session_->log_level())) return;
-  Emit(MakeNotification("notifications/message", Json{{"level", LogLevelName(level)},
-                                                       {"logger", "herald"},
-                                                       {"data", std::move(data)}}));
+  Emit(MakeNotification(
+      "notifications/message",
+      Json{{"level", LogLevelName(level)}, {"logger", "herald"}, {"data", std::move(data)}}));
 }
 
 bool CallContext::CanSample() const {

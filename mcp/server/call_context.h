@@ -26,8 +26,7 @@ namespace herald::mcp {
 
 // Sends `message` on `outbound` when open, else on the session's standing outbound. False when
 // neither took it.
-bool SendToClient(Session& session, const std::shared_ptr<Outbound>& outbound,
-                  const Json& message);
+bool SendToClient(Session& session, const std::shared_ptr<Outbound>& outbound, const Json& message);
 
 class CallContext final : public tools::ToolContext {
  public:

@@ -89,12 +89,19 @@ std::optional<std::size_t> DecodeCursor(const Json& params, std::string_view lis
 }
 
 const std::vector<std::string_view>& KnownMethods() {
-  static const std::vector<std::string_view> kMethods{
-      "initialize",          "ping",           "tools/list",
-      "tools/call",          "resources/list", "resources/read",
-      "resources/templates/list", "resources/subscribe", "resources/unsubscribe",
-      "prompts/list",        "prompts/get",    "completion/complete",
-      "logging/setLevel"};
+  static const std::vector<std::string_view> kMethods{"initialize",
+                                                      "ping",
+                                                      "tools/list",
+                                                      "tools/call",
+                                                      "resources/list",
+                                                      "resources/read",
+                                                      "resources/templates/list",
+                                                      "resources/subscribe",
+                                                      "resources/unsubscribe",
+                                                      "prompts/list",
+                                                      "prompts/get",
+                                                      "completion/complete",
+                                                      "logging/setLevel"};
   return kMethods;
 }
 
@@ -157,20 +164,18 @@ void Dispatcher::Track(const std::shared_ptr<Session>& session) {
 }
 
 std::shared_ptr<Session> Dispatcher::NewSession(core::Caller caller, std::string transport) {
-  auto session = std::make_shared<Session>(base::RandomToken(), std::move(caller),
-                                           std::move(transport));
+  auto session =
+      std::make_shared<Session>(base::RandomToken(), std::move(caller), std::move(transport));
   Track(session);
   return session;
 }
 
-std::shared_ptr<Session> Dispatcher::NewStatelessSession(core::Caller caller,
-                                                         std::string transport,
+std::shared_ptr<Session> Dispatcher::NewStatelessSession(core::Caller caller, std::string transport,
                                                          std::string protocol_version) {
-  auto session = std::make_shared<Session>(base::RandomToken(), std::move(caller),
-                                           std::move(transport));
-  session->MarkStateless(protocol_version.empty()
-                             ? std::string(kAssumedHttpProtocolVersion)
-                             : NegotiateProtocolVersion(protocol_version));
+  auto session =
+      std::make_shared<Session>(base::RandomToken(), std::move(caller), std::move(transport));
+  session->MarkStateless(protocol_version.empty() ? std::string(kAssumedHttpProtocolVersion)
+                                                  : NegotiateProtocolVersion(protocol_version));
   Track(session);
   return session;
 }
@@ -220,9 +225,9 @@ Task<std::optional<std::string>> Dispatcher::HandleText(std::shared_ptr<Session>
                       "Invalid Request: the message is " + std::to_string(text.size()) +
                           " bytes; the limit is " + std::to_string(options_.max_message_bytes));
   } else if (TooDeep(text, kMaxNestingDepth)) {
-    reply = MakeError(nullptr, kParseError,
-                      "Parse error: JSON nested more than " + std::to_string(kMaxNestingDepth) +
-                          " levels deep");
+    reply = MakeError(
+        nullptr, kParseError,
+        "Parse error: JSON nested more than " + std::to_string(kMaxNestingDepth) + " levels deep");
   } else {
     auto parsed = base::ParseJson(text);
     if (!parsed.ok()) {
@@ -290,8 +295,7 @@ Task<std::optional<Json>> Dispatcher::HandleOne(std::shared_ptr<Session> session
   }
   switch (ClassifyMessage(message)) {
     case MessageKind::kRequest:
-      co_return co_await HandleRequest(std::move(session), std::move(message),
-                                       std::move(outbound));
+      co_return co_await HandleRequest(std::move(session), std::move(message), std::move(outbound));
     case MessageKind::kNotification:
       HandleNotification(*session, message);
       co_return std::nullopt;
@@ -343,8 +347,7 @@ void Dispatcher::HandleClientResponse(Session& session, const Json& message) {
   }
 }
 
-Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> session,
-                                                    Json request,
+Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> session, Json request,
                                                     std::shared_ptr<Outbound> outbound) {
   Json id = request["id"];
   std::string method = request["method"].get<std::string>();
@@ -368,8 +371,9 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
   auto running = session->BeginRequest(key);
   if (running == nullptr) {
     co_return MakeError(id, kInvalidRequest,
-                        "Invalid Request: request id " + key + " is already in use by a "
-                        "running request");
+                        "Invalid Request: request id " + key +
+                            " is already in use by a "
+                            "running request");
   }
   ScopeExit end_request([session, key] { session->EndRequest(key); });
   Json reply = co_await Route(session, running, key, id, std::move(method), std::move(params),
@@ -384,8 +388,7 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
 
 Task<Json> Dispatcher::Route(std::shared_ptr<Session> session,
                              std::shared_ptr<Session::Running> running, std::string key, Json id,
-                             std::string method, Json params,
-                             std::shared_ptr<Outbound> outbound) {
+                             std::string method, Json params, std::shared_ptr<Outbound> outbound) {
   if (method == "tools/call") {
     co_return co_await CallTool(std::move(session), std::move(running), std::move(key), id,
                                 std::move(params), std::move(outbound));
@@ -501,10 +504,16 @@ Json Dispatcher::Complete(const Json& id, const Json& params) const {
   if (ref == params.end() || !ref->is_object()) {
     return InvalidParams(id, "completion/complete needs a \"ref\" object");
   }
-  if (argument == params.end() || !argument->is_object() || !(*argument)["name"].is_string()) {
+  // (No operator[] on a const Json: a missing key would be undefined behaviour.)
+  const Json* arg_name = nullptr;
+  if (argument != params.end() && argument->is_object()) {
+    auto it = argument->find("name");
+    if (it != argument->end() && it->is_string()) arg_name = &*it;
+  }
+  if (arg_name == nullptr) {
     return InvalidParams(id, "completion/complete needs an \"argument\" object with a \"name\"");
   }
-  std::string name = (*argument)["name"].get<std::string>();
+  std::string name = arg_name->get<std::string>();
   std::string value = base::GetString(*argument, "value");
   Json context = Json::object();
   if (auto c = params.find("context"); c != params.end() && c->is_object()) {
@@ -528,10 +537,10 @@ Json Dispatcher::Complete(const Json& id, const Json& params) const {
   }
   std::size_t total = values->size();
   if (values->size() > kMaxCompletionValues) values->resize(kMaxCompletionValues);
-  return MakeResult(id, Json{{"completion",
-                              {{"values", *values},
-                               {"total", total},
-                               {"hasMore", total > kMaxCompletionValues}}}});
+  return MakeResult(
+      id,
+      Json{{"completion",
+            {{"values", *values}, {"total", total}, {"hasMore", total > kMaxCompletionValues}}}});
 }
 
 Json Dispatcher::Subscribe(Session& session, const Json& id, const Json& params, bool subscribe) {
@@ -585,8 +594,8 @@ Task<Json> Dispatcher::ReadResource(std::shared_ptr<Session> session, Json id, J
 }
 
 Task<Json> Dispatcher::CallTool(std::shared_ptr<Session> session,
-                                std::shared_ptr<Session::Running> running, std::string key,
-                                Json id, Json params, std::shared_ptr<Outbound> outbound) {
+                                std::shared_ptr<Session::Running> running, std::string key, Json id,
+                                Json params, std::shared_ptr<Outbound> outbound) {
   auto name = params.find("name");
   if (name == params.end() || !name->is_string()) {
     co_return InvalidParams(id, "tools/call needs a string \"name\"");

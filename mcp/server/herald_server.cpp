@@ -46,11 +46,21 @@ Result<Json> PlanWeek(const std::map<std::string, std::string>& args) {
   std::string per_day = Get(args, "posts_per_day", "1");
   std::string text =
       "Plan one week of social media posts with herald.\n\n"
-      "Goals: " + goals + "\n"
-      "Accounts: " + accounts + "\n"
-      "Week starting: " + start + "\n"
-      "Posts per day per account: about " + per_day + "\n"
-      "Time zone: " + (zone.empty() ? "ask me before scheduling anything" : zone) + "\n\n"
+      "Goals: " +
+      goals +
+      "\n"
+      "Accounts: " +
+      accounts +
+      "\n"
+      "Week starting: " +
+      start +
+      "\n"
+      "Posts per day per account: about " +
+      per_day +
+      "\n"
+      "Time zone: " +
+      (zone.empty() ? "ask me before scheduling anything" : zone) +
+      "\n\n"
       "Work in this order:\n"
       "1. Call list_accounts to see which accounts are connected and active. If an account I "
       "named is missing or needs re-authorization, tell me and offer connect_account instead "
@@ -63,7 +73,9 @@ Result<Json> PlanWeek(const std::map<std::string, std::string>& args) {
       "4. Show me the plan and wait for my approval or edits. Do not schedule before I agree.\n"
       "5. After approval, call schedule_post once per post with publish_at as a local time "
       "(\"2026-03-02T09:00:00\") plus time_zone, or RFC 3339 with an offset, and an "
-      "idempotency_key such as \"week-" + start + "-<n>\" so a retry cannot post twice.\n"
+      "idempotency_key such as \"week-" +
+      start +
+      "-<n>\" so a retry cannot post twice.\n"
       "6. Finish with a summary listing each post id (post_...), when it goes out and where; "
       "I can check any of them later with get_post.";
   return Json::array({UserMessage(std::move(text))});
@@ -76,9 +88,11 @@ Result<Json> RepurposeArticle(const std::map<std::string, std::string>& args) {
   std::string cta = Get(args, "call_to_action");
   std::string text =
       "Turn the article below into platform-specific social media posts with herald.\n\n"
-      "Platforms: " + platforms + "\n"
-      "Tone: " + tone + "\n" +
-      (cta.empty() ? std::string() : "Call to action: " + cta + "\n") +
+      "Platforms: " +
+      platforms +
+      "\n"
+      "Tone: " +
+      tone + "\n" + (cta.empty() ? std::string() : "Call to action: " + cta + "\n") +
       "\nWork in this order:\n"
       "1. Call list_accounts and keep only connected, active accounts on the requested "
       "platforms; tell me about any that need connect_account.\n"
@@ -95,7 +109,8 @@ Result<Json> RepurposeArticle(const std::map<std::string, std::string>& args) {
       "(suggest times), or keep them as drafts.\n"
       "5. When I confirm, call schedule_post for each, with an idempotency_key per post, and "
       "report the post ids.\n\n"
-      "Article:\n" + article;
+      "Article:\n" +
+      article;
   return Json::array({UserMessage(std::move(text))});
 }
 
@@ -111,7 +126,8 @@ HeraldResourceProviders ProvidersFromTools(const ToolRegistry& tools) {
   }
   if (const RegisteredTool* get_post = tools.Find("get_post")) {
     const Json& properties = get_post->input_schema().value("properties", Json::object());
-    std::string argument = properties.contains("post_id") || !properties.contains("id") ? "post_id" : "id";
+    std::string argument =
+        properties.contains("post_id") || !properties.contains("id") ? "post_id" : "id";
     providers.post = [registry, argument](core::Caller caller, std::string post_id) {
       return RunTool(registry, "get_post", Json{{argument, std::move(post_id)}}, std::move(caller));
     };
@@ -163,8 +179,7 @@ base::Result<void> RegisterHeraldPrompts(PromptRegistry& prompts) {
         {"week_start", "Week start", "First day of the week, e.g. 2026-03-02", false},
         {"time_zone", "Time zone", "IANA time zone for posting times, e.g. Europe/Paris", false},
         {"posts_per_day", "Posts per day", "Roughly how many posts per day and account", false}}},
-      PlanWeek,
-      [](std::string_view name, std::string_view value, const Json&) {
+      PlanWeek, [](std::string_view name, std::string_view value, const Json&) {
         std::vector<std::string> out;
         if (name == "posts_per_day") {
           for (const char* v : {"1", "2", "3"}) {
@@ -182,8 +197,7 @@ base::Result<void> RegisterHeraldPrompts(PromptRegistry& prompts) {
         {"tone", "Tone", "e.g. friendly, expert, playful", false},
         {"call_to_action", "Call to action", "What readers should do, e.g. 'read the post'",
          false}}},
-      RepurposeArticle,
-      [](std::string_view name, std::string_view value, const Json&) {
+      RepurposeArticle, [](std::string_view name, std::string_view value, const Json&) {
         std::vector<std::string> out;
         if (name == "tone") {
           for (const char* v : {"expert", "friendly", "playful", "formal"}) {

@@ -20,8 +20,7 @@
 namespace herald::mcp {
 
 struct PendingClientRequest {
-  using Signal =
-      boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+  using Signal = boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>;
 
   explicit PendingClientRequest(const boost::asio::any_io_executor& executor)
       : signal(executor, 1) {}

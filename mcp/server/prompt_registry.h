@@ -47,7 +47,8 @@ class PromptRegistry {
   Result<void> Add(PromptInfo info, PromptBuilder builder, Completer completer = {});
 
   std::size_t size() const { return prompts_.size(); }
-  // The prompts/list entry: name, title, description, arguments [{name,title,description,required}].
+  // The prompts/list entry: name, title, description, arguments
+  // [{name,title,description,required}].
   Json Describe(std::size_t index) const;
   bool Has(std::string_view name) const;
 
@@ -58,8 +59,7 @@ class PromptRegistry {
 
   // Completion for an argument of prompt `name`; nullopt for an unknown prompt, empty values
   // when it has no completer or no such argument.
-  std::optional<std::vector<std::string>> Complete(std::string_view name,
-                                                   std::string_view argument,
+  std::optional<std::vector<std::string>> Complete(std::string_view name, std::string_view argument,
                                                    std::string_view value,
                                                    const Json& context) const;
 

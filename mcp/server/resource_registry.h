@@ -48,8 +48,8 @@ using TemplateReader = std::function<Task<Result<Json>>(
     std::string uri, std::map<std::string, std::string> vars, core::Caller caller)>;
 // Completion values for argument `name` currently typed as `value`; `context` holds the other
 // arguments already chosen ({name: value}). At most 100 are sent.
-using Completer = std::function<std::vector<std::string>(std::string_view name, std::string_view value,
-                                                         const Json& context)>;
+using Completer = std::function<std::vector<std::string>(
+    std::string_view name, std::string_view value, const Json& context)>;
 
 class ResourceRegistry {
  public:

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <regex>
 #include <set>
+#include <unordered_map>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -21,7 +22,8 @@
 namespace herald::mcp {
 
 struct SchemaValidator::Compiled {
-  valijson::Schema schema;
+  valijson::Schema schema;   // compiled without the formats herald checks itself
+  bool has_formats = false;  // some "format" was taken out: check them after valijson
 };
 
 namespace {
@@ -147,7 +149,9 @@ bool MatchesType(const Json& v, const std::string& type) {
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions), ignoring case.
 std::size_t EditDistance(const std::string& a, const std::string& b) {
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
   const std::size_t n = a.size();
   const std::size_t m = b.size();
   std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
@@ -167,14 +171,15 @@ std::size_t EditDistance(const std::string& a, const std::string& b) {
 }
 
 // The candidate closest to `word` when it is close enough to be a likely typo.
-std::optional<std::string> Closest(const std::string& word, const std::vector<std::string>& candidates) {
+std::optional<std::string> Closest(const std::string& word,
+                                   const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = 0;
   for (const auto& c : candidates) {
     std::size_t d = EditDistance(word, c);
     std::size_t allowed = std::max<std::size_t>(1, std::min(word.size(), c.size()) / 3);
-    bool prefix = c.size() >= 3 && word.size() >= 3 &&
-                  (c.rfind(word, 0) == 0 || word.rfind(c, 0) == 0);
+    bool prefix =
+        c.size() >= 3 && word.size() >= 3 && (c.rfind(word, 0) == 0 || word.rfind(c, 0) == 0);
     if ((d <= allowed || prefix) && (!best || d < best_distance)) {
       best = c;
       best_distance = d;
@@ -183,9 +188,16 @@ std::optional<std::string> Closest(const std::string& word, const std::vector<st
   return best;
 }
 
+bool IsIdentifier(const std::string& key) {
+  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// "publish_at", "thread[0].text", "overrides[\"acc 1\"]".
 std::string ChildPath(const std::string& path, const std::string& key) {
-  static const std::regex kIdentifier("[A-Za-z_][A-Za-z0-9_]*");
-  if (std::regex_match(key, kIdentifier)) return path.empty() ? key : path + "." + key;
+  if (IsIdentifier(key)) return path.empty() ? key : path + "." + key;
   return path + "[" + Json(key).dump() + "]";
 }
 
@@ -202,6 +214,57 @@ std::string ShortDescription(const Json& schema) {
     d = d.substr(0, cut == std::string::npos ? 157 : cut) + "...";
   }
   return d;
+}
+
+// A compiled regex for `pattern`, cached per thread (patterns come from schemas, so the cache
+// stays small). Throws std::regex_error for a bad pattern.
+const std::regex& CachedRegex(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end())
+    it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+  return it->second;
+}
+
+// The formats herald checks itself (valijson builds a std::regex on every check of them).
+bool IsOwnFormat(const Json& format) {
+  if (!format.is_string()) return false;
+  const auto& f = format.get_ref<const std::string&>();
+  return f == "date-time" || f == "date" || f == "time";
+}
+
+// `schema` without the "format" keywords IsOwnFormat covers, walking only schema positions (so
+// a property that happens to be called "format" stays). Sets *removed when one was taken out.
+Json StripOwnFormats(const Json& schema, bool* removed) {
+  if (!schema.is_object()) return schema;
+  Json out = schema;
+  if (auto f = out.find("format"); f != out.end() && IsOwnFormat(*f)) {
+    out.erase(f);
+    *removed = true;
+  }
+  for (const char* map_key :
+       {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}) {
+    if (auto m = out.find(map_key); m != out.end() && m->is_object()) {
+      for (auto& [name, sub] : m->items()) sub = StripOwnFormats(sub, removed);
+    }
+  }
+  for (const char* key :
+       {"items", "additionalItems", "additionalProperties", "not", "if", "then", "else", "contains",
+        "propertyNames", "unevaluatedProperties", "unevaluatedItems"}) {
+    if (auto it = out.find(key); it != out.end()) {
+      if (it->is_array()) {
+        for (auto& sub : *it) sub = StripOwnFormats(sub, removed);
+      } else {
+        *it = StripOwnFormats(*it, removed);
+      }
+    }
+  }
+  for (const char* list_key : {"allOf", "anyOf", "oneOf", "prefixItems"}) {
+    if (auto l = out.find(list_key); l != out.end() && l->is_array()) {
+      for (auto& sub : *l) sub = StripOwnFormats(sub, removed);
+    }
+  }
+  return out;
 }
 
 // ---- the explainer: walks schema and instance side by side ----
@@ -236,9 +299,9 @@ class Explainer {
           if (t.is_string()) types.push_back(t.get<std::string>());
         }
       }
-      if (!types.empty() &&
-          std::none_of(types.begin(), types.end(),
-                       [&](const std::string& t) { return MatchesType(value, t); })) {
+      if (!types.empty() && std::none_of(types.begin(), types.end(), [&](const std::string& t) {
+            return MatchesType(value, t);
+          })) {
         std::vector<std::string> phrases;
         for (const auto& t : types) phrases.push_back(TypePhrase(t));
         std::string message = "expected " + JoinOr(phrases);
@@ -336,15 +399,15 @@ class Explainer {
       auto n = max->get<std::size_t>();
       if (length > n) {
         Add(path, "must be at most " + Plural(n, "character", "characters") + " long, got " +
-                      std::to_string(length) + " (shorten it by " +
-                      std::to_string(length - n) + ")");
+                      std::to_string(length) + " (shorten it by " + std::to_string(length - n) +
+                      ")");
       }
     }
     if (auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
       try {
-        std::regex re(pattern->get<std::string>(), std::regex::ECMAScript);
-        if (!std::regex_search(s, re)) {
-          std::string message = DescribeValue(Json(s)) + " does not have the expected form (pattern " +
+        if (!std::regex_search(s, CachedRegex(pattern->get<std::string>()))) {
+          std::string message = DescribeValue(Json(s)) +
+                                " does not have the expected form (pattern " +
                                 pattern->get<std::string>() + ")";
           Add(path, message);
         }
@@ -357,7 +420,8 @@ class Explainer {
       if (f == "date-time") {
         auto parsed = base::ParseRfc3339(s);
         static const std::regex kStrict(
-            "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$");
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{"
+            "2}:[0-9]{2})$");
         static const std::regex kNoOffset(
             "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$");
         if (!parsed.ok() || !std::regex_match(s, kStrict)) {
@@ -374,7 +438,8 @@ class Explainer {
         }
       } else if (f == "time") {
         static const std::regex kTime(
-            "^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$");
+            "^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3])"
+            ":[0-5][0-9])$");
         if (!std::regex_match(s, kTime)) {
           Add(path, "expected " + FormatPhrase(f) + ", got " + DescribeValue(Json(s)));
         }
@@ -471,8 +536,9 @@ class Explainer {
       for (const auto& name : *required) {
         if (!name.is_string() || o.contains(name.get<std::string>())) continue;
         std::string key = name.get<std::string>();
-        std::string message = std::string(root ? "missing required argument " : "missing required field ") +
-                              Json(key).dump();
+        std::string message =
+            std::string(root ? "missing required argument " : "missing required field ") +
+            Json(key).dump();
         if (properties != schema.end() && properties->is_object() && properties->contains(key)) {
           std::string d = ShortDescription((*properties)[key]);
           if (!d.empty()) message += " (" + d + ")";
@@ -497,7 +563,7 @@ class Explainer {
       if (patterns != schema.end() && patterns->is_object()) {
         for (const auto& [pattern, sub] : patterns->items()) {
           try {
-            if (std::regex_search(key, std::regex(pattern, std::regex::ECMAScript))) {
+            if (std::regex_search(key, CachedRegex(pattern))) {
               matched_pattern = true;
               Check(sub, value, child, depth + 1);
             }
@@ -507,8 +573,8 @@ class Explainer {
       }
       if (matched_pattern || additional == schema.end()) continue;
       if (additional->is_boolean() && !additional->get<bool>()) {
-        std::string message = std::string(root ? "unknown argument " : "unknown field ") +
-                              Json(key).dump();
+        std::string message =
+            std::string(root ? "unknown argument " : "unknown field ") + Json(key).dump();
         if (auto near = Closest(key, known)) {
           message += "; did you mean " + Json(*near).dump() + "?";
         } else if (!known.empty()) {
@@ -520,7 +586,7 @@ class Explainer {
         } else {
           message += root ? " (this tool takes no arguments)" : " (no fields are allowed here)";
         }
-        Add(path.empty() ? std::string() : path, message);
+        Add(path, message);
       } else {
         Check(*additional, value, child, depth + 1);
       }
@@ -570,7 +636,8 @@ class Explainer {
     }
     if (auto cond = schema.find("if"); cond != schema.end()) {
       if (Matches(*cond, value, path, depth)) {
-        if (auto then = schema.find("then"); then != schema.end()) Check(*then, value, path, depth + 1);
+        if (auto then = schema.find("then"); then != schema.end())
+          Check(*then, value, path, depth + 1);
       } else if (auto otherwise = schema.find("else"); otherwise != schema.end()) {
         Check(*otherwise, value, path, depth + 1);
       }
@@ -579,8 +646,9 @@ class Explainer {
 
   // No alternative matched: if exactly one alternative accepts the value's type, its problems
   // are the useful ones; otherwise list what the alternatives expect.
-  void ExplainNoBranch(const Json& branches, const std::vector<std::vector<SchemaProblem>>& problems,
-                       const Json& value, const std::string& path) {
+  void ExplainNoBranch(const Json& branches,
+                       const std::vector<std::vector<SchemaProblem>>& problems, const Json& value,
+                       const std::string& path) {
     std::vector<std::size_t> same_type;
     std::vector<std::string> shapes;
     for (std::size_t i = 0; i < branches.size(); ++i) {
@@ -661,8 +729,9 @@ Result<SchemaValidator> SchemaValidator::Compile(Json schema) {
   if (!schema.is_object()) return base::InvalidArgument("a schema must be a JSON object");
   auto compiled = std::make_unique<Compiled>();
   try {
+    Json for_valijson = StripOwnFormats(schema, &compiled->has_formats);
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(schema);
+    valijson::adapters::NlohmannJsonAdapter adapter(for_valijson);
     parser.populateSchema(adapter, compiled->schema);
   } catch (const std::exception& e) {
     return base::InvalidArgument(std::string("not a valid JSON Schema: ") + e.what());
@@ -679,14 +748,21 @@ std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::
   bool valid = false;
   bool threw = false;
   try {
-    // A Validator caches compiled regexes and is not thread-safe: one per call.
-    valijson::Validator validator(valijson::Validator::kStrongTypes);
+    // A Validator caches compiled regexes and is not thread-safe: one per thread, kept so the
+    // cache stays warm (regexes are keyed by pattern text, so schemas can share it).
+    thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);
     valijson::adapters::NlohmannJsonAdapter target(instance);
     valid = validator.validate(compiled_->schema, target, &results);
   } catch (const std::exception& e) {
     // valijson throws on some type/format combinations; the explainer decides then.
     threw = true;
     spdlog::debug("valijson threw while validating: {}", e.what());
+  }
+  if (valid && compiled_->has_formats) {
+    // Structure is fine; the formats valijson did not see are checked here.
+    Explainer formats(schema_, limit, subject);
+    formats.Check(schema_, instance, "", 0);
+    return formats.Take();
   }
   if (valid) return {};
   Explainer explainer(schema_, limit, subject);
@@ -703,9 +779,7 @@ std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::
   return problems;
 }
 
-std::string DescribePath(const std::string& path) {
-  return path.empty() ? "the arguments" : path;
-}
+std::string DescribePath(const std::string& path) { return path.empty() ? "the arguments" : path; }
 
 std::string FormatArgumentProblems(std::string_view tool_name,
                                    const std::vector<SchemaProblem>& problems) {

@@ -80,8 +80,8 @@ Result<void> ToolRegistry::RegisterAll(std::vector<std::unique_ptr<tools::Tool>>
   return base::Ok();
 }
 
-Result<void> ToolRegistry::RegisterWithSchemas(std::unique_ptr<tools::Tool> tool,
-                                               Json input_schema, Json output_schema) {
+Result<void> ToolRegistry::RegisterWithSchemas(std::unique_ptr<tools::Tool> tool, Json input_schema,
+                                               Json output_schema) {
   if (tool == nullptr) return base::InvalidArgument("null tool");
   return Add(std::move(tool), std::move(input_schema), std::move(output_schema), "inline");
 }
@@ -137,7 +137,8 @@ Task<Result<tools::ToolOutput>> ToolRegistry::Invoke(const RegisteredTool& tool,
   if (!arguments.is_object()) {
     co_return base::InvalidArgument("Invalid arguments for " + spec.name +
                                     ": the arguments must be a JSON object of named arguments, "
-                                    "not " + std::string(arguments.type_name()));
+                                    "not " +
+                                    std::string(arguments.type_name()));
   }
   auto problems = tool.input_validator().Validate(arguments);
   if (!problems.empty()) {
@@ -151,8 +152,7 @@ Task<Result<tools::ToolOutput>> ToolRegistry::Invoke(const RegisteredTool& tool,
   } catch (...) {
     result.emplace(base::Internal("tool " + spec.name + " threw a non-standard exception"));
   }
-  if (result->ok() && check_output_ && tool.output_validator() != nullptr &&
-      !(*result)->is_error) {
+  if (result->ok() && check_output_ && tool.output_validator() != nullptr && !(*result)->is_error) {
     const Json& structured = (*result)->structured;
     auto output_problems =
         tool.output_validator()->Validate(structured, 8, SchemaSubject::kDocument);
@@ -187,8 +187,8 @@ std::string ClientErrorText(const base::Error& error, std::string_view correlati
   if (error.code() == base::ErrorCode::kInternal) {
     return "herald hit an internal error while running this tool (reference " +
            std::string(correlation_id) +
-           "). Nothing you sent was wrong; try again later or report the reference to the "
-           "operator.";
+           "). This is not a problem with the arguments; try again later, and if it keeps "
+           "happening, give the reference to herald's operator.";
   }
   return error.message();
 }

@@ -249,10 +249,10 @@ void StdioServer::OnLine(std::string line) {
 }
 
 void StdioServer::OnTooLong() {
-  writer_->SendReply(base::DumpJson(MakeError(
-      nullptr, kInvalidRequest,
-      "Invalid Request: the message is larger than " +
-          std::to_string(dispatcher_.options().max_message_bytes) + " bytes")));
+  writer_->SendReply(base::DumpJson(
+      MakeError(nullptr, kInvalidRequest,
+                "Invalid Request: the message is larger than " +
+                    std::to_string(dispatcher_.options().max_message_bytes) + " bytes")));
 }
 
 base::Task<void> StdioServer::Serve(std::string line) {

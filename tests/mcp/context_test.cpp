@@ -50,7 +50,8 @@ TEST(ProgressTest, SentOnlyWithTokenAndIncreasing) {
     ASSERT_TRUE(reply.has_value());
     auto progress = h.outbound()->WithMethod("notifications/progress");
     ASSERT_EQ(progress.size(), 3u) << version;
-    EXPECT_EQ(progress[0]["params"], Json({{"progressToken", "tok-1"}, {"progress", 0.0}, {"total", 100.0}}));
+    EXPECT_EQ(progress[0]["params"],
+              Json({{"progressToken", "tok-1"}, {"progress", 0.0}, {"total", 100.0}}));
     EXPECT_EQ(progress[1]["params"]["progress"], 50.0);
     EXPECT_EQ(progress[2]["params"]["progress"], 100.0);
     if (version == "2025-11-25") {
@@ -136,7 +137,8 @@ TEST_F(CancellationTest, CancelledCallSeesItAndGetsNoResponse) {
   auto fut = h_.Start(CallRequest("call-1", "slow"));
   ASSERT_EQ(started_, 1);
   EXPECT_EQ(h_.session()->running_requests(), 1u);
-  auto none = h_.Start(Notification("notifications/cancelled", {{"requestId", "call-1"}, {"reason", "user"}}));
+  auto none = h_.Start(
+      Notification("notifications/cancelled", {{"requestId", "call-1"}, {"reason", "user"}}));
   release_.try_send(boost::system::error_code{});
   h_.RunAll();
   EXPECT_FALSE(none.get().has_value());
@@ -162,7 +164,8 @@ TEST_F(CancellationTest, LateOrUnknownCancelIsHarmless) {
   ASSERT_TRUE(reply.has_value());
   EXPECT_FALSE(h_.Send(Notification("notifications/cancelled", {{"requestId", 5}})).has_value());
   EXPECT_FALSE(h_.Send(Notification("notifications/cancelled", {{"requestId", 999}})).has_value());
-  EXPECT_FALSE(h_.Send(Notification("notifications/cancelled", {{"requestId", nullptr}})).has_value());
+  EXPECT_FALSE(
+      h_.Send(Notification("notifications/cancelled", {{"requestId", nullptr}})).has_value());
   EXPECT_FALSE(h_.Send(Notification("notifications/cancelled", Json::object())).has_value());
   // Same id again after completion is fine.
   release_.try_send(boost::system::error_code{});
@@ -221,8 +224,10 @@ TEST_F(ClientRequestTest, SamplingRoundTrip) {
   Json sent = SentRequest();
   ASSERT_EQ(sent["method"], "sampling/createMessage") << sent.dump();
   EXPECT_EQ(sent["params"]["maxTokens"], 100);
-  auto ack = h_.Start(Json{{"jsonrpc", "2.0"}, {"id", sent["id"]},
-                           {"result", {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "hi"}}}}}});
+  auto ack = h_.Start(
+      Json{{"jsonrpc", "2.0"},
+           {"id", sent["id"]},
+           {"result", {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "hi"}}}}}});
   h_.RunAll();
   EXPECT_FALSE(ack.get().has_value());
   auto reply = fut.get();
@@ -237,7 +242,9 @@ TEST_F(ClientRequestTest, ClientErrorIsReported) {
   h_.Initialize("2025-11-25", {{"sampling", Json::object()}});
   auto fut = h_.Start(CallRequest(1, "ask"));
   Json sent = SentRequest();
-  h_.Start(Json{{"jsonrpc", "2.0"}, {"id", sent["id"]}, {"error", {{"code", -1}, {"message", "user declined"}}}});
+  h_.Start(Json{{"jsonrpc", "2.0"},
+                {"id", sent["id"]},
+                {"error", {{"code", -1}, {"message", "user declined"}}}});
   h_.RunAll();
   auto reply = fut.get();
   EXPECT_EQ((*reply)["result"]["isError"], true);
@@ -305,7 +312,8 @@ TEST_F(ClientRequestTest, TimeoutSendsCancelled) {
   ASSERT_EQ(cancelled.size(), 1u);
   EXPECT_EQ(cancelled[0]["params"]["requestId"], sent["id"]);
   // A late answer is ignored.
-  EXPECT_FALSE(h_.Send(Json{{"jsonrpc", "2.0"}, {"id", sent["id"]}, {"result", Json::object()}}).has_value());
+  EXPECT_FALSE(h_.Send(Json{{"jsonrpc", "2.0"}, {"id", sent["id"]}, {"result", Json::object()}})
+                   .has_value());
 }
 
 TEST_F(ClientRequestTest, CancellingTheCallStopsTheWait) {
@@ -329,11 +337,14 @@ TEST_F(ClientRequestTest, NoChannelMeansUnavailable) {
 TEST(ConcurrencyTest, ManyCallsOnSeveralThreads) {
   Harness h;
   std::atomic<int> calls{0};
-  h.AddTool(Spec("count"), [&](Json args, tools::ToolContext& ctx) {
-    ++calls;
-    ctx.Log(tools::LogLevel::kInfo, "x");
-    return Structured({{"n", args.value("n", 0)}});
-  }, Json{{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}});
+  h.AddTool(
+      Spec("count"),
+      [&](Json args, tools::ToolContext& ctx) {
+        ++calls;
+        ctx.Log(tools::LogLevel::kInfo, "x");
+        return Structured({{"n", args.value("n", 0)}});
+      },
+      Json{{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}});
   h.Initialize();
   boost::asio::thread_pool pool(4);
   std::vector<std::future<std::optional<Json>>> futures;

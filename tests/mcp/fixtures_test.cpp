@@ -78,8 +78,9 @@ TEST_F(FixturesTest, JsonSchema202012KeywordsSurvive) {
 }
 
 TEST_F(FixturesTest, ContentTools) {
-  EXPECT_EQ(Tool("test_simple_text")["content"],
-            Json::parse(R"([{"type":"text","text":"This is a simple text response for testing."}])"));
+  EXPECT_EQ(
+      Tool("test_simple_text")["content"],
+      Json::parse(R"([{"type":"text","text":"This is a simple text response for testing."}])"));
   Json image = Tool("test_image_content")["content"][0];
   EXPECT_EQ(image["type"], "image");
   EXPECT_EQ(image["mimeType"], "image/png");
@@ -110,7 +111,8 @@ TEST_F(FixturesTest, LoggingAndProgress) {
   EXPECT_EQ(logs[0]["params"]["data"], "Tool execution started");
   EXPECT_EQ(logs[2]["params"]["data"], "Tool execution completed");
 
-  h_.Send(CallRequest(50, "test_tool_with_progress", Json::object(), {{"progressToken", "progress-test-1"}}));
+  h_.Send(CallRequest(50, "test_tool_with_progress", Json::object(),
+                      {{"progressToken", "progress-test-1"}}));
   auto progress = h_.outbound()->WithMethod("notifications/progress");
   ASSERT_EQ(progress.size(), 3u);
   for (int i = 0; i < 3; ++i) {
@@ -122,10 +124,11 @@ TEST_F(FixturesTest, LoggingAndProgress) {
 
 TEST_F(FixturesTest, Sampling) {
   Json request;
-  Json result = AnswerClientRequest(
-      "test_sampling", {{"prompt", "Say hi"}},
-      {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "hi there"}}}, {"model", "m"}},
-      &request);
+  Json result = AnswerClientRequest("test_sampling", {{"prompt", "Say hi"}},
+                                    {{"role", "assistant"},
+                                     {"content", {{"type", "text"}, {"text", "hi there"}}},
+                                     {"model", "m"}},
+                                    &request);
   EXPECT_EQ(request["method"], "sampling/createMessage");
   EXPECT_EQ(request["params"]["maxTokens"], 100);
   EXPECT_EQ(request["params"]["messages"][0]["content"]["text"], "Say hi");
@@ -134,14 +137,16 @@ TEST_F(FixturesTest, Sampling) {
 
 TEST_F(FixturesTest, Elicitations) {
   Json request;
-  Json result = AnswerClientRequest(
-      "test_elicitation", {{"message", "Who are you?"}},
-      {{"action", "accept"}, {"content", {{"username", "testuser"}, {"email", "test@example.com"}}}},
-      &request);
+  Json result =
+      AnswerClientRequest("test_elicitation", {{"message", "Who are you?"}},
+                          {{"action", "accept"},
+                           {"content", {{"username", "testuser"}, {"email", "test@example.com"}}}},
+                          &request);
   EXPECT_EQ(request["params"]["message"], "Who are you?");
   EXPECT_EQ(request["params"]["requestedSchema"]["required"], Json({"username", "email"}));
-  EXPECT_EQ(result["content"][0]["text"],
-            R"(User response: action=accept, content={"email":"test@example.com","username":"testuser"})");
+  EXPECT_EQ(
+      result["content"][0]["text"],
+      R"(User response: action=accept, content={"email":"test@example.com","username":"testuser"})");
 
   h_.outbound()->Clear();
   result = AnswerClientRequest("test_elicitation_sep1034_defaults", Json::object(),
@@ -165,6 +170,14 @@ TEST_F(FixturesTest, Elicitations) {
   EXPECT_EQ(enums["titledMulti"]["items"]["anyOf"][2]["const"], "value3");
 }
 
+TEST_F(FixturesTest, OddClientAnswersDoNotBreakTools) {
+  Json result = AnswerClientRequest("test_elicitation_sep1034_defaults", Json::object(), Json(5));
+  EXPECT_EQ(result["content"][0]["text"], "Elicitation completed: action=, content={}");
+  h_.outbound()->Clear();
+  result = AnswerClientRequest("test_sampling", {{"prompt", "x"}}, Json::array());
+  EXPECT_EQ(result["content"][0]["text"], "LLM response: No response");
+}
+
 TEST_F(FixturesTest, Resources) {
   Json list = h_.Call("resources/list")["result"]["resources"];
   ASSERT_GE(list.size(), 3u);
@@ -176,13 +189,15 @@ TEST_F(FixturesTest, Resources) {
   EXPECT_EQ(h_.Call("resources/read", {{"uri", "test://static-text"}})["result"],
             Json::parse(R"({"contents":[{"uri":"test://static-text","mimeType":"text/plain",
                             "text":"This is the content of the static text resource."}]})"));
-  Json binary = h_.Call("resources/read", {{"uri", "test://static-binary"}})["result"]["contents"][0];
+  Json binary =
+      h_.Call("resources/read", {{"uri", "test://static-binary"}})["result"]["contents"][0];
   EXPECT_EQ(binary["blob"], kFixturePngBase64);
   EXPECT_EQ(binary["mimeType"], "image/png");
   Json templates = h_.Call("resources/templates/list")["result"]["resourceTemplates"];
   ASSERT_EQ(templates.size(), 1u);
   EXPECT_EQ(templates[0]["uriTemplate"], "test://template/{id}/data");
-  Json item = h_.Call("resources/read", {{"uri", "test://template/123/data"}})["result"]["contents"][0];
+  Json item =
+      h_.Call("resources/read", {{"uri", "test://template/123/data"}})["result"]["contents"][0];
   EXPECT_EQ(item["uri"], "test://template/123/data");
   EXPECT_EQ(item["mimeType"], "application/json");
   EXPECT_EQ(Json::parse(item["text"].get<std::string>()),
@@ -204,16 +219,19 @@ TEST_F(FixturesTest, SubscribeAndNotify) {
   auto other_out = std::make_shared<RecordingOutbound>();
   other.session()->SetStandingOutbound(other_out);
 
-  EXPECT_EQ(h_.Call("resources/subscribe", {{"uri", "test://watched-resource"}})["result"], Json::object());
+  EXPECT_EQ(h_.Call("resources/subscribe", {{"uri", "test://watched-resource"}})["result"],
+            Json::object());
   EXPECT_TRUE(h_.session()->IsSubscribed("test://watched-resource"));
-  EXPECT_EQ(h_.Call("resources/subscribe", {{"uri", "test://unknown"}})["error"]["code"], kResourceNotFound);
+  EXPECT_EQ(h_.Call("resources/subscribe", {{"uri", "test://unknown"}})["error"]["code"],
+            kResourceNotFound);
   h_.dispatcher().NotifyResourceUpdated("test://watched-resource");
   auto updates = standing->WithMethod("notifications/resources/updated");
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_EQ(updates[0]["params"]["uri"], "test://watched-resource");
   EXPECT_TRUE(other_out->messages().empty());
 
-  EXPECT_EQ(h_.Call("resources/unsubscribe", {{"uri", "test://watched-resource"}})["result"], Json::object());
+  EXPECT_EQ(h_.Call("resources/unsubscribe", {{"uri", "test://watched-resource"}})["result"],
+            Json::object());
   h_.dispatcher().NotifyResourceUpdated("test://watched-resource");
   EXPECT_EQ(standing->WithMethod("notifications/resources/updated").size(), 1u);
 }
@@ -222,15 +240,19 @@ TEST_F(FixturesTest, Prompts) {
   Json list = h_.Call("prompts/list")["result"]["prompts"];
   ASSERT_EQ(list.size(), 4u);
   EXPECT_EQ(list[1]["name"], "test_prompt_with_arguments");
-  EXPECT_EQ(list[1]["arguments"][0], Json::parse(R"({"name":"arg1","description":"First test argument","required":true})"));
-  EXPECT_EQ(h_.Call("prompts/get", {{"name", "test_simple_prompt"}})["result"]["messages"],
-            Json::parse(R"([{"role":"user","content":{"type":"text","text":"This is a simple prompt for testing."}}])"));
+  EXPECT_EQ(list[1]["arguments"][0],
+            Json::parse(R"({"name":"arg1","description":"First test argument","required":true})"));
+  EXPECT_EQ(
+      h_.Call("prompts/get", {{"name", "test_simple_prompt"}})["result"]["messages"],
+      Json::parse(
+          R"([{"role":"user","content":{"type":"text","text":"This is a simple prompt for testing."}}])"));
   Json with_args = h_.Call("prompts/get", {{"name", "test_prompt_with_arguments"},
                                            {"arguments", {{"arg1", "hello"}, {"arg2", "world"}}}});
   EXPECT_EQ(with_args["result"]["messages"][0]["content"]["text"],
             "Prompt with arguments: arg1='hello', arg2='world'");
-  Json embedded = h_.Call("prompts/get", {{"name", "test_prompt_with_embedded_resource"},
-                                          {"arguments", {{"resourceUri", "test://x"}}}})["result"]["messages"];
+  Json embedded =
+      h_.Call("prompts/get", {{"name", "test_prompt_with_embedded_resource"},
+                              {"arguments", {{"resourceUri", "test://x"}}}})["result"]["messages"];
   EXPECT_EQ(embedded[0]["content"]["resource"]["uri"], "test://x");
   EXPECT_EQ(embedded[0]["content"]["resource"]["text"], "Embedded resource content for testing.");
   EXPECT_EQ(embedded[1]["content"]["text"], "Please process the embedded resource above.");
@@ -238,7 +260,8 @@ TEST_F(FixturesTest, Prompts) {
   EXPECT_EQ(image[0]["content"]["type"], "image");
   EXPECT_EQ(image[1]["content"]["text"], "Please analyze the image above.");
 
-  Json missing = h_.Call("prompts/get", {{"name", "test_prompt_with_arguments"}, {"arguments", {{"arg1", "x"}}}});
+  Json missing = h_.Call("prompts/get",
+                         {{"name", "test_prompt_with_arguments"}, {"arguments", {{"arg1", "x"}}}});
   EXPECT_EQ(missing["error"]["code"], kInvalidParams);
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("\"arg2\""), std::string::npos);
   EXPECT_EQ(h_.Call("prompts/get", {{"name", "nope"}})["error"]["code"], kInvalidParams);
@@ -248,19 +271,32 @@ TEST_F(FixturesTest, Prompts) {
 }
 
 TEST_F(FixturesTest, Completion) {
-  Json reply = h_.Call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
-                                               {"argument", {{"name", "arg1"}, {"value", "par"}}}});
+  Json reply = h_.Call("completion/complete",
+                       {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+                        {"argument", {{"name", "arg1"}, {"value", "par"}}}});
   EXPECT_EQ(reply["result"]["completion"]["values"], Json({"paris", "park", "party"}));
   EXPECT_EQ(reply["result"]["completion"]["total"], 3);
   EXPECT_EQ(reply["result"]["completion"]["hasMore"], false);
-  Json narrow = h_.Call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
-                                                {"argument", {{"name", "arg1"}, {"value", "park"}}}});
+  Json narrow = h_.Call("completion/complete",
+                        {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+                         {"argument", {{"name", "arg1"}, {"value", "park"}}}});
   EXPECT_EQ(narrow["result"]["completion"]["values"], Json({"park"}));
-  Json tmpl = h_.Call("completion/complete", {{"ref", {{"type", "ref/resource"}, {"uri", "test://template/{id}/data"}}},
-                                              {"argument", {{"name", "id"}, {"value", ""}}}});
+  Json tmpl = h_.Call("completion/complete",
+                      {{"ref", {{"type", "ref/resource"}, {"uri", "test://template/{id}/data"}}},
+                       {"argument", {{"name", "id"}, {"value", ""}}}});
   EXPECT_EQ(tmpl["result"]["completion"]["values"], Json::array());
-  EXPECT_EQ(h_.Call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "nope"}}},
-                                            {"argument", {{"name", "a"}, {"value", ""}}}})["error"]["code"],
+  EXPECT_EQ(h_.Call("completion/complete",
+                    {{"ref", {{"type", "ref/prompt"}, {"name", "nope"}}},
+                     {"argument", {{"name", "a"}, {"value", ""}}}})["error"]["code"],
+            kInvalidParams);
+  // An argument without a name (const access must not assume the key exists).
+  EXPECT_EQ(h_.Call("completion/complete",
+                    {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+                     {"argument", Json::object()}})["error"]["code"],
+            kInvalidParams);
+  EXPECT_EQ(h_.Call("completion/complete",
+                    {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+                     {"argument", {{"name", 5}}}})["error"]["code"],
             kInvalidParams);
   EXPECT_EQ(h_.Call("completion/complete", {{"ref", {{"type", "ref/tool"}}},
                                             {"argument", {{"name", "a"}}}})["error"]["code"],
@@ -271,9 +307,12 @@ TEST(ResourceTemplateTest, Matches) {
   auto m = ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://posts/post_01ABC");
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ((*m)["id"], "post_01ABC");
-  EXPECT_FALSE(ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://posts/").has_value());
-  EXPECT_FALSE(ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://posts/a/b").has_value());
-  EXPECT_FALSE(ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://post/x").has_value());
+  EXPECT_FALSE(
+      ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://posts/").has_value());
+  EXPECT_FALSE(
+      ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://posts/a/b").has_value());
+  EXPECT_FALSE(
+      ResourceRegistry::MatchTemplate("herald://posts/{id}", "herald://post/x").has_value());
   auto decoded = ResourceRegistry::MatchTemplate("a://{x}/y/{z}", "a://h%20i/y/z%2");
   EXPECT_FALSE(decoded.has_value());
   auto two = ResourceRegistry::MatchTemplate("a://{x}/y/{z}", "a://h%20i/y/zz");
@@ -287,9 +326,13 @@ TEST(ResourceListTest, Paginates) {
   options.page_size = 2;
   Harness h(options);
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(h.dispatcher().resources().Add(
-        {"x://" + std::to_string(i), "r" + std::to_string(i), "", "d", ""},
-        [](std::string, core::Caller) -> base::Task<base::Result<Json>> { co_return Json::array(); }).ok());
+    ASSERT_TRUE(h.dispatcher()
+                    .resources()
+                    .Add({"x://" + std::to_string(i), "r" + std::to_string(i), "", "d", ""},
+                         [](std::string, core::Caller) -> base::Task<base::Result<Json>> {
+                           co_return Json::array();
+                         })
+                    .ok());
   }
   h.Initialize();
   Json first = h.Call("resources/list")["result"];
@@ -297,7 +340,8 @@ TEST(ResourceListTest, Paginates) {
   Json second = h.Call("resources/list", {{"cursor", first["nextCursor"]}})["result"];
   EXPECT_EQ(second["resources"][0]["uri"], "x://2");
   // A tools cursor is not a resources cursor.
-  EXPECT_EQ(h.Call("prompts/list", {{"cursor", first["nextCursor"]}})["error"]["code"], kInvalidParams);
+  EXPECT_EQ(h.Call("prompts/list", {{"cursor", first["nextCursor"]}})["error"]["code"],
+            kInvalidParams);
 }
 
 }  // namespace

@@ -32,12 +32,14 @@ TEST(HeraldPromptsTest, ListAndGet) {
   EXPECT_EQ(prompts[0]["arguments"][0]["required"], true);
   EXPECT_EQ(prompts[1]["name"], "repurpose_article");
 
-  Json week = h.Call("prompts/get", {{"name", "plan_week"},
-                                     {"arguments", {{"goals", "launch v2"}, {"time_zone", "Europe/Paris"}}}});
+  Json week = h.Call("prompts/get",
+                     {{"name", "plan_week"},
+                      {"arguments", {{"goals", "launch v2"}, {"time_zone", "Europe/Paris"}}}});
   std::string text = week["result"]["messages"][0]["content"]["text"];
   EXPECT_EQ(week["result"]["messages"][0]["role"], "user");
-  for (const char* word : {"launch v2", "Europe/Paris", "list_accounts", "validate_post", "schedule_post",
-                           "idempotency_key", "get_post", "connect_account", "approval"}) {
+  for (const char* word :
+       {"launch v2", "Europe/Paris", "list_accounts", "validate_post", "schedule_post",
+        "idempotency_key", "get_post", "connect_account", "approval"}) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
   }
   Json no_zone = h.Call("prompts/get", {{"name", "plan_week"}, {"arguments", {{"goals", "x"}}}});
@@ -45,15 +47,18 @@ TEST(HeraldPromptsTest, ListAndGet) {
             std::string::npos);
   EXPECT_EQ(h.Call("prompts/get", {{"name", "plan_week"}})["error"]["code"], kInvalidParams);
 
-  Json article = h.Call("prompts/get", {{"name", "repurpose_article"},
-                                        {"arguments", {{"article", "Our study found X."}, {"platforms", "bluesky"}}}});
+  Json article =
+      h.Call("prompts/get",
+             {{"name", "repurpose_article"},
+              {"arguments", {{"article", "Our study found X."}, {"platforms", "bluesky"}}}});
   std::string atext = article["result"]["messages"][0]["content"]["text"];
-  for (const char* word : {"Our study found X.", "bluesky", "300", "validate_post", "schedule_post",
-                           "Never invent"}) {
+  for (const char* word :
+       {"Our study found X.", "bluesky", "300", "validate_post", "schedule_post", "Never invent"}) {
     EXPECT_NE(atext.find(word), std::string::npos) << word;
   }
-  Json completion = h.Call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "repurpose_article"}}},
-                                                   {"argument", {{"name", "tone"}, {"value", "f"}}}});
+  Json completion = h.Call("completion/complete",
+                           {{"ref", {{"type", "ref/prompt"}, {"name", "repurpose_article"}}},
+                            {"argument", {{"name", "tone"}, {"value", "f"}}}});
   EXPECT_EQ(completion["result"]["completion"]["values"], Json({"friendly", "formal"}));
 }
 
@@ -64,12 +69,18 @@ class HeraldResourcesTest : public ::testing::Test {
       seen_org_ = ctx.caller().org_id;
       return Structured({{"accounts", Json::array({{{"id", "acc_1"}, {"platform", "mastodon"}}})}});
     });
-    h_.AddTool(Spec("get_post"), [](Json args, tools::ToolContext&) -> base::Task<ToolResult> {
-      if (args["post_id"] != "post_1") co_return base::NotFound("no post " + args["post_id"].get<std::string>());
-      co_return tools::ToolOutput{Json{{"id", "post_1"}, {"status", "scheduled"}}};
-    }, Json::parse(R"({"type":"object","required":["post_id"],"properties":{"post_id":{"type":"string"}}})"));
+    h_.AddTool(
+        Spec("get_post"),
+        [](Json args, tools::ToolContext&) -> base::Task<ToolResult> {
+          if (args["post_id"] != "post_1")
+            co_return base::NotFound("no post " + args["post_id"].get<std::string>());
+          co_return tools::ToolOutput{Json{{"id", "post_1"}, {"status", "scheduled"}}};
+        },
+        Json::parse(
+            R"({"type":"object","required":["post_id"],"properties":{"post_id":{"type":"string"}}})"));
     ASSERT_TRUE(RegisterHeraldResources(h_.dispatcher().resources(),
-                                        ProvidersFromTools(h_.dispatcher().tools())).ok());
+                                        ProvidersFromTools(h_.dispatcher().tools()))
+                    .ok());
     h_.Initialize();
   }
   Harness h_;
@@ -85,35 +96,36 @@ TEST_F(HeraldResourcesTest, AccountsAndPostsReadThroughTools) {
   ASSERT_EQ(templates.size(), 1u);
   EXPECT_EQ(templates[0]["uriTemplate"], "herald://posts/{id}");
 
-  Json accounts = h_.Call("resources/read", {{"uri", "herald://accounts"}})["result"]["contents"][0];
+  Json accounts =
+      h_.Call("resources/read", {{"uri", "herald://accounts"}})["result"]["contents"][0];
   EXPECT_EQ(accounts["uri"], "herald://accounts");
   EXPECT_EQ(Json::parse(accounts["text"].get<std::string>())["accounts"][0]["id"], "acc_1");
   EXPECT_EQ(seen_org_, "org_test");
 
-  Json post = h_.Call("resources/read", {{"uri", "herald://posts/post_1"}})["result"]["contents"][0];
+  Json post =
+      h_.Call("resources/read", {{"uri", "herald://posts/post_1"}})["result"]["contents"][0];
   EXPECT_EQ(Json::parse(post["text"].get<std::string>())["status"], "scheduled");
-  EXPECT_EQ(h_.Call("resources/read", {{"uri", "herald://posts/post_2"}})["error"]["code"], kResourceNotFound);
+  EXPECT_EQ(h_.Call("resources/read", {{"uri", "herald://posts/post_2"}})["error"]["code"],
+            kResourceNotFound);
 }
 
 TEST(HeraldResourcesNoToolsTest, LeftOutWithoutTheirTools) {
   Harness h;
-  ASSERT_TRUE(RegisterHeraldResources(h.dispatcher().resources(), ProvidersFromTools(h.dispatcher().tools())).ok());
+  ASSERT_TRUE(RegisterHeraldResources(h.dispatcher().resources(),
+                                      ProvidersFromTools(h.dispatcher().tools()))
+                  .ok());
   h.Initialize();
   EXPECT_TRUE(h.Call("resources/list")["result"]["resources"].empty());
 }
 
 // Every production tool has both schema files, and every schema file belongs to a production
-// tool; names are at most 40 characters. Needs the real services (a store) to build the tools.
+// tool; names are at most 40 characters. Builds the real services (SQLite in a temp dir).
 TEST(ProductionToolsTest, SchemasAndToolsMatch) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("herald-tools-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("herald-tools-test-" + std::to_string(::getpid()));
   Config config;
   config.data_dir = dir.string();
   auto services = BuildServices(config);
-  if (!services.ok() && services.error().code() == base::ErrorCode::kUnimplemented) {
-    std::filesystem::remove_all(dir);
-    GTEST_SKIP() << "no store backend on this branch yet: " << services.error().message();
-  }
   ASSERT_TRUE(services.ok()) << services.error().ToString();
   auto dispatcher = BuildHeraldDispatcher((*services)->ToolDependencies());
   ASSERT_TRUE(dispatcher.ok()) << dispatcher.error().ToString();
@@ -137,7 +149,8 @@ TEST(ProductionToolsTest, SchemasAndToolsMatch) {
     }
   }
   for (const auto& name : schema_names) {
-    EXPECT_EQ(tool_names.count(name), 1u) << "schemas/tools/" << name << ".*.json has no production tool";
+    EXPECT_EQ(tool_names.count(name), 1u)
+        << "schemas/tools/" << name << ".*.json has no production tool";
   }
   for (const auto& name : tool_names) {
     EXPECT_TRUE(schemas::Find("tools/" + name + ".input.json").has_value()) << name;

@@ -25,21 +25,19 @@ TEST(JsonRpcTest, ClassifiesMessages) {
             MessageKind::kNotification);
   EXPECT_EQ(ClassifyMessage(Json::parse(R"({"jsonrpc":"2.0","id":1,"result":{}})")),
             MessageKind::kResponse);
-  EXPECT_EQ(ClassifyMessage(Json::parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"m"}})")),
-            MessageKind::kResponse);
-  for (const char* bad : {R"({"jsonrpc":"2.0","id":null,"method":"x"})",
-                          R"({"jsonrpc":"2.0","id":1.5,"method":"x"})",
-                          R"({"jsonrpc":"2.0","id":{},"method":"x"})",
-                          R"({"jsonrpc":"1.0","id":1,"method":"x"})",
-                          R"({"id":1,"method":"x"})",
-                          R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1]})",
-                          R"({"jsonrpc":"2.0","id":1,"method":7})",
-                          R"({"jsonrpc":"2.0","id":1})",
-                          R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1}})",
-                          R"([])", R"(3)"}) {
+  EXPECT_EQ(
+      ClassifyMessage(Json::parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"m"}})")),
+      MessageKind::kResponse);
+  for (const char* bad :
+       {R"({"jsonrpc":"2.0","id":null,"method":"x"})", R"({"jsonrpc":"2.0","id":1.5,"method":"x"})",
+        R"({"jsonrpc":"2.0","id":{},"method":"x"})", R"({"jsonrpc":"1.0","id":1,"method":"x"})",
+        R"({"id":1,"method":"x"})", R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1]})",
+        R"({"jsonrpc":"2.0","id":1,"method":7})", R"({"jsonrpc":"2.0","id":1})",
+        R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1}})", R"([])", R"(3)"}) {
     EXPECT_EQ(ClassifyMessage(Json::parse(bad)), MessageKind::kInvalid) << bad;
   }
-  EXPECT_TRUE(IsInitializeRequest(Json::parse(R"({"jsonrpc":"2.0","id":1,"method":"initialize"})")));
+  EXPECT_TRUE(
+      IsInitializeRequest(Json::parse(R"({"jsonrpc":"2.0","id":1,"method":"initialize"})")));
   EXPECT_FALSE(IsInitializeRequest(Json::parse(R"({"jsonrpc":"2.0","method":"initialize"})")));
 }
 
@@ -134,8 +132,8 @@ TEST_F(LifecycleTest, NotificationsGetNoReply) {
   EXPECT_FALSE(h_.Send(Notification("notifications/initialized")).has_value());
   EXPECT_FALSE(h_.Send(Notification("notifications/whatever")).has_value());
   EXPECT_FALSE(h_.Send(Notification("notifications/cancelled", {{"requestId", 99}})).has_value());
-  EXPECT_FALSE(h_.SendText(R"({"jsonrpc":"2.0","method":"notifications/roots/list_changed"})")
-                   .has_value());
+  EXPECT_FALSE(
+      h_.SendText(R"({"jsonrpc":"2.0","method":"notifications/roots/list_changed"})").has_value());
 }
 
 TEST_F(LifecycleTest, ParseErrorsAndLimits) {
@@ -146,9 +144,9 @@ TEST_F(LifecycleTest, ParseErrorsAndLimits) {
   DispatcherOptions options;
   options.max_message_bytes = 64;
   Harness small(options);
-  auto big = Json::parse(*small.SendText(
-      R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" + std::string(100, 'x') +
-      "\"}}"));
+  auto big =
+      Json::parse(*small.SendText(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" +
+                                  std::string(100, 'x') + "\"}}"));
   EXPECT_EQ(ErrorCode(big), kInvalidRequest);
   EXPECT_NE(big["error"]["message"].get<std::string>().find("limit is 64"), std::string::npos);
 
@@ -175,8 +173,8 @@ TEST_F(LifecycleTest, InvalidRequestsEchoTheIdWhenUsable) {
 }
 
 TEST_F(LifecycleTest, BatchesOnlyFor20250326) {
-  Json batch = Json::array({h_.Request("ping"), Notification("notifications/initialized"),
-                            h_.Request("tools/list")});
+  Json batch = Json::array(
+      {h_.Request("ping"), Notification("notifications/initialized"), h_.Request("tools/list")});
   // Before initialize: rejected.
   auto before = h_.Send(batch);
   ASSERT_TRUE(before.has_value() && before->is_object());

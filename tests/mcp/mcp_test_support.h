@@ -59,7 +59,8 @@ class RecordingOutbound : public Outbound {
   std::atomic<bool> open_{true};
 };
 
-using ToolFn = std::function<base::Task<base::Result<tools::ToolOutput>>(Json, tools::ToolContext&)>;
+using ToolFn =
+    std::function<base::Task<base::Result<tools::ToolOutput>>(Json, tools::ToolContext&)>;
 
 class LambdaTool : public tools::Tool {
  public:
@@ -176,8 +177,8 @@ template <class T>
 T RunTask(base::Task<T> task) {
   asio::io_context io;
   std::optional<T> out;
-  asio::co_spawn(io, [&]() -> base::Task<void> { out.emplace(co_await std::move(task)); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> base::Task<void> { out.emplace(co_await std::move(task)); }, asio::detached);
   io.run();
   return std::move(*out);
 }

@@ -88,8 +88,7 @@ class StdioServerTest : public ::testing::Test {
   }
 
   void Write(const std::string& text) {
-    ASSERT_EQ(::write(in_.write_fd(), text.data(), text.size()),
-              static_cast<ssize_t>(text.size()));
+    ASSERT_EQ(::write(in_.write_fd(), text.data(), text.size()), static_cast<ssize_t>(text.size()));
   }
   void WriteJson(const Json& j) { Write(j.dump() + "\n"); }
 
@@ -121,9 +120,13 @@ class StdioServerTest : public ::testing::Test {
   }
 
   void Initialize() {
-    WriteJson({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-               {"params", {{"protocolVersion", "2025-06-18"}, {"capabilities", Json::object()},
-                           {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
+    WriteJson({{"jsonrpc", "2.0"},
+               {"id", 0},
+               {"method", "initialize"},
+               {"params",
+                {{"protocolVersion", "2025-06-18"},
+                 {"capabilities", Json::object()},
+                 {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
     Json init = ReadJson();
     ASSERT_EQ(init["result"]["protocolVersion"], "2025-06-18");
     WriteJson({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
@@ -151,8 +154,10 @@ TEST_F(StdioServerTest, OneMessagePerLineAndExitOnEof) {
   EXPECT_EQ(list["result"]["tools"].size(), 3u);
 
   // Two messages in one write, one with CRLF, plus blank lines.
-  Write("\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"hello\"}}\r\n\n"
-        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n");
+  Write(
+      "\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/"
+      "call\",\"params\":{\"name\":\"hello\"}}\r\n\n"
+      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n");
   std::string log_line = ReadLine();
   std::string call_line = ReadLine();
   std::string ping_line = ReadLine();
@@ -177,7 +182,8 @@ TEST_F(StdioServerTest, OneMessagePerLineAndExitOnEof) {
 TEST_F(StdioServerTest, RunningCallFinishesAfterEof) {
   Start();
   Initialize();
-  Write("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"sleepy\"}}");
+  Write(
+      "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"sleepy\"}}");
   in_.CloseWrite();  // EOF right after a last line without newline
   Json reply = ReadJson();
   EXPECT_EQ(reply["id"], 9);
@@ -192,7 +198,10 @@ TEST_F(StdioServerTest, StubbornCallIsCancelledAfterGrace) {
   options.cancel_grace = std::chrono::seconds(5);
   Start(options);
   Initialize();
-  WriteJson({{"jsonrpc", "2.0"}, {"id", 4}, {"method", "tools/call"}, {"params", {{"name", "stubborn"}}}});
+  WriteJson({{"jsonrpc", "2.0"},
+             {"id", 4},
+             {"method", "tools/call"},
+             {"params", {{"name", "stubborn"}}}});
   auto started = std::chrono::steady_clock::now();
   FinishAndJoin();
   EXPECT_EQ(rc_, 0);

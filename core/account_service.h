@@ -1,0 +1,158 @@
+// AccountService: connected social accounts: connect (token kinds verified with the network at
+// once; OAuth kinds through an authorization URL and the callback), list, get, disconnect, the
+// OAuth callback, token refresh, and the clear credentials the publishing core needs for one
+// call (CredentialSource).
+//
+// Every caller-facing operation is scoped to the caller's organization: another
+// organization's account id is kNotFound, worded exactly like a missing one. Reads need the
+// viewer role, connect/disconnect the editor role. Every change is audited (never a secret).
+// Credentials are sealed (core/credentials.h) before they reach the store; a failed connect
+// stores nothing. Reconnecting the same network account (same org, platform, external id)
+// updates its row instead of adding one.
+//
+// OAuth: connect returns an authorization URL whose `state` is random, stored only as its
+// SHA-256, single-use and valid for options.oauth_state_ttl; the PKCE verifier is sealed. The
+// network sends the browser to HERALD_PUBLIC_URL/oauth/callback/{platform}; CompleteOAuth
+// exchanges the code and stores the account. Tokens are refreshed by the adapters
+// (platforms/oauth/OAuthSession: before expiry and on a 401) through the save_credentials
+// callback of the context OpenCredentials returns, and by Refresh (refresh jobs). A transient
+// refresh failure never changes the account; only a definitive invalid_grant marks it
+// needs_reauth.
+//
+// Store work runs on the `blocking` pool in the coroutine forms; the ...Sync forms and
+// OpenCredentials block the calling thread. Thread-safe.
+#ifndef HERALD_CORE_ACCOUNT_SERVICE_H_
+#define HERALD_CORE_ACCOUNT_SERVICE_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "base/async.h"
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/json.h"
+#include "base/result.h"
+#include "core/caller.h"
+#include "core/credential_source.h"
+#include "platforms/http_client.h"
+#include "platforms/oauth/oauth_client.h"
+#include "platforms/platform_registry.h"
+#include "store/store.h"
+
+namespace herald::core {
+
+using base::Json;
+using base::Result;
+using base::Task;
+
+struct AccountServiceOptions {
+  // HERALD_PUBLIC_URL: how browsers reach this server; the OAuth redirect URI is
+  // public_url + "/oauth/callback/" + platform. Required only for OAuth networks.
+  std::string public_url;
+  // Same rule as the HTTPS client (HERALD_ALLOW_PRIVATE_NETWORKS), applied early to URL
+  // arguments so the error names the argument.
+  bool allow_private_networks = false;
+  std::chrono::minutes oauth_state_ttl{10};
+};
+
+// What the OAuth callback page shows.
+struct OAuthCallbackResult {
+  enum class Kind {
+    kConnected,     // the account is connected
+    kStateInvalid,  // unknown, expired or already used state: start again
+    kDenied,        // the network (the user) refused: error=... on the callback
+    kFailed,        // the code exchange or the account lookup failed
+  };
+  Kind kind = Kind::kFailed;
+  std::string platform;       // the network id from the callback path
+  std::string platform_name;  // "X", or the id when unknown
+  std::string message;        // one sentence for a human, safe to show
+  Json account;               // AccountView when connected, else null
+};
+std::string_view OAuthCallbackKindName(OAuthCallbackResult::Kind kind);
+
+class AccountService : public CredentialSource {
+ public:
+  // Every reference outlives the service.
+  AccountService(store::Store& store, const base::Keyring& keyring,
+                 const platforms::PlatformRegistry& platforms, platforms::HttpClient& http,
+                 const base::Clock& clock, base::asio::thread_pool& blocking,
+                 AccountServiceOptions options = {});
+
+  // connect_account. `platform` is the network id; `args` the other arguments.
+  //  - token, app-password and webhook kinds: checks `args` against the network's connect
+  //    fields, verifies them with the network (Platform::Connect), seals and stores. Returns
+  //    {"account_id","platform","handle","display_name","status","reconnected", "account"}.
+  //  - OAuth kinds: returns {"platform","authorization_url","expires_at","redirect_uri",
+  //    "status":"pending_authorization"}.
+  // Errors: kPermissionDenied for a viewer; kInvalidArgument for an unknown platform (listing
+  // the supported ones) or a missing / extra / malformed argument (naming it, e.g. "telegram
+  // needs chat_id"), or a URL that is not https or points to a private address; the network's
+  // refusal (kUnauthenticated for a wrong or revoked token, with its reason); kFailedPrecondition
+  // when an OAuth network lacks client credentials or HERALD_PUBLIC_URL is unset.
+  Task<Result<Json>> Connect(Caller caller, std::string platform, Json args);
+
+  // list_accounts: {"accounts": [AccountView...]} oldest first, disconnected ones included.
+  Result<Json> ListSync(const Caller& caller);
+  Task<Result<Json>> List(Caller caller);
+
+  // get_account: AccountDetailView. Errors: kNotFound.
+  Result<Json> GetSync(const Caller& caller, const std::string& account_id);
+  Task<Result<Json>> Get(Caller caller, std::string account_id);
+
+  // disconnect_account: revokes OAuth tokens at the network (best effort: a failed revocation
+  // is reported, not fatal), marks the account disconnected and erases its credentials.
+  // Posts still scheduled for it fail at publish time with a reason saying so. Returns
+  // {"account_id","platform","handle","status":"disconnected","revoked": bool|null,
+  //  "revoke_error"?, "already_disconnected", "scheduled_posts"}.
+  // Errors: kNotFound; kPermissionDenied for a viewer.
+  Task<Result<Json>> Disconnect(Caller caller, std::string account_id);
+
+  // GET /oauth/callback/{platform}?state&code | ?state&error&error_description. Never fails:
+  // the outcome is a page. The state is consumed even when the network reports an error.
+  Task<OAuthCallbackResult> CompleteOAuth(std::string platform, std::string state, std::string code,
+                                          std::string error, std::string error_description);
+
+  // Refreshes an OAuth account's tokens now (refresh jobs). Returns AccountView. Errors:
+  // kNotFound; kFailedPrecondition for a non-OAuth or disconnected account; kUnauthenticated
+  // when the network refused the grant (the account is now needs_reauth); kUnavailable /
+  // kResourceExhausted for transient failures (the account is unchanged).
+  Task<Result<Json>> Refresh(std::string org_id, std::string account_id);
+
+  // CredentialSource: the clear credentials of `account` (re-read from the store) with
+  // save_credentials set (seals and stores rotated tokens; blocking). Errors: kPermissionDenied
+  // for a disconnected account ("... was disconnected; reconnect it"), kUnauthenticated for one
+  // that needs reauth, kNotFound when it no longer exists, kUnavailable from the store.
+  Result<platforms::AccountContext> OpenCredentials(const store::Account& account) override;
+
+  // Marks an active account needs_reauth with `reason` (what the network said), e.g. after a
+  // publish was refused with kUnauthenticated / kPermissionDenied. Errors: kNotFound.
+  Result<void> MarkNeedsReauth(const std::string& org_id, const std::string& account_id,
+                               const std::string& reason);
+
+ private:
+  Task<Result<Json>> ConnectWithToken(Caller caller, platforms::Platform* platform, Json args);
+  Task<Result<Json>> StartOAuth(Caller caller, platforms::Platform* platform);
+  // Inserts or updates the account for `connected` in one transaction with its audit entry.
+  Result<Json> StoreConnected(const std::string& org_id, const std::string& actor,
+                              const platforms::Platform& platform,
+                              const platforms::ConnectedAccount& connected);
+  Result<store::Account> LoadAccount(const std::string& org_id, const std::string& account_id);
+  Result<void> SaveRefreshed(const store::Account& account, const Json& credentials,
+                             std::optional<base::Time> expires_at);
+  std::string RedirectUri(std::string_view platform) const;
+  std::string PlatformName(std::string_view id) const;
+
+  store::Store& store_;
+  const base::Keyring& keyring_;
+  const platforms::PlatformRegistry& platforms_;
+  const base::Clock& clock_;
+  base::asio::thread_pool& blocking_;
+  AccountServiceOptions options_;
+  platforms::oauth::OAuthClient oauth_;
+};
+
+}  // namespace herald::core
+
+#endif  // HERALD_CORE_ACCOUNT_SERVICE_H_

@@ -1,0 +1,134 @@
+#include "platforms/oauth/oauth_client.h"
+
+#include <chrono>
+
+#include "base/crypto.h"
+#include "platforms/http/form_urlencoded.h"
+
+namespace herald::platforms::oauth {
+namespace {
+
+std::string Name(const OAuthProvider& p) {
+  return p.display_name.empty() ? p.platform : p.display_name;
+}
+
+std::string JoinScopes(const OAuthProvider& p) {
+  std::string out;
+  for (const auto& s : p.scopes) {
+    if (!out.empty()) out += p.scope_separator;
+    out += s;
+  }
+  return out;
+}
+
+}  // namespace
+
+OAuthClient::OAuthClient(HttpClient& http, const base::Clock& clock) : http_(http), clock_(clock) {}
+
+std::string OAuthClient::AuthorizationUrl(const OAuthProvider& provider,
+                                          std::string_view redirect_uri, std::string_view state,
+                                          std::string_view code_challenge) {
+  http::FormFields q = {{"response_type", "code"},
+                        {"client_id", provider.client_id},
+                        {"redirect_uri", std::string(redirect_uri)}};
+  if (!provider.scopes.empty()) q.emplace_back("scope", JoinScopes(provider));
+  q.emplace_back("state", std::string(state));
+  if (provider.pkce && !code_challenge.empty()) {
+    q.emplace_back("code_challenge", std::string(code_challenge));
+    q.emplace_back("code_challenge_method", "S256");
+  }
+  for (const auto& kv : provider.extra_authorize_params) q.push_back(kv);
+  return http::AppendQuery(provider.authorize_url, q);
+}
+
+base::Task<base::Result<HttpResponse>> OAuthClient::PostForm(
+    const OAuthProvider& provider, std::string url,
+    std::vector<std::pair<std::string, std::string>> fields, std::string_view what) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = std::move(url);
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"}};
+  if (provider.client_auth == ClientAuthMethod::kBasic && !provider.client_secret.empty()) {
+    std::string pair =
+        http::PercentEncode(provider.client_id) + ":" + http::PercentEncode(provider.client_secret);
+    req.headers.emplace_back("Authorization", "Basic " + base::Base64Encode(pair));
+  } else {
+    fields.emplace_back("client_id", provider.client_id);
+    if (!provider.client_secret.empty())
+      fields.emplace_back("client_secret", provider.client_secret);
+  }
+  req.body = http::FormUrlEncode(fields);
+  req.connect_timeout = std::chrono::seconds(5);
+  req.total_timeout = std::chrono::seconds(20);
+  req.max_response_bytes = 256 * 1024;
+  auto r = co_await http_.Send(std::move(req));
+  if (r.ok()) co_return r;
+  const base::Error& e = r.error();
+  std::string name = Name(provider);
+  switch (e.code()) {
+    case base::ErrorCode::kInvalidArgument:
+      co_return base::FailedPrecondition(name + "'s " + std::string(what) +
+                                         " endpoint cannot be used: " + e.message());
+    case base::ErrorCode::kResourceExhausted:
+      co_return base::Unavailable(
+          name + "'s " + std::string(what) + " endpoint sent an oversized answer", e.detail());
+    default:
+      co_return base::Unavailable(
+          "could not reach " + name + "'s " + std::string(what) + " endpoint: " + e.message(),
+          e.detail());
+  }
+}
+
+base::Task<base::Result<TokenSet>> OAuthClient::ExchangeCode(OAuthProvider provider,
+                                                             std::string code,
+                                                             std::string redirect_uri,
+                                                             std::string code_verifier) {
+  HERALD_CO_RETURN_IF_ERROR(provider.CheckConfigured());
+  http::FormFields f = {{"grant_type", "authorization_code"},
+                        {"code", std::move(code)},
+                        {"redirect_uri", std::move(redirect_uri)}};
+  if (provider.pkce) f.emplace_back("code_verifier", std::move(code_verifier));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.token_url,
+                                                                      std::move(f), "token"));
+  co_return ParseTokenResponse(response, clock_.Now(), Name(provider));
+}
+
+base::Task<base::Result<TokenSet>> OAuthClient::Refresh(OAuthProvider provider, TokenSet current) {
+  HERALD_CO_RETURN_IF_ERROR(provider.CheckConfigured());
+  if (current.refresh_token.empty()) {
+    co_return base::Unauthenticated("the " + Name(provider) + " access token expired and " +
+                                    Name(provider) +
+                                    " gave no refresh token; the account must be reconnected");
+  }
+  http::FormFields f = {{"grant_type", "refresh_token"}, {"refresh_token", current.refresh_token}};
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.token_url,
+                                                                      std::move(f), "token"));
+  HERALD_CO_ASSIGN_OR_RETURN(TokenSet next,
+                             ParseTokenResponse(response, clock_.Now(), Name(provider)));
+  if (next.refresh_token.empty()) {
+    next.refresh_token = current.refresh_token;
+    if (!next.refresh_expires_at) next.refresh_expires_at = current.refresh_expires_at;
+  }
+  if (next.scope.empty()) next.scope = current.scope;
+  for (const auto& [k, v] : current.extra.items()) {
+    if (!next.extra.contains(k)) next.extra[k] = v;
+  }
+  co_return next;
+}
+
+base::Task<base::Result<void>> OAuthClient::Revoke(OAuthProvider provider, std::string token,
+                                                   std::string token_type_hint) {
+  if (provider.revoke_url.empty()) {
+    co_return base::Unimplemented(Name(provider) + " has no token revocation endpoint");
+  }
+  HERALD_CO_RETURN_IF_ERROR(provider.CheckConfigured());
+  http::FormFields f = {{"token", std::move(token)}};
+  if (!token_type_hint.empty()) f.emplace_back("token_type_hint", std::move(token_type_hint));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.revoke_url,
+                                                                      std::move(f), "revocation"));
+  if (response.status >= 200 && response.status <= 299) co_return base::Ok();
+  co_return ParseOAuthError(response, Name(provider));
+}
+
+}  // namespace herald::platforms::oauth

@@ -1,0 +1,57 @@
+// OAuthProvider: how one network speaks OAuth 2.0 (authorization code grant, RFC 6749, with
+// PKCE S256, RFC 7636; token revocation, RFC 7009): its endpoints, scopes, how the client
+// authenticates, and the client credentials herald is registered with.
+//
+// Client credentials come from HERALD_<PLATFORM>_CLIENT_ID / HERALD_<PLATFORM>_CLIENT_SECRET
+// (LoadClientFromEnv). A network can be listed without them; connecting then fails with a
+// message naming the variables (CheckConfigured). A plain value; immutable once built.
+#ifndef HERALD_PLATFORMS_OAUTH_OAUTH_PROVIDER_H_
+#define HERALD_PLATFORMS_OAUTH_OAUTH_PROVIDER_H_
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace herald::platforms::oauth {
+
+// How the client proves itself at the token and revocation endpoints (RFC 6749 2.3.1).
+enum class ClientAuthMethod {
+  kBasic,  // Authorization: Basic base64(urlencode(id) ":" urlencode(secret))
+  kPost,   // client_id and client_secret in the form body
+};
+
+struct OAuthProvider {
+  std::string platform;       // network id, e.g. "x"
+  std::string display_name;   // "X", for messages
+  std::string authorize_url;  // the browser page
+  std::string token_url;
+  std::string revoke_url;  // "" when the network has no revocation endpoint
+  std::vector<std::string> scopes;
+  std::string scope_separator = " ";
+  ClientAuthMethod client_auth = ClientAuthMethod::kBasic;
+  bool pkce = true;  // send code_challenge (S256) and code_verifier
+  // Extra authorization-URL parameters, e.g. {"access_type","offline"}, {"prompt","consent"}.
+  std::vector<std::pair<std::string, std::string>> extra_authorize_params;
+  // Refresh this long before the access token expires.
+  std::chrono::seconds refresh_margin{300};
+
+  std::string client_id;
+  std::string client_secret;  // "" for a public client (PKCE only)
+
+  // Ok when client_id is set. Errors: kFailedPrecondition "connecting <name> needs
+  // HERALD_<P>_CLIENT_ID and HERALD_<P>_CLIENT_SECRET ...".
+  base::Result<void> CheckConfigured() const;
+  // Fills client_id / client_secret from HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET.
+  void LoadClientFromEnv();
+};
+
+// "HERALD_<PLATFORM>_<SUFFIX>" with the platform id upper-cased and '-' turned into '_'.
+std::string PlatformEnvName(std::string_view platform, std::string_view suffix);
+
+}  // namespace herald::platforms::oauth
+
+#endif  // HERALD_PLATFORMS_OAUTH_OAUTH_PROVIDER_H_

@@ -1,0 +1,64 @@
+// OAuthTestNetwork ("oauthtest"): a minimal OAuth 2.0 network used to exercise the OAuth
+// machinery end to end against the loopback emulator in tests/emulators/oauth. Registered ONLY
+// when HERALD_OAUTH_TEST_PROVIDER names the emulator's base URL (never by default).
+//
+// Emulator contract (base URL B): B/oauth/authorize, B/oauth/token, B/oauth/revoke (RFC 6749 /
+// 7636 / 7009), GET B/api/me -> {"id","username","name"}, POST B/api/posts {"text"} ->
+// 201 {"id","url"}, DELETE B/api/posts/{id} -> 204; a bad or expired token -> 401.
+// Client credentials: HERALD_OAUTHTEST_CLIENT_ID / _CLIENT_SECRET. Thread-safe.
+#ifndef HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_
+#define HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_
+
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "platforms/http_client.h"
+#include "platforms/oauth/oauth_client.h"
+#include "platforms/oauth/oauth_network.h"
+#include "platforms/platform.h"
+
+namespace herald::platforms::oauth {
+
+inline constexpr std::string_view kOAuthTestNetworkId = "oauthtest";
+
+// The provider description for an emulator at `base_url` (no client credentials).
+OAuthProvider OAuthTestProvider(std::string base_url);
+
+class OAuthTestNetwork final : public Platform, public OAuthNetwork {
+ public:
+  // `provider` from OAuthTestProvider (+ client credentials); `http` and `clock` outlive it.
+  OAuthTestNetwork(OAuthProvider provider, HttpClient& http, const base::Clock& clock);
+
+  const PlatformInfo& Info() const override { return info_; }
+  ValidationReport Validate(const Content& content) const override;
+  Task<Result<ConnectedAccount>> Connect(Json args) override;
+  Task<Result<PublishReceipt>> Publish(PublishRequest request) override;
+  Task<Result<std::optional<PublishReceipt>>> Find(PublishRequest request) override;
+  Task<Result<void>> Delete(AccountContext account, PublishReceipt receipt) override;
+  Task<Result<Json>> FetchPostMetrics(AccountContext account, PublishReceipt receipt) override;
+  Task<Result<Json>> FetchAccountMetrics(AccountContext account) override;
+
+  const OAuthProvider& Provider() const override { return provider_; }
+  Task<Result<ConnectedAccount>> Identify(TokenSet tokens) override;
+
+ private:
+  std::string BaseUrl() const;
+  Task<Result<HttpResponse>> Call(std::string method, std::string path, std::string token,
+                                  std::string body);
+
+  OAuthProvider provider_;
+  HttpClient& http_;
+  const base::Clock& clock_;
+  OAuthClient oauth_;
+  PlatformInfo info_;
+};
+
+// The network for HERALD_OAUTH_TEST_PROVIDER=`base_url`, with client credentials from the
+// environment.
+std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, HttpClient& http,
+                                               const base::Clock& clock);
+
+}  // namespace herald::platforms::oauth
+
+#endif  // HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_

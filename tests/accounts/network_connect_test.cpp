@@ -1,0 +1,224 @@
+// connect_account for the five networks of the first issue, through AccountService and the
+// production registry (MakeDefaultRegistry), against their loopback emulators and SQLite:
+// the seeded credentials connect and are stored sealed; a wrong credential stores nothing and
+// carries the network's reason; reconnecting updates the same row.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/crypto.h"
+#include "base/ids.h"
+#include "core/account_service.h"
+#include "platforms/http/https_client.h"
+#include "platforms/register_all.h"
+#include "tests/emulators/bluesky/bluesky_emulator.h"
+#include "tests/emulators/common/emulator_server.h"
+#include "tests/emulators/discord/discord_emulator.h"
+#include "tests/emulators/mastodon/mastodon_emulator.h"
+#include "tests/emulators/slack/slack_emulator.h"
+#include "tests/emulators/telegram/telegram_emulator.h"
+#include "tests/platforms/support/run_task.h"
+
+namespace herald::core {
+namespace {
+
+using base::ErrorCode;
+using base::Json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class NetworkConnectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    emulators::EmulatorOptions eo;
+    eo.clock = &clock_;
+    servers_.push_back(emulators::EmulatorServer::Make<emulators::MastodonEmulator>(eo));
+    servers_.push_back(emulators::EmulatorServer::Make<emulators::BlueskyEmulator>(eo));
+    servers_.push_back(emulators::EmulatorServer::Make<emulators::TelegramEmulator>(eo));
+    servers_.push_back(emulators::EmulatorServer::Make<emulators::DiscordEmulator>(eo));
+    servers_.push_back(emulators::EmulatorServer::Make<emulators::SlackEmulator>(eo));
+    for (auto& s : servers_) ASSERT_TRUE(s->Start().ok());
+
+    db_path_ = (std::filesystem::temp_directory_path() /
+                ("herald-networks-" + base::HexEncode(base::RandomBytes(6)) + ".db"))
+                   .string();
+    auto opened = store::OpenStore({.url = "sqlite:" + db_path_});
+    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    store_ = std::move(*opened);
+    ASSERT_TRUE(keyring_.Add(base::RandomBytes(32)).ok());
+    store::Organization org{base::NewId(base::kOrgPrefix, clock_.Now()), "default", clock_.Now()};
+    ASSERT_TRUE(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }).ok());
+    editor_ = Caller{org.id, "key_e", store::Role::kEditor};
+
+    http_ = std::move(*platforms::http::HttpsClient::Create({}));
+    platforms::PlatformEnv env;
+    env.http = http_.get();
+    env.clock = &clock_;
+    env.base_urls = {{"telegram", Base("telegram")},
+                     {"discord", Base("discord") + "/api"},
+                     {"slack", Base("slack") + "/api"}};
+    registry_ = platforms::MakeDefaultRegistry(env);
+    accounts_ =
+        std::make_unique<AccountService>(*store_, keyring_, *registry_, *http_, clock_, pool_);
+  }
+
+  void TearDown() override {
+    accounts_.reset();
+    http_.reset();
+    pool_.join();
+    store_.reset();
+    for (auto& s : servers_) s->Stop();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path_ + suffix);
+  }
+
+  std::string Base(std::string_view network) {
+    for (auto& s : servers_) {
+      if (s->network().Name() == network) return s->base_url();
+    }
+    ADD_FAILURE() << "no emulator " << network;
+    return {};
+  }
+
+  Result<Json> Connect(const std::string& platform, Json args) {
+    return testing::RunTask(io_, accounts_->Connect(editor_, platform, std::move(args)));
+  }
+
+  std::string DbBytes() {
+    std::string out;
+    for (const char* suffix : {"", "-wal"}) {
+      std::ifstream in(db_path_ + suffix, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      out += ss.str();
+    }
+    return out;
+  }
+
+  size_t AccountCount() { return (*accounts_->ListSync(editor_))["accounts"].size(); }
+
+  boost::asio::io_context io_;
+  base::asio::thread_pool pool_{2};
+  base::FakeClock clock_;
+  std::vector<std::unique_ptr<emulators::EmulatorServer>> servers_;
+  std::string db_path_;
+  std::unique_ptr<store::Store> store_;
+  base::Keyring keyring_;
+  Caller editor_;
+  std::unique_ptr<platforms::http::HttpsClient> http_;
+  std::unique_ptr<platforms::PlatformRegistry> registry_;
+  std::unique_ptr<AccountService> accounts_;
+};
+
+TEST_F(NetworkConnectTest, EveryNetworkConnectsWithItsSeededCredentials) {
+  std::string discord_url = std::string("https://discord.com/api/webhooks/") +
+                            emulators::DiscordEmulator::kSeedWebhookId + "/" +
+                            emulators::DiscordEmulator::kSeedToken;
+  struct Case {
+    std::string platform;
+    Json args;
+    std::string secret;
+  };
+  std::vector<Case> cases = {
+      {"mastodon",
+       Json{{"instance_url", Base("mastodon")},
+            {"access_token", emulators::MastodonEmulator::kSeedToken}},
+       emulators::MastodonEmulator::kSeedToken},
+      {"bluesky",
+       Json{{"handle", emulators::BlueskyEmulator::kSeedHandle},
+            {"app_password", emulators::BlueskyEmulator::kSeedAppPassword},
+            {"service_url", Base("bluesky")}},
+       emulators::BlueskyEmulator::kSeedAppPassword},
+      {"telegram",
+       Json{{"bot_token", emulators::TelegramEmulator::kSeedToken},
+            {"chat_id", emulators::TelegramEmulator::kChannelId}},
+       emulators::TelegramEmulator::kSeedToken},
+      {"discord", Json{{"webhook_url", discord_url}}, emulators::DiscordEmulator::kSeedToken},
+      {"slack",
+       Json{{"bot_token", emulators::SlackEmulator::kSeedToken},
+            {"channel", emulators::SlackEmulator::kChannelId}},
+       emulators::SlackEmulator::kSeedToken},
+  };
+  for (const auto& c : cases) {
+    auto r = Connect(c.platform, c.args);
+    ASSERT_TRUE(r.ok()) << c.platform << ": " << r.error().ToString();
+    EXPECT_EQ((*r)["platform"], c.platform);
+    EXPECT_EQ((*r)["status"], "active") << c.platform;
+    EXPECT_FALSE((*r)["handle"].get<std::string>().empty()) << c.platform;
+    EXPECT_THAT(base::DumpJson(*r), Not(HasSubstr(c.secret))) << c.platform;
+    // Reconnecting the same network account updates it.
+    auto again = Connect(c.platform, c.args);
+    ASSERT_TRUE(again.ok()) << c.platform << ": " << again.error().ToString();
+    EXPECT_EQ((*again)["account_id"], (*r)["account_id"]) << c.platform;
+    EXPECT_EQ((*again)["reconnected"], true) << c.platform;
+    // The adapter gets its credentials back for publishing.
+    store::Account row;
+    row.org_id = editor_.org_id;
+    row.id = (*r)["account_id"];
+    auto ctx = accounts_->OpenCredentials(row);
+    ASSERT_TRUE(ctx.ok()) << c.platform << ": " << ctx.error().ToString();
+    EXPECT_THAT(base::DumpJson(ctx->credentials), HasSubstr(c.secret)) << c.platform;
+  }
+  EXPECT_EQ(AccountCount(), cases.size());
+  std::string bytes = DbBytes();
+  for (const auto& c : cases) EXPECT_THAT(bytes, Not(HasSubstr(c.secret))) << c.platform;
+}
+
+TEST_F(NetworkConnectTest, WrongCredentialsStoreNothingAndSayWhy) {
+  struct Case {
+    std::string platform;
+    Json args;
+  };
+  std::vector<Case> cases = {
+      {"mastodon", Json{{"instance_url", Base("mastodon")}, {"access_token", "wrong-token"}}},
+      {"bluesky", Json{{"handle", emulators::BlueskyEmulator::kSeedHandle},
+                       {"app_password", "wrong-pass"},
+                       {"service_url", Base("bluesky")}}},
+      {"telegram", Json{{"bot_token", "7012345678:AAH3xV_l2-WrongToken0000000000000000"},
+                        {"chat_id", emulators::TelegramEmulator::kChannelId}}},
+      {"discord",
+       Json{{"webhook_url", std::string("https://discord.com/api/webhooks/") +
+                                emulators::DiscordEmulator::kSeedWebhookId + "/wrong-token"}}},
+      {"slack", Json{{"bot_token", "xoxb-0000000000-0000000000-WrongToken"},
+                     {"channel", emulators::SlackEmulator::kChannelId}}},
+  };
+  for (const auto& c : cases) {
+    auto r = Connect(c.platform, c.args);
+    ASSERT_FALSE(r.ok()) << c.platform;
+    EXPECT_THAT(r.error().code(),
+                ::testing::AnyOf(ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied,
+                                 ErrorCode::kNotFound, ErrorCode::kInvalidArgument))
+        << c.platform << ": " << r.error().ToString();
+    EXPECT_FALSE(r.error().message().empty());
+  }
+  EXPECT_EQ(AccountCount(), 0u);
+  auto audit = store::ReadValue<std::vector<store::AuditEntry>>(
+      *store_, [&](store::Tx& tx) { return tx.ListAudit(editor_.org_id, 10); });
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->empty());
+}
+
+TEST_F(NetworkConnectTest, PerNetworkArgumentErrorsNameTheField) {
+  auto r = Connect("telegram", Json{{"bot_token", emulators::TelegramEmulator::kSeedToken}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("telegram needs chat_id"));
+  r = Connect("slack", Json{{"bot_token", "xoxb-1"}, {"chat_id", "1"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("slack needs channel and does not take chat_id"));
+  r = Connect("discord", Json{{"webhook_url", "http://discord.com/api/webhooks/1/x"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("webhook_url must be an https:// URL"));
+  r = Connect("mastodon", Json{{"instance_url", "https://192.168.0.10"}, {"access_token", "t"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("instance_url points to a private address"));
+  r = Connect("friendster", Json::object());
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("bluesky, discord, mastodon, slack, telegram"));
+  EXPECT_EQ(AccountCount(), 0u);
+}
+
+}  // namespace
+}  // namespace herald::core

@@ -1,0 +1,36 @@
+#include "tools/list_accounts.h"
+
+#include "tools/account_tool_output.h"
+
+namespace herald::tools {
+
+ListAccountsTool::ListAccountsTool(core::AccountService& accounts) : accounts_(accounts) {
+  spec_.name = "list_accounts";
+  spec_.title = "List connected accounts";
+  spec_.description =
+      "Lists the social accounts connected to herald in your organization, oldest first: their "
+      "account_id (what schedule_post and publish_post take), network, handle, and status "
+      "(active; needs_reauth = the network refused the stored credentials, run connect_account "
+      "again; disconnected). Filter by platform or status if you like.";
+  spec_.annotations.read_only = true;
+  spec_.annotations.destructive = false;
+  spec_.annotations.idempotent = true;
+  spec_.annotations.open_world = false;
+  spec_.required_role = store::Role::kViewer;
+}
+
+Task<Result<ToolOutput>> ListAccountsTool::Call(Json args, ToolContext& ctx) {
+  std::string platform = base::GetString(args, "platform");
+  std::string status = base::GetString(args, "status");
+  HERALD_CO_ASSIGN_OR_RETURN(Json all, co_await accounts_.List(ctx.caller()));
+  if (platform.empty() && status.empty()) co_return AccountToolOutput(std::move(all));
+  Json kept = Json::array();
+  for (auto& a : all["accounts"]) {
+    if (!platform.empty() && a.value("platform", "") != platform) continue;
+    if (!status.empty() && a.value("status", "") != status) continue;
+    kept.push_back(std::move(a));
+  }
+  co_return AccountToolOutput(Json{{"accounts", std::move(kept)}});
+}
+
+}  // namespace herald::tools
