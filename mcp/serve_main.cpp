@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <algorithm>
 
 #include "base/async.h"
 #include "core/key_service.h"
@@ -66,6 +68,17 @@ std::vector<std::string> SplitList(const char* text) {
     start = comma + 1;
   }
   return out;
+}
+
+// HTTP I/O threads: HERALD_HTTP_THREADS (1 to 64), default one per core (at most 8). Blocking
+// work (store, key checks) runs on pools, never on these.
+int IoThreads() {
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  int fallback = std::clamp(cores, 1, 8);
+  const char* text = std::getenv("HERALD_HTTP_THREADS");
+  if (text == nullptr || *text == '\0') return fallback;
+  int n = std::atoi(text);
+  return n >= 1 && n <= 64 ? n : fallback;
 }
 
 // On the first start (no key anywhere), creates an admin key in the default organization and
@@ -156,7 +169,7 @@ int RunServe(const Config& config) {
   HttpFrontendOptions options;
   options.server.host = listen->host;
   options.server.port = listen->port;
-  options.server.io_threads = 2;
+  options.server.io_threads = IoThreads();
   options.public_url = config.public_url;
   options.allowed_origins = SplitList(std::getenv("HERALD_ALLOWED_ORIGINS"));
   options.streamable.stateless = config.stateless;

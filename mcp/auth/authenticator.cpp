@@ -25,13 +25,30 @@ ApiKeyAuthenticator::ApiKeyAuthenticator(core::KeyService& keys, base::asio::thr
                                          std::chrono::milliseconds cache_ttl)
     : keys_(keys), pool_(pool), clock_(clock), ttl_(cache_ttl) {}
 
+namespace {
+
+base::Error MissingKey() {
+  return base::Unauthenticated("missing API key: send the header 'Authorization: Bearer <api key>'");
+}
+
+}  // namespace
+
+std::optional<base::Result<core::Caller>> ApiKeyAuthenticator::TryAuthenticate(
+    std::string_view authorization) {
+  std::string_view token = BearerToken(authorization);
+  if (token.empty()) return base::Result<core::Caller>(MissingKey());
+  std::string hash = base::Sha256Hex(token);
+  const base::Time now = clock_.Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(hash);
+  if (it != cache_.end() && it->second.expires > now) return base::Result<core::Caller>(it->second.caller);
+  return std::nullopt;
+}
+
 base::Task<base::Result<core::Caller>> ApiKeyAuthenticator::Authenticate(
     std::string authorization) {
   std::string token(BearerToken(authorization));
-  if (token.empty()) {
-    co_return base::Unauthenticated(
-        "missing API key: send the header 'Authorization: Bearer <api key>'");
-  }
+  if (token.empty()) co_return MissingKey();
   std::string hash = base::Sha256Hex(token);
   const base::Time now = clock_.Now();
   {

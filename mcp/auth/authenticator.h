@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +40,13 @@ class Authenticator {
   // which of "missing" / "invalid" without revealing more), kUnavailable (store unreachable).
   virtual base::Task<base::Result<core::Caller>> Authenticate(std::string authorization) = 0;
 
+  // The same answer when it needs no blocking work (a missing or malformed header, a key
+  // verified moments ago, authentication off); nullopt when Authenticate must be awaited.
+  virtual std::optional<base::Result<core::Caller>> TryAuthenticate(
+      std::string_view /*authorization*/) {
+    return std::nullopt;
+  }
+
   // False when every request is let in (no 401 is ever answered).
   virtual bool required() const = 0;
 };
@@ -53,6 +61,7 @@ class ApiKeyAuthenticator final : public Authenticator {
                       const base::Clock& clock, std::chrono::milliseconds cache_ttl = kAuthCacheTtl);
 
   base::Task<base::Result<core::Caller>> Authenticate(std::string authorization) override;
+  std::optional<base::Result<core::Caller>> TryAuthenticate(std::string_view authorization) override;
   bool required() const override { return true; }
 
  private:
@@ -73,6 +82,9 @@ class NoAuthAuthenticator final : public Authenticator {
  public:
   explicit NoAuthAuthenticator(core::Caller caller) : caller_(std::move(caller)) {}
   base::Task<base::Result<core::Caller>> Authenticate(std::string) override { co_return caller_; }
+  std::optional<base::Result<core::Caller>> TryAuthenticate(std::string_view) override {
+    return base::Result<core::Caller>(caller_);
+  }
   bool required() const override { return false; }
 
  private:

@@ -3,11 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <charconv>
 #include <exception>
 #include <limits>
 #include <string_view>
@@ -24,9 +30,10 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using net::ip::tcp;
 using base::kNoThrow;
+using error_code = boost::system::error_code;
 using namespace net::experimental::awaitable_operators;  // NOLINT: the || operator on awaitables
 
-constexpr size_t kFirstReadSize = 4096;
+constexpr size_t kReadSize = 16 * 1024;
 // After answering a request we refuse (413, 431), what the client still sends is read and
 // discarded for a moment, so that closing does not reset the connection before it reads the
 // answer; bounded in time and bytes.
@@ -67,21 +74,98 @@ bool ExpectsContinue(const bhttp::fields& h) {
   return it != h.end() && EqualsIgnoreCase(it->value(), "100-continue");
 }
 
-// Copies a handler's Response header fields onto a Beast message.
-template <class Message>
-void CopyHeaders(const Headers& from, Message& to) {
-  for (const auto& [name, value] : from.fields()) to.insert(name, value);
+bool HasNoBody(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+
+// Appends `s` without CR and LF, so a header value can never end the header early.
+void AppendClean(std::string& out, std::string_view s) {
+  for (;;) {
+    size_t bad = s.find_first_of("\r\n");
+    out.append(s.substr(0, bad));
+    if (bad == std::string_view::npos) return;
+    s.remove_prefix(bad + 1);
+  }
 }
 
-bool HasNoBody(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+void AppendNumber(std::string& out, uint64_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
+// The status line and header block of a response. Content-Length, Transfer-Encoding and
+// Connection come from the arguments, never from `headers`.
+void FormatHead(std::string& out, int status, unsigned version, const Headers& headers,
+                std::string_view server_name, std::optional<uint64_t> content_length,
+                bool chunked, bool keep_alive) {
+  out.clear();
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  AppendNumber(out, static_cast<uint64_t>(status));
+  out += ' ';
+  std::string_view reason = StatusReason(status);
+  out += reason.empty() ? std::string_view("Unknown") : reason;
+  out += "\r\n";
+  bool has_server = false;
+  headers.ForEach([&](std::string_view name, std::string_view value) {
+    if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+        EqualsIgnoreCase(name, "Connection")) {
+      return;
+    }
+    if (EqualsIgnoreCase(name, "Server")) has_server = true;
+    AppendClean(out, name);
+    out += ": ";
+    AppendClean(out, value);
+    out += "\r\n";
+  });
+  if (!has_server && !server_name.empty()) {
+    out += "Server: ";
+    out += server_name;
+    out += "\r\n";
+  }
+  if (content_length) {
+    out += "Content-Length: ";
+    AppendNumber(out, *content_length);
+    out += "\r\n";
+  }
+  if (chunked) out += "Transfer-Encoding: chunked\r\n";
+  if (!keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (version == 10) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+}
+
+// True for the errors that mean the peer or the server ended the connection (nothing to answer).
+bool IsConnectionGone(const error_code& ec) {
+  return ec == net::error::eof || ec == bhttp::error::end_of_stream ||
+         ec == bhttp::error::partial_message || ec == net::error::operation_aborted ||
+         ec == net::error::connection_reset || ec == net::error::bad_descriptor ||
+         ec == net::error::broken_pipe;
+}
 
 }  // namespace
 
+// Hands StartStream calls (any thread) to the connection's strand; holds the connection weakly.
+class Connection::Starter final : public StreamStarter {
+ public:
+  explicit Starter(std::weak_ptr<Connection> connection) : connection_(std::move(connection)) {}
+  void Start(uint64_t request_seq, Response response) override {
+    auto c = connection_.lock();
+    if (!c || !response.sse) return;
+    net::post(c->executor(), [c, request_seq, response = std::move(response)]() mutable {
+      c->StartEarly(request_seq, std::move(response));
+    });
+  }
+
+ private:
+  std::weak_ptr<Connection> connection_;
+};
+
 Connection::Connection(HttpServer::Core& core, tcp::socket socket)
-    : core_(core), stream_(std::move(socket)) {
-  beast::error_code ec;
-  stream_.socket().set_option(tcp::no_delay(true), ec);
-  auto ep = stream_.socket().remote_endpoint(ec);
+    : core_(core), socket_(std::move(socket)), early_done_(socket_.get_executor()) {
+  error_code ec;
+  socket_.set_option(tcp::no_delay(true), ec);
+  auto ep = socket_.remote_endpoint(ec);
   if (!ec) remote_ = FormatEndpoint(ep);
 }
 
@@ -92,6 +176,7 @@ Connection::~Connection() {
 }
 
 base::Task<void> Connection::Run(std::shared_ptr<Connection> self) {
+  self->starter_ = std::make_shared<Starter>(self);
   try {
     co_await self->Loop();
   } catch (const std::exception& e) {
@@ -101,17 +186,18 @@ base::Task<void> Connection::Run(std::shared_ptr<Connection> self) {
     spdlog::debug("http: connection {} ended by an unknown exception", self->remote_);
   }
   self->phase_ = Phase::kDone;
+  self->ClearDeadline();
   self->CloseSocket();
 }
 
 void Connection::CloseSocket() {
-  beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
 }
 
 void Connection::RequestClose(bool force) {
-  net::post(stream_.get_executor(), [self = shared_from_this(), force] {
+  net::post(socket_.get_executor(), [self = shared_from_this(), force] {
     if (self->phase_ == Phase::kDone) return;
     if (force) {
       if (self->sse_) self->sse_->End(SsePhase::kAborted, /*failure=*/false);
@@ -133,8 +219,44 @@ void Connection::RequestClose(bool force) {
   });
 }
 
+void Connection::ExpireIfDue(int64_t now) {
+  net::post(socket_.get_executor(), [self = shared_from_this(), now] {
+    // Checked again here, on the strand: the step may have finished since the reaper looked.
+    if (self->phase_ == Phase::kDone || self->deadline() > now) return;
+    spdlog::debug("http: connection {} timed out", self->remote_);
+    if (self->sse_) self->sse_->End(SsePhase::kAborted, /*failure=*/true);
+    self->cancel_.emit(net::cancellation_type::terminal);
+    self->CloseSocket();
+  });
+}
+
+void Connection::StartEarly(uint64_t seq, Response resp) {
+  // Only while the handler of request `seq` still runs: once it returned, its answer is being
+  // written (and the client may already have read it), so a late start must not touch the
+  // connection.
+  if (!handler_running_ || seq != request_seq_ || early_started_) return;
+  early_started_ = true;
+  early_finished_ = false;
+  early_writer_ = resp.sse;
+  net::co_spawn(
+      socket_.get_executor(),
+      [self = shared_from_this(), resp = std::move(resp)]() mutable -> base::Task<void> {
+        bool reusable = false;
+        try {
+          reusable = co_await self->Stream(std::move(resp), self->cur_keep_alive_,
+                                           self->cur_version_);
+        } catch (const std::exception& e) {
+          spdlog::debug("http: stream on {} ended: {}", self->remote_, e.what());
+        }
+        self->early_reusable_ = reusable;
+        self->early_finished_ = true;
+        self->early_done_.cancel();
+      },
+      net::detached);
+}
+
 void Connection::Record(std::string_view method, std::string_view route, std::string_view target,
-                        int status, std::chrono::steady_clock::time_point start, bool streamed) {
+                        int status, Clock::time_point start, bool streamed) {
   core_.requests.fetch_add(1, std::memory_order_relaxed);
   if (!core_.options.on_response) return;
   AccessRecord record;
@@ -143,8 +265,7 @@ void Connection::Record(std::string_view method, std::string_view route, std::st
   record.target = target;
   record.remote_address = remote_;
   record.status = status;
-  record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - start);
+  record.duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   record.streamed = streamed;
   try {
     core_.options.on_response(record);
@@ -153,27 +274,57 @@ void Connection::Record(std::string_view method, std::string_view route, std::st
   }
 }
 
+template <class Parser>
+base::Task<error_code> Connection::Parse(Parser& parser, bool whole) {
+  for (;;) {
+    if (buffer_.size() > 0) {
+      error_code ec;
+      size_t used = parser.put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      if (whole ? parser.is_done() : parser.is_header_done()) co_return error_code{};
+      if (!ec && used > 0 && buffer_.size() > 0) continue;
+    }
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
+    if (ec == net::error::eof) {
+      if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+      error_code eof_ec;
+      parser.put_eof(eof_ec);
+      if (!eof_ec && (whole ? parser.is_done() : parser.is_header_done())) co_return error_code{};
+      co_return bhttp::error::partial_message;
+    }
+    if (ec) co_return ec;
+    buffer_.commit(n);
+  }
+}
+
+base::Task<bool> Connection::WriteResponse(Response& resp, unsigned version, bool keep_alive) {
+  const bool no_body = HasNoBody(resp.status);
+  FormatHead(head_, resp.status, version, resp.headers, core_.options.server_name,
+             no_body ? std::nullopt : std::optional<uint64_t>(resp.body.size()),
+             /*chunked=*/false, keep_alive);
+  std::array<net::const_buffer, 2> buffers{net::buffer(head_),
+                                           net::buffer(no_body ? std::string_view{} : resp.body)};
+  SetDeadline(core_.options.write_timeout);
+  auto [ec, n] = co_await net::async_write(socket_, buffers, kNoThrow);
+  ClearDeadline();
+  co_return !ec;
+}
+
 base::Task<void> Connection::RejectAndClose(Response resp, unsigned version) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), version};
-  CopyHeaders(resp.headers, res);
-  if (!core_.options.server_name.empty()) res.set(bhttp::field::server, core_.options.server_name);
-  res.body() = std::move(resp.body);
-  res.keep_alive(false);
-  res.prepare_payload();
-  stream_.expires_after(core_.options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream_, res, kNoThrow);
-  if (ec) co_return;
+  if (!co_await WriteResponse(resp, version, /*keep_alive=*/false)) co_return;
   // Half-close, then read and discard for a moment (see kLingerTime).
-  beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(kLingerTime);
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  SetDeadline(kLingerTime);
   std::array<char, 8192> sink;
   size_t drained = 0;
   while (drained < kLingerBytes) {
-    auto [rec, got] = co_await stream_.async_read_some(net::buffer(sink), kNoThrow);
-    if (rec) break;
+    auto [ec, got] = co_await socket_.async_read_some(net::buffer(sink), kNoThrow);
+    if (ec) break;
     drained += got;
   }
+  ClearDeadline();
 }
 
 base::Task<void> Connection::Loop() {
@@ -186,8 +337,8 @@ base::Task<void> Connection::Loop() {
     // Wait for the first byte of the next request. A new connection gets the header timeout
     // (it must say something soon); a kept-alive one may idle longer.
     if (buffer_.size() == 0) {
-      stream_.expires_after(first ? opt.header_timeout : opt.idle_timeout);
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstReadSize), kNoThrow);
+      SetDeadline(first ? opt.header_timeout : opt.idle_timeout);
+      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
       if (ec) co_return;  // closed by the client, idle timeout, or shutdown
       buffer_.commit(n);
     }
@@ -200,21 +351,15 @@ base::Task<void> Connection::Loop() {
     header_parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
     // The body size is checked below, against the route's limit, once the header is known.
     header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream_.expires_after(opt.header_timeout);
-    {
-      auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, header_parser, kNoThrow);
+    SetDeadline(opt.header_timeout);
+    if (error_code ec = co_await Parse(header_parser, /*whole=*/false); ec) {
+      ClearDeadline();
       if (ec == bhttp::error::header_limit) {
         co_await RejectAndClose(core_.MakeError(431, "request header too large"), 11);
-        co_return;
-      }
-      if (ec == beast::error::timeout || ec == net::error::eof || ec == bhttp::error::end_of_stream ||
-          ec == net::error::operation_aborted || ec == net::error::connection_reset) {
-        co_return;
-      }
-      if (ec) {
+      } else if (!IsConnectionGone(ec)) {
         co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request"), 11);
-        co_return;
       }
+      co_return;
     }
     const auto& head = header_parser.get();
     const unsigned version = head.version();
@@ -226,74 +371,84 @@ base::Task<void> Connection::Loop() {
     req.remote_address = remote_;
     std::string_view raw_path, raw_query;
     if (!SplitTarget(req.target, &raw_path, &raw_query)) {
+      ClearDeadline();
       co_await RejectAndClose(core_.MakeError(400, "malformed request target"), version);
       co_return;
     }
     req.path = PercentDecode(raw_path);
     req.query = std::string(raw_query);
     req.query_params = ParseQuery(raw_query);
-    for (const auto& field : head) req.headers.Add(field.name_string(), field.value());
+    {
+      size_t count = 0, bytes = 0;
+      for (const auto& field : head) {
+        ++count;
+        bytes += field.name_string().size() + field.value().size();
+      }
+      req.headers.Reserve(count, bytes);
+      for (const auto& field : head) req.headers.Add(field.name_string(), field.value());
+    }
 
     Router::Match match = core_.router.Find(req.method, raw_path);
     size_t body_limit = opt.body_limit;
     if (match.route != nullptr && match.route->options.body_limit != 0) {
       body_limit = match.route->options.body_limit;
     }
+    std::string_view route_pattern = match.route ? std::string_view(match.route->pattern) : "";
+    auto too_large = [&] {
+      return core_.MakeError(413, "request body exceeds " + std::to_string(body_limit) + " bytes");
+    };
     // Refuse an announced oversized body before reading any of it.
     if (auto length = header_parser.content_length(); length && *length > body_limit) {
-      auto start = std::chrono::steady_clock::now();
-      co_await RejectAndClose(
-          core_.MakeError(413, "request body exceeds " + std::to_string(body_limit) + " bytes"),
-          version);
-      Record(req.method, match.route ? std::string_view(match.route->pattern) : "", req.target, 413,
-             start, false);
+      ClearDeadline();
+      auto start = Clock::now();
+      co_await RejectAndClose(too_large(), version);
+      Record(req.method, route_pattern, req.target, 413, start, false);
       co_return;
     }
 
     bhttp::request_parser<bhttp::string_body> parser{std::move(header_parser)};
     parser.body_limit(body_limit);
+    parser.eager(true);
     if (!parser.is_done()) {
-      if (ExpectsContinue(parser.get().base())) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
-        stream_.expires_after(opt.write_timeout);
-        auto [ec, n] = co_await bhttp::async_write(stream_, cont, kNoThrow);
+      if (ExpectsContinue(parser.get().base()) && buffer_.size() == 0) {
+        constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        SetDeadline(opt.write_timeout);
+        auto [ec, n] = co_await net::async_write(socket_, net::buffer(kContinue), kNoThrow);
         if (ec) co_return;
       }
-      stream_.expires_after(opt.read_timeout);
-      auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kNoThrow);
+      SetDeadline(opt.read_timeout);
+      error_code ec = co_await Parse(parser, /*whole=*/true);
+      ClearDeadline();
       if (ec == bhttp::error::body_limit) {
-        auto start = std::chrono::steady_clock::now();
-        co_await RejectAndClose(
-            core_.MakeError(413, "request body exceeds " + std::to_string(body_limit) + " bytes"),
-            version);
-        Record(req.method, match.route ? std::string_view(match.route->pattern) : "", req.target,
-               413, start, false);
-        co_return;
-      }
-      if (ec == beast::error::timeout || ec == net::error::eof ||
-          ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-          ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+        auto start = Clock::now();
+        co_await RejectAndClose(too_large(), version);
+        Record(req.method, route_pattern, req.target, 413, start, false);
         co_return;
       }
       if (ec) {
-        co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request body"), version);
+        if (!IsConnectionGone(ec)) {
+          co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request body"), version);
+        }
         co_return;
       }
     }
-    stream_.expires_never();
+    ClearDeadline();
     bool keep_alive = parser.get().keep_alive();
     req.body = std::move(parser.get().body());
 
     // Route to the handler.
     phase_ = Phase::kHandling;
-    const auto start = std::chrono::steady_clock::now();
+    ++request_seq_;
+    cur_version_ = version;
+    cur_keep_alive_ = keep_alive && !core_.stopping.load();
+    req.streamer = starter_;
+    req.seq = request_seq_;
+    const auto start = Clock::now();
     std::string method = req.method;
     std::string target = req.target;
-    std::string_view route;
     const Handler* handler = nullptr;
     Response resp;
     if (match.route != nullptr) {
-      route = match.route->pattern;
       req.route = match.route->pattern;
       req.path_params = std::move(match.params);
       handler = &match.route->handler;
@@ -306,54 +461,53 @@ base::Task<void> Connection::Loop() {
       resp = core_.MakeError(404, "no such path: " + req.path);
     }
     if (handler != nullptr) {
+      handler_running_ = true;
       try {
         resp = co_await (*handler)(std::move(req));
+        handler_running_ = false;
       } catch (const std::exception& e) {
+        handler_running_ = false;
+        if (early_writer_) early_writer_->Abort();
         if (core_.stopping.load()) throw;  // cancelled at shutdown
         spdlog::error("http: handler for {} {} threw: {}", method, target, e.what());
         resp = core_.MakeError(500, "internal error");
         resp.close = true;
       }
     }
+    if (early_started_) {
+      // The handler started its stream early (StartStream): the answer is that stream.
+      if (!early_finished_) {
+        early_done_.expires_at(Clock::time_point::max());
+        co_await early_done_.async_wait(kNoThrow);
+      }
+      early_started_ = false;
+      early_writer_.reset();
+      Record(method, route_pattern, target, 200, start, true);
+      if (!early_reusable_) co_return;
+      continue;
+    }
 
     if (resp.drop) {
-      Record(method, route, target, 0, start, false);
+      Record(method, route_pattern, target, 0, start, false);
       co_return;
     }
     if (resp.sse) {
       bool reusable = co_await Stream(std::move(resp), keep_alive && !core_.stopping.load(), version);
-      Record(method, route, target, 200, start, true);
+      Record(method, route_pattern, target, 200, start, true);
       if (!reusable) co_return;
       continue;
     }
-
-    const int status = resp.status;
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), version};
-    if (auto reason = StatusReason(status); !reason.empty()) res.reason(reason);
-    CopyHeaders(resp.headers, res);
-    if (!opt.server_name.empty() && res.find(bhttp::field::server) == res.end()) {
-      res.set(bhttp::field::server, opt.server_name);
-    }
     keep_alive = keep_alive && !resp.close && !core_.stopping.load();
-    res.keep_alive(keep_alive);
-    if (HasNoBody(status)) {
-      res.content_length(boost::none);
-    } else {
-      res.body() = std::move(resp.body);
-      res.prepare_payload();
-    }
-    stream_.expires_after(opt.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream_, res, kNoThrow);
-    stream_.expires_never();
-    Record(method, route, target, status, start, false);
-    if (ec || !keep_alive) co_return;
+    bool written = co_await WriteResponse(resp, version, keep_alive);
+    Record(method, route_pattern, target, resp.status, start, false);
+    if (!written || !keep_alive) co_return;
   }
 }
 
 base::Task<bool> Connection::Stream(Response resp, bool keep_alive, unsigned version) {
   const HttpServerOptions& opt = core_.options;
   std::shared_ptr<SseWriter> writer = std::move(resp.sse);
-  sse_ = SseAccess::Attach(*writer, stream_.get_executor());
+  sse_ = SseAccess::Attach(*writer, socket_.get_executor());
   std::shared_ptr<SseState> state = sse_;
   phase_ = Phase::kStreaming;
   core_.streams.fetch_add(1);
@@ -368,58 +522,56 @@ base::Task<bool> Connection::Stream(Response resp, bool keep_alive, unsigned ver
       self->sse_.reset();
       self->core_.streams.fetch_sub(1);
       if (self->phase_ == Phase::kStreaming) self->phase_ = Phase::kHandling;
+      self->ClearDeadline();
     }
   } stream_end{this, &failure};
 
-  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(resp.status), version};
-  CopyHeaders(resp.headers, res);
-  if (res.find(bhttp::field::content_type) == res.end()) {
-    res.set(bhttp::field::content_type, "text/event-stream");
-  }
-  if (res.find(bhttp::field::cache_control) == res.end()) {
-    res.set(bhttp::field::cache_control, "no-cache");
-  }
-  if (res.find("X-Accel-Buffering") == res.end()) res.set("X-Accel-Buffering", "no");
-  if (!opt.server_name.empty()) res.set(bhttp::field::server, opt.server_name);
+  Headers& headers = resp.headers;
+  if (!headers.Has("Content-Type")) headers.Set("Content-Type", "text/event-stream");
+  if (!headers.Has("Cache-Control")) headers.Set("Cache-Control", "no-cache");
+  if (!headers.Has("X-Accel-Buffering")) headers.Set("X-Accel-Buffering", "no");
   // HTTP/1.1 streams are chunked, so the connection can be reused after the stream ends;
   // HTTP/1.0 streams end with the connection.
   const bool chunked = version >= 11;
-  if (chunked) {
-    res.chunked(true);
-  } else {
-    keep_alive = false;
-  }
-  res.keep_alive(keep_alive);
+  if (!chunked) keep_alive = false;
+  FormatHead(head_, resp.status, version, headers, opt.server_name, std::nullopt, chunked,
+             keep_alive);
 
   bool clean_end = false;
   // While streaming, any close is a cut-off (write timeout, overflow, abort, client gone): reset
   // the connection so the kernel drops what it still buffers for this client rather than
   // trickling it out. A clean end restores the normal close.
-  beast::error_code linger_ec;
-  stream_.socket().set_option(net::socket_base::linger(true, 0), linger_ec);
-  bhttp::response_serializer<bhttp::empty_body> serializer{res};
-  stream_.expires_after(opt.write_timeout);
-  if (auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kNoThrow); ec) {
+  error_code linger_ec;
+  socket_.set_option(net::socket_base::linger(true, 0), linger_ec);
+  SetDeadline(opt.write_timeout);
+  if (auto [ec, n] = co_await net::async_write(socket_, net::buffer(head_), kNoThrow); ec) {
     failure = true;
   }
-  stream_.expires_never();
+  ClearDeadline();
 
-  auto write = [this, chunked](std::string_view bytes) -> base::Task<bool> {
-    stream_.expires_after(core_.options.write_timeout);
-    beast::error_code ec;
+  std::string chunk_size;
+  auto write = [this, chunked, &chunk_size](std::string_view bytes) -> base::Task<bool> {
+    error_code ec;
+    SetDeadline(core_.options.write_timeout);
     if (chunked) {
-      std::tie(ec, std::ignore) =
-          co_await net::async_write(stream_, bhttp::make_chunk(net::buffer(bytes)), kNoThrow);
+      chunk_size.clear();
+      char buf[20];
+      auto [end, conv] = std::to_chars(buf, buf + sizeof buf, bytes.size(), 16);
+      chunk_size.append(buf, end);
+      chunk_size += "\r\n";
+      std::array<net::const_buffer, 3> buffers{net::buffer(chunk_size), net::buffer(bytes),
+                                               net::buffer(std::string_view("\r\n"))};
+      std::tie(ec, std::ignore) = co_await net::async_write(socket_, buffers, kNoThrow);
     } else {
-      std::tie(ec, std::ignore) = co_await net::async_write(stream_, net::buffer(bytes), kNoThrow);
+      std::tie(ec, std::ignore) = co_await net::async_write(socket_, net::buffer(bytes), kNoThrow);
     }
-    stream_.expires_never();
+    ClearDeadline();
     co_return !ec;
   };
 
   const auto keepalive = state->options.keepalive.count() > 0 ? state->options.keepalive
                                                               : std::chrono::hours(24);
-  net::steady_timer tick(stream_.get_executor());
+  net::steady_timer tick(socket_.get_executor());
   bool watch_reads = true;
   std::string batch;
   while (!failure) {
@@ -431,28 +583,29 @@ base::Task<bool> Connection::Stream(Response resp, bool keep_alive, unsigned ver
     }
     if (phase == SsePhase::kClosing) {
       if (chunked) {
-        stream_.expires_after(opt.write_timeout);
-        auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kNoThrow);
-        stream_.expires_never();
+        SetDeadline(opt.write_timeout);
+        auto [ec, n] =
+            co_await net::async_write(socket_, net::buffer(std::string_view("0\r\n\r\n")), kNoThrow);
+        ClearDeadline();
         if (ec) {
           failure = true;
           break;
         }
       }
       clean_end = true;
-      stream_.socket().set_option(net::socket_base::linger(false, 0), linger_ec);
+      socket_.set_option(net::socket_base::linger(false, 0), linger_ec);
       break;
     }
     // Wait for an event, the keep-alive tick or (while watching) the client going away.
     tick.expires_after(keepalive);
     if (watch_reads) {
       auto woke = co_await (state->signal->async_receive(kNoThrow) || tick.async_wait(kNoThrow) ||
-                            stream_.socket().async_wait(tcp::socket::wait_read, kNoThrow));
+                            socket_.async_wait(tcp::socket::wait_read, kNoThrow));
       if (woke.index() == 1 && state->options.keepalive.count() > 0) {
         if (!co_await write(kKeepAliveComment)) failure = true;
       } else if (woke.index() == 2) {
-        beast::error_code ec;
-        if (stream_.socket().available(ec) == 0 || ec) {
+        error_code ec;
+        if (socket_.available(ec) == 0 || ec) {
           failure = true;  // the client closed its side: it is gone
         } else {
           watch_reads = false;  // unexpected bytes (pipelining): stop watching, keep streaming
@@ -465,7 +618,6 @@ base::Task<bool> Connection::Stream(Response resp, bool keep_alive, unsigned ver
       }
     }
   }
-
   co_return clean_end && keep_alive && watch_reads && !core_.stopping.load();
 }
 

@@ -1,17 +1,23 @@
 // Private to herald_http: one accepted TCP connection, served by one coroutine on its own strand.
 //
-// The loop: wait for a request's first byte (idle timeout), read the header (header timeout,
-// size limit), route, check the body size, read the body (read timeout, size limit), run the
-// handler, write the answer (write timeout) or stream events, and repeat while keep-alive.
-// Other threads reach a connection only through RequestClose(), which posts to its strand.
+// The loop: parse the next request from what is buffered (Beast's parser, fed synchronously;
+// the socket is read only when more bytes are needed), route, check the body size, run the
+// handler, write the answer (formatted here, one write of header + body) or stream events, and
+// repeat while keep-alive. Timeouts are deadlines the server's reaper checks (no timer per
+// operation): the connection sets deadline() for the step it waits on, and the reaper closes
+// connections whose deadline passed.
+// Other threads reach a connection only through RequestClose(), which posts to its strand, and
+// deadline(), an atomic.
 #ifndef HERALD_MCP_HTTP_CONNECTION_H_
 #define HERALD_MCP_HTTP_CONNECTION_H_
 
+#include <atomic>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -23,6 +29,8 @@ namespace herald::http::internal {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
+  using Clock = std::chrono::steady_clock;
+
   Connection(HttpServer::Core& core, boost::asio::ip::tcp::socket socket);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -31,7 +39,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Serves the connection until it closes. Spawn on executor() with cancel_slot() bound.
   static base::Task<void> Run(std::shared_ptr<Connection> self);
 
-  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
   boost::asio::cancellation_slot cancel_slot() { return cancel_.slot(); }
 
   // From any thread. Graceful: an idle connection is closed, a stream is ended after what is
@@ -39,25 +47,61 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // cancelled and the socket closed now.
   void RequestClose(bool force);
 
+  // From any thread (the reaper): closes the connection if its deadline is still <= `now`
+  // once on its strand.
+  void ExpireIfDue(int64_t now);
+
+  // When the step the connection waits on times out (Clock ticks); kNoDeadline when none.
+  int64_t deadline() const { return deadline_.load(std::memory_order_relaxed); }
+  static constexpr int64_t kNoDeadline = INT64_MAX;
+
  private:
   enum class Phase { kIdle, kReading, kHandling, kStreaming, kDone };
 
   base::Task<void> Loop();
+  // Feeds `parser` from the buffer, reading more while it needs more, until its header (or,
+  // when `whole`, the whole message) is parsed. Returns the parser's or the socket's error.
+  template <class Parser>
+  base::Task<boost::system::error_code> Parse(Parser& parser, bool whole);
+  // Writes `resp` (formatted by FormatHead); false when the write failed.
+  base::Task<bool> WriteResponse(Response& resp, unsigned version, bool keep_alive);
   // Streams resp.sse; returns true when the connection may serve another request.
   base::Task<bool> Stream(Response resp, bool keep_alive, unsigned version);
   // Writes `resp` with Connection: close, then closes without reading the rest of the request.
   base::Task<void> RejectAndClose(Response resp, unsigned version);
   void Record(std::string_view method, std::string_view route, std::string_view target,
-              int status, std::chrono::steady_clock::time_point start, bool streamed);
+              int status, Clock::time_point start, bool streamed);
   void CloseSocket();
+  void SetDeadline(std::chrono::milliseconds from_now) {
+    deadline_.store((Clock::now() + from_now).time_since_epoch().count(),
+                    std::memory_order_relaxed);
+  }
+  void ClearDeadline() { deadline_.store(kNoDeadline, std::memory_order_relaxed); }
+
+  class Starter;
+  // On the strand: starts streaming `resp` for request `seq` while its handler still runs.
+  void StartEarly(uint64_t seq, Response resp);
 
   HttpServer::Core& core_;
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
+  std::shared_ptr<StreamStarter> starter_;  // handed to every Request (StartStream)
+  // The request being handled, and a stream its handler started early (all strand-only).
+  uint64_t request_seq_ = 0;
+  bool cur_keep_alive_ = false;
+  unsigned cur_version_ = 11;
+  bool handler_running_ = false;   // StartStream is honoured only while the handler runs
+  bool early_started_ = false;
+  bool early_finished_ = false;
+  bool early_reusable_ = false;
+  std::shared_ptr<SseWriter> early_writer_;
+  boost::asio::steady_timer early_done_;
   boost::beast::flat_buffer buffer_;
+  std::string head_;                        // reused for every response header
   boost::asio::cancellation_signal cancel_;
   std::string remote_;
-  Phase phase_ = Phase::kIdle;             // touched only on the strand
-  std::shared_ptr<SseState> sse_;          // while streaming; touched only on the strand
+  std::atomic<int64_t> deadline_{kNoDeadline};
+  Phase phase_ = Phase::kIdle;              // touched only on the strand
+  std::shared_ptr<SseState> sse_;           // while streaming; touched only on the strand
 };
 
 }  // namespace herald::http::internal

@@ -20,8 +20,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string_view> Headers::Get(std::string_view name) const {
-  for (const auto& [k, v] : fields_) {
-    if (EqualsIgnoreCase(k, name)) return std::string_view(v);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (EqualsIgnoreCase(this->name(i), name)) return value(i);
   }
   return std::nullopt;
 }
@@ -33,8 +33,8 @@ std::string Headers::GetOr(std::string_view name, std::string_view fallback) con
 
 std::vector<std::string_view> Headers::GetAll(std::string_view name) const {
   std::vector<std::string_view> out;
-  for (const auto& [k, v] : fields_) {
-    if (EqualsIgnoreCase(k, name)) out.emplace_back(v);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (EqualsIgnoreCase(this->name(i), name)) out.push_back(value(i));
   }
   return out;
 }
@@ -45,11 +45,20 @@ void Headers::Set(std::string_view name, std::string_view value) {
 }
 
 void Headers::Add(std::string_view name, std::string_view value) {
-  fields_.emplace_back(std::string(name), std::string(value));
+  Entry e;
+  e.name_off = static_cast<uint32_t>(data_.size());
+  e.name_len = static_cast<uint32_t>(name.size());
+  data_.append(name);
+  e.value_off = static_cast<uint32_t>(data_.size());
+  e.value_len = static_cast<uint32_t>(value.size());
+  data_.append(value);
+  entries_.push_back(e);
 }
 
 void Headers::Remove(std::string_view name) {
-  std::erase_if(fields_, [name](const Field& f) { return EqualsIgnoreCase(f.first, name); });
+  std::erase_if(entries_, [&](const Entry& e) {
+    return EqualsIgnoreCase(std::string_view(data_).substr(e.name_off, e.name_len), name);
+  });
 }
 
 std::optional<std::string_view> Request::Query(std::string_view name) const {
@@ -57,6 +66,10 @@ std::optional<std::string_view> Request::Query(std::string_view name) const {
     if (k == name) return std::string_view(v);
   }
   return std::nullopt;
+}
+
+void Request::StartStream(Response response) const {
+  if (streamer) streamer->Start(seq, std::move(response));
 }
 
 std::string_view Request::PathParam(std::string_view name) const {

@@ -8,6 +8,7 @@
 #ifndef HERALD_MCP_HTTP_HTTP_MESSAGE_H_
 #define HERALD_MCP_HTTP_HTTP_MESSAGE_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,16 +19,24 @@
 namespace herald::http {
 
 class SseWriter;
+struct Response;
+
+// Lets a handler start its answer as an event stream before it returns (see
+// Request::StartStream). Implemented by the server, one per connection.
+class StreamStarter {
+ public:
+  virtual ~StreamStarter() = default;
+  virtual void Start(uint64_t request_seq, Response response) = 0;
+};
 
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // An ordered list of header fields with case-insensitive names. Small (tens of entries), so
-// lookups are linear.
+// lookups are linear; names and values live in one buffer (two allocations per object, not two
+// per field).
 class Headers {
  public:
-  using Field = std::pair<std::string, std::string>;
-
   // The value of the first field named `name`, or nullopt. The view is valid until the next
   // change to this object.
   std::optional<std::string_view> Get(std::string_view name) const;
@@ -44,11 +53,31 @@ class Headers {
   // Removes every field named `name`.
   void Remove(std::string_view name);
 
-  const std::vector<Field>& fields() const { return fields_; }
-  bool empty() const { return fields_.empty(); }
+  // Room for `n` fields of `bytes` characters in all (saves re-allocations when known).
+  void Reserve(size_t n, size_t bytes = 0) {
+    entries_.reserve(n);
+    data_.reserve(bytes);
+  }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::string_view name(size_t i) const {
+    return std::string_view(data_).substr(entries_[i].name_off, entries_[i].name_len);
+  }
+  std::string_view value(size_t i) const {
+    return std::string_view(data_).substr(entries_[i].value_off, entries_[i].value_len);
+  }
+  // Calls f(name, value) for every field, in order.
+  template <class F>
+  void ForEach(F&& f) const {
+    for (size_t i = 0; i < entries_.size(); ++i) f(name(i), value(i));
+  }
 
  private:
-  std::vector<Field> fields_;
+  struct Entry {
+    uint32_t name_off, name_len, value_off, value_len;
+  };
+  std::string data_;
+  std::vector<Entry> entries_;
 };
 
 // One parsed HTTP request. The server fills every field before calling the handler.
@@ -64,6 +93,17 @@ struct Request {
   std::string remote_address;  // "127.0.0.1:54321" or "[::1]:54321"
   std::string route;           // the matched route pattern ("/api/v1/posts/{id}"), or ""
   int version = 11;            // 10 for HTTP/1.0, 11 for HTTP/1.1
+  // Set by the server (null in hand-made requests); used by StartStream.
+  std::shared_ptr<StreamStarter> streamer;
+  uint64_t seq = 0;
+
+  // Starts the answer now as an event stream, while the handler keeps running (e.g. once a
+  // long call begins to report progress): `response` is Response::Stream(writer) with its
+  // status and headers. Thread-safe: callable from any thread until the handler returns, at
+  // most once per request; later calls are ignored. A handler that called it must return
+  // Response::Stream with the same writer (its other fields are then ignored); if it throws
+  // instead, the stream is aborted.
+  void StartStream(Response response) const;
 
   // The first query parameter named `name` (case-sensitive), or nullopt.
   std::optional<std::string_view> Query(std::string_view name) const;

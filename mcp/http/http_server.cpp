@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -66,6 +68,33 @@ base::Task<void> AcceptLoop(HttpServer::Core* core) {
   }
 }
 
+// Closes connections whose current step (reading, writing, idling) is past its deadline. One
+// loop per server replaces a timer per I/O operation; deadlines are checked every `tick`.
+base::Task<void> ReaperLoop(HttpServer::Core* core) {
+  const auto& o = core->options;
+  auto shortest = std::min({o.header_timeout, o.read_timeout, o.write_timeout, o.idle_timeout});
+  auto tick = std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
+  auto executor = co_await net::this_coro::executor;
+  net::steady_timer timer(executor);
+  std::vector<std::shared_ptr<internal::Connection>> due;
+  for (;;) {
+    timer.expires_after(tick);
+    auto [ec] = co_await timer.async_wait(kNoThrow);
+    if (ec) co_return;
+    const int64_t now = internal::Connection::Clock::now().time_since_epoch().count();
+    {
+      std::lock_guard<std::mutex> lock(core->mu);
+      for (auto& [ptr, weak] : core->connections) {
+        if (ptr->deadline() <= now) {
+          if (auto c = weak.lock()) due.push_back(std::move(c));
+        }
+      }
+    }
+    for (auto& c : due) c->ExpireIfDue(now);
+    due.clear();
+  }
+}
+
 }  // namespace
 
 Response HttpServer::Core::MakeError(int status, std::string message) const {
@@ -111,6 +140,7 @@ base::Result<void> HttpServer::Start() {
   core->started = true;
   core->work.emplace(core->ioc.get_executor());
   net::co_spawn(acceptor.get_executor(), AcceptLoop(core), net::detached);
+  net::co_spawn(net::make_strand(core->ioc), ReaperLoop(core), net::detached);
   int threads = options_.io_threads > 0 ? options_.io_threads : 1;
   for (int i = 0; i < threads; ++i) {
     core->threads.emplace_back([c = core] {

@@ -133,10 +133,25 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
   route.pattern = std::move(pattern);
   route.handler = std::move(handler);
   route.options = options;
+  if (route.literal_count == static_cast<int>(route.segments.size())) {
+    exact_[route.pattern].push_back(routes_.size());
+  }
   routes_.push_back(std::move(route));
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view raw_path) const {
+  // A literal route has the most literal segments a path can match: when one fits the method,
+  // no parameterized route can beat it.
+  if (auto it = exact_.find(raw_path); it != exact_.end()) {
+    for (size_t index : it->second) {
+      const Route& route = routes_[index];
+      if (route.method == method || route.method == "*") {
+        Match m;
+        m.route = &route;
+        return m;
+      }
+    }
+  }
   Match best;
   std::vector<std::string_view> segs = SplitPath(raw_path);
   std::vector<std::pair<std::string, std::string>> params;

@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -64,7 +65,15 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   std::vector<Route> routes_;
+  // Routes without parameters by their exact path (indexes into routes_, in order): the common
+  // case is answered without scanning every route.
+  std::unordered_map<std::string, std::vector<size_t>, Hash, std::equal_to<>> exact_;
   Handler not_found_;
 };
 

@@ -220,9 +220,12 @@ base::Task<http::Response> RestApi::Serve(const RestRoute& route, http::Request 
   if (out->is_error) {
     std::string message;
     for (const auto& block : out->content) {
-      if (block.is_object() && block.value("type", "") == "text") {
+      if (!block.is_object()) continue;
+      auto type = block.find("type");
+      auto text = block.find("text");
+      if (type != block.end() && *type == "text" && text != block.end() && text->is_string()) {
         if (!message.empty()) message += "\n";
-        message += block.value("text", "");
+        message += text->get<std::string>();
       }
     }
     if (message.empty() && !out->structured.is_null()) message = base::DumpJson(out->structured);
@@ -283,7 +286,8 @@ Json RestApi::OpenApi(std::string_view base_url) const {
           Json param = {{"name", pname}, {"in", "query"}, {"required", required.count(pname) > 0},
                         {"schema", pschema}};
           if (pschema.contains("description")) param["description"] = pschema["description"];
-          if (pschema.value("type", "") == "array") {
+          const Json* ignored = nullptr;
+          if (PropertyType(input, pname, &ignored) == "array") {
             param["style"] = "form";
             param["explode"] = false;
           }

@@ -45,6 +45,7 @@ HttpFrontend::HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher,
   metrics_.AddGauge("herald_tool_calls_in_flight", "Tool calls running now (MCP and REST).",
                     [this] {
                       return static_cast<double>(streamable_->inflight_tool_calls() +
+                                                 legacy_->inflight_tool_calls() +
                                                  rest_.inflight());
                     });
   metrics_.AddGauge("herald_http_connections", "Open HTTP connections.",

@@ -101,12 +101,18 @@ http::Response HttpGuard::Unauthorized(const http::Request& req, const base::Err
 http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const {
   return [this, inner = std::move(inner), flavor](http::Request req) -> base::Task<http::Response> {
     if (auto denied = CheckOrigin(req, flavor)) co_return std::move(*denied);
-    base::Result<core::Caller> caller =
-        co_await auth_.Authenticate(std::string(req.Header("authorization")));
+    // Most requests are answered without a suspension (cached key, auth off).
+    std::optional<base::Result<core::Caller>> caller =
+        auth_.TryAuthenticate(req.Header("authorization"));
+    if (!caller) {
+      std::string header(req.Header("authorization"));
+      base::Result<core::Caller> verified = co_await auth_.Authenticate(std::move(header));
+      caller.emplace(std::move(verified));
+    }
     http::Response resp;
-    if (!caller.ok()) {
-      if (caller.error().code() == base::ErrorCode::kUnauthenticated) {
-        resp = Unauthorized(req, caller.error(), flavor);
+    if (!caller->ok()) {
+      if (caller->error().code() == base::ErrorCode::kUnauthenticated) {
+        resp = Unauthorized(req, caller->error(), flavor);
       } else {
         resp = ErrorFor(flavor, 503, "unavailable",
                         "Service Unavailable: cannot verify the API key right now; retry later");
@@ -115,7 +121,7 @@ http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const 
       co_return resp;
     }
     std::string origin(req.Header("origin"));
-    resp = co_await inner(std::move(req), std::move(caller).value());
+    resp = co_await inner(std::move(req), std::move(*caller).value());
     if (!origin.empty()) {
       resp.headers.Set("Access-Control-Allow-Origin", origin);
       resp.headers.Set("Vary", "Origin");

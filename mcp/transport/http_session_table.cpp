@@ -16,7 +16,10 @@ bool HttpSession::BelongsTo(const core::Caller& caller) const {
 
 std::shared_ptr<EventStream> HttpSession::NewPostStream() {
   std::lock_guard<std::mutex> lock(mu_);
-  auto stream = std::make_shared<EventStream>("p" + std::to_string(next_post_stream_++), limits_);
+  // (Not "p" + std::to_string(...): GCC 12 -O2 warns -Wrestrict on that, falsely.)
+  std::string id = std::to_string(next_post_stream_++);
+  id.insert(id.begin(), 'p');
+  auto stream = std::make_shared<EventStream>(std::move(id), limits_);
   post_streams_.push_back(stream);
   while (post_streams_.size() > kKeptPostStreams) post_streams_.pop_front();
   return stream;
@@ -75,7 +78,7 @@ std::shared_ptr<HttpSession> HttpSessionTable::Find(std::string_view id) {
   std::shared_ptr<HttpSession> found;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = sessions_.find(std::string(id));
+    auto it = sessions_.find(id);
     if (it == sessions_.end()) return nullptr;
     found = it->second;
   }
@@ -85,7 +88,7 @@ std::shared_ptr<HttpSession> HttpSessionTable::Find(std::string_view id) {
 
 std::shared_ptr<HttpSession> HttpSessionTable::Remove(std::string_view id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(std::string(id));
+  auto it = sessions_.find(id);
   if (it == sessions_.end()) return nullptr;
   auto found = std::move(it->second);
   sessions_.erase(it);
@@ -114,7 +117,7 @@ size_t HttpSessionTable::ExpireIdle() {
 }
 
 void HttpSessionTable::CloseAll() {
-  std::unordered_map<std::string, std::shared_ptr<HttpSession>> all;
+  decltype(sessions_) all;
   {
     std::lock_guard<std::mutex> lock(mu_);
     all.swap(sessions_);

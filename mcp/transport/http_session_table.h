@@ -89,7 +89,12 @@ class HttpSessionTable {
   const std::chrono::milliseconds idle_timeout_;
   const base::Clock& clock_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<HttpSession>> sessions_;
+  // Transparent hashing: lookups by string_view allocate nothing.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::shared_ptr<HttpSession>, Hash, std::equal_to<>> sessions_;
 };
 
 }  // namespace herald::mcp

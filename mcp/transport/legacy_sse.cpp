@@ -82,9 +82,16 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, core::Cal
         400, base::DumpJson(MakeError(nullptr, kParseError, "Parse error: " + parsed.error().message())));
   }
   auto session = hs->session();
+  Json message = std::move(parsed).value();
+  const auto method = message.is_object() ? message.find("method") : message.end();
+  const bool tool_call =
+      message.is_object() && method != message.end() && method->is_string() && *method == "tools/call";
+  auto inflight = inflight_tool_calls_;
+  if (tool_call) inflight->fetch_add(1);
   asio::co_spawn(
       executor_,
-      [this, session, message = std::move(parsed).value()]() mutable -> base::Task<void> {
+      [this, session, message = std::move(message), tool_call, inflight]() mutable
+      -> base::Task<void> {
         auto outbound = session->standing_outbound();
         std::optional<Json> reply;
         try {
@@ -94,6 +101,7 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, core::Cal
           reply = MakeError(nullptr, kInternalError, "Internal error");
         }
         if (reply && outbound) outbound->Send(*reply);
+        if (tool_call) inflight->fetch_sub(1);
       },
       asio::detached);
   co_return http::Response::Text(202, "Accepted");

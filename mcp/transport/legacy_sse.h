@@ -11,6 +11,7 @@
 #ifndef HERALD_MCP_TRANSPORT_LEGACY_SSE_H_
 #define HERALD_MCP_TRANSPORT_LEGACY_SSE_H_
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -42,6 +43,8 @@ class LegacySseTransport {
 
   void CloseAll() { sessions_->CloseAll(); }
   size_t session_count() const { return sessions_->size(); }
+  // tools/call requests being served now.
+  size_t inflight_tool_calls() const { return inflight_tool_calls_->load(); }
 
  private:
   Dispatcher& dispatcher_;
@@ -49,6 +52,7 @@ class LegacySseTransport {
   base::asio::any_io_executor executor_;
   // Shared with the streams' end callbacks, which may run during server shutdown.
   std::shared_ptr<HttpSessionTable> sessions_;
+  std::shared_ptr<std::atomic<size_t>> inflight_tool_calls_ = std::make_shared<std::atomic<size_t>>(0);
 };
 
 }  // namespace herald::mcp

@@ -1,37 +1,35 @@
 #include "mcp/transport/post_exchange.h"
 
-#include <boost/asio/experimental/concurrent_channel.hpp>
-
 namespace herald::mcp {
 
-struct PostExchange::Signal {
-  explicit Signal(base::asio::any_io_executor ex) : channel(std::move(ex), 1) {}
-  boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> channel;
-};
-
-PostExchange::PostExchange(base::asio::any_io_executor executor,
-                           std::function<std::shared_ptr<EventStream>()> make_stream,
-                           http::SseWriter::Options writer_options, bool prime)
-    : signal_(std::make_unique<Signal>(std::move(executor))),
-      make_stream_(std::move(make_stream)),
+PostExchange::PostExchange(std::shared_ptr<HttpSession> session, EventStreamLimits limits,
+                           http::SseWriter::Options writer_options, bool prime,
+                           std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq)
+    : session_(std::move(session)),
+      limits_(limits),
       writer_options_(writer_options),
-      prime_(prime) {}
-
-PostExchange::~PostExchange() = default;
-
-void PostExchange::Wake() { signal_->channel.try_send(boost::system::error_code{}); }
+      prime_(prime),
+      streamer_(std::move(streamer)),
+      request_seq_(request_seq) {}
 
 bool PostExchange::Send(const Json& message) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (completed_ || mode_ == Mode::kJson) return false;
-  if (mode_ == Mode::kUndecided) {
-    mode_ = Mode::kSse;
-    stream_ = make_stream_();
-    writer_ = http::SseWriter::Create(writer_options_);
-    stream_->Attach(writer_, /*after=*/std::nullopt, prime_);
-    Wake();
+  std::shared_ptr<http::SseWriter> started;
+  bool sent = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (completed_ || mode_ == Mode::kJson) return false;
+    if (mode_ == Mode::kUndecided) {
+      mode_ = Mode::kSse;
+      stream_ = session_ ? session_->NewPostStream() : std::make_shared<EventStream>("p", limits_);
+      writer_ = http::SseWriter::Create(writer_options_);
+      stream_->Attach(writer_, /*after=*/std::nullopt, prime_);
+      started = writer_;
+    }
+    sent = stream_->Send(base::DumpJson(message));
   }
-  return stream_->Send(base::DumpJson(message));
+  // Outside the lock: the connection starts streaming while the request keeps running.
+  if (started && streamer_) streamer_->Start(request_seq_, http::Response::Stream(started));
+  return sent;
 }
 
 bool PostExchange::open() const {
@@ -39,38 +37,20 @@ bool PostExchange::open() const {
   return !completed_ && mode_ != Mode::kJson;
 }
 
-void PostExchange::Complete(std::optional<Json> reply) {
+PostExchange::Answer PostExchange::Finish(std::optional<Json> reply) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (completed_) return;
+  Answer answer;
   completed_ = true;
-  if (mode_ == Mode::kUndecided) {
+  if (mode_ != Mode::kSse) {
     mode_ = Mode::kJson;
-    reply_ = std::move(reply);
-    Wake();
-    return;
+    answer.reply = std::move(reply);
+    return answer;
   }
   if (reply) stream_->Send(base::DumpJson(*reply));
   stream_->Finish();
-}
-
-base::Task<PostExchange::Decision> PostExchange::Decide() {
-  for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (mode_ == Mode::kJson) {
-        Decision d;
-        d.reply = std::move(reply_);
-        co_return d;
-      }
-      if (mode_ == Mode::kSse) {
-        Decision d;
-        d.sse = true;
-        d.writer = writer_;
-        co_return d;
-      }
-    }
-    co_await signal_->channel.async_receive(base::kNoThrow);
-  }
+  answer.sse = true;
+  answer.writer = writer_;
+  return answer;
 }
 
 }  // namespace herald::mcp

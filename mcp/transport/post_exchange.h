@@ -1,66 +1,64 @@
 // PostExchange: the answer to one JSON-RPC request POSTed to /mcp, and the Outbound the
 // dispatcher uses for the messages that request emits while it runs.
 //
-// The answer starts undecided. If the dispatcher's reply comes first, it is a plain JSON
-// response. If the request emits a message first (progress, a log line, an elicitation or
-// sampling request), the answer switches to an SSE stream: an EventStream is made (so the client
-// can resume it with GET + Last-Event-ID), primed with an event id, the message is sent on it,
-// and the reply, when it comes, is its last event. A client that disconnects does not cancel the
-// request (per spec); messages keep being buffered for a resume until the reply is sent.
-// Thread-safe.
+// The HTTP handler runs the request inline (dispatcher Handle) with this object as its outbound.
+// If the request emits nothing before its reply, the answer is plain JSON (Finish). If it emits
+// a message first (progress, a log line, an elicitation or sampling request), the answer
+// switches to an SSE stream at once: an EventStream is made (registered with the session, so
+// the client can resume it with GET + Last-Event-ID), primed with an event id, the message is
+// queued on it, and the HTTP answer starts streaming while the request keeps running
+// (Request::StartStream); the reply is the stream's last event. A client that disconnects does
+// not cancel the request (per spec); messages keep being buffered for a resume until the reply.
+// Thread-safe (tools may emit from any thread).
 #ifndef HERALD_MCP_TRANSPORT_POST_EXCHANGE_H_
 #define HERALD_MCP_TRANSPORT_POST_EXCHANGE_H_
 
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 
-#include "base/async.h"
 #include "base/json.h"
+#include "mcp/http/http_message.h"
 #include "mcp/http/sse_writer.h"
 #include "mcp/server/outbound.h"
 #include "mcp/transport/event_stream.h"
+#include "mcp/transport/http_session_table.h"
 
 namespace herald::mcp {
 
 class PostExchange final : public Outbound {
  public:
-  // `executor`: where Decide() runs (the HTTP handler's). `make_stream`: called at most once,
-  // on the switch to SSE, to create (and register) the stream. `prime`: send a priming event.
-  PostExchange(base::asio::any_io_executor executor,
-               std::function<std::shared_ptr<EventStream>()> make_stream,
-               http::SseWriter::Options writer_options, bool prime);
-  ~PostExchange() override;
+  // `session`: where a switched answer registers its stream (null when stateless: the stream
+  // is not resumable). `streamer`/`request_seq`: from the HTTP request (Request::StartStream).
+  PostExchange(std::shared_ptr<HttpSession> session, EventStreamLimits limits,
+               http::SseWriter::Options writer_options, bool prime,
+               std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq);
 
   bool Send(const Json& message) override;
   bool open() const override;
 
-  // The dispatcher's reply (nullopt: nothing to send). Call exactly once.
-  void Complete(std::optional<Json> reply);
-
-  struct Decision {
+  // What to answer once the dispatcher's reply (nullopt: nothing to send) is known.
+  struct Answer {
     bool sse = false;
-    std::optional<Json> reply;                   // when !sse
-    std::shared_ptr<http::SseWriter> writer;     // when sse
+    std::optional<Json> reply;                // when !sse: the JSON body (202 when nullopt)
+    std::shared_ptr<http::SseWriter> writer;  // when sse: the stream, which ends with the reply
   };
-  // Waits until the form of the answer is known.
-  base::Task<Decision> Decide();
+  Answer Finish(std::optional<Json> reply);
 
  private:
   enum class Mode { kUndecided, kJson, kSse };
-  void Wake();
 
-  struct Signal;
-  std::unique_ptr<Signal> signal_;
-  std::function<std::shared_ptr<EventStream>()> make_stream_;
+  const std::shared_ptr<HttpSession> session_;
+  const EventStreamLimits limits_;
   const http::SseWriter::Options writer_options_;
   const bool prime_;
+  const std::shared_ptr<http::StreamStarter> streamer_;
+  const uint64_t request_seq_;
 
   mutable std::mutex mu_;
   Mode mode_ = Mode::kUndecided;
   bool completed_ = false;
-  std::optional<Json> reply_;
   std::shared_ptr<EventStream> stream_;
   std::shared_ptr<http::SseWriter> writer_;
 };

@@ -2,9 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/this_coro.hpp>
 
 #include "mcp/http/sse_writer.h"
 #include "mcp/protocol/jsonrpc.h"
@@ -15,7 +12,6 @@
 namespace herald::mcp {
 namespace {
 
-namespace asio = boost::asio;
 
 constexpr size_t kMaxNesting = 128;
 constexpr int kSessionNotFound = -32001;  // as the TS SDK answers an unknown session
@@ -26,10 +22,9 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// "type/subtype" equals `wanted` (lower case), ignoring ASCII case.
+bool MediaIs(std::string_view media, std::string_view wanted) {
+  return http::EqualsIgnoreCase(media, wanted);
 }
 
 http::Response JsonReply(int status, const Json& reply) {
@@ -66,8 +61,8 @@ bool IsToolCall(const Json& message) {
 bool AcceptAllows(std::string_view accept, std::string_view type) {
   accept = Trim(accept);
   if (accept.empty()) return true;
-  std::string wanted = Lower(type);
-  std::string_view wanted_major = std::string_view(wanted).substr(0, wanted.find('/'));
+  std::string_view wanted = type;
+  std::string_view wanted_major = wanted.substr(0, wanted.find('/'));
   while (!accept.empty()) {
     size_t comma = accept.find(',');
     std::string_view range = Trim(accept.substr(0, comma));
@@ -77,15 +72,16 @@ bool AcceptAllows(std::string_view accept, std::string_view type) {
     bool refused = false;
     for (size_t semi = range.find(';'); semi != std::string_view::npos;
          semi = range.find(';', semi + 1)) {
-      std::string param = Lower(Trim(range.substr(semi + 1, range.find(';', semi + 1) - semi - 1)));
-      if (param == "q=0" || param == "q=0.0" || param == "q=0.00" || param == "q=0.000") {
+      std::string_view param = Trim(range.substr(semi + 1, range.find(';', semi + 1) - semi - 1));
+      if (param == "q=0" || param == "q=0.0" || param == "q=0.00" || param == "q=0.000" ||
+          param == "Q=0") {
         refused = true;
       }
     }
     if (refused) continue;
-    std::string m = Lower(media);
-    if (m == "*/*" || m == wanted) return true;
-    if (m.size() > 2 && m.ends_with("/*") && std::string_view(m).substr(0, m.size() - 2) == wanted_major) {
+    if (media == "*/*" || MediaIs(media, wanted)) return true;
+    if (media.size() > 2 && media.ends_with("/*") &&
+        MediaIs(media.substr(0, media.size() - 2), wanted_major)) {
       return true;
     }
   }
@@ -152,8 +148,8 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
         406, -32000, "Not Acceptable: Accept must allow application/json or text/event-stream");
   }
   std::string_view content_type = req.Header("content-type");
-  if (!content_type.empty() && Lower(Trim(content_type.substr(0, content_type.find(';')))) !=
-                                   "application/json") {
+  if (!content_type.empty() &&
+      !MediaIs(Trim(content_type.substr(0, content_type.find(';'))), "application/json")) {
     co_return JsonRpcErrorResponse(415,
                                    -32000, "Unsupported Media Type: Content-Type must be application/json");
   }
@@ -184,7 +180,8 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
   } else {
     MessageKind kind = ClassifyMessage(message);
     has_request = kind == MessageKind::kRequest;
-    initialize = IsInitializeRequest(message);
+    // (IsInitializeRequest would classify the message again.)
+    initialize = has_request && message["method"].get_ref<const std::string&>() == "initialize";
     if (kind == MessageKind::kInvalid) {
       // The dispatcher words the error (-32600 naming what is wrong); HTTP says 400.
       auto session = dispatcher_.NewStatelessSession(caller, "http", "");
@@ -216,7 +213,7 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
   }
   bool tool_call = IsToolCall(message);
   co_return co_await Dispatch(std::move(session), std::move(http_session), std::move(message),
-                              tool_call);
+                              tool_call, std::move(req.streamer), req.seq);
 }
 
 base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, core::Caller caller) {
@@ -245,46 +242,31 @@ base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, cor
 
 base::Task<http::Response> StreamableHttpTransport::Dispatch(
     std::shared_ptr<Session> session, std::shared_ptr<HttpSession> http_session, Json message,
-    bool is_tool_call) {
+    bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq) {
   const bool stateless = options_.stateless;
-  auto limits = options_.stream_limits;
-  // Note: no co_await inside an argument list that also builds temporaries: GCC 12 destroys
-  // such temporaries twice. Take the executor first.
-  base::asio::any_io_executor handler_executor = co_await asio::this_coro::executor;
-  std::function<std::shared_ptr<EventStream>()> make_stream =
-      [http_session, limits]() -> std::shared_ptr<EventStream> {
-    if (http_session) return http_session->NewPostStream();
-    return std::make_shared<EventStream>("p", limits);
-  };
-  auto exchange = std::make_shared<PostExchange>(handler_executor, std::move(make_stream),
-                                                 options_.sse, /*prime=*/!stateless);
-
+  auto exchange = std::make_shared<PostExchange>(std::move(http_session), options_.stream_limits,
+                                                 options_.sse, /*prime=*/!stateless,
+                                                 std::move(streamer), request_seq);
+  // The request runs inline; if it emits a message before its reply, the exchange starts the
+  // SSE answer at once and this handler keeps running. A client that goes away does not cancel
+  // it (nothing here watches the socket).
   if (is_tool_call) inflight_tool_calls_.fetch_add(1);
-  // The request runs on its own, so the answer can switch to a stream while it runs, and so a
-  // client that goes away does not cancel it.
-  asio::co_spawn(
-      executor_,
-      [this, session, message = std::move(message), exchange, is_tool_call,
-       stateless]() mutable -> base::Task<void> {
-        std::optional<Json> reply;
-        try {
-          reply = co_await dispatcher_.Handle(session, std::move(message), exchange);
-        } catch (const std::exception& e) {
-          spdlog::error("mcp: dispatcher threw: {}", e.what());
-          reply = MakeError(nullptr, kInternalError, "Internal error");
-        }
-        exchange->Complete(std::move(reply));
-        if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
-        if (stateless) session->Close();
-      },
-      asio::detached);
-
-  PostExchange::Decision decision = co_await exchange->Decide();
-  if (!decision.sse) {
-    if (!decision.reply) co_return http::Response::Empty(202);
-    co_return JsonReply(200, *decision.reply);
+  std::optional<Json> reply;
+  try {
+    reply = co_await dispatcher_.Handle(session, std::move(message), exchange);
+  } catch (...) {
+    if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
+    throw;  // cancelled at shutdown (the dispatcher itself never throws)
   }
-  co_return http::Response::Stream(std::move(decision.writer));
+  if (is_tool_call) inflight_tool_calls_.fetch_sub(1);
+  if (stateless) session->Close();
+
+  PostExchange::Answer answer = exchange->Finish(std::move(reply));
+  if (!answer.sse) {
+    if (!answer.reply) co_return http::Response::Empty(202);
+    co_return JsonReply(200, *answer.reply);
+  }
+  co_return http::Response::Stream(std::move(answer.writer));
 }
 
 base::Task<http::Response> StreamableHttpTransport::Get(http::Request req, core::Caller caller) {

@@ -46,7 +46,7 @@ struct StreamableHttpOptions {
 
 class StreamableHttpTransport {
  public:
-  // `executor` runs the dispatcher for each request (the HTTP server's).
+  // `executor`: the HTTP server's (kept for background work).
   StreamableHttpTransport(Dispatcher& dispatcher, StreamableHttpOptions options,
                           const base::Clock& clock, base::asio::any_io_executor executor);
 
@@ -73,7 +73,8 @@ class StreamableHttpTransport {
   base::Task<http::Response> Initialize(Json message, core::Caller caller);
   base::Task<http::Response> Dispatch(std::shared_ptr<Session> session,
                                      std::shared_ptr<HttpSession> http_session, Json message,
-                                     bool is_tool_call);
+                                     bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer,
+                                     uint64_t request_seq);
 
   Dispatcher& dispatcher_;
   const StreamableHttpOptions options_;

@@ -68,6 +68,17 @@ TEST_F(ApiKeyAuthenticatorTest, VerifiesThroughTheStoreThenTheCache) {
   }
   auto lower = Authenticate("bearer   " + key_ + "  ");
   EXPECT_TRUE(lower.ok());
+  // Verified moments ago: answered without blocking; an unknown key needs the store.
+  auto fast = auth_->TryAuthenticate("Bearer " + key_);
+  ASSERT_TRUE(fast.has_value());
+  ASSERT_TRUE(fast->ok());
+  EXPECT_EQ((*fast)->key_id, key_id_);
+  EXPECT_FALSE(auth_->TryAuthenticate("Bearer hk_" + std::string(43, 'x')).has_value());
+  auto missing = auth_->TryAuthenticate("");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->ok());
+  clock_.Advance(std::chrono::seconds(5));
+  EXPECT_FALSE(auth_->TryAuthenticate("Bearer " + key_).has_value());  // the cache expired
 }
 
 TEST_F(ApiKeyAuthenticatorTest, MissingMalformedAndWrongKeys) {

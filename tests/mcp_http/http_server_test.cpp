@@ -609,6 +609,87 @@ TEST_F(SseTest, AbortClosesTheConnection) {
   EXPECT_TRUE(finished_.WaitFor(3s));
 }
 
+// ---- a stream started while the handler runs ----
+
+class EarlyStreamTest : public HttpServerTest {
+ protected:
+  void AddRoutes(HttpServer& server) override {
+    // Starts the stream, sends one event, waits until the test saw it, then sends the last.
+    server.Route("GET", "/early", [this](Request req) -> base::Task<Response> {
+      auto writer = SseWriter::Create();
+      writer->Event("first");
+      req.StartStream(Response::Stream(writer));
+      auto executor = co_await asio::this_coro::executor;
+      asio::steady_timer poll(executor);
+      while (!client_saw_first_.load()) {
+        poll.expires_after(5ms);
+        co_await poll.async_wait(base::kNoThrow);
+      }
+      writer->Event("last");
+      writer->Close();
+      co_return Response::Stream(writer);
+    });
+    server.Route("GET", "/early-throw", [](Request req) -> base::Task<Response> {
+      auto writer = SseWriter::Create();
+      writer->Event("doomed");
+      req.StartStream(Response::Stream(writer));
+      co_await Sleep(20ms);
+      throw std::runtime_error("handler failed after starting its stream");
+    });
+    // Keeps the request and calls StartStream after the handler has returned.
+    server.Route("GET", "/late", [this](Request req) -> base::Task<Response> {
+      std::lock_guard<std::mutex> lock(mu_);
+      kept_ = std::make_unique<Request>(std::move(req));
+      co_return Response::Text(200, "late");
+    });
+    HttpServerTest::AddRoutes(server);
+  }
+  std::atomic<bool> client_saw_first_{false};
+  std::mutex mu_;
+  std::unique_ptr<Request> kept_;
+};
+
+TEST_F(EarlyStreamTest, EventsFlowBeforeTheHandlerReturns) {
+  StartServer();
+  TestClient c(server_->port());
+  ASSERT_TRUE(c.SendRaw("GET /early HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  // Only possible if the stream started while the handler was still waiting for us.
+  ASSERT_TRUE(c.ReadUntil("data: first\n\n", 3s)) << c.received();
+  client_saw_first_ = true;
+  ASSERT_TRUE(c.ReadUntil("data: last\n\n", 3s));
+  ASSERT_TRUE(c.ReadUntil("\r\n0\r\n\r\n", 3s));
+  auto next = c.Call("GET", "/hello");  // the connection is reused
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "hello");
+}
+
+TEST_F(EarlyStreamTest, HandlerThrowingAfterStartingAbortsTheStream) {
+  StartServer();
+  TestClient c(server_->port());
+  ASSERT_TRUE(c.SendRaw("GET /early-throw HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  ASSERT_TRUE(c.ReadUntil("data: doomed", 3s));
+  EXPECT_TRUE(c.WaitForClose(3s));
+  EXPECT_EQ(c.received().find("500"), std::string::npos);
+}
+
+TEST_F(EarlyStreamTest, StartStreamAfterTheHandlerReturnedIsIgnored) {
+  StartServer();
+  TestClient c(server_->port());
+  auto first = c.Call("GET", "/late");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "late");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_TRUE(kept_);
+    kept_->StartStream(Response::Stream(SseWriter::Create()));
+  }
+  // The next request on the same connection gets its own answer.
+  auto second = c.Call("GET", "/slow?ms=50");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "slow");
+  EXPECT_EQ(second->Header("content-type"), "text/plain; charset=utf-8");
+}
+
 // ---- shutdown ----
 
 TEST_F(SseTest, GracefulShutdownFinishesRunningHandlersAndClosesEverything) {

@@ -170,7 +170,7 @@ inline void RegisterTestTools(Dispatcher& d) {
           "limit":{"type":"integer","minimum":1,"maximum":100},
           "include_deleted":{"type":"boolean"},
           "status":{"type":"array","items":{"type":"string"}},
-          "cursor":{"type":"string"}}})"),
+          "cursor":{"type":["string","null"]}}})"),
       nullptr));
   ok(d.tools().RegisterWithSchemas(
       std::make_unique<LambdaTool>("get_post", store::Role::kViewer,
