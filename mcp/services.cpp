@@ -12,6 +12,8 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.keys = keys.get();
   deps.platforms = platforms.get();
   // ---- core services ----
+  deps.posts = posts.get();
+  deps.media = media.get();
   return deps;
 }
 
@@ -28,6 +30,12 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   // ---- platforms (HTTPS client) ----
   services->platforms = platforms::MakeDefaultRegistry(env);
   // ---- core services ----
+  services->core_pool = std::make_unique<base::asio::thread_pool>(4);
+  services->media = std::make_unique<core::MediaService>(*services->store, *services->clock,
+                                                         *services->core_pool);
+  services->posts = std::make_unique<core::PostService>(
+      *services->store, *services->platforms, /*credentials=*/nullptr, *services->clock,
+      *services->core_pool);
   return services;
 }
 

@@ -10,7 +10,10 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/result.h"
+#include "base/async.h"
 #include "core/key_service.h"
+#include "core/media_service.h"
+#include "core/post_service.h"
 #include "mcp/config.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
@@ -27,6 +30,9 @@ struct Services {
   std::unique_ptr<platforms::PlatformRegistry> platforms;
   // ---- platforms (HTTPS client) ----
   // ---- core services ----
+  std::unique_ptr<base::asio::thread_pool> core_pool;  // blocking store work of the services
+  std::unique_ptr<core::MediaService> media;
+  std::unique_ptr<core::PostService> posts;
 
   // What the tools need, pointing into this object.
   tools::ToolDeps ToolDependencies();
