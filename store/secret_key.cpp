@@ -34,6 +34,37 @@ base::Result<std::string> DecodeKey(const std::string& text, const std::string& 
   return *raw;
 }
 
+// Creates `path` holding a new random key, atomically: the key is written and synced to a private
+// temporary file (mode 0600) which is then link()ed into place. link() never replaces an existing
+// file, so when two processes race, the first key wins and the other process reads it; a crash
+// never leaves a half-written key file behind.
+base::Result<void> GenerateKeyFile(const std::string& data_dir, const std::string& path) {
+  std::string text = base::Base64Encode(base::RandomBytes(base::kSecretKeySize)) + "\n";
+  std::string tmp = path + ".tmp.XXXXXX";
+  int fd = ::mkstemp(tmp.data());  // mode 0600
+  if (fd < 0) return base::Unavailable("cannot create a file in " + data_dir + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  int saved = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return base::Unavailable("cannot write " + tmp + ": " + std::strerror(saved));
+  }
+  if (::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+    saved = errno;
+    ::unlink(tmp.c_str());
+    return base::Unavailable("cannot create " + path + ": " + std::strerror(saved));
+  }
+  ::unlink(tmp.c_str());
+  if (int dir = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    ::fsync(dir);  // make the new name durable
+    ::close(dir);
+  }
+  return base::Ok();
+}
+
 }  // namespace
 
 base::Result<base::Keyring> LoadKeyring(const std::string& data_dir) {
@@ -55,20 +86,13 @@ base::Result<base::Keyring> LoadKeyring(const std::string& data_dir) {
       if (errno != ENOENT) {
         return base::FailedPrecondition("cannot read " + path + ": " + std::strerror(errno));
       }
-      // Generate once. O_EXCL: never overwrite a key another process just wrote.
-      std::string text = base::Base64Encode(base::RandomBytes(base::kSecretKeySize)) + "\n";
-      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-        ::close(fd);
-        if (!ok) return base::Unavailable("cannot write " + path + ": " + std::strerror(errno));
-      } else if (errno != EEXIST) {
-        return base::Unavailable("cannot create " + path + ": " + std::strerror(errno));
-      }
+      HERALD_RETURN_IF_ERROR(GenerateKeyFile(data_dir, path));
       if (::stat(path.c_str(), &st) != 0) {
         return base::FailedPrecondition("cannot read " + path + ": " + std::strerror(errno));
       }
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return base::FailedPrecondition(path + " is not a regular file");
     }
     if ((st.st_mode & 077) != 0) {
       return base::FailedPrecondition(path + " is readable by other users; run: chmod 600 " +

@@ -1,0 +1,117 @@
+// SqlTx: the portable implementation of store::Tx over one SqlConnection inside an open
+// transaction. The same SQL runs on SQLite and PostgreSQL; the few differences come from the
+// Backend's Dialect (claim locking, id lists).
+//
+// Created by SqlStore for one transaction (or one group-commit unit) and used by one thread
+// during the callback only. Not thread-safe.
+#ifndef HERALD_STORE_SQL_SQL_TX_H_
+#define HERALD_STORE_SQL_SQL_TX_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sql/backend.h"
+#include "store/sql/connection.h"
+#include "store/store.h"
+
+namespace herald::store::sql {
+
+class SqlTx final : public Tx {
+ public:
+  SqlTx(SqlConnection& conn, const Dialect& dialect) : conn_(conn), dialect_(dialect) {}
+
+  // True once the transaction enqueued or rescheduled jobs (the store then signals waiters,
+  // after commit).
+  bool jobs_changed() const { return jobs_changed_; }
+  // The first statement error seen, if any. On PostgreSQL a failed statement aborts the whole
+  // transaction, so the store must not commit (it would silently roll back) even if the
+  // callback swallowed the error.
+  const std::optional<base::Error>& first_error() const { return first_error_; }
+
+  Result<void> InsertOrganization(const Organization& org) override;
+  Result<Organization> GetOrganization(std::string_view id) override;
+  Result<Organization> GetOrganizationByName(std::string_view name) override;
+  Result<std::vector<Organization>> ListOrganizations() override;
+
+  Result<void> InsertApiKey(const ApiKey& key) override;
+  Result<ApiKey> FindApiKeyByPrefix(std::string_view prefix) override;
+  Result<ApiKey> GetApiKey(std::string_view id) override;
+  Result<std::vector<ApiKey>> ListApiKeys(std::string_view org_id) override;
+  Result<void> RevokeApiKey(std::string_view id, Time at) override;
+  Result<void> TouchApiKey(std::string_view id, Time at) override;
+
+  Result<Account> UpsertAccount(const Account& account) override;
+  Result<Account> GetAccount(std::string_view org_id, std::string_view id) override;
+  Result<std::vector<Account>> ListAccounts(std::string_view org_id) override;
+  Result<void> UpdateAccount(const Account& account) override;
+
+  Result<void> InsertPost(const Post& post) override;
+  Result<Post> GetPost(std::string_view org_id, std::string_view id) override;
+  Result<void> UpdatePost(const Post& post) override;
+  Result<std::vector<Post>> ListPosts(const PostQuery& query) override;
+
+  Result<void> InsertTarget(const PostTarget& target) override;
+  Result<PostTarget> GetTarget(std::string_view org_id, std::string_view id) override;
+  Result<std::vector<PostTarget>> ListTargets(std::string_view org_id,
+                                              std::string_view post_id) override;
+  Result<void> UpdateTarget(const PostTarget& target) override;
+  Result<void> DeleteTarget(std::string_view org_id, std::string_view id) override;
+
+  Result<void> InsertJob(const Job& job) override;
+  Result<Job> GetJob(std::string_view id) override;
+  Result<std::vector<Job>> ListJobsForTarget(std::string_view target_id) override;
+  Result<std::vector<Job>> ClaimJobs(const ClaimRequest& request) override;
+  Result<void> CompleteJob(std::string_view id, std::string_view owner, Time now) override;
+  Result<void> RescheduleJob(std::string_view id, std::string_view owner, Time run_at,
+                             std::string_view error, Time now) override;
+  Result<void> FailJob(std::string_view id, std::string_view owner, std::string_view error,
+                       Time now) override;
+  Result<void> ExtendLease(std::string_view id, std::string_view owner, Time until) override;
+  Result<void> SetJobRunAt(std::string_view id, Time run_at, Time now) override;
+  Result<void> CancelJob(std::string_view id, Time now) override;
+  Result<int> ReclaimExpiredLeases(Time now) override;
+  Result<std::optional<Time>> NextDueTime() override;
+
+  Result<void> InsertMedia(const Media& media) override;
+  Result<Media> GetMedia(std::string_view org_id, std::string_view id, bool with_data) override;
+
+  Result<void> InsertMetrics(const Metrics& metrics) override;
+  Result<Metrics> LatestMetrics(std::string_view org_id, std::string_view account_id,
+                                std::string_view target_id) override;
+
+  Result<void> InsertOAuthState(const OAuthState& state) override;
+  Result<OAuthState> ConsumeOAuthState(std::string_view state_hash, Time now) override;
+
+  Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view org_id,
+                                                          std::string_view key,
+                                                          Time now) override;
+  Result<void> InsertIdempotency(const IdempotencyRecord& record) override;
+
+  Result<void> AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(std::string_view org_id, int limit) override;
+
+  Result<int> DeleteExpired(Time now) override;
+
+ private:
+  // Runs one statement, remembering the first failure.
+  Result<Rows> Exec(std::string_view sql, const Params& params);
+  // `column IN (...)` for `ids`, appending the parameters.
+  std::string IdSet(std::string_view column, const std::vector<std::string>& ids,
+                    Params& params) const;
+  // Distinguishes "no such row" from "row in the wrong state" after a conditional UPDATE
+  // changed nothing.
+  Result<bool> JobExists(std::string_view id);
+  // Shared by the three fenced job transitions.
+  Result<void> FencedJobUpdate(std::string_view sql, Params params);
+
+  SqlConnection& conn_;
+  const Dialect& dialect_;
+  bool jobs_changed_ = false;
+  std::optional<base::Error> first_error_;
+};
+
+}  // namespace herald::store::sql
+
+#endif  // HERALD_STORE_SQL_SQL_TX_H_

@@ -1,0 +1,163 @@
+// LoadKeyring: the key from HERALD_SECRET_KEY or <data>/secret.key (generated once, mode 0600),
+// retired keys from HERALD_SECRET_KEYS_OLD; bad keys and unsafe files refused; nothing ever
+// overwritten.
+#include "store/secret_key.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace herald::store {
+namespace {
+
+using base::ErrorCode;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+class SecretKeyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::unsetenv("HERALD_SECRET_KEY");
+    ::unsetenv("HERALD_SECRET_KEYS_OLD");
+    char tmpl[] = "/tmp/herald-secret-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    key_file_ = dir_ + "/secret.key";
+  }
+  void TearDown() override {
+    ::unsetenv("HERALD_SECRET_KEY");
+    ::unsetenv("HERALD_SECRET_KEYS_OLD");
+    std::filesystem::remove_all(dir_);
+  }
+  void WriteKeyFile(const std::string& text, mode_t mode) {
+    std::ofstream(key_file_) << text;
+    ASSERT_EQ(::chmod(key_file_.c_str(), mode), 0);
+  }
+
+  std::string dir_;
+  std::string key_file_;
+};
+
+TEST_F(SecretKeyTest, KeyFromEnvironmentAndNoFileWritten) {
+  std::string key = base::RandomBytes(32);
+  ::setenv("HERALD_SECRET_KEY", base::Base64Encode(key).c_str(), 1);
+  auto ring = LoadKeyring(dir_);
+  ASSERT_TRUE(ring.ok()) << ring.error().ToString();
+  EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(key));
+  EXPECT_FALSE(std::filesystem::exists(key_file_));
+}
+
+TEST_F(SecretKeyTest, EnvironmentKeyOfWrongSizeOrBadBase64IsRefused) {
+  ::setenv("HERALD_SECRET_KEY", base::Base64Encode(base::RandomBytes(16)).c_str(), 1);
+  auto ring = LoadKeyring(dir_);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY must hold 32 bytes (base64), found 16");
+
+  ::setenv("HERALD_SECRET_KEY", "!!!not*base64!!!", 1);
+  ring = LoadKeyring(dir_);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY is not valid base64");
+  EXPECT_EQ(ring.error().message().find("!!!"), std::string::npos);
+}
+
+TEST_F(SecretKeyTest, GeneratesKeyFileOnceWithMode0600) {
+  const std::string data = dir_ + "/new/data";  // created when missing
+  const std::string file = data + "/secret.key";
+  auto first = LoadKeyring(data);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const std::string text = Slurp(file);
+  auto decoded = base::Base64Decode(text.substr(0, text.find('\n')));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->size(), 32u);
+  EXPECT_EQ(first->primary_id(), base::Keyring::KeyIdOf(*decoded));
+
+  auto second = LoadKeyring(data);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->primary_id(), first->primary_id());
+  EXPECT_EQ(Slurp(file), text);  // never rewritten
+  // No temporary files left behind.
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(data)) ++entries;
+  EXPECT_EQ(entries, 1u);
+
+  // A value sealed by the first load opens with the second.
+  std::string sealed = first->Seal("token", "ctx");
+  auto opened = second->Open(sealed, "ctx");
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(*opened, "token");
+}
+
+TEST_F(SecretKeyTest, GroupReadableKeyFileIsRefusedAndLeftAlone) {
+  const std::string text = base::Base64Encode(base::RandomBytes(32)) + "\n";
+  WriteKeyFile(text, 0640);
+  auto ring = LoadKeyring(dir_);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(ring.error().message(),
+            key_file_ + " is readable by other users; run: chmod 600 " + key_file_);
+  EXPECT_EQ(Slurp(key_file_), text);
+  struct stat st {};
+  ASSERT_EQ(::stat(key_file_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+}
+
+TEST_F(SecretKeyTest, WrongSizeOrCorruptKeyFileIsRefusedAndLeftAlone) {
+  for (const std::string& text : {base::Base64Encode(base::RandomBytes(31)) + "\n",
+                                 std::string("%%%% not base64 %%%%\n"), std::string("")}) {
+    WriteKeyFile(text, 0600);
+    auto ring = LoadKeyring(dir_);
+    ASSERT_FALSE(ring.ok()) << text;
+    EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(ring.error().message().rfind(key_file_, 0), 0u) << ring.error().message();
+    EXPECT_EQ(ring.error().message().find('\n'), std::string::npos);
+    EXPECT_EQ(Slurp(key_file_), text);
+  }
+}
+
+TEST_F(SecretKeyTest, OldKeysOpenValuesSealedBeforeRotation) {
+  base::Keyring old_ring;
+  std::string old_key = base::RandomBytes(32);
+  ASSERT_TRUE(old_ring.Add(old_key).ok());
+  std::string sealed = old_ring.Seal("token", "ctx");
+
+  std::string new_key = base::RandomBytes(32);
+  ::setenv("HERALD_SECRET_KEY", base::Base64Encode(new_key).c_str(), 1);
+  ::setenv("HERALD_SECRET_KEYS_OLD", (" " + base::Base64Encode(old_key) + ", ").c_str(), 1);
+  auto ring = LoadKeyring(dir_);
+  ASSERT_TRUE(ring.ok()) << ring.error().ToString();
+  EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(new_key));
+  auto opened = ring->Open(sealed, "ctx");
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(*opened, "token");
+
+  ::setenv("HERALD_SECRET_KEYS_OLD", "short", 1);
+  ring = LoadKeyring(dir_);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(SecretKeyTest, KeyFileThatIsADirectoryIsRefused) {
+  std::filesystem::create_directory(key_file_);
+  ::chmod(key_file_.c_str(), 0700);
+  auto ring = LoadKeyring(dir_);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(std::filesystem::is_directory(key_file_));
+}
+
+}  // namespace
+}  // namespace herald::store
