@@ -387,27 +387,6 @@ Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostReque
   if (request.idempotency_key.size() > kMaxIdempotencyKey) {
     return FieldError("idempotency_key", "at most 255 characters");
   }
-  HERALD_RETURN_IF_ERROR(CheckShape(request.accounts, request.content));
-
-  std::optional<Time> publish_at;
-  switch (request.mode) {
-    case CreateMode::kSchedule: {
-      HERALD_ASSIGN_OR_RETURN(publish_at, ResolvePublishAt(request.publish_at, request.time_zone,
-                                                           /*required=*/true, now));
-      break;
-    }
-    case CreateMode::kDraft: {
-      HERALD_ASSIGN_OR_RETURN(publish_at, ResolvePublishAt(request.publish_at, request.time_zone,
-                                                           /*required=*/false, now));
-      break;
-    }
-    case CreateMode::kPublishNow: {
-      HERALD_RETURN_IF_ERROR(ResolvePublishAt("", request.time_zone, false, now));
-      publish_at = now;
-      break;
-    }
-  }
-
   // The request's fingerprint: a repeated key must come with the same arguments.
   Json canonical = Json{{"tool", tool},
                         {"accounts", request.accounts},
@@ -431,7 +410,28 @@ Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostReque
                                                  return tx.GetIdempotency(
                                                      caller.org_id, request.idempotency_key, now);
                                                }));
-    if (existing) return replay(*existing);
+    if (existing) return replay(*existing);  // even if publish_at has passed meanwhile
+  }
+
+  HERALD_RETURN_IF_ERROR(CheckShape(request.accounts, request.content));
+
+  std::optional<Time> publish_at;
+  switch (request.mode) {
+    case CreateMode::kSchedule: {
+      HERALD_ASSIGN_OR_RETURN(publish_at, ResolvePublishAt(request.publish_at, request.time_zone,
+                                                           /*required=*/true, now));
+      break;
+    }
+    case CreateMode::kDraft: {
+      HERALD_ASSIGN_OR_RETURN(publish_at, ResolvePublishAt(request.publish_at, request.time_zone,
+                                                           /*required=*/false, now));
+      break;
+    }
+    case CreateMode::kPublishNow: {
+      HERALD_RETURN_IF_ERROR(ResolvePublishAt("", request.time_zone, false, now));
+      publish_at = now;
+      break;
+    }
   }
 
   // Accounts, media and each network's rules, checked before anything is written.

@@ -60,7 +60,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <exception>
 #include <utility>
+#include <variant>
 
 #include "base/crypto.h"
 #include "base/ids.h"
@@ -529,13 +531,41 @@ Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
   }
 }
 
+namespace {
+
+// Runs `task`, returning an exception it throws as a value: awaitable operator|| waits for the
+// first *successful* branch, so an exception (a crash in tests, a bug in an adapter) must not
+// make it wait for the timer instead. (A struct, not a variant: operator|| flattens variants.)
+template <class T>
+struct Caught {
+  std::optional<T> value;
+  std::exception_ptr failure;
+  T Get() && {
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*value);
+  }
+};
+
+template <class T>
+Task<Caught<T>> Catching(Task<T> task) {
+  Caught<T> out;
+  try {
+    out.value.emplace(co_await std::move(task));
+  } catch (...) {
+    out.failure = std::current_exception();
+  }
+  co_return out;
+}
+
+}  // namespace
+
 Task<Result<platforms::PublishReceipt>> PublishWorker::PublishWithTimeout(
     platforms::Platform& platform, platforms::PublishRequest request) {
   using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
   asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (platform.Publish(std::move(request)) ||
+  auto r = co_await (Catching(platform.Publish(std::move(request))) ||
                      timer.async_wait(base::kNoThrow));
-  if (r.index() == 0) co_return std::get<0>(std::move(r));
+  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
   co_return base::Unknown("no answer within " + Seconds(options_.publish_timeout) +
                           "; the post may or may not have been published");
 }
@@ -544,8 +574,9 @@ Task<Result<std::optional<platforms::PublishReceipt>>> PublishWorker::FindWithTi
     platforms::Platform& platform, platforms::PublishRequest request) {
   using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
   asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (platform.Find(std::move(request)) || timer.async_wait(base::kNoThrow));
-  if (r.index() == 0) co_return std::get<0>(std::move(r));
+  auto r = co_await (Catching(platform.Find(std::move(request))) ||
+                     timer.async_wait(base::kNoThrow));
+  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
   co_return base::Unavailable("no answer within " + Seconds(options_.publish_timeout));
 }
 

@@ -387,15 +387,23 @@ TEST_F(PublishWorkerTest, InterruptedAttemptIsNotReconciledWhileItCouldStillBeIn
   std::string id = env_.Schedule({reconcile_.id}, "wait");
   ToPublishTime();
   const base::Time started = env_.clock.Now();
-  ASSERT_EQ(*worker_->RunOnce(started), 1);
-  // A short lease: the job is reclaimable before publish_timeout has passed since the attempt.
+  ASSERT_EQ(*worker_->RunOnce(started), 1);  // A's lease: 60 s
+  // B allows a network call up to 90 s: an attempt that started 61 s ago may still be on the
+  // wire, so B must not look it up (and maybe resend) yet.
   auto opts = env_.DefaultWorkerOptions("wrk_b");
-  opts.lease_for = std::chrono::seconds(60);
+  opts.lease_for = std::chrono::seconds(120);
+  opts.publish_timeout = std::chrono::seconds(90);
   auto b = env_.MakeWorker("wrk_b", opts);
   env_.clock.Set(started + std::chrono::seconds(61));
-  // Attempt started 61 s ago > publish_timeout (20 s): reconciled now.
   ASSERT_EQ(*b->RunOnce(env_.clock.Now()), 1);
+  EXPECT_EQ(env_.reconcile->find_calls(), 0);
+  EXPECT_EQ(OnlyTarget(id).status, TargetStatus::kPublishing);
+  auto job = env_.Jobs(OnlyTarget(id).id)[0];
+  EXPECT_EQ(job.state, JobState::kQueued);
+  EXPECT_EQ(job.run_at, started + std::chrono::seconds(91));
+  Drain(*b);
   EXPECT_EQ(env_.reconcile->find_calls(), 1);
+  EXPECT_EQ(env_.reconcile->publish_calls(), 1);
   EXPECT_EQ(OnlyTarget(id).status, TargetStatus::kPublished);
 }
 

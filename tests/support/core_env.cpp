@@ -39,9 +39,9 @@ int FakeCredentials::opened() const {
   return opened_;
 }
 
-std::string TestStoreUrl() {
-  const char* url = std::getenv("HERALD_TEST_STORE_URL");
-  return (url != nullptr && *url != '\0') ? url : "sqlite::memory:";
+std::string TestBackend() {
+  const char* b = std::getenv("HERALD_CORE_TEST_BACKEND");
+  return (b != nullptr && *b != '\0') ? b : "sqlite";
 }
 
 namespace {
@@ -58,10 +58,16 @@ store::Organization MakeOrg(store::Store& s, const std::string& name, base::Time
 
 }  // namespace
 
-CoreEnv::CoreEnv(std::string store_url) {
-  store::StoreOptions options;
-  options.url = std::move(store_url);
-  auto opened = store::OpenStore(options);
+CoreEnv::CoreEnv() {
+  auto made = store::testing::MakeTestDatabase(TestBackend() == "postgres"
+                                                   ? store::testing::BackendKind::kPostgres
+                                                   : store::testing::BackendKind::kSqliteMemory);
+  if (!made.ok()) {
+    ADD_FAILURE() << "cannot make the test database: " << made.error().ToString();
+    std::abort();
+  }
+  db = std::move(*made);
+  auto opened = store::testing::OpenTestStore(db->url());
   if (!opened.ok()) {
     ADD_FAILURE() << "cannot open the test store: " << opened.error().ToString();
     std::abort();
@@ -91,6 +97,9 @@ CoreEnv::CoreEnv(std::string store_url) {
 
 CoreEnv::~CoreEnv() {
   if (pool) pool->join();
+  media.reset();
+  posts.reset();
+  store.reset();  // before the database is dropped
 }
 
 store::Account CoreEnv::AddAccount(const std::string& platform, const std::string& handle,

@@ -24,6 +24,7 @@
 #include "core/publish_worker.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
+#include "tests/store/test_support.h"
 #include "tests/support/fake_platform.h"
 
 namespace herald::testing {
@@ -60,13 +61,17 @@ class FakeCredentials final : public core::CredentialSource {
   int opened_ = 0;
 };
 
-// The store URL for tests: HERALD_TEST_STORE_URL, else "sqlite::memory:".
-std::string TestStoreUrl();
+// Which store the core tests run on: HERALD_CORE_TEST_BACKEND = "sqlite" (default, in memory)
+// or "postgres" (a fresh database per CoreEnv on HERALD_TEST_PG_URL; the test fails when that
+// is unset).
+std::string TestBackend();
 
 class CoreEnv {
  public:
-  explicit CoreEnv(std::string store_url = TestStoreUrl());
+  CoreEnv();
   ~CoreEnv();
+
+  std::unique_ptr<store::testing::TestDatabase> db;  // the fresh database (owns PG cleanup)
 
   base::FakeClock clock;
   std::unique_ptr<store::Store> store;
