@@ -53,6 +53,13 @@
 
 #include "core/publish_worker.h"
 
+// GCC 12 at -O2 reports a false "mismatched new/delete" for Asio's awaitable frame operator
+// delete in large coroutines (GCC bug 109224); the frame is allocated and freed by Asio's own
+// matching operators.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
