@@ -94,20 +94,21 @@ TEST(SqliteStoreTest, LockedDatabaseIsUnavailableAndUntouched) {
       return tx.InsertPost(post);
     }));
   }
+  // Read before locking (closing a descriptor of the file drops this process's POSIX locks).
+  const std::string before = ReadFileBytes(path);
   // Another connection takes an exclusive lock (as another process would).
   sqlite3* holder = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &holder), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(holder, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
-  const std::string before = ReadFileBytes(path);
   auto r = OpenPath(path, true, std::chrono::milliseconds(200));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable) << r.error().ToString();
   EXPECT_EQ(r.error().message(), "database " + path + " is locked by another process");
-  EXPECT_EQ(ReadFileBytes(path), before);
   sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(holder);
+  EXPECT_EQ(ReadFileBytes(path), before);
 
   // Released: it opens, and the data is intact.
   auto store = OpenPath(path);
