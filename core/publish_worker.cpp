@@ -196,6 +196,30 @@ void PublishWorker::SetAccountNotBefore(const std::string& account_id, Time t) {
   if (account_not_before_.size() > 10'000) account_not_before_.erase(account_not_before_.begin());
 }
 
+bool PublishWorker::TakeRateSlot(const std::string& job_id, const std::string& network,
+                                 Time now, Time* later) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = reserved_.find(job_id);
+    if (it != reserved_.end()) {
+      // Paid earlier; tolerate a claim a little before the slot (timer and clock jitter).
+      if (it->second <= now + std::chrono::milliseconds(50)) {
+        reserved_.erase(it);
+        return true;
+      }
+      *later = it->second;
+      return false;
+    }
+  }
+  Time slot = limiter_.Reserve(network, now);
+  if (slot <= now) return true;
+  std::lock_guard lock(mu_);
+  if (reserved_.size() >= 100'000) reserved_.erase(reserved_.begin());  // bounded
+  reserved_[job_id] = slot;
+  *later = slot;
+  return false;
+}
+
 // ---- claiming ----
 
 Result<std::vector<store::Job>> PublishWorker::Claim(Time now) {
@@ -380,8 +404,8 @@ Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
     co_await Postpone(a, *t, "");
     co_return;
   }
-  if (auto t = limiter_.TryAcquire(a.target.platform, now); t.has_value()) {
-    co_await Postpone(a, *t, "");
+  if (base::Time slot; !TakeRateSlot(a.job.id, a.target.platform, now, &slot)) {
+    co_await Postpone(a, slot, "");
     co_return;
   }
   auto ctx = co_await base::RunBlocking(blocking_,

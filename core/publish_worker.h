@@ -117,6 +117,10 @@ class PublishWorker {
   void Forget(const std::string& job_id);
   std::optional<base::Time> AccountNotBefore(const std::string& account_id, base::Time now);
   void SetAccountNotBefore(const std::string& account_id, base::Time t);
+  // True if the job may send now under the network's rate budget; otherwise `*later` is the
+  // slot reserved for it (the job is postponed to it and does not pay again).
+  bool TakeRateSlot(const std::string& job_id, const std::string& network, base::Time now,
+                    base::Time* later);
 
   store::Store& store_;
   const platforms::PlatformRegistry& platforms_;
@@ -130,6 +134,7 @@ class PublishWorker {
   mutable std::mutex mu_;
   std::set<std::string> in_flight_;                      // job ids
   std::map<std::string, base::Time> account_not_before_;  // after a 429 with retry_after
+  std::map<std::string, base::Time> reserved_;  // job id -> its rate-budget slot (paid)
   WorkerStats stats_;
 };
 

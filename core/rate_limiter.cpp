@@ -21,10 +21,7 @@ RateLimiter::Bucket& RateLimiter::BucketFor(std::string_view key) {
   return buckets_.emplace(std::string(key), bucket).first->second;
 }
 
-std::optional<base::Time> RateLimiter::TryAcquire(std::string_view key, base::Time now) {
-  std::lock_guard lock(mu_);
-  Bucket& bucket = BucketFor(key);
-  if (bucket.budget.rate <= 0) return std::nullopt;
+void RateLimiter::Refill(Bucket& bucket, base::Time now) {
   double burst = std::max(1.0, bucket.budget.burst);
   if (bucket.fresh) {
     bucket.tokens = burst;
@@ -35,6 +32,24 @@ std::optional<base::Time> RateLimiter::TryAcquire(std::string_view key, base::Ti
     bucket.tokens = std::min(burst, bucket.tokens + seconds * bucket.budget.rate);
     bucket.updated = now;
   }
+}
+
+base::Time RateLimiter::Reserve(std::string_view key, base::Time now) {
+  std::lock_guard lock(mu_);
+  Bucket& bucket = BucketFor(key);
+  if (bucket.budget.rate <= 0) return now;
+  Refill(bucket, now);
+  bucket.tokens -= 1.0;
+  if (bucket.tokens >= 0.0) return now;
+  double wait_s = -bucket.tokens / bucket.budget.rate;
+  return now + base::Micros(static_cast<int64_t>(std::ceil(wait_s * 1e6)));
+}
+
+std::optional<base::Time> RateLimiter::TryAcquire(std::string_view key, base::Time now) {
+  std::lock_guard lock(mu_);
+  Bucket& bucket = BucketFor(key);
+  if (bucket.budget.rate <= 0) return std::nullopt;
+  Refill(bucket, now);
   if (bucket.tokens >= 1.0) {
     bucket.tokens -= 1.0;
     return std::nullopt;

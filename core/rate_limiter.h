@@ -45,6 +45,12 @@ class RateLimiter {
   // token will be available (nothing taken).
   std::optional<base::Time> TryAcquire(std::string_view key, base::Time now);
 
+  // Reserves the next token for `key`: returns `now` if one is available, else the time the
+  // reserved token becomes available (the bucket goes into debt, so successive reservations
+  // get successive slots instead of all waking at the same moment). The caller must not
+  // acquire again for what it reserved.
+  base::Time Reserve(std::string_view key, base::Time now);
+
  private:
   struct Bucket {
     RateBudget budget;
@@ -53,6 +59,7 @@ class RateLimiter {
     bool fresh = true;
   };
   Bucket& BucketFor(std::string_view key);
+  void Refill(Bucket& bucket, base::Time now);
 
   std::mutex mu_;
   RateBudgets budgets_;

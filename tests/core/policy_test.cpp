@@ -75,6 +75,19 @@ TEST(RateLimiterTest, TokenBucketRefillsAtTheRate) {
   for (int i = 0; i < 100; ++i) EXPECT_FALSE(limiter.TryAcquire("slack", now).has_value());
 }
 
+TEST(RateLimiterTest, ReservationsGetSuccessiveSlots) {
+  RateBudgets budgets;
+  budgets.per_key["telegram"] = {10.0, 1.0};
+  RateLimiter limiter(budgets);
+  base::FakeClock clock;
+  auto now = clock.Now();
+  EXPECT_EQ(limiter.Reserve("telegram", now), now);
+  EXPECT_EQ(limiter.Reserve("telegram", now) - now, milliseconds(100));
+  EXPECT_EQ(limiter.Reserve("telegram", now) - now, milliseconds(200));
+  EXPECT_EQ(limiter.Reserve("telegram", now) - now, milliseconds(300));
+  EXPECT_EQ(limiter.Reserve("other", now), now);
+}
+
 TEST(RateLimiterTest, ParsesBudgets) {
   auto b = RateBudgets::Parse("mastodon=5/20,telegram=30,*=10");
   ASSERT_TRUE(b.ok()) << b.error().ToString();

@@ -603,6 +603,8 @@ TEST_F(PublishWorkerTest, RateBudgetSpreadsPublishesToANetwork) {
   EXPECT_EQ(env_.native->posts().size(), 3u);
   auto first = env_.native->posts()[0].at, last = env_.native->posts()[2].at;
   EXPECT_GE(last - first, std::chrono::milliseconds(1900));
+  // Each postponed job got its own slot: claimed once to reserve, once to send.
+  for (const auto& id : ids) EXPECT_LE(env_.Jobs(OnlyTarget(id).id)[0].attempts, 2);
 }
 
 TEST_F(PublishWorkerTest, BoundedConcurrencyClaimsAtMostTheFreeSlots) {
