@@ -1,6 +1,7 @@
 #include "mcp/services.h"
 
 #include "mcp/app.h"
+#include "platforms/http/https_client.h"
 #include "platforms/register_all.h"
 #include "store/secret_key.h"
 
@@ -28,6 +29,9 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   env.clock = services->clock;
   env.base_urls = platforms::BaseUrlOverridesFromEnv();
   // ---- platforms (HTTPS client) ----
+  HERALD_ASSIGN_OR_RETURN(services->http, platforms::http::HttpsClient::Create(
+                                              platforms::http::HttpsClientOptionsFromEnv()));
+  env.http = services->http.get();
   services->platforms = platforms::MakeDefaultRegistry(env);
   // ---- core services ----
   services->core_pool = std::make_unique<base::asio::thread_pool>(4);

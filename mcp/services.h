@@ -15,6 +15,7 @@
 #include "core/media_service.h"
 #include "core/post_service.h"
 #include "mcp/config.h"
+#include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
 #include "tools/tool_set.h"
@@ -29,6 +30,7 @@ struct Services {
   store::Organization default_org;
   std::unique_ptr<platforms::PlatformRegistry> platforms;
   // ---- platforms (HTTPS client) ----
+  std::unique_ptr<platforms::HttpClient> http;  // shared by every adapter
   // ---- core services ----
   std::unique_ptr<base::asio::thread_pool> core_pool;  // blocking store work of the services
   std::unique_ptr<core::MediaService> media;

@@ -5,6 +5,8 @@
 #include <string>
 
 // One include per network.
+#include "platforms/bluesky/bluesky_platform.h"
+#include "platforms/mastodon/mastodon_platform.h"
 
 namespace herald::platforms {
 namespace {
@@ -18,6 +20,8 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   (void)env;
   // ---- one line per network ----
+  registry->Add(std::make_unique<mastodon::MastodonPlatform>(env.http, env.clock));
+  registry->Add(std::make_unique<bluesky::BlueskyPlatform>(env.http, env.clock));
   return registry;
 }
 

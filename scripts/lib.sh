@@ -6,7 +6,7 @@ HERALD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Packages to build herald and run it.
 HERALD_BUILD_PACKAGES=(g++ cmake make pkg-config ccache ca-certificates tzdata
   libboost1.81-dev libboost-system1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
-  libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev)
+  libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev libicu-dev)
 # Extra packages the tests need.
 HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client
   nodejs npm sqlite3 perl)

@@ -59,9 +59,14 @@ TEST(KeyringTest, TamperingIsDetected) {
   Keyring ring;
   ASSERT_TRUE(ring.Add(RandomBytes(32)).ok());
   std::string sealed = ring.Seal("secret");
-  std::string tampered = sealed;
-  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
-  EXPECT_FALSE(ring.Open(tampered).ok());
+  // Flip one character of every position but the last (whose low bits may be padding only):
+  // each change alters the nonce, ciphertext or tag and must fail authentication.
+  size_t body = sealed.rfind('.') + 1;
+  for (size_t i = body; i + 1 < sealed.size(); ++i) {
+    std::string tampered = sealed;
+    tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(ring.Open(tampered).ok()) << "position " << i;
+  }
   EXPECT_FALSE(ring.Open("garbage").ok());
   EXPECT_FALSE(ring.Open("v1.deadbeef.AAAA").ok());
 }

@@ -1,0 +1,80 @@
+// Router: maps (method, path) to a handler coroutine, with path parameters.
+//
+// Patterns are absolute paths whose segments are literals, "{name}" (one segment, captured
+// percent-decoded into Request::path_params) or, as the last segment only, "{name...}" (the rest
+// of the path, possibly empty). When several routes match a path, the one with more literal
+// segments wins; among equals, the first added. The method "*" matches any method. A path
+// matched only by routes of other methods gets 405 with an Allow header; no match at all goes
+// to the not-found handler (default: 404).
+//
+// Routes are added before the server starts; after that the router is read-only and may be
+// used from any thread.
+#ifndef HERALD_MCP_HTTP_ROUTER_H_
+#define HERALD_MCP_HTTP_ROUTER_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/async.h"
+#include "mcp/http/http_message.h"
+
+namespace herald::http {
+
+// A request handler. It runs on the connection's I/O strand and may co_await (timers, other
+// coroutines, base::RunBlocking); it must not block the thread. An exception escaping it
+// becomes a 500 answer (and is logged). The handler object must outlive the server.
+using Handler = std::function<base::Task<Response>(Request)>;
+
+struct RouteOptions {
+  // Largest accepted request body for this route; 0 = the server's default body_limit.
+  size_t body_limit = 0;
+};
+
+class Router {
+ public:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;  // the pattern split on '/'
+    Handler handler;
+    RouteOptions options;
+    int literal_count = 0;
+  };
+
+  struct Match {
+    const Route* route = nullptr;  // null when no route matched this method + path
+    std::vector<std::pair<std::string, std::string>> params;
+    std::string allow;  // when route is null but other methods match the path: "GET, POST"
+  };
+
+  // Adds a route. A malformed pattern (not starting with '/', a "{...}" that is not a whole
+  // segment, "{name...}" not last) is a programming error: it aborts with a message.
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // The handler for requests no route matches (default: a 404 error answer).
+  void SetNotFound(Handler handler) { not_found_ = std::move(handler); }
+  const Handler& not_found() const { return not_found_; }
+
+  // Finds the route for `method` and the raw (still percent-encoded) `path`.
+  Match Find(std::string_view method, std::string_view raw_path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+  Handler not_found_;
+};
+
+// Percent-decodes `text` ("%2F" -> "/"); with `plus_is_space`, '+' becomes ' ' (query strings).
+// Malformed escapes are kept as they are.
+std::string PercentDecode(std::string_view text, bool plus_is_space = false);
+
+// Splits a raw query string ("a=1&b=x%20y") into decoded pairs, in order.
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
+
+}  // namespace herald::http
+
+#endif  // HERALD_MCP_HTTP_ROUTER_H_

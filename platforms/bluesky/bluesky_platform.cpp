@@ -1,0 +1,546 @@
+#include "platforms/bluesky/bluesky_platform.h"
+
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <utility>
+
+#include "platforms/bluesky/bluesky_wire.h"
+#include "platforms/text/facets.h"
+#include "platforms/text/graphemes.h"
+#include "platforms/text/length_rules.h"
+#include "platforms/text/utf8.h"
+
+namespace herald::platforms::bluesky {
+namespace {
+
+constexpr int kMaxGraphemes = 300;
+constexpr int kMaxBytes = 3000;
+constexpr int kMaxImages = 4;
+constexpr int64_t kMaxImageBytes = 2'000'000;
+constexpr int kMaxAltGraphemes = 2000;  // the official app's limit
+
+const std::vector<std::string>& ImageTypes() {
+  static const std::vector<std::string> types = {"image/jpeg", "image/png", "image/webp",
+                                                 "image/gif"};
+  return types;
+}
+
+std::string PartField(size_t part, std::string_view name) {
+  if (part == 0) return std::string(name);
+  return "thread[" + std::to_string(part) + "]." + std::string(name);
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+std::string QueryEscape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+base::Error WriteTransportError(base::Error e) {
+  switch (e.code()) {
+    case base::ErrorCode::kDeadlineExceeded:
+      return base::Unavailable("could not connect to Bluesky in time", e.detail());
+    case base::ErrorCode::kResourceExhausted:
+      return base::Unknown("Bluesky sent an oversized answer; the post may exist", e.detail());
+    default:
+      return e;
+  }
+}
+
+base::Error ReadTransportError(base::Error e) {
+  switch (e.code()) {
+    case base::ErrorCode::kUnknown:
+    case base::ErrorCode::kDeadlineExceeded:
+    case base::ErrorCode::kResourceExhausted:
+      return base::Unavailable("Bluesky did not answer in time", e.detail());
+    default:
+      return e;
+  }
+}
+
+// True if an answer says the access (or refresh) token is expired or unusable.
+bool IsTokenProblem(const HttpResponse& r) {
+  if (r.status != 400 && r.status != 401) return false;
+  const XrpcError e = ParseXrpcError(r.body);
+  return e.error == "ExpiredToken" || e.error == "InvalidToken";
+}
+
+Json PartsOf(const Json& remote_state) {
+  Json parts = Json::array();
+  if (!remote_state.is_object()) return parts;
+  auto it = remote_state.find("parts");
+  if (it == remote_state.end() || !it->is_array()) return parts;
+  for (const Json& p : *it) {
+    if (!p.is_object() || base::GetString(p, "uri").empty() || base::GetString(p, "cid").empty()) {
+      break;
+    }
+    parts.push_back(p);
+  }
+  return parts;
+}
+
+StrongRef RefOf(const Json& part) {
+  return {base::GetString(part, "uri"), base::GetString(part, "cid")};
+}
+
+}  // namespace
+
+struct BlueskyPlatform::Session {
+  std::string service;
+  std::string did;
+  std::string handle;
+  std::string identifier;  // for createSession: the handle (or the DID)
+  std::string app_password;
+  std::string access;
+  std::string refresh;
+  std::function<Result<void>(const Json&, std::optional<Time>)> save;
+
+  Json Credentials() const {
+    return Json{{"app_password", app_password},
+                {"access_jwt", access},
+                {"refresh_jwt", refresh},
+                {"did", did},
+                {"handle", handle}};
+  }
+};
+
+Result<std::string> NormalizeServiceUrl(std::string_view url) {
+  std::string text(url);
+  while (!text.empty() && (text.back() == '/' || text.back() == ' ')) text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+  if (text.empty()) return std::string(kDefaultServiceUrl);
+  if (text.find("://") == std::string::npos) text = "https://" + text;
+  auto parsed = boost::urls::parse_absolute_uri(text);
+  if (!parsed || parsed->host().empty()) {
+    return base::InvalidArgument("service_url \"" + std::string(url) +
+                                 "\" is not a valid address (expected https://your.pds)");
+  }
+  const std::string scheme(parsed->scheme());
+  const std::string host(parsed->encoded_host());
+  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(host))) {
+    return base::InvalidArgument("service_url must start with https:// (got \"" + std::string(url) +
+                                 "\")");
+  }
+  if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment() ||
+      !(parsed->encoded_path().empty() || parsed->encoded_path() == "/")) {
+    return base::InvalidArgument(
+        "service_url must be just the server address, like https://bsky.social");
+  }
+  std::string out = scheme + "://" + host;
+  if (parsed->has_port()) out += ":" + std::string(parsed->port());
+  return out;
+}
+
+BlueskyPlatform::BlueskyPlatform(HttpClient* http, const base::Clock* clock, BlueskyOptions options)
+    : http_(http),
+      clock_(clock != nullptr ? clock : &base::SystemClock::Instance()),
+      options_(options) {
+  info_.id = "bluesky";
+  info_.name = "Bluesky";
+  info_.auth_kind = AuthKind::kAppPassword;
+  info_.text.max_length = kMaxGraphemes;
+  info_.text.unit = "graphemes";
+  info_.media.max_items = kMaxImages;
+  info_.media.max_image_bytes = kMaxImageBytes;
+  info_.media.mime_types = ImageTypes();
+  info_.media.max_alt_text = kMaxAltGraphemes;
+  info_.features.threads = true;
+  info_.features.delete_posts = true;
+  info_.features.post_metrics = true;
+  info_.features.account_metrics = true;
+  info_.features.idempotency = IdempotencyKind::kNative;
+  info_.connect_fields = {"handle", "app_password"};
+}
+
+ValidationReport BlueskyPlatform::Validate(const Content& content) const {
+  ValidationReport report;
+  report.limit = kMaxGraphemes;
+  report.unit = "graphemes";
+  const text::LengthRule graphemes{"Bluesky", kMaxGraphemes, text::LengthUnit::kGraphemes};
+  const text::LengthRule bytes{"Bluesky", kMaxBytes, text::LengthUnit::kBytes};
+  if (content.parts.empty()) {
+    report.violations.push_back({"text", "the post is empty: Bluesky needs text or images"});
+    return report;
+  }
+  for (size_t i = 0; i < content.parts.size(); ++i) {
+    const PostPart& part = content.parts[i];
+    const std::string field = PartField(i, "text");
+    if (auto v = text::CheckLength(field, part.text, graphemes)) {
+      report.violations.push_back(*v);
+    } else if (auto b = text::CheckLength(field, part.text, bytes)) {
+      report.violations.push_back(*b);
+    }
+    if (i == 0 && text::IsValidUtf8(part.text)) report.length = text::CountGraphemes(part.text);
+    if (part.text.empty() && part.media.empty()) {
+      report.violations.push_back({field, field + " is empty: Bluesky needs text or images"});
+    }
+    if (static_cast<int>(part.media.size()) > kMaxImages) {
+      report.violations.push_back(
+          {PartField(i, "media"), PartField(i, "media") + " has " +
+                                      std::to_string(part.media.size()) +
+                                      " images, over Bluesky's limit of 4 per post"});
+    }
+    for (size_t m = 0; m < part.media.size(); ++m) {
+      const MediaItem& item = part.media[m];
+      const std::string mfield = PartField(i, "media[" + std::to_string(m) + "]");
+      const auto& types = ImageTypes();
+      if (std::find(types.begin(), types.end(), item.mime_type) == types.end()) {
+        report.violations.push_back(
+            {mfield, mfield + " has type \"" + item.mime_type +
+                         "\": herald posts JPEG, PNG, WebP or GIF images to Bluesky"});
+        continue;
+      }
+      if (item.size > kMaxImageBytes) {
+        report.violations.push_back({mfield, mfield + " is " + std::to_string(item.size) +
+                                                 " bytes, over Bluesky's limit of 2,000,000 "
+                                                 "bytes per image"});
+      }
+      if (text::CountGraphemes(item.alt_text) > kMaxAltGraphemes) {
+        report.violations.push_back(
+            {mfield + ".alt_text", mfield + ".alt_text is " +
+                                       std::to_string(text::CountGraphemes(item.alt_text)) +
+                                       " characters, over Bluesky's limit of 2000"});
+      }
+    }
+  }
+  return report;
+}
+
+Result<BlueskyPlatform::Session> BlueskyPlatform::SessionFor(const AccountContext& account) const {
+  std::string base = account.base_url;
+  if (base.empty()) base = base::GetString(account.settings, "service_url");
+  HERALD_ASSIGN_OR_RETURN(std::string service, NormalizeServiceUrl(base));
+  Session s;
+  s.service = std::move(service);
+  const Json& c = account.credentials;
+  s.did = base::GetString(c, "did", account.external_id);
+  s.handle = base::GetString(c, "handle", account.handle);
+  s.identifier = !s.handle.empty() ? s.handle : s.did;
+  s.app_password = base::GetString(c, "app_password");
+  s.access = base::GetString(c, "access_jwt");
+  s.refresh = base::GetString(c, "refresh_jwt");
+  s.save = account.save_credentials;
+  if (s.did.empty() || (s.app_password.empty() && s.refresh.empty())) {
+    return base::Unauthenticated(
+        "the Bluesky account has no usable credentials; connect it again with an app password");
+  }
+  return s;
+}
+
+Task<Result<HttpResponse>> BlueskyPlatform::Send(std::string method, std::string url,
+                                                 std::string bearer, std::string body,
+                                                 std::string content_type) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.url = std::move(url);
+  request.headers.emplace_back("Accept", "application/json");
+  if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
+  if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
+  request.body = std::move(body);
+  request.connect_timeout = options_.connect_timeout;
+  request.total_timeout = options_.request_timeout;
+  co_return co_await http_->Send(std::move(request));
+}
+
+Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
+  const std::string base = s->service + "/xrpc/";
+  std::optional<HttpResponse> answer;
+  if (!s->refresh.empty()) {
+    auto r = co_await Send("POST", base + "com.atproto.server.refreshSession", s->refresh, "", "");
+    if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+    if (r->status != 200 && !IsTokenProblem(*r) && r->status != 401) {
+      co_return ErrorFromResponse(*r, "refreshing the session", clock_->Now());
+    }
+    if (r->status == 200) answer = std::move(*r);
+  }
+  if (!answer) {
+    // The refresh token is gone too: start a new session with the app password.
+    if (s->app_password.empty()) {
+      co_return base::Unauthenticated(
+          "the Bluesky session expired and no app password is stored; connect the account again");
+    }
+    Json body{{"identifier", s->identifier}, {"password", s->app_password}};
+    auto r = co_await Send("POST", base + "com.atproto.server.createSession", "",
+                           base::DumpJson(body), "application/json");
+    if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+    if (r->status != 200) {
+      base::Error e = ErrorFromResponse(*r, "the app password", clock_->Now());
+      if (e.code() == base::ErrorCode::kUnauthenticated) {
+        co_return base::Unauthenticated(e.message() +
+                                        "; connect the account again with a new "
+                                        "app password")
+            .set_detail(e.detail());
+      }
+      co_return e;
+    }
+    answer = std::move(*r);
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(BlueskySession session, ParseSession(answer->body));
+  s->access = session.access_jwt;
+  s->refresh = session.refresh_jwt;
+  if (!session.handle.empty()) s->handle = session.handle;
+  if (!session.did.empty()) s->did = session.did;
+  if (s->save) HERALD_CO_RETURN_IF_ERROR(s->save(s->Credentials(), std::nullopt));
+  co_return base::Ok();
+}
+
+Task<Result<HttpResponse>> BlueskyPlatform::Xrpc(Session* s, std::string method, std::string nsid,
+                                                 std::string query, std::string body,
+                                                 std::string content_type) {
+  std::string url = s->service + "/xrpc/" + nsid;
+  if (!query.empty()) url += "?" + query;
+  const auto expiry = JwtExpiry(s->access);
+  if (s->access.empty() || (expiry && *expiry <= clock_->Now() + options_.refresh_margin)) {
+    HERALD_CO_RETURN_IF_ERROR(co_await Refresh(s));
+  }
+  auto r = co_await Send(method, url, s->access, body, content_type);
+  if (!r.ok() || !IsTokenProblem(*r)) co_return r;
+  // The PDS says the access token expired (or is unusable): refresh and try once more.
+  HERALD_CO_RETURN_IF_ERROR(co_await Refresh(s));
+  co_return co_await Send(std::move(method), std::move(url), s->access, std::move(body),
+                          std::move(content_type));
+}
+
+Task<Result<std::optional<Json>>> BlueskyPlatform::GetRecord(Session* s, std::string rkey) {
+  const std::string query = "repo=" + QueryEscape(s->did) +
+                            "&collection=" + std::string(kPostCollection) +
+                            "&rkey=" + QueryEscape(rkey);
+  auto r = co_await Xrpc(s, "GET", "com.atproto.repo.getRecord", query, "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+  if (r->status == 200) {
+    auto parsed = base::ParseJson(r->body);
+    if (!parsed.ok() || !parsed->is_object() || base::GetString(*parsed, "uri").empty() ||
+        base::GetString(*parsed, "cid").empty()) {
+      co_return base::Unavailable("Bluesky sent an unreadable record");
+    }
+    co_return std::optional<Json>(std::move(*parsed));
+  }
+  if (ParseXrpcError(r->body).error == "RecordNotFound") co_return std::optional<Json>();
+  co_return ErrorFromResponse(*r, "looking the post up", clock_->Now());
+}
+
+Task<Result<std::string>> BlueskyPlatform::ResolveHandle(Session* s, std::string handle) {
+  auto r = co_await Xrpc(s, "GET", "com.atproto.identity.resolveHandle",
+                         "handle=" + QueryEscape(handle), "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+  if (r->status == 200) {
+    auto parsed = base::ParseJson(r->body);
+    if (parsed.ok()) co_return base::GetString(*parsed, "did");
+    co_return std::string();
+  }
+  if (r->status == 400 && !IsTokenProblem(*r)) co_return std::string();  // not a handle
+  co_return ErrorFromResponse(*r, "resolving @" + handle, clock_->Now());
+}
+
+Task<Result<ConnectedAccount>> BlueskyPlatform::Connect(Json args) {
+  if (!args.is_object()) co_return base::InvalidArgument("connect arguments must be an object");
+  std::string handle = base::GetString(args, "handle");
+  while (!handle.empty() && (handle.front() == '@' || handle.front() == ' ')) handle.erase(0, 1);
+  while (!handle.empty() && handle.back() == ' ') handle.pop_back();
+  if (handle.empty()) {
+    co_return base::InvalidArgument(
+        "handle is required: your Bluesky handle, e.g. alice.bsky.social");
+  }
+  const std::string password = base::GetString(args, "app_password");
+  if (password.empty()) {
+    co_return base::InvalidArgument(
+        "app_password is required: create one in Bluesky under Settings > Privacy and security "
+        "> App passwords");
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(std::string service,
+                             NormalizeServiceUrl(base::GetString(args, "service_url")));
+  Session s;
+  s.service = service;
+  s.identifier = handle;
+  s.app_password = password;
+  HERALD_CO_RETURN_IF_ERROR(co_await Refresh(&s));
+
+  ConnectedAccount out;
+  out.external_id = s.did;
+  out.handle = s.handle;
+  out.display_name = s.handle;
+  out.base_url = service;
+  out.settings = Json{{"service_url", service}};
+  out.credentials = s.Credentials();
+  auto profile =
+      co_await Xrpc(&s, "GET", "app.bsky.actor.getProfile", "actor=" + QueryEscape(s.did), "", "");
+  if (profile.ok() && profile->status == 200) {
+    auto p = ParseProfile(profile->body);
+    if (p.ok() && !p->display_name.empty()) out.display_name = p->display_name;
+  }
+  out.credentials = s.Credentials();  // getProfile may have refreshed the session
+  co_return out;
+}
+
+Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(request.account));
+  if (request.content.parts.empty()) {
+    co_return base::InvalidArgument("the post is empty: nothing to publish");
+  }
+  if (request.idempotency_key.empty()) {
+    co_return base::InvalidArgument("idempotency_key is required to publish to Bluesky");
+  }
+  Json parts = PartsOf(request.remote_state);
+  ResolvedHandles resolved;
+  for (size_t i = parts.size(); i < request.content.parts.size(); ++i) {
+    const PostPart& part = request.content.parts[i];
+    const std::string rkey = RecordKeyFor(request.idempotency_key, i);
+
+    std::vector<ImageRef> images;
+    for (const MediaItem& item : part.media) {
+      auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.uploadBlob", "", item.data,
+                             item.mime_type);
+      // An unreferenced blob is garbage-collected: retrying an upload is always safe.
+      if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+      if (r->status != 200) {
+        co_return ErrorFromResponse(*r, "uploading " + item.file_name, clock_->Now());
+      }
+      HERALD_CO_ASSIGN_OR_RETURN(Json blob, ParseBlob(r->body));
+      images.push_back({std::move(blob), item.alt_text});
+    }
+    for (const text::Facet& f : text::DetectBlueskyFacets(part.text)) {
+      if (f.kind != text::Facet::Kind::kMention) continue;
+      std::string lower = f.value;
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (resolved.count(lower) > 0) continue;
+      HERALD_CO_ASSIGN_OR_RETURN(std::string did, co_await ResolveHandle(&session, lower));
+      if (!did.empty()) resolved[lower] = did;
+    }
+    std::optional<std::pair<StrongRef, StrongRef>> reply;
+    if (i > 0) reply.emplace(RefOf(parts.front()), RefOf(parts.back()));
+    const Json record = PostRecord(part.text, FacetsJson(part.text, resolved), images, reply,
+                                   FormatDatetime(clock_->Now()));
+    auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.createRecord", "",
+                           base::DumpJson(CreateRecordBody(session.did, rkey, record)),
+                           "application/json");
+    if (!r.ok()) co_return WriteTransportError(std::move(r).error());
+    StrongRef made;
+    if (r->status == 200) {
+      auto ref = ParseStrongRef(r->body);
+      if (!ref.ok()) {
+        co_return base::Unknown("Bluesky accepted the post but its answer was unreadable",
+                                ref.error().message());
+      }
+      made = *ref;
+    } else {
+      base::Error failure =
+          ErrorFromResponse(*r, i == 0 ? "the post" : "a thread reply", clock_->Now());
+      if (failure.code() == base::ErrorCode::kResourceExhausted ||
+          failure.code() == base::ErrorCode::kUnauthenticated) {
+        co_return failure;
+      }
+      // A record with this key may already exist (an earlier attempt whose answer was lost):
+      // the PDS then refuses the create. Look it up before reporting the failure.
+      auto existing = co_await GetRecord(&session, rkey);
+      if (!existing.ok() || !existing->has_value()) co_return failure;
+      made = {base::GetString(**existing, "uri"), base::GetString(**existing, "cid")};
+    }
+    parts.push_back(
+        Json{{"uri", made.uri},
+             {"cid", made.cid},
+             {"rkey", rkey},
+             {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}});
+    Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
+    state["did"] = session.did;
+    state["parts"] = parts;
+    if (request.save_remote_state) HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
+  }
+  PublishReceipt receipt;
+  receipt.external_id = base::GetString(parts.front(), "uri");
+  receipt.url = base::GetString(parts.front(), "url");
+  receipt.remote_state = Json{{"did", session.did}, {"parts", parts}};
+  co_return receipt;
+}
+
+Task<Result<std::optional<PublishReceipt>>> BlueskyPlatform::Find(PublishRequest request) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(request.account));
+  if (request.idempotency_key.empty()) {
+    co_return base::InvalidArgument("idempotency_key is required to look a Bluesky post up");
+  }
+  Json parts = Json::array();
+  for (size_t i = 0; i < request.content.parts.size(); ++i) {
+    const std::string rkey = RecordKeyFor(request.idempotency_key, i);
+    HERALD_CO_ASSIGN_OR_RETURN(std::optional<Json> record, co_await GetRecord(&session, rkey));
+    if (!record) co_return std::optional<PublishReceipt>();
+    parts.push_back(
+        Json{{"uri", base::GetString(*record, "uri")},
+             {"cid", base::GetString(*record, "cid")},
+             {"rkey", rkey},
+             {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}});
+  }
+  if (parts.empty()) co_return std::optional<PublishReceipt>();
+  PublishReceipt receipt;
+  receipt.external_id = base::GetString(parts.front(), "uri");
+  receipt.url = base::GetString(parts.front(), "url");
+  receipt.remote_state = Json{{"did", session.did}, {"parts", parts}};
+  co_return std::optional<PublishReceipt>(std::move(receipt));
+}
+
+Task<Result<void>> BlueskyPlatform::Delete(AccountContext account, PublishReceipt receipt) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  std::vector<std::string> rkeys;
+  for (const Json& p : PartsOf(receipt.remote_state))
+    rkeys.push_back(RkeyOf(base::GetString(p, "uri")));
+  if (rkeys.empty()) rkeys.push_back(RkeyOf(receipt.external_id));
+  if (rkeys.empty() || rkeys.front().empty()) {
+    co_return base::InvalidArgument("the receipt names no Bluesky post");
+  }
+  for (auto it = rkeys.rbegin(); it != rkeys.rend(); ++it) {
+    Json body{{"repo", session.did}, {"collection", std::string(kPostCollection)}, {"rkey", *it}};
+    auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.deleteRecord", "",
+                           base::DumpJson(body), "application/json");
+    if (!r.ok()) co_return ReadTransportError(std::move(r).error());  // deleting twice is fine
+    if (r->status != 200) co_return ErrorFromResponse(*r, "deleting the post", clock_->Now());
+  }
+  co_return base::Ok();
+}
+
+Task<Result<Json>> BlueskyPlatform::FetchPostMetrics(AccountContext account,
+                                                     PublishReceipt receipt) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  std::string uri = receipt.external_id;
+  if (uri.empty()) {
+    Json parts = PartsOf(receipt.remote_state);
+    if (!parts.empty()) uri = base::GetString(parts.front(), "uri");
+  }
+  if (uri.empty()) co_return base::InvalidArgument("the receipt names no Bluesky post");
+  auto r =
+      co_await Xrpc(&session, "GET", "app.bsky.feed.getPosts", "uris=" + QueryEscape(uri), "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+  if (r->status != 200)
+    co_return ErrorFromResponse(*r, "reading the post's numbers", clock_->Now());
+  HERALD_CO_ASSIGN_OR_RETURN(std::optional<PostCounts> counts, ParsePostCounts(r->body, uri));
+  if (!counts) co_return base::NotFound("the post is no longer on Bluesky");
+  co_return Json{{"likes", counts->likes},
+                 {"reposts", counts->reposts},
+                 {"replies", counts->replies},
+                 {"quotes", counts->quotes}};
+}
+
+Task<Result<Json>> BlueskyPlatform::FetchAccountMetrics(AccountContext account) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  auto r = co_await Xrpc(&session, "GET", "app.bsky.actor.getProfile",
+                         "actor=" + QueryEscape(session.did), "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+  if (r->status != 200) {
+    co_return ErrorFromResponse(*r, "reading the account's numbers", clock_->Now());
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(ProfileCounts p, ParseProfile(r->body));
+  co_return Json{{"followers", p.followers}, {"following", p.follows}, {"posts", p.posts}};
+}
+
+}  // namespace herald::platforms::bluesky

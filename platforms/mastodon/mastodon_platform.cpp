@@ -1,0 +1,407 @@
+#include "platforms/mastodon/mastodon_platform.h"
+
+#include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/url/parse.hpp>
+#include <utility>
+
+#include "platforms/mastodon/mastodon_wire.h"
+#include "platforms/text/length_rules.h"
+#include "platforms/text/utf8.h"
+
+namespace herald::platforms::mastodon {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr int64_t kImageSizeLimit = 16 * 1024 * 1024;  // image_size_limit
+constexpr int64_t kVideoSizeLimit = 99 * 1024 * 1024;  // video_size_limit
+constexpr int kMaxMediaAttachments = 4;
+constexpr int kDescriptionLimit = 1500;
+
+const std::vector<std::string>& SupportedMimeTypes() {
+  static const std::vector<std::string> types = {
+      "image/jpeg", "image/png",  "image/gif",  "image/webp",      "image/heic", "image/heif",
+      "image/avif", "video/mp4",  "video/webm", "video/quicktime", "audio/mpeg", "audio/ogg",
+      "audio/wav",  "audio/flac", "audio/mp4",  "audio/aac"};
+  return types;
+}
+
+bool IsImage(std::string_view mime) { return mime.rfind("image/", 0) == 0; }
+
+std::string PartField(size_t part, std::string_view name) {
+  if (part == 0) return std::string(name);
+  return "thread[" + std::to_string(part) + "]." + std::string(name);
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// A transport failure of a call that may have changed something (POST, DELETE).
+base::Error WriteTransportError(base::Error e) {
+  switch (e.code()) {
+    case base::ErrorCode::kDeadlineExceeded:
+      return base::Unavailable("could not connect to the Mastodon instance in time", e.detail());
+    case base::ErrorCode::kResourceExhausted:
+      return base::Unknown("the Mastodon instance sent an oversized answer; the post may exist",
+                           e.detail());
+    default:
+      return e;
+  }
+}
+
+// A transport failure of a read-only call (GET): nothing changed, so never kUnknown.
+base::Error ReadTransportError(base::Error e) {
+  switch (e.code()) {
+    case base::ErrorCode::kUnknown:
+    case base::ErrorCode::kDeadlineExceeded:
+    case base::ErrorCode::kResourceExhausted:
+      return base::Unavailable("the Mastodon instance did not answer in time", e.detail());
+    default:
+      return e;
+  }
+}
+
+Json PartsOf(const Json& remote_state) {
+  if (!remote_state.is_object()) return Json::array();
+  auto it = remote_state.find("parts");
+  if (it == remote_state.end() || !it->is_array()) return Json::array();
+  Json parts = Json::array();
+  for (const Json& p : *it) {
+    if (!p.is_object() || base::GetString(p, "id").empty()) break;
+    parts.push_back(p);
+  }
+  return parts;
+}
+
+}  // namespace
+
+struct MastodonPlatform::Session {
+  std::string base_url;
+  std::string token;
+};
+
+Result<std::string> NormalizeInstanceUrl(std::string_view url) {
+  std::string text(url);
+  while (!text.empty() && (text.back() == '/' || text.back() == ' ')) text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+  if (text.empty()) {
+    return base::InvalidArgument(
+        "instance_url is required: the address of your Mastodon server, e.g. "
+        "https://mastodon.social");
+  }
+  if (text.find("://") == std::string::npos) text = "https://" + text;
+  auto parsed = boost::urls::parse_absolute_uri(text);
+  if (!parsed || parsed->host().empty()) {
+    return base::InvalidArgument("instance_url \"" + std::string(url) +
+                                 "\" is not a valid address (expected https://your.instance)");
+  }
+  const std::string scheme(parsed->scheme());
+  const std::string host(parsed->encoded_host());
+  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(host))) {
+    return base::InvalidArgument("instance_url must start with https:// (got \"" +
+                                 std::string(url) + "\")");
+  }
+  if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment() ||
+      !(parsed->encoded_path().empty() || parsed->encoded_path() == "/")) {
+    return base::InvalidArgument(
+        "instance_url must be just the server address, like "
+        "https://mastodon.social (no path, query or credentials)");
+  }
+  std::string out = scheme + "://" + host;
+  if (parsed->has_port()) out += ":" + std::string(parsed->port());
+  return out;
+}
+
+MastodonPlatform::MastodonPlatform(HttpClient* http, const base::Clock* clock,
+                                   MastodonOptions options)
+    : http_(http),
+      clock_(clock != nullptr ? clock : &base::SystemClock::Instance()),
+      options_(options) {
+  info_.id = "mastodon";
+  info_.name = "Mastodon";
+  info_.auth_kind = AuthKind::kToken;
+  info_.text.max_length = options_.max_characters;
+  info_.text.unit = "graphemes";
+  info_.text.url_length = 23;
+  info_.media.max_items = kMaxMediaAttachments;
+  info_.media.max_image_bytes = kImageSizeLimit;
+  info_.media.mime_types = SupportedMimeTypes();
+  info_.media.max_alt_text = kDescriptionLimit;
+  info_.features.threads = true;
+  info_.features.delete_posts = true;
+  info_.features.post_metrics = true;
+  info_.features.account_metrics = true;
+  info_.features.idempotency = IdempotencyKind::kNative;
+  info_.connect_fields = {"instance_url", "access_token"};
+}
+
+ValidationReport MastodonPlatform::Validate(const Content& content) const {
+  ValidationReport report;
+  report.limit = options_.max_characters;
+  report.unit = "graphemes";
+  const text::LengthRule rule{"Mastodon", options_.max_characters, text::LengthUnit::kGraphemes, 23,
+                              true};
+  if (content.parts.empty()) {
+    report.violations.push_back({"text", "the post is empty: Mastodon needs text or media"});
+    return report;
+  }
+  for (size_t i = 0; i < content.parts.size(); ++i) {
+    const PostPart& part = content.parts[i];
+    const std::string text_field = PartField(i, "text");
+    if (auto v = text::CheckLength(text_field, part.text, rule)) {
+      report.violations.push_back(*v);
+    }
+    if (i == 0 && text::IsValidUtf8(part.text)) report.length = text::CountLength(part.text, rule);
+    if (part.text.empty() && part.media.empty()) {
+      report.violations.push_back(
+          {text_field, text_field + " is empty: Mastodon needs text or media"});
+    }
+    if (static_cast<int>(part.media.size()) > kMaxMediaAttachments) {
+      report.violations.push_back(
+          {PartField(i, "media"), PartField(i, "media") + " has " +
+                                      std::to_string(part.media.size()) +
+                                      " items, over Mastodon's limit of 4 per post"});
+    }
+    bool has_av = false;
+    for (size_t m = 0; m < part.media.size(); ++m) {
+      const MediaItem& item = part.media[m];
+      const std::string field = PartField(i, "media[" + std::to_string(m) + "]");
+      const auto& types = SupportedMimeTypes();
+      if (std::find(types.begin(), types.end(), item.mime_type) == types.end()) {
+        report.violations.push_back(
+            {field, field + " has type \"" + item.mime_type +
+                        "\", which Mastodon does not accept (images: JPEG, PNG, GIF, WebP, HEIC, "
+                        "AVIF; video: MP4, WebM, MOV; audio: MP3, OGG, WAV, FLAC, AAC)"});
+        continue;
+      }
+      const bool image = IsImage(item.mime_type);
+      has_av = has_av || !image;
+      const int64_t limit = image ? kImageSizeLimit : kVideoSizeLimit;
+      if (item.size > limit) {
+        report.violations.push_back(
+            {field, field + " is " + std::to_string(item.size) + " bytes, over Mastodon's " +
+                        (image ? "16 MiB image" : "99 MiB video") + " limit"});
+      }
+      if (text::CountCodePoints(item.alt_text) > kDescriptionLimit) {
+        report.violations.push_back(
+            {field + ".alt_text", field + ".alt_text is " +
+                                      std::to_string(text::CountCodePoints(item.alt_text)) +
+                                      " characters, over Mastodon's limit of 1500"});
+      }
+    }
+    if (has_av && part.media.size() > 1) {
+      report.violations.push_back(
+          {PartField(i, "media"), PartField(i, "media") +
+                                      " mixes a video or audio file with other media: Mastodon "
+                                      "accepts one video or audio file alone"});
+    }
+  }
+  return report;
+}
+
+Result<MastodonPlatform::Session> MastodonPlatform::SessionFor(
+    const AccountContext& account) const {
+  std::string base = account.base_url;
+  if (base.empty()) base = base::GetString(account.settings, "instance_url");
+  HERALD_ASSIGN_OR_RETURN(std::string url, NormalizeInstanceUrl(base));
+  std::string token = base::GetString(account.credentials, "access_token");
+  if (token.empty()) {
+    return base::Unauthenticated("the Mastodon account has no access token; connect it again");
+  }
+  return Session{std::move(url), std::move(token)};
+}
+
+Task<Result<HttpResponse>> MastodonPlatform::Call(const Session& session, std::string method,
+                                                  std::string path, std::string body,
+                                                  std::string content_type, HttpHeaders extra) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.url = session.base_url + path;
+  request.headers = {{"Authorization", "Bearer " + session.token}, {"Accept", "application/json"}};
+  if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
+  for (auto& h : extra) request.headers.push_back(std::move(h));
+  request.body = std::move(body);
+  request.connect_timeout = options_.connect_timeout;
+  request.total_timeout = options_.request_timeout;
+  co_return co_await http_->Send(std::move(request));
+}
+
+Task<Result<ConnectedAccount>> MastodonPlatform::Connect(Json args) {
+  if (!args.is_object()) co_return base::InvalidArgument("connect arguments must be an object");
+  HERALD_CO_ASSIGN_OR_RETURN(std::string url,
+                             NormalizeInstanceUrl(base::GetString(args, "instance_url")));
+  const std::string token = base::GetString(args, "access_token");
+  if (token.empty()) {
+    co_return base::InvalidArgument(
+        "access_token is required: create one in your Mastodon settings under Development > "
+        "New application, with the write:statuses, write:media and read scopes");
+  }
+  Session session{url, token};
+  auto response = co_await Call(session, "GET", "/api/v1/accounts/verify_credentials");
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (response->status != 200) {
+    co_return ErrorFromResponse(*response, "the access token", clock_->Now());
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(MastodonAccount account, ParseAccount(response->body));
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  ConnectedAccount out;
+  out.external_id = account.id;
+  out.handle = "@" + account.username + "@" + std::string(parsed->host_address());
+  out.display_name = account.display_name.empty() ? account.username : account.display_name;
+  out.base_url = url;
+  out.settings = Json{{"instance_url", url}, {"username", account.username}};
+  out.credentials = Json{{"access_token", token}};
+  co_return out;
+}
+
+Task<Result<std::string>> MastodonPlatform::UploadMedia(const Session& session,
+                                                        const MediaItem& item) {
+  MultipartBody upload = MediaUploadBody(item);
+  auto response =
+      co_await Call(session, "POST", "/api/v2/media", std::move(upload.body), upload.content_type);
+  // An upload that may or may not have happened leaves at worst an unattached file, which
+  // Mastodon removes by itself: retrying is safe, so never report kUnknown here.
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (response->status != 200 && response->status != 202) {
+    co_return ErrorFromResponse(*response, "uploading " + item.file_name, clock_->Now());
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(MastodonMedia media, ParseMedia(response->body));
+  if (response->status == 200 && media.ready()) co_return media.id;
+
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int attempt = 0; attempt < options_.media_poll_attempts; ++attempt) {
+    timer.expires_after(options_.media_poll_interval);
+    co_await timer.async_wait(base::kNoThrow);
+    auto poll = co_await Call(session, "GET", "/api/v1/media/" + media.id);
+    if (!poll.ok()) co_return ReadTransportError(std::move(poll).error());
+    if (poll->status == 206) continue;  // still processing
+    if (poll->status != 200) {
+      co_return ErrorFromResponse(*poll, "processing " + item.file_name, clock_->Now());
+    }
+    HERALD_CO_ASSIGN_OR_RETURN(MastodonMedia polled, ParseMedia(poll->body));
+    if (polled.ready()) co_return polled.id;
+  }
+  co_return base::Unavailable("Mastodon was still processing " +
+                              (item.file_name.empty() ? std::string("an image") : item.file_name) +
+                              " after " + std::to_string(options_.media_poll_attempts) +
+                              " checks; try again later");
+}
+
+Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(request.account));
+  if (request.content.parts.empty()) {
+    co_return base::InvalidArgument("the post is empty: nothing to publish");
+  }
+  if (request.idempotency_key.empty()) {
+    co_return base::InvalidArgument("idempotency_key is required to publish to Mastodon");
+  }
+  Json parts = PartsOf(request.remote_state);
+  std::string previous_id = parts.empty() ? "" : base::GetString(parts.back(), "id");
+  for (size_t i = parts.size(); i < request.content.parts.size(); ++i) {
+    const PostPart& part = request.content.parts[i];
+    std::vector<std::string> media_ids;
+    for (const MediaItem& item : part.media) {
+      HERALD_CO_ASSIGN_OR_RETURN(std::string id, co_await UploadMedia(session, item));
+      media_ids.push_back(std::move(id));
+    }
+    // (Headers built first: GCC cannot take a braced list inside a co_await expression.)
+    HttpHeaders headers;
+    headers.emplace_back("Idempotency-Key", PartIdempotencyKey(request.idempotency_key, i));
+    auto response = co_await Call(session, "POST", "/api/v1/statuses",
+                                  StatusRequestBody(part.text, media_ids, previous_id),
+                                  "application/json", std::move(headers));
+    if (!response.ok()) co_return WriteTransportError(std::move(response).error());
+    if (response->status != 200) {
+      co_return ErrorFromResponse(*response, i == 0 ? "the post" : "a thread reply", clock_->Now());
+    }
+    auto status = ParseStatus(response->body);
+    if (!status.ok()) {
+      // Mastodon said 200 but the body is unusable: the status probably exists.
+      co_return base::Unknown("Mastodon accepted the post but its answer was unreadable",
+                              status.error().message());
+    }
+    parts.push_back(
+        Json{{"id", status->id}, {"url", status->url.empty() ? status->uri : status->url}});
+    previous_id = status->id;
+    Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
+    state["parts"] = parts;
+    if (request.save_remote_state) {
+      HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
+    }
+  }
+  PublishReceipt receipt;
+  receipt.external_id = base::GetString(parts.front(), "id");
+  receipt.url = base::GetString(parts.front(), "url");
+  receipt.remote_state = Json{{"parts", parts}};
+  co_return receipt;
+}
+
+Task<Result<std::optional<PublishReceipt>>> MastodonPlatform::Find(PublishRequest request) {
+  Json parts = PartsOf(request.remote_state);
+  if (!parts.empty() && parts.size() >= request.content.parts.size()) {
+    PublishReceipt receipt;
+    receipt.external_id = base::GetString(parts.front(), "id");
+    receipt.url = base::GetString(parts.front(), "url");
+    receipt.remote_state = Json{{"parts", parts}};
+    co_return std::optional<PublishReceipt>(std::move(receipt));
+  }
+  co_return base::Unimplemented(
+      "Mastodon cannot look a post up by its Idempotency-Key; publish again (the key prevents "
+      "a duplicate)");
+}
+
+Task<Result<void>> MastodonPlatform::Delete(AccountContext account, PublishReceipt receipt) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  std::vector<std::string> ids;
+  for (const Json& p : PartsOf(receipt.remote_state)) ids.push_back(base::GetString(p, "id"));
+  if (ids.empty() && !receipt.external_id.empty()) ids.push_back(receipt.external_id);
+  if (ids.empty()) co_return base::InvalidArgument("the receipt names no Mastodon status");
+  // Replies first, so the thread never shows a reply to a deleted status.
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    auto response = co_await Call(session, "DELETE", "/api/v1/statuses/" + *it);
+    if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+    if (response->status == 200 || response->status == 404) continue;  // 404: already gone
+    co_return ErrorFromResponse(*response, "deleting the post", clock_->Now());
+  }
+  co_return base::Ok();
+}
+
+Task<Result<Json>> MastodonPlatform::FetchPostMetrics(AccountContext account,
+                                                      PublishReceipt receipt) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  std::string id = receipt.external_id;
+  if (id.empty()) {
+    Json parts = PartsOf(receipt.remote_state);
+    if (!parts.empty()) id = base::GetString(parts.front(), "id");
+  }
+  if (id.empty()) co_return base::InvalidArgument("the receipt names no Mastodon status");
+  auto response = co_await Call(session, "GET", "/api/v1/statuses/" + id);
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (response->status != 200) {
+    co_return ErrorFromResponse(*response, "reading the post's numbers", clock_->Now());
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(MastodonStatus status, ParseStatus(response->body));
+  Json metrics{{"likes", status.favourites_count},
+               {"reposts", status.reblogs_count},
+               {"replies", status.replies_count}};
+  if (status.quotes_count) metrics["quotes"] = *status.quotes_count;
+  co_return metrics;
+}
+
+Task<Result<Json>> MastodonPlatform::FetchAccountMetrics(AccountContext account) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  auto response = co_await Call(session, "GET", "/api/v1/accounts/verify_credentials");
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (response->status != 200) {
+    co_return ErrorFromResponse(*response, "reading the account's numbers", clock_->Now());
+  }
+  HERALD_CO_ASSIGN_OR_RETURN(MastodonAccount a, ParseAccount(response->body));
+  co_return Json{{"followers", a.followers_count},
+                 {"following", a.following_count},
+                 {"posts", a.statuses_count}};
+}
+
+}  // namespace herald::platforms::mastodon

@@ -1,0 +1,578 @@
+// HttpsClient against loopback servers (plain and TLS with a CA made at test time) and a tiny
+// CONNECT proxy: certificate checks, address rules, timeouts, limits, redirects, proxying, the
+// kUnavailable / kUnknown split and the keep-alive pool.
+#include "platforms/http/https_client.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "tests/platforms/support/run_task.h"
+#include "tests/platforms/support/test_http_server.h"
+#include "tests/platforms/support/test_pki.h"
+
+namespace herald::platforms::http {
+namespace {
+
+namespace asio = boost::asio;
+using base::ErrorCode;
+using testing::CertSpec;
+using testing::ServerRequest;
+using testing::ServerResponse;
+using testing::TestCert;
+using testing::TestConnectProxy;
+using testing::TestHttpServer;
+using testing::TestPki;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ServerResponse Hello(const ServerRequest&) { return ServerResponse::Text(200, "hello"); }
+
+class HttpsClientTest : public ::testing::Test {
+ protected:
+  HttpsClientTest() {
+    good_cert_ = pki_.Issue(CertSpec{{"good.test", "other.test"}, {"127.0.0.1"}});
+    ca_file_ = testing::WriteTempFile("ca", pki_.ca_pem());
+  }
+  ~HttpsClientTest() override {
+    client_.reset();  // pooled connections go before the io_context
+    std::filesystem::remove(ca_file_);
+  }
+
+  // Options trusting the test CA, resolving the test names to 127.0.0.1 and allowing private
+  // networks (everything here is loopback).
+  HttpsClientOptions LoopbackOptions() {
+    HttpsClientOptions o;
+    o.extra_ca_file = ca_file_;
+    o.allow_private_networks = true;
+    o.resolve = {{"good.test", "127.0.0.1"}, {"wrong.test", "127.0.0.1"},
+                 {"other.test", "127.0.0.1"}, {"direct.test", "127.0.0.1"}};
+    return o;
+  }
+
+  HttpsClient& Client(HttpsClientOptions o) {
+    auto c = HttpsClient::Create(std::move(o));
+    EXPECT_TRUE(c.ok()) << c.error().ToString();
+    client_ = std::move(*c);
+    return *client_;
+  }
+  HttpsClient& Client() { return Client(LoopbackOptions()); }
+
+  base::Result<HttpResponse> Send(HttpRequest request) {
+    return testing::RunTask(io_, client_->Send(std::move(request)));
+  }
+  base::Result<HttpResponse> Get(const std::string& url) {
+    HttpRequest r;
+    r.url = url;
+    return Send(std::move(r));
+  }
+
+  asio::io_context io_;
+  TestPki pki_;
+  TestCert good_cert_;
+  std::string ca_file_;
+  std::unique_ptr<HttpsClient> client_;
+};
+
+// ---- TLS verification ----
+
+TEST_F(HttpsClientTest, GoodCertificateByName) {
+  TestHttpServer server(Hello, &good_cert_);
+  Client();
+  auto r = Get(server.BaseUrl("good.test") + "/hello?x=1");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(r->Header("content-type"), "text/plain");
+}
+
+TEST_F(HttpsClientTest, SendsHostUserAgentAndBody) {
+  ServerRequest seen;
+  TestHttpServer server(
+      [&](const ServerRequest& req) {
+        seen = req;
+        return ServerResponse::Json(201, R"({"ok":true})");
+      },
+      &good_cert_);
+  Client();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server.BaseUrl("good.test") + "/api/v1/statuses?a=b%20c";
+  req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", "k1"}};
+  req.body = R"({"status":"hi"})";
+  auto r = Send(req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(seen.method, "POST");
+  EXPECT_EQ(seen.target, "/api/v1/statuses?a=b%20c");
+  EXPECT_EQ(seen.Header("Host"), "good.test:" + std::to_string(server.port()));
+  EXPECT_EQ(seen.Header("Idempotency-Key"), "k1");
+  EXPECT_THAT(seen.Header("User-Agent"), HasSubstr("herald"));
+  EXPECT_EQ(seen.Header("Content-Length"), std::to_string(req.body.size()));
+  EXPECT_EQ(seen.body, req.body);
+}
+
+TEST_F(HttpsClientTest, GoodCertificateByIpAddress) {
+  TestHttpServer server(Hello, &good_cert_);
+  Client();
+  auto r = Get(server.BaseUrl("127.0.0.1") + "/");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(HttpsClientTest, WrongHostNameIsRefused) {
+  TestHttpServer server(Hello, &good_cert_);
+  Client();
+  auto r = Get(server.BaseUrl("wrong.test") + "/bot123:SECRET/getMe");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(r.error().message(), HasSubstr("wrong.test"));
+  EXPECT_THAT(r.error().message(), HasSubstr("certificate"));
+  EXPECT_THAT(r.error().message(), Not(HasSubstr("SECRET")));
+  EXPECT_THAT(r.error().detail(), Not(HasSubstr("SECRET")));
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST_F(HttpsClientTest, ExpiredCertificateIsRefused) {
+  TestCert expired = pki_.Issue(
+      CertSpec{{"good.test"}, {}, std::chrono::hours(-48), std::chrono::hours(-1)});
+  TestHttpServer server(Hello, &expired);
+  Client();
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(r.error().message(), HasSubstr("expired"));
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST_F(HttpsClientTest, UntrustedCaIsRefused) {
+  TestPki stranger("some other CA");
+  TestCert cert = stranger.Issue(CertSpec{{"good.test"}, {}});
+  TestHttpServer server(Hello, &cert);
+  Client();
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(r.error().message(), HasSubstr("certificate verify failed"));
+}
+
+TEST_F(HttpsClientTest, ExtraCaFileIsWhatMakesTheTestCaTrusted) {
+  TestHttpServer server(Hello, &good_cert_);
+  HttpsClientOptions o = LoopbackOptions();
+  o.extra_ca_file.clear();
+  Client(o);
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST_F(HttpsClientTest, MissingCaFileFailsCreationNamingTheVariable) {
+  HttpsClientOptions o = LoopbackOptions();
+  o.extra_ca_file = "/nonexistent/ca.pem";
+  auto c = HttpsClient::Create(o);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(c.error().message(), HasSubstr("HERALD_CA_FILE"));
+}
+
+// ---- address rules ----
+
+TEST_F(HttpsClientTest, PlainHttpToLoopbackIsAllowed) {
+  TestHttpServer server(Hello);
+  HttpsClientOptions o;
+  o.allow_private_networks = false;  // loopback http is allowed regardless
+  Client(o);
+  auto r = Get(server.BaseUrl("127.0.0.1") + "/x");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->body, "hello");
+}
+
+TEST_F(HttpsClientTest, PlainHttpToNonLoopbackIsRefused) {
+  HttpsClientOptions o = LoopbackOptions();
+  o.resolve["public.test"] = "93.184.216.34";
+  Client(o);
+  for (std::string url : {"http://public.test/", "http://10.0.0.1:8080/", "http://8.8.8.8/"}) {
+    auto r = Get(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
+    EXPECT_THAT(r.error().message(), HasSubstr("loopback")) << url;
+  }
+}
+
+TEST_F(HttpsClientTest, HttpsToPrivateAddressIsRefusedUnlessAllowed) {
+  TestHttpServer server(Hello, &good_cert_);
+  HttpsClientOptions o = LoopbackOptions();
+  o.allow_private_networks = false;
+  o.resolve["lan.test"] = "192.168.1.10";
+  Client(o);
+  for (std::string url : {server.BaseUrl("127.0.0.1") + "/", server.BaseUrl("good.test") + "/",
+                          std::string("https://lan.test/"), std::string("https://[fd00::1]/"),
+                          std::string("https://100.64.1.1/"),
+                          std::string("https://169.254.169.254/latest/meta-data")}) {
+    auto r = Get(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
+    EXPECT_THAT(r.error().message(), HasSubstr("resolves to a private address")) << url;
+  }
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(HttpsClientTest, BadUrlsAreInvalidArguments) {
+  Client();
+  for (std::string url : {"", "not a url", "ftp://good.test/", "https://user:pw@good.test/",
+                          "/relative/path", "https://:443/"}) {
+    auto r = Get(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
+  }
+}
+
+TEST_F(HttpsClientTest, HeaderInjectionIsRefused) {
+  TestHttpServer server(Hello, &good_cert_);
+  Client();
+  HttpRequest req;
+  req.url = server.BaseUrl("good.test") + "/";
+  req.headers = {{"X-Evil", "a\r\nInjected: yes"}};
+  auto r = Send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(r.error().message(), Not(HasSubstr("Injected")));
+  EXPECT_EQ(server.requests(), 0);
+}
+
+// ---- failures before and after sending ----
+
+TEST_F(HttpsClientTest, ConnectionRefusedIsUnavailable) {
+  uint16_t port;
+  {
+    asio::ip::tcp::acceptor a(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    port = a.local_endpoint().port();
+  }
+  Client();
+  auto r = Get("http://127.0.0.1:" + std::to_string(port) + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST_F(HttpsClientTest, SilentServerHitsTheConnectTimeout) {
+  // The kernel completes the TCP handshake for a listening socket nobody accepts on, but no
+  // TLS answer ever comes: the handshake is bounded by connect_timeout and nothing was sent.
+  asio::ip::tcp::acceptor silent(io_,
+                                 asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  Client();
+  HttpRequest req;
+  req.url = "https://good.test:" + std::to_string(silent.local_endpoint().port()) + "/";
+  req.connect_timeout = std::chrono::milliseconds(200);
+  auto start = std::chrono::steady_clock::now();
+  auto r = Send(req);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kDeadlineExceeded);
+  EXPECT_GE(took, std::chrono::milliseconds(150));
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST_F(HttpsClientTest, NoAnswerAfterSendingIsUnknown) {
+  TestHttpServer server([](const ServerRequest&) {
+    ServerResponse r;
+    r.mode = ServerResponse::Mode::kHang;
+    return r;
+  }, &good_cert_);
+  Client();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server.BaseUrl("good.test") + "/post";
+  req.body = "x";
+  req.total_timeout = std::chrono::milliseconds(300);
+  auto r = Send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+  EXPECT_THAT(r.error().message(), HasSubstr("may have been applied"));
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(HttpsClientTest, DroppedAfterRequestWrittenIsUnknown) {
+  TestHttpServer server([](const ServerRequest&) {
+    ServerResponse r;
+    r.mode = ServerResponse::Mode::kDropBeforeAnswer;
+    return r;
+  }, &good_cert_);
+  Client();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server.BaseUrl("good.test") + "/post";
+  req.body = "x";
+  auto r = Send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(HttpsClientTest, TruncatedBodyIsUnknown) {
+  TestHttpServer server([](const ServerRequest&) {
+    ServerResponse r = ServerResponse::Text(200, std::string(1000, 'a'));
+    r.mode = ServerResponse::Mode::kTruncate;
+    return r;
+  }, &good_cert_);
+  Client();
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+}
+
+TEST_F(HttpsClientTest, ResponseOverTheLimitIsResourceExhausted) {
+  TestHttpServer server(
+      [](const ServerRequest&) { return ServerResponse::Text(200, std::string(5000, 'z')); },
+      &good_cert_);
+  Client();
+  HttpRequest req;
+  req.url = server.BaseUrl("good.test") + "/big";
+  req.max_response_bytes = 1000;
+  auto r = Send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  req.max_response_bytes = 5000;
+  r = Send(req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->body.size(), 5000u);
+}
+
+// ---- redirects ----
+
+TEST_F(HttpsClientTest, RedirectsAreNotFollowedUnlessAsked) {
+  std::vector<ServerRequest> seen;
+  TestHttpServer server(
+      [&](const ServerRequest& req) {
+        seen.push_back(req);
+        if (req.Path() == "/start") {
+          ServerResponse r = ServerResponse::Text(302, "");
+          r.headers.emplace_back("Location", "/end");
+          return r;
+        }
+        if (req.Path() == "/cross") {
+          ServerResponse r = ServerResponse::Text(307, "");
+          r.headers.emplace_back("Location", "https://other.test:" +
+                                                 req.Header("Host").substr(
+                                                     req.Header("Host").rfind(':') + 1) +
+                                                 "/end");
+          return r;
+        }
+        return ServerResponse::Text(200, "end");
+      },
+      &good_cert_);
+  Client();
+  auto r = Get(server.BaseUrl("good.test") + "/start");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(r->Header("Location"), "/end");
+  EXPECT_EQ(seen.size(), 1u);
+
+  HttpRequest req;
+  req.url = server.BaseUrl("good.test") + "/start";
+  req.max_redirects = 1;
+  r = Send(req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "end");
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].Path(), "/end");
+
+  // A redirect to another host keeps the method and body (307) but drops Authorization.
+  seen.clear();
+  req.url = server.BaseUrl("good.test") + "/cross";
+  req.method = "POST";
+  req.body = "payload";
+  req.headers = {{"Authorization", "Bearer secret"}};
+  r = Send(req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].Header("Authorization"), "Bearer secret");
+  EXPECT_EQ(seen[1].method, "POST");
+  EXPECT_EQ(seen[1].body, "payload");
+  EXPECT_EQ(seen[1].Header("Authorization"), "");
+}
+
+// ---- the pool ----
+
+TEST_F(HttpsClientTest, KeepAliveConnectionsAreReused) {
+  TestHttpServer server(Hello, &good_cert_);
+  HttpsClient& client = Client();
+  for (int i = 0; i < 3; ++i) {
+    auto r = Get(server.BaseUrl("good.test") + "/" + std::to_string(i));
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  }
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(server.requests(), 3);
+  EXPECT_EQ(client.stats().connections_opened, 1u);
+  EXPECT_EQ(client.stats().connections_reused, 2u);
+}
+
+TEST_F(HttpsClientTest, ConnectionCloseIsNotPooled) {
+  TestHttpServer server([](const ServerRequest&) {
+    ServerResponse r = ServerResponse::Text(200, "bye");
+    r.close = true;
+    return r;
+  }, &good_cert_);
+  HttpsClient& client = Client();
+  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
+  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_EQ(client.stats().connections_reused, 0u);
+}
+
+TEST_F(HttpsClientTest, PoolIsPerHostAndBounded) {
+  TestHttpServer a(Hello, &good_cert_);
+  TestHttpServer b(Hello, &good_cert_);
+  HttpsClientOptions o = LoopbackOptions();
+  o.max_idle_total = 1;
+  HttpsClient& client = Client(o);
+  ASSERT_TRUE(Get(a.BaseUrl("good.test") + "/").ok());
+  ASSERT_TRUE(Get(b.BaseUrl("good.test") + "/").ok());  // evicts a's idle connection
+  ASSERT_TRUE(Get(b.BaseUrl("good.test") + "/").ok());  // reuses b's
+  ASSERT_TRUE(Get(a.BaseUrl("good.test") + "/").ok());  // a new one for a
+  EXPECT_EQ(a.connections(), 2);
+  EXPECT_EQ(b.connections(), 1);
+  EXPECT_EQ(client.stats().connections_reused, 1u);
+}
+
+TEST_F(HttpsClientTest, ServerClosedIdleConnectionIsReplacedBeforeSending) {
+  int posts = 0;
+  TestHttpServer server([&](const ServerRequest& req) {
+    if (req.method == "POST") ++posts;
+    return ServerResponse::Text(200, "ok");
+  }, &good_cert_);
+  HttpsClient& client = Client();
+  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
+  server.CloseIdleConnections();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server.BaseUrl("good.test") + "/post";
+  req.body = "once";
+  auto r = Send(req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(posts, 1);
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_EQ(client.stats().stale_discarded, 1u);
+  EXPECT_EQ(client.stats().retried, 0u);
+}
+
+// A reused connection that dies after the request was written: a GET is sent again, a POST is
+// reported as kUnknown and never sent twice.
+TEST_F(HttpsClientTest, FailureOnReusedConnectionRetriesOnlySafeMethods) {
+  int seen_on_second_request = 0;
+  TestHttpServer server([&](const ServerRequest& req) {
+    if (req.Path() == "/warm") return ServerResponse::Text(200, "warm");
+    if (req.connection == 1) {
+      ++seen_on_second_request;
+      ServerResponse r;
+      r.mode = ServerResponse::Mode::kDropBeforeAnswer;
+      return r;
+    }
+    return ServerResponse::Text(200, "fresh");
+  }, &good_cert_);
+  HttpsClient& client = Client();
+  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/warm").ok());
+  auto r = Get(server.BaseUrl("good.test") + "/data");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->body, "fresh");
+  EXPECT_EQ(client.stats().retried, 1u);
+  EXPECT_EQ(seen_on_second_request, 1);
+
+  TestHttpServer server2([&](const ServerRequest& req) {
+    if (req.Path() == "/warm") return ServerResponse::Text(200, "warm");
+    ++seen_on_second_request;
+    ServerResponse resp;
+    resp.mode = ServerResponse::Mode::kDropBeforeAnswer;
+    return resp;
+  }, &good_cert_);
+  seen_on_second_request = 0;
+  ASSERT_TRUE(Get(server2.BaseUrl("good.test") + "/warm").ok());
+  HttpRequest post;
+  post.method = "POST";
+  post.url = server2.BaseUrl("good.test") + "/statuses";
+  post.body = "x";
+  r = Send(post);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+  EXPECT_EQ(seen_on_second_request, 1);
+  EXPECT_EQ(client.stats().retried, 1u);
+}
+
+// ---- proxy ----
+
+TEST_F(HttpsClientTest, HttpsThroughConnectProxy) {
+  TestHttpServer server(Hello, &good_cert_);
+  TestConnectProxy proxy;
+  HttpsClientOptions o = LoopbackOptions();
+  o.https_proxy = "http://user:p%40ss@127.0.0.1:" + std::to_string(proxy.port());
+  HttpsClient& client = Client(o);
+  auto r = Get(server.BaseUrl("good.test") + "/via-proxy");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(proxy.tunnels(), 1);
+  EXPECT_EQ(proxy.last_authority(), "good.test:" + std::to_string(server.port()));
+  EXPECT_EQ(proxy.last_proxy_authorization(), "Basic dXNlcjpwQHNz");  // user:p@ss
+  // The tunnel is pooled like any connection.
+  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/again").ok());
+  EXPECT_EQ(proxy.tunnels(), 1);
+  EXPECT_EQ(client.stats().connections_reused, 1u);
+}
+
+TEST_F(HttpsClientTest, NoProxyHostsGoDirect) {
+  TestHttpServer server(Hello, &good_cert_);
+  TestConnectProxy proxy;
+  HttpsClientOptions o = LoopbackOptions();
+  o.https_proxy = "127.0.0.1:" + std::to_string(proxy.port());
+  o.no_proxy = "example.org, .test";
+  Client(o);
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(proxy.tunnels(), 0);
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST_F(HttpsClientTest, ProxyRefusalIsUnavailable) {
+  TestHttpServer server(Hello, &good_cert_);
+  TestConnectProxy proxy;
+  proxy.RefuseWith(403);
+  HttpsClientOptions o = LoopbackOptions();
+  o.https_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  Client(o);
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(r.error().message(), HasSubstr("403"));
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(HttpsClientTest, PrivateAddressRuleHoldsThroughTheProxy) {
+  TestHttpServer server(Hello, &good_cert_);
+  TestConnectProxy proxy;
+  HttpsClientOptions o = LoopbackOptions();
+  o.allow_private_networks = false;
+  o.https_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  Client(o);
+  auto r = Get(server.BaseUrl("good.test") + "/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(proxy.tunnels(), 0);
+}
+
+TEST_F(HttpsClientTest, MalformedProxyFailsCreation) {
+  HttpsClientOptions o = LoopbackOptions();
+  o.https_proxy = "socks5://127.0.0.1:1080";
+  auto c = HttpsClient::Create(o);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(c.error().message(), HasSubstr("HTTPS_PROXY"));
+}
+
+}  // namespace
+}  // namespace herald::platforms::http
