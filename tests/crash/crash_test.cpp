@@ -154,6 +154,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   emulators::EmulatorClient mastodon_ctl((*mastodon)->base_url());
   emulators::EmulatorClient telegram_ctl((*telegram)->base_url());
   ASSERT_TRUE(mastodon_ctl.SetConfig({{"rate_limit", 1'000'000}}).ok());
+  ASSERT_TRUE(telegram_ctl.SetConfig({{"chat_messages_per_minute", 1'000'000}}).ok());
   setenv("HERALD_TELEGRAM_API_URL", (*telegram)->base_url().c_str(), 1);
 
   // Services on the same data directory and database as the herald processes.
@@ -178,14 +179,17 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
 
     auto bot = telegram_ctl.CreateToken({{"username", "crashbot" + std::to_string(i)}});
     ASSERT_TRUE(bot.ok()) << bot.error().ToString();
+    const int64_t chat_id = -1005000000000 - i;
     auto chat = telegram_ctl.Control("telegram", "chats",
-                                     {{"title", "crash chat " + std::to_string(i)},
-                                      {"bot_token", (*bot)["token"]},
-                                      {"bot_can_post", true}});
+                                     {{"id", chat_id},
+                                      {"type", "channel"},
+                                      {"title", "crash chat " + std::to_string(i)},
+                                      {"bot_id", (*bot)["bot_id"]},
+                                      {"bot_status", "administrator"},
+                                      {"can_post_messages", true}});
     ASSERT_TRUE(chat.ok()) << chat.error().ToString();
     auto tg = testing::Await(services.accounts->Connect(
-        admin, "telegram",
-        {{"bot_token", (*bot)["token"]}, {"chat_id", (*chat)["chat_id"].dump()}}));
+        admin, "telegram", {{"bot_token", (*bot)["token"]}, {"chat_id", std::to_string(chat_id)}}));
     ASSERT_TRUE(tg.ok()) << tg.error().ToString();
     telegram_accounts.push_back((*tg)["account_id"]);
   }
@@ -208,8 +212,8 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
       {"HERALD_DATA", dir.path()},
       {"HERALD_DB", db_url},
       {"HERALD_TELEGRAM_API_URL", (*telegram)->base_url()},
-      {"HERALD_WORKER_LEASE_MS", "1500"},
-      {"HERALD_PUBLISH_TIMEOUT_MS", "1000"},
+      {"HERALD_WORKER_LEASE_MS", "2500"},
+      {"HERALD_PUBLISH_TIMEOUT_MS", "1800"},
       {"HERALD_RETRY_INITIAL_MS", "200"},
       {"HERALD_RETRY_MAX_ATTEMPTS", "50"},
       // Slow enough that the kills land in the middle of the work.
