@@ -58,6 +58,7 @@ struct Options {
   int64_t publish_in_s = 30LL * 24 * 3600;
   int64_t spread_s = 0;
   std::string record;
+  std::string publish_at;  // a fixed publish_at for every post (RFC 3339); "" = relative
   int64_t max_calls = 0;  // stop after this many successful calls (0 = time only)
 };
 
@@ -69,7 +70,7 @@ struct Shared {
   std::atomic<int64_t> started{0};
   std::mutex mu;
   std::vector<double> latencies_ms;
-  std::vector<std::pair<std::string, std::string>> records;  // post_id, publish_at
+  std::vector<std::string> records;  // "post_id<TAB>text<TAB>publish_at"
   std::string first_error;
 };
 
@@ -174,8 +175,9 @@ base::Task<void> Client(int index, Options o, Shared& shared) {
       at += std::chrono::microseconds(static_cast<int64_t>(
           std::uniform_int_distribution<int64_t>(0, o.spread_s * 1'000'000)(rng)));
     }
-    Json msg = ScheduleCall(next_id++, account,
-                            "load " + std::to_string(index) + "-" + std::to_string(n++), at);
+    if (!o.publish_at.empty()) at = *base::ParseRfc3339(o.publish_at);
+    std::string text = "load " + std::to_string(index) + "-" + std::to_string(n++);
+    Json msg = ScheduleCall(next_id++, account, text, at);
     http::response<http::string_body> res;
     auto t0 = std::chrono::steady_clock::now();
     auto ec = co_await call(msg, res);
@@ -201,8 +203,8 @@ base::Task<void> Client(int index, Options o, Shared& shared) {
       shared.latencies_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       if (!o.record.empty()) {
         const Json& sc = answer["result"]["structuredContent"];
-        shared.records.emplace_back(sc.value("post_id", std::string()),
-                                    sc.value("publish_at", std::string()));
+        shared.records.push_back(sc.value("post_id", std::string()) + "\t" + text + "\t" +
+                                 sc.value("publish_at", std::string()));
       }
     }
   }
@@ -250,7 +252,7 @@ int Run(Options o) {
   std::printf("%s\n", out.dump().c_str());
   if (!o.record.empty()) {
     std::ofstream f(o.record);
-    for (const auto& [id, at] : shared.records) f << id << ' ' << at << '\n';
+    for (const auto& line : shared.records) f << line << '\n';
   }
   return shared.ok > 0 ? 0 : 1;
 }
@@ -295,6 +297,12 @@ int main(int argc, char** argv) {
       o.spread_s = std::stoll(next());
     } else if (a == "--record") {
       o.record = next();
+    } else if (a == "--publish-at") {
+      o.publish_at = next();
+      if (!herald::base::ParseRfc3339(o.publish_at).ok()) {
+        std::fprintf(stderr, "mcp_load: --publish-at must be RFC 3339\n");
+        return 2;
+      }
     } else if (a == "--max-calls") {
       o.max_calls = std::stoll(next());
     } else {
