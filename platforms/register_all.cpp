@@ -6,7 +6,10 @@
 
 // One include per network.
 #include "platforms/bluesky/bluesky_platform.h"
+#include "platforms/discord/discord_platform.h"
 #include "platforms/mastodon/mastodon_platform.h"
+#include "platforms/slack/slack_platform.h"
+#include "platforms/telegram/telegram_platform.h"
 
 namespace herald::platforms {
 namespace {
@@ -22,6 +25,9 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   // ---- one line per network ----
   registry->Add(std::make_unique<mastodon::MastodonPlatform>(env.http, env.clock));
   registry->Add(std::make_unique<bluesky::BlueskyPlatform>(env.http, env.clock));
+  registry->Add(telegram::MakeTelegramPlatform(env.http, env.base_urls));
+  registry->Add(discord::MakeDiscordPlatform(env.http, env.base_urls));
+  registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
   return registry;
 }
 
