@@ -246,8 +246,13 @@ Result<std::vector<store::Job>> PublishWorker::Claim(Time now) {
 }
 
 Result<int> PublishWorker::RunOnce(Time now) {
-  HERALD_ASSIGN_OR_RETURN(auto jobs, Claim(now));
   asio::io_context io;
+  return RunOnce(now, io);
+}
+
+Result<int> PublishWorker::RunOnce(Time now, asio::io_context& io) {
+  HERALD_ASSIGN_OR_RETURN(auto jobs, Claim(now));
+  io.restart();
   for (auto& job : jobs) {
     std::string id = job.id;
     asio::co_spawn(io, Process(std::move(job)), [this, id](std::exception_ptr e) {

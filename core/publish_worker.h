@@ -20,6 +20,8 @@
 #include <set>
 #include <string>
 
+#include <boost/asio/io_context.hpp>
+
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/result.h"
@@ -79,6 +81,9 @@ class PublishWorker {
   // processing (a simulated crash in tests) abandons that job exactly like a crash: nothing
   // more is written and its lease expires.
   Result<int> RunOnce(base::Time now);
+  // The same on `io`, which the caller keeps (e.g. because an HTTPS client pools connections
+  // of its executor); runs it until this round's jobs are done (io.restart() + io.run()).
+  Result<int> RunOnce(base::Time now, base::asio::io_context& io);
 
   // Claims due jobs (at most the free slots) and starts processing each on `executor`; returns
   // how many were started. `on_done` is called (on `executor`) after each job finishes.

@@ -34,6 +34,19 @@ base::Task<void> AwaitInto(base::Task<T> task, std::optional<T>* out) {
   out->emplace(co_await std::move(task));
 }
 
+// Runs `task` on `io` (restarted) until it finishes and returns its value.
+template <class T>
+T AwaitOn(base::asio::io_context& io, base::Task<T> task) {
+  std::optional<T> out;
+  std::exception_ptr failure;
+  io.restart();
+  base::asio::co_spawn(io, AwaitInto(std::move(task), &out),
+                       [&failure](std::exception_ptr e) { failure = e; });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*out);
+}
+
 // Runs `task` on a fresh io_context until it finishes and returns its value.
 template <class T>
 T Await(base::Task<T> task) {
