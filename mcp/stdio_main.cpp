@@ -1,18 +1,51 @@
+// `herald stdio`: MCP over stdin/stdout for a local client (Claude Desktop, Cursor, ...).
+//
+// Acts as the default organization's admin (the local operator), or, when HERALD_API_KEY is
+// set, as that key's organization and role (an invalid key is one line on stderr and exit 2).
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 #include "mcp/app.h"
+#include "mcp/server/herald_server.h"
 #include "mcp/services.h"
+#include "mcp/stdio/stdio_server.h"
 
 namespace herald::mcp {
 
 int RunStdio(const Config& config) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error from write(), not a crash
   auto services = BuildServices(config);
   if (!services.ok()) {
     std::fprintf(stderr, "herald: %s\n", services.error().message().c_str());
     return 2;
   }
-  std::fprintf(stderr, "herald: stdio is not implemented yet\n");
-  return 1;
+  core::Caller caller{(*services)->default_org.id, "", store::Role::kAdmin};
+  if (const char* key = std::getenv("HERALD_API_KEY"); key != nullptr && *key != '\0') {
+    auto verified = (*services)->keys->Verify(key);
+    if (!verified.ok()) {
+      std::fprintf(stderr, "herald: HERALD_API_KEY: %s\n", verified.error().message().c_str());
+      return 2;
+    }
+    caller = *verified;
+  }
+  auto dispatcher = BuildHeraldDispatcher((*services)->ToolDependencies());
+  if (!dispatcher.ok()) {
+    std::fprintf(stderr, "herald: %s\n", dispatcher.error().message().c_str());
+    return 2;
+  }
+
+  boost::asio::io_context io(1);
+  // HOOK(core): start the publishing workers on `io` here when config.workers is true (the
+  // scheduler/queue worker from core/). They must stop when Run returns (stdin closed).
+  (void)config.workers;
+
+  auto session = (*dispatcher)->NewSession(caller, "stdio");
+  StdioServer server(**dispatcher, session, STDIN_FILENO, STDOUT_FILENO);
+  return server.Run(io);
 }
 
 }  // namespace herald::mcp

@@ -9,7 +9,7 @@ HERALD_BUILD_PACKAGES=(g++ cmake make pkg-config ccache ca-certificates tzdata
   libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev libicu-dev)
 # Extra packages the tests need.
 HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client
-  nodejs npm sqlite3 perl)
+  nodejs npm sqlite3 perl clang-14 libclang-rt-14-dev)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -36,7 +36,12 @@ struct ClaimRequest {
 
 // One transaction. Errors common to every call: kUnavailable when the database is busy or
 // unreachable (the transaction is rolled back; retrying the whole transaction is safe),
-// kInternal for anything unexpected. Not-found lookups return kNotFound.
+// kInternal for anything unexpected. Not-found lookups return kNotFound. Inserts whose
+// organization, post, account or target does not exist fail with kFailedPrecondition.
+// Outcomes decided by the data (kNotFound, kAlreadyExists of an insert, kAborted, a state
+// check's kFailedPrecondition) leave the transaction usable. A failed statement (kUnavailable,
+// kInternal, a missing reference) does not: the store will not commit a transaction in which a
+// statement failed (PostgreSQL has already aborted it), even if the callback carries on.
 class Tx {
  public:
   virtual ~Tx() = default;
@@ -86,12 +91,24 @@ class Tx {
   // Replaces every mutable column (status, external_id, url, attempts, last_error,
   // next_attempt_at, published_at, remote_state, updated_at).
   virtual Result<void> UpdateTarget(const PostTarget& target) = 0;
+  // Inserts several targets in one statement (one round trip) where the backend can; the
+  // default inserts them one by one. Errors: kAlreadyExists if any exists (others may have been
+  // inserted: return the error so the transaction rolls back).
+  virtual Result<void> InsertTargets(const std::vector<PostTarget>& targets) {
+    for (const PostTarget& t : targets) HERALD_RETURN_IF_ERROR(InsertTarget(t));
+    return base::Ok();
+  }
   // Deletes a target and its jobs (used when an edit removes an account).
   virtual Result<void> DeleteTarget(std::string_view org_id, std::string_view id) = 0;
 
   // ---- the job queue ----
   // Enqueues; the wake-up signal fires after commit.
   virtual Result<void> InsertJob(const Job& job) = 0;
+  // InsertJob for several jobs in one statement where the backend can (see InsertTargets).
+  virtual Result<void> InsertJobs(const std::vector<Job>& jobs) {
+    for (const Job& j : jobs) HERALD_RETURN_IF_ERROR(InsertJob(j));
+    return base::Ok();
+  }
   virtual Result<Job> GetJob(std::string_view id) = 0;
   virtual Result<std::vector<Job>> ListJobsForTarget(std::string_view target_id) = 0;
   // Claims due work: queued jobs with run_at <= now, and leased jobs whose lease expired,
@@ -158,6 +175,8 @@ class Tx {
   virtual Result<int> DeleteExpired(Time now) = 0;
 };
 
+// A transaction body. It must not call back into the Store (the transaction holds a connection;
+// on SQLite, the single writer).
 using TxFn = std::function<Result<void>(Tx&)>;
 
 struct StoreOptions {
@@ -167,10 +186,16 @@ struct StoreOptions {
   bool migrate = true;
   // PostgreSQL connection pool size; SQLite reader connections.
   int pool_size = 8;
-  // How long SQLite waits for a lock before kUnavailable.
+  // How long SQLite waits for a lock before kUnavailable (and how long either backend waits for
+  // a free pooled connection).
   std::chrono::milliseconds busy_timeout{5'000};
   // PostgreSQL connect timeout.
   std::chrono::seconds connect_timeout{5};
+  // PostgreSQL: how many group-commit (WriteBatched) transactions may run at once, each on its
+  // own connection (at most pool_size). A few large batches beat many small ones: every batch
+  // that enqueues jobs NOTIFYs, and PostgreSQL serialises NOTIFYing commits; more than one hides
+  // round-trip latency. SQLite always runs one.
+  int group_commit_connections = 4;
 };
 
 class Store {
@@ -188,6 +213,8 @@ class Store {
   // Group commit: `fn` runs in a transaction shared with other concurrent WriteBatched callers,
   // inside its own savepoint; if `fn` fails only its own work is rolled back. Returns after the
   // shared transaction committed (Ok), or with the error of `fn`, or with the commit error.
+  // `fn` may run on another caller's thread (whichever is committing the batch) and must not
+  // call back into the Store; it runs once.
   virtual Result<void> WriteBatched(TxFn fn) = 0;
 
   // Registers `callback`, called (on a store-owned thread, after commit) whenever jobs were

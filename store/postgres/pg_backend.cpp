@@ -42,7 +42,7 @@ PgBackend::PgBackend(PgUrl url, const StoreOptions& options)
     : url_(std::move(url)),
       description_("PostgreSQL at " + url_.Where()),
       pool_size_(static_cast<size_t>(options.pool_size)),
-      max_batches_(std::max(1, options.pool_size / 2)),
+      max_batches_(std::clamp(options.group_commit_connections, 1, options.pool_size)),
       acquire_timeout_(std::max<std::chrono::milliseconds>(options.busy_timeout,
                                                            options.connect_timeout)) {}
 
@@ -164,6 +164,7 @@ void PgBackend::ListenLoop(std::function<void()> signal) {
         if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
         if (stop_) return;
         if (fds[0].revents != 0) conn.get_notifs();  // throws when the connection dropped
+        if (!conn.is_open()) break;                  // closed without throwing: reconnect
       }
     } catch (const std::exception&) {
       // Dropped or unreachable: retry with backoff (up to 5 s) until stopped.

@@ -7,6 +7,7 @@
 #ifndef HERALD_STORE_SQL_BACKEND_H_
 #define HERALD_STORE_SQL_BACKEND_H_
 
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -95,6 +96,14 @@ class Backend {
 
   // How many group-commit batches may run at once (1 for a single-writer engine).
   virtual int max_concurrent_batches() const = 0;
+
+  // Durability after COMMIT. CommitTicket() is called right after a successful COMMIT, while
+  // the connection is still held; WaitDurable(ticket) after it was released, before the caller
+  // is told the commit succeeded. SQLite commits without syncing and syncs the WAL here, for many
+  // commits at once and outside the writer lock; PostgreSQL's COMMIT is already durable.
+  // WaitDurable errors: kUnknown when the sync failed (the commit may be lost).
+  virtual uint64_t CommitTicket() { return 0; }
+  virtual base::Result<void> WaitDurable(uint64_t) { return base::Ok(); }
 
   // The migration scripts for this backend, in version order.
   virtual std::span<const Migration> migrations() const = 0;

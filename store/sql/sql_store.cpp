@@ -1,5 +1,6 @@
 #include "store/sql/sql_store.h"
 
+#include <cstdint>
 #include <exception>
 #include <utility>
 
@@ -49,7 +50,7 @@ Result<void> SqlStore::Init(bool migrate) {
 
 void SqlStore::Rollback(SqlConnection& conn) { (void)conn.ExecScript("ROLLBACK"); }
 
-Result<void> SqlStore::Commit(SqlConnection& conn, bool jobs_changed) {
+Result<uint64_t> SqlStore::Commit(SqlConnection& conn, bool jobs_changed) {
   const Dialect& d = backend_->dialect();
   Result<void> r = (jobs_changed && !d.notify_jobs_sql.empty())
                        ? conn.ExecScript(std::string(d.notify_jobs_sql) + "; COMMIT")
@@ -61,33 +62,44 @@ Result<void> SqlStore::Commit(SqlConnection& conn, bool jobs_changed) {
       return base::Unavailable("the database did not commit the transaction; retry",
                                e.detail().empty() ? e.message() : e.detail());
     }
-    return r;
+    return std::move(r).error();
   }
+  return backend_->CommitTicket();
+}
+
+Result<void> SqlStore::Durable(uint64_t ticket, bool jobs_changed) {
+  HERALD_RETURN_IF_ERROR(backend_->WaitDurable(ticket));
   if (jobs_changed) signal_.Notify();
   return base::Ok();
 }
 
 Result<void> SqlStore::RunTransaction(Access access, const TxFn& fn) {
-  HERALD_ASSIGN_OR_RETURN(ConnectionLease conn, backend_->Acquire(access));
-  const Dialect& d = backend_->dialect();
-  HERALD_RETURN_IF_ERROR(
-      conn->ExecScript(access == Access::kRead ? d.begin_read : d.begin_write));
-  SqlTx tx(*conn, d);
-  Result<void> r = Invoke(fn, tx);
-  if (r.ok() && tx.first_error()) {
-    // The callback swallowed a statement error. PostgreSQL has aborted the transaction by now
-    // and would turn COMMIT into a silent ROLLBACK; refuse rather than report a false success.
-    r = *tx.first_error();
-  }
-  if (!r.ok()) {
-    Rollback(*conn);
-    return r;
-  }
-  if (access == Access::kRead) {
-    (void)conn->ExecScript("COMMIT");
-    return base::Ok();
-  }
-  return Commit(*conn, tx.jobs_changed());
+  uint64_t ticket = 0;
+  bool jobs_changed = false;
+  {
+    HERALD_ASSIGN_OR_RETURN(ConnectionLease conn, backend_->Acquire(access));
+    const Dialect& d = backend_->dialect();
+    HERALD_RETURN_IF_ERROR(
+        conn->ExecScript(access == Access::kRead ? d.begin_read : d.begin_write));
+    SqlTx tx(*conn, d);
+    Result<void> r = Invoke(fn, tx);
+    if (r.ok() && tx.first_error()) {
+      // The callback swallowed a statement error. PostgreSQL has aborted the transaction by now
+      // and would turn COMMIT into a silent ROLLBACK; refuse rather than report a false success.
+      r = *tx.first_error();
+    }
+    if (!r.ok()) {
+      Rollback(*conn);
+      return r;
+    }
+    if (access == Access::kRead) {
+      (void)conn->ExecScript("COMMIT");
+      return base::Ok();
+    }
+    jobs_changed = tx.jobs_changed();
+    HERALD_ASSIGN_OR_RETURN(ticket, Commit(*conn, jobs_changed));
+  }  // the connection (SQLite: the writer) is free again before we wait for durability
+  return Durable(ticket, jobs_changed);
 }
 
 Result<void> SqlStore::Read(const TxFn& fn) { return RunTransaction(Access::kRead, fn); }
@@ -95,13 +107,20 @@ Result<void> SqlStore::Read(const TxFn& fn) { return RunTransaction(Access::kRea
 Result<void> SqlStore::Write(const TxFn& fn) { return RunTransaction(Access::kWrite, fn); }
 
 Result<void> SqlStore::WriteBatched(TxFn fn) {
-  BatchUnit unit{&fn, base::Ok()};
+  BatchUnit unit;
+  unit.fn = &fn;
   std::unique_lock lock(batch_mu_);
   queue_.push_back(&unit);
+  // Each caller sleeps on its own condition variable and is woken only when its unit is done
+  // or when it is at the front of the queue and a batch slot is free (then it commits the
+  // queue's front, its own unit included). No thundering herd.
+  auto wake_next_leader = [this] {
+    if (!queue_.empty() && active_batches_ < backend_->max_concurrent_batches()) {
+      queue_.front()->cv.notify_one();
+    }
+  };
   while (!unit.done) {
     if (active_batches_ < backend_->max_concurrent_batches() && !queue_.empty()) {
-      // Become a committer for whatever is queued (our own unit included if it is near the
-      // front; otherwise we commit others' and loop).
       std::vector<BatchUnit*> batch;
       while (!queue_.empty() && batch.size() < kMaxBatchUnits) {
         batch.push_back(queue_.front());
@@ -109,23 +128,38 @@ Result<void> SqlStore::WriteBatched(TxFn fn) {
       }
       ++active_batches_;
       lock.unlock();
-      RunBatch(batch);
+      BatchCommit commit = RunBatch(batch);
       lock.lock();
+      // Committed: the next batch may run while this one waits to become durable.
       --active_batches_;
-      for (BatchUnit* u : batch) u->done = true;
-      batch_cv_.notify_all();
+      wake_next_leader();
+      if (commit.committed) {
+        lock.unlock();
+        if (auto r = Durable(commit.ticket, commit.jobs_changed); !r.ok()) {
+          for (BatchUnit* u : batch) {
+            if (u->result.ok()) u->result = r.error();
+          }
+        }
+        lock.lock();
+      }
+      for (BatchUnit* u : batch) {
+        u->done = true;
+        if (u != &unit) u->cv.notify_one();
+      }
     } else {
-      batch_cv_.wait(lock);
+      unit.cv.wait(lock);
     }
   }
   return std::move(unit.result);
 }
 
-void SqlStore::RunBatch(std::vector<BatchUnit*>& batch) {
+SqlStore::BatchCommit SqlStore::RunBatch(std::vector<BatchUnit*>& batch) {
+  BatchCommit out;
   auto fail_all = [&](const base::Error& e) {
     for (BatchUnit* u : batch) {
       if (u->result.ok()) u->result = e;
     }
+    return out;
   };
   auto conn = backend_->Acquire(Access::kWrite);
   if (!conn.ok()) return fail_all(conn.error());
@@ -133,8 +167,8 @@ void SqlStore::RunBatch(std::vector<BatchUnit*>& batch) {
   const Dialect& d = backend_->dialect();
   if (auto r = c.ExecScript(d.begin_write); !r.ok()) return fail_all(r.error());
 
-  bool jobs_changed = false;
   bool any_ok = false;
+  bool jobs_changed = false;
   for (BatchUnit* u : batch) {
     if (auto r = c.ExecScript("SAVEPOINT herald_unit"); !r.ok()) {
       Rollback(c);
@@ -155,7 +189,8 @@ void SqlStore::RunBatch(std::vector<BatchUnit*>& batch) {
       continue;
     }
     u->result = std::move(r);
-    // Undo this unit only; the savepoint stays for ROLLBACK TO and is released (or left nested).
+    // Undo this unit only. The savepoint survives ROLLBACK TO; release it (SQLite) or leave it
+    // nested (PostgreSQL: one round trip less per unit).
     std::string undo = d.release_savepoints
                            ? "ROLLBACK TO SAVEPOINT herald_unit; RELEASE SAVEPOINT herald_unit"
                            : "ROLLBACK TO SAVEPOINT herald_unit";
@@ -166,9 +201,14 @@ void SqlStore::RunBatch(std::vector<BatchUnit*>& batch) {
   }
   if (!any_ok) {
     Rollback(c);
-    return;
+    return out;
   }
-  if (auto r = Commit(c, jobs_changed); !r.ok()) fail_all(r.error());
+  auto committed = Commit(c, jobs_changed);
+  if (!committed.ok()) return fail_all(committed.error());
+  out.committed = true;
+  out.ticket = *committed;
+  out.jobs_changed = jobs_changed;
+  return out;
 }
 
 void SqlStore::SetJobsChangedCallback(std::function<void()> callback) {
@@ -238,7 +278,11 @@ Result<int> SqlStore::Migrate() {
     }
   }
   if (auto r = conn->ExecScript("COMMIT"); !r.ok()) return finish(std::move(r).error());
-  return finish(applied);
+  const uint64_t ticket = backend_->CommitTicket();
+  backend_->EndMigration(*conn);
+  conn = ConnectionLease();
+  HERALD_RETURN_IF_ERROR(backend_->WaitDurable(ticket));
+  return applied;
 }
 
 }  // namespace herald::store::sql

@@ -49,16 +49,27 @@ class SqlStore final : public Store {
 
  private:
   struct BatchUnit {
-    const TxFn* fn;
-    Result<void> result;
-    bool done = false;
+    const TxFn* fn = nullptr;
+    Result<void> result;             // Ok unless the unit or its transaction failed
+    bool done = false;               // guarded by batch_mu_
+    std::condition_variable cv;      // wakes this unit's caller
   };
 
-  // Runs `fn` in a transaction begun with `begin`; commits when `commit`.
+  // Runs `fn` in one read-only or read-write transaction.
   Result<void> RunTransaction(Access access, const TxFn& fn);
-  void RunBatch(std::vector<BatchUnit*>& batch);
-  // COMMIT (with the jobs notification first when `jobs_changed`), or the error.
-  Result<void> Commit(SqlConnection& conn, bool jobs_changed);
+  struct BatchCommit {
+    bool committed = false;
+    uint64_t ticket = 0;
+    bool jobs_changed = false;
+  };
+  // Runs the units of `batch` in one transaction and commits it (units that fail get their
+  // error; if the transaction fails, every unit gets its error). Does not wait for durability.
+  BatchCommit RunBatch(std::vector<BatchUnit*>& batch);
+  // COMMIT (with the jobs notification first when `jobs_changed`); returns the backend's
+  // durability ticket, or the error (after rolling back).
+  Result<uint64_t> Commit(SqlConnection& conn, bool jobs_changed);
+  // Waits until the commit with `ticket` is durable, then signals jobs waiters.
+  Result<void> Durable(uint64_t ticket, bool jobs_changed);
   static void Rollback(SqlConnection& conn);
   Result<int> SchemaVersionOn(SqlConnection& conn);
 
@@ -66,7 +77,6 @@ class SqlStore final : public Store {
   JobsSignal signal_;
 
   std::mutex batch_mu_;
-  std::condition_variable batch_cv_;
   std::deque<BatchUnit*> queue_;
   int active_batches_ = 0;
 };

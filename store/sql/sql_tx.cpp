@@ -125,6 +125,47 @@ constexpr std::string_view kIdemCols =
     "org_id, idem_key, tool, request_hash, response, created_at, expires_at";
 constexpr std::string_view kAuditCols = "id, org_id, actor, action, subject, detail, at";
 
+constexpr int kTargetColCount = 16;
+constexpr int kJobColCount = 14;
+// Rows per multi-row INSERT (SQLite allows 32766 parameters per statement).
+constexpr size_t kMaxRowsPerInsert = 500;
+
+void AppendTarget(const PostTarget& t, Params& p) {
+  p.push_back(Txt(t.id));
+  p.push_back(Txt(t.post_id));
+  p.push_back(Txt(t.org_id));
+  p.push_back(Txt(t.account_id));
+  p.push_back(Txt(t.platform));
+  p.push_back(Txt(TargetStatusName(t.status)));
+  p.push_back(Txt(t.idempotency_key));
+  p.push_back(Txt(t.external_id));
+  p.push_back(Txt(t.url));
+  p.push_back(Int(t.attempts));
+  p.push_back(Txt(t.last_error));
+  p.push_back(OptTm(t.next_attempt_at));
+  p.push_back(OptTm(t.published_at));
+  p.push_back(Jsn(t.remote_state));
+  p.push_back(Tm(t.created_at));
+  p.push_back(Tm(t.updated_at));
+}
+
+void AppendJob(const Job& j, Params& p) {
+  p.push_back(Txt(j.id));
+  p.push_back(Txt(j.org_id));
+  p.push_back(Txt(JobKindName(j.kind)));
+  p.push_back(NullIfEmpty(j.target_id));
+  p.push_back(Txt(j.account_id));
+  p.push_back(Tm(j.run_at));
+  p.push_back(Txt(JobStateName(j.state)));
+  p.push_back(Int(j.attempts));
+  p.push_back(Txt(j.lease_owner));
+  p.push_back(OptTm(j.lease_until));
+  p.push_back(Txt(j.last_error));
+  p.push_back(Jsn(j.payload));
+  p.push_back(Tm(j.created_at));
+  p.push_back(Tm(j.updated_at));
+}
+
 std::string Sql(std::initializer_list<std::string_view> parts) {
   std::string out;
   for (auto p : parts) out += p;
@@ -313,10 +354,18 @@ Result<T> DecodeOne(const Rows& rows, Decoder<T> decode, std::string what) {
   return out;
 }
 
-// Rewrites the generic driver message of a unique violation into one naming the object.
+// Rewrites the generic driver messages of unique and foreign-key violations into ones naming
+// the object.
 Error Named(Error e, std::string_view what) {
   if (e.code() == ErrorCode::kAlreadyExists) {
     return Error(ErrorCode::kAlreadyExists, std::string(what) + " already exists", e.detail());
+  }
+  if (e.code() == ErrorCode::kFailedPrecondition &&
+      e.message() == "refers to a row that does not exist") {
+    return Error(ErrorCode::kFailedPrecondition,
+                 std::string(what) +
+                     " refers to an organization, post, account or target that does not exist",
+                 e.detail());
   }
   return e;
 }
@@ -362,6 +411,21 @@ std::string SqlTx::IdSet(std::string_view column, const std::vector<std::string>
   }
   out += ")";
   return out;
+}
+
+Result<int64_t> SqlTx::InsertRows(std::string_view table, std::string_view column_list,
+                                  int columns, size_t rows, const Params& params) {
+  std::string sql = Sql({"INSERT INTO ", table, " (", column_list, ") VALUES "});
+  std::string row = "(";
+  for (int c = 0; c < columns; ++c) row += c == 0 ? "?" : ", ?";
+  row += ")";
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    sql += row;
+  }
+  sql += " ON CONFLICT DO NOTHING";
+  HERALD_ASSIGN_OR_RETURN(Rows result, Exec(sql, params));
+  return result.affected();
 }
 
 // ---- organizations ----
@@ -578,15 +642,26 @@ Result<std::vector<Post>> SqlTx::ListPosts(const PostQuery& q) {
 // ---- targets ----
 
 Result<void> SqlTx::InsertTarget(const PostTarget& t) {
-  auto r = Exec(Sql({"INSERT INTO post_targets (", kTargetCols,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                     "ON CONFLICT DO NOTHING"}),
-                {Txt(t.id), Txt(t.post_id), Txt(t.org_id), Txt(t.account_id), Txt(t.platform),
-                 Txt(TargetStatusName(t.status)), Txt(t.idempotency_key), Txt(t.external_id),
-                 Txt(t.url), Int(t.attempts), Txt(t.last_error), OptTm(t.next_attempt_at),
-                 OptTm(t.published_at), Jsn(t.remote_state), Tm(t.created_at), Tm(t.updated_at)});
-  if (!r.ok()) return Named(std::move(r).error(), "post target " + t.id);
-  if (r->affected() == 0) return base::AlreadyExists("post target " + t.id + " already exists");
+  Params params;
+  AppendTarget(t, params);
+  auto inserted = InsertRows("post_targets", kTargetCols, kTargetColCount, 1, params);
+  if (!inserted.ok()) return Named(std::move(inserted).error(), "post target " + t.id);
+  if (*inserted == 0) return base::AlreadyExists("post target " + t.id + " already exists");
+  return base::Ok();
+}
+
+Result<void> SqlTx::InsertTargets(const std::vector<PostTarget>& targets) {
+  for (size_t start = 0; start < targets.size(); start += kMaxRowsPerInsert) {
+    const size_t n = std::min(kMaxRowsPerInsert, targets.size() - start);
+    Params params;
+    params.reserve(n * kTargetColCount);
+    for (size_t i = start; i < start + n; ++i) AppendTarget(targets[i], params);
+    auto inserted = InsertRows("post_targets", kTargetCols, kTargetColCount, n, params);
+    if (!inserted.ok()) return Named(std::move(inserted).error(), "a post target");
+    if (*inserted != static_cast<int64_t>(n)) {
+      return base::AlreadyExists("one of the post targets already exists");
+    }
+  }
   return base::Ok();
 }
 
@@ -631,15 +706,28 @@ Result<void> SqlTx::DeleteTarget(std::string_view org_id, std::string_view id) {
 // ---- jobs ----
 
 Result<void> SqlTx::InsertJob(const Job& j) {
-  auto r = Exec(Sql({"INSERT INTO jobs (", kJobCols,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}),
-                {Txt(j.id), Txt(j.org_id), Txt(JobKindName(j.kind)), NullIfEmpty(j.target_id),
-                 Txt(j.account_id), Tm(j.run_at), Txt(JobStateName(j.state)), Int(j.attempts),
-                 Txt(j.lease_owner), OptTm(j.lease_until), Txt(j.last_error), Jsn(j.payload),
-                 Tm(j.created_at), Tm(j.updated_at)});
-  if (!r.ok()) return Named(std::move(r).error(), "job " + j.id);
-  if (r->affected() == 0) return base::AlreadyExists("job " + j.id + " already exists");
+  Params params;
+  AppendJob(j, params);
+  auto inserted = InsertRows("jobs", kJobCols, kJobColCount, 1, params);
+  if (!inserted.ok()) return Named(std::move(inserted).error(), "job " + j.id);
+  if (*inserted == 0) return base::AlreadyExists("job " + j.id + " already exists");
   jobs_changed_ = true;
+  return base::Ok();
+}
+
+Result<void> SqlTx::InsertJobs(const std::vector<Job>& jobs) {
+  for (size_t start = 0; start < jobs.size(); start += kMaxRowsPerInsert) {
+    const size_t n = std::min(kMaxRowsPerInsert, jobs.size() - start);
+    Params params;
+    params.reserve(n * kJobColCount);
+    for (size_t i = start; i < start + n; ++i) AppendJob(jobs[i], params);
+    auto inserted = InsertRows("jobs", kJobCols, kJobColCount, n, params);
+    if (!inserted.ok()) return Named(std::move(inserted).error(), "a job");
+    if (inserted.value() > 0) jobs_changed_ = true;
+    if (*inserted != static_cast<int64_t>(n)) {
+      return base::AlreadyExists("one of the jobs already exists");
+    }
+  }
   return base::Ok();
 }
 

@@ -56,10 +56,12 @@ class SqlTx final : public Tx {
   Result<PostTarget> GetTarget(std::string_view org_id, std::string_view id) override;
   Result<std::vector<PostTarget>> ListTargets(std::string_view org_id,
                                               std::string_view post_id) override;
+  Result<void> InsertTargets(const std::vector<PostTarget>& targets) override;
   Result<void> UpdateTarget(const PostTarget& target) override;
   Result<void> DeleteTarget(std::string_view org_id, std::string_view id) override;
 
   Result<void> InsertJob(const Job& job) override;
+  Result<void> InsertJobs(const std::vector<Job>& jobs) override;
   Result<Job> GetJob(std::string_view id) override;
   Result<std::vector<Job>> ListJobsForTarget(std::string_view target_id) override;
   Result<std::vector<Job>> ClaimJobs(const ClaimRequest& request) override;
@@ -103,6 +105,10 @@ class SqlTx final : public Tx {
   // Distinguishes "no such row" from "row in the wrong state" after a conditional UPDATE
   // changed nothing.
   Result<bool> JobExists(std::string_view id);
+  // INSERT ... VALUES (row), (row), ... ON CONFLICT DO NOTHING for `rows` rows of `columns`
+  // columns; returns how many were inserted.
+  Result<int64_t> InsertRows(std::string_view table, std::string_view column_list, int columns,
+                             size_t rows, const Params& params);
   // Shared by the three fenced job transitions.
   Result<void> FencedJobUpdate(std::string_view sql, Params params);
 

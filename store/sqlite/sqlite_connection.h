@@ -39,6 +39,9 @@ class SqliteConnection final : public sql::SqlConnection {
   // Maps a SQLite result code (extended) to a base::Error; `context` says what was being done.
   base::Error MapError(int rc, std::string_view context) const;
 
+  // The raw handle, for connection-level settings (WAL hook, checkpoints).
+  sqlite3* handle() const { return db_; }
+
  private:
   SqliteConnection(sqlite3* db, std::string description);
   base::Result<sqlite3_stmt*> Prepare(std::string_view sql);

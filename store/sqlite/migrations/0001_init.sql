@@ -1,11 +1,14 @@
 -- herald schema, version 1 (SQLite). Times are unix microseconds (INTEGER), JSON is TEXT,
 -- ids are prefixed ULIDs. The PostgreSQL twin is store/postgres/migrations/0001_init.sql.
+-- Tables keyed by text ids are WITHOUT ROWID: one b-tree per table instead of a rowid table
+-- plus a primary-key index, so each insert writes fewer pages (ULIDs append at the end).
+-- media (large blobs) and the integer-keyed logs keep their rowid.
 
 CREATE TABLE organizations (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 -- API keys: only the SHA-256 of a key and its visible prefix are stored.
 CREATE TABLE api_keys (
@@ -18,7 +21,7 @@ CREATE TABLE api_keys (
   created_at INTEGER NOT NULL,
   last_used_at INTEGER,
   revoked_at INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX api_keys_org ON api_keys (org_id, created_at);
 
 -- Connected accounts; credentials are sealed (AES-256-GCM) before they reach the store.
@@ -38,7 +41,7 @@ CREATE TABLE accounts (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   UNIQUE (org_id, platform, external_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX accounts_org ON accounts (org_id, created_at);
 
 CREATE TABLE posts (
@@ -51,7 +54,7 @@ CREATE TABLE posts (
   created_by TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 -- ListPosts: newest first within an organization.
 CREATE INDEX posts_org_newest ON posts (org_id, created_at DESC, id DESC);
 
@@ -72,7 +75,7 @@ CREATE TABLE post_targets (
   remote_state TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX post_targets_post ON post_targets (post_id, id);
 CREATE INDEX post_targets_account ON post_targets (account_id, post_id);
 
@@ -92,7 +95,7 @@ CREATE TABLE jobs (
   payload TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 -- Due work, earliest first; expired leases; the one-lease-per-account check; jobs of a target.
 CREATE INDEX jobs_due ON jobs (run_at, id) WHERE state = 'queued';
 CREATE INDEX jobs_leases ON jobs (lease_until) WHERE state = 'leased';
@@ -134,7 +137,7 @@ CREATE TABLE oauth_states (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 
 CREATE TABLE idempotency (
@@ -146,7 +149,7 @@ CREATE TABLE idempotency (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (org_id, idem_key)
-);
+) WITHOUT ROWID;
 CREATE INDEX idempotency_expiry ON idempotency (expires_at);
 
 CREATE TABLE audit_log (

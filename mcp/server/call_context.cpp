@@ -1,0 +1,159 @@
+#include "mcp/server/call_context.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "mcp/protocol/jsonrpc.h"
+#include "mcp/protocol/log_level.h"
+#include "mcp/protocol/protocol_version.h"
+#include "mcp/server/pending_request.h"
+
+namespace herald::mcp {
+
+namespace asio = base::asio;
+using namespace boost::asio::experimental::awaitable_operators;  // NOLINT: operator||
+
+bool SendToClient(Session& session, const std::shared_ptr<Outbound>& outbound,
+                  const Json& message) {
+  if (outbound != nullptr && outbound->open() && outbound->Send(message)) return true;
+  auto standing = session.standing_outbound();
+  return standing != nullptr && standing->Send(message);
+}
+
+CallContext::CallContext(std::shared_ptr<Session> session,
+                         std::shared_ptr<Session::Running> running, std::string running_key,
+                         std::shared_ptr<Outbound> outbound, Json progress_token,
+                         std::chrono::milliseconds max_request_timeout,
+                         base::asio::any_io_executor executor)
+    : session_(std::move(session)),
+      running_(std::move(running)),
+      running_key_(std::move(running_key)),
+      outbound_(std::move(outbound)),
+      progress_token_(std::move(progress_token)),
+      max_request_timeout_(max_request_timeout),
+      executor_(std::move(executor)) {}
+
+const core::Caller& CallContext::caller() const { return session_->caller(); }
+
+bool CallContext::cancelled() const {
+  return (running_ != nullptr && running_->cancelled.load()) || session_->closed();
+}
+
+bool CallContext::Emit(const Json& message) {
+  if (finished_) return false;
+  return SendToClient(*session_, outbound_, message);
+}
+
+void CallContext::Progress(double progress, std::optional<double> total, std::string message) {
+  if (progress_token_.is_null() || finished_ || cancelled()) return;
+  {
+    std::lock_guard lock(progress_mu_);
+    if (last_progress_.has_value() && progress <= *last_progress_) {
+      spdlog::debug("dropping non-increasing progress {} (last {})", progress, *last_progress_);
+      return;
+    }
+    last_progress_ = progress;
+  }
+  Json params{{"progressToken", progress_token_}, {"progress", progress}};
+  if (total.has_value()) params["total"] = *total;
+  if (!message.empty() && ProtocolAtLeast(session_->protocol_version(), "2025-03-26")) {
+    params["message"] = std::move(message);
+  }
+  Emit(MakeNotification("notifications/progress", std::move(params)));
+}
+
+void CallContext::Log(tools::LogLevel level, Json data) {
+  if (static_cast<int>(level) < static_cast<int>(session_->log_level())) return;
+  Emit(MakeNotification(
+      "notifications/message",
+      Json{{"level", LogLevelName(level)}, {"logger", "herald"}, {"data", std::move(data)}}));
+}
+
+bool CallContext::CanSample() const {
+  Json caps = session_->client_capabilities();
+  return caps.contains("sampling") && caps["sampling"].is_object();
+}
+
+bool CallContext::CanElicitForm() const {
+  Json caps = session_->client_capabilities();
+  if (!caps.contains("elicitation") || !caps["elicitation"].is_object()) return false;
+  const Json& e = caps["elicitation"];
+  // "elicitation": {} means form mode only (backwards compatible with 2025-06-18).
+  return e.empty() || e.contains("form");
+}
+
+bool CallContext::CanElicitUrl() const {
+  Json caps = session_->client_capabilities();
+  if (!caps.contains("elicitation") || !caps["elicitation"].is_object()) return false;
+  return caps["elicitation"].contains("url");
+}
+
+base::Task<base::Result<Json>> CallContext::Request(std::string method, Json params,
+                                                    std::chrono::milliseconds timeout) {
+  // Only what the client declared (MUST NOT use undeclared capabilities).
+  bool allowed = false;
+  std::string needs;
+  if (method == "sampling/createMessage") {
+    allowed = CanSample();
+    needs = "sampling";
+  } else if (method == "elicitation/create") {
+    bool url = params.is_object() && base::GetString(params, "mode") == "url";
+    allowed = url ? CanElicitUrl() : CanElicitForm();
+    needs = url ? "URL-mode elicitation" : "form elicitation";
+  } else if (method == "roots/list") {
+    Json caps = session_->client_capabilities();
+    allowed = caps.contains("roots");
+    needs = "roots";
+  } else if (method == "ping") {
+    allowed = true;
+  } else {
+    needs = "a capability for " + method;
+  }
+  if (!allowed) {
+    co_return base::FailedPrecondition("the client does not support " + needs);
+  }
+  if (cancelled()) co_return base::Cancelled("the request was cancelled");
+  if (timeout <= std::chrono::milliseconds::zero() || timeout > max_request_timeout_) {
+    timeout = max_request_timeout_;
+  }
+
+  Json id = session_->NextOutgoingId();
+  std::string key = id.dump();
+  auto pending = std::make_shared<PendingClientRequest>(executor_);
+  pending->running_key = running_key_;
+  pending->method = method;
+  if (!session_->AddPending(key, pending)) {
+    co_return base::Cancelled("the request was cancelled");
+  }
+  if (!Emit(MakeRequest(id, method, std::move(params)))) {
+    session_->RemovePending(key);
+    co_return base::Unavailable("there is no open channel to the client to send " + method);
+  }
+
+  asio::steady_timer timer(executor_, timeout);
+  co_await (pending->signal.async_receive(base::kNoThrow) || timer.async_wait(base::kNoThrow));
+  auto outcome = pending->Take();
+  if (outcome.has_value()) co_return std::move(*outcome);
+
+  // Timed out: forget it and tell the client to stop (unless its answer won the race).
+  session_->RemovePending(key);
+  pending->Complete(base::DeadlineExceeded("timed out"));
+  outcome = pending->Take();
+  if (outcome.has_value() &&
+      (outcome->ok() || outcome->error().code() != base::ErrorCode::kDeadlineExceeded)) {
+    co_return std::move(*outcome);
+  }
+  auto seconds = std::chrono::duration_cast<std::chrono::duration<double>>(timeout).count();
+  SendToClient(*session_, outbound_,
+               MakeNotification("notifications/cancelled",
+                                Json{{"requestId", id}, {"reason", "timed out"}}));
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3g", seconds);
+  co_return base::DeadlineExceeded("the client did not answer " + method + " within " + buffer +
+                                   " s");
+}
+
+}  // namespace herald::mcp

@@ -1,0 +1,53 @@
+// herald's own MCP surface on top of the generic Dispatcher: the production tools (tools::
+// MakeTools), the resources herald://accounts and herald://posts/{id}, and the prompts plan_week
+// and repurpose_article. Both transports' composition code (stdio_main.cpp, serve_main.cpp)
+// build their dispatcher with BuildHeraldDispatcher.
+//
+// The resources read through a small provider interface (HeraldResourceProviders). The default
+// providers, ProvidersFromTools, run the list_accounts / get_post tools for the reading caller
+// (same organization scoping, role checks and output shapes as a tool call), so the resources
+// need no second path into core/. A provider left empty leaves its resource out.
+#ifndef HERALD_MCP_SERVER_HERALD_SERVER_H_
+#define HERALD_MCP_SERVER_HERALD_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/async.h"
+#include "base/json.h"
+#include "base/result.h"
+#include "core/caller.h"
+#include "mcp/server/dispatcher.h"
+#include "tools/tool_set.h"
+
+namespace herald::mcp {
+
+struct HeraldResourceProviders {
+  // The caller's organization's connected accounts as JSON (never credentials).
+  std::function<base::Task<base::Result<Json>>(core::Caller caller)> accounts;
+  // One post of the caller's organization with its per-account targets. Errors: kNotFound.
+  std::function<base::Task<base::Result<Json>>(core::Caller caller, std::string post_id)> post;
+};
+
+// Providers backed by the registered tools "list_accounts" (no arguments) and "get_post"
+// (argument "post_id", or "id" if that is what its input schema names). A tool that is not
+// registered leaves its provider empty.
+HeraldResourceProviders ProvidersFromTools(const ToolRegistry& tools);
+
+// Adds herald://accounts and the template herald://posts/{id} for the providers that are set.
+base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
+                                           HeraldResourceProviders providers);
+
+// Adds the prompts plan_week and repurpose_article.
+base::Result<void> RegisterHeraldPrompts(PromptRegistry& prompts);
+
+// A dispatcher serving herald: every tool of tools::MakeTools(deps), then the resources (through
+// ProvidersFromTools) and prompts. Errors: the first registration failure (e.g. a tool whose
+// schema file is missing or invalid), worded for the command line.
+base::Result<std::unique_ptr<Dispatcher>> BuildHeraldDispatcher(const tools::ToolDeps& deps,
+                                                                DispatcherOptions options = {});
+
+}  // namespace herald::mcp
+
+#endif  // HERALD_MCP_SERVER_HERALD_SERVER_H_
