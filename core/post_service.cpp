@@ -465,11 +465,12 @@ Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostReque
       }
     }
     HERALD_RETURN_IF_ERROR(tx.InsertPost(post));
-    for (const auto& t : targets) {
-      HERALD_RETURN_IF_ERROR(tx.InsertTarget(t));
-      if (post.status != PostStatus::kDraft) {
-        HERALD_RETURN_IF_ERROR(tx.InsertJob(NewPublishJob(t, *post.publish_at, now)));
-      }
+    HERALD_RETURN_IF_ERROR(tx.InsertTargets(targets));  // one statement where the backend can
+    if (post.status != PostStatus::kDraft) {
+      std::vector<store::Job> jobs;
+      jobs.reserve(targets.size());
+      for (const auto& t : targets) jobs.push_back(NewPublishJob(t, *post.publish_at, now));
+      HERALD_RETURN_IF_ERROR(tx.InsertJobs(jobs));
     }
     if (!request.idempotency_key.empty()) {
       store::IdempotencyRecord record;
