@@ -14,6 +14,8 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.platforms = platforms.get();
   // ---- core services ----
   deps.accounts = accounts.get();
+  deps.posts = posts.get();
+  deps.media = media.get();
   return deps;
 }
 
@@ -41,6 +43,12 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   services->accounts = std::make_unique<core::AccountService>(
       *services->store, services->keyring, *services->platforms, *services->http,
       *services->clock, *services->core_pool, account_options);
+  services->credentials = services->accounts.get();
+  services->media = std::make_unique<core::MediaService>(*services->store, *services->clock,
+                                                         *services->core_pool);
+  services->posts = std::make_unique<core::PostService>(
+      *services->store, *services->platforms, services->accounts.get(), *services->clock,
+      *services->core_pool);
   return services;
 }
 

@@ -13,6 +13,8 @@
 #include "base/async.h"
 #include "core/account_service.h"
 #include "core/key_service.h"
+#include "core/media_service.h"
+#include "core/post_service.h"
 #include "mcp/config.h"
 #include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
@@ -33,10 +35,28 @@ struct Services {
   // ---- core services ----
   std::unique_ptr<base::asio::thread_pool> core_pool;  // blocking store work of the services
   std::unique_ptr<core::AccountService> accounts;
+  std::unique_ptr<core::MediaService> media;
+  std::unique_ptr<core::PostService> posts;
+  // What opens account credentials for the workers and delete_post: the AccountService.
+  core::CredentialSource* credentials = nullptr;
 
   // What the tools need, pointing into this object.
   tools::ToolDeps ToolDependencies();
 };
+
+// ---- core services: publishing workers (mcp/worker_main.cpp) ----
+// Running publishing workers; destroying the handle stops them (running publishes get up to
+// 10 s to record their outcome, the rest keep their lease and are taken over later).
+class WorkerHandle {
+ public:
+  virtual ~WorkerHandle() = default;
+};
+// Starts the scheduler and queue worker on their own threads when config.workers (returns
+// null when off, or when no credential source is wired). Tuning from the environment:
+// HERALD_WORKER_CONCURRENCY (32), HERALD_WORKER_LEASE_MS (60000), HERALD_PUBLISH_TIMEOUT_MS
+// (3/4 of the lease, at most 45000), HERALD_PUBLISH_RATES ("mastodon=5/20,*=50/100"),
+// HERALD_RETRY_MAX_ATTEMPTS (8), HERALD_RETRY_INITIAL_MS (2000), HERALD_WORKER_THREADS (2).
+std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config);
 
 // Opens the store (migrating), loads the keyring, ensures the default organization, and builds
 // platforms and core services. Errors are worded for the command line (one line, exit 2).

@@ -39,9 +39,9 @@ int RunStdio(const Config& config) {
   }
 
   boost::asio::io_context io(1);
-  // HOOK(core): start the publishing workers on `io` here when config.workers is true (the
-  // scheduler/queue worker from core/). They must stop when Run returns (stdin closed).
-  (void)config.workers;
+  // Publishing workers (core/) on their own threads unless --no-workers; stopped (draining)
+  // when `workers` goes out of scope after Run returns.
+  auto workers = StartWorkers(**services, config);
 
   auto session = (*dispatcher)->NewSession(caller, "stdio");
   StdioServer server(**dispatcher, session, STDIN_FILENO, STDOUT_FILENO);

@@ -1,18 +1,142 @@
-#include <cstdio>
+// The publishing workers as a part of a herald process: StartWorkers (used by serve, stdio and
+// worker) and `herald worker` (workers only, no listener). Several processes on one PostgreSQL
+// share the queue safely: claims are leases, at most one publish per account at a time.
+#include <pthread.h>
+#include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/publish_worker.h"
+#include "core/scheduler.h"
 #include "mcp/app.h"
 #include "mcp/services.h"
 
 namespace herald::mcp {
+namespace {
+
+namespace asio = base::asio;
+
+long EnvNumber(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v, &end, 10);
+  if (end == v || *end != '\0' || n <= 0) {
+    spdlog::warn("{}='{}' is not a positive number; using {}", name, v, fallback);
+    return fallback;
+  }
+  return n;
+}
+
+class RunningWorkers final : public WorkerHandle {
+ public:
+  RunningWorkers(Services& services, core::CredentialSource& credentials,
+                 core::WorkerOptions options, int threads)
+      : blocking_(4), guard_(asio::make_work_guard(io_)) {
+    worker_ = std::make_unique<core::PublishWorker>(*services.store, *services.platforms,
+                                                    credentials, *services.clock, blocking_,
+                                                    std::move(options));
+    scheduler_ = std::make_unique<core::Scheduler>(*services.store, *worker_, *services.clock,
+                                                   io_.get_executor(), blocking_);
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+    scheduler_->Start();
+  }
+
+  ~RunningWorkers() override {
+    scheduler_->Stop();
+    guard_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+    blocking_.join();
+    auto s = worker_->stats();
+    spdlog::info("publishing workers stopped: {} claimed, {} published, {} failed, {} unknown, "
+                 "{} retried, {} reconciled, {} lease lost, {} abandoned",
+                 s.claimed, s.published, s.failed, s.unknown, s.retried, s.reconciled,
+                 s.lease_lost, s.abandoned);
+  }
+
+  const std::string& owner() const { return worker_->owner(); }
+
+ private:
+  asio::thread_pool blocking_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::unique_ptr<core::PublishWorker> worker_;
+  std::unique_ptr<core::Scheduler> scheduler_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config) {
+  if (!config.workers) return nullptr;
+  if (services.credentials == nullptr) {
+    spdlog::warn("publishing workers not started: no credential source is wired");
+    return nullptr;
+  }
+  core::WorkerOptions options;
+  options.max_in_flight = static_cast<int>(EnvNumber("HERALD_WORKER_CONCURRENCY", 32));
+  options.claim_batch = options.max_in_flight;
+  options.lease_for = std::chrono::milliseconds(EnvNumber("HERALD_WORKER_LEASE_MS", 60'000));
+  long default_timeout = std::min<long>(45'000, options.lease_for.count() * 3 / 4);
+  options.publish_timeout =
+      std::chrono::milliseconds(EnvNumber("HERALD_PUBLISH_TIMEOUT_MS", default_timeout));
+  if (options.publish_timeout >= options.lease_for) {
+    options.publish_timeout = options.lease_for * 3 / 4;
+    spdlog::warn("HERALD_PUBLISH_TIMEOUT_MS must be below the lease; using {} ms",
+                 options.publish_timeout.count());
+  }
+  options.retry.max_attempts = static_cast<int>(EnvNumber("HERALD_RETRY_MAX_ATTEMPTS", 8));
+  options.retry.initial = std::chrono::milliseconds(EnvNumber("HERALD_RETRY_INITIAL_MS", 2'000));
+  const char* rates = std::getenv("HERALD_PUBLISH_RATES");
+  auto budgets = core::RateBudgets::Parse(rates != nullptr ? rates : "*=50/100");
+  if (!budgets.ok()) {
+    spdlog::error("HERALD_PUBLISH_RATES: {}; publishing workers not started",
+                  budgets.error().message());
+    return nullptr;
+  }
+  options.rates = std::move(*budgets);
+  int threads = static_cast<int>(EnvNumber("HERALD_WORKER_THREADS", 2));
+  auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,
+                                                  std::move(options), threads);
+  spdlog::info("publishing workers running as {}", workers->owner());
+  return workers;
+}
 
 int RunWorker(const Config& config) {
+  // SIGINT/SIGTERM are taken by sigwait: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   auto services = BuildServices(config);
   if (!services.ok()) {
     std::fprintf(stderr, "herald: %s\n", services.error().message().c_str());
     return 2;
   }
-  std::fprintf(stderr, "herald: worker is not implemented yet\n");
-  return 1;
+  Config forced = config;
+  forced.workers = true;
+  auto workers = StartWorkers(**services, forced);
+  if (workers == nullptr) {
+    std::fprintf(stderr, "herald: the publishing workers could not start (see the log)\n");
+    return 1;
+  }
+  std::printf("herald: worker running\n");
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, stopping the workers", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  workers.reset();
+  return 0;
 }
 
 }  // namespace herald::mcp

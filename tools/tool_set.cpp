@@ -1,7 +1,18 @@
 #include "tools/tool_set.h"
 
 // Post tools (core/ PostService, MediaService).
-// (includes go here)
+#include "tools/cancel_post.h"
+#include "tools/delete_post.h"
+#include "tools/get_post.h"
+#include "tools/list_posts.h"
+#include "tools/publish_post.h"
+#include "tools/reschedule_post.h"
+#include "tools/retry_post.h"
+#include "tools/save_draft.h"
+#include "tools/schedule_post.h"
+#include "tools/update_post.h"
+#include "tools/upload_media.h"
+#include "tools/validate_post.h"
 
 // Account tools (core/ AccountService, platforms/).
 #include "tools/connect_account.h"
@@ -16,6 +27,20 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
   std::vector<std::unique_ptr<Tool>> tools;
   // ---- post tools ----
   if (deps.posts != nullptr) {
+    tools.push_back(std::make_unique<SchedulePostTool>(*deps.posts));
+    tools.push_back(std::make_unique<PublishPostTool>(*deps.posts));
+    tools.push_back(std::make_unique<SaveDraftTool>(*deps.posts));
+    tools.push_back(std::make_unique<UpdatePostTool>(*deps.posts));
+    tools.push_back(std::make_unique<ReschedulePostTool>(*deps.posts));
+    tools.push_back(std::make_unique<CancelPostTool>(*deps.posts));
+    tools.push_back(std::make_unique<RetryPostTool>(*deps.posts));
+    tools.push_back(std::make_unique<DeletePostTool>(*deps.posts));
+    tools.push_back(std::make_unique<GetPostTool>(*deps.posts));
+    tools.push_back(std::make_unique<ListPostsTool>(*deps.posts));
+    tools.push_back(std::make_unique<ValidatePostTool>(*deps.posts));
+  }
+  if (deps.media != nullptr) {
+    tools.push_back(std::make_unique<UploadMediaTool>(*deps.media));
   }
   // ---- account tools ----
   if (deps.platforms != nullptr) {

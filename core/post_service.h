@@ -1,0 +1,171 @@
+// PostService: everything a caller does with posts: create (schedule, publish now, draft),
+// edit, reschedule, cancel, retry, delete from the networks, read, list and validate.
+//
+// Every operation is scoped to the caller's organization: a post or account of another
+// organization is reported exactly like one that does not exist. Writes need the editor role,
+// reads the viewer role. Bad input is refused with a message naming the field, and changes
+// nothing.
+//
+// A created post, its targets (one per account) and their publish jobs are written in ONE
+// transaction (Store::WriteBatched, so concurrent calls share a commit), together with the
+// caller's idempotency key when one is given; the call returns only after that commit.
+// Edits are race-free against a worker claiming a job at the same moment: jobs only change
+// while queued (SetJobRunAt/CancelJob fail on a leased job), and such a failure rolls the edit
+// back and refuses it.
+//
+// Results are the tool-facing JSON views (post_views.h), so a repeated idempotency key can
+// return the first answer byte for byte. Each method comes in two forms: a blocking one
+// (`...Sync`, for callers already on a blocking thread: tests, benchmarks) and a coroutine that
+// runs the blocking work on the pool given at construction. Thread-safe.
+#ifndef HERALD_CORE_POST_SERVICE_H_
+#define HERALD_CORE_POST_SERVICE_H_
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/async.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/result.h"
+#include "core/caller.h"
+#include "core/credential_source.h"
+#include "core/post_content.h"
+#include "platforms/platform_registry.h"
+#include "store/store.h"
+
+namespace herald::core {
+
+using base::Json;
+using base::Result;
+using base::Task;
+
+struct PostServiceOptions {
+  // publish_at may be this far in the past (clock skew between client and server).
+  std::chrono::seconds past_grace{5};
+  int max_accounts = 50;          // targets of one post
+  int max_thread_parts = 25;      // replies after the main part
+  size_t max_text_bytes = 65'536;  // any one text, whatever the network allows
+  std::chrono::hours idempotency_ttl{24};
+  std::chrono::seconds delete_timeout{30};  // per network call of delete_post
+  int max_list_limit = 100;
+};
+
+enum class CreateMode { kSchedule, kPublishNow, kDraft };
+
+// The tool name a mode stands for ("schedule_post", "publish_post", "save_draft").
+std::string_view CreateModeToolName(CreateMode mode);
+
+struct CreatePostRequest {
+  CreateMode mode = CreateMode::kSchedule;
+  std::vector<std::string> accounts;
+  PostContent content;
+  std::string publish_at;  // user text (RFC 3339, or local time with time_zone); "" = none
+  std::string time_zone;   // IANA; "" = none
+  std::string idempotency_key;
+};
+
+struct UpdatePostRequest {
+  std::string post_id;
+  std::optional<std::vector<std::string>> accounts;
+  std::optional<std::string> text;
+  std::optional<std::vector<std::string>> media;
+  std::optional<std::vector<ContentPart>> thread;
+  std::optional<std::map<std::string, ContentOverride, std::less<>>> overrides;
+  std::optional<std::string> publish_at;
+  std::optional<std::string> time_zone;
+};
+
+struct ListPostsRequest {
+  std::optional<std::string> status;
+  std::string account_id;
+  std::string from;  // RFC 3339; "" = none
+  std::string to;
+  int limit = 20;
+  std::string cursor;  // from a previous page's next_cursor
+};
+
+struct ValidatePostRequest {
+  std::vector<std::string> accounts;
+  PostContent content;
+};
+
+class PostService {
+ public:
+  // `credentials` may be null (then delete_post reports that it cannot reach the networks).
+  // `blocking` runs store work for the coroutine forms; it outlives the service.
+  PostService(store::Store& store, const platforms::PlatformRegistry& platforms,
+              CredentialSource* credentials, const base::Clock& clock,
+              base::asio::thread_pool& blocking, PostServiceOptions options = {});
+
+  // schedule_post / publish_post / save_draft. Returns the post summary view. Errors:
+  // kInvalidArgument naming the field (unknown or inactive account, bad content, a network's
+  // limit, publish_at missing/unparsable/past, unknown time zone, duplicate accounts, too many
+  // accounts); kAlreadyExists when idempotency_key was used with different arguments or by
+  // another tool; kPermissionDenied for a viewer.
+  Result<Json> CreateSync(const Caller& caller, const CreatePostRequest& request);
+  Task<Result<Json>> Create(Caller caller, CreatePostRequest request);
+
+  // update_post. Returns the summary view. Errors: kNotFound; kFailedPrecondition once any
+  // target is publishing or published (or a worker claimed the post at this moment); the
+  // validation errors of CreateSync.
+  Result<Json> UpdateSync(const Caller& caller, const UpdatePostRequest& request);
+  Task<Result<Json>> Update(Caller caller, UpdatePostRequest request);
+
+  // reschedule_post: a new publish time (a draft becomes scheduled). Same errors as Update.
+  Result<Json> RescheduleSync(const Caller& caller, const std::string& post_id,
+                              const std::string& publish_at, const std::string& time_zone);
+  Task<Result<Json>> Reschedule(Caller caller, std::string post_id, std::string publish_at,
+                                std::string time_zone);
+
+  // cancel_post: stops every target that has not been sent; reports per target what could not
+  // be stopped. Errors: kNotFound.
+  Result<Json> CancelSync(const Caller& caller, const std::string& post_id);
+  Task<Result<Json>> Cancel(Caller caller, std::string post_id);
+
+  // retry_post: re-queues failed targets, and `unknown` ones only when include_unknown.
+  // Errors: kNotFound; kFailedPrecondition when nothing can be retried (says why).
+  Result<Json> RetrySync(const Caller& caller, const std::string& post_id, bool include_unknown);
+  Task<Result<Json>> Retry(Caller caller, std::string post_id, bool include_unknown);
+
+  // delete_post: removes published targets from the networks that allow it, cancels the rest;
+  // reports per target. Errors: kNotFound.
+  Task<Result<Json>> Delete(Caller caller, std::string post_id);
+
+  // get_post / list_posts / validate_post (read-only).
+  Result<Json> GetSync(const Caller& caller, const std::string& post_id);
+  Task<Result<Json>> Get(Caller caller, std::string post_id);
+  Result<Json> ListSync(const Caller& caller, const ListPostsRequest& request);
+  Task<Result<Json>> List(Caller caller, ListPostsRequest request);
+  Result<Json> ValidateSync(const Caller& caller, const ValidatePostRequest& request);
+  Task<Result<Json>> Validate(Caller caller, ValidatePostRequest request);
+
+ private:
+  struct Checked;  // accounts, media and platforms resolved for one content
+
+  Result<Checked> CheckContent(store::Tx& tx, const Caller& caller,
+                               const std::vector<std::string>& accounts,
+                               const PostContent& content, bool for_validate_tool,
+                               Json* report);
+  Result<void> CheckShape(const std::vector<std::string>& accounts,
+                          const PostContent& content) const;
+  Result<std::optional<base::Time>> ResolvePublishAt(const std::string& publish_at,
+                                                     const std::string& time_zone,
+                                                     bool required, base::Time now) const;
+  Result<void> EditInTx(store::Tx& tx, const Caller& caller, const UpdatePostRequest& request,
+                        bool schedule_draft, Json& out);
+  Result<void> RollUp(store::Tx& tx, store::Post& post, base::Time now);
+
+  store::Store& store_;
+  const platforms::PlatformRegistry& platforms_;
+  CredentialSource* credentials_;
+  const base::Clock& clock_;
+  base::asio::thread_pool& blocking_;
+  PostServiceOptions options_;
+};
+
+}  // namespace herald::core
+
+#endif  // HERALD_CORE_POST_SERVICE_H_

@@ -1,0 +1,101 @@
+#include "core/post_views.h"
+
+#include "base/time.h"
+#include "core/post_status.h"
+
+namespace herald::core {
+namespace {
+
+Json TargetBrief(const store::PostTarget& t) {
+  return Json{{"target_id", t.id},
+              {"account_id", t.account_id},
+              {"platform", t.platform},
+              {"status", store::TargetStatusName(t.status)}};
+}
+
+// Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence.
+std::string Preview(const std::string& text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
+}  // namespace
+
+Json TimeJson(std::optional<base::Time> t) {
+  if (!t) return nullptr;
+  return base::FormatRfc3339(*t);
+}
+
+std::string PlatformName(const platforms::PlatformRegistry& platforms, std::string_view id) {
+  if (const auto* p = platforms.Find(id); p != nullptr && !p->Info().name.empty()) {
+    return p->Info().name;
+  }
+  return std::string(id);
+}
+
+Json PostSummaryView(const store::Post& post, const std::vector<store::PostTarget>& targets) {
+  Json out = Json::object();
+  out["post_id"] = post.id;
+  out["status"] = store::PostStatusName(post.status);
+  out["publish_at"] = TimeJson(post.publish_at);
+  if (!post.time_zone.empty()) {
+    out["time_zone"] = post.time_zone;
+    if (post.publish_at) {
+      if (auto local = base::FormatInTimeZone(*post.publish_at, post.time_zone); local.ok()) {
+        out["publish_at_local"] = *local;
+      }
+    }
+  }
+  Json list = Json::array();
+  for (const auto& t : targets) list.push_back(TargetBrief(t));
+  out["targets"] = std::move(list);
+  return out;
+}
+
+Json PostDetailView(const store::Post& post, const std::vector<store::PostTarget>& targets,
+                    const platforms::PlatformRegistry& platforms) {
+  Json out = PostSummaryView(post, targets);
+  Json content = post.content;
+  if (!content.is_object()) content = Json::object();
+  out["content"] = std::move(content);
+  out["created_at"] = TimeJson(post.created_at);
+  out["updated_at"] = TimeJson(post.updated_at);
+  Json list = Json::array();
+  for (const auto& t : targets) {
+    Json item = TargetBrief(t);
+    item["attempts"] = t.attempts;
+    if (!t.external_id.empty()) item["external_id"] = t.external_id;
+    if (!t.url.empty()) item["url"] = t.url;
+    if (!t.last_error.empty()) item["last_error"] = t.last_error;
+    if (t.next_attempt_at && (t.status == store::TargetStatus::kQueued ||
+                              t.status == store::TargetStatus::kPublishing)) {
+      item["next_attempt_at"] = TimeJson(t.next_attempt_at);
+    }
+    if (t.published_at) item["published_at"] = TimeJson(t.published_at);
+    if (auto it = t.remote_state.find("herald_deleted_at");
+        it != t.remote_state.end() && it->is_string()) {
+      item["deleted_at"] = *it;
+    }
+    if (t.status == store::TargetStatus::kUnknown) {
+      item["explanation"] = UnknownExplanation(PlatformName(platforms, t.platform));
+    } else if (t.status == store::TargetStatus::kPublishing) {
+      item["explanation"] =
+          "being sent, or an earlier attempt was interrupted and herald is checking with the "
+          "network whether it went through before sending anything again";
+    }
+    list.push_back(std::move(item));
+  }
+  out["targets"] = std::move(list);
+  return out;
+}
+
+Json PostListItemView(const store::Post& post, const std::vector<store::PostTarget>& targets) {
+  Json out = PostSummaryView(post, targets);
+  out["text"] = Preview(base::GetString(post.content, "text"), 200);
+  out["created_at"] = TimeJson(post.created_at);
+  return out;
+}
+
+}  // namespace herald::core

@@ -1,0 +1,823 @@
+// ============================================================================================
+// EXACTLY ONCE: how a post target reaches its network once, through crashes and retries
+// ============================================================================================
+//
+// Every post target carries a stable identity (PostTarget::idempotency_key, random, made when the
+// post is created) that every attempt reuses: it is the Mastodon Idempotency-Key, the source of
+// the Bluesky record key, the Discord nonce, the marker Telegram/Slack reconciliation looks for.
+// A target is delivered by a publish job in the durable queue; a worker holds a job through a
+// lease (owner + expiry), and the store hands a job to one claimer at a time, at most one job
+// per account at a time, in any number of processes.
+//
+// One attempt, in order:
+//   1. Claim the job (lease).
+//   2. Durably mark the target `publishing` and count the attempt, in a transaction that also
+//      extends the lease (ExtendLease fails with kAborted if the lease was lost: then nothing
+//      is sent). From here on, "publishing" in the database means "a request may be on the
+//      network".
+//   3. Send, with the target's identity. Thread parts: the adapter saves progress after each
+//      part (save_remote_state, lease-fenced) so a restart resumes instead of repeating.
+//   4. Record the outcome AND finish the job in ONE transaction fenced by the lease:
+//      CompleteJob/FailJob/RescheduleJob fail with kAborted when another worker took the job
+//      over, and then the whole transaction rolls back, so an outcome is never recorded twice
+//      and a taken-over job is never finished by the worker that lost it.
+//
+// Outcomes: success -> `published`. Permanent errors (content refused, chat gone, permission
+// revoked, token invalid) -> `failed` at once with the network's reason; auth errors also mark
+// the account needs_reauth. Transient errors (5xx, connect failure, 429) mean the request was
+// NOT applied (platform.h convention): back to `queued`, retried with exponential backoff and
+// full jitter, Retry-After first, until max_attempts. kUnknown (timeout or connection drop after
+// sending; also our own publish_timeout) means the request MAY have been applied: the target
+// stays `publishing` and the job is rescheduled, which leads to reconciliation.
+//
+// Reconciliation. A target found `publishing` when its job is claimed (the process crashed
+// after step 2, the lease expired, or the last answer was kUnknown) is resolved BEFORE anything
+// is sent again. First we wait until publish_timeout has passed since the attempt started (the
+// target's updated_at), so an attempt still in flight in a stalled process cannot race the
+// check. Then, by the network's IdempotencyKind:
+//   kNative    -> send again with the same identity; the network returns the existing post.
+//   kReconcile -> Platform::Find: found -> record `published`; certainly absent -> send;
+//                 cannot tell -> ask again later with backoff, at most max_reconcile_attempts
+//                 times, then `unknown`.
+//   kNone      -> `unknown`: never sent again automatically. get_post explains it; retry_post
+//                 with include_unknown=true re-sends only on the user's explicit request.
+// So a post is on a network at most once, and it is never silently lost: every target ends
+// `published`, `failed` (with the reason) or `unknown` (with the explanation).
+//
+// A worker whose lease was lost while it was sending and that then learns the post went
+// through records that knowledge without touching the job (the target only moves from
+// `publishing`/`unknown` to `published`); the new lease holder's own reconciliation agrees.
+// An exception escaping an adapter is treated like a crash: nothing more is written, the lease
+// expires, and reconciliation takes over.
+// ============================================================================================
+
+#include "core/publish_worker.h"
+
+// GCC 12 at -O2 reports a false "mismatched new/delete" for Asio's awaitable frame operator
+// delete in large coroutines (GCC bug 109224); the frame is allocated and freed by Asio's own
+// matching operators.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <exception>
+#include <utility>
+#include <variant>
+
+#include "base/crypto.h"
+#include "base/ids.h"
+#include "base/time.h"
+#include "core/post_content.h"
+#include "core/post_status.h"
+#include "core/post_views.h"
+
+namespace herald::core {
+namespace {
+
+namespace asio = base::asio;
+using base::ErrorCode;
+using base::Time;
+using store::TargetStatus;
+
+constexpr std::string_view kChecksKey = "herald_checks";
+
+enum class ErrorClass { kPermanent, kAuth, kTransient, kUnknown };
+
+ErrorClass Classify(const base::Error& e) {
+  switch (e.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kFailedPrecondition:
+    case ErrorCode::kNotFound:
+    case ErrorCode::kUnimplemented:
+      return ErrorClass::kPermanent;
+    case ErrorCode::kPermissionDenied:
+    case ErrorCode::kUnauthenticated:
+      return ErrorClass::kAuth;
+    case ErrorCode::kResourceExhausted:
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kDeadlineExceeded:
+      return ErrorClass::kTransient;
+    default:
+      // kUnknown, and anything unexpected (kInternal, kAborted, kCancelled, kAlreadyExists):
+      // the request may have been applied; reconcile before sending again.
+      return ErrorClass::kUnknown;
+  }
+}
+
+std::string Seconds(std::chrono::milliseconds d) {
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  return std::to_string(s) + " s";
+}
+
+// remote_state as the adapter sees it, plus herald's own keys (herald_*) kept from `old`.
+base::Json MergeRemoteState(const base::Json& old, const base::Json& fresh) {
+  base::Json out = fresh.is_object() ? fresh : base::Json::object();
+  if (old.is_object()) {
+    for (const auto& [k, v] : old.items()) {
+      if (k.rfind("herald_", 0) == 0 && !out.contains(k)) out[k] = v;
+    }
+  }
+  return out;
+}
+
+int ChecksOf(const store::PostTarget& t) {
+  auto it = t.remote_state.find(kChecksKey);
+  return (it != t.remote_state.end() && it->is_number_integer()) ? it->get<int>() : 0;
+}
+
+}  // namespace
+
+struct PublishWorker::Attempt {
+  store::Job job;
+  store::PostTarget target;
+  store::Post post;
+  store::Account account;
+  platforms::Platform* platform = nullptr;
+  std::string network;  // display name, "Mastodon"
+  platforms::Content content;
+};
+
+PublishWorker::PublishWorker(store::Store& store, const platforms::PlatformRegistry& platforms,
+                             CredentialSource& credentials, const base::Clock& clock,
+                             base::asio::thread_pool& blocking, WorkerOptions options)
+    : store_(store),
+      platforms_(platforms),
+      credentials_(credentials),
+      clock_(clock),
+      blocking_(blocking),
+      options_(std::move(options)),
+      retry_(options_.retry),
+      limiter_(options_.rates) {
+  if (options_.owner.empty()) options_.owner = "wrk_" + base::HexEncode(base::RandomBytes(8));
+  if (options_.max_in_flight < 1) options_.max_in_flight = 1;
+  if (options_.claim_batch < 1) options_.claim_batch = 1;
+}
+
+PublishWorker::~PublishWorker() = default;
+
+int PublishWorker::in_flight() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(in_flight_.size());
+}
+
+WorkerStats PublishWorker::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void PublishWorker::Forget(const std::string& job_id) {
+  std::lock_guard lock(mu_);
+  in_flight_.erase(job_id);
+}
+
+std::optional<Time> PublishWorker::AccountNotBefore(const std::string& account_id, Time now) {
+  std::lock_guard lock(mu_);
+  auto it = account_not_before_.find(account_id);
+  if (it == account_not_before_.end()) return std::nullopt;
+  if (it->second <= now) {
+    account_not_before_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void PublishWorker::SetAccountNotBefore(const std::string& account_id, Time t) {
+  std::lock_guard lock(mu_);
+  auto& slot = account_not_before_[account_id];
+  slot = std::max(slot, t);
+  // Bounded: forget the oldest entries if a flood of accounts were rate limited.
+  if (account_not_before_.size() > 10'000) account_not_before_.erase(account_not_before_.begin());
+}
+
+bool PublishWorker::TakeRateSlot(const std::string& job_id, const std::string& network,
+                                 Time now, Time* later) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = reserved_.find(job_id);
+    if (it != reserved_.end()) {
+      // Paid earlier; tolerate a claim a little before the slot (timer and clock jitter).
+      if (it->second <= now + std::chrono::milliseconds(50)) {
+        reserved_.erase(it);
+        return true;
+      }
+      *later = it->second;
+      return false;
+    }
+  }
+  Time slot = limiter_.Reserve(network, now);
+  if (slot <= now) return true;
+  std::lock_guard lock(mu_);
+  if (reserved_.size() >= 100'000) reserved_.erase(reserved_.begin());  // bounded
+  reserved_[job_id] = slot;
+  *later = slot;
+  return false;
+}
+
+// ---- claiming ----
+
+Result<std::vector<store::Job>> PublishWorker::Claim(Time now) {
+  int free = 0;
+  {
+    std::lock_guard lock(mu_);
+    free = options_.max_in_flight - static_cast<int>(in_flight_.size());
+  }
+  if (free <= 0) return std::vector<store::Job>();
+  store::ClaimRequest request;
+  request.owner = options_.owner;
+  request.now = now;
+  request.lease_for = options_.lease_for;
+  request.limit = std::min(free, options_.claim_batch);
+  request.kinds = {store::JobKind::kPublish};
+  HERALD_ASSIGN_OR_RETURN(auto jobs, store::WriteValue<std::vector<store::Job>>(
+                                         store_, [&](store::Tx& tx) {
+                                           return tx.ClaimJobs(request);
+                                         }));
+  std::lock_guard lock(mu_);
+  for (const auto& j : jobs) in_flight_.insert(j.id);
+  stats_.claimed += static_cast<int64_t>(jobs.size());
+  return jobs;
+}
+
+Result<int> PublishWorker::RunOnce(Time now) {
+  asio::io_context io;
+  return RunOnce(now, io);
+}
+
+Result<int> PublishWorker::RunOnce(Time now, asio::io_context& io) {
+  HERALD_ASSIGN_OR_RETURN(auto jobs, Claim(now));
+  io.restart();
+  for (auto& job : jobs) {
+    std::string id = job.id;
+    asio::co_spawn(io, Process(std::move(job)), [this, id](std::exception_ptr e) {
+      if (!e) return;
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.abandoned;
+        in_flight_.erase(id);
+      }
+      spdlog::warn("publish job {} abandoned by an exception; its lease will expire", id);
+    });
+  }
+  io.run();
+  return static_cast<int>(jobs.size());
+}
+
+Task<Result<int>> PublishWorker::ClaimAndStart(Time now, asio::any_io_executor executor,
+                                               std::function<void()> on_done) {
+  auto jobs = co_await base::RunBlocking(blocking_, [&] { return Claim(now); });
+  if (!jobs.ok()) co_return std::move(jobs).error();
+  for (auto& job : *jobs) {
+    std::string id = job.id;
+    asio::co_spawn(executor, Process(std::move(job)),
+                   [this, id, on_done](std::exception_ptr e) {
+                     if (e) {
+                       {
+                         std::lock_guard lock(mu_);
+                         ++stats_.abandoned;
+                         in_flight_.erase(id);
+                       }
+                       spdlog::error("publish job {} abandoned by an exception; its lease will "
+                                     "expire and the target will be reconciled",
+                                     id);
+                     }
+                     if (on_done) on_done();
+                   });
+  }
+  co_return static_cast<int>(jobs->size());
+}
+
+Result<int> PublishWorker::RenewLeases(Time now) {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    ids.assign(in_flight_.begin(), in_flight_.end());
+  }
+  if (ids.empty()) return 0;
+  int extended = 0;
+  auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
+    extended = 0;
+    for (const auto& id : ids) {
+      auto e = tx.ExtendLease(id, options_.owner, now + options_.lease_for);
+      if (e.ok()) {
+        ++extended;
+      } else if (e.error().code() != ErrorCode::kAborted) {
+        return std::move(e).error();
+      }
+    }
+    return base::Ok();
+  });
+  if (!r.ok()) return std::move(r).error();
+  return extended;
+}
+
+// ---- processing ----
+
+Task<void> PublishWorker::Process(store::Job job) {
+  struct Done {
+    PublishWorker* self;
+    std::string id;
+    ~Done() { self->Forget(id); }
+  } done{this, job.id};
+
+  Attempt a;
+  a.job = std::move(job);
+  // Everything the attempt needs, read in one transaction.
+  auto loaded = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
+    return store_.Read([&](store::Tx& tx) -> Result<void> {
+      HERALD_ASSIGN_OR_RETURN(a.target, tx.GetTarget(a.job.org_id, a.job.target_id));
+      HERALD_ASSIGN_OR_RETURN(a.post, tx.GetPost(a.job.org_id, a.target.post_id));
+      HERALD_ASSIGN_OR_RETURN(a.account, tx.GetAccount(a.job.org_id, a.target.account_id));
+      HERALD_ASSIGN_OR_RETURN(PostContent content, PostContent::FromJson(a.post.content));
+      auto parts = content.PartsFor(a.account.id);
+      std::map<std::string, platforms::MediaItem, std::less<>> media;
+      for (const auto& part : parts) {
+        for (const auto& id : part.media) {
+          if (media.count(id) > 0) continue;
+          HERALD_ASSIGN_OR_RETURN(store::Media m, tx.GetMedia(a.job.org_id, id, true));
+          platforms::MediaItem item;
+          item.id = m.id;
+          item.mime_type = m.mime_type;
+          item.file_name = m.file_name;
+          item.alt_text = m.alt_text;
+          item.size = m.size;
+          item.data = std::move(m.data);
+          media.emplace(id, std::move(item));
+        }
+      }
+      a.content = ToPlatformContent(parts, media);
+      return base::Ok();
+    });
+  });
+  if (!loaded.ok()) {
+    if (loaded.error().code() == ErrorCode::kNotFound && a.target.id.empty()) {
+      // The target is gone (removed by an edit before the claim): nothing to publish.
+      co_await FinishJob(a);
+    } else if (loaded.error().code() == ErrorCode::kNotFound) {
+      co_await RecordFailed(a, base::NotFound("the account or the media of this post no longer "
+                                              "exists"),
+                            false);
+    } else {
+      spdlog::warn("publish job {}: could not read its post ({}); retrying later", a.job.id,
+                   loaded.error().ToString());
+      co_await Postpone(a, clock_.Now() + retry_.Backoff(std::min(a.job.attempts, 10)), "");
+    }
+    co_return;
+  }
+  a.platform = platforms_.Find(a.target.platform);
+  a.network = PlatformName(platforms_, a.target.platform);
+  co_await ProcessLoaded(a);
+}
+
+Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
+  const Time now = clock_.Now();
+  const bool interrupted = a.target.status == TargetStatus::kPublishing;
+  if (IsSettled(a.target.status)) {
+    co_await FinishJob(a);  // already settled (e.g. a duplicate job): nothing to do
+    co_return;
+  }
+  if (a.platform == nullptr) {
+    base::Error e = base::FailedPrecondition("the network '" + a.target.platform +
+                                             "' is not available in this herald");
+    if (interrupted) {
+      co_await RecordUnknown(a, e.message());
+    } else {
+      co_await RecordFailed(a, e, false);
+    }
+    co_return;
+  }
+  if (a.account.status != store::AccountStatus::kActive) {
+    std::string who = a.account.handle.empty() ? a.account.id : a.account.handle;
+    std::string why = "the " + a.network + " account " + who + " is " +
+                      std::string(store::AccountStatusName(a.account.status)) +
+                      ": reconnect it with connect_account, then use retry_post";
+    if (interrupted) {
+      co_await RecordUnknown(a, "an earlier attempt was interrupted and could not be checked "
+                                "because " + why);
+    } else {
+      co_await RecordFailed(a, base::FailedPrecondition(why), false);
+    }
+    co_return;
+  }
+  if (auto t = AccountNotBefore(a.account.id, now); t.has_value()) {
+    co_await Postpone(a, *t, "");
+    co_return;
+  }
+  if (base::Time slot; !TakeRateSlot(a.job.id, a.target.platform, now, &slot)) {
+    co_await Postpone(a, slot, "");
+    co_return;
+  }
+  auto ctx = co_await base::RunBlocking(blocking_,
+                                        [&] { return credentials_.OpenCredentials(a.account); });
+  if (!ctx.ok()) {
+    ErrorClass cls = Classify(ctx.error());
+    if (cls == ErrorClass::kTransient) {
+      co_await Postpone(a, now + retry_.Backoff(std::min(a.job.attempts, 10)), "");
+    } else if (interrupted) {
+      co_await RecordUnknown(a, "an earlier attempt was interrupted and could not be checked: " +
+                                    ctx.error().message());
+    } else {
+      co_await RecordFailed(a, ctx.error(), cls == ErrorClass::kAuth);
+    }
+    co_return;
+  }
+
+  platforms::PublishRequest request;
+  request.account = std::move(*ctx);
+  request.content = a.content;
+  request.idempotency_key = a.target.idempotency_key;
+  request.remote_state = a.target.remote_state;
+  // Durable progress for multi-step publishes (threads). Blocking by the adapter contract:
+  // the adapter must not go on before the state is stored.
+  request.save_remote_state = [this, job_id = a.job.id, org_id = a.job.org_id,
+                               target_id = a.target.id](const base::Json& state) -> Result<void> {
+    return store_.WriteBatched([&](store::Tx& tx) -> Result<void> {
+      const Time at = clock_.Now();
+      HERALD_RETURN_IF_ERROR(tx.ExtendLease(job_id, options_.owner, at + options_.lease_for));
+      HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(org_id, target_id));
+      t.remote_state = MergeRemoteState(t.remote_state, state);
+      t.updated_at = at;
+      return tx.UpdateTarget(t);
+    });
+  };
+
+  const platforms::IdempotencyKind kind = a.platform->Info().features.idempotency;
+  if (interrupted) {
+    // An earlier attempt may have reached the network. Let it finish first if it could still be
+    // in flight somewhere, then find out before sending anything.
+    Time settle = a.target.updated_at + options_.publish_timeout + std::chrono::seconds(1);
+    if (now < settle) {
+      co_await Postpone(a, settle, "");
+      co_return;
+    }
+    if (kind == platforms::IdempotencyKind::kNone) {
+      co_await RecordUnknown(a, "the attempt to publish on " + a.network +
+                                    " was interrupted before its answer arrived, and " +
+                                    a.network + " offers no way to check whether it went "
+                                    "through");
+      co_return;
+    }
+    if (kind == platforms::IdempotencyKind::kReconcile) {
+      auto found = co_await FindWithTimeout(*a.platform, request);
+      if (found.ok() && found->has_value()) {
+        {
+          std::lock_guard lock(mu_);
+          ++stats_.reconciled;
+        }
+        co_await RecordPublished(a, **found);
+        co_return;
+      }
+      if (!found.ok()) {
+        int checks = ChecksOf(a.target) + 1;
+        if (found.error().code() == ErrorCode::kUnimplemented ||
+            checks >= options_.retry.max_reconcile_attempts) {
+          co_await RecordUnknown(a, "could not confirm with " + a.network +
+                                        " whether an interrupted attempt went through (" +
+                                        found.error().message() + ")");
+          co_return;
+        }
+        base::Error later = base::Unavailable("could not yet confirm with " + a.network +
+                                              " whether an interrupted attempt went through: " +
+                                              found.error().message());
+        if (auto hint = found.error().retry_after()) later.set_retry_after(*hint);
+        Time run_at = now + retry_.Delay(checks, later);
+        auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+          HERALD_RETURN_IF_ERROR(tx.RescheduleJob(a.job.id, options_.owner, run_at,
+                                                  later.message(), clock_.Now()));
+          HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
+          t.remote_state[std::string(kChecksKey)] = checks;
+          t.last_error = later.message();
+          t.next_attempt_at = run_at;
+          t.updated_at = clock_.Now();
+          return tx.UpdateTarget(t);
+        });
+        if (!r.ok()) spdlog::warn("job {}: {}", a.job.id, r.error().ToString());
+        co_return;
+      }
+      // Certainly absent: send below.
+    }
+    // kNative: resend with the same identity; the network deduplicates.
+  }
+
+  if (!retry_.MayRetry(a.target.attempts)) {
+    co_await RecordFailed(
+        a, base::Unavailable("gave up after " + std::to_string(a.target.attempts) + " attempts"),
+        false);
+    co_return;
+  }
+  auto marked = co_await MarkPublishing(a);
+  if (!marked.ok()) {
+    if (marked.error().code() == ErrorCode::kAborted) {
+      std::lock_guard lock(mu_);
+      ++stats_.lease_lost;
+    } else {
+      spdlog::warn("job {}: could not mark the target publishing ({}); not sent", a.job.id,
+                   marked.error().ToString());
+    }
+    co_return;  // nothing was sent; the lease decides who goes next
+  }
+
+  auto result = co_await PublishWithTimeout(*a.platform, std::move(request));
+  if (result.ok()) {
+    co_await RecordPublished(a, *result);
+    co_return;
+  }
+  const base::Error& error = result.error();
+  if (auto hint = error.retry_after(); hint.has_value()) {
+    SetAccountNotBefore(a.account.id, clock_.Now() + *hint);
+  }
+  switch (Classify(error)) {
+    case ErrorClass::kPermanent:
+      co_await RecordFailed(a, error, false);
+      break;
+    case ErrorClass::kAuth:
+      co_await RecordFailed(a, error, true);
+      break;
+    case ErrorClass::kTransient:
+      if (retry_.MayRetry(a.target.attempts)) {
+        co_await RecordRetry(a, error, /*back_to_queued=*/true);
+      } else {
+        co_await RecordFailed(a,
+                              base::Unavailable("gave up after " +
+                                                std::to_string(a.target.attempts) +
+                                                " attempts; the last answer was: " +
+                                                error.message()),
+                              false);
+      }
+      break;
+    case ErrorClass::kUnknown:
+      if (kind == platforms::IdempotencyKind::kNone) {
+        co_await RecordUnknown(a, "no clear answer from " + a.network + " (" + error.message() +
+                                      "), and " + a.network +
+                                      " offers no way to check whether the post went through");
+      } else if (!retry_.MayRetry(a.target.attempts)) {
+        co_await RecordUnknown(a, "no clear answer from " + a.network + " after " +
+                                      std::to_string(a.target.attempts) +
+                                      " attempts; the last was: " + error.message());
+      } else {
+        co_await RecordRetry(a, error, /*back_to_queued=*/false);  // reconcile next time
+      }
+      break;
+  }
+}
+
+namespace {
+
+// Runs `task`, returning an exception it throws as a value: awaitable operator|| waits for the
+// first *successful* branch, so an exception (a crash in tests, a bug in an adapter) must not
+// make it wait for the timer instead. (A struct, not a variant: operator|| flattens variants.)
+template <class T>
+struct Caught {
+  std::optional<T> value;
+  std::exception_ptr failure;
+  T Get() && {
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*value);
+  }
+};
+
+template <class T>
+Task<Caught<T>> Catching(Task<T> task) {
+  Caught<T> out;
+  try {
+    out.value.emplace(co_await std::move(task));
+  } catch (...) {
+    out.failure = std::current_exception();
+  }
+  co_return out;
+}
+
+}  // namespace
+
+Task<Result<platforms::PublishReceipt>> PublishWorker::PublishWithTimeout(
+    platforms::Platform& platform, platforms::PublishRequest request) {
+  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
+  asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
+  auto r = co_await (Catching(platform.Publish(std::move(request))) ||
+                     timer.async_wait(base::kNoThrow));
+  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
+  co_return base::Unknown("no answer within " + Seconds(options_.publish_timeout) +
+                          "; the post may or may not have been published");
+}
+
+Task<Result<std::optional<platforms::PublishReceipt>>> PublishWorker::FindWithTimeout(
+    platforms::Platform& platform, platforms::PublishRequest request) {
+  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
+  asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
+  auto r = co_await (Catching(platform.Find(std::move(request))) ||
+                     timer.async_wait(base::kNoThrow));
+  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
+  co_return base::Unavailable("no answer within " + Seconds(options_.publish_timeout));
+}
+
+// ---- recording ----
+
+Task<Result<void>> PublishWorker::Commit(std::function<Result<void>(store::Tx&)> fn) {
+  Result<void> r = base::Ok();
+  for (int i = 0; i <= options_.store_retries; ++i) {
+    r = co_await base::RunBlocking(blocking_, [&] { return store_.WriteBatched(fn); });
+    if (r.ok() || r.error().code() != ErrorCode::kUnavailable) break;
+  }
+  co_return r;
+}
+
+Task<Result<void>> PublishWorker::MarkPublishing(Attempt& a) {
+  store::PostTarget marked;
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    const Time now = clock_.Now();
+    HERALD_RETURN_IF_ERROR(tx.ExtendLease(a.job.id, options_.owner, now + options_.lease_for));
+    HERALD_ASSIGN_OR_RETURN(marked, tx.GetTarget(a.job.org_id, a.target.id));
+    if (IsSettled(marked.status)) return base::Aborted("the target was settled meanwhile");
+    marked.status = TargetStatus::kPublishing;
+    marked.attempts += 1;
+    marked.updated_at = now;  // the attempt's start: reconciliation waits publish_timeout
+    marked.next_attempt_at.reset();
+    HERALD_RETURN_IF_ERROR(tx.UpdateTarget(marked));
+    if (a.post.status != store::PostStatus::kPublishing) {
+      HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
+    }
+    return base::Ok();
+  });
+  if (r.ok()) a.target = std::move(marked);
+  co_return r;
+}
+
+Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishReceipt& receipt) {
+  auto apply = [&](store::PostTarget& t, Time now) {
+    t.status = TargetStatus::kPublished;
+    t.external_id = receipt.external_id;
+    t.url = receipt.url;
+    t.remote_state = MergeRemoteState(t.remote_state, receipt.remote_state.is_object() &&
+                                                              !receipt.remote_state.empty()
+                                                          ? receipt.remote_state
+                                                          : t.remote_state);
+    t.remote_state.erase(std::string(kChecksKey));
+    t.published_at = now;
+    t.last_error.clear();
+    t.next_attempt_at.reset();
+    t.updated_at = now;
+  };
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    const Time now = clock_.Now();
+    HERALD_RETURN_IF_ERROR(tx.CompleteJob(a.job.id, options_.owner, now));
+    HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
+    apply(t, now);
+    HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
+    return base::Ok();
+  });
+  if (r.ok()) {
+    std::lock_guard lock(mu_);
+    ++stats_.published;
+    co_return;
+  }
+  if (r.error().code() != ErrorCode::kAborted) {
+    spdlog::error("job {}: published on {} as {} but could not record it: {}", a.job.id,
+                  a.target.platform, receipt.external_id, r.error().ToString());
+    co_return;
+  }
+  // The lease was lost while the post went through. Record the fact without touching the job;
+  // the new holder reconciles to the same answer.
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.lease_lost;
+  }
+  auto late = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    const Time now = clock_.Now();
+    HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
+    if (t.status != TargetStatus::kPublishing && t.status != TargetStatus::kUnknown) {
+      return base::Ok();
+    }
+    apply(t, now);
+    HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
+    return base::Ok();
+  });
+  if (!late.ok()) spdlog::warn("job {}: late success not recorded: {}", a.job.id,
+                               late.error().ToString());
+}
+
+Task<void> PublishWorker::RecordFailed(Attempt& a, const base::Error& error, bool needs_reauth) {
+  std::string reason = a.network.empty() ? error.message()
+                                         : a.network + ": " + error.message();
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    const Time now = clock_.Now();
+    HERALD_RETURN_IF_ERROR(tx.FailJob(a.job.id, options_.owner, reason, now));
+    auto fresh = tx.GetTarget(a.job.org_id, a.job.target_id);
+    if (!fresh.ok()) {
+      return fresh.error().code() == ErrorCode::kNotFound ? base::Ok()
+                                                          : base::Result<void>(fresh.error());
+    }
+    store::PostTarget t = std::move(*fresh);
+    t.status = TargetStatus::kFailed;
+    t.last_error = reason;
+    t.next_attempt_at.reset();
+    t.updated_at = now;
+    HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    if (needs_reauth) {
+      auto account = tx.GetAccount(a.job.org_id, t.account_id);
+      if (account.ok() && account->status == store::AccountStatus::kActive) {
+        account->status = store::AccountStatus::kNeedsReauth;
+        account->last_error = reason;
+        account->updated_at = now;
+        HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*account));
+      }
+    }
+    HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, t.post_id, now));
+    return base::Ok();
+  });
+  if (r.ok()) {
+    std::lock_guard lock(mu_);
+    ++stats_.failed;
+  } else if (r.error().code() == ErrorCode::kAborted) {
+    std::lock_guard lock(mu_);
+    ++stats_.lease_lost;
+  } else {
+    spdlog::warn("job {}: could not record a failure: {}", a.job.id, r.error().ToString());
+  }
+}
+
+Task<void> PublishWorker::RecordUnknown(Attempt& a, std::string reason) {
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    const Time now = clock_.Now();
+    HERALD_RETURN_IF_ERROR(tx.FailJob(a.job.id, options_.owner, reason, now));
+    HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
+    if (t.status == TargetStatus::kPublished) return base::Ok();  // a late success won
+    t.status = TargetStatus::kUnknown;
+    t.last_error = reason;
+    t.next_attempt_at.reset();
+    t.updated_at = now;
+    HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, t.post_id, now));
+    return base::Ok();
+  });
+  if (r.ok()) {
+    std::lock_guard lock(mu_);
+    ++stats_.unknown;
+  } else if (r.error().code() == ErrorCode::kAborted) {
+    std::lock_guard lock(mu_);
+    ++stats_.lease_lost;
+  } else {
+    spdlog::warn("job {}: could not record an unknown outcome: {}", a.job.id,
+                 r.error().ToString());
+  }
+}
+
+Task<void> PublishWorker::RecordRetry(Attempt& a, const base::Error& error, bool back_to_queued) {
+  const Time now = clock_.Now();
+  Time run_at = now + retry_.Delay(std::max(1, a.target.attempts), error);
+  std::string reason = a.network + ": " + error.message() + " (attempt " +
+                       std::to_string(a.target.attempts) + "; next at " +
+                       base::FormatRfc3339(run_at) + ")";
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    HERALD_RETURN_IF_ERROR(tx.RescheduleJob(a.job.id, options_.owner, run_at, reason,
+                                            clock_.Now()));
+    HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
+    if (back_to_queued) t.status = TargetStatus::kQueued;
+    t.last_error = reason;
+    t.next_attempt_at = run_at;
+    t.updated_at = clock_.Now();
+    return tx.UpdateTarget(t);
+  });
+  if (r.ok()) {
+    std::lock_guard lock(mu_);
+    ++stats_.retried;
+  } else if (r.error().code() == ErrorCode::kAborted) {
+    std::lock_guard lock(mu_);
+    ++stats_.lease_lost;
+  } else {
+    spdlog::warn("job {}: could not reschedule: {}", a.job.id, r.error().ToString());
+  }
+}
+
+Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason) {
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    HERALD_RETURN_IF_ERROR(tx.RescheduleJob(a.job.id, options_.owner, run_at, reason,
+                                            clock_.Now()));
+    if (a.target.id.empty()) return base::Ok();
+    auto t = tx.GetTarget(a.job.org_id, a.target.id);
+    if (!t.ok()) return base::Ok();
+    t->next_attempt_at = run_at;
+    return tx.UpdateTarget(*t);
+  });
+  if (!r.ok() && r.error().code() != ErrorCode::kAborted) {
+    spdlog::warn("job {}: could not postpone: {}", a.job.id, r.error().ToString());
+  }
+}
+
+Task<void> PublishWorker::FinishJob(Attempt& a) {
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    return tx.CompleteJob(a.job.id, options_.owner, clock_.Now());
+  });
+  if (!r.ok() && r.error().code() != ErrorCode::kAborted) {
+    spdlog::warn("job {}: could not complete: {}", a.job.id, r.error().ToString());
+  }
+}
+
+}  // namespace herald::core

@@ -1,0 +1,148 @@
+// PublishWorker: takes due publish jobs from the durable queue and delivers each post target to
+// its network exactly once. See the block comment at the top of publish_worker.cpp for how
+// "exactly once" is achieved; in short: a stable identity per target, a durable `publishing`
+// mark before sending, outcome + job completion in one transaction fenced by the lease, and
+// reconciliation before anything is sent again after an interruption.
+//
+// Steppable: RunOnce(now) claims what is due at `now` and processes it to completion on a
+// private io_context (tests, with a FakeClock). In production the Scheduler calls
+// ClaimAndStart() from its loop and RenewLeases() periodically; processing then runs on the
+// executor given to ClaimAndStart. Bounded: at most max_in_flight jobs at a time. Thread-safe.
+#ifndef HERALD_CORE_PUBLISH_WORKER_H_
+#define HERALD_CORE_PUBLISH_WORKER_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "base/async.h"
+#include "base/clock.h"
+#include "base/result.h"
+#include "core/credential_source.h"
+#include "core/rate_limiter.h"
+#include "core/retry_policy.h"
+#include "platforms/platform_registry.h"
+#include "store/store.h"
+
+namespace herald::core {
+
+using base::Result;
+using base::Task;
+
+struct WorkerOptions {
+  // Lease owner id, unique per process ("wrk_<random>" when empty).
+  std::string owner;
+  // How long a claim lasts; renewed every lease_for/3 while a publish runs. A crashed process's
+  // jobs are taken over after this long.
+  std::chrono::milliseconds lease_for{60'000};
+  // Longest one network call (Publish or Find) may take before its outcome counts as unknown.
+  // Also how long a taken-over `publishing` target waits before being reconciled, so an
+  // attempt still in flight elsewhere cannot race the check. Must be < lease_for.
+  std::chrono::milliseconds publish_timeout{45'000};
+  int max_in_flight = 32;  // concurrent publishes in this process
+  int claim_batch = 32;    // jobs per claim
+  RetryOptions retry;
+  RateBudgets rates;       // per network; default unlimited
+  // How many times the store write that records an outcome is retried when the database is
+  // busy (kUnavailable) before the job is left to its lease.
+  int store_retries = 3;
+};
+
+struct WorkerStats {
+  int64_t claimed = 0;
+  int64_t published = 0;
+  int64_t failed = 0;
+  int64_t unknown = 0;
+  int64_t retried = 0;     // transient errors rescheduled
+  int64_t reconciled = 0;  // interrupted attempts resolved by Find
+  int64_t lease_lost = 0;  // outcomes not recorded because another worker took the job
+  int64_t abandoned = 0;   // processing stopped by an exception (left to the lease)
+};
+
+class PublishWorker {
+ public:
+  PublishWorker(store::Store& store, const platforms::PlatformRegistry& platforms,
+                CredentialSource& credentials, const base::Clock& clock,
+                base::asio::thread_pool& blocking, WorkerOptions options = {});
+  ~PublishWorker();
+
+  const std::string& owner() const { return options_.owner; }
+  const WorkerOptions& options() const { return options_; }
+
+  // Claims the jobs due at `now` (at most the free slots) and processes them to completion on a
+  // private io_context. Returns how many jobs were claimed. An exception escaping a job's
+  // processing (a simulated crash in tests) abandons that job exactly like a crash: nothing
+  // more is written and its lease expires.
+  Result<int> RunOnce(base::Time now);
+  // The same on `io`, which the caller keeps (e.g. because an HTTPS client pools connections
+  // of its executor); runs it until this round's jobs are done (io.restart() + io.run()).
+  Result<int> RunOnce(base::Time now, base::asio::io_context& io);
+
+  // Claims due jobs (at most the free slots) and starts processing each on `executor`; returns
+  // how many were started. `on_done` is called (on `executor`) after each job finishes.
+  Task<Result<int>> ClaimAndStart(base::Time now, base::asio::any_io_executor executor,
+                                  std::function<void()> on_done);
+
+  // Extends the lease of every job in flight to now + lease_for. Returns how many were
+  // extended (a lost lease is dropped from the renewal set).
+  Result<int> RenewLeases(base::Time now);
+
+  int in_flight() const;
+  WorkerStats stats() const;
+
+ private:
+  struct Attempt;
+  enum class Outcome { kDone, kLeaseLost, kAbandoned };
+
+  Result<std::vector<store::Job>> Claim(base::Time now);
+  Task<void> Process(store::Job job);
+  Task<void> ProcessLoaded(Attempt& a);
+  Task<Result<platforms::PublishReceipt>> PublishWithTimeout(platforms::Platform& platform,
+                                                             platforms::PublishRequest request);
+  Task<Result<std::optional<platforms::PublishReceipt>>> FindWithTimeout(
+      platforms::Platform& platform, platforms::PublishRequest request);
+
+  // Store writes, each one transaction (group commit), fenced by the job's lease.
+  Task<Result<void>> Commit(std::function<Result<void>(store::Tx&)> fn);
+  Task<Result<void>> MarkPublishing(Attempt& a);
+  Task<void> RecordPublished(Attempt& a, const platforms::PublishReceipt& receipt);
+  Task<void> RecordFailed(Attempt& a, const base::Error& error, bool needs_reauth);
+  Task<void> RecordUnknown(Attempt& a, std::string reason);
+  Task<void> RecordRetry(Attempt& a, const base::Error& error, bool back_to_queued);
+  Task<void> Postpone(Attempt& a, base::Time run_at, std::string reason);
+  Task<void> FinishJob(Attempt& a);
+
+  void Forget(const std::string& job_id);
+  std::optional<base::Time> AccountNotBefore(const std::string& account_id, base::Time now);
+  void SetAccountNotBefore(const std::string& account_id, base::Time t);
+  // True if the job may send now under the network's rate budget; otherwise `*later` is the
+  // slot reserved for it (the job is postponed to it and does not pay again).
+  bool TakeRateSlot(const std::string& job_id, const std::string& network, base::Time now,
+                    base::Time* later);
+
+  store::Store& store_;
+  const platforms::PlatformRegistry& platforms_;
+  CredentialSource& credentials_;
+  const base::Clock& clock_;
+  base::asio::thread_pool& blocking_;
+  WorkerOptions options_;
+  RetryPolicy retry_;
+  RateLimiter limiter_;
+
+  mutable std::mutex mu_;
+  std::set<std::string> in_flight_;                      // job ids
+  std::map<std::string, base::Time> account_not_before_;  // after a 429 with retry_after
+  std::map<std::string, base::Time> reserved_;  // job id -> its rate-budget slot (paid)
+  WorkerStats stats_;
+};
+
+}  // namespace herald::core
+
+#endif  // HERALD_CORE_PUBLISH_WORKER_H_

@@ -1,0 +1,557 @@
+// PostService: creating, validating, editing, cancelling, retrying, reading posts; bad input;
+// idempotency keys; organization isolation. Deterministic: FakeClock, fake platforms, an
+// in-memory SQLite store.
+#include "core/post_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "base/crypto.h"
+#include "base/time.h"
+#include "tests/support/core_env.h"
+
+namespace herald::core {
+namespace {
+
+using ::testing::HasSubstr;
+using base::ErrorCode;
+using testing::CoreEnv;
+
+class PostServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mastodon_ = env_.AddAccount("native", "@alice@example.social");
+    telegram_ = env_.AddAccount("none", "@acme_channel");
+    foreign_ = env_.AddAccount("native", "@bob@globex.social", env_.other_org.id);
+  }
+
+  CreatePostRequest Request(std::vector<std::string> accounts, std::string text,
+                            std::string publish_at = "") {
+    CreatePostRequest r;
+    r.mode = CreateMode::kSchedule;
+    r.accounts = std::move(accounts);
+    r.content.text = std::move(text);
+    r.publish_at =
+        publish_at.empty() ? base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(1))
+                           : publish_at;
+    return r;
+  }
+
+  // Asserts `r` failed with `code` and a message containing `part`, and that nothing was stored.
+  void ExpectRefused(const base::Result<base::Json>& r, ErrorCode code, const std::string& part) {
+    ASSERT_FALSE(r.ok()) << "expected an error containing '" << part << "'";
+    EXPECT_EQ(r.error().code(), code) << r.error().ToString();
+    EXPECT_THAT(r.error().message(), HasSubstr(part));
+    EXPECT_EQ(env_.CountPosts(), posts_before_);
+  }
+
+  CoreEnv env_;
+  store::Account mastodon_, telegram_, foreign_;
+  int posts_before_ = 0;
+};
+
+TEST_F(PostServiceTest, SchedulesPostWithTargetsAndJobsInOneGo) {
+  auto r = env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id}, "hello"));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["status"], "scheduled");
+  ASSERT_EQ((*r)["targets"].size(), 2u);
+  EXPECT_EQ((*r)["targets"][0]["account_id"], mastodon_.id);
+  EXPECT_EQ((*r)["targets"][0]["platform"], "native");
+  EXPECT_EQ((*r)["targets"][1]["status"], "queued");
+  std::string post_id = (*r)["post_id"];
+  auto targets = env_.Targets(post_id);
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_NE(targets[0].idempotency_key, targets[1].idempotency_key);
+  EXPECT_EQ(targets[0].idempotency_key.size(), 32u);
+  for (const auto& t : targets) {
+    auto jobs = env_.Jobs(t.id);
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].state, store::JobState::kQueued);
+    EXPECT_EQ(jobs[0].run_at, env_.clock.Now() + std::chrono::hours(1));
+    EXPECT_EQ(jobs[0].account_id, t.account_id);
+  }
+}
+
+TEST_F(PostServiceTest, LocalTimeWithTimeZoneIsStoredAsUtcAndShownBack) {
+  // 2026-01-01T00:00Z is the FakeClock start; July in Paris is UTC+2.
+  auto req = Request({mastodon_.id}, "summer", "2026-07-14T09:00:00");
+  req.time_zone = "Europe/Paris";
+  auto r = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["publish_at"], "2026-07-14T07:00:00Z");
+  EXPECT_EQ((*r)["publish_at_local"], "2026-07-14T09:00:00+02:00");
+  EXPECT_EQ((*r)["time_zone"], "Europe/Paris");
+}
+
+TEST_F(PostServiceTest, DraftHasNoJobsAndRescheduleSchedulesIt) {
+  auto req = Request({mastodon_.id}, "later");
+  req.mode = CreateMode::kDraft;
+  req.publish_at.clear();
+  auto r = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["status"], "draft");
+  EXPECT_TRUE((*r)["publish_at"].is_null());
+  std::string id = (*r)["post_id"];
+  auto targets = env_.Targets(id);
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_TRUE(env_.Jobs(targets[0].id).empty());
+
+  auto s = env_.posts->RescheduleSync(
+      env_.editor, id, base::FormatRfc3339(env_.clock.Now() + std::chrono::minutes(5)), "");
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ((*s)["status"], "scheduled");
+  ASSERT_EQ(env_.Jobs(targets[0].id).size(), 1u);
+}
+
+TEST_F(PostServiceTest, PublishNowQueuesForNow) {
+  auto req = Request({mastodon_.id}, "now");
+  req.mode = CreateMode::kPublishNow;
+  req.publish_at.clear();
+  auto r = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["publish_at"], base::FormatRfc3339(env_.clock.Now()));
+}
+
+// ---- bad input: a clear error naming the field, nothing stored ----
+
+TEST_F(PostServiceTest, RefusesUnknownAccount) {
+  ExpectRefused(env_.posts->CreateSync(env_.editor,
+                                       Request({"acc_01JD3Q8Z6X0000000000000000"}, "hi")),
+                ErrorCode::kInvalidArgument, "accounts[0]: no account");
+}
+
+TEST_F(PostServiceTest, AnotherOrganizationsAccountLooksExactlyLikeAMissingOne) {
+  auto missing = env_.posts->CreateSync(env_.editor,
+                                        Request({"acc_01JD3Q8Z6X0000000000000000"}, "hi"));
+  auto foreign = env_.posts->CreateSync(env_.editor, Request({foreign_.id}, "hi"));
+  ASSERT_FALSE(missing.ok());
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(missing.error().code(), foreign.error().code());
+  std::string a = missing.error().message(), b = foreign.error().message();
+  a.replace(a.find("acc_"), 30, "ID");
+  b.replace(b.find("acc_"), 30, "ID");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(env_.CountPosts(), 0);
+}
+
+TEST_F(PostServiceTest, RefusesEmptyTextWithoutMedia) {
+  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "  \n")),
+                ErrorCode::kInvalidArgument, "text: is empty and there is no media");
+}
+
+TEST_F(PostServiceTest, RefusesTextOverANetworksLimitSayingByHowMuch) {
+  std::string text(290, 'x');  // "none" allows 280, "native" 500
+  auto r = env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id}, text));
+  ExpectRefused(r, ErrorCode::kInvalidArgument, "text for None account @acme_channel");
+  EXPECT_THAT(r.error().message(), HasSubstr("290 characters, 10 over None's limit of 280"));
+  EXPECT_THAT(r.error().message(), HasSubstr("accounts[1]"));
+}
+
+TEST_F(PostServiceTest, OverrideFixesOneNetworksLimit) {
+  auto req = Request({mastodon_.id, telegram_.id}, std::string(290, 'x'));
+  req.content.overrides[telegram_.id].text = "short version";
+  auto r = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  // The override is what that account gets; the others get the main text.
+  auto stored = env_.GetPost((*r)["post_id"]);
+  auto content = PostContent::FromJson(stored.content);
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(content->PartsFor(telegram_.id)[0].text, "short version");
+  EXPECT_EQ(content->PartsFor(mastodon_.id)[0].text.size(), 290u);
+}
+
+TEST_F(PostServiceTest, RefusesOverrideForAnAccountNotInThePost) {
+  auto req = Request({mastodon_.id}, "hi");
+  req.content.overrides[telegram_.id].text = "x";
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+                "overrides." + telegram_.id);
+}
+
+TEST_F(PostServiceTest, RefusesPublishAtInThePast) {
+  auto r = env_.posts->CreateSync(
+      env_.editor,
+      Request({mastodon_.id}, "hi",
+              base::FormatRfc3339(env_.clock.Now() - std::chrono::minutes(1))));
+  ExpectRefused(r, ErrorCode::kInvalidArgument, "publish_at: ");
+  EXPECT_THAT(r.error().message(), HasSubstr("use publish_post to publish now"));
+}
+
+TEST_F(PostServiceTest, AllowsAFewSecondsOfClockSkew) {
+  auto r = env_.posts->CreateSync(
+      env_.editor, Request({mastodon_.id}, "hi",
+                           base::FormatRfc3339(env_.clock.Now() - std::chrono::seconds(3))));
+  EXPECT_TRUE(r.ok()) << r.error().ToString();
+}
+
+TEST_F(PostServiceTest, RefusesUnparsablePublishAt) {
+  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "hi", "tomorrow 9am")),
+                ErrorCode::kInvalidArgument, "publish_at: 'tomorrow 9am' is not an RFC 3339");
+}
+
+TEST_F(PostServiceTest, RefusesLocalTimeWithoutTimeZone) {
+  ExpectRefused(
+      env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "hi", "2026-07-14T09:00:00")),
+      ErrorCode::kInvalidArgument, "publish_at: ");
+}
+
+TEST_F(PostServiceTest, RefusesUnknownTimeZone) {
+  auto req = Request({mastodon_.id}, "hi", "2026-07-14T09:00:00");
+  req.time_zone = "Mars/Olympus_Mons";
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+                "timezone: 'Mars/Olympus_Mons' is not a known IANA time zone");
+}
+
+TEST_F(PostServiceTest, RefusesMissingPublishAt) {
+  auto req = Request({mastodon_.id}, "hi");
+  req.publish_at.clear();
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+                "publish_at: required");
+}
+
+TEST_F(PostServiceTest, RefusesDuplicateAccounts) {
+  ExpectRefused(
+      env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id, mastodon_.id}, "x")),
+      ErrorCode::kInvalidArgument, "accounts[2]: '" + mastodon_.id + "' is listed twice");
+}
+
+TEST_F(PostServiceTest, RefusesTenThousandAccounts) {
+  std::vector<std::string> many(10'000, mastodon_.id);
+  ExpectRefused(env_.posts->CreateSync(env_.editor, Request(many, "x")),
+                ErrorCode::kInvalidArgument, "accounts: 10000 accounts given; at most 50");
+}
+
+TEST_F(PostServiceTest, RefusesMalformedAccountId) {
+  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({"mastodon"}, "x")),
+                ErrorCode::kInvalidArgument, "accounts[0]: 'mastodon' is not an account id");
+}
+
+TEST_F(PostServiceTest, RefusesUnknownMedia) {
+  auto req = Request({mastodon_.id}, "pic");
+  req.content.media = {"med_01JD3Q8Z6X0000000000000000"};
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+                "media[0]: no media");
+}
+
+TEST_F(PostServiceTest, RefusesAccountThatNeedsReconnecting) {
+  auto a = env_.Account(mastodon_.id);
+  a.status = store::AccountStatus::kNeedsReauth;
+  ASSERT_TRUE(env_.store->Write([&](store::Tx& tx) { return tx.UpdateAccount(a); }).ok());
+  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "x")),
+                ErrorCode::kInvalidArgument, "needs_reauth; reconnect it");
+}
+
+TEST_F(PostServiceTest, RefusesEmptyThreadPart) {
+  auto req = Request({mastodon_.id}, "1/2");
+  req.content.thread = {{"", {}}};
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+                "thread[0]: is empty");
+}
+
+TEST_F(PostServiceTest, RefusesThreadOnANetworkWithoutThreads) {
+  env_.none->info().features.threads = false;
+  auto req = Request({telegram_.id}, "1/2");
+  req.content.thread = {{"2/2", {}}};
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+                "does not support threads");
+}
+
+TEST_F(PostServiceTest, ViewerCannotWrite) {
+  ExpectRefused(env_.posts->CreateSync(env_.viewer, Request({mastodon_.id}, "x")),
+                ErrorCode::kPermissionDenied, "editor role");
+}
+
+// ---- idempotency keys ----
+
+TEST_F(PostServiceTest, SameIdempotencyKeyReturnsFirstResultAndCreatesNothing) {
+  auto req = Request({mastodon_.id}, "once");
+  req.idempotency_key = "k-123";
+  auto first = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  env_.clock.Advance(std::chrono::hours(2));
+  auto again = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(*first, *again);
+  EXPECT_EQ(env_.CountPosts(), 1);
+}
+
+TEST_F(PostServiceTest, SameIdempotencyKeyWithOtherArgumentsIsAConflict) {
+  auto req = Request({mastodon_.id}, "once");
+  req.idempotency_key = "k-123";
+  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  posts_before_ = 1;
+  req.content.text = "twice";
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kAlreadyExists,
+                "idempotency_key 'k-123' was already used");
+  // Another tool with the same key is a conflict too.
+  req.content.text = "once";
+  req.mode = CreateMode::kDraft;
+  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kAlreadyExists,
+                "schedule_post");
+}
+
+TEST_F(PostServiceTest, IdempotencyKeyExpiresAfter24Hours) {
+  auto req = Request({mastodon_.id}, "daily", "");
+  req.idempotency_key = "k-day";
+  req.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(48));
+  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  env_.clock.Advance(std::chrono::hours(25));
+  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  EXPECT_EQ(env_.CountPosts(), 2);
+}
+
+TEST_F(PostServiceTest, IdempotencyKeysAreScopedToTheOrganization) {
+  auto req = Request({mastodon_.id}, "mine");
+  req.idempotency_key = "shared-key";
+  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  auto theirs = Request({foreign_.id}, "theirs");
+  theirs.idempotency_key = "shared-key";
+  auto r = env_.posts->CreateSync(env_.other_editor, theirs);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();  // not a replay of acme's post, not a conflict
+  EXPECT_EQ(env_.CountPosts(env_.other_org.id), 1);
+}
+
+TEST_F(PostServiceTest, ConcurrentRepeatsOfOneKeyCreateOnePost) {
+  auto req = Request({mastodon_.id}, "race");
+  req.idempotency_key = "k-race";
+  std::vector<std::thread> threads;
+  std::vector<base::Result<base::Json>> results(8, base::Json());
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] { results[static_cast<size_t>(i)] = env_.posts->CreateSync(env_.editor, req); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_EQ((*r)["post_id"], (*results[0])["post_id"]);
+  }
+  EXPECT_EQ(env_.CountPosts(), 1);
+}
+
+// ---- organization isolation through every operation ----
+
+TEST_F(PostServiceTest, AnotherOrganizationCannotReadChangeOrDetectAPost) {
+  std::string id = env_.Schedule({mastodon_.id}, "private");
+  std::string missing = "post_01JD3Q8Z6X0000000000000000";
+  const Caller& them = env_.other_editor;
+  auto same = [&](const base::Result<base::Json>& a, const base::Result<base::Json>& b) {
+    ASSERT_FALSE(a.ok());
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(a.error().code(), ErrorCode::kNotFound);
+    EXPECT_EQ(a.error().code(), b.error().code());
+    std::string x = a.error().message(), y = b.error().message();
+    x.replace(x.find("post_"), 31, "ID");
+    y.replace(y.find("post_"), 31, "ID");
+    EXPECT_EQ(x, y);
+  };
+  same(env_.posts->GetSync(them, id), env_.posts->GetSync(them, missing));
+  same(env_.posts->CancelSync(them, id), env_.posts->CancelSync(them, missing));
+  same(env_.posts->RetrySync(them, id, true), env_.posts->RetrySync(them, missing, true));
+  UpdatePostRequest up;
+  up.post_id = id;
+  up.text = "hijacked";
+  UpdatePostRequest up_missing = up;
+  up_missing.post_id = missing;
+  same(env_.posts->UpdateSync(them, up), env_.posts->UpdateSync(them, up_missing));
+  std::string later = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(3));
+  same(env_.posts->RescheduleSync(them, id, later, ""),
+       env_.posts->RescheduleSync(them, missing, later, ""));
+  same(testing::Await(env_.posts->Delete(them, id)),
+       testing::Await(env_.posts->Delete(them, missing)));
+  auto list = env_.posts->ListSync(them, ListPostsRequest{});
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE((*list)["posts"].empty());
+  ListPostsRequest by_account;
+  by_account.account_id = mastodon_.id;
+  list = env_.posts->ListSync(them, by_account);
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE((*list)["posts"].empty());
+  // And nothing changed.
+  auto post = env_.posts->GetSync(env_.editor, id);
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ((*post)["status"], "scheduled");
+  EXPECT_EQ((*post)["content"]["text"], "private");
+}
+
+// ---- editing ----
+
+TEST_F(PostServiceTest, UpdateChangesContentTimeAndAccounts) {
+  std::string id = env_.Schedule({mastodon_.id, telegram_.id}, "v1");
+  auto old_targets = env_.Targets(id);
+  auto other = env_.AddAccount("reconcile", "@acme.bsky.social");
+  UpdatePostRequest up;
+  up.post_id = id;
+  up.text = "v2";
+  up.accounts = std::vector<std::string>{mastodon_.id, other.id};
+  up.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(5));
+  auto r = env_.posts->UpdateSync(env_.editor, up);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["targets"].size(), 2u);
+  auto targets = env_.Targets(id);
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0].id, old_targets[0].id);  // kept, with its identity
+  EXPECT_EQ(targets[0].idempotency_key, old_targets[0].idempotency_key);
+  EXPECT_EQ(targets[1].account_id, other.id);
+  for (const auto& t : targets) {
+    auto jobs = env_.Jobs(t.id);
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].run_at, env_.clock.Now() + std::chrono::hours(5));
+  }
+  EXPECT_EQ(env_.GetPost(id).content["text"], "v2");
+}
+
+TEST_F(PostServiceTest, UpdateValidatesNewTextAgainstTheNetworks) {
+  std::string id = env_.Schedule({telegram_.id}, "short");
+  UpdatePostRequest up;
+  up.post_id = id;
+  up.text = std::string(300, 'y');
+  auto r = env_.posts->UpdateSync(env_.editor, up);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("20 over"));
+  EXPECT_EQ(env_.GetPost(id).content["text"], "short");
+}
+
+TEST_F(PostServiceTest, NewTimeZoneAloneKeepsTheWallClockTime) {
+  auto req = Request({mastodon_.id}, "nine", "2026-07-14T09:00:00");
+  req.time_zone = "Europe/Paris";
+  auto r = env_.posts->CreateSync(env_.editor, req);
+  ASSERT_TRUE(r.ok());
+  UpdatePostRequest up;
+  up.post_id = (*r)["post_id"];
+  up.time_zone = "America/New_York";
+  auto u = env_.posts->UpdateSync(env_.editor, up);
+  ASSERT_TRUE(u.ok()) << u.error().ToString();
+  EXPECT_EQ((*u)["publish_at_local"], "2026-07-14T09:00:00-04:00");
+  EXPECT_EQ((*u)["publish_at"], "2026-07-14T13:00:00Z");
+}
+
+TEST_F(PostServiceTest, CancelStopsQueuedTargetsAndSaysSo) {
+  std::string id = env_.Schedule({mastodon_.id, telegram_.id}, "stop");
+  auto r = env_.posts->CancelSync(env_.editor, id);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["status"], "cancelled");
+  for (const auto& t : (*r)["targets"]) {
+    EXPECT_TRUE(t["stopped"].get<bool>());
+    EXPECT_EQ(t["status"], "cancelled");
+  }
+  for (const auto& t : env_.Targets(id)) {
+    EXPECT_EQ(env_.Jobs(t.id)[0].state, store::JobState::kCancelled);
+  }
+  // Cancelled posts cannot be edited.
+  UpdatePostRequest up;
+  up.post_id = id;
+  up.text = "x";
+  auto u = env_.posts->UpdateSync(env_.editor, up);
+  ASSERT_FALSE(u.ok());
+  EXPECT_EQ(u.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(PostServiceTest, RetryWithNothingFailedSaysWhy) {
+  std::string id = env_.Schedule({mastodon_.id}, "fine");
+  auto r = env_.posts->RetrySync(env_.editor, id, false);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(r.error().message(), HasSubstr("no target has failed"));
+}
+
+// ---- reads ----
+
+TEST_F(PostServiceTest, ListIsNewestFirstPaginatedAndFiltered) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(env_.Schedule({i % 2 == 0 ? mastodon_.id : telegram_.id},
+                                "post " + std::to_string(i)));
+    env_.clock.Advance(std::chrono::seconds(1));
+  }
+  ListPostsRequest page;
+  page.limit = 2;
+  std::vector<std::string> seen;
+  for (int n = 0; n < 5; ++n) {
+    auto r = env_.posts->ListSync(env_.viewer, page);
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    for (const auto& p : (*r)["posts"]) seen.push_back(p["post_id"]);
+    if ((*r)["next_cursor"].is_null()) break;
+    page.cursor = (*r)["next_cursor"];
+  }
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen[0], ids[4]);
+  EXPECT_EQ(seen[4], ids[0]);
+
+  ListPostsRequest by_account;
+  by_account.account_id = telegram_.id;
+  auto r = env_.posts->ListSync(env_.viewer, by_account);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["posts"].size(), 2u);
+
+  ListPostsRequest bad;
+  bad.cursor = "garbage!";
+  auto b = env_.posts->ListSync(env_.viewer, bad);
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(b.error().message(), HasSubstr("cursor: "));
+}
+
+TEST_F(PostServiceTest, ValidateReportsEveryAccountWithoutStoring) {
+  ValidatePostRequest req;
+  req.accounts = {mastodon_.id, telegram_.id};
+  req.content.text = std::string(300, 'z');
+  auto r = env_.posts->ValidateSync(env_.viewer, req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_FALSE((*r)["ok"].get<bool>());
+  EXPECT_TRUE((*r)["accounts"][0]["ok"].get<bool>());
+  EXPECT_EQ((*r)["accounts"][0]["length"], 300);
+  EXPECT_EQ((*r)["accounts"][0]["limit"], 500);
+  EXPECT_FALSE((*r)["accounts"][1]["ok"].get<bool>());
+  EXPECT_EQ((*r)["accounts"][1]["violations"][0]["field"], "text");
+  EXPECT_THAT((*r)["accounts"][1]["violations"][0]["message"].get<std::string>(),
+              HasSubstr("20 over"));
+  EXPECT_EQ(env_.CountPosts(), 0);
+}
+
+// ---- media ----
+
+std::string Png() { return std::string("\x89PNG\r\n\x1a\n", 8) + std::string(64, '\0'); }
+
+TEST_F(PostServiceTest, UploadMediaSniffsAndRefusesMismatches) {
+  UploadMediaRequest up;
+  up.data_base64 = base::Base64Encode(Png());
+  up.mime_type = "image/png";
+  up.alt_text = "a test image";
+  auto r = env_.media->UploadSync(env_.editor, up);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)["size"], 72);
+  EXPECT_EQ((*r)["sha256"], base::Sha256Hex(Png()));
+
+  up.mime_type = "image/jpeg";
+  auto wrong = env_.media->UploadSync(env_.editor, up);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_THAT(wrong.error().message(), HasSubstr("declared image/jpeg but the bytes are image/png"));
+
+  up.data_base64 = base::Base64Encode("%PDF-1.7 not an image");
+  up.mime_type = "image/png";
+  auto pdf = env_.media->UploadSync(env_.editor, up);
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_THAT(pdf.error().message(), HasSubstr("data_base64: the bytes are not an image"));
+
+  up.data_base64 = "***";
+  EXPECT_FALSE(env_.media->UploadSync(env_.editor, up).ok());
+
+  // The media can be used by its organization only.
+  auto post = Request({mastodon_.id}, "");
+  post.content.media = {(*r)["media_id"]};
+  EXPECT_TRUE(env_.posts->CreateSync(env_.editor, post).ok());
+  auto theirs = Request({foreign_.id}, "");
+  theirs.content.media = {(*r)["media_id"]};
+  auto t = env_.posts->CreateSync(env_.other_editor, theirs);
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.error().message(), HasSubstr("media[0]: no media"));
+}
+
+TEST_F(PostServiceTest, UploadMediaRefusesOversizedFiles) {
+  UploadMediaRequest up;
+  up.data_base64 = base::Base64Encode(Png() + std::string(8 * 1024 * 1024, 'a'));
+  up.mime_type = "image/png";
+  auto r = env_.media->UploadSync(env_.editor, up);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message(), HasSubstr("over the limit of 8.0 MiB"));
+}
+
+}  // namespace
+}  // namespace herald::core

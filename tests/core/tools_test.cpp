@@ -1,0 +1,208 @@
+// The post tools: each has both schema files, its arguments validate against its input schema
+// and its results against its output schema (valijson, as the MCP registry does), and calls go
+// through to the core with the caller's organization and role.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include "base/crypto.h"
+#include "base/time.h"
+#include "schemas/schemas.h"
+#include "tests/support/core_env.h"
+#include "tools/tool_set.h"
+
+namespace herald::tools {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::CoreEnv;
+
+class FakeToolContext final : public ToolContext {
+ public:
+  explicit FakeToolContext(core::Caller caller) : caller_(std::move(caller)) {}
+  const core::Caller& caller() const override { return caller_; }
+  bool cancelled() const override { return false; }
+  void Progress(double, std::optional<double>, std::string) override {}
+  void Log(LogLevel, Json) override {}
+  bool CanSample() const override { return false; }
+  bool CanElicitForm() const override { return false; }
+  bool CanElicitUrl() const override { return false; }
+  Task<Result<Json>> Request(std::string, Json, std::chrono::milliseconds) override {
+    co_return base::FailedPrecondition("no client");
+  }
+
+ private:
+  core::Caller caller_;
+};
+
+const std::vector<std::string> kPostTools = {
+    "schedule_post", "publish_post", "save_draft",  "update_post",  "reschedule_post",
+    "cancel_post",   "retry_post",   "delete_post", "get_post",     "list_posts",
+    "validate_post", "upload_media"};
+
+// Validates `value` against the embedded schema at `path`; returns the errors ("" if valid).
+std::string SchemaErrors(const std::string& path, const Json& value) {
+  auto text = schemas::Find(path);
+  if (!text) return "no schema " + path;
+  Json schema_json = Json::parse(*text);
+  valijson::Schema schema;
+  valijson::SchemaParser parser;
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_json);
+  parser.populateSchema(schema_adapter, schema);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(value);
+  if (validator.validate(schema, target, &results)) return "";
+  std::string out;
+  valijson::ValidationResults::Error e;
+  while (results.popError(e)) {
+    std::string where;
+    for (const auto& c : e.context) where += c;
+    out += where + ": " + e.description + "\n";
+  }
+  return out;
+}
+
+class ToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ToolDeps deps;
+    deps.clock = &env_.clock;
+    deps.posts = env_.posts.get();
+    deps.media = env_.media.get();
+    for (auto& t : MakeTools(deps)) {
+      std::string name = t->spec().name;
+      tools_[name] = std::move(t);
+    }
+    account_ = env_.AddAccount("native", "@alice@example.social");
+  }
+
+  // Calls `name` with `args` (validated against its input schema first) and checks the result
+  // against the output schema.
+  Result<Json> Call(const std::string& name, Json args, const core::Caller& caller) {
+    std::string in_errors = SchemaErrors("tools/" + name + ".input.json", args);
+    EXPECT_EQ(in_errors, "") << name << " arguments " << args.dump();
+    FakeToolContext ctx(caller);
+    auto out = testing::Await(tools_.at(name)->Call(std::move(args), ctx));
+    if (!out.ok()) return std::move(out).error();
+    EXPECT_EQ(SchemaErrors("tools/" + name + ".output.json", out->structured), "")
+        << name << " result " << out->structured.dump();
+    return out->structured;
+  }
+
+  CoreEnv env_;
+  store::Account account_;
+  std::map<std::string, std::unique_ptr<Tool>> tools_;
+};
+
+TEST_F(ToolsTest, EveryPostToolHasItsSchemasAndASensibleSpec) {
+  for (const auto& name : kPostTools) {
+    ASSERT_TRUE(tools_.count(name)) << name;
+    const ToolSpec& spec = tools_[name]->spec();
+    EXPECT_LE(spec.name.size(), 40u);
+    EXPECT_GT(spec.description.size(), 60u) << name;
+    for (const char* kind : {"input", "output"}) {
+      auto text = schemas::Find("tools/" + name + "." + kind + ".json");
+      ASSERT_TRUE(text.has_value()) << name << " " << kind;
+      Json schema = Json::parse(*text);
+      EXPECT_EQ(schema["type"], "object");
+      if (std::string(kind) == "input") {
+        EXPECT_EQ(schema["additionalProperties"], false);
+      }
+      for (const auto& [prop, def] : schema["properties"].items()) {
+        EXPECT_TRUE(def.contains("description")) << name << "." << prop;
+      }
+    }
+  }
+  EXPECT_EQ(tools_["get_post"]->spec().required_role, store::Role::kViewer);
+  EXPECT_TRUE(tools_["get_post"]->spec().annotations.read_only);
+  EXPECT_EQ(tools_["schedule_post"]->spec().required_role, store::Role::kEditor);
+  EXPECT_TRUE(tools_["delete_post"]->spec().annotations.destructive);
+  EXPECT_THAT(tools_["retry_post"]->spec().description, HasSubstr("post twice"));
+}
+
+TEST_F(ToolsTest, ScheduleGetListUpdateCancelThroughTheTools) {
+  Json args = {{"accounts", {account_.id}},
+               {"text", "hello from a model"},
+               {"publish_at", "2026-03-29T09:00:00"},
+               {"timezone", "Europe/Paris"},
+               {"thread", {{{"text", "2/2"}}}},
+               {"idempotency_key", "abc"}};
+  auto created = Call("schedule_post", args, env_.editor);
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  EXPECT_EQ((*created)["publish_at"], "2026-03-29T07:00:00Z");
+  std::string id = (*created)["post_id"];
+  auto again = Call("schedule_post", args, env_.editor);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)["post_id"], id);
+
+  auto got = Call("get_post", {{"post_id", id}}, env_.viewer);
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ((*got)["content"]["thread"][0]["text"], "2/2");
+  EXPECT_EQ((*got)["targets"][0]["attempts"], 0);
+
+  auto listed = Call("list_posts", {{"status", "scheduled"}, {"limit", 10}}, env_.viewer);
+  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  EXPECT_EQ((*listed)["posts"].size(), 1u);
+
+  auto updated = Call("update_post", {{"post_id", id}, {"text", "edited"}, {"thread", Json::array()}},
+                      env_.editor);
+  ASSERT_TRUE(updated.ok()) << updated.error().ToString();
+  auto rescheduled = Call("reschedule_post",
+                          {{"post_id", id}, {"publish_at", "2026-04-01T10:00:00+02:00"}},
+                          env_.editor);
+  ASSERT_TRUE(rescheduled.ok()) << rescheduled.error().ToString();
+  EXPECT_EQ((*rescheduled)["publish_at"], "2026-04-01T08:00:00Z");
+
+  auto validated = Call("validate_post", {{"accounts", {account_.id}}, {"text", "ok"}}, env_.viewer);
+  ASSERT_TRUE(validated.ok());
+  EXPECT_TRUE((*validated)["ok"].get<bool>());
+
+  auto cancelled = Call("cancel_post", {{"post_id", id}}, env_.editor);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
+  EXPECT_EQ((*cancelled)["status"], "cancelled");
+
+  auto retried = Call("retry_post", {{"post_id", id}}, env_.editor);
+  EXPECT_FALSE(retried.ok());
+  auto deleted = Call("delete_post", {{"post_id", id}}, env_.editor);
+  ASSERT_TRUE(deleted.ok()) << deleted.error().ToString();
+}
+
+TEST_F(ToolsTest, ViewerCannotCallWriteTools) {
+  auto r = Call("publish_post", {{"accounts", {account_.id}}, {"text", "x"}}, env_.viewer);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kPermissionDenied);
+}
+
+TEST_F(ToolsTest, UploadMediaAndUseIt) {
+  std::string gif = "GIF89a" + std::string(20, '\x01');
+  auto up = Call("upload_media",
+                 {{"data_base64", base::Base64Encode(gif)}, {"mime_type", "image/gif"},
+                  {"alt_text", "a dot"}},
+                 env_.editor);
+  ASSERT_TRUE(up.ok()) << up.error().ToString();
+  auto created = Call("save_draft", {{"accounts", {account_.id}}, {"media", {(*up)["media_id"]}}},
+                      env_.editor);
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  EXPECT_EQ((*created)["status"], "draft");
+}
+
+TEST_F(ToolsTest, SchemaRefusesWhatTheModelGetsWrong) {
+  // The registry validates before Call; these are the errors it would report.
+  EXPECT_NE(SchemaErrors("tools/schedule_post.input.json",
+                         {{"accounts", {account_.id}}, {"txt", "typo"}, {"publish_at", "x"}}),
+            "");
+  Json many = Json::array();
+  for (int i = 0; i < 10'000; ++i) many.push_back(account_.id);
+  EXPECT_NE(SchemaErrors("tools/schedule_post.input.json",
+                         {{"accounts", many}, {"text", "x"}, {"publish_at", "x"}}),
+            "");
+  EXPECT_NE(SchemaErrors("tools/list_posts.input.json", {{"limit", 1000}}), "");
+}
+
+}  // namespace
+}  // namespace herald::tools
