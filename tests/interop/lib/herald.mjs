@@ -1,8 +1,26 @@
-// Starting and stopping the real herald binary for interop tests.
+// Starting and stopping the real herald binary (and the herald-emulator network emulators) for
+// interop tests. Every child started here is killed (SIGKILL) when the test process exits,
+// whatever the path (a failed step, an uncaught exception, SIGINT/SIGTERM from ctest).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    console.log(`FAIL interrupted by ${sig}`);
+    process.exit(1);  // runs the 'exit' handler above
+  });
+}
 
 export function tempDataDir() {
   return mkdtempSync(join(tmpdir(), 'herald-interop-'));
@@ -27,7 +45,7 @@ function waitFor(child, stream, pattern, ms, label) {
     stream.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${label}: herald exited (${code}) before printing its address:\n${seen}`));
+      reject(new Error(`${label}: exited (${code}) before printing its address:\n${seen}`));
     });
   });
 }
@@ -37,14 +55,16 @@ function waitFor(child, stream, pattern, ms, label) {
 // `key` is the admin key printed on the first start (absent when auth is off).
 export async function startServe(binary, extraArgs = [], { env = {}, dataDir } = {}) {
   const data = dataDir ?? tempDataDir();
-  const child = spawn(binary, ['--data', data, '--log-level', 'warn', 'serve', '--listen',
-                               '127.0.0.1:0', ...extraArgs],
-                      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = track(spawn(binary, ['--data', data, '--log-level', 'warn', 'serve', '--listen',
+                                     '127.0.0.1:0', ...extraArgs],
+                            { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c.toString(); });
   const { match, text } = await waitFor(child, child.stdout,
                                         /herald: listening on http:\/\/([^\s]+):(\d+)/, 30000,
-                                        'herald serve');
+                                        'herald serve').catch((e) => {
+    throw new Error(`${e.message}\nstderr:\n${stderr}`);
+  });
   const keyMatch = text.match(/\b(hk_[A-Za-z0-9_-]{43})\b/);
   const port = Number(match[2]);
   let exited = null;
@@ -65,6 +85,57 @@ export async function startServe(binary, extraArgs = [], { env = {}, dataDir } =
       const status = await exitPromise;
       clearTimeout(killer);
       if (!keepData && !dataDir) rmSync(data, { recursive: true, force: true });
+      return status;
+    },
+  };
+}
+
+// Starts `herald-emulator <network> --port 0` and waits for "listening on 127.0.0.1:PORT".
+// Returns { network, base, port, control(method, path, body?), posts(), stop() }; control calls
+// the emulator's /__emulator/ plane (tests/emulators/common/network_emulator.h) and throws on a
+// non-200 answer with the emulator's {"error"} text.
+export async function startEmulator(binary, network) {
+  const child = track(spawn(binary, [network, '--host', '127.0.0.1', '--port', '0'],
+                            { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c.toString(); });
+  const { match } = await waitFor(child, child.stdout, /listening on 127\.0\.0\.1:(\d+)/, 15000,
+                                  `herald-emulator ${network}`).catch((e) => {
+    throw new Error(`${e.message}\nstderr:\n${stderr}`);
+  });
+  const port = Number(match[1]);
+  const base = `http://127.0.0.1:${port}`;
+  let exited = null;
+  const exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    resolve(exited);
+  }));
+  async function control(method, path, body) {
+    const r = await fetch(`${base}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10000),
+    });
+    const text = await r.text();
+    if (r.status !== 200) {
+      throw new Error(`${network} emulator ${method} /__emulator${path}: ${r.status} ${text}`);
+    }
+    return text ? JSON.parse(text) : {};
+  }
+  return {
+    network,
+    base,
+    port,
+    stderr: () => stderr,
+    control,
+    // The emulator's post ledger: every post it created, in order (post_ledger.h).
+    async posts() { return (await control('GET', '/posts')).posts; },
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const status = await exitPromise;
+      clearTimeout(killer);
       return status;
     },
   };
@@ -103,13 +174,13 @@ export async function runSteps(steps, cleanup = async () => {}) {
   process.exit(failed ? 1 : 0);
 }
 
-// Polls `fn` until it returns truthy or `ms` pass.
-export async function eventually(fn, ms, what) {
+// Polls `fn` every `intervalMs` until it returns truthy or `ms` pass.
+export async function eventually(fn, ms, what, intervalMs = 25) {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
