@@ -3,8 +3,10 @@
 // ============================================================================================
 //
 // Every post target carries a stable identity (PostTarget::idempotency_key, random, made when the
-// post is created) that every attempt reuses: it is the Mastodon Idempotency-Key, the source of
-// the Bluesky record key, the Discord nonce, the marker Telegram/Slack reconciliation looks for.
+// post is created) that every attempt reuses: it is the Mastodon Idempotency-Key,
+// the source of the Bluesky record key, the marker Slack reconciliation looks for. Networks with
+// no way to deduplicate or look back (Telegram bots, Discord webhooks: webhooks take no nonce)
+// are kNone: an interrupted send there ends `unknown`, never a blind resend.
 // A target is delivered by a publish job in the durable queue; a worker holds a job through a
 // lease (owner + expiry), and the store hands a job to one claimer at a time, at most one job
 // per account at a time, in any number of processes.

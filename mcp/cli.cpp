@@ -35,6 +35,9 @@ void Cli::Configure(CLI::App& app) {
   config_.public_url = EnvOr("HERALD_PUBLIC_URL", "");
 
   app.require_subcommand(1);
+  // Global options may also follow the subcommand (`herald serve --db URL`); subcommands
+  // created below inherit this.
+  app.fallthrough();
   app.option_defaults()->always_capture_default();
   app.add_option("--data", config_.data_dir, "data directory (env HERALD_DATA)");
   app.add_option("--db", config_.db_url,

@@ -206,10 +206,9 @@ int RunServe(const Config& config) {
                                                    : config.public_url;
   if (!auth_off) MaybeCreateFirstKey(services, base_url);
 
-  // HOOK(core): start the publishing workers (scheduler + queue worker from core/) here when
-  // config.workers is true (--no-workers turns them off), e.g. on their own io_context thread
-  // or on frontend.server().executor(); stop them below, after the HTTP side has drained.
-  (void)config.workers;
+  // The publishing workers (scheduler + queue worker) on their own threads unless --no-workers;
+  // stopped below, after the HTTP side has drained.
+  auto workers = StartWorkers(services, config);
 
   spdlog::info("herald {} listening on http://{} (MCP at /mcp, legacy SSE at /sse, REST at "
                "/api/v1){}",
@@ -223,8 +222,8 @@ int RunServe(const Config& config) {
                kShutdownGrace.count());
   frontend.Shutdown(kShutdownGrace);
   dispatcher.CloseAllSessions();
+  workers.reset();  // running publishes finish or lease out
   services.http->CloseIdle();  // pooled sockets belong to the frontend's io_context
-  // HOOK(core): stop the publishing workers here (let running publishes finish or lease out).
   blocking.join();
   spdlog::info("stopped");
   return 0;

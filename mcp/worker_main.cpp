@@ -39,7 +39,7 @@ class RunningWorkers final : public WorkerHandle {
  public:
   RunningWorkers(Services& services, core::CredentialSource& credentials,
                  core::WorkerOptions options, int threads)
-      : blocking_(4), guard_(asio::make_work_guard(io_)) {
+      : http_(*services.http), blocking_(4), guard_(asio::make_work_guard(io_)) {
     worker_ = std::make_unique<core::PublishWorker>(*services.store, *services.platforms,
                                                     credentials, *services.clock, blocking_,
                                                     std::move(options));
@@ -55,6 +55,8 @@ class RunningWorkers final : public WorkerHandle {
     io_.stop();
     for (auto& t : threads_) t.join();
     blocking_.join();
+    // Pooled connections made by the adapters hold sockets of io_, which dies with this object.
+    http_.CloseIdle();
     auto s = worker_->stats();
     spdlog::info("publishing workers stopped: {} claimed, {} published, {} failed, {} unknown, "
                  "{} retried, {} reconciled, {} lease lost, {} abandoned",
@@ -65,6 +67,7 @@ class RunningWorkers final : public WorkerHandle {
   const std::string& owner() const { return worker_->owner(); }
 
  private:
+  platforms::HttpClient& http_;
   asio::thread_pool blocking_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_;

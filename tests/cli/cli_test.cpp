@@ -92,6 +92,15 @@ TEST_F(CliTest, HeraldDbEnvironmentIsUsed) {
   EXPECT_FALSE(FileExists(Db()));
 }
 
+TEST_F(CliTest, GlobalOptionsMayFollowTheSubcommand) {
+  const std::string other = dir_.File("after.db");
+  RunResult r = Herald({"migrate", "--data", Data(), "--db", "sqlite:" + other});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(FileExists(other));
+  RunResult keys = Herald({"keys", "list", "--db", "sqlite:" + other});
+  EXPECT_EQ(keys.code, 0) << keys.err;
+}
+
 TEST_F(CliTest, UnknownSchemeAndMalformedUrls) {
   ExpectOneLineError(H({"--db", "mysql://localhost/x", "migrate"}),
                      "unknown database URL scheme 'mysql'");

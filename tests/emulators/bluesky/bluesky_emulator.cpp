@@ -355,7 +355,7 @@ std::string BlueskyEmulator::NextTidLocked() {
 
 namespace {
 http::Response With(http::Response r, const http::Headers& headers) {
-  for (const auto& [k, v] : headers.fields()) r.headers.Set(k, v);
+  headers.ForEach([&](std::string_view k, std::string_view v) { r.headers.Set(k, v); });
   return r;
 }
 http::Response LimitExceeded(const http::Headers& headers) {

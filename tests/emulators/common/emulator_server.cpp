@@ -43,7 +43,9 @@ base::Task<http::Response> Serve(EmulatorContext* ctx, NetworkEmulator* network,
   entry.method = req.method;
   entry.path = req.path;
   entry.query = req.query;
-  entry.headers = req.headers.fields();
+  req.headers.ForEach([&entry](std::string_view name, std::string_view value) {
+    entry.headers.emplace_back(std::string(name), std::string(value));
+  });
   entry.body_size = req.body.size();
   entry.body = req.body.substr(0, RequestLog::kBodyPrefix);
   const int64_t seq = ctx->requests().Add(std::move(entry));

@@ -160,7 +160,7 @@ std::optional<http::Response> DiscordEmulator::Limit(const std::string& bucket,
   http::Response r = JsonAnswer(429, Json{{"message", "You are being rate limited."},
                                           {"retry_after", reset_after},
                                           {"global", false}});
-  for (const auto& [k, v] : headers.fields()) r.headers.Set(k, v);
+  headers.ForEach([&](std::string_view k, std::string_view v) { r.headers.Set(k, v); });
   r.headers.Set("Retry-After", std::to_string(static_cast<int64_t>(std::ceil(reset_after))));
   r.headers.Set("X-RateLimit-Scope", "user");
   return r;
@@ -180,7 +180,7 @@ http::Response DiscordEmulator::Execute(const http::Request& req) {
   http::Headers rate;
   if (auto limited = Limit("execute:" + hook.id, rate)) return *limited;
   auto finish = [&rate](http::Response r) {
-    for (const auto& [k, v] : rate.fields()) r.headers.Set(k, v);
+    rate.ForEach([&](std::string_view k, std::string_view v) { r.headers.Set(k, v); });
     return r;
   };
 
@@ -364,7 +364,7 @@ http::Response DiscordEmulator::GetMessage(const http::Request& req) {
   auto it = messages_.find(req.PathParam("message_id"));
   if (it == messages_.end() || it->second.deleted || it->second.webhook_id != hook.id) {
     http::Response r = UnknownMessage();
-    for (const auto& [k, v] : rate.fields()) r.headers.Set(k, v);
+    rate.ForEach([&](std::string_view k, std::string_view v) { r.headers.Set(k, v); });
     return r;
   }
   Json body = it->second.body;
@@ -391,7 +391,7 @@ http::Response DiscordEmulator::GetMessage(const http::Request& req) {
     if (!reactions.empty()) body["reactions"] = reactions;
   }
   http::Response r = JsonAnswer(200, body);
-  for (const auto& [k, v] : rate.fields()) r.headers.Set(k, v);
+  rate.ForEach([&](std::string_view k, std::string_view v) { r.headers.Set(k, v); });
   return r;
 }
 
@@ -410,7 +410,7 @@ http::Response DiscordEmulator::DeleteMessage(const http::Request& req) {
     ctx_.posts().MarkDeleted(it->first);
     r = http::Response::Empty(204);
   }
-  for (const auto& [k, v] : rate.fields()) r.headers.Set(k, v);
+  rate.ForEach([&](std::string_view k, std::string_view v) { r.headers.Set(k, v); });
   return r;
 }
 

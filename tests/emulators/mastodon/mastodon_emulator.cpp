@@ -205,7 +205,7 @@ bool MastodonEmulator::Limited(const std::string& token, const std::string& buck
 }
 
 http::Response MastodonEmulator::Finish(http::Response response, const http::Headers& rate) {
-  for (const auto& [k, v] : rate.fields()) response.headers.Set(k, v);
+  rate.ForEach([&](std::string_view k, std::string_view v) { response.headers.Set(k, v); });
   return response;
 }
 
