@@ -32,6 +32,7 @@ const accounts = {};  // network -> connect_account result
 let server;
 let client;
 let postId;
+let publishAt;  // RFC 3339, as sent to schedule_post
 let post;  // the final get_post result
 
 // A unique marker, so a stray post from another run could never satisfy the ledger checks.
@@ -166,7 +167,7 @@ const steps = [
   }],
 
   ['schedule_post to the five accounts, a few seconds ahead', async () => {
-    const publishAt = secondsFromNow(3);
+    publishAt = secondsFromNow(3);
     const r = await call('schedule_post', {
       accounts: NETWORKS.map((n) => accounts[n].account_id),
       text: TEXT,
@@ -202,6 +203,9 @@ const steps = [
       check(typeof t.url === 'string' && /^https?:\/\//.test(t.url),
             `${t.platform}: url: ${JSON.stringify(t)}`);
       check(t.attempts >= 1, `${t.platform}: attempts ${t.attempts}`);
+      // The scheduler sent it when due, not before.
+      check(Date.parse(t.published_at) >= Date.parse(publishAt),
+            `${t.platform}: published_at ${t.published_at} is not before publish_at ${publishAt}`);
       console.log(`     ${t.platform.padEnd(8)} ${t.external_id}  ${t.url}`);
     }
     equal(post.content?.text, TEXT, 'the stored text');
