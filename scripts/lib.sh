@@ -67,8 +67,11 @@ ensure_interop_node_modules() {
 }
 
 # Configures and builds into $1 with the given CMake build type and extra flags.
+# ccache (used by CMake when installed) is told paths relative to the checkout, so a second
+# clone of the repository in another directory reuses the objects the first one compiled.
 build_herald() {
   local dir="$1" type="$2"; shift 2
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$HERALD_ROOT}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     cmake -S "$HERALD_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   else

@@ -308,10 +308,14 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
     // Native idempotency: exactly once, and herald knows it.
     EXPECT_EQ(on_mastodon[text], 1) << text;
     EXPECT_EQ(m.status, store::TargetStatus::kPublished) << text << ": " << m.last_error;
-    if (i % 10 == 0) EXPECT_EQ(on_mastodon[text + " part 2"], 1) << text;
+    if (i % 10 == 0) {
+      EXPECT_EQ(on_mastodon[text + " part 2"], 1) << text;
+    }
     // No idempotency: never twice; published means there, unknown may be either.
     EXPECT_LE(on_telegram[text], 1) << text;
-    if (i % 10 == 0) EXPECT_LE(on_telegram[text + " part 2"], 1) << text;
+    if (i % 10 == 0) {
+      EXPECT_LE(on_telegram[text + " part 2"], 1) << text;
+    }
     if (t.status == store::TargetStatus::kPublished) {
       ++published;
       EXPECT_EQ(on_telegram[text], 1) << text;
