@@ -312,6 +312,26 @@ class Pool {
     count_ = 0;
   }
 
+  // Closes every idle connection made on `owner` (which is shutting down: its sockets must go
+  // before it does, and a later context at the same address must not find them).
+  void DropOwner(const asio::execution_context* owner) {
+    std::vector<std::unique_ptr<Connection>> gone;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      auto& list = it->second;
+      for (auto c = list.begin(); c != list.end();) {
+        if ((*c)->owner == owner) {
+          gone.push_back(std::move(*c));
+          c = list.erase(c);
+          --count_;
+        } else {
+          ++c;
+        }
+      }
+      it = list.empty() ? idle_.erase(it) : std::next(it);
+    }
+  }
+
  private:
   const size_t per_host_;
   const size_t total_;
@@ -320,6 +340,43 @@ class Pool {
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle_;
   size_t count_ = 0;
 };
+
+// A service living exactly as long as its execution context: when the context shuts down it
+// drops that context's idle connections from every pool that pooled one, so a pooled socket
+// never outlives its io_context (callers need not CloseIdle before destroying one).
+class PoolWatch final : public asio::execution_context::service {
+ public:
+  static asio::execution_context::id id;
+  explicit PoolWatch(asio::execution_context& context) : service(context) {}
+
+  // `pool` will have this context's connections dropped at shutdown.
+  void Watch(const std::shared_ptr<Pool>& pool) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = pools_.begin(); it != pools_.end();) {
+      std::shared_ptr<Pool> p = it->lock();
+      if (p == pool) return;
+      it = p ? std::next(it) : pools_.erase(it);
+    }
+    pools_.push_back(pool);
+  }
+
+ private:
+  void shutdown() override {
+    std::vector<std::weak_ptr<Pool>> pools;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pools.swap(pools_);
+    }
+    for (auto& w : pools) {
+      if (auto p = w.lock()) p->DropOwner(&context());
+    }
+  }
+
+  std::mutex mu_;
+  std::vector<std::weak_ptr<Pool>> pools_;
+};
+
+asio::execution_context::id PoolWatch::id;
 
 // The outcome of writing a request and reading its answer on one connection.
 struct Exchange {
@@ -372,7 +429,8 @@ struct HttpsClient::Impl {
       : options(std::move(o)),
         proxy(std::move(p)),
         tls_context(ssl::context::tls_client),
-        pool(options.max_idle_per_host, options.max_idle_total, options.max_idle_time) {}
+        pool(std::make_shared<Pool>(options.max_idle_per_host, options.max_idle_total,
+                                    options.max_idle_time)) {}
 
   base::Result<void> SetUpTls() {
     SSL_CTX* ctx = tls_context.native_handle();
@@ -422,7 +480,7 @@ struct HttpsClient::Impl {
   HttpsClientOptions options;
   std::optional<ProxyConfig> proxy;
   ssl::context tls_context;
-  Pool pool;
+  std::shared_ptr<Pool> pool;  // shared with the PoolWatch of every context it pooled for
   std::atomic<uint64_t> opened{0};
   std::atomic<uint64_t> reused{0};
   std::atomic<uint64_t> stale{0};
@@ -461,7 +519,7 @@ HttpsClient::Stats HttpsClient::stats() const {
   return s;
 }
 
-void HttpsClient::CloseIdle() { impl_->pool.Clear(); }
+void HttpsClient::CloseIdle() { impl_->pool->Clear(); }
 
 Task<Result<HttpResponse>> HttpsClient::Send(HttpRequest request) {
   std::string what;
@@ -591,7 +649,7 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
   if (t.ip) HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, {tcp::endpoint(*t.ip, t.port)}));
   for (int attempt = 0;; ++attempt) {
     uint64_t stale_now = 0;
-    std::unique_ptr<Connection> conn = pool.Take(key, ContextOf(ex), stale_now);
+    std::unique_ptr<Connection> conn = pool->Take(key, ContextOf(ex), stale_now);
     stale += stale_now;
     const bool was_reused = conn != nullptr;
     if (conn) {
@@ -603,7 +661,9 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
     Exchange x = co_await RunExchange(*conn, t, request, deadline);
     if (x.response) {
       if (x.keep_alive) {
-        pool.Put(key, std::move(conn));
+        // Registered after the connection's sockets, so its shutdown runs before theirs.
+        asio::use_service<PoolWatch>(asio::query(ex, asio::execution::context)).Watch(pool);
+        pool->Put(key, std::move(conn));
       }
       co_return std::move(*x.response);
     }

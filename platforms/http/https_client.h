@@ -22,8 +22,8 @@
 //
 // Thread-safe: one client is shared by every coroutine of the process. Send runs on the
 // executor of the awaiting coroutine; pooled connections are reused by coroutines running on
-// the same io_context they were made on (any strand of it). Pooled connections hold sockets of
-// those io_contexts: destroy the client (or call CloseIdle) before such an io_context.
+// the same io_context they were made on (any strand of it). When an io_context is destroyed,
+// the idle connections made on it are closed first (a service of that context sees to it).
 //
 // Construction: HttpsClient::Create(HttpsClientOptionsFromEnv()) in production; tests build
 // options by hand (extra CA, resolve overrides, allow_private_networks).

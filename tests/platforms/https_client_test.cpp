@@ -450,7 +450,23 @@ TEST_F(HttpsClientTest, PoolIsSharedAcrossStrandsButNotAcrossIoContexts) {
   auto r = testing::RunTask(other, client.Send(req));
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(server.connections(), 2);
-  client.CloseIdle();  // `other` goes before the client
+}
+
+// An io_context that dies takes its pooled connections with it: the next io_context, even one
+// built at the same address (a loop of short-lived contexts on the stack), opens a fresh
+// connection instead of using a socket of the dead one (which crashed: epoll_reactor null).
+TEST_F(HttpsClientTest, ConnectionsOfADestroyedIoContextAreNeverReused) {
+  TestHttpServer server(Hello, &good_cert_);
+  HttpsClient& client = Client();
+  HttpRequest req;
+  req.url = server.BaseUrl("good.test") + "/";
+  for (int i = 0; i < 3; ++i) {
+    asio::io_context short_lived;
+    auto r = testing::RunTask(short_lived, client.Send(req));
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  }
+  EXPECT_EQ(server.connections(), 3);
+  EXPECT_EQ(client.stats().connections_reused, 0u);
 }
 
 TEST_F(HttpsClientTest, ConnectionCloseIsNotPooled) {
