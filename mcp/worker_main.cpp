@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <csignal>
@@ -39,7 +40,11 @@ class RunningWorkers final : public WorkerHandle {
  public:
   RunningWorkers(Services& services, core::CredentialSource& credentials,
                  core::WorkerOptions options, int threads)
-      : http_(*services.http), blocking_(4), guard_(asio::make_work_guard(io_)) {
+      // One blocking thread per publish in flight: each publish waits on store commits there,
+      // and the more of them wait together, the more one group commit (WriteBatched) carries.
+      : http_(*services.http),
+        blocking_(static_cast<size_t>(std::max(4, options.max_in_flight))),
+        guard_(asio::make_work_guard(io_)) {
     worker_ = std::make_unique<core::PublishWorker>(*services.store, *services.platforms,
                                                     credentials, *services.clock, blocking_,
                                                     std::move(options));

@@ -752,34 +752,40 @@ Result<std::vector<Job>> SqlTx::ClaimJobs(const ClaimRequest& req) {
   const int64_t until =
       now + std::chrono::duration_cast<base::Micros>(req.lease_for).count();
 
-  // 1. Candidates: due jobs (queued and due, or leased with an expired lease), earliest first,
-  // skipping accounts that hold an unexpired lease. On PostgreSQL the rows are locked and rows
-  // locked by a concurrent claimer are skipped.
-  std::string sql =
-      "SELECT j.id, j.account_id FROM jobs j WHERE "
-      "((j.state = 'queued' AND j.run_at <= ?) OR (j.state = 'leased' AND j.lease_until <= ?))";
-  Params params{Int(now), Int(now)};
+  // 1. Candidates: jobs whose lease expired (a crashed claimer's; few, reconciled first), then
+  // queued due jobs, earliest first; skipping accounts that hold an unexpired lease. On
+  // PostgreSQL the rows are locked and rows locked by a concurrent claimer are skipped. Two
+  // statements, not one with OR: each walks its own partial index (jobs_leases, jobs_due) in
+  // order and stops at the LIMIT, where the OR made the database sort every due job per claim.
+  std::string kinds;
   if (!req.kinds.empty()) {
     // Kind names are constants from the enum, never user text.
-    sql += " AND j.kind IN (";
+    kinds = " AND j.kind IN (";
     for (size_t i = 0; i < req.kinds.size(); ++i) {
-      if (i > 0) sql += ", ";
-      sql += Quote(JobKindName(req.kinds[i]));
+      if (i > 0) kinds += ", ";
+      kinds += Quote(JobKindName(req.kinds[i]));
     }
-    sql += ")";
+    kinds += ")";
   }
-  sql +=
-      " AND NOT EXISTS (SELECT 1 FROM jobs l WHERE l.account_id = j.account_id AND "
-      "l.account_id <> '' AND l.state = 'leased' AND l.lease_until > ?)"
-      " ORDER BY j.run_at, j.id LIMIT ?";
-  params.push_back(Int(now));
   // Room for several jobs of one account in the window: only the first of each is claimed.
-  params.push_back(Int(static_cast<int64_t>(req.limit) * 4 + 16));
-  if (!dialect_.claim_lock_clause.empty()) {
-    sql += " ";
-    sql += dialect_.claim_lock_clause;
-  }
-  HERALD_ASSIGN_OR_RETURN(Rows candidates, Exec(sql, params));
+  const int64_t window = static_cast<int64_t>(req.limit) * 4 + 16;
+  auto candidates_where = [&](std::string_view due, std::string_view order) {
+    std::string sql = Sql({"SELECT j.id, j.account_id FROM jobs j WHERE ", due, kinds,
+                           " AND NOT EXISTS (SELECT 1 FROM jobs l WHERE l.account_id = "
+                           "j.account_id AND l.account_id <> '' AND l.state = 'leased' AND "
+                           "l.lease_until > ?) ORDER BY ",
+                           order, " LIMIT ?"});
+    if (!dialect_.claim_lock_clause.empty()) {
+      sql += " ";
+      sql += dialect_.claim_lock_clause;
+    }
+    return Exec(sql, {Int(now), Int(now), Int(window)});
+  };
+  HERALD_ASSIGN_OR_RETURN(
+      Rows expired,
+      candidates_where("j.state = 'leased' AND j.lease_until <= ?", "j.lease_until, j.id"));
+  HERALD_ASSIGN_OR_RETURN(
+      Rows queued, candidates_where("j.state = 'queued' AND j.run_at <= ?", "j.run_at, j.id"));
 
   // 2. At most one per account.
   struct Pick {
@@ -788,12 +794,14 @@ Result<std::vector<Job>> SqlTx::ClaimJobs(const ClaimRequest& req) {
   };
   std::vector<Pick> picks;
   std::unordered_set<std::string> seen;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    RowReader reader(candidates, i);
-    Pick p{reader.Text(), reader.Text()};
-    if (!reader.ok()) return reader.error();
-    if (!p.account.empty() && !seen.insert(p.account).second) continue;
-    picks.push_back(std::move(p));
+  for (const Rows* candidates : {&expired, &queued}) {
+    for (size_t i = 0; i < candidates->size(); ++i) {
+      RowReader reader(*candidates, i);
+      Pick p{reader.Text(), reader.Text()};
+      if (!reader.ok()) return reader.error();
+      if (!p.account.empty() && !seen.insert(p.account).second) continue;
+      picks.push_back(std::move(p));
+    }
   }
 
   // 3. Across processes (PostgreSQL): take a transaction-scoped advisory lock per account, then
