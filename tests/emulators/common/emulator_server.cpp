@@ -213,6 +213,10 @@ void EmulatorServer::AddControlPlane() {
     for (const CreatedPost& p : ctx->posts().List()) posts.push_back(p.ToJson());
     return JsonReply(200, Json{{"posts", posts}});
   });
+  // How many posts are live, without copying the ledger (load drivers poll this).
+  route("GET", "/__emulator/posts/count", [ctx](const http::Request&) {
+    return JsonReply(200, Json{{"live", ctx->posts().LiveCount()}});
+  });
   route("POST", "/__emulator/posts/{id}/metrics", [ctx](const http::Request& req) {
     auto body = BodyJson(req);
     if (!body.ok()) return ErrorReply(body.error());
