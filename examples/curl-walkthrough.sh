@@ -57,3 +57,12 @@ curl -sS -w '\nHTTP %{http_code}\n' "$URL/api/v1/tools/$TOOL" -H "$AUTH" -H "$JS
 step "REST: the OpenAPI document (GET /api/v1/openapi.json)"
 curl -sS --fail-with-body -o "$headers" "$URL/api/v1/openapi.json" -H "$AUTH"
 echo "$(wc -c < "$headers") bytes; $(grep -o '"openapi":"[^"]*"' "$headers")"
+
+step "REST: posts (GET /api/v1/posts: newest first, paginated)"
+curl -sS --fail-with-body "$URL/api/v1/posts?limit=5" -H "$AUTH"
+echo
+
+step "REST: bad input names the field (POST /api/v1/posts/validate, 400)"
+# Bad input names the field; nothing is stored.
+curl -sS -w '\nHTTP %{http_code}\n' "$URL/api/v1/posts/validate" -H "$AUTH" -H "$JSON" \
+  -d '{"accounts": ["acc_doesnotexist0000000000"], "text": "hello"}'

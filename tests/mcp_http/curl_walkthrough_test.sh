@@ -35,6 +35,9 @@ grep -q '^session: ' <<<"$log" || fail "no session id"
 grep -q '"tools":\[' <<<"$log" || fail "tools/list result missing"
 grep -q '"id":3' <<<"$log" || fail "tools/call answer missing"
 grep -q '"openapi":"3.1.0"' <<<"$log" || fail "OpenAPI document missing"
+grep -q '"posts":\[' <<<"$log" || fail "GET /api/v1/posts answer missing"
+grep -q 'HTTP 400' <<<"$log" || fail "validate_post of a malformed account id was not a 400"
+grep -q '"message":"accounts\[0\]: ' <<<"$log" || fail "the error does not name the field"
 [ "$(grep -c '^202$' <<<"$log")" = 1 ] || fail "notifications/initialized was not answered 202"
 
 # A second start prints no key (it is shown once).
