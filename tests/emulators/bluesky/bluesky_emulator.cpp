@@ -651,10 +651,8 @@ http::Response BlueskyEmulator::ResolveHandle(const http::Request& req) {
 
 Json BlueskyEmulator::PostViewLocked(const CreatedPost& post) const {
   auto author = accounts_.find(post.account);
-  int64_t live_replies = 0;
-  for (const CreatedPost& p : ctx_.posts().List()) {
-    if (p.reply_to == post.id && !p.deleted) ++live_replies;
-  }
+  const auto live_replies = static_cast<int64_t>(
+      ctx_.posts().CountLive([&](const CreatedPost& p) { return p.reply_to == post.id; }));
   const Json& m = post.metrics;
   return Json{{"uri", post.id},
               {"cid", post.extra.value("cid", "")},
@@ -702,10 +700,8 @@ http::Response BlueskyEmulator::GetProfile(const http::Request& req) {
   }
   Account* account = FindAccountLocked(*actor);
   if (account == nullptr) return InvalidRequest("Profile not found");
-  int64_t posts = 0;
-  for (const CreatedPost& p : ctx_.posts().List()) {
-    if (p.account == account->did && !p.deleted) ++posts;
-  }
+  const auto posts = static_cast<int64_t>(
+      ctx_.posts().CountLive([&](const CreatedPost& p) { return p.account == account->did; }));
   return Xrpc(200, Json{{"did", account->did},
                         {"handle", account->handle},
                         {"displayName", account->display_name},

@@ -72,6 +72,13 @@ std::vector<CreatedPost> PostLedger::List() const {
   return posts_;
 }
 
+size_t PostLedger::CountLive(const std::function<bool(const CreatedPost&)>& pred) const {
+  std::lock_guard lock(mu_);
+  return static_cast<size_t>(std::count_if(posts_.begin(), posts_.end(), [&](const CreatedPost& p) {
+    return !p.deleted && pred(p);
+  }));
+}
+
 size_t PostLedger::LiveCount() const {
   std::lock_guard lock(mu_);
   return static_cast<size_t>(

@@ -67,6 +67,9 @@ class PostLedger {
   std::vector<CreatedPost> List() const;
   // Posts not deleted.
   size_t LiveCount() const;
+  // Live posts for which `pred` holds, counted under the lock without copying the ledger
+  // (answers that count replies run on every post; a copy made them O(ledger) each).
+  size_t CountLive(const std::function<bool(const CreatedPost&)>& pred) const;
   void Clear();
 
  private:

@@ -262,10 +262,8 @@ Json MastodonEmulator::StatusJson(const CreatedPost& post, const std::string& ho
   const Json& extra = post.extra;
   auto it = accounts_.find(post.account);
   Json account = it == accounts_.end() ? Json(nullptr) : AccountJson(it->second, host);
-  int64_t live_replies = 0;
-  for (const CreatedPost& p : ctx_.posts().List()) {
-    if (p.reply_to == post.id && !p.deleted) ++live_replies;
-  }
+  const auto live_replies = static_cast<int64_t>(
+      ctx_.posts().CountLive([&](const CreatedPost& p) { return p.reply_to == post.id; }));
   const Json& metrics = post.metrics;
   Json media = Json::array();
   for (const MediaRecord& m : post.media) {
