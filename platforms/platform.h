@@ -105,7 +105,7 @@ struct Content {
 };
 
 struct Violation {
-  std::string field;    // "text", "thread[1].text", "media", "thread[0].media[2]"
+  std::string field;    // as the caller wrote it: "text", "media", "thread[0].text" (part 1)
   std::string message;  // "text is 512 characters, 12 over Mastodon's limit of 500 (...)"
 };
 

@@ -32,34 +32,6 @@ Json InternalError(const Json& id, std::string_view where, std::string_view deta
   return MakeError(id, kInternalError, "Internal error (reference " + ref + ")");
 }
 
-// The nesting depth of `text` exceeds `limit` (strings skipped). Cheap guard before parsing so
-// hostile input cannot exhaust the stack in recursive consumers.
-bool TooDeep(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
 // Cursors are opaque to clients: base64url("<list>:<offset>").
 std::string EncodeCursor(std::string_view list, std::size_t offset) {
   return base::Base64UrlEncode(std::string(list) + ":" + std::to_string(offset));
@@ -224,7 +196,7 @@ Task<std::optional<std::string>> Dispatcher::HandleText(std::shared_ptr<Session>
     reply = MakeError(nullptr, kInvalidRequest,
                       "Invalid Request: the message is " + std::to_string(text.size()) +
                           " bytes; the limit is " + std::to_string(options_.max_message_bytes));
-  } else if (TooDeep(text, kMaxNestingDepth)) {
+  } else if (base::JsonTooDeep(text, kMaxNestingDepth)) {
     reply = MakeError(
         nullptr, kParseError,
         "Parse error: JSON nested more than " + std::to_string(kMaxNestingDepth) + " levels deep");

@@ -72,7 +72,7 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, core::Cal
   if (!hs || !hs->BelongsTo(caller) || hs->session()->closed()) {
     co_return JsonRpcErrorResponse(404, -32001, "Session not found");
   }
-  if (JsonTooDeep(req.body, 128)) {
+  if (base::JsonTooDeep(req.body, 128)) {
     co_return http::Response::Json(
         400, base::DumpJson(MakeError(nullptr, kParseError, "Parse error: JSON nested too deeply")));
   }

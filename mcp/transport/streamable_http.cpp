@@ -88,32 +88,6 @@ bool AcceptAllows(std::string_view accept, std::string_view type) {
   return false;
 }
 
-bool JsonTooDeep(std::string_view text, size_t limit) {
-  size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
 StreamableHttpTransport::StreamableHttpTransport(Dispatcher& dispatcher,
                                                  StreamableHttpOptions options,
                                                  const base::Clock& clock,
@@ -155,7 +129,7 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
   }
   if (auto bad = CheckVersionHeader(req)) co_return std::move(*bad);
 
-  if (JsonTooDeep(req.body, kMaxNesting)) {
+  if (base::JsonTooDeep(req.body, kMaxNesting)) {
     co_return JsonReply(400, MakeError(nullptr, kParseError,
                                        "Parse error: JSON nested more than " +
                                            std::to_string(kMaxNesting) + " levels deep"));

@@ -87,9 +87,6 @@ class StreamableHttpTransport {
 // counting */* and type/* wildcards; an empty header admits everything.
 bool AcceptAllows(std::string_view accept, std::string_view type);
 
-// True when `text` nests arrays/objects deeper than `limit` (checked before parsing).
-bool JsonTooDeep(std::string_view text, size_t limit);
-
 }  // namespace herald::mcp
 
 #endif  // HERALD_MCP_TRANSPORT_STREAMABLE_HTTP_H_

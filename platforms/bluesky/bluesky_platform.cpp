@@ -4,6 +4,8 @@
 #include <boost/url/parse.hpp>
 #include <utility>
 
+#include "platforms/adapter_support.h"
+#include "platforms/http/form_urlencoded.h"
 #include "platforms/bluesky/bluesky_wire.h"
 #include "platforms/text/facets.h"
 #include "platforms/text/graphemes.h"
@@ -12,6 +14,9 @@
 
 namespace herald::platforms::bluesky {
 namespace {
+
+// How transport errors name the network.
+constexpr std::string_view kNetwork = "Bluesky";
 
 constexpr int kMaxGraphemes = 300;
 constexpr int kMaxBytes = 3000;
@@ -23,52 +28,6 @@ const std::vector<std::string>& ImageTypes() {
   static const std::vector<std::string> types = {"image/jpeg", "image/png", "image/webp",
                                                  "image/gif"};
   return types;
-}
-
-std::string PartField(size_t part, std::string_view name) {
-  if (part == 0) return std::string(name);
-  return "thread[" + std::to_string(part) + "]." + std::string(name);
-}
-
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
-std::string QueryEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-base::Error WriteTransportError(base::Error e) {
-  switch (e.code()) {
-    case base::ErrorCode::kDeadlineExceeded:
-      return base::Unavailable("could not connect to Bluesky in time", e.detail());
-    case base::ErrorCode::kResourceExhausted:
-      return base::Unknown("Bluesky sent an oversized answer; the post may exist", e.detail());
-    default:
-      return e;
-  }
-}
-
-base::Error ReadTransportError(base::Error e) {
-  switch (e.code()) {
-    case base::ErrorCode::kUnknown:
-    case base::ErrorCode::kDeadlineExceeded:
-    case base::ErrorCode::kResourceExhausted:
-      return base::Unavailable("Bluesky did not answer in time", e.detail());
-    default:
-      return e;
-  }
 }
 
 // True if an answer says the access (or refresh) token is expired or unusable.
@@ -260,7 +219,7 @@ Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
   std::optional<HttpResponse> answer;
   if (!s->refresh.empty()) {
     auto r = co_await Send("POST", base + "com.atproto.server.refreshSession", s->refresh, "", "");
-    if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+    if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
     if (r->status != 200 && !IsTokenProblem(*r) && r->status != 401) {
       co_return ErrorFromResponse(*r, "refreshing the session", clock_->Now());
     }
@@ -275,7 +234,7 @@ Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
     Json body{{"identifier", s->identifier}, {"password", s->app_password}};
     auto r = co_await Send("POST", base + "com.atproto.server.createSession", "",
                            base::DumpJson(body), "application/json");
-    if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+    if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
     if (r->status != 200) {
       base::Error e = ErrorFromResponse(*r, "the app password", clock_->Now());
       if (e.code() == base::ErrorCode::kUnauthenticated) {
@@ -315,11 +274,11 @@ Task<Result<HttpResponse>> BlueskyPlatform::Xrpc(Session* s, std::string method,
 }
 
 Task<Result<std::optional<Json>>> BlueskyPlatform::GetRecord(Session* s, std::string rkey) {
-  const std::string query = "repo=" + QueryEscape(s->did) +
+  const std::string query = "repo=" + http::PercentEncode(s->did) +
                             "&collection=" + std::string(kPostCollection) +
-                            "&rkey=" + QueryEscape(rkey);
+                            "&rkey=" + http::PercentEncode(rkey);
   auto r = co_await Xrpc(s, "GET", "com.atproto.repo.getRecord", query, "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
   if (r->status == 200) {
     auto parsed = base::ParseJson(r->body);
     if (!parsed.ok() || !parsed->is_object() || base::GetString(*parsed, "uri").empty() ||
@@ -334,8 +293,8 @@ Task<Result<std::optional<Json>>> BlueskyPlatform::GetRecord(Session* s, std::st
 
 Task<Result<std::string>> BlueskyPlatform::ResolveHandle(Session* s, std::string handle) {
   auto r = co_await Xrpc(s, "GET", "com.atproto.identity.resolveHandle",
-                         "handle=" + QueryEscape(handle), "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+                         "handle=" + http::PercentEncode(handle), "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
   if (r->status == 200) {
     auto parsed = base::ParseJson(r->body);
     if (parsed.ok()) co_return base::GetString(*parsed, "did");
@@ -376,7 +335,7 @@ Task<Result<ConnectedAccount>> BlueskyPlatform::Connect(Json args) {
   out.settings = Json{{"service_url", service}};
   out.credentials = s.Credentials();
   auto profile =
-      co_await Xrpc(&s, "GET", "app.bsky.actor.getProfile", "actor=" + QueryEscape(s.did), "", "");
+      co_await Xrpc(&s, "GET", "app.bsky.actor.getProfile", "actor=" + http::PercentEncode(s.did), "", "");
   if (profile.ok() && profile->status == 200) {
     auto p = ParseProfile(profile->body);
     if (p.ok() && !p->display_name.empty()) out.display_name = p->display_name;
@@ -404,7 +363,7 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
       auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.uploadBlob", "", item.data,
                              item.mime_type);
       // An unreferenced blob is garbage-collected: retrying an upload is always safe.
-      if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+      if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
       if (r->status != 200) {
         co_return ErrorFromResponse(*r, "uploading " + item.file_name, clock_->Now());
       }
@@ -427,7 +386,7 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
     auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.createRecord", "",
                            base::DumpJson(CreateRecordBody(session.did, rkey, record)),
                            "application/json");
-    if (!r.ok()) co_return WriteTransportError(std::move(r).error());
+    if (!r.ok()) co_return WriteTransportError(std::move(r).error(), kNetwork);
     StrongRef made;
     if (r->status == 200) {
       auto ref = ParseStrongRef(r->body);
@@ -503,7 +462,7 @@ Task<Result<void>> BlueskyPlatform::Delete(AccountContext account, PublishReceip
     Json body{{"repo", session.did}, {"collection", std::string(kPostCollection)}, {"rkey", *it}};
     auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.deleteRecord", "",
                            base::DumpJson(body), "application/json");
-    if (!r.ok()) co_return ReadTransportError(std::move(r).error());  // deleting twice is fine
+    if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);  // deleting twice is fine
     if (r->status != 200) co_return ErrorFromResponse(*r, "deleting the post", clock_->Now());
   }
   co_return base::Ok();
@@ -519,8 +478,8 @@ Task<Result<Json>> BlueskyPlatform::FetchPostMetrics(AccountContext account,
   }
   if (uri.empty()) co_return base::InvalidArgument("the receipt names no Bluesky post");
   auto r =
-      co_await Xrpc(&session, "GET", "app.bsky.feed.getPosts", "uris=" + QueryEscape(uri), "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+      co_await Xrpc(&session, "GET", "app.bsky.feed.getPosts", "uris=" + http::PercentEncode(uri), "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
   if (r->status != 200)
     co_return ErrorFromResponse(*r, "reading the post's numbers", clock_->Now());
   HERALD_CO_ASSIGN_OR_RETURN(std::optional<PostCounts> counts, ParsePostCounts(r->body, uri));
@@ -534,8 +493,8 @@ Task<Result<Json>> BlueskyPlatform::FetchPostMetrics(AccountContext account,
 Task<Result<Json>> BlueskyPlatform::FetchAccountMetrics(AccountContext account) {
   HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
   auto r = co_await Xrpc(&session, "GET", "app.bsky.actor.getProfile",
-                         "actor=" + QueryEscape(session.did), "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error());
+                         "actor=" + http::PercentEncode(session.did), "", "");
+  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
   if (r->status != 200) {
     co_return ErrorFromResponse(*r, "reading the account's numbers", clock_->Now());
   }

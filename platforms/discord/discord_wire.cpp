@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "platforms/adapter_support.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
@@ -16,16 +17,6 @@ using base::Error;
 using base::ErrorCode;
 
 constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
-
-std::string PartField(size_t part, std::string_view field) {
-  if (part == 0) return std::string(field);
-  return "thread[" + std::to_string(part - 1) + "]." + std::string(field);
-}
-
-bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

@@ -6,12 +6,16 @@
 #include <boost/url/parse.hpp>
 #include <utility>
 
+#include "platforms/adapter_support.h"
 #include "platforms/mastodon/mastodon_wire.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
 namespace herald::platforms::mastodon {
 namespace {
+
+// How transport errors name the network.
+constexpr std::string_view kNetwork = "the Mastodon instance";
 
 namespace asio = boost::asio;
 
@@ -29,40 +33,6 @@ const std::vector<std::string>& SupportedMimeTypes() {
 }
 
 bool IsImage(std::string_view mime) { return mime.rfind("image/", 0) == 0; }
-
-std::string PartField(size_t part, std::string_view name) {
-  if (part == 0) return std::string(name);
-  return "thread[" + std::to_string(part) + "]." + std::string(name);
-}
-
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
-// A transport failure of a call that may have changed something (POST, DELETE).
-base::Error WriteTransportError(base::Error e) {
-  switch (e.code()) {
-    case base::ErrorCode::kDeadlineExceeded:
-      return base::Unavailable("could not connect to the Mastodon instance in time", e.detail());
-    case base::ErrorCode::kResourceExhausted:
-      return base::Unknown("the Mastodon instance sent an oversized answer; the post may exist",
-                           e.detail());
-    default:
-      return e;
-  }
-}
-
-// A transport failure of a read-only call (GET): nothing changed, so never kUnknown.
-base::Error ReadTransportError(base::Error e) {
-  switch (e.code()) {
-    case base::ErrorCode::kUnknown:
-    case base::ErrorCode::kDeadlineExceeded:
-    case base::ErrorCode::kResourceExhausted:
-      return base::Unavailable("the Mastodon instance did not answer in time", e.detail());
-    default:
-      return e;
-  }
-}
 
 Json PartsOf(const Json& remote_state) {
   if (!remote_state.is_object()) return Json::array();
@@ -241,7 +211,7 @@ Task<Result<ConnectedAccount>> MastodonPlatform::Connect(Json args) {
   }
   Session session{url, token};
   auto response = co_await Call(session, "GET", "/api/v1/accounts/verify_credentials");
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
   if (response->status != 200) {
     co_return ErrorFromResponse(*response, "the access token", clock_->Now());
   }
@@ -264,7 +234,7 @@ Task<Result<std::string>> MastodonPlatform::UploadMedia(const Session& session,
       co_await Call(session, "POST", "/api/v2/media", std::move(upload.body), upload.content_type);
   // An upload that may or may not have happened leaves at worst an unattached file, which
   // Mastodon removes by itself: retrying is safe, so never report kUnknown here.
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
   if (response->status != 200 && response->status != 202) {
     co_return ErrorFromResponse(*response, "uploading " + item.file_name, clock_->Now());
   }
@@ -276,7 +246,7 @@ Task<Result<std::string>> MastodonPlatform::UploadMedia(const Session& session,
     timer.expires_after(options_.media_poll_interval);
     co_await timer.async_wait(base::kNoThrow);
     auto poll = co_await Call(session, "GET", "/api/v1/media/" + media.id);
-    if (!poll.ok()) co_return ReadTransportError(std::move(poll).error());
+    if (!poll.ok()) co_return ReadTransportError(std::move(poll).error(), kNetwork);
     if (poll->status == 206) continue;  // still processing
     if (poll->status != 200) {
       co_return ErrorFromResponse(*poll, "processing " + item.file_name, clock_->Now());
@@ -313,7 +283,7 @@ Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
     auto response = co_await Call(session, "POST", "/api/v1/statuses",
                                   StatusRequestBody(part.text, media_ids, previous_id),
                                   "application/json", std::move(headers));
-    if (!response.ok()) co_return WriteTransportError(std::move(response).error());
+    if (!response.ok()) co_return WriteTransportError(std::move(response).error(), kNetwork);
     if (response->status != 200) {
       co_return ErrorFromResponse(*response, i == 0 ? "the post" : "a thread reply", clock_->Now());
     }
@@ -362,7 +332,7 @@ Task<Result<void>> MastodonPlatform::Delete(AccountContext account, PublishRecei
   // Replies first, so the thread never shows a reply to a deleted status.
   for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
     auto response = co_await Call(session, "DELETE", "/api/v1/statuses/" + *it);
-    if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+    if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
     if (response->status == 200 || response->status == 404) continue;  // 404: already gone
     co_return ErrorFromResponse(*response, "deleting the post", clock_->Now());
   }
@@ -379,7 +349,7 @@ Task<Result<Json>> MastodonPlatform::FetchPostMetrics(AccountContext account,
   }
   if (id.empty()) co_return base::InvalidArgument("the receipt names no Mastodon status");
   auto response = co_await Call(session, "GET", "/api/v1/statuses/" + id);
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
   if (response->status != 200) {
     co_return ErrorFromResponse(*response, "reading the post's numbers", clock_->Now());
   }
@@ -394,7 +364,7 @@ Task<Result<Json>> MastodonPlatform::FetchPostMetrics(AccountContext account,
 Task<Result<Json>> MastodonPlatform::FetchAccountMetrics(AccountContext account) {
   HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
   auto response = co_await Call(session, "GET", "/api/v1/accounts/verify_credentials");
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error());
+  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
   if (response->status != 200) {
     co_return ErrorFromResponse(*response, "reading the account's numbers", clock_->Now());
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "platforms/adapter_support.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
@@ -16,17 +17,6 @@ using base::Error;
 using base::ErrorCode;
 
 constexpr std::string_view kPhotoMimeTypes[] = {"image/jpeg", "image/png", "image/webp"};
-
-// "text" for the post, "thread[0].text" for the first reply, ...
-std::string PartField(size_t part, std::string_view field) {
-  if (part == 0) return std::string(field);
-  return "thread[" + std::to_string(part - 1) + "]." + std::string(field);
-}
-
-bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
-}
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),

@@ -20,5 +20,14 @@ TEST(JsonTest, ParseAndDump) {
   EXPECT_NO_THROW(DumpJson(Json(std::string("\xff\xfe"))));
 }
 
+TEST(JsonTest, TooDeepCountsNestingOutsideStrings) {
+  EXPECT_FALSE(JsonTooDeep(R"({"a":[1,[2]]})", 3));
+  EXPECT_TRUE(JsonTooDeep(R"({"a":[1,[2]]})", 2));
+  // Brackets inside strings, escaped quotes included, are not nesting.
+  EXPECT_FALSE(JsonTooDeep(R"({"a":"[[[[\"{{{{"})", 1));
+  EXPECT_TRUE(JsonTooDeep(std::string(10'000, '['), 128));
+  EXPECT_FALSE(JsonTooDeep("", 0));
+}
+
 }  // namespace
 }  // namespace herald::base

@@ -388,8 +388,9 @@ TEST_F(BlueskyPlatformTest, ValidateCountsGraphemesAndBytes) {
   MediaItem video = Image("v.mp4", "");
   video.mime_type = "video/mp4";
   EXPECT_EQ(platform_->Validate(Content{{{"x", {video}}}}).violations[0].field, "media[0]");
+  // The first reply is thread[0], as the caller wrote it.
   EXPECT_EQ(platform_->Validate(Content{{{"ok", {}}, {"", {}}}}).violations[0].field,
-            "thread[1].text");
+            "thread[0].text");
 }
 
 TEST_F(BlueskyPlatformTest, OverlongTextRejectedByThePdsIsInvalidArgument) {

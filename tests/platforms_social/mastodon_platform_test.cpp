@@ -332,11 +332,11 @@ TEST_F(MastodonPlatformTest, ValidateCountsTheMastodonWay) {
   // A remote mention counts as @user: fits.
   Content mention{{{std::string(480, 'a') + " @someone@very.long.instance.example", {}}}};
   EXPECT_TRUE(platform_->Validate(mention).ok());
-  // Thread parts are named thread[i].
+  // Thread parts are named as the caller wrote them: the first reply is thread[0].
   Content thread{{{"ok", {}}, {std::string(501, 'b'), {}}}};
   auto t = platform_->Validate(thread);
   ASSERT_EQ(t.violations.size(), 1u);
-  EXPECT_EQ(t.violations[0].field, "thread[1].text");
+  EXPECT_EQ(t.violations[0].field, "thread[0].text");
 }
 
 TEST_F(MastodonPlatformTest, ValidateChecksMedia) {
