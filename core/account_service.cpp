@@ -585,7 +585,9 @@ Result<void> AccountService::SaveRefreshed(const store::Account& account, const 
 }
 
 Result<platforms::AccountContext> AccountService::OpenCredentials(const store::Account& account) {
-  HERALD_ASSIGN_OR_RETURN(store::Account current, LoadAccount(account.org_id, account.id));
+  // The caller has just read `account` (the worker loads it with the job): reading it again
+  // would cost a transaction per publish.
+  const store::Account& current = account;
   std::string who = PlatformName(current.platform) + " account " +
                     (current.handle.empty() ? current.id : current.handle);
   if (current.status == store::AccountStatus::kDisconnected || current.credentials_sealed.empty()) {

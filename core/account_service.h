@@ -120,10 +120,10 @@ class AccountService : public CredentialSource {
   // kResourceExhausted for transient failures (the account is unchanged).
   Task<Result<Json>> Refresh(std::string org_id, std::string account_id);
 
-  // CredentialSource: the clear credentials of `account` (re-read from the store) with
-  // save_credentials set (seals and stores rotated tokens; blocking). Errors: kPermissionDenied
-  // for a disconnected account ("... was disconnected; reconnect it"), kUnauthenticated for one
-  // that needs reauth, kNotFound when it no longer exists, kUnavailable from the store.
+  // CredentialSource: the clear credentials of `account` (as the caller just read it; not read
+  // again) with save_credentials set (seals and stores rotated tokens; blocking). Errors:
+  // kPermissionDenied for a disconnected account ("... was disconnected; reconnect it"),
+  // kUnauthenticated for one that needs reauth, kInternal when the seal cannot be opened.
   Result<platforms::AccountContext> OpenCredentials(const store::Account& account) override;
 
   // Marks an active account needs_reauth with `reason` (what the network said), e.g. after a

@@ -16,7 +16,8 @@ namespace herald::core {
 class CredentialSource {
  public:
   virtual ~CredentialSource() = default;
-  // The context for `account` with clear credentials. Errors: kUnauthenticated /
+  // The context for `account`, as the caller has just read it from the store, with clear
+  // credentials. Errors: kUnauthenticated /
   // kPermissionDenied when the credentials are unusable (the account needs reconnecting);
   // kUnavailable for a transient failure (retry later); kInternal otherwise.
   virtual base::Result<platforms::AccountContext> OpenCredentials(

@@ -35,15 +35,15 @@ PostStatus RollUpStatus(const std::vector<store::PostTarget>& targets) {
 
 base::Result<store::Post> RollUpPost(store::Tx& tx, std::string_view org_id,
                                      std::string_view post_id, base::Time now) {
-  HERALD_ASSIGN_OR_RETURN(store::Post post, tx.GetPost(org_id, post_id));
+  // The row lock first: a concurrent roll-up of the same post waits, then reads our targets.
+  HERALD_ASSIGN_OR_RETURN(store::Post post, tx.LockPost(org_id, post_id));
   if (post.status == PostStatus::kDraft) return post;
-  post.updated_at = now;
-  HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));  // the row lock, before reading the targets
   HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(org_id, post_id));
   PostStatus status = RollUpStatus(targets);
   if (status != post.status) {
     post.status = status;
-    HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));
+    post.updated_at = now;
+    HERALD_RETURN_IF_ERROR(tx.SetPostStatus(org_id, post_id, status, now));
   }
   return post;
 }

@@ -26,9 +26,9 @@ store::PostStatus RollUpStatus(const std::vector<store::PostTarget>& targets);
 bool IsSettled(store::TargetStatus status);
 
 // Recomputes and stores the status of post `post_id` inside `tx` (a draft is left alone).
-// Takes the post row's write lock first (by touching it), so two workers finishing two targets
-// of one post at once see each other's results (PostgreSQL READ COMMITTED). Returns the post
-// as stored.
+// Takes the post row's lock first (Tx::LockPost), so two workers finishing two targets of one
+// post at once see each other's results (PostgreSQL READ COMMITTED). Writes only when the
+// status changes (then updated_at = now). Returns the post as stored.
 base::Result<store::Post> RollUpPost(store::Tx& tx, std::string_view org_id,
                                      std::string_view post_id, base::Time now);
 

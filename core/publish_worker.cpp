@@ -641,8 +641,11 @@ Task<Result<void>> PublishWorker::MarkPublishing(Attempt& a) {
     marked.updated_at = now;  // the attempt's start: reconciliation waits publish_timeout
     marked.next_attempt_at.reset();
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(marked));
-    if (a.post.status != store::PostStatus::kPublishing) {
-      HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
+    if (a.post.status != store::PostStatus::kPublishing &&
+        a.post.status != store::PostStatus::kDraft) {
+      // A target publishing makes the post publishing whatever the others are (RollUpStatus).
+      HERALD_RETURN_IF_ERROR(
+          tx.SetPostStatus(a.job.org_id, a.post.id, store::PostStatus::kPublishing, now));
     }
     return base::Ok();
   });

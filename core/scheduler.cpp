@@ -111,14 +111,33 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
     }
   };
   spdlog::info("publishing worker {} started", worker_.owner());
+  auto read_next_due = [this]() -> base::Task<base::Result<std::optional<Time>>> {
+    co_return co_await base::RunBlocking(blocking_, [&] {
+      return store::ReadValue<std::optional<Time>>(store_,
+                                                   [](store::Tx& tx) { return tx.NextDueTime(); });
+    });
+  };
   while (!state->stopping) {
     state->wake_pending = false;
     Time now = clock_.Now();
     const int requested = std::min(worker_.options().claim_batch,
                                    worker_.options().max_in_flight - worker_.in_flight());
-    auto started = co_await worker_.ClaimAndStart(now, executor_, on_done);
-    bool store_error = !started.ok();
-    if (store_error) spdlog::warn("claiming jobs failed: {}", started.error().ToString());
+    // A read first: most wake-ups (a post scheduled for later, another process's commit) find
+    // nothing due, and a claim is a write transaction.
+    auto next_due = co_await read_next_due();
+    bool store_error = !next_due.ok();
+    int started = 0;
+    if (next_due.ok() && next_due->has_value() && **next_due <= now && requested > 0) {
+      auto claimed = co_await worker_.ClaimAndStart(now, executor_, on_done);
+      if (!claimed.ok()) {
+        store_error = true;
+        spdlog::warn("claiming jobs failed: {}", claimed.error().ToString());
+      } else if (*claimed > 0) {
+        started = *claimed;
+        next_due = co_await read_next_due();
+        store_error = !next_due.ok();
+      }
+    }
 
     now = clock_.Now();
     if (worker_.in_flight() > 0 && now - last_renew >= renew_every) {
@@ -137,16 +156,13 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
       if (!deleted.ok()) spdlog::warn("housekeeping failed: {}", deleted.error().ToString());
     }
 
-    auto next_due = co_await base::RunBlocking(blocking_, [&] {
-      return store::ReadValue<std::optional<Time>>(store_,
-                                                   [](store::Tx& tx) { return tx.NextDueTime(); });
-    });
     Time wake;
     now = clock_.Now();
-    if (store_error || !next_due.ok()) {
+    if (store_error) {
+      if (!next_due.ok()) spdlog::warn("reading the queue failed: {}", next_due.error().ToString());
       wake = now + options_.error_backoff;
     } else {
-      bool claimed_all = requested > 0 && *started >= requested;
+      bool claimed_all = requested > 0 && started >= requested;
       bool slots_free = worker_.in_flight() < worker_.options().max_in_flight;
       wake = NextWake(now, *next_due, claimed_all, slots_free, worker_.in_flight(),
                       last_renew + renew_every, options_);

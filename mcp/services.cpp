@@ -1,11 +1,28 @@
 #include "mcp/services.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+
 #include "mcp/app.h"
 #include "platforms/http/https_client.h"
 #include "platforms/register_all.h"
 #include "store/secret_key.h"
 
 namespace herald::mcp {
+
+long EnvNumber(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v, &end, 10);
+  if (end == v || *end != '\0' || n <= 0) {
+    spdlog::warn("{}='{}' is not a positive number; using {}", name, v, fallback);
+    return fallback;
+  }
+  return n;
+}
 
 tools::ToolDeps Services::ToolDependencies() {
   tools::ToolDeps deps;
@@ -35,7 +52,8 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   env.http = services->http.get();
   services->platforms = platforms::MakeDefaultRegistry(env);
   // ---- core services ----
-  services->core_pool = std::make_unique<base::asio::thread_pool>(4);
+  services->core_pool = std::make_unique<base::asio::thread_pool>(
+      static_cast<size_t>(std::clamp(EnvNumber("HERALD_CORE_THREADS", 32), 1L, 256L)));
   core::AccountServiceOptions account_options;
   account_options.public_url = config.public_url;
   account_options.allow_private_networks =

@@ -58,8 +58,14 @@ class WorkerHandle {
 // HERALD_RETRY_MAX_ATTEMPTS (8), HERALD_RETRY_INITIAL_MS (2000), HERALD_WORKER_THREADS (2).
 std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config);
 
+// The positive integer in environment variable `name`, or `fallback` when it is unset (a
+// warning is logged when it is set but not a positive number).
+long EnvNumber(const char* name, long fallback);
+
 // Opens the store (migrating), loads the keyring, ensures the default organization, and builds
-// platforms and core services. Errors are worded for the command line (one line, exit 2).
+// platforms and core services. The services' blocking store work runs on HERALD_CORE_THREADS
+// threads (32): a caller waiting for a group commit holds one, so this bounds how many
+// concurrent writes can share a commit. Errors are worded for the command line (one line, exit 2).
 base::Result<std::unique_ptr<Services>> BuildServices(const Config& config);
 
 }  // namespace herald::mcp

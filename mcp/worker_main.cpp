@@ -24,18 +24,6 @@ namespace {
 
 namespace asio = base::asio;
 
-long EnvNumber(const char* name, long fallback) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return fallback;
-  char* end = nullptr;
-  long n = std::strtol(v, &end, 10);
-  if (end == v || *end != '\0' || n <= 0) {
-    spdlog::warn("{}='{}' is not a positive number; using {}", name, v, fallback);
-    return fallback;
-  }
-  return n;
-}
-
 class RunningWorkers final : public WorkerHandle {
  public:
   RunningWorkers(Services& services, core::CredentialSource& credentials,

@@ -82,6 +82,22 @@ class Tx {
   // Replaces status, publish_at, time_zone, content and updated_at.
   virtual Result<void> UpdatePost(const Post& post) = 0;
   virtual Result<std::vector<Post>> ListPosts(const PostQuery& query) = 0;
+  // GetPost that also locks the post's row until the transaction ends, so that concurrent
+  // writers of the same post (e.g. two targets settling at once) take turns. The default locks
+  // by rewriting the row; backends lock without writing.
+  virtual Result<Post> LockPost(std::string_view org_id, std::string_view id) {
+    HERALD_ASSIGN_OR_RETURN(Post post, GetPost(org_id, id));
+    HERALD_RETURN_IF_ERROR(UpdatePost(post));
+    return post;
+  }
+  // Sets only status and updated_at (UpdatePost rewrites the content too). Errors: kNotFound.
+  virtual Result<void> SetPostStatus(std::string_view org_id, std::string_view id,
+                                     PostStatus status, Time now) {
+    HERALD_ASSIGN_OR_RETURN(Post post, GetPost(org_id, id));
+    post.status = status;
+    post.updated_at = now;
+    return UpdatePost(post);
+  }
 
   virtual Result<void> InsertTarget(const PostTarget& target) = 0;
   virtual Result<PostTarget> GetTarget(std::string_view org_id, std::string_view id) = 0;

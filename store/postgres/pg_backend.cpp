@@ -17,6 +17,7 @@ constexpr sql::Dialect kDialect{
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .begin_write = "BEGIN",
     .claim_lock_clause = "FOR UPDATE SKIP LOCKED",
+    .row_lock_clause = " FOR UPDATE",
     .account_advisory_locks = true,
     .array_params = true,
     .notify_jobs_sql = "NOTIFY herald_jobs",

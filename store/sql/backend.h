@@ -26,6 +26,9 @@ struct Dialect {
   std::string_view begin_write;  // starts a read-write transaction
   // Appended to the claim candidate query ("FOR UPDATE SKIP LOCKED" on PostgreSQL).
   std::string_view claim_lock_clause;
+  // Appended to a single-row SELECT to lock the row until the transaction ends (" FOR UPDATE";
+  // "" where the one writer already excludes everybody else).
+  std::string_view row_lock_clause;
   // Serialise claimers per account with transaction-scoped advisory locks (PostgreSQL), where
   // several processes may claim at once. SQLite has one writer, so it needs none.
   bool account_advisory_locks = false;

@@ -598,6 +598,23 @@ Result<void> SqlTx::UpdatePost(const Post& p) {
   return base::Ok();
 }
 
+Result<Post> SqlTx::LockPost(std::string_view org_id, std::string_view id) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec(Sql({"SELECT ", kPostCols, " FROM posts WHERE id = ? AND org_id = ?",
+                           dialect_.row_lock_clause}),
+                      {Txt(id), Txt(org_id)}));
+  return DecodeOne<Post>(rows, DecodePost, "post " + std::string(id) + " not found");
+}
+
+Result<void> SqlTx::SetPostStatus(std::string_view org_id, std::string_view id,
+                                  PostStatus status, Time now) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec("UPDATE posts SET status = ?, updated_at = ? WHERE id = ? AND org_id = ?",
+                      {Txt(PostStatusName(status)), Tm(now), Txt(id), Txt(org_id)}));
+  if (rows.affected() == 0) return base::NotFound("post " + std::string(id) + " not found");
+  return base::Ok();
+}
+
 Result<std::vector<Post>> SqlTx::ListPosts(const PostQuery& q) {
   Params params{Txt(q.org_id)};
   std::string sql = Sql({"SELECT ", kPostCols, " FROM posts p WHERE p.org_id = ?"});

@@ -50,6 +50,9 @@ class SqlTx final : public Tx {
   Result<void> InsertPost(const Post& post) override;
   Result<Post> GetPost(std::string_view org_id, std::string_view id) override;
   Result<void> UpdatePost(const Post& post) override;
+  Result<Post> LockPost(std::string_view org_id, std::string_view id) override;
+  Result<void> SetPostStatus(std::string_view org_id, std::string_view id, PostStatus status,
+                             Time now) override;
   Result<std::vector<Post>> ListPosts(const PostQuery& query) override;
 
   Result<void> InsertTarget(const PostTarget& target) override;

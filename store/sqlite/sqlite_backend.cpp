@@ -23,6 +23,7 @@ constexpr sql::Dialect kDialect{
     .begin_read = "BEGIN",
     .begin_write = "BEGIN IMMEDIATE",
     .claim_lock_clause = "",
+    .row_lock_clause = "",
     .account_advisory_locks = false,
     .array_params = false,
     .notify_jobs_sql = "",

@@ -272,6 +272,34 @@ TEST_P(StoreContractTest, PostsRoundTripAndUpdate) {
   HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.UpdatePost(foreign); }), ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, LockPostAndSetPostStatusTouchOnlyTheirColumns) {
+  Post post = MakePost(org_.id, Now());
+  post.content = {{"text", "unchanged"}};
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertPost(post); }));
+  Post locked;
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) -> Result<void> {
+    HERALD_ASSIGN_OR_RETURN(locked, tx.LockPost(org_.id, post.id));
+    return tx.SetPostStatus(org_.id, post.id, PostStatus::kPublishing, Now() + minutes(1));
+  }));
+  EXPECT_EQ(locked.content, post.content);
+  EXPECT_EQ(locked.status, PostStatus::kScheduled);
+  auto got = InRead([&](Tx& tx) { return tx.GetPost(org_.id, post.id); });
+  HERALD_ASSERT_OK(got);
+  EXPECT_EQ(got->status, PostStatus::kPublishing);
+  EXPECT_EQ(got->updated_at, Now() + minutes(1));
+  EXPECT_EQ(got->content, post.content);
+  EXPECT_EQ(got->publish_at, post.publish_at);
+  // Scoped by organization like every other call.
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.LockPost("org_other", post.id); }),
+                     ErrorCode::kNotFound);
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) {
+                       return tx.SetPostStatus("org_other", post.id, PostStatus::kFailed, Now());
+                     }),
+                     ErrorCode::kNotFound);
+  got = InRead([&](Tx& tx) { return tx.GetPost(org_.id, post.id); });
+  EXPECT_EQ(got->status, PostStatus::kPublishing);
+}
+
 TEST_P(StoreContractTest, ListPostsFiltersAndPages) {
   Account other = AddAccount();
   std::vector<Post> posts;
