@@ -34,6 +34,12 @@ std::string Error::ToString() const {
   return out;
 }
 
+std::string Error::ToLogString() const {
+  std::string out = ToString();
+  if (!detail_.empty()) out += " [" + detail_ + "]";
+  return out;
+}
+
 Error InvalidArgument(std::string message) {
   return Error(ErrorCode::kInvalidArgument, std::move(message));
 }

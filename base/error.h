@@ -59,6 +59,8 @@ class Error {
 
   // "invalid_argument: message" (no detail), for logs and test failure output.
   std::string ToString() const;
+  // ToString() plus " [detail]" when there is one: for server logs only, never for clients.
+  std::string ToLogString() const;
 
  private:
   ErrorCode code_;

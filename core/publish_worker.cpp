@@ -144,6 +144,7 @@ struct PublishWorker::Attempt {
   platforms::Platform* platform = nullptr;
   std::string network;  // display name, "Mastodon"
   platforms::Content content;
+  Result<void> loaded = base::Ok();  // how LoadAttempt went
 };
 
 PublishWorker::PublishWorker(store::Store& store, const platforms::PlatformRegistry& platforms,
@@ -224,27 +225,67 @@ bool PublishWorker::TakeRateSlot(const std::string& job_id, const std::string& n
 
 // ---- claiming ----
 
-Result<std::vector<store::Job>> PublishWorker::Claim(Time now) {
+Result<std::vector<PublishWorker::Attempt>> PublishWorker::Claim(Time now) {
   int free = 0;
   {
     std::lock_guard lock(mu_);
     free = options_.max_in_flight - static_cast<int>(in_flight_.size());
   }
-  if (free <= 0) return std::vector<store::Job>();
+  if (free <= 0) return std::vector<Attempt>();
   store::ClaimRequest request;
   request.owner = options_.owner;
   request.now = now;
   request.lease_for = options_.lease_for;
   request.limit = std::min(free, options_.claim_batch);
   request.kinds = {store::JobKind::kPublish};
-  HERALD_ASSIGN_OR_RETURN(auto jobs, store::WriteValue<std::vector<store::Job>>(
-                                         store_, [&](store::Tx& tx) {
-                                           return tx.ClaimJobs(request);
-                                         }));
+  // One transaction claims the jobs and reads everything they need: a transaction per job
+  // fewer. A row that is gone (kNotFound) is that job's answer; a failed statement fails the
+  // claim, and the jobs stay queued.
+  std::vector<Attempt> attempts;
+  HERALD_RETURN_IF_ERROR(store_.Write([&](store::Tx& tx) -> Result<void> {
+    attempts.clear();
+    HERALD_ASSIGN_OR_RETURN(auto jobs, tx.ClaimJobs(request));
+    attempts.resize(jobs.size());
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      attempts[i].job = std::move(jobs[i]);
+      attempts[i].loaded = LoadAttempt(tx, attempts[i]);
+      if (!attempts[i].loaded.ok() &&
+          attempts[i].loaded.error().code() != ErrorCode::kNotFound &&
+          attempts[i].loaded.error().code() != ErrorCode::kInvalidArgument) {
+        return attempts[i].loaded.error();
+      }
+    }
+    return base::Ok();
+  }));
   std::lock_guard lock(mu_);
-  for (const auto& j : jobs) in_flight_.insert(j.id);
-  stats_.claimed += static_cast<int64_t>(jobs.size());
-  return jobs;
+  for (const auto& a : attempts) in_flight_.insert(a.job.id);
+  stats_.claimed += static_cast<int64_t>(attempts.size());
+  return attempts;
+}
+
+Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a) {
+  HERALD_ASSIGN_OR_RETURN(a.target, tx.GetTarget(a.job.org_id, a.job.target_id));
+  HERALD_ASSIGN_OR_RETURN(a.post, tx.GetPost(a.job.org_id, a.target.post_id));
+  HERALD_ASSIGN_OR_RETURN(a.account, tx.GetAccount(a.job.org_id, a.target.account_id));
+  HERALD_ASSIGN_OR_RETURN(PostContent content, PostContent::FromJson(a.post.content));
+  auto parts = content.PartsFor(a.account.id);
+  std::map<std::string, platforms::MediaItem, std::less<>> media;
+  for (const auto& part : parts) {
+    for (const auto& id : part.media) {
+      if (media.count(id) > 0) continue;
+      HERALD_ASSIGN_OR_RETURN(store::Media m, tx.GetMedia(a.job.org_id, id, true));
+      platforms::MediaItem item;
+      item.id = m.id;
+      item.mime_type = m.mime_type;
+      item.file_name = m.file_name;
+      item.alt_text = m.alt_text;
+      item.size = m.size;
+      item.data = std::move(m.data);
+      media.emplace(id, std::move(item));
+    }
+  }
+  a.content = ToPlatformContent(parts, media);
+  return base::Ok();
 }
 
 Result<int> PublishWorker::RunOnce(Time now) {
@@ -253,11 +294,11 @@ Result<int> PublishWorker::RunOnce(Time now) {
 }
 
 Result<int> PublishWorker::RunOnce(Time now, asio::io_context& io) {
-  HERALD_ASSIGN_OR_RETURN(auto jobs, Claim(now));
+  HERALD_ASSIGN_OR_RETURN(auto attempts, Claim(now));
   io.restart();
-  for (auto& job : jobs) {
-    std::string id = job.id;
-    asio::co_spawn(io, Process(std::move(job)), [this, id](std::exception_ptr e) {
+  for (auto& attempt : attempts) {
+    std::string id = attempt.job.id;
+    asio::co_spawn(io, Process(std::move(attempt)), [this, id](std::exception_ptr e) {
       if (!e) return;
       {
         std::lock_guard lock(mu_);
@@ -268,16 +309,16 @@ Result<int> PublishWorker::RunOnce(Time now, asio::io_context& io) {
     });
   }
   io.run();
-  return static_cast<int>(jobs.size());
+  return static_cast<int>(attempts.size());
 }
 
 Task<Result<int>> PublishWorker::ClaimAndStart(Time now, asio::any_io_executor executor,
                                                std::function<void()> on_done) {
-  auto jobs = co_await base::RunBlocking(blocking_, [&] { return Claim(now); });
-  if (!jobs.ok()) co_return std::move(jobs).error();
-  for (auto& job : *jobs) {
-    std::string id = job.id;
-    asio::co_spawn(executor, Process(std::move(job)),
+  auto attempts = co_await base::RunBlocking(blocking_, [&] { return Claim(now); });
+  if (!attempts.ok()) co_return std::move(attempts).error();
+  for (auto& attempt : *attempts) {
+    std::string id = attempt.job.id;
+    asio::co_spawn(executor, Process(std::move(attempt)),
                    [this, id, on_done](std::exception_ptr e) {
                      if (e) {
                        {
@@ -292,7 +333,7 @@ Task<Result<int>> PublishWorker::ClaimAndStart(Time now, asio::any_io_executor e
                      if (on_done) on_done();
                    });
   }
-  co_return static_cast<int>(jobs->size());
+  co_return static_cast<int>(attempts->size());
 }
 
 Result<int> PublishWorker::RenewLeases(Time now) {
@@ -302,61 +343,35 @@ Result<int> PublishWorker::RenewLeases(Time now) {
     ids.assign(in_flight_.begin(), in_flight_.end());
   }
   if (ids.empty()) return 0;
+  // One short transaction per lease: a single one holding every in-flight job's row would
+  // deadlock with the group commits that record those jobs' outcomes.
   int extended = 0;
-  auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
-    extended = 0;
-    for (const auto& id : ids) {
-      auto e = tx.ExtendLease(id, options_.owner, now + options_.lease_for);
-      if (e.ok()) {
-        ++extended;
-      } else if (e.error().code() != ErrorCode::kAborted) {
-        return std::move(e).error();
-      }
+  std::optional<base::Error> failure;
+  for (const auto& id : ids) {
+    auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
+      return tx.ExtendLease(id, options_.owner, now + options_.lease_for);
+    });
+    if (r.ok()) {
+      ++extended;
+    } else if (r.error().code() != ErrorCode::kAborted && !failure) {
+      failure = std::move(r).error();
     }
-    return base::Ok();
-  });
-  if (!r.ok()) return std::move(r).error();
+  }
+  if (failure && extended == 0) return *failure;
+  if (failure) spdlog::warn("renewing some leases failed: {}", failure->ToLogString());
   return extended;
 }
 
 // ---- processing ----
 
-Task<void> PublishWorker::Process(store::Job job) {
+Task<void> PublishWorker::Process(Attempt a) {
   struct Done {
     PublishWorker* self;
     std::string id;
     ~Done() { self->Forget(id); }
-  } done{this, job.id};
+  } done{this, a.job.id};
 
-  Attempt a;
-  a.job = std::move(job);
-  // Everything the attempt needs, read in one transaction.
-  auto loaded = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
-    return store_.Read([&](store::Tx& tx) -> Result<void> {
-      HERALD_ASSIGN_OR_RETURN(a.target, tx.GetTarget(a.job.org_id, a.job.target_id));
-      HERALD_ASSIGN_OR_RETURN(a.post, tx.GetPost(a.job.org_id, a.target.post_id));
-      HERALD_ASSIGN_OR_RETURN(a.account, tx.GetAccount(a.job.org_id, a.target.account_id));
-      HERALD_ASSIGN_OR_RETURN(PostContent content, PostContent::FromJson(a.post.content));
-      auto parts = content.PartsFor(a.account.id);
-      std::map<std::string, platforms::MediaItem, std::less<>> media;
-      for (const auto& part : parts) {
-        for (const auto& id : part.media) {
-          if (media.count(id) > 0) continue;
-          HERALD_ASSIGN_OR_RETURN(store::Media m, tx.GetMedia(a.job.org_id, id, true));
-          platforms::MediaItem item;
-          item.id = m.id;
-          item.mime_type = m.mime_type;
-          item.file_name = m.file_name;
-          item.alt_text = m.alt_text;
-          item.size = m.size;
-          item.data = std::move(m.data);
-          media.emplace(id, std::move(item));
-        }
-      }
-      a.content = ToPlatformContent(parts, media);
-      return base::Ok();
-    });
-  });
+  const Result<void> loaded = a.loaded;
   if (!loaded.ok()) {
     if (loaded.error().code() == ErrorCode::kNotFound && a.target.id.empty()) {
       // The target is gone (removed by an edit before the claim): nothing to publish.
@@ -367,7 +382,7 @@ Task<void> PublishWorker::Process(store::Job job) {
                             false);
     } else {
       spdlog::warn("publish job {}: could not read its post ({}); retrying later", a.job.id,
-                   loaded.error().ToString());
+                   loaded.error().ToLogString());
       co_await Postpone(a, clock_.Now() + retry_.Backoff(std::min(a.job.attempts, 10)), "");
     }
     co_return;
@@ -499,7 +514,7 @@ Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
           t.updated_at = clock_.Now();
           return tx.UpdateTarget(t);
         });
-        if (!r.ok()) spdlog::warn("job {}: {}", a.job.id, r.error().ToString());
+        if (!r.ok()) spdlog::warn("job {}: {}", a.job.id, r.error().ToLogString());
         co_return;
       }
       // Certainly absent: send below.
@@ -520,7 +535,7 @@ Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
       ++stats_.lease_lost;
     } else {
       spdlog::warn("job {}: could not mark the target publishing ({}); not sent", a.job.id,
-                   marked.error().ToString());
+                   marked.error().ToLogString());
     }
     co_return;  // nothing was sent; the lease decides who goes next
   }
@@ -684,7 +699,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
   }
   if (r.error().code() != ErrorCode::kAborted) {
     spdlog::error("job {}: published on {} as {} but could not record it: {}", a.job.id,
-                  a.target.platform, receipt.external_id, r.error().ToString());
+                  a.target.platform, receipt.external_id, r.error().ToLogString());
     co_return;
   }
   // The lease was lost while the post went through. Record the fact without touching the job;
@@ -705,7 +720,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     return base::Ok();
   });
   if (!late.ok()) spdlog::warn("job {}: late success not recorded: {}", a.job.id,
-                               late.error().ToString());
+                               late.error().ToLogString());
 }
 
 Task<void> PublishWorker::RecordFailed(Attempt& a, const base::Error& error, bool needs_reauth) {
@@ -744,7 +759,7 @@ Task<void> PublishWorker::RecordFailed(Attempt& a, const base::Error& error, boo
     std::lock_guard lock(mu_);
     ++stats_.lease_lost;
   } else {
-    spdlog::warn("job {}: could not record a failure: {}", a.job.id, r.error().ToString());
+    spdlog::warn("job {}: could not record a failure: {}", a.job.id, r.error().ToLogString());
   }
 }
 
@@ -770,7 +785,7 @@ Task<void> PublishWorker::RecordUnknown(Attempt& a, std::string reason) {
     ++stats_.lease_lost;
   } else {
     spdlog::warn("job {}: could not record an unknown outcome: {}", a.job.id,
-                 r.error().ToString());
+                 r.error().ToLogString());
   }
 }
 
@@ -797,7 +812,7 @@ Task<void> PublishWorker::RecordRetry(Attempt& a, const base::Error& error, bool
     std::lock_guard lock(mu_);
     ++stats_.lease_lost;
   } else {
-    spdlog::warn("job {}: could not reschedule: {}", a.job.id, r.error().ToString());
+    spdlog::warn("job {}: could not reschedule: {}", a.job.id, r.error().ToLogString());
   }
 }
 
@@ -812,7 +827,7 @@ Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason) 
     return tx.UpdateTarget(*t);
   });
   if (!r.ok() && r.error().code() != ErrorCode::kAborted) {
-    spdlog::warn("job {}: could not postpone: {}", a.job.id, r.error().ToString());
+    spdlog::warn("job {}: could not postpone: {}", a.job.id, r.error().ToLogString());
   }
 }
 
@@ -821,7 +836,7 @@ Task<void> PublishWorker::FinishJob(Attempt& a) {
     return tx.CompleteJob(a.job.id, options_.owner, clock_.Now());
   });
   if (!r.ok() && r.error().code() != ErrorCode::kAborted) {
-    spdlog::warn("job {}: could not complete: {}", a.job.id, r.error().ToString());
+    spdlog::warn("job {}: could not complete: {}", a.job.id, r.error().ToLogString());
   }
 }
 

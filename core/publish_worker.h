@@ -90,8 +90,9 @@ class PublishWorker {
   Task<Result<int>> ClaimAndStart(base::Time now, base::asio::any_io_executor executor,
                                   std::function<void()> on_done);
 
-  // Extends the lease of every job in flight to now + lease_for. Returns how many were
-  // extended (a lost lease is dropped from the renewal set).
+  // Extends the lease of every job in flight to now + lease_for, each in its own short
+  // transaction. Returns how many were extended (a lost lease is skipped); an error only when a
+  // store failure left none extended.
   Result<int> RenewLeases(base::Time now);
 
   int in_flight() const;
@@ -101,8 +102,11 @@ class PublishWorker {
   struct Attempt;
   enum class Outcome { kDone, kLeaseLost, kAbandoned };
 
-  Result<std::vector<store::Job>> Claim(base::Time now);
-  Task<void> Process(store::Job job);
+  // Claims due jobs and, in the same transaction, reads what each needs (LoadAttempt).
+  Result<std::vector<Attempt>> Claim(base::Time now);
+  // Fills `a` (its job set) from the store: target, post, account, content with media.
+  static Result<void> LoadAttempt(store::Tx& tx, Attempt& a);
+  Task<void> Process(Attempt a);
   Task<void> ProcessLoaded(Attempt& a);
   Task<Result<platforms::PublishReceipt>> PublishWithTimeout(platforms::Platform& platform,
                                                              platforms::PublishRequest request);

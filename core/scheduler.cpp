@@ -117,25 +117,33 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
                                                    [](store::Tx& tx) { return tx.NextDueTime(); });
     });
   };
+  bool more_due = false;  // the last claim filled its batch: more may be due right now
   while (!state->stopping) {
     state->wake_pending = false;
     Time now = clock_.Now();
     const int requested = std::min(worker_.options().claim_batch,
                                    worker_.options().max_in_flight - worker_.in_flight());
-    // A read first: most wake-ups (a post scheduled for later, another process's commit) find
-    // nothing due, and a claim is a write transaction.
-    auto next_due = co_await read_next_due();
+    // A read first, unless the last claim was full: most wake-ups (a post scheduled for later,
+    // another process's commit) find nothing due, and a claim is a write transaction.
+    base::Result<std::optional<Time>> next_due = std::optional<Time>(now);
+    if (!more_due) next_due = co_await read_next_due();
     bool store_error = !next_due.ok();
     int started = 0;
+    more_due = false;
     if (next_due.ok() && next_due->has_value() && **next_due <= now && requested > 0) {
       auto claimed = co_await worker_.ClaimAndStart(now, executor_, on_done);
       if (!claimed.ok()) {
         store_error = true;
-        spdlog::warn("claiming jobs failed: {}", claimed.error().ToString());
-      } else if (*claimed > 0) {
+        spdlog::warn("claiming jobs failed: {}", claimed.error().ToLogString());
+      } else {
         started = *claimed;
-        next_due = co_await read_next_due();
-        store_error = !next_due.ok();
+        more_due = started >= requested &&
+                   worker_.in_flight() < worker_.options().max_in_flight;
+        // What is due next, for the sleep below (not needed when looping at once).
+        if (!more_due && started > 0) {
+          next_due = co_await read_next_due();
+          store_error = !next_due.ok();
+        }
       }
     }
 
@@ -143,7 +151,7 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
     if (worker_.in_flight() > 0 && now - last_renew >= renew_every) {
       auto renewed =
           co_await base::RunBlocking(blocking_, [&] { return worker_.RenewLeases(now); });
-      if (!renewed.ok()) spdlog::warn("renewing leases failed: {}", renewed.error().ToString());
+      if (!renewed.ok()) spdlog::warn("renewing leases failed: {}", renewed.error().ToLogString());
       last_renew = now;
     } else if (worker_.in_flight() == 0) {
       last_renew = now;
@@ -153,13 +161,13 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
       auto deleted = co_await base::RunBlocking(blocking_, [&]() -> base::Result<int> {
         return store::WriteValue<int>(store_, [&](store::Tx& tx) { return tx.DeleteExpired(now); });
       });
-      if (!deleted.ok()) spdlog::warn("housekeeping failed: {}", deleted.error().ToString());
+      if (!deleted.ok()) spdlog::warn("housekeeping failed: {}", deleted.error().ToLogString());
     }
 
     Time wake;
     now = clock_.Now();
     if (store_error) {
-      if (!next_due.ok()) spdlog::warn("reading the queue failed: {}", next_due.error().ToString());
+      if (!next_due.ok()) spdlog::warn("reading the queue failed: {}", next_due.error().ToLogString());
       wake = now + options_.error_backoff;
     } else {
       bool claimed_all = requested > 0 && started >= requested;

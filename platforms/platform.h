@@ -151,7 +151,9 @@ struct PublishRequest {
   std::string idempotency_key;
   // What earlier attempts recorded (e.g. ids of thread parts already posted).
   Json remote_state = Json::object();
-  // Durably records progress before the call goes on (e.g. after each thread part).
+  // Durably records progress before the call goes on (e.g. after each thread part but the
+  // last: the receipt's remote_state carries the final state, and a store write per publish
+  // is a cost worth saving).
   std::function<Result<void>(const Json& remote_state)> save_remote_state;
 };
 

@@ -57,7 +57,7 @@ start_herald() {
   local db=$1 data=$2
   mkdir -p "$data"
   KEY=$(HERALD_DATA=$data HERALD_DB=$db "$HERALD" keys create --name bench --role admin)
-  HERALD_DATA=$data HERALD_DB=$db HERALD_LOG_LEVEL=warn HERALD_PUBLISH_RATES='*=0' \
+  HERALD_DATA=$data HERALD_DB=$db HERALD_LOG_LEVEL=${HERALD_LOG_LEVEL:-warn} HERALD_PUBLISH_RATES='*=0' \
     HERALD_WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-64} \
     start_and_wait "herald-$(basename "$data")" 'listening on http' \
     "$HERALD" serve --listen 127.0.0.1:0

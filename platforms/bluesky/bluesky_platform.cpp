@@ -416,7 +416,9 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
     Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
     state["did"] = session.did;
     state["parts"] = parts;
-    if (request.save_remote_state) HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
+    if (request.save_remote_state && i + 1 < request.content.parts.size()) {
+      HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
+    }
   }
   PublishReceipt receipt;
   receipt.external_id = base::GetString(parts.front(), "uri");

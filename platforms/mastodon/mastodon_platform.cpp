@@ -298,7 +298,7 @@ Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
     previous_id = status->id;
     Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
     state["parts"] = parts;
-    if (request.save_remote_state) {
+    if (request.save_remote_state && i + 1 < request.content.parts.size()) {
       HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
     }
   }

@@ -109,6 +109,17 @@ base::Error PgConnection::MapCurrentException(std::string_view context) {
     return base::Unavailable("lost the connection to PostgreSQL at " + where_ +
                                  " while committing; the outcome is unknown",
                              detail + FirstLine(e.what()));
+  } catch (const pqxx::statement_completion_unknown& e) {
+    broken_ = true;
+    return base::Unavailable("lost the connection to PostgreSQL at " + where_ +
+                                 " during a statement; the outcome is unknown",
+                             detail + FirstLine(e.what()));
+  } catch (const pqxx::transaction_rollback& e) {
+    // Deadlock or serialization failure (SQLSTATE 40xxx). libpqxx 6 derives these from
+    // pqxx::failure, not sql_error, so they need their own case: the transaction was rolled
+    // back and running it again is safe.
+    return base::Unavailable("PostgreSQL at " + where_ + " is busy; retry",
+                             detail + FirstLine(e.what()));
   } catch (const pqxx::sql_error& e) {
     const std::string state = e.sqlstate();
     detail += FirstLine(e.what()) + " (SQLSTATE " + state + ")";

@@ -61,6 +61,12 @@ TEST(ErrorTest, InternalHidesDetail) {
   EXPECT_EQ(e.ToString(), "internal: internal error");
 }
 
+TEST(ErrorTest, LogStringAddsTheDetailForServerLogs) {
+  EXPECT_EQ(Internal("SQLSTATE 40P01 deadlock").ToLogString(),
+            "internal: internal error [SQLSTATE 40P01 deadlock]");
+  EXPECT_EQ(NotFound("post p1 not found").ToLogString(), "not_found: post p1 not found");
+}
+
 TEST(ErrorTest, RetryAfter) {
   Error e = ResourceExhausted("slow down");
   EXPECT_FALSE(e.retry_after().has_value());

@@ -1,6 +1,7 @@
 // PostgreSQL-specific behaviour: claims raced from two processes, one lease per account across
 // processes, concurrent migrations, newer schema, LISTEN/NOTIFY across connections with
 // listener reconnects, dropped pool connections, and sealed secrets absent from pg_dump.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "base/crypto.h"
 #include "tests/store/contract_fixture.h"
@@ -124,6 +126,47 @@ TEST_F(PostgresStoreTest, OneLeasePerAccountAcrossProcesses) {
                   "GROUP BY account_id HAVING count(*) > 1) AS doubled"),
             "0");
   EXPECT_EQ(Query("SELECT count(DISTINCT account_id) FROM jobs WHERE state = 'leased'"), "40");
+}
+
+// A deadlock (libpqxx throws transaction_rollback, not sql_error) is "busy, retry the whole
+// transaction", not an internal error: the publishing worker retries kUnavailable writes, and
+// used to leave a published target unrecorded until its lease expired.
+TEST_F(PostgresStoreTest, DeadlockIsReportedAsRetryable) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  const base::Time now = base::Time() + std::chrono::hours(24 * 365 * 50);
+  Organization org = MakeOrg(now, "acme");
+  Post a = MakePost(org.id, now);
+  Post b = MakePost(org.id, now);
+  ASSERT_TRUE(store->Write([&](Tx& tx) -> Result<void> {
+                HERALD_RETURN_IF_ERROR(tx.InsertOrganization(org));
+                HERALD_RETURN_IF_ERROR(tx.InsertPost(a));
+                return tx.InsertPost(b);
+              }).ok());
+  std::mutex mu;
+  std::condition_variable cv;
+  int holding = 0;  // how many transactions hold their first lock
+  auto lock_both = [&](const std::string& first, const std::string& second) {
+    return store->Write([&](Tx& tx) -> Result<void> {
+      HERALD_RETURN_IF_ERROR(tx.LockPost(org.id, first));
+      {
+        std::unique_lock lock(mu);
+        ++holding;
+        cv.notify_all();
+        cv.wait(lock, [&] { return holding == 2; });
+      }
+      HERALD_RETURN_IF_ERROR(tx.LockPost(org.id, second));  // one of the two is the victim
+      return base::Ok();
+    });
+  };
+  Result<void> one = base::Ok();
+  std::thread t([&] { one = lock_both(a.id, b.id); });
+  Result<void> two = lock_both(b.id, a.id);
+  t.join();
+  ASSERT_NE(one.ok(), two.ok()) << "exactly one transaction must be the deadlock's victim";
+  const base::Error& victim = one.ok() ? two.error() : one.error();
+  EXPECT_EQ(victim.code(), ErrorCode::kUnavailable) << victim.ToLogString();
+  EXPECT_THAT(victim.detail(), ::testing::HasSubstr("deadlock"));
 }
 
 TEST_F(PostgresStoreTest, ConcurrentMigrationsFromTwoProcesses) {
