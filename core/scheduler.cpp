@@ -12,14 +12,15 @@ namespace herald::core {
 namespace asio = base::asio;
 using base::Time;
 
-Time NextWake(Time now, std::optional<Time> next_due, bool claimed_all, bool slots_free,
-              int in_flight, Time renew_at, const SchedulerOptions& options) {
+Time NextWake(Time now, std::optional<Time> next_due, Time claimed_at, bool claimed_all,
+              bool slots_free, int in_flight, Time renew_at, const SchedulerOptions& options) {
   if (claimed_all && slots_free) return now;  // there may be more due right now
   Time wake = now + options.max_sleep;
   if (next_due.has_value()) {
-    // Due but not claimed: the accounts are busy (one publish per account) or the slots are
-    // full; a finishing job of ours wakes us, a poll covers other processes.
-    wake = std::min(wake, *next_due <= now ? now + options.busy_poll : *next_due);
+    // Due when we claimed but not claimed: the accounts are busy (one publish per account) or
+    // the slots are full; a finishing job of ours wakes us, a poll covers other processes.
+    // Due since then (the claim and the read take a while): claim it now.
+    wake = std::min(wake, *next_due <= claimed_at ? now + options.busy_poll : *next_due);
   }
   if (in_flight > 0) wake = std::min(wake, std::max(renew_at, now));
   return wake;
@@ -121,12 +122,14 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
   while (!state->stopping) {
     state->wake_pending = false;
     Time now = clock_.Now();
+    const Time claimed_at = now;
     const int requested = std::min(worker_.options().claim_batch,
                                    worker_.options().max_in_flight - worker_.in_flight());
     // A read first, unless the last claim was full: most wake-ups (a post scheduled for later,
     // another process's commit) find nothing due, and a claim is a write transaction.
     base::Result<std::optional<Time>> next_due = std::optional<Time>(now);
-    if (!more_due) next_due = co_await read_next_due();
+    const bool read_first = !more_due;
+    if (read_first) next_due = co_await read_next_due();
     bool store_error = !next_due.ok();
     int started = 0;
     more_due = false;
@@ -140,7 +143,7 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
         more_due = started >= requested &&
                    worker_.in_flight() < worker_.options().max_in_flight;
         // What is due next, for the sleep below (not needed when looping at once).
-        if (!more_due && started > 0) {
+        if (!more_due && (started > 0 || !read_first)) {
           next_due = co_await read_next_due();
           store_error = !next_due.ok();
         }
@@ -172,7 +175,7 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
     } else {
       bool claimed_all = requested > 0 && started >= requested;
       bool slots_free = worker_.in_flight() < worker_.options().max_in_flight;
-      wake = NextWake(now, *next_due, claimed_all, slots_free, worker_.in_flight(),
+      wake = NextWake(now, *next_due, claimed_at, claimed_all, slots_free, worker_.in_flight(),
                       last_renew + renew_every, options_);
     }
     if (wake <= now || state->wake_pending || state->stopping) continue;

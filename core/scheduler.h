@@ -38,11 +38,13 @@ struct SchedulerOptions {
 };
 
 // When the loop should next look at the queue. `next_due` is the earliest due time in the
-// store (nullopt when the queue is empty); `claimed_all` is true when the last claim filled
-// every requested slot (more may be due right now); `in_flight` jobs need lease renewal at
-// `renew_at`.
-base::Time NextWake(base::Time now, std::optional<base::Time> next_due, bool claimed_all,
-                    bool slots_free, int in_flight, base::Time renew_at,
+// store (nullopt when the queue is empty), read after the last claim, which looked at the queue
+// as of `claimed_at`: a job due by then and not claimed is blocked (its account is busy, or no
+// slot was free) and is polled for; one that became due after it is claimable now.
+// `claimed_all` is true when the last claim filled every requested slot (more may be due right
+// now); `in_flight` jobs need lease renewal at `renew_at`.
+base::Time NextWake(base::Time now, std::optional<base::Time> next_due, base::Time claimed_at,
+                    bool claimed_all, bool slots_free, int in_flight, base::Time renew_at,
                     const SchedulerOptions& options);
 
 class Scheduler {
