@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include "store/sql/migrations.h"
 #include "store/sql/sql_store.h"
@@ -95,6 +96,23 @@ std::span<const sql::Migration> SqliteBackend::migrations() const {
 base::Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const std::string& path,
                                                                  const StoreOptions& options,
                                                                  int known_version) {
+  // SQLite answers some lock conflicts at once instead of calling the busy handler (where
+  // waiting could deadlock, e.g. two processes opening a new database and switching it to WAL
+  // together), so the whole open is retried until busy_timeout.
+  const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+  for (;;) {
+    auto opened = OpenOnce(path, options, known_version);
+    if (opened.ok() || opened.error().code() != base::ErrorCode::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return opened;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+base::Result<std::unique_ptr<SqliteBackend>> SqliteBackend::OpenOnce(const std::string& path,
+                                                                     const StoreOptions& options,
+                                                                     int known_version) {
   std::unique_ptr<SqliteBackend> backend(new SqliteBackend(path, options));
   const std::string& desc = backend->description_;
   if (!backend->memory_) {

@@ -42,11 +42,20 @@ class SqliteBackend final : public sql::Backend {
   // that the file is a SQLite database (kFailedPrecondition "<path> is not a herald database
   // ..."), not held by another process (kUnavailable "database <path> is locked by another
   // process"), and not migrated by a newer herald (kFailedPrecondition); only then does it
-  // switch the file to WAL. Creates the file (and its directory) when missing.
+  // switch the file to WAL. Creates the file (and its directory) when missing. A lock held
+  // by another process is waited for up to options.busy_timeout.
   static base::Result<std::unique_ptr<SqliteBackend>> Open(const std::string& path,
                                                           const StoreOptions& options,
                                                           int known_version);
   ~SqliteBackend() override;
+
+ private:
+  // One attempt of Open.
+  static base::Result<std::unique_ptr<SqliteBackend>> OpenOnce(const std::string& path,
+                                                              const StoreOptions& options,
+                                                              int known_version);
+
+ public:
 
   const sql::Dialect& dialect() const override;
   const std::string& description() const override { return description_; }

@@ -155,10 +155,12 @@ TEST_F(NetworkConnectTest, EveryNetworkConnectsWithItsSeededCredentials) {
     EXPECT_EQ((*again)["account_id"], (*r)["account_id"]) << c.platform;
     EXPECT_EQ((*again)["reconnected"], true) << c.platform;
     // The adapter gets its credentials back for publishing.
-    store::Account row;
-    row.org_id = editor_.org_id;
-    row.id = (*r)["account_id"];
-    auto ctx = accounts_->OpenCredentials(row);
+    // (As the worker does: the row as just read from the store.)
+    const std::string account_id = (*r)["account_id"];
+    auto row = store::ReadValue<store::Account>(
+        *store_, [&](store::Tx& tx) { return tx.GetAccount(editor_.org_id, account_id); });
+    ASSERT_TRUE(row.ok()) << c.platform;
+    auto ctx = accounts_->OpenCredentials(*row);
     ASSERT_TRUE(ctx.ok()) << c.platform << ": " << ctx.error().ToString();
     EXPECT_THAT(base::DumpJson(ctx->credentials), HasSubstr(c.secret)) << c.platform;
   }
