@@ -239,8 +239,9 @@ Result<std::vector<PublishWorker::Attempt>> PublishWorker::Claim(Time now) {
   request.limit = std::min(free, options_.claim_batch);
   request.kinds = {store::JobKind::kPublish};
   // One transaction claims the jobs and reads everything they need: a transaction per job
-  // fewer. A row that is gone (kNotFound) is that job's answer; a failed statement fails the
-  // claim, and the jobs stay queued.
+  // fewer. A load error decided by the data (a row gone, content unreadable) is that job's
+  // answer (Process handles it) and never holds up the other jobs. A failed statement needs no
+  // check here: the store refuses to commit, the claim fails and the jobs stay queued.
   std::vector<Attempt> attempts;
   HERALD_RETURN_IF_ERROR(store_.Write([&](store::Tx& tx) -> Result<void> {
     attempts.clear();
@@ -249,11 +250,6 @@ Result<std::vector<PublishWorker::Attempt>> PublishWorker::Claim(Time now) {
     for (size_t i = 0; i < jobs.size(); ++i) {
       attempts[i].job = std::move(jobs[i]);
       attempts[i].loaded = LoadAttempt(tx, attempts[i]);
-      if (!attempts[i].loaded.ok() &&
-          attempts[i].loaded.error().code() != ErrorCode::kNotFound &&
-          attempts[i].loaded.error().code() != ErrorCode::kInvalidArgument) {
-        return attempts[i].loaded.error();
-      }
     }
     return base::Ok();
   }));
@@ -371,7 +367,7 @@ Task<void> PublishWorker::Process(Attempt a) {
     ~Done() { self->Forget(id); }
   } done{this, a.job.id};
 
-  const Result<void> loaded = a.loaded;
+  const Result<void>& loaded = a.loaded;
   if (!loaded.ok()) {
     if (loaded.error().code() == ErrorCode::kNotFound && a.target.id.empty()) {
       // The target is gone (removed by an edit before the claim): nothing to publish.

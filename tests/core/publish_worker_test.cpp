@@ -90,6 +90,28 @@ TEST_F(PublishWorkerTest, PublishesAtPublishAtAndNotBefore) {
   EXPECT_EQ(*worker_->RunOnce(env_.clock.Now() + std::chrono::hours(1)), 0);
 }
 
+// Claim and load share one transaction: a post whose stored content cannot be read must not
+// fail the claim (the earliest job would then block the whole queue); it is retried later and
+// the others go out.
+TEST_F(PublishWorkerTest, UnreadablePostDoesNotHoldUpTheQueue) {
+  std::string bad = env_.Schedule({native_.id}, "first");
+  std::string good = env_.Schedule({none_.id}, "second");
+  ASSERT_TRUE(env_.store
+                  ->Write([&](store::Tx& tx) -> base::Result<void> {
+                    HERALD_ASSIGN_OR_RETURN(store::Post p, tx.GetPost(env_.org.id, bad));
+                    p.content = base::Json{{"text", 42}};  // not what PostContent accepts
+                    return tx.UpdatePost(p);
+                  })
+                  .ok());
+  ToPublishTime();
+  ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 2);
+  EXPECT_EQ(GetPost(good)["status"], "published");
+  EXPECT_EQ(env_.none->posts().size(), 1u);
+  EXPECT_TRUE(env_.native->posts().empty());
+  EXPECT_EQ(OnlyTarget(bad).status, store::TargetStatus::kQueued);
+  EXPECT_EQ(env_.Jobs(OnlyTarget(bad).id)[0].state, JobState::kQueued);  // retried later
+}
+
 TEST_F(PublishWorkerTest, TransientErrorBacksOffThenPublishesOnce) {
   env_.native->Script({{FakeAction::kTransient}, {FakeAction::kTransient}});
   std::string id = env_.Schedule({native_.id}, "retry me");
