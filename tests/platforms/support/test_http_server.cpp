@@ -175,8 +175,12 @@ struct TestHttpServer::Impl : std::enable_shared_from_this<Impl> {
       }
       out.body() = resp.body;
       out.prepare_payload();
+      // Idle from the moment the answer is handed over: the client may have read it before this
+      // coroutine resumes, and a test's CloseIdleConnections must find the socket then.
+      if (!close) idle.insert(raw);
       auto [wec, wn] = co_await bhttp::async_write(stream, out, kNoThrow);
       if (wec || close) {
+        idle.erase(raw);
         beast::get_lowest_layer(stream).close();
         co_return;
       }
