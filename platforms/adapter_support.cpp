@@ -43,4 +43,27 @@ base::Error ReadTransportError(base::Error e, std::string_view network) {
   }
 }
 
+base::Error LookupFailedError(base::Error lookup, std::string_view network) {
+  base::ErrorCode code = lookup.code();
+  switch (code) {
+    case base::ErrorCode::kUnauthenticated:
+    case base::ErrorCode::kPermissionDenied:
+      return lookup;  // says how to reconnect the account
+    case base::ErrorCode::kResourceExhausted:
+    case base::ErrorCode::kUnavailable:
+    case base::ErrorCode::kUnknown:
+      break;
+    default:
+      code = base::ErrorCode::kUnavailable;
+      break;
+  }
+  base::Error out(code,
+                  "could not check with " + std::string(network) +
+                      " whether an earlier attempt already published this post (" +
+                      lookup.message() + "); it will be checked again",
+                  lookup.detail());
+  if (auto after = lookup.retry_after()) out.set_retry_after(*after);
+  return out;
+}
+
 }  // namespace herald::platforms

@@ -32,6 +32,16 @@ base::Error WriteTransportError(base::Error e, std::string_view network);
 // lost or oversized answer is kUnavailable.
 base::Error ReadTransportError(base::Error e, std::string_view network);
 
+// A lookup that was to tell whether an earlier attempt already published the post (the
+// reconciliation after a lost answer) and could not be completed: never a verdict on the post,
+// whatever the refusal that led to it. kResourceExhausted (rate limited, keeping retry_after)
+// and kUnavailable stay as they are; kUnknown stays (the network cannot tell); kUnauthenticated
+// and kPermissionDenied stay (the account must be reconnected first, and the retry after that
+// looks again); anything else becomes kUnavailable, so the caller looks again later. The
+// message says that `network` ("Bluesky") could not be asked and why; the detail keeps the
+// lookup's.
+base::Error LookupFailedError(base::Error lookup, std::string_view network);
+
 }  // namespace herald::platforms
 
 #endif  // HERALD_PLATFORMS_ADAPTER_SUPPORT_H_

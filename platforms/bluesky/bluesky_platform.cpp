@@ -403,9 +403,17 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
         co_return failure;
       }
       // A record with this key may already exist (an earlier attempt whose answer was lost):
-      // the PDS then refuses the create. Look it up before reporting the failure.
+      // the PDS then refuses the create (the reference PDS with a generic 500, others with 400
+      // InvalidRequest "Record already exists"). Look it up before reporting the failure. A
+      // lookup that could not be made is no verdict: the post may be on Bluesky, so the answer
+      // is "try again later" (the same record key keeps it single), never the refusal.
       auto existing = co_await GetRecord(&session, rkey);
-      if (!existing.ok() || !existing->has_value()) co_return failure;
+      if (!existing.ok()) {
+        base::Error e = LookupFailedError(std::move(existing).error(), kNetwork);
+        co_return e.set_detail("the create was refused: " + failure.ToString() +
+                               "; the lookup failed: " + e.detail());
+      }
+      if (!existing->has_value()) co_return failure;
       made = {base::GetString(**existing, "uri"), base::GetString(**existing, "cid")};
     }
     parts.push_back(
@@ -435,7 +443,9 @@ Task<Result<std::optional<PublishReceipt>>> BlueskyPlatform::Find(PublishRequest
   Json parts = Json::array();
   for (size_t i = 0; i < request.content.parts.size(); ++i) {
     const std::string rkey = RecordKeyFor(request.idempotency_key, i);
-    HERALD_CO_ASSIGN_OR_RETURN(std::optional<Json> record, co_await GetRecord(&session, rkey));
+    auto looked = co_await GetRecord(&session, rkey);
+    if (!looked.ok()) co_return LookupFailedError(std::move(looked).error(), kNetwork);
+    std::optional<Json> record = std::move(*looked);
     if (!record) co_return std::optional<PublishReceipt>();
     parts.push_back(
         Json{{"uri", base::GetString(*record, "uri")},

@@ -14,9 +14,13 @@
 // mention stays plain text) at UTF-8 byte offsets, and creates each part with
 // com.atproto.repo.createRecord under a record key herald chooses: a TID derived from the
 // idempotency key and the part index. A retry of a part that was already created collides with
-// the existing record (the reference PDS answers 500 InternalServerError); any failed create is
+// the existing record (the reference PDS answers 500 InternalServerError, others 400
+// InvalidRequest "Record already exists"); any failed create (but a 429 or an auth failure) is
 // therefore checked with com.atproto.repo.getRecord, and an existing record is taken as the
-// success it was (IdempotencyKind::kNative). Threads chain `reply: {root, parent}` strong refs;
+// success it was (IdempotencyKind::kNative). When that lookup cannot be made (429, 5xx, lost
+// answer) the create's refusal is not reported: the answer is a transient error
+// (kResourceExhausted with its retry_after, or kUnavailable), so the next attempt looks again
+// (LookupFailedError). Threads chain `reply: {root, parent}` strong refs;
 // progress is saved after each part and a new attempt resumes after the parts already made.
 //
 // remote_state / receipt.remote_state: {"did": "...", "parts": [{"uri","cid","rkey","url"}]}.
@@ -52,7 +56,8 @@ class BlueskyPlatform final : public Platform {
   Task<Result<ConnectedAccount>> Connect(Json args) override;
   Task<Result<PublishReceipt>> Publish(PublishRequest request) override;
   // Looks up every part's record key with getRecord: Ok(receipt) when all exist, Ok(nullopt)
-  // when some do not (publishing again completes the post without duplicates).
+  // when some do not (publishing again completes the post without duplicates); a lookup that
+  // cannot be made is kUnavailable / kResourceExhausted (LookupFailedError), never nullopt.
   Task<Result<std::optional<PublishReceipt>>> Find(PublishRequest request) override;
   Task<Result<void>> Delete(AccountContext account, PublishReceipt receipt) override;
   // {"likes", "reposts", "replies", "quotes"} of the first part (app.bsky.feed.getPosts).

@@ -2,7 +2,8 @@
 // PROCESSES that lose answers after applying requests (drop_after_accept) and fail with 5xx:
 // Mastodon (native idempotency) ends with every post exactly once; Slack (reconcile) finds the
 // posts whose answer was lost and never sends them again; Telegram (no idempotency) never posts
-// twice and marks what it cannot know `unknown`. The worker is stepped with a FakeClock.
+// twice and marks what it cannot know `unknown`; Bluesky (record keys) ends `published` when
+// the retry is refused as a duplicate and the lookups after it fail for a while. The worker is stepped with a FakeClock.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -56,7 +57,7 @@ class MapCredentials final : public CredentialSource {
 class AdaptersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    for (const char* net : {"mastodon", "telegram", "slack"}) {
+    for (const char* net : {"mastodon", "telegram", "slack", "bluesky"}) {
       auto p = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(HERALD_EMULATOR_BIN), net);
       ASSERT_TRUE(p.ok()) << p.error().ToString();
       emulators_[net] = std::move(*p);
@@ -152,6 +153,65 @@ class AdaptersTest : public ::testing::Test {
   std::string SlackAccount() {
     return Connect("slack", {{"bot_token", "xoxb-1111111111-2222222222-EmulatorSeedToken"},
                              {"channel", "C0456NEWS01"}});
+  }
+
+  std::string BlueskyAccount() {
+    return Connect("bluesky", {{"handle", "alice.test"},
+                               {"app_password", "app-pass-alice"},
+                               {"service_url", emulators_["bluesky"]->base_url()}});
+  }
+
+  // Issue 9: the create reaches the PDS but its answer is lost; each retry is refused as a
+  // duplicate record key (`duplicate_status`: 500 like the reference PDS, or 400 "Record already
+  // exists"), and the lookup that follows fails three times (429, 5xx, dropped connection)
+  // before one works. The target must end `published` with the record's URI and URL, posted
+  // once, never `failed`.
+  void BlueskyLostAnswerEndsPublished(int duplicate_status) {
+    std::string account = BlueskyAccount();
+    EmulatorClient& ctl = *ctl_["bluesky"];
+    ASSERT_TRUE(ctl.SetConfig({{"duplicate_record_status", duplicate_status}}).ok());
+    ASSERT_TRUE(ctl.ArmFault({{"kind", "drop_after_accept"},
+                              {"method", "POST"},
+                              {"path", "/xrpc/com.atproto.repo.createRecord*"},
+                              {"count", 1}})
+                    .ok());
+    // The drop twice: the HTTP client sends a GET again, once, when a reused keep-alive
+    // connection fails before any answer.
+    const std::vector<std::pair<std::string, int>> lookup_faults = {
+        {"429", 1}, {"5xx", 1}, {"drop_before", 2}};
+    for (const auto& [kind, count] : lookup_faults) {
+      ASSERT_TRUE(ctl.ArmFault({{"kind", kind},
+                                {"method", "GET"},
+                                {"path", "/xrpc/com.atproto.repo.getRecord*"},
+                                {"count", count}})
+                      .ok());
+    }
+    auto ids = PublishNow(account, 1, "bluesky once");
+    ASSERT_EQ(ids.size(), 1u);
+    Drain();
+    store::PostTarget t = TargetOf(ids[0]);
+    EXPECT_EQ(t.status, TargetStatus::kPublished) << t.last_error;
+    EXPECT_EQ(OnNetwork("bluesky", "bluesky once 0"), 1);
+    auto posts = ctl.Posts();
+    ASSERT_TRUE(posts.ok());
+    ASSERT_EQ(posts->size(), 1u);
+    const std::string uri = (*posts)[0]["id"];
+    EXPECT_EQ(t.external_id, uri);
+    EXPECT_EQ(t.url, "https://bsky.app/profile/alice.test/post/" + uri.substr(uri.rfind('/') + 1));
+    // Every failed lookup was looked at again, none of them ended the target.
+    auto requests = ctl.Requests();
+    ASSERT_TRUE(requests.ok());
+    int refused = 0, lookups = 0;
+    for (const auto& r : *requests) {
+      const std::string path = r.value("path", std::string());
+      if (path.find("createRecord") != std::string::npos &&
+          r.value("status", 0) == duplicate_status) {
+        ++refused;
+      }
+      if (path.find("getRecord") != std::string::npos) ++lookups;
+    }
+    EXPECT_EQ(refused, 4);
+    EXPECT_GE(lookups, 4);
   }
 
   std::vector<std::string> PublishNow(const std::string& account, int n, const std::string& tag) {
@@ -257,6 +317,14 @@ TEST_F(AdaptersTest, SlackLostAnswersAreFoundNotResent) {
     EXPECT_EQ(OnNetwork("slack", "slack once " + std::to_string(i)), 1);
   }
   EXPECT_GE(worker_->stats().reconciled, 1);
+}
+
+TEST_F(AdaptersTest, BlueskyLostAnswerWithFailingLookupsEndsPublished500) {
+  BlueskyLostAnswerEndsPublished(500);
+}
+
+TEST_F(AdaptersTest, BlueskyLostAnswerWithFailingLookupsEndsPublished400) {
+  BlueskyLostAnswerEndsPublished(400);
 }
 
 TEST_F(AdaptersTest, TelegramLostAnswersBecomeUnknownNeverTwice) {

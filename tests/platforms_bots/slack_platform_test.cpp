@@ -247,6 +247,127 @@ TEST_F(SlackPlatformTest, DropAfterAcceptIsFoundByTheMarker) {
   EXPECT_EQ(h_.Posts().size(), 1u);
 }
 
+// Issue 9 review: a reconciliation lookup (conversations.history / .replies by marker,
+// files.info for a file share) that fails with a 429, a 5xx or a lost answer is "try again
+// later" from both Publish and Find, never a verdict and never "not posted" (which would post
+// twice); a later attempt whose lookup works finds the message.
+enum class LookupFault { k429, k5xx, kDrop };
+
+class SlackLookupFailureTest : public SlackPlatformTest,
+                               public ::testing::WithParamInterface<LookupFault> {
+ protected:
+  void ArmLookupFault(const std::string& path) {
+    switch (GetParam()) {
+      case LookupFault::k429:
+        h_.Arm(FaultOn(FaultKind::kRateLimit, path,
+                       [](Fault& f) { f.retry_after = std::chrono::seconds(17); }));
+        break;
+      case LookupFault::k5xx:
+        h_.Arm(FaultOn(FaultKind::kServerError, path, [](Fault& f) { f.status = 502; }));
+        break;
+      case LookupFault::kDrop:
+        h_.Arm(FaultOn(FaultKind::kDropBefore, path));
+        break;
+    }
+  }
+  template <class T>
+  void ExpectTransient(const Result<T>& r) {
+    ASSERT_FALSE(r.ok());
+    if (GetParam() == LookupFault::k429) {
+      EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted) << r.error().ToString();
+      ASSERT_TRUE(r.error().retry_after().has_value());
+      EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(17));
+    } else {
+      EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable) << r.error().ToString();
+    }
+  }
+};
+
+TEST_P(SlackLookupFailureTest, MarkerLookupFailureIsTransientAndALaterOneFindsTheMessage) {
+  AccountContext account = Account();
+  h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/chat.postMessage"));
+  auto request = Request(account, Thread({"lost answer"}));
+  ASSERT_EQ(h_.Run(platform_->Publish(request)).error().code(), ErrorCode::kUnknown);
+  ASSERT_EQ(h_.Posts().size(), 1u);
+  request.remote_state = saved_.back();
+
+  ArmLookupFault("/api/conversations.history");
+  ExpectTransient(h_.Run(platform_->Publish(request)));
+  ArmLookupFault("/api/conversations.history");
+  ExpectTransient(h_.Run(platform_->Find(request)));
+  EXPECT_EQ(h_.Posts().size(), 1u);
+
+  auto found = h_.Run(platform_->Publish(request));
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  auto posts = h_.Posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(found->external_id, posts[0].id);
+  EXPECT_EQ(found->url, posts[0].url);
+  EXPECT_EQ(h_.CountRequests("/api/chat.postMessage"), 1u);
+}
+
+TEST_P(SlackLookupFailureTest, ThreadReplyLookupFailureIsTransient) {
+  AccountContext account = Account();
+  auto request = Request(account, Thread({"one", "two"}));
+  request.save_remote_state = [&](const Json& s) -> Result<void> {
+    saved_.push_back(s);
+    // Part 1 is recorded (second save): the answer to part 2 is lost.
+    if (saved_.size() == 2) h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/chat.postMessage"));
+    return base::Ok();
+  };
+  ASSERT_EQ(h_.Run(platform_->Publish(request)).error().code(), ErrorCode::kUnknown);
+  ASSERT_EQ(h_.Posts().size(), 2u);
+  auto retry = Request(account, Thread({"one", "two"}), saved_.back());
+
+  ArmLookupFault("/api/conversations.replies");
+  ExpectTransient(h_.Run(platform_->Find(retry)));
+  ArmLookupFault("/api/conversations.replies");
+  ExpectTransient(h_.Run(platform_->Publish(retry)));
+  EXPECT_EQ(h_.Posts().size(), 2u);
+
+  auto done = h_.Run(platform_->Publish(retry));
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  auto posts = h_.Posts();
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(done->external_id, posts[0].id);
+  EXPECT_EQ(done->remote_state["parts"][1]["ts"], posts[1].id);
+}
+
+TEST_P(SlackLookupFailureTest, FileShareLookupFailureIsTransient) {
+  AccountContext account = Account();
+  Content content;
+  content.parts.push_back(PostPart{"pic", {Png("a.png")}});
+  h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/files.completeUploadExternal"));
+  auto request = Request(account, content);
+  ASSERT_EQ(h_.Run(platform_->Publish(request)).error().code(), ErrorCode::kUnknown);
+  ASSERT_EQ(h_.Posts().size(), 1u);
+  request.remote_state = saved_.back();
+
+  ArmLookupFault("/api/files.info");
+  ExpectTransient(h_.Run(platform_->Find(request)));
+  ArmLookupFault("/api/files.info");
+  ExpectTransient(h_.Run(platform_->Publish(request)));
+  EXPECT_EQ(h_.Posts().size(), 1u);
+
+  auto found = h_.Run(platform_->Publish(request));
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_EQ(h_.Posts().size(), 1u);
+  EXPECT_EQ(found->external_id, h_.Posts()[0].id);
+  EXPECT_EQ(h_.CountRequests("/api/files.completeUploadExternal"), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(LookupFaults, SlackLookupFailureTest,
+                         ::testing::Values(LookupFault::k429, LookupFault::k5xx,
+                                           LookupFault::kDrop),
+                         [](const ::testing::TestParamInfo<LookupFault>& param_info) {
+                           switch (param_info.param) {
+                             case LookupFault::k429: return std::string("RateLimited");
+                             case LookupFault::k5xx: return std::string("ServerError");
+                             case LookupFault::kDrop: return std::string("Dropped");
+                           }
+                           return std::string("Unknown");
+                         });
+
 TEST_F(SlackPlatformTest, FindWithoutAnySavedStateScansHistory) {
   AccountContext account = Account();
   h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/chat.postMessage"));

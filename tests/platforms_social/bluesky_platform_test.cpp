@@ -255,6 +255,166 @@ TEST_F(BlueskyPlatformTest, DropAfterAcceptIsUnknownAndTheRetryFindsTheExistingR
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.getRecord", 200), 1);
 }
 
+// Issue 9: the create reached the PDS but its answer was lost; the retry with the same record
+// key is refused (500 from the reference PDS, 400 "Record already exists" from others), and the
+// getRecord lookup that follows fails too. That must be a transient error (try again later),
+// never the create's refusal: a 400 refusal would fail a target whose post is on Bluesky.
+enum class LookupFault { k429, k5xx, kDrop };
+
+std::string LookupFaultName(LookupFault f) {
+  switch (f) {
+    case LookupFault::k429: return "429";
+    case LookupFault::k5xx: return "5xx";
+    case LookupFault::kDrop: return "dropped";
+  }
+  return "?";
+}
+
+class BlueskyLostAnswerTest
+    : public BlueskyPlatformTest,
+      public ::testing::WithParamInterface<std::tuple<int, LookupFault>> {
+ protected:
+  int DuplicateStatus() const { return std::get<0>(GetParam()); }
+  LookupFault Fault() const { return std::get<1>(GetParam()); }
+
+  void SetUp() override {
+    BlueskyPlatformTest::SetUp();
+    emulator().MergeConfig(Json{{"duplicate_record_status", DuplicateStatus()}});
+  }
+
+  // The next getRecord fails the way the parameter says.
+  void ArmLookupFault() {
+    switch (Fault()) {
+      case LookupFault::k429:
+        Arm(FaultKind::kRateLimit, "GET", "/xrpc/com.atproto.repo.getRecord", 1, 429, 40);
+        break;
+      case LookupFault::k5xx:
+        Arm(FaultKind::kServerError, "GET", "/xrpc/com.atproto.repo.getRecord", 1, 502);
+        break;
+      case LookupFault::kDrop:
+        // Twice: the HTTP client sends a GET again, once, when a reused keep-alive connection
+        // fails before any answer (it may just have been closed by the server).
+        Arm(FaultKind::kDropBefore, "GET", "/xrpc/com.atproto.repo.getRecord", 2);
+        break;
+    }
+  }
+
+  // The lookup's failure came back as "try again later", not as a verdict on the post.
+  void ExpectTransient(const Result<PublishReceipt>& r) {
+    ASSERT_FALSE(r.ok());
+    if (Fault() == LookupFault::k429) {
+      EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted) << r.error().ToString();
+      ASSERT_TRUE(r.error().retry_after().has_value());
+      EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(40));
+    } else {
+      EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable) << r.error().ToString();
+    }
+    EXPECT_THAT(r.error().message(), HasSubstr("could not check with Bluesky"));
+    EXPECT_THAT(r.error().message(), Not(HasSubstr("Record already exists")));
+  }
+};
+
+TEST_P(BlueskyLostAnswerTest, RefusedRetryWithAFailedLookupIsTransientAndALaterOneFindsThePost) {
+  Arm(FaultKind::kDropAfterAccept, "POST", "/xrpc/com.atproto.repo.createRecord");
+  auto lost = Run(platform_->Publish(Request({{"lost answer", {}}})));
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code(), ErrorCode::kUnknown);
+  ASSERT_EQ(Posts().size(), 1u);
+
+  ArmLookupFault();
+  ExpectTransient(Run(platform_->Publish(Request({{"lost answer", {}}}))));
+  EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.createRecord", DuplicateStatus()), 1);
+  EXPECT_EQ(Posts().size(), 1u);
+
+  // The next attempt's lookup works: the post is the one the first attempt made.
+  auto found = Run(platform_->Publish(Request({{"lost answer", {}}})));
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  auto posts = Posts();
+  ASSERT_EQ(posts.size(), 1u);
+  const std::string rkey = RecordKeyFor("tgt_b1", 0);
+  EXPECT_EQ(found->external_id, posts[0].id);
+  EXPECT_EQ(found->external_id,
+            "at://" + BlueskyEmulator::DidFor("alice.test") + "/app.bsky.feed.post/" + rkey);
+  EXPECT_EQ(found->url, "https://bsky.app/profile/alice.test/post/" + rkey);
+  EXPECT_EQ(found->remote_state["parts"][0]["cid"], posts[0].extra["cid"]);
+  EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.createRecord", DuplicateStatus()), 2);
+  EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.getRecord", 200), 1);
+}
+
+TEST_P(BlueskyLostAnswerTest, AThreadReplyWhoseLookupFailsResumesWithoutDuplicates) {
+  PublishRequest first = Request({{"one", {}}, {"two", {}}});
+  first.save_remote_state = [this](const Json& state) -> Result<void> {
+    saved_.push_back(state);
+    // Part 1 is saved: the answer to part 2's create is lost.
+    Arm(FaultKind::kDropAfterAccept, "POST", "/xrpc/com.atproto.repo.createRecord");
+    return base::Ok();
+  };
+  auto lost = Run(platform_->Publish(first));
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code(), ErrorCode::kUnknown);
+  ASSERT_EQ(Posts().size(), 2u);
+  ASSERT_EQ(saved_.size(), 1u);
+
+  PublishRequest retry = Request({{"one", {}}, {"two", {}}});
+  retry.remote_state = saved_.back();
+  ArmLookupFault();
+  ExpectTransient(Run(platform_->Publish(retry)));
+  EXPECT_EQ(Posts().size(), 2u);
+
+  auto done = Run(platform_->Publish(retry));
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  auto posts = Posts();
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(done->external_id, posts[0].id);
+  ASSERT_EQ(done->remote_state["parts"].size(), 2u);
+  EXPECT_EQ(done->remote_state["parts"][1]["uri"], posts[1].id);
+  EXPECT_EQ(RecordOf(posts[1])["reply"]["parent"]["uri"], posts[0].id);
+}
+
+// Find answers "cannot tell now" when its lookup fails, never "not there" (which would send
+// the post again).
+TEST_P(BlueskyLostAnswerTest, FindWithAFailedLookupIsTransient) {
+  ASSERT_TRUE(Run(platform_->Publish(Request({{"here", {}}}))).ok());
+  ArmLookupFault();
+  auto r = Run(platform_->Find(Request({{"here", {}}})));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(),
+            Fault() == LookupFault::k429 ? ErrorCode::kResourceExhausted : ErrorCode::kUnavailable);
+  auto found = Run(platform_->Find(Request({{"here", {}}})));
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  EXPECT_TRUE(found->has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    DuplicateAnswersAndLookupFaults, BlueskyLostAnswerTest,
+    ::testing::Combine(::testing::Values(500, 400),
+                       ::testing::Values(LookupFault::k429, LookupFault::k5xx,
+                                         LookupFault::kDrop)),
+    [](const ::testing::TestParamInfo<std::tuple<int, LookupFault>>& param_info) {
+      return "Duplicate" + std::to_string(std::get<0>(param_info.param)) + "Lookup" +
+             LookupFaultName(std::get<1>(param_info.param));
+    });
+
+// A genuine refusal stays a verdict: the lookup says the record is not there.
+TEST_F(BlueskyPlatformTest, ARefusedCreateWhoseRecordIsAbsentIsReportedAsRefused) {
+  emulator().MergeConfig(Json{{"duplicate_record_status", 400}});
+  auto r = Run(platform_->Publish(Request({{std::string(301, 'x'), {}}})));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.getRecord", 400), 1);  // RecordNotFound
+  EXPECT_TRUE(Posts().empty());
+}
+
+// A lookup refused for reasons that say nothing about the post (here: a repository the PDS
+// does not know) is no verdict either.
+TEST_F(BlueskyPlatformTest, FindWhoseLookupIsRefusedIsUndeterminedNotInvalid) {
+  PublishRequest r = Request({{"x", {}}});
+  r.account.credentials["did"] = "did:plc:nosuchrepo0000000000000";
+  auto found = Run(platform_->Find(r));
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code(), ErrorCode::kUnavailable) << found.error().ToString();
+}
+
 TEST_F(BlueskyPlatformTest, DropBeforeIsUnknownAndTheRetryPostsOnce) {
   Arm(FaultKind::kDropBefore, "POST", "/xrpc/com.atproto.repo.createRecord");
   EXPECT_EQ(Run(platform_->Publish(Request({{"x", {}}}))).error().code(), ErrorCode::kUnknown);

@@ -216,7 +216,7 @@ Json BlueskyEmulator::DefaultConfig() const {
   return Json{{"access_ttl_seconds", 7200},    {"refresh_ttl_seconds", 90 * 24 * 3600},
               {"refresh_grace_seconds", 7200}, {"create_session_limit", 30},
               {"repo_write_points", 5000},     {"global_limit", 3000},
-              {"upload_limit", 50'000'000}};
+              {"upload_limit", 50'000'000}, {"duplicate_record_status", 500}};
 }
 
 void BlueskyEmulator::Reset() {
@@ -562,7 +562,11 @@ http::Response BlueskyEmulator::CreateRecord(const http::Request& req) {
   const std::string uri = "at://" + account->did + "/" + collection + "/" + rkey;
   if (auto existing = ctx_.posts().Find(uri); existing && !existing->deleted) {
     // The repository's tree refuses a second value at the same key; the reference PDS lets
-    // that error escape as a generic 500.
+    // that error escape as a generic 500, other PDS implementations answer 400 (config
+    // "duplicate_record_status").
+    if (ctx_.ConfigInt("duplicate_record_status", 500) == 400) {
+      return With(InvalidRequest("Record already exists"), rate);
+    }
     return With(XrpcError(500, "InternalServerError", "Internal Server Error"), rate);
   }
   const std::string cid = RecordCid(record);

@@ -12,7 +12,9 @@
 //        3000 bytes, createdAt, <= 4 images with alt, blobs uploaded, <= 2,000,000 bytes each,
 //        rkey must be a TID); an rkey that already exists fails as the reference PDS does: the
 //        repository tree refuses the duplicate key and the answer is 500
-//        {"error":"InternalServerError","message":"Internal Server Error"}
+//        {"error":"InternalServerError","message":"Internal Server Error"}; with config
+//        "duplicate_record_status": 400 it is 400 {"error":"InvalidRequest","message":"Record
+//        already exists"} as other PDS implementations answer (any other value: 500)
 //   GET  /xrpc/com.atproto.repo.getRecord         400 RecordNotFound when absent
 //   POST /xrpc/com.atproto.repo.deleteRecord      idempotent
 //   GET  /xrpc/com.atproto.identity.resolveHandle 400 InvalidRequest "Unable to resolve handle"

@@ -145,6 +145,29 @@ TEST_F(BlueskyEmulatorTest, RecordKeysMustBeTidsAndADuplicateIsAnInternalError) 
   EXPECT_EQ(Create(Post("recreated"), "3k4duaz5vfs2b").status, 200);  // the key is free again
 }
 
+TEST_F(BlueskyEmulatorTest, DuplicateRecordAnswerIsConfigurable500Or400) {
+  EXPECT_EQ(server_->context().config()["duplicate_record_status"], 500);
+  ASSERT_EQ(Create(Post("x"), "3k4duaz5vfs2b").status, 200);
+  ASSERT_TRUE(client_->SetConfig(Json{{"duplicate_record_status", 400}}).ok());
+  auto refused = Create(Post("x again"), "3k4duaz5vfs2b");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.JsonBody(),
+            (Json{{"error", "InvalidRequest"}, {"message", "Record already exists"}}));
+  ASSERT_TRUE(client_->SetConfig(Json{{"duplicate_record_status", 500}}).ok());
+  auto generic = Create(Post("x again"), "3k4duaz5vfs2b");
+  EXPECT_EQ(generic.status, 500);
+  EXPECT_EQ(generic.JsonBody(),
+            (Json{{"error", "InternalServerError"}, {"message", "Internal Server Error"}}));
+  // Neither answer changed the record, and a reset restores the reference PDS's 500.
+  auto got = Call("GET", "com.atproto.repo.getRecord", "", Json(),
+                  "repo=" + did_ + "&collection=app.bsky.feed.post&rkey=3k4duaz5vfs2b");
+  EXPECT_EQ(got.JsonBody()["value"]["text"], "x");
+  EXPECT_EQ(server_->context().posts().List().size(), 1u);
+  ASSERT_TRUE(client_->SetConfig(Json{{"duplicate_record_status", 400}}).ok());
+  ASSERT_TRUE(client_->Reset().ok());
+  EXPECT_EQ(server_->context().config()["duplicate_record_status"], 500);
+}
+
 TEST_F(BlueskyEmulatorTest, ValidatesPostRecordsAndBlobs) {
   auto long_text = Create(Post(std::string(301, 'a')));
   EXPECT_EQ(long_text.status, 400);
