@@ -1,9 +1,14 @@
 #include "base/crypto.h"
+#include "tests/support/result_matchers.h"
 
 #include <gtest/gtest.h>
 
 namespace herald::base {
 namespace {
+
+using ::herald::matchers::IsOk;
+
+using ::herald::matchers::StatusIs;
 
 TEST(CryptoTest, Sha256KnownAnswer) {
   EXPECT_EQ(Sha256Hex("abc"),
@@ -43,21 +48,20 @@ TEST(CryptoTest, ConstantTimeEqual) {
 
 TEST(KeyringTest, SealOpenAndContext) {
   Keyring ring;
-  ASSERT_TRUE(ring.Add(RandomBytes(32)).ok());
+  ASSERT_THAT(ring.Add(RandomBytes(32)), IsOk());
   std::string sealed = ring.Seal("token-123", "account:acc_1");
   EXPECT_EQ(sealed.find("token-123"), std::string::npos);
   EXPECT_EQ(sealed.substr(0, 3), "v1.");
   EXPECT_EQ(*ring.Open(sealed, "account:acc_1"), "token-123");
   auto wrong_context = ring.Open(sealed, "account:acc_2");
-  ASSERT_FALSE(wrong_context.ok());
-  EXPECT_EQ(wrong_context.error().code(), ErrorCode::kPermissionDenied);
+  ASSERT_THAT(wrong_context, StatusIs(ErrorCode::kPermissionDenied));
   // Two seals of the same text differ (random nonce).
   EXPECT_NE(ring.Seal("x"), ring.Seal("x"));
 }
 
 TEST(KeyringTest, TamperingIsDetected) {
   Keyring ring;
-  ASSERT_TRUE(ring.Add(RandomBytes(32)).ok());
+  ASSERT_THAT(ring.Add(RandomBytes(32)), IsOk());
   std::string sealed = ring.Seal("secret");
   // Flip one character of every position but the last (whose low bits may be padding only):
   // each change alters the nonce, ciphertext or tag and must fail authentication.
@@ -74,19 +78,18 @@ TEST(KeyringTest, TamperingIsDetected) {
 TEST(KeyringTest, RotationKeepsOldValuesReadable) {
   std::string old_key = RandomBytes(32), new_key = RandomBytes(32);
   Keyring before;
-  ASSERT_TRUE(before.Add(old_key).ok());
+  ASSERT_THAT(before.Add(old_key), IsOk());
   std::string sealed_old = before.Seal("v-old");
 
   Keyring after;
-  ASSERT_TRUE(after.Add(new_key).ok());
-  ASSERT_TRUE(after.Add(old_key).ok());
+  ASSERT_THAT(after.Add(new_key), IsOk());
+  ASSERT_THAT(after.Add(old_key), IsOk());
   EXPECT_EQ(after.primary_id(), Keyring::KeyIdOf(new_key));
   EXPECT_EQ(*after.Open(sealed_old), "v-old");
   std::string sealed_new = after.Seal("v-new");
   EXPECT_NE(sealed_new.find(Keyring::KeyIdOf(new_key)), std::string::npos);
   auto unknown = before.Open(sealed_new);
-  ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+  ASSERT_THAT(unknown, StatusIs(ErrorCode::kNotFound));
   EXPECT_FALSE(after.Add("short").ok());
 }
 

@@ -6,10 +6,12 @@
 #include "core/rate_limiter.h"
 #include "core/retry_policy.h"
 #include "core/scheduler.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::core {
 namespace {
 
+using ::herald::matchers::IsOk;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -90,7 +92,7 @@ TEST(RateLimiterTest, ReservationsGetSuccessiveSlots) {
 
 TEST(RateLimiterTest, ParsesBudgets) {
   auto b = RateBudgets::Parse("mastodon=5/20,telegram=30,*=10");
-  ASSERT_TRUE(b.ok()) << b.error().ToString();
+  ASSERT_THAT(b, IsOk());
   EXPECT_EQ(b->per_key["mastodon"].rate, 5);
   EXPECT_EQ(b->per_key["mastodon"].burst, 20);
   EXPECT_EQ(b->per_key["telegram"].burst, 30);

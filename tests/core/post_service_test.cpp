@@ -9,10 +9,13 @@
 #include "base/crypto.h"
 #include "base/time.h"
 #include "tests/support/core_env.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::core {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using ::testing::HasSubstr;
 using base::ErrorCode;
 using testing::CoreEnv;
@@ -52,7 +55,7 @@ class PostServiceTest : public ::testing::Test {
 
 TEST_F(PostServiceTest, SchedulesPostWithTargetsAndJobsInOneGo) {
   auto r = env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id}, "hello"));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "scheduled");
   ASSERT_EQ((*r)["targets"].size(), 2u);
   EXPECT_EQ((*r)["targets"][0]["account_id"], mastodon_.id);
@@ -77,7 +80,7 @@ TEST_F(PostServiceTest, LocalTimeWithTimeZoneIsStoredAsUtcAndShownBack) {
   auto req = Request({mastodon_.id}, "summer", "2026-07-14T09:00:00");
   req.time_zone = "Europe/Paris";
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["publish_at"], "2026-07-14T07:00:00Z");
   EXPECT_EQ((*r)["publish_at_local"], "2026-07-14T09:00:00+02:00");
   EXPECT_EQ((*r)["time_zone"], "Europe/Paris");
@@ -88,7 +91,7 @@ TEST_F(PostServiceTest, DraftHasNoJobsAndRescheduleSchedulesIt) {
   req.mode = CreateMode::kDraft;
   req.publish_at.clear();
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "draft");
   EXPECT_TRUE((*r)["publish_at"].is_null());
   std::string id = (*r)["post_id"];
@@ -98,7 +101,7 @@ TEST_F(PostServiceTest, DraftHasNoJobsAndRescheduleSchedulesIt) {
 
   auto s = env_.posts->RescheduleSync(
       env_.editor, id, base::FormatRfc3339(env_.clock.Now() + std::chrono::minutes(5)), "");
-  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ((*s)["status"], "scheduled");
   ASSERT_EQ(env_.Jobs(targets[0].id).size(), 1u);
 }
@@ -108,7 +111,7 @@ TEST_F(PostServiceTest, PublishNowQueuesForNow) {
   req.mode = CreateMode::kPublishNow;
   req.publish_at.clear();
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["publish_at"], base::FormatRfc3339(env_.clock.Now()));
 }
 
@@ -151,11 +154,11 @@ TEST_F(PostServiceTest, OverrideFixesOneNetworksLimit) {
   auto req = Request({mastodon_.id, telegram_.id}, std::string(290, 'x'));
   req.content.overrides[telegram_.id].text = "short version";
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   // The override is what that account gets; the others get the main text.
   auto stored = env_.GetPost((*r)["post_id"]);
   auto content = PostContent::FromJson(stored.content);
-  ASSERT_TRUE(content.ok());
+  ASSERT_THAT(content, IsOk());
   EXPECT_EQ(content->PartsFor(telegram_.id)[0].text, "short version");
   EXPECT_EQ(content->PartsFor(mastodon_.id)[0].text.size(), 290u);
 }
@@ -180,7 +183,7 @@ TEST_F(PostServiceTest, AllowsAFewSecondsOfClockSkew) {
   auto r = env_.posts->CreateSync(
       env_.editor, Request({mastodon_.id}, "hi",
                            base::FormatRfc3339(env_.clock.Now() - std::chrono::seconds(3))));
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk());
 }
 
 TEST_F(PostServiceTest, RefusesUnparsablePublishAt) {
@@ -235,7 +238,7 @@ TEST_F(PostServiceTest, RefusesUnknownMedia) {
 TEST_F(PostServiceTest, RefusesAccountThatNeedsReconnecting) {
   auto a = env_.Account(mastodon_.id);
   a.status = store::AccountStatus::kNeedsReauth;
-  ASSERT_TRUE(env_.store->Write([&](store::Tx& tx) { return tx.UpdateAccount(a); }).ok());
+  ASSERT_THAT(env_.store->Write([&](store::Tx& tx) { return tx.UpdateAccount(a); }), IsOk());
   ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "x")),
                 ErrorCode::kInvalidArgument, "needs_reauth; reconnect it");
 }
@@ -266,10 +269,10 @@ TEST_F(PostServiceTest, SameIdempotencyKeyReturnsFirstResultAndCreatesNothing) {
   auto req = Request({mastodon_.id}, "once");
   req.idempotency_key = "k-123";
   auto first = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_THAT(first, IsOk());
   env_.clock.Advance(std::chrono::hours(2));
   auto again = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(*first, *again);
   EXPECT_EQ(env_.CountPosts(), 1);
 }
@@ -277,7 +280,7 @@ TEST_F(PostServiceTest, SameIdempotencyKeyReturnsFirstResultAndCreatesNothing) {
 TEST_F(PostServiceTest, SameIdempotencyKeyWithOtherArgumentsIsAConflict) {
   auto req = Request({mastodon_.id}, "once");
   req.idempotency_key = "k-123";
-  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
   posts_before_ = 1;
   req.content.text = "twice";
   ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kAlreadyExists,
@@ -293,16 +296,16 @@ TEST_F(PostServiceTest, IdempotencyKeyExpiresAfter24Hours) {
   auto req = Request({mastodon_.id}, "daily", "");
   req.idempotency_key = "k-day";
   req.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(48));
-  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
   env_.clock.Advance(std::chrono::hours(25));
-  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
   EXPECT_EQ(env_.CountPosts(), 2);
 }
 
 TEST_F(PostServiceTest, IdempotencyKeysAreScopedToTheOrganization) {
   auto req = Request({mastodon_.id}, "mine");
   req.idempotency_key = "shared-key";
-  ASSERT_TRUE(env_.posts->CreateSync(env_.editor, req).ok());
+  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
   auto theirs = Request({foreign_.id}, "theirs");
   theirs.idempotency_key = "shared-key";
   auto r = env_.posts->CreateSync(env_.other_editor, theirs);
@@ -320,7 +323,7 @@ TEST_F(PostServiceTest, ConcurrentRepeatsOfOneKeyCreateOnePost) {
   }
   for (auto& t : threads) t.join();
   for (const auto& r : results) {
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
     EXPECT_EQ((*r)["post_id"], (*results[0])["post_id"]);
   }
   EXPECT_EQ(env_.CountPosts(), 1);
@@ -357,16 +360,16 @@ TEST_F(PostServiceTest, AnotherOrganizationCannotReadChangeOrDetectAPost) {
   same(testing::Await(env_.posts->Delete(them, id)),
        testing::Await(env_.posts->Delete(them, missing)));
   auto list = env_.posts->ListSync(them, ListPostsRequest{});
-  ASSERT_TRUE(list.ok());
+  ASSERT_THAT(list, IsOk());
   EXPECT_TRUE((*list)["posts"].empty());
   ListPostsRequest by_account;
   by_account.account_id = mastodon_.id;
   list = env_.posts->ListSync(them, by_account);
-  ASSERT_TRUE(list.ok());
+  ASSERT_THAT(list, IsOk());
   EXPECT_TRUE((*list)["posts"].empty());
   // And nothing changed.
   auto post = env_.posts->GetSync(env_.editor, id);
-  ASSERT_TRUE(post.ok());
+  ASSERT_THAT(post, IsOk());
   EXPECT_EQ((*post)["status"], "scheduled");
   EXPECT_EQ((*post)["content"]["text"], "private");
 }
@@ -383,7 +386,7 @@ TEST_F(PostServiceTest, UpdateChangesContentTimeAndAccounts) {
   up.accounts = std::vector<std::string>{mastodon_.id, other.id};
   up.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(5));
   auto r = env_.posts->UpdateSync(env_.editor, up);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["targets"].size(), 2u);
   auto targets = env_.Targets(id);
   ASSERT_EQ(targets.size(), 2u);
@@ -413,12 +416,12 @@ TEST_F(PostServiceTest, NewTimeZoneAloneKeepsTheWallClockTime) {
   auto req = Request({mastodon_.id}, "nine", "2026-07-14T09:00:00");
   req.time_zone = "Europe/Paris";
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   UpdatePostRequest up;
   up.post_id = (*r)["post_id"];
   up.time_zone = "America/New_York";
   auto u = env_.posts->UpdateSync(env_.editor, up);
-  ASSERT_TRUE(u.ok()) << u.error().ToString();
+  ASSERT_THAT(u, IsOk());
   EXPECT_EQ((*u)["publish_at_local"], "2026-07-14T09:00:00-04:00");
   EXPECT_EQ((*u)["publish_at"], "2026-07-14T13:00:00Z");
 }
@@ -426,7 +429,7 @@ TEST_F(PostServiceTest, NewTimeZoneAloneKeepsTheWallClockTime) {
 TEST_F(PostServiceTest, CancelStopsQueuedTargetsAndSaysSo) {
   std::string id = env_.Schedule({mastodon_.id, telegram_.id}, "stop");
   auto r = env_.posts->CancelSync(env_.editor, id);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "cancelled");
   for (const auto& t : (*r)["targets"]) {
     EXPECT_TRUE(t["stopped"].get<bool>());
@@ -440,15 +443,13 @@ TEST_F(PostServiceTest, CancelStopsQueuedTargetsAndSaysSo) {
   up.post_id = id;
   up.text = "x";
   auto u = env_.posts->UpdateSync(env_.editor, up);
-  ASSERT_FALSE(u.ok());
-  EXPECT_EQ(u.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(u, StatusIs(ErrorCode::kFailedPrecondition));
 }
 
 TEST_F(PostServiceTest, RetryWithNothingFailedSaysWhy) {
   std::string id = env_.Schedule({mastodon_.id}, "fine");
   auto r = env_.posts->RetrySync(env_.editor, id, false);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_THAT(r.error().message(), HasSubstr("no target has failed"));
 }
 
@@ -466,7 +467,7 @@ TEST_F(PostServiceTest, ListIsNewestFirstPaginatedAndFiltered) {
   std::vector<std::string> seen;
   for (int n = 0; n < 5; ++n) {
     auto r = env_.posts->ListSync(env_.viewer, page);
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
     for (const auto& p : (*r)["posts"]) seen.push_back(p["post_id"]);
     if ((*r)["next_cursor"].is_null()) break;
     page.cursor = (*r)["next_cursor"];
@@ -478,7 +479,7 @@ TEST_F(PostServiceTest, ListIsNewestFirstPaginatedAndFiltered) {
   ListPostsRequest by_account;
   by_account.account_id = telegram_.id;
   auto r = env_.posts->ListSync(env_.viewer, by_account);
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["posts"].size(), 2u);
 
   ListPostsRequest bad;
@@ -493,7 +494,7 @@ TEST_F(PostServiceTest, ValidateReportsEveryAccountWithoutStoring) {
   req.accounts = {mastodon_.id, telegram_.id};
   req.content.text = std::string(300, 'z');
   auto r = env_.posts->ValidateSync(env_.viewer, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_FALSE((*r)["ok"].get<bool>());
   EXPECT_TRUE((*r)["accounts"][0]["ok"].get<bool>());
   EXPECT_EQ((*r)["accounts"][0]["length"], 300);
@@ -515,7 +516,7 @@ TEST_F(PostServiceTest, UploadMediaSniffsAndRefusesMismatches) {
   up.mime_type = "image/png";
   up.alt_text = "a test image";
   auto r = env_.media->UploadSync(env_.editor, up);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["size"], 72);
   EXPECT_EQ((*r)["sha256"], base::Sha256Hex(Png()));
 
@@ -536,7 +537,7 @@ TEST_F(PostServiceTest, UploadMediaSniffsAndRefusesMismatches) {
   // The media can be used by its organization only.
   auto post = Request({mastodon_.id}, "");
   post.content.media = {(*r)["media_id"]};
-  EXPECT_TRUE(env_.posts->CreateSync(env_.editor, post).ok());
+  EXPECT_THAT(env_.posts->CreateSync(env_.editor, post), IsOk());
   auto theirs = Request({foreign_.id}, "");
   theirs.content.media = {(*r)["media_id"]};
   auto t = env_.posts->CreateSync(env_.other_editor, theirs);

@@ -8,10 +8,13 @@
 
 #include "base/time.h"
 #include "tests/support/core_env.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::core {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using ::testing::HasSubstr;
 using base::ErrorCode;
 using store::JobState;
@@ -40,11 +43,11 @@ class PublishWorkerTest : public ::testing::Test {
     for (int i = 0; i < max_rounds; ++i) {
       auto next = store::ReadValue<std::optional<base::Time>>(
           *env_.store, [](store::Tx& tx) { return tx.NextDueTime(); });
-      EXPECT_TRUE(next.ok());
+      EXPECT_THAT(next, IsOk());
       if (!next.ok() || !next->has_value()) break;
       if (**next > env_.clock.Now()) env_.clock.Set(**next);
       auto n = worker.RunOnce(env_.clock.Now());
-      EXPECT_TRUE(n.ok()) << n.error().ToString();
+      EXPECT_THAT(n, IsOk());
       total += n.ok() ? *n : 0;
     }
     return total;
@@ -58,7 +61,7 @@ class PublishWorkerTest : public ::testing::Test {
 
   base::Json GetPost(const std::string& id) {
     auto r = env_.posts->GetSync(env_.viewer, id);
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : base::Json();
   }
 
@@ -216,7 +219,7 @@ TEST_F(PublishWorkerTest, PartialFailureRollsUpAndRetryFinishesIt) {
   Drain(*worker_);
   EXPECT_EQ(GetPost(id)["status"], "partially_published");
   auto r = env_.posts->RetrySync(env_.editor, id, false);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "publishing");
   Drain(*worker_);
   EXPECT_EQ(GetPost(id)["status"], "published");
@@ -276,7 +279,7 @@ TEST_F(PublishWorkerTest, LostAnswerOnNetworkWithoutIdempotencyBecomesUnknownNev
   Drain(*worker_);
   EXPECT_EQ(env_.none->posts().size(), 1u);
   auto retried = env_.posts->RetrySync(env_.editor, id, true);
-  ASSERT_TRUE(retried.ok()) << retried.error().ToString();
+  ASSERT_THAT(retried, IsOk());
   EXPECT_THAT((*retried)["targets"][0]["message"].get<std::string>(),
               HasSubstr("may appear twice"));
   Drain(*worker_);
@@ -433,7 +436,7 @@ TEST_F(PublishWorkerTest, InterruptedAttemptIsNotReconciledWhileItCouldStillBeIn
 
 TEST_F(PublishWorkerTest, CancelledPostIsNeverSent) {
   std::string id = env_.Schedule({native_.id, none_.id}, "cancel");
-  ASSERT_TRUE(env_.posts->CancelSync(env_.editor, id).ok());
+  ASSERT_THAT(env_.posts->CancelSync(env_.editor, id), IsOk());
   ToPublishTime();
   EXPECT_EQ(Drain(*worker_), 0);
   EXPECT_EQ(env_.native->publish_calls() + env_.none->publish_calls(), 0);
@@ -449,10 +452,10 @@ TEST_F(PublishWorkerTest, CancelWhileAWorkerHoldsTheJobReportsItCouldNotStop) {
   claim.now = env_.clock.Now();
   auto jobs = store::WriteValue<std::vector<store::Job>>(
       *env_.store, [&](store::Tx& tx) { return tx.ClaimJobs(claim); });
-  ASSERT_TRUE(jobs.ok());
+  ASSERT_THAT(jobs, IsOk());
   ASSERT_EQ(jobs->size(), 1u);
   auto r = env_.posts->CancelSync(env_.editor, id);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_FALSE((*r)["targets"][0]["stopped"].get<bool>());
   EXPECT_THAT((*r)["targets"][0]["message"].get<std::string>(), HasSubstr("could not be stopped"));
   EXPECT_EQ(env_.Jobs(OnlyTarget(id).id)[0].state, JobState::kLeased);
@@ -467,7 +470,7 @@ TEST_F(PublishWorkerTest, CancelDuringPublishCannotStopIt) {
   id = env_.Schedule({native_.id}, "too late");
   ToPublishTime();
   Drain(*worker_);
-  ASSERT_TRUE(cancel.ok()) << cancel.error().ToString();
+  ASSERT_THAT(cancel, IsOk());
   EXPECT_FALSE((*cancel)["targets"][0]["stopped"].get<bool>());
   EXPECT_EQ(OnlyTarget(id).status, TargetStatus::kPublished);
   EXPECT_EQ(GetPost(id)["status"], "published");
@@ -482,15 +485,14 @@ TEST_F(PublishWorkerTest, EditWhileAWorkerHoldsTheJobIsRefusedAndRolledBack) {
   claim.limit = 1;
   auto jobs = store::WriteValue<std::vector<store::Job>>(
       *env_.store, [&](store::Tx& tx) { return tx.ClaimJobs(claim); });
-  ASSERT_TRUE(jobs.ok());
+  ASSERT_THAT(jobs, IsOk());
   ASSERT_EQ(jobs->size(), 1u);
   UpdatePostRequest up;
   up.post_id = id;
   up.text = "edited";
   up.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(1));
   auto r = env_.posts->UpdateSync(env_.editor, up);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_THAT(r.error().message(), HasSubstr("being published right now"));
   // Rolled back: the other target's job kept its time, the content is unchanged.
   EXPECT_EQ(env_.GetPost(id).content["text"], "original");
@@ -504,7 +506,7 @@ TEST_F(PublishWorkerTest, EditBeforeTheClaimIsWhatGetsPublished) {
   UpdatePostRequest up;
   up.post_id = id;
   up.text = "final text";
-  ASSERT_TRUE(env_.posts->UpdateSync(env_.editor, up).ok());
+  ASSERT_THAT(env_.posts->UpdateSync(env_.editor, up), IsOk());
   ToPublishTime();
   Drain(*worker_);
   ASSERT_EQ(env_.native->posts().size(), 1u);
@@ -519,8 +521,7 @@ TEST_F(PublishWorkerTest, EditOncePublishedIsRefused) {
   up.post_id = id;
   up.text = "changed my mind";
   auto r = env_.posts->UpdateSync(env_.editor, up);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_THAT(r.error().message(), HasSubstr("is published, so it can no longer be edited"));
   auto res = env_.posts->RescheduleSync(
       env_.editor, id, base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(1)), "");
@@ -539,7 +540,7 @@ TEST_F(PublishWorkerTest, ThreadResumesAfterTheLastSavedPart) {
   req.content.thread = {{"2/3", {}}, {"3/3", {}}};
   req.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::minutes(10));
   auto created = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  ASSERT_THAT(created, IsOk());
   ToPublishTime();
   ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
   auto t = OnlyTarget((*created)["post_id"]);
@@ -560,7 +561,7 @@ TEST_F(PublishWorkerTest, DstSpringForwardPublishesAtNineLocal) {
   req.publish_at = "2026-03-29T09:00:00";
   req.time_zone = "Europe/Paris";
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["publish_at"], "2026-03-29T07:00:00Z");
   EXPECT_EQ((*r)["publish_at_local"], "2026-03-29T09:00:00+02:00");
   env_.clock.Set(*base::ParseRfc3339("2026-03-29T06:59:59Z"));  // 08:59:59 local
@@ -588,7 +589,7 @@ TEST_F(PublishWorkerTest, DstFallBackPublishesAtNineLocal) {
   req.publish_at = "2026-10-25T09:00:00";
   req.time_zone = "Europe/Paris";
   auto r = env_.posts->CreateSync(env_.editor, req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["publish_at"], "2026-10-25T08:00:00Z");
   env_.clock.Set(*base::ParseRfc3339("2026-10-25T07:59:59Z"));
   EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);
@@ -651,7 +652,7 @@ TEST_F(PublishWorkerTest, DeleteRemovesPublishedPostsWhereTheNetworkAllows) {
   ToPublishTime();
   Drain(*worker_);
   auto r = testing::Await(env_.posts->Delete(env_.editor, id));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["targets"][0]["result"], "deleted");
   EXPECT_EQ((*r)["targets"][1]["result"], "not_supported");
   EXPECT_THAT((*r)["targets"][1]["message"].get<std::string>(), HasSubstr("stays published"));

@@ -13,10 +13,12 @@
 
 #include "base/time.h"
 #include "tests/support/core_env.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::core {
 namespace {
 
+using ::herald::matchers::IsOk;
 using testing::CoreEnv;
 
 class SchedulerTest : public ::testing::Test {
@@ -50,7 +52,7 @@ class SchedulerTest : public ::testing::Test {
     req.content.text = "soon";
     req.publish_at = base::FormatRfc3339(base::SystemClock::Instance().Now() + in);
     auto r = posts.CreateSync(env_.editor, req);
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? (*r)["post_id"].get<std::string>() : "";
   }
 

@@ -14,10 +14,13 @@
 #include "schemas/schemas.h"
 #include "tests/support/core_env.h"
 #include "tools/tool_set.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::tools {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using ::testing::HasSubstr;
 using testing::CoreEnv;
 
@@ -133,49 +136,48 @@ TEST_F(ToolsTest, ScheduleGetListUpdateCancelThroughTheTools) {
                {"thread", {{{"text", "2/2"}}}},
                {"idempotency_key", "abc"}};
   auto created = Call("schedule_post", args, env_.editor);
-  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  ASSERT_THAT(created, IsOk());
   EXPECT_EQ((*created)["publish_at"], "2026-03-29T07:00:00Z");
   std::string id = (*created)["post_id"];
   auto again = Call("schedule_post", args, env_.editor);
-  ASSERT_TRUE(again.ok());
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ((*again)["post_id"], id);
 
   auto got = Call("get_post", {{"post_id", id}}, env_.viewer);
-  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  ASSERT_THAT(got, IsOk());
   EXPECT_EQ((*got)["content"]["thread"][0]["text"], "2/2");
   EXPECT_EQ((*got)["targets"][0]["attempts"], 0);
 
   auto listed = Call("list_posts", {{"status", "scheduled"}, {"limit", 10}}, env_.viewer);
-  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  ASSERT_THAT(listed, IsOk());
   EXPECT_EQ((*listed)["posts"].size(), 1u);
 
   auto updated = Call("update_post", {{"post_id", id}, {"text", "edited"}, {"thread", Json::array()}},
                       env_.editor);
-  ASSERT_TRUE(updated.ok()) << updated.error().ToString();
+  ASSERT_THAT(updated, IsOk());
   auto rescheduled = Call("reschedule_post",
                           {{"post_id", id}, {"publish_at", "2026-04-01T10:00:00+02:00"}},
                           env_.editor);
-  ASSERT_TRUE(rescheduled.ok()) << rescheduled.error().ToString();
+  ASSERT_THAT(rescheduled, IsOk());
   EXPECT_EQ((*rescheduled)["publish_at"], "2026-04-01T08:00:00Z");
 
   auto validated = Call("validate_post", {{"accounts", {account_.id}}, {"text", "ok"}}, env_.viewer);
-  ASSERT_TRUE(validated.ok());
+  ASSERT_THAT(validated, IsOk());
   EXPECT_TRUE((*validated)["ok"].get<bool>());
 
   auto cancelled = Call("cancel_post", {{"post_id", id}}, env_.editor);
-  ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
+  ASSERT_THAT(cancelled, IsOk());
   EXPECT_EQ((*cancelled)["status"], "cancelled");
 
   auto retried = Call("retry_post", {{"post_id", id}}, env_.editor);
   EXPECT_FALSE(retried.ok());
   auto deleted = Call("delete_post", {{"post_id", id}}, env_.editor);
-  ASSERT_TRUE(deleted.ok()) << deleted.error().ToString();
+  ASSERT_THAT(deleted, IsOk());
 }
 
 TEST_F(ToolsTest, ViewerCannotCallWriteTools) {
   auto r = Call("publish_post", {{"accounts", {account_.id}}, {"text", "x"}}, env_.viewer);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kPermissionDenied);
+  ASSERT_THAT(r, StatusIs(base::ErrorCode::kPermissionDenied));
 }
 
 TEST_F(ToolsTest, UploadMediaAndUseIt) {
@@ -184,10 +186,10 @@ TEST_F(ToolsTest, UploadMediaAndUseIt) {
                  {{"data_base64", base::Base64Encode(gif)}, {"mime_type", "image/gif"},
                   {"alt_text", "a dot"}},
                  env_.editor);
-  ASSERT_TRUE(up.ok()) << up.error().ToString();
+  ASSERT_THAT(up, IsOk());
   auto created = Call("save_draft", {{"accounts", {account_.id}}, {"media", {(*up)["media_id"]}}},
                       env_.editor);
-  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  ASSERT_THAT(created, IsOk());
   EXPECT_EQ((*created)["status"], "draft");
 }
 

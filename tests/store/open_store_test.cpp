@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::store {
 namespace {
 
+using ::herald::matchers::StatusIs;
 using base::ErrorCode;
 
 Result<std::unique_ptr<Store>> Open(const std::string& url) {
@@ -43,8 +45,7 @@ class ClosedPort {
 
 TEST(StoreOpenTest, UnknownSchemeIsInvalidArgument) {
   auto r = Open("mysql://localhost/db");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument));
   EXPECT_EQ(r.error().message(),
             "unknown database URL scheme 'mysql'; use sqlite:PATH, sqlite::memory: or "
             "postgresql://...");
@@ -79,8 +80,7 @@ TEST(StoreOpenTest, BadPoolSizeIsInvalidArgument) {
   options.url = "sqlite::memory:";
   options.pool_size = 0;
   auto r = OpenStore(options);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -15,10 +15,13 @@
 
 #include "base/crypto.h"
 #include "tests/store/contract_fixture.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::store::testing {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using base::ErrorCode;
 using std::chrono::seconds;
 
@@ -26,7 +29,7 @@ class PostgresStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = MakeTestDatabase(BackendKind::kPostgres);
-    ASSERT_TRUE(db.ok()) << db.error().message();
+    ASSERT_THAT(db, IsOk());
     db_ = std::move(*db);
   }
   std::unique_ptr<Store> Open(bool migrate = true) {
@@ -58,7 +61,7 @@ class PostgresStoreTest : public ::testing::Test {
       }
       return base::Ok();
     });
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
   }
   // Starts `n` claim helpers, releases them together, returns each one's claimed ids.
   std::vector<std::vector<std::string>> ClaimFromProcesses(int n, base::Time now, int limit) {
@@ -68,7 +71,7 @@ class PostgresStoreTest : public ::testing::Test {
                                         "proc-" + std::to_string(i),
                                         std::to_string(base::ToUnixMicros(now)),
                                         std::to_string(limit)});
-      EXPECT_TRUE(child.ok());
+      EXPECT_THAT(child, IsOk());
       if (!child.ok()) return {};
       children.push_back(std::move(*child));
     }
@@ -173,7 +176,7 @@ TEST_F(PostgresStoreTest, ConcurrentMigrationsFromTwoProcesses) {
   std::vector<std::unique_ptr<ChildProcess>> children;
   for (int i = 0; i < 2; ++i) {
     auto child = ChildProcess::Start({HERALD_STORE_HELPER, "migrate", db_->url()});
-    ASSERT_TRUE(child.ok());
+    ASSERT_THAT(child, IsOk());
     children.push_back(std::move(*child));
   }
   int applied = 0;
@@ -207,8 +210,7 @@ TEST_F(PostgresStoreTest, NewerSchemaIsRefusedAndNeverTouched) {
             "WHERE table_schema = 'public'");
   for (bool migrate : {true, false}) {
     auto r = OpenTestStore(db_->url(), migrate);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+    ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
     EXPECT_EQ(r.error().message(), "database schema version 999 is newer than this herald (knows "
                                    "up to " + std::to_string(known) + "); upgrade herald");
   }

@@ -2,6 +2,7 @@
 // retired keys from HERALD_SECRET_KEYS_OLD; bad keys and unsafe files refused; nothing ever
 // overwritten.
 #include "store/secret_key.h"
+#include "tests/support/result_matchers.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -14,6 +15,8 @@
 namespace herald::store {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using base::ErrorCode;
 
 std::string Slurp(const std::string& path) {
@@ -51,7 +54,7 @@ TEST_F(SecretKeyTest, KeyFromEnvironmentAndNoFileWritten) {
   std::string key = base::RandomBytes(32);
   ::setenv("HERALD_SECRET_KEY", base::Base64Encode(key).c_str(), 1);
   auto ring = LoadKeyring(dir_);
-  ASSERT_TRUE(ring.ok()) << ring.error().ToString();
+  ASSERT_THAT(ring, IsOk());
   EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(key));
   EXPECT_FALSE(std::filesystem::exists(key_file_));
 }
@@ -59,14 +62,12 @@ TEST_F(SecretKeyTest, KeyFromEnvironmentAndNoFileWritten) {
 TEST_F(SecretKeyTest, EnvironmentKeyOfWrongSizeOrBadBase64IsRefused) {
   ::setenv("HERALD_SECRET_KEY", base::Base64Encode(base::RandomBytes(16)).c_str(), 1);
   auto ring = LoadKeyring(dir_);
-  ASSERT_FALSE(ring.ok());
-  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY must hold 32 bytes (base64), found 16");
 
   ::setenv("HERALD_SECRET_KEY", "!!!not*base64!!!", 1);
   ring = LoadKeyring(dir_);
-  ASSERT_FALSE(ring.ok());
-  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY is not valid base64");
   EXPECT_EQ(ring.error().message().find("!!!"), std::string::npos);
 }
@@ -75,18 +76,18 @@ TEST_F(SecretKeyTest, GeneratesKeyFileOnceWithMode0600) {
   const std::string data = dir_ + "/new/data";  // created when missing
   const std::string file = data + "/secret.key";
   auto first = LoadKeyring(data);
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_THAT(first, IsOk());
   struct stat st {};
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   const std::string text = Slurp(file);
   auto decoded = base::Base64Decode(text.substr(0, text.find('\n')));
-  ASSERT_TRUE(decoded.ok());
+  ASSERT_THAT(decoded, IsOk());
   EXPECT_EQ(decoded->size(), 32u);
   EXPECT_EQ(first->primary_id(), base::Keyring::KeyIdOf(*decoded));
 
   auto second = LoadKeyring(data);
-  ASSERT_TRUE(second.ok());
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(second->primary_id(), first->primary_id());
   EXPECT_EQ(Slurp(file), text);  // never rewritten
   // No temporary files left behind.
@@ -97,7 +98,7 @@ TEST_F(SecretKeyTest, GeneratesKeyFileOnceWithMode0600) {
   // A value sealed by the first load opens with the second.
   std::string sealed = first->Seal("token", "ctx");
   auto opened = second->Open(sealed, "ctx");
-  ASSERT_TRUE(opened.ok());
+  ASSERT_THAT(opened, IsOk());
   EXPECT_EQ(*opened, "token");
 }
 
@@ -105,8 +106,7 @@ TEST_F(SecretKeyTest, GroupReadableKeyFileIsRefusedAndLeftAlone) {
   const std::string text = base::Base64Encode(base::RandomBytes(32)) + "\n";
   WriteKeyFile(text, 0640);
   auto ring = LoadKeyring(dir_);
-  ASSERT_FALSE(ring.ok());
-  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(),
             key_file_ + " is readable by other users; run: chmod 600 " + key_file_);
   EXPECT_EQ(Slurp(key_file_), text);
@@ -131,31 +131,29 @@ TEST_F(SecretKeyTest, WrongSizeOrCorruptKeyFileIsRefusedAndLeftAlone) {
 TEST_F(SecretKeyTest, OldKeysOpenValuesSealedBeforeRotation) {
   base::Keyring old_ring;
   std::string old_key = base::RandomBytes(32);
-  ASSERT_TRUE(old_ring.Add(old_key).ok());
+  ASSERT_THAT(old_ring.Add(old_key), IsOk());
   std::string sealed = old_ring.Seal("token", "ctx");
 
   std::string new_key = base::RandomBytes(32);
   ::setenv("HERALD_SECRET_KEY", base::Base64Encode(new_key).c_str(), 1);
   ::setenv("HERALD_SECRET_KEYS_OLD", (" " + base::Base64Encode(old_key) + ", ").c_str(), 1);
   auto ring = LoadKeyring(dir_);
-  ASSERT_TRUE(ring.ok()) << ring.error().ToString();
+  ASSERT_THAT(ring, IsOk());
   EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(new_key));
   auto opened = ring->Open(sealed, "ctx");
-  ASSERT_TRUE(opened.ok());
+  ASSERT_THAT(opened, IsOk());
   EXPECT_EQ(*opened, "token");
 
   ::setenv("HERALD_SECRET_KEYS_OLD", "short", 1);
   ring = LoadKeyring(dir_);
-  ASSERT_FALSE(ring.ok());
-  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
 }
 
 TEST_F(SecretKeyTest, KeyFileThatIsADirectoryIsRefused) {
   std::filesystem::create_directory(key_file_);
   ::chmod(key_file_.c_str(), 0700);
   auto ring = LoadKeyring(dir_);
-  ASSERT_FALSE(ring.ok());
-  EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_TRUE(std::filesystem::is_directory(key_file_));
 }
 

@@ -9,10 +9,13 @@
 #include <thread>
 
 #include "tests/store/contract_fixture.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::store::testing {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using base::ErrorCode;
 
 Result<std::unique_ptr<Store>> OpenPath(const std::string& path, bool migrate = true,
@@ -43,8 +46,7 @@ TEST(SqliteStoreTest, CorruptFileIsRefusedAndLeftAlone) {
   WriteFile(path, junk);
   for (bool migrate : {true, false}) {
     auto r = OpenPath(path, migrate);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+    ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
     EXPECT_EQ(r.error().message(),
               path + " is not a herald database (file is not a database or is corrupt)");
     EXPECT_EQ(ReadFileBytes(path), junk);
@@ -65,8 +67,7 @@ TEST(SqliteStoreTest, AnotherApplicationsDatabaseIsRefusedAndLeftAlone) {
   }
   const std::string before = ReadFileBytes(path);
   auto r = OpenPath(path);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_NE(r.error().message().find(path + " is not a herald database"), std::string::npos)
       << r.error().message();
   EXPECT_EQ(ReadFileBytes(path), before);
@@ -76,8 +77,7 @@ TEST(SqliteStoreTest, AnotherApplicationsDatabaseIsRefusedAndLeftAlone) {
 TEST(SqliteStoreTest, DirectoryIsRefused) {
   TempDir dir;
   auto r = OpenPath(dir.path());
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
 }
 
 TEST(SqliteStoreTest, LockedDatabaseIsUnavailableAndUntouched) {
@@ -139,8 +139,7 @@ TEST(SqliteStoreTest, NewerSchemaIsRefusedAndNeverTouched) {
   const std::string before = ReadFileBytes(path);
   for (bool migrate : {true, false}) {
     auto r = OpenPath(path, migrate);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
+    ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
     EXPECT_EQ(r.error().message(), "database schema version 999 is newer than this herald (knows "
                                    "up to " + std::to_string(known) + "); upgrade herald");
     EXPECT_EQ(ReadFileBytes(path), before);
@@ -183,7 +182,7 @@ TEST(SqliteStoreTest, ReadersDoNotWaitForTheWriter) {
       cv.wait(lock, [&] { return release; });
       return base::Ok();
     });
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
   });
   {
     std::unique_lock lock(mu);

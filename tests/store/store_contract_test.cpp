@@ -8,10 +8,13 @@
 
 #include "base/ids.h"
 #include "tests/store/contract_fixture.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::store::testing {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using base::ErrorCode;
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -1084,7 +1087,7 @@ TEST_P(StoreContractTest, WriteBatchedFailingUnitRollsBackOnlyItself) {
       cv.wait(lock, [&] { return release; });
       return base::Ok();
     });
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
   });
   {
     std::unique_lock lock(mu);
@@ -1124,8 +1127,7 @@ TEST_P(StoreContractTest, WriteBatchedFailingUnitRollsBackOnlyItself) {
   HERALD_EXPECT_OK(r_good2);
   ASSERT_FALSE(r_bad_logic.ok());
   EXPECT_EQ(r_bad_logic.error().message(), "unit says no");
-  ASSERT_FALSE(r_bad_db.ok());
-  EXPECT_EQ(r_bad_db.error().code(), ErrorCode::kFailedPrecondition);
+  ASSERT_THAT(r_bad_db, StatusIs(ErrorCode::kFailedPrecondition));
   HERALD_EXPECT_OK(InRead([&](Tx& tx) { return tx.GetPost(org_.id, good1.id); }));
   HERALD_EXPECT_OK(InRead([&](Tx& tx) { return tx.GetPost(org_.id, good2.id); }));
   HERALD_EXPECT_CODE(InRead([&](Tx& tx) { return tx.GetPost(org_.id, bad_logic.id); }),

@@ -5,10 +5,13 @@
 #include <set>
 
 #include "tests/store/contract_fixture.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::store::testing {
 namespace {
 
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using base::ErrorCode;
 using std::chrono::seconds;
 
@@ -18,7 +21,7 @@ TEST(StoreProcessTest, ConcurrentMigrationsFromTwoProcesses) {
   std::vector<std::unique_ptr<ChildProcess>> children;
   for (int i = 0; i < 2; ++i) {
     auto child = ChildProcess::Start({HERALD_STORE_HELPER, "migrate", url});
-    ASSERT_TRUE(child.ok());
+    ASSERT_THAT(child, IsOk());
     children.push_back(std::move(*child));
   }
   int applied = 0;
@@ -42,15 +45,14 @@ TEST(StoreProcessTest, DatabaseLockedByAnotherProcess) {
   const std::string path = dir.File("herald.db");
   { HERALD_ASSERT_OK(OpenTestStore("sqlite:" + path)); }
   auto holder = ChildProcess::Start({HERALD_STORE_HELPER, "lock", path});
-  ASSERT_TRUE(holder.ok());
+  ASSERT_THAT(holder, IsOk());
   ASSERT_EQ((*holder)->ReadLine(seconds(30)).value_or("<none>"), "locked") << (*holder)->err();
   const std::string before = ReadFileBytes(path);
   StoreOptions options;
   options.url = "sqlite:" + path;
   options.busy_timeout = std::chrono::milliseconds(300);
   auto r = OpenStore(options);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable));
   EXPECT_EQ(r.error().message(), "database " + path + " is locked by another process");
   EXPECT_EQ(ReadFileBytes(path), before);
   (*holder)->CloseStdin();
@@ -82,7 +84,7 @@ TEST(StoreProcessTest, TwoProcessesNeverClaimTheSameJob) {
   for (int i = 0; i < 2; ++i) {
     auto child = ChildProcess::Start({HERALD_STORE_HELPER, "claim", url, "p" + std::to_string(i),
                                       std::to_string(base::ToUnixMicros(now)), "3"});
-    ASSERT_TRUE(child.ok());
+    ASSERT_THAT(child, IsOk());
     children.push_back(std::move(*child));
   }
   for (auto& c : children) ASSERT_EQ(c->ReadLine(seconds(30)).value_or("<none>"), "ready") << c->err();
