@@ -1,8 +1,25 @@
 # herald_add_library(NAME SRCS ... DEPS ...): a static library for one folder.
+#
+# Layer boundaries are enforced by the include path: a library sees only its own folder and the
+# folders of the libraries it depends on (DEPS), never the repository root. Each library gets
+# an include root of its own, <build>/include_roots/NAME, holding one symbolic link named after
+# its folder (include_roots/herald_http/mcp/http -> <source>/mcp/http), so `#include
+# "mcp/http/router.h"` keeps working for herald_http and everything that depends on it, while
+# an upward include (core including "tools/tool.h") fails to compile. Test, benchmark and fuzz
+# code sees the whole tree (their CMakeLists add the root).
 function(herald_add_library name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SRCS})
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  file(RELATIVE_PATH folder ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+  if(folder MATCHES "^(tests|bench|fuzz)(/|$)")
+    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  else()
+    set(root ${CMAKE_BINARY_DIR}/include_roots/${name})
+    get_filename_component(parent ${root}/${folder} DIRECTORY)
+    file(MAKE_DIRECTORY ${parent})
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR} ${root}/${folder} SYMBOLIC)
+    target_include_directories(${name} PUBLIC ${root})
+  endif()
   target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE herald_options ${ARG_PRIVATE_DEPS})
 endfunction()
 
