@@ -24,14 +24,16 @@ JOBS="${FUZZ_JOBS:-1}"
 
 # target -> corpus folder and dictionary (as in fuzz/CMakeLists.txt).
 declare -A CORPUS=([mcp_dispatch_fuzz]=mcp_dispatch [http_request_fuzz]=http_request
-                   [rest_fuzz]=rest [url_policy_fuzz]=url_policy
+                   [http_server_fuzz]=http_server [rest_fuzz]=rest [url_policy_fuzz]=url_policy
                    [platform_wire_fuzz]=platform_wire)
-declare -A DICT=([mcp_dispatch_fuzz]=mcp.dict [http_request_fuzz]=http.dict [rest_fuzz]=rest.dict
+declare -A DICT=([mcp_dispatch_fuzz]=mcp.dict [http_request_fuzz]=http.dict
+               [http_server_fuzz]=http.dict [rest_fuzz]=rest.dict
                  [url_policy_fuzz]=url.dict [platform_wire_fuzz]=wire.dict)
 declare -A MAX_LEN=([url_policy_fuzz]=1024)
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(mcp_dispatch_fuzz http_request_fuzz rest_fuzz url_policy_fuzz platform_wire_fuzz)
+  TARGETS=(mcp_dispatch_fuzz http_request_fuzz http_server_fuzz rest_fuzz url_policy_fuzz
+           platform_wire_fuzz)
 fi
 
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1

@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <regex>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -198,11 +201,88 @@ bool IsIdentifier(const std::string& key) {
 // "publish_at", "thread[0].text", "overrides[\"acc 1\"]".
 std::string ChildPath(const std::string& path, const std::string& key) {
   if (IsIdentifier(key)) return path.empty() ? key : path + "." + key;
-  return path + "[" + Json(key).dump() + "]";
+  return path + "[" + base::DumpJson(Json(key)) + "]";
 }
 
 std::string IndexPath(const std::string& path, std::size_t index) {
   return path + "[" + std::to_string(index) + "]";
+}
+
+// True if `s` is well-formed UTF-8 (no stray continuation bytes, truncated or overlong
+// sequences, surrogates, or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80            ? 1
+                      : (c >> 5) == 0x6   ? 2
+                      : (c >> 4) == 0xE   ? 3
+                      : (c >> 3) == 0x1E  ? 4
+                                          : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// The path of the first string or member name in `instance` that is not valid UTF-8, or nullopt.
+// Parsed JSON is always UTF-8, but REST arguments come from percent-decoded query parameters and
+// path segments; valijson's UTF-8 code (string lengths) reads out of bounds on such strings, so
+// they are refused before it sees them. Iterative, as documents may be deeply nested.
+std::optional<std::string> FindInvalidUtf8(const Json& instance) {
+  auto bad = [](const Json& v) {
+    std::vector<const Json*> stack{&v};
+    while (!stack.empty()) {
+      const Json* j = stack.back();
+      stack.pop_back();
+      if (j->is_string()) {
+        if (!IsValidUtf8(j->get_ref<const std::string&>())) return true;
+      } else if (j->is_object()) {
+        for (auto it = j->begin(); it != j->end(); ++it) {
+          if (!IsValidUtf8(it.key())) return true;
+          stack.push_back(&it.value());
+        }
+      } else if (j->is_array()) {
+        for (const auto& e : *j) stack.push_back(&e);
+      }
+    }
+    return false;
+  };
+  if (!bad(instance)) return std::nullopt;
+  // Rare: walk again, down the first offending branch, to name it.
+  std::string path;
+  const Json* j = &instance;
+  for (;;) {
+    const Json* next = nullptr;
+    if (j->is_object()) {
+      for (auto it = j->begin(); it != j->end(); ++it) {
+        if (!IsValidUtf8(it.key())) return ChildPath(path, it.key());
+        if (bad(it.value())) {
+          path = ChildPath(path, it.key());
+          next = &it.value();
+          break;
+        }
+      }
+    } else if (j->is_array()) {
+      for (std::size_t i = 0; i < j->size(); ++i) {
+        if (bad((*j)[i])) {
+          path = IndexPath(path, i);
+          next = &(*j)[i];
+          break;
+        }
+      }
+    }
+    if (next == nullptr) return path;
+    j = next;
+  }
 }
 
 std::string ShortDescription(const Json& schema) {
@@ -325,7 +405,7 @@ class Explainer {
             if (v.is_string()) names.push_back(v.get<std::string>());
           }
           if (auto near = Closest(value.get<std::string>(), names)) {
-            message += "; did you mean " + Json(*near).dump() + "?";
+            message += "; did you mean " + base::DumpJson(Json(*near)) + "?";
           }
         }
         Add(path, message);
@@ -538,7 +618,7 @@ class Explainer {
         std::string key = name.get<std::string>();
         std::string message =
             std::string(root ? "missing required argument " : "missing required field ") +
-            Json(key).dump();
+            base::DumpJson(Json(key));
         if (properties != schema.end() && properties->is_object() && properties->contains(key)) {
           std::string d = ShortDescription((*properties)[key]);
           if (!d.empty()) message += " (" + d + ")";
@@ -574,9 +654,9 @@ class Explainer {
       if (matched_pattern || additional == schema.end()) continue;
       if (additional->is_boolean() && !additional->get<bool>()) {
         std::string message =
-            std::string(root ? "unknown argument " : "unknown field ") + Json(key).dump();
+            std::string(root ? "unknown argument " : "unknown field ") + base::DumpJson(Json(key));
         if (auto near = Closest(key, known)) {
-          message += "; did you mean " + Json(*near).dump() + "?";
+          message += "; did you mean " + base::DumpJson(Json(*near)) + "?";
         } else if (!known.empty()) {
           std::string allowed;
           for (std::size_t i = 0; i < known.size() && i < 20; ++i) {
@@ -604,7 +684,7 @@ class Explainer {
         if (!o.contains(key) || !needs.is_array()) continue;
         for (const auto& n : needs) {
           if (n.is_string() && !o.contains(n.get<std::string>())) {
-            Add(path, Json(key).dump() + " needs " + n.dump() + " as well");
+            Add(path, base::DumpJson(Json(key)) + " needs " + base::DumpJson(n) + " as well");
           }
         }
       }
@@ -744,6 +824,7 @@ bool SchemaValidator::IsValid(const Json& instance) const { return Validate(inst
 std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::size_t limit,
                                                      SchemaSubject subject) const {
   if (limit == 0) limit = 1;
+  if (auto path = FindInvalidUtf8(instance)) return {{*path, "is not valid UTF-8 text"}};
   valijson::ValidationResults results;
   bool valid = false;
   bool threw = false;
