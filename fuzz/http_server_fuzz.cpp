@@ -14,11 +14,14 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "base/log.h"
 #include "mcp/http/http_server.h"
@@ -118,8 +121,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static net::io_context io;
   net::ip::tcp::socket socket(io);
   boost::system::error_code ec;
-  socket.connect({net::ip::make_address_v4("127.0.0.1"), server->port()}, ec);
-  FUZZ_CHECK(!ec);
+  // Hundreds of connections a second: a transient failure (e.g. no free ephemeral port) is
+  // retried; one that persists is reported.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    if (socket.is_open()) socket.close(ec);
+    socket.connect({net::ip::make_address_v4("127.0.0.1"), server->port()}, ec);
+    if (!ec) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+  }
+  if (ec) {
+    std::fprintf(stderr, "connect to the server failed: %s\n", ec.message().c_str());
+    __builtin_trap();
+  }
   net::write(socket, net::buffer(data, size), ec);  // the server may close early: ignore
   socket.shutdown(net::ip::tcp::socket::shutdown_send, ec);
   std::string answer;
@@ -133,6 +146,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
   }
+  // Close with a reset: no TIME_WAIT is left behind, so the ephemeral ports do not run out.
+  socket.set_option(net::socket_base::linger(true, 0), ec);
+  socket.close(ec);
   // A response to HEAD has no body whatever its Content-Length says: the framing of the answers
   // cannot be checked without pairing them with the requests, so such inputs only run.
   std::string_view sent(reinterpret_cast<const char*>(data), size);
