@@ -233,56 +233,74 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// The path of the first string or member name in `instance` that is not valid UTF-8, or nullopt.
+// The path of a string or member name in `instance` that is not valid UTF-8, or nullopt.
 // Parsed JSON is always UTF-8, but REST arguments come from percent-decoded query parameters and
 // path segments; valijson's UTF-8 code (string lengths) reads out of bounds on such strings, so
-// they are refused before it sees them. Iterative, as documents may be deeply nested.
+// they are refused before it sees them. Iterative and linear, as documents may be deeply nested.
 std::optional<std::string> FindInvalidUtf8(const Json& instance) {
-  auto bad = [](const Json& v) {
-    std::vector<const Json*> stack{&v};
-    while (!stack.empty()) {
-      const Json* j = stack.back();
-      stack.pop_back();
-      if (j->is_string()) {
-        if (!IsValidUtf8(j->get_ref<const std::string&>())) return true;
-      } else if (j->is_object()) {
-        for (auto it = j->begin(); it != j->end(); ++it) {
-          if (!IsValidUtf8(it.key())) return true;
-          stack.push_back(&it.value());
-        }
-      } else if (j->is_array()) {
-        for (const auto& e : *j) stack.push_back(&e);
+  // The common case, without allocating paths: is there any?
+  std::vector<const Json*> stack{&instance};
+  bool any = false;
+  while (!stack.empty() && !any) {
+    const Json* j = stack.back();
+    stack.pop_back();
+    if (j->is_string()) {
+      any = !IsValidUtf8(j->get_ref<const std::string&>());
+    } else if (j->is_object()) {
+      for (auto it = j->begin(); it != j->end() && !any; ++it) {
+        any = !IsValidUtf8(it.key());
+        stack.push_back(&it.value());
       }
+    } else if (j->is_array()) {
+      for (const auto& e : *j) stack.push_back(&e);
     }
-    return false;
+  }
+  if (!any) return std::nullopt;
+  // Rare: walk again keeping each value's parent, to name the one found.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  struct Node {
+    const Json* value;
+    std::size_t parent;
+    const std::string* key;  // null for an array element
+    std::size_t index;
   };
-  if (!bad(instance)) return std::nullopt;
-  // Rare: walk again, down the first offending branch, to name it.
-  std::string path;
-  const Json* j = &instance;
-  for (;;) {
-    const Json* next = nullptr;
-    if (j->is_object()) {
-      for (auto it = j->begin(); it != j->end(); ++it) {
-        if (!IsValidUtf8(it.key())) return ChildPath(path, it.key());
-        if (bad(it.value())) {
-          path = ChildPath(path, it.key());
-          next = &it.value();
-          break;
+  std::vector<Node> nodes{{&instance, kNone, nullptr, 0}};
+  std::vector<std::size_t> todo{0};
+  while (!todo.empty()) {
+    const std::size_t n = todo.back();
+    todo.pop_back();
+    const Json* j = nodes[n].value;
+    const std::string* bad_key = nullptr;
+    bool bad = false;
+    if (j->is_string()) {
+      bad = !IsValidUtf8(j->get_ref<const std::string&>());
+    } else if (j->is_object()) {
+      for (auto it = j->begin(); it != j->end() && !bad; ++it) {
+        if (!IsValidUtf8(it.key())) {
+          bad = true;
+          bad_key = &it.key();
+        } else {
+          nodes.push_back({&it.value(), n, &it.key(), 0});
+          todo.push_back(nodes.size() - 1);
         }
       }
     } else if (j->is_array()) {
       for (std::size_t i = 0; i < j->size(); ++i) {
-        if (bad((*j)[i])) {
-          path = IndexPath(path, i);
-          next = &(*j)[i];
-          break;
-        }
+        nodes.push_back({&(*j)[i], n, nullptr, i});
+        todo.push_back(nodes.size() - 1);
       }
     }
-    if (next == nullptr) return path;
-    j = next;
+    if (!bad) continue;
+    std::vector<std::size_t> chain;
+    for (std::size_t k = n; k != 0; k = nodes[k].parent) chain.push_back(k);
+    std::string path;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const Node& node = nodes[*it];
+      path = node.key != nullptr ? ChildPath(path, *node.key) : IndexPath(path, node.index);
+    }
+    return bad_key != nullptr ? ChildPath(path, *bad_key) : path;
   }
+  return std::string();  // not reached: the first walk found one
 }
 
 std::string ShortDescription(const Json& schema) {
