@@ -20,8 +20,9 @@ build_herald "$BUILD_DIR" RelWithDebInfo -DHERALD_WERROR=ON
 start_postgres
 trap stop_postgres EXIT
 
-# libFuzzer smoke runs (clang, ASan+UBSan): a separate, small build of only the fuzz targets.
-# HERALD_SKIP_FUZZ=1 leaves it out.
+# libFuzzer smoke runs (clang, ASan+UBSan): a separate, small build of only the fuzz targets
+# (fuzz/CMakeLists.txt), each run for seconds from its committed corpus, which also replays every
+# committed crash reproducer. HERALD_SKIP_FUZZ=1 leaves it out; bench/fuzz/run.sh runs longer.
 FUZZ_DIR="${HERALD_FUZZ_BUILD_DIR:-$HERALD_ROOT/build-fuzz}"
 if [ "${HERALD_SKIP_FUZZ:-0}" != 1 ]; then
   log "building fuzz targets in $FUZZ_DIR"
@@ -30,13 +31,14 @@ if [ "${HERALD_SKIP_FUZZ:-0}" != 1 ]; then
       -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
       -DHERALD_FUZZ=ON -DHERALD_BUILD_TESTS=OFF -DHERALD_BUILD_BENCH=OFF -DHERALD_WERROR=ON >/dev/null
   fi
-  cmake --build "$FUZZ_DIR" -j "$(nproc)" --target mcp_dispatch_fuzz
+  cmake --build "$FUZZ_DIR" -j "$(nproc)" --target herald_fuzzers
 fi
 
 log "running tests"
 status=0
 (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 600 "$@") || status=$?
 if [ "${HERALD_SKIP_FUZZ:-0}" != 1 ]; then
-  (cd "$FUZZ_DIR" && ctest --output-on-failure --timeout 600 "$@") || status=$?
+  # One fuzzer per core: each is single-threaded.
+  (cd "$FUZZ_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 600 "$@") || status=$?
 fi
 exit "$status"

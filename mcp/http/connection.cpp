@@ -20,6 +20,7 @@
 #include <utility>
 #include <variant>
 
+#include "mcp/http/request_target.h"
 #include "mcp/http/router.h"
 
 namespace herald::http::internal {
@@ -46,27 +47,6 @@ std::string FormatEndpoint(const tcp::endpoint& ep) {
   std::string host = addr.to_string();
   if (addr.is_v6()) host = "[" + host + "]";
   return host + ":" + std::to_string(ep.port());
-}
-
-// Splits an origin-form (or absolute-form) target into the raw path and query. Returns false
-// for anything else (authority-form, asterisk-form, garbage).
-bool SplitTarget(std::string_view target, std::string_view* path, std::string_view* query) {
-  if (target.starts_with("http://") || target.starts_with("https://")) {
-    size_t authority = target.find("//") + 2;
-    size_t slash = target.find('/', authority);
-    size_t qmark = target.find('?', authority);
-    if (slash == std::string_view::npos || (qmark != std::string_view::npos && qmark < slash)) {
-      target = "/";
-      if (qmark != std::string_view::npos) target = std::string_view{};
-    } else {
-      target = target.substr(slash);
-    }
-  }
-  if (target.empty() || target.front() != '/') return false;
-  size_t q = target.find('?');
-  *path = target.substr(0, q);
-  *query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-  return true;
 }
 
 bool ExpectsContinue(const bhttp::fields& h) {

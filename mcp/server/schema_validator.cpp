@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <regex>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -198,11 +201,106 @@ bool IsIdentifier(const std::string& key) {
 // "publish_at", "thread[0].text", "overrides[\"acc 1\"]".
 std::string ChildPath(const std::string& path, const std::string& key) {
   if (IsIdentifier(key)) return path.empty() ? key : path + "." + key;
-  return path + "[" + Json(key).dump() + "]";
+  return path + "[" + base::DumpJson(Json(key)) + "]";
 }
 
 std::string IndexPath(const std::string& path, std::size_t index) {
   return path + "[" + std::to_string(index) + "]";
+}
+
+// True if `s` is well-formed UTF-8 (no stray continuation bytes, truncated or overlong
+// sequences, surrogates, or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80            ? 1
+                      : (c >> 5) == 0x6   ? 2
+                      : (c >> 4) == 0xE   ? 3
+                      : (c >> 3) == 0x1E  ? 4
+                                          : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// The path of a string or member name in `instance` that is not valid UTF-8, or nullopt.
+// Parsed JSON is always UTF-8, but REST arguments come from percent-decoded query parameters and
+// path segments; valijson's UTF-8 code (string lengths) reads out of bounds on such strings, so
+// they are refused before it sees them. Iterative and linear, as documents may be deeply nested.
+std::optional<std::string> FindInvalidUtf8(const Json& instance) {
+  // The common case, without allocating paths: is there any?
+  std::vector<const Json*> stack{&instance};
+  bool any = false;
+  while (!stack.empty() && !any) {
+    const Json* j = stack.back();
+    stack.pop_back();
+    if (j->is_string()) {
+      any = !IsValidUtf8(j->get_ref<const std::string&>());
+    } else if (j->is_object()) {
+      for (auto it = j->begin(); it != j->end() && !any; ++it) {
+        any = !IsValidUtf8(it.key());
+        stack.push_back(&it.value());
+      }
+    } else if (j->is_array()) {
+      for (const auto& e : *j) stack.push_back(&e);
+    }
+  }
+  if (!any) return std::nullopt;
+  // Rare: walk again keeping each value's parent, to name the one found.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  struct Node {
+    const Json* value;
+    std::size_t parent;
+    const std::string* key;  // null for an array element
+    std::size_t index;
+  };
+  std::vector<Node> nodes{{&instance, kNone, nullptr, 0}};
+  std::vector<std::size_t> todo{0};
+  while (!todo.empty()) {
+    const std::size_t n = todo.back();
+    todo.pop_back();
+    const Json* j = nodes[n].value;
+    const std::string* bad_key = nullptr;
+    bool bad = false;
+    if (j->is_string()) {
+      bad = !IsValidUtf8(j->get_ref<const std::string&>());
+    } else if (j->is_object()) {
+      for (auto it = j->begin(); it != j->end() && !bad; ++it) {
+        if (!IsValidUtf8(it.key())) {
+          bad = true;
+          bad_key = &it.key();
+        } else {
+          nodes.push_back({&it.value(), n, &it.key(), 0});
+          todo.push_back(nodes.size() - 1);
+        }
+      }
+    } else if (j->is_array()) {
+      for (std::size_t i = 0; i < j->size(); ++i) {
+        nodes.push_back({&(*j)[i], n, nullptr, i});
+        todo.push_back(nodes.size() - 1);
+      }
+    }
+    if (!bad) continue;
+    std::vector<std::size_t> chain;
+    for (std::size_t k = n; k != 0; k = nodes[k].parent) chain.push_back(k);
+    std::string path;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const Node& node = nodes[*it];
+      path = node.key != nullptr ? ChildPath(path, *node.key) : IndexPath(path, node.index);
+    }
+    return bad_key != nullptr ? ChildPath(path, *bad_key) : path;
+  }
+  return std::string();  // not reached: the first walk found one
 }
 
 std::string ShortDescription(const Json& schema) {
@@ -325,7 +423,7 @@ class Explainer {
             if (v.is_string()) names.push_back(v.get<std::string>());
           }
           if (auto near = Closest(value.get<std::string>(), names)) {
-            message += "; did you mean " + Json(*near).dump() + "?";
+            message += "; did you mean " + base::DumpJson(Json(*near)) + "?";
           }
         }
         Add(path, message);
@@ -538,7 +636,7 @@ class Explainer {
         std::string key = name.get<std::string>();
         std::string message =
             std::string(root ? "missing required argument " : "missing required field ") +
-            Json(key).dump();
+            base::DumpJson(Json(key));
         if (properties != schema.end() && properties->is_object() && properties->contains(key)) {
           std::string d = ShortDescription((*properties)[key]);
           if (!d.empty()) message += " (" + d + ")";
@@ -574,9 +672,9 @@ class Explainer {
       if (matched_pattern || additional == schema.end()) continue;
       if (additional->is_boolean() && !additional->get<bool>()) {
         std::string message =
-            std::string(root ? "unknown argument " : "unknown field ") + Json(key).dump();
+            std::string(root ? "unknown argument " : "unknown field ") + base::DumpJson(Json(key));
         if (auto near = Closest(key, known)) {
-          message += "; did you mean " + Json(*near).dump() + "?";
+          message += "; did you mean " + base::DumpJson(Json(*near)) + "?";
         } else if (!known.empty()) {
           std::string allowed;
           for (std::size_t i = 0; i < known.size() && i < 20; ++i) {
@@ -604,7 +702,7 @@ class Explainer {
         if (!o.contains(key) || !needs.is_array()) continue;
         for (const auto& n : needs) {
           if (n.is_string() && !o.contains(n.get<std::string>())) {
-            Add(path, Json(key).dump() + " needs " + n.dump() + " as well");
+            Add(path, base::DumpJson(Json(key)) + " needs " + base::DumpJson(n) + " as well");
           }
         }
       }
@@ -744,6 +842,7 @@ bool SchemaValidator::IsValid(const Json& instance) const { return Validate(inst
 std::vector<SchemaProblem> SchemaValidator::Validate(const Json& instance, std::size_t limit,
                                                      SchemaSubject subject) const {
   if (limit == 0) limit = 1;
+  if (auto path = FindInvalidUtf8(instance)) return {{*path, "is not valid UTF-8 text"}};
   valijson::ValidationResults results;
   bool valid = false;
   bool threw = false;

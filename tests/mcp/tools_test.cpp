@@ -377,6 +377,44 @@ TEST(SchemaValidatorTest, PathsForAwkwardKeysAndDocuments) {
   EXPECT_FALSE(SchemaValidator::Compile(Json::array()).ok());
 }
 
+TEST(SchemaValidatorTest, InvalidUtf8IsAProblemNotACrash) {
+  // REST query parameters and path segments are percent-decoded bytes, not necessarily UTF-8
+  // (GET /api/v1/posts?%FF=1, ?from=%B5...%8F%8F%8F): such strings and names are refused with a
+  // message naming them (the name quoted with U+FFFD). Found by fuzz/rest_fuzz: quoting the
+  // name threw (the REST call answered 500) and valijson's length check read out of bounds.
+  auto v = SchemaValidator::Compile(Json::parse(R"({
+    "type": "object", "additionalProperties": false,
+    "properties": {"text": {"type": "string", "maxLength": 5},
+                   "overrides": {"type": "object", "additionalProperties": {"type": "string"}},
+                   "list": {"type": "array", "items": {"type": "string", "minLength": 1}}}})"));
+  ASSERT_TRUE(v.ok());
+  struct Case {
+    Json instance;
+    std::string path;
+  };
+  Json unknown_name = Json::object();
+  unknown_name["\xff"] = "1";
+  Json nested_name = Json::object();
+  nested_name["overrides"]["a\xfe b"] = "x";
+  const Case cases[] = {
+      {unknown_name, "[\"\xEF\xBF\xBD\"]"},
+      {nested_name, "overrides[\"a\xEF\xBF\xBD b\"]"},
+      {Json{{"text", "2026\x8f\x8f\x8f\x8f\x8f\x8f\x8f\x8f\x8f\x8f"}}, "text"},
+      {Json{{"text", "ok"}, {"list", Json::array({"fine", "\xc0\xaf"})}}, "list[1]"},  // overlong
+      {Json{{"text", "\xed\xa0\x80"}}, "text"},                                     // surrogate
+      {Json{{"text", "\xe2\x82"}}, "text"},                                          // truncated
+  };
+  for (const auto& c : cases) {
+    std::vector<SchemaProblem> problems;
+    ASSERT_NO_THROW(problems = v->Validate(c.instance));
+    ASSERT_EQ(problems.size(), 1u) << c.path;
+    EXPECT_EQ(problems[0].path, c.path);
+    EXPECT_EQ(problems[0].message, "is not valid UTF-8 text");
+  }
+  EXPECT_TRUE(
+      v->Validate(Json{{"text", "h\xc3\xa9\xf0\x9f\x91\x8d"}, {"list", {"\xe2\x82\xac"}}}).empty());
+}
+
 TEST(SchemaValidatorTest, FormatOnNonStringDoesNotCrash) {
   // valijson reads "format" on any type (JSON Schema applies it to strings only); whatever it
   // decides, validation must not crash or abort, and a message names the field.

@@ -110,6 +110,20 @@ TEST_F(RestApiTest, PathIdBecomesTheToolArgument) {
   EXPECT_EQ(viewer->status, 403);
 }
 
+TEST_F(RestApiTest, ArgumentsThatAreNotUtf8AreRefused) {
+  // Query parameters and path segments are percent-decoded bytes, which need not be UTF-8: such
+  // an argument is a 400 naming it (it was a 500, or an out-of-bounds read in valijson's length
+  // check). Found by fuzz/rest_fuzz; reproducers in fuzz/corpus/rest/crash_invalid_utf8_*.
+  Start();
+  for (const char* target : {"/api/v1/posts?%FF=1", "/api/v1/posts?cursor=ab%8F%8F%8F%8F%8F%8F%8F",
+                             "/api/v1/posts/%8F%8F%8F%8F%8F%8F%8F"}) {
+    auto r = Call("GET", target);
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 400) << target << ": " << r->body;
+    EXPECT_NE(r->body.find("is not valid UTF-8 text"), std::string::npos) << r->body;
+  }
+}
+
 TEST_F(RestApiTest, OpenApiIsGeneratedFromSchemasAndRoutes) {
   Start();
   auto r = Call("GET", "/api/v1/openapi.json");
