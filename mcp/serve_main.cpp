@@ -23,6 +23,7 @@
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
 #include "mcp/fixtures/conformance_fixtures.h"
+#include "mcp/http/fd_limit.h"
 #include "mcp/http_routes/oauth_callback.h"
 #include "mcp/server/dispatcher.h"
 #include "mcp/server/herald_server.h"
@@ -79,6 +80,54 @@ int IoThreads() {
   if (text == nullptr || *text == '\0') return fallback;
   int n = std::atoi(text);
   return n >= 1 && n <= 64 ? n : fallback;
+}
+
+// The listener's connection limits (HttpServerOptions) from HERALD_HTTP_MAX_CONNECTIONS,
+// HERALD_HTTP_RESERVED_CONNECTIONS, HERALD_HTTP_MAX_IDLE_PER_ADDRESS and
+// HERALD_HTTP_PRESSURE_TIMEOUT_MS; then the soft RLIMIT_NOFILE is raised to the hard limit and,
+// if it is still too low for them, the limits are scaled down to fit (with a warning).
+void ConfigureConnectionLimits(http::HttpServerOptions& server) {
+  server.max_connections = static_cast<size_t>(
+      std::clamp(EnvNumber("HERALD_HTTP_MAX_CONNECTIONS", 1024), 16L, 1'000'000L));
+  server.reserved_connections = static_cast<size_t>(
+      std::clamp(EnvNumber("HERALD_HTTP_RESERVED_CONNECTIONS", 64), 1L, 1'000'000L));
+  server.max_idle_per_address =
+      static_cast<size_t>(EnvNumber("HERALD_HTTP_MAX_IDLE_PER_ADDRESS", 256));
+  server.pressure_timeout =
+      std::chrono::milliseconds(EnvNumber("HERALD_HTTP_PRESSURE_TIMEOUT_MS", 2'000));
+
+  auto limit = http::RaiseOpenFileLimit();
+  if (!limit.ok()) {
+    spdlog::warn("{}", limit.error().message());
+    return;
+  }
+  // Descriptors besides the connections: the store, logs, outgoing HTTPS, the event loop.
+  constexpr uint64_t kOtherFiles = 256;
+  const uint64_t wanted = server.max_connections + server.reserved_connections + kOtherFiles;
+  if (*limit >= wanted) {
+    spdlog::debug("open file limit {}", *limit);
+    return;
+  }
+  const uint64_t room = *limit > 2 * kOtherFiles ? *limit - kOtherFiles : *limit / 2;
+  server.reserved_connections =
+      std::max<size_t>(1, std::min<size_t>(server.reserved_connections, room / 16));
+  server.max_connections = std::max<size_t>(1, room - server.reserved_connections);
+  spdlog::warn("the open file limit ({}) is below the {} descriptors the connection limits need; "
+               "serving at most {} connections (+{} reserved). Raise it (ulimit -n, "
+               "LimitNOFILE=) or lower HERALD_HTTP_MAX_CONNECTIONS",
+               *limit, wanted, server.max_connections, server.reserved_connections);
+}
+
+// MCP session caps (Streamable HTTP sessions; the same caps for legacy SSE streams) from
+// HERALD_MCP_MAX_SESSIONS, HERALD_MCP_MAX_SESSIONS_PER_KEY, HERALD_MCP_MAX_SESSIONS_PER_ORG.
+// Without authentication every request is the same caller: only the global cap applies.
+HttpSessionLimits SessionLimits(bool auth_off) {
+  HttpSessionLimits limits;
+  limits.max_sessions = static_cast<size_t>(EnvNumber("HERALD_MCP_MAX_SESSIONS", 1000));
+  limits.max_per_key = static_cast<size_t>(EnvNumber("HERALD_MCP_MAX_SESSIONS_PER_KEY", 100));
+  limits.max_per_org = static_cast<size_t>(EnvNumber("HERALD_MCP_MAX_SESSIONS_PER_ORG", 300));
+  if (auth_off) limits.max_per_key = limits.max_per_org = limits.max_sessions;
+  return limits;
 }
 
 // On the first start (no key anywhere), creates an admin key in the default organization and
@@ -170,6 +219,9 @@ int RunServe(const Config& config) {
   options.server.host = listen->host;
   options.server.port = listen->port;
   options.server.io_threads = IoThreads();
+  ConfigureConnectionLimits(options.server);
+  options.streamable.limits = SessionLimits(auth_off);
+  options.legacy.limits = options.streamable.limits;
   options.public_url = config.public_url;
   options.allowed_origins = SplitList(std::getenv("HERALD_ALLOWED_ORIGINS"));
   options.streamable.stateless = config.stateless;

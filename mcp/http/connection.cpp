@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -146,13 +147,44 @@ Connection::Connection(HttpServer::Core& core, tcp::socket socket)
   error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   auto ep = socket_.remote_endpoint(ec);
-  if (!ec) remote_ = FormatEndpoint(ep);
+  if (!ec) {
+    remote_ = FormatEndpoint(ep);
+    remote_ip_ = ep.address();
+  }
+  SetWaiting(true);  // waits for its first request from the start
 }
 
 Connection::~Connection() {
   std::lock_guard<std::mutex> lock(core_.mu);
-  core_.connections.erase(this);
+  Unmark();
+  if (core_.connections.erase(this) > 0) core_.open.fetch_sub(1, std::memory_order_relaxed);
   core_.cv.notify_all();
+}
+
+void Connection::Unmark() {
+  if (evicting_.exchange(false)) core_.evicting.fetch_sub(1);
+}
+
+void Connection::Kill(bool failure) {
+  if (sse_) sse_->End(SsePhase::kAborted, failure);
+  cancel_.emit(net::cancellation_type::terminal);
+  CloseSocket();
+}
+
+void Connection::Evict() {
+  if (evicting_.exchange(true)) return;
+  core_.evicting.fetch_add(1);
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    // Checked again on the strand: a request may have arrived since it was chosen.
+    if (self->phase_ == Phase::kDone) return;
+    if (self->waiting_since() == kNoDeadline) {
+      self->Unmark();
+      return;
+    }
+    spdlog::debug("http: connection {} evicted to make room", self->remote_);
+    self->core_.evicted.fetch_add(1);
+    self->Kill(/*failure=*/false);
+  });
 }
 
 base::Task<void> Connection::Run(std::shared_ptr<Connection> self) {
@@ -167,6 +199,7 @@ base::Task<void> Connection::Run(std::shared_ptr<Connection> self) {
   }
   self->phase_ = Phase::kDone;
   self->ClearDeadline();
+  self->SetWaiting(false);
   self->CloseSocket();
 }
 
@@ -199,14 +232,14 @@ void Connection::RequestClose(bool force) {
   });
 }
 
-void Connection::ExpireIfDue(int64_t now) {
-  net::post(socket_.get_executor(), [self = shared_from_this(), now] {
+void Connection::ExpireIfDue(int64_t now, int64_t waiting_cutoff) {
+  net::post(socket_.get_executor(), [self = shared_from_this(), now, waiting_cutoff] {
     // Checked again here, on the strand: the step may have finished since the reaper looked.
-    if (self->phase_ == Phase::kDone || self->deadline() > now) return;
+    if (self->phase_ == Phase::kDone) return;
+    bool waited_too_long = !self->trusted() && self->waiting_since() <= waiting_cutoff;
+    if (self->deadline() > now && !waited_too_long) return;
     spdlog::debug("http: connection {} timed out", self->remote_);
-    if (self->sse_) self->sse_->End(SsePhase::kAborted, /*failure=*/true);
-    self->cancel_.emit(net::cancellation_type::terminal);
-    self->CloseSocket();
+    self->Kill(/*failure=*/true);
   });
 }
 
@@ -313,6 +346,7 @@ base::Task<void> Connection::Loop() {
   for (;;) {
     if (core_.stopping.load()) co_return;
     phase_ = Phase::kIdle;
+    SetWaiting(true);
 
     // Wait for the first byte of the next request. A new connection gets the header timeout
     // (it must say something soon); a kept-alive one may idle longer.
@@ -321,6 +355,7 @@ base::Task<void> Connection::Loop() {
       auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
       if (ec) co_return;  // closed by the client, idle timeout, or shutdown
       buffer_.commit(n);
+      SetWaiting(true);  // now for the rest of the header
     }
     first = false;
     phase_ = Phase::kReading;
@@ -341,6 +376,7 @@ base::Task<void> Connection::Loop() {
       }
       co_return;
     }
+    SetWaiting(false);
     const auto& head = header_parser.get();
     const unsigned version = head.version();
 
@@ -366,6 +402,26 @@ base::Task<void> Connection::Loop() {
       }
       req.headers.Reserve(count, bytes);
       for (const auto& field : head) req.headers.Add(field.name_string(), field.value());
+    }
+    // Under pressure, or on a reserve connection: is this a known client? Asked before the body
+    // is read; a reserve connection serves only known clients.
+    bool untrusted_under_pressure = false;
+    if (!trusted() && opt.trust && (reserve_ || core_.UnderPressure())) {
+      SetDeadline(opt.header_timeout);
+      const bool known = co_await opt.trust(req);
+      ClearDeadline();
+      if (known) {
+        trusted_.store(true, std::memory_order_relaxed);
+      } else if (reserve_) {
+        core_.refused_untrusted.fetch_add(1);
+        Response busy = core_.MakeError(503, "server busy: only requests with valid credentials "
+                                             "are served right now; retry later");
+        busy.headers.Set("Retry-After", "1");
+        co_await RejectAndClose(std::move(busy), version);
+        co_return;
+      } else {
+        untrusted_under_pressure = true;
+      }
     }
 
     Router::Match match = core_.router.Find(req.method, raw_path);
@@ -396,7 +452,8 @@ base::Task<void> Connection::Loop() {
         auto [ec, n] = co_await net::async_write(socket_, net::buffer(kContinue), kNoThrow);
         if (ec) co_return;
       }
-      SetDeadline(opt.read_timeout);
+      SetDeadline(untrusted_under_pressure ? std::min(opt.read_timeout, opt.pressure_timeout)
+                                           : opt.read_timeout);
       error_code ec = co_await Parse(parser, /*whole=*/true);
       ClearDeadline();
       if (ec == bhttp::error::body_limit) {

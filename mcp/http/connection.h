@@ -47,13 +47,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // cancelled and the socket closed now.
   void RequestClose(bool force);
 
-  // From any thread (the reaper): closes the connection if its deadline is still <= `now`
-  // once on its strand.
-  void ExpireIfDue(int64_t now);
-
   // When the step the connection waits on times out (Clock ticks); kNoDeadline when none.
   int64_t deadline() const { return deadline_.load(std::memory_order_relaxed); }
   static constexpr int64_t kNoDeadline = INT64_MAX;
+
+  // ---- the connection limits (read by the accept loop and the reaper, any thread) ----
+  // Since when the connection waits for a request (its first byte, or the rest of its header:
+  // no request in flight, so it may be evicted); kNoDeadline while a request is in flight.
+  int64_t waiting_since() const { return waiting_since_.load(std::memory_order_relaxed); }
+  // Set once a request on it was classified trusted (HttpServerOptions::trust).
+  bool trusted() const { return trusted_.load(std::memory_order_relaxed); }
+  // The peer's address (without the port); immutable.
+  const boost::asio::ip::address& remote_ip() const { return remote_ip_; }
+  // True when already chosen for eviction.
+  bool evicting() const { return evicting_.load(std::memory_order_relaxed); }
+  // Accepted beyond the soft limit: its first request must be trusted. Before Run().
+  void MarkReserve() { reserve_ = true; }
+  // Under core.mu, from the accept loop: chooses this connection for eviction (counted in
+  // core.evicting) and closes it on its strand if it still waits for a request by then
+  // (otherwise it is spared and uncounted).
+  void Evict();
+  // From any thread (the reaper): closes the connection if its deadline is <= `now`, or if it is
+  // untrusted and has waited for a request since `waiting_cutoff` or earlier (under pressure;
+  // INT64_MIN otherwise), once on its strand.
+  void ExpireIfDue(int64_t now, int64_t waiting_cutoff);
 
  private:
   enum class Phase { kIdle, kReading, kHandling, kStreaming, kDone };
@@ -77,6 +94,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
                     std::memory_order_relaxed);
   }
   void ClearDeadline() { deadline_.store(kNoDeadline, std::memory_order_relaxed); }
+  void SetWaiting(bool waiting) {
+    waiting_since_.store(waiting ? Clock::now().time_since_epoch().count() : kNoDeadline,
+                         std::memory_order_relaxed);
+  }
+  // Clears the eviction mark (once) and its count in core_.evicting.
+  void Unmark();
+  // Closes now (on the strand): cancels what runs and closes the socket.
+  void Kill(bool failure);
 
   class Starter;
   // On the strand: starts streaming `resp` for request `seq` while its handler still runs.
@@ -100,6 +125,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::cancellation_signal cancel_;
   std::string remote_;
   std::atomic<int64_t> deadline_{kNoDeadline};
+  boost::asio::ip::address remote_ip_;
+  std::atomic<int64_t> waiting_since_{kNoDeadline};
+  std::atomic<bool> trusted_{false};
+  std::atomic<bool> evicting_{false};
+  bool reserve_ = false;
   Phase phase_ = Phase::kIdle;              // touched only on the strand
   std::shared_ptr<SseState> sse_;           // while streaming; touched only on the strand
 };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -36,6 +37,58 @@ std::string ErrorCodeFor(int status) {
   }
 }
 
+// Where a new connection goes (see HttpServerOptions: the connection limits).
+enum class Admission { kNormal, kReserve, kRefuse };
+
+// The longest-waiting connection (no request in flight, not already being evicted) that
+// `pick` accepts, or nullptr. Under core->mu.
+template <class Pick>
+std::shared_ptr<internal::Connection> OldestWaiting(HttpServer::Core* core, Pick pick) {
+  const std::weak_ptr<internal::Connection>* oldest = nullptr;
+  int64_t oldest_since = internal::Connection::kNoDeadline;
+  for (auto& [ptr, weak] : core->connections) {
+    int64_t since = ptr->waiting_since();
+    if (since < oldest_since && !ptr->evicting() && pick(*ptr) && !weak.expired()) {
+      oldest = &weak;
+      oldest_since = since;
+    }
+  }
+  return oldest != nullptr ? oldest->lock() : nullptr;
+}
+
+// Makes room for a new connection from `ip` (evicting waiting connections) and says how to
+// admit it. Under core->mu.
+Admission Admit(HttpServer::Core* core, const net::ip::address& ip) {
+  const HttpServerOptions& o = core->options;
+  if (o.max_idle_per_address > 0) {
+    size_t waiting_here = 0;
+    for (auto& [ptr, weak] : core->connections) {
+      if (ptr->waiting_since() != internal::Connection::kNoDeadline && !ptr->evicting() &&
+          ptr->remote_ip() == ip) {
+        ++waiting_here;
+      }
+    }
+    if (waiting_here >= o.max_idle_per_address) {
+      auto victim = OldestWaiting(core, [&](const internal::Connection& c) {
+        return c.remote_ip() == ip;
+      });
+      if (victim != nullptr) victim->Evict();
+    }
+  }
+  const size_t open = core->connections.size() - core->evicting.load();
+  if (open < o.max_connections) return Admission::kNormal;
+  if (auto victim = OldestWaiting(core, [](const auto& c) { return !c.trusted(); })) {
+    victim->Evict();
+    return Admission::kNormal;
+  }
+  if (open < o.max_connections + o.reserved_connections) return Admission::kReserve;
+  if (auto victim = OldestWaiting(core, [](const auto&) { return true; })) {
+    victim->Evict();
+    return Admission::kReserve;
+  }
+  return Admission::kRefuse;
+}
+
 base::Task<void> AcceptLoop(HttpServer::Core* core) {
   for (;;) {
     net::any_io_executor strand = net::make_strand(core->ioc);
@@ -52,15 +105,20 @@ base::Task<void> AcceptLoop(HttpServer::Core* core) {
     }
     std::shared_ptr<internal::Connection> conn;
     {
+      boost::system::error_code peer_ec;
+      const net::ip::address ip = socket.remote_endpoint(peer_ec).address();
       std::lock_guard<std::mutex> lock(core->mu);
-      if (core->connections.size() >= core->options.max_connections) {
+      const Admission admission = Admit(core, ip);
+      if (admission == Admission::kRefuse) {
         core->rejected.fetch_add(1);
         boost::system::error_code ignored;
         socket.close(ignored);
         continue;
       }
       conn = std::make_shared<internal::Connection>(*core, std::move(socket));
+      if (admission == Admission::kReserve) conn->MarkReserve();
       core->connections.emplace(conn.get(), conn);
+      core->open.fetch_add(1, std::memory_order_relaxed);
     }
     auto slot = conn->cancel_slot();
     net::co_spawn(conn->executor(), internal::Connection::Run(conn),
@@ -72,7 +130,8 @@ base::Task<void> AcceptLoop(HttpServer::Core* core) {
 // loop per server replaces a timer per I/O operation; deadlines are checked every `tick`.
 base::Task<void> ReaperLoop(HttpServer::Core* core) {
   const auto& o = core->options;
-  auto shortest = std::min({o.header_timeout, o.read_timeout, o.write_timeout, o.idle_timeout});
+  auto shortest = std::min(
+      {o.header_timeout, o.read_timeout, o.write_timeout, o.idle_timeout, o.pressure_timeout});
   auto tick = std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
   auto executor = co_await net::this_coro::executor;
   net::steady_timer timer(executor);
@@ -82,15 +141,22 @@ base::Task<void> ReaperLoop(HttpServer::Core* core) {
     auto [ec] = co_await timer.async_wait(kNoThrow);
     if (ec) co_return;
     const int64_t now = internal::Connection::Clock::now().time_since_epoch().count();
+    // Under pressure, untrusted connections may wait for a request only pressure_timeout.
+    const int64_t waiting_cutoff =
+        core->UnderPressure()
+            ? now - std::chrono::duration_cast<internal::Connection::Clock::duration>(
+                        o.pressure_timeout)
+                        .count()
+            : INT64_MIN;
     {
       std::lock_guard<std::mutex> lock(core->mu);
       for (auto& [ptr, weak] : core->connections) {
-        if (ptr->deadline() <= now) {
+        if (ptr->deadline() <= now || (!ptr->trusted() && ptr->waiting_since() <= waiting_cutoff)) {
           if (auto c = weak.lock()) due.push_back(std::move(c));
         }
       }
     }
-    for (auto& c : due) c->ExpireIfDue(now);
+    for (auto& c : due) c->ExpireIfDue(now, waiting_cutoff);
     due.clear();
   }
 }
@@ -216,6 +282,8 @@ HttpServer::Stats HttpServer::stats() const {
   s.streams = core_->streams.load();
   s.requests = core_->requests.load();
   s.rejected_connections = core_->rejected.load();
+  s.evicted_connections = core_->evicted.load();
+  s.refused_untrusted = core_->refused_untrusted.load();
   return s;
 }
 

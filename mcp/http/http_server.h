@@ -16,7 +16,8 @@
 // from Content-Length before reading the body; "Expect: 100-continue" honoured); a header
 // timeout counted from the request's first byte (a client trickling bytes is cut off), a body
 // read timeout, a write timeout and an idle timeout between requests; a connection limit
-// (connections over it are closed at once); answers streamed as server-sent events through an
+// (waiting connections are evicted to make room, with a reserve for trusted requests; see
+// HttpServerOptions); answers streamed as server-sent events through an
 // SseWriter; handlers may drop the connection without answering (Response::Drop()).
 //
 // Threads: Start() runs `io_threads` threads on one io_context; each connection runs on its own
@@ -57,7 +58,25 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";  // an IP literal (v4 or v6) or "localhost"
   uint16_t port = 0;               // 0 = the OS chooses; read it back with port()
   int io_threads = 1;
-  size_t max_connections = 1024;   // connections over this are closed at once
+  // Connection limits. Nobody who can connect may shut everyone else out:
+  //  - At `max_connections` (the soft limit) a new connection takes the place of the
+  //    longest-waiting connection with no request in flight (waiting for a request, or for the
+  //    rest of its header), preferring connections not marked trusted (see `trust`).
+  //  - When none can be evicted (every connection is busy), up to `reserved_connections` more
+  //    are accepted; the first request on such a reserve connection is served only if `trust`
+  //    says so (else 503 and close; without `trust`, the reserve is plain extra room).
+  //  - Beyond both, a trusted idle connection is evicted; with none, the newcomer is closed.
+  //  - `max_idle_per_address`: connections from one IP address with no request in flight;
+  //    when a new one arrives at the bound, that address's longest-waiting one is closed
+  //    (0 = no bound). Behind a reverse proxy every client shares one address, so this is
+  //    generous by default.
+  //  - Under pressure (open connections >= 3/4 of max_connections) the wait for a request (its
+  //    first byte, then the rest of its header) is cut to `pressure_timeout` for connections
+  //    not marked trusted, and their requests are classified with `trust`.
+  size_t max_connections = 1024;
+  size_t reserved_connections = 64;
+  size_t max_idle_per_address = 256;
+  std::chrono::milliseconds pressure_timeout{2'000};
   size_t body_limit = 4 << 20;     // default largest request body (413 above it)
   size_t header_limit = 16 << 10;  // largest request header block (431 above it)
   // From the first byte of a request to the end of its header.
@@ -74,6 +93,12 @@ struct HttpServerOptions {
   // Called after every answered or dropped request, on an I/O thread. Must be quick and
   // thread-safe (e.g. metrics, access log).
   std::function<void(const AccessRecord&)> on_response;
+  // Whether a request comes from a known client (herald: it carries a valid API key), asked
+  // once its header is parsed and before its body is read, only under pressure or on a reserve
+  // connection; a connection is marked trusted by its first trusted request. Runs on the
+  // connection's strand; may suspend (a key lookup) but should be quick. Empty = no
+  // classification (reserve connections are served like any other).
+  std::function<base::Task<bool>(const Request&)> trust;
   // Builds the answers the server gives by itself (400, 404, 405, 413, 431, 500, 503); the
   // default is JSON {"error":{"code":"<reason>","message":"<message>"}}.
   std::function<Response(int status, std::string message)> error_response;
@@ -119,6 +144,8 @@ class HttpServer {
     size_t streams = 0;              // event streams open now
     uint64_t requests = 0;           // answered or dropped since start
     uint64_t rejected_connections = 0;  // closed at once by the connection limit
+    uint64_t evicted_connections = 0;   // closed to make room (waiting, not trusted first)
+    uint64_t refused_untrusted = 0;     // reserve connections refused (503): request not trusted
   };
   Stats stats() const;
 

@@ -36,6 +36,18 @@ struct HttpServer::Core {
   std::atomic<size_t> streams{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> rejected{0};
+  std::atomic<uint64_t> evicted{0};
+  std::atomic<uint64_t> refused_untrusted{0};
+  // Open connections (the size of `connections`, readable without the lock), and how many of
+  // them are being evicted (chosen, not yet gone: they no longer count against the limit).
+  std::atomic<size_t> open{0};
+  std::atomic<size_t> evicting{0};
+
+  // Under pressure: open connections at 3/4 of the soft limit or more (see HttpServerOptions).
+  bool UnderPressure() const {
+    size_t soft = options.max_connections;
+    return open.load(std::memory_order_relaxed) >= soft - soft / 4;
+  }
 
   std::mutex mu;
   std::condition_variable cv;  // signalled when a connection goes away

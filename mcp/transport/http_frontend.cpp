@@ -11,6 +11,20 @@ namespace {
 
 namespace asio = boost::asio;
 
+// The listener's trust check (HttpServerOptions::trust): the request carries a valid API key.
+// Asked only under connection pressure; the guard then finds the key in the authenticator's
+// cache.
+std::function<base::Task<bool>(const http::Request&)> KeyTrust(Authenticator* auth) {
+  return [auth](const http::Request& req) -> base::Task<bool> {
+    std::string_view header = req.Header("authorization");
+    if (BearerToken(header).empty()) co_return false;
+    if (auto quick = auth->TryAuthenticate(header)) co_return quick->ok();
+    std::string authorization(header);
+    base::Result<core::Caller> verified = co_await auth->Authenticate(std::move(authorization));
+    co_return verified.ok();
+  };
+}
+
 OriginPolicyOptions PolicyOptions(const HttpFrontendOptions& o) {
   OriginPolicyOptions p;
   p.bind_host = o.server.host;
@@ -32,6 +46,7 @@ HttpFrontend::HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher,
       rest_(dispatcher.tools()) {
   http::HttpServerOptions server_options = options_.server;
   server_options.on_response = [this](const http::AccessRecord& r) { metrics_.Observe(r); };
+  if (!server_options.trust && auth.required()) server_options.trust = KeyTrust(&auth);
   server_ = std::make_unique<http::HttpServer>(std::move(server_options));
   streamable_ = std::make_unique<StreamableHttpTransport>(dispatcher, options_.streamable, clock,
                                                           server_->executor());

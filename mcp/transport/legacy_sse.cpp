@@ -36,7 +36,7 @@ LegacySseTransport::LegacySseTransport(Dispatcher& dispatcher, LegacySseOptions 
       options_(std::move(options)),
       executor_(std::move(executor)),
       // Legacy sessions live exactly as long as their stream: no idle expiry.
-      sessions_(std::make_shared<HttpSessionTable>(options_.max_sessions,
+      sessions_(std::make_shared<HttpSessionTable>(options_.limits,
                                                    std::chrono::hours(24 * 365), clock)) {}
 
 base::Task<http::Response> LegacySseTransport::Get(http::Request req, core::Caller caller) {
@@ -46,11 +46,20 @@ base::Task<http::Response> LegacySseTransport::Get(http::Request req, core::Call
   auto session = dispatcher_.NewSession(caller, "sse");
   auto http_session = std::make_shared<HttpSession>(session, caller, EventStreamLimits{},
                                                     sessions_->clock().Now());
+  auto writer = http::SseWriter::Create(options_.sse);
+  // An evicted session (its key or organization at its cap) ends its stream.
+  http_session->SetOnClose([writer] { writer->Close(); });
+  // Adding may evict the least recently used idle stream of this key (see HttpSessionTable).
   if (auto added = sessions_->Add(http_session); !added.ok()) {
     session->Close();
-    co_return JsonRpcErrorResponse(503, -32000, "Service Unavailable: " + added.error().message());
+    const int status = HttpStatusFor(added.error().code());
+    http::Response r = JsonRpcErrorResponse(
+        status, -32000,
+        std::string(status == 429 ? "Too Many Requests: " : "Service Unavailable: ") +
+            added.error().message());
+    r.headers.Set("Retry-After", "30");
+    co_return r;
   }
-  auto writer = http::SseWriter::Create(options_.sse);
   writer->Event(options_.path_prefix + "/messages?sessionId=" + session->id(), "endpoint");
   session->SetStandingOutbound(std::make_shared<WriterOutbound>(writer));
   std::weak_ptr<HttpSessionTable> table = sessions_;

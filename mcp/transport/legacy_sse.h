@@ -27,7 +27,7 @@
 namespace herald::mcp {
 
 struct LegacySseOptions {
-  size_t max_sessions = 1000;
+  HttpSessionLimits limits;  // streams in all, per API key, per organization
   // Path prefix of the public URL (e.g. "/herald" behind a proxy), put before /messages.
   std::string path_prefix;
   http::SseWriter::Options sse;
@@ -43,6 +43,7 @@ class LegacySseTransport {
 
   void CloseAll() { sessions_->CloseAll(); }
   size_t session_count() const { return sessions_->size(); }
+  const HttpSessionTable& sessions() const { return *sessions_; }
   // tools/call requests being served now.
   size_t inflight_tool_calls() const { return inflight_tool_calls_->load(); }
 

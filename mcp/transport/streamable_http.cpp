@@ -95,7 +95,7 @@ StreamableHttpTransport::StreamableHttpTransport(Dispatcher& dispatcher,
     : dispatcher_(dispatcher),
       options_(options),
       executor_(std::move(executor)),
-      sessions_(options.max_sessions, options.session_idle_timeout, clock) {}
+      sessions_(options.limits, options.session_idle_timeout, clock) {}
 
 StreamableHttpTransport::Lookup StreamableHttpTransport::FindSession(const http::Request& req,
                                                                      const core::Caller& caller) {
@@ -204,8 +204,13 @@ base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, cor
                                                     sessions_.clock().Now());
   session->SetStandingOutbound(std::make_shared<EventStreamOutbound>(http_session->standing()));
   if (auto added = sessions_.Add(http_session); !added.ok()) {
+    // 429 when this key or organization has every session busy, 503 when the whole table has.
     session->Close();
-    http::Response r = JsonRpcErrorResponse(503, -32000, "Service Unavailable: " + added.error().message());
+    const int status = HttpStatusFor(added.error().code());
+    http::Response r = JsonRpcErrorResponse(
+        status, -32000,
+        std::string(status == 429 ? "Too Many Requests: " : "Service Unavailable: ") +
+            added.error().message());
     r.headers.Set("Retry-After", "30");
     co_return r;
   }

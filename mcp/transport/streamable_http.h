@@ -38,7 +38,7 @@ namespace herald::mcp {
 
 struct StreamableHttpOptions {
   bool stateless = false;
-  size_t max_sessions = 1000;
+  HttpSessionLimits limits;  // sessions in all, per API key, per organization
   std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};
   EventStreamLimits stream_limits;
   http::SseWriter::Options sse;  // keep-alive interval, per-connection queue bound
@@ -59,6 +59,7 @@ class StreamableHttpTransport {
   // Ends every session (shutdown).
   void CloseAll() { sessions_.CloseAll(); }
   size_t session_count() const { return sessions_.size(); }
+  const HttpSessionTable& sessions() const { return sessions_; }
   // tools/call requests being served now.
   size_t inflight_tool_calls() const { return inflight_tool_calls_.load(); }
   const StreamableHttpOptions& options() const { return options_; }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/json.h"
+#include "tests/mcp_http/raw_conn.h"
 #include "tests/mcp_http/test_client.h"
 
 namespace herald::http {
@@ -403,26 +404,155 @@ TEST_F(HttpServerTest, AccessRecordsCarryRouteAndStatus) {
   EXPECT_EQ(seen[1], (std::pair<std::string, int>{"", 404}));
 }
 
-TEST_F(HttpServerTest, ConnectionLimitClosesExtraConnections) {
+TEST_F(HttpServerTest, ConnectionLimitEvictsTheLongestWaitingConnection) {
   HttpServerOptions o = FastOptions();
   o.max_connections = 2;
   StartServer(o);
   TestClient a(server_->port());
-  TestClient b(server_->port());
   ASSERT_TRUE(a.Call("GET", "/hello"));
+  TestClient b(server_->port());
   ASSERT_TRUE(b.Call("GET", "/hello"));
+  // Both idle between requests: a newcomer takes the place of the one idle longest.
+  TestClient c(server_->port());
+  auto r = c.Call("GET", "/hello", {}, {}, 2s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(a.WaitForClose(3s));
+  EXPECT_EQ(server_->stats().evicted_connections, 1u);
+  EXPECT_EQ(server_->stats().rejected_connections, 0u);
+  auto again = b.Call("GET", "/hello", {}, {}, 2s);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondTheLimitsAreClosedWhenAllAreBusy) {
+  HttpServerOptions o = FastOptions();
+  o.max_connections = 2;
+  o.reserved_connections = 0;
+  StartServer(o);
+  auto busy = [port = server_->port()] {
+    TestClient c(port);
+    return c.Call("GET", "/slow?ms=1500", {}, {}, 5s);
+  };
+  auto s1 = std::async(std::launch::async, busy);
+  auto s2 = std::async(std::launch::async, busy);
+  ASSERT_TRUE(WaitUntil([&] { return slow_entered_.load() == 2; }));
   TestClient c(server_->port());
   EXPECT_TRUE(c.WaitForClose(3s));
   EXPECT_EQ(server_->stats().rejected_connections, 1u);
-  a.Close();
+  ASSERT_TRUE(s1.get());
+  ASSERT_TRUE(s2.get());
   // Once a slot frees up, new connections are served again.
-  bool served = false;
-  for (int i = 0; i < 50 && !served; ++i) {
-    TestClient d(server_->port());
-    auto r = d.Call("GET", "/hello", {}, {}, 1s);
-    served = r && r->status == 200;
+  TestClient d(server_->port());
+  auto r = d.Call("GET", "/hello", {}, {}, 2s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+// A trust check for these tests: the header X-Key: good.
+base::Task<bool> GoodKey(const Request& req) { co_return req.Header("x-key") == "good"; }
+
+TEST_F(HttpServerTest, IdleFloodIsEvictedEvenFromOneAddress) {
+  ASSERT_GE(testing::RaiseTestFileLimit(), 4500u);
+  HttpServerOptions o;  // production limits, without the per-address bound
+  o.max_idle_per_address = 0;
+  o.trust = GoodKey;
+  StartServer(o);
+  auto flood = testing::OpenIdleConnections(server_->port(), 2000);
+  ASSERT_EQ(flood.size(), 2000u);
+  TestClient c(server_->port());
+  auto r = c.Call("GET", "/hello", {{"X-Key", "good"}}, {}, 3s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // The newcomers took the places of the longest-waiting: nothing was refused.
+  EXPECT_TRUE(WaitUntil([&] {
+    auto s = server_->stats();
+    return s.evicted_connections >= 2001u - o.max_connections && s.connections <= o.max_connections;
+  })) << server_->stats().evicted_connections << " evicted, " << server_->stats().connections
+      << " open";
+  EXPECT_EQ(server_->stats().rejected_connections, 0u);
+  // And another request, without a key, on a fresh connection.
+  TestClient d(server_->port());
+  auto plain = d.Call("GET", "/hello", {}, {}, 3s);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 200);
+}
+
+TEST_F(HttpServerTest, IdleConnectionsPerAddressAreBounded) {
+  HttpServerOptions o = FastOptions();
+  o.max_idle_per_address = 3;
+  StartServer(o);
+  // Accepted in the order they connect (the listen queue is first in, first out).
+  std::vector<std::unique_ptr<TestClient>> idle;
+  for (int i = 0; i < 5; ++i) idle.push_back(std::make_unique<TestClient>(server_->port()));
+  // The two that waited longest were closed; the newest three are served.
+  EXPECT_TRUE(idle[0]->WaitForClose(3s));
+  EXPECT_TRUE(idle[1]->WaitForClose(3s));
+  for (int i = 2; i < 5; ++i) {
+    auto r = idle[i]->Call("GET", "/hello", {}, {}, 2s);
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200);
   }
-  EXPECT_TRUE(served);
+  EXPECT_EQ(server_->stats().evicted_connections, 2u);
+}
+
+TEST_F(HttpServerTest, ReserveServesOnlyTrustedRequestsWhenNothingCanBeEvicted) {
+  HttpServerOptions o = FastOptions();
+  o.max_connections = 2;
+  o.reserved_connections = 2;
+  o.trust = GoodKey;
+  StartServer(o);
+  auto busy = [port = server_->port()] {
+    TestClient c(port);
+    return c.Call("GET", "/slow?ms=1500", {{"X-Key", "good"}}, {}, 5s);
+  };
+  auto s1 = std::async(std::launch::async, busy);
+  auto s2 = std::async(std::launch::async, busy);
+  ASSERT_TRUE(WaitUntil([&] { return slow_entered_.load() == 2; }));
+  // Both slots busy: a request with a valid key is served from the reserve...
+  TestClient trusted(server_->port());
+  auto r = trusted.Call("GET", "/hello", {{"X-Key", "good"}}, {}, 2s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // ... and one without is refused there, before its body is read.
+  TestClient stranger(server_->port());
+  auto refused = stranger.Call("POST", "/echo", {{"X-Key", "bad"}}, std::string(100, 'x'), 2s);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->Header("retry-after"), "1");
+  EXPECT_EQ(server_->stats().refused_untrusted, 1u);
+  ASSERT_TRUE(s1.get());
+  ASSERT_TRUE(s2.get());
+}
+
+TEST_F(HttpServerTest, UnderPressureWaitingConnectionsAreCutOffSooner) {
+  HttpServerOptions o = FastOptions();
+  o.max_connections = 8;  // pressure from 6 open connections
+  o.header_timeout = 30s;
+  o.idle_timeout = 30s;
+  o.pressure_timeout = 200ms;
+  o.trust = GoodKey;
+  StartServer(o);
+  // Six busy connections keep the server under pressure.
+  auto busy = [port = server_->port()] {
+    TestClient c(port);
+    return c.Call("GET", "/slow?ms=1500", {{"X-Key", "good"}}, {}, 5s);
+  };
+  std::vector<std::future<std::optional<testing::Reply>>> slow;
+  for (int i = 0; i < 6; ++i) slow.push_back(std::async(std::launch::async, busy));
+  ASSERT_TRUE(WaitUntil([&] { return slow_entered_.load() == 6; }));
+  // A trusted client's keep-alive connection (classified under pressure) may idle on...
+  TestClient friendly(server_->port());
+  ASSERT_EQ(friendly.Call("GET", "/hello", {{"X-Key", "good"}})->status, 200);
+  // ... a silent connection gets 200 ms for its first request, not 30 s.
+  auto begin = std::chrono::steady_clock::now();
+  TestClient silent(server_->port());
+  EXPECT_TRUE(silent.WaitForClose(3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 1400ms);
+  auto r = friendly.Call("GET", "/hello", {{"X-Key", "good"}}, {}, 2s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  for (auto& f : slow) EXPECT_TRUE(f.get());
 }
 
 TEST_F(HttpServerTest, ManyParallelClientsOnSeveralThreads) {

@@ -328,19 +328,11 @@ TEST_F(McpHttpTest, StatelessModeServesEachRequestAlone) {
 }
 
 TEST_F(McpHttpTest, SessionLimitAndIdleExpiry) {
-  options().streamable.max_sessions = 2;
+  options().streamable.limits.max_sessions = 2;
   options().streamable.session_idle_timeout = 10min;
   Start();
   std::string a = Initialize();
   std::string b = Initialize();
-  TestClient c(port_);
-  auto third = c.Call("POST", "/mcp", McpHeaders(kKeyA),
-                      Request(1, "initialize", {{"protocolVersion", "2025-11-25"},
-                                                {"capabilities", Json::object()},
-                                                {"clientInfo", {{"name", "t"}, {"version", "1"}}}})
-                          .dump());
-  ASSERT_TRUE(third);
-  EXPECT_EQ(third->status, 503);
   // `b` stays in use; `a` idles past the timeout and is expired.
   clock_.Advance(std::chrono::minutes(6));
   ASSERT_TRUE(Post(kKeyA, b, Request(2, "ping")));
@@ -353,6 +345,98 @@ TEST_F(McpHttpTest, SessionLimitAndIdleExpiry) {
   ASSERT_TRUE(alive);
   EXPECT_EQ(alive->status, 200);
   EXPECT_FALSE(Initialize().empty());  // a slot is free again
+}
+
+// Opens the GET stream of `session` (which makes the session busy: it is never evicted).
+std::unique_ptr<TestClient> OpenGetStream(uint16_t port, const std::string& host,
+                                          const std::string& key, const std::string& session) {
+  auto c = std::make_unique<TestClient>(port);
+  EXPECT_TRUE(c->SendRaw("GET /mcp HTTP/1.1\r\nHost: " + host +
+                         "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + key +
+                         "\r\nMcp-Session-Id: " + session + "\r\n\r\n"));
+  EXPECT_TRUE(c->ReadUntil("id: g:0", 3s)) << c->received();
+  return c;
+}
+
+std::optional<Reply> InitializeRaw(uint16_t port, const TestClient::Headers& headers) {
+  TestClient c(port);
+  return c.Call("POST", "/mcp", headers,
+                Json{{"jsonrpc", "2.0"},
+                     {"id", 1},
+                     {"method", "initialize"},
+                     {"params",
+                      {{"protocolVersion", "2025-11-25"},
+                       {"capabilities", Json::object()},
+                       {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}}
+                    .dump());
+}
+
+TEST_F(McpHttpTest, FullTableEvictsTheLeastRecentlyUsedIdleSessionElse503) {
+  options().streamable.limits.max_sessions = 2;
+  Start();
+  std::string a = Initialize(kKeyA);
+  clock_.Advance(1s);
+  std::string b = Initialize(kKeyB);
+  clock_.Advance(1s);
+  ASSERT_EQ(Post(kKeyA, a, Request(2, "ping"))->status, 200);  // `b` is now the older
+  clock_.Advance(1s);
+  std::string c = Initialize(kKeyA2);
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(Post(kKeyB, b, Request(3, "ping"))->status, 404);
+  EXPECT_EQ(Post(kKeyA, a, Request(4, "ping"))->status, 200);
+  // Nothing idle to evict: 503.
+  auto sa = OpenGetStream(port_, host_, kKeyA, a);
+  auto sc = OpenGetStream(port_, host_, kKeyA2, c);
+  auto refused = InitializeRaw(port_, McpHeaders(kKeyB));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_FALSE(refused->Header("retry-after").empty());
+}
+
+TEST_F(McpHttpTest, KeyAtItsCapEvictsItsOwnIdleSessionsElse429AndOthersAreUnaffected) {
+  options().streamable.limits = {.max_sessions = 100, .max_per_key = 2, .max_per_org = 100};
+  Start();
+  std::string b = Initialize(kKeyB);
+  std::vector<std::string> a;
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(1s);
+    a.push_back(Initialize(kKeyA));
+    ASSERT_FALSE(a.back().empty());
+  }
+  EXPECT_EQ(frontend_->streamable().sessions().CountForKey({"org_a", "key_a"}), 2u);
+  EXPECT_EQ(Post(kKeyA, a[0], Request(2, "ping"))->status, 404);  // its least recently used
+  EXPECT_EQ(Post(kKeyA, a[1], Request(3, "ping"))->status, 200);
+  EXPECT_EQ(Post(kKeyA, a[2], Request(4, "ping"))->status, 200);
+  EXPECT_EQ(Post(kKeyB, b, Request(5, "ping"))->status, 200);  // another key: untouched
+  // Both of its sessions busy: that key gets 429, the others still get sessions.
+  auto s1 = OpenGetStream(port_, host_, kKeyA, a[1]);
+  auto s2 = OpenGetStream(port_, host_, kKeyA, a[2]);
+  auto refused = InitializeRaw(port_, McpHeaders(kKeyA));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429) << refused->body;
+  EXPECT_NE(refused->body.find("API key"), std::string::npos) << refused->body;
+  EXPECT_FALSE(Initialize(kKeyB).empty());
+  EXPECT_FALSE(Initialize(kKeyA2).empty());
+}
+
+TEST_F(McpHttpTest, OrganizationAtItsCapTakesFromItsBusiestKey) {
+  options().streamable.limits = {.max_sessions = 100, .max_per_key = 10, .max_per_org = 3};
+  Start();
+  std::string a1 = Initialize(kKeyA);
+  clock_.Advance(1s);
+  std::string a2 = Initialize(kKeyA);
+  clock_.Advance(1s);
+  std::string x1 = Initialize(kKeyA2);
+  clock_.Advance(1s);
+  std::string b = Initialize(kKeyB);  // another organization: its own cap
+  clock_.Advance(1s);
+  std::string x2 = Initialize(kKeyA2);  // org_a is full: key_a (2 sessions) gives up a1
+  ASSERT_FALSE(x2.empty());
+  EXPECT_EQ(Post(kKeyA, a1, Request(2, "ping"))->status, 404);
+  EXPECT_EQ(Post(kKeyA, a2, Request(3, "ping"))->status, 200);
+  EXPECT_EQ(Post(kKeyA2, x1, Request(4, "ping"))->status, 200);
+  EXPECT_EQ(Post(kKeyB, b, Request(5, "ping"))->status, 200);
+  EXPECT_EQ(frontend_->streamable().sessions().CountForOrg("org_a"), 3u);
 }
 
 TEST_F(McpHttpTest, SlowlorisOnMcpIsCutOffWhileOthersAreServed) {
@@ -560,6 +644,29 @@ TEST_F(McpHttpTest, LegacySseEndpointAndMessages) {
   }
   EXPECT_TRUE(gone);
   EXPECT_EQ(post(kKeyA, session, Request(4, "ping"))->status, 404);
+}
+
+TEST_F(McpHttpTest, LegacyStreamsAreCappedPerKey) {
+  options().legacy.limits = {.max_sessions = 100, .max_per_key = 2, .max_per_org = 100};
+  Start();
+  auto open = [&](const std::string& key) {
+    auto c = std::make_unique<TestClient>(port_);
+    EXPECT_TRUE(c->SendRaw("GET /sse HTTP/1.1\r\nHost: " + host_ +
+                           "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + key +
+                           "\r\n\r\n"));
+    EXPECT_TRUE(c->ReadUntil("event: endpoint", 3s)) << c->received();
+    return c;
+  };
+  auto b = open(kKeyB);
+  auto a1 = open(kKeyA);
+  clock_.Advance(1s);
+  auto a2 = open(kKeyA);
+  clock_.Advance(1s);
+  auto a3 = open(kKeyA);  // key_a is at its cap: its least recently used stream ends
+  EXPECT_TRUE(a1->ReadUntil("\r\n0\r\n\r\n", 3s)) << a1->received();
+  EXPECT_EQ(frontend_->legacy().sessions().CountForKey({"org_a", "key_a"}), 2u);
+  EXPECT_EQ(frontend_->legacy().session_count(), 3u);  // another key's stream lives on
+  EXPECT_EQ(frontend_->legacy().sessions().CountForKey({"org_b", "key_b"}), 1u);
 }
 
 // ---- pieces ----
