@@ -117,9 +117,14 @@ base::Result<ParsedUrl> ParseUrl(std::string_view url, std::string_view what_in)
       return base::InvalidArgument(what + " has an unusable host");
   }
   if (out.host.empty()) return base::InvalidArgument(what + " has no host");
-  if (u.has_port()) {
-    out.port = ParsePort(u.port());
-    if (!out.port) return BadPort(what, u.port());
+  // The port as written: Boost.URL reads "h:80abc" as port 80 and "h:99999" as 34463.
+  const std::optional<std::string_view> raw_port = RawPortText(url);
+  if (u.has_port() || raw_port) {
+    const std::string_view text = raw_port ? *raw_port : std::string_view(u.port());
+    out.port = ParsePort(text);
+    if (!out.port || !u.has_port() || std::string_view(u.port()) != text) {
+      return BadPort(what, text);
+    }
   }
   out.has_userinfo = u.has_userinfo();
   if (out.has_userinfo) {
