@@ -228,7 +228,6 @@ TEST_F(HttpsClientTest, HttpsToPrivateAddressIsRefusedUnlessAllowed) {
   EXPECT_EQ(server.connections(), 0);
 }
 
-// NEWAPI-BEGIN
 TEST_F(HttpsClientTest, AnswerFromAPrivateAddressIsNotFromTheNetworkUnlessAllowed) {
   // A loopback service a user-given URL points at is not a network: adapters must not quote
   // its error text. Once the operator allows private networks, such a host is a network.
@@ -248,7 +247,6 @@ TEST_F(HttpsClientTest, AnswerFromAPrivateAddressIsNotFromTheNetworkUnlessAllowe
   EXPECT_TRUE(allowed->from_network);
   EXPECT_TRUE(HttpResponse{}.from_network);  // fakes and other clients: the network itself
 }
-// NEWAPI-END
 
 TEST_F(HttpsClientTest, BadUrlsAreInvalidArguments) {
   Client();

@@ -417,23 +417,19 @@ TEST_F(OAuthFlowTest, ClosedAndSilentTokenEndpointsGiveTheSameMessage) {
   auto exchange = [&](const std::string& base) {
     OAuthProvider p = provider_;
     p.token_url = base + "/oauth/token";
-// NEWAPI-BEGIN
     p.request_timeout = std::chrono::milliseconds(300);
-// NEWAPI-END
     return Run(client_->ExchangeCode(p, "code", kRedirect, "verifier"));
   };
   auto closed = exchange("http://127.0.0.1:" + std::to_string(closed_port));
   ASSERT_FALSE(closed.ok());
   EXPECT_EQ(closed.error().code(), ErrorCode::kUnavailable);
   std::vector<std::string> others = {dropper.BaseUrl()};
-// NEWAPI-BEGIN
   testing::TestHttpServer silent([](const testing::ServerRequest&) {
     testing::ServerResponse r;
     r.mode = testing::ServerResponse::Mode::kHang;
     return r;
   });
   others.push_back(silent.BaseUrl());
-// NEWAPI-END
   for (const std::string& base : others) {
     auto r = exchange(base);
     ASSERT_FALSE(r.ok()) << base;
