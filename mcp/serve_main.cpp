@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/thread_pool.hpp>
-#include <charconv>
+#include <optional>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +29,7 @@
 #include "mcp/server/herald_server.h"
 #include "mcp/services.h"
 #include "mcp/transport/http_frontend.h"
+#include "platforms/http/url_policy.h"
 
 namespace herald::mcp {
 namespace {
@@ -44,14 +45,15 @@ base::Result<ListenAddress> ParseListen(const std::string& listen) {
   std::string host, port_text;
   SplitHostPort(listen, &host, &port_text);
   if (host.empty()) host = "127.0.0.1";
-  unsigned port = 0;
-  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() ||
-      port > 65535) {
-    return base::InvalidArgument("--listen must be HOST:PORT (e.g. 127.0.0.1:8080), got '" +
+  // Port 0 asks the OS for a free port (tests); any other port is 1-65535, digits only.
+  std::optional<uint16_t> port =
+      port_text == "0" ? std::optional<uint16_t>(0) : platforms::http::ParsePort(port_text);
+  if (!port) {
+    return base::InvalidArgument("--listen must be HOST:PORT with a port from 1 to 65535 (or 0 "
+                                 "for any free port), e.g. 127.0.0.1:8080; got '" +
                                  listen + "'");
   }
-  return ListenAddress{host, static_cast<uint16_t>(port)};
+  return ListenAddress{host, *port};
 }
 
 std::vector<std::string> SplitList(const char* text) {

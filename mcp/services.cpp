@@ -7,6 +7,7 @@
 
 #include "mcp/app.h"
 #include "platforms/http/https_client.h"
+#include "platforms/http/url_policy.h"
 #include "platforms/register_all.h"
 #include "store/secret_key.h"
 
@@ -37,6 +38,12 @@ tools::ToolDeps Services::ToolDependencies() {
 }
 
 base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
+  // URLs from the configuration first: a bad one stops the start before anything is opened.
+  HERALD_ASSIGN_OR_RETURN(platforms::BaseUrlOverrides base_urls,
+                          platforms::BaseUrlOverridesFromEnv());
+  if (!config.public_url.empty()) {
+    HERALD_RETURN_IF_ERROR(platforms::http::CheckBaseUrl("HERALD_PUBLIC_URL", config.public_url));
+  }
   auto services = std::make_unique<Services>();
   HERALD_ASSIGN_OR_RETURN(services->keyring, store::LoadKeyring(config.data_dir));
   HERALD_ASSIGN_OR_RETURN(services->store, OpenStoreForCli(config, /*migrate=*/true));
@@ -45,7 +52,7 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
                           services->keys->EnsureOrganization(core::kDefaultOrganization));
   platforms::PlatformEnv env;
   env.clock = services->clock;
-  env.base_urls = platforms::BaseUrlOverridesFromEnv();
+  env.base_urls = std::move(base_urls);
   // ---- platforms (HTTPS client) ----
   HERALD_ASSIGN_OR_RETURN(services->http, platforms::http::HttpsClient::Create(
                                               platforms::http::HttpsClientOptionsFromEnv()));

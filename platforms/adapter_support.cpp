@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "platforms/http/address_policy.h"
+
 namespace herald::platforms {
 
 std::string PartField(size_t part, std::string_view field) {
@@ -16,17 +18,27 @@ bool IsBlank(std::string_view s) {
 }
 
 bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost") return true;
+  auto ip = http::ParseIpLiteral(host);
+  return ip && http::IsLoopbackAddress(*ip);
+}
+
+std::string UnreachableMessage(std::string_view network) {
+  return "could not reach " + std::string(network) +
+         " (no connection, or no answer in time); try again later";
 }
 
 base::Error WriteTransportError(base::Error e, std::string_view network) {
   switch (e.code()) {
+    case base::ErrorCode::kUnavailable:
     case base::ErrorCode::kDeadlineExceeded:
-      return base::Unavailable("could not connect to " + std::string(network) + " in time",
-                               e.detail());
+      return base::Unavailable(UnreachableMessage(network), e.ToLogString());
+    case base::ErrorCode::kUnknown:
     case base::ErrorCode::kResourceExhausted:
-      return base::Unknown(std::string(network) + " sent an oversized answer; the post may exist",
-                           e.detail());
+      return base::Unknown(std::string(network) +
+                               " gave no usable answer after the request was sent; the post "
+                               "may exist",
+                           e.ToLogString());
     default:
       return e;
   }
@@ -34,10 +46,11 @@ base::Error WriteTransportError(base::Error e, std::string_view network) {
 
 base::Error ReadTransportError(base::Error e, std::string_view network) {
   switch (e.code()) {
+    case base::ErrorCode::kUnavailable:
     case base::ErrorCode::kUnknown:
     case base::ErrorCode::kDeadlineExceeded:
     case base::ErrorCode::kResourceExhausted:
-      return base::Unavailable(std::string(network) + " did not answer in time", e.detail());
+      return base::Unavailable(UnreachableMessage(network), e.ToLogString());
     default:
       return e;
   }

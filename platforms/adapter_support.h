@@ -19,17 +19,30 @@ std::string PartField(size_t part, std::string_view field);
 // True if `s` is empty or only whitespace.
 bool IsBlank(std::string_view s);
 
-// True for "localhost", "127.x.y.z" and "::1" (bracketed or not): hosts that plain http:// may
-// reach (tests, an instance on the same machine).
+// True for "localhost" and loopback IP literals (127.0.0.0/8, ::1, bracketed or not): hosts
+// that plain http:// may reach (tests, an instance on the same machine). "127.evil.example" is
+// a name, not a loopback host.
 bool IsLoopbackHost(std::string_view host);
 
+// Transport failures and what they reveal. "Could not connect" (refused, unreachable, DNS
+// failure, connect or TLS failure) and "did not answer" (timeout, lost or oversized answer)
+// read the same to the user, so an error never tells a closed port from one that accepts and
+// stays silent; what really happened goes only to the detail (the log). A user-given URL may
+// point anywhere (see HttpResponse::from_network).
+
+// "could not reach <network> (no connection, or no answer in time); try again later".
+std::string UnreachableMessage(std::string_view network);
+
 // A transport failure of a call that may have changed something (POST, DELETE) on `network`
-// ("Bluesky", "the Mastodon instance"): not connected in time is kUnavailable (nothing sent),
-// an oversized answer is kUnknown (the post may exist); anything else unchanged.
+// ("Bluesky", "the Mastodon instance"): nothing sent (kUnavailable, kDeadlineExceeded) is
+// kUnavailable with UnreachableMessage; sent but no usable answer (kUnknown, kResourceExhausted)
+// is kUnknown ("... the post may exist"); anything else (kInvalidArgument: a URL the address
+// rules refuse) unchanged.
 base::Error WriteTransportError(base::Error e, std::string_view network);
 
-// A transport failure of a read-only call (GET): nothing changed, so never kUnknown; a timeout,
-// lost or oversized answer is kUnavailable.
+// A transport failure of a read-only call (GET) or one that is safe to repeat: nothing changed,
+// so never kUnknown: every transport failure is kUnavailable with UnreachableMessage; anything
+// else unchanged.
 base::Error ReadTransportError(base::Error e, std::string_view network);
 
 // A lookup that was to tell whether an earlier attempt already published the post (the

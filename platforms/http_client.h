@@ -39,6 +39,14 @@ struct HttpResponse {
   int status = 0;
   HttpHeaders headers;
   std::string body;
+  // Whether the answer is known to come from the network itself, so that its own error text
+  // ("error", "error_description", "message") may be quoted to the user. The HTTPS client sets
+  // false for an answer from a loopback or private address while private networks are not
+  // allowed (HERALD_ALLOW_PRIVATE_NETWORKS): that is a local service a user-given URL (a
+  // Mastodon instance_url, a Bluesky service_url) pointed at, not a network. An adapter whose
+  // base URL is the operator's configured override (HERALD_<ID>_API_URL) or a network's fixed
+  // host may ignore it. The status code is always usable; the text then only goes to the log.
+  bool from_network = true;
   // The first header named `name` (case-insensitive), or "".
   std::string Header(std::string_view name) const;
 };

@@ -7,6 +7,7 @@
 // One include per network.
 #include "platforms/bluesky/bluesky_platform.h"
 #include "platforms/discord/discord_platform.h"
+#include "platforms/http/url_policy.h"
 #include "platforms/mastodon/mastodon_platform.h"
 #include "platforms/oauth/test_network.h"
 #include "platforms/slack/slack_platform.h"
@@ -37,18 +38,26 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   return registry;
 }
 
-BaseUrlOverrides BaseUrlOverridesFromEnv() {
+base::Result<BaseUrlOverrides> BaseUrlOverridesFromEnv() {
   BaseUrlOverrides out;
+  std::map<std::string, std::string, std::less<>> variables;  // network id -> variable name
   for (const char* id : kNetworkIds) {
     std::string name = "HERALD_";
     for (const char* c = id; *c != '\0'; ++c) {
       name += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
     }
     name += "_API_URL";
-    if (const char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') out[id] = v;
+    if (const char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') {
+      out[id] = v;
+      variables[id] = name;
+    }
   }
   if (const char* v = std::getenv("HERALD_OAUTH_TEST_PROVIDER"); v != nullptr && *v != '\0') {
     out[std::string(oauth::kOAuthTestNetworkId)] = v;
+    variables[std::string(oauth::kOAuthTestNetworkId)] = "HERALD_OAUTH_TEST_PROVIDER";
+  }
+  for (const auto& [id, url] : out) {
+    HERALD_RETURN_IF_ERROR(http::CheckBaseUrl(variables[id], url));
   }
   return out;
 }

@@ -596,8 +596,10 @@ Task<Json> Dispatcher::CallTool(std::shared_ptr<Session> session,
     spdlog::error("tool {} failed [{}] (session {}, caller {}): {}", tool->spec().name, ref,
                   session->log_id(), session->caller().actor(), e.detail());
   } else {
-    spdlog::info("tool {} returned {} (session {}): {}", tool->spec().name,
-                 base::ErrorCodeName(e.code()), session->log_id(), e.message());
+    // The detail (what really failed, e.g. "connection refused") is for the log only.
+    spdlog::info("tool {} returned {} (session {}): {}{}", tool->spec().name,
+                 base::ErrorCodeName(e.code()), session->log_id(), e.message(),
+                 e.detail().empty() ? std::string() : " [" + e.detail() + "]");
   }
   co_return MakeResult(id, ToolErrorResult(ClientErrorText(e, ref)));
 }

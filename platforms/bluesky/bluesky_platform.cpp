@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "platforms/adapter_support.h"
+#include "platforms/http/url_policy.h"
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/bluesky/bluesky_wire.h"
 #include "platforms/text/facets.h"
@@ -82,25 +83,22 @@ Result<std::string> NormalizeServiceUrl(std::string_view url) {
   while (!text.empty() && text.front() == ' ') text.erase(text.begin());
   if (text.empty()) return std::string(kDefaultServiceUrl);
   if (text.find("://") == std::string::npos) text = "https://" + text;
-  auto parsed = boost::urls::parse_absolute_uri(text);
-  if (!parsed || parsed->host().empty()) {
+  if (!boost::urls::parse_absolute_uri(text)) {
     return base::InvalidArgument("service_url \"" + std::string(url) +
                                  "\" is not a valid address (expected https://your.pds)");
   }
-  const std::string scheme(parsed->scheme());
-  const std::string host(parsed->encoded_host());
-  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(host))) {
+  HERALD_ASSIGN_OR_RETURN(http::ParsedUrl parsed, http::ParseUrl(text, "service_url"));
+  const std::string& scheme = parsed.scheme;
+  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(parsed.host))) {
     return base::InvalidArgument("service_url must start with https:// (got \"" + std::string(url) +
                                  "\")");
   }
-  if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment() ||
-      !(parsed->encoded_path().empty() || parsed->encoded_path() == "/")) {
+  if (parsed.has_userinfo || parsed.query || parsed.has_fragment ||
+      !(parsed.path.empty() || parsed.path == "/")) {
     return base::InvalidArgument(
         "service_url must be just the server address, like https://bsky.social");
   }
-  std::string out = scheme + "://" + host;
-  if (parsed->has_port()) out += ":" + std::string(parsed->port());
-  return out;
+  return scheme + "://" + parsed.Authority();
 }
 
 BlueskyPlatform::BlueskyPlatform(HttpClient* http, const base::Clock* clock, BlueskyOptions options)

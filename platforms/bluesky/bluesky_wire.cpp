@@ -258,8 +258,11 @@ base::Error ErrorFromResponse(const HttpResponse& response, std::string_view act
                               base::Time now) {
   const XrpcError x = ParseXrpcError(response.body);
   const int status = response.status;
-  std::string reason = x.error.empty() ? "" : x.error;
-  if (!x.message.empty()) reason += (reason.empty() ? "" : ": ") + x.message;
+  // Bluesky's own words only when the answer came from the network (see HttpResponse).
+  std::string reason = x.error.empty() || !response.from_network ? "" : x.error;
+  if (!x.message.empty() && response.from_network) {
+    reason += (reason.empty() ? "" : ": ") + x.message;
+  }
   auto message = [&](std::string_view fallback) {
     return "Bluesky refused " + std::string(action) + " (HTTP " + std::to_string(status) +
            "): " + (reason.empty() ? std::string(fallback) : reason);

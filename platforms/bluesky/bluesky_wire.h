@@ -120,7 +120,9 @@ std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response
 // Maps a non-2xx XRPC answer per platform.h: 401 and ExpiredToken/InvalidToken/AuthMissing ->
 // kUnauthenticated; 403 -> kPermissionDenied; 404, RecordNotFound -> kNotFound; 429 ->
 // kResourceExhausted (+retry_after); 5xx -> kUnavailable; other 4xx -> kInvalidArgument.
-// `action` names what was attempted; the message carries Bluesky's error name and message.
+// `action` names what was attempted; the message carries Bluesky's error name and message when
+// the answer came from the network (response.from_network), else a generic reason (the body
+// only goes to the detail, for the log).
 base::Error ErrorFromResponse(const HttpResponse& response, std::string_view action,
                               base::Time now);
 

@@ -347,7 +347,8 @@ Error MapTransportError(const Error& error, CallKind kind, std::string_view secr
             "posted",
             detail);
       }
-      return base::Unavailable("the connection to Discord failed; try again", detail);
+      // The same words as a failed connection: a lost answer and a closed port read alike.
+      return base::Unavailable("Discord could not be reached; try again", detail);
     case ErrorCode::kInvalidArgument:
       return base::Internal("Discord API URL refused by the HTTP client: " + detail);
     default:

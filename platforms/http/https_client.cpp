@@ -4,6 +4,7 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +29,7 @@
 
 #include "platforms/http/address_policy.h"
 #include "platforms/http/proxy_config.h"
+#include "platforms/http/url_policy.h"
 
 namespace herald::platforms::http {
 namespace {
@@ -90,56 +92,25 @@ struct Target {
 };
 
 base::Result<Target> ParseTarget(std::string_view url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) {
-    return base::InvalidArgument("the request URL is not a valid absolute URL");
-  }
-  boost::urls::url_view u = *parsed;
+  HERALD_ASSIGN_OR_RETURN(ParsedUrl u, ParseUrl(url, "the request URL"));
   Target t;
-  std::string scheme = Lower(u.scheme());
-  if (scheme == "https") {
+  if (u.scheme == "https") {
     t.tls = true;
-    t.port = 443;
-  } else if (scheme == "http") {
+  } else if (u.scheme == "http") {
     t.tls = false;
-    t.port = 80;
   } else {
-    return base::InvalidArgument("the request URL must use https:// (got " + scheme + "://)");
+    return base::InvalidArgument("the request URL must use https:// (got " + u.scheme + "://)");
   }
-  if (u.has_userinfo()) {
+  if (u.has_userinfo) {
     return base::InvalidArgument("the request URL must not contain a user name or password");
   }
-  switch (u.host_type()) {
-    case boost::urls::host_type::name: {
-      t.host = Lower(u.host_address());
-      for (char c : t.host) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') {
-          return base::InvalidArgument("the request URL has an invalid host name");
-        }
-      }
-      while (!t.host.empty() && t.host.back() == '.') t.host.pop_back();
-      break;
-    }
-    case boost::urls::host_type::ipv4:
-    case boost::urls::host_type::ipv6:
-      t.host = Lower(u.host_address());
-      t.ip = ParseIpLiteral(t.host);
-      if (!t.ip) return base::InvalidArgument("the request URL has an invalid IP address");
-      break;
-    default:
-      return base::InvalidArgument("the request URL has no usable host");
-  }
-  if (t.host.empty()) return base::InvalidArgument("the request URL has no host");
-  if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0) {
-      return base::InvalidArgument("the request URL has an invalid port");
-    }
-    t.port = u.port_number();
-  }
-  t.path_query = std::string(u.encoded_path());
+  t.host = std::move(u.host);
+  t.ip = u.ip;
+  t.port = u.PortOr(t.tls ? 443 : 80);
+  t.path_query = std::move(u.path);
   if (t.path_query.empty()) t.path_query = "/";
   if (t.path_query.front() != '/') return base::InvalidArgument("the request URL has a bad path");
-  if (u.has_query()) t.path_query += "?" + std::string(u.encoded_query());
+  if (u.query) t.path_query += "?" + *u.query;
   bool v6 = t.ip && t.ip->is_v6();
   t.host_header = v6 ? "[" + t.host + "]" : t.host;
   if (t.port != (t.tls ? 443 : 80)) t.host_header += ":" + std::to_string(t.port);
@@ -219,6 +190,9 @@ struct Connection {
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
   SteadyTime idle_since;
+  // The host it reaches is on a loopback or private address (checked against the address
+  // connected to, or, through a proxy, the addresses the host name resolved to).
+  bool private_peer = false;
 
   beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
@@ -660,6 +634,7 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
     }
     Exchange x = co_await RunExchange(*conn, t, request, deadline);
     if (x.response) {
+      x.response->from_network = !conn->private_peer || options.allow_private_networks;
       if (x.keep_alive) {
         // Registered after the connection's sockets, so its shutdown runs before theirs.
         asio::use_service<PoolWatch>(asio::query(ex, asio::execution::context)).Watch(pool);
@@ -702,6 +677,9 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
   };
 
   if (proxied) {
+    conn->private_peer = std::any_of(endpoints.begin(), endpoints.end(), [](const auto& ep) {
+      return IsPrivateAddress(ep.address());
+    });
     Target proxy_target;
     proxy_target.host = Lower(proxy->host);
     proxy_target.port = proxy->port;
@@ -727,6 +705,7 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
     auto [ec, ep] = co_await stream.async_connect(endpoints, kNoThrow);
     if (ec == beast::error::timeout) co_return timeout_error("connecting to " + t.host);
     if (ec) co_return base::Unavailable("could not connect to " + t.host, ec.message());
+    conn->private_peer = IsPrivateAddress(ep.address());
   }
 
   if (!t.tls) {

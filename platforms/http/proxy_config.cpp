@@ -1,11 +1,11 @@
 #include "platforms/http/proxy_config.h"
 
 #include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 #include <cctype>
 
 #include "base/crypto.h"
 #include "platforms/http/address_policy.h"
+#include "platforms/http/url_policy.h"
 
 namespace herald::platforms::http {
 namespace {
@@ -59,26 +59,20 @@ base::Result<std::optional<ProxyConfig>> ProxyConfig::Parse(std::string_view pro
   if (proxy_url.empty()) return std::optional<ProxyConfig>();
   std::string text(proxy_url);
   if (text.find("://") == std::string::npos) text = "http://" + text;
-  auto parsed = boost::urls::parse_uri(text);
-  if (!parsed) {
+  if (!boost::urls::parse_uri(text)) {
     return base::InvalidArgument("HTTPS_PROXY is not a valid URL (expected http://host:port)");
   }
-  boost::urls::url_view u = *parsed;
-  if (Lower(u.scheme()) != "http") {
+  HERALD_ASSIGN_OR_RETURN(ParsedUrl u, ParseUrl(text, "HTTPS_PROXY"));
+  if (u.scheme != "http") {
     return base::InvalidArgument(
         "HTTPS_PROXY must be an http:// proxy URL (the tunnel to the real host is TLS); got " +
-        std::string(u.scheme()) + "://");
+        u.scheme + "://");
   }
   ProxyConfig out;
-  out.host = u.host_address();
-  if (out.host.empty()) return base::InvalidArgument("HTTPS_PROXY has no host");
-  out.port = 1080;
-  if (u.has_port()) {
-    if (u.port_number() == 0) return base::InvalidArgument("HTTPS_PROXY has an invalid port");
-    out.port = u.port_number();
-  }
-  if (u.has_userinfo()) {
-    std::string credentials = u.user() + ":" + u.password();
+  out.host = u.host;
+  out.port = u.PortOr(1080);
+  if (u.has_userinfo) {
+    std::string credentials = u.user + ":" + u.password;
     out.authorization = "Basic " + base::Base64Encode(credentials);
   }
   std::string entry;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "platforms/adapter_support.h"
+#include "platforms/http/url_policy.h"
 #include "platforms/mastodon/mastodon_wire.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
@@ -63,26 +64,23 @@ Result<std::string> NormalizeInstanceUrl(std::string_view url) {
         "https://mastodon.social");
   }
   if (text.find("://") == std::string::npos) text = "https://" + text;
-  auto parsed = boost::urls::parse_absolute_uri(text);
-  if (!parsed || parsed->host().empty()) {
+  if (!boost::urls::parse_absolute_uri(text)) {
     return base::InvalidArgument("instance_url \"" + std::string(url) +
                                  "\" is not a valid address (expected https://your.instance)");
   }
-  const std::string scheme(parsed->scheme());
-  const std::string host(parsed->encoded_host());
-  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(host))) {
+  HERALD_ASSIGN_OR_RETURN(http::ParsedUrl parsed, http::ParseUrl(text, "instance_url"));
+  const std::string& scheme = parsed.scheme;
+  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(parsed.host))) {
     return base::InvalidArgument("instance_url must start with https:// (got \"" +
                                  std::string(url) + "\")");
   }
-  if (parsed->has_userinfo() || parsed->has_query() || parsed->has_fragment() ||
-      !(parsed->encoded_path().empty() || parsed->encoded_path() == "/")) {
+  if (parsed.has_userinfo || parsed.query || parsed.has_fragment ||
+      !(parsed.path.empty() || parsed.path == "/")) {
     return base::InvalidArgument(
         "instance_url must be just the server address, like "
         "https://mastodon.social (no path, query or credentials)");
   }
-  std::string out = scheme + "://" + host;
-  if (parsed->has_port()) out += ":" + std::string(parsed->port());
-  return out;
+  return scheme + "://" + parsed.Authority();
 }
 
 MastodonPlatform::MastodonPlatform(HttpClient* http, const base::Clock* clock,
@@ -216,10 +214,10 @@ Task<Result<ConnectedAccount>> MastodonPlatform::Connect(Json args) {
     co_return ErrorFromResponse(*response, "the access token", clock_->Now());
   }
   HERALD_CO_ASSIGN_OR_RETURN(MastodonAccount account, ParseAccount(response->body));
-  auto parsed = boost::urls::parse_absolute_uri(url);
+  auto parsed = http::ParseUrl(url, "instance_url");  // normalized above: always parses
   ConnectedAccount out;
   out.external_id = account.id;
-  out.handle = "@" + account.username + "@" + std::string(parsed->host_address());
+  out.handle = "@" + account.username + "@" + (parsed.ok() ? parsed->host : url);
   out.display_name = account.display_name.empty() ? account.username : account.display_name;
   out.base_url = url;
   out.settings = Json{{"instance_url", url}, {"username", account.username}};

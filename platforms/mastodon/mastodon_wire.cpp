@@ -155,7 +155,8 @@ std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response
 
 base::Error ErrorFromResponse(const HttpResponse& response, std::string_view action,
                               base::Time now) {
-  std::string reason = ParseErrorMessage(response.body);
+  // Mastodon's own words only when the answer came from the network (see HttpResponse).
+  const std::string reason = response.from_network ? ParseErrorMessage(response.body) : "";
   const int status = response.status;
   auto message = [&](std::string_view fallback) {
     std::string m =

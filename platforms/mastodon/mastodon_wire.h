@@ -88,7 +88,9 @@ std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response
 // Maps a non-2xx answer to an Error per platform.h: 401 kUnauthenticated, 403
 // kPermissionDenied, 404/410 kNotFound, 422 and other 4xx kInvalidArgument, 429
 // kResourceExhausted (+retry_after), 5xx kUnavailable. `action` names what was attempted
-// ("publishing", "uploading media"); the message carries Mastodon's own reason.
+// ("publishing", "uploading media"); the message carries Mastodon's own reason when the answer
+// came from the network (response.from_network), else a generic reason (the body only goes to
+// the detail, for the log).
 base::Error ErrorFromResponse(const HttpResponse& response, std::string_view action,
                               base::Time now);
 

@@ -59,8 +59,8 @@ base::Task<base::Result<HttpResponse>> OAuthClient::PostForm(
       fields.emplace_back("client_secret", provider.client_secret);
   }
   req.body = http::FormUrlEncode(fields);
-  req.connect_timeout = std::chrono::seconds(5);
-  req.total_timeout = std::chrono::seconds(20);
+  req.connect_timeout = provider.connect_timeout;
+  req.total_timeout = provider.request_timeout;
   req.max_response_bytes = 256 * 1024;
   auto r = co_await http_.Send(std::move(req));
   if (r.ok()) co_return r;
@@ -70,13 +70,13 @@ base::Task<base::Result<HttpResponse>> OAuthClient::PostForm(
     case base::ErrorCode::kInvalidArgument:
       co_return base::FailedPrecondition(name + "'s " + std::string(what) +
                                          " endpoint cannot be used: " + e.message());
-    case base::ErrorCode::kResourceExhausted:
-      co_return base::Unavailable(
-          name + "'s " + std::string(what) + " endpoint sent an oversized answer", e.detail());
     default:
-      co_return base::Unavailable(
-          "could not reach " + name + "'s " + std::string(what) + " endpoint: " + e.message(),
-          e.detail());
+      // No connection, no answer in time, a lost or oversized answer: one message (what
+      // happened goes to the detail, for the log), so a closed port reads like a silent one.
+      co_return base::Unavailable("could not reach " + name + "'s " + std::string(what) +
+                                      " endpoint (no connection, or no answer in time); try again "
+                                      "later",
+                                  e.ToLogString());
   }
 }
 

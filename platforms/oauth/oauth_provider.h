@@ -38,6 +38,9 @@ struct OAuthProvider {
   std::vector<std::pair<std::string, std::string>> extra_authorize_params;
   // Refresh this long before the access token expires.
   std::chrono::seconds refresh_margin{300};
+  // Bounds of one token or revocation request (connecting; the whole call).
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds request_timeout{20'000};
 
   std::string client_id;
   std::string client_secret;  // "" for a public client (PKCE only)

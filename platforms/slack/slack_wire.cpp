@@ -312,7 +312,8 @@ Error MapTransportError(const Error& error, CallKind kind, std::string_view secr
             "the connection to Slack failed after the message was sent; it may have been posted",
             detail);
       }
-      return base::Unavailable("the connection to Slack failed; try again", detail);
+      // The same words as a failed connection: a lost answer and a closed port read alike.
+      return base::Unavailable("Slack could not be reached; try again", detail);
     case ErrorCode::kInvalidArgument:
       return base::Internal("Slack API URL refused by the HTTP client: " + detail);
     default:

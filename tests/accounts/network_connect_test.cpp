@@ -222,5 +222,51 @@ TEST_F(NetworkConnectTest, PerNetworkArgumentErrorsNameTheField) {
   EXPECT_EQ(AccountCount(), 0u);
 }
 
+// connect_account is where a user hands herald URLs: every one is parsed strictly, a port is
+// 1-65535 (digits only), and a bad one is refused before anything connects or is stored.
+TEST_F(NetworkConnectTest, UrlArgumentPortsMustBe1To65535) {
+  for (std::string port : {"0", "65536", "99999", "-1", "+80", "80abc", ""}) {
+    struct Case {
+      std::string platform;
+      std::string field;
+      Json args;
+    };
+    const std::string loopback = "http://127.0.0.1:" + port;
+    std::vector<Case> cases = {
+        {"mastodon", "instance_url", Json{{"instance_url", loopback}, {"access_token", "t"}}},
+        {"bluesky", "service_url",
+         Json{{"handle", "alice.test"}, {"app_password", "p"}, {"service_url", loopback}}},
+        {"discord", "webhook_url",
+         Json{{"webhook_url", "https://discord.com:" + port + "/api/webhooks/1/x"}}},
+    };
+    for (const auto& c : cases) {
+      auto r = Connect(c.platform, c.args);
+      ASSERT_FALSE(r.ok()) << c.platform << " port '" << port << "'";
+      EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument)
+          << c.platform << " port '" << port << "': " << r.error().ToString();
+      EXPECT_THAT(r.error().message(), HasSubstr(c.field)) << c.platform << " port " << port;
+    }
+  }
+  EXPECT_EQ(AccountCount(), 0u);
+}
+
+// The rule for quoting a network's own words: the configured API URL (HERALD_TELEGRAM_API_URL
+// here, on loopback) is the network, so Telegram's reason is quoted; a user-given instance URL
+// that reaches a loopback service while private networks are not allowed is not, so that
+// service's text stays out of the message (it goes to the log through the detail).
+TEST_F(NetworkConnectTest, OnlyTheNetworkItselfIsQuoted) {
+  auto mastodon = Connect("mastodon", Json{{"instance_url", Base("mastodon")},
+                                           {"access_token", "wrong-token"}});
+  ASSERT_FALSE(mastodon.ok());
+  EXPECT_EQ(mastodon.error().code(), ErrorCode::kUnauthenticated);
+  EXPECT_THAT(mastodon.error().message(), Not(HasSubstr("The access token is invalid")));
+
+  auto telegram = Connect("telegram", Json{{"bot_token", "7012345678:AAH3xV_l2-WrongToken0000000000000000"},
+                                           {"chat_id", emulators::TelegramEmulator::kChannelId}});
+  ASSERT_FALSE(telegram.ok());
+  EXPECT_THAT(telegram.error().message(), HasSubstr("Unauthorized"));
+  EXPECT_EQ(AccountCount(), 0u);
+}
+
 }  // namespace
 }  // namespace herald::core

@@ -110,6 +110,22 @@ TEST_F(CliTest, UnknownSchemeAndMalformedUrls) {
   ExpectOneLineError(H({"--db", "just-a-word", "migrate"}), "malformed database URL");
 }
 
+// Every URL and port herald is configured with is parsed strictly: a port is 1-65535, digits
+// only (--listen also takes 0, "any free port"). A bad one stops the start with one line.
+TEST_F(CliTest, ConfiguredUrlsAndPortsAreStrict) {
+  for (std::string port : {"65536", "99999", "-1", "+80", "80abc", ""}) {
+    ExpectOneLineError(H({"serve", "--listen", "127.0.0.1:" + port}), "--listen must be HOST:PORT");
+  }
+  for (std::string port : {"0", "65536", "99999", "-1", "+80", "80abc", ""}) {
+    ExpectOneLineError(H({"stdio"}, {{"HERALD_PUBLIC_URL", "https://herald.example:" + port}}),
+                       "HERALD_PUBLIC_URL has an invalid port");
+    ExpectOneLineError(
+        H({"stdio"}, {{"HERALD_SLACK_API_URL", "http://127.0.0.1:" + port + "/api"}}),
+        "HERALD_SLACK_API_URL has an invalid port");
+  }
+  EXPECT_FALSE(FileExists(Db())) << "nothing is created before the URLs are checked";
+}
+
 TEST_F(CliTest, UnreachablePostgres) {
   // A port from the OS that nothing listens on: bind, read the port, close.
   int port = 0;

@@ -102,6 +102,9 @@ const steps = [
     server = await startServe(herald, [], {
       env: {
         HERALD_DB: '',  // SQLite in the fresh data directory
+        // The Mastodon and Bluesky emulators stand in for networks on loopback: allowing private
+        // networks is what makes herald quote their error text (the wrong-token step checks it).
+        HERALD_ALLOW_PRIVATE_NETWORKS: '1',
         HERALD_TELEGRAM_API_URL: emulators.telegram.base,
         HERALD_DISCORD_API_URL: `${emulators.discord.base}/api`,
         HERALD_SLACK_API_URL: `${emulators.slack.base}/api`,

@@ -148,5 +148,42 @@ TEST(UrlPolicyTest, UserUrls) {
   }
 }
 
+// Bad port texts, for every entry point that parses a URL: out of range (Boost.URL alone takes
+// "99999" and wraps it to 34463), signed, with letters, or empty after the colon.
+const char* const kBadPorts[] = {"0", "65536", "99999", "-1", "+80", "80abc", ""};
+
+TEST(UrlPolicyTest, UserUrlPortsMustBe1To65535) {
+  for (const char* port : kBadPorts) {
+    for (std::string base : {"https://mastodon.example:", "http://127.0.0.1:", "https://[::1]:"}) {
+      for (std::string tail : {"", "/"}) {
+        const std::string url = base + port + tail;
+        auto r = CheckUserUrl("instance_url", url, /*allow_private_networks=*/true);
+        ASSERT_FALSE(r.ok()) << url;
+        EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidArgument) << url;
+        EXPECT_NE(r.error().message().find("instance_url"), std::string::npos)
+            << url << ": " << r.error().message();
+      }
+    }
+  }
+  for (std::string url : {"https://mastodon.example:1", "https://mastodon.example:443/",
+                          "https://mastodon.example:65535", "http://127.0.0.1:8080"}) {
+    EXPECT_TRUE(CheckUserUrl("instance_url", url, false).ok()) << url;
+  }
+}
+
+TEST(ProxyConfigTest, PortsMustBe1To65535) {
+  for (const char* port : kBadPorts) {
+    for (std::string base : {"http://proxy.corp:", "proxy.corp:"}) {
+      const std::string url = base + port;
+      auto r = ProxyConfig::Parse(url, "");
+      ASSERT_FALSE(r.ok()) << url << " gave port " << (r.ok() && *r ? (**r).port : 0);
+      EXPECT_NE(r.error().message().find("HTTPS_PROXY"), std::string::npos) << url;
+    }
+  }
+  auto top = ProxyConfig::Parse("http://proxy.corp:65535", "");
+  ASSERT_TRUE(top.ok());
+  EXPECT_EQ((*top)->port, 65535);
+}
+
 }  // namespace
 }  // namespace herald::platforms::http

@@ -228,6 +228,26 @@ TEST_F(HttpsClientTest, HttpsToPrivateAddressIsRefusedUnlessAllowed) {
   EXPECT_EQ(server.connections(), 0);
 }
 
+TEST_F(HttpsClientTest, AnswerFromAPrivateAddressIsNotFromTheNetworkUnlessAllowed) {
+  // A loopback service a user-given URL points at is not a network: adapters must not quote
+  // its error text. Once the operator allows private networks, such a host is a network.
+  TestHttpServer server(Hello);
+  HttpsClientOptions strict;
+  strict.allow_private_networks = false;
+  Client(strict);
+  for (int i = 0; i < 2; ++i) {  // a new connection, then the pooled one
+    auto r = Get(server.BaseUrl("127.0.0.1") + "/");
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_FALSE(r->from_network) << i;
+  }
+  EXPECT_EQ(client_->stats().connections_reused, 1u);
+  Client(LoopbackOptions());  // allow_private_networks
+  auto allowed = Get(server.BaseUrl("127.0.0.1") + "/");
+  ASSERT_TRUE(allowed.ok()) << allowed.error().ToString();
+  EXPECT_TRUE(allowed->from_network);
+  EXPECT_TRUE(HttpResponse{}.from_network);  // fakes and other clients: the network itself
+}
+
 TEST_F(HttpsClientTest, BadUrlsAreInvalidArguments) {
   Client();
   for (std::string url : {"", "not a url", "ftp://good.test/", "https://user:pw@good.test/",
@@ -236,6 +256,44 @@ TEST_F(HttpsClientTest, BadUrlsAreInvalidArguments) {
     ASSERT_FALSE(r.ok()) << url;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
   }
+}
+
+TEST_F(HttpsClientTest, PortsOutside1To65535AreRefusedBeforeConnecting) {
+  // Boost.URL alone reads "99999" as 34463 (mod 65536): such a URL must never reach a port.
+  TestHttpServer server(Hello);
+  Client();
+  for (std::string port : {"0", "65536", "99999", "-1", "+80", "80abc", ""}) {
+    for (std::string base : {"http://127.0.0.1:", "https://good.test:"}) {
+      const std::string url = base + port + "/";
+      auto r = Get(url);
+      ASSERT_FALSE(r.ok()) << url << " was answered with HTTP " << r->status;
+      EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url << ": "
+                                                               << r.error().ToString();
+    }
+  }
+  // A port that wraps to the server's own port is refused too, not connected to.
+  auto wrapped = Get("http://127.0.0.1:" + std::to_string(65536 + server.port()) + "/");
+  ASSERT_FALSE(wrapped.ok()) << "answered with HTTP " << wrapped->status;
+  EXPECT_EQ(wrapped.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(HttpsClientTest, RedirectToABadPortIsNotFollowed) {
+  TestHttpServer target(Hello);
+  TestHttpServer server([&](const ServerRequest&) {
+    ServerResponse r = ServerResponse::Text(302, "");
+    r.headers.emplace_back("Location",
+                           "http://127.0.0.1:" + std::to_string(65536 + target.port()) + "/");
+    return r;
+  });
+  Client();
+  HttpRequest req;
+  req.url = server.BaseUrl() + "/";
+  req.max_redirects = 3;
+  auto r = Send(req);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 302);  // handed over, not followed
+  EXPECT_EQ(target.connections(), 0);
 }
 
 TEST_F(HttpsClientTest, HeaderInjectionIsRefused) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "base/time.h"
 #include "platforms/http/form_urlencoded.h"
@@ -15,6 +16,7 @@
 #include "platforms/oauth/token_set.h"
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/platforms/support/test_http_server.h"
 
 namespace herald::platforms::oauth {
 namespace {
@@ -396,6 +398,45 @@ TEST_F(OAuthFlowTest, SessionTransientRefreshFailureIsUnavailableAndDeadGrantUna
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(r.error().message(), HasSubstr("reconnected"));
+}
+
+// A token endpoint that cannot be connected to and one that accepts but never answers (or
+// drops the connection) give the same message; the cause is only in the detail (the log).
+TEST_F(OAuthFlowTest, ClosedAndSilentTokenEndpointsGiveTheSameMessage) {
+  namespace asio = boost::asio;
+  uint16_t closed_port;
+  {
+    asio::ip::tcp::acceptor a(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    closed_port = a.local_endpoint().port();
+  }
+  testing::TestHttpServer dropper([](const testing::ServerRequest&) {
+    testing::ServerResponse r;
+    r.mode = testing::ServerResponse::Mode::kDropBeforeAnswer;
+    return r;
+  });
+  auto exchange = [&](const std::string& base) {
+    OAuthProvider p = provider_;
+    p.token_url = base + "/oauth/token";
+    p.request_timeout = std::chrono::milliseconds(300);
+    return Run(client_->ExchangeCode(p, "code", kRedirect, "verifier"));
+  };
+  auto closed = exchange("http://127.0.0.1:" + std::to_string(closed_port));
+  ASSERT_FALSE(closed.ok());
+  EXPECT_EQ(closed.error().code(), ErrorCode::kUnavailable);
+  std::vector<std::string> others = {dropper.BaseUrl()};
+  testing::TestHttpServer silent([](const testing::ServerRequest&) {
+    testing::ServerResponse r;
+    r.mode = testing::ServerResponse::Mode::kHang;
+    return r;
+  });
+  others.push_back(silent.BaseUrl());
+  for (const std::string& base : others) {
+    auto r = exchange(base);
+    ASSERT_FALSE(r.ok()) << base;
+    EXPECT_EQ(r.error().code(), closed.error().code()) << base;
+    EXPECT_EQ(r.error().message(), closed.error().message()) << base;
+    EXPECT_NE(r.error().detail(), closed.error().detail()) << base;
+  }
 }
 
 }  // namespace

@@ -255,5 +255,25 @@ TEST(TelegramWireTest, BuildsPlainTextRequestsAndAlbums) {
   EXPECT_EQ(single[1].name, "photo");
 }
 
+// A read that got no answer (the connection accepted, then silence or a drop) reads exactly like
+// one that never connected (refused, unreachable, no DNS answer, connect timeout), so an error
+// never tells a closed port from an open one; the cause stays in the detail (the log).
+TEST(TelegramWireTest, UnansweredAndUnconnectedReadsGiveTheSameMessage) {
+  const base::Error refused = base::Unavailable("could not connect to 127.0.0.1", "refused");
+  const base::Error timeout = base::DeadlineExceeded("connecting to 127.0.0.1 timed out");
+  for (const base::Error& unanswered :
+       {base::Unknown("127.0.0.1 did not answer within 1s", "timeout"),
+        base::Unknown("the connection to 127.0.0.1 was lost", "eof"),
+        base::ResourceExhausted("the response from 127.0.0.1 is larger than the limit")}) {
+    base::Error a = MapTransportError(unanswered, CallKind::kRead, "");
+    base::Error b = MapTransportError(refused, CallKind::kRead, "");
+    base::Error c = MapTransportError(timeout, CallKind::kRead, "");
+    EXPECT_EQ(a.code(), b.code());
+    EXPECT_EQ(a.message(), b.message()) << unanswered.ToString();
+    EXPECT_EQ(c.message(), b.message());
+    EXPECT_THAT(a.detail(), HasSubstr(unanswered.detail()));
+  }
+}
+
 }  // namespace
 }  // namespace herald::platforms::telegram

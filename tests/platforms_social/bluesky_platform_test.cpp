@@ -622,5 +622,38 @@ TEST_F(BlueskyPlatformTest, FailingToSaveRotatedCredentialsStopsTheCall) {
   EXPECT_TRUE(Posts().empty());
 }
 
+// ---- outgoing URLs and what errors reveal ----
+
+TEST_F(BlueskyPlatformTest, ServiceUrlPortMustBe1To65535) {
+  for (std::string port : {"0", "65536", "99999", "-1", "+80", "80abc", ""}) {
+    for (std::string base : {"https://pds.example:", "http://127.0.0.1:"}) {
+      auto normalized = NormalizeServiceUrl(base + port);
+      EXPECT_FALSE(normalized.ok()) << base << port << " became " << *normalized;
+    }
+    auto connected = Run(platform_->Connect(Json{{"handle", "alice.test"},
+                                                 {"app_password", "x"},
+                                                 {"service_url", "http://127.0.0.1:" + port}}));
+    ASSERT_FALSE(connected.ok()) << port;
+    EXPECT_EQ(connected.error().code(), ErrorCode::kInvalidArgument)
+        << port << ": " << connected.error().ToString();
+    EXPECT_THAT(connected.error().message(), HasSubstr("service_url"));
+  }
+}
+
+// A user-given service URL that reaches a loopback service while private networks are not
+// allowed: its own error text is not quoted (only logged through the detail).
+TEST_F(BlueskyPlatformTest, ErrorTextFromAPrivateServiceIsNotQuoted) {
+  auto strict = platforms::http::HttpsClient::Create(platforms::http::HttpsClientOptions{});
+  ASSERT_TRUE(strict.ok());
+  BlueskyPlatform platform(strict->get(), &clock_, BlueskyOptions{});
+  auto wrong = Run(platform.Connect(Json{{"handle", "alice.test"},
+                                         {"app_password", "nope-nope-nope"},
+                                         {"service_url", server_->base_url()}}));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), ErrorCode::kUnauthenticated);
+  EXPECT_THAT(wrong.error().message(), Not(HasSubstr("Invalid identifier or password")));
+  EXPECT_THAT(wrong.error().detail(), HasSubstr("Invalid identifier or password"));
+}
+
 }  // namespace
 }  // namespace herald::platforms::bluesky

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "base/crypto.h"
 #include "tests/emulators/mastodon/mastodon_emulator.h"
 #include "tests/platforms_social/emulator_fixture.h"
@@ -114,6 +116,72 @@ TEST_F(MastodonPlatformTest, ConnectNamesMissingOrBadFields) {
   EXPECT_EQ(*NormalizeInstanceUrl("mastodon.social/"), "https://mastodon.social");
   EXPECT_FALSE(NormalizeInstanceUrl("https://mastodon.social/some/path").ok());
   EXPECT_FALSE(NormalizeInstanceUrl("https://user:pw@mastodon.social").ok());
+}
+
+TEST_F(MastodonPlatformTest, InstanceUrlPortMustBe1To65535) {
+  for (std::string port : {"0", "65536", "99999", "-1", "+80", "80abc", ""}) {
+    for (std::string base : {"https://mastodon.example:", "http://127.0.0.1:"}) {
+      auto normalized = NormalizeInstanceUrl(base + port);
+      EXPECT_FALSE(normalized.ok()) << base << port << " became " << *normalized;
+    }
+    // Through Connect as well (only loopback here: no test reaches the internet).
+    auto connected = Run(platform_->Connect(
+        Json{{"instance_url", "http://127.0.0.1:" + port}, {"access_token", "x"}}));
+    ASSERT_FALSE(connected.ok()) << port;
+    EXPECT_EQ(connected.error().code(), ErrorCode::kInvalidArgument)
+        << port << ": " << connected.error().ToString();
+    EXPECT_THAT(connected.error().message(), HasSubstr("instance_url"));
+  }
+  EXPECT_EQ(*NormalizeInstanceUrl("https://mastodon.example:8443/"),
+            "https://mastodon.example:8443");
+  EXPECT_EQ(*NormalizeInstanceUrl("http://[::1]:65535"), "http://[::1]:65535");
+}
+
+// A user-given instance URL that reaches a loopback service, while the operator has not
+// allowed private networks: that service is not a Mastodon instance, so its own error text
+// ("error", "error_description") is never quoted; it only goes to the detail (the log).
+TEST_F(MastodonPlatformTest, ErrorTextFromAPrivateServiceIsNotQuoted) {
+  auto strict = platforms::http::HttpsClient::Create(platforms::http::HttpsClientOptions{});
+  ASSERT_TRUE(strict.ok());
+  MastodonPlatform platform(strict->get(), &clock_, MastodonOptions{});
+  auto connected = Run(
+      platform.Connect(Json{{"instance_url", server_->base_url()}, {"access_token", "wrong"}}));
+  ASSERT_FALSE(connected.ok());
+  EXPECT_EQ(connected.error().code(), ErrorCode::kUnauthenticated);
+  EXPECT_THAT(connected.error().message(), Not(HasSubstr("The access token is invalid")));
+  EXPECT_THAT(connected.error().message(), HasSubstr("HTTP 401"));
+  EXPECT_THAT(connected.error().detail(), HasSubstr("The access token is invalid"));
+  (*strict)->CloseIdle();
+}
+
+// "Could not connect" (nothing listens) and "did not answer" (a listener that accepts and stays
+// silent until the configured timeout) read the same, so connect_account cannot be used to
+// tell open ports from closed ones.
+TEST_F(MastodonPlatformTest, ClosedPortAndSilentPortGiveTheSameMessage) {
+  namespace asio = boost::asio;
+  const auto loopback = asio::ip::make_address("127.0.0.1");
+  uint16_t closed_port;
+  {
+    asio::ip::tcp::acceptor a(io_, asio::ip::tcp::endpoint(loopback, 0));
+    closed_port = a.local_endpoint().port();
+  }
+  asio::ip::tcp::acceptor silent(io_, asio::ip::tcp::endpoint(loopback, 0));  // never accepts
+  MastodonOptions options;
+  options.connect_timeout = std::chrono::milliseconds(300);
+  options.request_timeout = std::chrono::milliseconds(300);
+  MastodonPlatform platform(http_.get(), &clock_, options);
+  auto connect = [&](uint16_t port) {
+    return Run(platform.Connect(Json{{"instance_url", "http://127.0.0.1:" + std::to_string(port)},
+                                     {"access_token", "x"}}));
+  };
+  auto closed = connect(closed_port);
+  auto quiet = connect(silent.local_endpoint().port());
+  ASSERT_FALSE(closed.ok());
+  ASSERT_FALSE(quiet.ok());
+  EXPECT_EQ(closed.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(quiet.error().code(), closed.error().code());
+  EXPECT_EQ(quiet.error().message(), closed.error().message());
+  EXPECT_NE(quiet.error().detail(), closed.error().detail());  // the log still tells them apart
 }
 
 TEST_F(MastodonPlatformTest, PublishesAStatusWithAPerPartIdempotencyKey) {
