@@ -93,8 +93,8 @@ class DepthLimitedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
   using Base = nlohmann::detail::json_sax_dom_parser<Json>;
 
  public:
-  DepthLimitedSax(Json& root, size_t max_depth)
-      : Base(root, /*allow_exceptions_=*/false), max_depth_(max_depth) {}
+  DepthLimitedSax(Json& result, size_t max_depth)
+      : Base(result, /*allow_exceptions_=*/false), max_depth_(max_depth) {}
 
   bool start_object(std::size_t len) { return Enter() && Base::start_object(len); }
   bool end_object() {

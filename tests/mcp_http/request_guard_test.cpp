@@ -219,7 +219,7 @@ TEST_F(RequestGuardTest, ParseErrorsAreReadable) {
   auto j = Json::parse(mcp->body);
   EXPECT_EQ(j["error"]["code"], kParseError);
   EXPECT_EQ(j["error"]["message"],
-            "Parse error: invalid JSON at line 2, column 21: unexpected ','; expected string "
+            "Parse error: invalid JSON at line 2, column 20: unexpected ','; expected string "
             "literal");
 }
 
