@@ -186,7 +186,7 @@ TEST_F(RequestGuardTest, DeeplyNestedBodyIsRefusedOnRest) {
   r = Send("POST", "/api/v1/tools/echo", RestHeaders(kKeyA2), in_object);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
-  EXPECT_EQ(ErrorMessage(*r), "invalid JSON at line 1, column 137: nested deeper than 128 levels");
+  EXPECT_EQ(ErrorMessage(*r), "invalid JSON at line 1, column 136: nested deeper than 128 levels");
   // The server still answers normally.
   r = Send("POST", "/api/v1/tools/echo", RestHeaders(kKeyA2), R"({"text":"ok"})");
   ASSERT_TRUE(r);
