@@ -1,10 +1,13 @@
 #include "mcp/auth/origin_policy.h"
 
 #include <algorithm>
+#include <boost/url/authority_view.hpp>
 #include <cctype>
 
 namespace herald::mcp {
 namespace {
+
+namespace urls = boost::urls;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -19,7 +22,103 @@ bool IsLoopbackName(std::string_view host) {
           }));
 }
 
+bool IsLoopback(const HostPort& h) {
+  switch (h.kind) {
+    case HostPort::Kind::kName: return h.host == "localhost";
+    case HostPort::Kind::kIpv4: return h.host.starts_with("127.");
+    case HostPort::Kind::kIpv6: return h.host == "[::1]";
+  }
+  return false;
+}
+
+// A DNS-style name: letters, digits, '.' and '-' only (no percent-escapes, no sub-delims).
+bool PlainHostName(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-';
+  });
+}
+
+// 1-5 digits, 1..65535.
+std::optional<uint16_t> ParsePort(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  unsigned value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value == 0 || value > 65535) return std::nullopt;
+  return static_cast<uint16_t>(value);
+}
+
+// The host and port of a parsed authority (no userinfo), or nullopt.
+template <class View>
+std::optional<HostPort> HostPortOf(const View& view) {
+  if (view.has_userinfo()) return std::nullopt;
+  HostPort out;
+  switch (view.host_type()) {
+    case urls::host_type::name:
+      if (!PlainHostName(view.encoded_host())) return std::nullopt;
+      out.kind = HostPort::Kind::kName;
+      out.host = Lower(view.encoded_host());
+      break;
+    case urls::host_type::ipv4:
+      out.kind = HostPort::Kind::kIpv4;
+      out.host = view.host_ipv4_address().to_string();
+      break;
+    case urls::host_type::ipv6:
+      out.kind = HostPort::Kind::kIpv6;
+      out.host = "[" + view.host_ipv6_address().to_string() + "]";
+      break;
+    default:
+      return std::nullopt;  // no host, IPvFuture
+  }
+  if (view.has_port()) {
+    out.port = ParsePort(view.port());
+    if (!out.port) return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace
+
+uint16_t ParsedOrigin::effective_port() const {
+  if (authority.port) return *authority.port;
+  return scheme == "https" ? 443 : 80;
+}
+
+std::optional<HostPort> ParseHostHeader(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  auto parsed = urls::parse_authority(urls::string_view(value.data(), value.size()));
+  if (parsed) return HostPortOf(*parsed);
+  // Boost.URL 1.81 refuses a reg-name that begins like an IPv4 address ("10.0.0.5.nip.io");
+  // RFC 3986 makes it a name. Only plain names (and an all-digit port) get this second look.
+  std::string_view name = value;
+  std::optional<uint16_t> port;
+  if (size_t colon = value.rfind(':'); colon != std::string_view::npos) {
+    name = value.substr(0, colon);
+    port = ParsePort(value.substr(colon + 1));
+    if (!port) return std::nullopt;
+  }
+  if (!PlainHostName(name)) return std::nullopt;
+  return HostPort{HostPort::Kind::kName, Lower(name), port};
+}
+
+std::optional<ParsedOrigin> ParseOrigin(std::string_view value) {
+  size_t sep = value.find("://");
+  if (sep == std::string_view::npos) return std::nullopt;
+  ParsedOrigin out;
+  out.scheme = Lower(value.substr(0, sep));
+  if (out.scheme != "http" && out.scheme != "https") return std::nullopt;
+  std::string_view authority = value.substr(sep + 3);
+  if (authority.ends_with('/')) authority.remove_suffix(1);
+  // ParseHostHeader refuses anything after the authority (path, query, fragment).
+  auto host = ParseHostHeader(authority);
+  if (!host) return std::nullopt;
+  out.authority = std::move(*host);
+  return out;
+}
 
 void SplitHostPort(std::string_view authority, std::string* host, std::string* port) {
   host->clear();
@@ -64,38 +163,40 @@ OriginPolicy::OriginPolicy(OriginPolicyOptions options)
     : options_(std::move(options)), loopback_(IsLoopbackHost(options_.bind_host)) {
   public_origin_ = OriginOf(options_.public_url);
   if (!public_origin_.empty()) {
-    std::string port;
-    SplitHostPort(std::string_view(public_origin_).substr(public_origin_.find("://") + 3),
-                  &public_host_, &port);
+    if (auto parsed = ParseOrigin(public_origin_)) public_host_ = parsed->authority.host;
   }
-  for (auto& o : options_.allowed_origins) o = Lower(o);
+  for (auto& o : options_.allowed_origins) {
+    o = Lower(o);
+    while (!o.empty() && o.back() == '/') o.pop_back();
+  }
 }
 
-bool OriginPolicy::HostAllowed(std::string_view host_header) const {
-  if (!loopback_) return true;
-  if (host_header.empty()) return true;  // HTTP/1.0 without Host: no name to rebind
-  std::string host, port;
-  SplitHostPort(host_header, &host, &port);
-  if (IsLoopbackName(host)) return true;
-  return !public_host_.empty() && host == public_host_;
+OriginPolicy::Verdict OriginPolicy::CheckHost(std::string_view host_header) const {
+  if (host_header.empty()) return Verdict::kAllowed;
+  std::optional<HostPort> host = ParseHostHeader(host_header);
+  if (!host) return Verdict::kMalformed;
+  if (!loopback_ || IsLoopback(*host)) return Verdict::kAllowed;
+  if (!public_host_.empty() && host->host == public_host_) return Verdict::kAllowed;
+  return Verdict::kForbidden;
 }
 
 bool OriginPolicy::OriginAllowed(std::string_view origin, std::string_view host_header) const {
   if (origin.empty()) return true;
+  // Configured origins match exactly (case-insensitively), whatever their scheme.
   std::string o = Lower(origin);
-  while (!o.empty() && o.back() == '/') o.pop_back();
+  if (o.ends_with('/')) o.pop_back();
   if (std::find(options_.allowed_origins.begin(), options_.allowed_origins.end(), o) !=
       options_.allowed_origins.end()) {
     return true;
   }
   if (!public_origin_.empty() && o == public_origin_) return true;
-  size_t sep = o.find("://");
-  if (sep == std::string::npos) return false;  // "null" and other opaque origins
-  std::string_view authority = std::string_view(o).substr(sep + 3);
-  std::string host, port;
-  SplitHostPort(authority, &host, &port);
-  if (loopback_) return IsLoopbackName(host);
-  return !host_header.empty() && authority == Lower(host_header);
+  std::optional<ParsedOrigin> parsed = ParseOrigin(origin);
+  if (!parsed) return false;  // "null", other schemes, malformed
+  if (loopback_) return IsLoopback(parsed->authority);
+  std::optional<HostPort> host = ParseHostHeader(host_header);
+  if (!host || host->host != parsed->authority.host) return false;
+  // Same origin: the Host names the same port (absent = the origin scheme's default).
+  return host->port.value_or(parsed->effective_port()) == parsed->effective_port();
 }
 
 }  // namespace herald::mcp

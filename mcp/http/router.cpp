@@ -156,8 +156,10 @@ Router::Match Router::Find(std::string_view method, std::string_view raw_path) c
   std::vector<std::string_view> segs = SplitPath(raw_path);
   std::vector<std::pair<std::string, std::string>> params;
   int best_score = -1;
+  bool known = false;  // a route that is not any_path matches the path
   for (const Route& route : routes_) {
     if (!MatchRoute(route, segs, raw_path, &params)) continue;
+    if (!route.options.any_path) known = true;
     if (route.method != "*" && route.method != method) {
       if (best.allow.find(route.method) == std::string::npos) {
         if (!best.allow.empty()) best.allow += ", ";
@@ -171,7 +173,7 @@ Router::Match Router::Find(std::string_view method, std::string_view raw_path) c
       best.params = params;
     }
   }
-  if (best.route != nullptr) best.allow.clear();
+  if (best.route != nullptr || !known) best.allow.clear();
   return best;
 }
 

@@ -3,9 +3,10 @@
 // Patterns are absolute paths whose segments are literals, "{name}" (one segment, captured
 // percent-decoded into Request::path_params) or, as the last segment only, "{name...}" (the rest
 // of the path, possibly empty). When several routes match a path, the one with more literal
-// segments wins; among equals, the first added. The method "*" matches any method. A path
-// matched only by routes of other methods gets 405 with an Allow header; no match at all goes
-// to the not-found handler (default: 404).
+// segments wins; among equals, the first added. The method "*" matches any method. A known path
+// (one a route without RouteOptions::any_path matches) asked with a method no route of it has
+// gets 405 with an Allow header listing the methods that match it; any other unmatched request
+// goes to the not-found handler (default: 404).
 //
 // Routes are added before the server starts; after that the router is read-only and may be
 // used from any thread.
@@ -33,6 +34,10 @@ using Handler = std::function<base::Task<Response>(Request)>;
 struct RouteOptions {
   // Largest accepted request body for this route; 0 = the server's default body_limit.
   size_t body_limit = 0;
+  // A route that answers its method on whatever path it matches (a CORS preflight on
+  // "/{path...}") without making those paths known: other methods there get 404, not 405. It
+  // is still listed in the Allow of a 405 for a known path.
+  bool any_path = false;
 };
 
 class Router {
@@ -49,7 +54,7 @@ class Router {
   struct Match {
     const Route* route = nullptr;  // null when no route matched this method + path
     std::vector<std::pair<std::string, std::string>> params;
-    std::string allow;  // when route is null but other methods match the path: "GET, POST"
+    std::string allow;  // when route is null and the path is known: its methods, "GET, POST"
   };
 
   // Adds a route. A malformed pattern (not starting with '/', a "{...}" that is not a whole

@@ -196,10 +196,10 @@ base::Task<http::Response> RestApi::Serve(const RestRoute& route, http::Request 
     if (body.empty()) {
       args = Json::object();
     } else {
+      // Depth-limited while parsing (base::kMaxJsonDepth); "invalid JSON at line L, column C".
       auto parsed = base::ParseJson(body);
       if (!parsed.ok()) {
-        co_return RestErrorResponse(400, "invalid_argument",
-                                    "the request body is not valid JSON: " + parsed.error().message());
+        co_return RestErrorResponse(400, "invalid_argument", parsed.error().message());
       }
       args = std::move(parsed).value();
       if (!args.is_object()) {

@@ -16,7 +16,6 @@ namespace {
 
 namespace asio = base::asio;
 
-constexpr std::size_t kMaxNestingDepth = 128;
 constexpr std::size_t kMaxCompletionValues = 100;
 
 // A short random reference that ties a generic client message to a log line.
@@ -196,11 +195,8 @@ Task<std::optional<std::string>> Dispatcher::HandleText(std::shared_ptr<Session>
     reply = MakeError(nullptr, kInvalidRequest,
                       "Invalid Request: the message is " + std::to_string(text.size()) +
                           " bytes; the limit is " + std::to_string(options_.max_message_bytes));
-  } else if (base::JsonTooDeep(text, kMaxNestingDepth)) {
-    reply = MakeError(
-        nullptr, kParseError,
-        "Parse error: JSON nested more than " + std::to_string(kMaxNestingDepth) + " levels deep");
   } else {
+    // Nesting deeper than base::kMaxJsonDepth is refused while parsing (-32700).
     auto parsed = base::ParseJson(text);
     if (!parsed.ok()) {
       reply = MakeError(nullptr, kParseError, "Parse error: " + parsed.error().message());

@@ -42,7 +42,7 @@ HttpFrontend::HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher,
       dispatcher_(dispatcher),
       readiness_(std::move(readiness)),
       policy_(PolicyOptions(options_)),
-      guard_(policy_, auth, options_.public_url),
+      guard_(policy_, auth, options_.public_url, options_.body_bytes_per_key),
       rest_(dispatcher.tools()) {
   http::HttpServerOptions server_options = options_.server;
   server_options.on_response = [this](const http::AccessRecord& r) { metrics_.Observe(r); };
@@ -150,7 +150,8 @@ void HttpFrontend::AddRoutes() {
                                                metrics_.Render());
               },
               ErrorFlavor::kRest));
-  s.Route("OPTIONS", "/{path...}", guard_.Preflight());
+  // Preflight answers on every path, but does not make a path known: GET /nonexistent is 404.
+  s.Route("OPTIONS", "/{path...}", guard_.Preflight(), http::RouteOptions{.any_path = true});
   s.router().SetNotFound([](http::Request req) -> base::Task<http::Response> {
     co_return RestErrorResponse(404, "not_found", "no such path: " + req.path);
   });

@@ -42,6 +42,9 @@ struct HttpFrontendOptions {
   std::vector<std::string> allowed_origins;   // HERALD_ALLOWED_ORIGINS
   StreamableHttpOptions streamable;           // stateless, session limit and idle expiry
   LegacySseOptions legacy;
+  // Request-body bytes one API key may have in flight (parsed or handled) at once; over it,
+  // 429 with Retry-After (a single body is bounded by the route's body limit). 0 = unlimited.
+  size_t body_bytes_per_key = kDefaultBodyBytesPerKey;
   std::chrono::milliseconds expiry_interval{std::chrono::seconds(60)};
 };
 

@@ -1,5 +1,8 @@
 #include "mcp/transport/http_guard.h"
 
+#include <optional>
+#include <vector>
+
 #include "base/json.h"
 #include "mcp/auth/resource_metadata.h"
 #include "mcp/protocol/jsonrpc.h"
@@ -64,8 +67,12 @@ http::Response RestErrorFor(const base::Error& error) {
   return r;
 }
 
-HttpGuard::HttpGuard(const OriginPolicy& policy, Authenticator& auth, std::string public_url)
-    : policy_(policy), auth_(auth), public_url_(std::move(public_url)) {}
+HttpGuard::HttpGuard(const OriginPolicy& policy, Authenticator& auth, std::string public_url,
+                     size_t body_bytes_per_key)
+    : policy_(policy),
+      auth_(auth),
+      public_url_(std::move(public_url)),
+      budget_(body_bytes_per_key) {}
 
 std::string HttpGuard::BaseUrl(const http::Request& req) const {
   return PublicBaseUrl(public_url_, req.Header("host"));
@@ -73,9 +80,27 @@ std::string HttpGuard::BaseUrl(const http::Request& req) const {
 
 std::optional<http::Response> HttpGuard::CheckOrigin(const http::Request& req,
                                                      ErrorFlavor flavor) const {
-  if (!policy_.HostAllowed(req.Header("host"))) {
-    return ErrorFor(flavor, 403, "permission_denied",
-                    "Forbidden: Host header not allowed (DNS rebinding protection)");
+  std::vector<std::string_view> hosts = req.headers.GetAll("host");
+  if (hosts.size() > 1) {
+    return ErrorFor(flavor, 400, "invalid_argument", "Bad Request: more than one Host header");
+  }
+  if (hosts.empty() && req.version >= 11) {
+    return ErrorFor(flavor, 400, "invalid_argument",
+                    "Bad Request: an HTTP/1.1 request must have a Host header");
+  }
+  if (!hosts.empty()) {
+    OriginPolicy::Verdict verdict =
+        hosts[0].empty() ? OriginPolicy::Verdict::kMalformed : policy_.CheckHost(hosts[0]);
+    if (verdict == OriginPolicy::Verdict::kMalformed) {
+      return ErrorFor(flavor, 400, "invalid_argument", "Bad Request: malformed Host header");
+    }
+    if (verdict == OriginPolicy::Verdict::kForbidden) {
+      return ErrorFor(flavor, 403, "permission_denied",
+                      "Forbidden: Host header not allowed (DNS rebinding protection)");
+    }
+  }
+  if (req.headers.GetAll("origin").size() > 1) {
+    return ErrorFor(flavor, 400, "invalid_argument", "Bad Request: more than one Origin header");
   }
   if (!policy_.OriginAllowed(req.Header("origin"), req.Header("host"))) {
     return ErrorFor(flavor, 403, "permission_denied", "Forbidden: Origin not allowed");
@@ -120,8 +145,21 @@ http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const 
       AddCors(req, resp);
       co_return resp;
     }
+    // The body is parsed and handled under the key's budget of bytes in flight.
+    std::optional<BodyBudget::Lease> lease =
+        budget_.TryAcquire((*caller)->key_id, req.body.size());
+    if (!lease) {
+      resp = ErrorFor(flavor, 429, "resource_exhausted",
+                      "Too Many Requests: this API key's request bodies in flight would exceed " +
+                          std::to_string(budget_.per_key_bytes()) +
+                          " bytes; retry when its other requests are done");
+      resp.headers.Set("Retry-After", "1");
+      AddCors(req, resp);
+      co_return resp;
+    }
     std::string origin(req.Header("origin"));
     resp = co_await inner(std::move(req), std::move(*caller).value());
+    lease.reset();
     if (!origin.empty()) {
       resp.headers.Set("Access-Control-Allow-Origin", origin);
       resp.headers.Set("Vary", "Origin");

@@ -1,6 +1,8 @@
 // HttpGuard: what every herald HTTP route goes through before its handler: Host and Origin
-// validation (OriginPolicy: 403), authentication (Authenticator: 401 with a WWW-Authenticate
-// challenge pointing at the protected-resource metadata), and CORS headers for allowed browser
+// validation (400 for a missing Host on HTTP/1.1, a repeated Host or Origin, or a malformed
+// Host; OriginPolicy: 403), authentication (Authenticator: 401 with a WWW-Authenticate
+// challenge pointing at the protected-resource metadata), the per-key budget of request-body
+// bytes in flight (BodyBudget: 429 with Retry-After), and CORS headers for allowed browser
 // origins (exposing Mcp-Session-Id). Also answers CORS preflight (OPTIONS) requests.
 //
 // Error bodies come in two flavours: JSON-RPC (id null) for the MCP endpoints, and
@@ -19,6 +21,7 @@
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
 #include "mcp/http/router.h"
+#include "mcp/transport/body_budget.h"
 
 namespace herald::mcp {
 
@@ -34,15 +37,20 @@ int HttpStatusFor(base::ErrorCode code);
 // message of kInternal is generic).
 http::Response RestErrorFor(const base::Error& error);
 
+// The default per-key budget of request-body bytes in flight (see BodyBudget).
+inline constexpr size_t kDefaultBodyBytesPerKey = 16u << 20;
+
 class HttpGuard {
  public:
   // A handler that runs after the guard let the request in, with the authenticated caller.
   using AuthedHandler = std::function<base::Task<http::Response>(http::Request, core::Caller)>;
 
   // `public_url` may be empty (the Host header is used for the metadata URL).
-  HttpGuard(const OriginPolicy& policy, Authenticator& auth, std::string public_url);
+  // `body_bytes_per_key`: the BodyBudget of each API key (0 = unlimited).
+  HttpGuard(const OriginPolicy& policy, Authenticator& auth, std::string public_url,
+            size_t body_bytes_per_key = kDefaultBodyBytesPerKey);
 
-  // Host/Origin checks, authentication, CORS.
+  // Host/Origin checks, authentication, the body budget, CORS.
   http::Handler Protect(AuthedHandler inner, ErrorFlavor flavor) const;
   // Host/Origin checks and CORS only (metadata, OpenAPI).
   http::Handler Open(http::Handler inner) const;
@@ -56,13 +64,14 @@ class HttpGuard {
   std::string BaseUrl(const http::Request& req) const;
 
  private:
-  // nullopt when the request passes the Host/Origin checks, else the 403 answer.
+  // nullopt when the request passes the Host/Origin checks, else the 400 or 403 answer.
   std::optional<http::Response> CheckOrigin(const http::Request& req, ErrorFlavor flavor) const;
   void AddCors(const http::Request& req, http::Response& resp) const;
 
   const OriginPolicy& policy_;
   Authenticator& auth_;
   const std::string public_url_;
+  mutable BodyBudget budget_;  // thread-safe
 };
 
 }  // namespace herald::mcp

@@ -81,10 +81,7 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, core::Cal
   if (!hs || !hs->BelongsTo(caller) || hs->session()->closed()) {
     co_return JsonRpcErrorResponse(404, -32001, "Session not found");
   }
-  if (base::JsonTooDeep(req.body, 128)) {
-    co_return http::Response::Json(
-        400, base::DumpJson(MakeError(nullptr, kParseError, "Parse error: JSON nested too deeply")));
-  }
+  // ParseJson stops at the first bracket nested deeper than base::kMaxJsonDepth.
   auto parsed = base::ParseJson(req.body);
   if (!parsed.ok()) {
     co_return http::Response::Json(

@@ -13,7 +13,6 @@ namespace herald::mcp {
 namespace {
 
 
-constexpr size_t kMaxNesting = 128;
 constexpr int kSessionNotFound = -32001;  // as the TS SDK answers an unknown session
 
 std::string_view Trim(std::string_view s) {
@@ -129,11 +128,7 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
   }
   if (auto bad = CheckVersionHeader(req)) co_return std::move(*bad);
 
-  if (base::JsonTooDeep(req.body, kMaxNesting)) {
-    co_return JsonReply(400, MakeError(nullptr, kParseError,
-                                       "Parse error: JSON nested more than " +
-                                           std::to_string(kMaxNesting) + " levels deep"));
-  }
+  // ParseJson stops at the first bracket nested deeper than base::kMaxJsonDepth.
   auto parsed = base::ParseJson(req.body);
   if (!parsed.ok()) {
     co_return JsonReply(400, MakeError(nullptr, kParseError, "Parse error: " + parsed.error().message()));

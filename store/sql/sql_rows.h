@@ -75,7 +75,8 @@ class RowReader {
   Json JsonValue() {
     const Value& v = Next();
     if (v.is_null() || v.str().empty()) return Json::object();
-    auto parsed = base::ParseJson(v.str());
+    // What herald stored itself (client JSON inside its own wrappers) must read back.
+    auto parsed = base::ParseJson(v.str(), 4 * base::kMaxJsonDepth);
     if (!parsed.ok()) {
       Fail("JSON column does not parse: " + parsed.error().message());
       return Json::object();

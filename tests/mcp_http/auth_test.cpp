@@ -1,4 +1,5 @@
-// ApiKeyAuthenticator against a real KeyService on an in-memory SQLite store.
+// ApiKeyAuthenticator against a real KeyService on an in-memory SQLite store; OriginPolicy's
+// parsing of Host and Origin.
 #include "mcp/auth/authenticator.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "core/key_service.h"
+#include "mcp/auth/origin_policy.h"
 #include "store/store.h"
 
 namespace herald::mcp {
@@ -111,6 +113,67 @@ TEST(BearerTokenTest, Parsing) {
   EXPECT_EQ(BearerToken("Bearerabc"), "");
   EXPECT_EQ(BearerToken("Token abc"), "");
   EXPECT_EQ(BearerToken(""), "");
+}
+
+// Host and Origin are parsed as a whole: a loopback name followed by anything is not loopback.
+TEST(OriginPolicyTest, TrailingGarbageUserinfoAndBadPortsAreRefused) {
+  OriginPolicy loopback({"127.0.0.1", "", {"https://app.example.com"}});
+  for (const char* host : {"127.0.0.1:8080@evil.com", "localhost:8080.evil.com", "[::1].evil.com",
+                           "127.0.0.1:80.evil.com", "localhost:", "localhost:0",
+                           "localhost:65536", "localhost:08080x", "localhost:http",
+                           "local%68ost", "localhost/x", "localhost:80 x", "user@localhost",
+                           "[::1", "[v1.x]:80", "127.0.0.1.evil.com"}) {
+    EXPECT_FALSE(loopback.HostAllowed(host)) << host;
+  }
+  for (const char* host : {"localhost", "localhost:8080", "LocalHost:1", "127.0.0.1:65535",
+                           "127.5.6.7", "[::1]", "[::1]:9", "[0:0:0:0:0:0:0:1]:80"}) {
+    EXPECT_TRUE(loopback.HostAllowed(host)) << host;
+  }
+  for (const char* origin : {"http://[::1].evil.com", "http://127.0.0.1:80.evil.com",
+                             "http://127.0.0.1:8080@evil.com", "http://localhost:3000/x",
+                             "http://localhost:3000?x", "http://evil.com#localhost",
+                             "http://localhost:0", "ftp://localhost", "null", "localhost:3000",
+                             "http://localhost:3000//", "https://app.example.com.evil.com"}) {
+    EXPECT_FALSE(loopback.OriginAllowed(origin, "localhost")) << origin;
+  }
+  for (const char* origin : {"http://localhost:3000", "http://localhost:3000/", "HTTP://LOCALHOST",
+                             "http://[::1]:5", "http://127.0.0.1", "https://app.example.com"}) {
+    EXPECT_TRUE(loopback.OriginAllowed(origin, "localhost")) << origin;
+  }
+
+  // Not on loopback: any well-formed Host; Origin must be the same host and port.
+  OriginPolicy exposed({"0.0.0.0", "https://herald.example.com", {}});
+  EXPECT_TRUE(exposed.HostAllowed("10.0.0.5.nip.io:8080"));
+  EXPECT_FALSE(exposed.HostAllowed("herald.example.com@evil.com"));
+  EXPECT_TRUE(exposed.OriginAllowed("http://10.0.0.5:8080", "10.0.0.5:8080"));
+  EXPECT_TRUE(exposed.OriginAllowed("https://h.example", "h.example"));
+  EXPECT_TRUE(exposed.OriginAllowed("https://h.example", "h.example:443"));
+  EXPECT_FALSE(exposed.OriginAllowed("https://h.example", "h.example:80"));
+  EXPECT_FALSE(exposed.OriginAllowed("http://10.0.0.5:8080.evil.com", "10.0.0.5:8080"));
+  EXPECT_FALSE(exposed.OriginAllowed("http://10.0.0.5:8080@evil.com", "10.0.0.5:8080"));
+}
+
+TEST(OriginPolicyTest, ParsedHostsAndPorts) {
+  auto v6 = ParseHostHeader("[0:0:0:0:0:0:0:1]:08080");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->kind, HostPort::Kind::kIpv6);
+  EXPECT_EQ(v6->host, "[::1]");
+  EXPECT_EQ(v6->port, 8080);
+  auto name = ParseHostHeader("LocalHost");
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->host, "localhost");
+  EXPECT_FALSE(name->port);
+  EXPECT_FALSE(ParseHostHeader(""));
+  auto origin = ParseOrigin("HTTPS://Example.COM");
+  ASSERT_TRUE(origin);
+  EXPECT_EQ(origin->scheme, "https");
+  EXPECT_EQ(origin->authority.host, "example.com");
+  EXPECT_EQ(origin->effective_port(), 443);
+  EXPECT_FALSE(ParseOrigin("http://"));
+  OriginPolicy loopback({"127.0.0.1", "", {}});
+  EXPECT_EQ(loopback.CheckHost("evil.example.com"), OriginPolicy::Verdict::kForbidden);
+  EXPECT_EQ(loopback.CheckHost("localhost:1@evil.example.com"), OriginPolicy::Verdict::kMalformed);
+  EXPECT_EQ(loopback.CheckHost(""), OriginPolicy::Verdict::kAllowed);  // absent (HTTP/1.0)
 }
 
 }  // namespace

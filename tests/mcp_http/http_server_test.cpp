@@ -176,6 +176,34 @@ TEST_F(HttpServerTest, NotFoundAndMethodNotAllowed) {
   EXPECT_EQ(na->Header("allow"), "GET, POST");
 }
 
+// A catch-all route marked any_path (a CORS preflight on every path) does not make unknown
+// paths known: they are 404, not 405 with "Allow: OPTIONS". Known paths still get 405 + Allow.
+TEST_F(HttpServerTest, AnyPathRouteLeavesUnknownPaths404) {
+  server_ = std::make_unique<HttpServer>(FastOptions());
+  server_->Route("GET", "/a", [](Request) -> base::Task<Response> {
+    co_return Response::Text(200, "a");
+  });
+  server_->Route("OPTIONS", "/{path...}", [](Request) -> base::Task<Response> {
+    co_return Response::Empty(204);
+  }, RouteOptions{.any_path = true});
+  ASSERT_TRUE(server_->Start().ok());
+  TestClient c(server_->port());
+  auto unknown = c.Call("GET", "/b");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(unknown->Header("allow"), "");
+  auto unknown_post = c.Call("POST", "/b/c", {}, "x");
+  ASSERT_TRUE(unknown_post);
+  EXPECT_EQ(unknown_post->status, 404);
+  auto wrong_method = c.Call("POST", "/a", {}, "x");
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 405);
+  EXPECT_EQ(wrong_method->Header("allow"), "GET, OPTIONS");
+  auto preflight = c.Call("OPTIONS", "/b");
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+}
+
 TEST_F(HttpServerTest, CustomNotFoundHandler) {
   server_ = std::make_unique<HttpServer>(FastOptions());
   server_->router().SetNotFound([](Request req) -> base::Task<Response> {
