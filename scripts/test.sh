@@ -30,6 +30,8 @@ if [ "${HERALD_SKIP_FUZZ:-0}" != 1 ]; then
     CC=clang-14 CXX=clang++-14 cmake -S "$HERALD_ROOT" -B "$FUZZ_DIR" \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
       -DHERALD_FUZZ=ON -DHERALD_BUILD_TESTS=OFF -DHERALD_BUILD_BENCH=OFF -DHERALD_WERROR=ON >/dev/null
+  else
+    cmake "$FUZZ_DIR" >/dev/null  # an existing fuzz build learns of new targets
   fi
   cmake --build "$FUZZ_DIR" -j "$(nproc)" --target herald_fuzzers
 fi
