@@ -313,11 +313,13 @@ base::Task<error_code> Connection::Parse(Parser& parser, bool whole) {
 
 base::Task<bool> Connection::WriteResponse(Response& resp, unsigned version, bool keep_alive) {
   const bool no_body = HasNoBody(resp.status);
+  // A HEAD answer keeps its Content-Length (the size the content would have) but not the bytes.
+  const bool send_body = !no_body && !head_request_;
   FormatHead(head_, resp.status, version, resp.headers, core_.options.server_name,
              no_body ? std::nullopt : std::optional<uint64_t>(resp.body.size()),
              /*chunked=*/false, keep_alive);
   std::array<net::const_buffer, 2> buffers{net::buffer(head_),
-                                           net::buffer(no_body ? std::string_view{} : resp.body)};
+                                           net::buffer(send_body ? resp.body : std::string_view{})};
   SetDeadline(core_.options.write_timeout);
   auto [ec, n] = co_await net::async_write(socket_, buffers, kNoThrow);
   ClearDeadline();
@@ -346,6 +348,7 @@ base::Task<void> Connection::Loop() {
   for (;;) {
     if (core_.stopping.load()) co_return;
     phase_ = Phase::kIdle;
+    head_request_ = false;
     SetWaiting(true);
 
     // Wait for the first byte of the next request. A new connection gets the header timeout
@@ -382,6 +385,10 @@ base::Task<void> Connection::Loop() {
 
     Request req;
     req.method = std::string(head.method_string());
+    // A HEAD request is answered without content whatever the answer (RFC 9110 9.3.2), or a
+    // keep-alive client would read the body as the start of the next response. No route
+    // serves HEAD, so it gets 404 or 405 + Allow with the body left out.
+    head_request_ = head.method() == bhttp::verb::head;
     req.target = std::string(head.target());
     req.version = static_cast<int>(version);
     req.remote_address = remote_;

@@ -114,6 +114,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t request_seq_ = 0;
   bool cur_keep_alive_ = false;
   unsigned cur_version_ = 11;
+  bool head_request_ = false;     // the request being answered is a HEAD (no content sent)
   bool handler_running_ = false;   // StartStream is honoured only while the handler runs
   bool early_started_ = false;
   bool early_finished_ = false;

@@ -242,6 +242,29 @@ TEST_F(HttpServerTest, NoContentHasNoBody) {
   EXPECT_EQ(again->body, "hello");
 }
 
+// No route serves HEAD: it gets 405 + Allow (or 404), and never content, which a keep-alive
+// client would otherwise read as the start of the next answer.
+TEST_F(HttpServerTest, HeadIsAnsweredWithoutContentAndTheConnectionStaysInStep) {
+  StartServer();
+  herald::testing::RawConn c(server_->port());
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.Send("HEAD /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "HEAD /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  ASSERT_TRUE(c.ReadUntil("\r\n\r\nhello", std::chrono::seconds(10))) << c.received();
+  const std::string& got = c.received();
+  // Three answers, each head directly followed by the next status line.
+  size_t first_end = got.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 405 ")) << got;
+  EXPECT_NE(got.substr(0, first_end).find("Allow: GET"), std::string::npos) << got;
+  size_t second = first_end + 4;
+  ASSERT_TRUE(got.substr(second).starts_with("HTTP/1.1 404 ")) << got;
+  size_t second_end = got.find("\r\n\r\n", second);
+  ASSERT_NE(second_end, std::string::npos);
+  EXPECT_TRUE(got.substr(second_end + 4).starts_with("HTTP/1.1 200 ")) << got;
+}
+
 TEST_F(HttpServerTest, OversizedBodyIsRefusedFromContentLengthBeforeReading) {
   HttpServerOptions o = FastOptions();
   o.body_limit = 1 << 20;
