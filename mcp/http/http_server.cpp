@@ -57,8 +57,15 @@ std::shared_ptr<internal::Connection> OldestWaiting(HttpServer::Core* core, Pick
 }
 
 // Makes room for a new connection from `ip` (evicting waiting connections) and says how to
-// admit it. Under core->mu.
-Admission Admit(HttpServer::Core* core, const net::ip::address& ip) {
+// admit it. Under core->mu. The evicted connections are handed to `victims`, which the caller
+// must release only after unlocking core->mu: a victim whose coroutine ended meanwhile on
+// another I/O thread is destroyed with the last reference, and ~Connection locks core->mu.
+Admission Admit(HttpServer::Core* core, const net::ip::address& ip,
+                std::vector<std::shared_ptr<internal::Connection>>& victims) {
+  auto evict = [&victims](std::shared_ptr<internal::Connection> victim) {
+    victim->Evict();
+    victims.push_back(std::move(victim));
+  };
   const HttpServerOptions& o = core->options;
   if (o.max_idle_per_address > 0) {
     size_t waiting_here = 0;
@@ -72,18 +79,18 @@ Admission Admit(HttpServer::Core* core, const net::ip::address& ip) {
       auto victim = OldestWaiting(core, [&](const internal::Connection& c) {
         return c.remote_ip() == ip;
       });
-      if (victim != nullptr) victim->Evict();
+      if (victim != nullptr) evict(std::move(victim));
     }
   }
   const size_t open = core->connections.size() - core->evicting.load();
   if (open < o.max_connections) return Admission::kNormal;
   if (auto victim = OldestWaiting(core, [](const auto& c) { return !c.trusted(); })) {
-    victim->Evict();
+    evict(std::move(victim));
     return Admission::kNormal;
   }
   if (open < o.max_connections + o.reserved_connections) return Admission::kReserve;
   if (auto victim = OldestWaiting(core, [](const auto&) { return true; })) {
-    victim->Evict();
+    evict(std::move(victim));
     return Admission::kReserve;
   }
   return Admission::kRefuse;
@@ -104,11 +111,13 @@ base::Task<void> AcceptLoop(HttpServer::Core* core) {
       continue;
     }
     std::shared_ptr<internal::Connection> conn;
+    // Declared before the lock: released after it (see Admit).
+    std::vector<std::shared_ptr<internal::Connection>> victims;
     {
       boost::system::error_code peer_ec;
       const net::ip::address ip = socket.remote_endpoint(peer_ec).address();
       std::lock_guard<std::mutex> lock(core->mu);
-      const Admission admission = Admit(core, ip);
+      const Admission admission = Admit(core, ip, victims);
       if (admission == Admission::kRefuse) {
         core->rejected.fetch_add(1);
         boost::system::error_code ignored;

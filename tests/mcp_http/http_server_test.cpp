@@ -529,6 +529,26 @@ TEST_F(HttpServerTest, IdleFloodIsEvictedEvenFromOneAddress) {
   EXPECT_EQ(plain->status, 200);
 }
 
+// With several I/O threads an evicted connection can end on one thread while the accept loop
+// still holds the last reference to it under the server's lock; releasing it there destroyed
+// the connection, whose destructor takes the same lock: the accept thread deadlocked and the
+// whole server stopped answering (seen with `herald serve` and 700 idle connections).
+TEST_F(HttpServerTest, EvictionUnderSeveralThreadsNeverStallsTheServer) {
+  ASSERT_GE(testing::RaiseTestFileLimit(), 4500u);
+  HttpServerOptions o = FastOptions();
+  o.io_threads = 2;
+  o.max_idle_per_address = 64;
+  StartServer(o);
+  for (int round = 0; round < 20; ++round) {
+    auto flood = testing::OpenIdleConnections(server_->port(), 700);
+    ASSERT_EQ(flood.size(), 700u);
+    TestClient c(server_->port());
+    auto r = c.Call("GET", "/hello", {}, {}, 3s);
+    ASSERT_TRUE(r) << "round " << round << ": no answer";
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
 TEST_F(HttpServerTest, IdleConnectionsPerAddressAreBounded) {
   HttpServerOptions o = FastOptions();
   o.max_idle_per_address = 3;
