@@ -112,4 +112,18 @@ MultipartForm::Encoded MultipartForm::ContentTypeAndBody() {
   return e;
 }
 
+MultipartForm::Encoded EncodeMultipart(const std::vector<FormPart>& parts) {
+  MultipartForm form;
+  for (const FormPart& p : parts) {
+    if (!p.file_name.empty()) {
+      form.AddFile(p.name, p.file_name, p.content_type, p.value);
+    } else if (!p.content_type.empty()) {
+      form.AddTyped(p.name, p.content_type, p.value);
+    } else {
+      form.AddField(p.name, p.value);
+    }
+  }
+  return form.ContentTypeAndBody();
+}
+
 }  // namespace herald::platforms

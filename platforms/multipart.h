@@ -61,6 +61,19 @@ class MultipartForm {
   std::vector<Part> parts_;
 };
 
+// One multipart/form-data field as a wire mapping describes it, before encoding: `file_name`
+// set = a file part; else `content_type` set = a typed field (Discord's payload_json); else a
+// plain text field.
+struct FormPart {
+  std::string name;
+  std::string value;
+  std::string file_name;
+  std::string content_type;
+};
+
+// `parts` encoded in order with a fresh MultipartForm.
+MultipartForm::Encoded EncodeMultipart(const std::vector<FormPart>& parts);
+
 }  // namespace herald::platforms
 
 #endif  // HERALD_PLATFORMS_MULTIPART_H_

@@ -57,11 +57,18 @@ struct TextRules {
   int url_length = 0;          // every URL counts as this many units (0 = as written)
 };
 
+// What media a post may carry. Data: platforms/kit/media_validator checks a post against it, so
+// an adapter declares its rules here instead of checking media by hand.
 struct MediaRules {
   int max_items = 0;               // per post (0 = no media)
   int64_t max_image_bytes = 0;
   std::vector<std::string> mime_types;
   int max_alt_text = 0;            // 0 = no alt text support
+  // Added for networks the four fields above cannot describe (all off by default):
+  int64_t max_video_bytes = 0;     // per video or audio item (0 = max_image_bytes)
+  int64_t max_total_bytes = 0;     // all items of one post together (0 = no such limit)
+  bool video_alone = false;        // a video or audio item must be the only item of its post
+  bool alt_text_in_graphemes = false;  // max_alt_text counts graphemes (else code points)
 };
 
 struct Features {
@@ -130,6 +137,12 @@ struct AccountContext {
   // tokens rotate (Bluesky sessions, OAuth refresh) call it; may be empty in tests.
   std::function<Result<void>(const Json& credentials, std::optional<Time> expires_at)>
       save_credentials;
+  // OAuth kinds: renews the account's tokens through the core, which runs at most one refresh
+  // per account at a time (concurrent callers share its result), stores them, and returns the
+  // fresh credentials. When set, adapters never refresh on their own (OAuthSession calls it);
+  // when empty (tests, a core that does not provide it) OAuthSession refreshes itself and
+  // persists through save_credentials.
+  std::function<Task<Result<Json>>()> refresh_credentials;
 };
 
 // The result of connect_account for token kinds: who the account is and what to store.

@@ -4,7 +4,8 @@
 #include <boost/url/parse.hpp>
 #include <utility>
 
-#include "platforms/adapter_support.h"
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/transport_errors.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/bluesky/bluesky_wire.h"

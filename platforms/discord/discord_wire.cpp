@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <utility>
 
-#include "platforms/adapter_support.h"
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/transport_errors.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 

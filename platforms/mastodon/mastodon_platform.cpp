@@ -6,7 +6,8 @@
 #include <boost/url/parse.hpp>
 #include <utility>
 
-#include "platforms/adapter_support.h"
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/transport_errors.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/mastodon/mastodon_wire.h"
 #include "platforms/text/length_rules.h"

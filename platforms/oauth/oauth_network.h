@@ -12,6 +12,8 @@
 #ifndef HERALD_PLATFORMS_OAUTH_OAUTH_NETWORK_H_
 #define HERALD_PLATFORMS_OAUTH_OAUTH_NETWORK_H_
 
+#include <vector>
+
 #include "base/async.h"
 #include "base/result.h"
 #include "platforms/oauth/oauth_provider.h"
@@ -32,6 +34,12 @@ class OAuthNetwork {
   // may add non-token fields to `credentials`, which are merged). Errors follow Platform's
   // convention (kUnauthenticated for a token the network refuses, kUnavailable transient).
   virtual Task<Result<ConnectedAccount>> Identify(TokenSet tokens) = 0;
+
+  // Every account one grant yields: a Facebook user's Pages, a LinkedIn member and the
+  // organizations they administer, ... Each carries its own external_id and may carry its own
+  // credentials (a Page token) to merge over TokenSetToCredentials(tokens). Default: the one
+  // account Identify names.
+  virtual Task<Result<std::vector<ConnectedAccount>>> DiscoverAccounts(TokenSet tokens);
 };
 
 // The OAuth side of `platform`, or nullptr when it has none.

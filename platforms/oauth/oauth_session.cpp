@@ -42,6 +42,20 @@ Task<Result<std::string>> OAuthSession::AccessToken() {
 
 Task<Result<void>> OAuthSession::Refresh() {
   HERALD_CO_RETURN_IF_ERROR(Load());
+  if (account_.refresh_credentials) {
+    // The core refreshes (one refresh per account at a time) and stores the result.
+    HERALD_CO_ASSIGN_OR_RETURN(Json fresh, co_await account_.refresh_credentials());
+    auto tokens = TokenSetFromCredentials(fresh);
+    if (!tokens.ok()) {
+      co_return base::Unauthenticated("the renewed " + provider_.display_name +
+                                      " credentials are unusable; the account must be "
+                                      "reconnected");
+    }
+    tokens_ = std::move(*tokens);
+    refreshed_ = true;
+    account_.credentials = std::move(fresh);
+    co_return base::Ok();
+  }
   HERALD_CO_ASSIGN_OR_RETURN(TokenSet next, co_await client_.Refresh(provider_, tokens_));
   tokens_ = std::move(next);
   refreshed_ = true;

@@ -1,8 +1,10 @@
 // OAuthSession: keeps one account's OAuth access token fresh for the duration of an adapter
 // call. Before the call it refreshes a token that expires within provider.refresh_margin; if
 // the network still answers 401 (the adapter maps it to kUnauthenticated) it refreshes once and
-// repeats the call. Renewed tokens are persisted through account.save_credentials before the
-// call goes on, so a rotated refresh token is never lost.
+// repeats the call. A refresh goes through account.refresh_credentials when the core provides
+// it (the core's one-refresh-per-account), else through OAuthClient, with the renewed tokens
+// persisted through account.save_credentials before the call goes on, so a rotated refresh
+// token is never lost.
 //
 // A transient refresh failure is kUnavailable (retry later; the account stays connected);
 // only invalid_grant (or an expired token without a refresh token) is kUnauthenticated, which

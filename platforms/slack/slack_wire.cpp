@@ -5,7 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "platforms/adapter_support.h"
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/transport_errors.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 

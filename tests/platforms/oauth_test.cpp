@@ -374,6 +374,28 @@ TEST_F(OAuthFlowTest, SessionRefreshesOnceAfterA401) {
   EXPECT_EQ(saved.calls, 1);
 }
 
+// When the core provides its one-refresh-per-account (AccountContext::refresh_credentials), the
+// network never refreshes on its own: the renewal goes through the core, which stores it.
+TEST_F(OAuthFlowTest, SessionRefreshesThroughTheCoreWhenItProvidesTheHook) {
+  OAuthTestNetwork network(provider_, *http_, clock_);
+  TokenSet t = Connect();
+  clock_.Advance(std::chrono::seconds(3600 - 60));  // inside the 5-minute margin
+  Saved saved;
+  AccountContext ctx = ContextFor(t, saved);
+  int core_refreshes = 0;
+  ctx.refresh_credentials = [&]() -> Task<Result<Json>> {
+    ++core_refreshes;  // the core would run this once per account and store the result
+    HERALD_CO_ASSIGN_OR_RETURN(TokenSet next, co_await client_->Refresh(provider_, t));
+    co_return TokenSetToCredentials(next);
+  };
+  auto receipt = Run(network.Publish(PostOf(std::move(ctx), "via the core")));
+  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  EXPECT_EQ(core_refreshes, 1);
+  EXPECT_EQ(emulator_->refreshes(), 1);
+  EXPECT_EQ(saved.calls, 0);  // the core stores renewed tokens, not the adapter
+  EXPECT_EQ(emulator_->api_unauthorized(), 0);
+}
+
 TEST_F(OAuthFlowTest, SessionTransientRefreshFailureIsUnavailableAndDeadGrantUnauthenticated) {
   OAuthTestNetwork network(provider_, *http_, clock_);
   TokenSet t = Connect();

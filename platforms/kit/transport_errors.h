@@ -1,10 +1,14 @@
-// Small helpers every network adapter needs: the request-field name of a post part, blank-text
-// and loopback-host checks, and how HTTP transport failures become adapter errors. Pure
-// functions, thread-safe.
-#ifndef HERALD_PLATFORMS_ADAPTER_SUPPORT_H_
-#define HERALD_PLATFORMS_ADAPTER_SUPPORT_H_
+// How HTTP transport failures (the request got no usable answer) become adapter errors, by kind
+// of call, and what a failed reconciliation lookup means.
+//
+// "Could not connect" (refused, unreachable, DNS failure, connect or TLS failure) and "did not
+// answer" (timeout, lost or oversized answer) read the same to the user, so an error never
+// tells a closed port from one that accepts and stays silent; what really happened goes only to
+// the detail (the log). A user-given URL may point anywhere (see HttpResponse::from_network).
+// Pure functions, thread-safe.
+#ifndef HERALD_PLATFORMS_KIT_TRANSPORT_ERRORS_H_
+#define HERALD_PLATFORMS_KIT_TRANSPORT_ERRORS_H_
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,23 +16,12 @@
 
 namespace herald::platforms {
 
-// The field a violation about Content part `part` names, as the caller wrote it: part 0 is the
-// post ("text", "media[1]"), part i > 0 is the thread's entry i-1 ("thread[0].text").
-std::string PartField(size_t part, std::string_view field);
-
-// True if `s` is empty or only whitespace.
-bool IsBlank(std::string_view s);
-
-// True for "localhost" and loopback IP literals (127.0.0.0/8, ::1, bracketed or not): hosts
-// that plain http:// may reach (tests, an instance on the same machine). "127.evil.example" is
-// a name, not a loopback host.
-bool IsLoopbackHost(std::string_view host);
-
-// Transport failures and what they reveal. "Could not connect" (refused, unreachable, DNS
-// failure, connect or TLS failure) and "did not answer" (timeout, lost or oversized answer)
-// read the same to the user, so an error never tells a closed port from one that accepts and
-// stays silent; what really happened goes only to the detail (the log). A user-given URL may
-// point anywhere (see HttpResponse::from_network).
+// What a call is for; decides how a failure without an answer is classified.
+enum class CallKind {
+  kRead,    // GET and other calls that change nothing: any failure may be retried
+  kWrite,   // creates a post: a failure after sending means the post may exist (kUnknown)
+  kDelete,  // idempotent (deleting twice is fine): like kRead
+};
 
 // "could not reach <network> (no connection, or no answer in time); try again later".
 std::string UnreachableMessage(std::string_view network);
@@ -45,6 +38,11 @@ base::Error WriteTransportError(base::Error e, std::string_view network);
 // else unchanged.
 base::Error ReadTransportError(base::Error e, std::string_view network);
 
+// WriteTransportError for kWrite, else ReadTransportError; then `secret` redacted from message
+// and detail (see Redact).
+base::Error TransportError(base::Error e, CallKind kind, std::string_view network,
+                           std::string_view secret = {});
+
 // A lookup that was to tell whether an earlier attempt already published the post (the
 // reconciliation after a lost answer) and could not be completed: never a verdict on the post,
 // whatever the refusal that led to it. kResourceExhausted (rate limited, keeping retry_after)
@@ -57,4 +55,4 @@ base::Error LookupFailedError(base::Error lookup, std::string_view network);
 
 }  // namespace herald::platforms
 
-#endif  // HERALD_PLATFORMS_ADAPTER_SUPPORT_H_
+#endif  // HERALD_PLATFORMS_KIT_TRANSPORT_ERRORS_H_

@@ -1,27 +1,8 @@
-#include "platforms/adapter_support.h"
+#include "platforms/kit/transport_errors.h"
 
-#include <algorithm>
-#include <cctype>
-
-#include "platforms/http/address_policy.h"
+#include "platforms/kit/helpers.h"
 
 namespace herald::platforms {
-
-std::string PartField(size_t part, std::string_view field) {
-  if (part == 0) return std::string(field);
-  return "thread[" + std::to_string(part - 1) + "]." + std::string(field);
-}
-
-bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
-}
-
-bool IsLoopbackHost(std::string_view host) {
-  if (host == "localhost") return true;
-  auto ip = http::ParseIpLiteral(host);
-  return ip && http::IsLoopbackAddress(*ip);
-}
 
 std::string UnreachableMessage(std::string_view network) {
   return "could not reach " + std::string(network) +
@@ -54,6 +35,13 @@ base::Error ReadTransportError(base::Error e, std::string_view network) {
     default:
       return e;
   }
+}
+
+base::Error TransportError(base::Error e, CallKind kind, std::string_view network,
+                           std::string_view secret) {
+  base::Error mapped = kind == CallKind::kWrite ? WriteTransportError(std::move(e), network)
+                                                : ReadTransportError(std::move(e), network);
+  return RedactError(mapped, secret);
 }
 
 base::Error LookupFailedError(base::Error lookup, std::string_view network) {

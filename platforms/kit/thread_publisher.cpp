@@ -1,0 +1,58 @@
+#include "platforms/kit/thread_publisher.h"
+
+#include <utility>
+
+#include "platforms/kit/helpers.h"
+
+namespace herald::platforms {
+
+ThreadPublisher::ThreadPublisher(std::string network, Layout layout)
+    : network_(std::move(network)), layout_(std::move(layout)) {
+  if (!layout_.usable) layout_.usable = [](const Json& entry) { return !entry.is_null(); };
+}
+
+Json ThreadPublisher::DoneEntries(const Json& remote_state, size_t max_parts) const {
+  Json done = Json::array();
+  if (!remote_state.is_object()) return done;
+  auto it = remote_state.find(layout_.key);
+  if (it == remote_state.end() || !it->is_array()) return done;
+  for (const Json& entry : *it) {
+    if (done.size() >= max_parts || !layout_.usable(entry)) break;
+    done.push_back(entry);
+  }
+  return done;
+}
+
+Task<Result<Json>> ThreadPublisher::Publish(const PublishRequest& request, Json initial_state,
+                                            PostPartFn post) const {
+  const auto& parts = request.content.parts;
+  const size_t n = parts.size();
+  if (n == 0) co_return base::InvalidArgument("the post is empty: nothing to publish");
+  Json state = initial_state.is_object() ? std::move(initial_state) : Json::object();
+  Json done = DoneEntries(request.remote_state, n);
+  state[layout_.key] = done;
+  auto save = [&request, &state]() -> Result<void> {
+    if (!request.save_remote_state) return base::Ok();
+    return request.save_remote_state(state);
+  };
+  for (size_t i = done.size(); i < n; ++i) {
+    PartContext ctx{i, n, &done, &state, save};
+    auto entry = co_await post(parts[i], ctx);
+    if (!entry.ok()) co_return InPart(std::move(entry).error(), i, n);
+    done.push_back(std::move(*entry));
+    state[layout_.key] = done;
+    if (i + 1 == n) break;
+    auto saved = save();
+    if (!saved.ok()) {
+      co_return base::Unknown(
+          (n > 1 ? "thread part " + std::to_string(i + 1) + " of " + std::to_string(n)
+                 : std::string("the post")) +
+              " was published on " + network_ +
+              ", but herald could not record it; it will check before sending again",
+          saved.error().ToLogString());
+    }
+  }
+  co_return state;
+}
+
+}  // namespace herald::platforms
