@@ -11,7 +11,7 @@
 #include "base/crypto.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/discord/discord_emulator.h"
-#include "tests/platforms_bots/emulator_harness.h"
+#include "tests/platforms/support/emulator_harness.h"
 
 namespace herald::platforms::discord {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/platforms_bots/fixtures.h"
+#include "tests/platforms/support/bot_fixtures.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #include "base/time.h"
 #include "platforms/bluesky/bluesky_wire.h"
 #include "tests/emulators/bluesky/bluesky_emulator.h"
-#include "tests/platforms_social/emulator_fixture.h"
+#include "tests/platforms/support/emulator_fixture.h"
 
 namespace herald::platforms::bluesky {
 namespace {

@@ -1,6 +1,6 @@
-// Recorded API answers under tests/platforms_bots/data/, for the wire-mapping tests.
-#ifndef HERALD_TESTS_PLATFORMS_BOTS_FIXTURES_H_
-#define HERALD_TESTS_PLATFORMS_BOTS_FIXTURES_H_
+// Recorded API answers under tests/platforms/data/, for the wire-mapping tests.
+#ifndef HERALD_TESTS_PLATFORMS_SUPPORT_BOT_FIXTURES_H_
+#define HERALD_TESTS_PLATFORMS_SUPPORT_BOT_FIXTURES_H_
 
 #include <string>
 #include <string_view>
@@ -16,4 +16,4 @@ base::Json FixtureJson(std::string_view relative_path);
 
 }  // namespace herald::platforms::fixtures
 
-#endif  // HERALD_TESTS_PLATFORMS_BOTS_FIXTURES_H_
+#endif  // HERALD_TESTS_PLATFORMS_SUPPORT_BOT_FIXTURES_H_

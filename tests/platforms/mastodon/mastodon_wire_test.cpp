@@ -1,4 +1,4 @@
-// Mastodon wire mapping on recorded answers (tests/platforms_social/data/mastodon_*.json).
+// Mastodon wire mapping on recorded answers (tests/platforms/data/mastodon_*.json).
 #include "platforms/mastodon/mastodon_wire.h"
 
 #include <gmock/gmock.h>
@@ -6,7 +6,7 @@
 
 #include "base/time.h"
 #include "tests/emulators/common/multipart.h"
-#include "tests/platforms_social/fixtures.h"
+#include "tests/platforms/support/social_fixtures.h"
 
 namespace herald::platforms::mastodon {
 namespace {

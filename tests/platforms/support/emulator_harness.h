@@ -9,8 +9,8 @@
 //   EXPECT_EQ(h.Posts().size(), 1u);
 //
 // Not thread-safe: one test thread drives it.
-#ifndef HERALD_TESTS_PLATFORMS_BOTS_EMULATOR_HARNESS_H_
-#define HERALD_TESTS_PLATFORMS_BOTS_EMULATOR_HARNESS_H_
+#ifndef HERALD_TESTS_PLATFORMS_SUPPORT_EMULATOR_HARNESS_H_
+#define HERALD_TESTS_PLATFORMS_SUPPORT_EMULATOR_HARNESS_H_
 
 #include <gtest/gtest.h>
 
@@ -127,4 +127,4 @@ inline MediaItem Png(std::string name, size_t size = 2048, std::string alt = {})
 
 }  // namespace herald::platforms::fixtures
 
-#endif  // HERALD_TESTS_PLATFORMS_BOTS_EMULATOR_HARNESS_H_
+#endif  // HERALD_TESTS_PLATFORMS_SUPPORT_EMULATOR_HARNESS_H_

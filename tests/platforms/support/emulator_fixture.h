@@ -1,8 +1,8 @@
 // Test support: an in-process network emulator on loopback plus the real HttpsClient, a
 // FakeClock shared by both (so rate-limit resets and token expiry are deterministic), and
 // RunTask to drive the adapter's coroutines from a test.
-#ifndef HERALD_TESTS_PLATFORMS_SOCIAL_EMULATOR_FIXTURE_H_
-#define HERALD_TESTS_PLATFORMS_SOCIAL_EMULATOR_FIXTURE_H_
+#ifndef HERALD_TESTS_PLATFORMS_SUPPORT_EMULATOR_FIXTURE_H_
+#define HERALD_TESTS_PLATFORMS_SUPPORT_EMULATOR_FIXTURE_H_
 
 #include <gtest/gtest.h>
 
@@ -75,4 +75,4 @@ class EmulatorFixture : public ::testing::Test {
 
 }  // namespace herald::testing
 
-#endif  // HERALD_TESTS_PLATFORMS_SOCIAL_EMULATOR_FIXTURE_H_
+#endif  // HERALD_TESTS_PLATFORMS_SUPPORT_EMULATOR_FIXTURE_H_

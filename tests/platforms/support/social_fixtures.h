@@ -1,6 +1,6 @@
-// Reads recorded API answers from tests/platforms_social/data/.
-#ifndef HERALD_TESTS_PLATFORMS_SOCIAL_FIXTURES_H_
-#define HERALD_TESTS_PLATFORMS_SOCIAL_FIXTURES_H_
+// Reads recorded API answers from tests/platforms/data/.
+#ifndef HERALD_TESTS_PLATFORMS_SUPPORT_SOCIAL_FIXTURES_H_
+#define HERALD_TESTS_PLATFORMS_SUPPORT_SOCIAL_FIXTURES_H_
 
 #include <fstream>
 #include <sstream>
@@ -17,4 +17,4 @@ inline std::string Fixture(const std::string& name) {
 
 }  // namespace herald::testing
 
-#endif  // HERALD_TESTS_PLATFORMS_SOCIAL_FIXTURES_H_
+#endif  // HERALD_TESTS_PLATFORMS_SUPPORT_SOCIAL_FIXTURES_H_

@@ -1,4 +1,4 @@
-// Bluesky wire mapping on recorded answers (tests/platforms_social/data/bluesky_*.json).
+// Bluesky wire mapping on recorded answers (tests/platforms/data/bluesky_*.json).
 #include "platforms/bluesky/bluesky_wire.h"
 
 #include <gmock/gmock.h>
@@ -7,7 +7,7 @@
 #include <set>
 
 #include "base/time.h"
-#include "tests/platforms_social/fixtures.h"
+#include "tests/platforms/support/social_fixtures.h"
 
 namespace herald::platforms::bluesky {
 namespace {

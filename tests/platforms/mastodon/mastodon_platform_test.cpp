@@ -10,7 +10,7 @@
 
 #include "base/crypto.h"
 #include "tests/emulators/mastodon/mastodon_emulator.h"
-#include "tests/platforms_social/emulator_fixture.h"
+#include "tests/platforms/support/emulator_fixture.h"
 
 namespace herald::platforms::mastodon {
 namespace {

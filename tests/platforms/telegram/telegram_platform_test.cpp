@@ -10,7 +10,7 @@
 
 #include "base/crypto.h"
 #include "tests/emulators/telegram/telegram_emulator.h"
-#include "tests/platforms_bots/emulator_harness.h"
+#include "tests/platforms/support/emulator_harness.h"
 
 namespace herald::platforms::telegram {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "tests/platforms_bots/fixtures.h"
+#include "tests/platforms/support/bot_fixtures.h"
 
 namespace herald::platforms::telegram {
 namespace {
