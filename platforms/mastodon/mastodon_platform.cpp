@@ -7,7 +7,8 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
-#include "platforms/kit/transport_errors.h"
+#include "platforms/kit/post_validator.h"
+#include "platforms/kit/thread_publisher.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/mastodon/mastodon_wire.h"
 #include "platforms/text/length_rules.h"
@@ -15,9 +16,6 @@
 
 namespace herald::platforms::mastodon {
 namespace {
-
-// How transport errors name the network.
-constexpr std::string_view kNetwork = "the Mastodon instance";
 
 namespace asio = boost::asio;
 
@@ -34,18 +32,23 @@ const std::vector<std::string>& SupportedMimeTypes() {
   return types;
 }
 
-bool IsImage(std::string_view mime) { return mime.rfind("image/", 0) == 0; }
+// remote_state {"parts": [{"id", "url"}, ...]}: a part is recorded once it has an id.
+const ThreadPublisher& Threads() {
+  static const ThreadPublisher* threads = new ThreadPublisher(
+      "Mastodon", {.key = "parts", .usable = [](const Json& p) {
+                     return p.is_object() && !base::GetString(p, "id").empty();
+                   }});
+  return *threads;
+}
 
-Json PartsOf(const Json& remote_state) {
-  if (!remote_state.is_object()) return Json::array();
-  auto it = remote_state.find("parts");
-  if (it == remote_state.end() || !it->is_array()) return Json::array();
-  Json parts = Json::array();
-  for (const Json& p : *it) {
-    if (!p.is_object() || base::GetString(p, "id").empty()) break;
-    parts.push_back(p);
-  }
-  return parts;
+Json PartsOf(const Json& remote_state) { return Threads().DoneEntries(remote_state, SIZE_MAX); }
+
+PublishReceipt ReceiptOf(Json parts) {
+  PublishReceipt receipt;
+  receipt.external_id = base::GetString(parts.front(), "id");
+  receipt.url = base::GetString(parts.front(), "url");
+  receipt.remote_state = Json{{"parts", std::move(parts)}};
+  return receipt;
 }
 
 }  // namespace
@@ -88,7 +91,8 @@ MastodonPlatform::MastodonPlatform(HttpClient* http, const base::Clock* clock,
                                    MastodonOptions options)
     : http_(http),
       clock_(clock != nullptr ? clock : &base::SystemClock::Instance()),
-      options_(options) {
+      options_(options),
+      validator_(PostRules{}) {
   info_.id = "mastodon";
   info_.name = "Mastodon";
   info_.auth_kind = AuthKind::kToken;
@@ -99,76 +103,28 @@ MastodonPlatform::MastodonPlatform(HttpClient* http, const base::Clock* clock,
   info_.media.max_image_bytes = kImageSizeLimit;
   info_.media.mime_types = SupportedMimeTypes();
   info_.media.max_alt_text = kDescriptionLimit;
+  info_.media.max_video_bytes = kVideoSizeLimit;
+  info_.media.video_alone = true;
   info_.features.threads = true;
   info_.features.delete_posts = true;
   info_.features.post_metrics = true;
   info_.features.account_metrics = true;
   info_.features.idempotency = IdempotencyKind::kNative;
   info_.connect_fields = {"instance_url", "access_token"};
+  validator_ = PostValidator(Rules());
+}
+
+PostRules MastodonPlatform::Rules() const {
+  PostRules r;
+  r.text = {"Mastodon", options_.max_characters, text::LengthUnit::kGraphemes, 23, true};
+  r.blank_is_empty = false;
+  r.needs = r.empty_part = "Mastodon needs text or media";
+  r.media = info_.media;
+  return r;
 }
 
 ValidationReport MastodonPlatform::Validate(const Content& content) const {
-  ValidationReport report;
-  report.limit = options_.max_characters;
-  report.unit = "graphemes";
-  const text::LengthRule rule{"Mastodon", options_.max_characters, text::LengthUnit::kGraphemes, 23,
-                              true};
-  if (content.parts.empty()) {
-    report.violations.push_back({"text", "the post is empty: Mastodon needs text or media"});
-    return report;
-  }
-  for (size_t i = 0; i < content.parts.size(); ++i) {
-    const PostPart& part = content.parts[i];
-    const std::string text_field = PartField(i, "text");
-    if (auto v = text::CheckLength(text_field, part.text, rule)) {
-      report.violations.push_back(*v);
-    }
-    if (i == 0 && text::IsValidUtf8(part.text)) report.length = text::CountLength(part.text, rule);
-    if (part.text.empty() && part.media.empty()) {
-      report.violations.push_back(
-          {text_field, text_field + " is empty: Mastodon needs text or media"});
-    }
-    if (static_cast<int>(part.media.size()) > kMaxMediaAttachments) {
-      report.violations.push_back(
-          {PartField(i, "media"), PartField(i, "media") + " has " +
-                                      std::to_string(part.media.size()) +
-                                      " items, over Mastodon's limit of 4 per post"});
-    }
-    bool has_av = false;
-    for (size_t m = 0; m < part.media.size(); ++m) {
-      const MediaItem& item = part.media[m];
-      const std::string field = PartField(i, "media[" + std::to_string(m) + "]");
-      const auto& types = SupportedMimeTypes();
-      if (std::find(types.begin(), types.end(), item.mime_type) == types.end()) {
-        report.violations.push_back(
-            {field, field + " has type \"" + item.mime_type +
-                        "\", which Mastodon does not accept (images: JPEG, PNG, GIF, WebP, HEIC, "
-                        "AVIF; video: MP4, WebM, MOV; audio: MP3, OGG, WAV, FLAC, AAC)"});
-        continue;
-      }
-      const bool image = IsImage(item.mime_type);
-      has_av = has_av || !image;
-      const int64_t limit = image ? kImageSizeLimit : kVideoSizeLimit;
-      if (item.size > limit) {
-        report.violations.push_back(
-            {field, field + " is " + std::to_string(item.size) + " bytes, over Mastodon's " +
-                        (image ? "16 MiB image" : "99 MiB video") + " limit"});
-      }
-      if (text::CountCodePoints(item.alt_text) > kDescriptionLimit) {
-        report.violations.push_back(
-            {field + ".alt_text", field + ".alt_text is " +
-                                      std::to_string(text::CountCodePoints(item.alt_text)) +
-                                      " characters, over Mastodon's limit of 1500"});
-      }
-    }
-    if (has_av && part.media.size() > 1) {
-      report.violations.push_back(
-          {PartField(i, "media"), PartField(i, "media") +
-                                      " mixes a video or audio file with other media: Mastodon "
-                                      "accepts one video or audio file alone"});
-    }
-  }
-  return report;
+  return validator_.Validate(content);
 }
 
 Result<MastodonPlatform::Session> MastodonPlatform::SessionFor(
@@ -210,7 +166,7 @@ Task<Result<ConnectedAccount>> MastodonPlatform::Connect(Json args) {
   }
   Session session{url, token};
   auto response = co_await Call(session, "GET", "/api/v1/accounts/verify_credentials");
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead);
   if (response->status != 200) {
     co_return ErrorFromResponse(*response, "the access token", clock_->Now());
   }
@@ -233,7 +189,7 @@ Task<Result<std::string>> MastodonPlatform::UploadMedia(const Session& session,
       co_await Call(session, "POST", "/api/v2/media", std::move(upload.body), upload.content_type);
   // An upload that may or may not have happened leaves at worst an unattached file, which
   // Mastodon removes by itself: retrying is safe, so never report kUnknown here.
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead);
   if (response->status != 200 && response->status != 202) {
     co_return ErrorFromResponse(*response, "uploading " + item.file_name, clock_->Now());
   }
@@ -245,7 +201,7 @@ Task<Result<std::string>> MastodonPlatform::UploadMedia(const Session& session,
     timer.expires_after(options_.media_poll_interval);
     co_await timer.async_wait(base::kNoThrow);
     auto poll = co_await Call(session, "GET", "/api/v1/media/" + media.id);
-    if (!poll.ok()) co_return ReadTransportError(std::move(poll).error(), kNetwork);
+    if (!poll.ok()) co_return Errors().FromTransport(std::move(poll).error(), CallKind::kRead);
     if (poll->status == 206) continue;  // still processing
     if (poll->status != 200) {
       co_return ErrorFromResponse(*poll, "processing " + item.file_name, clock_->Now());
@@ -267,24 +223,27 @@ Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
   if (request.idempotency_key.empty()) {
     co_return base::InvalidArgument("idempotency_key is required to publish to Mastodon");
   }
-  Json parts = PartsOf(request.remote_state);
-  std::string previous_id = parts.empty() ? "" : base::GetString(parts.back(), "id");
-  for (size_t i = parts.size(); i < request.content.parts.size(); ++i) {
-    const PostPart& part = request.content.parts[i];
+  const std::string key = request.idempotency_key;
+  PostPartFn post = [&](const PostPart& part, PartContext& ctx) -> Task<Result<Json>> {
     std::vector<std::string> media_ids;
     for (const MediaItem& item : part.media) {
       HERALD_CO_ASSIGN_OR_RETURN(std::string id, co_await UploadMedia(session, item));
       media_ids.push_back(std::move(id));
     }
+    const std::string previous_id =
+        ctx.done->empty() ? "" : base::GetString(ctx.done->back(), "id");
     // (Headers built first: GCC cannot take a braced list inside a co_await expression.)
     HttpHeaders headers;
-    headers.emplace_back("Idempotency-Key", PartIdempotencyKey(request.idempotency_key, i));
+    headers.emplace_back("Idempotency-Key", PartIdempotencyKey(key, ctx.index));
     auto response = co_await Call(session, "POST", "/api/v1/statuses",
                                   StatusRequestBody(part.text, media_ids, previous_id),
                                   "application/json", std::move(headers));
-    if (!response.ok()) co_return WriteTransportError(std::move(response).error(), kNetwork);
+    if (!response.ok()) {
+      co_return Errors().FromTransport(std::move(response).error(), CallKind::kWrite);
+    }
     if (response->status != 200) {
-      co_return ErrorFromResponse(*response, i == 0 ? "the post" : "a thread reply", clock_->Now());
+      co_return ErrorFromResponse(*response, ctx.index == 0 ? "the post" : "a thread reply",
+                                  clock_->Now());
     }
     auto status = ParseStatus(response->body);
     if (!status.ok()) {
@@ -292,30 +251,17 @@ Task<Result<PublishReceipt>> MastodonPlatform::Publish(PublishRequest request) {
       co_return base::Unknown("Mastodon accepted the post but its answer was unreadable",
                               status.error().message());
     }
-    parts.push_back(
-        Json{{"id", status->id}, {"url", status->url.empty() ? status->uri : status->url}});
-    previous_id = status->id;
-    Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
-    state["parts"] = parts;
-    if (request.save_remote_state && i + 1 < request.content.parts.size()) {
-      HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
-    }
-  }
-  PublishReceipt receipt;
-  receipt.external_id = base::GetString(parts.front(), "id");
-  receipt.url = base::GetString(parts.front(), "url");
-  receipt.remote_state = Json{{"parts", parts}};
-  co_return receipt;
+    co_return Json{{"id", status->id}, {"url", status->url.empty() ? status->uri : status->url}};
+  };
+  HERALD_CO_ASSIGN_OR_RETURN(Json state,
+                             co_await Threads().Publish(request, request.remote_state, post));
+  co_return ReceiptOf(std::move(state["parts"]));
 }
 
 Task<Result<std::optional<PublishReceipt>>> MastodonPlatform::Find(PublishRequest request) {
   Json parts = PartsOf(request.remote_state);
   if (!parts.empty() && parts.size() >= request.content.parts.size()) {
-    PublishReceipt receipt;
-    receipt.external_id = base::GetString(parts.front(), "id");
-    receipt.url = base::GetString(parts.front(), "url");
-    receipt.remote_state = Json{{"parts", parts}};
-    co_return std::optional<PublishReceipt>(std::move(receipt));
+    co_return std::optional<PublishReceipt>(ReceiptOf(std::move(parts)));
   }
   co_return base::Unimplemented(
       "Mastodon cannot look a post up by its Idempotency-Key; publish again (the key prevents "
@@ -331,7 +277,7 @@ Task<Result<void>> MastodonPlatform::Delete(AccountContext account, PublishRecei
   // Replies first, so the thread never shows a reply to a deleted status.
   for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
     auto response = co_await Call(session, "DELETE", "/api/v1/statuses/" + *it);
-    if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
+    if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead);
     if (response->status == 200 || response->status == 404) continue;  // 404: already gone
     co_return ErrorFromResponse(*response, "deleting the post", clock_->Now());
   }
@@ -348,7 +294,7 @@ Task<Result<Json>> MastodonPlatform::FetchPostMetrics(AccountContext account,
   }
   if (id.empty()) co_return base::InvalidArgument("the receipt names no Mastodon status");
   auto response = co_await Call(session, "GET", "/api/v1/statuses/" + id);
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead);
   if (response->status != 200) {
     co_return ErrorFromResponse(*response, "reading the post's numbers", clock_->Now());
   }
@@ -363,7 +309,7 @@ Task<Result<Json>> MastodonPlatform::FetchPostMetrics(AccountContext account,
 Task<Result<Json>> MastodonPlatform::FetchAccountMetrics(AccountContext account) {
   HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
   auto response = co_await Call(session, "GET", "/api/v1/accounts/verify_credentials");
-  if (!response.ok()) co_return ReadTransportError(std::move(response).error(), kNetwork);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead);
   if (response->status != 200) {
     co_return ErrorFromResponse(*response, "reading the account's numbers", clock_->Now());
   }

@@ -20,6 +20,7 @@
 
 #include "base/clock.h"
 #include "platforms/http_client.h"
+#include "platforms/kit/post_validator.h"
 #include "platforms/platform.h"
 
 namespace herald::platforms::mastodon {
@@ -55,6 +56,7 @@ class MastodonPlatform final : public Platform {
 
  private:
   struct Session;  // base URL + token of one call
+  PostRules Rules() const;
   Result<Session> SessionFor(const AccountContext& account) const;
   Task<Result<HttpResponse>> Call(const Session& session, std::string method, std::string path,
                                   std::string body = {}, std::string content_type = {},
@@ -65,6 +67,7 @@ class MastodonPlatform final : public Platform {
   const base::Clock* clock_;
   MastodonOptions options_;
   PlatformInfo info_;
+  PostValidator validator_;
 };
 
 // Checks an instance URL: https://host[:port] (or http:// to a loopback host), no query or

@@ -1,10 +1,6 @@
 #include "platforms/mastodon/mastodon_wire.h"
 
-#include <strings.h>
-
-#include <ctime>
-
-#include "base/time.h"
+#include "platforms/kit/http_error_mapper.h"
 #include "platforms/multipart.h"
 
 namespace herald::platforms::mastodon {
@@ -31,22 +27,6 @@ base::Result<Json> ParseObject(std::string_view body, std::string_view what) {
                                  " (not a JSON object)");
   }
   return *parsed;
-}
-
-std::string HeaderValue(const HttpResponse& response, std::string_view name) {
-  for (const auto& [k, v] : response.headers) {
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
-  }
-  return "";
-}
-
-// An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"), or nullopt.
-std::optional<base::Time> ParseHttpDate(const std::string& value) {
-  std::tm tm{};
-  const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr) return std::nullopt;
-  const time_t t = timegm(&tm);
-  return base::FromUnixMicros(static_cast<int64_t>(t) * 1'000'000);
 }
 
 }  // namespace
@@ -130,61 +110,27 @@ MultipartBody MediaUploadBody(const MediaItem& item) {
   return {std::move(encoded.content_type), std::move(encoded.body)};
 }
 
-std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response, base::Time now) {
-  using std::chrono::milliseconds;
-  const std::string retry_after = HeaderValue(response, "Retry-After");
-  if (!retry_after.empty()) {
-    char* end = nullptr;
-    const long seconds = std::strtol(retry_after.c_str(), &end, 10);
-    if (end != retry_after.c_str() && *end == '\0' && seconds >= 0) {
-      return milliseconds(std::max<long>(seconds, 1) * 1000);
-    }
-    if (auto at = ParseHttpDate(retry_after)) {
-      return std::max(milliseconds(1000), std::chrono::duration_cast<milliseconds>(*at - now));
-    }
-  }
-  const std::string reset = HeaderValue(response, "X-RateLimit-Reset");
-  if (!reset.empty()) {
-    auto at = base::ParseRfc3339(reset);
-    if (at.ok()) {
-      return std::max(milliseconds(1000), std::chrono::duration_cast<milliseconds>(*at - now));
-    }
-  }
-  return std::nullopt;
+const HttpErrorMapper& Errors() {
+  static const HttpErrorMapper* mapper = [] {
+    HttpErrorMapper::Options o;
+    o.network = "Mastodon";
+    o.transport_name = "the Mastodon instance";
+    o.read_body = [](const HttpResponse& r) {
+      ErrorBody out;
+      out.reason = ParseErrorMessage(r.body);
+      return out;
+    };
+    o.fallback_reasons = {
+        {base::ErrorCode::kUnauthenticated, "the access token is invalid or was revoked"},
+        {base::ErrorCode::kPermissionDenied, "the token lacks the permission for this"}};
+    return new HttpErrorMapper(std::move(o));
+  }();
+  return *mapper;
 }
 
 base::Error ErrorFromResponse(const HttpResponse& response, std::string_view action,
                               base::Time now) {
-  // Mastodon's own words only when the answer came from the network (see HttpResponse).
-  const std::string reason = response.from_network ? ParseErrorMessage(response.body) : "";
-  const int status = response.status;
-  auto message = [&](std::string_view fallback) {
-    std::string m =
-        "Mastodon refused " + std::string(action) + " (HTTP " + std::to_string(status) + ")";
-    m += ": " + (reason.empty() ? std::string(fallback) : reason);
-    return m;
-  };
-  const std::string detail = "HTTP " + std::to_string(status) + " " + response.body.substr(0, 512);
-  if (status == 401) {
-    return base::Unauthenticated(message("the access token is invalid or was revoked"))
-        .set_detail(detail);
-  }
-  if (status == 403) {
-    return base::PermissionDenied(message("the token lacks the permission for this"))
-        .set_detail(detail);
-  }
-  if (status == 404 || status == 410)
-    return base::NotFound(message("not found")).set_detail(detail);
-  if (status == 429) {
-    base::Error e = base::ResourceExhausted(message("rate limited"));
-    e.set_detail(detail);
-    if (auto after = RetryAfter(response, now)) e.set_retry_after(*after);
-    return e;
-  }
-  if (status >= 500) {
-    return base::Unavailable(message("the server had a temporary problem"), detail);
-  }
-  return base::InvalidArgument(message("the request was rejected")).set_detail(detail);
+  return Errors().FromResponse(response, action, now);
 }
 
 }  // namespace herald::platforms::mastodon

@@ -2,8 +2,9 @@
 // (docs.joinmastodon.org), with no I/O, so it is unit-tested on recorded JSON.
 //
 // Covers: the CredentialAccount of verify_credentials, Status, MediaAttachment, error bodies
-// ({"error": "..."}), the X-RateLimit-* headers (Reset is an ISO 8601 time, not epoch), the
-// per-part Idempotency-Key, and the multipart/form-data body of POST /api/v2/media.
+// ({"error": "..."}; the X-RateLimit-* headers, whose Reset is an ISO 8601 time, are read by
+// platforms/kit/retry_after), the per-part Idempotency-Key, and the multipart/form-data body of
+// POST /api/v2/media.
 // Pure functions, thread-safe.
 #ifndef HERALD_PLATFORMS_MASTODON_MASTODON_WIRE_H_
 #define HERALD_PLATFORMS_MASTODON_MASTODON_WIRE_H_
@@ -19,6 +20,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "platforms/http_client.h"
+#include "platforms/kit/http_error_mapper.h"
 #include "platforms/platform.h"
 
 namespace herald::platforms::mastodon {
@@ -80,14 +82,14 @@ struct MultipartBody {
 };
 MultipartBody MediaUploadBody(const MediaItem& item);
 
-// How long to wait before retrying after a 429: Retry-After (seconds or an HTTP date) when
-// present, else X-RateLimit-Reset (ISO 8601) minus `now`, at least 1 s; nullopt when neither
-// header is usable.
-std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response, base::Time now);
+// How Mastodon's answers and transport failures become errors (transport messages name "the
+// Mastodon instance").
+const HttpErrorMapper& Errors();
 
-// Maps a non-2xx answer to an Error per platform.h: 401 kUnauthenticated, 403
-// kPermissionDenied, 404/410 kNotFound, 422 and other 4xx kInvalidArgument, 429
-// kResourceExhausted (+retry_after), 5xx kUnavailable. `action` names what was attempted
+// Maps a non-2xx answer to an Error per platform.h through the kit's HttpErrorMapper: 401
+// kUnauthenticated, 403 kPermissionDenied, 404/410 kNotFound, 422 and other 4xx
+// kInvalidArgument, 429 kResourceExhausted (+retry_after from Retry-After or the ISO 8601
+// X-RateLimit-Reset), 5xx kUnavailable. `action` names what was attempted
 // ("publishing", "uploading media"); the message carries Mastodon's own reason when the answer
 // came from the network (response.from_network), else a generic reason (the body only goes to
 // the detail, for the log).

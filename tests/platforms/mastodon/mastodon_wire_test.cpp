@@ -7,10 +7,12 @@
 #include "base/time.h"
 #include "tests/emulators/common/multipart.h"
 #include "tests/platforms/support/social_fixtures.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::mastodon {
 namespace {
 
+using matchers::IsOk;
 using base::ErrorCode;
 using testing::Fixture;
 using ::testing::HasSubstr;
@@ -18,7 +20,7 @@ using ::testing::Not;
 
 TEST(MastodonWireTest, ParsesACredentialAccount) {
   auto a = ParseAccount(Fixture("mastodon_credential_account.json"));
-  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->id, "14715");
   EXPECT_EQ(a->username, "trwnh");
   EXPECT_EQ(a->acct, "trwnh");
@@ -26,13 +28,13 @@ TEST(MastodonWireTest, ParsesACredentialAccount) {
   EXPECT_EQ(a->followers_count, 821);
   EXPECT_EQ(a->following_count, 178);
   EXPECT_EQ(a->statuses_count, 33120);
-  EXPECT_FALSE(ParseAccount(R"({"username":"x"})").ok());
-  EXPECT_FALSE(ParseAccount("<html>").ok());
+  EXPECT_THAT(ParseAccount(R"({"username":"x"})"), Not(IsOk()));
+  EXPECT_THAT(ParseAccount("<html>"), Not(IsOk()));
 }
 
 TEST(MastodonWireTest, ParsesAStatus) {
   auto s = ParseStatus(Fixture("mastodon_status.json"));
-  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->id, "103270115826048975");
   EXPECT_EQ(s->url, "https://mastodon.social/@Gargron/103270115826048975");
   EXPECT_EQ(s->in_reply_to_id, "103270115826038975");
@@ -44,7 +46,7 @@ TEST(MastodonWireTest, ParsesAStatus) {
 
 TEST(MastodonWireTest, AcceptsNumericIdsAndMissingCountersFromForks) {
   auto s = ParseStatus(Fixture("mastodon_status_numeric_id.json"));
-  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->id, "103270115826048975");
   EXPECT_EQ(s->url, "");
   EXPECT_EQ(s->uri, "https://fork.example/statuses/1");
@@ -55,12 +57,12 @@ TEST(MastodonWireTest, AcceptsNumericIdsAndMissingCountersFromForks) {
 
 TEST(MastodonWireTest, ParsesMediaWhileProcessingAndWhenReady) {
   auto processing = ParseMedia(Fixture("mastodon_media_202.json"));
-  ASSERT_TRUE(processing.ok());
+  ASSERT_THAT(processing, IsOk());
   EXPECT_EQ(processing->id, "22348641");
   EXPECT_FALSE(processing->ready());
   EXPECT_EQ(processing->description, "test uploaded via api");
   auto ready = ParseMedia(Fixture("mastodon_media_200.json"));
-  ASSERT_TRUE(ready.ok());
+  ASSERT_THAT(ready, IsOk());
   EXPECT_TRUE(ready->ready());
 }
 
@@ -74,7 +76,7 @@ TEST(MastodonWireTest, ParsesErrorBodies) {
 
 TEST(MastodonWireTest, BuildsTheStatusBody) {
   auto body = base::ParseJson(StatusRequestBody("hi", {"1", "2"}, "99"));
-  ASSERT_TRUE(body.ok());
+  ASSERT_THAT(body, IsOk());
   EXPECT_EQ((*body)["status"], "hi");
   EXPECT_EQ((*body)["media_ids"], Json::array({"1", "2"}));
   EXPECT_EQ((*body)["in_reply_to_id"], "99");
@@ -97,7 +99,7 @@ TEST(MastodonWireTest, MediaUploadIsMultipartWithFileAndDescription) {
   item.data = std::string("\x89PNG\r\n\0data", 11);
   MultipartBody upload = MediaUploadBody(item);
   auto parts = emulators::ParseMultipart(upload.body, upload.content_type);
-  ASSERT_TRUE(parts.ok()) << parts.error().ToString();
+  ASSERT_THAT(parts, IsOk());
   ASSERT_EQ(parts->size(), 2u);
   EXPECT_EQ((*parts)[0].name, "file");
   EXPECT_EQ((*parts)[0].content_type, "image/png");
@@ -107,26 +109,12 @@ TEST(MastodonWireTest, MediaUploadIsMultipartWithFileAndDescription) {
   item.alt_text.clear();
   MultipartBody no_alt = MediaUploadBody(item);
   auto only_file = emulators::ParseMultipart(no_alt.body, no_alt.content_type);
-  ASSERT_TRUE(only_file.ok());
+  ASSERT_THAT(only_file, IsOk());
   EXPECT_EQ(only_file->size(), 1u);
 }
 
-TEST(MastodonWireTest, RetryAfterPrefersRetryAfterThenTheIsoResetHeader) {
-  const base::Time now = *base::ParseRfc3339("2024-01-01T00:00:00Z");
-  HttpResponse r;
-  r.status = 429;
-  r.headers = {{"X-RateLimit-Reset", "2024-01-01T00:05:00.000000Z"}};
-  EXPECT_EQ(*RetryAfter(r, now), std::chrono::minutes(5));
-  r.headers.emplace_back("retry-after", "12");
-  EXPECT_EQ(*RetryAfter(r, now), std::chrono::seconds(12));
-  HttpResponse dated;
-  dated.headers = {{"Retry-After", "Mon, 01 Jan 2024 00:00:30 GMT"}};
-  EXPECT_EQ(*RetryAfter(dated, now), std::chrono::seconds(30));
-  HttpResponse past;
-  past.headers = {{"X-RateLimit-Reset", "2023-12-31T23:00:00Z"}};
-  EXPECT_EQ(*RetryAfter(past, now), std::chrono::seconds(1));
-  EXPECT_FALSE(RetryAfter(HttpResponse{}, now).has_value());
-}
+// RetryAfter (Retry-After, then the ISO 8601 X-RateLimit-Reset) is tested with the kit:
+// tests/platforms/kit/retry_after_test.cpp, PrefersRetryAfterThenTheIsoResetHeader.
 
 TEST(MastodonWireTest, MapsStatusCodesToErrorCodes) {
   const base::Time now = base::FromUnixMicros(0);
