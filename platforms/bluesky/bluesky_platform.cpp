@@ -5,7 +5,8 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
-#include "platforms/kit/transport_errors.h"
+#include "platforms/kit/post_validator.h"
+#include "platforms/kit/thread_publisher.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/bluesky/bluesky_wire.h"
@@ -17,7 +18,7 @@
 namespace herald::platforms::bluesky {
 namespace {
 
-// How transport errors name the network.
+// How lookups name the network.
 constexpr std::string_view kNetwork = "Bluesky";
 
 constexpr int kMaxGraphemes = 300;
@@ -39,18 +40,25 @@ bool IsTokenProblem(const HttpResponse& r) {
   return e.error == "ExpiredToken" || e.error == "InvalidToken";
 }
 
-Json PartsOf(const Json& remote_state) {
-  Json parts = Json::array();
-  if (!remote_state.is_object()) return parts;
-  auto it = remote_state.find("parts");
-  if (it == remote_state.end() || !it->is_array()) return parts;
-  for (const Json& p : *it) {
-    if (!p.is_object() || base::GetString(p, "uri").empty() || base::GetString(p, "cid").empty()) {
-      break;
-    }
-    parts.push_back(p);
-  }
-  return parts;
+// remote_state {"did", "parts": [{"uri", "cid", "rkey", "url"}, ...]}: a part is recorded once
+// it has a strong ref.
+const ThreadPublisher& Threads() {
+  static const ThreadPublisher* threads = new ThreadPublisher(
+      "Bluesky", {.key = "parts", .usable = [](const Json& p) {
+                    return p.is_object() && !base::GetString(p, "uri").empty() &&
+                           !base::GetString(p, "cid").empty();
+                  }});
+  return *threads;
+}
+
+Json PartsOf(const Json& remote_state) { return Threads().DoneEntries(remote_state, SIZE_MAX); }
+
+PublishReceipt ReceiptOf(const std::string& did, Json parts) {
+  PublishReceipt receipt;
+  receipt.external_id = base::GetString(parts.front(), "uri");
+  receipt.url = base::GetString(parts.front(), "url");
+  receipt.remote_state = Json{{"did", did}, {"parts", std::move(parts)}};
+  return receipt;
 }
 
 StrongRef RefOf(const Json& part) {
@@ -115,6 +123,7 @@ BlueskyPlatform::BlueskyPlatform(HttpClient* http, const base::Clock* clock, Blu
   info_.media.max_image_bytes = kMaxImageBytes;
   info_.media.mime_types = ImageTypes();
   info_.media.max_alt_text = kMaxAltGraphemes;
+  info_.media.alt_text_in_graphemes = true;
   info_.features.threads = true;
   info_.features.delete_posts = true;
   info_.features.post_metrics = true;
@@ -124,57 +133,20 @@ BlueskyPlatform::BlueskyPlatform(HttpClient* http, const base::Clock* clock, Blu
 }
 
 ValidationReport BlueskyPlatform::Validate(const Content& content) const {
-  ValidationReport report;
-  report.limit = kMaxGraphemes;
-  report.unit = "graphemes";
-  const text::LengthRule graphemes{"Bluesky", kMaxGraphemes, text::LengthUnit::kGraphemes};
-  const text::LengthRule bytes{"Bluesky", kMaxBytes, text::LengthUnit::kBytes};
-  if (content.parts.empty()) {
-    report.violations.push_back({"text", "the post is empty: Bluesky needs text or images"});
-    return report;
-  }
-  for (size_t i = 0; i < content.parts.size(); ++i) {
-    const PostPart& part = content.parts[i];
-    const std::string field = PartField(i, "text");
-    if (auto v = text::CheckLength(field, part.text, graphemes)) {
-      report.violations.push_back(*v);
-    } else if (auto b = text::CheckLength(field, part.text, bytes)) {
-      report.violations.push_back(*b);
-    }
-    if (i == 0 && text::IsValidUtf8(part.text)) report.length = text::CountGraphemes(part.text);
-    if (part.text.empty() && part.media.empty()) {
-      report.violations.push_back({field, field + " is empty: Bluesky needs text or images"});
-    }
-    if (static_cast<int>(part.media.size()) > kMaxImages) {
-      report.violations.push_back(
-          {PartField(i, "media"), PartField(i, "media") + " has " +
-                                      std::to_string(part.media.size()) +
-                                      " images, over Bluesky's limit of 4 per post"});
-    }
-    for (size_t m = 0; m < part.media.size(); ++m) {
-      const MediaItem& item = part.media[m];
-      const std::string mfield = PartField(i, "media[" + std::to_string(m) + "]");
-      const auto& types = ImageTypes();
-      if (std::find(types.begin(), types.end(), item.mime_type) == types.end()) {
-        report.violations.push_back(
-            {mfield, mfield + " has type \"" + item.mime_type +
-                         "\": herald posts JPEG, PNG, WebP or GIF images to Bluesky"});
-        continue;
-      }
-      if (item.size > kMaxImageBytes) {
-        report.violations.push_back({mfield, mfield + " is " + std::to_string(item.size) +
-                                                 " bytes, over Bluesky's limit of 2,000,000 "
-                                                 "bytes per image"});
-      }
-      if (text::CountGraphemes(item.alt_text) > kMaxAltGraphemes) {
-        report.violations.push_back(
-            {mfield + ".alt_text", mfield + ".alt_text is " +
-                                       std::to_string(text::CountGraphemes(item.alt_text)) +
-                                       " characters, over Bluesky's limit of 2000"});
-      }
-    }
-  }
-  return report;
+  static const PostValidator* validator = [] {
+    PostRules r;
+    r.text = {"Bluesky", kMaxGraphemes, text::LengthUnit::kGraphemes};
+    r.also = text::LengthRule{"Bluesky", kMaxBytes, text::LengthUnit::kBytes};
+    r.blank_is_empty = false;
+    r.needs = r.empty_part = "Bluesky needs text or images";
+    r.media = MediaRules{.max_items = kMaxImages,
+                         .max_image_bytes = kMaxImageBytes,
+                         .mime_types = ImageTypes(),
+                         .max_alt_text = kMaxAltGraphemes,
+                         .alt_text_in_graphemes = true};
+    return new PostValidator(std::move(r));
+  }();
+  return validator->Validate(content);
 }
 
 Result<BlueskyPlatform::Session> BlueskyPlatform::SessionFor(const AccountContext& account) const {
@@ -218,7 +190,7 @@ Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
   std::optional<HttpResponse> answer;
   if (!s->refresh.empty()) {
     auto r = co_await Send("POST", base + "com.atproto.server.refreshSession", s->refresh, "", "");
-    if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+    if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
     if (r->status != 200 && !IsTokenProblem(*r) && r->status != 401) {
       co_return ErrorFromResponse(*r, "refreshing the session", clock_->Now());
     }
@@ -233,7 +205,7 @@ Task<Result<void>> BlueskyPlatform::Refresh(Session* s) {
     Json body{{"identifier", s->identifier}, {"password", s->app_password}};
     auto r = co_await Send("POST", base + "com.atproto.server.createSession", "",
                            base::DumpJson(body), "application/json");
-    if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+    if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
     if (r->status != 200) {
       base::Error e = ErrorFromResponse(*r, "the app password", clock_->Now());
       if (e.code() == base::ErrorCode::kUnauthenticated) {
@@ -277,7 +249,7 @@ Task<Result<std::optional<Json>>> BlueskyPlatform::GetRecord(Session* s, std::st
                             "&collection=" + std::string(kPostCollection) +
                             "&rkey=" + http::PercentEncode(rkey);
   auto r = co_await Xrpc(s, "GET", "com.atproto.repo.getRecord", query, "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+  if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
   if (r->status == 200) {
     auto parsed = base::ParseJson(r->body);
     if (!parsed.ok() || !parsed->is_object() || base::GetString(*parsed, "uri").empty() ||
@@ -293,7 +265,7 @@ Task<Result<std::optional<Json>>> BlueskyPlatform::GetRecord(Session* s, std::st
 Task<Result<std::string>> BlueskyPlatform::ResolveHandle(Session* s, std::string handle) {
   auto r = co_await Xrpc(s, "GET", "com.atproto.identity.resolveHandle",
                          "handle=" + http::PercentEncode(handle), "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+  if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
   if (r->status == 200) {
     auto parsed = base::ParseJson(r->body);
     if (parsed.ok()) co_return base::GetString(*parsed, "did");
@@ -351,18 +323,17 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
   if (request.idempotency_key.empty()) {
     co_return base::InvalidArgument("idempotency_key is required to publish to Bluesky");
   }
-  Json parts = PartsOf(request.remote_state);
   ResolvedHandles resolved;
-  for (size_t i = parts.size(); i < request.content.parts.size(); ++i) {
-    const PostPart& part = request.content.parts[i];
-    const std::string rkey = RecordKeyFor(request.idempotency_key, i);
-
+  const std::string key = request.idempotency_key;
+  PostPartFn post = [&](const PostPart& part, PartContext& ctx) -> Task<Result<Json>> {
+    const size_t i = ctx.index;
+    const std::string rkey = RecordKeyFor(key, i);
     std::vector<ImageRef> images;
     for (const MediaItem& item : part.media) {
       auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.uploadBlob", "", item.data,
                              item.mime_type);
       // An unreferenced blob is garbage-collected: retrying an upload is always safe.
-      if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+      if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
       if (r->status != 200) {
         co_return ErrorFromResponse(*r, "uploading " + item.file_name, clock_->Now());
       }
@@ -379,13 +350,13 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
       if (!did.empty()) resolved[lower] = did;
     }
     std::optional<std::pair<StrongRef, StrongRef>> reply;
-    if (i > 0) reply.emplace(RefOf(parts.front()), RefOf(parts.back()));
+    if (i > 0) reply.emplace(RefOf(ctx.done->front()), RefOf(ctx.done->back()));
     const Json record = PostRecord(part.text, FacetsJson(part.text, resolved), images, reply,
                                    FormatDatetime(clock_->Now()));
     auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.createRecord", "",
                            base::DumpJson(CreateRecordBody(session.did, rkey, record)),
                            "application/json");
-    if (!r.ok()) co_return WriteTransportError(std::move(r).error(), kNetwork);
+    if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kWrite);
     StrongRef made;
     if (r->status == 200) {
       auto ref = ParseStrongRef(r->body);
@@ -415,23 +386,16 @@ Task<Result<PublishReceipt>> BlueskyPlatform::Publish(PublishRequest request) {
       if (!existing->has_value()) co_return failure;
       made = {base::GetString(**existing, "uri"), base::GetString(**existing, "cid")};
     }
-    parts.push_back(
-        Json{{"uri", made.uri},
-             {"cid", made.cid},
-             {"rkey", rkey},
-             {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}});
-    Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
-    state["did"] = session.did;
-    state["parts"] = parts;
-    if (request.save_remote_state && i + 1 < request.content.parts.size()) {
-      HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
-    }
-  }
-  PublishReceipt receipt;
-  receipt.external_id = base::GetString(parts.front(), "uri");
-  receipt.url = base::GetString(parts.front(), "url");
-  receipt.remote_state = Json{{"did", session.did}, {"parts", parts}};
-  co_return receipt;
+    (*ctx.state)["did"] = session.did;
+    co_return Json{
+        {"uri", made.uri},
+        {"cid", made.cid},
+        {"rkey", rkey},
+        {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}};
+  };
+  HERALD_CO_ASSIGN_OR_RETURN(Json state,
+                             co_await Threads().Publish(request, request.remote_state, post));
+  co_return ReceiptOf(session.did, std::move(state["parts"]));
 }
 
 Task<Result<std::optional<PublishReceipt>>> BlueskyPlatform::Find(PublishRequest request) {
@@ -453,11 +417,7 @@ Task<Result<std::optional<PublishReceipt>>> BlueskyPlatform::Find(PublishRequest
              {"url", PublicPostUrl(session.handle.empty() ? session.did : session.handle, rkey)}});
   }
   if (parts.empty()) co_return std::optional<PublishReceipt>();
-  PublishReceipt receipt;
-  receipt.external_id = base::GetString(parts.front(), "uri");
-  receipt.url = base::GetString(parts.front(), "url");
-  receipt.remote_state = Json{{"did", session.did}, {"parts", parts}};
-  co_return std::optional<PublishReceipt>(std::move(receipt));
+  co_return std::optional<PublishReceipt>(ReceiptOf(session.did, std::move(parts)));
 }
 
 Task<Result<void>> BlueskyPlatform::Delete(AccountContext account, PublishReceipt receipt) {
@@ -473,7 +433,7 @@ Task<Result<void>> BlueskyPlatform::Delete(AccountContext account, PublishReceip
     Json body{{"repo", session.did}, {"collection", std::string(kPostCollection)}, {"rkey", *it}};
     auto r = co_await Xrpc(&session, "POST", "com.atproto.repo.deleteRecord", "",
                            base::DumpJson(body), "application/json");
-    if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);  // deleting twice is fine
+    if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kDelete);
     if (r->status != 200) co_return ErrorFromResponse(*r, "deleting the post", clock_->Now());
   }
   co_return base::Ok();
@@ -490,7 +450,7 @@ Task<Result<Json>> BlueskyPlatform::FetchPostMetrics(AccountContext account,
   if (uri.empty()) co_return base::InvalidArgument("the receipt names no Bluesky post");
   auto r =
       co_await Xrpc(&session, "GET", "app.bsky.feed.getPosts", "uris=" + http::PercentEncode(uri), "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+  if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
   if (r->status != 200)
     co_return ErrorFromResponse(*r, "reading the post's numbers", clock_->Now());
   HERALD_CO_ASSIGN_OR_RETURN(std::optional<PostCounts> counts, ParsePostCounts(r->body, uri));
@@ -505,7 +465,7 @@ Task<Result<Json>> BlueskyPlatform::FetchAccountMetrics(AccountContext account) 
   HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
   auto r = co_await Xrpc(&session, "GET", "app.bsky.actor.getProfile",
                          "actor=" + http::PercentEncode(session.did), "", "");
-  if (!r.ok()) co_return ReadTransportError(std::move(r).error(), kNetwork);
+  if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
   if (r->status != 200) {
     co_return ErrorFromResponse(*r, "reading the account's numbers", clock_->Now());
   }

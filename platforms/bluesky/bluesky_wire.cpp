@@ -1,7 +1,5 @@
 #include "platforms/bluesky/bluesky_wire.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -35,21 +33,6 @@ base::Result<Json> ParseObject(std::string_view body, std::string_view what) {
 int64_t Int(const Json& j, std::string_view key) {
   auto it = j.find(key);
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
-std::string HeaderValue(const HttpResponse& response, std::string_view name) {
-  for (const auto& [k, v] : response.headers) {
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
-  }
-  return "";
-}
-
-std::optional<int64_t> ParseInt(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (end == s.c_str() || *end != '\0') return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -242,52 +225,33 @@ Json CreateRecordBody(std::string_view did, std::string_view rkey, const Json& r
               {"record", record}};
 }
 
-std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response, base::Time now) {
-  using std::chrono::milliseconds;
-  if (auto seconds = ParseInt(HeaderValue(response, "Retry-After")); seconds && *seconds >= 0) {
-    return milliseconds(std::max<int64_t>(*seconds, 1) * 1000);
-  }
-  if (auto reset = ParseInt(HeaderValue(response, "RateLimit-Reset"))) {
-    const base::Time at = base::FromUnixMicros(*reset * 1'000'000);
-    return std::max(milliseconds(1000), std::chrono::duration_cast<milliseconds>(at - now));
-  }
-  return std::nullopt;
+const HttpErrorMapper& Errors() {
+  static const HttpErrorMapper* mapper = [] {
+    HttpErrorMapper::Options o;
+    o.network = "Bluesky";
+    o.read_body = [](const HttpResponse& r) {
+      const XrpcError x = ParseXrpcError(r.body);
+      ErrorBody out;
+      out.reason = x.error;
+      if (!x.message.empty()) out.reason += (out.reason.empty() ? "" : ": ") + x.message;
+      if (r.status == 401 || x.error == "ExpiredToken" || x.error == "InvalidToken" ||
+          x.error == "AuthMissing" || x.error == "AuthenticationRequired") {
+        out.code = base::ErrorCode::kUnauthenticated;
+      } else if (r.status != 403 && x.error == "RecordNotFound") {
+        out.code = base::ErrorCode::kNotFound;
+      }
+      return out;
+    };
+    o.fallback_reasons = {
+        {base::ErrorCode::kUnauthenticated, "the session is no longer valid"}};
+    return new HttpErrorMapper(std::move(o));
+  }();
+  return *mapper;
 }
 
 base::Error ErrorFromResponse(const HttpResponse& response, std::string_view action,
                               base::Time now) {
-  const XrpcError x = ParseXrpcError(response.body);
-  const int status = response.status;
-  // Bluesky's own words only when the answer came from the network (see HttpResponse).
-  std::string reason = x.error.empty() || !response.from_network ? "" : x.error;
-  if (!x.message.empty() && response.from_network) {
-    reason += (reason.empty() ? "" : ": ") + x.message;
-  }
-  auto message = [&](std::string_view fallback) {
-    return "Bluesky refused " + std::string(action) + " (HTTP " + std::to_string(status) +
-           "): " + (reason.empty() ? std::string(fallback) : reason);
-  };
-  const std::string detail = "HTTP " + std::to_string(status) + " " + response.body.substr(0, 512);
-  if (status == 401 || x.error == "ExpiredToken" || x.error == "InvalidToken" ||
-      x.error == "AuthMissing" || x.error == "AuthenticationRequired") {
-    return base::Unauthenticated(message("the session is no longer valid")).set_detail(detail);
-  }
-  if (status == 403) {
-    return base::PermissionDenied(message("not allowed")).set_detail(detail);
-  }
-  if (status == 404 || x.error == "RecordNotFound") {
-    return base::NotFound(message("not found")).set_detail(detail);
-  }
-  if (status == 429) {
-    base::Error e = base::ResourceExhausted(message("rate limited"));
-    e.set_detail(detail);
-    if (auto after = RetryAfter(response, now)) e.set_retry_after(*after);
-    return e;
-  }
-  if (status >= 500) {
-    return base::Unavailable(message("the server had a temporary problem"), detail);
-  }
-  return base::InvalidArgument(message("the request was rejected")).set_detail(detail);
+  return Errors().FromResponse(response, action, now);
 }
 
 }  // namespace herald::platforms::bluesky

@@ -1,10 +1,10 @@
 // Bluesky (AT Protocol XRPC) wire mapping: request bodies, records and response parsing, with
 // no I/O, so it is unit-tested on recorded JSON.
 //
-// Covers: sessions (createSession / refreshSession), XRPC errors {"error","message"}, the
-// RateLimit-* headers (Reset is epoch seconds), record keys herald chooses (TIDs derived from
-// the idempotency key and part index), app.bsky.feed.post records with facets at UTF-8 byte
-// offsets, image embeds and reply strong refs, and the views of getPosts / getProfile.
+// Covers: sessions (createSession / refreshSession), XRPC errors {"error","message"}, record
+// keys herald chooses (TIDs derived from the idempotency key and part index), app.bsky.feed.post
+// records with facets at UTF-8 byte offsets, image embeds and reply strong refs, and the views
+// of getPosts / getProfile.
 // Pure functions, thread-safe.
 #ifndef HERALD_PLATFORMS_BLUESKY_BLUESKY_WIRE_H_
 #define HERALD_PLATFORMS_BLUESKY_BLUESKY_WIRE_H_
@@ -21,6 +21,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "platforms/http_client.h"
+#include "platforms/kit/http_error_mapper.h"
 #include "platforms/platform.h"
 
 namespace herald::platforms::bluesky {
@@ -113,9 +114,9 @@ Json PostRecord(std::string_view text, const Json& facets, const std::vector<Ima
 // The createRecord body.
 Json CreateRecordBody(std::string_view did, std::string_view rkey, const Json& record);
 
-// How long to wait after a 429: Retry-After (seconds) when present, else RateLimit-Reset
-// (epoch seconds) minus `now`, at least 1 s; nullopt when neither is usable.
-std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response, base::Time now);
+// How Bluesky's answers and transport failures become errors (the kit's HttpErrorMapper with
+// the XRPC error body; RateLimit-Reset, epoch seconds, read by platforms/kit/retry_after).
+const HttpErrorMapper& Errors();
 
 // Maps a non-2xx XRPC answer per platform.h: 401 and ExpiredToken/InvalidToken/AuthMissing ->
 // kUnauthenticated; 403 -> kPermissionDenied; 404, RecordNotFound -> kNotFound; 429 ->

@@ -11,10 +11,12 @@
 #include "platforms/bluesky/bluesky_wire.h"
 #include "tests/emulators/bluesky/bluesky_emulator.h"
 #include "tests/platforms/support/emulator_fixture.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::bluesky {
 namespace {
 
+using matchers::IsOk;
 using base::ErrorCode;
 using emulators::BlueskyEmulator;
 using emulators::FaultKind;
@@ -32,7 +34,7 @@ class BlueskyPlatformTest : public testing::EmulatorFixture<BlueskyEmulator> {
         Run(platform_->Connect(Json{{"handle", BlueskyEmulator::kSeedHandle},
                                     {"app_password", BlueskyEmulator::kSeedAppPassword},
                                     {"service_url", server_->base_url()}}));
-    ASSERT_TRUE(connected.ok()) << connected.error().ToString();
+    ASSERT_THAT(connected, IsOk());
     credentials_ = connected->credentials;
   }
   void TearDown() override {
@@ -110,7 +112,7 @@ TEST_F(BlueskyPlatformTest, ConnectCreatesASessionAndStoresAppPasswordAndTokens)
   auto connected = Run(platform_->Connect(Json{{"handle", "@Alice.Test"},
                                                {"app_password", BlueskyEmulator::kSeedAppPassword},
                                                {"service_url", server_->base_url() + "/"}}));
-  ASSERT_TRUE(connected.ok()) << connected.error().ToString();
+  ASSERT_THAT(connected, IsOk());
   EXPECT_EQ(connected->external_id, BlueskyEmulator::DidFor("alice.test"));
   EXPECT_EQ(connected->handle, "alice.test");
   EXPECT_EQ(connected->display_name, "Alice Example");
@@ -125,7 +127,7 @@ TEST_F(BlueskyPlatformTest, ConnectRejectsAWrongPasswordAndMissingFields) {
   auto wrong = Run(platform_->Connect(Json{{"handle", "alice.test"},
                                            {"app_password", "nope-nope-nope"},
                                            {"service_url", server_->base_url()}}));
-  ASSERT_FALSE(wrong.ok());
+  ASSERT_THAT(wrong, Not(IsOk()));
   EXPECT_EQ(wrong.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(wrong.error().message(), HasSubstr("Invalid identifier or password"));
   EXPECT_THAT(wrong.error().message(), Not(HasSubstr("nope-nope-nope")));
@@ -135,20 +137,20 @@ TEST_F(BlueskyPlatformTest, ConnectRejectsAWrongPasswordAndMissingFields) {
   EXPECT_THAT(no_password.error().message(), HasSubstr("app_password"));
   EXPECT_EQ(*NormalizeServiceUrl(""), "https://bsky.social");
   EXPECT_EQ(*NormalizeServiceUrl("pds.example.com"), "https://pds.example.com");
-  EXPECT_FALSE(NormalizeServiceUrl("http://pds.example.com").ok());
+  EXPECT_THAT(NormalizeServiceUrl("http://pds.example.com"), Not(IsOk()));
 }
 
 TEST_F(BlueskyPlatformTest, PublishesWithFacetsAtUtf8ByteOffsetsAndResolvedMentions) {
   const std::string text =
       "\xE2\x9C\xA8 hi @bob.test and @nobody.test, see https://example.com/a #launch";
   auto receipt = Run(platform_->Publish(Request({{text, {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 1u);
   const Json record = RecordOf(posts[0]);
   EXPECT_EQ(record["$type"], "app.bsky.feed.post");
   EXPECT_EQ(record["text"], text);
-  EXPECT_TRUE(base::ParseRfc3339(record["createdAt"].get<std::string>()).ok());
+  EXPECT_THAT(base::ParseRfc3339(record["createdAt"].get<std::string>()), IsOk());
   const Json& facets = record["facets"];
   ASSERT_EQ(facets.size(), 3u);  // bob, the link, the tag; @nobody.test is plain text
   auto slice = [&](const Json& f) {
@@ -170,7 +172,7 @@ TEST_F(BlueskyPlatformTest, PublishesWithFacetsAtUtf8ByteOffsetsAndResolvedMenti
 
 TEST_F(BlueskyPlatformTest, UsesDeterministicTidRecordKeys) {
   auto receipt = Run(platform_->Publish(Request({{"one", {}}, {"two", {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_EQ(posts[0].idempotency_key, RecordKeyFor("tgt_b1", 0));
@@ -183,7 +185,7 @@ TEST_F(BlueskyPlatformTest, UsesDeterministicTidRecordKeys) {
 TEST_F(BlueskyPlatformTest, PublishesImagesWithAltText) {
   auto receipt = Run(platform_->Publish(
       Request({{"", {Image("a.png", "a cat on a mat"), Image("b.png", "", "other")}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 1u);
   ASSERT_EQ(posts[0].media.size(), 2u);
@@ -198,7 +200,7 @@ TEST_F(BlueskyPlatformTest, PublishesImagesWithAltText) {
 
 TEST_F(BlueskyPlatformTest, PublishesAThreadWithRootAndParentStrongRefs) {
   auto receipt = Run(platform_->Publish(Request({{"one", {}}, {"two", {}}, {"three", {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 3u);
   EXPECT_FALSE(RecordOf(posts[0]).contains("reply"));
@@ -226,13 +228,13 @@ TEST_F(BlueskyPlatformTest, ResumesAPartialThreadFromRemoteState) {
     return base::Ok();
   };
   auto failed = Run(platform_->Publish(first));
-  ASSERT_FALSE(failed.ok());
+  ASSERT_THAT(failed, Not(IsOk()));
   EXPECT_EQ(failed.error().code(), ErrorCode::kUnavailable);
   ASSERT_EQ(Posts().size(), 1u);
   PublishRequest retry = Request({{"one", {}}, {"two", {}}, {"three", {}}});
   retry.remote_state = saved_.back();
   auto receipt = Run(platform_->Publish(retry));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 3u);
   EXPECT_EQ(RecordOf(posts[2])["reply"]["parent"]["uri"], posts[1].id);
@@ -242,12 +244,12 @@ TEST_F(BlueskyPlatformTest, ResumesAPartialThreadFromRemoteState) {
 TEST_F(BlueskyPlatformTest, DropAfterAcceptIsUnknownAndTheRetryFindsTheExistingRecord) {
   Arm(FaultKind::kDropAfterAccept, "POST", "/xrpc/com.atproto.repo.createRecord");
   auto first = Run(platform_->Publish(Request({{"exactly once", {}}})));
-  ASSERT_FALSE(first.ok());
+  ASSERT_THAT(first, Not(IsOk()));
   EXPECT_EQ(first.error().code(), ErrorCode::kUnknown);
   ASSERT_EQ(Posts().size(), 1u);
 
   auto retry = Run(platform_->Publish(Request({{"exactly once", {}}})));
-  ASSERT_TRUE(retry.ok()) << retry.error().ToString();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_EQ(Posts().size(), 1u);
   EXPECT_EQ(retry->external_id, Posts()[0].id);
   // The PDS refused the duplicate key (500) and the adapter looked the record up.
@@ -301,7 +303,7 @@ class BlueskyLostAnswerTest
 
   // The lookup's failure came back as "try again later", not as a verdict on the post.
   void ExpectTransient(const Result<PublishReceipt>& r) {
-    ASSERT_FALSE(r.ok());
+    ASSERT_THAT(r, Not(IsOk()));
     if (Fault() == LookupFault::k429) {
       EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted) << r.error().ToString();
       ASSERT_TRUE(r.error().retry_after().has_value());
@@ -317,7 +319,7 @@ class BlueskyLostAnswerTest
 TEST_P(BlueskyLostAnswerTest, RefusedRetryWithAFailedLookupIsTransientAndALaterOneFindsThePost) {
   Arm(FaultKind::kDropAfterAccept, "POST", "/xrpc/com.atproto.repo.createRecord");
   auto lost = Run(platform_->Publish(Request({{"lost answer", {}}})));
-  ASSERT_FALSE(lost.ok());
+  ASSERT_THAT(lost, Not(IsOk()));
   EXPECT_EQ(lost.error().code(), ErrorCode::kUnknown);
   ASSERT_EQ(Posts().size(), 1u);
 
@@ -328,7 +330,7 @@ TEST_P(BlueskyLostAnswerTest, RefusedRetryWithAFailedLookupIsTransientAndALaterO
 
   // The next attempt's lookup works: the post is the one the first attempt made.
   auto found = Run(platform_->Publish(Request({{"lost answer", {}}})));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 1u);
   const std::string rkey = RecordKeyFor("tgt_b1", 0);
@@ -350,7 +352,7 @@ TEST_P(BlueskyLostAnswerTest, AThreadReplyWhoseLookupFailsResumesWithoutDuplicat
     return base::Ok();
   };
   auto lost = Run(platform_->Publish(first));
-  ASSERT_FALSE(lost.ok());
+  ASSERT_THAT(lost, Not(IsOk()));
   EXPECT_EQ(lost.error().code(), ErrorCode::kUnknown);
   ASSERT_EQ(Posts().size(), 2u);
   ASSERT_EQ(saved_.size(), 1u);
@@ -362,7 +364,7 @@ TEST_P(BlueskyLostAnswerTest, AThreadReplyWhoseLookupFailsResumesWithoutDuplicat
   EXPECT_EQ(Posts().size(), 2u);
 
   auto done = Run(platform_->Publish(retry));
-  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  ASSERT_THAT(done, IsOk());
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_EQ(done->external_id, posts[0].id);
@@ -374,14 +376,14 @@ TEST_P(BlueskyLostAnswerTest, AThreadReplyWhoseLookupFailsResumesWithoutDuplicat
 // Find answers "cannot tell now" when its lookup fails, never "not there" (which would send
 // the post again).
 TEST_P(BlueskyLostAnswerTest, FindWithAFailedLookupIsTransient) {
-  ASSERT_TRUE(Run(platform_->Publish(Request({{"here", {}}}))).ok());
+  ASSERT_THAT(Run(platform_->Publish(Request({{"here", {}}}))), IsOk());
   ArmLookupFault();
   auto r = Run(platform_->Find(Request({{"here", {}}})));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(),
             Fault() == LookupFault::k429 ? ErrorCode::kResourceExhausted : ErrorCode::kUnavailable);
   auto found = Run(platform_->Find(Request({{"here", {}}})));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   EXPECT_TRUE(found->has_value());
 }
 
@@ -399,7 +401,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(BlueskyPlatformTest, ARefusedCreateWhoseRecordIsAbsentIsReportedAsRefused) {
   emulator().MergeConfig(Json{{"duplicate_record_status", 400}});
   auto r = Run(platform_->Publish(Request({{std::string(301, 'x'), {}}})));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.getRecord", 400), 1);  // RecordNotFound
   EXPECT_TRUE(Posts().empty());
@@ -411,7 +413,7 @@ TEST_F(BlueskyPlatformTest, FindWhoseLookupIsRefusedIsUndeterminedNotInvalid) {
   PublishRequest r = Request({{"x", {}}});
   r.account.credentials["did"] = "did:plc:nosuchrepo0000000000000";
   auto found = Run(platform_->Find(r));
-  ASSERT_FALSE(found.ok());
+  ASSERT_THAT(found, Not(IsOk()));
   EXPECT_EQ(found.error().code(), ErrorCode::kUnavailable) << found.error().ToString();
 }
 
@@ -419,14 +421,14 @@ TEST_F(BlueskyPlatformTest, DropBeforeIsUnknownAndTheRetryPostsOnce) {
   Arm(FaultKind::kDropBefore, "POST", "/xrpc/com.atproto.repo.createRecord");
   EXPECT_EQ(Run(platform_->Publish(Request({{"x", {}}}))).error().code(), ErrorCode::kUnknown);
   EXPECT_TRUE(Posts().empty());
-  ASSERT_TRUE(Run(platform_->Publish(Request({{"x", {}}}))).ok());
+  ASSERT_THAT(Run(platform_->Publish(Request({{"x", {}}}))), IsOk());
   EXPECT_EQ(Posts().size(), 1u);
 }
 
 TEST_F(BlueskyPlatformTest, RateLimitIsResourceExhaustedWithRetryAfter) {
   Arm(FaultKind::kRateLimit, "POST", "/xrpc/com.atproto.repo.createRecord", 1, 429, 45);
   auto r = Run(platform_->Publish(Request({{"x", {}}})));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(45));
   EXPECT_THAT(r.error().message(), HasSubstr("RateLimitExceeded"));
@@ -435,11 +437,11 @@ TEST_F(BlueskyPlatformTest, RateLimitIsResourceExhaustedWithRetryAfter) {
 
 TEST_F(BlueskyPlatformTest, RealRepoWriteLimitAnswersWithRateLimitHeaders) {
   emulator().MergeConfig(Json{{"repo_write_points", 6}});  // two creates
-  ASSERT_TRUE(Run(platform_->Publish(Request({{"a", {}}}, "k1"))).ok());
-  ASSERT_TRUE(Run(platform_->Publish(Request({{"b", {}}}, "k2"))).ok());
+  ASSERT_THAT(Run(platform_->Publish(Request({{"a", {}}}, "k1"))), IsOk());
+  ASSERT_THAT(Run(platform_->Publish(Request({{"b", {}}}, "k2"))), IsOk());
   clock_.Advance(std::chrono::minutes(10));
   auto third = Run(platform_->Publish(Request({{"c", {}}}, "k3")));
-  ASSERT_FALSE(third.ok());
+  ASSERT_THAT(third, Not(IsOk()));
   EXPECT_EQ(third.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*third.error().retry_after(), std::chrono::minutes(50));
   auto requests = emulator().requests().List();
@@ -450,7 +452,7 @@ TEST_F(BlueskyPlatformTest, RealRepoWriteLimitAnswersWithRateLimitHeaders) {
 TEST_F(BlueskyPlatformTest, ServerErrorsAreUnavailable) {
   Arm(FaultKind::kServerError, "POST", "/xrpc/com.atproto.repo.createRecord", 1, 502);
   auto r = Run(platform_->Publish(Request({{"x", {}}})));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
   EXPECT_THAT(r.error().message(), HasSubstr("UpstreamFailure"));
   Arm(FaultKind::kServerError, "POST", "/xrpc/com.atproto.repo.uploadBlob", 1, 500);
@@ -462,9 +464,9 @@ TEST_F(BlueskyPlatformTest, ServerErrorsAreUnavailable) {
 TEST_F(BlueskyPlatformTest, ExpiredAccessTokenIsRefreshedAndPersisted) {
   const std::string old_refresh = credentials_["refresh_jwt"];
   ASSERT_TRUE(emulator().faults().List().empty());
-  ASSERT_TRUE(server_->network().ExpireTokens("").ok());  // every access token issued so far
+  ASSERT_THAT(server_->network().ExpireTokens(""), IsOk());  // every access token issued so far
   auto receipt = Run(platform_->Publish(Request({{"after expiry", {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   EXPECT_EQ(Posts().size(), 1u);
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.createRecord", 400), 1);  // ExpiredToken
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.server.refreshSession", 200), 1);
@@ -476,7 +478,7 @@ TEST_F(BlueskyPlatformTest, ExpiredAccessTokenIsRefreshedAndPersisted) {
 TEST_F(BlueskyPlatformTest, ExpiredTokenFaultRefreshesOnceAndPostsOnce) {
   Arm(FaultKind::kExpiredToken, "POST", "/xrpc/com.atproto.repo.createRecord");
   auto receipt = Run(platform_->Publish(Request({{"x", {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   EXPECT_EQ(Posts().size(), 1u);
   EXPECT_EQ(credential_saves_, 1);
 }
@@ -484,26 +486,26 @@ TEST_F(BlueskyPlatformTest, ExpiredTokenFaultRefreshesOnceAndPostsOnce) {
 TEST_F(BlueskyPlatformTest, RefreshesBeforeTheAccessTokenExpires) {
   clock_.Advance(std::chrono::hours(2));  // access JWTs live 2 h
   auto receipt = Run(platform_->Publish(Request({{"x", {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.repo.createRecord", 400), 0);  // no failed round trip
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.server.refreshSession", 200), 1);
 }
 
 TEST_F(BlueskyPlatformTest, FallsBackToTheAppPasswordWhenTheRefreshTokenIsRevoked) {
-  ASSERT_TRUE(server_->network().RevokeToken(credentials_["refresh_jwt"].get<std::string>()).ok());
-  ASSERT_TRUE(server_->network().ExpireTokens("").ok());
+  ASSERT_THAT(server_->network().RevokeToken(credentials_["refresh_jwt"].get<std::string>()), IsOk());
+  ASSERT_THAT(server_->network().ExpireTokens(""), IsOk());
   auto receipt = Run(platform_->Publish(Request({{"x", {}}})));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.server.refreshSession", 400), 1);
   EXPECT_EQ(CountRequests("/xrpc/com.atproto.server.createSession", 200), 2);  // connect + fallback
   EXPECT_EQ(credential_saves_, 1);
 }
 
 TEST_F(BlueskyPlatformTest, RevokedAppPasswordIsUnauthenticated) {
-  ASSERT_TRUE(server_->network().RevokeToken(BlueskyEmulator::kSeedAppPassword).ok());
-  ASSERT_TRUE(server_->network().ExpireTokens("").ok());
+  ASSERT_THAT(server_->network().RevokeToken(BlueskyEmulator::kSeedAppPassword), IsOk());
+  ASSERT_THAT(server_->network().ExpireTokens(""), IsOk());
   auto r = Run(platform_->Publish(Request({{"x", {}}})));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(r.error().message(), HasSubstr("connect the account again"));
   EXPECT_TRUE(Posts().empty());
@@ -515,10 +517,10 @@ TEST_F(BlueskyPlatformTest, SlowAnswerTimesOutAsUnknownAndTheRetryMakesNoDuplica
   BlueskyPlatform hasty(http_.get(), &clock_, options);
   Arm(FaultKind::kSlow, "POST", "/xrpc/com.atproto.repo.createRecord", 1, 0, 0, 400);
   auto first = Run(hasty.Publish(Request({{"slow", {}}})));
-  ASSERT_FALSE(first.ok());
+  ASSERT_THAT(first, Not(IsOk()));
   EXPECT_EQ(first.error().code(), ErrorCode::kUnknown);
   auto retry = Run(platform_->Publish(Request({{"slow", {}}})));
-  ASSERT_TRUE(retry.ok()) << retry.error().ToString();
+  ASSERT_THAT(retry, IsOk());
   server_->Stop();  // lets the delayed first request finish
   auto posts = Posts();
   ASSERT_EQ(posts.size(), 1u);
@@ -556,7 +558,7 @@ TEST_F(BlueskyPlatformTest, ValidateCountsGraphemesAndBytes) {
 
 TEST_F(BlueskyPlatformTest, OverlongTextRejectedByThePdsIsInvalidArgument) {
   auto r = Run(platform_->Publish(Request({{std::string(301, 'x'), {}}})));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(r.error().message(), HasSubstr("must not be longer than 300 graphemes"));
   EXPECT_TRUE(Posts().empty());
@@ -564,15 +566,15 @@ TEST_F(BlueskyPlatformTest, OverlongTextRejectedByThePdsIsInvalidArgument) {
 
 TEST_F(BlueskyPlatformTest, DeletesEveryPart) {
   auto receipt = Run(platform_->Publish(Request({{"one", {}}, {"two", {}}})));
-  ASSERT_TRUE(receipt.ok());
-  ASSERT_TRUE(Run(platform_->Delete(Account(), *receipt)).ok());
+  ASSERT_THAT(receipt, IsOk());
+  ASSERT_THAT(Run(platform_->Delete(Account(), *receipt)), IsOk());
   EXPECT_TRUE(LivePosts().empty());
-  EXPECT_TRUE(Run(platform_->Delete(Account(), *receipt)).ok());  // idempotent
+  EXPECT_THAT(Run(platform_->Delete(Account(), *receipt)), IsOk());  // idempotent
 }
 
 TEST_F(BlueskyPlatformTest, FetchesPostAndAccountMetrics) {
   auto receipt = Run(platform_->Publish(Request({{"count me", {}}})));
-  ASSERT_TRUE(receipt.ok());
+  ASSERT_THAT(receipt, IsOk());
   ASSERT_TRUE(
       emulator()
           .posts()
@@ -582,42 +584,42 @@ TEST_F(BlueskyPlatformTest, FetchesPostAndAccountMetrics) {
                   })
           .ok());
   auto metrics = Run(platform_->FetchPostMetrics(Account(), *receipt));
-  ASSERT_TRUE(metrics.ok()) << metrics.error().ToString();
+  ASSERT_THAT(metrics, IsOk());
   EXPECT_EQ(*metrics, (Json{{"likes", 7}, {"reposts", 3}, {"replies", 2}, {"quotes", 1}}));
   auto account = Run(platform_->FetchAccountMetrics(Account()));
-  ASSERT_TRUE(account.ok()) << account.error().ToString();
+  ASSERT_THAT(account, IsOk());
   EXPECT_EQ((*account)["followers"], 120);
   EXPECT_EQ((*account)["posts"], 1);
-  ASSERT_TRUE(Run(platform_->Delete(Account(), *receipt)).ok());
+  ASSERT_THAT(Run(platform_->Delete(Account(), *receipt)), IsOk());
   EXPECT_EQ(Run(platform_->FetchPostMetrics(Account(), *receipt)).error().code(),
             ErrorCode::kNotFound);
 }
 
 TEST_F(BlueskyPlatformTest, FindLooksTheRecordKeysUp) {
   auto before = Run(platform_->Find(Request({{"one", {}}, {"two", {}}})));
-  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  ASSERT_THAT(before, IsOk());
   EXPECT_FALSE(before->has_value());
   auto receipt = Run(platform_->Publish(Request({{"one", {}}, {"two", {}}})));
-  ASSERT_TRUE(receipt.ok());
+  ASSERT_THAT(receipt, IsOk());
   auto found = Run(platform_->Find(Request({{"one", {}}, {"two", {}}})));
-  ASSERT_TRUE(found.ok());
+  ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->external_id, receipt->external_id);
   EXPECT_EQ((*found)->remote_state["parts"], receipt->remote_state["parts"]);
   // A three-part request whose third part is missing: not complete.
   auto partial = Run(platform_->Find(Request({{"one", {}}, {"two", {}}, {"three", {}}})));
-  ASSERT_TRUE(partial.ok());
+  ASSERT_THAT(partial, IsOk());
   EXPECT_FALSE(partial->has_value());
 }
 
 TEST_F(BlueskyPlatformTest, FailingToSaveRotatedCredentialsStopsTheCall) {
-  ASSERT_TRUE(server_->network().ExpireTokens("").ok());
+  ASSERT_THAT(server_->network().ExpireTokens(""), IsOk());
   PublishRequest r = Request({{"x", {}}});
   r.account.save_credentials = [](const Json&, std::optional<base::Time>) -> Result<void> {
     return base::Unavailable("database is busy");
   };
   auto result = Run(platform_->Publish(r));
-  ASSERT_FALSE(result.ok());
+  ASSERT_THAT(result, Not(IsOk()));
   EXPECT_EQ(result.error().code(), ErrorCode::kUnavailable);
   EXPECT_TRUE(Posts().empty());
 }
@@ -628,12 +630,12 @@ TEST_F(BlueskyPlatformTest, ServiceUrlPortMustBe1To65535) {
   for (std::string port : {"0", "65536", "99999", "-1", "+80", "80abc", ""}) {
     for (std::string base : {"https://pds.example:", "http://127.0.0.1:"}) {
       auto normalized = NormalizeServiceUrl(base + port);
-      EXPECT_FALSE(normalized.ok()) << base << port << " became " << *normalized;
+      EXPECT_THAT(normalized, Not(IsOk()));
     }
     auto connected = Run(platform_->Connect(Json{{"handle", "alice.test"},
                                                  {"app_password", "x"},
                                                  {"service_url", "http://127.0.0.1:" + port}}));
-    ASSERT_FALSE(connected.ok()) << port;
+    ASSERT_THAT(connected, Not(IsOk()));
     EXPECT_EQ(connected.error().code(), ErrorCode::kInvalidArgument)
         << port << ": " << connected.error().ToString();
     EXPECT_THAT(connected.error().message(), HasSubstr("service_url"));
@@ -644,12 +646,12 @@ TEST_F(BlueskyPlatformTest, ServiceUrlPortMustBe1To65535) {
 // allowed: its own error text is not quoted (only logged through the detail).
 TEST_F(BlueskyPlatformTest, ErrorTextFromAPrivateServiceIsNotQuoted) {
   auto strict = platforms::http::HttpsClient::Create(platforms::http::HttpsClientOptions{});
-  ASSERT_TRUE(strict.ok());
+  ASSERT_THAT(strict, IsOk());
   BlueskyPlatform platform(strict->get(), &clock_, BlueskyOptions{});
   auto wrong = Run(platform.Connect(Json{{"handle", "alice.test"},
                                          {"app_password", "nope-nope-nope"},
                                          {"service_url", server_->base_url()}}));
-  ASSERT_FALSE(wrong.ok());
+  ASSERT_THAT(wrong, Not(IsOk()));
   EXPECT_EQ(wrong.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(wrong.error().message(), Not(HasSubstr("Invalid identifier or password")));
   EXPECT_THAT(wrong.error().detail(), HasSubstr("Invalid identifier or password"));

@@ -8,22 +8,25 @@
 
 #include "base/time.h"
 #include "tests/platforms/support/social_fixtures.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::bluesky {
 namespace {
 
+using matchers::IsOk;
+using ::testing::Not;
 using base::ErrorCode;
 using testing::Fixture;
 using ::testing::HasSubstr;
 
 TEST(BlueskyWireTest, ParsesASession) {
   auto s = ParseSession(Fixture("bluesky_create_session.json"));
-  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->did, "did:plc:z72i7hdynmk6r22z27h6tvur");
   EXPECT_EQ(s->handle, "bsky.app");
   EXPECT_FALSE(s->access_jwt.empty());
   EXPECT_FALSE(s->refresh_jwt.empty());
-  EXPECT_FALSE(ParseSession(R"({"did":"did:plc:x"})").ok());
+  EXPECT_THAT(ParseSession(R"({"did":"did:plc:x"})"), Not(IsOk()));
 }
 
 TEST(BlueskyWireTest, ReadsJwtExpiryWithoutVerifying) {
@@ -43,30 +46,30 @@ TEST(BlueskyWireTest, ParsesErrorsBlobsRecordsPostsAndProfiles) {
   EXPECT_EQ(ParseXrpcError("<html>").error, "");
 
   auto blob = ParseBlob(Fixture("bluesky_upload_blob.json"));
-  ASSERT_TRUE(blob.ok());
+  ASSERT_THAT(blob, IsOk());
   EXPECT_EQ((*blob)["$type"], "blob");
   EXPECT_EQ((*blob)["ref"]["$link"], "bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa");
   EXPECT_EQ((*blob)["size"], 760898);
 
   auto ref = ParseStrongRef(Fixture("bluesky_create_record.json"));
-  ASSERT_TRUE(ref.ok());
+  ASSERT_THAT(ref, IsOk());
   EXPECT_EQ(ref->uri, "at://did:plc:u5cwb2mwiv2bfq53cjufe6yn/app.bsky.feed.post/3k4duaz5vfs2b");
   EXPECT_EQ(RkeyOf(ref->uri), "3k4duaz5vfs2b");
   EXPECT_EQ(RkeyOf("https://x"), "");
 
   auto counts = ParsePostCounts(Fixture("bluesky_get_posts.json"), ref->uri);
-  ASSERT_TRUE(counts.ok());
+  ASSERT_THAT(counts, IsOk());
   ASSERT_TRUE(counts->has_value());
   EXPECT_EQ((*counts)->likes, 128);
   EXPECT_EQ((*counts)->reposts, 35);
   EXPECT_EQ((*counts)->replies, 22);
   EXPECT_EQ((*counts)->quotes, 4);
   auto missing = ParsePostCounts(Fixture("bluesky_get_posts.json"), "at://other");
-  ASSERT_TRUE(missing.ok());
+  ASSERT_THAT(missing, IsOk());
   EXPECT_FALSE(missing->has_value());
 
   auto profile = ParseProfile(Fixture("bluesky_get_profile.json"));
-  ASSERT_TRUE(profile.ok());
+  ASSERT_THAT(profile, IsOk());
   EXPECT_EQ(profile->followers, 25021431);
   EXPECT_EQ(profile->follows, 6);
   EXPECT_EQ(profile->posts, 640);
