@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/thread_publisher.h"
 #include "platforms/multipart.h"
 
 namespace herald::platforms::telegram {
@@ -11,26 +13,6 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 
-std::string TrimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-// A quoted-string-safe file name for Content-Disposition.
-MultipartForm::Encoded EncodeForm(const std::vector<FormPart>& parts) {
-  MultipartForm form;
-  for (const FormPart& p : parts) {
-    if (!p.file_name.empty()) {
-      form.AddFile(p.name, p.file_name, p.content_type, p.value);
-    } else if (!p.content_type.empty()) {
-      form.AddTyped(p.name, p.content_type, p.value);
-    } else {
-      form.AddField(p.name, p.value);
-    }
-  }
-  return form.ContentTypeAndBody();
-}
-
 std::string ChatIdFrom(const AccountContext& account) {
   const Json& s = account.settings;
   if (s.contains("chat_id")) {
@@ -38,17 +20,6 @@ std::string ChatIdFrom(const AccountContext& account) {
     if (s["chat_id"].is_number_integer()) return std::to_string(s["chat_id"].get<int64_t>());
   }
   return account.external_id;
-}
-
-// Prefixes "thread part i of n: " to an error of a multi-part post, keeping code and hints.
-Error InPart(Error e, size_t i, size_t n) {
-  if (n <= 1) return e;
-  Error out(
-      e.code(),
-      "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + e.message(),
-      e.detail());
-  if (e.retry_after()) out.set_retry_after(*e.retry_after());
-  return out;
 }
 
 std::vector<int64_t> MessageIdsOf(const Json& part) {
@@ -60,6 +31,15 @@ std::vector<int64_t> MessageIdsOf(const Json& part) {
     if (id.is_number_integer()) ids.push_back(id.get<int64_t>());
   }
   return ids;
+}
+
+// remote_state {"chat_id", "parts": [{"message_ids": [...]}, ...]}: a part is recorded once it
+// has a message id.
+const ThreadPublisher& Threads() {
+  static const ThreadPublisher* threads = new ThreadPublisher(
+      "Telegram",
+      {.key = "parts", .usable = [](const Json& p) { return !MessageIdsOf(p).empty(); }});
+  return *threads;
 }
 
 }  // namespace
@@ -77,7 +57,7 @@ ValidationReport TelegramPlatform::Validate(const Content& content) const {
 
 Task<Result<Json>> TelegramPlatform::Send(std::string token, HttpRequest request, CallKind kind) {
   auto response = co_await http_->Send(std::move(request));
-  if (!response.ok()) co_return MapTransportError(response.error(), kind, token);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), kind, token);
   co_return ParseResponse(response->status, response->body, kind);
 }
 
@@ -94,7 +74,7 @@ Task<Result<Json>> TelegramPlatform::CallJson(std::string token, std::string met
 
 Task<Result<Json>> TelegramPlatform::CallForm(std::string token, std::string method,
                                               std::vector<FormPart> form, CallKind kind) {
-  MultipartForm::Encoded encoded = EncodeForm(form);
+  MultipartForm::Encoded encoded = EncodeMultipart(form);
   HttpRequest request;
   request.method = "POST";
   request.url = options_.base_url + "/bot" + token + "/" + method;
@@ -186,35 +166,20 @@ Task<Result<PublishReceipt>> TelegramPlatform::Publish(PublishRequest request) {
   const auto& parts = request.content.parts;
   if (parts.empty()) co_return base::InvalidArgument("the post has no content");
 
-  Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
-  Json done = state.contains("parts") && state["parts"].is_array() ? state["parts"] : Json::array();
-  // Keep only parts that carry ids, and never more than the content has.
-  while (!done.empty() && (done.size() > parts.size() || MessageIdsOf(done.back()).empty())) {
-    done.erase(done.size() - 1);
-  }
-  state["chat_id"] = chat_id;
-
-  for (size_t i = done.size(); i < parts.size(); ++i) {
+  Json initial = request.remote_state.is_object() ? request.remote_state : Json::object();
+  initial["chat_id"] = chat_id;
+  PostPartFn post = [&](const PostPart& part, PartContext& ctx) -> Task<Result<Json>> {
     std::optional<int64_t> reply_to;
-    if (i > 0) reply_to = MessageIdsOf(done[i - 1]).front();
-    auto sent_or = co_await SendPart(token, chat_id, parts[i], reply_to);
-    if (!sent_or.ok()) co_return InPart(std::move(sent_or).error(), i, parts.size());
-    const std::vector<SentMessage>& sent = *sent_or;
+    if (!ctx.done->empty()) reply_to = MessageIdsOf(ctx.done->back()).front();
+    HERALD_CO_ASSIGN_OR_RETURN(std::vector<SentMessage> sent,
+                               co_await SendPart(token, chat_id, part, reply_to));
     Json ids = Json::array();
     for (const SentMessage& m : sent) ids.push_back(m.message_id);
-    done.push_back(Json{{"message_ids", ids}});
-    state["parts"] = done;
-    if (i + 1 < parts.size() && request.save_remote_state) {
-      auto saved = request.save_remote_state(state);
-      if (!saved.ok()) {
-        co_return base::Unknown(
-            "part " + std::to_string(i + 1) +
-                " of the thread was posted on Telegram but herald could not record it",
-            saved.error().ToString());
-      }
-    }
-  }
-
+    co_return Json{{"message_ids", ids}};
+  };
+  HERALD_CO_ASSIGN_OR_RETURN(Json state,
+                             co_await Threads().Publish(request, std::move(initial), post));
+  const Json& done = state["parts"];
   const int64_t first = MessageIdsOf(done[0]).front();
   int64_t chat_numeric = 0;
   try {

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
-#include "platforms/kit/transport_errors.h"
+#include "platforms/kit/post_validator.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
@@ -76,65 +76,20 @@ const PlatformInfo& Info() {
 }
 
 ValidationReport Validate(const Content& content) {
-  ValidationReport report;
-  report.unit = "utf16_units";
-  report.limit = kMaxTextUnits;
-  if (content.parts.empty()) {
-    report.violations.push_back({"text", "the post is empty: give it text or a photo"});
-    return report;
-  }
-  for (size_t i = 0; i < content.parts.size(); ++i) {
-    const PostPart& part = content.parts[i];
-    const bool has_media = !part.media.empty();
-    const int limit = has_media ? kMaxCaptionUnits : kMaxTextUnits;
-    const std::string field = PartField(i, "text");
-    if (!text::IsValidUtf8(part.text)) {
-      report.violations.push_back({field, field + " is not valid UTF-8"});
-      continue;
-    }
-    const int length = text::CountUtf16Units(part.text);
-    if (i == 0) {
-      report.length = length;
-      report.limit = limit;
-    }
-    if (!has_media && IsBlank(part.text)) {
-      report.violations.push_back({field, field + " is empty: Telegram needs 1 to " +
-                                              std::to_string(kMaxTextUnits) +
-                                              " characters of text, or a photo"});
-    } else if (length > limit) {
-      const text::LengthRule rule{
-          .network = "Telegram", .limit = limit, .unit = text::LengthUnit::kUtf16Units};
-      report.violations.push_back(
-          {field, text::OverLimitMessage(field, length, rule) +
-                      (has_media ? "; with photos attached the text is a caption, limited to " +
-                                       std::to_string(kMaxCaptionUnits)
-                                 : "")});
-    }
-    if (static_cast<int>(part.media.size()) > kMaxMediaItems) {
-      const std::string media_field = PartField(i, "media");
-      report.violations.push_back(
-          {media_field, media_field + " has " + std::to_string(part.media.size()) +
-                            " photos; Telegram takes at most " + std::to_string(kMaxMediaItems) +
-                            " in one album"});
-    }
-    for (size_t m = 0; m < part.media.size(); ++m) {
-      const MediaItem& item = part.media[m];
-      const std::string media_field = PartField(i, "media[" + std::to_string(m) + "]");
-      if (std::find(std::begin(kPhotoMimeTypes), std::end(kPhotoMimeTypes), item.mime_type) ==
-          std::end(kPhotoMimeTypes)) {
-        report.violations.push_back(
-            {media_field, media_field + " is " +
-                              (item.mime_type.empty() ? "of unknown type" : item.mime_type) +
-                              "; Telegram photos must be image/jpeg, image/png or image/webp"});
-      }
-      if (item.size > kMaxPhotoBytes) {
-        report.violations.push_back(
-            {media_field, media_field + " is " + std::to_string(item.size) +
-                              " bytes; Telegram photos may be at most 10 MB (10000000 bytes)"});
-      }
-    }
-  }
-  return report;
+  static const PostValidator* validator = [] {
+    PostRules r;
+    r.text = {.network = "Telegram", .limit = kMaxTextUnits, .unit = text::LengthUnit::kUtf16Units};
+    r.caption = r.text;
+    r.caption->limit = kMaxCaptionUnits;
+    r.caption_hint = "; with photos attached the text is a caption, limited to " +
+                     std::to_string(kMaxCaptionUnits);
+    r.needs = "give it text or a photo";
+    r.empty_part = "Telegram needs 1 to " + std::to_string(kMaxTextUnits) +
+                   " characters of text, or a photo";
+    r.media = Info().media;
+    return new PostValidator(std::move(r));
+  }();
+  return validator->Validate(content);
 }
 
 bool IsPlausibleBotToken(std::string_view token) {
@@ -281,34 +236,9 @@ Error MapFailure(const Failure& failure) {
                            "error_code " + std::to_string(code));
 }
 
-std::string Redact(std::string text, std::string_view secret) {
-  if (secret.empty()) return text;
-  size_t pos = 0;
-  while ((pos = text.find(secret, pos)) != std::string::npos) {
-    text.replace(pos, secret.size(), "<redacted>");
-    pos += 10;
-  }
-  return text;
-}
-
-Error MapTransportError(const Error& error, CallKind kind, std::string_view secret) {
-  std::string detail = Redact(error.message() + "; " + error.detail(), secret);
-  switch (error.code()) {
-    case ErrorCode::kUnknown:
-    case ErrorCode::kResourceExhausted:  // response too large: Telegram did answer
-      if (kind == CallKind::kWrite) {
-        return base::Unknown(
-            "the connection to Telegram failed after the message was sent; it may have been "
-            "posted",
-            detail);
-      }
-      // The same words as a failed connection: a lost answer and a closed port read alike.
-      return base::Unavailable("Telegram could not be reached; try again", detail);
-    case ErrorCode::kInvalidArgument:
-      return base::Internal("Telegram API URL refused by the HTTP client: " + detail);
-    default:
-      return base::Unavailable("Telegram could not be reached; try again", detail);
-  }
+const HttpErrorMapper& Errors() {
+  static const auto* mapper = new HttpErrorMapper(HttpErrorMapper::ForFixedHost("Telegram"));
+  return *mapper;
 }
 
 Json SendMessageParams(std::string_view chat_id, std::string_view text,

@@ -21,6 +21,8 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "platforms/kit/http_error_mapper.h"
+#include "platforms/multipart.h"
 #include "platforms/platform.h"
 
 namespace herald::platforms::telegram {
@@ -53,12 +55,8 @@ Result<std::string> NormalizeChatId(const Json& value);
 
 // --- the envelope ----------------------------------------------------------------------------
 
-// What a call is for; decides how an ambiguous failure is classified.
-enum class CallKind {
-  kRead,    // getMe, getChat, ...: nothing changes on Telegram; any failure may be retried
-  kWrite,   // send*: a timeout after sending means the message may exist (kUnknown)
-  kDelete,  // deleteMessage: idempotent, "not found" is success
-};
+// CallKind (platforms/kit/transport_errors.h) decides how an ambiguous failure is classified:
+// getMe, getChat, ... are kRead; send* kWrite; deleteMessage kDelete ("not found" is success).
 
 struct Failure {
   int error_code = 0;
@@ -84,23 +82,13 @@ Result<Json> ParseResponse(int http_status, std::string_view body, CallKind kind
 // The message quotes Telegram's description.
 base::Error MapFailure(const Failure& failure);
 
-// Maps an HttpClient error (the request never got a Telegram answer). kUnknown stays kUnknown
-// only for kWrite (the message may have been sent); everything else becomes kUnavailable. The
-// detail is redacted of `secret` (the bot token is part of every Bot API URL).
-base::Error MapTransportError(const base::Error& error, CallKind kind, std::string_view secret);
-
-// Replaces every occurrence of `secret` in `text` with "<redacted>".
-std::string Redact(std::string text, std::string_view secret);
+// How transport failures of Bot API calls become errors: kUnknown only for kWrite (the
+// message may have been sent), else kUnavailable; the base URL is herald's own (the API or the
+// operator's override), and the bot token, part of every Bot API URL, is redacted (pass it as
+// the secret).
+const HttpErrorMapper& Errors();
 
 // --- requests ----------------------------------------------------------------------------
-
-// One multipart/form-data field; `file_name` set = a file part.
-struct FormPart {
-  std::string name;
-  std::string value;
-  std::string file_name;
-  std::string content_type;
-};
 
 // sendMessage parameters: plain text (no parse_mode), optionally replying to `reply_to`
 // (reply_parameters with allow_sending_without_reply=false, so a deleted parent fails loudly).

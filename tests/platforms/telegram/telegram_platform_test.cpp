@@ -11,10 +11,13 @@
 #include "base/crypto.h"
 #include "tests/emulators/telegram/telegram_emulator.h"
 #include "tests/platforms/support/emulator_harness.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::telegram {
 namespace {
 
+using matchers::IsOk;
+using ::testing::Not;
 using base::ErrorCode;
 using emulators::Fault;
 using emulators::FaultKind;
@@ -41,7 +44,7 @@ class TelegramPlatformTest : public ::testing::Test {
   AccountContext Channel() {
     auto account =
         Connect(Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "@acme_news"}});
-    EXPECT_TRUE(account.ok()) << account.error().ToString();
+    EXPECT_THAT(account, IsOk());
     AccountContext ctx;
     ctx.account_id = "acc_1";
     ctx.external_id = account->external_id;
@@ -71,7 +74,7 @@ Content Thread(std::vector<std::string> texts) {
 TEST_F(TelegramPlatformTest, ConnectsAChannelByUsernameOrId) {
   auto account = Connect(
       Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", "https://t.me/acme_news"}});
-  ASSERT_TRUE(account.ok()) << account.error().ToString();
+  ASSERT_THAT(account, IsOk());
   EXPECT_EQ(account->external_id, "-1001987654321");
   EXPECT_EQ(account->handle, "@acme_news");
   EXPECT_EQ(account->display_name, "Acme News");
@@ -81,7 +84,7 @@ TEST_F(TelegramPlatformTest, ConnectsAChannelByUsernameOrId) {
 
   auto by_id = Connect(
       Json{{"bot_token", TelegramEmulator::kSeedToken}, {"chat_id", TelegramEmulator::kGroupId}});
-  ASSERT_TRUE(by_id.ok()) << by_id.error().ToString();
+  ASSERT_THAT(by_id, IsOk());
   EXPECT_EQ(by_id->handle, "Acme Team");
 }
 
@@ -119,7 +122,7 @@ TEST_F(TelegramPlatformTest, PublishesPlainTextWithoutParseMode) {
   const std::string text =
       "*Launch* day. (v2.0) - see https://acme.example/launch \xF0\x9F\x9A\x80";
   auto receipt = Publish(account, Thread({text}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0].text, text);
@@ -132,7 +135,7 @@ TEST_F(TelegramPlatformTest, PublishesPlainTextWithoutParseMode) {
 TEST_F(TelegramPlatformTest, ThreadPartsReplyToThePreviousPart) {
   AccountContext account = Channel();
   auto receipt = Publish(account, Thread({"one", "two", "three"}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);
   EXPECT_EQ(posts[0].reply_to, "");
@@ -154,7 +157,7 @@ TEST_F(TelegramPlatformTest, PhotosUploadAsPhotoOrAlbum) {
   content.parts.push_back(PostPart{"Two views", {a, b}});
   content.parts.push_back(PostPart{"and a detail", {Png("c.png", 3000)}});
   auto receipt = Publish(account, content);
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);  // an album of two messages, then a photo
   EXPECT_EQ(posts[0].text, "Two views");
@@ -184,14 +187,14 @@ TEST_F(TelegramPlatformTest, ResumesAPartialThreadWithoutRepeatingParts) {
     return base::Ok();
   };
   auto failed = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(failed.ok());
+  ASSERT_THAT(failed, Not(IsOk()));
   EXPECT_EQ(failed.error().code(), ErrorCode::kUnavailable);
   EXPECT_THAT(failed.error().message(), HasSubstr("thread part 2 of 3"));
   ASSERT_EQ(last_state["parts"].size(), 1u);
   ASSERT_EQ(h_.Posts().size(), 1u);
 
   auto resumed = Publish(account, content, last_state);
-  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  ASSERT_THAT(resumed, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);  // no part twice
   EXPECT_EQ(posts[1].text, "two");
@@ -205,7 +208,7 @@ TEST_F(TelegramPlatformTest, RateLimitCarriesRetryAfter) {
   h_.Arm(FaultOn(FaultKind::kRateLimit, "/bot*/sendMessage",
                  [](Fault& f) { f.retry_after = std::chrono::seconds(17); }));
   auto r = Publish(account, Thread({"hello"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
   ASSERT_TRUE(r.error().retry_after().has_value());
   EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(17));
@@ -217,13 +220,13 @@ TEST_F(TelegramPlatformTest, FloodControlStopsAThreadAndTheRetryFinishesIt) {
   h_.ctx().MergeConfig(Json{{"chat_messages_per_minute", 2}});
   Content content = Thread({"one", "two", "three"});
   auto r = Publish(account, content);
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(60));
   ASSERT_EQ(saved_.size(), 2u);
   h_.clock.Advance(std::chrono::minutes(1));
   auto resumed = Publish(account, content, saved_.back());
-  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  ASSERT_THAT(resumed, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);
   EXPECT_EQ(posts[2].reply_to, posts[1].id);
@@ -246,11 +249,11 @@ TEST_F(TelegramPlatformTest, DropAfterAcceptIsUnknownAndCannotBeReconciled) {
   h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/bot*/sendMessage"));
   auto request = MakeRequest(account, Thread({"maybe"}), "tgt_1", &saved_);
   auto r = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
   EXPECT_EQ(h_.Posts().size(), 1u);  // Telegram did post it
   auto found = h_.Run(platform_->Find(request));
-  ASSERT_FALSE(found.ok());
+  ASSERT_THAT(found, Not(IsOk()));
   EXPECT_EQ(found.error().code(), ErrorCode::kUnimplemented);
   EXPECT_EQ(platform_->Info().features.idempotency, IdempotencyKind::kNone);
 }
@@ -259,7 +262,7 @@ TEST_F(TelegramPlatformTest, RevokedTokenIsUnauthenticated) {
   AccountContext account = Channel();
   h_.Arm(FaultOn(FaultKind::kExpiredToken, "/bot*/sendMessage"));
   auto r = Publish(account, Thread({"x"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(r.error().message(), HasSubstr("Unauthorized"));
   EXPECT_EQ(r.error().message().find(TelegramEmulator::kSeedToken), std::string::npos);
@@ -275,7 +278,7 @@ TEST_F(TelegramPlatformTest, KickedBotIsPermissionDenied) {
           .Control("chats", Json{{"id", TelegramEmulator::kChannelId}, {"bot_status", "kicked"}})
           .ok());
   auto r = Publish(account, Thread({"x"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(r.error().message(), HasSubstr("bot was kicked from the channel chat"));
 }
@@ -289,12 +292,12 @@ TEST_F(TelegramPlatformTest, SlowAnswerTimesOut) {
   h_.Arm(FaultOn(FaultKind::kSlow, "/bot*/sendMessage",
                  [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
   auto r = h_.Run(impatient.Publish(MakeRequest(account, Thread({"x"}), "tgt_1", &saved_)));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);  // sent; the answer never came in time
   h_.Arm(FaultOn(FaultKind::kSlow, "/bot*/getChatMemberCount",
                  [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
   auto metrics = h_.Run(impatient.FetchAccountMetrics(account));
-  ASSERT_FALSE(metrics.ok());
+  ASSERT_THAT(metrics, Not(IsOk()));
   EXPECT_EQ(metrics.error().code(), ErrorCode::kUnavailable);  // a read: just retry
 }
 
@@ -303,12 +306,12 @@ TEST_F(TelegramPlatformTest, LengthIsCountedInUtf16UnitsLikeTelegram) {
   std::string fits(4094, 'a');
   fits += "\xF0\x9F\x98\x80";  // 2 UTF-16 units: 4096 total
   ASSERT_TRUE(platform_->Validate(Thread({fits})).ok());
-  ASSERT_TRUE(Publish(account, Thread({fits})).ok());
+  ASSERT_THAT(Publish(account, Thread({fits})), IsOk());
   std::string over(4095, 'a');
   over += "\xF0\x9F\x98\x80";  // 4097 units, only 4096 code points
   EXPECT_FALSE(platform_->Validate(Thread({over})).ok());
   auto refused = Publish(account, Thread({over}));  // the emulator agrees with Validate
-  ASSERT_FALSE(refused.ok());
+  ASSERT_THAT(refused, Not(IsOk()));
   EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(refused.error().message(), HasSubstr("message is too long"));
 }
@@ -318,21 +321,21 @@ TEST_F(TelegramPlatformTest, DeletesEveryMessageOfAThread) {
   Content content = Thread({"one", "two"});
   content.parts[1].media = {Png("a.png"), Png("b.png")};
   auto receipt = Publish(account, content);
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   ASSERT_EQ(h_.LivePosts().size(), 3u);
-  ASSERT_TRUE(h_.Run(platform_->Delete(account, *receipt)).ok());
+  ASSERT_THAT(h_.Run(platform_->Delete(account, *receipt)), IsOk());
   EXPECT_TRUE(h_.LivePosts().empty());
   // Already gone: still Ok.
-  EXPECT_TRUE(h_.Run(platform_->Delete(account, *receipt)).ok());
+  EXPECT_THAT(h_.Run(platform_->Delete(account, *receipt)), IsOk());
 }
 
 TEST_F(TelegramPlatformTest, DeleteAfter48HoursIsRefused) {
   AccountContext account = Channel();
   auto receipt = Publish(account, Thread({"old news"}));
-  ASSERT_TRUE(receipt.ok());
+  ASSERT_THAT(receipt, IsOk());
   h_.clock.Advance(std::chrono::hours(49));
   auto r = h_.Run(platform_->Delete(account, *receipt));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_THAT(r.error().message(), HasSubstr("48 hours"));
 }
@@ -340,10 +343,10 @@ TEST_F(TelegramPlatformTest, DeleteAfter48HoursIsRefused) {
 TEST_F(TelegramPlatformTest, Metrics) {
   AccountContext account = Channel();
   auto followers = h_.Run(platform_->FetchAccountMetrics(account));
-  ASSERT_TRUE(followers.ok()) << followers.error().ToString();
+  ASSERT_THAT(followers, IsOk());
   EXPECT_EQ((*followers)["followers"], 1520);
   auto receipt = Publish(account, Thread({"x"}));
-  ASSERT_TRUE(receipt.ok());
+  ASSERT_THAT(receipt, IsOk());
   auto post = h_.Run(platform_->FetchPostMetrics(account, *receipt));
   EXPECT_EQ(post.error().code(), ErrorCode::kUnimplemented);
 }
@@ -352,7 +355,7 @@ TEST_F(TelegramPlatformTest, UnknownChatAtPublishIsNotFound) {
   AccountContext account = Channel();
   account.settings["chat_id"] = "-1009999999999";
   auto r = Publish(account, Thread({"x"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
 }
 
