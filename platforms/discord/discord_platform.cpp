@@ -5,6 +5,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <utility>
 
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/thread_publisher.h"
 #include "platforms/multipart.h"
 
 namespace herald::platforms::discord {
@@ -13,25 +15,6 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 namespace asio = base::asio;
-
-std::string TrimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-MultipartForm::Encoded EncodeForm(const std::vector<FormPart>& parts) {
-  MultipartForm form;
-  for (const FormPart& p : parts) {
-    if (!p.file_name.empty()) {
-      form.AddFile(p.name, p.file_name, p.content_type, p.value);
-    } else if (!p.content_type.empty()) {
-      form.AddTyped(p.name, p.content_type, p.value);
-    } else {
-      form.AddField(p.name, p.value);
-    }
-  }
-  return form.ContentTypeAndBody();
-}
 
 // The webhook from the account's credentials. Errors: kUnauthenticated when missing/corrupt.
 Result<WebhookRef> HookOf(const AccountContext& account) {
@@ -46,25 +29,19 @@ Result<WebhookRef> HookOf(const AccountContext& account) {
   return ref;
 }
 
-std::vector<std::string> MessageIds(const Json& state) {
-  std::vector<std::string> ids;
-  if (state.is_object() && state.contains("message_ids") && state["message_ids"].is_array()) {
-    for (const Json& id : state["message_ids"]) {
-      if (id.is_string() && !id.get<std::string>().empty()) ids.push_back(id.get<std::string>());
-    }
-  }
-  return ids;
+// remote_state {"channel_id", "message_ids": ["...", ...]}: one message id per part.
+const ThreadPublisher& Threads() {
+  static const ThreadPublisher* threads = new ThreadPublisher(
+      "Discord", {.key = "message_ids", .usable = [](const Json& id) {
+                    return id.is_string() && !id.get<std::string>().empty();
+                  }});
+  return *threads;
 }
 
-// Prefixes "thread part i of n: " to an error of a multi-part post, keeping code and hints.
-Error InPart(Error e, size_t i, size_t n) {
-  if (n <= 1) return e;
-  Error out(
-      e.code(),
-      "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + e.message(),
-      e.detail());
-  if (e.retry_after()) out.set_retry_after(*e.retry_after());
-  return out;
+std::vector<std::string> MessageIds(const Json& state) {
+  std::vector<std::string> ids;
+  for (const Json& id : Threads().DoneEntries(state, SIZE_MAX)) ids.push_back(id.get<std::string>());
+  return ids;
 }
 
 }  // namespace
@@ -97,7 +74,7 @@ Task<Result<HttpResponse>> DiscordPlatform::Exchange(WebhookRef hook, std::strin
   request.body = std::move(body);
   request.total_timeout = timeout;
   auto response = co_await http_->Send(std::move(request));
-  if (!response.ok()) co_return MapTransportError(response.error(), kind, hook.token);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), kind, hook.token);
   co_return std::move(response).value();
 }
 
@@ -149,7 +126,7 @@ Task<Result<DiscordPlatform::Reply>> DiscordPlatform::ExecutePart(WebhookRef hoo
     co_return co_await Call(hook, "POST", "?wait=true", "application/json", std::move(body),
                             CallKind::kWrite, options_.timeout);
   }
-  MultipartForm::Encoded encoded = EncodeForm(ExecuteWebhookForm(part.text, part.media));
+  MultipartForm::Encoded encoded = EncodeMultipart(ExecuteWebhookForm(part.text, part.media));
   co_return co_await Call(hook, "POST", "?wait=true", std::move(encoded.content_type),
                           std::move(encoded.body), CallKind::kWrite, options_.upload_timeout);
 }
@@ -159,46 +136,35 @@ Task<Result<PublishReceipt>> DiscordPlatform::Publish(PublishRequest request) {
   const auto& parts = request.content.parts;
   if (parts.empty()) co_return base::InvalidArgument("the post has no content");
 
-  Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
-  std::vector<std::string> ids = MessageIds(state);
-  if (ids.size() > parts.size()) ids.resize(parts.size());
-  std::string channel_id =
-      base::GetString(state, "channel_id", base::GetString(request.account.settings, "channel_id"));
-
-  for (size_t i = ids.size(); i < parts.size(); ++i) {
-    auto reply = co_await ExecutePart(hook, parts[i]);
-    if (!reply.ok()) co_return InPart(std::move(reply).error(), i, parts.size());
-    auto message = ParseMessage(reply->body);
-    if (!message.ok()) co_return InPart(std::move(message).error(), i, parts.size());
-    ids.push_back(message->id);
-    if (!message->channel_id.empty()) channel_id = message->channel_id;
-    state["message_ids"] = ids;
-    state["channel_id"] = channel_id;
-    if (i + 1 == parts.size()) break;
-    if (request.save_remote_state) {
-      auto saved = request.save_remote_state(state);
-      if (!saved.ok()) {
-        co_return base::Unknown("part " + std::to_string(i + 1) +
-                                    " of the thread was posted on Discord but herald could not "
-                                    "record it",
-                                saved.error().ToString());
-      }
-    }
+  Json initial = request.remote_state.is_object() ? request.remote_state : Json::object();
+  std::string channel_id = base::GetString(
+      initial, "channel_id", base::GetString(request.account.settings, "channel_id"));
+  initial["channel_id"] = channel_id;
+  std::optional<RateLimit> rate;  // the bucket after the previous part
+  PostPartFn post = [&](const PostPart& part, PartContext& ctx) -> Task<Result<Json>> {
     // Bucket empty: wait for the reset if it is short, else hand back with the reset time.
-    const RateLimit& rate = reply->rate;
-    if (rate.remaining.has_value() && *rate.remaining == 0 && rate.reset_after.has_value()) {
-      if (*rate.reset_after > options_.max_bucket_wait) {
+    if (rate && rate->remaining.has_value() && *rate->remaining == 0 &&
+        rate->reset_after.has_value()) {
+      if (*rate->reset_after > options_.max_bucket_wait) {
         Error e = base::ResourceExhausted(
             "Discord's rate limit for this webhook is used up; the rest of the thread follows "
             "when it resets");
-        e.set_retry_after(*rate.reset_after);
+        e.set_retry_after(*rate->reset_after);
         co_return e;
       }
-      asio::steady_timer timer(co_await asio::this_coro::executor, *rate.reset_after);
+      asio::steady_timer timer(co_await asio::this_coro::executor, *rate->reset_after);
       co_await timer.async_wait(base::kNoThrow);
     }
-  }
-
+    HERALD_CO_ASSIGN_OR_RETURN(Reply reply, co_await ExecutePart(hook, part));
+    HERALD_CO_ASSIGN_OR_RETURN(Message message, ParseMessage(reply.body));
+    rate = reply.rate;
+    if (!message.channel_id.empty()) channel_id = message.channel_id;
+    (*ctx.state)["channel_id"] = channel_id;
+    co_return Json(message.id);
+  };
+  HERALD_CO_ASSIGN_OR_RETURN(Json state,
+                             co_await Threads().Publish(request, std::move(initial), post));
+  const std::vector<std::string> ids = MessageIds(state);
   PublishReceipt receipt;
   receipt.external_id = ids.front();
   receipt.url =

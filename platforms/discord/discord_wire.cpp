@@ -7,7 +7,8 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
-#include "platforms/kit/transport_errors.h"
+#include "platforms/kit/post_validator.h"
+#include "platforms/kit/retry_after.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
@@ -18,13 +19,6 @@ using base::Error;
 using base::ErrorCode;
 
 constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -76,7 +70,8 @@ const PlatformInfo& Info() {
     p->media = MediaRules{.max_items = kMaxFiles,
                           .max_image_bytes = kMaxFileBytes,
                           .mime_types = {std::begin(kImageTypes), std::end(kImageTypes)},
-                          .max_alt_text = kMaxAltText};
+                          .max_alt_text = kMaxAltText,
+                          .max_total_bytes = kMaxRequestBytes};
     p->features = Features{.threads = false,
                            .delete_posts = true,
                            .post_metrics = true,
@@ -89,71 +84,16 @@ const PlatformInfo& Info() {
 }
 
 ValidationReport Validate(const Content& content) {
-  ValidationReport report;
-  report.unit = "characters";
-  report.limit = kMaxContentChars;
-  if (content.parts.empty()) {
-    report.violations.push_back({"text", "the post is empty: give it text or an image"});
-    return report;
-  }
-  for (size_t i = 0; i < content.parts.size(); ++i) {
-    const PostPart& part = content.parts[i];
-    const std::string field = PartField(i, "text");
-    if (!text::IsValidUtf8(part.text)) {
-      report.violations.push_back({field, field + " is not valid UTF-8"});
-      continue;
-    }
-    const int length = text::CountCodePoints(part.text);
-    if (i == 0) report.length = length;
-    if (part.media.empty() && IsBlank(part.text)) {
-      report.violations.push_back(
-          {field, field + " is empty: a Discord message needs text or an image"});
-    } else if (length > kMaxContentChars) {
-      const text::LengthRule rule{
-          .network = "Discord", .limit = kMaxContentChars, .unit = text::LengthUnit::kCodePoints};
-      report.violations.push_back({field, text::OverLimitMessage(field, length, rule) +
-                                              " (Discord counts Unicode code points)"});
-    }
-    const std::string media_field = PartField(i, "media");
-    if (static_cast<int>(part.media.size()) > kMaxFiles) {
-      report.violations.push_back({media_field, media_field + " has " +
-                                                    std::to_string(part.media.size()) +
-                                                    " images; a Discord message takes at most " +
-                                                    std::to_string(kMaxFiles)});
-    }
-    int64_t total = 0;
-    for (size_t m = 0; m < part.media.size(); ++m) {
-      const MediaItem& item = part.media[m];
-      const std::string item_field = PartField(i, "media[" + std::to_string(m) + "]");
-      total += item.size;
-      if (std::find(std::begin(kImageTypes), std::end(kImageTypes), item.mime_type) ==
-          std::end(kImageTypes)) {
-        report.violations.push_back(
-            {item_field, item_field + " is " +
-                             (item.mime_type.empty() ? "of unknown type" : item.mime_type) +
-                             "; Discord shows PNG, JPEG, GIF or WebP images inline"});
-      }
-      if (item.size > kMaxFileBytes) {
-        report.violations.push_back(
-            {item_field, item_field + " is " + std::to_string(item.size) +
-                             " bytes; Discord takes files of at most 10 MiB (" +
-                             std::to_string(kMaxFileBytes) + " bytes)"});
-      }
-      if (text::CountCodePoints(item.alt_text) > kMaxAltText) {
-        report.violations.push_back(
-            {item_field + ".alt_text",
-             item_field + ".alt_text is " + std::to_string(text::CountCodePoints(item.alt_text)) +
-                 " characters; Discord allows " + std::to_string(kMaxAltText)});
-      }
-    }
-    if (total > kMaxRequestBytes) {
-      report.violations.push_back(
-          {media_field, media_field + " adds up to " + std::to_string(total) +
-                            " bytes; one Discord message may carry at most 25 MiB (" +
-                            std::to_string(kMaxRequestBytes) + " bytes)"});
-    }
-  }
-  return report;
+  static const PostValidator* validator = [] {
+    PostRules r;
+    r.text = {.network = "Discord", .limit = kMaxContentChars, .unit = text::LengthUnit::kCodePoints};
+    r.over_limit_hint = " (Discord counts Unicode code points)";
+    r.needs = "give it text or an image";
+    r.empty_part = "a Discord message needs text or an image";
+    r.media = Info().media;
+    return new PostValidator(std::move(r));
+  }();
+  return validator->Validate(content);
 }
 
 Result<WebhookRef> ParseWebhookUrl(std::string_view url) {
@@ -221,13 +161,6 @@ std::string CanonicalWebhookUrl(const WebhookRef& ref) {
   return "https://discord.com/api/webhooks/" + ref.id + "/" + ref.token;
 }
 
-std::string FindHeader(const HttpHeaders& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (EqualsIgnoreCase(key, name)) return value;
-  }
-  return {};
-}
-
 RateLimit ParseRateLimit(const HttpHeaders& headers) {
   RateLimit r;
   auto int_header = [&headers](std::string_view name) -> std::optional<int> {
@@ -278,8 +211,6 @@ Error MapFailure(int status, const HttpHeaders& headers, std::string_view body) 
     if (j.contains("retry_after") && j["retry_after"].is_number()) {
       seconds = j["retry_after"].get<double>();
     }
-    if (!seconds) seconds = ParseSeconds(FindHeader(headers, "Retry-After"));
-    if (!seconds) seconds = ParseSeconds(FindHeader(headers, "X-RateLimit-Reset-After"));
     const bool global =
         (j.contains("global") && j["global"].is_boolean() && j["global"].get<bool>()) ||
         EqualsIgnoreCase(FindHeader(headers, "X-RateLimit-Global"), "true");
@@ -287,7 +218,10 @@ Error MapFailure(int status, const HttpHeaders& headers, std::string_view body) 
         base::ResourceExhausted(std::string(global ? "Discord's global rate limit"
                                                    : "Discord's rate limit for this webhook") +
                                 " was reached (" + quoted + ")");
-    e.set_retry_after(SecondsToMillis(seconds.value_or(1.0)));
+    std::optional<std::chrono::milliseconds> wait;
+    if (seconds) wait = SecondsToMillis(*seconds);
+    if (!wait) wait = RetryAfter(headers, base::SystemClock::Instance().Now());
+    e.set_retry_after(wait.value_or(std::chrono::seconds(1)));
     e.set_detail(detail);
     return e;
   }
@@ -327,34 +261,9 @@ int ErrorCodeOf(std::string_view body) {
   return (*parsed)["code"].get<int>();
 }
 
-std::string Redact(std::string text, std::string_view secret) {
-  if (secret.empty()) return text;
-  size_t pos = 0;
-  while ((pos = text.find(secret, pos)) != std::string::npos) {
-    text.replace(pos, secret.size(), "<redacted>");
-    pos += 10;
-  }
-  return text;
-}
-
-Error MapTransportError(const Error& error, CallKind kind, std::string_view secret) {
-  std::string detail = Redact(error.message() + "; " + error.detail(), secret);
-  switch (error.code()) {
-    case ErrorCode::kUnknown:
-    case ErrorCode::kResourceExhausted:
-      if (kind == CallKind::kWrite) {
-        return base::Unknown(
-            "the connection to Discord failed after the message was sent; it may have been "
-            "posted",
-            detail);
-      }
-      // The same words as a failed connection: a lost answer and a closed port read alike.
-      return base::Unavailable("Discord could not be reached; try again", detail);
-    case ErrorCode::kInvalidArgument:
-      return base::Internal("Discord API URL refused by the HTTP client: " + detail);
-    default:
-      return base::Unavailable("Discord could not be reached; try again", detail);
-  }
+const HttpErrorMapper& Errors() {
+  static const auto* mapper = new HttpErrorMapper(HttpErrorMapper::ForFixedHost("Discord"));
+  return *mapper;
 }
 
 std::string AttachmentFileName(const MediaItem& item, size_t index) {

@@ -24,6 +24,8 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "platforms/http_client.h"
+#include "platforms/kit/http_error_mapper.h"
+#include "platforms/multipart.h"
 #include "platforms/platform.h"
 
 namespace herald::platforms::discord {
@@ -68,11 +70,8 @@ std::string CanonicalWebhookUrl(const WebhookRef& ref);
 
 // --- responses and errors -------------------------------------------------------------------
 
-enum class CallKind {
-  kRead,    // GET webhook / message
-  kWrite,   // execute webhook: a lost answer means the message may exist
-  kDelete,  // idempotent
-};
+// CallKind (platforms/kit/transport_errors.h): GET webhook/message kRead, execute webhook
+// kWrite (a lost answer means the message may exist), delete kDelete (idempotent).
 
 // The bucket state Discord reports on every answer (absent fields stay empty).
 struct RateLimit {
@@ -85,16 +84,13 @@ struct RateLimit {
 };
 RateLimit ParseRateLimit(const HttpHeaders& headers);
 
-// The first header named `name`, case-insensitively, or "".
-std::string FindHeader(const HttpHeaders& headers, std::string_view name);
-
 // Ok(body) for 2xx (Json null for 204 No Content); otherwise MapFailure.
 Result<Json> ParseResponse(int status, const HttpHeaders& headers, std::string_view body,
                            CallKind kind);
 
 // Maps a Discord error answer:
 //  429                          -> kResourceExhausted, retry_after from body retry_after, then
-//                                  Retry-After, then X-RateLimit-Reset-After
+//                                  the headers (Retry-After, X-RateLimit-Reset-After: RetryAfter)
 //  401 / 50027                  -> kUnauthenticated (webhook token invalid)
 //  404 10015                    -> kNotFound (webhook deleted: connect a new one)
 //  404 (10008, 10003, other)    -> kNotFound
@@ -106,19 +102,11 @@ base::Error MapFailure(int status, const HttpHeaders& headers, std::string_view 
 // The JSON error `code` of an error body, or -1.
 int ErrorCodeOf(std::string_view body);
 
-// An HttpClient error: kUnknown only for kWrite; else kUnavailable. Detail redacted of `secret`.
-base::Error MapTransportError(const base::Error& error, CallKind kind, std::string_view secret);
-
-std::string Redact(std::string text, std::string_view secret);
+// How transport failures of webhook calls become errors: kUnknown only for kWrite, else
+// kUnavailable; the webhook token (part of the URL) is redacted when passed as the secret.
+const HttpErrorMapper& Errors();
 
 // --- requests ------------------------------------------------------------------------------
-
-struct FormPart {
-  std::string name;
-  std::string value;
-  std::string file_name;
-  std::string content_type;
-};
 
 // The Execute Webhook JSON: content (when non-empty), allowed_mentions {parse: []}, and for
 // media `attachments: [{id: i, filename, description?}]` matching files[i].

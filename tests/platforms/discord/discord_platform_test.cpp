@@ -12,10 +12,13 @@
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/discord/discord_emulator.h"
 #include "tests/platforms/support/emulator_harness.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::discord {
 namespace {
 
+using matchers::IsOk;
+using ::testing::Not;
 using base::ErrorCode;
 using emulators::DiscordEmulator;
 using emulators::Fault;
@@ -56,7 +59,7 @@ class DiscordPlatformTest : public ::testing::Test {
 
   AccountContext Account() {
     auto account = Connect(SeedUrl());
-    EXPECT_TRUE(account.ok()) << account.error().ToString();
+    EXPECT_THAT(account, IsOk());
     AccountContext ctx;
     ctx.account_id = "acc_d";
     ctx.external_id = account->external_id;
@@ -79,7 +82,7 @@ class DiscordPlatformTest : public ::testing::Test {
 
 TEST_F(DiscordPlatformTest, ConnectsWithTheWebhookUrl) {
   auto account = Connect(SeedUrl());
-  ASSERT_TRUE(account.ok()) << account.error().ToString();
+  ASSERT_THAT(account, IsOk());
   EXPECT_EQ(account->external_id, DiscordEmulator::kSeedWebhookId);
   EXPECT_EQ(account->handle, "Acme Announcements");
   EXPECT_EQ(account->settings["guild_id"], DiscordEmulator::kGuildId);
@@ -89,7 +92,7 @@ TEST_F(DiscordPlatformTest, ConnectsWithTheWebhookUrl) {
   auto versioned =
       Connect(std::string("https://discord.com/api/v10/webhooks/") +
               DiscordEmulator::kSeedWebhookId + "/" + DiscordEmulator::kSeedToken + "?wait=true");
-  ASSERT_TRUE(versioned.ok());
+  ASSERT_THAT(versioned, IsOk());
   EXPECT_EQ(versioned->credentials["webhook_url"], SeedUrl());
 }
 
@@ -115,7 +118,7 @@ TEST_F(DiscordPlatformTest, ConnectRefusesWhatCannotPost) {
 TEST_F(DiscordPlatformTest, PublishesTextThatNeverPings) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"@everyone launch day **today**"}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0].text, "@everyone launch day **today**");
@@ -133,7 +136,7 @@ TEST_F(DiscordPlatformTest, ImagesGoAsMultipartFilesWithAltText) {
   Content content;
   content.parts.push_back(PostPart{"Liftoff", {a, b}});
   auto receipt = Publish(account, content);
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 1u);
   ASSERT_EQ(posts[0].media.size(), 2u);
@@ -147,7 +150,7 @@ TEST_F(DiscordPlatformTest, ThreadPartsAreConsecutiveMessages) {
   AccountContext account = Account();
   EXPECT_FALSE(platform_->Info().features.threads);  // no replies for webhooks
   auto receipt = Publish(account, Thread({"one", "two", "three"}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);
   for (const auto& p : posts) EXPECT_EQ(p.reply_to, "");
@@ -169,11 +172,11 @@ TEST_F(DiscordPlatformTest, ResumesAfterAPartialThread) {
     return base::Ok();
   };
   auto failed = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(failed.ok());
+  ASSERT_THAT(failed, Not(IsOk()));
   EXPECT_EQ(failed.error().code(), ErrorCode::kUnavailable);
   EXPECT_THAT(failed.error().message(), HasSubstr("thread part 2 of 3"));
   auto resumed = Publish(account, content, last);
-  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  ASSERT_THAT(resumed, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);
   EXPECT_EQ(posts[1].text, "two");
@@ -185,7 +188,7 @@ TEST_F(DiscordPlatformTest, RateLimitFaultCarriesRetryAfter) {
   h_.Arm(FaultOn(FaultKind::kRateLimit, "/api/webhooks/*",
                  [](Fault& f) { f.retry_after = std::chrono::seconds(9); }));
   auto r = Publish(account, Thread({"x"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(9));
   EXPECT_TRUE(h_.Posts().empty());
@@ -196,7 +199,7 @@ TEST_F(DiscordPlatformTest, EmptyBucketBetweenPartsHandsBackWithTheReset) {
   h_.ctx().MergeConfig(Json{{"webhook_rate_limit", 2}, {"webhook_rate_window_seconds", 60}});
   Content content = Thread({"one", "two", "three"});
   auto r = Publish(account, content);
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
   ASSERT_TRUE(r.error().retry_after().has_value());
   EXPECT_GT(*r.error().retry_after(), std::chrono::seconds(50));  // the bucket's Reset-After
@@ -205,16 +208,16 @@ TEST_F(DiscordPlatformTest, EmptyBucketBetweenPartsHandsBackWithTheReset) {
   for (const auto& req : h_.ctx().requests().List()) EXPECT_NE(req.status, 429);
   h_.clock.Advance(std::chrono::seconds(61));
   auto resumed = Publish(account, content, saved_.back());
-  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  ASSERT_THAT(resumed, IsOk());
   EXPECT_EQ(h_.Posts().size(), 3u);
 }
 
 TEST_F(DiscordPlatformTest, OverTheBucketIsA429) {
   AccountContext account = Account();
   h_.ctx().MergeConfig(Json{{"webhook_rate_limit", 1}, {"webhook_rate_window_seconds", 30}});
-  ASSERT_TRUE(Publish(account, Thread({"one"})).ok());
+  ASSERT_THAT(Publish(account, Thread({"one"})), IsOk());
   auto r = Publish(account, Thread({"two"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_THAT(r.error().message(), HasSubstr("You are being rate limited."));
   EXPECT_EQ(*r.error().retry_after(), std::chrono::seconds(30));
@@ -229,7 +232,7 @@ TEST_F(DiscordRealClockTest, WaitsForAShortBucketResetWithinAThread) {
   AccountContext account = Account();
   h_.ctx().MergeConfig(Json{{"webhook_rate_limit", 2}, {"webhook_rate_window_seconds", 1}});
   auto receipt = Publish(account, Thread({"one", "two", "three"}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   EXPECT_EQ(h_.Posts().size(), 3u);
   for (const auto& req : h_.ctx().requests().List()) EXPECT_NE(req.status, 429);
 }
@@ -249,7 +252,7 @@ TEST_F(DiscordPlatformTest, DropAfterAcceptIsUnknownAndNotFindable) {
   h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/webhooks/*"));
   auto request = MakeRequest(account, Thread({"maybe"}), "tgt_d", &saved_);
   auto r = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
   EXPECT_EQ(h_.Posts().size(), 1u);
   auto found = h_.Run(platform_->Find(request));
@@ -265,7 +268,7 @@ TEST_F(DiscordPlatformTest, WebhooksHaveNoNonceDedupe) {
   const std::string body = R"({"content":"hi","nonce":"tgt_d","enforce_nonce":true})";
   for (int i = 0; i < 2; ++i) {
     auto r = raw.Send("POST", path, {{"Content-Type", "application/json"}}, body);
-    ASSERT_TRUE(r.ok());
+    ASSERT_THAT(r, IsOk());
     EXPECT_EQ(r->status, 200);
   }
   auto posts = h_.Posts();
@@ -277,21 +280,21 @@ TEST_F(DiscordPlatformTest, ResetTokenIsUnauthenticatedDeletedWebhookIsNotFound)
   AccountContext account = Account();
   h_.Arm(FaultOn(FaultKind::kExpiredToken, "/api/webhooks/*"));
   auto reset = Publish(account, Thread({"x"}));
-  ASSERT_FALSE(reset.ok());
+  ASSERT_THAT(reset, Not(IsOk()));
   EXPECT_EQ(reset.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_EQ(reset.error().message().find(DiscordEmulator::kSeedToken), std::string::npos);
 
   // A fresh webhook, then deleted in Discord.
   auto made = h_.network().CreateToken(Json{{"name", "Temp"}});
-  ASSERT_TRUE(made.ok());
+  ASSERT_THAT(made, IsOk());
   auto temp = Connect((*made)["webhook_url"]);
-  ASSERT_TRUE(temp.ok());
-  ASSERT_TRUE(h_.network().RevokeToken((*made)["token"].get<std::string>()).ok());
+  ASSERT_THAT(temp, IsOk());
+  ASSERT_THAT(h_.network().RevokeToken((*made)["token"].get<std::string>()), IsOk());
   AccountContext gone;
   gone.credentials = temp->credentials;
   gone.settings = temp->settings;
   auto r = Publish(gone, Thread({"x"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
   EXPECT_THAT(r.error().message(), HasSubstr("create a new webhook"));
 }
@@ -304,7 +307,7 @@ TEST_F(DiscordPlatformTest, SlowAnswerTimesOutAsUnknown) {
   h_.Arm(FaultOn(FaultKind::kSlow, "/api/webhooks/*",
                  [](Fault& f) { f.delay = std::chrono::milliseconds(1500); }));
   auto r = h_.Run(impatient.Publish(MakeRequest(account, Thread({"x"}), "tgt_d", &saved_)));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
 }
 
@@ -313,11 +316,11 @@ TEST_F(DiscordPlatformTest, LengthIsCodePointsLikeDiscord) {
   std::string fits(1999, 'a');
   fits += "\xF0\x9F\x8E\x89";  // 2000 code points
   ASSERT_TRUE(platform_->Validate(Thread({fits})).ok());
-  ASSERT_TRUE(Publish(account, Thread({fits})).ok()) << "the emulator accepts 2000 code points";
+  ASSERT_THAT(Publish(account, Thread({fits})), IsOk());
   std::string over(2001, 'a');
   EXPECT_FALSE(platform_->Validate(Thread({over})).ok());
   auto refused = Publish(account, Thread({over}));
-  ASSERT_FALSE(refused.ok());
+  ASSERT_THAT(refused, Not(IsOk()));
   EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_THAT(refused.error().message(), HasSubstr("content: Must be 2000 or fewer in length."));
 }
@@ -325,26 +328,26 @@ TEST_F(DiscordPlatformTest, LengthIsCodePointsLikeDiscord) {
 TEST_F(DiscordPlatformTest, DeletesEveryPart) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"one", "two"}));
-  ASSERT_TRUE(receipt.ok());
-  ASSERT_TRUE(h_.Run(platform_->Delete(account, *receipt)).ok());
+  ASSERT_THAT(receipt, IsOk());
+  ASSERT_THAT(h_.Run(platform_->Delete(account, *receipt)), IsOk());
   EXPECT_TRUE(h_.LivePosts().empty());
-  EXPECT_TRUE(h_.Run(platform_->Delete(account, *receipt)).ok());  // Unknown Message: gone
+  EXPECT_THAT(h_.Run(platform_->Delete(account, *receipt)), IsOk());  // Unknown Message: gone
 }
 
 TEST_F(DiscordPlatformTest, DeleteThroughADeletedWebhookIsRefused) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"one"}));
-  ASSERT_TRUE(receipt.ok());
-  ASSERT_TRUE(h_.network().RevokeToken(DiscordEmulator::kSeedToken).ok());
+  ASSERT_THAT(receipt, IsOk());
+  ASSERT_THAT(h_.network().RevokeToken(DiscordEmulator::kSeedToken), IsOk());
   auto r = h_.Run(platform_->Delete(account, *receipt));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(DiscordPlatformTest, PostMetricsFromReactions) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"react!"}));
-  ASSERT_TRUE(receipt.ok());
+  ASSERT_THAT(receipt, IsOk());
   ASSERT_TRUE(h_.ctx()
                   .posts()
                   .Update(receipt->external_id,
@@ -353,7 +356,7 @@ TEST_F(DiscordPlatformTest, PostMetricsFromReactions) {
                           })
                   .ok());
   auto metrics = h_.Run(platform_->FetchPostMetrics(account, *receipt));
-  ASSERT_TRUE(metrics.ok()) << metrics.error().ToString();
+  ASSERT_THAT(metrics, IsOk());
   EXPECT_EQ((*metrics)["likes"], 10);
   EXPECT_EQ((*metrics)["reactions"]["acme"], 3);
   EXPECT_EQ(h_.Run(platform_->FetchAccountMetrics(account)).error().code(),
