@@ -5,6 +5,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <utility>
 
+#include "platforms/http/form_urlencoded.h"
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/thread_publisher.h"
+
 namespace herald::platforms::slack {
 namespace {
 
@@ -14,31 +18,18 @@ namespace asio = base::asio;
 
 constexpr int64_t kClockSkewSeconds = 600;
 
-std::string TrimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-Error InPart(Error e, size_t i, size_t n) {
-  if (n <= 1) return e;
-  Error out(
-      e.code(),
-      "thread part " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + e.message(),
-      e.detail());
-  if (e.retry_after()) out.set_retry_after(*e.retry_after());
-  return out;
+// remote_state {"channel", "parts": [{"ts", "files"?}, ...], "pending"?}: a part is recorded
+// once it has a ts.
+const ThreadPublisher& Threads() {
+  static const ThreadPublisher* threads = new ThreadPublisher(
+      "Slack", {.key = "parts", .usable = [](const Json& p) {
+                  return p.is_object() && !base::GetString(p, "ts").empty();
+                }});
+  return *threads;
 }
 
 // The recorded parts of `state` (each with a ts), at most `limit` of them.
-Json DoneParts(const Json& state, size_t limit) {
-  Json done = Json::array();
-  if (!state.is_object() || !state.contains("parts") || !state["parts"].is_array()) return done;
-  for (const Json& p : state["parts"]) {
-    if (done.size() >= limit || !p.is_object() || base::GetString(p, "ts").empty()) break;
-    done.push_back(p);
-  }
-  return done;
-}
+Json DoneParts(const Json& state, size_t limit) { return Threads().DoneEntries(state, limit); }
 
 std::vector<std::string> FilesOf(const Json& obj) {
   std::vector<std::string> out;
@@ -103,7 +94,7 @@ Result<SlackPlatform::Ctx> SlackPlatform::CtxOf(const AccountContext& account) {
 
 Task<Result<Json>> SlackPlatform::Exchange(Ctx ctx, HttpRequest request, CallKind kind) {
   auto response = co_await http_->Send(std::move(request));
-  if (!response.ok()) co_return MapTransportError(response.error(), kind, ctx.token);
+  if (!response.ok()) co_return Errors().FromTransport(std::move(response).error(), kind, ctx.token);
   auto parsed = ParseResponse(response->status, response->headers, response->body, kind);
   if (!parsed.ok()) {
     const Error& e = parsed.error();
@@ -132,7 +123,7 @@ Task<Result<Json>> SlackPlatform::CallForm(Ctx ctx, std::string method, Fields f
   request.headers = {{"Authorization", "Bearer " + ctx.token},
                      {"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
-  request.body = FormEncode(fields);
+  request.body = http::FormUrlEncode(fields);
   request.total_timeout = options_.timeout;
   co_return co_await Exchange(std::move(ctx), std::move(request), kind);
 }
@@ -353,7 +344,7 @@ Task<Result<SlackPlatform::Fields>> SlackPlatform::UploadFiles(Ctx ctx,
     auto response = co_await http_->Send(std::move(upload));
     if (!response.ok()) {
       // Nothing is visible before completeUploadExternal: every failure here is retryable.
-      co_return MapTransportError(response.error(), CallKind::kRead, ctx.token);
+      co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead, ctx.token);
     }
     if (response->status != 200) {
       const std::string detail =
@@ -378,93 +369,66 @@ Task<Result<PublishReceipt>> SlackPlatform::Publish(PublishRequest request) {
     co_return base::Internal("Slack publish without an idempotency key");
   }
 
-  Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
-  Json done = DoneParts(state, n);
-  state["channel"] = ctx.channel;
-  state["parts"] = done;
-  auto save = [&request](const Json& s) -> Result<void> {
-    if (!request.save_remote_state) return base::Ok();
-    return request.save_remote_state(s);
-  };
-
-  for (size_t i = done.size(); i < n; ++i) {
+  Json initial = request.remote_state.is_object() ? request.remote_state : Json::object();
+  initial["channel"] = ctx.channel;
+  const std::string key = request.idempotency_key;
+  PostPartFn post = [&](const PostPart& part, PartContext& at) -> Task<Result<Json>> {
+    const size_t i = at.index;
+    Json& state = *at.state;
     std::optional<std::string> parent;
-    if (i > 0) parent = base::GetString(done[0], "ts");
+    if (i > 0) parent = base::GetString(at.done->front(), "ts");
 
     // An earlier attempt may have sent this part: look before sending again.
     if (PendingPart(state) == static_cast<int64_t>(i)) {
-      auto found = co_await LookupPart(ctx, request.idempotency_key, i, parent, state["pending"]);
-      if (!found.ok()) co_return InPart(std::move(found).error(), i, n);
-      if (found->has_value()) {
-        done.push_back(**found);
-        state["parts"] = done;
+      HERALD_CO_ASSIGN_OR_RETURN(std::optional<Json> found,
+                                 co_await LookupPart(ctx, key, i, parent, state["pending"]));
+      if (found.has_value()) {
         state.erase("pending");
-        if (i + 1 < n) {
-          auto saved = save(state);
-          if (!saved.ok()) co_return InPart(saved.error(), i, n);
-        }
-        continue;
+        co_return *found;
       }
     }
 
-    Json part_state;
-    if (parts[i].media.empty()) {
+    if (part.media.empty()) {
       state["pending"] = Json{{"part", static_cast<int64_t>(i)}, {"at", NowSeconds()}};
-      HERALD_CO_RETURN_IF_ERROR(save(state));
-      Json body = PostMessageBody(ctx.channel, parts[i].text, parent, request.idempotency_key, i);
-      auto posted = co_await CallJson(ctx, "chat.postMessage", body, CallKind::kWrite);
-      if (!posted.ok()) co_return InPart(std::move(posted).error(), i, n);
-      const std::string ts = base::GetString(*posted, "ts");
-      if (ts.empty()) {
-        co_return InPart(
-            base::Unknown("Slack's answer has no ts; the message may have been posted"), i, n);
-      }
-      part_state = Json{{"ts", ts}};
-    } else {
-      auto uploaded = co_await UploadFiles(ctx, parts[i].media);
-      if (!uploaded.ok()) co_return InPart(std::move(uploaded).error(), i, n);
-      Json file_ids = Json::array();
-      for (const auto& [id, title] : *uploaded) file_ids.push_back(id);
-      state["pending"] = Json{{"part", static_cast<int64_t>(i)},
-                              {"at", NowSeconds()},
-                              {"files", file_ids},
-                              {"stage", "uploaded"}};
-      HERALD_CO_RETURN_IF_ERROR(save(state));
-      Json body = CompleteUploadBody(*uploaded, ctx.channel, parts[i].text, parent);
-      auto completed =
-          co_await CallJson(ctx, "files.completeUploadExternal", body, CallKind::kWrite);
-      if (!completed.ok()) co_return InPart(std::move(completed).error(), i, n);
-      state["pending"]["stage"] = "completed";
-      auto saved = save(state);
-      if (!saved.ok()) {
-        co_return InPart(base::Unknown("the images were shared on Slack but herald could not "
-                                       "record it",
-                                       saved.error().ToString()),
-                         i, n);
-      }
-      auto ts = co_await PollShareTs(ctx, file_ids[0].get<std::string>(), parent);
-      if (!ts.ok()) co_return InPart(std::move(ts).error(), i, n);
-      if (!ts->has_value()) {
-        co_return InPart(base::Unavailable("the images were shared on Slack, but Slack has not "
-                                           "yet reported the message; herald will look again"),
-                         i, n);
-      }
-      part_state = Json{{"ts", **ts}, {"files", file_ids}};
+      HERALD_CO_RETURN_IF_ERROR(at.Save());
+      Json body = PostMessageBody(ctx.channel, part.text, parent, key, i);
+      HERALD_CO_ASSIGN_OR_RETURN(Json posted,
+                                 co_await CallJson(ctx, "chat.postMessage", body, CallKind::kWrite));
+      const std::string ts = base::GetString(posted, "ts");
+      if (ts.empty()) co_return base::Unknown("Slack's answer has no ts; the message may have been posted");
+      state.erase("pending");
+      co_return Json{{"ts", ts}};
     }
-    done.push_back(part_state);
-    state["parts"] = done;
+    HERALD_CO_ASSIGN_OR_RETURN(Fields uploaded, co_await UploadFiles(ctx, part.media));
+    Json file_ids = Json::array();
+    for (const auto& [id, title] : uploaded) file_ids.push_back(id);
+    state["pending"] = Json{{"part", static_cast<int64_t>(i)},
+                            {"at", NowSeconds()},
+                            {"files", file_ids},
+                            {"stage", "uploaded"}};
+    HERALD_CO_RETURN_IF_ERROR(at.Save());
+    Json body = CompleteUploadBody(uploaded, ctx.channel, part.text, parent);
+    HERALD_CO_RETURN_IF_ERROR(
+        co_await CallJson(ctx, "files.completeUploadExternal", body, CallKind::kWrite));
+    state["pending"]["stage"] = "completed";
+    auto saved = at.Save();
+    if (!saved.ok()) {
+      co_return base::Unknown("the images were shared on Slack but herald could not record it",
+                              saved.error().ToString());
+    }
+    HERALD_CO_ASSIGN_OR_RETURN(std::optional<std::string> ts,
+                               co_await PollShareTs(ctx, file_ids[0].get<std::string>(), parent));
+    if (!ts.has_value()) {
+      co_return base::Unavailable(
+          "the images were shared on Slack, but Slack has not yet reported the message; herald "
+          "will look again");
+    }
     state.erase("pending");
-    if (i + 1 < n) {
-      auto saved = save(state);
-      if (!saved.ok()) {
-        co_return base::Unknown("part " + std::to_string(i + 1) +
-                                    " of the thread was posted on Slack but herald could not "
-                                    "record it",
-                                saved.error().ToString());
-      }
-    }
-  }
-
+    co_return Json{{"ts", *ts}, {"files", file_ids}};
+  };
+  HERALD_CO_ASSIGN_OR_RETURN(Json state,
+                             co_await Threads().Publish(request, std::move(initial), post));
+  const Json& done = state["parts"];
   const std::string first_ts = base::GetString(done[0], "ts");
   PublishReceipt receipt;
   receipt.external_id = first_ts;

@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "platforms/kit/helpers.h"
-#include "platforms/kit/transport_errors.h"
+#include "platforms/kit/post_validator.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 
@@ -17,13 +17,6 @@ using base::Error;
 using base::ErrorCode;
 
 constexpr std::string_view kImageTypes[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool IsOneOf(std::string_view s, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), s) != set.end();
@@ -106,63 +99,18 @@ std::string EscapeText(std::string_view text) {
 }
 
 ValidationReport Validate(const Content& content) {
-  ValidationReport report;
-  report.unit = "characters";
-  report.limit = kMaxTextChars;
-  if (content.parts.empty()) {
-    report.violations.push_back({"text", "the post is empty: give it text or a file"});
-    return report;
-  }
-  for (size_t i = 0; i < content.parts.size(); ++i) {
-    const PostPart& part = content.parts[i];
-    const std::string field = PartField(i, "text");
-    if (!text::IsValidUtf8(part.text)) {
-      report.violations.push_back({field, field + " is not valid UTF-8"});
-      continue;
-    }
-    const int length = text::CountCodePoints(EscapeText(part.text));
-    if (i == 0) report.length = length;
-    if (part.media.empty() && IsBlank(part.text)) {
-      report.violations.push_back(
-          {field, field + " is empty: a Slack message needs text or a file"});
-    } else if (length > kMaxTextChars) {
-      const text::LengthRule rule{
-          .network = "Slack", .limit = kMaxTextChars, .unit = text::LengthUnit::kCodePoints};
-      report.violations.push_back(
-          {field, text::OverLimitMessage(field, length, rule) +
-                      "; Slack cuts longer messages off, and &, < and > count as their escapes "
-                      "&amp; &lt; &gt;"});
-    }
-    const std::string media_field = PartField(i, "media");
-    if (static_cast<int>(part.media.size()) > kMaxFiles) {
-      report.violations.push_back(
-          {media_field, media_field + " has " + std::to_string(part.media.size()) +
-                            " files; herald shares at most " + std::to_string(kMaxFiles) +
-                            " files with one Slack message"});
-    }
-    for (size_t m = 0; m < part.media.size(); ++m) {
-      const MediaItem& item = part.media[m];
-      const std::string item_field = PartField(i, "media[" + std::to_string(m) + "]");
-      if (std::find(std::begin(kImageTypes), std::end(kImageTypes), item.mime_type) ==
-          std::end(kImageTypes)) {
-        report.violations.push_back(
-            {item_field, item_field + " is " +
-                             (item.mime_type.empty() ? "of unknown type" : item.mime_type) +
-                             "; herald posts PNG, JPEG, GIF or WebP images to Slack"});
-      }
-      if (item.size > kMaxFileBytes) {
-        report.violations.push_back({item_field, item_field + " is " + std::to_string(item.size) +
-                                                     " bytes; Slack files may be at most 1 GB"});
-      }
-      if (text::CountCodePoints(item.alt_text) > kMaxAltText) {
-        report.violations.push_back(
-            {item_field + ".alt_text",
-             item_field + ".alt_text is " + std::to_string(text::CountCodePoints(item.alt_text)) +
-                 " characters; Slack allows " + std::to_string(kMaxAltText)});
-      }
-    }
-  }
-  return report;
+  static const PostValidator* validator = [] {
+    PostRules r;
+    r.text = {.network = "Slack", .limit = kMaxTextChars, .unit = text::LengthUnit::kCodePoints};
+    r.before_counting = EscapeText;
+    r.over_limit_hint =
+        "; Slack cuts longer messages off, and &, < and > count as their escapes &amp; &lt; &gt;";
+    r.needs = "give it text or a file";
+    r.empty_part = "a Slack message needs text or a file";
+    r.media = Info().media;
+    return new PostValidator(std::move(r));
+  }();
+  return validator->Validate(content);
 }
 
 Result<std::pair<bool, std::string>> ParseChannelArg(const Json& value) {
@@ -192,13 +140,6 @@ Result<std::pair<bool, std::string>> ParseChannelArg(const Json& value) {
     return base::InvalidArgument(expected + "; got \"" + value.get<std::string>() + "\"");
   }
   return std::make_pair(false, s);
-}
-
-std::string FindHeader(const HttpHeaders& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (EqualsIgnoreCase(key, name)) return value;
-  }
-  return {};
 }
 
 Result<Json> ParseResponse(int status, const HttpHeaders& headers, std::string_view body,
@@ -293,54 +234,9 @@ Error MapError(std::string_view error, const Json& body, CallKind kind,
   return base::InvalidArgument("Slack refused the request (" + quoted + ")");
 }
 
-std::string Redact(std::string text, std::string_view secret) {
-  if (secret.empty()) return text;
-  size_t pos = 0;
-  while ((pos = text.find(secret, pos)) != std::string::npos) {
-    text.replace(pos, secret.size(), "<redacted>");
-    pos += 10;
-  }
-  return text;
-}
-
-Error MapTransportError(const Error& error, CallKind kind, std::string_view secret) {
-  std::string detail = Redact(error.message() + "; " + error.detail(), secret);
-  switch (error.code()) {
-    case ErrorCode::kUnknown:
-    case ErrorCode::kResourceExhausted:
-      if (kind == CallKind::kWrite) {
-        return base::Unknown(
-            "the connection to Slack failed after the message was sent; it may have been posted",
-            detail);
-      }
-      // The same words as a failed connection: a lost answer and a closed port read alike.
-      return base::Unavailable("Slack could not be reached; try again", detail);
-    case ErrorCode::kInvalidArgument:
-      return base::Internal("Slack API URL refused by the HTTP client: " + detail);
-    default:
-      return base::Unavailable("Slack could not be reached; try again", detail);
-  }
-}
-
-std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const auto& [key, value] : fields) {
-    if (!out.empty()) out += '&';
-    for (const std::string* s : {&key, &value}) {
-      for (unsigned char c : *s) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-          out += static_cast<char>(c);
-        } else {
-          out += '%';
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        }
-      }
-      if (s == &key) out += '=';
-    }
-  }
-  return out;
+const HttpErrorMapper& Errors() {
+  static const auto* mapper = new HttpErrorMapper(HttpErrorMapper::ForFixedHost("Slack"));
+  return *mapper;
 }
 
 Json MarkerMetadata(std::string_view idempotency_key, size_t part) {

@@ -30,6 +30,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "platforms/http_client.h"
+#include "platforms/kit/http_error_mapper.h"
 #include "platforms/platform.h"
 
 namespace herald::platforms::slack {
@@ -59,14 +60,9 @@ Result<std::pair<bool, std::string>> ParseChannelArg(const Json& value);
 
 // --- answers and errors ------------------------------------------------------------------
 
-enum class CallKind {
-  kRead,    // nothing changes on Slack
-  kWrite,   // chat.postMessage, files.completeUploadExternal: a lost answer may mean posted
-  kDelete,  // chat.delete, files.delete: idempotent
-};
-
-// The first header named `name`, case-insensitively, or "".
-std::string FindHeader(const HttpHeaders& headers, std::string_view name);
+// CallKind (platforms/kit/transport_errors.h): reads kRead; chat.postMessage and
+// files.completeUploadExternal kWrite (a lost answer may mean posted); chat.delete and
+// files.delete kDelete (idempotent).
 
 // Ok(body) for HTTP 200 with ok:true; else the mapped Error: 429 -> kResourceExhausted with
 // Retry-After, 5xx -> kUnavailable, 200 ok:false -> MapError.
@@ -91,13 +87,10 @@ Result<Json> ParseResponse(int status, const HttpHeaders& headers, std::string_v
 base::Error MapError(std::string_view error, const Json& body, CallKind kind,
                      std::string_view retry_after_header = {}, std::string_view channel_label = {});
 
-// An HttpClient error: kUnknown only for kWrite; else kUnavailable. Detail redacted of `secret`.
-base::Error MapTransportError(const base::Error& error, CallKind kind, std::string_view secret);
-
-std::string Redact(std::string text, std::string_view secret);
-
-// application/x-www-form-urlencoded (RFC 3986 unreserved characters kept, the rest %XX).
-std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields);
+// How transport failures of Web API calls become errors: kUnknown only for kWrite, else
+// kUnavailable; the bot token is redacted when passed as the secret. Form bodies are encoded
+// with http::FormUrlEncode (platforms/http/form_urlencoded.h).
+const HttpErrorMapper& Errors();
 
 // --- requests --------------------------------------------------------------------------------
 

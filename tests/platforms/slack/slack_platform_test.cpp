@@ -13,10 +13,13 @@
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/slack/slack_emulator.h"
 #include "tests/platforms/support/emulator_harness.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::slack {
 namespace {
 
+using matchers::IsOk;
+using ::testing::Not;
 using base::ErrorCode;
 using emulators::Fault;
 using emulators::FaultKind;
@@ -55,7 +58,7 @@ class SlackPlatformTest : public ::testing::Test {
 
   AccountContext Account() {
     auto account = Connect(SlackEmulator::kSeedToken, SlackEmulator::kChannelId);
-    EXPECT_TRUE(account.ok()) << account.error().ToString();
+    EXPECT_THAT(account, IsOk());
     AccountContext ctx;
     ctx.account_id = "acc_s";
     ctx.external_id = account->external_id;
@@ -79,7 +82,7 @@ class SlackPlatformTest : public ::testing::Test {
     // A second app that may post in public channels without joining them.
     auto other = h_.network().CreateToken(
         Json{{"name", "someone"}, {"scopes", {"chat:write", "chat:write.public"}}});
-    ASSERT_TRUE(other.ok());
+    ASSERT_THAT(other, IsOk());
     emulators::EmulatorClient raw(h_.base_url());
     Json body = {{"channel", SlackEmulator::kChannelId}, {"text", text}};
     if (!thread_ts.empty()) body["thread_ts"] = thread_ts;
@@ -87,7 +90,7 @@ class SlackPlatformTest : public ::testing::Test {
                       {{"Authorization", "Bearer " + (*other)["token"].get<std::string>()},
                        {"Content-Type", "application/json"}},
                       base::DumpJson(body));
-    ASSERT_TRUE(r.ok());
+    ASSERT_THAT(r, IsOk());
     ASSERT_EQ(r->JsonBody()["ok"], true) << r->body;
   }
 
@@ -98,7 +101,7 @@ class SlackPlatformTest : public ::testing::Test {
 
 TEST_F(SlackPlatformTest, ConnectsByIdOrName) {
   auto by_id = Connect(SlackEmulator::kSeedToken, SlackEmulator::kChannelId);
-  ASSERT_TRUE(by_id.ok()) << by_id.error().ToString();
+  ASSERT_THAT(by_id, IsOk());
   EXPECT_EQ(by_id->external_id, "T0123ABCD45/C0456NEWS01");
   EXPECT_EQ(by_id->handle, "#announcements");
   EXPECT_EQ(by_id->display_name, "Acme Corp #announcements");
@@ -107,7 +110,7 @@ TEST_F(SlackPlatformTest, ConnectsByIdOrName) {
   EXPECT_EQ(by_id->settings["team_url"], "https://acme-corp.slack.com/");
   EXPECT_EQ(by_id->credentials["bot_token"], SlackEmulator::kSeedToken);
   auto by_name = Connect(SlackEmulator::kSeedToken, "#announcements");
-  ASSERT_TRUE(by_name.ok()) << by_name.error().ToString();
+  ASSERT_THAT(by_name, IsOk());
   EXPECT_EQ(by_name->settings["channel_id"], SlackEmulator::kChannelId);
 }
 
@@ -128,7 +131,7 @@ TEST_F(SlackPlatformTest, ConnectExplainsWhatToFix) {
   auto malformed = Connect("hunter2", SlackEmulator::kChannelId);
   EXPECT_EQ(malformed.error().code(), ErrorCode::kInvalidArgument);
   auto scoped = h_.network().CreateToken(Json{{"scopes", {"chat:write"}}});
-  ASSERT_TRUE(scoped.ok());
+  ASSERT_THAT(scoped, IsOk());
   auto no_scope = Connect((*scoped)["token"], SlackEmulator::kChannelId);
   EXPECT_EQ(no_scope.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(no_scope.error().message(), HasSubstr("channels:read"));
@@ -137,7 +140,7 @@ TEST_F(SlackPlatformTest, ConnectExplainsWhatToFix) {
 TEST_F(SlackPlatformTest, PublishesEscapedPlainTextWithTheMarker) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"*a* < b & <!channel>"}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0].text, "*a* &lt; b &amp; &lt;!channel&gt;");
@@ -152,7 +155,7 @@ TEST_F(SlackPlatformTest, PublishesEscapedPlainTextWithTheMarker) {
 TEST_F(SlackPlatformTest, ThreadRepliesUseTheFirstPartsTs) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"one", "two", "three"}));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);
   EXPECT_EQ(posts[0].reply_to, "");
@@ -178,7 +181,7 @@ TEST_F(SlackPlatformTest, ImagesUseTheUploadV2FlowAndTheShareTs) {
   content.parts.push_back(PostPart{"Liftoff <3", {a, b}});
   content.parts.push_back(PostPart{"close-up", {Png("detail.png", 1000)}});
   auto receipt = Publish(account, content);
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_EQ(posts[0].extra["kind"], "file_share");
@@ -200,17 +203,17 @@ TEST_F(SlackPlatformTest, LateFileShareIsPolledAndResumedWithoutReupload) {
   h_.ctx().MergeConfig(Json{{"share_delay_polls", 2}});
   Content content;
   content.parts.push_back(PostPart{"pic", {Png("a.png")}});
-  ASSERT_TRUE(Publish(account, content).ok()) << "three polls are allowed";
+  ASSERT_THAT(Publish(account, content), IsOk());
 
   h_.ctx().MergeConfig(Json{{"share_delay_polls", 50}});
   auto late = Publish(account, content);
-  ASSERT_FALSE(late.ok());
+  ASSERT_THAT(late, Not(IsOk()));
   EXPECT_EQ(late.error().code(), ErrorCode::kUnavailable);
   ASSERT_EQ(saved_.back()["pending"]["stage"], "completed");
   const size_t uploads = h_.CountRequests("/upload/v1/");
   h_.ctx().MergeConfig(Json{{"share_delay_polls", 0}});
   auto resumed = Publish(account, content, saved_.back());
-  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  ASSERT_THAT(resumed, IsOk());
   EXPECT_EQ(h_.CountRequests("/upload/v1/"), uploads);  // nothing uploaded again
   EXPECT_EQ(h_.Posts().size(), 2u);
   EXPECT_EQ(resumed->external_id, h_.Posts()[1].id);
@@ -221,13 +224,13 @@ TEST_F(SlackPlatformTest, DropAfterAcceptIsFoundByTheMarker) {
   h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/chat.postMessage"));
   auto request = Request(account, Thread({"hello"}));
   auto r = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
   ASSERT_EQ(h_.Posts().size(), 1u);
   // The core reconciles with the state saved so far.
   request.remote_state = saved_.back();
   auto found = h_.Run(platform_->Find(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->external_id, h_.Posts()[0].id);
   // The scan starts shortly before the recorded attempt, not at the dawn of the channel.
@@ -242,7 +245,7 @@ TEST_F(SlackPlatformTest, DropAfterAcceptIsFoundByTheMarker) {
   EXPECT_TRUE(bounded);
   // Publishing again (a blind retry) does not post twice either.
   auto again = h_.Run(platform_->Publish(request));
-  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->external_id, h_.Posts()[0].id);
   EXPECT_EQ(h_.Posts().size(), 1u);
 }
@@ -272,7 +275,7 @@ class SlackLookupFailureTest : public SlackPlatformTest,
   }
   template <class T>
   void ExpectTransient(const Result<T>& r) {
-    ASSERT_FALSE(r.ok());
+    ASSERT_THAT(r, Not(IsOk()));
     if (GetParam() == LookupFault::k429) {
       EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted) << r.error().ToString();
       ASSERT_TRUE(r.error().retry_after().has_value());
@@ -298,7 +301,7 @@ TEST_P(SlackLookupFailureTest, MarkerLookupFailureIsTransientAndALaterOneFindsTh
   EXPECT_EQ(h_.Posts().size(), 1u);
 
   auto found = h_.Run(platform_->Publish(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(found->external_id, posts[0].id);
@@ -326,7 +329,7 @@ TEST_P(SlackLookupFailureTest, ThreadReplyLookupFailureIsTransient) {
   EXPECT_EQ(h_.Posts().size(), 2u);
 
   auto done = h_.Run(platform_->Publish(retry));
-  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  ASSERT_THAT(done, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_EQ(done->external_id, posts[0].id);
@@ -350,7 +353,7 @@ TEST_P(SlackLookupFailureTest, FileShareLookupFailureIsTransient) {
   EXPECT_EQ(h_.Posts().size(), 1u);
 
   auto found = h_.Run(platform_->Publish(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   ASSERT_EQ(h_.Posts().size(), 1u);
   EXPECT_EQ(found->external_id, h_.Posts()[0].id);
   EXPECT_EQ(h_.CountRequests("/api/files.completeUploadExternal"), 1u);
@@ -371,10 +374,10 @@ INSTANTIATE_TEST_SUITE_P(LookupFaults, SlackLookupFailureTest,
 TEST_F(SlackPlatformTest, FindWithoutAnySavedStateScansHistory) {
   AccountContext account = Account();
   h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/chat.postMessage"));
-  ASSERT_FALSE(Publish(account, Thread({"hello"})).ok());
+  ASSERT_THAT(Publish(account, Thread({"hello"})), Not(IsOk()));
   PostAsSomeoneElse("unrelated chatter");
   auto found = h_.Run(platform_->Find(Request(account, Thread({"hello"}))));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->external_id, h_.Posts()[0].id);
 }
@@ -384,15 +387,15 @@ TEST_F(SlackPlatformTest, DroppedBeforeSendingIsCertainlyNotThere) {
   h_.Arm(FaultOn(FaultKind::kDropBefore, "/api/chat.postMessage"));
   auto request = Request(account, Thread({"hello"}));
   auto r = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);  // the client cannot know
   EXPECT_TRUE(h_.Posts().empty());
   request.remote_state = saved_.back();
   auto found = h_.Run(platform_->Find(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   EXPECT_FALSE(found->has_value());
   auto again = h_.Run(platform_->Publish(request));
-  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(h_.Posts().size(), 1u);
 }
 
@@ -408,17 +411,17 @@ TEST_F(SlackPlatformTest, ResumesAThreadWhosePartWasDropped) {
     return base::Ok();
   };
   auto r = h_.Run(platform_->Publish(request));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
   EXPECT_THAT(r.error().message(), HasSubstr("thread part 2 of 3"));
   ASSERT_EQ(h_.Posts().size(), 2u);
 
   auto retry = Request(account, content, saved_.back());
   auto found = h_.Run(platform_->Find(retry));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   EXPECT_FALSE(found->has_value());  // part 3 was never sent
   auto resumed = h_.Run(platform_->Publish(retry));
-  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  ASSERT_THAT(resumed, IsOk());
   auto posts = h_.Posts();
   ASSERT_EQ(posts.size(), 3u);  // part 2 found by its marker, not posted again
   EXPECT_EQ(posts[2].text, "three");
@@ -436,7 +439,7 @@ TEST_F(SlackPlatformTest, DroppedFileShareIsFoundThroughFilesInfo) {
   request.remote_state = saved_.back();
   EXPECT_EQ(request.remote_state["pending"]["stage"], "uploaded");
   auto found = h_.Run(platform_->Find(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->external_id, h_.Posts()[0].id);
 }
@@ -450,10 +453,10 @@ TEST_F(SlackPlatformTest, FileShareDroppedBeforeCompletingIsReuploaded) {
   ASSERT_EQ(h_.Run(platform_->Publish(request)).error().code(), ErrorCode::kUnknown);
   request.remote_state = saved_.back();
   auto found = h_.Run(platform_->Find(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   EXPECT_FALSE(found->has_value());
   auto again = h_.Run(platform_->Publish(request));
-  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(h_.Posts().size(), 1u);
 }
 
@@ -464,28 +467,28 @@ TEST_F(SlackPlatformTest, UnsharedFileWithinTheSettleWindowIsUndetermined) {
   content.parts.push_back(PostPart{"pic", {Png("a.png")}});
   h_.Arm(FaultOn(FaultKind::kDropAfterAccept, "/api/files.completeUploadExternal"));
   auto request = Request(account, content);
-  ASSERT_FALSE(h_.Run(platform_->Publish(request)).ok());
+  ASSERT_THAT(h_.Run(platform_->Publish(request)), Not(IsOk()));
   request.remote_state = saved_.back();
   auto found = h_.Run(platform_->Find(request));
-  ASSERT_FALSE(found.ok());
+  ASSERT_THAT(found, Not(IsOk()));
   EXPECT_EQ(found.error().code(), ErrorCode::kUnavailable);  // try again later, not "absent"
 }
 
 TEST_F(SlackPlatformTest, HistoryScanIsBoundedAndSaysSo) {
   AccountContext account = Account();
-  ASSERT_TRUE(Publish(account, Thread({"ours"})).ok());
+  ASSERT_THAT(Publish(account, Thread({"ours"})), IsOk());
   for (int i = 0; i < 5; ++i) PostAsSomeoneElse("chatter " + std::to_string(i));
   SlackPlatform::Options options = OptionsFor();
   options.history_page_size = 2;
   options.max_history_pages = 2;
   auto shallow = Make(options);
   auto unknown = h_.Run(shallow->Find(Request(account, Thread({"ours"}))));
-  ASSERT_FALSE(unknown.ok());
+  ASSERT_THAT(unknown, Not(IsOk()));
   EXPECT_EQ(unknown.error().code(), ErrorCode::kUnknown);
   options.max_history_pages = 4;
   auto deep = Make(options);
   auto found = h_.Run(deep->Find(Request(account, Thread({"ours"}))));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   EXPECT_TRUE(found->has_value());
 }
 
@@ -497,9 +500,9 @@ TEST_F(SlackPlatformTest, RateLimitsAreHttp429WithRetryAfter) {
   EXPECT_EQ(faulted.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*faulted.error().retry_after(), std::chrono::seconds(12));
   h_.ctx().MergeConfig(Json{{"channel_post_limit", 1}});
-  ASSERT_TRUE(Publish(account, Thread({"first"})).ok());
+  ASSERT_THAT(Publish(account, Thread({"first"})), IsOk());
   auto limited = Publish(account, Thread({"second"}));
-  ASSERT_FALSE(limited.ok());
+  ASSERT_THAT(limited, Not(IsOk()));
   EXPECT_EQ(limited.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*limited.error().retry_after(), std::chrono::seconds(60));
   EXPECT_EQ(h_.Posts().size(), 1u);
@@ -518,7 +521,7 @@ TEST_F(SlackPlatformTest, RevokedOrExpiredTokenIsUnauthenticated) {
   auto expired = Publish(account, Thread({"x"}));
   EXPECT_EQ(expired.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(expired.error().message(), HasSubstr("token_expired"));
-  ASSERT_TRUE(h_.network().RevokeToken(SlackEmulator::kSeedToken).ok());
+  ASSERT_THAT(h_.network().RevokeToken(SlackEmulator::kSeedToken), IsOk());
   auto revoked = Publish(account, Thread({"x"}));
   EXPECT_EQ(revoked.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(revoked.error().message(), HasSubstr("token_revoked"));
@@ -532,7 +535,7 @@ TEST_F(SlackPlatformTest, RemovedFromTheChannelSaysInviteTheBot) {
                   .Control("channels", Json{{"id", SlackEmulator::kChannelId}, {"member", false}})
                   .ok());
   auto r = Publish(account, Thread({"x"}));
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_THAT(r.error().message(), HasSubstr("invite the bot to #announcements"));
   account.settings["channel_id"] = "C0DOESNOTEXIST";
@@ -554,7 +557,7 @@ TEST_F(SlackPlatformTest, ValidationGuardsSlacksSilentTruncation) {
   AccountContext account = Account();
   std::string max(40'000, 'a');
   EXPECT_TRUE(platform_->Validate(Thread({max})).ok());
-  ASSERT_TRUE(Publish(account, Thread({max})).ok());
+  ASSERT_THAT(Publish(account, Thread({max})), IsOk());
   EXPECT_EQ(h_.Posts()[0].text.size(), 40'000u);
   std::string over(40'001, 'a');
   EXPECT_FALSE(platform_->Validate(Thread({over})).ok());  // Slack would cut it off silently
@@ -565,17 +568,17 @@ TEST_F(SlackPlatformTest, DeletesMessagesAndFiles) {
   Content content = Thread({"one", "two"});
   content.parts[1].media = {Png("a.png")};
   auto receipt = Publish(account, content);
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
-  ASSERT_TRUE(h_.Run(platform_->Delete(account, *receipt)).ok());
+  ASSERT_THAT(receipt, IsOk());
+  ASSERT_THAT(h_.Run(platform_->Delete(account, *receipt)), IsOk());
   EXPECT_TRUE(h_.LivePosts().empty());
   EXPECT_EQ(h_.CountRequests("/api/files.delete"), 1u);
-  EXPECT_TRUE(h_.Run(platform_->Delete(account, *receipt)).ok());  // already gone
+  EXPECT_THAT(h_.Run(platform_->Delete(account, *receipt)), IsOk());  // already gone
 }
 
 TEST_F(SlackPlatformTest, MetricsFromReactionsRepliesAndMembers) {
   AccountContext account = Account();
   auto receipt = Publish(account, Thread({"launch", "details"}));
-  ASSERT_TRUE(receipt.ok());
+  ASSERT_THAT(receipt, IsOk());
   ASSERT_TRUE(h_.ctx()
                   .posts()
                   .Update(receipt->external_id,
@@ -585,12 +588,12 @@ TEST_F(SlackPlatformTest, MetricsFromReactionsRepliesAndMembers) {
                   .ok());
   PostAsSomeoneElse("congrats!", receipt->external_id);
   auto metrics = h_.Run(platform_->FetchPostMetrics(account, *receipt));
-  ASSERT_TRUE(metrics.ok()) << metrics.error().ToString();
+  ASSERT_THAT(metrics, IsOk());
   EXPECT_EQ((*metrics)["likes"], 3);
   EXPECT_EQ((*metrics)["reactions"]["tada"], 2);
   EXPECT_EQ((*metrics)["replies"], 1);  // herald's own thread part does not count
   auto followers = h_.Run(platform_->FetchAccountMetrics(account));
-  ASSERT_TRUE(followers.ok());
+  ASSERT_THAT(followers, IsOk());
   EXPECT_EQ((*followers)["followers"], 212);
 }
 
