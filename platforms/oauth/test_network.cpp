@@ -1,37 +1,32 @@
 #include "platforms/oauth/test_network.h"
 
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/media_validator.h"
 #include "platforms/oauth/oauth_session.h"
+#include "platforms/text/length_rules.h"
+#include "platforms/text/utf8.h"
 
 namespace herald::platforms::oauth {
 namespace {
 
 constexpr int kMaxLength = 500;
 
-int CountCodePoints(std::string_view s) {
-  int n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
-// Maps an emulator API answer to the Platform error convention.
-Result<void> CheckApiStatus(const HttpResponse& r) {
-  if (r.status >= 200 && r.status <= 299) return base::Ok();
-  std::string reason = r.body.substr(0, 200);
-  if (r.status == 401)
-    return base::Unauthenticated("the OAuth test network refused the token: " + reason);
-  if (r.status == 403) return base::PermissionDenied("the OAuth test network refused: " + reason);
-  if (r.status == 404) return base::NotFound("the OAuth test network has no such object");
-  if (r.status == 429) return base::ResourceExhausted("the OAuth test network is rate limiting");
-  if (r.status >= 500) return base::Unavailable("the OAuth test network failed: " + reason);
-  return base::InvalidArgument("the OAuth test network refused the request: " + reason);
+HttpErrorMapper::Options Errors() {
+  HttpErrorMapper::Options o;
+  o.network = "the OAuth test network";
+  o.fixed_base_url = true;  // the operator's HERALD_OAUTH_TEST_PROVIDER
+  o.read_body = [](const HttpResponse& r) {
+    ErrorBody out;
+    out.reason = r.body.substr(0, 200);
+    return out;
+  };
+  return o;
 }
 
 }  // namespace
 
 OAuthProvider OAuthTestProvider(std::string base_url) {
-  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  base_url = TrimSlash(std::move(base_url));
   OAuthProvider p;
   p.platform = std::string(kOAuthTestNetworkId);
   p.display_name = "OAuth test network";
@@ -46,7 +41,7 @@ OAuthProvider OAuthTestProvider(std::string base_url) {
 
 OAuthTestNetwork::OAuthTestNetwork(OAuthProvider provider, HttpClient& http,
                                    const base::Clock& clock)
-    : provider_(std::move(provider)), http_(http), clock_(clock), oauth_(http, clock) {
+    : OAuthNetworkBase(std::move(provider), http, clock, Errors()) {
   info_.id = std::string(kOAuthTestNetworkId);
   info_.name = "OAuth test network";
   info_.auth_kind = AuthKind::kOAuth2;
@@ -57,7 +52,7 @@ OAuthTestNetwork::OAuthTestNetwork(OAuthProvider provider, HttpClient& http,
 }
 
 std::string OAuthTestNetwork::BaseUrl() const {
-  std::string base = provider_.token_url;
+  std::string base = Provider().token_url;
   return base.substr(0, base.size() - std::string_view("/oauth/token").size());
 }
 
@@ -69,47 +64,41 @@ ValidationReport OAuthTestNetwork::Validate(const Content& content) const {
     report.violations.push_back({"text", "the post is empty"});
     return report;
   }
-  report.length = CountCodePoints(content.parts[0].text);
+  const text::LengthRule rule{"the OAuth test network", kMaxLength, text::LengthUnit::kCodePoints};
+  if (text::IsValidUtf8(content.parts[0].text)) {
+    report.length = text::CountLength(content.parts[0].text, rule);
+  }
   for (size_t i = 0; i < content.parts.size(); ++i) {
-    std::string field = i == 0 ? "text" : "thread[" + std::to_string(i - 1) + "].text";
-    int length = CountCodePoints(content.parts[i].text);
-    if (length > kMaxLength) {
-      report.violations.push_back(
-          {field, field + " is " + std::to_string(length) + " characters, " +
-                      std::to_string(length - kMaxLength) +
-                      " over the OAuth test network's limit of " + std::to_string(kMaxLength)});
-    }
-    if (!content.parts[i].media.empty()) {
-      report.violations.push_back({i == 0 ? "media" : "thread[" + std::to_string(i - 1) + "].media",
-                                   "the OAuth test network takes no media"});
+    if (auto v = text::CheckLength(PartField(i, "text"), content.parts[i].text, rule)) {
+      report.violations.push_back(*v);
     }
   }
+  MediaValidator("the OAuth test network", info_.media).CheckAll(content, report.violations);
   if (content.parts.size() > 1) {
     report.violations.push_back({"thread", "the OAuth test network has no threads"});
   }
   return report;
 }
 
-Task<Result<ConnectedAccount>> OAuthTestNetwork::Connect(Json) {
-  co_return base::FailedPrecondition(
-      "the OAuth test network connects through OAuth: connect_account returns a sign-in link");
-}
-
 Task<Result<HttpResponse>> OAuthTestNetwork::Call(std::string method, std::string path,
-                                                  std::string token, std::string body) {
+                                                  std::string token, std::string body,
+                                                  std::string_view action, CallKind kind,
+                                                  int ok_status) {
   HttpRequest req;
   req.method = std::move(method);
   req.url = BaseUrl() + path;
   req.headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   req.body = std::move(body);
-  co_return co_await http_.Send(std::move(req));
+  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r, co_await Send(std::move(req), kind));
+  if ((r.status >= 200 && r.status <= 299) || r.status == ok_status) co_return r;
+  co_return errors().FromResponse(r, action, clock().Now(), token);
 }
 
 Task<Result<ConnectedAccount>> OAuthTestNetwork::Identify(TokenSet tokens) {
-  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
-                             co_await Call("GET", "/api/me", tokens.access_token, ""));
-  HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(r));
+  HERALD_CO_ASSIGN_OR_RETURN(
+      HttpResponse r,
+      co_await Call("GET", "/api/me", tokens.access_token, "", "the token", CallKind::kRead));
   auto me = base::ParseJson(r.body);
   if (!me.ok() || base::GetString(*me, "id").empty()) {
     co_return base::Unavailable("the OAuth test network answered /api/me without an id");
@@ -125,17 +114,15 @@ Task<Result<ConnectedAccount>> OAuthTestNetwork::Identify(TokenSet tokens) {
 
 Task<Result<PublishReceipt>> OAuthTestNetwork::Publish(PublishRequest request) {
   if (request.content.parts.empty()) co_return base::InvalidArgument("the post is empty");
-  OAuthSession session(oauth_, provider_, clock_, request.account);
   std::string body = base::DumpJson(Json{{"text", request.content.parts[0].text}});
-  auto sent =
-      co_await session.Call<HttpResponse>([&](std::string token) -> Task<Result<HttpResponse>> {
-        HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
-                                   co_await Call("POST", "/api/posts", token, body));
-        HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(r));
-        co_return r;
-      });
-  if (!sent.ok()) co_return std::move(sent).error();
-  auto j = base::ParseJson(sent->body);
+  HERALD_CO_ASSIGN_OR_RETURN(
+      HttpResponse sent,
+      co_await WithToken<HttpResponse>(
+          request.account, [&](std::string token) -> Task<Result<HttpResponse>> {
+            co_return co_await Call("POST", "/api/posts", std::move(token), body, "the post",
+                                    CallKind::kWrite);
+          }));
+  auto j = base::ParseJson(sent.body);
   if (!j.ok() || base::GetString(*j, "id").empty()) {
     co_return base::Unknown("the OAuth test network answered without a post id");
   }
@@ -146,31 +133,15 @@ Task<Result<PublishReceipt>> OAuthTestNetwork::Publish(PublishRequest request) {
   co_return receipt;
 }
 
-Task<Result<std::optional<PublishReceipt>>> OAuthTestNetwork::Find(PublishRequest) {
-  co_return base::Unimplemented("the OAuth test network cannot look posts up");
-}
-
 Task<Result<void>> OAuthTestNetwork::Delete(AccountContext account, PublishReceipt receipt) {
-  OAuthSession session(oauth_, provider_, clock_, account);
-  auto r =
-      co_await session.Call<HttpResponse>([&](std::string token) -> Task<Result<HttpResponse>> {
-        HERALD_CO_ASSIGN_OR_RETURN(
-            HttpResponse resp,
-            co_await Call("DELETE", "/api/posts/" + receipt.external_id, token, ""));
-        if (resp.status == 404) co_return resp;  // already gone
-        HERALD_CO_RETURN_IF_ERROR(CheckApiStatus(resp));
-        co_return resp;
-      });
-  if (!r.ok()) co_return std::move(r).error();
+  const std::string path = "/api/posts/" + receipt.external_id;
+  // 404: already gone.
+  HERALD_CO_RETURN_IF_ERROR(co_await WithToken<HttpResponse>(
+      account, [&](std::string token) -> Task<Result<HttpResponse>> {
+        co_return co_await Call("DELETE", path, std::move(token), "", "deleting the post",
+                                CallKind::kDelete, 404);
+      }));
   co_return base::Ok();
-}
-
-Task<Result<Json>> OAuthTestNetwork::FetchPostMetrics(AccountContext, PublishReceipt) {
-  co_return base::Unimplemented("the OAuth test network has no metrics");
-}
-
-Task<Result<Json>> OAuthTestNetwork::FetchAccountMetrics(AccountContext) {
-  co_return base::Unimplemented("the OAuth test network has no metrics");
 }
 
 std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, HttpClient& http,

@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "platforms/http_client.h"
+#include "platforms/kit/oauth_network_base.h"
 #include "platforms/oauth/oauth_client.h"
 #include "platforms/oauth/oauth_network.h"
 #include "platforms/platform.h"
@@ -25,32 +26,26 @@ inline constexpr std::string_view kOAuthTestNetworkId = "oauthtest";
 // The provider description for an emulator at `base_url` (no client credentials).
 OAuthProvider OAuthTestProvider(std::string base_url);
 
-class OAuthTestNetwork final : public Platform, public OAuthNetwork {
+// Built on the kit's OAuthNetworkBase: authorize URL, code exchange, token renewal (WithToken)
+// and the defaults (Connect, Find, metrics) come from there; this class is the emulator's API.
+class OAuthTestNetwork final : public OAuthNetworkBase {
  public:
   // `provider` from OAuthTestProvider (+ client credentials); `http` and `clock` outlive it.
   OAuthTestNetwork(OAuthProvider provider, HttpClient& http, const base::Clock& clock);
 
   const PlatformInfo& Info() const override { return info_; }
   ValidationReport Validate(const Content& content) const override;
-  Task<Result<ConnectedAccount>> Connect(Json args) override;
   Task<Result<PublishReceipt>> Publish(PublishRequest request) override;
-  Task<Result<std::optional<PublishReceipt>>> Find(PublishRequest request) override;
   Task<Result<void>> Delete(AccountContext account, PublishReceipt receipt) override;
-  Task<Result<Json>> FetchPostMetrics(AccountContext account, PublishReceipt receipt) override;
-  Task<Result<Json>> FetchAccountMetrics(AccountContext account) override;
-
-  const OAuthProvider& Provider() const override { return provider_; }
   Task<Result<ConnectedAccount>> Identify(TokenSet tokens) override;
 
  private:
   std::string BaseUrl() const;
+  // `method` `path` with `token`; a non-2xx answer (but `ok_status`) is the mapped error.
   Task<Result<HttpResponse>> Call(std::string method, std::string path, std::string token,
-                                  std::string body);
+                                  std::string body, std::string_view action, CallKind kind,
+                                  int ok_status = 0);
 
-  OAuthProvider provider_;
-  HttpClient& http_;
-  const base::Clock& clock_;
-  OAuthClient oauth_;
   PlatformInfo info_;
 };
 
