@@ -9,7 +9,7 @@
 // seed as it is, behind its two bytes).
 // Checked besides "no crash" (no exception may escape: errors are values):
 //   - RetryAfter is at least one second when set; no error's retry_after is negative;
-//   - Redact removes the secret; MapTransportError's message and detail never carry it;
+//   - Redact removes the secret; a transport error's message and detail never carry it;
 //   - a parsed Discord webhook URL survives CanonicalWebhookUrl and parsing again;
 //   - OAuth credentials survive TokenSetToCredentials and back.
 #include <cstddef>
@@ -22,6 +22,9 @@
 #include "base/log.h"
 #include "platforms/bluesky/bluesky_wire.h"
 #include "platforms/discord/discord_wire.h"
+#include "platforms/http/form_urlencoded.h"
+#include "platforms/kit/helpers.h"
+#include "platforms/kit/retry_after.h"
 #include "platforms/mastodon/mastodon_wire.h"
 #include "platforms/oauth/token_set.h"
 #include "platforms/slack/slack_wire.h"
@@ -142,7 +145,7 @@ void Mastodon(const Input& in) {
   CheckResult(m::ParseMedia(in.body));
   (void)m::ParseErrorMessage(in.body);
   HttpResponse resp = in.Response();
-  CheckRetryAfter(m::RetryAfter(resp, Now()));
+  CheckRetryAfter(RetryAfter(resp.headers, Now()));
   CheckError(m::ErrorFromResponse(resp, "publishing", Now()));
 }
 
@@ -159,7 +162,7 @@ void Bluesky(const Input& in) {
   CheckResult(b::ParsePostCounts(in.body, uri));
   CheckResult(b::ParseProfile(in.body));
   HttpResponse resp = in.Response();
-  CheckRetryAfter(b::RetryAfter(resp, Now()));
+  CheckRetryAfter(RetryAfter(resp.headers, Now()));
   CheckError(b::ErrorFromResponse(resp, "publishing", Now()));
 }
 
@@ -188,7 +191,7 @@ void BlueskyText(const Input& in) {
 
 void DiscordAnswer(const Input& in) {
   namespace d = discord;
-  auto kind = static_cast<d::CallKind>(in.kind);
+  auto kind = static_cast<CallKind>(in.kind);
   (void)d::ParseRateLimit(in.headers);
   (void)d::ErrorCodeOf(in.body);
   auto r = d::ParseResponse(in.status, in.headers, in.body, kind);
@@ -203,7 +206,7 @@ void DiscordAnswer(const Input& in) {
   }
   std::string text = in.body + std::string(kSecret);
   base::Error transport(base::ErrorCode::kUnavailable, "connect failed: " + text, text);
-  CheckRedaction(text, d::Redact(text, kSecret), d::MapTransportError(transport, kind, kSecret));
+  CheckRedaction(text, Redact(text, kSecret), d::Errors().FromTransport(transport, kind, kSecret));
 }
 
 void DiscordText(const Input& in) {
@@ -223,7 +226,7 @@ void DiscordText(const Input& in) {
 
 void TelegramAnswer(const Input& in) {
   namespace t = telegram;
-  auto kind = static_cast<t::CallKind>(in.kind);
+  auto kind = static_cast<CallKind>(in.kind);
   auto r = t::ParseResponse(in.status, in.body, kind);
   CheckResult(r);
   if (r.ok()) {
@@ -242,7 +245,7 @@ void TelegramAnswer(const Input& in) {
   }
   std::string text = in.body + std::string(kSecret);
   base::Error transport(base::ErrorCode::kUnknown, "timeout: " + text, text);
-  CheckRedaction(text, t::Redact(text, kSecret), t::MapTransportError(transport, kind, kSecret));
+  CheckRedaction(text, Redact(text, kSecret), t::Errors().FromTransport(transport, kind, kSecret));
 }
 
 void TelegramText(const Input& in) {
@@ -269,14 +272,14 @@ void TelegramText(const Input& in) {
 
 void SlackAnswer(const Input& in) {
   namespace s = slack;
-  auto kind = static_cast<s::CallKind>(in.kind);
+  auto kind = static_cast<CallKind>(in.kind);
   auto r = s::ParseResponse(in.status, in.headers, in.body, kind);
   CheckResult(r);
   if (auto j = JsonOf(in.body)) {
     const Json& error = Field(*j, "error");
     if (error.is_string()) {
       CheckError(s::MapError(error.get<std::string>(), *j, kind,
-                             s::FindHeader(in.headers, "Retry-After"), "#general"));
+                             FindHeader(in.headers, "Retry-After"), "#general"));
     }
   }
   if (r.ok()) {
@@ -299,7 +302,7 @@ void SlackAnswer(const Input& in) {
   }
   std::string text = in.body + std::string(kSecret);
   base::Error transport(base::ErrorCode::kUnavailable, "reset: " + text, text);
-  CheckRedaction(text, s::Redact(text, kSecret), s::MapTransportError(transport, kind, kSecret));
+  CheckRedaction(text, Redact(text, kSecret), s::Errors().FromTransport(transport, kind, kSecret));
 }
 
 void SlackText(const Input& in) {
@@ -311,7 +314,7 @@ void SlackText(const Input& in) {
   (void)s::Permalink("https://team.slack.com/", "C0123ABCD", in.body, std::nullopt);
   Content content{Parts(in.body)};
   (void)s::Validate(content);
-  (void)s::FormEncode({{"text", in.body}, {in.body, "x"}});
+  (void)http::FormUrlEncode({{"text", in.body}, {in.body, "x"}});
   (void)base::DumpJson(
       s::PostMessageBody("C0123ABCD", content.parts.front().text, std::nullopt, in.body, 0));
 }

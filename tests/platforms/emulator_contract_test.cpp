@@ -11,17 +11,19 @@
 #include "tests/emulators/discord/discord_emulator.h"
 #include "tests/emulators/slack/slack_emulator.h"
 #include "tests/emulators/telegram/telegram_emulator.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::emulators {
 namespace {
 
+using matchers::IsOk;
 using ::testing::HasSubstr;
 
 template <class N>
 class Served {
  public:
   Served() : server_(EmulatorServer::Make<N>()) {
-    EXPECT_TRUE(server_->Start().ok());
+    EXPECT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
   }
   EmulatorClient& client() { return *client_; }
@@ -30,7 +32,7 @@ class Served {
                    std::vector<std::pair<std::string, std::string>> headers = {},
                    std::string body = {}) {
     auto r = client_->Send(method, path, std::move(headers), std::move(body));
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
 
@@ -99,7 +101,7 @@ TEST(TelegramContractTest, FloodControlAndFaultsUseRetryAfterParameters) {
               HasSubstr("Too Many Requests: retry after"));
   EXPECT_TRUE(flood.JsonBody()["parameters"]["retry_after"].is_number_integer());
   EXPECT_EQ(flood.Header("X-RateLimit-Limit"), "");  // Telegram sends none
-  ASSERT_TRUE(t.client().ArmFault(Json{{"kind", "5xx"}, {"status", 502}}).ok());
+  ASSERT_THAT(t.client().ArmFault(Json{{"kind", "5xx"}, {"status", 502}}), IsOk());
   RawResponse gateway = t.Send("GET", bot + "/getMe");
   EXPECT_EQ(gateway.status, 502);
   EXPECT_THAT(gateway.body, HasSubstr("nginx"));
@@ -113,7 +115,7 @@ TEST(TelegramContractTest, NoIdempotencyARepeatIsASecondMessage) {
   auto second = t.Send("POST", bot + "/sendMessage", kJson, body).JsonBody();
   EXPECT_NE(first["result"]["message_id"], second["result"]["message_id"]);
   auto posts = t.client().Posts();
-  ASSERT_TRUE(posts.ok());
+  ASSERT_THAT(posts, IsOk());
   EXPECT_EQ(posts->size(), 2u);
 }
 
@@ -201,7 +203,7 @@ TEST(SlackContractTest, LogicalErrorsAreHttp200OkFalse) {
   RawResponse retired = s.Send("POST", "/api/files.upload", {{"Authorization", auth}});
   EXPECT_EQ(retired.JsonBody()["ok"], false);
   auto scoped = s.client().CreateToken(Json{{"scopes", {"channels:read"}}});
-  ASSERT_TRUE(scoped.ok());
+  ASSERT_THAT(scoped, IsOk());
   RawResponse scope = s.Send("POST", "/api/chat.postMessage",
                              {{"Authorization", "Bearer " + (*scoped)["token"].get<std::string>()},
                               {"Content-Type", "application/x-www-form-urlencoded"}},

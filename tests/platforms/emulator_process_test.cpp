@@ -16,10 +16,13 @@
 #include "platforms/telegram/telegram_platform.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms {
 namespace {
 
+using matchers::IsOk;
+using ::testing::Not;
 using base::ErrorCode;
 using emulators::EmulatorClient;
 using emulators::EmulatorProcess;
@@ -28,14 +31,14 @@ class EmulatorProcessTest : public ::testing::Test {
  protected:
   EmulatorProcessTest() {
     auto client = http::HttpsClient::Create(http::HttpsClientOptions{});
-    EXPECT_TRUE(client.ok());
+    EXPECT_THAT(client, IsOk());
     if (client.ok()) http_ = std::move(client).value();
   }
   ~EmulatorProcessTest() override { http_.reset(); }
 
   std::unique_ptr<EmulatorProcess> StartEmulator(const std::string& network) {
     auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), network);
-    EXPECT_TRUE(process.ok()) << process.error().ToString();
+    EXPECT_THAT(process, IsOk());
     return process.ok() ? std::move(process).value() : nullptr;
   }
 
@@ -69,7 +72,7 @@ TEST_F(EmulatorProcessTest, Telegram) {
   ASSERT_NE(emu, nullptr);
   EmulatorClient control(emu->base_url());
   auto info = control.Info();
-  ASSERT_TRUE(info.ok());
+  ASSERT_THAT(info, IsOk());
   const std::string token = (*info)["bots"][0]["tokens"][0];
   // A new channel through the network control, then connect and post to it.
   ASSERT_TRUE(control
@@ -85,10 +88,10 @@ TEST_F(EmulatorProcessTest, Telegram) {
   options.base_url = emu->base_url();
   telegram::TelegramPlatform platform(http_.get(), options);
   auto account = Run(platform.Connect(Json{{"bot_token", token}, {"chat_id", "@proc_news"}}));
-  ASSERT_TRUE(account.ok()) << account.error().ToString();
-  ASSERT_TRUE(Run(platform.Publish(Request(ToContext(*account), "from a process"))).ok());
+  ASSERT_THAT(account, IsOk());
+  ASSERT_THAT(Run(platform.Publish(Request(ToContext(*account), "from a process"))), IsOk());
   auto posts = control.Posts();
-  ASSERT_TRUE(posts.ok());
+  ASSERT_THAT(posts, IsOk());
   ASSERT_EQ(posts->size(), 1u);
   EXPECT_EQ((*posts)[0]["text"], "from a process");
   EXPECT_EQ((*posts)[0]["account"], "-1005550001");
@@ -96,7 +99,7 @@ TEST_F(EmulatorProcessTest, Telegram) {
       control.ArmFault(Json{{"kind", "429"}, {"path", "/bot*/sendMessage"}, {"retry_after", 7}})
           .ok());
   auto limited = Run(platform.Publish(Request(ToContext(*account), "again")));
-  ASSERT_FALSE(limited.ok());
+  ASSERT_THAT(limited, Not(IsOk()));
   EXPECT_EQ(limited.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(*limited.error().retry_after(), std::chrono::seconds(7));
 }
@@ -106,19 +109,19 @@ TEST_F(EmulatorProcessTest, Discord) {
   ASSERT_NE(emu, nullptr);
   EmulatorClient control(emu->base_url());
   auto hook = control.CreateToken(Json{{"name", "Process Hook"}});
-  ASSERT_TRUE(hook.ok()) << hook.error().ToString();
+  ASSERT_THAT(hook, IsOk());
   discord::DiscordPlatform::Options options;
   options.base_url = emu->base_url() + "/api";
   discord::DiscordPlatform platform(http_.get(), options);
   auto account = Run(platform.Connect(Json{{"webhook_url", (*hook)["webhook_url"]}}));
-  ASSERT_TRUE(account.ok()) << account.error().ToString();
+  ASSERT_THAT(account, IsOk());
   EXPECT_EQ(account->handle, "Process Hook");
-  ASSERT_TRUE(Run(platform.Publish(Request(ToContext(*account), "from a process"))).ok());
+  ASSERT_THAT(Run(platform.Publish(Request(ToContext(*account), "from a process"))), IsOk());
   auto posts = control.Posts();
-  ASSERT_TRUE(posts.ok());
+  ASSERT_THAT(posts, IsOk());
   ASSERT_EQ(posts->size(), 1u);
   EXPECT_EQ((*posts)[0]["text"], "from a process");
-  ASSERT_TRUE(control.RevokeToken((*hook)["token"].get<std::string>()).ok());
+  ASSERT_THAT(control.RevokeToken((*hook)["token"].get<std::string>()), IsOk());
   auto gone = Run(platform.Publish(Request(ToContext(*account), "again")));
   EXPECT_EQ(gone.error().code(), ErrorCode::kNotFound);
 }
@@ -135,7 +138,7 @@ TEST_F(EmulatorProcessTest, Slack) {
                   {"id", "C0PROCESS01"}, {"name", "process"}, {"member", true}, {"num_members", 3}})
           .ok());
   auto info = control.Info();
-  ASSERT_TRUE(info.ok());
+  ASSERT_THAT(info, IsOk());
   std::string token;
   for (const auto& bot : (*info)["bots"]) {
     if (bot["user_id"] == "U0777HERALD") token = bot["tokens"][0];
@@ -144,19 +147,19 @@ TEST_F(EmulatorProcessTest, Slack) {
   options.base_url = emu->base_url() + "/api";
   slack::SlackPlatform platform(http_.get(), nullptr, options);
   auto account = Run(platform.Connect(Json{{"bot_token", token}, {"channel", "#process"}}));
-  ASSERT_TRUE(account.ok()) << account.error().ToString();
+  ASSERT_THAT(account, IsOk());
   ASSERT_TRUE(
       control.ArmFault(Json{{"kind", "drop_after_accept"}, {"path", "/api/chat.postMessage"}})
           .ok());
   PublishRequest request = Request(ToContext(*account), "from a process");
   auto dropped = Run(platform.Publish(request));
-  ASSERT_FALSE(dropped.ok());
+  ASSERT_THAT(dropped, Not(IsOk()));
   EXPECT_EQ(dropped.error().code(), ErrorCode::kUnknown);
   auto found = Run(platform.Find(request));
-  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   auto posts = control.Posts();
-  ASSERT_TRUE(posts.ok());
+  ASSERT_THAT(posts, IsOk());
   ASSERT_EQ(posts->size(), 1u);
   EXPECT_EQ((*posts)[0]["id"], (*found)->external_id);
   EXPECT_EQ((*posts)[0]["idempotency_key"], "tgt_process");

@@ -10,9 +10,13 @@
 #include "platforms/text/graphemes.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::text {
 namespace {
+
+using matchers::IsOk;
+using ::testing::Not;
 
 // A few fixed strings (UTF-8 spelled out so the source file's encoding cannot change them).
 const std::string kFamily =
@@ -36,7 +40,7 @@ TEST(Utf8Test, ValidatesWellFormedAndRejectsMalformed) {
   EXPECT_FALSE(IsValidUtf8("ab\xE6\x97"));        // truncated
   EXPECT_FALSE(IsValidUtf8("\x80"));              // lone continuation
   auto r = CheckUtf8("thread[1].text", "abc\xFF");
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().message(), "thread[1].text is not valid UTF-8 (bad byte at offset 3)");
 }
 
