@@ -130,8 +130,9 @@ class PostService {
   Result<Json> RetrySync(const Caller& caller, const std::string& post_id, bool include_unknown);
   Task<Result<Json>> Retry(Caller caller, std::string post_id, bool include_unknown);
 
-  // delete_post: removes published targets from the networks that allow it, cancels the rest;
-  // reports per target. Errors: kNotFound.
+  // delete_post: cancels targets not yet sent and queues a delete job for each published
+  // target on a network that allows deleting (its deletion shows `deleting`; PublishWorker
+  // removes it); answers at once, per target. Errors: kNotFound.
   Task<Result<Json>> Delete(Caller caller, std::string post_id);
 
   // get_post / list_posts / validate_post (read-only).

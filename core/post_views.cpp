@@ -78,6 +78,10 @@ Json PostDetailView(const store::Post& post, const std::vector<store::PostTarget
         it != t.remote_state.end() && it->is_string()) {
       item["deleted_at"] = *it;
     }
+    if (t.deletion != store::DeletionStatus::kNone) {  // delete_post's progress
+      item["deletion"] = store::DeletionStatusName(t.deletion);
+      if (!t.deletion_error.empty()) item["deletion_error"] = t.deletion_error;
+    }
     if (t.status == store::TargetStatus::kUnknown) {
       item["explanation"] = UnknownExplanation(PlatformName(platforms, t.platform));
     } else if (t.status == store::TargetStatus::kPublishing) {

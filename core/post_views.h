@@ -25,7 +25,8 @@ Json TimeJson(std::optional<base::Time> t);
 Json PostSummaryView(const store::Post& post, const std::vector<store::PostTarget>& targets);
 
 // get_post: the summary plus content, created_at/updated_at and per target external_id, url,
-// attempts, last_error, next_attempt_at, published_at, and an explanation when unknown.
+// attempts, last_error, next_attempt_at, published_at, deleted_at, deletion (+ deletion_error)
+// once delete_post was asked, and an explanation when unknown.
 Json PostDetailView(const store::Post& post, const std::vector<store::PostTarget>& targets,
                     const platforms::PlatformRegistry& platforms);
 

@@ -51,9 +51,14 @@
 // `publishing`/`unknown` to `published`); the new lease holder's own reconciliation agrees.
 // An exception escaping an adapter is treated like a crash: nothing more is written, the lease
 // expires, and reconciliation takes over.
+//
+// Which of these steps a claim takes is decided by DecidePublish (attempt_decision.h), a pure
+// function of what is known so far; Process below performs the effect each decision names
+// (take a rate slot, open credentials, Find, mark + send, record) and decides again.
 // ============================================================================================
 
 #include "core/publish_worker.h"
+#include "core/publish_worker_attempt.h"
 
 // GCC 12 at -O2 reports a false "mismatched new/delete" for Asio's awaitable frame operator
 // delete in large coroutines (GCC bug 109224); the frame is allocated and freed by Asio's own
@@ -76,6 +81,7 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/attempt_decision.h"
 #include "core/post_content.h"
 #include "core/post_status.h"
 #include "core/post_views.h"
@@ -89,29 +95,6 @@ using base::Time;
 using store::TargetStatus;
 
 constexpr std::string_view kChecksKey = "herald_checks";
-
-enum class ErrorClass { kPermanent, kAuth, kTransient, kUnknown };
-
-ErrorClass Classify(const base::Error& e) {
-  switch (e.code()) {
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kFailedPrecondition:
-    case ErrorCode::kNotFound:
-    case ErrorCode::kUnimplemented:
-      return ErrorClass::kPermanent;
-    case ErrorCode::kPermissionDenied:
-    case ErrorCode::kUnauthenticated:
-      return ErrorClass::kAuth;
-    case ErrorCode::kResourceExhausted:
-    case ErrorCode::kUnavailable:
-    case ErrorCode::kDeadlineExceeded:
-      return ErrorClass::kTransient;
-    default:
-      // kUnknown, and anything unexpected (kInternal, kAborted, kCancelled, kAlreadyExists):
-      // the request may have been applied; reconcile before sending again.
-      return ErrorClass::kUnknown;
-  }
-}
 
 std::string Seconds(std::chrono::milliseconds d) {
   auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
@@ -135,17 +118,6 @@ int ChecksOf(const store::PostTarget& t) {
 }
 
 }  // namespace
-
-struct PublishWorker::Attempt {
-  store::Job job;
-  store::PostTarget target;
-  store::Post post;
-  store::Account account;
-  platforms::Platform* platform = nullptr;
-  std::string network;  // display name, "Mastodon"
-  platforms::Content content;
-  Result<void> loaded = base::Ok();  // how LoadAttempt went
-};
 
 PublishWorker::PublishWorker(store::Store& store, const platforms::PlatformRegistry& platforms,
                              CredentialSource& credentials, const base::Clock& clock,
@@ -237,7 +209,7 @@ Result<std::vector<PublishWorker::Attempt>> PublishWorker::Claim(Time now) {
   request.now = now;
   request.lease_for = options_.lease_for;
   request.limit = std::min(free, options_.claim_batch);
-  request.kinds = {store::JobKind::kPublish};
+  request.kinds = {store::JobKind::kPublish, store::JobKind::kDelete};
   // One transaction claims the jobs and reads everything they need: a transaction per job
   // fewer. A load error decided by the data (a row gone, content unreadable) is that job's
   // answer (Process handles it) and never holds up the other jobs. A failed statement needs no
@@ -263,6 +235,7 @@ Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a) {
   HERALD_ASSIGN_OR_RETURN(a.target, tx.GetTarget(a.job.org_id, a.job.target_id));
   HERALD_ASSIGN_OR_RETURN(a.post, tx.GetPost(a.job.org_id, a.target.post_id));
   HERALD_ASSIGN_OR_RETURN(a.account, tx.GetAccount(a.job.org_id, a.target.account_id));
+  if (a.job.kind == store::JobKind::kDelete) return base::Ok();  // no content to send
   HERALD_ASSIGN_OR_RETURN(PostContent content, PostContent::FromJson(a.post.content));
   auto parts = content.PartsFor(a.account.id);
   std::map<std::string, platforms::MediaItem, std::less<>> media;
@@ -367,82 +340,149 @@ Task<void> PublishWorker::Process(Attempt a) {
     ~Done() { self->Forget(id); }
   } done{this, a.job.id};
 
-  const Result<void>& loaded = a.loaded;
-  if (!loaded.ok()) {
-    if (loaded.error().code() == ErrorCode::kNotFound && a.target.id.empty()) {
-      // The target is gone (removed by an edit before the claim): nothing to publish.
-      co_await FinishJob(a);
-    } else if (loaded.error().code() == ErrorCode::kNotFound) {
-      co_await RecordFailed(a, base::NotFound("the account or the media of this post no longer "
-                                              "exists"),
-                            false);
-    } else {
-      spdlog::warn("publish job {}: could not read its post ({}); retrying later", a.job.id,
-                   loaded.error().ToLogString());
-      co_await Postpone(a, clock_.Now() + retry_.Backoff(std::min(a.job.attempts, 10)), "");
-    }
+  if (a.loaded.ok()) {
+    a.platform = platforms_.Find(a.target.platform);
+    a.network = PlatformName(platforms_, a.target.platform);
+  }
+  if (a.job.kind == store::JobKind::kDelete) {
+    co_await ProcessDelete(a);
     co_return;
   }
-  a.platform = platforms_.Find(a.target.platform);
-  a.network = PlatformName(platforms_, a.target.platform);
-  co_await ProcessLoaded(a);
+  AttemptFacts f = FactsOf(a);
+  std::optional<platforms::AccountContext> account;
+  std::optional<platforms::PublishRequest> request;
+  std::optional<platforms::PublishReceipt> receipt;
+  for (;;) {
+    f.now = clock_.Now();
+    const AttemptDecision d = DecidePublish(f, retry_);
+    if (d.account_not_before) SetAccountNotBefore(a.account.id, *d.account_not_before);
+    if (co_await Gather(a, d.step, f, account)) {
+      if (account && !request) request = MakeRequest(a, std::move(*account));
+      continue;
+    }
+    switch (d.step) {
+      case AttemptStep::kTakeRateSlot:
+      case AttemptStep::kOpenCredentials:
+        break;  // gathered above
+      case AttemptStep::kFind: {
+        auto found = co_await FindWithTimeout(*a.platform, *request);
+        if (!found.ok()) {
+          f.found = std::move(found).error();
+        } else {
+          f.found = found->has_value();
+          if (found->has_value()) receipt = std::move(**found);
+        }
+        break;
+      }
+      case AttemptStep::kSend: {
+        auto marked = co_await MarkPublishing(a);
+        if (!marked.ok()) {
+          if (marked.error().code() == ErrorCode::kAborted) {
+            std::lock_guard lock(mu_);
+            ++stats_.lease_lost;
+          } else {
+            spdlog::warn("job {}: could not mark the target publishing ({}); not sent",
+                         a.job.id, marked.error().ToLogString());
+          }
+          co_return;  // nothing was sent; the lease decides who goes next
+        }
+        f.target_attempts = a.target.attempts;
+        auto result = co_await PublishWithTimeout(*a.platform, std::move(*request));
+        if (!result.ok()) {
+          f.sent = std::move(result).error();
+        } else {
+          f.sent = base::Ok();
+          receipt = std::move(*result);
+        }
+        break;
+      }
+      case AttemptStep::kFinishJob:
+        co_await FinishJob(a);
+        co_return;
+      case AttemptStep::kPostpone:
+        co_await Postpone(a, d.run_at, "");
+        co_return;
+      case AttemptStep::kRecordPublished:
+        if (d.reconciled) {
+          std::lock_guard lock(mu_);
+          ++stats_.reconciled;
+        }
+        co_await RecordPublished(a, *receipt);
+        co_return;
+      case AttemptStep::kRetry:
+        co_await RecordRetry(a, d);
+        co_return;
+      case AttemptStep::kCheckLater:
+        co_await RecordCheckLater(a, d);
+        co_return;
+      case AttemptStep::kFail:
+        co_await RecordFailed(a, d.reason, d.needs_reauth);
+        co_return;
+      case AttemptStep::kMarkUnknown:
+        co_await RecordUnknown(a, d.reason);
+        co_return;
+      case AttemptStep::kRecordDeleted:
+        spdlog::error("publish job {}: a delete decision; left to its lease", a.job.id);
+        co_return;
+    }
+  }
 }
 
-Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
-  const Time now = clock_.Now();
-  const bool interrupted = a.target.status == TargetStatus::kPublishing;
-  if (IsSettled(a.target.status)) {
-    co_await FinishJob(a);  // already settled (e.g. a duplicate job): nothing to do
-    co_return;
+Task<bool> PublishWorker::Gather(Attempt& a, AttemptStep step, AttemptFacts& f,
+                                 std::optional<platforms::AccountContext>& account) {
+  if (step == AttemptStep::kTakeRateSlot) {
+    Time slot;
+    f.rate_checked = true;
+    if (!TakeRateSlot(a.job.id, a.target.platform, f.started, &slot)) f.rate_later = slot;
+    co_return true;
   }
-  if (a.platform == nullptr) {
-    base::Error e = base::FailedPrecondition("the network '" + a.target.platform +
-                                             "' is not available in this herald");
-    if (interrupted) {
-      co_await RecordUnknown(a, e.message());
+  if (step == AttemptStep::kOpenCredentials) {
+    auto ctx = co_await base::RunBlocking(blocking_,
+                                          [&] { return credentials_.OpenCredentials(a.account); });
+    if (ctx.ok()) {
+      f.credentials = base::Ok();
+      account = std::move(*ctx);
     } else {
-      co_await RecordFailed(a, e, false);
+      f.credentials = std::move(ctx).error();
     }
-    co_return;
+    co_return true;
   }
-  if (a.account.status != store::AccountStatus::kActive) {
-    std::string who = a.account.handle.empty() ? a.account.id : a.account.handle;
-    std::string why = "the " + a.network + " account " + who + " is " +
-                      std::string(store::AccountStatusName(a.account.status)) +
-                      ": reconnect it with connect_account, then use retry_post";
-    if (interrupted) {
-      co_await RecordUnknown(a, "an earlier attempt was interrupted and could not be checked "
-                                "because " + why);
-    } else {
-      co_await RecordFailed(a, base::FailedPrecondition(why), false);
-    }
-    co_return;
-  }
-  if (auto t = AccountNotBefore(a.account.id, now); t.has_value()) {
-    co_await Postpone(a, *t, "");
-    co_return;
-  }
-  if (base::Time slot; !TakeRateSlot(a.job.id, a.target.platform, now, &slot)) {
-    co_await Postpone(a, slot, "");
-    co_return;
-  }
-  auto ctx = co_await base::RunBlocking(blocking_,
-                                        [&] { return credentials_.OpenCredentials(a.account); });
-  if (!ctx.ok()) {
-    ErrorClass cls = Classify(ctx.error());
-    if (cls == ErrorClass::kTransient) {
-      co_await Postpone(a, now + retry_.Backoff(std::min(a.job.attempts, 10)), "");
-    } else if (interrupted) {
-      co_await RecordUnknown(a, "an earlier attempt was interrupted and could not be checked: " +
-                                    ctx.error().message());
-    } else {
-      co_await RecordFailed(a, ctx.error(), cls == ErrorClass::kAuth);
-    }
-    co_return;
-  }
+  co_return false;
+}
 
+AttemptFacts PublishWorker::FactsOf(const Attempt& a) {
+  // The facts the decision needs (attempt_decision.h); the effects it asks for add to them.
+  AttemptFacts f;
+  f.job_attempts = a.job.attempts;
+  f.started = clock_.Now();
+  f.now = f.started;
+  f.publish_timeout = options_.publish_timeout;
+  if (!a.loaded.ok()) {
+    f.load_error = a.loaded.error();
+    f.target_found = !a.target.id.empty();
+    return f;
+  }
+  f.target_status = a.target.status;
+  f.deletion = a.target.deletion;
+  f.target_attempts = a.target.attempts;
+  f.checks = ChecksOf(a.target);
+  f.attempt_started = a.target.updated_at;
+  f.network = a.network;
+  f.platform_available = a.platform != nullptr;
+  if (a.platform != nullptr) {
+    f.platform_deletes = a.platform->Info().features.delete_posts;
+    f.idempotency = a.platform->Info().features.idempotency;
+  }
+  f.account_status = a.account.status;
+  f.account_name = a.account.handle.empty() ? a.account.id : a.account.handle;
+  f.account_not_before = AccountNotBefore(a.account.id, f.started);
+  return f;
+}
+
+platforms::PublishRequest PublishWorker::MakeRequest(const Attempt& a,
+                                                     platforms::AccountContext account) {
   platforms::PublishRequest request;
-  request.account = std::move(*ctx);
+  request.account = std::move(account);
   request.content = a.content;
   request.idempotency_key = a.target.idempotency_key;
   request.remote_state = a.target.remote_state;
@@ -459,160 +499,14 @@ Task<void> PublishWorker::ProcessLoaded(Attempt& a) {
       return tx.UpdateTarget(t);
     });
   };
-
-  const platforms::IdempotencyKind kind = a.platform->Info().features.idempotency;
-  if (interrupted) {
-    // An earlier attempt may have reached the network. Let it finish first if it could still be
-    // in flight somewhere, then find out before sending anything.
-    Time settle = a.target.updated_at + options_.publish_timeout + std::chrono::seconds(1);
-    if (now < settle) {
-      co_await Postpone(a, settle, "");
-      co_return;
-    }
-    if (kind == platforms::IdempotencyKind::kNone) {
-      co_await RecordUnknown(a, "the attempt to publish on " + a.network +
-                                    " was interrupted before its answer arrived, and " +
-                                    a.network + " offers no way to check whether it went "
-                                    "through");
-      co_return;
-    }
-    if (kind == platforms::IdempotencyKind::kReconcile) {
-      auto found = co_await FindWithTimeout(*a.platform, request);
-      if (found.ok() && found->has_value()) {
-        {
-          std::lock_guard lock(mu_);
-          ++stats_.reconciled;
-        }
-        co_await RecordPublished(a, **found);
-        co_return;
-      }
-      if (!found.ok()) {
-        int checks = ChecksOf(a.target) + 1;
-        if (found.error().code() == ErrorCode::kUnimplemented ||
-            checks >= options_.retry.max_reconcile_attempts) {
-          co_await RecordUnknown(a, "could not confirm with " + a.network +
-                                        " whether an interrupted attempt went through (" +
-                                        found.error().message() + ")");
-          co_return;
-        }
-        base::Error later = base::Unavailable("could not yet confirm with " + a.network +
-                                              " whether an interrupted attempt went through: " +
-                                              found.error().message());
-        if (auto hint = found.error().retry_after()) later.set_retry_after(*hint);
-        Time run_at = now + retry_.Delay(checks, later);
-        auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
-          HERALD_RETURN_IF_ERROR(tx.RescheduleJob(a.job.id, options_.owner, run_at,
-                                                  later.message(), clock_.Now()));
-          HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
-          t.remote_state[std::string(kChecksKey)] = checks;
-          t.last_error = later.message();
-          t.next_attempt_at = run_at;
-          t.updated_at = clock_.Now();
-          return tx.UpdateTarget(t);
-        });
-        if (!r.ok()) spdlog::warn("job {}: {}", a.job.id, r.error().ToLogString());
-        co_return;
-      }
-      // Certainly absent: send below.
-    }
-    // kNative: resend with the same identity; the network deduplicates.
-  }
-
-  if (!retry_.MayRetry(a.target.attempts)) {
-    co_await RecordFailed(
-        a, base::Unavailable("gave up after " + std::to_string(a.target.attempts) + " attempts"),
-        false);
-    co_return;
-  }
-  auto marked = co_await MarkPublishing(a);
-  if (!marked.ok()) {
-    if (marked.error().code() == ErrorCode::kAborted) {
-      std::lock_guard lock(mu_);
-      ++stats_.lease_lost;
-    } else {
-      spdlog::warn("job {}: could not mark the target publishing ({}); not sent", a.job.id,
-                   marked.error().ToLogString());
-    }
-    co_return;  // nothing was sent; the lease decides who goes next
-  }
-
-  auto result = co_await PublishWithTimeout(*a.platform, std::move(request));
-  if (result.ok()) {
-    co_await RecordPublished(a, *result);
-    co_return;
-  }
-  const base::Error& error = result.error();
-  if (auto hint = error.retry_after(); hint.has_value()) {
-    SetAccountNotBefore(a.account.id, clock_.Now() + *hint);
-  }
-  switch (Classify(error)) {
-    case ErrorClass::kPermanent:
-      co_await RecordFailed(a, error, false);
-      break;
-    case ErrorClass::kAuth:
-      co_await RecordFailed(a, error, true);
-      break;
-    case ErrorClass::kTransient:
-      if (retry_.MayRetry(a.target.attempts)) {
-        co_await RecordRetry(a, error, /*back_to_queued=*/true);
-      } else {
-        co_await RecordFailed(a,
-                              base::Unavailable("gave up after " +
-                                                std::to_string(a.target.attempts) +
-                                                " attempts; the last answer was: " +
-                                                error.message()),
-                              false);
-      }
-      break;
-    case ErrorClass::kUnknown:
-      if (kind == platforms::IdempotencyKind::kNone) {
-        co_await RecordUnknown(a, "no clear answer from " + a.network + " (" + error.message() +
-                                      "), and " + a.network +
-                                      " offers no way to check whether the post went through");
-      } else if (!retry_.MayRetry(a.target.attempts)) {
-        co_await RecordUnknown(a, "no clear answer from " + a.network + " after " +
-                                      std::to_string(a.target.attempts) +
-                                      " attempts; the last was: " + error.message());
-      } else {
-        co_await RecordRetry(a, error, /*back_to_queued=*/false);  // reconcile next time
-      }
-      break;
-  }
+  return request;
 }
-
-namespace {
-
-// Runs `task`, returning an exception it throws as a value: awaitable operator|| waits for the
-// first *successful* branch, so an exception (a crash in tests, a bug in an adapter) must not
-// make it wait for the timer instead. (A struct, not a variant: operator|| flattens variants.)
-template <class T>
-struct Caught {
-  std::optional<T> value;
-  std::exception_ptr failure;
-  T Get() && {
-    if (failure) std::rethrow_exception(failure);
-    return std::move(*value);
-  }
-};
-
-template <class T>
-Task<Caught<T>> Catching(Task<T> task) {
-  Caught<T> out;
-  try {
-    out.value.emplace(co_await std::move(task));
-  } catch (...) {
-    out.failure = std::current_exception();
-  }
-  co_return out;
-}
-
-}  // namespace
 
 Task<Result<platforms::PublishReceipt>> PublishWorker::PublishWithTimeout(
     platforms::Platform& platform, platforms::PublishRequest request) {
   using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
   asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (Catching(platform.Publish(std::move(request))) ||
+  auto r = co_await (worker_internal::Catching(platform.Publish(std::move(request))) ||
                      timer.async_wait(base::kNoThrow));
   if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
   co_return base::Unknown("no answer within " + Seconds(options_.publish_timeout) +
@@ -623,7 +517,7 @@ Task<Result<std::optional<platforms::PublishReceipt>>> PublishWorker::FindWithTi
     platforms::Platform& platform, platforms::PublishRequest request) {
   using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
   asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (Catching(platform.Find(std::move(request))) ||
+  auto r = co_await (worker_internal::Catching(platform.Find(std::move(request))) ||
                      timer.async_wait(base::kNoThrow));
   if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
   co_return base::Unavailable("no answer within " + Seconds(options_.publish_timeout));
@@ -719,9 +613,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
                                late.error().ToLogString());
 }
 
-Task<void> PublishWorker::RecordFailed(Attempt& a, const base::Error& error, bool needs_reauth) {
-  std::string reason = a.network.empty() ? error.message()
-                                         : a.network + ": " + error.message();
+Task<void> PublishWorker::RecordFailed(Attempt& a, const std::string& reason, bool needs_reauth) {
   auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
     const Time now = clock_.Now();
     HERALD_RETURN_IF_ERROR(tx.FailJob(a.job.id, options_.owner, reason, now));
@@ -737,13 +629,8 @@ Task<void> PublishWorker::RecordFailed(Attempt& a, const base::Error& error, boo
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
     if (needs_reauth) {
-      auto account = tx.GetAccount(a.job.org_id, t.account_id);
-      if (account.ok() && account->status == store::AccountStatus::kActive) {
-        account->status = store::AccountStatus::kNeedsReauth;
-        account->last_error = reason;
-        account->updated_at = now;
-        HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*account));
-      }
+      HERALD_RETURN_IF_ERROR(
+          worker_internal::MarkNeedsReauth(tx, a.job.org_id, t.account_id, reason, now));
     }
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, t.post_id, now));
     return base::Ok();
@@ -758,6 +645,20 @@ Task<void> PublishWorker::RecordFailed(Attempt& a, const base::Error& error, boo
     spdlog::warn("job {}: could not record a failure: {}", a.job.id, r.error().ToLogString());
   }
 }
+
+namespace worker_internal {
+
+Result<void> MarkNeedsReauth(store::Tx& tx, std::string_view org_id, std::string_view account_id,
+                             const std::string& reason, Time now) {
+  auto account = tx.GetAccount(org_id, account_id);
+  if (!account.ok() || account->status != store::AccountStatus::kActive) return base::Ok();
+  account->status = store::AccountStatus::kNeedsReauth;
+  account->last_error = reason;
+  account->updated_at = now;
+  return tx.UpdateAccount(*account);
+}
+
+}  // namespace worker_internal
 
 Task<void> PublishWorker::RecordUnknown(Attempt& a, std::string reason) {
   auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
@@ -785,12 +686,10 @@ Task<void> PublishWorker::RecordUnknown(Attempt& a, std::string reason) {
   }
 }
 
-Task<void> PublishWorker::RecordRetry(Attempt& a, const base::Error& error, bool back_to_queued) {
-  const Time now = clock_.Now();
-  Time run_at = now + retry_.Delay(std::max(1, a.target.attempts), error);
-  std::string reason = a.network + ": " + error.message() + " (attempt " +
-                       std::to_string(a.target.attempts) + "; next at " +
-                       base::FormatRfc3339(run_at) + ")";
+Task<void> PublishWorker::RecordRetry(Attempt& a, const AttemptDecision& d) {
+  const Time run_at = d.run_at;
+  const std::string& reason = d.reason;
+  const bool back_to_queued = d.back_to_queued;
   auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
     HERALD_RETURN_IF_ERROR(tx.RescheduleJob(a.job.id, options_.owner, run_at, reason,
                                             clock_.Now()));
@@ -812,11 +711,25 @@ Task<void> PublishWorker::RecordRetry(Attempt& a, const base::Error& error, bool
   }
 }
 
+Task<void> PublishWorker::RecordCheckLater(Attempt& a, const AttemptDecision& d) {
+  auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
+    HERALD_RETURN_IF_ERROR(
+        tx.RescheduleJob(a.job.id, options_.owner, d.run_at, d.reason, clock_.Now()));
+    HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
+    t.remote_state[std::string(kChecksKey)] = d.checks;
+    t.last_error = d.reason;
+    t.next_attempt_at = d.run_at;
+    t.updated_at = clock_.Now();
+    return tx.UpdateTarget(t);
+  });
+  if (!r.ok()) spdlog::warn("job {}: {}", a.job.id, r.error().ToLogString());
+}
+
 Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason) {
   auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
     HERALD_RETURN_IF_ERROR(tx.RescheduleJob(a.job.id, options_.owner, run_at, reason,
                                             clock_.Now()));
-    if (a.target.id.empty()) return base::Ok();
+    if (a.target.id.empty() || a.job.kind != store::JobKind::kPublish) return base::Ok();
     auto t = tx.GetTarget(a.job.org_id, a.target.id);
     if (!t.ok()) return base::Ok();
     t->next_attempt_at = run_at;

@@ -1,8 +1,11 @@
-// PublishWorker: takes due publish jobs from the durable queue and delivers each post target to
-// its network exactly once. See the block comment at the top of publish_worker.cpp for how
-// "exactly once" is achieved; in short: a stable identity per target, a durable `publishing`
-// mark before sending, outcome + job completion in one transaction fenced by the lease, and
-// reconciliation before anything is sent again after an interruption.
+// PublishWorker: takes due publish and delete jobs from the durable queue; delivers each post
+// target to its network exactly once, and removes a published target when delete_post asked
+// (publish_worker_delete.cpp). What each claim does next is decided by the pure state machine in
+// attempt_decision.h; the worker only performs the effects it names. See the block comment at
+// the top of publish_worker.cpp for how "exactly once" is achieved; in short: a stable identity
+// per target, a durable `publishing` mark before sending, outcome + job completion in one
+// transaction fenced by the lease, and reconciliation before anything is sent again after an
+// interruption.
 //
 // Steppable: RunOnce(now) claims what is due at `now` and processes it to completion on a
 // private io_context (tests, with a FakeClock). In production the Scheduler calls
@@ -25,6 +28,7 @@
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/result.h"
+#include "core/attempt_decision.h"
 #include "core/credential_source.h"
 #include "core/rate_limiter.h"
 #include "core/retry_policy.h"
@@ -64,6 +68,8 @@ struct WorkerStats {
   int64_t reconciled = 0;  // interrupted attempts resolved by Find
   int64_t lease_lost = 0;  // outcomes not recorded because another worker took the job
   int64_t abandoned = 0;   // processing stopped by an exception (left to the lease)
+  int64_t deleted = 0;         // published targets removed from their networks
+  int64_t delete_failed = 0;   // deletions ended as failed
 };
 
 class PublishWorker {
@@ -106,8 +112,18 @@ class PublishWorker {
   Result<std::vector<Attempt>> Claim(base::Time now);
   // Fills `a` (its job set) from the store: target, post, account, content with media.
   static Result<void> LoadAttempt(store::Tx& tx, Attempt& a);
+  // Runs the attempt decision (attempt_decision.h) to its end, applying each step's effect.
   Task<void> Process(Attempt a);
-  Task<void> ProcessLoaded(Attempt& a);
+  // The same for a delete job (publish_worker_delete.cpp).
+  Task<void> ProcessDelete(Attempt& a);
+  // What the decision needs to know about `a` at the start of its processing.
+  AttemptFacts FactsOf(const Attempt& a);
+  // Performs a gathering step (kTakeRateSlot, kOpenCredentials) into `f` (the opened
+  // credentials into `account`); false for any other step.
+  Task<bool> Gather(Attempt& a, AttemptStep step, AttemptFacts& f,
+                    std::optional<platforms::AccountContext>& account);
+  // The request for `a`'s target, with a lease-fenced save_remote_state.
+  platforms::PublishRequest MakeRequest(const Attempt& a, platforms::AccountContext account);
   Task<Result<platforms::PublishReceipt>> PublishWithTimeout(platforms::Platform& platform,
                                                              platforms::PublishRequest request);
   Task<Result<std::optional<platforms::PublishReceipt>>> FindWithTimeout(
@@ -117,11 +133,20 @@ class PublishWorker {
   Task<Result<void>> Commit(std::function<Result<void>(store::Tx&)> fn);
   Task<Result<void>> MarkPublishing(Attempt& a);
   Task<void> RecordPublished(Attempt& a, const platforms::PublishReceipt& receipt);
-  Task<void> RecordFailed(Attempt& a, const base::Error& error, bool needs_reauth);
+  Task<void> RecordFailed(Attempt& a, const std::string& reason, bool needs_reauth);
   Task<void> RecordUnknown(Attempt& a, std::string reason);
-  Task<void> RecordRetry(Attempt& a, const base::Error& error, bool back_to_queued);
+  Task<void> RecordRetry(Attempt& a, const AttemptDecision& d);
+  Task<void> RecordCheckLater(Attempt& a, const AttemptDecision& d);
   Task<void> Postpone(Attempt& a, base::Time run_at, std::string reason);
   Task<void> FinishJob(Attempt& a);
+  // Delete jobs (publish_worker_delete.cpp), each fenced by the lease like the above.
+  Task<Result<void>> MarkDeleting(Attempt& a);
+  Task<Result<void>> DeleteWithTimeout(platforms::Platform& platform,
+                                       platforms::AccountContext account,
+                                       platforms::PublishReceipt receipt);
+  Task<void> RecordDeleted(Attempt& a);
+  Task<void> RecordDeleteRetry(Attempt& a, const AttemptDecision& d);
+  Task<void> RecordDeleteFailed(Attempt& a, const std::string& reason, bool needs_reauth);
 
   void Forget(const std::string& job_id);
   std::optional<base::Time> AccountNotBefore(const std::string& account_id, base::Time now);

@@ -75,7 +75,17 @@ base::Result<PostStatus> ParsePostStatus(std::string_view name) {
   return ParseName(name, kPostStatuses, "status");
 }
 
+constexpr std::array<std::pair<DeletionStatus, std::string_view>, 4> kDeletionStatuses{{
+    {DeletionStatus::kNone, ""},
+    {DeletionStatus::kDeleting, "deleting"},
+    {DeletionStatus::kDeleted, "deleted"},
+    {DeletionStatus::kFailed, "delete_failed"}}};
+
 std::string_view TargetStatusName(TargetStatus s) { return NameOf(s, kTargetStatuses); }
+std::string_view DeletionStatusName(DeletionStatus s) { return NameOf(s, kDeletionStatuses); }
+base::Result<DeletionStatus> ParseDeletionStatus(std::string_view name) {
+  return ParseName(name, kDeletionStatuses, "deletion status");
+}
 base::Result<TargetStatus> ParseTargetStatus(std::string_view name) {
   return ParseName(name, kTargetStatuses, "target status");
 }

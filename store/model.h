@@ -82,6 +82,14 @@ enum class TargetStatus { kQueued, kPublishing, kPublished, kFailed, kCancelled,
 std::string_view TargetStatusName(TargetStatus s);
 base::Result<TargetStatus> ParseTargetStatus(std::string_view name);
 
+// Removing a published target from its network (delete_post, done by a delete job): kNone
+// until a deletion is asked for; kDeleting while its job runs; then kDeleted (the target is
+// also cancelled) or kFailed with PostTarget::deletion_error.
+enum class DeletionStatus { kNone, kDeleting, kDeleted, kFailed };
+// "" | "deleting" | "deleted" | "delete_failed"
+std::string_view DeletionStatusName(DeletionStatus s);
+base::Result<DeletionStatus> ParseDeletionStatus(std::string_view name);
+
 struct Post {
   std::string id;  // post_...
   std::string org_id;
@@ -115,6 +123,8 @@ struct PostTarget {
   Json remote_state = Json::object();
   Time created_at;
   Time updated_at;
+  DeletionStatus deletion = DeletionStatus::kNone;  // see DeletionStatus
+  std::string deletion_error;  // why the deletion failed (kFailed), or the last transient error
 };
 
 // Filter and page for ListPosts. Newest first by (created_at, id).

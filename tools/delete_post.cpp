@@ -9,8 +9,10 @@ DeletePostTool::DeletePostTool(core::PostService& service) : posts_(service) {
   spec_.title = "Delete a post from the networks";
   spec_.description =
       "Removes a published post from every network that allows deleting (others are reported as"
-      " not supported) and cancels targets not yet sent. Reports per target what happened. This"
-      " cannot be undone.";
+      " not supported) and cancels targets not yet sent. Answers at once: each published target"
+      " is queued for deletion (result 'deleting') and removed in the background with retries;"
+      " get_post shows each target's deletion (deleting, deleted, delete_failed with the"
+      " reason). This cannot be undone.";
   spec_.annotations.read_only = false;
   spec_.annotations.destructive = true;
   spec_.annotations.idempotent = true;

@@ -21,6 +21,8 @@ void AppendTarget(const PostTarget& t, Params& p) {
   p.push_back(Jsn(t.remote_state));
   p.push_back(Tm(t.created_at));
   p.push_back(Tm(t.updated_at));
+  p.push_back(Txt(DeletionStatusName(t.deletion)));
+  p.push_back(Txt(t.deletion_error));
 }
 
 void AppendJob(const Job& j, Params& p) {
@@ -119,6 +121,8 @@ PostTarget DecodeTarget(RowReader& r) {
   t.remote_state = r.JsonValue();
   t.created_at = r.TimeValue();
   t.updated_at = r.TimeValue();
+  t.deletion = r.Enum<DeletionStatus>(ParseDeletionStatus);
+  t.deletion_error = r.Text();
   return t;
 }
 

@@ -122,7 +122,8 @@ inline constexpr std::string_view kPostCols =
     "id, org_id, status, publish_at, time_zone, content, created_by, created_at, updated_at";
 inline constexpr std::string_view kTargetCols =
     "id, post_id, org_id, account_id, platform, status, idempotency_key, external_id, url, "
-    "attempts, last_error, next_attempt_at, published_at, remote_state, created_at, updated_at";
+    "attempts, last_error, next_attempt_at, published_at, remote_state, created_at, updated_at, "
+    "deletion, deletion_error";
 inline constexpr std::string_view kJobCols =
     "id, org_id, kind, target_id, account_id, run_at, state, attempts, lease_owner, "
     "lease_until, last_error, payload, created_at, updated_at";
@@ -137,7 +138,7 @@ inline constexpr std::string_view kIdemCols =
     "org_id, idem_key, tool, request_hash, response, created_at, expires_at";
 inline constexpr std::string_view kAuditCols = "id, org_id, actor, action, subject, detail, at";
 
-inline constexpr int kTargetColCount = 16;
+inline constexpr int kTargetColCount = 18;
 inline constexpr int kJobColCount = 14;
 // Rows per multi-row INSERT (SQLite allows 32766 parameters per statement).
 inline constexpr size_t kMaxRowsPerInsert = 500;

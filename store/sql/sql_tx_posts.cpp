@@ -144,10 +144,11 @@ Result<void> SqlTx::UpdateTarget(const PostTarget& t) {
       Rows rows,
       Exec("UPDATE post_targets SET status = ?, external_id = ?, url = ?, attempts = ?, "
            "last_error = ?, next_attempt_at = ?, published_at = ?, remote_state = ?, "
-           "updated_at = ? WHERE id = ? AND org_id = ?",
+           "updated_at = ?, deletion = ?, deletion_error = ? WHERE id = ? AND org_id = ?",
            {Txt(TargetStatusName(t.status)), Txt(t.external_id), Txt(t.url), Int(t.attempts),
             Txt(t.last_error), OptTm(t.next_attempt_at), OptTm(t.published_at),
-            Jsn(t.remote_state), Tm(t.updated_at), Txt(t.id), Txt(t.org_id)}));
+            Jsn(t.remote_state), Tm(t.updated_at), Txt(DeletionStatusName(t.deletion)),
+            Txt(t.deletion_error), Txt(t.id), Txt(t.org_id)}));
   if (rows.affected() == 0) return base::NotFound("post target " + t.id + " not found");
   return base::Ok();
 }

@@ -10,12 +10,15 @@
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/http/https_client.h"
 #include "platforms/oauth/test_network.h"
-#include "tests/accounts/fake_store.h"
+#include "store/store.h"
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -25,9 +28,9 @@ constexpr const char* kPublicUrl = "https://herald.example";
 class OAuthCallbackRouteTest : public ::testing::Test {
  protected:
   OAuthCallbackRouteTest() {
-    EXPECT_TRUE(keyring_.Add(base::RandomBytes(32)).ok());
+    EXPECT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     store::Organization org{"org_01JD3Q8Z6X0000000000000000", "default", clock_.Now()};
-    EXPECT_TRUE(store_.Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }).ok());
+    EXPECT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }), IsOk());
     testing::OAuthEmulatorOptions eo;
     eo.clock = &clock_;
     eo.redirect_uris = {std::string(kPublicUrl) + "/oauth/callback/oauthtest"};
@@ -39,11 +42,11 @@ class OAuthCallbackRouteTest : public ::testing::Test {
     registry_.Add(std::make_unique<platforms::oauth::OAuthTestNetwork>(provider, *http_, clock_));
     core::AccountServiceOptions options;
     options.public_url = kPublicUrl;
-    accounts_ = std::make_unique<core::AccountService>(store_, keyring_, registry_, *http_, clock_,
+    accounts_ = std::make_unique<core::AccountService>(*store_, keyring_, registry_, *http_, clock_,
                                                        pool_, options);
     server_ = std::make_unique<http::HttpServer>(http::HttpServerOptions{});
     AddOAuthCallbackRoute(*server_, *accounts_);
-    EXPECT_TRUE(server_->Start().ok());
+    EXPECT_THAT(server_->Start(), IsOk());
   }
   ~OAuthCallbackRouteTest() override {
     server_->Shutdown(std::chrono::seconds(1));
@@ -58,7 +61,7 @@ class OAuthCallbackRouteTest : public ::testing::Test {
     platforms::HttpRequest req;
     req.url = url;
     auto r = testing::RunTask(io_, http_->Send(req));
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : platforms::HttpResponse{};
   }
 
@@ -68,7 +71,7 @@ class OAuthCallbackRouteTest : public ::testing::Test {
     core::Caller editor{"org_01JD3Q8Z6X0000000000000000", "key_e", store::Role::kEditor};
     auto started =
         testing::RunTask(io_, accounts_->Connect(editor, "oauthtest", base::Json::object()));
-    EXPECT_TRUE(started.ok());
+    EXPECT_THAT(started, IsOk());
     auto redirect = Get((*started)["authorization_url"]);
     EXPECT_EQ(redirect.status, 302);
     std::string location = redirect.Header("Location");
@@ -79,7 +82,14 @@ class OAuthCallbackRouteTest : public ::testing::Test {
   boost::asio::io_context io_;
   base::asio::thread_pool pool_{2};
   base::FakeClock clock_;
-  testing::FakeStore store_;
+  // The accounts stored so far.
+  std::vector<store::Account> Accounts() {
+    return *store::ReadValue<std::vector<store::Account>>(
+        *store_, [](store::Tx& tx) { return tx.ListAccounts("org_01JD3Q8Z6X0000000000000000"); });
+  }
+
+  // The real store, in memory.
+  std::unique_ptr<store::Store> store_ = *store::OpenStore({.url = "sqlite::memory:"});
   base::Keyring keyring_;
   std::unique_ptr<testing::OAuthEmulator> emulator_;
   std::unique_ptr<platforms::http::HttpsClient> http_;
@@ -98,11 +108,11 @@ TEST_F(OAuthCallbackRouteTest, BrowserRoundTripConnectsTheAccount) {
   EXPECT_EQ(page.Header("Cache-Control"), "no-store");
   EXPECT_EQ(page.Header("Referrer-Policy"), "no-referrer");
   EXPECT_THAT(page.Header("Content-Security-Policy"), HasSubstr("default-src 'none'"));
-  EXPECT_EQ(store_.Snapshot().accounts.size(), 1u);
+  EXPECT_EQ(Accounts().size(), 1u);
   EXPECT_EQ(emulator_->code_exchanges(), 1);
   // No token on the page.
-  auto ctx = accounts_->OpenCredentials(store_.Snapshot().accounts[0]);
-  ASSERT_TRUE(ctx.ok());
+  auto ctx = accounts_->OpenCredentials(Accounts()[0]);
+  ASSERT_THAT(ctx, IsOk());
   EXPECT_THAT(page.body, Not(HasSubstr(ctx->credentials["access_token"].get<std::string>())));
 
   // The same link a second time: refused, nothing exchanged again.
@@ -119,7 +129,7 @@ TEST_F(OAuthCallbackRouteTest, NetworkErrorAndBadRequestsShowAPage) {
   EXPECT_THAT(page.body, HasSubstr("Not connected"));
   EXPECT_THAT(page.body, HasSubstr("access_denied (&lt;b&gt;no&lt;/b&gt;)"));
   EXPECT_THAT(page.body, Not(HasSubstr("<b>no</b>")));
-  EXPECT_TRUE(store_.Snapshot().accounts.empty());
+  EXPECT_TRUE(Accounts().empty());
 
   auto no_state = Get("http://" + server_->address() + "/oauth/callback/oauthtest?code=x");
   EXPECT_EQ(no_state.status, 400);

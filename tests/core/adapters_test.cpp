@@ -20,9 +20,12 @@
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/store/test_support.h"
 #include "tests/support/core_env.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::core {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using emulators::EmulatorClient;
 using emulators::EmulatorProcess;
@@ -59,7 +62,7 @@ class AdaptersTest : public ::testing::Test {
   static void SetUpTestSuite() {
     for (const char* net : {"mastodon", "telegram", "slack", "bluesky"}) {
       auto p = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(HERALD_EMULATOR_BIN), net);
-      ASSERT_TRUE(p.ok()) << p.error().ToString();
+      ASSERT_THAT(p, IsOk());
       emulators_[net] = std::move(*p);
     }
   }
@@ -68,22 +71,22 @@ class AdaptersTest : public ::testing::Test {
   void SetUp() override {
     for (auto& [net, p] : emulators_) {
       ctl_[net] = std::make_unique<EmulatorClient>(p->base_url());
-      ASSERT_TRUE(ctl_[net]->Reset().ok());
+      ASSERT_THAT(ctl_[net]->Reset(), IsOk());
     }
-    ASSERT_TRUE(ctl_["mastodon"]->SetConfig({{"rate_limit", 1'000'000}}).ok());
-    ASSERT_TRUE(ctl_["telegram"]->SetConfig({{"chat_messages_per_minute", 1'000'000}}).ok());
+    ASSERT_THAT(ctl_["mastodon"]->SetConfig({{"rate_limit", 1'000'000}}), IsOk());
+    ASSERT_THAT(ctl_["telegram"]->SetConfig({{"chat_messages_per_minute", 1'000'000}}), IsOk());
     ASSERT_TRUE(ctl_["slack"]
                     ->SetConfig({{"channel_post_limit", 1'000'000},
                                  {"method_rate_limit", 1'000'000}})
                     .ok());
     auto db = store::testing::MakeTestDatabase(store::testing::BackendKind::kSqliteMemory);
-    ASSERT_TRUE(db.ok());
+    ASSERT_THAT(db, IsOk());
     db_ = std::move(*db);
     auto opened = store::testing::OpenTestStore(db_->url());
-    ASSERT_TRUE(opened.ok());
+    ASSERT_THAT(opened, IsOk());
     store_ = std::move(*opened);
     auto http = platforms::http::HttpsClient::Create(platforms::http::HttpsClientOptions{});
-    ASSERT_TRUE(http.ok()) << http.error().ToString();
+    ASSERT_THAT(http, IsOk());
     http_ = std::move(*http);
     platforms::PlatformEnv env;
     env.http = http_.get();
@@ -103,7 +106,7 @@ class AdaptersTest : public ::testing::Test {
     org_.id = base::NewId(base::kOrgPrefix, clock_.Now());
     org_.name = "adapters";
     org_.created_at = clock_.Now();
-    ASSERT_TRUE(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org_); }).ok());
+    ASSERT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org_); }), IsOk());
     caller_ = {org_.id, "", store::Role::kAdmin};
   }
 
@@ -119,7 +122,7 @@ class AdaptersTest : public ::testing::Test {
     auto* p = registry_->Find(platform);
     EXPECT_NE(p, nullptr);
     auto connected = testing::AwaitOn(io_, p->Connect(std::move(args)));
-    EXPECT_TRUE(connected.ok()) << connected.error().ToString();
+    EXPECT_THAT(connected, IsOk());
     if (!connected.ok()) return "";
     store::Account a;
     a.id = base::NewId(base::kAccountPrefix, clock_.Now());
@@ -134,7 +137,7 @@ class AdaptersTest : public ::testing::Test {
     a.updated_at = clock_.Now();
     auto stored = store::WriteValue<store::Account>(*store_,
                                                     [&](store::Tx& tx) { return tx.UpsertAccount(a); });
-    EXPECT_TRUE(stored.ok());
+    EXPECT_THAT(stored, IsOk());
     if (!stored.ok()) return "";
     creds_.Put(stored->id, connected->credentials);
     return stored->id;
@@ -142,7 +145,7 @@ class AdaptersTest : public ::testing::Test {
 
   std::string MastodonAccount() {
     auto token = ctl_["mastodon"]->CreateToken({{"username", "core"}});
-    EXPECT_TRUE(token.ok());
+    EXPECT_THAT(token, IsOk());
     return Connect("mastodon", {{"instance_url", emulators_["mastodon"]->base_url()},
                                 {"access_token", (*token)["token"]}});
   }
@@ -169,7 +172,7 @@ class AdaptersTest : public ::testing::Test {
   void BlueskyLostAnswerEndsPublished(int duplicate_status) {
     std::string account = BlueskyAccount();
     EmulatorClient& ctl = *ctl_["bluesky"];
-    ASSERT_TRUE(ctl.SetConfig({{"duplicate_record_status", duplicate_status}}).ok());
+    ASSERT_THAT(ctl.SetConfig({{"duplicate_record_status", duplicate_status}}), IsOk());
     ASSERT_TRUE(ctl.ArmFault({{"kind", "drop_after_accept"},
                               {"method", "POST"},
                               {"path", "/xrpc/com.atproto.repo.createRecord*"},
@@ -193,14 +196,14 @@ class AdaptersTest : public ::testing::Test {
     EXPECT_EQ(t.status, TargetStatus::kPublished) << t.last_error;
     EXPECT_EQ(OnNetwork("bluesky", "bluesky once 0"), 1);
     auto posts = ctl.Posts();
-    ASSERT_TRUE(posts.ok());
+    ASSERT_THAT(posts, IsOk());
     ASSERT_EQ(posts->size(), 1u);
     const std::string uri = (*posts)[0]["id"];
     EXPECT_EQ(t.external_id, uri);
     EXPECT_EQ(t.url, "https://bsky.app/profile/alice.test/post/" + uri.substr(uri.rfind('/') + 1));
     // Every failed lookup was looked at again, none of them ended the target.
     auto requests = ctl.Requests();
-    ASSERT_TRUE(requests.ok());
+    ASSERT_THAT(requests, IsOk());
     int refused = 0, lookups = 0;
     for (const auto& r : *requests) {
       const std::string path = r.value("path", std::string());
@@ -222,7 +225,7 @@ class AdaptersTest : public ::testing::Test {
       req.accounts = {account};
       req.content.text = tag + " " + std::to_string(i);
       auto r = posts_->CreateSync(caller_, req);
-      EXPECT_TRUE(r.ok()) << r.error().ToString();
+      EXPECT_THAT(r, IsOk());
       if (r.ok()) ids.push_back((*r)["post_id"]);
     }
     return ids;
@@ -232,11 +235,11 @@ class AdaptersTest : public ::testing::Test {
     for (int round = 0; round < 200; ++round) {
       auto next = store::ReadValue<std::optional<base::Time>>(
           *store_, [](store::Tx& tx) { return tx.NextDueTime(); });
-      ASSERT_TRUE(next.ok());
+      ASSERT_THAT(next, IsOk());
       if (!next->has_value()) return;
       if (**next > clock_.Now()) clock_.Set(**next);
       auto n = worker_->RunOnce(clock_.Now(), io_);
-      ASSERT_TRUE(n.ok()) << n.error().ToString();
+      ASSERT_THAT(n, IsOk());
     }
     FAIL() << "the queue did not drain";
   }
@@ -244,14 +247,14 @@ class AdaptersTest : public ::testing::Test {
   store::PostTarget TargetOf(const std::string& post_id) {
     auto t = store::ReadValue<std::vector<store::PostTarget>>(
         *store_, [&](store::Tx& tx) { return tx.ListTargets(org_.id, post_id); });
-    EXPECT_TRUE(t.ok());
+    EXPECT_THAT(t, IsOk());
     return t.ok() && !t->empty() ? (*t)[0] : store::PostTarget{};
   }
 
   // Posts on the emulator with this exact text (not deleted).
   int OnNetwork(const std::string& net, const std::string& text) {
     auto posts = ctl_[net]->Posts();
-    EXPECT_TRUE(posts.ok());
+    EXPECT_THAT(posts, IsOk());
     int n = 0;
     for (const auto& p : *posts) {
       if (!p.value("deleted", false) && p.value("text", std::string()) == text) ++n;

@@ -59,6 +59,14 @@ class PublishWorkerTest : public ::testing::Test {
     return targets.empty() ? store::PostTarget{} : targets[0];
   }
 
+  store::PostTarget OnlyTargetOn(const std::string& post_id, const std::string& account_id) {
+    for (auto& t : env_.Targets(post_id)) {
+      if (t.account_id == account_id) return t;
+    }
+    ADD_FAILURE() << "no target on " << account_id;
+    return {};
+  }
+
   base::Json GetPost(const std::string& id) {
     auto r = env_.posts->GetSync(env_.viewer, id);
     EXPECT_THAT(r, IsOk());
@@ -644,7 +652,7 @@ TEST_F(PublishWorkerTest, BoundedConcurrencyClaimsAtMostTheFreeSlots) {
   EXPECT_EQ(*w->RunOnce(env_.clock.Now()), 1);
 }
 
-// ---- delete ----
+// ---- delete (queued: delete_post answers at once, the worker deletes) ----
 
 TEST_F(PublishWorkerTest, DeleteRemovesPublishedPostsWhereTheNetworkAllows) {
   env_.none->info().features.delete_posts = false;
@@ -653,15 +661,182 @@ TEST_F(PublishWorkerTest, DeleteRemovesPublishedPostsWhereTheNetworkAllows) {
   Drain(*worker_);
   auto r = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["targets"][0]["result"], "deleted");
+  EXPECT_EQ((*r)["targets"][0]["result"], "deleting");
   EXPECT_EQ((*r)["targets"][1]["result"], "not_supported");
   EXPECT_THAT((*r)["targets"][1]["message"].get<std::string>(), HasSubstr("stays published"));
+  EXPECT_EQ(env_.native->delete_calls(), 0);  // nothing reached the network yet
+  auto post = GetPost(id);
+  EXPECT_EQ(post["targets"][0]["status"], "published");
+  EXPECT_EQ(post["targets"][0]["deletion"], "deleting");
+  EXPECT_FALSE(post["targets"][1].contains("deletion"));
+
+  // Asking again while it is queued does not queue it twice.
+  auto again = testing::Await(env_.posts->Delete(env_.editor, id));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)["targets"][0]["result"], "deleting");
+
+  Drain(*worker_);
   ASSERT_EQ(env_.native->deleted().size(), 1u);
   EXPECT_EQ(env_.native->deleted()[0], env_.native->posts()[0].external_id);
-  auto post = GetPost(id);
+  EXPECT_EQ(worker_->stats().deleted, 1);
+  post = GetPost(id);
   EXPECT_EQ(post["targets"][0]["status"], "cancelled");
+  EXPECT_EQ(post["targets"][0]["deletion"], "deleted");
   EXPECT_TRUE(post["targets"][0].contains("deleted_at"));
   EXPECT_EQ(post["targets"][1]["status"], "published");
+  EXPECT_EQ(post["status"], "published");
+  for (const auto& job : env_.Jobs(OnlyTargetOn(id, native_.id).id)) {
+    EXPECT_NE(job.state, JobState::kQueued);
+    EXPECT_NE(job.state, JobState::kLeased);
+  }
+  // Once deleted, delete_post says so.
+  auto after = testing::Await(env_.posts->Delete(env_.editor, id));
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ((*after)["targets"][0]["result"], "deleted");
+}
+
+TEST_F(PublishWorkerTest, DeleteOfEveryTargetCancelsThePost) {
+  std::string id = env_.Schedule({native_.id, reconcile_.id}, "all gone");
+  ToPublishTime();
+  Drain(*worker_);
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  EXPECT_EQ(GetPost(id)["status"], "published");
+  Drain(*worker_);
+  auto post = GetPost(id);
+  EXPECT_EQ(post["status"], "cancelled");
+  EXPECT_EQ(env_.native->deleted().size(), 1u);
+  EXPECT_EQ(env_.reconcile->deleted().size(), 1u);
+}
+
+TEST_F(PublishWorkerTest, DeleteTransientErrorsAreRetriedWithTheRetryPolicy) {
+  std::string id = env_.Schedule({native_.id}, "flaky delete");
+  ToPublishTime();
+  Drain(*worker_);
+  env_.native->ScriptDelete({{FakeAction::kTransient},
+                             {FakeAction::kRateLimited, "", std::chrono::seconds(30)},
+                             {FakeAction::kAcceptThenUnknown}});
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  const base::Time asked = env_.clock.Now();
+  ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kDeleting);
+  EXPECT_THAT(t.deletion_error, HasSubstr("503"));
+  EXPECT_EQ(env_.Jobs(t.id).back().state, JobState::kQueued);
+  EXPECT_GT(env_.Jobs(t.id).back().run_at, asked);  // backoff, not at once
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);
+
+  Drain(*worker_);
+  t = OnlyTarget(id);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kDeleted);
+  EXPECT_EQ(t.status, TargetStatus::kCancelled);
+  EXPECT_GE(env_.clock.Now(), asked + std::chrono::seconds(30));  // Retry-After honoured
+  EXPECT_EQ(env_.native->delete_calls(), 4);
+  EXPECT_EQ(worker_->stats().retried, 3);
+  EXPECT_EQ(worker_->stats().deleted, 1);
+}
+
+TEST_F(PublishWorkerTest, DeletePermanentErrorEndsTheDeletionAsFailed) {
+  std::string id = env_.Schedule({native_.id}, "pinned");
+  ToPublishTime();
+  Drain(*worker_);
+  env_.native->ScriptDelete({{FakeAction::kPermanent, "the post is pinned"}});
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  Drain(*worker_);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.status, TargetStatus::kPublished);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kFailed);
+  EXPECT_THAT(t.deletion_error, HasSubstr("the post is pinned"));
+  EXPECT_EQ(env_.native->delete_calls(), 1);
+  EXPECT_EQ(env_.Jobs(t.id).back().state, JobState::kFailed);
+  EXPECT_EQ(worker_->stats().delete_failed, 1);
+  auto post = GetPost(id);
+  EXPECT_EQ(post["status"], "published");
+  EXPECT_EQ(post["targets"][0]["deletion"], "delete_failed");
+  EXPECT_THAT(post["targets"][0]["deletion_error"].get<std::string>(),
+              HasSubstr("the post is pinned"));
+
+  // delete_post again asks again.
+  auto again = testing::Await(env_.posts->Delete(env_.editor, id));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)["targets"][0]["result"], "deleting");
+  Drain(*worker_);
+  EXPECT_EQ(OnlyTarget(id).deletion, store::DeletionStatus::kDeleted);
+}
+
+TEST_F(PublishWorkerTest, DeleteOfAPostAlreadyGoneCountsAsDeleted) {
+  std::string id = env_.Schedule({native_.id}, "gone already");
+  ToPublishTime();
+  Drain(*worker_);
+  env_.native->ScriptDelete({{FakeAction::kGone}});
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  Drain(*worker_);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kDeleted);
+  EXPECT_EQ(t.status, TargetStatus::kCancelled);
+  EXPECT_TRUE(t.deletion_error.empty());
+}
+
+TEST_F(PublishWorkerTest, DeleteAuthErrorFailsAndMarksTheAccount) {
+  std::string id = env_.Schedule({native_.id}, "revoked");
+  ToPublishTime();
+  Drain(*worker_);
+  env_.native->ScriptDelete({{FakeAction::kUnauthenticated}});
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  Drain(*worker_);
+  EXPECT_EQ(OnlyTarget(id).deletion, store::DeletionStatus::kFailed);
+  EXPECT_EQ(env_.Account(native_.id).status, store::AccountStatus::kNeedsReauth);
+}
+
+TEST_F(PublishWorkerTest, DeleteLostLeaseIsReclaimedAndAskedAgain) {
+  std::string id = env_.Schedule({native_.id}, "crash while deleting");
+  ToPublishTime();
+  Drain(*worker_);
+  env_.native->ScriptDelete({{FakeAction::kAcceptThenCrash}});
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  EXPECT_EQ(worker_->stats().abandoned, 1);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kDeleting);
+  EXPECT_EQ(env_.Jobs(t.id).back().state, JobState::kLeased);
+
+  auto b = env_.MakeWorker("wrk_b");
+  EXPECT_EQ(*b->RunOnce(env_.clock.Now()), 0);  // the lease still holds
+  env_.clock.Advance(std::chrono::seconds(61));
+  Drain(*b);
+  t = OnlyTarget(id);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kDeleted);  // already gone: deleted
+  EXPECT_EQ(t.status, TargetStatus::kCancelled);
+  EXPECT_EQ(env_.native->delete_calls(), 2);
+  EXPECT_EQ(env_.Jobs(t.id).back().state, JobState::kDone);
+  EXPECT_EQ(b->stats().deleted, 1);
+}
+
+TEST_F(PublishWorkerTest, DeleteGivesUpAfterTheLastAttempt) {
+  auto opts = env_.DefaultWorkerOptions("wrk_few");
+  opts.retry.max_attempts = 2;
+  auto w = env_.MakeWorker("wrk_few", opts);
+  std::string id = env_.Schedule({native_.id}, "never deletes");
+  ToPublishTime();
+  Drain(*w);
+  env_.native->ScriptDelete({{FakeAction::kTransient}, {FakeAction::kTransient}});
+  ASSERT_THAT(testing::Await(env_.posts->Delete(env_.editor, id)), IsOk());
+  Drain(*w);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kFailed);
+  EXPECT_THAT(t.deletion_error, HasSubstr("gave up after 2 attempts"));
+  EXPECT_EQ(env_.native->delete_calls(), 2);
+}
+
+TEST_F(PublishWorkerTest, DeleteCancelsTargetsNeverPublishedAtOnce) {
+  std::string id = env_.Schedule({native_.id}, "not yet");
+  auto r = testing::Await(env_.posts->Delete(env_.editor, id));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ((*r)["targets"][0]["result"], "cancelled");
+  EXPECT_EQ((*r)["status"], "cancelled");
+  ToPublishTime();
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);
+  EXPECT_EQ(env_.native->publish_calls(), 0);
+  EXPECT_EQ(env_.native->delete_calls(), 0);
 }
 
 }  // namespace

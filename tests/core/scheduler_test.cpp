@@ -30,6 +30,11 @@ class SchedulerTest : public ::testing::Test {
       ++published_;
       cv_.notify_all();
     });
+    env_.native->OnDelete([this] {
+      std::lock_guard lock(mu_);
+      ++deleted_;
+      cv_.notify_all();
+    });
     auto opts = env_.DefaultWorkerOptions("wrk_sched");
     worker_ = std::make_unique<PublishWorker>(*env_.store, env_.registry, env_.credentials,
                                               base::SystemClock::Instance(), *env_.pool, opts);
@@ -61,6 +66,20 @@ class SchedulerTest : public ::testing::Test {
     return cv_.wait_for(lock, limit, [&] { return published_ >= n; });
   }
 
+  bool WaitDeleted(int n, std::chrono::seconds limit) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return deleted_ >= n; });
+  }
+
+  std::unique_ptr<Scheduler> StartScheduler() {
+    SchedulerOptions options;
+    options.max_sleep = std::chrono::seconds(30);  // only the callback can wake it in time
+    auto s = std::make_unique<Scheduler>(*env_.store, *worker_, base::SystemClock::Instance(),
+                                         io_.get_executor(), *env_.pool, options);
+    s->Start();
+    return s;
+  }
+
   CoreEnv env_;
   store::Account account_;
   std::unique_ptr<PublishWorker> worker_;
@@ -72,6 +91,7 @@ class SchedulerTest : public ::testing::Test {
   std::mutex mu_;
   std::condition_variable cv_;
   int published_ = 0;
+  int deleted_ = 0;
 };
 
 TEST_F(SchedulerTest, PublishesDuePostsOnItsOwnAndWakesForNewOnes) {
@@ -93,6 +113,29 @@ TEST_F(SchedulerTest, PublishesDuePostsOnItsOwnAndWakesForNewOnes) {
   scheduler_->Stop();
   EXPECT_EQ(env_.Targets(first)[0].status, store::TargetStatus::kPublished);
   EXPECT_EQ(env_.Targets(second)[0].status, store::TargetStatus::kPublished);
+  EXPECT_EQ(worker_->in_flight(), 0);
+}
+
+TEST_F(SchedulerTest, DeletePostWakesTheLoopWhichDeletesInTheBackground) {
+  scheduler_ = StartScheduler();
+  std::string id = ScheduleIn(std::chrono::milliseconds(0));
+  ASSERT_TRUE(WaitPublished(1, std::chrono::seconds(10)));
+  scheduler_->Stop();  // drains: the target is recorded published
+  ASSERT_EQ(env_.Targets(id)[0].status, store::TargetStatus::kPublished);
+
+  scheduler_ = StartScheduler();  // sleeps on an empty queue for up to 30 s
+  PostService posts(*env_.store, env_.registry, &env_.credentials, base::SystemClock::Instance(),
+                    *env_.pool);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = testing::Await(posts.Delete(env_.editor, id));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ((*r)["targets"][0]["result"], "deleting");
+  ASSERT_TRUE(WaitDeleted(1, std::chrono::seconds(10)));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  scheduler_->Stop();  // drains: the deletion is recorded
+  auto t = env_.Targets(id)[0];
+  EXPECT_EQ(t.deletion, store::DeletionStatus::kDeleted);
+  EXPECT_EQ(t.status, store::TargetStatus::kCancelled);
   EXPECT_EQ(worker_->in_flight(), 0);
 }
 

@@ -12,18 +12,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/time.h"
@@ -33,9 +35,12 @@
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/store/test_support.h"
 #include "tests/support/core_env.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -93,27 +98,40 @@ class HeraldProcess {
     return true;
   }
 
-  // Sends `sig` and reaps the child (bounded; SIGKILL after 15 s).
+  // Sends `sig` and reaps the child (bounded; SIGKILL after 15 s). Waits on the child's exit
+  // (a pidfd becomes readable when it exits), not on time.
   int Kill(int sig) {
     if (pid_ <= 0) return status_;
+    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
     kill(pid_, sig);
-    auto deadline = std::chrono::steady_clock::now() + seconds(15);
+    if (pidfd >= 0) {
+      pollfd p{pidfd, POLLIN, 0};
+      if (poll(&p, 1, 15'000) <= 0) kill(pid_, SIGKILL);  // not gone in time
+      close(pidfd);
+    } else if (sig != SIGKILL) {
+      kill(pid_, SIGKILL);  // no pidfd (old kernel): no bounded wait, so no grace either
+    }
+    int status = 0;
+    waitpid(pid_, &status, 0);  // exited, or killed just now
+    pid_ = -1;
+    status_ = status;
+    return status;
+  }
+
+  // Reads (and drops) the child's output until `deadline`; false as soon as its stdout closes
+  // (the child exited on its own). Returns true when the deadline passed with the child alive.
+  bool WatchUntil(std::chrono::steady_clock::time_point deadline) {
     while (true) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        pid_ = -1;
-        status_ = status;
-        return status;
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        status_ = status;
-        return status;
-      }
-      std::this_thread::sleep_for(milliseconds(5));
+      auto left = std::chrono::duration_cast<milliseconds>(deadline -
+                                                           std::chrono::steady_clock::now());
+      if (left.count() <= 0) return true;
+      pollfd p{out_, POLLIN, 0};
+      int ready = poll(&p, 1, static_cast<int>(left.count()));
+      if (ready < 0) return errno == EINTR ? WatchUntil(deadline) : false;
+      if (ready == 0) return true;
+      char buf[4096];
+      ssize_t n = read(out_, buf, sizeof(buf));
+      if (n <= 0) return false;
     }
   }
 
@@ -141,20 +159,20 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
 
   store::testing::TempDir dir;
   auto db = store::testing::MakeTestDatabase(c.backend);
-  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  ASSERT_THAT(db, IsOk());
   const std::string db_url = (*db)->url();
 
   // The emulators, as processes.
   auto mastodon = emulators::EmulatorProcess::Start(
       emulators::EmulatorProcess::DefaultBinary(HERALD_EMULATOR_BIN), "mastodon");
-  ASSERT_TRUE(mastodon.ok()) << mastodon.error().ToString();
+  ASSERT_THAT(mastodon, IsOk());
   auto telegram = emulators::EmulatorProcess::Start(
       emulators::EmulatorProcess::DefaultBinary(HERALD_EMULATOR_BIN), "telegram");
-  ASSERT_TRUE(telegram.ok()) << telegram.error().ToString();
+  ASSERT_THAT(telegram, IsOk());
   emulators::EmulatorClient mastodon_ctl((*mastodon)->base_url());
   emulators::EmulatorClient telegram_ctl((*telegram)->base_url());
-  ASSERT_TRUE(mastodon_ctl.SetConfig({{"rate_limit", 1'000'000}}).ok());
-  ASSERT_TRUE(telegram_ctl.SetConfig({{"chat_messages_per_minute", 1'000'000}}).ok());
+  ASSERT_THAT(mastodon_ctl.SetConfig({{"rate_limit", 1'000'000}}), IsOk());
+  ASSERT_THAT(telegram_ctl.SetConfig({{"chat_messages_per_minute", 1'000'000}}), IsOk());
   setenv("HERALD_TELEGRAM_API_URL", (*telegram)->base_url().c_str(), 1);
 
   // Services on the same data directory and database as the herald processes.
@@ -162,7 +180,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   config.data_dir = dir.path();
   config.db_url = db_url;
   auto built = mcp::BuildServices(config);
-  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  ASSERT_THAT(built, IsOk());
   mcp::Services& services = **built;
   core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
 
@@ -170,15 +188,15 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   std::vector<std::string> mastodon_accounts, telegram_accounts;
   for (int i = 0; i < kAccountsPerNetwork; ++i) {
     auto token = mastodon_ctl.CreateToken({{"username", "crash" + std::to_string(i)}});
-    ASSERT_TRUE(token.ok()) << token.error().ToString();
+    ASSERT_THAT(token, IsOk());
     auto connected = testing::Await(services.accounts->Connect(
         admin, "mastodon",
         {{"instance_url", (*mastodon)->base_url()}, {"access_token", (*token)["token"]}}));
-    ASSERT_TRUE(connected.ok()) << connected.error().ToString();
+    ASSERT_THAT(connected, IsOk());
     mastodon_accounts.push_back((*connected)["account_id"]);
 
     auto bot = telegram_ctl.CreateToken({{"username", "crashbot" + std::to_string(i)}});
-    ASSERT_TRUE(bot.ok()) << bot.error().ToString();
+    ASSERT_THAT(bot, IsOk());
     const int64_t chat_id = -1005000000000 - i;
     auto chat = telegram_ctl.Control("telegram", "chats",
                                      {{"id", chat_id},
@@ -187,10 +205,10 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
                                       {"bot_id", (*bot)["bot_id"]},
                                       {"bot_status", "administrator"},
                                       {"can_post_messages", true}});
-    ASSERT_TRUE(chat.ok()) << chat.error().ToString();
+    ASSERT_THAT(chat, IsOk());
     auto tg = testing::Await(services.accounts->Connect(
         admin, "telegram", {{"bot_token", (*bot)["token"]}, {"chat_id", std::to_string(chat_id)}}));
-    ASSERT_TRUE(tg.ok()) << tg.error().ToString();
+    ASSERT_THAT(tg, IsOk());
     telegram_accounts.push_back((*tg)["account_id"]);
   }
 
@@ -204,7 +222,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
     req.content.text = "crash post " + std::to_string(i);
     if (i % 10 == 0) req.content.thread = {{"crash post " + std::to_string(i) + " part 2", {}}};
     auto r = services.posts->CreateSync(admin, req);
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
     post_ids.push_back((*r)["post_id"]);
   }
 
@@ -246,8 +264,11 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
       ASSERT_NE(procs.back(), nullptr);
     }
     for (auto& p : procs) ASSERT_TRUE(p->WaitFor("worker running", seconds(30))) << log;
-    // A random moment: the point of the test, not a wait for something.
-    std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(50, 1200)(rng)));
+    // A random moment (the point of the test): the children's output is watched meanwhile, so
+    // one that dies on its own is noticed rather than slept through.
+    const auto kill_at = std::chrono::steady_clock::now() +
+                         milliseconds(std::uniform_int_distribution<int>(50, 1200)(rng));
+    for (auto& p : procs) EXPECT_TRUE(p->WatchUntil(kill_at)) << "herald exited early; see " << log;
     for (auto& p : procs) {
       int status = p->Kill(SIGKILL);
       EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -270,10 +291,18 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
     }
     return true;
   };
+  // Between looks at the database, wait on the herald processes (poll on their output, at
+  // most 200 ms): one that exits ends the wait at once instead of sleeping through it.
   auto deadline = std::chrono::steady_clock::now() + seconds(240);
-  while (!settled() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(200));  // polling a database, bounded
+  bool alive = true;
+  while (alive && !settled() && std::chrono::steady_clock::now() < deadline) {
+    for (auto& p : procs) {
+      alive = p->WatchUntil(
+          std::min(deadline, std::chrono::steady_clock::now() + milliseconds(200)));
+      if (!alive) break;
+    }
   }
+  ASSERT_TRUE(alive) << "herald exited while posts were pending; see " << log;
   ASSERT_TRUE(settled()) << "posts still pending after 240 s; see " << log;
   for (auto& p : procs) {
     int status = p->Kill(SIGTERM);
@@ -284,7 +313,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   auto count_by_text = [](emulators::EmulatorClient& ctl) {
     std::map<std::string, int> out;
     auto posts = ctl.Posts();
-    EXPECT_TRUE(posts.ok());
+    EXPECT_THAT(posts, IsOk());
     if (!posts.ok()) return out;
     for (const auto& p : *posts) {
       if (!p.value("deleted", false)) ++out[p.value("text", std::string())];
@@ -301,7 +330,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
         *services.store, [&](store::Tx& tx) {
           return tx.ListTargets(services.default_org.id, post_ids[static_cast<size_t>(i)]);
         });
-    ASSERT_TRUE(targets.ok());
+    ASSERT_THAT(targets, IsOk());
     ASSERT_EQ(targets->size(), 2u);
     const auto& m = (*targets)[0];
     const auto& t = (*targets)[1];

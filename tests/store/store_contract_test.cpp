@@ -440,6 +440,108 @@ TEST_P(StoreContractTest, TargetsRoundTripUpdateAndDelete) {
                      ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, TargetDeletionRoundTrips) {
+  Post post = MakePost(org_.id, Now());
+  PostTarget t = MakeTarget(post, account_, Now());
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) -> Result<void> {
+    HERALD_RETURN_IF_ERROR(tx.InsertPost(post));
+    return tx.InsertTarget(t);
+  }));
+  auto got = InRead([&](Tx& tx) { return tx.GetTarget(org_.id, t.id); });
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->deletion, DeletionStatus::kNone);
+  EXPECT_EQ(got->deletion_error, "");
+
+  for (DeletionStatus s : {DeletionStatus::kDeleting, DeletionStatus::kFailed,
+                           DeletionStatus::kDeleted, DeletionStatus::kNone}) {
+    PostTarget changed = *got;
+    changed.deletion = s;
+    changed.deletion_error = s == DeletionStatus::kFailed ? "Net: the post is pinned" : "";
+    ASSERT_THAT(InWrite([&](Tx& tx) { return tx.UpdateTarget(changed); }), IsOk());
+    auto list = InRead([&](Tx& tx) { return tx.ListTargets(org_.id, post.id); });
+    ASSERT_THAT(list, IsOk());
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_EQ((*list)[0].deletion, s) << DeletionStatusName(s);
+    EXPECT_EQ((*list)[0].deletion_error, changed.deletion_error);
+  }
+  // Inserted with a deletion state (InsertTargets too).
+  PostTarget other = MakeTarget(post, AddAccount(), Now());
+  other.deletion = DeletionStatus::kDeleting;
+  other.deletion_error = "busy";
+  ASSERT_THAT(InWrite([&](Tx& tx) { return tx.InsertTargets({other}); }), IsOk());
+  got = InRead([&](Tx& tx) { return tx.GetTarget(org_.id, other.id); });
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->deletion, DeletionStatus::kDeleting);
+  EXPECT_EQ(got->deletion_error, "busy");
+}
+
+TEST_P(StoreContractTest, DeleteJobsAreClaimedLeasedRetriedAndReclaimedByKind) {
+  // A published target with a delete job: claimed only by a claimer asking for deletes.
+  Job publish = AddJob(account_, Now() - seconds(5));
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.CancelJob(publish.id, Now()); }));
+  Job del = MakeJob(org_.id, publish.target_id, account_.id, Now() - seconds(1), Now());
+  del.kind = JobKind::kDelete;
+  ASSERT_THAT(InWrite([&](Tx& tx) { return tx.InsertJob(del); }), IsOk());
+  auto jobs = InRead([&](Tx& tx) { return tx.ListJobsForTarget(publish.target_id); });
+  ASSERT_THAT(jobs, IsOk());
+  ASSERT_EQ(jobs->size(), 2u);
+
+  ClaimRequest publishes{"w1", Now(), std::chrono::milliseconds(10'000), 5, {JobKind::kPublish}};
+  auto c = InWrite([&](Tx& tx) { return tx.ClaimJobs(publishes); });
+  ASSERT_THAT(c, IsOk());
+  EXPECT_TRUE(c->empty());
+
+  ClaimRequest deletes{"w1", Now(), std::chrono::milliseconds(10'000), 5, {JobKind::kDelete}};
+  c = InWrite([&](Tx& tx) { return tx.ClaimJobs(deletes); });
+  ASSERT_THAT(c, IsOk());
+  ASSERT_EQ(c->size(), 1u);
+  EXPECT_EQ((*c)[0].id, del.id);
+  EXPECT_EQ((*c)[0].kind, JobKind::kDelete);
+  EXPECT_EQ((*c)[0].target_id, publish.target_id);
+  EXPECT_EQ((*c)[0].attempts, 1);
+
+  // A delete job holds its account's lease like a publish does.
+  Job other_publish = AddJob(account_, Now() - seconds(3));
+  ClaimRequest any{"w2", Now(), std::chrono::milliseconds(10'000), 5, {}};
+  c = InWrite([&](Tx& tx) { return tx.ClaimJobs(any); });
+  ASSERT_THAT(c, IsOk());
+  EXPECT_TRUE(c->empty());
+
+  // Retried: back to queued at run_at.
+  ASSERT_THAT(InWrite([&](Tx& tx) {
+                return tx.RescheduleJob(del.id, "w1", Now() + minutes(1), "503", Now());
+              }),
+              IsOk());
+  auto stored = InRead([&](Tx& tx) { return tx.GetJob(del.id); });
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_EQ(stored->state, JobState::kQueued);
+  EXPECT_EQ(stored->kind, JobKind::kDelete);
+  EXPECT_EQ(stored->last_error, "503");
+  ASSERT_THAT(InWrite([&](Tx& tx) { return tx.CancelJob(other_publish.id, Now()); }), IsOk());
+
+  // Claimed again, then the lease expires: another worker takes it over; the first is fenced.
+  clock_.Advance(minutes(1));
+  deletes.now = Now();
+  c = InWrite([&](Tx& tx) { return tx.ClaimJobs(deletes); });
+  ASSERT_THAT(c, IsOk());
+  ASSERT_EQ(c->size(), 1u);
+  clock_.Advance(seconds(10));
+  ClaimRequest thief{"w2", Now(), std::chrono::milliseconds(10'000), 5, {JobKind::kDelete}};
+  c = InWrite([&](Tx& tx) { return tx.ClaimJobs(thief); });
+  ASSERT_THAT(c, IsOk());
+  ASSERT_EQ(c->size(), 1u);
+  EXPECT_EQ((*c)[0].lease_owner, "w2");
+  EXPECT_EQ((*c)[0].attempts, 3);
+  EXPECT_THAT(InWrite([&](Tx& tx) { return tx.CompleteJob(del.id, "w1", Now()); }),
+              StatusIs(ErrorCode::kAborted));
+  EXPECT_THAT(InWrite([&](Tx& tx) { return tx.FailJob(del.id, "w2", "pinned", Now()); }),
+              IsOk());
+  stored = InRead([&](Tx& tx) { return tx.GetJob(del.id); });
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_EQ(stored->state, JobState::kFailed);
+  EXPECT_EQ(stored->last_error, "pinned");
+}
+
 TEST_P(StoreContractTest, InsertTargetsAndJobsInOneStatement) {
   Post post = MakePost(org_.id, Now());
   Account second = AddAccount();

@@ -38,9 +38,19 @@ void FakePlatform::Script(std::vector<FakeStep> steps) {
   for (auto& s : steps) script_.push_back(std::move(s));
 }
 
+void FakePlatform::ScriptDelete(std::vector<FakeStep> steps) {
+  std::lock_guard lock(mu_);
+  for (auto& s : steps) delete_script_.push_back(std::move(s));
+}
+
 void FakePlatform::ScriptFind(std::vector<FindAnswer> answers) {
   std::lock_guard lock(mu_);
   for (auto a : answers) find_script_.push_back(a);
+}
+
+void FakePlatform::OnDelete(std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  on_delete_ = std::move(fn);
 }
 
 void FakePlatform::OnPublish(std::function<void(const platforms::PublishRequest&)> fn) {
@@ -117,6 +127,19 @@ platforms::PublishReceipt FakePlatform::ReceiptOf(const FakePost& post) const {
   return r;
 }
 
+base::Error FakePlatform::FailureOf(const FakeStep& step) const {
+  switch (step.action) {
+    case FakeAction::kPermanent: return base::InvalidArgument(step.message);
+    case FakeAction::kUnauthenticated: return base::Unauthenticated("the access token was revoked");
+    case FakeAction::kRateLimited: {
+      base::Error e = base::ResourceExhausted(info_.name + " rate limit reached (429)");
+      e.set_retry_after(step.retry_after);
+      return e;
+    }
+    default: return base::Unavailable(info_.name + " is unavailable (503)");
+  }
+}
+
 Result<platforms::PublishReceipt> FakePlatform::PublishNow(
     const platforms::PublishRequest& request) {
   FakeStep step;
@@ -168,20 +191,7 @@ Result<platforms::PublishReceipt> FakePlatform::PublishNow(
       if (!saved.ok()) return saved.error();
     }
   }
-  if (stop_at < total || fails) {
-    switch (step.action) {
-      case FakeAction::kTransient: return base::Unavailable(info_.name + " is unavailable (503)");
-      case FakeAction::kPermanent: return base::InvalidArgument(step.message);
-      case FakeAction::kUnauthenticated:
-        return base::Unauthenticated("the access token was revoked");
-      case FakeAction::kRateLimited: {
-        base::Error e = base::ResourceExhausted(info_.name + " rate limit reached (429)");
-        e.set_retry_after(step.retry_after);
-        return e;
-      }
-      default: return base::Unavailable(info_.name + " is unavailable (503)");
-    }
-  }
+  if (stop_at < total || fails) return FailureOf(step);
   FakePost post;
   {
     std::lock_guard lock(mu_);
@@ -230,14 +240,49 @@ Task<Result<std::optional<platforms::PublishReceipt>>> FakePlatform::Find(
   co_return std::optional<platforms::PublishReceipt>();
 }
 
+Result<void> FakePlatform::DeleteNow(const platforms::PublishReceipt& receipt) {
+  std::lock_guard lock(mu_);
+  ++delete_calls_;
+  if (!info_.features.delete_posts) return base::Unimplemented("no delete");
+  FakeStep step;
+  if (!delete_script_.empty()) {
+    step = std::move(delete_script_.front());
+    delete_script_.pop_front();
+  }
+  switch (step.action) {
+    case FakeAction::kSucceed:
+      break;
+    case FakeAction::kAcceptThenUnknown:
+      deleted_.push_back(receipt.external_id);
+      return base::Unknown("the connection dropped after the request was sent");
+    case FakeAction::kAcceptThenCrash:
+      deleted_.push_back(receipt.external_id);
+      throw SimulatedCrash();
+    case FakeAction::kCrashBeforeSend:
+      throw SimulatedCrash();
+    case FakeAction::kGone:
+      return base::NotFound("no such post");
+    case FakeAction::kPermanent:
+    case FakeAction::kUnauthenticated:
+    case FakeAction::kRateLimited:
+    case FakeAction::kTransient:
+      return FailureOf(step);
+  }
+  deleted_.push_back(receipt.external_id);
+  return base::Ok();
+}
+
 Task<Result<void>> FakePlatform::Delete(platforms::AccountContext account,
                                         platforms::PublishReceipt receipt) {
   (void)account;
-  std::lock_guard lock(mu_);
-  ++delete_calls_;
-  if (!info_.features.delete_posts) co_return base::Unimplemented("no delete");
-  deleted_.push_back(receipt.external_id);
-  co_return base::Ok();
+  Result<void> r = DeleteNow(receipt);
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mu_);
+    hook = on_delete_;
+  }
+  if (hook) hook();
+  co_return r;
 }
 
 Task<Result<Json>> FakePlatform::FetchPostMetrics(platforms::AccountContext account,

@@ -41,6 +41,7 @@ enum class FakeAction {
   kAcceptThenUnknown,  // posted, then kUnknown
   kAcceptThenCrash,    // posted, then SimulatedCrash thrown
   kCrashBeforeSend,    // SimulatedCrash thrown before anything is posted
+  kGone,               // Delete only: kNotFound, the post is already gone
 };
 
 struct FakeStep {
@@ -76,8 +77,15 @@ class FakePlatform final : public platforms::Platform {
 
   void Script(std::vector<FakeStep> steps);
   void ScriptFind(std::vector<FindAnswer> answers);
+  // Delete calls take the next step (an empty script deletes): kSucceed deletes, kTransient /
+  // kPermanent / kRateLimited / kUnauthenticated fail like Publish, kAcceptThenUnknown deletes
+  // then answers kUnknown, kAcceptThenCrash deletes then throws, kCrashBeforeSend throws, and
+  // kGone answers kNotFound (already deleted on the network).
+  void ScriptDelete(std::vector<FakeStep> steps);
   // Runs `fn` at the start of every Publish call (before the script), e.g. to check state.
   void OnPublish(std::function<void(const platforms::PublishRequest&)> fn);
+  // Runs `fn` after every Delete call's answer is decided (outside the fake's lock).
+  void OnDelete(std::function<void()> fn);
 
   // Posts on the fake network (one per part group), calls made.
   std::vector<FakePost> posts() const;
@@ -102,6 +110,9 @@ class FakePlatform final : public platforms::Platform {
 
  private:
   base::Result<platforms::PublishReceipt> PublishNow(const platforms::PublishRequest& request);
+  base::Result<void> DeleteNow(const platforms::PublishReceipt& receipt);
+  // The error a failing step answers (kTransient, kPermanent, kRateLimited, kUnauthenticated).
+  base::Error FailureOf(const FakeStep& step) const;
   platforms::PublishReceipt ReceiptOf(const FakePost& post) const;
 
   platforms::PlatformInfo info_;
@@ -109,7 +120,9 @@ class FakePlatform final : public platforms::Platform {
   mutable std::mutex mu_;
   std::deque<FakeStep> script_;
   std::deque<FindAnswer> find_script_;
+  std::deque<FakeStep> delete_script_;
   std::function<void(const platforms::PublishRequest&)> on_publish_;
+  std::function<void()> on_delete_;
   std::vector<FakePost> posts_;
   std::vector<std::string> deleted_;
   int publish_calls_ = 0;

@@ -22,9 +22,12 @@
 #include "tests/emulators/slack/slack_emulator.h"
 #include "tests/emulators/telegram/telegram_emulator.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::core {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using base::ErrorCode;
 using base::Json;
@@ -47,11 +50,11 @@ class NetworkConnectTest : public ::testing::Test {
                 ("herald-networks-" + base::HexEncode(base::RandomBytes(6)) + ".db"))
                    .string();
     auto opened = store::OpenStore({.url = "sqlite:" + db_path_});
-    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    ASSERT_THAT(opened, IsOk());
     store_ = std::move(*opened);
-    ASSERT_TRUE(keyring_.Add(base::RandomBytes(32)).ok());
+    ASSERT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     store::Organization org{base::NewId(base::kOrgPrefix, clock_.Now()), "default", clock_.Now()};
-    ASSERT_TRUE(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }).ok());
+    ASSERT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }), IsOk());
     editor_ = Caller{org.id, "key_e", store::Role::kEditor};
 
     http_ = std::move(*platforms::http::HttpsClient::Create({}));
@@ -144,14 +147,14 @@ TEST_F(NetworkConnectTest, EveryNetworkConnectsWithItsSeededCredentials) {
   };
   for (const auto& c : cases) {
     auto r = Connect(c.platform, c.args);
-    ASSERT_TRUE(r.ok()) << c.platform << ": " << r.error().ToString();
+    ASSERT_THAT(r, IsOk()) << c.platform << ": ";
     EXPECT_EQ((*r)["platform"], c.platform);
     EXPECT_EQ((*r)["status"], "active") << c.platform;
     EXPECT_FALSE((*r)["handle"].get<std::string>().empty()) << c.platform;
     EXPECT_THAT(base::DumpJson(*r), Not(HasSubstr(c.secret))) << c.platform;
     // Reconnecting the same network account updates it.
     auto again = Connect(c.platform, c.args);
-    ASSERT_TRUE(again.ok()) << c.platform << ": " << again.error().ToString();
+    ASSERT_THAT(again, IsOk()) << c.platform << ": ";
     EXPECT_EQ((*again)["account_id"], (*r)["account_id"]) << c.platform;
     EXPECT_EQ((*again)["reconnected"], true) << c.platform;
     // The adapter gets its credentials back for publishing.
@@ -159,9 +162,9 @@ TEST_F(NetworkConnectTest, EveryNetworkConnectsWithItsSeededCredentials) {
     const std::string account_id = (*r)["account_id"];
     auto row = store::ReadValue<store::Account>(
         *store_, [&](store::Tx& tx) { return tx.GetAccount(editor_.org_id, account_id); });
-    ASSERT_TRUE(row.ok()) << c.platform;
+    ASSERT_THAT(row, IsOk()) << c.platform;
     auto ctx = accounts_->OpenCredentials(*row);
-    ASSERT_TRUE(ctx.ok()) << c.platform << ": " << ctx.error().ToString();
+    ASSERT_THAT(ctx, IsOk()) << c.platform << ": ";
     EXPECT_THAT(base::DumpJson(ctx->credentials), HasSubstr(c.secret)) << c.platform;
   }
   EXPECT_EQ(AccountCount(), cases.size());
@@ -199,7 +202,7 @@ TEST_F(NetworkConnectTest, WrongCredentialsStoreNothingAndSayWhy) {
   EXPECT_EQ(AccountCount(), 0u);
   auto audit = store::ReadValue<std::vector<store::AuditEntry>>(
       *store_, [&](store::Tx& tx) { return tx.ListAudit(editor_.org_id, 10); });
-  ASSERT_TRUE(audit.ok());
+  ASSERT_THAT(audit, IsOk());
   EXPECT_TRUE(audit->empty());
 }
 

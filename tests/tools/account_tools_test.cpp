@@ -16,13 +16,16 @@
 #include "platforms/http/https_client.h"
 #include "platforms/oauth/test_network.h"
 #include "schemas/schemas.h"
-#include "tests/accounts/fake_store.h"
+#include "store/store.h"
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
 #include "tools/tool_set.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::tools {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using base::ErrorCode;
 using ::testing::HasSubstr;
@@ -93,9 +96,9 @@ void ExpectDescribed(const Json& schema, const std::string& where) {
 class AccountToolsTest : public ::testing::Test {
  protected:
   AccountToolsTest() {
-    EXPECT_TRUE(keyring_.Add(base::RandomBytes(32)).ok());
+    EXPECT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     store::Organization org{"org_01JD3Q8Z6X0000000000000000", "default", clock_.Now()};
-    EXPECT_TRUE(store_.Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }).ok());
+    EXPECT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }), IsOk());
     testing::OAuthEmulatorOptions eo;
     eo.clock = &clock_;
     emulator_ = std::make_unique<testing::OAuthEmulator>(eo);
@@ -106,7 +109,7 @@ class AccountToolsTest : public ::testing::Test {
     registry_.Add(std::make_unique<platforms::oauth::OAuthTestNetwork>(provider, *http_, clock_));
     core::AccountServiceOptions options;
     options.public_url = "https://herald.example";
-    accounts_ = std::make_unique<core::AccountService>(store_, keyring_, registry_, *http_, clock_,
+    accounts_ = std::make_unique<core::AccountService>(*store_, keyring_, registry_, *http_, clock_,
                                                        pool_, options);
     ToolDeps deps;
     deps.clock = &clock_;
@@ -135,7 +138,8 @@ class AccountToolsTest : public ::testing::Test {
   boost::asio::io_context io_;
   base::asio::thread_pool pool_{2};
   base::FakeClock clock_;
-  testing::FakeStore store_;
+  // The real store, in memory (the account tools need nothing else).
+  std::unique_ptr<store::Store> store_ = *store::OpenStore({.url = "sqlite::memory:"});
   base::Keyring keyring_;
   std::unique_ptr<testing::OAuthEmulator> emulator_;
   std::unique_ptr<platforms::http::HttpsClient> http_;
@@ -186,7 +190,7 @@ TEST_F(AccountToolsTest, SpecsAndSchemas) {
 TEST_F(AccountToolsTest, ListPlatformsDescribesEveryNetwork) {
   FakeContext ctx(viewer_);
   auto out = Call("list_platforms", Json::object(), ctx);
-  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_THAT(out, IsOk());
   const Json& list = out->structured["platforms"];
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["id"], "oauthtest");
@@ -198,7 +202,7 @@ TEST_F(AccountToolsTest, ListPlatformsDescribesEveryNetwork) {
 TEST_F(AccountToolsTest, ConnectOAuthAsksTheClientToOpenTheLink) {
   FakeContext plain(editor_);
   auto out = Call("connect_account", Json{{"platform", "oauthtest"}}, plain);
-  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_THAT(out, IsOk());
   EXPECT_EQ(out->structured["status"], "pending_authorization");
   EXPECT_TRUE(plain.requests.empty());
   EXPECT_FALSE(out->structured.contains("elicitation"));
@@ -206,7 +210,7 @@ TEST_F(AccountToolsTest, ConnectOAuthAsksTheClientToOpenTheLink) {
   FakeContext eliciting(editor_);
   eliciting.elicit_url = true;
   out = Call("connect_account", Json{{"platform", "oauthtest"}}, eliciting);
-  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_THAT(out, IsOk());
   ASSERT_EQ(eliciting.requests.size(), 1u);
   EXPECT_EQ(eliciting.requests[0].first, "elicitation/create");
   const Json& params = eliciting.requests[0].second;
@@ -236,11 +240,11 @@ TEST_F(AccountToolsTest, ListGetAndDisconnectShapes) {
   // Connect through the OAuth flow, then use the read and disconnect tools.
   FakeContext ctx(editor_);
   auto started = Call("connect_account", Json{{"platform", "oauthtest"}}, ctx);
-  ASSERT_TRUE(started.ok());
+  ASSERT_THAT(started, IsOk());
   platforms::HttpRequest browse;
   browse.url = started->structured["authorization_url"];
   auto redirect = testing::RunTask(io_, http_->Send(browse));
-  ASSERT_TRUE(redirect.ok());
+  ASSERT_THAT(redirect, IsOk());
   std::string location = redirect->Header("Location");
   auto q = platforms::http::ParseFormUrlEncoded(location.substr(location.find('?') + 1));
   auto done = testing::RunTask(
@@ -250,22 +254,22 @@ TEST_F(AccountToolsTest, ListGetAndDisconnectShapes) {
 
   FakeContext viewer(viewer_);
   auto list = Call("list_accounts", Json::object(), viewer);
-  ASSERT_TRUE(list.ok());
+  ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->structured["accounts"].size(), 1u);
   std::string id = list->structured["accounts"][0]["account_id"];
   EXPECT_EQ(list->structured["accounts"][0]["handle"], "@tester");
   auto none = Call("list_accounts", Json{{"status", "disconnected"}}, viewer);
-  ASSERT_TRUE(none.ok());
+  ASSERT_THAT(none, IsOk());
   EXPECT_EQ(none->structured["accounts"].size(), 0u);
   auto got = Call("get_account", Json{{"account_id", id}}, viewer);
-  ASSERT_TRUE(got.ok());
+  ASSERT_THAT(got, IsOk());
   EXPECT_EQ(got->structured["network"]["id"], "oauthtest");
   EXPECT_TRUE(got->structured["token_expires_at"].is_string());
   auto gone = Call("disconnect_account", Json{{"account_id", id}}, ctx);
-  ASSERT_TRUE(gone.ok()) << gone.error().ToString();
+  ASSERT_THAT(gone, IsOk());
   EXPECT_EQ(gone->structured["revoked"], true);
   auto disconnected = Call("list_accounts", Json{{"status", "disconnected"}}, viewer);
-  ASSERT_TRUE(disconnected.ok());
+  ASSERT_THAT(disconnected, IsOk());
   EXPECT_EQ(disconnected->structured["accounts"].size(), 1u);
 }
 

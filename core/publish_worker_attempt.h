@@ -1,0 +1,62 @@
+// PublishWorker::Attempt: one claimed job with the rows it needs, shared by the worker's source
+// files (publish_worker.cpp: claiming and publishing; publish_worker_delete.cpp: deleting).
+// Internal to the core.
+#ifndef HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
+#define HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/publish_worker.h"
+
+namespace herald::core {
+
+struct PublishWorker::Attempt {
+  store::Job job;
+  store::PostTarget target;
+  store::Post post;
+  store::Account account;
+  platforms::Platform* platform = nullptr;
+  std::string network;               // display name, "Mastodon"
+  platforms::Content content;        // publish jobs only
+  Result<void> loaded = base::Ok();  // how LoadAttempt went
+};
+
+namespace worker_internal {
+
+// Marks the account needs_reauth with `reason` if it is active (an auth error from its network).
+Result<void> MarkNeedsReauth(store::Tx& tx, std::string_view org_id, std::string_view account_id,
+                             const std::string& reason, base::Time now);
+
+// Runs `task`, returning an exception it throws as a value: awaitable operator|| waits for the
+// first *successful* branch, so an exception (a crash in tests, a bug in an adapter) must not
+// make it wait for the timer instead. (A struct, not a variant: operator|| flattens variants.)
+template <class T>
+struct Caught {
+  std::optional<T> value;
+  std::exception_ptr failure;
+  T Get() && {
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*value);
+  }
+};
+
+template <class T>
+Task<Caught<T>> Catching(Task<T> task) {
+  Caught<T> out;
+  try {
+    out.value.emplace(co_await std::move(task));
+  } catch (...) {
+    out.failure = std::current_exception();
+  }
+  co_return out;
+}
+
+}  // namespace worker_internal
+
+}  // namespace herald::core
+
+#endif  // HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
