@@ -8,9 +8,9 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/platform_name.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
-#include "core/post_views.h"
 
 namespace herald::core {
 
@@ -21,12 +21,12 @@ using store::TargetStatus;
 
 // ---- delete ----
 
-Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
+Task<Result<PostOutcome>> PostService::Delete(Caller caller, std::string post_id) {
   HERALD_CO_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
   struct Item {
     store::PostTarget target;
     std::optional<store::Account> account;
-    Json report;
+    TargetOutcome report;
     bool remote = false;  // ask the network to delete
   };
   // 1. Cancel what has not been sent, and find what is on the networks.
@@ -41,7 +41,7 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
       HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
       for (auto& t : targets) {
         Item item;
-        item.report = {{"target_id", t.id}, {"account_id", t.account_id}, {"platform", t.platform}};
+        item.report = OutcomeFor(t);
         std::string result, message;
         if (t.status == TargetStatus::kQueued) {
           HERALD_ASSIGN_OR_RETURN(auto jobs, PublishJobs(tx, t.id));
@@ -80,8 +80,8 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
           result = "not_published";
           message = "was not published; nothing to delete";
         }
-        item.report["result"] = result;
-        item.report["message"] = message;
+        item.report.result = result;
+        item.report.message = message;
         item.target = std::move(t);
         items.push_back(std::move(item));
       }
@@ -104,8 +104,8 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
     platforms::Platform* platform = platforms_.Find(item.target.platform);
     std::string name = PlatformName(platforms_, item.target.platform);
     auto set = [&item](std::string result, std::string message) {
-      item.report["result"] = std::move(result);
-      item.report["message"] = std::move(message);
+      item.report.result = std::move(result);
+      item.report.message = std::move(message);
     };
     if (platform == nullptr || !platform->Info().features.delete_posts) {
       set("not_supported", name + " does not let herald delete posts; it stays published");
@@ -141,7 +141,7 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
   }
 
   // 3. Record what was deleted.
-  Json out;
+  PostOutcome out;
   auto second = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
     return store_.Write([&](store::Tx& tx) -> Result<void> {
       const Time now = clock_.Now();
@@ -155,11 +155,9 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
         HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
       }
       HERALD_ASSIGN_OR_RETURN(store::Post post, RollUpPost(tx, caller.org_id, stored_post_id, now));
-      Json reports = Json::array();
-      for (auto& item : items) reports.push_back(std::move(item.report));
-      out = Json{{"post_id", post.id},
-                 {"status", store::PostStatusName(post.status)},
-                 {"targets", std::move(reports)}};
+      out.post_id = post.id;
+      out.status = post.status;
+      for (auto& item : items) out.targets.push_back(std::move(item.report));
       return base::Ok();
     });
   });

@@ -1,6 +1,7 @@
 #include "tools/cancel_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -19,9 +20,9 @@ CancelPostTool::CancelPostTool(core::PostService& service) : posts_(service) {
 }
 
 Task<Result<ToolOutput>> CancelPostTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(std::string post_id, StringArg(args, "post_id"));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Cancel(ctx.caller(), std::move(post_id)));
-  co_return Structured(std::move(out));
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostOutcome outcome,
+                             co_await posts_.Cancel(ctx.caller(), StringArg(args, "post_id")));
+  co_return Structured(PostOutcomeView(outcome, OutcomeKind::kCancel));
 }
 
 }  // namespace herald::tools

@@ -4,6 +4,7 @@
 
 #include "base/crypto.h"
 #include "tools/account_tool_output.h"
+#include "tools/account_views.h"
 
 namespace herald::tools {
 namespace {
@@ -36,8 +37,9 @@ ConnectAccountTool::ConnectAccountTool(core::AccountService& accounts) : account
 Task<Result<ToolOutput>> ConnectAccountTool::Call(Json args, ToolContext& ctx) {
   std::string platform = base::GetString(args, "platform");
   if (args.is_object()) args.erase("platform");
-  HERALD_CO_ASSIGN_OR_RETURN(Json out,
+  HERALD_CO_ASSIGN_OR_RETURN(core::ConnectResult result,
                              co_await accounts_.Connect(ctx.caller(), platform, std::move(args)));
+  Json out = ConnectView(result, accounts_.platforms());
   std::string url = base::GetString(out, "authorization_url");
   if (url.empty() || !ctx.CanElicitUrl()) co_return AccountToolOutput(std::move(out));
 

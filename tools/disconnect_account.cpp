@@ -1,6 +1,7 @@
 #include "tools/disconnect_account.h"
 
 #include "tools/account_tool_output.h"
+#include "tools/account_views.h"
 
 namespace herald::tools {
 
@@ -22,8 +23,9 @@ DisconnectAccountTool::DisconnectAccountTool(core::AccountService& accounts) : a
 
 Task<Result<ToolOutput>> DisconnectAccountTool::Call(Json args, ToolContext& ctx) {
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json out, co_await accounts_.Disconnect(ctx.caller(), base::GetString(args, "account_id")));
-  co_return AccountToolOutput(std::move(out));
+      core::DisconnectResult result,
+      co_await accounts_.Disconnect(ctx.caller(), base::GetString(args, "account_id")));
+  co_return AccountToolOutput(DisconnectView(result));
 }
 
 }  // namespace herald::tools

@@ -1,6 +1,7 @@
 #include "tools/get_account.h"
 
 #include "tools/account_tool_output.h"
+#include "tools/account_views.h"
 
 namespace herald::tools {
 
@@ -21,8 +22,10 @@ GetAccountTool::GetAccountTool(core::AccountService& accounts) : accounts_(accou
 
 Task<Result<ToolOutput>> GetAccountTool::Call(Json args, ToolContext& ctx) {
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json account, co_await accounts_.Get(ctx.caller(), base::GetString(args, "account_id")));
-  co_return AccountToolOutput(std::move(account));
+      store::Account account,
+      co_await accounts_.Get(ctx.caller(), base::GetString(args, "account_id")));
+  co_return AccountToolOutput(
+      AccountDetailView(account, accounts_.platforms().Find(account.platform)));
 }
 
 }  // namespace herald::tools

@@ -1,6 +1,7 @@
 #include "tools/get_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -20,9 +21,9 @@ GetPostTool::GetPostTool(core::PostService& service) : posts_(service) {
 }
 
 Task<Result<ToolOutput>> GetPostTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(std::string post_id, StringArg(args, "post_id"));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Get(ctx.caller(), std::move(post_id)));
-  co_return Structured(std::move(out));
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostState post,
+                             co_await posts_.Get(ctx.caller(), StringArg(args, "post_id")));
+  co_return Structured(PostDetailView(post, posts_.platforms()));
 }
 
 }  // namespace herald::tools

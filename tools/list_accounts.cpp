@@ -1,6 +1,7 @@
 #include "tools/list_accounts.h"
 
 #include "tools/account_tool_output.h"
+#include "tools/account_views.h"
 
 namespace herald::tools {
 
@@ -22,7 +23,9 @@ ListAccountsTool::ListAccountsTool(core::AccountService& accounts) : accounts_(a
 Task<Result<ToolOutput>> ListAccountsTool::Call(Json args, ToolContext& ctx) {
   std::string platform = base::GetString(args, "platform");
   std::string status = base::GetString(args, "status");
-  HERALD_CO_ASSIGN_OR_RETURN(Json all, co_await accounts_.List(ctx.caller()));
+  HERALD_CO_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
+                             co_await accounts_.List(ctx.caller()));
+  Json all = AccountListView(accounts, accounts_.platforms());
   if (platform.empty() && status.empty()) co_return AccountToolOutput(std::move(all));
   Json kept = Json::array();
   for (auto& a : all["accounts"]) {

@@ -1,6 +1,6 @@
 #include "tools/list_platforms.h"
 
-#include "core/account_views.h"
+#include "tools/account_views.h"
 #include "tools/account_tool_output.h"
 
 namespace herald::tools {
@@ -26,7 +26,7 @@ ListPlatformsTool::ListPlatformsTool(const platforms::PlatformRegistry& platform
 Task<Result<ToolOutput>> ListPlatformsTool::Call(Json, ToolContext&) {
   Json list = Json::array();
   for (const platforms::Platform* p : platforms_.All()) {
-    list.push_back(core::PlatformInfoView(p->Info()));
+    list.push_back(PlatformInfoView(p->Info()));
   }
   co_return AccountToolOutput(Json{{"platforms", std::move(list)}});
 }

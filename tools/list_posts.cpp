@@ -1,6 +1,7 @@
 #include "tools/list_posts.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -20,14 +21,15 @@ ListPostsTool::ListPostsTool(core::PostService& service) : posts_(service) {
 
 Task<Result<ToolOutput>> ListPostsTool::Call(Json args, ToolContext& ctx) {
   core::ListPostsRequest request;
-  HERALD_CO_ASSIGN_OR_RETURN(request.status, OptionalStringArg(args, "status"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.account_id, StringArg(args, "account_id"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.from, StringArg(args, "from"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.to, StringArg(args, "to"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.limit, IntArg(args, "limit", 20));
-  HERALD_CO_ASSIGN_OR_RETURN(request.cursor, StringArg(args, "cursor"));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.List(ctx.caller(), std::move(request)));
-  co_return Structured(std::move(out));
+  request.status = OptionalStringArg(args, "status");
+  request.account_id = StringArg(args, "account_id");
+  request.from = StringArg(args, "from");
+  request.to = StringArg(args, "to");
+  request.limit = IntArg(args, "limit", core::limits::kDefaultListLimit);
+  request.cursor = StringArg(args, "cursor");
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostPage page,
+                             co_await posts_.List(ctx.caller(), std::move(request)));
+  co_return Structured(PostPageView(page));
 }
 
 }  // namespace herald::tools

@@ -1,6 +1,7 @@
 #include "tools/reschedule_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -19,13 +20,11 @@ ReschedulePostTool::ReschedulePostTool(core::PostService& service) : posts_(serv
 }
 
 Task<Result<ToolOutput>> ReschedulePostTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(std::string post_id, StringArg(args, "post_id"));
-  HERALD_CO_ASSIGN_OR_RETURN(std::string publish_at, StringArg(args, "publish_at"));
-  HERALD_CO_ASSIGN_OR_RETURN(std::string time_zone, StringArg(args, "timezone"));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Reschedule(ctx.caller(), std::move(post_id),
-                                                                  std::move(publish_at),
-                                                                  std::move(time_zone)));
-  co_return Structured(std::move(out));
+  HERALD_CO_ASSIGN_OR_RETURN(
+      core::PostState rescheduled,
+      co_await posts_.Reschedule(ctx.caller(), StringArg(args, "post_id"),
+                                 StringArg(args, "publish_at"), StringArg(args, "timezone")));
+  co_return Structured(PostSummaryView(rescheduled));
 }
 
 }  // namespace herald::tools

@@ -1,6 +1,7 @@
 #include "tools/retry_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -20,11 +21,11 @@ RetryPostTool::RetryPostTool(core::PostService& service) : posts_(service) {
 }
 
 Task<Result<ToolOutput>> RetryPostTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(std::string post_id, StringArg(args, "post_id"));
-  HERALD_CO_ASSIGN_OR_RETURN(bool include_unknown, BoolArg(args, "include_unknown", false));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Retry(ctx.caller(), std::move(post_id),
-                                                             include_unknown));
-  co_return Structured(std::move(out));
+  HERALD_CO_ASSIGN_OR_RETURN(
+      core::PostOutcome outcome,
+      co_await posts_.Retry(ctx.caller(), StringArg(args, "post_id"),
+                            BoolArg(args, "include_unknown", false)));
+  co_return Structured(PostOutcomeView(outcome, OutcomeKind::kRetry));
 }
 
 }  // namespace herald::tools

@@ -1,6 +1,7 @@
 #include "tools/save_draft.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -19,9 +20,10 @@ SaveDraftTool::SaveDraftTool(core::PostService& service) : posts_(service) {
 }
 
 Task<Result<ToolOutput>> SaveDraftTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(core::CreatePostRequest request, CreateArgs(args, core::CreateMode::kDraft));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Create(ctx.caller(), std::move(request)));
-  co_return Structured(std::move(out));
+  core::CreatePostRequest request = CreateArgs(args, core::CreateMode::kDraft, spec_.name);
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostState created,
+                             co_await posts_.Create(ctx.caller(), std::move(request)));
+  co_return Structured(PostSummaryView(created));
 }
 
 }  // namespace herald::tools

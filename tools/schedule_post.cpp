@@ -1,6 +1,7 @@
 #include "tools/schedule_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -23,9 +24,10 @@ SchedulePostTool::SchedulePostTool(core::PostService& service) : posts_(service)
 }
 
 Task<Result<ToolOutput>> SchedulePostTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(core::CreatePostRequest request, CreateArgs(args, core::CreateMode::kSchedule));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Create(ctx.caller(), std::move(request)));
-  co_return Structured(std::move(out));
+  core::CreatePostRequest request = CreateArgs(args, core::CreateMode::kSchedule, spec_.name);
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostState created,
+                             co_await posts_.Create(ctx.caller(), std::move(request)));
+  co_return Structured(PostSummaryView(created));
 }
 
 }  // namespace herald::tools

@@ -1,6 +1,7 @@
 #include "tools/update_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -21,16 +22,17 @@ UpdatePostTool::UpdatePostTool(core::PostService& service) : posts_(service) {
 
 Task<Result<ToolOutput>> UpdatePostTool::Call(Json args, ToolContext& ctx) {
   core::UpdatePostRequest request;
-  HERALD_CO_ASSIGN_OR_RETURN(request.post_id, StringArg(args, "post_id"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.accounts, StringListArg(args, "accounts"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.text, OptionalStringArg(args, "text"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.media, StringListArg(args, "media"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.thread, ThreadArg(args));
-  HERALD_CO_ASSIGN_OR_RETURN(request.overrides, OverridesArg(args));
-  HERALD_CO_ASSIGN_OR_RETURN(request.publish_at, OptionalStringArg(args, "publish_at"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.time_zone, OptionalStringArg(args, "timezone"));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Update(ctx.caller(), std::move(request)));
-  co_return Structured(std::move(out));
+  request.post_id = StringArg(args, "post_id");
+  request.accounts = StringListArg(args, "accounts");
+  request.text = OptionalStringArg(args, "text");
+  request.media = StringListArg(args, "media");
+  request.thread = ThreadArg(args);
+  request.overrides = OverridesArg(args);
+  request.publish_at = OptionalStringArg(args, "publish_at");
+  request.time_zone = OptionalStringArg(args, "timezone");
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostState updated,
+                             co_await posts_.Update(ctx.caller(), std::move(request)));
+  co_return Structured(PostSummaryView(updated));
 }
 
 }  // namespace herald::tools

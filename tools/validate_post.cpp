@@ -1,6 +1,7 @@
 #include "tools/validate_post.h"
 
 #include "tools/post_args.h"
+#include "tools/post_views.h"
 
 namespace herald::tools {
 
@@ -22,11 +23,11 @@ ValidatePostTool::ValidatePostTool(core::PostService& service) : posts_(service)
 
 Task<Result<ToolOutput>> ValidatePostTool::Call(Json args, ToolContext& ctx) {
   core::ValidatePostRequest request;
-  HERALD_CO_ASSIGN_OR_RETURN(auto accounts, StringListArg(args, "accounts"));
-  if (accounts) request.accounts = std::move(*accounts);
-  HERALD_CO_ASSIGN_OR_RETURN(request.content, ContentArgs(args));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await posts_.Validate(ctx.caller(), std::move(request)));
-  co_return Structured(std::move(out));
+  if (auto accounts = StringListArg(args, "accounts")) request.accounts = std::move(*accounts);
+  request.content = ContentArgs(args);
+  HERALD_CO_ASSIGN_OR_RETURN(core::ValidationResult result,
+                             co_await posts_.Validate(ctx.caller(), std::move(request)));
+  co_return Structured(ValidationView(result));
 }
 
 }  // namespace herald::tools

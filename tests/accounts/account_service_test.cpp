@@ -21,6 +21,7 @@
 #include "tests/accounts/fake_store.h"
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/shaped_accounts.h"
 
 namespace herald::core {
 namespace {
@@ -166,7 +167,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   Result<Json> ConnectFake(const Caller& caller, std::string token = kSecretToken) {
-    return Run(service_->Connect(
+    return Run(shaped_.Connect(
         caller, "fakenet",
         Json{{"instance_url", "https://social.example"}, {"access_token", token}}));
   }
@@ -209,13 +210,13 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
 
   // connect_account for the OAuth network through the callback; returns the account id.
   std::string ConnectOAuth() {
-    auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+    auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
     EXPECT_TRUE(started.ok()) << started.error().ToString();
     auto q = Browse((*started)["authorization_url"]);
     auto done = Run(service_->CompleteOAuth("oauthtest", http::FormValue(q, "state"),
                                             http::FormValue(q, "code"), "", ""));
     EXPECT_EQ(done.kind, OAuthCallbackResult::Kind::kConnected) << done.message;
-    return done.account.is_object() ? done.account.value("account_id", "") : "";
+    return done.account ? done.account->id : "";
   }
 
   boost::asio::io_context io_;
@@ -233,6 +234,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
   oauth::OAuthTestNetwork* oauth_net_ = nullptr;
   FakeNet* fake_net_ = nullptr;
   std::unique_ptr<AccountService> service_;
+  testing::ShapedAccounts shaped_{service_};
 };
 
 // ---- token kinds ----
@@ -277,7 +279,7 @@ TEST_P(AccountServiceTest, ReconnectUpdatesTheSameRow) {
   EXPECT_EQ((*second)["account_id"], (*first)["account_id"]);
   EXPECT_EQ((*second)["reconnected"], true);
   EXPECT_EQ((*second)["handle"], "@alice2");
-  auto list = service_->ListSync(viewer_a_);
+  auto list = shaped_.ListSync(viewer_a_);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ((*list)["accounts"].size(), 1u);
   EXPECT_EQ((*list)["accounts"][0]["handle"], "@alice2");
@@ -292,13 +294,13 @@ TEST_P(AccountServiceTest, WrongTokenStoresNothing) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(r.error().message(), HasSubstr("The access token is invalid"));
-  EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
+  EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
   EXPECT_TRUE(AuditOf(org_a_).empty());
 }
 
 TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   auto err = [&](std::string platform, Json args) {
-    auto r = Run(service_->Connect(editor_a_, platform, args));
+    auto r = Run(shaped_.Connect(editor_a_, platform, args));
     EXPECT_FALSE(r.ok()) << platform << " " << args.dump();
     return r.ok() ? std::string() : r.error().message();
   };
@@ -328,16 +330,16 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   EXPECT_TRUE(AuditOf(org_a_).empty());
 
   // An integer chat id is accepted as text; an optional field may be left out.
-  auto ok = Run(service_->Connect(editor_a_, "fakebot",
+  auto ok = Run(shaped_.Connect(editor_a_, "fakebot",
                                   Json{{"bot_token", kSecretToken}, {"chat_id", -100123}}));
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
   EXPECT_THAT(err("fakenet", Json{{"instance_url", "192.168.1.5"}, {"access_token", kSecretToken}}),
               HasSubstr("instance_url points to a private address"));
   auto bare = Run(
-      service_->Connect(editor_a_, "fakenet",
+      shaped_.Connect(editor_a_, "fakenet",
                         Json{{"instance_url", "social.example"}, {"access_token", kSecretToken}}));
   ASSERT_TRUE(bare.ok()) << bare.error().ToString();
-  auto sky = Run(service_->Connect(editor_a_, "fakesky",
+  auto sky = Run(shaped_.Connect(editor_a_, "fakesky",
                                    Json{{"handle", "a.example"}, {"access_token", kSecretToken}}));
   ASSERT_TRUE(sky.ok()) << sky.error().ToString();
 }
@@ -349,8 +351,8 @@ TEST_P(AccountServiceTest, RolesAreEnforced) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_TRUE(connected.ok());
   std::string id = (*connected)["account_id"];
-  EXPECT_TRUE(service_->GetSync(viewer_a_, id).ok());
-  auto d = Run(service_->Disconnect(viewer_a_, id));
+  EXPECT_TRUE(shaped_.GetSync(viewer_a_, id).ok());
+  auto d = Run(shaped_.Disconnect(viewer_a_, id));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code(), ErrorCode::kPermissionDenied);
 }
@@ -359,19 +361,19 @@ TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_TRUE(connected.ok());
   std::string id = (*connected)["account_id"];
-  auto other = service_->GetSync(editor_b_, id);
+  auto other = shaped_.GetSync(editor_b_, id);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code(), ErrorCode::kNotFound);
   std::string missing_id = base::NewId(base::kAccountPrefix, clock_.Now());
-  auto missing = service_->GetSync(editor_b_, missing_id);
+  auto missing = shaped_.GetSync(editor_b_, missing_id);
   ASSERT_FALSE(missing.ok());
   // Worded alike: only the id differs.
   std::string a = other.error().message(), b = missing.error().message();
   a.replace(a.find(id), id.size(), "ID");
   b.replace(b.find(missing_id), missing_id.size(), "ID");
   EXPECT_EQ(a, b);
-  EXPECT_EQ((*service_->ListSync(editor_b_))["accounts"].size(), 0u);
-  auto d = Run(service_->Disconnect(editor_b_, id));
+  EXPECT_EQ((*shaped_.ListSync(editor_b_))["accounts"].size(), 0u);
+  auto d = Run(shaped_.Disconnect(editor_b_, id));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(Stored(org_a_, id).status, store::AccountStatus::kActive);
@@ -385,7 +387,7 @@ TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
 TEST_P(AccountServiceTest, GetShowsWhatTheAccountCanDo) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_TRUE(connected.ok());
-  auto got = service_->GetSync(viewer_a_, (*connected)["account_id"]);
+  auto got = shaped_.GetSync(viewer_a_, (*connected)["account_id"]);
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   EXPECT_EQ((*got)["status"], "active");
   EXPECT_EQ((*got)["token_expires_at"], nullptr);
@@ -395,14 +397,14 @@ TEST_P(AccountServiceTest, GetShowsWhatTheAccountCanDo) {
   EXPECT_EQ((*got)["network"]["features"]["threads"], true);
   EXPECT_EQ((*got)["network"]["features"]["idempotency"], "native");
   EXPECT_THAT(base::DumpJson(*got), Not(HasSubstr(kSecretToken)));
-  EXPECT_FALSE(service_->GetSync(viewer_a_, "not-an-id").ok());
+  EXPECT_FALSE(shaped_.GetSync(viewer_a_, "not-an-id").ok());
 }
 
 TEST_P(AccountServiceTest, DisconnectErasesCredentialsAndPublishingThenFails) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_TRUE(connected.ok());
   std::string id = (*connected)["account_id"];
-  auto d = Run(service_->Disconnect(editor_a_, id));
+  auto d = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_TRUE(d.ok()) << d.error().ToString();
   EXPECT_EQ((*d)["status"], "disconnected");
   EXPECT_EQ((*d)["revoked"], nullptr);  // a token network: nothing to revoke
@@ -415,7 +417,7 @@ TEST_P(AccountServiceTest, DisconnectErasesCredentialsAndPublishingThenFails) {
   EXPECT_EQ(ctx.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(ctx.error().message(), HasSubstr("was disconnected"));
   EXPECT_EQ(AuditOf(org_a_)[0].action, "account.disconnect");
-  auto again = Run(service_->Disconnect(editor_a_, id));
+  auto again = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)["already_disconnected"], true);
   // Reconnecting brings it back under the same id.
@@ -443,13 +445,13 @@ TEST_P(AccountServiceTest, SaveCredentialsAndNeedsReauth) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(refused.error().message(), HasSubstr("token was revoked"));
-  EXPECT_EQ((*service_->GetSync(viewer_a_, id))["status"], "needs_reauth");
+  EXPECT_EQ((*shaped_.GetSync(viewer_a_, id))["status"], "needs_reauth");
 }
 
 // ---- OAuth ----
 
 TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
-  auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   ASSERT_TRUE(started.ok()) << started.error().ToString();
   EXPECT_EQ((*started)["status"], "pending_authorization");
   EXPECT_EQ((*started)["redirect_uri"], "https://herald.example/oauth/callback/oauthtest");
@@ -467,7 +469,7 @@ TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
   auto done = Run(service_->CompleteOAuth("oauthtest", state, http::FormValue(cb, "code"), "", ""));
   ASSERT_EQ(done.kind, OAuthCallbackResult::Kind::kConnected) << done.message;
   EXPECT_THAT(done.message, HasSubstr("@tester"));
-  std::string id = done.account["account_id"];
+  std::string id = done.account->id;
   store::Account stored = Stored(org_a_, id);
   EXPECT_EQ(stored.handle, "@tester");
   EXPECT_EQ(stored.external_id, "4242");
@@ -493,7 +495,7 @@ TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
 }
 
 TEST_P(AccountServiceTest, OAuthExpiredUnknownAndMismatchedStatesAreRefused) {
-  auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   ASSERT_TRUE(started.ok());
   auto cb = Browse((*started)["authorization_url"]);
   clock_.Advance(std::chrono::minutes(11));
@@ -507,17 +509,17 @@ TEST_P(AccountServiceTest, OAuthExpiredUnknownAndMismatchedStatesAreRefused) {
   auto empty = Run(service_->CompleteOAuth("oauthtest", "", "code", "", ""));
   EXPECT_EQ(empty.kind, OAuthCallbackResult::Kind::kStateInvalid);
 
-  started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   cb = Browse((*started)["authorization_url"]);
   auto wrong = Run(service_->CompleteOAuth("fakenet", http::FormValue(cb, "state"),
                                            http::FormValue(cb, "code"), "", ""));
   EXPECT_EQ(wrong.kind, OAuthCallbackResult::Kind::kStateInvalid);
-  EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
+  EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
 }
 
 TEST_P(AccountServiceTest, OAuthDeniedConsumesTheState) {
   emulator_->DenyNextAuthorization("access_denied", "The user said no");
-  auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   ASSERT_TRUE(started.ok());
   auto cb = Browse((*started)["authorization_url"]);
   ASSERT_EQ(http::FormValue(cb, "error"), "access_denied");
@@ -530,7 +532,7 @@ TEST_P(AccountServiceTest, OAuthDeniedConsumesTheState) {
   auto again =
       Run(service_->CompleteOAuth("oauthtest", http::FormValue(cb, "state"), "code", "", ""));
   EXPECT_EQ(again.kind, OAuthCallbackResult::Kind::kStateInvalid);
-  EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
+  EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
 }
 
 TEST_P(AccountServiceTest, OAuthNeedsClientCredentialsAndPublicUrl) {
@@ -597,7 +599,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
   std::string id = ConnectOAuth();
   store::Account before = Stored(org_a_, id);
   emulator_->FailNextTokenRequests(2, 503);
-  auto r = Run(service_->Refresh(org_a_, id));
+  auto r = Run(shaped_.Refresh(org_a_, id));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
   store::Account after = Stored(org_a_, id);
@@ -614,7 +616,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
   EXPECT_EQ(published.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(Stored(org_a_, id).status, store::AccountStatus::kActive);
   // Once the network is back, a refresh works.
-  auto ok = Run(service_->Refresh(org_a_, id));
+  auto ok = Run(shaped_.Refresh(org_a_, id));
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
   EXPECT_EQ((*ok)["status"], "active");
 }
@@ -622,7 +624,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
 TEST_P(AccountServiceTest, InvalidGrantMarksNeedsReauth) {
   std::string id = ConnectOAuth();
   emulator_->InvalidateRefreshTokens();
-  auto r = Run(service_->Refresh(org_a_, id));
+  auto r = Run(shaped_.Refresh(org_a_, id));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   store::Account after = Stored(org_a_, id);
@@ -640,7 +642,7 @@ TEST_P(AccountServiceTest, InvalidGrantMarksNeedsReauth) {
 TEST_P(AccountServiceTest, DisconnectRevokesOAuthTokens) {
   std::string id = ConnectOAuth();
   std::string access = service_->OpenCredentials(Stored(org_a_, id))->credentials["access_token"];
-  auto d = Run(service_->Disconnect(editor_a_, id));
+  auto d = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_TRUE(d.ok()) << d.error().ToString();
   EXPECT_EQ((*d)["revoked"], true);
   EXPECT_EQ(emulator_->revocations(), 1);
@@ -650,7 +652,7 @@ TEST_P(AccountServiceTest, DisconnectRevokesOAuthTokens) {
   // A failed revocation does not stop the disconnect.
   std::string id2 = ConnectOAuth();
   emulator_.reset();  // the network is gone
-  auto d2 = Run(service_->Disconnect(editor_a_, id2));
+  auto d2 = Run(shaped_.Disconnect(editor_a_, id2));
   ASSERT_TRUE(d2.ok()) << d2.error().ToString();
   EXPECT_EQ((*d2)["revoked"], false);
   EXPECT_TRUE((*d2).contains("revoke_error"));

@@ -22,6 +22,7 @@
 #include "tests/emulators/slack/slack_emulator.h"
 #include "tests/emulators/telegram/telegram_emulator.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/shaped_accounts.h"
 
 namespace herald::core {
 namespace {
@@ -84,7 +85,7 @@ class NetworkConnectTest : public ::testing::Test {
   }
 
   Result<Json> Connect(const std::string& platform, Json args) {
-    return testing::RunTask(io_, accounts_->Connect(editor_, platform, std::move(args)));
+    return testing::RunTask(io_, shaped_.Connect(editor_, platform, std::move(args)));
   }
 
   std::string DbBytes() {
@@ -98,7 +99,7 @@ class NetworkConnectTest : public ::testing::Test {
     return out;
   }
 
-  size_t AccountCount() { return (*accounts_->ListSync(editor_))["accounts"].size(); }
+  size_t AccountCount() { return (*shaped_.ListSync(editor_))["accounts"].size(); }
 
   boost::asio::io_context io_;
   base::asio::thread_pool pool_{2};
@@ -111,6 +112,7 @@ class NetworkConnectTest : public ::testing::Test {
   std::unique_ptr<platforms::http::HttpsClient> http_;
   std::unique_ptr<platforms::PlatformRegistry> registry_;
   std::unique_ptr<AccountService> accounts_;
+  testing::ShapedAccounts shaped_{accounts_};
 };
 
 TEST_F(NetworkConnectTest, EveryNetworkConnectsWithItsSeededCredentials) {
