@@ -2,21 +2,12 @@
 
 #include "tools/post_args.h"
 #include "tools/post_views.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 CancelPostTool::CancelPostTool(core::PostService& service) : posts_(service) {
-  spec_.name = "cancel_post";
-  spec_.title = "Cancel a post";
-  spec_.description =
-      "Stops every target of a post that has not been sent yet. Reports per target whether it w"
-      "as stopped; a target already published (remove it with delete_post) or being sent right "
-      "now cannot be stopped, and the report says so.";
-  spec_.annotations.read_only = false;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = true;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kEditor;
+  spec_ = SpecFromSchemas("cancel_post", store::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> CancelPostTool::Call(Json args, ToolContext& ctx) {

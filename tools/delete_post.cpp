@@ -2,21 +2,12 @@
 
 #include "tools/post_args.h"
 #include "tools/post_views.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 DeletePostTool::DeletePostTool(core::PostService& service) : posts_(service) {
-  spec_.name = "delete_post";
-  spec_.title = "Delete a post from the networks";
-  spec_.description =
-      "Removes a published post from every network that allows deleting (others are reported as"
-      " not supported) and cancels targets not yet sent. Reports per target what happened. This"
-      " cannot be undone.";
-  spec_.annotations.read_only = false;
-  spec_.annotations.destructive = true;
-  spec_.annotations.idempotent = true;
-  spec_.annotations.open_world = true;
-  spec_.required_role = store::Role::kEditor;
+  spec_ = SpecFromSchemas("delete_post", store::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> DeletePostTool::Call(Json args, ToolContext& ctx) {

@@ -2,21 +2,12 @@
 
 #include "tools/post_args.h"
 #include "tools/post_views.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 ListPostsTool::ListPostsTool(core::PostService& service) : posts_(service) {
-  spec_.name = "list_posts";
-  spec_.title = "List posts";
-  spec_.description =
-      "Lists posts, newest first, optionally filtered by status, account and publish_at range ("
-      "from inclusive, to exclusive). Paginated: pass next_cursor as cursor to get the next pag"
-      "e (null means the last page).";
-  spec_.annotations.read_only = true;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = true;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kViewer;
+  spec_ = SpecFromSchemas("list_posts", store::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ListPostsTool::Call(Json args, ToolContext& ctx) {

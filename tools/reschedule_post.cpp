@@ -2,21 +2,12 @@
 
 #include "tools/post_args.h"
 #include "tools/post_views.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 ReschedulePostTool::ReschedulePostTool(core::PostService& service) : posts_(service) {
-  spec_.name = "reschedule_post";
-  spec_.title = "Reschedule a post";
-  spec_.description =
-      "Moves a scheduled post to a new publish_at (RFC 3339 with offset, or a local time plus t"
-      "imezone), or schedules a draft. Refused once any target is being published or has been p"
-      "ublished.";
-  spec_.annotations.read_only = false;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = true;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kEditor;
+  spec_ = SpecFromSchemas("reschedule_post", store::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> ReschedulePostTool::Call(Json args, ToolContext& ctx) {

@@ -2,22 +2,12 @@
 
 #include "tools/post_args.h"
 #include "tools/post_views.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 UpdatePostTool::UpdatePostTool(core::PostService& service) : posts_(service) {
-  spec_.name = "update_post";
-  spec_.title = "Edit a draft or scheduled post";
-  spec_.description =
-      "Edits a draft or scheduled post: text, media, thread, accounts, overrides, publish_at, t"
-      "imezone (give only what changes; lists replace the old ones). The new content is checked"
-      " against each network's rules. Refused once any target is being published or has been pu"
-      "blished (then use delete_post and create a new post).";
-  spec_.annotations.read_only = false;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = true;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kEditor;
+  spec_ = SpecFromSchemas("update_post", store::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> UpdatePostTool::Call(Json args, ToolContext& ctx) {

@@ -1,22 +1,12 @@
 #include "tools/upload_media.h"
 
 #include "tools/post_args.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 UploadMediaTool::UploadMediaTool(core::MediaService& service) : media_(service) {
-  spec_.name = "upload_media";
-  spec_.title = "Upload an image";
-  spec_.description =
-      "Uploads an image (PNG, JPEG, GIF or WebP, at most 8 MiB) for use in posts, base64-encode"
-      "d. The bytes must be the declared mime_type. Returns a media_id to pass in media of sche"
-      "dule_post, publish_post, save_draft or update_post. Give alt_text to describe the image "
-      "for people who cannot see it.";
-  spec_.annotations.read_only = false;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = false;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kEditor;
+  spec_ = SpecFromSchemas("upload_media", store::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> UploadMediaTool::Call(Json args, ToolContext& ctx) {
