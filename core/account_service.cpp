@@ -6,7 +6,7 @@
 
 #include "base/ids.h"
 #include "base/time.h"
-#include "core/account_views.h"
+#include "core/connect_arguments.h"
 #include "core/credentials.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/oauth/oauth_network.h"
@@ -201,7 +201,7 @@ std::string AccountService::RedirectUri(std::string_view platform) const {
 
 // ---- connect ----
 
-Task<Result<Json>> AccountService::Connect(Caller caller, std::string platform_id, Json args) {
+Task<Result<ConnectResult>> AccountService::Connect(Caller caller, std::string platform_id, Json args) {
   if (!store::RoleAllows(caller.role, store::Role::kEditor)) {
     co_return base::PermissionDenied("connecting an account needs the editor role");
   }
@@ -223,20 +223,22 @@ Task<Result<Json>> AccountService::Connect(Caller caller, std::string platform_i
   co_return co_await ConnectWithToken(std::move(caller), platform, std::move(checked));
 }
 
-Task<Result<Json>> AccountService::ConnectWithToken(Caller caller, Platform* platform, Json args) {
+Task<Result<ConnectResult>> AccountService::ConnectWithToken(Caller caller, Platform* platform,
+                                                             Json args) {
   auto connected = co_await platform->Connect(args);
   if (!connected.ok()) co_return AnnotateUrlError(std::move(connected).error(), args);
   if (connected->external_id.empty()) {
     co_return base::Internal(platform->Info().id + " Connect returned no external id");
   }
-  co_return co_await base::RunBlocking(blocking_, [&]() -> Result<Json> {
+  co_return co_await base::RunBlocking(blocking_, [&]() -> Result<ConnectResult> {
     return StoreConnected(caller.org_id, caller.actor(), *platform, *connected);
   });
 }
 
-Result<Json> AccountService::StoreConnected(const std::string& org_id, const std::string& actor,
-                                            const Platform& platform,
-                                            const platforms::ConnectedAccount& connected) {
+Result<ConnectResult> AccountService::StoreConnected(const std::string& org_id,
+                                                     const std::string& actor,
+                                                     const Platform& platform,
+                                                     const platforms::ConnectedAccount& connected) {
   const base::Time now = clock_.Now();
   store::Account row;
   row.org_id = org_id;
@@ -274,17 +276,15 @@ Result<Json> AccountService::StoreConnected(const std::string& org_id, const std
       });
   if (!stored.ok()) return std::move(stored).error();
   stored->credentials_sealed.clear();
-  Json view = AccountView(*stored, &platform);
-  return Json{{"account_id", stored->id},
-              {"platform", stored->platform},
-              {"handle", stored->handle},
-              {"display_name", stored->display_name},
-              {"status", store::AccountStatusName(stored->status)},
-              {"reconnected", reconnected},
-              {"account", view}};
+  ConnectResult out;
+  out.account = std::move(*stored);
+  out.reconnected = reconnected;
+  out.platform = platform.Info().id;
+  out.platform_name = platform.Info().name;
+  return out;
 }
 
-Task<Result<Json>> AccountService::StartOAuth(Caller caller, Platform* platform) {
+Task<Result<ConnectResult>> AccountService::StartOAuth(Caller caller, Platform* platform) {
   OAuthNetwork* network = AsOAuthNetwork(platform);
   if (network == nullptr) {
     co_return base::Internal(platform->Info().id + " is an OAuth network without an OAuth side");
@@ -322,16 +322,14 @@ Task<Result<Json>> AccountService::StartOAuth(Caller caller, Platform* platform)
   std::string url = platforms::oauth::OAuthClient::AuthorizationUrl(
       provider, row.redirect_uri, state,
       provider.pkce ? platforms::oauth::CodeChallengeS256(verifier) : "");
-  co_return Json{{"platform", id},
-                 {"platform_name", platform->Info().name},
-                 {"status", "pending_authorization"},
-                 {"authorization_url", url},
-                 {"expires_at", base::FormatRfc3339(row.expires_at)},
-                 {"redirect_uri", row.redirect_uri},
-                 {"message", "Open authorization_url in a browser and approve herald on " +
-                                 platform->Info().name +
-                                 ". The account then appears in list_accounts. The link works "
-                                 "once and expires at expires_at."}};
+  ConnectResult out;
+  out.pending_authorization = true;
+  out.platform = id;
+  out.platform_name = platform->Info().name;
+  out.authorization_url = std::move(url);
+  out.expires_at = row.expires_at;
+  out.redirect_uri = row.redirect_uri;
+  co_return out;
 }
 
 // ---- the OAuth callback ----
@@ -343,7 +341,6 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
   OAuthCallbackResult out;
   out.platform = Shown(platform_id);
   out.platform_name = Shown(PlatformName(platform_id));
-  out.account = nullptr;
   auto finish = [&](Kind kind, std::string message) {
     out.kind = kind;
     out.message = std::move(message);
@@ -433,11 +430,11 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
     Json credentials = connected.credentials.is_object() ? connected.credentials : Json::object();
     connected.credentials = MergeTokens(std::move(credentials), *tokens);
     if (!connected.token_expires_at) connected.token_expires_at = tokens->expires_at;
-    auto stored = co_await base::RunBlocking(blocking_, [&]() -> Result<Json> {
+    auto stored = co_await base::RunBlocking(blocking_, [&]() -> Result<ConnectResult> {
       return StoreConnected(st.org_id, st.created_by, *platform, connected);
     });
     if (!stored.ok()) co_return co_await fail(stored.error());
-    out.account = (*stored)["account"];
+    out.account = std::move(stored->account);
     std::string who_text = connected.handle.empty() ? connected.display_name : connected.handle;
     co_return finish(Kind::kConnected, "Connected " + Shown(who_text) + " on " + out.platform_name +
                                            ". You can close this window.");
@@ -459,44 +456,41 @@ Result<store::Account> AccountService::LoadAccount(const std::string& org_id,
   return found;
 }
 
-Result<Json> AccountService::ListSync(const Caller& caller) {
+Result<std::vector<store::Account>> AccountService::ListSync(const Caller& caller) {
   HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
                           store::ReadValue<std::vector<store::Account>>(store_, [&](store::Tx& tx) {
                             return tx.ListAccounts(caller.org_id);
                           }));
-  Json list = Json::array();
-  for (const auto& a : accounts) list.push_back(AccountView(a, platforms_.Find(a.platform)));
-  return Json{{"accounts", std::move(list)}};
+  for (auto& a : accounts) a.credentials_sealed.clear();
+  return accounts;
 }
 
-Task<Result<Json>> AccountService::List(Caller caller) {
+Task<Result<std::vector<store::Account>>> AccountService::List(Caller caller) {
   co_return co_await base::RunBlocking(blocking_, [&] { return ListSync(caller); });
 }
 
-Result<Json> AccountService::GetSync(const Caller& caller, const std::string& account_id) {
+Result<store::Account> AccountService::GetSync(const Caller& caller,
+                                               const std::string& account_id) {
   HERALD_ASSIGN_OR_RETURN(store::Account a, LoadAccount(caller.org_id, account_id));
-  return AccountDetailView(a, platforms_.Find(a.platform));
+  a.credentials_sealed.clear();
+  return a;
 }
 
-Task<Result<Json>> AccountService::Get(Caller caller, std::string account_id) {
+Task<Result<store::Account>> AccountService::Get(Caller caller, std::string account_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return GetSync(caller, account_id); });
 }
 
 // ---- disconnect ----
 
-Task<Result<Json>> AccountService::Disconnect(Caller caller, std::string account_id) {
+Task<Result<DisconnectResult>> AccountService::Disconnect(Caller caller, std::string account_id) {
   if (!store::RoleAllows(caller.role, store::Role::kEditor)) {
     co_return base::PermissionDenied("disconnecting an account needs the editor role");
   }
   HERALD_CO_ASSIGN_OR_RETURN(store::Account account, co_await base::RunBlocking(blocking_, [&] {
                                return LoadAccount(caller.org_id, account_id);
                              }));
-  Json out = {{"account_id", account.id},
-              {"platform", account.platform},
-              {"handle", account.handle},
-              {"status", "disconnected"},
-              {"revoked", nullptr},
-              {"already_disconnected", account.status == store::AccountStatus::kDisconnected}};
+  DisconnectResult out;
+  out.already_disconnected = account.status == store::AccountStatus::kDisconnected;
 
   // Revoke OAuth grants at the network first (best effort, outside any transaction).
   OAuthNetwork* network = AsOAuthNetwork(platforms_.Find(account.platform));
@@ -510,11 +504,11 @@ Task<Result<Json>> AccountService::Disconnect(Caller caller, std::string account
       auto revoked = co_await oauth_.Revoke(network->Provider(),
                                             refresh ? tokens->refresh_token : tokens->access_token,
                                             refresh ? "refresh_token" : "access_token");
-      out["revoked"] = revoked.ok();
-      if (!revoked.ok()) out["revoke_error"] = revoked.error().message();
+      out.revoked = revoked.ok();
+      if (!revoked.ok()) out.revoke_error = revoked.error().message();
     } else {
-      out["revoked"] = false;
-      out["revoke_error"] = tokens.error().message();
+      out.revoked = false;
+      out.revoke_error = tokens.error().message();
     }
   }
 
@@ -543,17 +537,15 @@ Task<Result<Json>> AccountService::Disconnect(Caller caller, std::string account
       return tx.AppendAudit(Audit(caller.org_id, caller.actor(), "account.disconnect", current.id,
                                   Json{{"platform", current.platform},
                                        {"handle", current.handle},
-                                       {"revoked", out["revoked"]}},
+                                       {"revoked", out.revoked ? Json(*out.revoked) : Json()}},
                                   now));
     });
   });
   if (!written.ok()) co_return std::move(written).error();
-  out["scheduled_posts"] = scheduled;
-  if (scheduled > 0) {
-    out["message"] = std::to_string(scheduled) + (scheduled >= kScheduledPostsScan ? "+" : "") +
-                     " scheduled post(s) still target this account; they will fail for it at "
-                     "publish time unless you reconnect it or edit them (update_post)";
-  }
+  out.scheduled_posts = scheduled;
+  out.scheduled_posts_capped = scheduled >= kScheduledPostsScan;
+  account.credentials_sealed.clear();
+  out.account = std::move(account);
   co_return out;
 }
 
@@ -637,7 +629,7 @@ Result<void> AccountService::MarkNeedsReauth(const std::string& org_id,
   });
 }
 
-Task<Result<Json>> AccountService::Refresh(std::string org_id, std::string account_id) {
+Task<Result<store::Account>> AccountService::Refresh(std::string org_id, std::string account_id) {
   HERALD_CO_ASSIGN_OR_RETURN(store::Account account, co_await base::RunBlocking(blocking_, [&] {
                                return LoadAccount(org_id, account_id);
                              }));
@@ -675,7 +667,8 @@ Task<Result<Json>> AccountService::Refresh(std::string org_id, std::string accou
   HERALD_CO_ASSIGN_OR_RETURN(store::Account stored, co_await base::RunBlocking(blocking_, [&] {
                                return LoadAccount(org_id, account_id);
                              }));
-  co_return AccountView(stored, platform);
+  stored.credentials_sealed.clear();
+  co_return stored;
 }
 
 }  // namespace herald::core

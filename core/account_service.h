@@ -27,12 +27,14 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "core/account_results.h"
 #include "core/caller.h"
 #include "core/credential_source.h"
 #include "platforms/http_client.h"
@@ -68,7 +70,7 @@ struct OAuthCallbackResult {
   std::string platform;       // the network id from the callback path
   std::string platform_name;  // "X", or the id when unknown
   std::string message;        // one sentence for a human, safe to show
-  Json account;               // AccountView when connected, else null
+  std::optional<store::Account> account;  // when connected (credentials_sealed cleared)
 };
 std::string_view OAuthCallbackKindName(OAuthCallbackResult::Kind kind);
 
@@ -80,45 +82,46 @@ class AccountService : public CredentialSource {
                  const base::Clock& clock, base::asio::thread_pool& blocking,
                  AccountServiceOptions options = {});
 
-  // connect_account. `platform` is the network id; `args` the other arguments.
+  // Connects an account. `platform` is the network id; `args` the other arguments.
   //  - token, app-password and webhook kinds: checks `args` against the network's connect
   //    fields, verifies them with the network (Platform::Connect), seals and stores. Returns
-  //    {"account_id","platform","handle","display_name","status","reconnected", "account"}.
-  //  - OAuth kinds: returns {"platform","authorization_url","expires_at","redirect_uri",
-  //    "status":"pending_authorization"}.
+  //    the stored account and whether it was a reconnection.
+  //  - OAuth kinds: stores a single-use state and returns the authorization URL
+  //    (pending_authorization).
   // Errors: kPermissionDenied for a viewer; kInvalidArgument for an unknown platform (listing
   // the supported ones) or a missing / extra / malformed argument (naming it, e.g. "telegram
   // needs chat_id"), or a URL that is not https or points to a private address; the network's
   // refusal (kUnauthenticated for a wrong or revoked token, with its reason); kFailedPrecondition
   // when an OAuth network lacks client credentials or HERALD_PUBLIC_URL is unset.
-  Task<Result<Json>> Connect(Caller caller, std::string platform, Json args);
+  Task<Result<ConnectResult>> Connect(Caller caller, std::string platform, Json args);
 
-  // list_accounts: {"accounts": [AccountView...]} oldest first, disconnected ones included.
-  Result<Json> ListSync(const Caller& caller);
-  Task<Result<Json>> List(Caller caller);
+  // The organization's accounts, oldest first, disconnected ones included (credentials_sealed
+  // cleared).
+  Result<std::vector<store::Account>> ListSync(const Caller& caller);
+  Task<Result<std::vector<store::Account>>> List(Caller caller);
 
-  // get_account: AccountDetailView. Errors: kNotFound.
-  Result<Json> GetSync(const Caller& caller, const std::string& account_id);
-  Task<Result<Json>> Get(Caller caller, std::string account_id);
+  // One account (credentials_sealed cleared). Errors: kNotFound.
+  Result<store::Account> GetSync(const Caller& caller, const std::string& account_id);
+  Task<Result<store::Account>> Get(Caller caller, std::string account_id);
 
-  // disconnect_account: revokes OAuth tokens at the network (best effort: a failed revocation
+  // Revokes OAuth tokens at the network (best effort: a failed revocation
   // is reported, not fatal), marks the account disconnected and erases its credentials.
-  // Posts still scheduled for it fail at publish time with a reason saying so. Returns
-  // {"account_id","platform","handle","status":"disconnected","revoked": bool|null,
-  //  "revoke_error"?, "already_disconnected", "scheduled_posts"}.
+  // Posts still scheduled for it fail at publish time with a reason saying so. Returns what
+  // was done (revocation, how many scheduled posts still target it).
   // Errors: kNotFound; kPermissionDenied for a viewer.
-  Task<Result<Json>> Disconnect(Caller caller, std::string account_id);
+  Task<Result<DisconnectResult>> Disconnect(Caller caller, std::string account_id);
 
   // GET /oauth/callback/{platform}?state&code | ?state&error&error_description. Never fails:
   // the outcome is a page. The state is consumed even when the network reports an error.
   Task<OAuthCallbackResult> CompleteOAuth(std::string platform, std::string state, std::string code,
                                           std::string error, std::string error_description);
 
-  // Refreshes an OAuth account's tokens now (refresh jobs). Returns AccountView. Errors:
+  // Refreshes an OAuth account's tokens now (refresh jobs). Returns the account as stored
+  // after (credentials_sealed cleared). Errors:
   // kNotFound; kFailedPrecondition for a non-OAuth or disconnected account; kUnauthenticated
   // when the network refused the grant (the account is now needs_reauth); kUnavailable /
   // kResourceExhausted for transient failures (the account is unchanged).
-  Task<Result<Json>> Refresh(std::string org_id, std::string account_id);
+  Task<Result<store::Account>> Refresh(std::string org_id, std::string account_id);
 
   // CredentialSource: the clear credentials of `account` (as the caller just read it; not read
   // again) with save_credentials set (seals and stores rotated tokens; blocking). Errors:
@@ -126,16 +129,20 @@ class AccountService : public CredentialSource {
   // kUnauthenticated for one that needs reauth, kInternal when the seal cannot be opened.
   Result<platforms::AccountContext> OpenCredentials(const store::Account& account) override;
 
+  // The networks accounts connect to (names, limits, features).
+  const platforms::PlatformRegistry& platforms() const { return platforms_; }
+
   // Marks an active account needs_reauth with `reason` (what the network said), e.g. after a
   // publish was refused with kUnauthenticated / kPermissionDenied. Errors: kNotFound.
   Result<void> MarkNeedsReauth(const std::string& org_id, const std::string& account_id,
                                const std::string& reason);
 
  private:
-  Task<Result<Json>> ConnectWithToken(Caller caller, platforms::Platform* platform, Json args);
-  Task<Result<Json>> StartOAuth(Caller caller, platforms::Platform* platform);
+  Task<Result<ConnectResult>> ConnectWithToken(Caller caller, platforms::Platform* platform,
+                                               Json args);
+  Task<Result<ConnectResult>> StartOAuth(Caller caller, platforms::Platform* platform);
   // Inserts or updates the account for `connected` in one transaction with its audit entry.
-  Result<Json> StoreConnected(const std::string& org_id, const std::string& actor,
+  Result<ConnectResult> StoreConnected(const std::string& org_id, const std::string& actor,
                               const platforms::Platform& platform,
                               const platforms::ConnectedAccount& connected);
   Result<store::Account> LoadAccount(const std::string& org_id, const std::string& account_id);

@@ -43,7 +43,7 @@ MediaService::MediaService(store::Store& store, const base::Clock& clock,
                            base::asio::thread_pool& blocking, MediaServiceOptions options)
     : store_(store), clock_(clock), blocking_(blocking), options_(options) {}
 
-base::Result<base::Json> MediaService::UploadSync(const Caller& caller,
+base::Result<store::Media> MediaService::UploadSync(const Caller& caller,
                                                   const UploadMediaRequest& request) {
   if (!store::RoleAllows(caller.role, store::Role::kEditor)) {
     return base::PermissionDenied("uploading media needs the editor role");
@@ -58,7 +58,7 @@ base::Result<base::Json> MediaService::UploadSync(const Caller& caller,
                                  "' is not supported; use one of " + SupportedList());
   }
   // Refuse oversized input before decoding it (4 base64 characters per 3 bytes).
-  if (static_cast<int64_t>(request.data_base64.size()) > (options_.max_bytes + 2) / 3 * 4 + 4) {
+  if (request.data_base64.size() > limits::Base64LengthFor(options_.max_bytes)) {
     return base::InvalidArgument("data_base64: the file is over the limit of " +
                                  Mebibytes(options_.max_bytes));
   }
@@ -81,13 +81,13 @@ base::Result<base::Json> MediaService::UploadSync(const Caller& caller,
     return base::InvalidArgument("mime_type: declared " + declared + " but the bytes are " +
                                  std::string(actual) + "; send the right mime_type");
   }
-  if (request.alt_text.size() > options_.max_alt_text) {
+  if (limits::TextLength(request.alt_text) > options_.max_alt_text) {
     return base::InvalidArgument("alt_text: at most " + std::to_string(options_.max_alt_text) +
-                                 " bytes");
+                                 " characters");
   }
-  if (request.file_name.size() > options_.max_file_name) {
+  if (limits::TextLength(request.file_name) > options_.max_file_name) {
     return base::InvalidArgument("file_name: at most " + std::to_string(options_.max_file_name) +
-                                 " bytes");
+                                 " characters");
   }
   const base::Time now = clock_.Now();
   store::Media media;
@@ -101,16 +101,11 @@ base::Result<base::Json> MediaService::UploadSync(const Caller& caller,
   media.data = std::move(*bytes);
   media.created_at = now;
   HERALD_RETURN_IF_ERROR(store_.WriteBatched([&](store::Tx& tx) { return tx.InsertMedia(media); }));
-  base::Json out = {{"media_id", media.id},
-                    {"mime_type", media.mime_type},
-                    {"size", media.size},
-                    {"sha256", media.sha256}};
-  if (!media.file_name.empty()) out["file_name"] = media.file_name;
-  if (!media.alt_text.empty()) out["alt_text"] = media.alt_text;
-  return out;
+  media.data.clear();
+  return media;
 }
 
-base::Task<base::Result<base::Json>> MediaService::Upload(Caller caller,
+base::Task<base::Result<store::Media>> MediaService::Upload(Caller caller,
                                                           UploadMediaRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return UploadSync(caller, request); });
 }

@@ -16,14 +16,15 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "core/caller.h"
+#include "core/limits.h"
 #include "store/store.h"
 
 namespace herald::core {
 
 struct MediaServiceOptions {
-  int64_t max_bytes = 8 * 1024 * 1024;
-  size_t max_alt_text = 1'500;
-  size_t max_file_name = 255;
+  int64_t max_bytes = limits::kMaxMediaBytes;
+  size_t max_alt_text = limits::kMaxAltTextLength;    // code points
+  size_t max_file_name = limits::kMaxFileNameLength;  // code points
 };
 
 struct UploadMediaRequest {
@@ -42,12 +43,13 @@ class MediaService {
   MediaService(store::Store& store, const base::Clock& clock, base::asio::thread_pool& blocking,
                MediaServiceOptions options = {});
 
-  // Stores the image and returns {media_id, mime_type, size, sha256, file_name?, alt_text?}.
+  // Stores the image and returns its row without the bytes (id, mime_type, size, sha256,
+  // file_name, alt_text).
   // Errors (kInvalidArgument naming the field): data_base64 not base64 or empty, too large,
   // bytes that are not the declared type or not a supported type; alt_text or file_name too
   // long. kPermissionDenied for a viewer.
-  base::Result<base::Json> UploadSync(const Caller& caller, const UploadMediaRequest& request);
-  base::Task<base::Result<base::Json>> Upload(Caller caller, UploadMediaRequest request);
+  base::Result<store::Media> UploadSync(const Caller& caller, const UploadMediaRequest& request);
+  base::Task<base::Result<store::Media>> Upload(Caller caller, UploadMediaRequest request);
 
  private:
   store::Store& store_;

@@ -8,9 +8,9 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/limits.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
-#include "core/post_views.h"
 
 namespace herald::core {
 
@@ -18,15 +18,6 @@ using base::ErrorCode;
 using base::Time;
 using store::PostStatus;
 using store::TargetStatus;
-
-std::string_view CreateModeToolName(CreateMode mode) {
-  switch (mode) {
-    case CreateMode::kSchedule: return "schedule_post";
-    case CreateMode::kPublishNow: return "publish_post";
-    case CreateMode::kDraft: return "save_draft";
-  }
-  return "schedule_post";
-}
 
 PostService::PostService(store::Store& store, const platforms::PlatformRegistry& platforms,
                          CredentialSource* credentials, const base::Clock& clock,
@@ -62,14 +53,20 @@ Result<void> PostService::CheckShape(const std::vector<std::string>& accounts,
     }
   }
   auto check_text = [&](std::string_view field, const std::string& text) -> Result<void> {
-    if (text.size() > options_.max_text_bytes) {
-      return FieldError(field, "is " + std::to_string(text.size()) + " bytes; at most " +
-                                   std::to_string(options_.max_text_bytes));
+    // Cheap first: a text within the limit in bytes is within it in code points.
+    if (text.size() <= options_.max_text_length) return base::Ok();
+    if (size_t length = limits::TextLength(text); length > options_.max_text_length) {
+      return FieldError(field, "is " + std::to_string(length) + " characters; at most " +
+                                   std::to_string(options_.max_text_length));
     }
     return base::Ok();
   };
   auto check_media = [&](const std::string& field,
                          const std::vector<std::string>& ids) -> Result<void> {
+    if (ids.size() > static_cast<size_t>(options_.max_media_per_part)) {
+      return FieldError(field, std::to_string(ids.size()) + " media given; at most " +
+                                   std::to_string(options_.max_media_per_part));
+    }
     for (size_t i = 0; i < ids.size(); ++i) {
       if (!base::IsValidId(ids[i], base::kMediaPrefix)) {
         return FieldError(field + "[" + std::to_string(i) + "]",
@@ -119,7 +116,8 @@ Result<void> PostService::CheckShape(const std::vector<std::string>& accounts,
 Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Caller& caller,
                                                        const std::vector<std::string>& accounts,
                                                        const PostContent& content,
-                                                       bool for_validate_tool, Json* report) {
+                                                       bool for_validate_tool,
+                                                       std::vector<AccountCheck>* report) {
   Checked checked;
   for (size_t i = 0; i < accounts.size(); ++i) {
     std::string field = "accounts[" + std::to_string(i) + "]";
@@ -158,7 +156,7 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
     checked.media.emplace(id, std::move(item));
   }
   std::string problems;
-  Json results = Json::array();
+  std::vector<AccountCheck> results;
   for (size_t i = 0; i < checked.targets.size(); ++i) {
     const auto& t = checked.targets[i];
     const auto& info = t.platform->Info();
@@ -169,20 +167,19 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
       r.violations.push_back(
           {"thread", info.name + " does not support threads; send the parts as separate posts"});
     }
-    Json violations = Json::array();
+    AccountCheck check;
+    check.account_id = t.account.id;
+    check.platform = t.account.platform;
+    check.length = r.length;
+    check.limit = r.limit;
+    check.unit = r.unit;
     for (const auto& v : r.violations) {
       std::string field = RequestField(v.field, content, t.account.id);
-      violations.push_back(Json{{"field", field}, {"message", v.message}});
       if (!problems.empty()) problems += "; ";
       problems += field + " for " + AccountLabel(t.account, info.name, i) + ": " + v.message;
+      check.violations.push_back({std::move(field), v.message});
     }
-    results.push_back(Json{{"account_id", t.account.id},
-                           {"platform", t.account.platform},
-                           {"ok", r.violations.empty()},
-                           {"length", r.length},
-                           {"limit", r.limit},
-                           {"unit", r.unit},
-                           {"violations", std::move(violations)}});
+    results.push_back(std::move(check));
   }
   if (report != nullptr) *report = std::move(results);
   if (!for_validate_tool && !problems.empty()) return base::InvalidArgument(problems);
@@ -223,16 +220,17 @@ Result<std::optional<Time>> PostService::ResolvePublishAt(const std::string& pub
 
 // ---- reads ----
 
-Result<Json> PostService::GetSync(const Caller& caller, const std::string& post_id) {
+Result<PostState> PostService::GetSync(const Caller& caller, const std::string& post_id) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kViewer));
-  return store::ReadValue<Json>(store_, [&](store::Tx& tx) -> Result<Json> {
-    HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, post_id));
-    HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
-    return PostDetailView(post, targets, platforms_);
+  return store::ReadValue<PostState>(store_, [&](store::Tx& tx) -> Result<PostState> {
+    PostState state;
+    HERALD_ASSIGN_OR_RETURN(state.post, GetVisiblePost(tx, caller, post_id));
+    HERALD_ASSIGN_OR_RETURN(state.targets, tx.ListTargets(caller.org_id, state.post.id));
+    return state;
   });
 }
 
-Result<Json> PostService::ListSync(const Caller& caller, const ListPostsRequest& request) {
+Result<PostPage> PostService::ListSync(const Caller& caller, const ListPostsRequest& request) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kViewer));
   store::PostQuery query;
   query.org_id = caller.org_id;
@@ -273,63 +271,64 @@ Result<Json> PostService::ListSync(const Caller& caller, const ListPostsRequest&
     }
     query.after_id = std::string(text.substr(3));
   }
-  return store::ReadValue<Json>(store_, [&](store::Tx& tx) -> Result<Json> {
+  return store::ReadValue<PostPage>(store_, [&](store::Tx& tx) -> Result<PostPage> {
     HERALD_ASSIGN_OR_RETURN(auto posts, tx.ListPosts(query));
     bool more = posts.size() > static_cast<size_t>(request.limit);
     if (more) posts.resize(static_cast<size_t>(request.limit));
-    Json items = Json::array();
-    for (const auto& post : posts) {
+    PostPage page;
+    for (auto& post : posts) {
       HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
-      items.push_back(PostListItemView(post, targets));
+      page.posts.push_back({std::move(post), std::move(targets)});
     }
-    Json out = {{"posts", std::move(items)}};
-    out["next_cursor"] = more ? Json(base::Base64UrlEncode("p1:" + posts.back().id)) : Json();
-    return out;
+    if (more) page.next_cursor = base::Base64UrlEncode("p1:" + page.posts.back().post.id);
+    return page;
   });
 }
 
-Result<Json> PostService::ValidateSync(const Caller& caller, const ValidatePostRequest& request) {
+Result<ValidationResult> PostService::ValidateSync(const Caller& caller,
+                                                   const ValidatePostRequest& request) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kViewer));
   HERALD_RETURN_IF_ERROR(CheckShape(request.accounts, request.content));
-  Json report;
+  std::vector<AccountCheck> report;
   Result<void> tx_result = store_.Read([&](store::Tx& tx) -> Result<void> {
     HERALD_RETURN_IF_ERROR(CheckContent(tx, caller, request.accounts, request.content,
                                         /*for_validate_tool=*/true, &report));
     return base::Ok();
   });
   if (!tx_result.ok()) return std::move(tx_result).error();
-  bool ok = true;
-  for (const auto& r : report) ok = ok && r["ok"].get<bool>();
-  return Json{{"ok", ok}, {"accounts", std::move(report)}};
+  ValidationResult out;
+  for (const auto& r : report) out.ok = out.ok && r.ok();
+  out.accounts = std::move(report);
+  return out;
 }
 
 // ---- coroutine forms ----
 
-Task<Result<Json>> PostService::Create(Caller caller, CreatePostRequest request) {
+Task<Result<PostState>> PostService::Create(Caller caller, CreatePostRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return CreateSync(caller, request); });
 }
-Task<Result<Json>> PostService::Update(Caller caller, UpdatePostRequest request) {
+Task<Result<PostState>> PostService::Update(Caller caller, UpdatePostRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return UpdateSync(caller, request); });
 }
-Task<Result<Json>> PostService::Reschedule(Caller caller, std::string post_id,
+Task<Result<PostState>> PostService::Reschedule(Caller caller, std::string post_id,
                                            std::string publish_at, std::string time_zone) {
   co_return co_await base::RunBlocking(
       blocking_, [&] { return RescheduleSync(caller, post_id, publish_at, time_zone); });
 }
-Task<Result<Json>> PostService::Cancel(Caller caller, std::string post_id) {
+Task<Result<PostOutcome>> PostService::Cancel(Caller caller, std::string post_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return CancelSync(caller, post_id); });
 }
-Task<Result<Json>> PostService::Retry(Caller caller, std::string post_id, bool include_unknown) {
+Task<Result<PostOutcome>> PostService::Retry(Caller caller, std::string post_id, bool include_unknown) {
   co_return co_await base::RunBlocking(
       blocking_, [&] { return RetrySync(caller, post_id, include_unknown); });
 }
-Task<Result<Json>> PostService::Get(Caller caller, std::string post_id) {
+Task<Result<PostState>> PostService::Get(Caller caller, std::string post_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return GetSync(caller, post_id); });
 }
-Task<Result<Json>> PostService::List(Caller caller, ListPostsRequest request) {
+Task<Result<PostPage>> PostService::List(Caller caller, ListPostsRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return ListSync(caller, request); });
 }
-Task<Result<Json>> PostService::Validate(Caller caller, ValidatePostRequest request) {
+Task<Result<ValidationResult>> PostService::Validate(Caller caller, ValidatePostRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return ValidateSync(caller, request); });
 }
 

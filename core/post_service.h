@@ -13,8 +13,8 @@
 // while queued (SetJobRunAt/CancelJob fail on a leased job), and such a failure rolls the edit
 // back and refuses it.
 //
-// Results are the tool-facing JSON views (post_views.h), so a repeated idempotency key can
-// return the first answer byte for byte. Each method comes in two forms: a blocking one
+// Results are domain values (core/post_results.h); the tools shape them. A repeated idempotency
+// key answers with the post as the first call created it. Each method comes in two forms: a blocking one
 // (`...Sync`, for callers already on a blocking thread: tests, benchmarks) and a coroutine that
 // runs the blocking work on the pool given at construction. Thread-safe.
 #ifndef HERALD_CORE_POST_SERVICE_H_
@@ -32,7 +32,9 @@
 #include "base/result.h"
 #include "core/caller.h"
 #include "core/credential_source.h"
+#include "core/limits.h"
 #include "core/post_content.h"
+#include "core/post_results.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
 
@@ -45,18 +47,16 @@ using base::Task;
 struct PostServiceOptions {
   // publish_at may be this far in the past (clock skew between client and server).
   std::chrono::seconds past_grace{5};
-  int max_accounts = 50;          // targets of one post
-  int max_thread_parts = 25;      // replies after the main part
-  size_t max_text_bytes = 65'536;  // any one text, whatever the network allows
+  int max_accounts = limits::kMaxAccountsPerPost;          // targets of one post
+  int max_thread_parts = limits::kMaxThreadParts;          // replies after the main part
+  int max_media_per_part = limits::kMaxMediaPerPart;       // media ids in one part
+  size_t max_text_length = limits::kMaxTextLength;         // code points, any one text
   std::chrono::hours idempotency_ttl{24};
-  std::chrono::seconds delete_timeout{30};  // per network call of delete_post
-  int max_list_limit = 100;
+  std::chrono::seconds delete_timeout{30};  // per network call when deleting a post
+  int max_list_limit = limits::kMaxListLimit;
 };
 
 enum class CreateMode { kSchedule, kPublishNow, kDraft };
-
-// The tool name a mode stands for ("schedule_post", "publish_post", "save_draft").
-std::string_view CreateModeToolName(CreateMode mode);
 
 struct CreatePostRequest {
   CreateMode mode = CreateMode::kSchedule;
@@ -65,6 +65,9 @@ struct CreatePostRequest {
   std::string publish_at;  // user text (RFC 3339, or local time with time_zone); "" = none
   std::string time_zone;   // IANA; "" = none
   std::string idempotency_key;
+  // Names the operation in idempotency records and in the refusal of a key reused for another
+  // one (the caller's name for it, e.g. its tool's); part of the request's fingerprint.
+  std::string operation;
 };
 
 struct UpdatePostRequest {
@@ -83,7 +86,7 @@ struct ListPostsRequest {
   std::string account_id;
   std::string from;  // RFC 3339; "" = none
   std::string to;
-  int limit = 20;
+  int limit = limits::kDefaultListLimit;
   std::string cursor;  // from a previous page's next_cursor
 };
 
@@ -100,48 +103,54 @@ class PostService {
               CredentialSource* credentials, const base::Clock& clock,
               base::asio::thread_pool& blocking, PostServiceOptions options = {});
 
-  // schedule_post / publish_post / save_draft. Returns the post summary view. Errors:
+  // Creates a post (scheduled, published now, or a draft). Returns the post and its targets.
+  // Errors:
   // kInvalidArgument naming the field (unknown or inactive account, bad content, a network's
   // limit, publish_at missing/unparsable/past, unknown time zone, duplicate accounts, too many
-  // accounts); kAlreadyExists when idempotency_key was used with different arguments or by
-  // another tool; kPermissionDenied for a viewer.
-  Result<Json> CreateSync(const Caller& caller, const CreatePostRequest& request);
-  Task<Result<Json>> Create(Caller caller, CreatePostRequest request);
+  // accounts); kAlreadyExists when idempotency_key was used with different arguments or for
+  // another operation; kPermissionDenied for a viewer.
+  Result<PostState> CreateSync(const Caller& caller, const CreatePostRequest& request);
+  Task<Result<PostState>> Create(Caller caller, CreatePostRequest request);
 
-  // update_post. Returns the summary view. Errors: kNotFound; kFailedPrecondition once any
+  // Edits a post that has not been sent. Returns the post and its targets. Errors: kNotFound; kFailedPrecondition once any
   // target is publishing or published (or a worker claimed the post at this moment); the
   // validation errors of CreateSync.
-  Result<Json> UpdateSync(const Caller& caller, const UpdatePostRequest& request);
-  Task<Result<Json>> Update(Caller caller, UpdatePostRequest request);
+  Result<PostState> UpdateSync(const Caller& caller, const UpdatePostRequest& request);
+  Task<Result<PostState>> Update(Caller caller, UpdatePostRequest request);
 
-  // reschedule_post: a new publish time (a draft becomes scheduled). Same errors as Update.
-  Result<Json> RescheduleSync(const Caller& caller, const std::string& post_id,
-                              const std::string& publish_at, const std::string& time_zone);
-  Task<Result<Json>> Reschedule(Caller caller, std::string post_id, std::string publish_at,
+  // A new publish time (a draft becomes scheduled). Same errors as Update.
+  Result<PostState> RescheduleSync(const Caller& caller, const std::string& post_id,
+                                   const std::string& publish_at, const std::string& time_zone);
+  Task<Result<PostState>> Reschedule(Caller caller, std::string post_id, std::string publish_at,
                                 std::string time_zone);
 
-  // cancel_post: stops every target that has not been sent; reports per target what could not
+  // Stops every target that has not been sent; reports per target what could not
   // be stopped. Errors: kNotFound.
-  Result<Json> CancelSync(const Caller& caller, const std::string& post_id);
-  Task<Result<Json>> Cancel(Caller caller, std::string post_id);
+  Result<PostOutcome> CancelSync(const Caller& caller, const std::string& post_id);
+  Task<Result<PostOutcome>> Cancel(Caller caller, std::string post_id);
 
-  // retry_post: re-queues failed targets, and `unknown` ones only when include_unknown.
+  // Re-queues failed targets, and `unknown` ones only when include_unknown.
   // Errors: kNotFound; kFailedPrecondition when nothing can be retried (says why).
-  Result<Json> RetrySync(const Caller& caller, const std::string& post_id, bool include_unknown);
-  Task<Result<Json>> Retry(Caller caller, std::string post_id, bool include_unknown);
+  Result<PostOutcome> RetrySync(const Caller& caller, const std::string& post_id,
+                                bool include_unknown);
+  Task<Result<PostOutcome>> Retry(Caller caller, std::string post_id, bool include_unknown);
 
-  // delete_post: cancels targets not yet sent and queues a delete job for each published
-  // target on a network that allows deleting (its deletion shows `deleting`; PublishWorker
-  // removes it); answers at once, per target. Errors: kNotFound.
-  Task<Result<Json>> Delete(Caller caller, std::string post_id);
+  // Cancels targets not yet sent and queues a delete job for each published target on a
+  // network that allows deleting (its deletion shows `deleting`; PublishWorker removes it);
+  // answers at once, per target. Errors: kNotFound.
+  Task<Result<PostOutcome>> Delete(Caller caller, std::string post_id);
 
-  // get_post / list_posts / validate_post (read-only).
-  Result<Json> GetSync(const Caller& caller, const std::string& post_id);
-  Task<Result<Json>> Get(Caller caller, std::string post_id);
-  Result<Json> ListSync(const Caller& caller, const ListPostsRequest& request);
-  Task<Result<Json>> List(Caller caller, ListPostsRequest request);
-  Result<Json> ValidateSync(const Caller& caller, const ValidatePostRequest& request);
-  Task<Result<Json>> Validate(Caller caller, ValidatePostRequest request);
+  // Read-only: one post with its targets (kNotFound); a page of posts; the verdict of every
+  // account's network on a content, storing nothing.
+  Result<PostState> GetSync(const Caller& caller, const std::string& post_id);
+  Task<Result<PostState>> Get(Caller caller, std::string post_id);
+  Result<PostPage> ListSync(const Caller& caller, const ListPostsRequest& request);
+  Task<Result<PostPage>> List(Caller caller, ListPostsRequest request);
+  Result<ValidationResult> ValidateSync(const Caller& caller, const ValidatePostRequest& request);
+  Task<Result<ValidationResult>> Validate(Caller caller, ValidatePostRequest request);
+
+  // The networks this service publishes to (display names, features).
+  const platforms::PlatformRegistry& platforms() const { return platforms_; }
 
  private:
   struct Checked;  // accounts, media and platforms resolved for one content
@@ -149,14 +158,14 @@ class PostService {
   Result<Checked> CheckContent(store::Tx& tx, const Caller& caller,
                                const std::vector<std::string>& accounts,
                                const PostContent& content, bool for_validate_tool,
-                               Json* report);
+                               std::vector<AccountCheck>* report);
   Result<void> CheckShape(const std::vector<std::string>& accounts,
                           const PostContent& content) const;
   Result<std::optional<base::Time>> ResolvePublishAt(const std::string& publish_at,
                                                      const std::string& time_zone,
                                                      bool required, base::Time now) const;
   Result<void> EditInTx(store::Tx& tx, const Caller& caller, const UpdatePostRequest& request,
-                        bool schedule_draft, Json& out);
+                        bool schedule_draft, PostState& out);
   Result<void> RollUp(store::Tx& tx, store::Post& post, base::Time now);
 
   store::Store& store_;

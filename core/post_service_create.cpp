@@ -8,9 +8,9 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/limits.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
-#include "core/post_views.h"
 
 namespace herald::core {
 
@@ -21,29 +21,32 @@ using store::TargetStatus;
 
 // ---- create ----
 
-Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostRequest& request) {
+Result<PostState> PostService::CreateSync(const Caller& caller, const CreatePostRequest& request) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
   const Time now = clock_.Now();
-  const std::string_view tool = CreateModeToolName(request.mode);
-  if (request.idempotency_key.size() > kMaxIdempotencyKey) {
-    return FieldError("idempotency_key", "at most 255 characters");
+  const std::string& operation = request.operation;
+  if (request.idempotency_key.size() > limits::kMaxIdempotencyKeyLength &&
+      limits::TextLength(request.idempotency_key) > limits::kMaxIdempotencyKeyLength) {
+    return FieldError("idempotency_key", "at most " +
+                                             std::to_string(limits::kMaxIdempotencyKeyLength) +
+                                             " characters");
   }
   // The request's fingerprint: a repeated key must come with the same arguments.
-  Json canonical = Json{{"tool", tool},
+  Json canonical = Json{{"tool", operation},
                         {"accounts", request.accounts},
                         {"content", request.content.ToJson()},
                         {"publish_at", request.publish_at},
                         {"timezone", request.time_zone}};
   const std::string request_hash = base::Sha256Hex(base::DumpJson(canonical));
-  auto replay = [&](const store::IdempotencyRecord& record) -> Result<Json> {
-    if (record.tool != tool || record.request_hash != request_hash) {
+  auto replay = [&](const store::IdempotencyRecord& record) -> Result<PostState> {
+    if (record.tool != operation || record.request_hash != request_hash) {
       return base::AlreadyExists(
           "idempotency_key " + Quote(request.idempotency_key) +
           " was already used in the last 24 hours for a different request (" + record.tool +
           " with other arguments); repeat the original arguments to get its result, or use a "
           "new key for a new post");
     }
-    return record.response;
+    return PostStateFromSnapshot(record.response);
   };
   if (!request.idempotency_key.empty()) {
     HERALD_ASSIGN_OR_RETURN(auto existing, store::ReadValue<std::optional<store::IdempotencyRecord>>(
@@ -93,7 +96,7 @@ Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostReque
   post.updated_at = now;
   std::vector<store::PostTarget> targets;
   for (const auto& t : checked.targets) targets.push_back(NewTarget(post, t.account, now));
-  Json response = PostSummaryView(post, targets);
+  PostState created{post, targets};
 
   std::optional<store::IdempotencyRecord> replayed;
   auto written = store_.WriteBatched([&](store::Tx& tx) -> Result<void> {
@@ -117,15 +120,15 @@ Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostReque
       store::IdempotencyRecord record;
       record.org_id = caller.org_id;
       record.key = request.idempotency_key;
-      record.tool = std::string(tool);
+      record.tool = operation;
       record.request_hash = request_hash;
-      record.response = response;
+      record.response = PostSnapshotJson(created);
       record.created_at = now;
       record.expires_at = now + options_.idempotency_ttl;
       HERALD_RETURN_IF_ERROR(tx.InsertIdempotency(record));
     }
     Audit(tx, caller, "post.create", post.id,
-          Json{{"tool", tool}, {"targets", targets.size()}}, now);
+          Json{{"tool", operation}, {"targets", targets.size()}}, now);
     return base::Ok();
   });
   if (!written.ok()) {
@@ -142,7 +145,7 @@ Result<Json> PostService::CreateSync(const Caller& caller, const CreatePostReque
     return std::move(written).error();
   }
   if (replayed) return replay(*replayed);
-  return response;
+  return created;
 }
 
 }  // namespace herald::core

@@ -8,9 +8,9 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/platform_name.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
-#include "core/post_views.h"
 
 namespace herald::core {
 
@@ -21,21 +21,21 @@ using store::TargetStatus;
 
 // ---- delete ----
 
-Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
+Task<Result<PostOutcome>> PostService::Delete(Caller caller, std::string post_id) {
   HERALD_CO_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
   // One transaction: cancel what has not been sent, and queue a delete job for each target on
   // a network that can delete it (the worker deletes it with a lease, retries and
   // reconciliation; get_post shows the progress). Nothing waits for a network here.
-  Json out;
+  PostOutcome out;
   auto done = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
     return store_.Write([&](store::Tx& tx) -> Result<void> {
+      out.targets.clear();  // a retried transaction starts over
       const Time now = clock_.Now();
       HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, post_id));
       HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
-      Json reports = Json::array();
       std::vector<store::Job> delete_jobs;
       for (auto& t : targets) {
-        Json report = {{"target_id", t.id}, {"account_id", t.account_id}, {"platform", t.platform}};
+        TargetOutcome report = OutcomeFor(t);
         const std::string name = PlatformName(platforms_, t.platform);
         std::string result, message;
         if (t.status == TargetStatus::kQueued) {
@@ -97,9 +97,9 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
           result = "not_published";
           message = "was not published; nothing to delete";
         }
-        report["result"] = result;
-        report["message"] = message;
-        reports.push_back(std::move(report));
+        report.result = std::move(result);
+        report.message = std::move(message);
+        out.targets.push_back(std::move(report));
       }
       HERALD_RETURN_IF_ERROR(tx.InsertJobs(delete_jobs));
       if (post.status == PostStatus::kDraft) {
@@ -110,9 +110,8 @@ Task<Result<Json>> PostService::Delete(Caller caller, std::string post_id) {
         HERALD_ASSIGN_OR_RETURN(post, RollUpPost(tx, caller.org_id, post.id, now));
       }
       Audit(tx, caller, "post.delete", post.id, Json::object(), now);
-      out = Json{{"post_id", post.id},
-                 {"status", store::PostStatusName(post.status)},
-                 {"targets", std::move(reports)}};
+      out.post_id = post.id;
+      out.status = post.status;
       return base::Ok();
     });
   });

@@ -10,7 +10,6 @@
 #include "base/time.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
-#include "core/post_views.h"
 
 namespace herald::core {
 
@@ -23,7 +22,7 @@ using store::TargetStatus;
 
 Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
                                    const UpdatePostRequest& request, bool schedule_draft,
-                                   Json& out) {
+                                   PostState& out) {
   const Time now = clock_.Now();
   HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, request.post_id));
   HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
@@ -126,13 +125,14 @@ Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
   Audit(tx, caller, schedule_draft ? "post.reschedule" : "post.update", post.id, Json::object(),
         now);
   HERALD_ASSIGN_OR_RETURN(auto stored, tx.ListTargets(caller.org_id, post.id));
-  out = PostSummaryView(post, stored);
+  out = PostState{std::move(post), std::move(stored)};
   return base::Ok();
 }
 
-Result<Json> PostService::UpdateSync(const Caller& caller, const UpdatePostRequest& request) {
+Result<PostState> PostService::UpdateSync(const Caller& caller,
+                                          const UpdatePostRequest& request) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
-  Json out;
+  PostState out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) {
     return EditInTx(tx, caller, request, /*schedule_draft=*/false, out);
   });
@@ -140,9 +140,9 @@ Result<Json> PostService::UpdateSync(const Caller& caller, const UpdatePostReque
   return out;
 }
 
-Result<Json> PostService::RescheduleSync(const Caller& caller, const std::string& post_id,
-                                         const std::string& publish_at,
-                                         const std::string& time_zone) {
+Result<PostState> PostService::RescheduleSync(const Caller& caller, const std::string& post_id,
+                                              const std::string& publish_at,
+                                              const std::string& time_zone) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
   UpdatePostRequest request;
   request.post_id = post_id;
@@ -151,7 +151,7 @@ Result<Json> PostService::RescheduleSync(const Caller& caller, const std::string
   if (publish_at.empty()) {
     return FieldError("publish_at", "required; use cancel_post to stop a post instead");
   }
-  Json out;
+  PostState out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) {
     return EditInTx(tx, caller, request, /*schedule_draft=*/true, out);
   });
@@ -161,16 +161,16 @@ Result<Json> PostService::RescheduleSync(const Caller& caller, const std::string
 
 // ---- cancel, retry ----
 
-Result<Json> PostService::CancelSync(const Caller& caller, const std::string& post_id) {
+Result<PostOutcome> PostService::CancelSync(const Caller& caller, const std::string& post_id) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
-  Json out;
+  PostOutcome out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) -> Result<void> {
     const Time now = clock_.Now();
     HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, post_id));
     HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
-    Json reports = Json::array();
+    std::vector<TargetOutcome> reports;
     for (auto& t : targets) {
-      Json report = {{"target_id", t.id}, {"account_id", t.account_id}, {"platform", t.platform}};
+      TargetOutcome report = OutcomeFor(t);
       bool stopped = false;
       std::string message;
       switch (t.status) {
@@ -222,9 +222,9 @@ Result<Json> PostService::CancelSync(const Caller& caller, const std::string& po
           message = "already cancelled";
           break;
       }
-      report["status"] = store::TargetStatusName(t.status);
-      report["stopped"] = stopped;
-      report["message"] = message;
+      report.status = t.status;
+      report.done = stopped;
+      report.message = std::move(message);
       reports.push_back(std::move(report));
     }
     if (post.status == PostStatus::kDraft) {
@@ -235,19 +235,17 @@ Result<Json> PostService::CancelSync(const Caller& caller, const std::string& po
       HERALD_ASSIGN_OR_RETURN(post, RollUpPost(tx, caller.org_id, post.id, now));
     }
     Audit(tx, caller, "post.cancel", post.id, Json::object(), now);
-    out = Json{{"post_id", post.id},
-               {"status", store::PostStatusName(post.status)},
-               {"targets", std::move(reports)}};
+    out = PostOutcome{post.id, post.status, std::move(reports)};
     return base::Ok();
   });
   if (!tx_result.ok()) return std::move(tx_result).error();
   return out;
 }
 
-Result<Json> PostService::RetrySync(const Caller& caller, const std::string& post_id,
-                                    bool include_unknown) {
+Result<PostOutcome> PostService::RetrySync(const Caller& caller, const std::string& post_id,
+                                           bool include_unknown) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
-  Json out;
+  PostOutcome out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) -> Result<void> {
     const Time now = clock_.Now();
     HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, post_id));
@@ -256,10 +254,10 @@ Result<Json> PostService::RetrySync(const Caller& caller, const std::string& pos
                                       " is a draft; schedule it with reschedule_post");
     }
     HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
-    Json reports = Json::array();
+    std::vector<TargetOutcome> reports;
     int requeued = 0, unknown_left = 0;
     for (auto& t : targets) {
-      Json report = {{"target_id", t.id}, {"account_id", t.account_id}, {"platform", t.platform}};
+      TargetOutcome report = OutcomeFor(t);
       bool retry = t.status == TargetStatus::kFailed ||
                    (include_unknown && t.status == TargetStatus::kUnknown);
       std::string message;
@@ -282,9 +280,9 @@ Result<Json> PostService::RetrySync(const Caller& caller, const std::string& pos
                       ? "outcome unknown; not retried (pass include_unknown=true to send again)"
                       : "not failed; nothing to retry";
       }
-      report["status"] = store::TargetStatusName(t.status);
-      report["retried"] = retry;
-      report["message"] = message;
+      report.status = t.status;
+      report.done = retry;
+      report.message = std::move(message);
       reports.push_back(std::move(report));
     }
     if (requeued == 0) {
@@ -297,9 +295,7 @@ Result<Json> PostService::RetrySync(const Caller& caller, const std::string& pos
     }
     HERALD_ASSIGN_OR_RETURN(post, RollUpPost(tx, caller.org_id, post.id, now));
     Audit(tx, caller, "post.retry", post.id, Json{{"include_unknown", include_unknown}}, now);
-    out = Json{{"post_id", post.id},
-               {"status", store::PostStatusName(post.status)},
-               {"targets", std::move(reports)}};
+    out = PostOutcome{post.id, post.status, std::move(reports)};
     return base::Ok();
   });
   if (!tx_result.ok()) return std::move(tx_result).error();

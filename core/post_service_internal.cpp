@@ -157,4 +157,13 @@ std::string AccountLabel(const store::Account& account, const std::string& platf
   return label + " (accounts[" + std::to_string(index) + "])";
 }
 
+TargetOutcome OutcomeFor(const store::PostTarget& target) {
+  TargetOutcome out;
+  out.target_id = target.id;
+  out.account_id = target.account_id;
+  out.platform = target.platform;
+  out.status = target.status;
+  return out;
+}
+
 }  // namespace herald::core

@@ -15,7 +15,6 @@
 namespace herald::core {
 
 inline constexpr std::chrono::hours kMaxScheduleAhead{24 * 366 * 5};
-inline constexpr size_t kMaxIdempotencyKey = 255;
 
 // A kInvalidArgument naming `field`.
 base::Error FieldError(std::string_view field, std::string message);
@@ -42,6 +41,9 @@ void Audit(store::Tx& tx, const Caller& caller, std::string_view action, std::st
 
 // The publish job of a target that is still waiting, if any (the newest first).
 Result<std::vector<store::Job>> PublishJobs(store::Tx& tx, std::string_view target_id);
+
+// An outcome for `target` naming it (target, account, platform, status) and nothing else yet.
+TargetOutcome OutcomeFor(const store::PostTarget& target);
 
 // The refusal for a change to a post a worker is publishing right now.
 base::Error BusyError(std::string_view post_id);

@@ -82,9 +82,9 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "core/attempt_decision.h"
+#include "core/platform_name.h"
 #include "core/post_content.h"
 #include "core/post_status.h"
-#include "core/post_views.h"
 
 namespace herald::core {
 namespace {

@@ -1,28 +1,21 @@
 #include "tools/list_accounts.h"
 
 #include "tools/account_tool_output.h"
+#include "tools/account_views.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 ListAccountsTool::ListAccountsTool(core::AccountService& accounts) : accounts_(accounts) {
-  spec_.name = "list_accounts";
-  spec_.title = "List connected accounts";
-  spec_.description =
-      "Lists the social accounts connected to herald in your organization, oldest first: their "
-      "account_id (what schedule_post and publish_post take), network, handle, and status "
-      "(active; needs_reauth = the network refused the stored credentials, run connect_account "
-      "again; disconnected). Filter by platform or status if you like.";
-  spec_.annotations.read_only = true;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = true;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kViewer;
+  spec_ = SpecFromSchemas("list_accounts", store::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ListAccountsTool::Call(Json args, ToolContext& ctx) {
   std::string platform = base::GetString(args, "platform");
   std::string status = base::GetString(args, "status");
-  HERALD_CO_ASSIGN_OR_RETURN(Json all, co_await accounts_.List(ctx.caller()));
+  HERALD_CO_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
+                             co_await accounts_.List(ctx.caller()));
+  Json all = AccountListView(accounts, accounts_.platforms());
   if (platform.empty() && status.empty()) co_return AccountToolOutput(std::move(all));
   Json kept = Json::array();
   for (auto& a : all["accounts"]) {

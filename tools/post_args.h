@@ -1,40 +1,41 @@
-// Decoding helpers shared by the post tools: arguments (already validated against the tool's
-// input schema) into core request structs. Defensive anyway: a value of the wrong type is a
-// kInvalidArgument naming the field, never an exception.
+// Decoding helpers shared by the post tools: arguments into core request structs. The registry
+// has validated the arguments against the tool's input schema before Call, so types are not
+// checked again here; an absent (or null) argument decodes as empty / nullopt.
 #ifndef HERALD_TOOLS_POST_ARGS_H_
 #define HERALD_TOOLS_POST_ARGS_H_
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/json.h"
-#include "base/result.h"
 #include "core/post_content.h"
 #include "core/post_service.h"
 #include "tools/tool.h"
 
 namespace herald::tools {
 
-// The string at `key`, or "" when absent. Errors: kInvalidArgument if not a string.
-Result<std::string> StringArg(const Json& args, std::string_view key);
+// The string at `key`, or "" when absent.
+std::string StringArg(const Json& args, std::string_view key);
 // The string at `key`, or nullopt when absent.
-Result<std::optional<std::string>> OptionalStringArg(const Json& args, std::string_view key);
+std::optional<std::string> OptionalStringArg(const Json& args, std::string_view key);
 // The array of strings at `key`, or nullopt when absent.
-Result<std::optional<std::vector<std::string>>> StringListArg(const Json& args,
-                                                              std::string_view key);
-Result<bool> BoolArg(const Json& args, std::string_view key, bool fallback);
-Result<int> IntArg(const Json& args, std::string_view key, int fallback);
+std::optional<std::vector<std::string>> StringListArg(const Json& args, std::string_view key);
+bool BoolArg(const Json& args, std::string_view key, bool fallback);
+int IntArg(const Json& args, std::string_view key, int fallback);
 
 // text, media, thread and overrides of a post.
-Result<core::PostContent> ContentArgs(const Json& args);
-Result<std::optional<std::vector<core::ContentPart>>> ThreadArg(const Json& args);
-Result<std::optional<std::map<std::string, core::ContentOverride, std::less<>>>> OverridesArg(
+core::PostContent ContentArgs(const Json& args);
+std::optional<std::vector<core::ContentPart>> ThreadArg(const Json& args);
+std::optional<std::map<std::string, core::ContentOverride, std::less<>>> OverridesArg(
     const Json& args);
 
-// The arguments of schedule_post / publish_post / save_draft.
-Result<core::CreatePostRequest> CreateArgs(const Json& args, core::CreateMode mode);
+// The arguments of schedule_post / publish_post / save_draft; `tool` names the operation for
+// idempotency keys.
+core::CreatePostRequest CreateArgs(const Json& args, core::CreateMode mode, std::string_view tool);
 
 // A successful tool result carrying `structured`.
 ToolOutput Structured(Json structured);

@@ -1,8 +1,9 @@
 // Tool: one MCP tool (also reachable as POST /api/v1/tools/{name}).
 //
-// A tool declares its spec (name, title, description, annotations, required role); its input
-// and output JSON Schemas live in schemas/tools/<name>.input.json / .output.json and are
-// embedded in the binary. The registry (in mcp/) validates arguments against the input schema
+// A tool declares its spec (name, title, description, annotations, required role): the
+// title, description and annotations come from schemas/tools/<name>.tool.json
+// (tools/tool_metadata.h), its input and output JSON Schemas from schemas/tools/<name>.input.json
+// / .output.json, all embedded in the binary. The registry (in mcp/) validates arguments against the input schema
 // before Call, so Call receives well-typed JSON; Call decodes it into a plain struct, calls the
 // core, and shapes the result. Tools are thin and stateless; they are shared across sessions.
 #ifndef HERALD_TOOLS_TOOL_H_

@@ -1,31 +1,28 @@
 #include "tools/upload_media.h"
 
 #include "tools/post_args.h"
+#include "tools/tool_metadata.h"
 
 namespace herald::tools {
 
 UploadMediaTool::UploadMediaTool(core::MediaService& service) : media_(service) {
-  spec_.name = "upload_media";
-  spec_.title = "Upload an image";
-  spec_.description =
-      "Uploads an image (PNG, JPEG, GIF or WebP, at most 8 MiB) for use in posts, base64-encode"
-      "d. The bytes must be the declared mime_type. Returns a media_id to pass in media of sche"
-      "dule_post, publish_post, save_draft or update_post. Give alt_text to describe the image "
-      "for people who cannot see it.";
-  spec_.annotations.read_only = false;
-  spec_.annotations.destructive = false;
-  spec_.annotations.idempotent = false;
-  spec_.annotations.open_world = false;
-  spec_.required_role = store::Role::kEditor;
+  spec_ = SpecFromSchemas("upload_media", store::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> UploadMediaTool::Call(Json args, ToolContext& ctx) {
   core::UploadMediaRequest request;
-  HERALD_CO_ASSIGN_OR_RETURN(request.data_base64, StringArg(args, "data_base64"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.mime_type, StringArg(args, "mime_type"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.file_name, StringArg(args, "file_name"));
-  HERALD_CO_ASSIGN_OR_RETURN(request.alt_text, StringArg(args, "alt_text"));
-  HERALD_CO_ASSIGN_OR_RETURN(Json out, co_await media_.Upload(ctx.caller(), std::move(request)));
+  request.data_base64 = StringArg(args, "data_base64");
+  request.mime_type = StringArg(args, "mime_type");
+  request.file_name = StringArg(args, "file_name");
+  request.alt_text = StringArg(args, "alt_text");
+  HERALD_CO_ASSIGN_OR_RETURN(store::Media media,
+                             co_await media_.Upload(ctx.caller(), std::move(request)));
+  Json out = {{"media_id", media.id},
+              {"mime_type", media.mime_type},
+              {"size", media.size},
+              {"sha256", media.sha256}};
+  if (!media.file_name.empty()) out["file_name"] = media.file_name;
+  if (!media.alt_text.empty()) out["alt_text"] = media.alt_text;
   co_return Structured(std::move(out));
 }
 

@@ -1,27 +1,9 @@
 #include "mcp/server/herald_server.h"
 
-#include "mcp/server/detached_tool_context.h"
+#include "tools/resource_reads.h"
 
 namespace herald::mcp {
 namespace {
-
-// Runs tool `name` for `caller` with `args` and returns its structured output.
-base::Task<base::Result<Json>> RunTool(const ToolRegistry* tools, std::string name, Json args,
-                                       core::Caller caller) {
-  const RegisteredTool* tool = tools->Find(name);
-  if (tool == nullptr) co_return base::Unavailable("the " + name + " tool is not available");
-  DetachedToolContext ctx(std::move(caller));
-  auto output = co_await tools->Invoke(*tool, std::move(args), ctx);
-  if (!output.ok()) co_return std::move(output).error();
-  if (output->is_error) {
-    std::string text = "the " + name + " tool failed";
-    if (output->content.is_array() && !output->content.empty()) {
-      text = base::GetString(output->content[0], "text", text);
-    }
-    co_return base::FailedPrecondition(text);
-  }
-  co_return std::move(output->structured);
-}
 
 Json JsonContents(const std::string& uri, const Json& value) {
   return Json::array(
@@ -116,20 +98,16 @@ Result<Json> RepurposeArticle(const std::map<std::string, std::string>& args) {
 
 }  // namespace
 
-HeraldResourceProviders ProvidersFromTools(const ToolRegistry& tools) {
+HeraldResourceProviders ProvidersFromServices(const tools::ToolDeps& deps) {
   HeraldResourceProviders providers;
-  const ToolRegistry* registry = &tools;
-  if (tools.Find("list_accounts") != nullptr) {
-    providers.accounts = [registry](core::Caller caller) {
-      return RunTool(registry, "list_accounts", Json::object(), std::move(caller));
+  if (core::AccountService* accounts = deps.accounts) {
+    providers.accounts = [accounts](core::Caller caller) {
+      return tools::ReadAccounts(*accounts, std::move(caller));
     };
   }
-  if (const RegisteredTool* get_post = tools.Find("get_post")) {
-    const Json& properties = get_post->input_schema().value("properties", Json::object());
-    std::string argument =
-        properties.contains("post_id") || !properties.contains("id") ? "post_id" : "id";
-    providers.post = [registry, argument](core::Caller caller, std::string post_id) {
-      return RunTool(registry, "get_post", Json{{argument, std::move(post_id)}}, std::move(caller));
+  if (core::PostService* posts = deps.posts) {
+    providers.post = [posts](core::Caller caller, std::string post_id) {
+      return tools::ReadPost(*posts, std::move(caller), std::move(post_id));
     };
   }
   return providers;
@@ -216,7 +194,7 @@ base::Result<std::unique_ptr<Dispatcher>> BuildHeraldDispatcher(const tools::Too
     return base::InvalidArgument("cannot start: " + r.error().message());
   }
   HERALD_RETURN_IF_ERROR(
-      RegisterHeraldResources(dispatcher->resources(), ProvidersFromTools(dispatcher->tools())));
+      RegisterHeraldResources(dispatcher->resources(), ProvidersFromServices(deps)));
   HERALD_RETURN_IF_ERROR(RegisterHeraldPrompts(dispatcher->prompts()));
   return dispatcher;
 }

@@ -4,9 +4,9 @@
 // build their dispatcher with BuildHeraldDispatcher.
 //
 // The resources read through a small provider interface (HeraldResourceProviders). The default
-// providers, ProvidersFromTools, run the list_accounts / get_post tools for the reading caller
-// (same organization scoping, role checks and output shapes as a tool call), so the resources
-// need no second path into core/. A provider left empty leaves its resource out.
+// providers, ProvidersFromServices, read the core services for the reading caller and shape the
+// answer as list_accounts / get_post do (tools/resource_reads.h). A provider left empty leaves
+// its resource out.
 #ifndef HERALD_MCP_SERVER_HERALD_SERVER_H_
 #define HERALD_MCP_SERVER_HERALD_SERVER_H_
 
@@ -30,10 +30,9 @@ struct HeraldResourceProviders {
   std::function<base::Task<base::Result<Json>>(core::Caller caller, std::string post_id)> post;
 };
 
-// Providers backed by the registered tools "list_accounts" (no arguments) and "get_post"
-// (argument "post_id", or "id" if that is what its input schema names). A tool that is not
-// registered leaves its provider empty.
-HeraldResourceProviders ProvidersFromTools(const ToolRegistry& tools);
+// Providers backed by the core services in `deps` (AccountService::List, PostService::Get). A
+// service that is null leaves its provider empty.
+HeraldResourceProviders ProvidersFromServices(const tools::ToolDeps& deps);
 
 // Adds herald://accounts and the template herald://posts/{id} for the providers that are set.
 base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
@@ -43,7 +42,7 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
 base::Result<void> RegisterHeraldPrompts(PromptRegistry& prompts);
 
 // A dispatcher serving herald: every tool of tools::MakeTools(deps), then the resources (through
-// ProvidersFromTools) and prompts. Errors: the first registration failure (e.g. a tool whose
+// ProvidersFromServices) and prompts. Errors: the first registration failure (e.g. a tool whose
 // schema file is missing or invalid), worded for the command line.
 base::Result<std::unique_ptr<Dispatcher>> BuildHeraldDispatcher(const tools::ToolDeps& deps,
                                                                 DispatcherOptions options = {});

@@ -72,7 +72,7 @@ class OAuthCallbackRouteTest : public ::testing::Test {
     auto started =
         testing::RunTask(io_, accounts_->Connect(editor, "oauthtest", base::Json::object()));
     EXPECT_THAT(started, IsOk());
-    auto redirect = Get((*started)["authorization_url"]);
+    auto redirect = Get(started->authorization_url);
     EXPECT_EQ(redirect.status, 302);
     std::string location = redirect.Header("Location");
     EXPECT_EQ(location.rfind(kPublicUrl, 0), 0u) << location;

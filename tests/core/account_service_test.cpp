@@ -22,6 +22,7 @@
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/support/result_matchers.h"
+#include "tests/support/shaped_accounts.h"
 
 namespace herald::core {
 namespace {
@@ -165,7 +166,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
   }
 
   Result<Json> ConnectFake(const Caller& caller, std::string token = kSecretToken) {
-    return Run(service_->Connect(
+    return Run(shaped_.Connect(
         caller, "fakenet",
         Json{{"instance_url", "https://social.example"}, {"access_token", token}}));
   }
@@ -207,13 +208,13 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
 
   // connect_account for the OAuth network through the callback; returns the account id.
   std::string ConnectOAuth() {
-    auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+    auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
     EXPECT_THAT(started, IsOk());
     auto q = Browse((*started)["authorization_url"]);
     auto done = Run(service_->CompleteOAuth("oauthtest", http::FormValue(q, "state"),
                                             http::FormValue(q, "code"), "", ""));
     EXPECT_EQ(done.kind, OAuthCallbackResult::Kind::kConnected) << done.message;
-    return done.account.is_object() ? done.account.value("account_id", "") : "";
+    return done.account ? done.account->id : "";
   }
 
   boost::asio::io_context io_;
@@ -231,6 +232,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
   oauth::OAuthTestNetwork* oauth_net_ = nullptr;
   FakeNet* fake_net_ = nullptr;
   std::unique_ptr<AccountService> service_;
+  testing::ShapedAccounts shaped_{service_};
 };
 
 // ---- token kinds ----
@@ -275,7 +277,7 @@ TEST_P(AccountServiceTest, ReconnectUpdatesTheSameRow) {
   EXPECT_EQ((*second)["account_id"], (*first)["account_id"]);
   EXPECT_EQ((*second)["reconnected"], true);
   EXPECT_EQ((*second)["handle"], "@alice2");
-  auto list = service_->ListSync(viewer_a_);
+  auto list = shaped_.ListSync(viewer_a_);
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ((*list)["accounts"].size(), 1u);
   EXPECT_EQ((*list)["accounts"][0]["handle"], "@alice2");
@@ -290,13 +292,13 @@ TEST_P(AccountServiceTest, WrongTokenStoresNothing) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(r.error().message(), HasSubstr("The access token is invalid"));
-  EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
+  EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
   EXPECT_TRUE(AuditOf(org_a_).empty());
 }
 
 TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   auto err = [&](std::string platform, Json args) {
-    auto r = Run(service_->Connect(editor_a_, platform, args));
+    auto r = Run(shaped_.Connect(editor_a_, platform, args));
     EXPECT_FALSE(r.ok()) << platform << " " << args.dump();
     return r.ok() ? std::string() : r.error().message();
   };
@@ -326,16 +328,16 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   EXPECT_TRUE(AuditOf(org_a_).empty());
 
   // An integer chat id is accepted as text; an optional field may be left out.
-  auto ok = Run(service_->Connect(editor_a_, "fakebot",
+  auto ok = Run(shaped_.Connect(editor_a_, "fakebot",
                                   Json{{"bot_token", kSecretToken}, {"chat_id", -100123}}));
   ASSERT_THAT(ok, IsOk());
   EXPECT_THAT(err("fakenet", Json{{"instance_url", "192.168.1.5"}, {"access_token", kSecretToken}}),
               HasSubstr("instance_url points to a private address"));
   auto bare = Run(
-      service_->Connect(editor_a_, "fakenet",
+      shaped_.Connect(editor_a_, "fakenet",
                         Json{{"instance_url", "social.example"}, {"access_token", kSecretToken}}));
   ASSERT_THAT(bare, IsOk());
-  auto sky = Run(service_->Connect(editor_a_, "fakesky",
+  auto sky = Run(shaped_.Connect(editor_a_, "fakesky",
                                    Json{{"handle", "a.example"}, {"access_token", kSecretToken}}));
   ASSERT_THAT(sky, IsOk());
 }
@@ -347,8 +349,8 @@ TEST_P(AccountServiceTest, RolesAreEnforced) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_THAT(connected, IsOk());
   std::string id = (*connected)["account_id"];
-  EXPECT_THAT(service_->GetSync(viewer_a_, id), IsOk());
-  auto d = Run(service_->Disconnect(viewer_a_, id));
+  EXPECT_THAT(shaped_.GetSync(viewer_a_, id), IsOk());
+  auto d = Run(shaped_.Disconnect(viewer_a_, id));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code(), ErrorCode::kPermissionDenied);
 }
@@ -357,19 +359,19 @@ TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_THAT(connected, IsOk());
   std::string id = (*connected)["account_id"];
-  auto other = service_->GetSync(editor_b_, id);
+  auto other = shaped_.GetSync(editor_b_, id);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code(), ErrorCode::kNotFound);
   std::string missing_id = base::NewId(base::kAccountPrefix, clock_.Now());
-  auto missing = service_->GetSync(editor_b_, missing_id);
+  auto missing = shaped_.GetSync(editor_b_, missing_id);
   ASSERT_FALSE(missing.ok());
   // Worded alike: only the id differs.
   std::string a = other.error().message(), b = missing.error().message();
   a.replace(a.find(id), id.size(), "ID");
   b.replace(b.find(missing_id), missing_id.size(), "ID");
   EXPECT_EQ(a, b);
-  EXPECT_EQ((*service_->ListSync(editor_b_))["accounts"].size(), 0u);
-  auto d = Run(service_->Disconnect(editor_b_, id));
+  EXPECT_EQ((*shaped_.ListSync(editor_b_))["accounts"].size(), 0u);
+  auto d = Run(shaped_.Disconnect(editor_b_, id));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(Stored(org_a_, id).status, store::AccountStatus::kActive);
@@ -383,7 +385,7 @@ TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
 TEST_P(AccountServiceTest, GetShowsWhatTheAccountCanDo) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_THAT(connected, IsOk());
-  auto got = service_->GetSync(viewer_a_, (*connected)["account_id"]);
+  auto got = shaped_.GetSync(viewer_a_, (*connected)["account_id"]);
   ASSERT_THAT(got, IsOk());
   EXPECT_EQ((*got)["status"], "active");
   EXPECT_EQ((*got)["token_expires_at"], nullptr);
@@ -393,14 +395,14 @@ TEST_P(AccountServiceTest, GetShowsWhatTheAccountCanDo) {
   EXPECT_EQ((*got)["network"]["features"]["threads"], true);
   EXPECT_EQ((*got)["network"]["features"]["idempotency"], "native");
   EXPECT_THAT(base::DumpJson(*got), Not(HasSubstr(kSecretToken)));
-  EXPECT_FALSE(service_->GetSync(viewer_a_, "not-an-id").ok());
+  EXPECT_FALSE(shaped_.GetSync(viewer_a_, "not-an-id").ok());
 }
 
 TEST_P(AccountServiceTest, DisconnectErasesCredentialsAndPublishingThenFails) {
   auto connected = ConnectFake(editor_a_);
   ASSERT_THAT(connected, IsOk());
   std::string id = (*connected)["account_id"];
-  auto d = Run(service_->Disconnect(editor_a_, id));
+  auto d = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_THAT(d, IsOk());
   EXPECT_EQ((*d)["status"], "disconnected");
   EXPECT_EQ((*d)["revoked"], nullptr);  // a token network: nothing to revoke
@@ -413,7 +415,7 @@ TEST_P(AccountServiceTest, DisconnectErasesCredentialsAndPublishingThenFails) {
   EXPECT_EQ(ctx.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(ctx.error().message(), HasSubstr("was disconnected"));
   EXPECT_EQ(AuditOf(org_a_)[0].action, "account.disconnect");
-  auto again = Run(service_->Disconnect(editor_a_, id));
+  auto again = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ((*again)["already_disconnected"], true);
   // Reconnecting brings it back under the same id.
@@ -442,13 +444,13 @@ TEST_P(AccountServiceTest, SaveCredentialsAndNeedsReauth) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code(), ErrorCode::kUnauthenticated);
   EXPECT_THAT(refused.error().message(), HasSubstr("token was revoked"));
-  EXPECT_EQ((*service_->GetSync(viewer_a_, id))["status"], "needs_reauth");
+  EXPECT_EQ((*shaped_.GetSync(viewer_a_, id))["status"], "needs_reauth");
 }
 
 // ---- OAuth ----
 
 TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
-  auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   ASSERT_THAT(started, IsOk());
   EXPECT_EQ((*started)["status"], "pending_authorization");
   EXPECT_EQ((*started)["redirect_uri"], "https://herald.example/oauth/callback/oauthtest");
@@ -466,7 +468,7 @@ TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
   auto done = Run(service_->CompleteOAuth("oauthtest", state, http::FormValue(cb, "code"), "", ""));
   ASSERT_EQ(done.kind, OAuthCallbackResult::Kind::kConnected) << done.message;
   EXPECT_THAT(done.message, HasSubstr("@tester"));
-  std::string id = done.account["account_id"];
+  std::string id = done.account->id;
   store::Account stored = Stored(org_a_, id);
   EXPECT_EQ(stored.handle, "@tester");
   EXPECT_EQ(stored.external_id, "4242");
@@ -492,7 +494,7 @@ TEST_P(AccountServiceTest, OAuthConnectEndToEnd) {
 }
 
 TEST_P(AccountServiceTest, OAuthExpiredUnknownAndMismatchedStatesAreRefused) {
-  auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   ASSERT_THAT(started, IsOk());
   auto cb = Browse((*started)["authorization_url"]);
   clock_.Advance(std::chrono::minutes(11));
@@ -506,17 +508,17 @@ TEST_P(AccountServiceTest, OAuthExpiredUnknownAndMismatchedStatesAreRefused) {
   auto empty = Run(service_->CompleteOAuth("oauthtest", "", "code", "", ""));
   EXPECT_EQ(empty.kind, OAuthCallbackResult::Kind::kStateInvalid);
 
-  started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   cb = Browse((*started)["authorization_url"]);
   auto wrong = Run(service_->CompleteOAuth("fakenet", http::FormValue(cb, "state"),
                                            http::FormValue(cb, "code"), "", ""));
   EXPECT_EQ(wrong.kind, OAuthCallbackResult::Kind::kStateInvalid);
-  EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
+  EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
 }
 
 TEST_P(AccountServiceTest, OAuthDeniedConsumesTheState) {
   emulator_->DenyNextAuthorization("access_denied", "The user said no");
-  auto started = Run(service_->Connect(editor_a_, "oauthtest", Json::object()));
+  auto started = Run(shaped_.Connect(editor_a_, "oauthtest", Json::object()));
   ASSERT_THAT(started, IsOk());
   auto cb = Browse((*started)["authorization_url"]);
   ASSERT_EQ(http::FormValue(cb, "error"), "access_denied");
@@ -529,7 +531,7 @@ TEST_P(AccountServiceTest, OAuthDeniedConsumesTheState) {
   auto again =
       Run(service_->CompleteOAuth("oauthtest", http::FormValue(cb, "state"), "code", "", ""));
   EXPECT_EQ(again.kind, OAuthCallbackResult::Kind::kStateInvalid);
-  EXPECT_EQ((*service_->ListSync(viewer_a_))["accounts"].size(), 0u);
+  EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
 }
 
 TEST_P(AccountServiceTest, OAuthNeedsClientCredentialsAndPublicUrl) {
@@ -596,7 +598,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
   std::string id = ConnectOAuth();
   store::Account before = Stored(org_a_, id);
   emulator_->FailNextTokenRequests(2, 503);
-  auto r = Run(service_->Refresh(org_a_, id));
+  auto r = Run(shaped_.Refresh(org_a_, id));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
   store::Account after = Stored(org_a_, id);
@@ -613,7 +615,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
   EXPECT_EQ(published.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(Stored(org_a_, id).status, store::AccountStatus::kActive);
   // Once the network is back, a refresh works.
-  auto ok = Run(service_->Refresh(org_a_, id));
+  auto ok = Run(shaped_.Refresh(org_a_, id));
   ASSERT_THAT(ok, IsOk());
   EXPECT_EQ((*ok)["status"], "active");
 }
@@ -621,7 +623,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
 TEST_P(AccountServiceTest, InvalidGrantMarksNeedsReauth) {
   std::string id = ConnectOAuth();
   emulator_->InvalidateRefreshTokens();
-  auto r = Run(service_->Refresh(org_a_, id));
+  auto r = Run(shaped_.Refresh(org_a_, id));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
   store::Account after = Stored(org_a_, id);
@@ -639,7 +641,7 @@ TEST_P(AccountServiceTest, InvalidGrantMarksNeedsReauth) {
 TEST_P(AccountServiceTest, DisconnectRevokesOAuthTokens) {
   std::string id = ConnectOAuth();
   std::string access = service_->OpenCredentials(Stored(org_a_, id))->credentials["access_token"];
-  auto d = Run(service_->Disconnect(editor_a_, id));
+  auto d = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_THAT(d, IsOk());
   EXPECT_EQ((*d)["revoked"], true);
   EXPECT_EQ(emulator_->revocations(), 1);
@@ -649,7 +651,7 @@ TEST_P(AccountServiceTest, DisconnectRevokesOAuthTokens) {
   // A failed revocation does not stop the disconnect.
   std::string id2 = ConnectOAuth();
   emulator_.reset();  // the network is gone
-  auto d2 = Run(service_->Disconnect(editor_a_, id2));
+  auto d2 = Run(shaped_.Disconnect(editor_a_, id2));
   ASSERT_THAT(d2, IsOk());
   EXPECT_EQ((*d2)["revoked"], false);
   EXPECT_TRUE((*d2).contains("revoke_error"));

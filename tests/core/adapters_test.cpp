@@ -226,7 +226,7 @@ class AdaptersTest : public ::testing::Test {
       req.content.text = tag + " " + std::to_string(i);
       auto r = posts_->CreateSync(caller_, req);
       EXPECT_THAT(r, IsOk());
-      if (r.ok()) ids.push_back((*r)["post_id"]);
+      if (r.ok()) ids.push_back(r->post.id);
     }
     return ids;
   }

@@ -23,6 +23,7 @@
 #include "tests/emulators/telegram/telegram_emulator.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/support/result_matchers.h"
+#include "tests/support/shaped_accounts.h"
 
 namespace herald::core {
 namespace {
@@ -87,7 +88,7 @@ class NetworkConnectTest : public ::testing::Test {
   }
 
   Result<Json> Connect(const std::string& platform, Json args) {
-    return testing::RunTask(io_, accounts_->Connect(editor_, platform, std::move(args)));
+    return testing::RunTask(io_, shaped_.Connect(editor_, platform, std::move(args)));
   }
 
   std::string DbBytes() {
@@ -101,7 +102,7 @@ class NetworkConnectTest : public ::testing::Test {
     return out;
   }
 
-  size_t AccountCount() { return (*accounts_->ListSync(editor_))["accounts"].size(); }
+  size_t AccountCount() { return (*shaped_.ListSync(editor_))["accounts"].size(); }
 
   boost::asio::io_context io_;
   base::asio::thread_pool pool_{2};
@@ -114,6 +115,7 @@ class NetworkConnectTest : public ::testing::Test {
   std::unique_ptr<platforms::http::HttpsClient> http_;
   std::unique_ptr<platforms::PlatformRegistry> registry_;
   std::unique_ptr<AccountService> accounts_;
+  testing::ShapedAccounts shaped_{accounts_};
 };
 
 TEST_F(NetworkConnectTest, EveryNetworkConnectsWithItsSeededCredentials) {

@@ -1,5 +1,6 @@
 // RetryPolicy, RateLimiter, post status roll-up and the scheduler's wake-up decision: pure
 // logic, no store.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/post_status.h"
@@ -12,6 +13,7 @@ namespace herald::core {
 namespace {
 
 using ::herald::matchers::IsOk;
+using ::testing::Not;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -98,7 +100,7 @@ TEST(RateLimiterTest, ParsesBudgets) {
   EXPECT_EQ(b->per_key["telegram"].burst, 30);
   EXPECT_EQ(b->fallback.rate, 10);
   auto bad = RateBudgets::Parse("mastodon=fast");
-  ASSERT_FALSE(bad.ok());
+  ASSERT_THAT(bad, Not(IsOk()));
   EXPECT_NE(bad.error().message().find("mastodon=fast"), std::string::npos);
 }
 

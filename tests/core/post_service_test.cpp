@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "tests/support/core_env.h"
 #include "tests/support/result_matchers.h"
+#include "tools/post_views.h"
 
 namespace herald::core {
 namespace {
@@ -17,6 +18,7 @@ namespace {
 using ::herald::matchers::IsOk;
 using ::herald::matchers::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using base::ErrorCode;
 using testing::CoreEnv;
 
@@ -32,6 +34,7 @@ class PostServiceTest : public ::testing::Test {
                             std::string publish_at = "") {
     CreatePostRequest r;
     r.mode = CreateMode::kSchedule;
+    r.operation = "schedule_post";
     r.accounts = std::move(accounts);
     r.content.text = std::move(text);
     r.publish_at =
@@ -40,9 +43,57 @@ class PostServiceTest : public ::testing::Test {
     return r;
   }
 
+  // The service's answers as the tools shape them (tools/post_views.h), so the checks below
+  // read the fields a client sees.
+  template <typename T, typename View>
+  static base::Result<base::Json> Shaped(base::Result<T> r, View view) {
+    if (!r.ok()) return std::move(r).error();
+    return view(*r);
+  }
+  base::Result<base::Json> Create(const Caller& c, const CreatePostRequest& r) {
+    return Shaped(env_.posts->CreateSync(c, r), tools::PostSummaryView);
+  }
+  base::Result<base::Json> Update(const Caller& c, const UpdatePostRequest& r) {
+    return Shaped(env_.posts->UpdateSync(c, r), tools::PostSummaryView);
+  }
+  base::Result<base::Json> Reschedule(const Caller& c, const std::string& id,
+                                      const std::string& at, const std::string& zone) {
+    return Shaped(env_.posts->RescheduleSync(c, id, at, zone), tools::PostSummaryView);
+  }
+  base::Result<base::Json> Cancel(const Caller& c, const std::string& id) {
+    return Shaped(env_.posts->CancelSync(c, id), [](const PostOutcome& o) {
+      return tools::PostOutcomeView(o, tools::OutcomeKind::kCancel);
+    });
+  }
+  base::Result<base::Json> Retry(const Caller& c, const std::string& id, bool include_unknown) {
+    return Shaped(env_.posts->RetrySync(c, id, include_unknown), [](const PostOutcome& o) {
+      return tools::PostOutcomeView(o, tools::OutcomeKind::kRetry);
+    });
+  }
+  base::Result<base::Json> Delete(const Caller& c, const std::string& id) {
+    return Shaped(testing::Await(env_.posts->Delete(c, id)), [](const PostOutcome& o) {
+      return tools::PostOutcomeView(o, tools::OutcomeKind::kDelete);
+    });
+  }
+  base::Result<base::Json> Get(const Caller& c, const std::string& id) {
+    return Shaped(env_.posts->GetSync(c, id),
+                  [this](const PostState& p) { return tools::PostDetailView(p, env_.registry); });
+  }
+  base::Result<base::Json> List(const Caller& c, const ListPostsRequest& r) {
+    return Shaped(env_.posts->ListSync(c, r), tools::PostPageView);
+  }
+  base::Result<base::Json> Validate(const Caller& c, const ValidatePostRequest& r) {
+    return Shaped(env_.posts->ValidateSync(c, r), tools::ValidationView);
+  }
+  base::Result<base::Json> Upload(const Caller& c, const UploadMediaRequest& r) {
+    return Shaped(env_.media->UploadSync(c, r), [](const store::Media& m) {
+      return base::Json{{"media_id", m.id}, {"size", m.size}, {"sha256", m.sha256}};
+    });
+  }
+
   // Asserts `r` failed with `code` and a message containing `part`, and that nothing was stored.
   void ExpectRefused(const base::Result<base::Json>& r, ErrorCode code, const std::string& part) {
-    ASSERT_FALSE(r.ok()) << "expected an error containing '" << part << "'";
+    ASSERT_THAT(r, Not(IsOk())) << "expected an error containing '" << part << "'";
     EXPECT_EQ(r.error().code(), code) << r.error().ToString();
     EXPECT_THAT(r.error().message(), HasSubstr(part));
     EXPECT_EQ(env_.CountPosts(), posts_before_);
@@ -54,7 +105,7 @@ class PostServiceTest : public ::testing::Test {
 };
 
 TEST_F(PostServiceTest, SchedulesPostWithTargetsAndJobsInOneGo) {
-  auto r = env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id}, "hello"));
+  auto r = Create(env_.editor, Request({mastodon_.id, telegram_.id}, "hello"));
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "scheduled");
   ASSERT_EQ((*r)["targets"].size(), 2u);
@@ -79,7 +130,7 @@ TEST_F(PostServiceTest, LocalTimeWithTimeZoneIsStoredAsUtcAndShownBack) {
   // 2026-01-01T00:00Z is the FakeClock start; July in Paris is UTC+2.
   auto req = Request({mastodon_.id}, "summer", "2026-07-14T09:00:00");
   req.time_zone = "Europe/Paris";
-  auto r = env_.posts->CreateSync(env_.editor, req);
+  auto r = Create(env_.editor, req);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["publish_at"], "2026-07-14T07:00:00Z");
   EXPECT_EQ((*r)["publish_at_local"], "2026-07-14T09:00:00+02:00");
@@ -90,7 +141,7 @@ TEST_F(PostServiceTest, DraftHasNoJobsAndRescheduleSchedulesIt) {
   auto req = Request({mastodon_.id}, "later");
   req.mode = CreateMode::kDraft;
   req.publish_at.clear();
-  auto r = env_.posts->CreateSync(env_.editor, req);
+  auto r = Create(env_.editor, req);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "draft");
   EXPECT_TRUE((*r)["publish_at"].is_null());
@@ -99,7 +150,7 @@ TEST_F(PostServiceTest, DraftHasNoJobsAndRescheduleSchedulesIt) {
   ASSERT_EQ(targets.size(), 1u);
   EXPECT_TRUE(env_.Jobs(targets[0].id).empty());
 
-  auto s = env_.posts->RescheduleSync(
+  auto s = Reschedule(
       env_.editor, id, base::FormatRfc3339(env_.clock.Now() + std::chrono::minutes(5)), "");
   ASSERT_THAT(s, IsOk());
   EXPECT_EQ((*s)["status"], "scheduled");
@@ -110,7 +161,7 @@ TEST_F(PostServiceTest, PublishNowQueuesForNow) {
   auto req = Request({mastodon_.id}, "now");
   req.mode = CreateMode::kPublishNow;
   req.publish_at.clear();
-  auto r = env_.posts->CreateSync(env_.editor, req);
+  auto r = Create(env_.editor, req);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["publish_at"], base::FormatRfc3339(env_.clock.Now()));
 }
@@ -118,17 +169,17 @@ TEST_F(PostServiceTest, PublishNowQueuesForNow) {
 // ---- bad input: a clear error naming the field, nothing stored ----
 
 TEST_F(PostServiceTest, RefusesUnknownAccount) {
-  ExpectRefused(env_.posts->CreateSync(env_.editor,
+  ExpectRefused(Create(env_.editor,
                                        Request({"acc_01JD3Q8Z6X0000000000000000"}, "hi")),
                 ErrorCode::kInvalidArgument, "accounts[0]: no account");
 }
 
 TEST_F(PostServiceTest, AnotherOrganizationsAccountLooksExactlyLikeAMissingOne) {
-  auto missing = env_.posts->CreateSync(env_.editor,
+  auto missing = Create(env_.editor,
                                         Request({"acc_01JD3Q8Z6X0000000000000000"}, "hi"));
-  auto foreign = env_.posts->CreateSync(env_.editor, Request({foreign_.id}, "hi"));
-  ASSERT_FALSE(missing.ok());
-  ASSERT_FALSE(foreign.ok());
+  auto foreign = Create(env_.editor, Request({foreign_.id}, "hi"));
+  ASSERT_THAT(missing, Not(IsOk()));
+  ASSERT_THAT(foreign, Not(IsOk()));
   EXPECT_EQ(missing.error().code(), foreign.error().code());
   std::string a = missing.error().message(), b = foreign.error().message();
   a.replace(a.find("acc_"), 30, "ID");
@@ -138,13 +189,13 @@ TEST_F(PostServiceTest, AnotherOrganizationsAccountLooksExactlyLikeAMissingOne) 
 }
 
 TEST_F(PostServiceTest, RefusesEmptyTextWithoutMedia) {
-  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "  \n")),
+  ExpectRefused(Create(env_.editor, Request({mastodon_.id}, "  \n")),
                 ErrorCode::kInvalidArgument, "text: is empty and there is no media");
 }
 
 TEST_F(PostServiceTest, RefusesTextOverANetworksLimitSayingByHowMuch) {
   std::string text(290, 'x');  // "none" allows 280, "native" 500
-  auto r = env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id}, text));
+  auto r = Create(env_.editor, Request({mastodon_.id, telegram_.id}, text));
   ExpectRefused(r, ErrorCode::kInvalidArgument, "text for None account @acme_channel");
   EXPECT_THAT(r.error().message(), HasSubstr("290 characters, 10 over None's limit of 280"));
   EXPECT_THAT(r.error().message(), HasSubstr("accounts[1]"));
@@ -153,7 +204,7 @@ TEST_F(PostServiceTest, RefusesTextOverANetworksLimitSayingByHowMuch) {
 TEST_F(PostServiceTest, OverrideFixesOneNetworksLimit) {
   auto req = Request({mastodon_.id, telegram_.id}, std::string(290, 'x'));
   req.content.overrides[telegram_.id].text = "short version";
-  auto r = env_.posts->CreateSync(env_.editor, req);
+  auto r = Create(env_.editor, req);
   ASSERT_THAT(r, IsOk());
   // The override is what that account gets; the others get the main text.
   auto stored = env_.GetPost((*r)["post_id"]);
@@ -166,12 +217,12 @@ TEST_F(PostServiceTest, OverrideFixesOneNetworksLimit) {
 TEST_F(PostServiceTest, RefusesOverrideForAnAccountNotInThePost) {
   auto req = Request({mastodon_.id}, "hi");
   req.content.overrides[telegram_.id].text = "x";
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "overrides." + telegram_.id);
 }
 
 TEST_F(PostServiceTest, RefusesPublishAtInThePast) {
-  auto r = env_.posts->CreateSync(
+  auto r = Create(
       env_.editor,
       Request({mastodon_.id}, "hi",
               base::FormatRfc3339(env_.clock.Now() - std::chrono::minutes(1))));
@@ -180,58 +231,58 @@ TEST_F(PostServiceTest, RefusesPublishAtInThePast) {
 }
 
 TEST_F(PostServiceTest, AllowsAFewSecondsOfClockSkew) {
-  auto r = env_.posts->CreateSync(
+  auto r = Create(
       env_.editor, Request({mastodon_.id}, "hi",
                            base::FormatRfc3339(env_.clock.Now() - std::chrono::seconds(3))));
   EXPECT_THAT(r, IsOk());
 }
 
 TEST_F(PostServiceTest, RefusesUnparsablePublishAt) {
-  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "hi", "tomorrow 9am")),
+  ExpectRefused(Create(env_.editor, Request({mastodon_.id}, "hi", "tomorrow 9am")),
                 ErrorCode::kInvalidArgument, "publish_at: 'tomorrow 9am' is not an RFC 3339");
 }
 
 TEST_F(PostServiceTest, RefusesLocalTimeWithoutTimeZone) {
   ExpectRefused(
-      env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "hi", "2026-07-14T09:00:00")),
+      Create(env_.editor, Request({mastodon_.id}, "hi", "2026-07-14T09:00:00")),
       ErrorCode::kInvalidArgument, "publish_at: ");
 }
 
 TEST_F(PostServiceTest, RefusesUnknownTimeZone) {
   auto req = Request({mastodon_.id}, "hi", "2026-07-14T09:00:00");
   req.time_zone = "Mars/Olympus_Mons";
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "timezone: 'Mars/Olympus_Mons' is not a known IANA time zone");
 }
 
 TEST_F(PostServiceTest, RefusesMissingPublishAt) {
   auto req = Request({mastodon_.id}, "hi");
   req.publish_at.clear();
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "publish_at: required");
 }
 
 TEST_F(PostServiceTest, RefusesDuplicateAccounts) {
   ExpectRefused(
-      env_.posts->CreateSync(env_.editor, Request({mastodon_.id, telegram_.id, mastodon_.id}, "x")),
+      Create(env_.editor, Request({mastodon_.id, telegram_.id, mastodon_.id}, "x")),
       ErrorCode::kInvalidArgument, "accounts[2]: '" + mastodon_.id + "' is listed twice");
 }
 
 TEST_F(PostServiceTest, RefusesTenThousandAccounts) {
   std::vector<std::string> many(10'000, mastodon_.id);
-  ExpectRefused(env_.posts->CreateSync(env_.editor, Request(many, "x")),
+  ExpectRefused(Create(env_.editor, Request(many, "x")),
                 ErrorCode::kInvalidArgument, "accounts: 10000 accounts given; at most 50");
 }
 
 TEST_F(PostServiceTest, RefusesMalformedAccountId) {
-  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({"mastodon"}, "x")),
+  ExpectRefused(Create(env_.editor, Request({"mastodon"}, "x")),
                 ErrorCode::kInvalidArgument, "accounts[0]: 'mastodon' is not an account id");
 }
 
 TEST_F(PostServiceTest, RefusesUnknownMedia) {
   auto req = Request({mastodon_.id}, "pic");
   req.content.media = {"med_01JD3Q8Z6X0000000000000000"};
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "media[0]: no media");
 }
 
@@ -239,14 +290,14 @@ TEST_F(PostServiceTest, RefusesAccountThatNeedsReconnecting) {
   auto a = env_.Account(mastodon_.id);
   a.status = store::AccountStatus::kNeedsReauth;
   ASSERT_THAT(env_.store->Write([&](store::Tx& tx) { return tx.UpdateAccount(a); }), IsOk());
-  ExpectRefused(env_.posts->CreateSync(env_.editor, Request({mastodon_.id}, "x")),
+  ExpectRefused(Create(env_.editor, Request({mastodon_.id}, "x")),
                 ErrorCode::kInvalidArgument, "needs_reauth; reconnect it");
 }
 
 TEST_F(PostServiceTest, RefusesEmptyThreadPart) {
   auto req = Request({mastodon_.id}, "1/2");
   req.content.thread = {{"", {}}};
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "thread[0]: is empty");
 }
 
@@ -254,12 +305,12 @@ TEST_F(PostServiceTest, RefusesThreadOnANetworkWithoutThreads) {
   env_.none->info().features.threads = false;
   auto req = Request({telegram_.id}, "1/2");
   req.content.thread = {{"2/2", {}}};
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kInvalidArgument,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "does not support threads");
 }
 
 TEST_F(PostServiceTest, ViewerCannotWrite) {
-  ExpectRefused(env_.posts->CreateSync(env_.viewer, Request({mastodon_.id}, "x")),
+  ExpectRefused(Create(env_.viewer, Request({mastodon_.id}, "x")),
                 ErrorCode::kPermissionDenied, "editor role");
 }
 
@@ -268,10 +319,10 @@ TEST_F(PostServiceTest, ViewerCannotWrite) {
 TEST_F(PostServiceTest, SameIdempotencyKeyReturnsFirstResultAndCreatesNothing) {
   auto req = Request({mastodon_.id}, "once");
   req.idempotency_key = "k-123";
-  auto first = env_.posts->CreateSync(env_.editor, req);
+  auto first = Create(env_.editor, req);
   ASSERT_THAT(first, IsOk());
   env_.clock.Advance(std::chrono::hours(2));
-  auto again = env_.posts->CreateSync(env_.editor, req);
+  auto again = Create(env_.editor, req);
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ(*first, *again);
   EXPECT_EQ(env_.CountPosts(), 1);
@@ -280,15 +331,16 @@ TEST_F(PostServiceTest, SameIdempotencyKeyReturnsFirstResultAndCreatesNothing) {
 TEST_F(PostServiceTest, SameIdempotencyKeyWithOtherArgumentsIsAConflict) {
   auto req = Request({mastodon_.id}, "once");
   req.idempotency_key = "k-123";
-  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
+  ASSERT_THAT(Create(env_.editor, req), IsOk());
   posts_before_ = 1;
   req.content.text = "twice";
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kAlreadyExists,
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kAlreadyExists,
                 "idempotency_key 'k-123' was already used");
   // Another tool with the same key is a conflict too.
   req.content.text = "once";
   req.mode = CreateMode::kDraft;
-  ExpectRefused(env_.posts->CreateSync(env_.editor, req), ErrorCode::kAlreadyExists,
+  req.operation = "save_draft";
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kAlreadyExists,
                 "schedule_post");
 }
 
@@ -296,20 +348,20 @@ TEST_F(PostServiceTest, IdempotencyKeyExpiresAfter24Hours) {
   auto req = Request({mastodon_.id}, "daily", "");
   req.idempotency_key = "k-day";
   req.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(48));
-  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
+  ASSERT_THAT(Create(env_.editor, req), IsOk());
   env_.clock.Advance(std::chrono::hours(25));
-  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
+  ASSERT_THAT(Create(env_.editor, req), IsOk());
   EXPECT_EQ(env_.CountPosts(), 2);
 }
 
 TEST_F(PostServiceTest, IdempotencyKeysAreScopedToTheOrganization) {
   auto req = Request({mastodon_.id}, "mine");
   req.idempotency_key = "shared-key";
-  ASSERT_THAT(env_.posts->CreateSync(env_.editor, req), IsOk());
+  ASSERT_THAT(Create(env_.editor, req), IsOk());
   auto theirs = Request({foreign_.id}, "theirs");
   theirs.idempotency_key = "shared-key";
-  auto r = env_.posts->CreateSync(env_.other_editor, theirs);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();  // not a replay of acme's post, not a conflict
+  auto r = Create(env_.other_editor, theirs);
+  ASSERT_THAT(r, IsOk());  // not a replay of acme's post, not a conflict
   EXPECT_EQ(env_.CountPosts(env_.other_org.id), 1);
 }
 
@@ -319,7 +371,7 @@ TEST_F(PostServiceTest, ConcurrentRepeatsOfOneKeyCreateOnePost) {
   std::vector<std::thread> threads;
   std::vector<base::Result<base::Json>> results(8, base::Json());
   for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&, i] { results[static_cast<size_t>(i)] = env_.posts->CreateSync(env_.editor, req); });
+    threads.emplace_back([&, i] { results[static_cast<size_t>(i)] = Create(env_.editor, req); });
   }
   for (auto& t : threads) t.join();
   for (const auto& r : results) {
@@ -336,8 +388,8 @@ TEST_F(PostServiceTest, AnotherOrganizationCannotReadChangeOrDetectAPost) {
   std::string missing = "post_01JD3Q8Z6X0000000000000000";
   const Caller& them = env_.other_editor;
   auto same = [&](const base::Result<base::Json>& a, const base::Result<base::Json>& b) {
-    ASSERT_FALSE(a.ok());
-    ASSERT_FALSE(b.ok());
+    ASSERT_THAT(a, Not(IsOk()));
+    ASSERT_THAT(b, Not(IsOk()));
     EXPECT_EQ(a.error().code(), ErrorCode::kNotFound);
     EXPECT_EQ(a.error().code(), b.error().code());
     std::string x = a.error().message(), y = b.error().message();
@@ -345,30 +397,30 @@ TEST_F(PostServiceTest, AnotherOrganizationCannotReadChangeOrDetectAPost) {
     y.replace(y.find("post_"), 31, "ID");
     EXPECT_EQ(x, y);
   };
-  same(env_.posts->GetSync(them, id), env_.posts->GetSync(them, missing));
-  same(env_.posts->CancelSync(them, id), env_.posts->CancelSync(them, missing));
-  same(env_.posts->RetrySync(them, id, true), env_.posts->RetrySync(them, missing, true));
+  same(Get(them, id), Get(them, missing));
+  same(Cancel(them, id), Cancel(them, missing));
+  same(Retry(them, id, true), Retry(them, missing, true));
   UpdatePostRequest up;
   up.post_id = id;
   up.text = "hijacked";
   UpdatePostRequest up_missing = up;
   up_missing.post_id = missing;
-  same(env_.posts->UpdateSync(them, up), env_.posts->UpdateSync(them, up_missing));
+  same(Update(them, up), Update(them, up_missing));
   std::string later = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(3));
-  same(env_.posts->RescheduleSync(them, id, later, ""),
-       env_.posts->RescheduleSync(them, missing, later, ""));
-  same(testing::Await(env_.posts->Delete(them, id)),
-       testing::Await(env_.posts->Delete(them, missing)));
-  auto list = env_.posts->ListSync(them, ListPostsRequest{});
+  same(Reschedule(them, id, later, ""),
+       Reschedule(them, missing, later, ""));
+  same(Delete(them, id),
+       Delete(them, missing));
+  auto list = List(them, ListPostsRequest{});
   ASSERT_THAT(list, IsOk());
   EXPECT_TRUE((*list)["posts"].empty());
   ListPostsRequest by_account;
   by_account.account_id = mastodon_.id;
-  list = env_.posts->ListSync(them, by_account);
+  list = List(them, by_account);
   ASSERT_THAT(list, IsOk());
   EXPECT_TRUE((*list)["posts"].empty());
   // And nothing changed.
-  auto post = env_.posts->GetSync(env_.editor, id);
+  auto post = Get(env_.editor, id);
   ASSERT_THAT(post, IsOk());
   EXPECT_EQ((*post)["status"], "scheduled");
   EXPECT_EQ((*post)["content"]["text"], "private");
@@ -385,7 +437,7 @@ TEST_F(PostServiceTest, UpdateChangesContentTimeAndAccounts) {
   up.text = "v2";
   up.accounts = std::vector<std::string>{mastodon_.id, other.id};
   up.publish_at = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(5));
-  auto r = env_.posts->UpdateSync(env_.editor, up);
+  auto r = Update(env_.editor, up);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["targets"].size(), 2u);
   auto targets = env_.Targets(id);
@@ -406,8 +458,8 @@ TEST_F(PostServiceTest, UpdateValidatesNewTextAgainstTheNetworks) {
   UpdatePostRequest up;
   up.post_id = id;
   up.text = std::string(300, 'y');
-  auto r = env_.posts->UpdateSync(env_.editor, up);
-  ASSERT_FALSE(r.ok());
+  auto r = Update(env_.editor, up);
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_THAT(r.error().message(), HasSubstr("20 over"));
   EXPECT_EQ(env_.GetPost(id).content["text"], "short");
 }
@@ -415,12 +467,12 @@ TEST_F(PostServiceTest, UpdateValidatesNewTextAgainstTheNetworks) {
 TEST_F(PostServiceTest, NewTimeZoneAloneKeepsTheWallClockTime) {
   auto req = Request({mastodon_.id}, "nine", "2026-07-14T09:00:00");
   req.time_zone = "Europe/Paris";
-  auto r = env_.posts->CreateSync(env_.editor, req);
+  auto r = Create(env_.editor, req);
   ASSERT_THAT(r, IsOk());
   UpdatePostRequest up;
   up.post_id = (*r)["post_id"];
   up.time_zone = "America/New_York";
-  auto u = env_.posts->UpdateSync(env_.editor, up);
+  auto u = Update(env_.editor, up);
   ASSERT_THAT(u, IsOk());
   EXPECT_EQ((*u)["publish_at_local"], "2026-07-14T09:00:00-04:00");
   EXPECT_EQ((*u)["publish_at"], "2026-07-14T13:00:00Z");
@@ -428,7 +480,7 @@ TEST_F(PostServiceTest, NewTimeZoneAloneKeepsTheWallClockTime) {
 
 TEST_F(PostServiceTest, CancelStopsQueuedTargetsAndSaysSo) {
   std::string id = env_.Schedule({mastodon_.id, telegram_.id}, "stop");
-  auto r = env_.posts->CancelSync(env_.editor, id);
+  auto r = Cancel(env_.editor, id);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["status"], "cancelled");
   for (const auto& t : (*r)["targets"]) {
@@ -442,13 +494,13 @@ TEST_F(PostServiceTest, CancelStopsQueuedTargetsAndSaysSo) {
   UpdatePostRequest up;
   up.post_id = id;
   up.text = "x";
-  auto u = env_.posts->UpdateSync(env_.editor, up);
+  auto u = Update(env_.editor, up);
   ASSERT_THAT(u, StatusIs(ErrorCode::kFailedPrecondition));
 }
 
 TEST_F(PostServiceTest, RetryWithNothingFailedSaysWhy) {
   std::string id = env_.Schedule({mastodon_.id}, "fine");
-  auto r = env_.posts->RetrySync(env_.editor, id, false);
+  auto r = Retry(env_.editor, id, false);
   ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_THAT(r.error().message(), HasSubstr("no target has failed"));
 }
@@ -466,7 +518,7 @@ TEST_F(PostServiceTest, ListIsNewestFirstPaginatedAndFiltered) {
   page.limit = 2;
   std::vector<std::string> seen;
   for (int n = 0; n < 5; ++n) {
-    auto r = env_.posts->ListSync(env_.viewer, page);
+    auto r = List(env_.viewer, page);
     ASSERT_THAT(r, IsOk());
     for (const auto& p : (*r)["posts"]) seen.push_back(p["post_id"]);
     if ((*r)["next_cursor"].is_null()) break;
@@ -478,14 +530,14 @@ TEST_F(PostServiceTest, ListIsNewestFirstPaginatedAndFiltered) {
 
   ListPostsRequest by_account;
   by_account.account_id = telegram_.id;
-  auto r = env_.posts->ListSync(env_.viewer, by_account);
+  auto r = List(env_.viewer, by_account);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["posts"].size(), 2u);
 
   ListPostsRequest bad;
   bad.cursor = "garbage!";
-  auto b = env_.posts->ListSync(env_.viewer, bad);
-  ASSERT_FALSE(b.ok());
+  auto b = List(env_.viewer, bad);
+  ASSERT_THAT(b, Not(IsOk()));
   EXPECT_THAT(b.error().message(), HasSubstr("cursor: "));
 }
 
@@ -493,7 +545,7 @@ TEST_F(PostServiceTest, ValidateReportsEveryAccountWithoutStoring) {
   ValidatePostRequest req;
   req.accounts = {mastodon_.id, telegram_.id};
   req.content.text = std::string(300, 'z');
-  auto r = env_.posts->ValidateSync(env_.viewer, req);
+  auto r = Validate(env_.viewer, req);
   ASSERT_THAT(r, IsOk());
   EXPECT_FALSE((*r)["ok"].get<bool>());
   EXPECT_TRUE((*r)["accounts"][0]["ok"].get<bool>());
@@ -515,33 +567,33 @@ TEST_F(PostServiceTest, UploadMediaSniffsAndRefusesMismatches) {
   up.data_base64 = base::Base64Encode(Png());
   up.mime_type = "image/png";
   up.alt_text = "a test image";
-  auto r = env_.media->UploadSync(env_.editor, up);
+  auto r = Upload(env_.editor, up);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["size"], 72);
   EXPECT_EQ((*r)["sha256"], base::Sha256Hex(Png()));
 
   up.mime_type = "image/jpeg";
-  auto wrong = env_.media->UploadSync(env_.editor, up);
-  ASSERT_FALSE(wrong.ok());
+  auto wrong = Upload(env_.editor, up);
+  ASSERT_THAT(wrong, Not(IsOk()));
   EXPECT_THAT(wrong.error().message(), HasSubstr("declared image/jpeg but the bytes are image/png"));
 
   up.data_base64 = base::Base64Encode("%PDF-1.7 not an image");
   up.mime_type = "image/png";
-  auto pdf = env_.media->UploadSync(env_.editor, up);
-  ASSERT_FALSE(pdf.ok());
+  auto pdf = Upload(env_.editor, up);
+  ASSERT_THAT(pdf, Not(IsOk()));
   EXPECT_THAT(pdf.error().message(), HasSubstr("data_base64: the bytes are not an image"));
 
   up.data_base64 = "***";
-  EXPECT_FALSE(env_.media->UploadSync(env_.editor, up).ok());
+  EXPECT_THAT(Upload(env_.editor, up), Not(IsOk()));
 
   // The media can be used by its organization only.
   auto post = Request({mastodon_.id}, "");
   post.content.media = {(*r)["media_id"]};
-  EXPECT_THAT(env_.posts->CreateSync(env_.editor, post), IsOk());
+  EXPECT_THAT(Create(env_.editor, post), IsOk());
   auto theirs = Request({foreign_.id}, "");
   theirs.content.media = {(*r)["media_id"]};
-  auto t = env_.posts->CreateSync(env_.other_editor, theirs);
-  ASSERT_FALSE(t.ok());
+  auto t = Create(env_.other_editor, theirs);
+  ASSERT_THAT(t, Not(IsOk()));
   EXPECT_THAT(t.error().message(), HasSubstr("media[0]: no media"));
 }
 
@@ -549,8 +601,8 @@ TEST_F(PostServiceTest, UploadMediaRefusesOversizedFiles) {
   UploadMediaRequest up;
   up.data_base64 = base::Base64Encode(Png() + std::string(8 * 1024 * 1024, 'a'));
   up.mime_type = "image/png";
-  auto r = env_.media->UploadSync(env_.editor, up);
-  ASSERT_FALSE(r.ok());
+  auto r = Upload(env_.editor, up);
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_THAT(r.error().message(), HasSubstr("over the limit of 8.0 MiB"));
 }
 

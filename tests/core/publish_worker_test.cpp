@@ -9,6 +9,7 @@
 #include "base/time.h"
 #include "tests/support/core_env.h"
 #include "tests/support/result_matchers.h"
+#include "tools/post_views.h"
 
 namespace herald::core {
 namespace {
@@ -70,7 +71,7 @@ class PublishWorkerTest : public ::testing::Test {
   base::Json GetPost(const std::string& id) {
     auto r = env_.posts->GetSync(env_.viewer, id);
     EXPECT_THAT(r, IsOk());
-    return r.ok() ? *r : base::Json();
+    return r.ok() ? tools::PostDetailView(*r, env_.registry) : base::Json();
   }
 
   CoreEnv env_;
@@ -228,7 +229,7 @@ TEST_F(PublishWorkerTest, PartialFailureRollsUpAndRetryFinishesIt) {
   EXPECT_EQ(GetPost(id)["status"], "partially_published");
   auto r = env_.posts->RetrySync(env_.editor, id, false);
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["status"], "publishing");
+  EXPECT_EQ(store::PostStatusName(r->status), "publishing");
   Drain(*worker_);
   EXPECT_EQ(GetPost(id)["status"], "published");
   EXPECT_EQ(env_.native->posts().size(), 1u);
@@ -288,7 +289,7 @@ TEST_F(PublishWorkerTest, LostAnswerOnNetworkWithoutIdempotencyBecomesUnknownNev
   EXPECT_EQ(env_.none->posts().size(), 1u);
   auto retried = env_.posts->RetrySync(env_.editor, id, true);
   ASSERT_THAT(retried, IsOk());
-  EXPECT_THAT((*retried)["targets"][0]["message"].get<std::string>(),
+  EXPECT_THAT(retried->targets[0].message,
               HasSubstr("may appear twice"));
   Drain(*worker_);
   EXPECT_EQ(OnlyTarget(id).status, TargetStatus::kPublished);
@@ -464,13 +465,13 @@ TEST_F(PublishWorkerTest, CancelWhileAWorkerHoldsTheJobReportsItCouldNotStop) {
   ASSERT_EQ(jobs->size(), 1u);
   auto r = env_.posts->CancelSync(env_.editor, id);
   ASSERT_THAT(r, IsOk());
-  EXPECT_FALSE((*r)["targets"][0]["stopped"].get<bool>());
-  EXPECT_THAT((*r)["targets"][0]["message"].get<std::string>(), HasSubstr("could not be stopped"));
+  EXPECT_FALSE(r->targets[0].done);  // not stopped
+  EXPECT_THAT(r->targets[0].message, HasSubstr("could not be stopped"));
   EXPECT_EQ(env_.Jobs(OnlyTarget(id).id)[0].state, JobState::kLeased);
 }
 
 TEST_F(PublishWorkerTest, CancelDuringPublishCannotStopIt) {
-  base::Result<base::Json> cancel = base::Json();
+  base::Result<PostOutcome> cancel = PostOutcome();
   std::string id;
   env_.native->OnPublish([&](const platforms::PublishRequest&) {
     cancel = env_.posts->CancelSync(env_.editor, id);
@@ -479,7 +480,7 @@ TEST_F(PublishWorkerTest, CancelDuringPublishCannotStopIt) {
   ToPublishTime();
   Drain(*worker_);
   ASSERT_THAT(cancel, IsOk());
-  EXPECT_FALSE((*cancel)["targets"][0]["stopped"].get<bool>());
+  EXPECT_FALSE(cancel->targets[0].done);  // not stopped
   EXPECT_EQ(OnlyTarget(id).status, TargetStatus::kPublished);
   EXPECT_EQ(GetPost(id)["status"], "published");
 }
@@ -551,7 +552,7 @@ TEST_F(PublishWorkerTest, ThreadResumesAfterTheLastSavedPart) {
   ASSERT_THAT(created, IsOk());
   ToPublishTime();
   ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
-  auto t = OnlyTarget((*created)["post_id"]);
+  auto t = OnlyTarget(created->post.id);
   EXPECT_EQ(t.remote_state["parts_done"], 1);  // saved durably after part 1
   Drain(*worker_);
   ASSERT_EQ(env_.native->posts().size(), 1u);
@@ -570,8 +571,9 @@ TEST_F(PublishWorkerTest, DstSpringForwardPublishesAtNineLocal) {
   req.time_zone = "Europe/Paris";
   auto r = env_.posts->CreateSync(env_.editor, req);
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["publish_at"], "2026-03-29T07:00:00Z");
-  EXPECT_EQ((*r)["publish_at_local"], "2026-03-29T09:00:00+02:00");
+  base::Json shown = tools::PostSummaryView(*r);
+  EXPECT_EQ(shown["publish_at"], "2026-03-29T07:00:00Z");
+  EXPECT_EQ(shown["publish_at_local"], "2026-03-29T09:00:00+02:00");
   env_.clock.Set(*base::ParseRfc3339("2026-03-29T06:59:59Z"));  // 08:59:59 local
   EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);
   env_.clock.Set(*base::ParseRfc3339("2026-03-29T07:00:00Z"));
@@ -598,7 +600,7 @@ TEST_F(PublishWorkerTest, DstFallBackPublishesAtNineLocal) {
   req.time_zone = "Europe/Paris";
   auto r = env_.posts->CreateSync(env_.editor, req);
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["publish_at"], "2026-10-25T08:00:00Z");
+  EXPECT_EQ(tools::PostSummaryView(*r)["publish_at"], "2026-10-25T08:00:00Z");
   env_.clock.Set(*base::ParseRfc3339("2026-10-25T07:59:59Z"));
   EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);
   env_.clock.Set(*base::ParseRfc3339("2026-10-25T08:00:00Z"));
@@ -661,9 +663,9 @@ TEST_F(PublishWorkerTest, DeleteRemovesPublishedPostsWhereTheNetworkAllows) {
   Drain(*worker_);
   auto r = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["targets"][0]["result"], "deleting");
-  EXPECT_EQ((*r)["targets"][1]["result"], "not_supported");
-  EXPECT_THAT((*r)["targets"][1]["message"].get<std::string>(), HasSubstr("stays published"));
+  EXPECT_EQ(r->targets[0].result, "deleting");
+  EXPECT_EQ(r->targets[1].result, "not_supported");
+  EXPECT_THAT(r->targets[1].message, HasSubstr("stays published"));
   EXPECT_EQ(env_.native->delete_calls(), 0);  // nothing reached the network yet
   auto post = GetPost(id);
   EXPECT_EQ(post["targets"][0]["status"], "published");
@@ -673,7 +675,7 @@ TEST_F(PublishWorkerTest, DeleteRemovesPublishedPostsWhereTheNetworkAllows) {
   // Asking again while it is queued does not queue it twice.
   auto again = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(again, IsOk());
-  EXPECT_EQ((*again)["targets"][0]["result"], "deleting");
+  EXPECT_EQ(again->targets[0].result, "deleting");
 
   Drain(*worker_);
   ASSERT_EQ(env_.native->deleted().size(), 1u);
@@ -692,7 +694,7 @@ TEST_F(PublishWorkerTest, DeleteRemovesPublishedPostsWhereTheNetworkAllows) {
   // Once deleted, delete_post says so.
   auto after = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(after, IsOk());
-  EXPECT_EQ((*after)["targets"][0]["result"], "deleted");
+  EXPECT_EQ(after->targets[0].result, "deleted");
 }
 
 TEST_F(PublishWorkerTest, DeleteOfEveryTargetCancelsThePost) {
@@ -758,7 +760,7 @@ TEST_F(PublishWorkerTest, DeletePermanentErrorEndsTheDeletionAsFailed) {
   // delete_post again asks again.
   auto again = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(again, IsOk());
-  EXPECT_EQ((*again)["targets"][0]["result"], "deleting");
+  EXPECT_EQ(again->targets[0].result, "deleting");
   Drain(*worker_);
   EXPECT_EQ(OnlyTarget(id).deletion, store::DeletionStatus::kDeleted);
 }
@@ -831,7 +833,7 @@ TEST_F(PublishWorkerTest, DeleteCancelsTargetsNeverPublishedAtOnce) {
   std::string id = env_.Schedule({native_.id}, "not yet");
   auto r = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["targets"][0]["result"], "cancelled");
+  EXPECT_EQ(r->targets[0].result, "cancelled");
   EXPECT_EQ((*r)["status"], "cancelled");
   ToPublishTime();
   EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);

@@ -58,7 +58,7 @@ class SchedulerTest : public ::testing::Test {
     req.publish_at = base::FormatRfc3339(base::SystemClock::Instance().Now() + in);
     auto r = posts.CreateSync(env_.editor, req);
     EXPECT_THAT(r, IsOk());
-    return r.ok() ? (*r)["post_id"].get<std::string>() : "";
+    return r.ok() ? r->post.id : "";
   }
 
   bool WaitPublished(int n, std::chrono::seconds limit) {

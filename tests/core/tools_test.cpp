@@ -13,6 +13,8 @@
 #include "base/time.h"
 #include "schemas/schemas.h"
 #include "tests/support/core_env.h"
+#include "core/limits.h"
+#include "tools/resource_reads.h"
 #include "tools/tool_set.h"
 #include "tests/support/result_matchers.h"
 
@@ -22,6 +24,7 @@ namespace {
 using ::herald::matchers::IsOk;
 using ::herald::matchers::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::CoreEnv;
 
 class FakeToolContext final : public ToolContext {
@@ -170,7 +173,7 @@ TEST_F(ToolsTest, ScheduleGetListUpdateCancelThroughTheTools) {
   EXPECT_EQ((*cancelled)["status"], "cancelled");
 
   auto retried = Call("retry_post", {{"post_id", id}}, env_.editor);
-  EXPECT_FALSE(retried.ok());
+  EXPECT_THAT(retried, Not(IsOk()));
   auto deleted = Call("delete_post", {{"post_id", id}}, env_.editor);
   ASSERT_THAT(deleted, IsOk());
 }
@@ -204,6 +207,42 @@ TEST_F(ToolsTest, SchemaRefusesWhatTheModelGetsWrong) {
                          {{"accounts", many}, {"text", "x"}, {"publish_at", "x"}}),
             "");
   EXPECT_NE(SchemaErrors("tools/list_posts.input.json", {{"limit", 1000}}), "");
+}
+
+// The schema and the core count text the same way (code points): a text of multibyte
+// characters exactly at the limit passes both, one character more fails both.
+TEST_F(ToolsTest, MultibyteTextAtTheLimitPassesSchemaAndCoreAlike) {
+  const std::string e_acute = "\xC3\xA9";  // 1 code point, 2 bytes
+  std::string at_limit;
+  for (size_t i = 0; i < core::limits::kMaxTextLength; ++i) at_limit += e_acute;
+  ASSERT_EQ(at_limit.size(), 2 * core::limits::kMaxTextLength);
+  Json args = {{"accounts", {account_.id}}, {"text", at_limit}};
+  EXPECT_EQ(SchemaErrors("tools/validate_post.input.json", args), "");
+  core::ValidatePostRequest request;
+  request.accounts = {account_.id};
+  request.content.text = at_limit;
+  auto checked = env_.posts->ValidateSync(env_.viewer, request);
+  ASSERT_THAT(checked, IsOk());  // within herald's bound; the network's own limit is reported
+  EXPECT_FALSE(checked->ok);
+  EXPECT_EQ(checked->accounts[0].violations[0].field, "text");
+
+  args["text"] = at_limit + e_acute;
+  EXPECT_NE(SchemaErrors("tools/validate_post.input.json", args), "");
+  request.content.text = at_limit + e_acute;
+  EXPECT_THAT(env_.posts->ValidateSync(env_.viewer, request),
+              StatusIs(base::ErrorCode::kInvalidArgument, HasSubstr("text: is 65537 characters")));
+}
+
+// herald://posts/{id} shows what get_post returns, read from the core with the post id.
+TEST_F(ToolsTest, PostResourceShowsWhatGetPostReturns) {
+  std::string id = env_.Schedule({account_.id}, "resource");
+  auto tool = Call("get_post", {{"post_id", id}}, env_.viewer);
+  ASSERT_THAT(tool, IsOk());
+  auto resource = testing::Await(ReadPost(*env_.posts, env_.viewer, id));
+  ASSERT_THAT(resource, IsOk());
+  EXPECT_EQ(base::DumpJson(*resource), base::DumpJson(*tool));
+  EXPECT_THAT(testing::Await(ReadPost(*env_.posts, env_.other_editor, id)),
+              StatusIs(base::ErrorCode::kNotFound));
 }
 
 }  // namespace

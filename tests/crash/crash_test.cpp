@@ -193,7 +193,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
         admin, "mastodon",
         {{"instance_url", (*mastodon)->base_url()}, {"access_token", (*token)["token"]}}));
     ASSERT_THAT(connected, IsOk());
-    mastodon_accounts.push_back((*connected)["account_id"]);
+    mastodon_accounts.push_back(connected->account.id);
 
     auto bot = telegram_ctl.CreateToken({{"username", "crashbot" + std::to_string(i)}});
     ASSERT_THAT(bot, IsOk());
@@ -209,7 +209,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
     auto tg = testing::Await(services.accounts->Connect(
         admin, "telegram", {{"bot_token", (*bot)["token"]}, {"chat_id", std::to_string(chat_id)}}));
     ASSERT_THAT(tg, IsOk());
-    telegram_accounts.push_back((*tg)["account_id"]);
+    telegram_accounts.push_back(tg->account.id);
   }
 
   // 1,000 due posts, each to one Mastodon and one Telegram account; every 10th is a thread.
@@ -223,7 +223,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
     if (i % 10 == 0) req.content.thread = {{"crash post " + std::to_string(i) + " part 2", {}}};
     auto r = services.posts->CreateSync(admin, req);
     ASSERT_THAT(r, IsOk());
-    post_ids.push_back((*r)["post_id"]);
+    post_ids.push_back(r->post.id);
   }
 
   const std::map<std::string, std::string> env = {

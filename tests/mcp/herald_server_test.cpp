@@ -65,29 +65,23 @@ TEST(HeraldPromptsTest, ListAndGet) {
 class HeraldResourcesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    h_.AddTool(Spec("list_accounts"), [this](Json, tools::ToolContext& ctx) {
-      seen_org_ = ctx.caller().org_id;
-      return Structured({{"accounts", Json::array({{{"id", "acc_1"}, {"platform", "mastodon"}}})}});
-    });
-    h_.AddTool(
-        Spec("get_post"),
-        [](Json args, tools::ToolContext&) -> base::Task<ToolResult> {
-          if (args["post_id"] != "post_1")
-            co_return base::NotFound("no post " + args["post_id"].get<std::string>());
-          co_return tools::ToolOutput{Json{{"id", "post_1"}, {"status", "scheduled"}}};
-        },
-        Json::parse(
-            R"({"type":"object","required":["post_id"],"properties":{"post_id":{"type":"string"}}})"));
-    ASSERT_TRUE(RegisterHeraldResources(h_.dispatcher().resources(),
-                                        ProvidersFromTools(h_.dispatcher().tools()))
-                    .ok());
+    HeraldResourceProviders providers;
+    providers.accounts = [this](core::Caller caller) -> base::Task<base::Result<Json>> {
+      seen_org_ = caller.org_id;
+      co_return Json{{"accounts", Json::array({{{"id", "acc_1"}, {"platform", "mastodon"}}})}};
+    };
+    providers.post = [](core::Caller, std::string post_id) -> base::Task<base::Result<Json>> {
+      if (post_id != "post_1") co_return base::NotFound("no post " + post_id);
+      co_return Json{{"id", "post_1"}, {"status", "scheduled"}};
+    };
+    ASSERT_TRUE(RegisterHeraldResources(h_.dispatcher().resources(), std::move(providers)).ok());
     h_.Initialize();
   }
   Harness h_;
   std::string seen_org_;
 };
 
-TEST_F(HeraldResourcesTest, AccountsAndPostsReadThroughTools) {
+TEST_F(HeraldResourcesTest, AccountsAndPostsReadThroughTheirProviders) {
   Json list = h_.Call("resources/list")["result"]["resources"];
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["uri"], "herald://accounts");
@@ -109,11 +103,11 @@ TEST_F(HeraldResourcesTest, AccountsAndPostsReadThroughTools) {
             kResourceNotFound);
 }
 
-TEST(HeraldResourcesNoToolsTest, LeftOutWithoutTheirTools) {
+TEST(HeraldResourcesNoServicesTest, LeftOutWithoutTheirServices) {
   Harness h;
-  ASSERT_TRUE(RegisterHeraldResources(h.dispatcher().resources(),
-                                      ProvidersFromTools(h.dispatcher().tools()))
-                  .ok());
+  ASSERT_TRUE(
+      RegisterHeraldResources(h.dispatcher().resources(), ProvidersFromServices(tools::ToolDeps{}))
+          .ok());
   h.Initialize();
   EXPECT_TRUE(h.Call("resources/list")["result"]["resources"].empty());
 }

@@ -200,7 +200,7 @@ std::string CoreEnv::Schedule(const std::vector<std::string>& accounts, const st
   req.publish_at = base::FormatRfc3339(clock.Now() + in);
   auto r = posts->CreateSync(editor, req);
   EXPECT_TRUE(r.ok()) << r.error().ToString();
-  return r.ok() ? (*r)["post_id"].get<std::string>() : std::string();
+  return r.ok() ? r->post.id : std::string();
 }
 
 }  // namespace herald::testing

@@ -19,6 +19,8 @@
 #include "store/store.h"
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/result_matchers.h"
+#include "tools/resource_reads.h"
 #include "tools/tool_set.h"
 #include "tests/support/result_matchers.h"
 
@@ -28,6 +30,7 @@ namespace {
 using ::herald::matchers::IsOk;
 
 using base::ErrorCode;
+using ::herald::matchers::IsOk;
 using ::testing::HasSubstr;
 
 const std::vector<std::string> kAccountTools = {
@@ -258,6 +261,10 @@ TEST_F(AccountToolsTest, ListGetAndDisconnectShapes) {
   ASSERT_EQ(list->structured["accounts"].size(), 1u);
   std::string id = list->structured["accounts"][0]["account_id"];
   EXPECT_EQ(list->structured["accounts"][0]["handle"], "@tester");
+  // herald://accounts shows what list_accounts returns, read from the core.
+  auto resource = testing::RunTask(io_, ReadAccounts(*accounts_, viewer_));
+  ASSERT_THAT(resource, IsOk());
+  EXPECT_EQ(base::DumpJson(*resource), base::DumpJson(list->structured));
   auto none = Call("list_accounts", Json{{"status", "disconnected"}}, viewer);
   ASSERT_THAT(none, IsOk());
   EXPECT_EQ(none->structured["accounts"].size(), 0u);

@@ -1,9 +1,10 @@
-#include "core/post_views.h"
+#include "tools/post_views.h"
 
 #include "base/time.h"
+#include "core/platform_name.h"
 #include "core/post_status.h"
 
-namespace herald::core {
+namespace herald::tools {
 namespace {
 
 Json TargetBrief(const store::PostTarget& t) {
@@ -28,14 +29,8 @@ Json TimeJson(std::optional<base::Time> t) {
   return base::FormatRfc3339(*t);
 }
 
-std::string PlatformName(const platforms::PlatformRegistry& platforms, std::string_view id) {
-  if (const auto* p = platforms.Find(id); p != nullptr && !p->Info().name.empty()) {
-    return p->Info().name;
-  }
-  return std::string(id);
-}
-
-Json PostSummaryView(const store::Post& post, const std::vector<store::PostTarget>& targets) {
+Json PostSummaryView(const core::PostState& state) {
+  const store::Post& post = state.post;
   Json out = Json::object();
   out["post_id"] = post.id;
   out["status"] = store::PostStatusName(post.status);
@@ -49,21 +44,21 @@ Json PostSummaryView(const store::Post& post, const std::vector<store::PostTarge
     }
   }
   Json list = Json::array();
-  for (const auto& t : targets) list.push_back(TargetBrief(t));
+  for (const auto& t : state.targets) list.push_back(TargetBrief(t));
   out["targets"] = std::move(list);
   return out;
 }
 
-Json PostDetailView(const store::Post& post, const std::vector<store::PostTarget>& targets,
-                    const platforms::PlatformRegistry& platforms) {
-  Json out = PostSummaryView(post, targets);
+Json PostDetailView(const core::PostState& state, const platforms::PlatformRegistry& platforms) {
+  const store::Post& post = state.post;
+  Json out = PostSummaryView(state);
   Json content = post.content;
   if (!content.is_object()) content = Json::object();
   out["content"] = std::move(content);
   out["created_at"] = TimeJson(post.created_at);
   out["updated_at"] = TimeJson(post.updated_at);
   Json list = Json::array();
-  for (const auto& t : targets) {
+  for (const auto& t : state.targets) {
     Json item = TargetBrief(t);
     item["attempts"] = t.attempts;
     if (!t.external_id.empty()) item["external_id"] = t.external_id;
@@ -83,7 +78,7 @@ Json PostDetailView(const store::Post& post, const std::vector<store::PostTarget
       if (!t.deletion_error.empty()) item["deletion_error"] = t.deletion_error;
     }
     if (t.status == store::TargetStatus::kUnknown) {
-      item["explanation"] = UnknownExplanation(PlatformName(platforms, t.platform));
+      item["explanation"] = core::UnknownExplanation(core::PlatformName(platforms, t.platform));
     } else if (t.status == store::TargetStatus::kPublishing) {
       item["explanation"] =
           "being sent, or an earlier attempt was interrupted and herald is checking with the "
@@ -95,11 +90,60 @@ Json PostDetailView(const store::Post& post, const std::vector<store::PostTarget
   return out;
 }
 
-Json PostListItemView(const store::Post& post, const std::vector<store::PostTarget>& targets) {
-  Json out = PostSummaryView(post, targets);
-  out["text"] = Preview(base::GetString(post.content, "text"), 200);
-  out["created_at"] = TimeJson(post.created_at);
+Json PostPageView(const core::PostPage& page) {
+  Json items = Json::array();
+  for (const auto& state : page.posts) {
+    Json item = PostSummaryView(state);
+    item["text"] = Preview(base::GetString(state.post.content, "text"), 200);
+    item["created_at"] = TimeJson(state.post.created_at);
+    items.push_back(std::move(item));
+  }
+  Json out = {{"posts", std::move(items)}};
+  out["next_cursor"] = page.next_cursor.empty() ? Json() : Json(page.next_cursor);
   return out;
 }
 
-}  // namespace herald::core
+Json PostOutcomeView(const core::PostOutcome& outcome, OutcomeKind kind) {
+  Json targets = Json::array();
+  for (const auto& t : outcome.targets) {
+    Json item = {{"target_id", t.target_id}, {"account_id", t.account_id}, {"platform", t.platform}};
+    switch (kind) {
+      case OutcomeKind::kCancel:
+        item["status"] = store::TargetStatusName(t.status);
+        item["stopped"] = t.done;
+        break;
+      case OutcomeKind::kRetry:
+        item["status"] = store::TargetStatusName(t.status);
+        item["retried"] = t.done;
+        break;
+      case OutcomeKind::kDelete:
+        item["result"] = t.result;
+        break;
+    }
+    item["message"] = t.message;
+    targets.push_back(std::move(item));
+  }
+  return Json{{"post_id", outcome.post_id},
+              {"status", store::PostStatusName(outcome.status)},
+              {"targets", std::move(targets)}};
+}
+
+Json ValidationView(const core::ValidationResult& result) {
+  Json accounts = Json::array();
+  for (const auto& a : result.accounts) {
+    Json violations = Json::array();
+    for (const auto& v : a.violations) {
+      violations.push_back(Json{{"field", v.field}, {"message", v.message}});
+    }
+    accounts.push_back(Json{{"account_id", a.account_id},
+                            {"platform", a.platform},
+                            {"ok", a.ok()},
+                            {"length", a.length},
+                            {"limit", a.limit},
+                            {"unit", a.unit},
+                            {"violations", std::move(violations)}});
+  }
+  return Json{{"ok", result.ok}, {"accounts", std::move(accounts)}};
+}
+
+}  // namespace herald::tools

@@ -1,0 +1,108 @@
+#include "tools/account_views.h"
+
+#include "base/time.h"
+#include "core/connect_arguments.h"
+
+namespace herald::tools {
+
+using base::Json;
+
+Json PlatformInfoView(const platforms::PlatformInfo& info) {
+  core::ConnectArguments args = core::ConnectArgumentsOf(info);
+  return Json{
+      {"id", info.id},
+      {"name", info.name},
+      {"auth_kind", platforms::AuthKindName(info.auth_kind)},
+      {"text",
+       {{"max_length", info.text.max_length},
+        {"max_caption_length",
+         info.text.max_caption_length == 0 ? info.text.max_length : info.text.max_caption_length},
+        {"unit", info.text.unit},
+        {"url_length", info.text.url_length}}},
+      {"media",
+       {{"max_items", info.media.max_items},
+        {"max_image_bytes", info.media.max_image_bytes},
+        {"mime_types", info.media.mime_types},
+        {"max_alt_text", info.media.max_alt_text}}},
+      {"features",
+       {{"threads", info.features.threads},
+        {"delete_posts", info.features.delete_posts},
+        {"post_metrics", info.features.post_metrics},
+        {"account_metrics", info.features.account_metrics},
+        {"idempotency", platforms::IdempotencyKindName(info.features.idempotency)}}},
+      {"connect", {{"required", args.required}, {"optional", args.optional}}},
+  };
+}
+
+Json AccountView(const store::Account& a, const platforms::Platform* platform) {
+  return Json{
+      {"account_id", a.id},
+      {"platform", a.platform},
+      {"platform_name", platform != nullptr ? platform->Info().name : a.platform},
+      {"handle", a.handle},
+      {"display_name", a.display_name},
+      {"status", store::AccountStatusName(a.status)},
+      {"base_url", a.base_url},
+      {"settings", a.settings.is_object() ? a.settings : Json::object()},
+      {"token_expires_at",
+       a.token_expires_at ? Json(base::FormatRfc3339(*a.token_expires_at)) : Json(nullptr)},
+      {"last_error", a.last_error},
+      {"connected_at", base::FormatRfc3339(a.created_at)},
+      {"updated_at", base::FormatRfc3339(a.updated_at)},
+  };
+}
+
+Json AccountDetailView(const store::Account& a, const platforms::Platform* platform) {
+  Json out = AccountView(a, platform);
+  out["network"] = platform != nullptr ? PlatformInfoView(platform->Info()) : Json(nullptr);
+  return out;
+}
+
+Json AccountListView(const std::vector<store::Account>& accounts,
+                     const platforms::PlatformRegistry& platforms) {
+  Json list = Json::array();
+  for (const auto& a : accounts) list.push_back(AccountView(a, platforms.Find(a.platform)));
+  return Json{{"accounts", std::move(list)}};
+}
+
+Json ConnectView(const core::ConnectResult& r, const platforms::PlatformRegistry& platforms) {
+  if (r.pending_authorization) {
+    return Json{{"platform", r.platform},
+                {"platform_name", r.platform_name},
+                {"status", "pending_authorization"},
+                {"authorization_url", r.authorization_url},
+                {"expires_at", base::FormatRfc3339(r.expires_at)},
+                {"redirect_uri", r.redirect_uri},
+                {"message", "Open authorization_url in a browser and approve herald on " +
+                                r.platform_name +
+                                ". The account then appears in list_accounts. The link works "
+                                "once and expires at expires_at."}};
+  }
+  const store::Account& a = r.account;
+  return Json{{"account_id", a.id},
+              {"platform", a.platform},
+              {"handle", a.handle},
+              {"display_name", a.display_name},
+              {"status", store::AccountStatusName(a.status)},
+              {"reconnected", r.reconnected},
+              {"account", AccountView(a, platforms.Find(a.platform))}};
+}
+
+Json DisconnectView(const core::DisconnectResult& r) {
+  Json out = {{"account_id", r.account.id},
+              {"platform", r.account.platform},
+              {"handle", r.account.handle},
+              {"status", "disconnected"},
+              {"revoked", r.revoked ? Json(*r.revoked) : Json(nullptr)},
+              {"already_disconnected", r.already_disconnected},
+              {"scheduled_posts", r.scheduled_posts}};
+  if (!r.revoke_error.empty()) out["revoke_error"] = r.revoke_error;
+  if (r.scheduled_posts > 0) {
+    out["message"] = std::to_string(r.scheduled_posts) + (r.scheduled_posts_capped ? "+" : "") +
+                     " scheduled post(s) still target this account; they will fail for it at "
+                     "publish time unless you reconnect it or edit them (update_post)";
+  }
+  return out;
+}
+
+}  // namespace herald::tools

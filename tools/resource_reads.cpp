@@ -1,0 +1,25 @@
+#include "tools/resource_reads.h"
+
+#include <utility>
+#include <vector>
+
+#include "tools/account_views.h"
+#include "tools/post_views.h"
+
+namespace herald::tools {
+
+base::Task<base::Result<base::Json>> ReadAccounts(core::AccountService& accounts,
+                                                  core::Caller caller) {
+  HERALD_CO_ASSIGN_OR_RETURN(std::vector<store::Account> list,
+                             co_await accounts.List(std::move(caller)));
+  co_return AccountListView(list, accounts.platforms());
+}
+
+base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, core::Caller caller,
+                                              std::string post_id) {
+  HERALD_CO_ASSIGN_OR_RETURN(core::PostState post,
+                             co_await posts.Get(std::move(caller), std::move(post_id)));
+  co_return PostDetailView(post, posts.platforms());
+}
+
+}  // namespace herald::tools
