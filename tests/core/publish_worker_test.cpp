@@ -834,7 +834,7 @@ TEST_F(PublishWorkerTest, DeleteCancelsTargetsNeverPublishedAtOnce) {
   auto r = testing::Await(env_.posts->Delete(env_.editor, id));
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->targets[0].result, "cancelled");
-  EXPECT_EQ((*r)["status"], "cancelled");
+  EXPECT_EQ(r->status, store::PostStatus::kCancelled);
   ToPublishTime();
   EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);
   EXPECT_EQ(env_.native->publish_calls(), 0);
