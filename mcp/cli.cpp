@@ -125,7 +125,7 @@ int Cli::RunKeysCreate() {
   std::string org_name = key_org_.empty() ? std::string(core::kDefaultOrganization) : key_org_;
   auto org = keys.EnsureOrganization(org_name);
   if (!org.ok()) return Fail(org.error());
-  auto role = store::ParseRole(key_role_);
+  auto role = base::ParseRole(key_role_);
   if (!role.ok()) return Fail(role.error());
   auto created = keys.Create(org->id, key_name_, *role);
   if (!created.ok()) return Fail(created.error());
@@ -157,13 +157,13 @@ int Cli::RunKeysList() {
                            : "-";
     if (keys_json_) {
       base::Json j = {{"id", k.id},           {"org_id", k.org_id},
-                      {"name", k.name},       {"role", store::RoleName(k.role)},
+                      {"name", k.name},       {"role", base::RoleName(k.role)},
                       {"prefix", k.prefix},   {"created_at", created},
                       {"last_used_at", used}, {"revoked", k.revoked_at.has_value()}};
       std::printf("%s\n", j.dump().c_str());
     } else {
       std::printf("%-31s %-8s %-12s %-20s %-20s %s%s\n", k.id.c_str(),
-                  std::string(store::RoleName(k.role)).c_str(), k.prefix.c_str(), created.c_str(),
+                  std::string(base::RoleName(k.role)).c_str(), k.prefix.c_str(), created.c_str(),
                   used.c_str(), k.name.c_str(), k.revoked_at ? " (revoked)" : "");
     }
   }

@@ -141,7 +141,7 @@ void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
     return;
   }
   if (!keys->empty()) return;
-  auto created = services.keys->Create(services.default_org.id, "first admin key", store::Role::kAdmin);
+  auto created = services.keys->Create(services.default_org.id, "first admin key", base::Role::kAdmin);
   if (!created.ok()) {
     spdlog::error("could not create the first API key: {}", created.error().message());
     return;
@@ -209,7 +209,7 @@ int RunServe(const Config& config) {
   boost::asio::thread_pool blocking(2);
   std::unique_ptr<Authenticator> auth;
   if (auth_off) {
-    core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
+    base::Caller admin{services.default_org.id, "", base::Role::kAdmin};
     auth = std::make_unique<NoAuthAuthenticator>(admin);
     spdlog::warn("authentication is OFF (loopback only): every request acts as the default "
                  "organization's admin");

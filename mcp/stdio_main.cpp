@@ -23,7 +23,7 @@ int RunStdio(const Config& config) {
     std::fprintf(stderr, "herald: %s\n", services.error().message().c_str());
     return 2;
   }
-  core::Caller caller{(*services)->default_org.id, "", store::Role::kAdmin};
+  base::Caller caller{(*services)->default_org.id, "", base::Role::kAdmin};
   if (const char* key = std::getenv("HERALD_API_KEY"); key != nullptr && *key != '\0') {
     auto verified = (*services)->keys->Verify(key);
     if (!verified.ok()) {

@@ -33,19 +33,19 @@ base::Error MissingKey() {
 
 }  // namespace
 
-std::optional<base::Result<core::Caller>> ApiKeyAuthenticator::TryAuthenticate(
+std::optional<base::Result<base::Caller>> ApiKeyAuthenticator::TryAuthenticate(
     std::string_view authorization) {
   std::string_view token = BearerToken(authorization);
-  if (token.empty()) return base::Result<core::Caller>(MissingKey());
+  if (token.empty()) return base::Result<base::Caller>(MissingKey());
   std::string hash = base::Sha256Hex(token);
   const base::Time now = clock_.Now();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(hash);
-  if (it != cache_.end() && it->second.expires > now) return base::Result<core::Caller>(it->second.caller);
+  if (it != cache_.end() && it->second.expires > now) return base::Result<base::Caller>(it->second.caller);
   return std::nullopt;
 }
 
-base::Task<base::Result<core::Caller>> ApiKeyAuthenticator::Authenticate(
+base::Task<base::Result<base::Caller>> ApiKeyAuthenticator::Authenticate(
     std::string authorization) {
   std::string token(BearerToken(authorization));
   if (token.empty()) co_return MissingKey();
@@ -63,7 +63,7 @@ base::Task<base::Result<core::Caller>> ApiKeyAuthenticator::Authenticate(
   // The lambda is named on purpose: GCC 12 destroys a lambda temporary written inside a
   // co_await expression twice (a double free when it captures a std::string).
   auto verify = [keys, token] { return keys->Verify(token); };
-  base::Result<core::Caller> verified = co_await base::RunBlocking(pool_, std::move(verify));
+  base::Result<base::Caller> verified = co_await base::RunBlocking(pool_, std::move(verify));
   if (verified.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cache_.size() > 10'000) cache_.clear();

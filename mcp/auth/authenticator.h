@@ -1,5 +1,5 @@
 // Authenticator: who is calling over HTTP. Every HTTP route except /healthz and /readyz asks it
-// for the core::Caller behind a request's Authorization header.
+// for the base::Caller behind a request's Authorization header.
 //
 // ApiKeyAuthenticator verifies "Authorization: Bearer <api key>" with core::KeyService. Verify
 // may touch the store (blocking), so a cache miss runs it on a blocking thread pool; a hit is
@@ -21,7 +21,7 @@
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/result.h"
-#include "core/caller.h"
+#include "base/caller.h"
 
 namespace herald::core {
 class KeyService;
@@ -38,11 +38,11 @@ class Authenticator {
   // The caller presenting `authorization` (the Authorization header's value; "" when absent).
   // Errors: kUnauthenticated (missing, malformed, unknown or revoked key; the message says
   // which of "missing" / "invalid" without revealing more), kUnavailable (store unreachable).
-  virtual base::Task<base::Result<core::Caller>> Authenticate(std::string authorization) = 0;
+  virtual base::Task<base::Result<base::Caller>> Authenticate(std::string authorization) = 0;
 
   // The same answer when it needs no blocking work (a missing or malformed header, a key
   // verified moments ago, authentication off); nullopt when Authenticate must be awaited.
-  virtual std::optional<base::Result<core::Caller>> TryAuthenticate(
+  virtual std::optional<base::Result<base::Caller>> TryAuthenticate(
       std::string_view /*authorization*/) {
     return std::nullopt;
   }
@@ -60,13 +60,13 @@ class ApiKeyAuthenticator final : public Authenticator {
   ApiKeyAuthenticator(core::KeyService& keys, base::asio::thread_pool& pool,
                       const base::Clock& clock, std::chrono::milliseconds cache_ttl = kAuthCacheTtl);
 
-  base::Task<base::Result<core::Caller>> Authenticate(std::string authorization) override;
-  std::optional<base::Result<core::Caller>> TryAuthenticate(std::string_view authorization) override;
+  base::Task<base::Result<base::Caller>> Authenticate(std::string authorization) override;
+  std::optional<base::Result<base::Caller>> TryAuthenticate(std::string_view authorization) override;
   bool required() const override { return true; }
 
  private:
   struct Entry {
-    core::Caller caller;
+    base::Caller caller;
     base::Time expires;
   };
 
@@ -80,15 +80,15 @@ class ApiKeyAuthenticator final : public Authenticator {
 
 class NoAuthAuthenticator final : public Authenticator {
  public:
-  explicit NoAuthAuthenticator(core::Caller caller) : caller_(std::move(caller)) {}
-  base::Task<base::Result<core::Caller>> Authenticate(std::string) override { co_return caller_; }
-  std::optional<base::Result<core::Caller>> TryAuthenticate(std::string_view) override {
-    return base::Result<core::Caller>(caller_);
+  explicit NoAuthAuthenticator(base::Caller caller) : caller_(std::move(caller)) {}
+  base::Task<base::Result<base::Caller>> Authenticate(std::string) override { co_return caller_; }
+  std::optional<base::Result<base::Caller>> TryAuthenticate(std::string_view) override {
+    return base::Result<base::Caller>(caller_);
   }
   bool required() const override { return false; }
 
  private:
-  core::Caller caller_;
+  base::Caller caller_;
 };
 
 }  // namespace herald::mcp

@@ -172,7 +172,7 @@ base::Result<Json> ArgumentsFromQuery(const std::vector<std::pair<std::string, s
 RestApi::RestApi(const ToolRegistry& tools) : tools_(tools) {}
 
 base::Task<http::Response> RestApi::Serve(const RestRoute& route, http::Request req,
-                                          core::Caller caller) {
+                                          base::Caller caller) {
   std::string name = route.tool.empty() ? std::string(req.PathParam("name")) : std::string(route.tool);
   const RegisteredTool* tool = tools_.Find(name);
   if (tool == nullptr) {

@@ -36,7 +36,7 @@
 
 #include "base/async.h"
 #include "base/json.h"
-#include "core/caller.h"
+#include "base/caller.h"
 #include "mcp/http/http_message.h"
 #include "mcp/server/tool_registry.h"
 
@@ -64,7 +64,7 @@ class RestApi {
 
   // Serves `route` for an authenticated `caller`.
   base::Task<http::Response> Serve(const RestRoute& route, http::Request req,
-                                   core::Caller caller);
+                                   base::Caller caller);
 
   // The OpenAPI 3.1 document, with `base_url` as its server.
   base::Json OpenApi(std::string_view base_url) const;

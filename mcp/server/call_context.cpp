@@ -36,7 +36,7 @@ CallContext::CallContext(std::shared_ptr<Session> session,
       max_request_timeout_(max_request_timeout),
       executor_(std::move(executor)) {}
 
-const core::Caller& CallContext::caller() const { return session_->caller(); }
+const base::Caller& CallContext::caller() const { return session_->caller(); }
 
 bool CallContext::cancelled() const {
   return (running_ != nullptr && running_->cancelled.load()) || session_->closed();

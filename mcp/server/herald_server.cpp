@@ -7,7 +7,7 @@ namespace {
 
 // Runs tool `name` for `caller` with `args` and returns its structured output.
 base::Task<base::Result<Json>> RunTool(const ToolRegistry* tools, std::string name, Json args,
-                                       core::Caller caller) {
+                                       base::Caller caller) {
   const RegisteredTool* tool = tools->Find(name);
   if (tool == nullptr) co_return base::Unavailable("the " + name + " tool is not available");
   DetachedToolContext ctx(std::move(caller));
@@ -120,7 +120,7 @@ HeraldResourceProviders ProvidersFromTools(const ToolRegistry& tools) {
   HeraldResourceProviders providers;
   const ToolRegistry* registry = &tools;
   if (tools.Find("list_accounts") != nullptr) {
-    providers.accounts = [registry](core::Caller caller) {
+    providers.accounts = [registry](base::Caller caller) {
       return RunTool(registry, "list_accounts", Json::object(), std::move(caller));
     };
   }
@@ -128,7 +128,7 @@ HeraldResourceProviders ProvidersFromTools(const ToolRegistry& tools) {
     const Json& properties = get_post->input_schema().value("properties", Json::object());
     std::string argument =
         properties.contains("post_id") || !properties.contains("id") ? "post_id" : "id";
-    providers.post = [registry, argument](core::Caller caller, std::string post_id) {
+    providers.post = [registry, argument](base::Caller caller, std::string post_id) {
       return RunTool(registry, "get_post", Json{{argument, std::move(post_id)}}, std::move(caller));
     };
   }
@@ -144,7 +144,7 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
          "handle and status. Use the ids as accounts in schedule_post.",
          "application/json"},
         [accounts = providers.accounts](std::string uri,
-                                        core::Caller caller) -> base::Task<Result<Json>> {
+                                        base::Caller caller) -> base::Task<Result<Json>> {
           auto list = co_await accounts(std::move(caller));
           if (!list.ok()) co_return std::move(list).error();
           co_return JsonContents(uri, *list);
@@ -157,7 +157,7 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
          "account (queued, publishing, published with URL, failed with reason).",
          "application/json"},
         [post = providers.post](std::string uri, std::map<std::string, std::string> vars,
-                                core::Caller caller) -> base::Task<Result<Json>> {
+                                base::Caller caller) -> base::Task<Result<Json>> {
           auto value = co_await post(std::move(caller), vars["id"]);
           if (!value.ok()) co_return std::move(value).error();
           co_return JsonContents(uri, *value);

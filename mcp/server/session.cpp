@@ -6,7 +6,7 @@
 
 namespace herald::mcp {
 
-Session::Session(std::string id, core::Caller caller, std::string transport)
+Session::Session(std::string id, base::Caller caller, std::string transport)
     : id_(std::move(id)), caller_(std::move(caller)), transport_(std::move(transport)) {}
 
 Session::~Session() { Close(); }

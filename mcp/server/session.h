@@ -24,7 +24,7 @@
 
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
+#include "base/caller.h"
 #include "mcp/server/outbound.h"
 #include "tools/tool.h"
 
@@ -39,7 +39,7 @@ struct PendingClientRequest;  // defined in session.cpp
 class Session {
  public:
   // Use Dispatcher::NewSession. `transport` is a label for logs ("stdio", "http", "sse", ...).
-  Session(std::string id, core::Caller caller, std::string transport);
+  Session(std::string id, base::Caller caller, std::string transport);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -49,7 +49,7 @@ class Session {
   // The first 8 characters of the id: enough to follow a session in logs without handing out
   // the whole id.
   std::string log_id() const { return id_.substr(0, 8); }
-  const core::Caller& caller() const { return caller_; }
+  const base::Caller& caller() const { return caller_; }
   const std::string& transport() const { return transport_; }
 
   // True once `initialize` was answered (or for a stateless session from the start).
@@ -122,7 +122,7 @@ class Session {
   bool ResolvePending(const std::string& key, base::Result<Json> outcome);
 
   const std::string id_;
-  const core::Caller caller_;
+  const base::Caller caller_;
   const std::string transport_;
   bool stateless_ = false;
 

@@ -20,7 +20,7 @@ std::function<base::Task<bool>(const http::Request&)> KeyTrust(Authenticator* au
     if (BearerToken(header).empty()) co_return false;
     if (auto quick = auth->TryAuthenticate(header)) co_return quick->ok();
     std::string authorization(header);
-    base::Result<core::Caller> verified = co_await auth->Authenticate(std::move(authorization));
+    base::Result<base::Caller> verified = co_await auth->Authenticate(std::move(authorization));
     co_return verified.ok();
   };
 }
@@ -79,7 +79,7 @@ void HttpFrontend::AddRoutes() {
   http::HttpServer& s = *server_;
   auto mcp = [this](auto member) {
     return guard_.Protect(
-        [this, member](http::Request req, core::Caller caller) -> base::Task<http::Response> {
+        [this, member](http::Request req, base::Caller caller) -> base::Task<http::Response> {
           return ((*streamable_).*member)(std::move(req), std::move(caller));
         },
         ErrorFlavor::kJsonRpc);
@@ -90,13 +90,13 @@ void HttpFrontend::AddRoutes() {
 
   s.Route("GET", "/sse",
           guard_.Protect(
-              [this](http::Request req, core::Caller caller) -> base::Task<http::Response> {
+              [this](http::Request req, base::Caller caller) -> base::Task<http::Response> {
                 return legacy_->Get(std::move(req), std::move(caller));
               },
               ErrorFlavor::kJsonRpc));
   s.Route("POST", "/messages",
           guard_.Protect(
-              [this](http::Request req, core::Caller caller) -> base::Task<http::Response> {
+              [this](http::Request req, base::Caller caller) -> base::Task<http::Response> {
                 return legacy_->Post(std::move(req), std::move(caller));
               },
               ErrorFlavor::kJsonRpc));
@@ -105,7 +105,7 @@ void HttpFrontend::AddRoutes() {
     const RestRoute* r = &route;
     s.Route(std::string(route.method), std::string(route.pattern),
             guard_.Protect(
-                [this, r](http::Request req, core::Caller caller) -> base::Task<http::Response> {
+                [this, r](http::Request req, base::Caller caller) -> base::Task<http::Response> {
                   return rest_.Serve(*r, std::move(req), std::move(caller));
                 },
                 ErrorFlavor::kRest),
@@ -113,7 +113,7 @@ void HttpFrontend::AddRoutes() {
   }
   s.Route("GET", "/api/v1/openapi.json",
           guard_.Protect(
-              [this](http::Request req, core::Caller) -> base::Task<http::Response> {
+              [this](http::Request req, base::Caller) -> base::Task<http::Response> {
                 co_return http::Response::Json(200,
                                                base::DumpJson(rest_.OpenApi(guard_.BaseUrl(req))));
               },
@@ -145,7 +145,7 @@ void HttpFrontend::AddRoutes() {
   });
   s.Route("GET", "/metrics",
           guard_.Protect(
-              [this](http::Request, core::Caller) -> base::Task<http::Response> {
+              [this](http::Request, base::Caller) -> base::Task<http::Response> {
                 co_return http::Response::With(200, "text/plain; version=0.0.4; charset=utf-8",
                                                metrics_.Render());
               },

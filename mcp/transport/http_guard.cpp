@@ -127,11 +127,11 @@ http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const 
   return [this, inner = std::move(inner), flavor](http::Request req) -> base::Task<http::Response> {
     if (auto denied = CheckOrigin(req, flavor)) co_return std::move(*denied);
     // Most requests are answered without a suspension (cached key, auth off).
-    std::optional<base::Result<core::Caller>> caller =
+    std::optional<base::Result<base::Caller>> caller =
         auth_.TryAuthenticate(req.Header("authorization"));
     if (!caller) {
       std::string header(req.Header("authorization"));
-      base::Result<core::Caller> verified = co_await auth_.Authenticate(std::move(header));
+      base::Result<base::Caller> verified = co_await auth_.Authenticate(std::move(header));
       caller.emplace(std::move(verified));
     }
     http::Response resp;

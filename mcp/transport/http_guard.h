@@ -17,7 +17,7 @@
 
 #include "base/async.h"
 #include "base/error.h"
-#include "core/caller.h"
+#include "base/caller.h"
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
 #include "mcp/http/router.h"
@@ -43,7 +43,7 @@ inline constexpr size_t kDefaultBodyBytesPerKey = 16u << 20;
 class HttpGuard {
  public:
   // A handler that runs after the guard let the request in, with the authenticated caller.
-  using AuthedHandler = std::function<base::Task<http::Response>(http::Request, core::Caller)>;
+  using AuthedHandler = std::function<base::Task<http::Response>(http::Request, base::Caller)>;
 
   // `public_url` may be empty (the Host header is used for the metadata URL).
   // `body_bytes_per_key`: the BodyBudget of each API key (0 = unlimited).

@@ -3,7 +3,7 @@
 namespace herald::mcp {
 namespace {
 
-std::string KeyOf(const core::Caller& caller) {
+std::string KeyOf(const base::Caller& caller) {
   std::string key = caller.org_id;
   key += '\n';
   key += caller.key_id;
@@ -22,7 +22,7 @@ void Decrement(auto& counts, std::string_view name) {
 
 }  // namespace
 
-HttpSession::HttpSession(std::shared_ptr<Session> session, core::Caller caller,
+HttpSession::HttpSession(std::shared_ptr<Session> session, base::Caller caller,
                          EventStreamLimits limits, base::Time now)
     : session_(std::move(session)),
       caller_(std::move(caller)),
@@ -30,7 +30,7 @@ HttpSession::HttpSession(std::shared_ptr<Session> session, core::Caller caller,
       standing_(std::make_shared<EventStream>("g", limits)),
       last_seen_(now) {}
 
-bool HttpSession::BelongsTo(const core::Caller& caller) const {
+bool HttpSession::BelongsTo(const base::Caller& caller) const {
   return caller.org_id == caller_.org_id && caller.key_id == caller_.key_id;
 }
 
@@ -119,7 +119,7 @@ HttpSessionTable::Map::iterator HttpSessionTable::VictimLocked(Pick pick, Group 
 
 base::Result<void> HttpSessionTable::AddLocked(std::shared_ptr<HttpSession> session,
                                                std::vector<std::shared_ptr<HttpSession>>& evicted) {
-  const core::Caller& caller = session->caller();
+  const base::Caller& caller = session->caller();
   const std::string key = KeyOf(caller);
   auto evict = [&](Map::iterator victim) {
     evicted.push_back(EraseLocked(victim));
@@ -240,7 +240,7 @@ size_t HttpSessionTable::size() const {
   return sessions_.size();
 }
 
-size_t HttpSessionTable::CountForKey(const core::Caller& caller) const {
+size_t HttpSessionTable::CountForKey(const base::Caller& caller) const {
   std::lock_guard<std::mutex> lock(mu_);
   return CountOf(per_key_, KeyOf(caller));
 }

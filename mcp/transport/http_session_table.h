@@ -30,7 +30,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
-#include "core/caller.h"
+#include "base/caller.h"
 #include "mcp/server/session.h"
 #include "mcp/transport/event_stream.h"
 
@@ -47,14 +47,14 @@ struct HttpSessionLimits {
 
 class HttpSession {
  public:
-  HttpSession(std::shared_ptr<Session> session, core::Caller caller, EventStreamLimits limits,
+  HttpSession(std::shared_ptr<Session> session, base::Caller caller, EventStreamLimits limits,
               base::Time now);
 
   const std::string& id() const { return session_->id(); }
   const std::shared_ptr<Session>& session() const { return session_; }
-  const core::Caller& caller() const { return caller_; }
+  const base::Caller& caller() const { return caller_; }
   // True when `caller` may use this session: same organization and same API key.
-  bool BelongsTo(const core::Caller& caller) const;
+  bool BelongsTo(const base::Caller& caller) const;
 
   // The standing (GET) stream, id "g".
   const std::shared_ptr<EventStream>& standing() const { return standing_; }
@@ -77,7 +77,7 @@ class HttpSession {
 
  private:
   const std::shared_ptr<Session> session_;
-  const core::Caller caller_;
+  const base::Caller caller_;
   const EventStreamLimits limits_;
   const std::shared_ptr<EventStream> standing_;
   mutable std::mutex mu_;
@@ -107,7 +107,7 @@ class HttpSessionTable {
   void CloseAll();
   size_t size() const;
   // Open sessions of one key (org_id, key_id) / of one organization.
-  size_t CountForKey(const core::Caller& caller) const;
+  size_t CountForKey(const base::Caller& caller) const;
   size_t CountForOrg(std::string_view org_id) const;
   // Sessions closed to make room since construction.
   uint64_t evicted() const;

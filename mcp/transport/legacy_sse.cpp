@@ -39,7 +39,7 @@ LegacySseTransport::LegacySseTransport(Dispatcher& dispatcher, LegacySseOptions 
       sessions_(std::make_shared<HttpSessionTable>(options_.limits,
                                                    std::chrono::hours(24 * 365), clock)) {}
 
-base::Task<http::Response> LegacySseTransport::Get(http::Request req, core::Caller caller) {
+base::Task<http::Response> LegacySseTransport::Get(http::Request req, base::Caller caller) {
   if (!AcceptAllows(req.Header("accept"), "text/event-stream")) {
     co_return JsonRpcErrorResponse(406, -32000, "Not Acceptable: Accept must allow text/event-stream");
   }
@@ -72,7 +72,7 @@ base::Task<http::Response> LegacySseTransport::Get(http::Request req, core::Call
   co_return http::Response::Stream(writer);
 }
 
-base::Task<http::Response> LegacySseTransport::Post(http::Request req, core::Caller caller) {
+base::Task<http::Response> LegacySseTransport::Post(http::Request req, base::Caller caller) {
   auto id = req.Query("sessionId");
   if (!id || id->empty()) {
     co_return JsonRpcErrorResponse(400, -32000, "Bad Request: the sessionId query parameter is required");

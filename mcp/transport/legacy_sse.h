@@ -18,7 +18,7 @@
 
 #include "base/async.h"
 #include "base/clock.h"
-#include "core/caller.h"
+#include "base/caller.h"
 #include "mcp/http/http_message.h"
 #include "mcp/http/sse_writer.h"
 #include "mcp/server/dispatcher.h"
@@ -38,8 +38,8 @@ class LegacySseTransport {
   LegacySseTransport(Dispatcher& dispatcher, LegacySseOptions options, const base::Clock& clock,
                      base::asio::any_io_executor executor);
 
-  base::Task<http::Response> Get(http::Request req, core::Caller caller);
-  base::Task<http::Response> Post(http::Request req, core::Caller caller);
+  base::Task<http::Response> Get(http::Request req, base::Caller caller);
+  base::Task<http::Response> Post(http::Request req, base::Caller caller);
 
   void CloseAll() { sessions_->CloseAll(); }
   size_t session_count() const { return sessions_->size(); }

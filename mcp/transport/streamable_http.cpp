@@ -97,7 +97,7 @@ StreamableHttpTransport::StreamableHttpTransport(Dispatcher& dispatcher,
       sessions_(options.limits, options.session_idle_timeout, clock) {}
 
 StreamableHttpTransport::Lookup StreamableHttpTransport::FindSession(const http::Request& req,
-                                                                     const core::Caller& caller) {
+                                                                     const base::Caller& caller) {
   Lookup out;
   std::string_view id = req.Header("mcp-session-id");
   if (id.empty()) {
@@ -114,7 +114,7 @@ StreamableHttpTransport::Lookup StreamableHttpTransport::FindSession(const http:
   return out;
 }
 
-base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core::Caller caller) {
+base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, base::Caller caller) {
   std::string_view accept = req.Header("accept");
   if (!AcceptAllows(accept, "application/json") && !AcceptAllows(accept, "text/event-stream")) {
     co_return JsonRpcErrorResponse(
@@ -185,7 +185,7 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, core
                               tool_call, std::move(req.streamer), req.seq);
 }
 
-base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, core::Caller caller) {
+base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, base::Caller caller) {
   auto session = dispatcher_.NewSession(caller, "http");
   auto reply = co_await dispatcher_.Handle(session, std::move(message), nullptr);
   if (!reply) co_return http::Response::Empty(202);
@@ -243,7 +243,7 @@ base::Task<http::Response> StreamableHttpTransport::Dispatch(
   co_return http::Response::Stream(std::move(answer.writer));
 }
 
-base::Task<http::Response> StreamableHttpTransport::Get(http::Request req, core::Caller caller) {
+base::Task<http::Response> StreamableHttpTransport::Get(http::Request req, base::Caller caller) {
   if (options_.stateless) {
     http::Response r = JsonRpcErrorResponse(
         405, -32000, "Method Not Allowed: this server is stateless; there is no GET stream");
@@ -273,7 +273,7 @@ base::Task<http::Response> StreamableHttpTransport::Get(http::Request req, core:
   co_return http::Response::Stream(writer);
 }
 
-base::Task<http::Response> StreamableHttpTransport::Delete(http::Request req, core::Caller caller) {
+base::Task<http::Response> StreamableHttpTransport::Delete(http::Request req, base::Caller caller) {
   if (options_.stateless) {
     http::Response r = JsonRpcErrorResponse(
         405, -32000, "Method Not Allowed: this server is stateless; there are no sessions");

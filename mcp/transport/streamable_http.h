@@ -27,7 +27,7 @@
 
 #include "base/async.h"
 #include "base/clock.h"
-#include "core/caller.h"
+#include "base/caller.h"
 #include "mcp/http/http_message.h"
 #include "mcp/http/sse_writer.h"
 #include "mcp/server/dispatcher.h"
@@ -50,9 +50,9 @@ class StreamableHttpTransport {
   StreamableHttpTransport(Dispatcher& dispatcher, StreamableHttpOptions options,
                           const base::Clock& clock, base::asio::any_io_executor executor);
 
-  base::Task<http::Response> Post(http::Request req, core::Caller caller);
-  base::Task<http::Response> Get(http::Request req, core::Caller caller);
-  base::Task<http::Response> Delete(http::Request req, core::Caller caller);
+  base::Task<http::Response> Post(http::Request req, base::Caller caller);
+  base::Task<http::Response> Get(http::Request req, base::Caller caller);
+  base::Task<http::Response> Delete(http::Request req, base::Caller caller);
 
   // Closes sessions idle past the timeout (call periodically); returns how many.
   size_t ExpireIdle() { return sessions_.ExpireIdle(); }
@@ -70,8 +70,8 @@ class StreamableHttpTransport {
     std::shared_ptr<HttpSession> session;
     std::optional<http::Response> error;
   };
-  Lookup FindSession(const http::Request& req, const core::Caller& caller);
-  base::Task<http::Response> Initialize(Json message, core::Caller caller);
+  Lookup FindSession(const http::Request& req, const base::Caller& caller);
+  base::Task<http::Response> Initialize(Json message, base::Caller caller);
   base::Task<http::Response> Dispatch(std::shared_ptr<Session> session,
                                      std::shared_ptr<HttpSession> http_session, Json message,
                                      bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer,

@@ -329,7 +329,7 @@ TEST(ResourceListTest, Paginates) {
     ASSERT_TRUE(h.dispatcher()
                     .resources()
                     .Add({"x://" + std::to_string(i), "r" + std::to_string(i), "", "d", ""},
-                         [](std::string, core::Caller) -> base::Task<base::Result<Json>> {
+                         [](std::string, base::Caller) -> base::Task<base::Result<Json>> {
                            co_return Json::array();
                          })
                     .ok());

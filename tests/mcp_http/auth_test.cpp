@@ -31,7 +31,7 @@ class ApiKeyAuthenticatorTest : public ::testing::Test {
     auto org = keys_->EnsureOrganization("default");
     ASSERT_TRUE(org.ok());
     org_id_ = org->id;
-    auto key = keys_->Create(org_id_, "test", store::Role::kEditor);
+    auto key = keys_->Create(org_id_, "test", base::Role::kEditor);
     ASSERT_TRUE(key.ok());
     key_ = key->secret;
     key_id_ = key->key.id;
@@ -39,9 +39,9 @@ class ApiKeyAuthenticatorTest : public ::testing::Test {
   }
   void TearDown() override { pool_.join(); }
 
-  base::Result<core::Caller> Authenticate(std::string header) {
+  base::Result<base::Caller> Authenticate(std::string header) {
     asio::io_context io;
-    std::optional<base::Result<core::Caller>> out;
+    std::optional<base::Result<base::Caller>> out;
     asio::co_spawn(
         io,
         [&]() -> base::Task<void> { out.emplace(co_await auth_->Authenticate(header)); },
@@ -66,7 +66,7 @@ TEST_F(ApiKeyAuthenticatorTest, VerifiesThroughTheStoreThenTheCache) {
     ASSERT_TRUE(caller.ok()) << caller.error().ToString();
     EXPECT_EQ(caller->org_id, org_id_);
     EXPECT_EQ(caller->key_id, key_id_);
-    EXPECT_EQ(caller->role, store::Role::kEditor);
+    EXPECT_EQ(caller->role, base::Role::kEditor);
   }
   auto lower = Authenticate("bearer   " + key_ + "  ");
   EXPECT_TRUE(lower.ok());

@@ -34,11 +34,11 @@ inline constexpr char kKeyB[] = "key-b";  // org_b, editor
 class FakeAuthenticator final : public Authenticator {
  public:
   FakeAuthenticator() {
-    keys_[kKeyA] = core::Caller{"org_a", "key_a", store::Role::kEditor};
-    keys_[kKeyA2] = core::Caller{"org_a", "key_a2", store::Role::kViewer};
-    keys_[kKeyB] = core::Caller{"org_b", "key_b", store::Role::kEditor};
+    keys_[kKeyA] = base::Caller{"org_a", "key_a", base::Role::kEditor};
+    keys_[kKeyA2] = base::Caller{"org_a", "key_a2", base::Role::kViewer};
+    keys_[kKeyB] = base::Caller{"org_b", "key_b", base::Role::kEditor};
   }
-  base::Task<base::Result<core::Caller>> Authenticate(std::string authorization) override {
+  base::Task<base::Result<base::Caller>> Authenticate(std::string authorization) override {
     std::string token(BearerToken(authorization));
     if (token.empty()) co_return base::Unauthenticated("missing API key");
     std::lock_guard<std::mutex> lock(mu_);
@@ -54,14 +54,14 @@ class FakeAuthenticator final : public Authenticator {
 
  private:
   std::mutex mu_;
-  std::map<std::string, core::Caller> keys_;
+  std::map<std::string, base::Caller> keys_;
 };
 
 // A tool defined by a lambda.
 class LambdaTool final : public tools::Tool {
  public:
   using Fn = std::function<base::Task<base::Result<tools::ToolOutput>>(Json, tools::ToolContext&)>;
-  LambdaTool(std::string name, store::Role role, Fn fn) : fn_(std::move(fn)) {
+  LambdaTool(std::string name, base::Role role, Fn fn) : fn_(std::move(fn)) {
     spec_.name = std::move(name);
     spec_.title = spec_.name;
     spec_.description = "test tool " + spec_.name;
@@ -95,14 +95,14 @@ inline void RegisterTestTools(Dispatcher& d) {
   auto empty_schema = Json::parse(R"({"type":"object","additionalProperties":false})");
   auto ok = [](base::Result<void> r) { ASSERT_TRUE(r.ok()) << r.error().ToString(); };
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("echo", store::Role::kViewer,
+      std::make_unique<LambdaTool>("echo", base::Role::kViewer,
                                    [](Json args, tools::ToolContext&)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return Structured({{"text", args["text"]}});
                                    }),
       text_schema, nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("whoami", store::Role::kViewer,
+      std::make_unique<LambdaTool>("whoami", base::Role::kViewer,
                                    [](Json, tools::ToolContext& ctx)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return Structured({{"org", ctx.caller().org_id},
@@ -110,7 +110,7 @@ inline void RegisterTestTools(Dispatcher& d) {
                                    }),
       empty_schema, nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("progress", store::Role::kViewer,
+      std::make_unique<LambdaTool>("progress", base::Role::kViewer,
                                    [](Json, tools::ToolContext& ctx)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      for (int i = 0; i <= 2; ++i) {
@@ -122,7 +122,7 @@ inline void RegisterTestTools(Dispatcher& d) {
       empty_schema, nullptr));
   ok(d.tools().RegisterWithSchemas(
       std::make_unique<LambdaTool>(
-          "ask", store::Role::kViewer,
+          "ask", base::Role::kViewer,
           [](Json, tools::ToolContext& ctx) -> base::Task<base::Result<tools::ToolOutput>> {
             Json params = {{"message", "Your name?"},
                            {"requestedSchema",
@@ -135,7 +135,7 @@ inline void RegisterTestTools(Dispatcher& d) {
           }),
       empty_schema, nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("slow", store::Role::kViewer,
+      std::make_unique<LambdaTool>("slow", base::Role::kViewer,
                                    [](Json, tools::ToolContext& ctx)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      for (int i = 0; i < 500 && !ctx.cancelled(); ++i) {
@@ -146,14 +146,14 @@ inline void RegisterTestTools(Dispatcher& d) {
                                    }),
       empty_schema, nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("fail", store::Role::kViewer,
+      std::make_unique<LambdaTool>("fail", base::Role::kViewer,
                                    [](Json, tools::ToolContext&)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return base::NotFound("no post with id 'p_x'");
                                    }),
       empty_schema, nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("editor_only", store::Role::kEditor,
+      std::make_unique<LambdaTool>("editor_only", base::Role::kEditor,
                                    [](Json, tools::ToolContext&)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return Structured({{"ok", true}});
@@ -161,7 +161,7 @@ inline void RegisterTestTools(Dispatcher& d) {
       empty_schema, nullptr));
   // Stand-ins for production tools the REST table maps to.
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("list_posts", store::Role::kViewer,
+      std::make_unique<LambdaTool>("list_posts", base::Role::kViewer,
                                    [](Json args, tools::ToolContext&)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return Structured({{"args", args}});
@@ -173,7 +173,7 @@ inline void RegisterTestTools(Dispatcher& d) {
           "cursor":{"type":["string","null"]}}})"),
       nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("get_post", store::Role::kViewer,
+      std::make_unique<LambdaTool>("get_post", base::Role::kViewer,
                                    [](Json args, tools::ToolContext&)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return Structured({{"post_id", args["post_id"]}});
@@ -182,7 +182,7 @@ inline void RegisterTestTools(Dispatcher& d) {
           "properties":{"post_id":{"type":"string"}}})"),
       nullptr));
   ok(d.tools().RegisterWithSchemas(
-      std::make_unique<LambdaTool>("update_post", store::Role::kEditor,
+      std::make_unique<LambdaTool>("update_post", base::Role::kEditor,
                                    [](Json args, tools::ToolContext&)
                                        -> base::Task<base::Result<tools::ToolOutput>> {
                                      co_return Structured(args);

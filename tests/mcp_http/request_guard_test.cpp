@@ -232,7 +232,7 @@ TEST_F(RequestGuardTest, BodyBytesInFlightAreBoundedPerKey) {
   ASSERT_TRUE(dispatcher_.tools()
                   .RegisterWithSchemas(
                       std::make_unique<LambdaTool>(
-                          "gate", store::Role::kViewer,
+                          "gate", base::Role::kViewer,
                           [&](Json, tools::ToolContext&)
                               -> base::Task<base::Result<tools::ToolOutput>> {
                             entered.set_value();

@@ -248,7 +248,7 @@ TEST_F(McpHttpTest, GetStreamCarriesServerMessagesAndResumes) {
   options().streamable.sse.keepalive = 50ms;
   ASSERT_TRUE(dispatcher_.resources()
                   .Add({"test://watched", "watched", "", "a resource", "text/plain"},
-                       [](std::string uri, core::Caller) -> base::Task<base::Result<Json>> {
+                       [](std::string uri, base::Caller) -> base::Task<base::Result<Json>> {
                          co_return Json{{"contents", Json::array({{{"uri", uri}, {"text", "x"}}})}};
                        })
                   .ok());
@@ -464,7 +464,7 @@ TEST_F(McpHttpTest, StalledGetStreamIsCutOffAndOthersAreServed) {
   options().server.write_timeout = 300ms;
   ASSERT_TRUE(dispatcher_.resources()
                   .Add({"test://busy", "busy", "", "a resource", "text/plain"},
-                       [](std::string uri, core::Caller) -> base::Task<base::Result<Json>> {
+                       [](std::string uri, base::Caller) -> base::Task<base::Result<Json>> {
                          co_return Json{{"contents", Json::array({{{"uri", uri}, {"text", "x"}}})}};
                        })
                   .ok());
