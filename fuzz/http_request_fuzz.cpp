@@ -1,6 +1,6 @@
 // libFuzzer target: herald's HTTP/1.1 request reading, in memory (no sockets).
 //
-// Mirrors Connection::Loop / Connection::Parse (mcp/http/connection.cpp) step by step with the
+// Mirrors Connection::Loop / Connection::Parse (http/connection.cpp) step by step with the
 // same Beast parser configuration: the header parser with the header limit and an unbounded
 // body limit, the Content-Length check against the route's body limit, the move into a
 // string_body parser (eager, body limit) that reads the body (Content-Length or chunked), then
@@ -24,9 +24,9 @@
 #include <string>
 #include <string_view>
 
-#include "mcp/http/http_message.h"
-#include "mcp/http/request_target.h"
-#include "mcp/http/router.h"
+#include "http/http_message.h"
+#include "http/request_target.h"
+#include "http/router.h"
 
 namespace {
 

@@ -21,8 +21,8 @@
 
 #include "base/json.h"
 #include "base/log.h"
-#include "mcp/http/request_target.h"
-#include "mcp/http/router.h"
+#include "http/request_target.h"
+#include "http/router.h"
 #include "mcp/rest/rest_api.h"
 #include "mcp/server/tool_registry.h"
 #include "schemas/schemas.h"

@@ -1,4 +1,4 @@
-#include "mcp/http/connection.h"
+#include "http/connection.h"
 
 #include <spdlog/spdlog.h>
 
@@ -21,8 +21,8 @@
 #include <utility>
 #include <variant>
 
-#include "mcp/http/request_target.h"
-#include "mcp/http/router.h"
+#include "http/request_target.h"
+#include "http/router.h"
 
 namespace herald::http::internal {
 namespace {

@@ -8,8 +8,8 @@
 // connections whose deadline passed.
 // Other threads reach a connection only through RequestClose(), which posts to its strand, and
 // deadline(), an atomic.
-#ifndef HERALD_MCP_HTTP_CONNECTION_H_
-#define HERALD_MCP_HTTP_CONNECTION_H_
+#ifndef HERALD_HTTP_CONNECTION_H_
+#define HERALD_HTTP_CONNECTION_H_
 
 #include <atomic>
 #include <boost/asio/cancellation_signal.hpp>
@@ -22,8 +22,8 @@
 #include <string>
 
 #include "base/async.h"
-#include "mcp/http/server_core.h"
-#include "mcp/http/sse_state.h"
+#include "http/server_core.h"
+#include "http/sse_state.h"
 
 namespace herald::http::internal {
 
@@ -137,4 +137,4 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 }  // namespace herald::http::internal
 
-#endif  // HERALD_MCP_HTTP_CONNECTION_H_
+#endif  // HERALD_HTTP_CONNECTION_H_

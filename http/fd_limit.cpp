@@ -1,4 +1,4 @@
-#include "mcp/http/fd_limit.h"
+#include "http/fd_limit.h"
 
 #include <sys/resource.h>
 

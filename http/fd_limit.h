@@ -1,8 +1,8 @@
 // The process's limit on open file descriptors (RLIMIT_NOFILE). Every HTTP connection holds
 // one; the soft limit is often 1,024, below what a server with HttpServerOptions'
 // max_connections + reserved_connections needs next to its other files.
-#ifndef HERALD_MCP_HTTP_FD_LIMIT_H_
-#define HERALD_MCP_HTTP_FD_LIMIT_H_
+#ifndef HERALD_HTTP_FD_LIMIT_H_
+#define HERALD_HTTP_FD_LIMIT_H_
 
 #include <cstdint>
 
@@ -16,4 +16,4 @@ base::Result<uint64_t> RaiseOpenFileLimit();
 
 }  // namespace herald::http
 
-#endif  // HERALD_MCP_HTTP_FD_LIMIT_H_
+#endif  // HERALD_HTTP_FD_LIMIT_H_

@@ -1,8 +1,8 @@
-#include "mcp/http/http_message.h"
+#include "http/http_message.h"
 
 #include <algorithm>
 
-#include "mcp/http/sse_writer.h"
+#include "http/sse_writer.h"
 
 namespace herald::http {
 namespace {

@@ -5,8 +5,8 @@
 // internally synchronized. A Response either carries a complete body, or hands the connection
 // to an SseWriter (a streaming text/event-stream answer), or asks the server to drop the
 // connection without answering.
-#ifndef HERALD_MCP_HTTP_HTTP_MESSAGE_H_
-#define HERALD_MCP_HTTP_HTTP_MESSAGE_H_
+#ifndef HERALD_HTTP_HTTP_MESSAGE_H_
+#define HERALD_HTTP_HTTP_MESSAGE_H_
 
 #include <cstdint>
 #include <memory>
@@ -150,4 +150,4 @@ std::string_view StatusReason(int status);
 
 }  // namespace herald::http
 
-#endif  // HERALD_MCP_HTTP_HTTP_MESSAGE_H_
+#endif  // HERALD_HTTP_HTTP_MESSAGE_H_

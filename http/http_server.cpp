@@ -1,4 +1,4 @@
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -13,8 +13,8 @@
 #include <boost/asio/strand.hpp>
 
 #include "base/json.h"
-#include "mcp/http/connection.h"
-#include "mcp/http/server_core.h"
+#include "http/connection.h"
+#include "http/server_core.h"
 
 namespace herald::http {
 namespace {

@@ -24,8 +24,8 @@
 // strand, so a handler never runs concurrently with itself for one connection, but handlers of
 // different connections run in parallel: shared state in handlers needs a lock.
 // Ownership: the server owns its sockets and threads; handlers are owned by the router.
-#ifndef HERALD_MCP_HTTP_HTTP_SERVER_H_
-#define HERALD_MCP_HTTP_HTTP_SERVER_H_
+#ifndef HERALD_HTTP_HTTP_SERVER_H_
+#define HERALD_HTTP_HTTP_SERVER_H_
 
 #include <chrono>
 #include <cstddef>
@@ -37,9 +37,9 @@
 
 #include "base/async.h"
 #include "base/result.h"
-#include "mcp/http/http_message.h"
-#include "mcp/http/router.h"
-#include "mcp/http/sse_writer.h"
+#include "http/http_message.h"
+#include "http/router.h"
+#include "http/sse_writer.h"
 
 namespace herald::http {
 
@@ -161,4 +161,4 @@ class HttpServer {
 
 }  // namespace herald::http
 
-#endif  // HERALD_MCP_HTTP_HTTP_SERVER_H_
+#endif  // HERALD_HTTP_HTTP_SERVER_H_

@@ -1,4 +1,4 @@
-#include "mcp/http/request_target.h"
+#include "http/request_target.h"
 
 namespace herald::http::internal {
 

@@ -1,8 +1,8 @@
 // Request-target splitting for the HTTP/1.1 connection (connection.cpp), kept apart from the
 // socket code so it can be tested and fuzzed on its own (fuzz/http_request_fuzz.cpp). Pure,
 // thread-safe.
-#ifndef HERALD_MCP_HTTP_REQUEST_TARGET_H_
-#define HERALD_MCP_HTTP_REQUEST_TARGET_H_
+#ifndef HERALD_HTTP_REQUEST_TARGET_H_
+#define HERALD_HTTP_REQUEST_TARGET_H_
 
 #include <string_view>
 
@@ -14,4 +14,4 @@ bool SplitTarget(std::string_view target, std::string_view* path, std::string_vi
 
 }  // namespace herald::http::internal
 
-#endif  // HERALD_MCP_HTTP_REQUEST_TARGET_H_
+#endif  // HERALD_HTTP_REQUEST_TARGET_H_

@@ -1,4 +1,4 @@
-#include "mcp/http/router.h"
+#include "http/router.h"
 
 #include <cstdio>
 #include <cstdlib>

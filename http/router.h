@@ -10,8 +10,8 @@
 //
 // Routes are added before the server starts; after that the router is read-only and may be
 // used from any thread.
-#ifndef HERALD_MCP_HTTP_ROUTER_H_
-#define HERALD_MCP_HTTP_ROUTER_H_
+#ifndef HERALD_HTTP_ROUTER_H_
+#define HERALD_HTTP_ROUTER_H_
 
 #include <cstddef>
 #include <functional>
@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "base/async.h"
-#include "mcp/http/http_message.h"
+#include "http/http_message.h"
 
 namespace herald::http {
 
@@ -91,4 +91,4 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
 
 }  // namespace herald::http
 
-#endif  // HERALD_MCP_HTTP_ROUTER_H_
+#endif  // HERALD_HTTP_ROUTER_H_

@@ -1,6 +1,6 @@
 // Private to herald_http: the state an HttpServer shares with its connections.
-#ifndef HERALD_MCP_HTTP_SERVER_CORE_H_
-#define HERALD_MCP_HTTP_SERVER_CORE_H_
+#ifndef HERALD_HTTP_SERVER_CORE_H_
+#define HERALD_HTTP_SERVER_CORE_H_
 
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 
 namespace herald::http {
 
@@ -66,4 +66,4 @@ struct HttpServer::Core {
 
 }  // namespace herald::http
 
-#endif  // HERALD_MCP_HTTP_SERVER_CORE_H_
+#endif  // HERALD_HTTP_SERVER_CORE_H_

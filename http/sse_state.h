@@ -3,8 +3,8 @@
 // The producer (SseWriter, any thread) appends encoded bytes under `mu` and pokes `signal`, a
 // one-slot concurrent channel the connection coroutine waits on. The connection takes
 // everything pending at once and writes it as one chunk.
-#ifndef HERALD_MCP_HTTP_SSE_STATE_H_
-#define HERALD_MCP_HTTP_SSE_STATE_H_
+#ifndef HERALD_HTTP_SSE_STATE_H_
+#define HERALD_HTTP_SSE_STATE_H_
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
@@ -14,7 +14,7 @@
 #include <mutex>
 #include <string>
 
-#include "mcp/http/sse_writer.h"
+#include "http/sse_writer.h"
 
 namespace herald::http::internal {
 
@@ -62,4 +62,4 @@ struct SseAccess {
 
 }  // namespace herald::http::internal
 
-#endif  // HERALD_MCP_HTTP_SSE_STATE_H_
+#endif  // HERALD_HTTP_SSE_STATE_H_

@@ -1,9 +1,9 @@
-#include "mcp/http/sse_writer.h"
+#include "http/sse_writer.h"
 
 #include <string>
 #include <utility>
 
-#include "mcp/http/sse_state.h"
+#include "http/sse_state.h"
 
 namespace herald::http {
 namespace internal {

@@ -12,8 +12,8 @@
 // right after the response header. Close() ends the stream after everything queued is sent
 // (the connection may then serve the next request); Abort() drops queued events and closes the
 // connection. All methods are thread-safe.
-#ifndef HERALD_MCP_HTTP_SSE_WRITER_H_
-#define HERALD_MCP_HTTP_SSE_WRITER_H_
+#ifndef HERALD_HTTP_SSE_WRITER_H_
+#define HERALD_HTTP_SSE_WRITER_H_
 
 #include <chrono>
 #include <cstddef>
@@ -83,4 +83,4 @@ class SseWriter {
 
 }  // namespace herald::http
 
-#endif  // HERALD_MCP_HTTP_SSE_WRITER_H_
+#endif  // HERALD_HTTP_SSE_WRITER_H_

@@ -23,7 +23,7 @@
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
 #include "mcp/fixtures/conformance_fixtures.h"
-#include "mcp/http/fd_limit.h"
+#include "http/fd_limit.h"
 #include "mcp/http_routes/oauth_callback.h"
 #include "mcp/server/dispatcher.h"
 #include "mcp/server/herald_server.h"

@@ -2,7 +2,7 @@
 
 #include "base/crypto.h"
 #include "core/key_service.h"
-#include "mcp/http/http_message.h"
+#include "http/http_message.h"
 
 namespace herald::mcp {
 

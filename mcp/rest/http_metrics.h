@@ -15,7 +15,7 @@
 #include <tuple>
 #include <vector>
 
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 
 namespace herald::mcp {
 

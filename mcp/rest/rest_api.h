@@ -37,7 +37,7 @@
 #include "base/async.h"
 #include "base/json.h"
 #include "base/caller.h"
-#include "mcp/http/http_message.h"
+#include "http/http_message.h"
 #include "mcp/server/tool_registry.h"
 
 namespace herald::mcp {

@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "base/json.h"
-#include "mcp/http/sse_writer.h"
+#include "http/sse_writer.h"
 #include "mcp/server/outbound.h"
 
 namespace herald::mcp {

@@ -26,7 +26,7 @@
 #include "base/result.h"
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 #include "mcp/rest/http_metrics.h"
 #include "mcp/rest/rest_api.h"
 #include "mcp/server/dispatcher.h"

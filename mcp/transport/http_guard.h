@@ -20,7 +20,7 @@
 #include "base/caller.h"
 #include "mcp/auth/authenticator.h"
 #include "mcp/auth/origin_policy.h"
-#include "mcp/http/router.h"
+#include "http/router.h"
 #include "mcp/transport/body_budget.h"
 
 namespace herald::mcp {

@@ -19,8 +19,8 @@
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/caller.h"
-#include "mcp/http/http_message.h"
-#include "mcp/http/sse_writer.h"
+#include "http/http_message.h"
+#include "http/sse_writer.h"
 #include "mcp/server/dispatcher.h"
 #include "mcp/transport/http_session_table.h"
 

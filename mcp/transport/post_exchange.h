@@ -19,8 +19,8 @@
 #include <optional>
 
 #include "base/json.h"
-#include "mcp/http/http_message.h"
-#include "mcp/http/sse_writer.h"
+#include "http/http_message.h"
+#include "http/sse_writer.h"
 #include "mcp/server/outbound.h"
 #include "mcp/transport/event_stream.h"
 #include "mcp/transport/http_session_table.h"

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 
-#include "mcp/http/sse_writer.h"
+#include "http/sse_writer.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/protocol/protocol_version.h"
 #include "mcp/transport/http_guard.h"

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 #include "tests/mcp_http/mcp_test_fixture.h"
 #include "tests/mcp_http/raw_conn.h"
 
