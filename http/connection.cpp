@@ -17,6 +17,7 @@
 #include <charconv>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -342,210 +343,265 @@ base::Task<void> Connection::RejectAndClose(Response resp, unsigned version) {
   ClearDeadline();
 }
 
+// One request from its header to its answer: what the steps of the loop hand each other.
+struct Connection::Exchange {
+  Request req;                    // moved into the handler
+  Router::Match match;            // the route (or 404/405) for req.method + path
+  std::string_view route_pattern; // the matched pattern ("" when none), for the access record
+  size_t body_limit = 0;          // the route's body limit, or the server's
+  unsigned version = 11;
+  bool keep_alive = false;        // what the client asked for
+  bool untrusted_under_pressure = false;
+  // Kept for the access record once req has gone to the handler.
+  std::string method;
+  std::string target;
+  Clock::time_point start;
+};
+
+namespace {
+
+// Fills `req` from the parsed header (method, target, path, query, headers) and `raw_path` with
+// the undecoded path (a view into req->target). False when the target is malformed.
+bool BuildRequest(const bhttp::request_header<>& head, const std::string& remote, Request* req,
+                  std::string_view* raw_path) {
+  req->method = std::string(head.method_string());
+  req->target = std::string(head.target());
+  req->version = static_cast<int>(head.version());
+  req->remote_address = remote;
+  std::string_view raw_query;
+  if (!SplitTarget(req->target, raw_path, &raw_query)) return false;
+  req->path = PercentDecode(*raw_path);
+  req->query = std::string(raw_query);
+  req->query_params = ParseQuery(raw_query);
+  size_t count = 0, bytes = 0;
+  for (const auto& field : head) {
+    ++count;
+    bytes += field.name_string().size() + field.value().size();
+  }
+  req->headers.Reserve(count, bytes);
+  for (const auto& field : head) req->headers.Add(field.name_string(), field.value());
+  return true;
+}
+
+}  // namespace
+
+// The loop: wait for a request, read it (header, admission, body), handle it, answer it, and
+// go round again while the connection is kept alive. Each step that ends the connection has
+// already answered (or found the client gone).
 base::Task<void> Connection::Loop() {
-  const HttpServerOptions& opt = core_.options;
   bool first = true;
   for (;;) {
     if (core_.stopping.load()) co_return;
-    phase_ = Phase::kIdle;
-    head_request_ = false;
-    SetWaiting(true);
-
-    // Wait for the first byte of the next request. A new connection gets the header timeout
-    // (it must say something soon); a kept-alive one may idle longer.
-    if (buffer_.size() == 0) {
-      SetDeadline(first ? opt.header_timeout : opt.idle_timeout);
-      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
-      if (ec) co_return;  // closed by the client, idle timeout, or shutdown
-      buffer_.commit(n);
-      SetWaiting(true);  // now for the rest of the header
-    }
+    if (!co_await AwaitRequest(first)) co_return;
     first = false;
-    phase_ = Phase::kReading;
-
-    // The header, within the header timeout counted from the first byte: a client trickling
-    // bytes is cut off.
-    bhttp::request_parser<bhttp::empty_body> header_parser;
-    header_parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
-    // The body size is checked below, against the route's limit, once the header is known.
-    header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    SetDeadline(opt.header_timeout);
-    if (error_code ec = co_await Parse(header_parser, /*whole=*/false); ec) {
-      ClearDeadline();
-      if (ec == bhttp::error::header_limit) {
-        co_await RejectAndClose(core_.MakeError(431, "request header too large"), 11);
-      } else if (!IsConnectionGone(ec)) {
-        co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request"), 11);
-      }
-      co_return;
-    }
-    SetWaiting(false);
-    const auto& head = header_parser.get();
-    const unsigned version = head.version();
-
-    Request req;
-    req.method = std::string(head.method_string());
-    // A HEAD request is answered without content whatever the answer (RFC 9110 9.3.2), or a
-    // keep-alive client would read the body as the start of the next response. No route
-    // serves HEAD, so it gets 404 or 405 + Allow with the body left out.
-    head_request_ = head.method() == bhttp::verb::head;
-    req.target = std::string(head.target());
-    req.version = static_cast<int>(version);
-    req.remote_address = remote_;
-    std::string_view raw_path, raw_query;
-    if (!SplitTarget(req.target, &raw_path, &raw_query)) {
-      ClearDeadline();
-      co_await RejectAndClose(core_.MakeError(400, "malformed request target"), version);
-      co_return;
-    }
-    req.path = PercentDecode(raw_path);
-    req.query = std::string(raw_query);
-    req.query_params = ParseQuery(raw_query);
-    {
-      size_t count = 0, bytes = 0;
-      for (const auto& field : head) {
-        ++count;
-        bytes += field.name_string().size() + field.value().size();
-      }
-      req.headers.Reserve(count, bytes);
-      for (const auto& field : head) req.headers.Add(field.name_string(), field.value());
-    }
-    // Under pressure, or on a reserve connection: is this a known client? Asked before the body
-    // is read; a reserve connection serves only known clients.
-    bool untrusted_under_pressure = false;
-    if (!trusted() && opt.trust && (reserve_ || core_.UnderPressure())) {
-      SetDeadline(opt.header_timeout);
-      const bool known = co_await opt.trust(req);
-      ClearDeadline();
-      if (known) {
-        trusted_.store(true, std::memory_order_relaxed);
-      } else if (reserve_) {
-        core_.refused_untrusted.fetch_add(1);
-        Response busy = core_.MakeError(503, "server busy: only requests with valid credentials "
-                                             "are served right now; retry later");
-        busy.headers.Set("Retry-After", "1");
-        co_await RejectAndClose(std::move(busy), version);
-        co_return;
-      } else {
-        untrusted_under_pressure = true;
-      }
-    }
-
-    Router::Match match = core_.router.Find(req.method, raw_path);
-    size_t body_limit = opt.body_limit;
-    if (match.route != nullptr && match.route->options.body_limit != 0) {
-      body_limit = match.route->options.body_limit;
-    }
-    std::string_view route_pattern = match.route ? std::string_view(match.route->pattern) : "";
-    auto too_large = [&] {
-      return core_.MakeError(413, "request body exceeds " + std::to_string(body_limit) + " bytes");
-    };
-    // Refuse an announced oversized body before reading any of it.
-    if (auto length = header_parser.content_length(); length && *length > body_limit) {
-      ClearDeadline();
-      auto start = Clock::now();
-      co_await RejectAndClose(too_large(), version);
-      Record(req.method, route_pattern, req.target, 413, start, false);
-      co_return;
-    }
-
-    bhttp::request_parser<bhttp::string_body> parser{std::move(header_parser)};
-    parser.body_limit(body_limit);
-    parser.eager(true);
-    if (!parser.is_done()) {
-      if (ExpectsContinue(parser.get().base()) && buffer_.size() == 0) {
-        constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        SetDeadline(opt.write_timeout);
-        auto [ec, n] = co_await net::async_write(socket_, net::buffer(kContinue), kNoThrow);
-        if (ec) co_return;
-      }
-      SetDeadline(untrusted_under_pressure ? std::min(opt.read_timeout, opt.pressure_timeout)
-                                           : opt.read_timeout);
-      error_code ec = co_await Parse(parser, /*whole=*/true);
-      ClearDeadline();
-      if (ec == bhttp::error::body_limit) {
-        auto start = Clock::now();
-        co_await RejectAndClose(too_large(), version);
-        Record(req.method, route_pattern, req.target, 413, start, false);
-        co_return;
-      }
-      if (ec) {
-        if (!IsConnectionGone(ec)) {
-          co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request body"), version);
-        }
-        co_return;
-      }
-    }
-    ClearDeadline();
-    bool keep_alive = parser.get().keep_alive();
-    req.body = std::move(parser.get().body());
-
-    // Route to the handler.
-    phase_ = Phase::kHandling;
-    ++request_seq_;
-    cur_version_ = version;
-    cur_keep_alive_ = keep_alive && !core_.stopping.load();
-    req.streamer = starter_;
-    req.seq = request_seq_;
-    const auto start = Clock::now();
-    std::string method = req.method;
-    std::string target = req.target;
-    const Handler* handler = nullptr;
-    Response resp;
-    if (match.route != nullptr) {
-      req.route = match.route->pattern;
-      req.path_params = std::move(match.params);
-      handler = &match.route->handler;
-    } else if (!match.allow.empty()) {
-      resp = core_.MakeError(405, "method " + req.method + " not allowed here");
-      resp.headers.Set("Allow", match.allow);
-    } else if (core_.router.not_found()) {
-      handler = &core_.router.not_found();
-    } else {
-      resp = core_.MakeError(404, "no such path: " + req.path);
-    }
-    if (handler != nullptr) {
-      handler_running_ = true;
-      try {
-        resp = co_await (*handler)(std::move(req));
-        handler_running_ = false;
-      } catch (const std::exception& e) {
-        handler_running_ = false;
-        if (early_writer_) early_writer_->Abort();
-        if (core_.stopping.load()) throw;  // cancelled at shutdown
-        spdlog::error("http: handler for {} {} threw: {}", method, target, e.what());
-        resp = core_.MakeError(500, "internal error");
-        resp.close = true;
-      }
-    }
-    if (early_started_) {
-      // The handler started its stream early (StartStream): the answer is that stream.
-      if (!early_finished_) {
-        early_done_.expires_at(Clock::time_point::max());
-        co_await early_done_.async_wait(kNoThrow);
-      }
-      early_started_ = false;
-      early_writer_.reset();
-      Record(method, route_pattern, target, 200, start, true);
-      if (!early_reusable_) co_return;
-      continue;
-    }
-
-    if (resp.drop) {
-      Record(method, route_pattern, target, 0, start, false);
-      co_return;
-    }
-    if (resp.sse) {
-      bool reusable = co_await Stream(std::move(resp), keep_alive && !core_.stopping.load(), version);
-      Record(method, route_pattern, target, 200, start, true);
-      if (!reusable) co_return;
-      continue;
-    }
-    keep_alive = keep_alive && !resp.close && !core_.stopping.load();
-    bool written = co_await WriteResponse(resp, version, keep_alive);
-    Record(method, route_pattern, target, resp.status, start, false);
-    if (!written || !keep_alive) co_return;
+    std::optional<Exchange> exchange = co_await ReadRequest();
+    if (!exchange) co_return;
+    Response resp = co_await Handle(*exchange);
+    if (!co_await Answer(*exchange, std::move(resp))) co_return;
   }
+}
+
+base::Task<bool> Connection::AwaitRequest(bool first) {
+  phase_ = Phase::kIdle;
+  head_request_ = false;
+  SetWaiting(true);
+  // Wait for the first byte of the next request. A new connection gets the header timeout
+  // (it must say something soon); a kept-alive one may idle longer.
+  if (buffer_.size() == 0) {
+    SetDeadline(first ? core_.options.header_timeout : core_.options.idle_timeout);
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
+    if (ec) co_return false;  // closed by the client, idle timeout, or shutdown
+    buffer_.commit(n);
+    SetWaiting(true);  // now for the rest of the header
+  }
+  phase_ = Phase::kReading;
+  co_return true;
+}
+
+base::Task<std::optional<Connection::Exchange>> Connection::ReadRequest() {
+  const HttpServerOptions& opt = core_.options;
+  // The header, within the header timeout counted from the first byte: a client trickling
+  // bytes is cut off.
+  bhttp::request_parser<bhttp::empty_body> header_parser;
+  header_parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
+  // The body size is checked in ReadBody, against the route's limit, once the header is known.
+  header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  SetDeadline(opt.header_timeout);
+  if (error_code ec = co_await Parse(header_parser, /*whole=*/false); ec) {
+    ClearDeadline();
+    if (ec == bhttp::error::header_limit) {
+      co_await RejectAndClose(core_.MakeError(431, "request header too large"), 11);
+    } else if (!IsConnectionGone(ec)) {
+      co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request"), 11);
+    }
+    co_return std::nullopt;
+  }
+  SetWaiting(false);
+
+  Exchange ex;
+  const auto& head = header_parser.get();
+  ex.version = head.version();
+  // A HEAD request is answered without content whatever the answer (RFC 9110 9.3.2), or a
+  // keep-alive client would read the body as the start of the next response. No route
+  // serves HEAD, so it gets 404 or 405 + Allow with the body left out.
+  head_request_ = head.method() == bhttp::verb::head;
+  std::string_view raw_path;
+  if (!BuildRequest(head, remote_, &ex.req, &raw_path)) {
+    ClearDeadline();
+    co_await RejectAndClose(core_.MakeError(400, "malformed request target"), ex.version);
+    co_return std::nullopt;
+  }
+  ex.match = core_.router.Find(ex.req.method, raw_path);
+  ex.body_limit = opt.body_limit;
+  if (ex.match.route != nullptr && ex.match.route->options.body_limit != 0) {
+    ex.body_limit = ex.match.route->options.body_limit;
+  }
+  ex.route_pattern = ex.match.route ? std::string_view(ex.match.route->pattern) : "";
+
+  // Under pressure, or on a reserve connection: is this a known client? Asked before the body
+  // is read; a reserve connection serves only known clients.
+  if (!trusted() && opt.trust && (reserve_ || core_.UnderPressure())) {
+    const Admission admission = co_await Admit(ex.req, ex.version);
+    if (admission == Admission::kRefused) co_return std::nullopt;
+    ex.untrusted_under_pressure = admission == Admission::kUntrustedUnderPressure;
+  }
+  if (!co_await ReadBody(header_parser, ex)) co_return std::nullopt;
+  co_return std::optional<Exchange>(std::move(ex));
+}
+
+base::Task<Connection::Admission> Connection::Admit(const Request& req, unsigned version) {
+  SetDeadline(core_.options.header_timeout);
+  const bool known = co_await core_.options.trust(req);
+  ClearDeadline();
+  if (known) {
+    trusted_.store(true, std::memory_order_relaxed);
+    co_return Admission::kTrusted;
+  }
+  if (!reserve_) co_return Admission::kUntrustedUnderPressure;
+  core_.refused_untrusted.fetch_add(1);
+  Response busy = core_.MakeError(503, "server busy: only requests with valid credentials "
+                                       "are served right now; retry later");
+  busy.headers.Set("Retry-After", "1");
+  co_await RejectAndClose(std::move(busy), version);
+  co_return Admission::kRefused;
+}
+
+template <class HeaderParser>
+base::Task<bool> Connection::ReadBody(HeaderParser& header_parser, Exchange& ex) {
+  const HttpServerOptions& opt = core_.options;
+  auto too_large = [&]() -> base::Task<void> {
+    auto start = Clock::now();
+    co_await RejectAndClose(
+        core_.MakeError(413, "request body exceeds " + std::to_string(ex.body_limit) + " bytes"),
+        ex.version);
+    Record(ex.req.method, ex.route_pattern, ex.req.target, 413, start, false);
+  };
+  // Refuse an announced oversized body before reading any of it.
+  if (auto length = header_parser.content_length(); length && *length > ex.body_limit) {
+    ClearDeadline();
+    co_await too_large();
+    co_return false;
+  }
+  bhttp::request_parser<bhttp::string_body> parser{std::move(header_parser)};
+  parser.body_limit(ex.body_limit);
+  parser.eager(true);
+  if (!parser.is_done()) {
+    if (ExpectsContinue(parser.get().base()) && buffer_.size() == 0) {
+      constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      SetDeadline(opt.write_timeout);
+      auto [ec, n] = co_await net::async_write(socket_, net::buffer(kContinue), kNoThrow);
+      if (ec) co_return false;
+    }
+    SetDeadline(ex.untrusted_under_pressure ? std::min(opt.read_timeout, opt.pressure_timeout)
+                                            : opt.read_timeout);
+    error_code ec = co_await Parse(parser, /*whole=*/true);
+    ClearDeadline();
+    if (ec == bhttp::error::body_limit) {
+      co_await too_large();
+      co_return false;
+    }
+    if (ec) {
+      if (!IsConnectionGone(ec)) {
+        co_await RejectAndClose(core_.MakeError(400, "malformed HTTP request body"), ex.version);
+      }
+      co_return false;
+    }
+  }
+  ClearDeadline();
+  ex.keep_alive = parser.get().keep_alive();
+  ex.req.body = std::move(parser.get().body());
+  co_return true;
+}
+
+const Handler* Connection::Resolve(Exchange& ex, Response& resp) {
+  if (ex.match.route != nullptr) {
+    ex.req.route = ex.match.route->pattern;
+    ex.req.path_params = std::move(ex.match.params);
+    return &ex.match.route->handler;
+  }
+  if (!ex.match.allow.empty()) {
+    resp = core_.MakeError(405, "method " + ex.req.method + " not allowed here");
+    resp.headers.Set("Allow", ex.match.allow);
+    return nullptr;
+  }
+  if (core_.router.not_found()) return &core_.router.not_found();
+  resp = core_.MakeError(404, "no such path: " + ex.req.path);
+  return nullptr;
+}
+
+base::Task<Response> Connection::Handle(Exchange& ex) {
+  phase_ = Phase::kHandling;
+  ++request_seq_;
+  cur_version_ = ex.version;
+  cur_keep_alive_ = ex.keep_alive && !core_.stopping.load();
+  ex.req.streamer = starter_;
+  ex.req.seq = request_seq_;
+  ex.start = Clock::now();
+  ex.method = ex.req.method;
+  ex.target = ex.req.target;
+  Response resp;
+  const Handler* handler = Resolve(ex, resp);
+  if (handler == nullptr) co_return resp;
+  handler_running_ = true;
+  try {
+    resp = co_await (*handler)(std::move(ex.req));
+    handler_running_ = false;
+  } catch (const std::exception& e) {
+    handler_running_ = false;
+    if (early_writer_) early_writer_->Abort();
+    if (core_.stopping.load()) throw;  // cancelled at shutdown
+    spdlog::error("http: handler for {} {} threw: {}", ex.method, ex.target, e.what());
+    resp = core_.MakeError(500, "internal error");
+    resp.close = true;
+  }
+  co_return resp;
+}
+
+base::Task<bool> Connection::Answer(Exchange& ex, Response resp) {
+  if (early_started_) {
+    // The handler started its stream early (StartStream): the answer is that stream.
+    if (!early_finished_) {
+      early_done_.expires_at(Clock::time_point::max());
+      co_await early_done_.async_wait(kNoThrow);
+    }
+    early_started_ = false;
+    early_writer_.reset();
+    Record(ex.method, ex.route_pattern, ex.target, 200, ex.start, true);
+    co_return early_reusable_;
+  }
+  if (resp.drop) {
+    Record(ex.method, ex.route_pattern, ex.target, 0, ex.start, false);
+    co_return false;
+  }
+  if (resp.sse) {
+    bool reusable = co_await Stream(std::move(resp), KeepAlive(ex.keep_alive), ex.version);
+    Record(ex.method, ex.route_pattern, ex.target, 200, ex.start, true);
+    co_return reusable;
+  }
+  const bool keep_alive = KeepAlive(ex.keep_alive && !resp.close);
+  bool written = co_await WriteResponse(resp, ex.version, keep_alive);
+  Record(ex.method, ex.route_pattern, ex.target, resp.status, ex.start, false);
+  co_return written && keep_alive;
 }
 
 base::Task<bool> Connection::Stream(Response resp, bool keep_alive, unsigned version) {

@@ -19,9 +19,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/async.h"
+#include "http/router.h"
 #include "http/server_core.h"
 #include "http/sse_state.h"
 
@@ -75,7 +77,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   enum class Phase { kIdle, kReading, kHandling, kStreaming, kDone };
 
+  // One request from its header to its answer (defined in connection.cpp).
+  struct Exchange;
+  // The outcome of asking HttpServerOptions::trust about a request under pressure.
+  enum class Admission { kTrusted, kUntrustedUnderPressure, kRefused };
+
+  // The request loop, one step per function below; returns when the connection should close.
   base::Task<void> Loop();
+  // Waits for the first byte of a request (header timeout on a new connection, idle timeout on
+  // a kept-alive one). False when the client left or the wait timed out.
+  base::Task<bool> AwaitRequest(bool first);
+  // Reads the header, finds the route, admits the client (under pressure) and reads the body.
+  // Empty when the connection ends here (already answered: 400, 413, 431, 503; or gone).
+  base::Task<std::optional<Exchange>> ReadRequest();
+  // Asks HttpServerOptions::trust about `req`; refuses (503, close) on a reserve connection.
+  base::Task<Admission> Admit(const Request& req, unsigned version);
+  // Reads the body within the route's limit (413 beyond it, before reading when announced),
+  // answering Expect: 100-continue. False when the connection ends here.
+  template <class HeaderParser>
+  base::Task<bool> ReadBody(HeaderParser& header_parser, Exchange& ex);
+  // The handler for ex's route (moving the path parameters into ex.req), or null with `resp`
+  // set to the server's own answer (404, 405 + Allow).
+  const Handler* Resolve(Exchange& ex, Response& resp);
+  // Runs the handler (a throwing handler answers 500 and closes).
+  base::Task<Response> Handle(Exchange& ex);
+  // Sends `resp` (written, streamed, or the stream the handler started early) and records it.
+  // True when the connection may serve another request.
+  base::Task<bool> Answer(Exchange& ex, Response resp);
+  // The keep-alive decision: what the request and answer allow, unless the server is stopping.
+  bool KeepAlive(bool allowed) const { return allowed && !core_.stopping.load(); }
   // Feeds `parser` from the buffer, reading more while it needs more, until its header (or,
   // when `whole`, the whole message) is parsed. Returns the parser's or the socket's error.
   template <class Parser>
