@@ -25,8 +25,8 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "base/caller.h"
+#include "mcp/protocol/log_level.h"
 #include "mcp/server/outbound.h"
-#include "tools/tool.h"
 
 namespace herald::mcp {
 
@@ -66,7 +66,7 @@ class Session {
 
   // The minimum level of notifications/message sent to this client (logging/setLevel);
   // kDebug (everything) until the client sets one.
-  tools::LogLevel log_level() const;
+  LogLevel log_level() const;
 
   // The channel for messages not tied to a running request (and for those whose request's own
   // channel has closed): the Streamable HTTP GET stream, the legacy SSE stream, or stdout.
@@ -102,7 +102,7 @@ class Session {
   void MarkInitialized(std::string version, Json capabilities, Json info);
   void MarkStateless(std::string version);
   void MarkClientReady();
-  void SetLogLevel(tools::LogLevel level);
+  void SetLogLevel(LogLevel level);
   void Subscribe(std::string uri);
   void Unsubscribe(std::string_view uri);
 
@@ -133,7 +133,7 @@ class Session {
   std::string protocol_version_;
   Json client_capabilities_ = Json::object();
   Json client_info_ = Json::object();
-  tools::LogLevel log_level_ = tools::LogLevel::kDebug;
+  LogLevel log_level_ = LogLevel::kDebug;
   std::shared_ptr<Outbound> standing_;
   std::set<std::string, std::less<>> subscriptions_;
   std::map<std::string, std::shared_ptr<Running>> running_;

@@ -254,7 +254,7 @@ TEST_F(LifecycleTest, SessionIdsAreUniqueVisibleAscii) {
 TEST_F(LifecycleTest, SetLevelValidatesTheLevel) {
   h_.Initialize();
   EXPECT_EQ(h_.Call("logging/setLevel", {{"level", "warning"}})["result"], Json::object());
-  EXPECT_EQ(h_.session()->log_level(), tools::LogLevel::kWarning);
+  EXPECT_EQ(h_.session()->log_level(), mcp::LogLevel::kWarning);
   EXPECT_EQ(ErrorCode(h_.Call("logging/setLevel", {{"level", "loud"}})), kInvalidParams);
   EXPECT_EQ(ErrorCode(h_.Call("logging/setLevel", Json::object())), kInvalidParams);
 }
