@@ -1,4 +1,4 @@
-#include "mcp/app.h"
+#include "app/app.h"
 
 namespace herald::mcp {
 

@@ -1,12 +1,12 @@
 // The composition root: the only place that sees every layer. Opens the store and the keyring,
 // builds the platforms, the core services, the tools and the transports, and runs them.
-#ifndef HERALD_MCP_APP_H_
-#define HERALD_MCP_APP_H_
+#ifndef HERALD_APP_APP_H_
+#define HERALD_APP_APP_H_
 
 #include <memory>
 
+#include "app/config.h"
 #include "base/result.h"
-#include "mcp/config.h"
 #include "store/store.h"
 
 namespace herald::mcp {
@@ -22,4 +22,4 @@ int RunWorker(const Config& config);
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_APP_H_
+#endif  // HERALD_APP_APP_H_

@@ -1,14 +1,14 @@
-#include "mcp/cli.h"
+#include "app/cli.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
+#include "app/app.h"
 #include "base/log.h"
 #include "base/time.h"
 #include "core/key_service.h"
-#include "mcp/app.h"
 #include "store/store.h"
 
 namespace herald::mcp {

@@ -1,11 +1,11 @@
 // Cli: the subcommands (serve, stdio, worker, migrate, keys, version), their flags and the
 // HERALD_* environment variables they read.
-#ifndef HERALD_MCP_CLI_H_
-#define HERALD_MCP_CLI_H_
+#ifndef HERALD_APP_CLI_H_
+#define HERALD_APP_CLI_H_
 
 #include <string>
 
-#include "mcp/config.h"
+#include "app/config.h"
 
 namespace CLI {
 class App;
@@ -38,4 +38,4 @@ class Cli {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_CLI_H_
+#endif  // HERALD_APP_CLI_H_

@@ -1,7 +1,7 @@
 // Config: everything herald is told at start, from flags and HERALD_* environment variables.
 // Flags win over the environment; the environment wins over defaults.
-#ifndef HERALD_MCP_CONFIG_H_
-#define HERALD_MCP_CONFIG_H_
+#ifndef HERALD_APP_CONFIG_H_
+#define HERALD_APP_CONFIG_H_
 
 #include <string>
 
@@ -29,4 +29,4 @@ struct Config {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_CONFIG_H_
+#endif  // HERALD_APP_CONFIG_H_

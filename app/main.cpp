@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "mcp/cli.h"
+#include "app/cli.h"
 
 int main(int argc, char** argv) {
   herald::mcp::Cli cli;

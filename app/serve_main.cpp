@@ -17,19 +17,19 @@
 #include <thread>
 #include <algorithm>
 
+#include "app/app.h"
+#include "app/services.h"
 #include "base/async.h"
 #include "core/key_service.h"
-#include "mcp/app.h"
-#include "mcp/auth/authenticator.h"
-#include "mcp/auth/origin_policy.h"
-#include "mcp/fixtures/conformance_fixtures.h"
 #include "http/fd_limit.h"
-#include "mcp/http_routes/oauth_callback.h"
+#include "mcp/fixtures/conformance_fixtures.h"
 #include "mcp/server/dispatcher.h"
 #include "mcp/server/herald_server.h"
-#include "mcp/services.h"
-#include "mcp/transport/http_frontend.h"
 #include "platforms/http/url_policy.h"
+#include "transport/auth/authenticator.h"
+#include "transport/auth/origin_policy.h"
+#include "transport/http_frontend.h"
+#include "transport/routes/oauth_callback.h"
 
 namespace herald::mcp {
 namespace {

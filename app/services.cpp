@@ -1,11 +1,11 @@
-#include "mcp/services.h"
+#include "app/services.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdlib>
 
-#include "mcp/app.h"
+#include "app/app.h"
 #include "platforms/http/https_client.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/register_all.h"

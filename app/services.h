@@ -1,21 +1,21 @@
 // Services: everything the transports share, built once at start by the composition root.
 // Owns the store, the keyring, the HTTPS client, the platforms and the core services, in the
 // order they must be destroyed (reverse of construction).
-#ifndef HERALD_MCP_SERVICES_H_
-#define HERALD_MCP_SERVICES_H_
+#ifndef HERALD_APP_SERVICES_H_
+#define HERALD_APP_SERVICES_H_
 
 #include <memory>
 #include <string>
 
+#include "app/config.h"
+#include "base/async.h"
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/result.h"
-#include "base/async.h"
 #include "core/account_service.h"
 #include "core/key_service.h"
 #include "core/media_service.h"
 #include "core/post_service.h"
-#include "mcp/config.h"
 #include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
@@ -44,7 +44,7 @@ struct Services {
   tools::ToolDeps ToolDependencies();
 };
 
-// ---- core services: publishing workers (mcp/worker_main.cpp) ----
+// ---- core services: publishing workers (app/worker_main.cpp) ----
 // Running publishing workers; destroying the handle stops them (running publishes get up to
 // 10 s to record their outcome, the rest keep their lease and are taken over later).
 class WorkerHandle {
@@ -70,4 +70,4 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config);
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_SERVICES_H_
+#endif  // HERALD_APP_SERVICES_H_

@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "mcp/app.h"
+#include "app/app.h"
+#include "app/services.h"
 #include "mcp/server/herald_server.h"
-#include "mcp/services.h"
-#include "mcp/stdio/stdio_server.h"
+#include "transport/stdio/stdio_server.h"
 
 namespace herald::mcp {
 

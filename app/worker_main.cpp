@@ -14,10 +14,10 @@
 #include <thread>
 #include <vector>
 
+#include "app/app.h"
+#include "app/services.h"
 #include "core/publish_worker.h"
 #include "core/scheduler.h"
-#include "mcp/app.h"
-#include "mcp/services.h"
 
 namespace herald::mcp {
 namespace {

@@ -79,7 +79,7 @@ error_code Parse(Parser& parser, bool whole, beast::flat_buffer& buffer, Wire& w
 Router* MakeRouter() {
   auto* router = new Router();
   auto handler = [](Request) -> herald::base::Task<Response> { co_return Response::Empty(204); };
-  // herald's routes (mcp/transport/http_frontend.cpp) and the emulators' kinds of pattern.
+  // herald's routes (transport/http_frontend.cpp) and the emulators' kinds of pattern.
   const char* routes[][2] = {
       {"POST", "/mcp"},
       {"GET", "/mcp"},

@@ -1,10 +1,10 @@
-#include "mcp/transport/http_frontend.h"
+#include "transport/http_frontend.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "mcp/auth/resource_metadata.h"
+#include "transport/auth/resource_metadata.h"
 
 namespace herald::mcp {
 namespace {
@@ -45,7 +45,12 @@ HttpFrontend::HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher,
       guard_(policy_, auth, options_.public_url, options_.body_bytes_per_key),
       rest_(dispatcher.tools()) {
   http::HttpServerOptions server_options = options_.server;
-  server_options.on_response = [this](const http::AccessRecord& r) { metrics_.Observe(r); };
+  // The metrics see every answer; an observer given in the options still does, after them.
+  server_options.on_response = [this, observer = std::move(server_options.on_response)](
+                                   const http::AccessRecord& r) {
+    metrics_.Observe(r);
+    if (observer) observer(r);
+  };
   if (!server_options.trust && auth.required()) server_options.trust = KeyTrust(&auth);
   server_ = std::make_unique<http::HttpServer>(std::move(server_options));
   streamable_ = std::make_unique<StreamableHttpTransport>(dispatcher, options_.streamable, clock,

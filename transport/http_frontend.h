@@ -11,8 +11,8 @@
 // Every other route passes HttpGuard (Host/Origin, API key). The composition root
 // (serve_main.cpp) builds one with the dispatcher and an Authenticator; tests build one with
 // test tools and a fake authenticator. Start/Shutdown from one thread; the rest is thread-safe.
-#ifndef HERALD_MCP_TRANSPORT_HTTP_FRONTEND_H_
-#define HERALD_MCP_TRANSPORT_HTTP_FRONTEND_H_
+#ifndef HERALD_TRANSPORT_HTTP_FRONTEND_H_
+#define HERALD_TRANSPORT_HTTP_FRONTEND_H_
 
 #include <atomic>
 #include <chrono>
@@ -24,20 +24,22 @@
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/result.h"
-#include "mcp/auth/authenticator.h"
-#include "mcp/auth/origin_policy.h"
 #include "http/http_server.h"
-#include "mcp/rest/http_metrics.h"
-#include "mcp/rest/rest_api.h"
 #include "mcp/server/dispatcher.h"
-#include "mcp/transport/http_guard.h"
-#include "mcp/transport/legacy_sse.h"
-#include "mcp/transport/streamable_http.h"
+#include "transport/auth/authenticator.h"
+#include "transport/auth/origin_policy.h"
+#include "transport/guard/http_guard.h"
+#include "transport/mcp_http/legacy_sse.h"
+#include "transport/mcp_http/streamable_http.h"
+#include "transport/rest/http_metrics.h"
+#include "transport/rest/rest_api.h"
 
 namespace herald::mcp {
 
 struct HttpFrontendOptions {
-  http::HttpServerOptions server;             // host, port, threads, limits, timeouts
+  // host, port, threads, limits, timeouts; on_response (if set) sees every answer after the
+  // metrics do.
+  http::HttpServerOptions server;
   std::string public_url;                     // HERALD_PUBLIC_URL ("" = from the Host header)
   std::vector<std::string> allowed_origins;   // HERALD_ALLOWED_ORIGINS
   StreamableHttpOptions streamable;           // stateless, session limit and idle expiry
@@ -92,4 +94,4 @@ class HttpFrontend {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_HTTP_FRONTEND_H_
+#endif  // HERALD_TRANSPORT_HTTP_FRONTEND_H_

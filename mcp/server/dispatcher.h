@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "base/async.h"
-#include "base/json.h"
 #include "base/caller.h"
+#include "base/json.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/protocol/protocol_version.h"
 #include "mcp/server/outbound.h"

@@ -15,9 +15,9 @@
 #include <string>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "base/caller.h"
 #include "mcp/server/dispatcher.h"
 #include "tools/tool_set.h"
 

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "base/caller.h"
 
 namespace herald::mcp {
 

@@ -22,9 +22,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "base/caller.h"
 #include "mcp/protocol/log_level.h"
 #include "mcp/server/outbound.h"
 

@@ -1,12 +1,15 @@
 // The herald binary on PostgreSQL (HERALD_TEST_PG_URL): migrate twice, keys create and list.
-#include "tests/cli/cli_support.h"
+#include "tests/app/cli_support.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::cli_testing {
 namespace {
 
+using ::herald::matchers::IsOk;
+
 TEST(CliPostgresTest, MigrateTwiceAndKeys) {
   auto db = store::testing::MakeTestDatabase(store::testing::BackendKind::kPostgres);
-  ASSERT_TRUE(db.ok()) << db.error().message();
+  ASSERT_THAT(db, IsOk()) << db.error().message();
   const std::string url = (*db)->url();
   store::testing::TempDir data;
   auto herald = [&](std::vector<std::string> args) {

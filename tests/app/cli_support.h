@@ -1,6 +1,6 @@
 // Helpers for running the real herald binary in the CLI tests.
-#ifndef HERALD_TESTS_CLI_CLI_SUPPORT_H_
-#define HERALD_TESTS_CLI_CLI_SUPPORT_H_
+#ifndef HERALD_TESTS_APP_CLI_SUPPORT_H_
+#define HERALD_TESTS_APP_CLI_SUPPORT_H_
 
 #include <gtest/gtest.h>
 
@@ -41,4 +41,4 @@ inline void ExpectOneLineError(const RunResult& r, const std::string& must_conta
 
 }  // namespace herald::cli_testing
 
-#endif  // HERALD_TESTS_CLI_CLI_SUPPORT_H_
+#endif  // HERALD_TESTS_APP_CLI_SUPPORT_H_

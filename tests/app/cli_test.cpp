@@ -6,10 +6,13 @@
 #include <regex>
 
 #include "base/crypto.h"
-#include "tests/cli/cli_support.h"
+#include "tests/app/cli_support.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::cli_testing {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using store::testing::FileExists;
 using store::testing::ReadFileBytes;
@@ -56,7 +59,7 @@ TEST_F(CliTest, KeysCreateListRevoke) {
   EXPECT_EQ(Lines(list.out), 1u) << list.out;
   EXPECT_EQ(list.out.find(key), std::string::npos) << "the secret must never be listed";
   auto row = base::ParseJson(list.out);
-  ASSERT_TRUE(row.ok()) << list.out;
+  ASSERT_THAT(row, IsOk()) << list.out;
   EXPECT_EQ((*row)["name"], "x");
   EXPECT_EQ((*row)["role"], "admin");
   EXPECT_EQ((*row)["prefix"], key.substr(0, 12));
@@ -77,7 +80,7 @@ TEST_F(CliTest, KeysCreateListRevoke) {
   EXPECT_EQ(revoked.code, 0) << revoked.err;
   list = H({"keys", "list", "--json"});
   row = base::ParseJson(list.out);
-  ASSERT_TRUE(row.ok());
+  ASSERT_THAT(row, IsOk());
   EXPECT_EQ((*row)["revoked"], true);
 
   ExpectOneLineError(H({"keys", "revoke", id}), "already revoked");

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "base/time.h"
-#include "mcp/config.h"
-#include "mcp/services.h"
+#include "app/config.h"
+#include "app/services.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/store/test_support.h"

@@ -14,11 +14,15 @@
 #include <thread>
 
 #include "base/json.h"
-#include "tests/mcp_http/raw_conn.h"
-#include "tests/mcp_http/test_client.h"
+#include "tests/http/raw_conn.h"
+#include "tests/transport/test_client.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::http {
 namespace {
+
+using ::herald::matchers::IsOk;
+using ::testing::Not;
 
 using namespace std::chrono_literals;
 using testing::TestClient;
@@ -75,7 +79,7 @@ class HttpServerTest : public ::testing::Test {
     server_ = std::make_unique<HttpServer>(std::move(options));
     AddRoutes(*server_);
     auto started = server_->Start();
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    ASSERT_THAT(started, IsOk()) << started.error().ToString();
     ASSERT_NE(server_->port(), 0);
   }
   void TearDown() override {
@@ -186,7 +190,7 @@ TEST_F(HttpServerTest, AnyPathRouteLeavesUnknownPaths404) {
   server_->Route("OPTIONS", "/{path...}", [](Request) -> base::Task<Response> {
     co_return Response::Empty(204);
   }, RouteOptions{.any_path = true});
-  ASSERT_TRUE(server_->Start().ok());
+  ASSERT_THAT(server_->Start(), IsOk());
   TestClient c(server_->port());
   auto unknown = c.Call("GET", "/b");
   ASSERT_TRUE(unknown);
@@ -209,7 +213,7 @@ TEST_F(HttpServerTest, CustomNotFoundHandler) {
   server_->router().SetNotFound([](Request req) -> base::Task<Response> {
     co_return Response::Text(404, "custom " + req.path);
   });
-  ASSERT_TRUE(server_->Start().ok());
+  ASSERT_THAT(server_->Start(), IsOk());
   TestClient c(server_->port());
   auto r = c.Call("GET", "/x");
   ASSERT_TRUE(r);
@@ -247,7 +251,7 @@ TEST_F(HttpServerTest, NoContentHasNoBody) {
 TEST_F(HttpServerTest, HeadIsAnsweredWithoutContentAndTheConnectionStaysInStep) {
   StartServer();
   herald::testing::RawConn c(server_->port());
-  ASSERT_TRUE(c.ok());
+  ASSERT_THAT(c, IsOk());
   ASSERT_TRUE(c.Send("HEAD /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                      "HEAD /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                      "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
@@ -652,14 +656,14 @@ TEST_F(HttpServerTest, StartFailsCleanly) {
   same.port = server_->port();
   HttpServer clash(same);
   auto r = clash.Start();
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnavailable);
 
   HttpServerOptions bad = FastOptions();
   bad.host = "not an address";
   HttpServer worse(bad);
   auto r2 = worse.Start();
-  ASSERT_FALSE(r2.ok());
+  ASSERT_THAT(r2, Not(IsOk()));
   EXPECT_EQ(r2.error().code(), base::ErrorCode::kInvalidArgument);
 }
 

@@ -1,7 +1,7 @@
 // RawConn: a blocking TCP client on a plain POSIX socket to 127.0.0.1, for tests that hold
 // thousands of connections (no io_context each). Every wait is bounded (poll).
-#ifndef HERALD_TESTS_MCP_HTTP_RAW_CONN_H_
-#define HERALD_TESTS_MCP_HTTP_RAW_CONN_H_
+#ifndef HERALD_TESTS_HTTP_RAW_CONN_H_
+#define HERALD_TESTS_HTTP_RAW_CONN_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -126,4 +126,4 @@ double MedianMs(std::vector<Duration> d) {
 
 }  // namespace herald::testing
 
-#endif  // HERALD_TESTS_MCP_HTTP_RAW_CONN_H_
+#endif  // HERALD_TESTS_HTTP_RAW_CONN_H_

@@ -1,6 +1,6 @@
 // StdioServer over pipes (no child process): line framing, replies and notifications on stdout,
 // clean exit at EOF after running calls finish or are cancelled.
-#include "mcp/stdio/stdio_server.h"
+#include "transport/stdio/stdio_server.h"
 
 #include <gtest/gtest.h>
 #include <poll.h>

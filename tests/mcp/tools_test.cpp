@@ -5,9 +5,13 @@
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/server/detached_tool_context.h"
 #include "tests/mcp/mcp_test_support.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp {
 namespace {
+
+using ::herald::matchers::IsOk;
+using ::testing::Not;
 
 using testing::Harness;
 using testing::Spec;
@@ -298,21 +302,21 @@ TEST(ToolRegistryTest, RejectsBadRegistrations) {
       registry.RegisterWithSchemas(tool(forty), testing::EmptyObjectSchema(), nullptr).ok());
   auto too_long =
       registry.RegisterWithSchemas(tool(forty + "b"), testing::EmptyObjectSchema(), nullptr);
-  ASSERT_FALSE(too_long.ok());
+  ASSERT_THAT(too_long, Not(IsOk()));
   EXPECT_NE(too_long.error().message().find("1-40 characters"), std::string::npos);
   EXPECT_FALSE(
       registry.RegisterWithSchemas(tool("has space"), testing::EmptyObjectSchema(), nullptr).ok());
   EXPECT_FALSE(
       registry.RegisterWithSchemas(tool(forty), testing::EmptyObjectSchema(), nullptr).ok());
   auto not_object = registry.RegisterWithSchemas(tool("arr"), Json{{"type", "array"}}, nullptr);
-  ASSERT_FALSE(not_object.ok());
+  ASSERT_THAT(not_object, Not(IsOk()));
   EXPECT_NE(not_object.error().message().find("root must be"), std::string::npos);
   auto invalid = registry.RegisterWithSchemas(
       tool("bad_schema"), Json::parse(R"({"type":"object","properties":{"a":{"type":"strnig"}}})"),
       nullptr);
-  EXPECT_FALSE(invalid.ok());
+  EXPECT_THAT(invalid, Not(IsOk()));
   auto missing = registry.Register(tool("no_such_tool_anywhere"));
-  ASSERT_FALSE(missing.ok());
+  ASSERT_THAT(missing, Not(IsOk()));
   EXPECT_NE(
       missing.error().message().find("schemas/tools/no_such_tool_anywhere.input.json is missing"),
       std::string::npos)
@@ -339,13 +343,13 @@ TEST(ToolRegistryTest, InvokeWithDetachedContextForRest) {
   auto i = testing::RunTask(registry.Invoke(*tool, Json{{"text", 1}}, editor));
   auto o = testing::RunTask(
       registry.Invoke(*tool, Json{{"text", "a"}, {"accounts", {"acc_AAAA"}}}, editor));
-  ASSERT_FALSE(d.ok());
+  ASSERT_THAT(d, Not(IsOk()));
   EXPECT_EQ(d.error().code(), base::ErrorCode::kPermissionDenied);
-  ASSERT_FALSE(i.ok());
+  ASSERT_THAT(i, Not(IsOk()));
   EXPECT_EQ(i.error().code(), base::ErrorCode::kInvalidArgument);
   EXPECT_NE(i.error().message().find("text: expected a string, got the number 1"),
             std::string::npos);
-  ASSERT_TRUE(o.ok());
+  ASSERT_THAT(o, IsOk());
   EXPECT_EQ(o->structured["echo"]["text"], "a");
 }
 
@@ -361,7 +365,7 @@ TEST(SchemaValidatorTest, PathsForAwkwardKeysAndDocuments) {
     "properties": {"overrides": {"type": "object",
       "additionalProperties": {"type": "object", "properties": {"text": {"type": "string"}},
                                "required": ["text"]}}}})"));
-  ASSERT_TRUE(v.ok());
+  ASSERT_THAT(v, IsOk());
   auto problems = v->Validate(Json::parse(R"({"overrides": {"acc 1": {"text": 5}, "acc_2": {}}})"));
   ASSERT_EQ(problems.size(), 2u);
   EXPECT_EQ(problems[0].path, "overrides[\"acc 1\"].text");
@@ -374,7 +378,7 @@ TEST(SchemaValidatorTest, PathsForAwkwardKeysAndDocuments) {
   auto doc_problems = doc->Validate(Json::object(), 8, SchemaSubject::kDocument);
   ASSERT_EQ(doc_problems.size(), 1u);
   EXPECT_EQ(doc_problems[0].message, "missing required field \"id\"");
-  EXPECT_FALSE(SchemaValidator::Compile(Json::array()).ok());
+  EXPECT_THAT(SchemaValidator::Compile(Json::array()), Not(IsOk()));
 }
 
 TEST(SchemaValidatorTest, InvalidUtf8IsAProblemNotACrash) {
@@ -387,7 +391,7 @@ TEST(SchemaValidatorTest, InvalidUtf8IsAProblemNotACrash) {
     "properties": {"text": {"type": "string", "maxLength": 5},
                    "overrides": {"type": "object", "additionalProperties": {"type": "string"}},
                    "list": {"type": "array", "items": {"type": "string", "minLength": 1}}}})"));
-  ASSERT_TRUE(v.ok());
+  ASSERT_THAT(v, IsOk());
   struct Case {
     Json instance;
     std::string path;
@@ -420,7 +424,7 @@ TEST(SchemaValidatorTest, FormatOnNonStringDoesNotCrash) {
   // decides, validation must not crash or abort, and a message names the field.
   auto v = SchemaValidator::Compile(
       Json::parse(R"({"type":"object","properties":{"at":{"format":"date-time"}}})"));
-  ASSERT_TRUE(v.ok());
+  ASSERT_THAT(v, IsOk());
   for (const auto& p : v->Validate(Json::parse(R"({"at": 5})"))) EXPECT_EQ(p.path, "at");
   auto bad = v->Validate(Json::parse(R"({"at": "soon"})"));
   ASSERT_EQ(bad.size(), 1u);
@@ -438,7 +442,7 @@ TEST(SchemaValidatorTest, FormatsAreCheckedEvenWhenTheRestIsValid) {
     },
     "$defs": {"at": {"type": "string", "format": "date-time"}}
   })"));
-  ASSERT_TRUE(v.ok());
+  ASSERT_THAT(v, IsOk());
   EXPECT_TRUE(v->Validate(Json::parse(R"({"format": "short", "times": ["2026-01-01T00:00:00Z"]})"))
                   .empty());
   auto bad_enum = v->Validate(Json::parse(R"({"format": "medium"})"));

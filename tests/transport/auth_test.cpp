@@ -1,6 +1,6 @@
 // ApiKeyAuthenticator against a real KeyService on an in-memory SQLite store; OriginPolicy's
 // parsing of Host and Origin.
-#include "mcp/auth/authenticator.h"
+#include "transport/auth/authenticator.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +11,15 @@
 #include <optional>
 
 #include "core/key_service.h"
-#include "mcp/auth/origin_policy.h"
 #include "store/store.h"
+#include "transport/auth/origin_policy.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp {
 namespace {
+
+using ::herald::matchers::IsOk;
+using ::testing::Not;
 
 namespace asio = boost::asio;
 
@@ -25,14 +29,14 @@ class ApiKeyAuthenticatorTest : public ::testing::Test {
     store::StoreOptions options;
     options.url = "sqlite::memory:";
     auto opened = store::OpenStore(options);
-    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    ASSERT_THAT(opened, IsOk()) << opened.error().ToString();
     store_ = std::move(opened).value();
     keys_ = std::make_unique<core::KeyService>(*store_, clock_);
     auto org = keys_->EnsureOrganization("default");
-    ASSERT_TRUE(org.ok());
+    ASSERT_THAT(org, IsOk());
     org_id_ = org->id;
     auto key = keys_->Create(org_id_, "test", base::Role::kEditor);
-    ASSERT_TRUE(key.ok());
+    ASSERT_THAT(key, IsOk());
     key_ = key->secret;
     key_id_ = key->key.id;
     auth_ = std::make_unique<ApiKeyAuthenticator>(*keys_, pool_, clock_);
@@ -63,13 +67,13 @@ TEST_F(ApiKeyAuthenticatorTest, VerifiesThroughTheStoreThenTheCache) {
   // double-free under GCC 12, see authenticator.cpp).
   for (int i = 0; i < 3; ++i) {
     auto caller = Authenticate("Bearer " + key_);
-    ASSERT_TRUE(caller.ok()) << caller.error().ToString();
+    ASSERT_THAT(caller, IsOk()) << caller.error().ToString();
     EXPECT_EQ(caller->org_id, org_id_);
     EXPECT_EQ(caller->key_id, key_id_);
     EXPECT_EQ(caller->role, base::Role::kEditor);
   }
   auto lower = Authenticate("bearer   " + key_ + "  ");
-  EXPECT_TRUE(lower.ok());
+  EXPECT_THAT(lower, IsOk());
   // Verified moments ago: answered without blocking; an unknown key needs the store.
   auto fast = auth_->TryAuthenticate("Bearer " + key_);
   ASSERT_TRUE(fast.has_value());
@@ -86,24 +90,24 @@ TEST_F(ApiKeyAuthenticatorTest, VerifiesThroughTheStoreThenTheCache) {
 TEST_F(ApiKeyAuthenticatorTest, MissingMalformedAndWrongKeys) {
   for (std::string header : std::vector<std::string>{"", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", key_}) {
     auto r = Authenticate(header);
-    ASSERT_FALSE(r.ok()) << header;
+    ASSERT_THAT(r, Not(IsOk())) << header;
     EXPECT_EQ(r.error().code(), base::ErrorCode::kUnauthenticated);
     EXPECT_NE(r.error().message().find("missing"), std::string::npos) << r.error().message();
   }
   std::string wrong = key_;
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
   auto r = Authenticate("Bearer " + wrong);
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnauthenticated);
   EXPECT_EQ(r.error().message().find(wrong), std::string::npos);  // never echo the key
 }
 
 TEST_F(ApiKeyAuthenticatorTest, RevokedKeyFailsOnceTheCachesExpire) {
-  ASSERT_TRUE(Authenticate("Bearer " + key_).ok());
-  ASSERT_TRUE(keys_->Revoke("", key_id_).ok());
+  ASSERT_THAT(Authenticate("Bearer " + key_), IsOk());
+  ASSERT_THAT(keys_->Revoke("", key_id_), IsOk());
   clock_.Advance(std::chrono::seconds(5));  // past kAuthCacheTtl and KeyService's cache
   auto r = Authenticate("Bearer " + key_);
-  ASSERT_FALSE(r.ok());
+  ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnauthenticated);
 }
 

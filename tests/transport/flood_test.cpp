@@ -7,11 +7,14 @@
 #include <cstdio>
 
 #include "http/http_server.h"
-#include "tests/mcp_http/mcp_test_fixture.h"
-#include "tests/mcp_http/raw_conn.h"
+#include "tests/http/raw_conn.h"
+#include "tests/transport/mcp_test_fixture.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp::testing {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using herald::testing::MedianMs;
 using herald::testing::OpenIdleConnections;
@@ -35,7 +38,7 @@ TEST(ListenerFloodTest, TwoThousandIdleConnectionsDoNotShutOutANewClient) {
   server.Route("GET", "/hello", [](http::Request) -> base::Task<http::Response> {
     co_return http::Response::Text(200, "hello");
   });
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
 
   // Two rounds: the attacker reopens as many again (closed or not) and is still not in the way.
   std::vector<RawConn> flood;

@@ -1,8 +1,8 @@
 // A test bed for herald's HTTP interfaces without a store: a Dispatcher with small test tools, a
 // fake authenticator with three keys (two in org_a, one in org_b), a FakeClock, and an
 // HttpFrontend on 127.0.0.1 port 0. Helpers speak MCP over HTTP with TestClient.
-#ifndef HERALD_TESTS_MCP_HTTP_MCP_TEST_FIXTURE_H_
-#define HERALD_TESTS_MCP_HTTP_MCP_TEST_FIXTURE_H_
+#ifndef HERALD_TESTS_TRANSPORT_MCP_TEST_FIXTURE_H_
+#define HERALD_TESTS_TRANSPORT_MCP_TEST_FIXTURE_H_
 
 #include <gtest/gtest.h>
 
@@ -15,10 +15,11 @@
 
 #include "base/clock.h"
 #include "base/json.h"
-#include "mcp/auth/authenticator.h"
 #include "mcp/server/dispatcher.h"
-#include "mcp/transport/http_frontend.h"
-#include "tests/mcp_http/test_client.h"
+#include "tests/transport/test_client.h"
+#include "transport/auth/authenticator.h"
+#include "transport/http_frontend.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp::testing {
 
@@ -93,7 +94,7 @@ inline void RegisterTestTools(Dispatcher& d) {
   auto text_schema = Json::parse(R"({"type":"object","properties":{"text":{"type":"string"}},
       "required":["text"],"additionalProperties":false})");
   auto empty_schema = Json::parse(R"({"type":"object","additionalProperties":false})");
-  auto ok = [](base::Result<void> r) { ASSERT_TRUE(r.ok()) << r.error().ToString(); };
+  auto ok = [](base::Result<void> r) { ASSERT_THAT(r, ::herald::matchers::IsOk()) << r.error().ToString(); };
   ok(d.tools().RegisterWithSchemas(
       std::make_unique<LambdaTool>("echo", base::Role::kViewer,
                                    [](Json args, tools::ToolContext&)
@@ -209,7 +210,7 @@ class McpHttpTest : public ::testing::Test {
   void Start() {
     frontend_ = std::make_unique<HttpFrontend>(options_, dispatcher_, auth_, clock_, readiness_);
     auto started = frontend_->Start();
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    ASSERT_THAT(started, ::herald::matchers::IsOk()) << started.error().ToString();
     port_ = frontend_->port();
     host_ = "127.0.0.1:" + std::to_string(port_);
   }
@@ -280,4 +281,4 @@ class McpHttpTest : public ::testing::Test {
 
 }  // namespace herald::mcp::testing
 
-#endif  // HERALD_TESTS_MCP_HTTP_MCP_TEST_FIXTURE_H_
+#endif  // HERALD_TESTS_TRANSPORT_MCP_TEST_FIXTURE_H_

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "mcp/protocol/jsonrpc.h"
-#include "tests/mcp_http/mcp_test_fixture.h"
+#include "tests/transport/mcp_test_fixture.h"
 
 namespace herald::mcp::testing {
 namespace {

@@ -2,9 +2,9 @@
 // tools standing in for the production ones.
 #include <gtest/gtest.h>
 
-#include "mcp/rest/rest_api.h"
-#include "mcp/transport/http_guard.h"
-#include "tests/mcp_http/mcp_test_fixture.h"
+#include "tests/transport/mcp_test_fixture.h"
+#include "transport/guard/http_guard.h"
+#include "transport/rest/rest_api.h"
 
 namespace herald::mcp::testing {
 namespace {

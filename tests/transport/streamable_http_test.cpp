@@ -2,14 +2,15 @@
 // key), over real loopback sockets against an HttpFrontend with test tools.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
-#include "mcp/auth/origin_policy.h"
-#include "mcp/auth/resource_metadata.h"
-#include "mcp/transport/event_stream.h"
-#include "mcp/transport/streamable_http.h"
-#include "tests/mcp_http/mcp_test_fixture.h"
+#include "tests/transport/mcp_test_fixture.h"
+#include "transport/auth/origin_policy.h"
+#include "transport/auth/resource_metadata.h"
+#include "transport/mcp_http/event_stream.h"
+#include "transport/mcp_http/streamable_http.h"
 
 namespace herald::mcp::testing {
 namespace {
@@ -600,6 +601,14 @@ TEST_F(McpHttpTest, CorsPreflight) {
 // ---- legacy HTTP+SSE ----
 
 TEST_F(McpHttpTest, LegacySseEndpointAndMessages) {
+  // The server records the /sse answer once its stream has finished, which is after the
+  // transport removed the stream's session: the event this test waits on when the client leaves.
+  std::promise<void> stream_recorded;
+  std::future<void> stream_ended = stream_recorded.get_future();
+  std::atomic<bool> recorded{false};
+  options().server.on_response = [&](const http::AccessRecord& r) {
+    if (r.streamed && r.target == "/sse" && !recorded.exchange(true)) stream_recorded.set_value();
+  };
   Start();
   TestClient stream(port_);
   ASSERT_TRUE(stream.SendRaw("GET /sse HTTP/1.1\r\nHost: " + host_ +
@@ -637,12 +646,8 @@ TEST_F(McpHttpTest, LegacySseEndpointAndMessages) {
   EXPECT_EQ(post(kKeyA, session, Json("not an object"))->status, 202);  // answered on the stream
   stream.Close();
   // The session ends with its stream.
-  bool gone = false;
-  for (int i = 0; i < 300 && !gone; ++i) {
-    gone = frontend_->legacy().session_count() == 0;
-    if (!gone) std::this_thread::sleep_for(10ms);
-  }
-  EXPECT_TRUE(gone);
+  ASSERT_EQ(stream_ended.wait_for(3s), std::future_status::ready);
+  EXPECT_EQ(frontend_->legacy().session_count(), 0u);
   EXPECT_EQ(post(kKeyA, session, Request(4, "ping"))->status, 404);
 }
 

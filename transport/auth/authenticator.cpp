@@ -1,4 +1,4 @@
-#include "mcp/auth/authenticator.h"
+#include "transport/auth/authenticator.h"
 
 #include "base/crypto.h"
 #include "core/key_service.h"

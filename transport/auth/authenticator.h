@@ -8,8 +8,8 @@
 // NoAuthAuthenticator (--auth none, --conformance-fixtures; loopback only) answers every request
 // as the default organization's admin.
 // Implementations are thread-safe.
-#ifndef HERALD_MCP_AUTH_AUTHENTICATOR_H_
-#define HERALD_MCP_AUTH_AUTHENTICATOR_H_
+#ifndef HERALD_TRANSPORT_AUTH_AUTHENTICATOR_H_
+#define HERALD_TRANSPORT_AUTH_AUTHENTICATOR_H_
 
 #include <chrono>
 #include <mutex>
@@ -19,9 +19,9 @@
 #include <unordered_map>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/result.h"
-#include "base/caller.h"
 
 namespace herald::core {
 class KeyService;
@@ -93,4 +93,4 @@ class NoAuthAuthenticator final : public Authenticator {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_AUTH_AUTHENTICATOR_H_
+#endif  // HERALD_TRANSPORT_AUTH_AUTHENTICATOR_H_

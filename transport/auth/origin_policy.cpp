@@ -1,4 +1,4 @@
-#include "mcp/auth/origin_policy.h"
+#include "transport/auth/origin_policy.h"
 
 #include <algorithm>
 #include <boost/url/authority_view.hpp>

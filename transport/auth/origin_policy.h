@@ -17,8 +17,8 @@
 // loopback origin when bound to loopback, or (when not bound to loopback) be the same host and
 // port as the Host header. Everything else is 403.
 // Immutable after construction; thread-safe.
-#ifndef HERALD_MCP_AUTH_ORIGIN_POLICY_H_
-#define HERALD_MCP_AUTH_ORIGIN_POLICY_H_
+#ifndef HERALD_TRANSPORT_AUTH_ORIGIN_POLICY_H_
+#define HERALD_TRANSPORT_AUTH_ORIGIN_POLICY_H_
 
 #include <cstdint>
 #include <optional>
@@ -93,4 +93,4 @@ std::string OriginOf(std::string_view url);
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_AUTH_ORIGIN_POLICY_H_
+#endif  // HERALD_TRANSPORT_AUTH_ORIGIN_POLICY_H_

@@ -1,4 +1,4 @@
-#include "mcp/auth/resource_metadata.h"
+#include "transport/auth/resource_metadata.h"
 
 namespace herald::mcp {
 

@@ -4,8 +4,8 @@
 // herald authenticates with API keys (herald keys create), not OAuth tokens; the metadata tells
 // MCP clients that this resource takes a bearer token in the Authorization header. Pure
 // functions; thread-safe.
-#ifndef HERALD_MCP_AUTH_RESOURCE_METADATA_H_
-#define HERALD_MCP_AUTH_RESOURCE_METADATA_H_
+#ifndef HERALD_TRANSPORT_AUTH_RESOURCE_METADATA_H_
+#define HERALD_TRANSPORT_AUTH_RESOURCE_METADATA_H_
 
 #include <string>
 #include <string_view>
@@ -28,4 +28,4 @@ std::string WwwAuthenticateChallenge(std::string_view base);
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_AUTH_RESOURCE_METADATA_H_
+#endif  // HERALD_TRANSPORT_AUTH_RESOURCE_METADATA_H_

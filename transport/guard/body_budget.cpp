@@ -1,4 +1,4 @@
-#include "mcp/transport/body_budget.h"
+#include "transport/guard/body_budget.h"
 
 #include <algorithm>
 #include <utility>

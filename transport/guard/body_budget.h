@@ -5,8 +5,8 @@
 // handler is done. A lease that would take the key over its budget is refused (the caller
 // answers 429 with Retry-After), except when the key has nothing in flight: a single body is
 // bounded by the route's body limit, never by the budget. Thread-safe.
-#ifndef HERALD_MCP_TRANSPORT_BODY_BUDGET_H_
-#define HERALD_MCP_TRANSPORT_BODY_BUDGET_H_
+#ifndef HERALD_TRANSPORT_GUARD_BODY_BUDGET_H_
+#define HERALD_TRANSPORT_GUARD_BODY_BUDGET_H_
 
 #include <cstddef>
 #include <mutex>
@@ -58,4 +58,4 @@ class BodyBudget {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_BODY_BUDGET_H_
+#endif  // HERALD_TRANSPORT_GUARD_BODY_BUDGET_H_

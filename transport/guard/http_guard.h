@@ -8,34 +8,25 @@
 // Error bodies come in two flavours: JSON-RPC (id null) for the MCP endpoints, and
 // {"error":{"code","message"}} for REST and the rest. The guard and the objects it references
 // must outlive the HTTP server's handlers. Thread-safe.
-#ifndef HERALD_MCP_TRANSPORT_HTTP_GUARD_H_
-#define HERALD_MCP_TRANSPORT_HTTP_GUARD_H_
+#ifndef HERALD_TRANSPORT_GUARD_HTTP_GUARD_H_
+#define HERALD_TRANSPORT_GUARD_HTTP_GUARD_H_
 
 #include <functional>
 #include <string>
 #include <string_view>
 
 #include "base/async.h"
-#include "base/error.h"
 #include "base/caller.h"
-#include "mcp/auth/authenticator.h"
-#include "mcp/auth/origin_policy.h"
+#include "base/error.h"
 #include "http/router.h"
-#include "mcp/transport/body_budget.h"
+#include "transport/auth/authenticator.h"
+#include "transport/auth/origin_policy.h"
+#include "transport/guard/body_budget.h"
+#include "transport/guard/error_mapping.h"
 
 namespace herald::mcp {
 
 enum class ErrorFlavor { kJsonRpc, kRest };
-
-// A JSON-RPC error answer with id null: {"jsonrpc":"2.0","id":null,"error":{code,message}}.
-http::Response JsonRpcErrorResponse(int status, int rpc_code, std::string message);
-// A REST error answer: {"error":{"code":"<ErrorCodeName>","message":...}}.
-http::Response RestErrorResponse(int status, std::string_view code, std::string message);
-// The HTTP status for a base::ErrorCode (400, 401, 403, 404, 409, 429, 503, 500).
-int HttpStatusFor(base::ErrorCode code);
-// A REST error answer for `error` (status from HttpStatusFor; Retry-After when known; the
-// message of kInternal is generic).
-http::Response RestErrorFor(const base::Error& error);
 
 // The default per-key budget of request-body bytes in flight (see BodyBudget).
 inline constexpr size_t kDefaultBodyBytesPerKey = 16u << 20;
@@ -76,4 +67,4 @@ class HttpGuard {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_HTTP_GUARD_H_
+#endif  // HERALD_TRANSPORT_GUARD_HTTP_GUARD_H_

@@ -1,4 +1,4 @@
-#include "mcp/transport/event_stream.h"
+#include "transport/mcp_http/event_stream.h"
 
 #include <charconv>
 

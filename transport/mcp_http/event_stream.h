@@ -7,8 +7,8 @@
 // the stream to a new connection's SseWriter: events after the client's Last-Event-ID are
 // replayed, then new ones flow live; a previous writer is closed. Finish() ends the stream:
 // the attached writer is closed after what is queued. Thread-safe.
-#ifndef HERALD_MCP_TRANSPORT_EVENT_STREAM_H_
-#define HERALD_MCP_TRANSPORT_EVENT_STREAM_H_
+#ifndef HERALD_TRANSPORT_MCP_HTTP_EVENT_STREAM_H_
+#define HERALD_TRANSPORT_MCP_HTTP_EVENT_STREAM_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -95,4 +95,4 @@ class EventStreamOutbound final : public Outbound {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_EVENT_STREAM_H_
+#endif  // HERALD_TRANSPORT_MCP_HTTP_EVENT_STREAM_H_

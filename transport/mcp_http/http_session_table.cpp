@@ -1,4 +1,4 @@
-#include "mcp/transport/http_session_table.h"
+#include "transport/mcp_http/http_session_table.h"
 
 namespace herald::mcp {
 namespace {

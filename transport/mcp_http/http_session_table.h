@@ -13,8 +13,8 @@
 // idle session of the busiest organization. Add fails only when the cap it hits has nothing idle
 // to evict. Sessions idle longer than the idle timeout are also closed by ExpireIdle(), which
 // the transport calls periodically. Thread-safe.
-#ifndef HERALD_MCP_TRANSPORT_HTTP_SESSION_TABLE_H_
-#define HERALD_MCP_TRANSPORT_HTTP_SESSION_TABLE_H_
+#ifndef HERALD_TRANSPORT_MCP_HTTP_HTTP_SESSION_TABLE_H_
+#define HERALD_TRANSPORT_MCP_HTTP_HTTP_SESSION_TABLE_H_
 
 #include <atomic>
 #include <chrono>
@@ -28,11 +28,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/result.h"
-#include "base/caller.h"
 #include "mcp/server/session.h"
-#include "mcp/transport/event_stream.h"
+#include "transport/mcp_http/event_stream.h"
 
 namespace herald::mcp {
 
@@ -147,4 +147,4 @@ class HttpSessionTable {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_HTTP_SESSION_TABLE_H_
+#endif  // HERALD_TRANSPORT_MCP_HTTP_HTTP_SESSION_TABLE_H_

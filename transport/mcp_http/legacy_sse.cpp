@@ -1,4 +1,4 @@
-#include "mcp/transport/legacy_sse.h"
+#include "transport/mcp_http/legacy_sse.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,8 +6,8 @@
 #include <boost/asio/detached.hpp>
 
 #include "mcp/protocol/jsonrpc.h"
-#include "mcp/transport/http_guard.h"
-#include "mcp/transport/streamable_http.h"
+#include "transport/guard/http_guard.h"
+#include "transport/mcp_http/streamable_http.h"
 
 namespace herald::mcp {
 namespace {
@@ -52,11 +52,7 @@ base::Task<http::Response> LegacySseTransport::Get(http::Request req, base::Call
   // Adding may evict the least recently used idle stream of this key (see HttpSessionTable).
   if (auto added = sessions_->Add(http_session); !added.ok()) {
     session->Close();
-    const int status = HttpStatusFor(added.error().code());
-    http::Response r = JsonRpcErrorResponse(
-        status, -32000,
-        std::string(status == 429 ? "Too Many Requests: " : "Service Unavailable: ") +
-            added.error().message());
+    http::Response r = JsonRpcErrorFor(added.error());
     r.headers.Set("Retry-After", "30");
     co_return r;
   }

@@ -8,8 +8,8 @@
 //                                    "event: message"
 // The session ends when its stream ends. A session belongs to the API key that opened it.
 // Thread-safe; must outlive the HTTP server.
-#ifndef HERALD_MCP_TRANSPORT_LEGACY_SSE_H_
-#define HERALD_MCP_TRANSPORT_LEGACY_SSE_H_
+#ifndef HERALD_TRANSPORT_MCP_HTTP_LEGACY_SSE_H_
+#define HERALD_TRANSPORT_MCP_HTTP_LEGACY_SSE_H_
 
 #include <atomic>
 #include <chrono>
@@ -17,12 +17,12 @@
 #include <string>
 
 #include "base/async.h"
-#include "base/clock.h"
 #include "base/caller.h"
+#include "base/clock.h"
 #include "http/http_message.h"
 #include "http/sse_writer.h"
 #include "mcp/server/dispatcher.h"
-#include "mcp/transport/http_session_table.h"
+#include "transport/mcp_http/http_session_table.h"
 
 namespace herald::mcp {
 
@@ -58,4 +58,4 @@ class LegacySseTransport {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_LEGACY_SSE_H_
+#endif  // HERALD_TRANSPORT_MCP_HTTP_LEGACY_SSE_H_

@@ -1,4 +1,4 @@
-#include "mcp/transport/post_exchange.h"
+#include "transport/mcp_http/post_exchange.h"
 
 namespace herald::mcp {
 

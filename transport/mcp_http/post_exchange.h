@@ -10,8 +10,8 @@
 // (Request::StartStream); the reply is the stream's last event. A client that disconnects does
 // not cancel the request (per spec); messages keep being buffered for a resume until the reply.
 // Thread-safe (tools may emit from any thread).
-#ifndef HERALD_MCP_TRANSPORT_POST_EXCHANGE_H_
-#define HERALD_MCP_TRANSPORT_POST_EXCHANGE_H_
+#ifndef HERALD_TRANSPORT_MCP_HTTP_POST_EXCHANGE_H_
+#define HERALD_TRANSPORT_MCP_HTTP_POST_EXCHANGE_H_
 
 #include <cstdint>
 #include <memory>
@@ -22,8 +22,8 @@
 #include "http/http_message.h"
 #include "http/sse_writer.h"
 #include "mcp/server/outbound.h"
-#include "mcp/transport/event_stream.h"
-#include "mcp/transport/http_session_table.h"
+#include "transport/mcp_http/event_stream.h"
+#include "transport/mcp_http/http_session_table.h"
 
 namespace herald::mcp {
 
@@ -65,4 +65,4 @@ class PostExchange final : public Outbound {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_POST_EXCHANGE_H_
+#endif  // HERALD_TRANSPORT_MCP_HTTP_POST_EXCHANGE_H_

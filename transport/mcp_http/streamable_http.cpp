@@ -1,4 +1,4 @@
-#include "mcp/transport/streamable_http.h"
+#include "transport/mcp_http/streamable_http.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,8 +6,8 @@
 #include "http/sse_writer.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/protocol/protocol_version.h"
-#include "mcp/transport/http_guard.h"
-#include "mcp/transport/post_exchange.h"
+#include "transport/guard/http_guard.h"
+#include "transport/mcp_http/post_exchange.h"
 
 namespace herald::mcp {
 namespace {
@@ -201,11 +201,7 @@ base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, bas
   if (auto added = sessions_.Add(http_session); !added.ok()) {
     // 429 when this key or organization has every session busy, 503 when the whole table has.
     session->Close();
-    const int status = HttpStatusFor(added.error().code());
-    http::Response r = JsonRpcErrorResponse(
-        status, -32000,
-        std::string(status == 429 ? "Too Many Requests: " : "Service Unavailable: ") +
-            added.error().message());
+    http::Response r = JsonRpcErrorFor(added.error());
     r.headers.Set("Retry-After", "30");
     co_return r;
   }

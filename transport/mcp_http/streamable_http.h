@@ -17,8 +17,8 @@
 //
 // Host/Origin checks and authentication happen before (HttpGuard). Thread-safe; must outlive
 // the HTTP server.
-#ifndef HERALD_MCP_TRANSPORT_STREAMABLE_HTTP_H_
-#define HERALD_MCP_TRANSPORT_STREAMABLE_HTTP_H_
+#ifndef HERALD_TRANSPORT_MCP_HTTP_STREAMABLE_HTTP_H_
+#define HERALD_TRANSPORT_MCP_HTTP_STREAMABLE_HTTP_H_
 
 #include <atomic>
 #include <chrono>
@@ -26,13 +26,13 @@
 #include <memory>
 
 #include "base/async.h"
-#include "base/clock.h"
 #include "base/caller.h"
+#include "base/clock.h"
 #include "http/http_message.h"
 #include "http/sse_writer.h"
 #include "mcp/server/dispatcher.h"
-#include "mcp/transport/event_stream.h"
-#include "mcp/transport/http_session_table.h"
+#include "transport/mcp_http/event_stream.h"
+#include "transport/mcp_http/http_session_table.h"
 
 namespace herald::mcp {
 
@@ -90,4 +90,4 @@ bool AcceptAllows(std::string_view accept, std::string_view type);
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_TRANSPORT_STREAMABLE_HTTP_H_
+#endif  // HERALD_TRANSPORT_MCP_HTTP_STREAMABLE_HTTP_H_

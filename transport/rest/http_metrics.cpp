@@ -1,4 +1,4 @@
-#include "mcp/rest/http_metrics.h"
+#include "transport/rest/http_metrics.h"
 
 #include <cstdio>
 

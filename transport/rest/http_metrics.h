@@ -5,8 +5,8 @@
 //   plus any gauge registered with AddGauge (active sessions, in-flight tool calls, queue
 //   depths added by other parts of herald).
 // Observe is called for every answered request (HttpServerOptions::on_response). Thread-safe.
-#ifndef HERALD_MCP_REST_HTTP_METRICS_H_
-#define HERALD_MCP_REST_HTTP_METRICS_H_
+#ifndef HERALD_TRANSPORT_REST_HTTP_METRICS_H_
+#define HERALD_TRANSPORT_REST_HTTP_METRICS_H_
 
 #include <functional>
 #include <map>
@@ -47,4 +47,4 @@ class HttpMetrics {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_REST_HTTP_METRICS_H_
+#endif  // HERALD_TRANSPORT_REST_HTTP_METRICS_H_

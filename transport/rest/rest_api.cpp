@@ -1,12 +1,12 @@
-#include "mcp/rest/rest_api.h"
+#include "transport/rest/rest_api.h"
 
 #include <charconv>
 #include <cstdlib>
 #include <set>
 
 #include "mcp/server/detached_tool_context.h"
-#include "mcp/transport/http_guard.h"
 #include "schemas/schemas.h"
+#include "transport/guard/http_guard.h"
 
 namespace herald::mcp {
 namespace {

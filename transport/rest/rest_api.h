@@ -25,8 +25,8 @@
 // {"error":{"code":"<error code name>","message":...}} with 400/401/403/404/409/429/503 (see
 // HttpStatusFor); a route whose tool is not registered answers 404 "not available".
 // Thread-safe; must outlive the HTTP server.
-#ifndef HERALD_MCP_REST_REST_API_H_
-#define HERALD_MCP_REST_REST_API_H_
+#ifndef HERALD_TRANSPORT_REST_REST_API_H_
+#define HERALD_TRANSPORT_REST_REST_API_H_
 
 #include <atomic>
 #include <cstddef>
@@ -35,8 +35,8 @@
 #include <string_view>
 
 #include "base/async.h"
-#include "base/json.h"
 #include "base/caller.h"
+#include "base/json.h"
 #include "http/http_message.h"
 #include "mcp/server/tool_registry.h"
 
@@ -83,4 +83,4 @@ base::Result<base::Json> ArgumentsFromQuery(
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_REST_REST_API_H_
+#endif  // HERALD_TRANSPORT_REST_REST_API_H_

@@ -1,4 +1,4 @@
-#include "mcp/http_routes/oauth_callback.h"
+#include "transport/routes/oauth_callback.h"
 
 #include <string>
 

@@ -4,8 +4,8 @@
 // Answers a small HTML page saying what happened (connected @handle / the link expired or was
 // already used / the network's error). The page never contains a token, and is sent with
 // no-store, no-referrer (the URL carries the code) and a CSP that allows nothing but its style.
-#ifndef HERALD_HTTP_ROUTES_OAUTH_CALLBACK_H_
-#define HERALD_HTTP_ROUTES_OAUTH_CALLBACK_H_
+#ifndef HERALD_TRANSPORT_ROUTES_OAUTH_CALLBACK_H_
+#define HERALD_TRANSPORT_ROUTES_OAUTH_CALLBACK_H_
 
 #include "core/account_service.h"
 #include "http/http_message.h"
@@ -24,4 +24,4 @@ http::Response OAuthCallbackPage(const core::OAuthCallbackResult& result);
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_HTTP_ROUTES_OAUTH_CALLBACK_H_
+#endif  // HERALD_TRANSPORT_ROUTES_OAUTH_CALLBACK_H_

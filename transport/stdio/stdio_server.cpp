@@ -1,4 +1,4 @@
-#include "mcp/stdio/stdio_server.h"
+#include "transport/stdio/stdio_server.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>

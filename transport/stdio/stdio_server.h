@@ -11,8 +11,8 @@
 // `cancel_grace` more; then Run returns. SIGINT/SIGTERM skip the first grace period.
 //
 // Run drives the io_context on the calling thread only (single-threaded by design).
-#ifndef HERALD_MCP_STDIO_STDIO_SERVER_H_
-#define HERALD_MCP_STDIO_STDIO_SERVER_H_
+#ifndef HERALD_TRANSPORT_STDIO_STDIO_SERVER_H_
+#define HERALD_TRANSPORT_STDIO_STDIO_SERVER_H_
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -83,4 +83,4 @@ class StdioServer {
 
 }  // namespace herald::mcp
 
-#endif  // HERALD_MCP_STDIO_STDIO_SERVER_H_
+#endif  // HERALD_TRANSPORT_STDIO_STDIO_SERVER_H_
