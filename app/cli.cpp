@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 
 #include "app/app.h"
@@ -14,11 +13,6 @@
 namespace herald::mcp {
 namespace {
 
-std::string EnvOr(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? std::string(v) : std::move(fallback);
-}
-
 int Fail(const base::Error& e) {
   std::fprintf(stderr, "herald: %s\n", e.message().c_str());
   return 2;
@@ -26,14 +20,16 @@ int Fail(const base::Error& e) {
 
 }  // namespace
 
-void Cli::Configure(CLI::App& app) {
-  config_.data_dir = EnvOr("HERALD_DATA", config_.data_dir);
-  config_.db_url = EnvOr("HERALD_DB", "");
-  config_.log_format = EnvOr("HERALD_LOG_FORMAT", config_.log_format);
-  config_.log_level = EnvOr("HERALD_LOG_LEVEL", config_.log_level);
-  config_.listen = EnvOr("HERALD_LISTEN", config_.listen);
-  config_.public_url = EnvOr("HERALD_PUBLIC_URL", "");
+Cli::Cli(const Environment& env) {
+  auto parsed = ConfigFromEnvironment(env);
+  if (parsed.ok()) {
+    config_ = std::move(*parsed);
+  } else {
+    env_error_ = parsed.error();
+  }
+}
 
+void Cli::Configure(CLI::App& app) {
   app.require_subcommand(1);
   // Global options may also follow the subcommand (`herald serve --db URL`); subcommands
   // created below inherit this.
@@ -91,6 +87,7 @@ int Cli::Run() {
     std::printf("herald %s\n", HERALD_VERSION);
     return 0;
   }
+  if (env_error_) return Fail(*env_error_);
   auto format = base::ParseLogFormat(config_.log_format);
   if (!format.ok()) return Fail(format.error());
   if (auto r = base::InitLogging(*format, config_.log_level); !r.ok()) return Fail(r.error());

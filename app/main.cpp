@@ -2,13 +2,12 @@
 // and dispatches to a subcommand. Every user error prints one line on stderr and exits 2.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "app/cli.h"
 
 int main(int argc, char** argv) {
-  herald::mcp::Cli cli;
+  herald::mcp::Cli cli(herald::mcp::ProcessEnvironment());
   CLI::App app{"herald: MCP-first social media publishing server", "herald"};
   cli.Configure(app);
   try {

@@ -36,67 +36,25 @@ namespace {
 
 constexpr std::chrono::seconds kShutdownGrace{10};
 
-struct ListenAddress {
-  std::string host;
-  uint16_t port = 0;
-};
-
-base::Result<ListenAddress> ParseListen(const std::string& listen) {
-  std::string host, port_text;
-  SplitHostPort(listen, &host, &port_text);
-  if (host.empty()) host = "127.0.0.1";
-  // Port 0 asks the OS for a free port (tests); any other port is 1-65535, digits only.
-  std::optional<uint16_t> port =
-      port_text == "0" ? std::optional<uint16_t>(0) : platforms::http::ParsePort(port_text);
-  if (!port) {
-    return base::InvalidArgument("--listen must be HOST:PORT with a port from 1 to 65535 (or 0 "
-                                 "for any free port), e.g. 127.0.0.1:8080; got '" +
-                                 listen + "'");
-  }
-  return ListenAddress{host, *port};
-}
-
-std::vector<std::string> SplitList(const char* text) {
-  std::vector<std::string> out;
-  if (text == nullptr) return out;
-  std::string s(text);
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 // HTTP I/O threads: HERALD_HTTP_THREADS (1 to 64), default one per core (at most 8). Blocking
 // work (store, key checks) runs on pools, never on these.
-int IoThreads() {
+int IoThreads(const Config& config) {
+  if (config.http_threads) return *config.http_threads;
   int cores = static_cast<int>(std::thread::hardware_concurrency());
-  int fallback = std::clamp(cores, 1, 8);
-  const char* text = std::getenv("HERALD_HTTP_THREADS");
-  if (text == nullptr || *text == '\0') return fallback;
-  int n = std::atoi(text);
-  return n >= 1 && n <= 64 ? n : fallback;
+  return std::clamp(cores, 1, 8);
 }
 
 // The listener's connection limits (HttpServerOptions) from HERALD_HTTP_MAX_CONNECTIONS,
 // HERALD_HTTP_RESERVED_CONNECTIONS, HERALD_HTTP_MAX_IDLE_PER_ADDRESS and
 // HERALD_HTTP_PRESSURE_TIMEOUT_MS; then the soft RLIMIT_NOFILE is raised to the hard limit and,
 // if it is still too low for them, the limits are scaled down to fit (with a warning).
-void ConfigureConnectionLimits(http::HttpServerOptions& server) {
-  server.max_connections = static_cast<size_t>(
-      std::clamp(EnvNumber("HERALD_HTTP_MAX_CONNECTIONS", 1024), 16L, 1'000'000L));
-  server.reserved_connections = static_cast<size_t>(
-      std::clamp(EnvNumber("HERALD_HTTP_RESERVED_CONNECTIONS", 64), 1L, 1'000'000L));
-  server.max_idle_per_address =
-      static_cast<size_t>(EnvNumber("HERALD_HTTP_MAX_IDLE_PER_ADDRESS", 256));
-  server.pressure_timeout =
-      std::chrono::milliseconds(EnvNumber("HERALD_HTTP_PRESSURE_TIMEOUT_MS", 2'000));
+void ConfigureConnectionLimits(const Config& config, http::HttpServerOptions& server) {
+  server.max_connections =
+      static_cast<size_t>(std::clamp(config.http_max_connections, 16L, 1'000'000L));
+  server.reserved_connections =
+      static_cast<size_t>(std::clamp(config.http_reserved_connections, 1L, 1'000'000L));
+  server.max_idle_per_address = static_cast<size_t>(config.http_max_idle_per_address);
+  server.pressure_timeout = config.http_pressure_timeout;
 
   auto limit = http::RaiseOpenFileLimit();
   if (!limit.ok()) {
@@ -123,11 +81,11 @@ void ConfigureConnectionLimits(http::HttpServerOptions& server) {
 // MCP session caps (Streamable HTTP sessions; the same caps for legacy SSE streams) from
 // HERALD_MCP_MAX_SESSIONS, HERALD_MCP_MAX_SESSIONS_PER_KEY, HERALD_MCP_MAX_SESSIONS_PER_ORG.
 // Without authentication every request is the same caller: only the global cap applies.
-HttpSessionLimits SessionLimits(bool auth_off) {
+HttpSessionLimits SessionLimits(const Config& config, bool auth_off) {
   HttpSessionLimits limits;
-  limits.max_sessions = static_cast<size_t>(EnvNumber("HERALD_MCP_MAX_SESSIONS", 1000));
-  limits.max_per_key = static_cast<size_t>(EnvNumber("HERALD_MCP_MAX_SESSIONS_PER_KEY", 100));
-  limits.max_per_org = static_cast<size_t>(EnvNumber("HERALD_MCP_MAX_SESSIONS_PER_ORG", 300));
+  limits.max_sessions = static_cast<size_t>(config.mcp_max_sessions);
+  limits.max_per_key = static_cast<size_t>(config.mcp_max_sessions_per_key);
+  limits.max_per_org = static_cast<size_t>(config.mcp_max_sessions_per_org);
   if (auth_off) limits.max_per_key = limits.max_per_org = limits.max_sessions;
   return limits;
 }
@@ -172,7 +130,7 @@ void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
 }  // namespace
 
 int RunServe(const Config& config) {
-  auto listen = ParseListen(config.listen);
+  auto listen = ParseListenAddress("--listen", config.listen);
   if (!listen.ok()) {
     std::fprintf(stderr, "herald: %s\n", listen.error().message().c_str());
     return 2;
@@ -220,12 +178,12 @@ int RunServe(const Config& config) {
   HttpFrontendOptions options;
   options.server.host = listen->host;
   options.server.port = listen->port;
-  options.server.io_threads = IoThreads();
-  ConfigureConnectionLimits(options.server);
-  options.streamable.limits = SessionLimits(auth_off);
+  options.server.io_threads = IoThreads(config);
+  ConfigureConnectionLimits(config, options.server);
+  options.streamable.limits = SessionLimits(config, auth_off);
   options.legacy.limits = options.streamable.limits;
   options.public_url = config.public_url;
-  options.allowed_origins = SplitList(std::getenv("HERALD_ALLOWED_ORIGINS"));
+  options.allowed_origins = config.allowed_origins;
   options.streamable.stateless = config.stateless;
   if (!config.public_url.empty()) {
     std::string origin = OriginOf(config.public_url);

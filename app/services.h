@@ -16,6 +16,7 @@
 #include "core/key_service.h"
 #include "core/media_service.h"
 #include "core/post_service.h"
+#include "platforms/http/https_client.h"
 #include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
@@ -52,19 +53,18 @@ class WorkerHandle {
   virtual ~WorkerHandle() = default;
 };
 // Starts the scheduler and queue worker on their own threads when config.workers (returns
-// null when off, or when no credential source is wired). Tuning from the environment:
-// HERALD_WORKER_CONCURRENCY (32), HERALD_WORKER_LEASE_MS (60000), HERALD_PUBLISH_TIMEOUT_MS
-// (3/4 of the lease, at most 45000), HERALD_PUBLISH_RATES ("mastodon=5/20,*=50/100"),
-// HERALD_RETRY_MAX_ATTEMPTS (8), HERALD_RETRY_INITIAL_MS (2000), HERALD_WORKER_THREADS (2).
+// null when off, when no credential source is wired, or when config.publish_rates does not
+// parse). Tuned by the config's worker fields (HERALD_WORKER_CONCURRENCY, HERALD_WORKER_LEASE_MS,
+// HERALD_PUBLISH_TIMEOUT_MS, HERALD_PUBLISH_RATES, HERALD_RETRY_*, HERALD_WORKER_THREADS).
 std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config);
 
-// The positive integer in environment variable `name`, or `fallback` when it is unset (a
-// warning is logged when it is set but not a positive number).
-long EnvNumber(const char* name, long fallback);
+// The HTTPS client's options from the configuration (HERALD_CA_FILE,
+// HERALD_ALLOW_PRIVATE_NETWORKS, HTTPS_PROXY, NO_PROXY).
+platforms::http::HttpsClientOptions HttpsClientOptionsOf(const Config& config);
 
 // Opens the store (migrating), loads the keyring, ensures the default organization, and builds
-// platforms and core services. The services' blocking store work runs on HERALD_CORE_THREADS
-// threads (32): a caller waiting for a group commit holds one, so this bounds how many
+// platforms and core services, all from `config`. The services' blocking store work runs on
+// config.core_threads threads (HERALD_CORE_THREADS, 32): a caller waiting for a group commit holds one, so this bounds how many
 // concurrent writes can share a commit. Errors are worded for the command line (one line, exit 2).
 base::Result<std::unique_ptr<Services>> BuildServices(const Config& config);
 

@@ -7,7 +7,6 @@
 #include <boost/asio/io_context.hpp>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 
 #include "app/app.h"
 #include "app/services.h"
@@ -24,8 +23,8 @@ int RunStdio(const Config& config) {
     return 2;
   }
   base::Caller caller{(*services)->default_org.id, "", base::Role::kAdmin};
-  if (const char* key = std::getenv("HERALD_API_KEY"); key != nullptr && *key != '\0') {
-    auto verified = (*services)->keys->Verify(key);
+  if (!config.api_key.empty()) {
+    auto verified = (*services)->keys->Verify(config.api_key);
     if (!verified.ok()) {
       std::fprintf(stderr, "herald: HERALD_API_KEY: %s\n", verified.error().message().c_str());
       return 2;

@@ -9,7 +9,6 @@
 #include <boost/asio/io_context.hpp>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,28 +77,27 @@ std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& con
     return nullptr;
   }
   core::WorkerOptions options;
-  options.max_in_flight = static_cast<int>(EnvNumber("HERALD_WORKER_CONCURRENCY", 32));
+  options.max_in_flight = static_cast<int>(config.worker_concurrency);
   options.claim_batch = options.max_in_flight;
-  options.lease_for = std::chrono::milliseconds(EnvNumber("HERALD_WORKER_LEASE_MS", 60'000));
+  options.lease_for = config.worker_lease;
   long default_timeout = std::min<long>(45'000, options.lease_for.count() * 3 / 4);
   options.publish_timeout =
-      std::chrono::milliseconds(EnvNumber("HERALD_PUBLISH_TIMEOUT_MS", default_timeout));
+      config.publish_timeout.value_or(std::chrono::milliseconds(default_timeout));
   if (options.publish_timeout >= options.lease_for) {
     options.publish_timeout = options.lease_for * 3 / 4;
     spdlog::warn("HERALD_PUBLISH_TIMEOUT_MS must be below the lease; using {} ms",
                  options.publish_timeout.count());
   }
-  options.retry.max_attempts = static_cast<int>(EnvNumber("HERALD_RETRY_MAX_ATTEMPTS", 8));
-  options.retry.initial = std::chrono::milliseconds(EnvNumber("HERALD_RETRY_INITIAL_MS", 2'000));
-  const char* rates = std::getenv("HERALD_PUBLISH_RATES");
-  auto budgets = core::RateBudgets::Parse(rates != nullptr ? rates : "*=50/100");
+  options.retry.max_attempts = static_cast<int>(config.retry_max_attempts);
+  options.retry.initial = config.retry_initial;
+  auto budgets = core::RateBudgets::Parse(config.publish_rates);
   if (!budgets.ok()) {
     spdlog::error("HERALD_PUBLISH_RATES: {}; publishing workers not started",
                   budgets.error().message());
     return nullptr;
   }
   options.rates = std::move(*budgets);
-  int threads = static_cast<int>(EnvNumber("HERALD_WORKER_THREADS", 2));
+  int threads = static_cast<int>(config.worker_threads);
   auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,
                                                   std::move(options), threads);
   spdlog::info("publishing workers running as {}", workers->owner());

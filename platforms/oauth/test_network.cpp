@@ -173,10 +173,10 @@ Task<Result<Json>> OAuthTestNetwork::FetchAccountMetrics(AccountContext) {
   co_return base::Unimplemented("the OAuth test network has no metrics");
 }
 
-std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, HttpClient& http,
-                                               const base::Clock& clock) {
+std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, const OAuthClient& client,
+                                               HttpClient& http, const base::Clock& clock) {
   OAuthProvider provider = OAuthTestProvider(std::move(base_url));
-  provider.LoadClientFromEnv();
+  provider.SetClient(client);
   return std::make_unique<OAuthTestNetwork>(std::move(provider), http, clock);
 }
 

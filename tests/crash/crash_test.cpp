@@ -155,12 +155,12 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   emulators::EmulatorClient telegram_ctl((*telegram)->base_url());
   ASSERT_TRUE(mastodon_ctl.SetConfig({{"rate_limit", 1'000'000}}).ok());
   ASSERT_TRUE(telegram_ctl.SetConfig({{"chat_messages_per_minute", 1'000'000}}).ok());
-  setenv("HERALD_TELEGRAM_API_URL", (*telegram)->base_url().c_str(), 1);
 
   // Services on the same data directory and database as the herald processes.
   mcp::Config config;
   config.data_dir = dir.path();
   config.db_url = db_url;
+  config.api_urls["telegram"] = (*telegram)->base_url();
   auto built = mcp::BuildServices(config);
   ASSERT_TRUE(built.ok()) << built.error().ToString();
   mcp::Services& services = **built;
