@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string_view>
 #include <utility>
 

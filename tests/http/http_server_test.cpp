@@ -15,7 +15,7 @@
 
 #include "base/json.h"
 #include "tests/http/raw_conn.h"
-#include "tests/transport/test_client.h"
+#include "tests/http/test_client.h"
 #include "tests/support/result_matchers.h"
 
 namespace herald::http {

@@ -12,8 +12,8 @@
 
 #include "core/key_service.h"
 #include "store/store.h"
-#include "transport/auth/origin_policy.h"
 #include "tests/support/result_matchers.h"
+#include "transport/auth/origin_policy.h"
 
 namespace herald::mcp {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "http/http_server.h"
 #include "tests/http/raw_conn.h"
-#include "tests/transport/mcp_test_fixture.h"
 #include "tests/support/result_matchers.h"
+#include "tests/transport/mcp_test_fixture.h"
 
 namespace herald::mcp::testing {
 namespace {

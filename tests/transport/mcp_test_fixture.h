@@ -16,10 +16,10 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "mcp/server/dispatcher.h"
-#include "tests/transport/test_client.h"
+#include "tests/http/test_client.h"
+#include "tests/support/result_matchers.h"
 #include "transport/auth/authenticator.h"
 #include "transport/http_frontend.h"
-#include "tests/support/result_matchers.h"
 
 namespace herald::mcp::testing {
 

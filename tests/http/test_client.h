@@ -2,8 +2,8 @@
 // (Beast), raw bytes (for malformed or slow clients), and server-sent events read as raw text.
 // Every operation has a timeout, so a misbehaving server fails the test instead of hanging it.
 // Not thread-safe: one client per thread.
-#ifndef HERALD_TESTS_TRANSPORT_TEST_CLIENT_H_
-#define HERALD_TESTS_TRANSPORT_TEST_CLIENT_H_
+#ifndef HERALD_TESTS_HTTP_TEST_CLIENT_H_
+#define HERALD_TESTS_HTTP_TEST_CLIENT_H_
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -197,4 +197,4 @@ class TestClient {
 
 }  // namespace herald::testing
 
-#endif  // HERALD_TESTS_TRANSPORT_TEST_CLIENT_H_
+#endif  // HERALD_TESTS_HTTP_TEST_CLIENT_H_
