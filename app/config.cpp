@@ -301,7 +301,7 @@ base::Result<Config> ConfigFromEnvironment(const Environment& env) {
       if (value.empty()) continue;  // empty counts as unset
       HERALD_RETURN_IF_ERROR(known->parse(name, value, config));
     } else if (auto oauth = OAuthClientVariable(name)) {
-      platforms::oauth::OAuthClient& client = config.oauth_clients[oauth->first];
+      platforms::oauth::OAuthClientCredentials& client = config.oauth_clients[oauth->first];
       (oauth->second ? client.client_secret : client.client_id) = value;
     } else if (!IsReservedForTools(name)) {
       return Unknown(name);

@@ -75,7 +75,7 @@ struct Config {
   // HERALD_SLACK_API_URL, and HERALD_OAUTH_TEST_PROVIDER as "oauthtest".
   std::map<std::string, std::string> api_urls;
   // Network id -> its OAuth app: HERALD_<P>_CLIENT_ID / HERALD_<P>_CLIENT_SECRET.
-  std::map<std::string, platforms::oauth::OAuthClient> oauth_clients;
+  std::map<std::string, platforms::oauth::OAuthClientCredentials> oauth_clients;
   std::string ca_file;                  // HERALD_CA_FILE: extra PEM CAs
   bool allow_private_networks = false;  // HERALD_ALLOW_PRIVATE_NETWORKS
   std::string https_proxy;              // HTTPS_PROXY, else https_proxy

@@ -26,7 +26,8 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
     auto client = env.oauth_clients.find(oauth::kOAuthTestNetworkId);
     registry->Add(oauth::MakeOAuthTestNetwork(
-        it->second, client != env.oauth_clients.end() ? client->second : oauth::OAuthClient{},
+        it->second,
+        client != env.oauth_clients.end() ? client->second : oauth::OAuthClientCredentials{},
         *env.http, *env.clock));
   }
   return registry;

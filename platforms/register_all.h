@@ -21,7 +21,7 @@ struct PlatformEnv {
   BaseUrlOverrides base_urls;  // network id -> API base URL (tests, self-hosting)
   // Network id -> the OAuth app herald is registered with there (from the app's configuration:
   // HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET).
-  std::map<std::string, oauth::OAuthClient, std::less<>> oauth_clients;
+  std::map<std::string, oauth::OAuthClientCredentials, std::less<>> oauth_clients;
 };
 
 // Every network herald supports, configured from `env`.

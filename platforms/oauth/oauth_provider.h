@@ -25,7 +25,7 @@ enum class ClientAuthMethod {
 };
 
 // The OAuth app herald is registered with at one network.
-struct OAuthClient {
+struct OAuthClientCredentials {
   std::string client_id;
   std::string client_secret;  // "" for a public client (PKCE only)
 };
@@ -55,7 +55,7 @@ struct OAuthProvider {
   // HERALD_<P>_CLIENT_ID and HERALD_<P>_CLIENT_SECRET ...".
   base::Result<void> CheckConfigured() const;
   // Sets client_id / client_secret (from HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET).
-  void SetClient(const OAuthClient& client) {
+  void SetClient(const OAuthClientCredentials& client) {
     client_id = client.client_id;
     client_secret = client.client_secret;
   }

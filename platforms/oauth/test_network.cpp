@@ -173,7 +173,8 @@ Task<Result<Json>> OAuthTestNetwork::FetchAccountMetrics(AccountContext) {
   co_return base::Unimplemented("the OAuth test network has no metrics");
 }
 
-std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, const OAuthClient& client,
+std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url,
+                                               const OAuthClientCredentials& client,
                                                HttpClient& http, const base::Clock& clock) {
   OAuthProvider provider = OAuthTestProvider(std::move(base_url));
   provider.SetClient(client);

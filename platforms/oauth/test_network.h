@@ -56,7 +56,8 @@ class OAuthTestNetwork final : public Platform, public OAuthNetwork {
 
 // The network for HERALD_OAUTH_TEST_PROVIDER=`base_url`, registered there as `client`
 // (HERALD_OAUTHTEST_CLIENT_ID / _CLIENT_SECRET).
-std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, const OAuthClient& client,
+std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url,
+                                               const OAuthClientCredentials& client,
                                                HttpClient& http, const base::Clock& clock);
 
 }  // namespace herald::platforms::oauth

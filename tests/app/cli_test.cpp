@@ -129,6 +129,20 @@ TEST_F(CliTest, ConfiguredUrlsAndPortsAreStrict) {
   EXPECT_FALSE(FileExists(Db())) << "nothing is created before the URLs are checked";
 }
 
+// The environment is read once at start (app/config.cpp): a malformed or unknown HERALD_*
+// variable stops every command with one line naming it; flags still win over the environment.
+TEST_F(CliTest, MalformedOrUnknownVariablesStopTheStart) {
+  ExpectOneLineError(H({"migrate"}, {{"HERALD_DATA_DIR", Data()}}),
+                     "unknown environment variable HERALD_DATA_DIR; did you mean HERALD_DATA?");
+  ExpectOneLineError(H({"worker"}, {{"HERALD_WORKER_CONCURRENCY", "lots"}}),
+                     "HERALD_WORKER_CONCURRENCY must be a positive integer; got 'lots'");
+  ExpectOneLineError(H({"stdio"}, {{"HERALD_MASTODON_API_URL", "https://m.example"}}),
+                     "each account's instance_url");
+  ExpectOneLineError(H({"serve"}, {{"HERALD_LISTEN", "127.0.0.1:http"}}),
+                     "HERALD_LISTEN must be HOST:PORT");
+  EXPECT_FALSE(FileExists(Db())) << "nothing is created before the configuration is checked";
+}
+
 TEST_F(CliTest, UnreachablePostgres) {
   // A port from the OS that nothing listens on: bind, read the port, close.
   int port = 0;

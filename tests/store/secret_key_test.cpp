@@ -47,18 +47,19 @@ class SecretKeyTest : public ::testing::Test {
 
 TEST_F(SecretKeyTest, KeyFromEnvironmentAndNoFileWritten) {
   std::string key = base::RandomBytes(32);
-  auto ring = LoadKeyring(dir_, {.secret_key = base::Base64Encode(key)});
+  auto ring = LoadKeyring(dir_, {.secret_key = base::Base64Encode(key), .old_keys = {}});
   ASSERT_THAT(ring, IsOk());
   EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(key));
   EXPECT_FALSE(std::filesystem::exists(key_file_));
 }
 
 TEST_F(SecretKeyTest, EnvironmentKeyOfWrongSizeOrBadBase64IsRefused) {
-  auto ring = LoadKeyring(dir_, {.secret_key = base::Base64Encode(base::RandomBytes(16))});
+  auto ring =
+      LoadKeyring(dir_, {.secret_key = base::Base64Encode(base::RandomBytes(16)), .old_keys = {}});
   ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY must hold 32 bytes (base64), found 16");
 
-  ring = LoadKeyring(dir_, {.secret_key = "!!!not*base64!!!"});
+  ring = LoadKeyring(dir_, {.secret_key = "!!!not*base64!!!", .old_keys = {}});
   ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY is not valid base64");
   EXPECT_EQ(ring.error().message().find("!!!"), std::string::npos);
