@@ -3,8 +3,8 @@
 # Layer boundaries are enforced by the include path: a library sees only its own folder and the
 # folders of the libraries it depends on (DEPS), never the repository root. Each library gets
 # an include root of its own, <build>/include_roots/NAME, holding one symbolic link named after
-# its folder (include_roots/herald_http/mcp/http -> <source>/mcp/http), so `#include
-# "mcp/http/router.h"` keeps working for herald_http and everything that depends on it, while
+# its folder (include_roots/herald_http/http -> <source>/http), so `#include
+# "http/router.h"` keeps working for herald_http and everything that depends on it, while
 # an upward include (core including "tools/tool.h") fails to compile. Test, benchmark and fuzz
 # code sees the whole tree (their CMakeLists add the root).
 function(herald_add_library name)

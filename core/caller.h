@@ -1,22 +1,13 @@
-// Caller: who is asking. Every core operation takes one and is scoped to its organization; the
-// role decides what it may do (viewer reads, editor manages posts and accounts, admin also
-// manages keys).
+// Caller: who is asking. The definition lives in base/caller.h (shared with the transports,
+// which authenticate a caller without depending on the core); this name stays for the core.
 #ifndef HERALD_CORE_CALLER_H_
 #define HERALD_CORE_CALLER_H_
 
-#include <string>
-
-#include "store/model.h"
+#include "base/caller.h"
 
 namespace herald::core {
 
-struct Caller {
-  std::string org_id;
-  std::string key_id;  // key_... or "" for the local operator (stdio without HERALD_API_KEY)
-  store::Role role = store::Role::kViewer;
-  // For the audit log: the key id, or "local".
-  std::string actor() const { return key_id.empty() ? "local" : key_id; }
-};
+using base::Caller;
 
 }  // namespace herald::core
 

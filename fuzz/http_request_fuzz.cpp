@@ -1,6 +1,6 @@
 // libFuzzer target: herald's HTTP/1.1 request reading, in memory (no sockets).
 //
-// Mirrors Connection::Loop / Connection::Parse (mcp/http/connection.cpp) step by step with the
+// Mirrors Connection::Loop / Connection::Parse (http/connection.cpp) step by step with the
 // same Beast parser configuration: the header parser with the header limit and an unbounded
 // body limit, the Content-Length check against the route's body limit, the move into a
 // string_body parser (eager, body limit) that reads the body (Content-Length or chunked), then
@@ -24,9 +24,9 @@
 #include <string>
 #include <string_view>
 
-#include "mcp/http/http_message.h"
-#include "mcp/http/request_target.h"
-#include "mcp/http/router.h"
+#include "http/http_message.h"
+#include "http/request_target.h"
+#include "http/router.h"
 
 namespace {
 
@@ -79,7 +79,7 @@ error_code Parse(Parser& parser, bool whole, beast::flat_buffer& buffer, Wire& w
 Router* MakeRouter() {
   auto* router = new Router();
   auto handler = [](Request) -> herald::base::Task<Response> { co_return Response::Empty(204); };
-  // herald's routes (mcp/transport/http_frontend.cpp) and the emulators' kinds of pattern.
+  // herald's routes (transport/http_frontend.cpp) and the emulators' kinds of pattern.
   const char* routes[][2] = {
       {"POST", "/mcp"},
       {"GET", "/mcp"},

@@ -1,4 +1,4 @@
-// libFuzzer target: a real HttpServer (mcp/http) on 127.0.0.1, fed the input as the bytes of
+// libFuzzer target: a real HttpServer (http/) on 127.0.0.1, fed the input as the bytes of
 // one client connection. Slower than http_request_fuzz (a loopback connection per input), but
 // it runs the connection loop itself: keep-alive and pipelining, 100-continue, the 413/431/400
 // refusals and their linger, per-route body limits, 404/405, handler exceptions, dropped
@@ -24,7 +24,7 @@
 #include <thread>
 
 #include "base/log.h"
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the REST surface (mcp/rest/rest_api) behind herald's router: routing of
+// libFuzzer target: the REST surface (transport/rest/rest_api) behind herald's router: routing of
 // method + path (path parameters, 405, no match), query parameters converted to tool arguments
 // by the input schemas' declared types, JSON bodies, {id} mapping, argument validation against
 // the real embedded tool schemas, and the mapping of tool results and errors to HTTP answers.
@@ -21,9 +21,9 @@
 
 #include "base/json.h"
 #include "base/log.h"
-#include "mcp/http/request_target.h"
-#include "mcp/http/router.h"
-#include "mcp/rest/rest_api.h"
+#include "http/request_target.h"
+#include "http/router.h"
+#include "transport/rest/rest_api.h"
 #include "mcp/server/tool_registry.h"
 #include "schemas/schemas.h"
 #include "tools/tool.h"

@@ -27,8 +27,6 @@ std::string_view NameOf(E value, const std::array<std::pair<E, std::string_view>
   return "unknown";
 }
 
-constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{{
-    {Role::kViewer, "viewer"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}}};
 constexpr std::array<std::pair<AccountStatus, std::string_view>, 3> kAccountStatuses{{
     {AccountStatus::kActive, "active"},
     {AccountStatus::kNeedsReauth, "needs_reauth"},
@@ -61,9 +59,6 @@ constexpr std::array<std::pair<JobState, std::string_view>, 5> kJobStates{{
     {JobState::kCancelled, "cancelled"}}};
 
 }  // namespace
-
-std::string_view RoleName(Role role) { return NameOf(role, kRoles); }
-base::Result<Role> ParseRole(std::string_view name) { return ParseName(name, kRoles, "role"); }
 
 std::string_view AccountStatusName(AccountStatus s) { return NameOf(s, kAccountStatuses); }
 base::Result<AccountStatus> ParseAccountStatus(std::string_view name) {

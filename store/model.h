@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
@@ -29,11 +30,11 @@ struct Organization {
   Time created_at;
 };
 
-enum class Role { kViewer, kEditor, kAdmin };
-std::string_view RoleName(Role role);                       // "viewer" | "editor" | "admin"
-base::Result<Role> ParseRole(std::string_view name);        // kInvalidArgument if unknown
-// True if `have` grants at least `need` (admin > editor > viewer).
-inline bool RoleAllows(Role have, Role need) { return static_cast<int>(have) >= static_cast<int>(need); }
+// Role lives in base (base/caller.h), shared with the core, the tools and the transports.
+using base::ParseRole;
+using base::Role;
+using base::RoleAllows;
+using base::RoleName;
 
 struct ApiKey {
   std::string id;      // key_...

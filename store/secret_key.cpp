@@ -67,11 +67,11 @@ base::Result<void> GenerateKeyFile(const std::string& data_dir, const std::strin
 
 }  // namespace
 
-base::Result<base::Keyring> LoadKeyring(const std::string& data_dir) {
+base::Result<base::Keyring> LoadKeyring(const std::string& data_dir,
+                                        const KeyringSecrets& secrets) {
   base::Keyring ring;
-  const char* env = std::getenv("HERALD_SECRET_KEY");
-  if (env != nullptr && *env != '\0') {
-    HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(env, "HERALD_SECRET_KEY"));
+  if (!secrets.secret_key.empty()) {
+    HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(secrets.secret_key, "HERALD_SECRET_KEY"));
     HERALD_RETURN_IF_ERROR(ring.Add(key));
   } else {
     namespace fs = std::filesystem;
@@ -105,14 +105,10 @@ base::Result<base::Keyring> LoadKeyring(const std::string& data_dir) {
     HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(buf.str(), path));
     HERALD_RETURN_IF_ERROR(ring.Add(key));
   }
-  if (const char* old = std::getenv("HERALD_SECRET_KEYS_OLD"); old != nullptr && *old != '\0') {
-    std::stringstream list(old);
-    std::string item;
-    while (std::getline(list, item, ',')) {
-      if (Trim(item).empty()) continue;
-      HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(item, "a key in HERALD_SECRET_KEYS_OLD"));
-      HERALD_RETURN_IF_ERROR(ring.Add(key));
-    }
+  for (const std::string& item : secrets.old_keys) {
+    if (Trim(item).empty()) continue;
+    HERALD_ASSIGN_OR_RETURN(std::string key, DecodeKey(item, "a key in HERALD_SECRET_KEYS_OLD"));
+    HERALD_RETURN_IF_ERROR(ring.Add(key));
   }
   return ring;
 }

@@ -5,11 +5,11 @@
 #include <optional>
 #include <string_view>
 
-#include "tools/tool.h"
-
 namespace herald::mcp {
 
-using tools::LogLevel;
+// The protocol's levels, least to most severe (the order is what logging/setLevel compares).
+// The tools' LogLevel (tools/tool.h) lists the same levels; the server converts at the boundary.
+enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError, kCritical, kAlert, kEmergency };
 
 // "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency".
 std::string_view LogLevelName(LogLevel level);

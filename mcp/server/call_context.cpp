@@ -36,7 +36,7 @@ CallContext::CallContext(std::shared_ptr<Session> session,
       max_request_timeout_(max_request_timeout),
       executor_(std::move(executor)) {}
 
-const core::Caller& CallContext::caller() const { return session_->caller(); }
+const base::Caller& CallContext::caller() const { return session_->caller(); }
 
 bool CallContext::cancelled() const {
   return (running_ != nullptr && running_->cancelled.load()) || session_->closed();
@@ -65,7 +65,10 @@ void CallContext::Progress(double progress, std::optional<double> total, std::st
   Emit(MakeNotification("notifications/progress", std::move(params)));
 }
 
-void CallContext::Log(tools::LogLevel level, Json data) {
+void CallContext::Log(tools::LogLevel tool_level, Json data) {
+  static_assert(static_cast<int>(tools::LogLevel::kEmergency) ==
+                static_cast<int>(LogLevel::kEmergency));
+  const auto level = static_cast<LogLevel>(tool_level);  // the same levels in the same order
   if (static_cast<int>(level) < static_cast<int>(session_->log_level())) return;
   Emit(MakeNotification(
       "notifications/message",

@@ -34,7 +34,7 @@ class CallContext final : public tools::ToolContext {
               std::string running_key, std::shared_ptr<Outbound> outbound, Json progress_token,
               std::chrono::milliseconds max_request_timeout, base::asio::any_io_executor executor);
 
-  const core::Caller& caller() const override;
+  const base::Caller& caller() const override;
   bool cancelled() const override;
   void Progress(double progress, std::optional<double> total, std::string message) override;
   void Log(tools::LogLevel level, Json data) override;

@@ -13,9 +13,9 @@ namespace herald::mcp {
 
 class DetachedToolContext final : public tools::ToolContext {
  public:
-  explicit DetachedToolContext(core::Caller caller) : caller_(std::move(caller)) {}
+  explicit DetachedToolContext(base::Caller caller) : caller_(std::move(caller)) {}
 
-  const core::Caller& caller() const override { return caller_; }
+  const base::Caller& caller() const override { return caller_; }
   bool cancelled() const override { return cancelled_.load(); }
   void Progress(double, std::optional<double>, std::string) override {}
   void Log(tools::LogLevel, base::Json) override {}
@@ -31,7 +31,7 @@ class DetachedToolContext final : public tools::ToolContext {
   void Cancel() { cancelled_ = true; }
 
  private:
-  core::Caller caller_;
+  base::Caller caller_;
   std::atomic<bool> cancelled_{false};
 };
 

@@ -134,14 +134,14 @@ void Dispatcher::Track(const std::shared_ptr<Session>& session) {
   sessions_.push_back(session);
 }
 
-std::shared_ptr<Session> Dispatcher::NewSession(core::Caller caller, std::string transport) {
+std::shared_ptr<Session> Dispatcher::NewSession(base::Caller caller, std::string transport) {
   auto session =
       std::make_shared<Session>(base::RandomToken(), std::move(caller), std::move(transport));
   Track(session);
   return session;
 }
 
-std::shared_ptr<Session> Dispatcher::NewStatelessSession(core::Caller caller, std::string transport,
+std::shared_ptr<Session> Dispatcher::NewStatelessSession(base::Caller caller, std::string transport,
                                                          std::string protocol_version) {
   auto session =
       std::make_shared<Session>(base::RandomToken(), std::move(caller), std::move(transport));

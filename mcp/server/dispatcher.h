@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
-#include "core/caller.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/protocol/protocol_version.h"
 #include "mcp/server/outbound.h"
@@ -73,12 +73,12 @@ class Dispatcher {
 
   // Creates a session for a new client (a stdio process, an HTTP session, a legacy SSE
   // connection) acting as `caller`. It expects `initialize` first. `transport` labels logs.
-  std::shared_ptr<Session> NewSession(core::Caller caller, std::string transport);
+  std::shared_ptr<Session> NewSession(base::Caller caller, std::string transport);
 
   // Creates a session for one stateless request: already initialized at `protocol_version`
   // (negotiated as initialize would; "" means kAssumedHttpProtocolVersion), with no client
   // capabilities (so no sampling or elicitation) and no standing outbound.
-  std::shared_ptr<Session> NewStatelessSession(core::Caller caller, std::string transport,
+  std::shared_ptr<Session> NewStatelessSession(base::Caller caller, std::string transport,
                                                std::string protocol_version);
 
   // Handles one parsed message or batch (array) from the client of `session`. Returns what to

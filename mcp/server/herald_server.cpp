@@ -101,12 +101,12 @@ Result<Json> RepurposeArticle(const std::map<std::string, std::string>& args) {
 HeraldResourceProviders ProvidersFromServices(const tools::ToolDeps& deps) {
   HeraldResourceProviders providers;
   if (core::AccountService* accounts = deps.accounts) {
-    providers.accounts = [accounts](core::Caller caller) {
+    providers.accounts = [accounts](base::Caller caller) {
       return tools::ReadAccounts(*accounts, std::move(caller));
     };
   }
   if (core::PostService* posts = deps.posts) {
-    providers.post = [posts](core::Caller caller, std::string post_id) {
+    providers.post = [posts](base::Caller caller, std::string post_id) {
       return tools::ReadPost(*posts, std::move(caller), std::move(post_id));
     };
   }
@@ -122,7 +122,7 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
          "handle and status. Use the ids as accounts in schedule_post.",
          "application/json"},
         [accounts = providers.accounts](std::string uri,
-                                        core::Caller caller) -> base::Task<Result<Json>> {
+                                        base::Caller caller) -> base::Task<Result<Json>> {
           auto list = co_await accounts(std::move(caller));
           if (!list.ok()) co_return std::move(list).error();
           co_return JsonContents(uri, *list);
@@ -135,7 +135,7 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
          "account (queued, publishing, published with URL, failed with reason).",
          "application/json"},
         [post = providers.post](std::string uri, std::map<std::string, std::string> vars,
-                                core::Caller caller) -> base::Task<Result<Json>> {
+                                base::Caller caller) -> base::Task<Result<Json>> {
           auto value = co_await post(std::move(caller), vars["id"]);
           if (!value.ok()) co_return std::move(value).error();
           co_return JsonContents(uri, *value);

@@ -15,9 +15,9 @@
 #include <string>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
 #include "mcp/server/dispatcher.h"
 #include "tools/tool_set.h"
 
@@ -25,9 +25,9 @@ namespace herald::mcp {
 
 struct HeraldResourceProviders {
   // The caller's organization's connected accounts as JSON (never credentials).
-  std::function<base::Task<base::Result<Json>>(core::Caller caller)> accounts;
+  std::function<base::Task<base::Result<Json>>(base::Caller caller)> accounts;
   // One post of the caller's organization with its per-account targets. Errors: kNotFound.
-  std::function<base::Task<base::Result<Json>>(core::Caller caller, std::string post_id)> post;
+  std::function<base::Task<base::Result<Json>>(base::Caller caller, std::string post_id)> post;
 };
 
 // Providers backed by the core services in `deps` (AccountService::List, PostService::Get). A

@@ -119,7 +119,7 @@ bool ResourceRegistry::Knows(std::string_view uri) const {
   return false;
 }
 
-Task<Result<Json>> ResourceRegistry::Read(std::string uri, core::Caller caller) const {
+Task<Result<Json>> ResourceRegistry::Read(std::string uri, base::Caller caller) const {
   for (const auto& r : resources_) {
     if (r.info.uri == uri) co_return co_await r.reader(uri, caller);
   }

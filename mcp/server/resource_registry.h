@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
 
 namespace herald::mcp {
 
@@ -42,10 +42,10 @@ struct ResourceTemplateInfo {
 };
 
 // Returns the contents array for `uri`. Errors: kNotFound (becomes -32002), others as usual.
-using ResourceReader = std::function<Task<Result<Json>>(std::string uri, core::Caller caller)>;
+using ResourceReader = std::function<Task<Result<Json>>(std::string uri, base::Caller caller)>;
 // The same for a template match; `vars` holds the template variables ("id" -> "post_...").
 using TemplateReader = std::function<Task<Result<Json>>(
-    std::string uri, std::map<std::string, std::string> vars, core::Caller caller)>;
+    std::string uri, std::map<std::string, std::string> vars, base::Caller caller)>;
 // Completion values for argument `name` currently typed as `value`; `context` holds the other
 // arguments already chosen ({name: value}). At most 100 are sent.
 using Completer = std::function<std::vector<std::string>(
@@ -69,7 +69,7 @@ class ResourceRegistry {
   bool Knows(std::string_view uri) const;
   // Reads `uri` for `caller`: an exact resource first, then the first matching template.
   // Errors: kNotFound ("resource not found: <uri>") when nothing matches, and the reader's.
-  Task<Result<Json>> Read(std::string uri, core::Caller caller) const;
+  Task<Result<Json>> Read(std::string uri, base::Caller caller) const;
   // Completion for a template argument; nullopt when no template has this text, empty values
   // when it has no completer.
   std::optional<std::vector<std::string>> Complete(std::string_view uri_template,

@@ -6,7 +6,7 @@
 
 namespace herald::mcp {
 
-Session::Session(std::string id, core::Caller caller, std::string transport)
+Session::Session(std::string id, base::Caller caller, std::string transport)
     : id_(std::move(id)), caller_(std::move(caller)), transport_(std::move(transport)) {}
 
 Session::~Session() { Close(); }
@@ -36,7 +36,7 @@ Json Session::client_info() const {
   return client_info_;
 }
 
-tools::LogLevel Session::log_level() const {
+LogLevel Session::log_level() const {
   std::lock_guard lock(mu_);
   return log_level_;
 }
@@ -103,7 +103,7 @@ void Session::MarkClientReady() {
   client_ready_ = true;
 }
 
-void Session::SetLogLevel(tools::LogLevel level) {
+void Session::SetLogLevel(LogLevel level) {
   std::lock_guard lock(mu_);
   log_level_ = level;
 }

@@ -22,11 +22,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
+#include "mcp/protocol/log_level.h"
 #include "mcp/server/outbound.h"
-#include "tools/tool.h"
 
 namespace herald::mcp {
 
@@ -39,7 +39,7 @@ struct PendingClientRequest;  // defined in session.cpp
 class Session {
  public:
   // Use Dispatcher::NewSession. `transport` is a label for logs ("stdio", "http", "sse", ...).
-  Session(std::string id, core::Caller caller, std::string transport);
+  Session(std::string id, base::Caller caller, std::string transport);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -49,7 +49,7 @@ class Session {
   // The first 8 characters of the id: enough to follow a session in logs without handing out
   // the whole id.
   std::string log_id() const { return id_.substr(0, 8); }
-  const core::Caller& caller() const { return caller_; }
+  const base::Caller& caller() const { return caller_; }
   const std::string& transport() const { return transport_; }
 
   // True once `initialize` was answered (or for a stateless session from the start).
@@ -66,7 +66,7 @@ class Session {
 
   // The minimum level of notifications/message sent to this client (logging/setLevel);
   // kDebug (everything) until the client sets one.
-  tools::LogLevel log_level() const;
+  LogLevel log_level() const;
 
   // The channel for messages not tied to a running request (and for those whose request's own
   // channel has closed): the Streamable HTTP GET stream, the legacy SSE stream, or stdout.
@@ -102,7 +102,7 @@ class Session {
   void MarkInitialized(std::string version, Json capabilities, Json info);
   void MarkStateless(std::string version);
   void MarkClientReady();
-  void SetLogLevel(tools::LogLevel level);
+  void SetLogLevel(LogLevel level);
   void Subscribe(std::string uri);
   void Unsubscribe(std::string_view uri);
 
@@ -122,7 +122,7 @@ class Session {
   bool ResolvePending(const std::string& key, base::Result<Json> outcome);
 
   const std::string id_;
-  const core::Caller caller_;
+  const base::Caller caller_;
   const std::string transport_;
   bool stateless_ = false;
 
@@ -133,7 +133,7 @@ class Session {
   std::string protocol_version_;
   Json client_capabilities_ = Json::object();
   Json client_info_ = Json::object();
-  tools::LogLevel log_level_ = tools::LogLevel::kDebug;
+  LogLevel log_level_ = LogLevel::kDebug;
   std::shared_ptr<Outbound> standing_;
   std::set<std::string, std::less<>> subscriptions_;
   std::map<std::string, std::shared_ptr<Running>> running_;

@@ -127,11 +127,11 @@ const RegisteredTool* ToolRegistry::Find(std::string_view name) const {
 Task<Result<tools::ToolOutput>> ToolRegistry::Invoke(const RegisteredTool& tool, Json arguments,
                                                      tools::ToolContext& ctx) const {
   const tools::ToolSpec& spec = tool.spec();
-  const core::Caller& caller = ctx.caller();
-  if (!store::RoleAllows(caller.role, spec.required_role)) {
+  const base::Caller& caller = ctx.caller();
+  if (!base::RoleAllows(caller.role, spec.required_role)) {
     co_return base::PermissionDenied(
-        "this API key's role (" + std::string(store::RoleName(caller.role)) + ") cannot call " +
-        spec.name + "; it needs " + std::string(store::RoleName(spec.required_role)));
+        "this API key's role (" + std::string(base::RoleName(caller.role)) + ") cannot call " +
+        spec.name + "; it needs " + std::string(base::RoleName(spec.required_role)));
   }
   if (arguments.is_null()) arguments = Json::object();
   if (!arguments.is_object()) {

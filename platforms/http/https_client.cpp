@@ -370,31 +370,7 @@ std::string TlsFailureReason(const error_code& ec, SSL* ssl) {
   return text.empty() ? "handshake failed" : text;
 }
 
-bool EnvTrue(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr) return false;
-  std::string s = Lower(v);
-  return s == "1" || s == "true" || s == "yes" || s == "on";
-}
-
-std::string Env(const char* upper, const char* lower) {
-  if (const char* v = std::getenv(upper); v != nullptr && *v != '\0') return v;
-  if (lower != nullptr) {
-    if (const char* v = std::getenv(lower); v != nullptr && *v != '\0') return v;
-  }
-  return {};
-}
-
 }  // namespace
-
-HttpsClientOptions HttpsClientOptionsFromEnv() {
-  HttpsClientOptions o;
-  o.extra_ca_file = Env("HERALD_CA_FILE", nullptr);
-  o.allow_private_networks = EnvTrue("HERALD_ALLOW_PRIVATE_NETWORKS");
-  o.https_proxy = Env("HTTPS_PROXY", "https_proxy");
-  o.no_proxy = Env("NO_PROXY", "no_proxy");
-  return o;
-}
 
 // ---- the client ----
 

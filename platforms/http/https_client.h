@@ -25,8 +25,8 @@
 // the same io_context they were made on (any strand of it). When an io_context is destroyed,
 // the idle connections made on it are closed first (a service of that context sees to it).
 //
-// Construction: HttpsClient::Create(HttpsClientOptionsFromEnv()) in production; tests build
-// options by hand (extra CA, resolve overrides, allow_private_networks).
+// Construction: HttpsClient::Create(options) with the options from the app's configuration in
+// production; tests build options by hand (extra CA, resolve overrides, allow_private_networks).
 #ifndef HERALD_PLATFORMS_HTTP_HTTPS_CLIENT_H_
 #define HERALD_PLATFORMS_HTTP_HTTPS_CLIENT_H_
 
@@ -63,10 +63,6 @@ struct HttpsClientOptions {
   // Sent when the request has no User-Agent header.
   std::string user_agent = "herald/0.1";
 };
-
-// Options from the environment: HERALD_CA_FILE, HERALD_ALLOW_PRIVATE_NETWORKS (=1/true/yes),
-// HTTPS_PROXY (or https_proxy) and NO_PROXY (or no_proxy).
-HttpsClientOptions HttpsClientOptionsFromEnv();
 
 class HttpsClient final : public HttpClient {
  public:

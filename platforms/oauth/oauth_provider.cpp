@@ -1,7 +1,6 @@
 #include "platforms/oauth/oauth_provider.h"
 
 #include <cctype>
-#include <cstdlib>
 
 namespace herald::platforms::oauth {
 
@@ -23,13 +22,6 @@ base::Result<void> OAuthProvider::CheckConfigured() const {
       " and set " + PlatformEnvName(platform, "CLIENT_ID") + " and " +
       PlatformEnvName(platform, "CLIENT_SECRET") + " (redirect URI: HERALD_PUBLIC_URL + " +
       "/oauth/callback/" + platform + ")");
-}
-
-void OAuthProvider::LoadClientFromEnv() {
-  std::string id_var = PlatformEnvName(platform, "CLIENT_ID");
-  std::string secret_var = PlatformEnvName(platform, "CLIENT_SECRET");
-  if (const char* v = std::getenv(id_var.c_str()); v != nullptr) client_id = v;
-  if (const char* v = std::getenv(secret_var.c_str()); v != nullptr) client_secret = v;
 }
 
 }  // namespace herald::platforms::oauth

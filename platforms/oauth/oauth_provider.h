@@ -2,8 +2,8 @@
 // PKCE S256, RFC 7636; token revocation, RFC 7009): its endpoints, scopes, how the client
 // authenticates, and the client credentials herald is registered with.
 //
-// Client credentials come from HERALD_<PLATFORM>_CLIENT_ID / HERALD_<PLATFORM>_CLIENT_SECRET
-// (LoadClientFromEnv). A network can be listed without them; connecting then fails with a
+// Client credentials come from HERALD_<PLATFORM>_CLIENT_ID / HERALD_<PLATFORM>_CLIENT_SECRET,
+// read by the app's configuration and handed in (PlatformEnv::oauth_clients). A network can be listed without them; connecting then fails with a
 // message naming the variables (CheckConfigured). A plain value; immutable once built.
 #ifndef HERALD_PLATFORMS_OAUTH_OAUTH_PROVIDER_H_
 #define HERALD_PLATFORMS_OAUTH_OAUTH_PROVIDER_H_
@@ -22,6 +22,12 @@ namespace herald::platforms::oauth {
 enum class ClientAuthMethod {
   kBasic,  // Authorization: Basic base64(urlencode(id) ":" urlencode(secret))
   kPost,   // client_id and client_secret in the form body
+};
+
+// The OAuth app herald is registered with at one network.
+struct OAuthClientCredentials {
+  std::string client_id;
+  std::string client_secret;  // "" for a public client (PKCE only)
 };
 
 struct OAuthProvider {
@@ -48,8 +54,11 @@ struct OAuthProvider {
   // Ok when client_id is set. Errors: kFailedPrecondition "connecting <name> needs
   // HERALD_<P>_CLIENT_ID and HERALD_<P>_CLIENT_SECRET ...".
   base::Result<void> CheckConfigured() const;
-  // Fills client_id / client_secret from HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET.
-  void LoadClientFromEnv();
+  // Sets client_id / client_secret (from HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET).
+  void SetClient(const OAuthClientCredentials& client) {
+    client_id = client.client_id;
+    client_secret = client.client_secret;
+  }
 };
 
 // "HERALD_<PLATFORM>_<SUFFIX>" with the platform id upper-cased and '-' turned into '_'.

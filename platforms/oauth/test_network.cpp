@@ -144,10 +144,11 @@ Task<Result<void>> OAuthTestNetwork::Delete(AccountContext account, PublishRecei
   co_return base::Ok();
 }
 
-std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, HttpClient& http,
-                                               const base::Clock& clock) {
+std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url,
+                                               const OAuthClientCredentials& client,
+                                               HttpClient& http, const base::Clock& clock) {
   OAuthProvider provider = OAuthTestProvider(std::move(base_url));
-  provider.LoadClientFromEnv();
+  provider.SetClient(client);
   return std::make_unique<OAuthTestNetwork>(std::move(provider), http, clock);
 }
 

@@ -49,10 +49,11 @@ class OAuthTestNetwork final : public OAuthNetworkBase {
   PlatformInfo info_;
 };
 
-// The network for HERALD_OAUTH_TEST_PROVIDER=`base_url`, with client credentials from the
-// environment.
-std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url, HttpClient& http,
-                                               const base::Clock& clock);
+// The network for HERALD_OAUTH_TEST_PROVIDER=`base_url`, registered there as `client`
+// (HERALD_OAUTHTEST_CLIENT_ID / _CLIENT_SECRET).
+std::unique_ptr<Platform> MakeOAuthTestNetwork(std::string base_url,
+                                               const OAuthClientCredentials& client,
+                                               HttpClient& http, const base::Clock& clock);
 
 }  // namespace herald::platforms::oauth
 

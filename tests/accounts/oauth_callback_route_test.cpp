@@ -6,7 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "mcp/http_routes/oauth_callback.h"
+#include "transport/routes/oauth_callback.h"
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/http/https_client.h"
 #include "platforms/oauth/test_network.h"

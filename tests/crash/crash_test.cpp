@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "base/time.h"
-#include "mcp/config.h"
-#include "mcp/services.h"
+#include "app/config.h"
+#include "app/services.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/store/test_support.h"
@@ -173,12 +173,12 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   emulators::EmulatorClient telegram_ctl((*telegram)->base_url());
   ASSERT_THAT(mastodon_ctl.SetConfig({{"rate_limit", 1'000'000}}), IsOk());
   ASSERT_THAT(telegram_ctl.SetConfig({{"chat_messages_per_minute", 1'000'000}}), IsOk());
-  setenv("HERALD_TELEGRAM_API_URL", (*telegram)->base_url().c_str(), 1);
 
   // Services on the same data directory and database as the herald processes.
   mcp::Config config;
   config.data_dir = dir.path();
   config.db_url = db_url;
+  config.api_urls["telegram"] = (*telegram)->base_url();
   auto built = mcp::BuildServices(config);
   ASSERT_THAT(built, IsOk());
   mcp::Services& services = **built;

@@ -5,9 +5,12 @@
 #include "mcp/fixtures/conformance_fixtures.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "tests/mcp/mcp_test_support.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using testing::Harness;
 using testing::RecordingOutbound;
@@ -21,7 +24,7 @@ Json CallRequest(Json id, std::string name, Json arguments = Json::object(), Jso
 class FixturesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(RegisterConformanceFixtures(h_.dispatcher()).ok());
+    ASSERT_THAT(RegisterConformanceFixtures(h_.dispatcher()), IsOk());
     h_.Initialize("2025-11-25", {{"sampling", Json::object()}, {"elicitation", Json::object()}});
   }
   Json Tool(std::string name, Json args = Json::object()) {
@@ -329,7 +332,7 @@ TEST(ResourceListTest, Paginates) {
     ASSERT_TRUE(h.dispatcher()
                     .resources()
                     .Add({"x://" + std::to_string(i), "r" + std::to_string(i), "", "d", ""},
-                         [](std::string, core::Caller) -> base::Task<base::Result<Json>> {
+                         [](std::string, base::Caller) -> base::Task<base::Result<Json>> {
                            co_return Json::array();
                          })
                     .ok());

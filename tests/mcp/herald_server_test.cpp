@@ -7,14 +7,17 @@
 #include <filesystem>
 #include <set>
 
-#include "mcp/config.h"
+#include "app/config.h"
+#include "app/services.h"
 #include "mcp/protocol/jsonrpc.h"
-#include "mcp/services.h"
 #include "schemas/schemas.h"
 #include "tests/mcp/mcp_test_support.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::mcp {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using testing::Harness;
 using testing::Spec;
@@ -23,7 +26,7 @@ using ToolResult = base::Result<tools::ToolOutput>;
 
 TEST(HeraldPromptsTest, ListAndGet) {
   Harness h;
-  ASSERT_TRUE(RegisterHeraldPrompts(h.dispatcher().prompts()).ok());
+  ASSERT_THAT(RegisterHeraldPrompts(h.dispatcher().prompts()), IsOk());
   h.Initialize();
   Json prompts = h.Call("prompts/list")["result"]["prompts"];
   ASSERT_EQ(prompts.size(), 2u);
@@ -120,9 +123,9 @@ TEST(ProductionToolsTest, SchemasAndToolsMatch) {
   Config config;
   config.data_dir = dir.string();
   auto services = BuildServices(config);
-  ASSERT_TRUE(services.ok()) << services.error().ToString();
+  ASSERT_THAT(services, IsOk()) << services.error().ToString();
   auto dispatcher = BuildHeraldDispatcher((*services)->ToolDependencies());
-  ASSERT_TRUE(dispatcher.ok()) << dispatcher.error().ToString();
+  ASSERT_THAT(dispatcher, IsOk()) << dispatcher.error().ToString();
 
   std::set<std::string> tool_names;
   for (const auto& t : (*dispatcher)->tools().all()) {

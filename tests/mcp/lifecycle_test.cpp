@@ -220,7 +220,7 @@ TEST_F(LifecycleTest, BatchSizeIsBounded) {
 }
 
 TEST_F(LifecycleTest, StatelessSessionsServeWithoutInitialize) {
-  auto session = h_.dispatcher().NewStatelessSession(core::Caller{"org", "", store::Role::kViewer},
+  auto session = h_.dispatcher().NewStatelessSession(base::Caller{"org", "", base::Role::kViewer},
                                                      "http", "");
   EXPECT_EQ(session->protocol_version(), "2025-03-26");
   EXPECT_TRUE(session->stateless());
@@ -230,9 +230,9 @@ TEST_F(LifecycleTest, StatelessSessionsServeWithoutInitialize) {
   // initialize is still answered (and changes nothing).
   Json init = h_.Call("initialize", Json{{"protocolVersion", "2025-06-18"}});
   EXPECT_EQ(init["result"]["protocolVersion"], "2025-06-18");
-  auto other = h_.dispatcher().NewStatelessSession(core::Caller{}, "http", "2025-06-18");
+  auto other = h_.dispatcher().NewStatelessSession(base::Caller{}, "http", "2025-06-18");
   EXPECT_EQ(other->protocol_version(), "2025-06-18");
-  auto unknown = h_.dispatcher().NewStatelessSession(core::Caller{}, "http", "2030-01-01");
+  auto unknown = h_.dispatcher().NewStatelessSession(base::Caller{}, "http", "2030-01-01");
   EXPECT_EQ(unknown->protocol_version(), "2025-11-25");
 }
 
@@ -244,8 +244,8 @@ TEST_F(LifecycleTest, ClosedSessionRejectsRequests) {
 }
 
 TEST_F(LifecycleTest, SessionIdsAreUniqueVisibleAscii) {
-  auto a = h_.dispatcher().NewSession(core::Caller{}, "x");
-  auto b = h_.dispatcher().NewSession(core::Caller{}, "x");
+  auto a = h_.dispatcher().NewSession(base::Caller{}, "x");
+  auto b = h_.dispatcher().NewSession(base::Caller{}, "x");
   EXPECT_NE(a->id(), b->id());
   EXPECT_GE(a->id().size(), 32u);
   for (char c : a->id()) EXPECT_TRUE(c >= 0x21 && c <= 0x7e);
@@ -254,7 +254,7 @@ TEST_F(LifecycleTest, SessionIdsAreUniqueVisibleAscii) {
 TEST_F(LifecycleTest, SetLevelValidatesTheLevel) {
   h_.Initialize();
   EXPECT_EQ(h_.Call("logging/setLevel", {{"level", "warning"}})["result"], Json::object());
-  EXPECT_EQ(h_.session()->log_level(), tools::LogLevel::kWarning);
+  EXPECT_EQ(h_.session()->log_level(), mcp::LogLevel::kWarning);
   EXPECT_EQ(ErrorCode(h_.Call("logging/setLevel", {{"level", "loud"}})), kInvalidParams);
   EXPECT_EQ(ErrorCode(h_.Call("logging/setLevel", Json::object())), kInvalidParams);
 }

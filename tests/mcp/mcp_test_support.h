@@ -75,7 +75,7 @@ class LambdaTool : public tools::Tool {
   ToolFn fn_;
 };
 
-inline tools::ToolSpec Spec(std::string name, store::Role role = store::Role::kViewer) {
+inline tools::ToolSpec Spec(std::string name, base::Role role = base::Role::kViewer) {
   tools::ToolSpec spec;
   spec.name = std::move(name);
   spec.title = "Title of " + spec.name;
@@ -92,7 +92,7 @@ inline Json EmptyObjectSchema() {
 class Harness {
  public:
   explicit Harness(DispatcherOptions options = {},
-                   core::Caller caller = core::Caller{"org_test", "", store::Role::kAdmin})
+                   base::Caller caller = base::Caller{"org_test", "", base::Role::kAdmin})
       : dispatcher_(std::move(options)),
         outbound_(std::make_shared<RecordingOutbound>()),
         caller_(std::move(caller)) {
@@ -167,7 +167,7 @@ class Harness {
   asio::io_context io_;
   Dispatcher dispatcher_;
   std::shared_ptr<RecordingOutbound> outbound_;
-  core::Caller caller_;
+  base::Caller caller_;
   std::shared_ptr<Session> session_;
   int next_id_ = 1;
 };

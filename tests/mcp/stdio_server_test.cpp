@@ -1,6 +1,6 @@
 // StdioServer over pipes (no child process): line framing, replies and notifications on stdout,
 // clean exit at EOF after running calls finish or are cancelled.
-#include "mcp/stdio/stdio_server.h"
+#include "transport/stdio/stdio_server.h"
 
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -78,7 +78,7 @@ class StdioServerTest : public ::testing::Test {
 
   void Start(StdioOptions options = {}) {
     options.handle_signals = false;
-    session_ = dispatcher_.NewSession(core::Caller{"org", "", store::Role::kAdmin}, "stdio");
+    session_ = dispatcher_.NewSession(base::Caller{"org", "", base::Role::kAdmin}, "stdio");
     server_ = std::make_unique<StdioServer>(dispatcher_, session_, in_.read_fd(), out_.write_fd(),
                                             options);
     thread_ = std::thread([this] {
@@ -214,7 +214,7 @@ TEST_F(StdioServerTest, OversizedLineIsRejectedAndServingContinues) {
   DispatcherOptions small;
   small.max_message_bytes = 1000;
   Dispatcher dispatcher(small);
-  auto session = dispatcher.NewSession(core::Caller{}, "stdio");
+  auto session = dispatcher.NewSession(base::Caller{}, "stdio");
   StdioOptions options;
   options.handle_signals = false;
   StdioServer server(dispatcher, session, in_.read_fd(), out_.write_fd(), options);

@@ -13,6 +13,7 @@ namespace {
 
 using ::herald::matchers::IsOk;
 using ::testing::Not;
+
 using testing::Harness;
 using testing::Spec;
 using testing::Structured;
@@ -46,7 +47,7 @@ class ToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     h_.AddTool(
-        Spec("schedule_post", store::Role::kEditor),
+        Spec("schedule_post", base::Role::kEditor),
         [](Json, tools::ToolContext&) {
           return Structured({{"post_id", "post_1"}});
         },
@@ -70,7 +71,7 @@ class ToolsTest : public ::testing::Test {
           return Structured({{"nope", 1}});
         },
         testing::EmptyObjectSchema(), OutputSchema());
-    h_.AddTool(Spec("admin_only", store::Role::kAdmin), [](Json, tools::ToolContext&) {
+    h_.AddTool(Spec("admin_only", base::Role::kAdmin), [](Json, tools::ToolContext&) {
       return Structured({{"ok", true}});
     });
     h_.Initialize();
@@ -229,10 +230,10 @@ TEST_F(ToolsTest, NonObjectArgumentsAreAToolError) {
 
 TEST_F(ToolsTest, RoleIsEnforced) {
   for (auto [role, allowed] :
-       {std::pair{store::Role::kViewer, false}, std::pair{store::Role::kEditor, true},
-        std::pair{store::Role::kAdmin, true}}) {
-    Harness h({}, core::Caller{"org_test", "key_1", role});
-    h.AddTool(Spec("schedule_post", store::Role::kEditor), [](Json, tools::ToolContext&) {
+       {std::pair{base::Role::kViewer, false}, std::pair{base::Role::kEditor, true},
+        std::pair{base::Role::kAdmin, true}}) {
+    Harness h({}, base::Caller{"org_test", "key_1", role});
+    h.AddTool(Spec("schedule_post", base::Role::kEditor), [](Json, tools::ToolContext&) {
       return Structured({{"post_id", "p"}});
     });
     h.Initialize();
@@ -245,8 +246,8 @@ TEST_F(ToolsTest, RoleIsEnforced) {
                 "this API key's role (viewer) cannot call schedule_post; it needs editor");
     }
   }
-  Harness editor({}, core::Caller{"org_test", "key_1", store::Role::kEditor});
-  editor.AddTool(Spec("create_key", store::Role::kAdmin),
+  Harness editor({}, base::Caller{"org_test", "key_1", base::Role::kEditor});
+  editor.AddTool(Spec("create_key", base::Role::kAdmin),
                  [](Json, tools::ToolContext&) { return Structured({}); });
   editor.Initialize();
   Json reply = editor.Call("tools/call", {{"name", "create_key"}});
@@ -328,15 +329,15 @@ TEST(ToolRegistryTest, InvokeWithDetachedContextForRest) {
   ToolRegistry registry;
   ASSERT_TRUE(registry
                   .RegisterWithSchemas(
-                      std::make_unique<testing::LambdaTool>(Spec("edit", store::Role::kEditor),
+                      std::make_unique<testing::LambdaTool>(Spec("edit", base::Role::kEditor),
                                                             [](Json args, tools::ToolContext& ctx) {
                                                               EXPECT_FALSE(ctx.CanSample());
                                                               return Structured({{"echo", args}});
                                                             }),
                       PostSchema(), nullptr)
                   .ok());
-  DetachedToolContext viewer(core::Caller{"org", "key", store::Role::kViewer});
-  DetachedToolContext editor(core::Caller{"org", "key", store::Role::kEditor});
+  DetachedToolContext viewer(base::Caller{"org", "key", base::Role::kViewer});
+  DetachedToolContext editor(base::Caller{"org", "key", base::Role::kEditor});
   const RegisteredTool* tool = registry.Find("edit");
   ASSERT_NE(tool, nullptr);
   auto d = testing::RunTask(registry.Invoke(*tool, Json::object(), viewer));

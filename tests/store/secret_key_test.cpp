@@ -1,13 +1,12 @@
-// LoadKeyring: the key from HERALD_SECRET_KEY or <data>/secret.key (generated once, mode 0600),
-// retired keys from HERALD_SECRET_KEYS_OLD; bad keys and unsafe files refused; nothing ever
-// overwritten.
+// LoadKeyring: the key given by the configuration (HERALD_SECRET_KEY) or <data>/secret.key
+// (generated once, mode 0600), retired keys (HERALD_SECRET_KEYS_OLD); bad keys and unsafe files
+// refused; nothing ever overwritten.
 #include "store/secret_key.h"
 #include "tests/support/result_matchers.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,16 +28,12 @@ std::string Slurp(const std::string& path) {
 class SecretKeyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::unsetenv("HERALD_SECRET_KEY");
-    ::unsetenv("HERALD_SECRET_KEYS_OLD");
     char tmpl[] = "/tmp/herald-secret-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     key_file_ = dir_ + "/secret.key";
   }
   void TearDown() override {
-    ::unsetenv("HERALD_SECRET_KEY");
-    ::unsetenv("HERALD_SECRET_KEYS_OLD");
     std::filesystem::remove_all(dir_);
   }
   void WriteKeyFile(const std::string& text, mode_t mode) {
@@ -52,21 +47,19 @@ class SecretKeyTest : public ::testing::Test {
 
 TEST_F(SecretKeyTest, KeyFromEnvironmentAndNoFileWritten) {
   std::string key = base::RandomBytes(32);
-  ::setenv("HERALD_SECRET_KEY", base::Base64Encode(key).c_str(), 1);
-  auto ring = LoadKeyring(dir_);
+  auto ring = LoadKeyring(dir_, {.secret_key = base::Base64Encode(key), .old_keys = {}});
   ASSERT_THAT(ring, IsOk());
   EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(key));
   EXPECT_FALSE(std::filesystem::exists(key_file_));
 }
 
 TEST_F(SecretKeyTest, EnvironmentKeyOfWrongSizeOrBadBase64IsRefused) {
-  ::setenv("HERALD_SECRET_KEY", base::Base64Encode(base::RandomBytes(16)).c_str(), 1);
-  auto ring = LoadKeyring(dir_);
+  auto ring =
+      LoadKeyring(dir_, {.secret_key = base::Base64Encode(base::RandomBytes(16)), .old_keys = {}});
   ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY must hold 32 bytes (base64), found 16");
 
-  ::setenv("HERALD_SECRET_KEY", "!!!not*base64!!!", 1);
-  ring = LoadKeyring(dir_);
+  ring = LoadKeyring(dir_, {.secret_key = "!!!not*base64!!!", .old_keys = {}});
   ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
   EXPECT_EQ(ring.error().message(), "HERALD_SECRET_KEY is not valid base64");
   EXPECT_EQ(ring.error().message().find("!!!"), std::string::npos);
@@ -135,17 +128,17 @@ TEST_F(SecretKeyTest, OldKeysOpenValuesSealedBeforeRotation) {
   std::string sealed = old_ring.Seal("token", "ctx");
 
   std::string new_key = base::RandomBytes(32);
-  ::setenv("HERALD_SECRET_KEY", base::Base64Encode(new_key).c_str(), 1);
-  ::setenv("HERALD_SECRET_KEYS_OLD", (" " + base::Base64Encode(old_key) + ", ").c_str(), 1);
-  auto ring = LoadKeyring(dir_);
+  KeyringSecrets secrets{.secret_key = base::Base64Encode(new_key),
+                         .old_keys = {" " + base::Base64Encode(old_key), " "}};
+  auto ring = LoadKeyring(dir_, secrets);
   ASSERT_THAT(ring, IsOk());
   EXPECT_EQ(ring->primary_id(), base::Keyring::KeyIdOf(new_key));
   auto opened = ring->Open(sealed, "ctx");
   ASSERT_THAT(opened, IsOk());
   EXPECT_EQ(*opened, "token");
 
-  ::setenv("HERALD_SECRET_KEYS_OLD", "short", 1);
-  ring = LoadKeyring(dir_);
+  secrets.old_keys = {"short"};
+  ring = LoadKeyring(dir_, secrets);
   ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition));
 }
 

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "base/async.h"
-#include "mcp/http/http_server.h"
+#include "http/http_server.h"
 
 namespace herald::emulators {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "base/crypto.h"
 #include "base/time.h"
-#include "mcp/http/router.h"
+#include "http/router.h"
 #include "platforms/text/utf8.h"
 #include "tests/emulators/common/multipart.h"
 

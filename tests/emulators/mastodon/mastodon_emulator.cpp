@@ -4,7 +4,7 @@
 
 #include "base/crypto.h"
 #include "base/time.h"
-#include "mcp/http/router.h"
+#include "http/router.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
 #include "tests/emulators/common/multipart.h"

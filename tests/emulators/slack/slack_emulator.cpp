@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "base/crypto.h"
-#include "mcp/http/router.h"
+#include "http/router.h"
 #include "platforms/text/utf8.h"
 #include "tests/emulators/common/multipart.h"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "base/crypto.h"
-#include "mcp/http/router.h"
+#include "http/router.h"
 #include "platforms/text/utf8.h"
 #include "tests/emulators/common/multipart.h"
 

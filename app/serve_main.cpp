@@ -1,0 +1,244 @@
+// herald serve: MCP over Streamable HTTP (/mcp) and legacy HTTP+SSE (/sse), REST (/api/v1),
+// health and metrics, on one HTTP listener; plus the publishing workers unless --no-workers.
+//
+// Start-up: build the services (store, keyring, platforms, core), register the tools, pick the
+// authenticator (API keys; or none, loopback only), bind, print the address. On the very first
+// start (no API key in any organization) an admin key is created and printed once on stdout
+// with client set-up hints. SIGINT/SIGTERM: stop accepting, cancel running calls, drain for up
+// to kShutdownGrace, exit 0.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/thread_pool.hpp>
+#include <optional>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <algorithm>
+
+#include "app/app.h"
+#include "app/services.h"
+#include "base/async.h"
+#include "core/key_service.h"
+#include "http/fd_limit.h"
+#include "mcp/fixtures/conformance_fixtures.h"
+#include "mcp/server/dispatcher.h"
+#include "mcp/server/herald_server.h"
+#include "platforms/http/url_policy.h"
+#include "transport/auth/authenticator.h"
+#include "transport/auth/origin_policy.h"
+#include "transport/http_frontend.h"
+#include "transport/routes/oauth_callback.h"
+
+namespace herald::mcp {
+namespace {
+
+constexpr std::chrono::seconds kShutdownGrace{10};
+
+// HTTP I/O threads: HERALD_HTTP_THREADS (1 to 64), default one per core (at most 8). Blocking
+// work (store, key checks) runs on pools, never on these.
+int IoThreads(const Config& config) {
+  if (config.http_threads) return *config.http_threads;
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(cores, 1, 8);
+}
+
+// The listener's connection limits (HttpServerOptions) from HERALD_HTTP_MAX_CONNECTIONS,
+// HERALD_HTTP_RESERVED_CONNECTIONS, HERALD_HTTP_MAX_IDLE_PER_ADDRESS and
+// HERALD_HTTP_PRESSURE_TIMEOUT_MS; then the soft RLIMIT_NOFILE is raised to the hard limit and,
+// if it is still too low for them, the limits are scaled down to fit (with a warning).
+void ConfigureConnectionLimits(const Config& config, http::HttpServerOptions& server) {
+  server.max_connections =
+      static_cast<size_t>(std::clamp(config.http_max_connections, 16L, 1'000'000L));
+  server.reserved_connections =
+      static_cast<size_t>(std::clamp(config.http_reserved_connections, 1L, 1'000'000L));
+  server.max_idle_per_address = static_cast<size_t>(config.http_max_idle_per_address);
+  server.pressure_timeout = config.http_pressure_timeout;
+
+  auto limit = http::RaiseOpenFileLimit();
+  if (!limit.ok()) {
+    spdlog::warn("{}", limit.error().message());
+    return;
+  }
+  // Descriptors besides the connections: the store, logs, outgoing HTTPS, the event loop.
+  constexpr uint64_t kOtherFiles = 256;
+  const uint64_t wanted = server.max_connections + server.reserved_connections + kOtherFiles;
+  if (*limit >= wanted) {
+    spdlog::debug("open file limit {}", *limit);
+    return;
+  }
+  const uint64_t room = *limit > 2 * kOtherFiles ? *limit - kOtherFiles : *limit / 2;
+  server.reserved_connections =
+      std::max<size_t>(1, std::min<size_t>(server.reserved_connections, room / 16));
+  server.max_connections = std::max<size_t>(1, room - server.reserved_connections);
+  spdlog::warn("the open file limit ({}) is below the {} descriptors the connection limits need; "
+               "serving at most {} connections (+{} reserved). Raise it (ulimit -n, "
+               "LimitNOFILE=) or lower HERALD_HTTP_MAX_CONNECTIONS",
+               *limit, wanted, server.max_connections, server.reserved_connections);
+}
+
+// MCP session caps (Streamable HTTP sessions; the same caps for legacy SSE streams) from
+// HERALD_MCP_MAX_SESSIONS, HERALD_MCP_MAX_SESSIONS_PER_KEY, HERALD_MCP_MAX_SESSIONS_PER_ORG.
+// Without authentication every request is the same caller: only the global cap applies.
+HttpSessionLimits SessionLimits(const Config& config, bool auth_off) {
+  HttpSessionLimits limits;
+  limits.max_sessions = static_cast<size_t>(config.mcp_max_sessions);
+  limits.max_per_key = static_cast<size_t>(config.mcp_max_sessions_per_key);
+  limits.max_per_org = static_cast<size_t>(config.mcp_max_sessions_per_org);
+  if (auth_off) limits.max_per_key = limits.max_per_org = limits.max_sessions;
+  return limits;
+}
+
+// On the first start (no key anywhere), creates an admin key in the default organization and
+// prints it once, with how to point clients at this server.
+void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
+  auto keys = services.keys->List("");
+  if (!keys.ok()) {
+    spdlog::warn("could not check for existing API keys: {}", keys.error().message());
+    return;
+  }
+  if (!keys->empty()) return;
+  auto created = services.keys->Create(services.default_org.id, "first admin key", base::Role::kAdmin);
+  if (!created.ok()) {
+    spdlog::error("could not create the first API key: {}", created.error().message());
+    return;
+  }
+  const std::string& key = created->secret;
+  std::printf(
+      "\n"
+      "herald: first start, created an admin API key for the default organization.\n"
+      "It is shown only this once; store it now (revoke with: herald keys revoke %s):\n"
+      "\n"
+      "    %s\n"
+      "\n"
+      "Claude Desktop (stdio; claude_desktop_config.json):\n"
+      "  {\"mcpServers\": {\"herald\": {\"command\": \"/path/to/herald\", \"args\": [\"stdio\"],\n"
+      "    \"env\": {\"HERALD_API_KEY\": \"%s\", \"HERALD_DATA\": \"/path/to/data\"}}}}\n"
+      "\n"
+      "Cursor (.cursor/mcp.json):\n"
+      "  {\"mcpServers\": {\"herald\": {\"url\": \"%s/mcp\",\n"
+      "    \"headers\": {\"Authorization\": \"Bearer %s\"}}}}\n"
+      "\n"
+      "curl: curl -H 'Authorization: Bearer %s' %s/api/v1/openapi.json\n"
+      "\n",
+      created->key.id.c_str(), key.c_str(), key.c_str(), base_url.c_str(), key.c_str(), key.c_str(),
+      base_url.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  auto listen = ParseListenAddress("--listen", config.listen);
+  if (!listen.ok()) {
+    std::fprintf(stderr, "herald: %s\n", listen.error().message().c_str());
+    return 2;
+  }
+  const bool auth_off = config.auth == "none" || config.conformance_fixtures;
+  if (auth_off && !IsLoopbackHost(listen->host)) {
+    std::fprintf(stderr,
+                 "herald: refusing to serve without authentication on %s: --auth none and "
+                 "--conformance-fixtures only bind a loopback address (127.0.0.1, ::1, localhost)\n",
+                 listen->host.c_str());
+    return 2;
+  }
+
+  auto built = BuildServices(config);
+  if (!built.ok()) {
+    std::fprintf(stderr, "herald: %s\n", built.error().message().c_str());
+    return 2;
+  }
+  Services& services = **built;
+
+  auto built_dispatcher = BuildHeraldDispatcher(services.ToolDependencies());
+  if (!built_dispatcher.ok()) {
+    std::fprintf(stderr, "herald: %s\n", built_dispatcher.error().message().c_str());
+    return 2;
+  }
+  Dispatcher& dispatcher = **built_dispatcher;
+  if (config.conformance_fixtures) {
+    if (auto r = RegisterConformanceFixtures(dispatcher); !r.ok()) {
+      std::fprintf(stderr, "herald: %s\n", r.error().message().c_str());
+      return 2;
+    }
+  }
+
+  boost::asio::thread_pool blocking(2);
+  std::unique_ptr<Authenticator> auth;
+  if (auth_off) {
+    base::Caller admin{services.default_org.id, "", base::Role::kAdmin};
+    auth = std::make_unique<NoAuthAuthenticator>(admin);
+    spdlog::warn("authentication is OFF (loopback only): every request acts as the default "
+                 "organization's admin");
+  } else {
+    auth = std::make_unique<ApiKeyAuthenticator>(*services.keys, blocking, *services.clock);
+  }
+
+  HttpFrontendOptions options;
+  options.server.host = listen->host;
+  options.server.port = listen->port;
+  options.server.io_threads = IoThreads(config);
+  ConfigureConnectionLimits(config, options.server);
+  options.streamable.limits = SessionLimits(config, auth_off);
+  options.legacy.limits = options.streamable.limits;
+  options.public_url = config.public_url;
+  options.allowed_origins = config.allowed_origins;
+  options.streamable.stateless = config.stateless;
+  if (!config.public_url.empty()) {
+    std::string origin = OriginOf(config.public_url);
+    std::string_view rest = std::string_view(config.public_url).substr(origin.size());
+    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    options.legacy.path_prefix = std::string(rest);
+  }
+  store::Store* store = services.store.get();
+  auto readiness = [store, &blocking]() -> base::Task<base::Result<void>> {
+    // Named, not written inside the co_await expression (GCC 12 bug, see authenticator.cpp).
+    auto read_version = [store] { return store->SchemaVersion(); };
+    base::Result<int> version = co_await base::RunBlocking(blocking, std::move(read_version));
+    if (!version.ok()) co_return version.error();
+    co_return base::Ok();
+  };
+
+  // SIGINT/SIGTERM are taken by sigwait below: block them before any thread starts, so every
+  // thread inherits the mask and none is interrupted.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  HttpFrontend frontend(std::move(options), dispatcher, *auth, *services.clock, readiness);
+  AddOAuthCallbackRoute(frontend.server(), *services.accounts);  // public: state authenticates
+  if (auto started = frontend.Start(); !started.ok()) {
+    std::fprintf(stderr, "herald: %s\n", started.error().message().c_str());
+    return 1;
+  }
+  std::string base_url = config.public_url.empty() ? "http://" + frontend.address()
+                                                   : config.public_url;
+  if (!auth_off) MaybeCreateFirstKey(services, base_url);
+
+  // The publishing workers (scheduler + queue worker) on their own threads unless --no-workers;
+  // stopped below, after the HTTP side has drained.
+  auto workers = StartWorkers(services, config);
+
+  spdlog::info("herald {} listening on http://{} (MCP at /mcp, legacy SSE at /sse, REST at "
+               "/api/v1){}",
+               HERALD_VERSION, frontend.address(), config.stateless ? ", stateless" : "");
+  std::printf("herald: listening on http://%s\n", frontend.address().c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down (grace {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
+               kShutdownGrace.count());
+  frontend.Shutdown(kShutdownGrace);
+  dispatcher.CloseAllSessions();
+  workers.reset();  // running publishes finish or lease out
+  services.http->CloseIdle();  // pooled sockets belong to the frontend's io_context
+  blocking.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace herald::mcp

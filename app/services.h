@@ -1,0 +1,73 @@
+// Services: everything the transports share, built once at start by the composition root.
+// Owns the store, the keyring, the HTTPS client, the platforms and the core services, in the
+// order they must be destroyed (reverse of construction).
+#ifndef HERALD_APP_SERVICES_H_
+#define HERALD_APP_SERVICES_H_
+
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+#include "base/async.h"
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/result.h"
+#include "core/account_service.h"
+#include "core/key_service.h"
+#include "core/media_service.h"
+#include "core/post_service.h"
+#include "platforms/http/https_client.h"
+#include "platforms/http_client.h"
+#include "platforms/platform_registry.h"
+#include "store/store.h"
+#include "tools/tool_set.h"
+
+namespace herald::mcp {
+
+struct Services {
+  const base::Clock* clock = &base::SystemClock::Instance();
+  std::unique_ptr<store::Store> store;
+  base::Keyring keyring;
+  std::unique_ptr<core::KeyService> keys;
+  store::Organization default_org;
+  std::unique_ptr<platforms::PlatformRegistry> platforms;
+  // ---- platforms (HTTPS client) ----
+  std::unique_ptr<platforms::HttpClient> http;  // shared by every adapter
+  // ---- core services ----
+  std::unique_ptr<base::asio::thread_pool> core_pool;  // blocking store work of the services
+  std::unique_ptr<core::AccountService> accounts;
+  std::unique_ptr<core::MediaService> media;
+  std::unique_ptr<core::PostService> posts;
+  // What opens account credentials for the workers and delete_post: the AccountService.
+  core::CredentialSource* credentials = nullptr;
+
+  // What the tools need, pointing into this object.
+  tools::ToolDeps ToolDependencies();
+};
+
+// ---- core services: publishing workers (app/worker_main.cpp) ----
+// Running publishing workers; destroying the handle stops them (running publishes get up to
+// 10 s to record their outcome, the rest keep their lease and are taken over later).
+class WorkerHandle {
+ public:
+  virtual ~WorkerHandle() = default;
+};
+// Starts the scheduler and queue worker on their own threads when config.workers (returns
+// null when off, when no credential source is wired, or when config.publish_rates does not
+// parse). Tuned by the config's worker fields (HERALD_WORKER_CONCURRENCY, HERALD_WORKER_LEASE_MS,
+// HERALD_PUBLISH_TIMEOUT_MS, HERALD_PUBLISH_RATES, HERALD_RETRY_*, HERALD_WORKER_THREADS).
+std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config);
+
+// The HTTPS client's options from the configuration (HERALD_CA_FILE,
+// HERALD_ALLOW_PRIVATE_NETWORKS, HTTPS_PROXY, NO_PROXY).
+platforms::http::HttpsClientOptions HttpsClientOptionsOf(const Config& config);
+
+// Opens the store (migrating), loads the keyring, ensures the default organization, and builds
+// platforms and core services, all from `config`. The services' blocking store work runs on
+// config.core_threads threads (HERALD_CORE_THREADS, 32): a caller waiting for a group commit holds one, so this bounds how many
+// concurrent writes can share a commit. Errors are worded for the command line (one line, exit 2).
+base::Result<std::unique_ptr<Services>> BuildServices(const Config& config);
+
+}  // namespace herald::mcp
+
+#endif  // HERALD_APP_SERVICES_H_
