@@ -14,7 +14,6 @@ namespace herald::platforms {
 
 std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
-  (void)env;
   // ---- one line per network ----
   registry->Add(std::make_unique<mastodon::MastodonPlatform>(env.http, env.clock));
   registry->Add(std::make_unique<bluesky::BlueskyPlatform>(env.http, env.clock));

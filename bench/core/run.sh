@@ -23,7 +23,7 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   cmake -S "$HERALD_ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_WERROR=ON >/dev/null
 fi
 cmake --build "$BUILD" -j "$(nproc)" --target herald herald-emulator mcp_load core_bench >/dev/null
-HERALD="$BUILD/herald"
+HERALD="${HERALD_BIN:-$BUILD/herald}"  # HERALD_BIN: another binary (e.g. a baseline)
 EMU="$BUILD/herald-emulator"
 LOAD="$BUILD/mcp_load"
 WORK=$(mktemp -d)

@@ -129,7 +129,7 @@ TEST_F(SchedulerTest, DeletePostWakesTheLoopWhichDeletesInTheBackground) {
   auto t0 = std::chrono::steady_clock::now();
   auto r = testing::Await(posts.Delete(env_.editor, id));
   ASSERT_THAT(r, IsOk());
-  EXPECT_EQ((*r)["targets"][0]["result"], "deleting");
+  EXPECT_EQ(r->targets[0].result, "deleting");
   ASSERT_TRUE(WaitDeleted(1, std::chrono::seconds(10)));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
   scheduler_->Stop();  // drains: the deletion is recorded

@@ -12,9 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "mcp/config.h"
+#include "app/config.h"
 #include "mcp/server/herald_server.h"
-#include "mcp/services.h"
+#include "app/services.h"
 #include "schemas/schemas.h"
 #include "tests/support/result_matchers.h"
 #include "tools/tool_metadata.h"
