@@ -504,23 +504,17 @@ platforms::PublishRequest PublishWorker::MakeRequest(const Attempt& a,
 
 Task<Result<platforms::PublishReceipt>> PublishWorker::PublishWithTimeout(
     platforms::Platform& platform, platforms::PublishRequest request) {
-  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
-  asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (worker_internal::Catching(platform.Publish(std::move(request))) ||
-                     timer.async_wait(base::kNoThrow));
-  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
-  co_return base::Unknown("no answer within " + Seconds(options_.publish_timeout) +
-                          "; the post may or may not have been published");
+  return worker_internal::WithTimeout(
+      platform.Publish(std::move(request)), options_.publish_timeout,
+      base::Unknown("no answer within " + Seconds(options_.publish_timeout) +
+                    "; the post may or may not have been published"));
 }
 
 Task<Result<std::optional<platforms::PublishReceipt>>> PublishWorker::FindWithTimeout(
     platforms::Platform& platform, platforms::PublishRequest request) {
-  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
-  asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (worker_internal::Catching(platform.Find(std::move(request))) ||
-                     timer.async_wait(base::kNoThrow));
-  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
-  co_return base::Unavailable("no answer within " + Seconds(options_.publish_timeout));
+  return worker_internal::WithTimeout(
+      platform.Find(std::move(request)), options_.publish_timeout,
+      base::Unavailable("no answer within " + Seconds(options_.publish_timeout)));
 }
 
 // ---- recording ----

@@ -4,6 +4,10 @@
 #ifndef HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
 #define HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <chrono>
 #include <exception>
 #include <optional>
 #include <string>
@@ -53,6 +57,18 @@ Task<Caught<T>> Catching(Task<T> task) {
     out.failure = std::current_exception();
   }
   co_return out;
+}
+
+// Awaits a network call for at most `timeout`: its result, or `on_timeout` when the time runs
+// out first (the call is abandoned). An exception the call throws is rethrown.
+template <class T>
+Task<Result<T>> WithTimeout(Task<Result<T>> call, std::chrono::milliseconds timeout,
+                            base::Error on_timeout) {
+  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
+  base::asio::steady_timer timer(co_await base::asio::this_coro::executor, timeout);
+  auto r = co_await (Catching(std::move(call)) || timer.async_wait(base::kNoThrow));
+  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
+  co_return on_timeout;
 }
 
 }  // namespace worker_internal

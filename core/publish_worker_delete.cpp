@@ -14,9 +14,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <exception>
 #include <utility>
 
@@ -27,7 +24,6 @@
 namespace herald::core {
 namespace {
 
-namespace asio = base::asio;
 using base::ErrorCode;
 using base::Time;
 using store::DeletionStatus;
@@ -105,17 +101,12 @@ Task<void> PublishWorker::ProcessDelete(Attempt& a) {
 Task<Result<void>> PublishWorker::DeleteWithTimeout(platforms::Platform& platform,
                                                     platforms::AccountContext account,
                                                     platforms::PublishReceipt receipt) {
-  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
-  asio::steady_timer timer(co_await asio::this_coro::executor, options_.publish_timeout);
-  auto r = co_await (
-      worker_internal::Catching(platform.Delete(std::move(account), std::move(receipt))) ||
-      timer.async_wait(base::kNoThrow));
-  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
-  co_return base::Unknown(
-      "no answer within " +
-      std::to_string(
-          std::chrono::duration_cast<std::chrono::seconds>(options_.publish_timeout).count()) +
-      " s; the post may or may not have been deleted");
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(options_.publish_timeout).count();
+  return worker_internal::WithTimeout(
+      platform.Delete(std::move(account), std::move(receipt)), options_.publish_timeout,
+      base::Unknown("no answer within " + std::to_string(seconds) +
+                    " s; the post may or may not have been deleted"));
 }
 
 Task<Result<void>> PublishWorker::MarkDeleting(Attempt& a) {
