@@ -69,6 +69,65 @@ struct MediaRules {
   int64_t max_total_bytes = 0;     // all items of one post together (0 = no such limit)
   bool video_alone = false;        // a video or audio item must be the only item of its post
   bool alt_text_in_graphemes = false;  // max_alt_text counts graphemes (else code points)
+  // Video, dimensions and delivery (media pipeline; all off / any by default):
+  int64_t min_video_duration_ms = 0;   // 0 = no lower bound
+  int64_t max_video_duration_ms = 0;   // 0 = no upper bound
+  int max_width = 0;                   // pixels, images and video; larger images are resized
+  int max_height = 0;
+  int min_width = 0;
+  int min_height = 0;
+  double min_aspect_ratio = 0;         // width / height; 0 = any
+  double max_aspect_ratio = 0;
+  double max_frame_rate = 0;           // 0 = any
+  std::vector<std::string> video_codecs;  // accepted ("h264"); empty = any
+  std::vector<std::string> audio_codecs;  // accepted ("aac"); empty = any
+  bool fetch_by_url = false;  // the network downloads media from a URL herald gives it
+};
+
+// What herald measured of one media file (media/ fills it at upload). Zero or "" = unknown or
+// not applicable.
+struct MediaProbe {
+  std::string kind;         // "image" | "video" | "audio"
+  std::string format;       // "jpeg" | "png" | "webp" | "gif" | "heif" | "mp4" | "mov" | "webm" ...
+  int width = 0;            // pixels, after applying the orientation
+  int height = 0;
+  int orientation = 1;      // EXIF orientation 1..8 (1 = as stored)
+  int frames = 1;           // > 1 for an animated image
+  int64_t duration_ms = 0;  // video and audio
+  double frame_rate = 0;
+  std::string video_codec;  // "h264" | "hevc" | "vp9" | "av1" ...
+  std::string audio_codec;  // "aac" | "opus" | "mp3" ...; "" = no audio track
+  int64_t bit_rate = 0;     // bits per second
+};
+
+// How a converted image is brought into the network's aspect-ratio range ("fit" of a post).
+enum class MediaFit { kNone, kPad, kCrop };
+std::string_view MediaFitName(MediaFit fit);  // "none" | "pad" | "crop"
+
+// What a conversion must produce (platforms/kit/media_plan decides it, media/ carries it out).
+struct ConversionSpec {
+  std::string mime_type;   // the output type: "image/jpeg", "video/mp4" ...
+  int max_width = 0;       // fit inside, keeping the aspect ratio (0 = no limit)
+  int max_height = 0;
+  double min_aspect_ratio = 0;  // with fit pad/crop: bring width/height into this range
+  double max_aspect_ratio = 0;
+  MediaFit fit = MediaFit::kNone;
+  bool strip_metadata = true;   // drop EXIF GPS and camera data
+  bool transcode_video = false;  // re-encode to H.264/AAC (otherwise remux or copy)
+  double max_frame_rate = 0;
+  int64_t max_bytes = 0;         // the result must not be larger (0 = no limit)
+  // Identifies the spec for the conversion cache: equal specs give equal keys.
+  std::string Key() const;
+};
+
+// What herald will do with one media item for one network.
+struct MediaPlan {
+  enum class Action { kAsIs, kConvert, kRefuse };
+  Action action = Action::kAsIs;
+  // Why it is converted or refused, in the user's words ("Instagram takes JPEG only; herald
+  // converts the PNG to JPEG", "the video is 15:00 long, over TikTok's limit of 10:00").
+  std::vector<std::string> reasons;
+  ConversionSpec spec;  // when kConvert
 };
 
 struct Features {
@@ -98,7 +157,10 @@ struct MediaItem {
   std::string file_name;
   std::string alt_text;
   int64_t size = 0;
-  std::string data;
+  std::string data;   // the bytes, for items small enough to hold (images); else empty
+  MediaProbe probe;   // what herald measured (kind, dimensions, duration, codecs)
+  std::string path;   // a local file with the bytes, for large items (video): read in chunks
+  std::string url;    // for fetch_by_url networks: a signed, expiring URL of the bytes
 };
 
 // The content for one target, after per-account overrides: parts[0] is the post, the rest are
