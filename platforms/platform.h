@@ -79,8 +79,8 @@ struct MediaRules {
   double min_aspect_ratio = 0;         // width / height; 0 = any
   double max_aspect_ratio = 0;
   double max_frame_rate = 0;           // 0 = any
-  std::vector<std::string> video_codecs;  // accepted ("h264"); empty = any
-  std::vector<std::string> audio_codecs;  // accepted ("aac"); empty = any
+  std::vector<std::string> video_codecs = {};  // accepted ("h264"); empty = any
+  std::vector<std::string> audio_codecs = {};  // accepted ("aac"); empty = any
   bool fetch_by_url = false;  // the network downloads media from a URL herald gives it
 };
 
