@@ -104,6 +104,27 @@ std::string Sha256(std::string_view data) {
 
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
+Result<std::string> Sha256FileHex(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return NotFound("cannot open the file to hash it");
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    return Internal("SHA-256 is not available");
+  }
+  std::string buffer(1 << 16, '\0');
+  for (;;) {
+    size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    if (n > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+    if (n < buffer.size()) break;
+  }
+  if (std::ferror(file.get())) return Internal("reading the file to hash it failed");
+  std::string digest(EVP_MAX_MD_SIZE, '\0');
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()), &len);
+  digest.resize(len);
+  return HexEncode(digest);
+}
+
 std::string HmacSha256(std::string_view key, std::string_view data) {
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned int len = 0;

@@ -25,6 +25,9 @@ std::string RandomToken();
 // SHA-256 of `data`: 32 raw bytes, or 64 lowercase hex digits.
 std::string Sha256(std::string_view data);
 std::string Sha256Hex(std::string_view data);
+// SHA-256 hex of the file at `path`, read in pieces (memory does not grow with the file).
+// kNotFound when it cannot be opened, kInternal for a read error.
+Result<std::string> Sha256FileHex(const std::string& path);
 // HMAC-SHA256 of `data` under `key`: 32 raw bytes.
 std::string HmacSha256(std::string_view key, std::string_view data);
 

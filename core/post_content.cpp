@@ -39,6 +39,7 @@ Json PostContent::ToJson() const {
     over[account_id] = std::move(entry);
   }
   out["overrides"] = std::move(over);
+  if (fit != platforms::MediaFit::kNone) out["fit"] = std::string(platforms::MediaFitName(fit));
   return out;
 }
 
@@ -80,6 +81,12 @@ Result<PostContent> PostContent::FromJson(const Json& json) {
       out.overrides.emplace(account_id, std::move(entry));
     }
   }
+  if (auto it = json.find("fit"); it != json.end()) {
+    if (!it->is_string()) return bad();
+    auto fit = ParseMediaFit(it->get<std::string>());
+    if (!fit.ok()) return bad();
+    out.fit = *fit;
+  }
   return out;
 }
 
@@ -110,10 +117,20 @@ std::vector<std::string> PostContent::AllMediaIds() const {
   return out;
 }
 
+Result<platforms::MediaFit> ParseMediaFit(std::string_view name) {
+  if (name.empty() || name == "none") return platforms::MediaFit::kNone;
+  if (name == "pad") return platforms::MediaFit::kPad;
+  if (name == "crop") return platforms::MediaFit::kCrop;
+  return base::InvalidArgument("fit: expected none, pad or crop, got '" +
+                               std::string(name.substr(0, 32)) + "'");
+}
+
 platforms::Content ToPlatformContent(
     const std::vector<ContentPart>& parts,
-    const std::map<std::string, platforms::MediaItem, std::less<>>& media) {
+    const std::map<std::string, platforms::MediaItem, std::less<>>& media,
+    platforms::MediaFit fit) {
   platforms::Content content;
+  content.fit = fit;
   for (const auto& part : parts) {
     platforms::PostPart out;
     out.text = part.text;

@@ -1,7 +1,7 @@
 // PostContent: what a post says, as stored in store::Post::content and as each network sees it.
 //
 // Stored JSON: {"text", "media": [ids], "thread": [{"text", "media"}],
-//               "overrides": {account_id: {"text"?, "media"?}}}.
+//               "overrides": {account_id: {"text"?, "media"?}}, "fit"?: "pad"|"crop"}.
 // An override replaces the main part's text and/or media for one account; thread parts are the
 // same for every account. Plain value type, no I/O; thread-compatible.
 #ifndef HERALD_CORE_POST_CONTENT_H_
@@ -37,6 +37,8 @@ struct PostContent {
   std::vector<std::string> media;
   std::vector<ContentPart> thread;  // replies after the main part, in order
   std::map<std::string, ContentOverride, std::less<>> overrides;  // by account id
+  // How converted images meet a network's aspect ratios (stored as "fit" unless none).
+  platforms::MediaFit fit = platforms::MediaFit::kNone;
 
   // The stored JSON form (keys always present except empty overrides/thread/media).
   Json ToJson() const;
@@ -55,7 +57,11 @@ struct PostContent {
 // `media` by id. Media ids missing from `media` are skipped (callers check existence first).
 platforms::Content ToPlatformContent(const std::vector<ContentPart>& parts,
                                      const std::map<std::string, platforms::MediaItem,
-                                                    std::less<>>& media);
+                                                    std::less<>>& media,
+                                     platforms::MediaFit fit = platforms::MediaFit::kNone);
+
+// "none" | "pad" | "crop" -> MediaFit. kInvalidArgument naming the field `fit` otherwise.
+Result<platforms::MediaFit> ParseMediaFit(std::string_view name);
 
 }  // namespace herald::core
 

@@ -162,7 +162,7 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
     const auto& info = t.platform->Info();
     auto parts = content.PartsFor(t.account.id);
     platforms::ValidationReport r =
-        t.platform->Validate(ToPlatformContent(parts, checked.media));
+        t.platform->Validate(ToPlatformContent(parts, checked.media, content.fit));
     if (parts.size() > 1 && !info.features.threads) {
       r.violations.push_back(
           {"thread", info.name + " does not support threads; send the parts as separate posts"});

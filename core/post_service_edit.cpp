@@ -45,6 +45,9 @@ Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
   if (request.media) content.media = *request.media;
   if (request.thread) content.thread = *request.thread;
   if (request.overrides) content.overrides = *request.overrides;
+  if (request.fit) {
+    HERALD_ASSIGN_OR_RETURN(content.fit, ParseMediaFit(*request.fit));
+  }
   std::vector<std::string> accounts;
   if (request.accounts) {
     accounts = *request.accounts;

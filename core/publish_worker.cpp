@@ -58,6 +58,8 @@
 // ============================================================================================
 
 #include "core/publish_worker.h"
+
+#include "core/media_probe_json.h"
 #include "core/publish_worker_attempt.h"
 
 // GCC 12 at -O2 reports a false "mismatched new/delete" for Asio's awaitable frame operator
@@ -243,17 +245,12 @@ Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a) {
     for (const auto& id : part.media) {
       if (media.count(id) > 0) continue;
       HERALD_ASSIGN_OR_RETURN(store::Media m, tx.GetMedia(a.job.org_id, id, true));
-      platforms::MediaItem item;
-      item.id = m.id;
-      item.mime_type = m.mime_type;
-      item.file_name = m.file_name;
-      item.alt_text = m.alt_text;
-      item.size = m.size;
-      item.data = std::move(m.data);
+      platforms::MediaItem item = MediaItemFromRow(m);
+      item.data = std::move(m.data);  // rows stored before the media pipeline hold their bytes
       media.emplace(id, std::move(item));
     }
   }
-  a.content = ToPlatformContent(parts, media);
+  a.content = ToPlatformContent(parts, media, content.fit);
   return base::Ok();
 }
 
@@ -375,6 +372,17 @@ Task<void> PublishWorker::Process(Attempt a) {
         break;
       }
       case AttemptStep::kSend: {
+        // Media conversion and delivery happen before the target is marked publishing: a
+        // failure here sent nothing, and the decision treats it as a send that did not happen.
+        std::shared_ptr<PreparedMedia> prepared;
+        if (media_ != nullptr) {
+          auto ready = co_await media_->Prepare(a.job.org_id, a.platform->Info(), request->content);
+          if (!ready.ok()) {
+            f.sent = std::move(ready).error();
+            break;
+          }
+          prepared = std::move(*ready);
+        }
         auto marked = co_await MarkPublishing(a);
         if (!marked.ok()) {
           if (marked.error().code() == ErrorCode::kAborted) {

@@ -30,6 +30,7 @@
 #include "base/result.h"
 #include "core/attempt_decision.h"
 #include "core/credential_source.h"
+#include "core/media_preparer.h"
 #include "core/rate_limiter.h"
 #include "core/retry_policy.h"
 #include "platforms/platform_registry.h"
@@ -81,6 +82,11 @@ class PublishWorker {
 
   const std::string& owner() const { return options_.owner; }
   const WorkerOptions& options() const { return options_; }
+
+  // Makes media ready for each network just before a send (conversion, signed URLs, bytes).
+  // Without one (tests of the queue alone) media goes as loaded: bytes of rows that hold them.
+  // Set before the worker runs; `preparer` outlives the worker.
+  void SetMediaPreparer(MediaPreparer* preparer) { media_ = preparer; }
 
   // Claims the jobs due at `now` (at most the free slots) and processes them to completion on a
   // private io_context. Returns how many jobs were claimed. An exception escaping a job's
@@ -159,6 +165,7 @@ class PublishWorker {
   store::Store& store_;
   const platforms::PlatformRegistry& platforms_;
   CredentialSource& credentials_;
+  MediaPreparer* media_ = nullptr;
   const base::Clock& clock_;
   base::asio::thread_pool& blocking_;
   WorkerOptions options_;

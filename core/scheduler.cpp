@@ -165,6 +165,7 @@ base::Task<void> Scheduler::Loop(std::shared_ptr<State> state) {
         return store::WriteValue<int>(store_, [&](store::Tx& tx) { return tx.DeleteExpired(now); });
       });
       if (!deleted.ok()) spdlog::warn("housekeeping failed: {}", deleted.error().ToLogString());
+      if (options_.extra_housekeeping) co_await options_.extra_housekeeping(now);
     }
 
     Time wake;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,8 @@ struct SchedulerOptions {
   std::chrono::milliseconds error_backoff{1'000};  // after a store error
   std::chrono::milliseconds housekeeping_every{3'600'000};
   std::chrono::milliseconds drain_timeout{10'000};  // Stop waits this long for running jobs
+  // More housekeeping run with the store's (e.g. removing unused media); may be empty.
+  std::function<base::Task<void>(base::Time now)> extra_housekeeping;
 };
 
 // When the loop should next look at the queue. `next_due` is the earliest due time in the

@@ -171,6 +171,7 @@ struct PostPart {
 };
 struct Content {
   std::vector<PostPart> parts;
+  MediaFit fit = MediaFit::kNone;  // how converted images meet the network's aspect ratios
 };
 
 struct Violation {

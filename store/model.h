@@ -171,12 +171,31 @@ struct Job {
 struct Media {
   std::string id;  // med_...
   std::string org_id;
-  std::string mime_type;  // "image/png", ...
+  std::string mime_type;  // "image/png", "video/mp4", ... (sniffed from the bytes)
   std::string file_name;
   std::string alt_text;
-  std::string sha256;     // hex of data
+  std::string sha256;     // hex of the bytes
   int64_t size = 0;       // bytes
-  std::string data;       // the bytes (only filled by GetMedia(with_data = true))
+  // Rows made before schema 3 hold their bytes here (storage_key ""); filled only by
+  // GetMedia(with_data = true).
+  std::string data;
+  Time created_at;
+  std::string storage_key;    // the MediaStore key of the bytes ("" = in `data`)
+  std::string kind = "image";  // "image" | "video" | "audio"
+  Json probe = Json::object();  // the MediaProbe, as JSON
+  std::string thumbnail_key;  // MediaStore key of a JPEG preview, or ""
+  bool keep = false;          // kept explicitly: never removed as unused
+  std::optional<Time> last_used_at;  // when a post last took it
+};
+
+// One conversion of a media item for a network's rules, made once and reused.
+struct MediaVariant {
+  std::string media_id;
+  std::string spec_key;      // platforms::ConversionSpec::Key()
+  std::string storage_key;
+  std::string mime_type;
+  int64_t size = 0;
+  Json probe = Json::object();
   Time created_at;
 };
 

@@ -159,6 +159,30 @@ class Tx {
   // Metadata always; the bytes in `data` only when `with_data`.
   virtual Result<Media> GetMedia(std::string_view org_id, std::string_view id,
                                  bool with_data) = 0;
+  // The item whatever its organization: only for serving a signed /media/ URL, whose signature
+  // is the authorization. Never with the bytes.
+  virtual Result<Media> GetMediaUnscoped(std::string_view id) = 0;
+  // Newest first, at most `limit`, those created before the item `before_id` when it is set
+  // (paging); kind "" = any.
+  virtual Result<std::vector<Media>> ListMedia(std::string_view org_id, std::string_view kind,
+                                               std::string_view before_id, int limit) = 0;
+  // Sets `keep` and, when given, `last_used_at` (only ever moved forward).
+  virtual Result<void> UpdateMediaUse(std::string_view org_id, std::string_view id,
+                                      std::optional<bool> keep,
+                                      std::optional<Time> last_used_at) = 0;
+  // Removes the row and its variants (the caller removes the bytes). kNotFound if missing.
+  virtual Result<void> DeleteMedia(std::string_view org_id, std::string_view id) = 0;
+  // Posts still to be sent (draft, scheduled, publishing) whose content names the media.
+  virtual Result<std::vector<std::string>> PendingPostsUsingMedia(std::string_view org_id,
+                                                                  std::string_view media_id) = 0;
+  // Unkept media of any organization created and last used before `cutoff` (never used counts
+  // as unused), oldest first, at most `limit`.
+  virtual Result<std::vector<Media>> ListUnusedMedia(Time cutoff, int limit) = 0;
+  // Errors: kAlreadyExists when (media_id, spec_key) is there already.
+  virtual Result<void> InsertMediaVariant(const MediaVariant& variant) = 0;
+  virtual Result<MediaVariant> GetMediaVariant(std::string_view media_id,
+                                               std::string_view spec_key) = 0;
+  virtual Result<std::vector<MediaVariant>> ListMediaVariants(std::string_view media_id) = 0;
 
   // ---- metrics ----
   virtual Result<void> InsertMetrics(const Metrics& metrics) = 0;

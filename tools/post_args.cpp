@@ -74,6 +74,8 @@ core::PostContent ContentArgs(const Json& args) {
   if (auto media = StringListArg(args, "media")) content.media = std::move(*media);
   if (auto thread = ThreadArg(args)) content.thread = std::move(*thread);
   if (auto overrides = OverridesArg(args)) content.overrides = std::move(*overrides);
+  // The input schema allows only none|pad|crop; anything else reads as none.
+  if (auto fit = core::ParseMediaFit(StringArg(args, "fit")); fit.ok()) content.fit = *fit;
   return content;
 }
 

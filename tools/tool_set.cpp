@@ -2,8 +2,11 @@
 
 // Post tools (core/ PostService, MediaService).
 #include "tools/cancel_post.h"
+#include "tools/delete_media.h"
 #include "tools/delete_post.h"
+#include "tools/get_media.h"
 #include "tools/get_post.h"
+#include "tools/list_media.h"
 #include "tools/list_posts.h"
 #include "tools/publish_post.h"
 #include "tools/reschedule_post.h"
@@ -41,6 +44,9 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
   }
   if (deps.media != nullptr) {
     tools.push_back(std::make_unique<UploadMediaTool>(*deps.media));
+    tools.push_back(std::make_unique<ListMediaTool>(*deps.media));
+    tools.push_back(std::make_unique<GetMediaTool>(*deps.media));
+    tools.push_back(std::make_unique<DeleteMediaTool>(*deps.media));
   }
   // ---- account tools ----
   if (deps.platforms != nullptr) {

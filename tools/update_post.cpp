@@ -16,6 +16,7 @@ Task<Result<ToolOutput>> UpdatePostTool::Call(Json args, ToolContext& ctx) {
   request.accounts = StringListArg(args, "accounts");
   request.text = OptionalStringArg(args, "text");
   request.media = StringListArg(args, "media");
+  request.fit = OptionalStringArg(args, "fit");
   request.thread = ThreadArg(args);
   request.overrides = OverridesArg(args);
   request.publish_at = OptionalStringArg(args, "publish_at");

@@ -155,7 +155,25 @@ Media DecodeMedia(RowReader& r) {
   m.sha256 = r.Text();
   m.size = r.Int();
   m.created_at = r.TimeValue();
+  m.storage_key = r.Text();
+  m.kind = r.Text();
+  m.probe = r.JsonValue();
+  m.thumbnail_key = r.Text();
+  m.keep = r.Int() != 0;
+  m.last_used_at = r.OptTime();
   return m;
+}
+
+MediaVariant DecodeMediaVariant(RowReader& r) {
+  MediaVariant v;
+  v.media_id = r.Text();
+  v.spec_key = r.Text();
+  v.storage_key = r.Text();
+  v.mime_type = r.Text();
+  v.size = r.Int();
+  v.probe = r.JsonValue();
+  v.created_at = r.TimeValue();
+  return v;
 }
 
 Metrics DecodeMetrics(RowReader& r) {

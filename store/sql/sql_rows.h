@@ -128,7 +128,11 @@ inline constexpr std::string_view kJobCols =
     "id, org_id, kind, target_id, account_id, run_at, state, attempts, lease_owner, "
     "lease_until, last_error, payload, created_at, updated_at";
 inline constexpr std::string_view kMediaCols =
-    "id, org_id, mime_type, file_name, alt_text, sha256, size, created_at";
+    "id, org_id, mime_type, file_name, alt_text, sha256, size, created_at, storage_key, kind, "
+    "probe, thumbnail_key, keep, last_used_at";
+inline constexpr int kMediaColCount = 14;
+inline constexpr std::string_view kMediaVariantCols =
+    "media_id, spec_key, storage_key, mime_type, size, probe, created_at";
 inline constexpr std::string_view kMetricsCols =
     "org_id, target_id, account_id, fetched_at, metric_values";
 inline constexpr std::string_view kOAuthCols =
@@ -161,6 +165,7 @@ Post DecodePost(RowReader& r);
 PostTarget DecodeTarget(RowReader& r);
 Job DecodeJob(RowReader& r);
 Media DecodeMedia(RowReader& r);
+MediaVariant DecodeMediaVariant(RowReader& r);
 Metrics DecodeMetrics(RowReader& r);
 OAuthState DecodeOAuth(RowReader& r);
 IdempotencyRecord DecodeIdem(RowReader& r);

@@ -81,6 +81,19 @@ class SqlTx final : public Tx {
 
   Result<void> InsertMedia(const Media& media) override;
   Result<Media> GetMedia(std::string_view org_id, std::string_view id, bool with_data) override;
+  Result<Media> GetMediaUnscoped(std::string_view id) override;
+  Result<std::vector<Media>> ListMedia(std::string_view org_id, std::string_view kind,
+                                       std::string_view before_id, int limit) override;
+  Result<void> UpdateMediaUse(std::string_view org_id, std::string_view id,
+                              std::optional<bool> keep, std::optional<Time> last_used_at) override;
+  Result<void> DeleteMedia(std::string_view org_id, std::string_view id) override;
+  Result<std::vector<std::string>> PendingPostsUsingMedia(std::string_view org_id,
+                                                          std::string_view media_id) override;
+  Result<std::vector<Media>> ListUnusedMedia(Time cutoff, int limit) override;
+  Result<void> InsertMediaVariant(const MediaVariant& variant) override;
+  Result<MediaVariant> GetMediaVariant(std::string_view media_id,
+                                       std::string_view spec_key) override;
+  Result<std::vector<MediaVariant>> ListMediaVariants(std::string_view media_id) override;
 
   Result<void> InsertMetrics(const Metrics& metrics) override;
   Result<Metrics> LatestMetrics(std::string_view org_id, std::string_view account_id,

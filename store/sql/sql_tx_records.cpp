@@ -12,9 +12,12 @@ namespace herald::store::sql {
 
 Result<void> SqlTx::InsertMedia(const Media& m) {
   auto r = Exec(Sql({"INSERT INTO media (", kMediaCols,
-                     ", data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}),
+                     ", data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT DO NOTHING"}),
                 {Txt(m.id), Txt(m.org_id), Txt(m.mime_type), Txt(m.file_name), Txt(m.alt_text),
-                 Txt(m.sha256), Int(m.size), Tm(m.created_at), Value::Blob(m.data)});
+                 Txt(m.sha256), Int(m.size), Tm(m.created_at), Txt(m.storage_key), Txt(m.kind),
+                 Jsn(m.probe), Txt(m.thumbnail_key), Int(m.keep ? 1 : 0), OptTm(m.last_used_at),
+                 Value::Blob(m.data)});
   if (!r.ok()) return Named(std::move(r).error(), "media " + m.id);
   if (r->affected() == 0) return base::AlreadyExists("media " + m.id + " already exists");
   return base::Ok();
@@ -27,8 +30,126 @@ Result<Media> SqlTx::GetMedia(std::string_view org_id, std::string_view id, bool
   HERALD_ASSIGN_OR_RETURN(Rows rows, Exec(sql, {Txt(id), Txt(org_id)}));
   HERALD_ASSIGN_OR_RETURN(
       Media media, DecodeOne<Media>(rows, DecodeMedia, "media " + std::string(id) + " not found"));
-  if (with_data) media.data = std::move(rows.mutable_at(0, 8).mutable_str());
+  if (with_data) media.data = std::move(rows.mutable_at(0, kMediaColCount).mutable_str());
   return media;
+}
+
+Result<Media> SqlTx::GetMediaUnscoped(std::string_view id) {
+  HERALD_ASSIGN_OR_RETURN(Rows rows,
+                          Exec(Sql({"SELECT ", kMediaCols, " FROM media WHERE id = ?"}), {Txt(id)}));
+  return DecodeOne<Media>(rows, DecodeMedia, "media " + std::string(id) + " not found");
+}
+
+Result<std::vector<Media>> SqlTx::ListMedia(std::string_view org_id, std::string_view kind,
+                                            std::string_view before_id, int limit) {
+  Params params{Txt(org_id)};
+  std::string sql = Sql({"SELECT ", kMediaCols, " FROM media m WHERE m.org_id = ?"});
+  if (!kind.empty()) {
+    sql += " AND m.kind = ?";
+    params.push_back(Txt(kind));
+  }
+  if (!before_id.empty()) {
+    HERALD_ASSIGN_OR_RETURN(Rows cursor,
+                            Exec("SELECT created_at FROM media WHERE id = ? AND org_id = ?",
+                                 {Txt(before_id), Txt(org_id)}));
+    if (cursor.empty()) {
+      return base::InvalidArgument("before_id '" + std::string(before_id.substr(0, 64)) +
+                                   "' is not a media item of this organization");
+    }
+    RowReader reader(cursor, 0);
+    int64_t created = reader.Int();
+    if (!reader.ok()) return reader.error();
+    sql += " AND (m.created_at < ? OR (m.created_at = ? AND m.id < ?))";
+    params.push_back(Int(created));
+    params.push_back(Int(created));
+    params.push_back(Txt(before_id));
+  }
+  sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
+  params.push_back(Int(std::max(1, limit)));
+  HERALD_ASSIGN_OR_RETURN(Rows rows, Exec(sql, params));
+  return DecodeAll<Media>(rows, DecodeMedia);
+}
+
+Result<void> SqlTx::UpdateMediaUse(std::string_view org_id, std::string_view id,
+                                   std::optional<bool> keep, std::optional<Time> last_used_at) {
+  if (keep) {
+    HERALD_ASSIGN_OR_RETURN(Rows r, Exec("UPDATE media SET keep = ? WHERE id = ? AND org_id = ?",
+                                         {Int(*keep ? 1 : 0), Txt(id), Txt(org_id)}));
+    if (r.affected() == 0) return base::NotFound("media " + std::string(id) + " not found");
+  }
+  if (last_used_at) {
+    HERALD_ASSIGN_OR_RETURN(
+        Rows r, Exec("UPDATE media SET last_used_at = ? WHERE id = ? AND org_id = ? AND "
+                     "(last_used_at IS NULL OR last_used_at < ?)",
+                     {Tm(*last_used_at), Txt(id), Txt(org_id), Tm(*last_used_at)}));
+    (void)r;
+  }
+  return base::Ok();
+}
+
+Result<void> SqlTx::DeleteMedia(std::string_view org_id, std::string_view id) {
+  HERALD_ASSIGN_OR_RETURN(Rows exists, Exec("SELECT id FROM media WHERE id = ? AND org_id = ?",
+                                            {Txt(id), Txt(org_id)}));
+  if (exists.empty()) return base::NotFound("media " + std::string(id) + " not found");
+  HERALD_RETURN_IF_ERROR(Exec("DELETE FROM media_variants WHERE media_id = ?", {Txt(id)}));
+  HERALD_RETURN_IF_ERROR(
+      Exec("DELETE FROM media WHERE id = ? AND org_id = ?", {Txt(id), Txt(org_id)}));
+  return base::Ok();
+}
+
+Result<std::vector<std::string>> SqlTx::PendingPostsUsingMedia(std::string_view org_id,
+                                                               std::string_view media_id) {
+  // Media ids are med_ + a ULID: quoted in the content JSON they cannot match anything else.
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows,
+      Exec("SELECT id FROM posts WHERE org_id = ? AND status IN ('draft', 'scheduled', "
+           "'publishing') AND content LIKE ? ORDER BY created_at, id LIMIT 20",
+           {Txt(org_id), Txt("%\"" + std::string(media_id) + "\"%")}));
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    RowReader reader(rows, i);
+    ids.push_back(reader.Text());
+    if (!reader.ok()) return reader.error();
+  }
+  return ids;
+}
+
+Result<std::vector<Media>> SqlTx::ListUnusedMedia(Time cutoff, int limit) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec(Sql({"SELECT ", kMediaCols,
+                           " FROM media WHERE keep = 0 AND created_at < ? AND "
+                           "(last_used_at IS NULL OR last_used_at < ?) "
+                           "ORDER BY created_at, id LIMIT ?"}),
+                      {Tm(cutoff), Tm(cutoff), Int(std::max(1, limit))}));
+  return DecodeAll<Media>(rows, DecodeMedia);
+}
+
+Result<void> SqlTx::InsertMediaVariant(const MediaVariant& v) {
+  auto r = Exec(Sql({"INSERT INTO media_variants (", kMediaVariantCols,
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}),
+                {Txt(v.media_id), Txt(v.spec_key), Txt(v.storage_key), Txt(v.mime_type),
+                 Int(v.size), Jsn(v.probe), Tm(v.created_at)});
+  if (!r.ok()) return Named(std::move(r).error(), "media variant of " + v.media_id);
+  if (r->affected() == 0) {
+    return base::AlreadyExists("media " + v.media_id + " already has this conversion");
+  }
+  return base::Ok();
+}
+
+Result<MediaVariant> SqlTx::GetMediaVariant(std::string_view media_id, std::string_view spec_key) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec(Sql({"SELECT ", kMediaVariantCols,
+                           " FROM media_variants WHERE media_id = ? AND spec_key = ?"}),
+                      {Txt(media_id), Txt(spec_key)}));
+  return DecodeOne<MediaVariant>(rows, DecodeMediaVariant, "no such conversion");
+}
+
+Result<std::vector<MediaVariant>> SqlTx::ListMediaVariants(std::string_view media_id) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec(Sql({"SELECT ", kMediaVariantCols,
+                           " FROM media_variants WHERE media_id = ? ORDER BY created_at"}),
+                      {Txt(media_id)}));
+  return DecodeAll<MediaVariant>(rows, DecodeMediaVariant);
 }
 
 // ---- metrics ----

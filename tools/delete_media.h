@@ -1,0 +1,25 @@
+// delete_media: Delete a media item. See spec() for what the model is told, and
+// schemas/tools/delete_media.input.json / .output.json. Thin: decodes the arguments, calls
+// core::MediaService, returns its view. Stateless; thread-safe.
+#ifndef HERALD_TOOLS_DELETE_MEDIA_H_
+#define HERALD_TOOLS_DELETE_MEDIA_H_
+
+#include "core/media_service.h"
+#include "tools/tool.h"
+
+namespace herald::tools {
+
+class DeleteMediaTool final : public Tool {
+ public:
+  explicit DeleteMediaTool(core::MediaService& service);
+  const ToolSpec& spec() const override { return spec_; }
+  Task<Result<ToolOutput>> Call(Json args, ToolContext& ctx) override;
+
+ private:
+  core::MediaService& media_;
+  ToolSpec spec_;
+};
+
+}  // namespace herald::tools
+
+#endif  // HERALD_TOOLS_DELETE_MEDIA_H_
