@@ -53,11 +53,27 @@ MediaPreparer::MediaPreparer(store::Store& store, media::MediaStore& files,
 Task<Result<std::shared_ptr<PreparedMedia>>> MediaPreparer::Prepare(
     std::string org_id, const platforms::PlatformInfo& info, platforms::Content& content) {
   auto temps = std::make_shared<PreparedMedia>();
+  bool any = false;
+  for (const auto& part : content.parts) any = any || !part.media.empty();
+  if (!any) co_return temps;
   for (auto& part : content.parts) {
     for (auto& item : part.media) {
       HERALD_CO_RETURN_IF_ERROR(co_await PrepareItem(org_id, info, content.fit, item, *temps));
     }
   }
+  // Sent now: the media counts as used (unused media is removed after 7 days).
+  const base::Time now = clock_.Now();
+  auto touched = co_await base::RunBlocking(blocking_, [&] {
+    return store_.Write([&](store::Tx& tx) -> Result<void> {
+      for (const auto& part : content.parts) {
+        for (const auto& item : part.media) {
+          HERALD_RETURN_IF_ERROR(tx.UpdateMediaUse(org_id, item.id, std::nullopt, now));
+        }
+      }
+      return base::Ok();
+    });
+  });
+  if (!touched.ok()) spdlog::warn("recording media use failed: {}", touched.error().ToLogString());
   co_return temps;
 }
 

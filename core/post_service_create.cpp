@@ -110,6 +110,9 @@ Result<PostState> PostService::CreateSync(const Caller& caller, const CreatePost
     }
     HERALD_RETURN_IF_ERROR(tx.InsertPost(post));
     HERALD_RETURN_IF_ERROR(tx.InsertTargets(targets));  // one statement where the backend can
+    for (const auto& id : request.content.AllMediaIds()) {  // in use: not removed as unused
+      HERALD_RETURN_IF_ERROR(tx.UpdateMediaUse(caller.org_id, id, std::nullopt, now));
+    }
     if (post.status != PostStatus::kDraft) {
       std::vector<store::Job> jobs;
       jobs.reserve(targets.size());

@@ -125,6 +125,9 @@ Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
     if (scheduled) HERALD_RETURN_IF_ERROR(tx.InsertJob(NewPublishJob(t, *publish_at, now)));
   }
   HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));
+  for (const auto& id : content.AllMediaIds()) {  // in use: not removed as unused
+    HERALD_RETURN_IF_ERROR(tx.UpdateMediaUse(caller.org_id, id, std::nullopt, now));
+  }
   Audit(tx, caller, schedule_draft ? "post.reschedule" : "post.update", post.id, Json::object(),
         now);
   HERALD_ASSIGN_OR_RETURN(auto stored, tx.ListTargets(caller.org_id, post.id));
