@@ -121,6 +121,15 @@ TEST_F(MediaServiceTest, TextNamedJpgIsRefusedAndNothingIsStored) {
   EXPECT_TRUE(list->empty());
 }
 
+TEST_F(MediaServiceTest, InlineDataOverTheLimitIsRefusedBeforeDecoding) {
+  auto m = UploadData(ReadFile(Png()) + std::string(8 * 1024 * 1024, 'a'));
+  EXPECT_THAT(m, StatusIs(base::ErrorCode::kInvalidArgument));
+  EXPECT_NE(m.error().message().find("over the limit of 8.0 MiB"), std::string::npos);
+  UploadMediaRequest bad;
+  bad.data_base64 = "***";
+  EXPECT_THAT(Await(service->Upload(env.editor, bad)), StatusIs(base::ErrorCode::kInvalidArgument));
+}
+
 TEST_F(MediaServiceTest, DeclaredTypeMustMatchTheBytes) {
   auto m = UploadData(ReadFile(Png()), "image/jpeg");
   EXPECT_THAT(m, StatusIs(base::ErrorCode::kInvalidArgument));
