@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "app/app.h"
+#include "media/http_url_fetcher.h"
+#include "media/media_probe.h"
+#include "media/open_media_store.h"
 #include "platforms/http/https_client.h"
 #include "platforms/register_all.h"
 #include "store/secret_key.h"
@@ -30,7 +33,7 @@ tools::ToolDeps Services::ToolDependencies() {
   return deps;
 }
 
-base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
+base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool local_files) {
   // The URLs were checked when the configuration was read (config.cpp).
   auto services = std::make_unique<Services>();
   store::KeyringSecrets secrets{config.secret_key, config.secret_keys_old};
@@ -58,8 +61,28 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
       *services->store, services->keyring, *services->platforms, *services->http,
       *services->clock, *services->core_pool, account_options);
   services->credentials = services->accounts.get();
-  services->media = std::make_unique<core::MediaService>(*services->store, *services->clock,
-                                                         *services->core_pool);
+  // ---- media ----
+  media::MediaStoreConfig files;
+  files.data_dir = config.data_dir;
+  files.s3 = config.s3;
+  files.https = HttpsClientOptionsOf(config);
+  HERALD_ASSIGN_OR_RETURN(services->media_files,
+                          media::OpenMediaStore(files, *services->clock, services->core_pool.get()));
+  services->media_fetcher =
+      std::make_unique<media::HttpUrlFetcher>(*services->http, &media::SniffMediaType);
+  services->media_signer = std::make_unique<media::UrlSigner>(
+      services->keyring.DeriveKey("media-urls"), config.public_url);
+  core::MediaServiceOptions media_options;
+  media_options.staging_dir = config.data_dir + "/staging";
+  media_options.allow_local_paths = local_files;
+  services->media = std::make_unique<core::MediaService>(
+      *services->store, *services->media_files, services->media_fetcher.get(),
+      *services->platforms, *services->clock, *services->core_pool, media_options);
+  core::MediaPreparerOptions preparer_options;
+  preparer_options.staging_dir = media_options.staging_dir;
+  services->media_preparer = std::make_unique<core::MediaPreparer>(
+      *services->store, *services->media_files, services->media_signer.get(), *services->clock,
+      *services->core_pool, preparer_options);
   services->posts = std::make_unique<core::PostService>(
       *services->store, *services->platforms, services->accounts.get(), *services->clock,
       *services->core_pool);

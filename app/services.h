@@ -14,8 +14,12 @@
 #include "base/result.h"
 #include "core/account_service.h"
 #include "core/key_service.h"
+#include "core/media_preparer.h"
 #include "core/media_service.h"
 #include "core/post_service.h"
+#include "media/media_store.h"
+#include "media/url_fetcher.h"
+#include "media/url_signer.h"
 #include "platforms/http/https_client.h"
 #include "platforms/http_client.h"
 #include "platforms/platform_registry.h"
@@ -36,7 +40,13 @@ struct Services {
   // ---- core services ----
   std::unique_ptr<base::asio::thread_pool> core_pool;  // blocking store work of the services
   std::unique_ptr<core::AccountService> accounts;
+  // ---- media: bytes (local or S3), URL downloads, signed URLs, the library and the publish
+  // path's preparation ----
+  std::unique_ptr<media::MediaStore> media_files;
+  std::unique_ptr<media::UrlFetcher> media_fetcher;
+  std::unique_ptr<media::UrlSigner> media_signer;
   std::unique_ptr<core::MediaService> media;
+  std::unique_ptr<core::MediaPreparer> media_preparer;
   std::unique_ptr<core::PostService> posts;
   // What opens account credentials for the workers and delete_post: the AccountService.
   core::CredentialSource* credentials = nullptr;
@@ -66,7 +76,9 @@ platforms::http::HttpsClientOptions HttpsClientOptionsOf(const Config& config);
 // platforms and core services, all from `config`. The services' blocking store work runs on
 // config.core_threads threads (HERALD_CORE_THREADS, 32): a caller waiting for a group commit holds one, so this bounds how many
 // concurrent writes can share a commit. Errors are worded for the command line (one line, exit 2).
-base::Result<std::unique_ptr<Services>> BuildServices(const Config& config);
+// `local_files`: upload_media may read files of this machine by path (stdio only).
+base::Result<std::unique_ptr<Services>> BuildServices(const Config& config,
+                                                      bool local_files = false);
 
 }  // namespace herald::mcp
 

@@ -17,7 +17,7 @@ namespace herald::mcp {
 
 int RunStdio(const Config& config) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error from write(), not a crash
-  auto services = BuildServices(config);
+  auto services = BuildServices(config, /*local_files=*/true);
   if (!services.ok()) {
     std::fprintf(stderr, "herald: %s\n", services.error().message().c_str());
     return 2;

@@ -35,8 +35,19 @@ class RunningWorkers final : public WorkerHandle {
     worker_ = std::make_unique<core::PublishWorker>(*services.store, *services.platforms,
                                                     credentials, *services.clock, blocking_,
                                                     std::move(options));
+    worker_->SetMediaPreparer(services.media_preparer.get());
+    core::SchedulerOptions scheduler_options;
+    if (core::MediaService* library = services.media.get()) {
+      scheduler_options.extra_housekeeping = [library](base::Time now) -> base::Task<void> {
+        auto removed = co_await library->CollectUnused(now);
+        if (!removed.ok()) {
+          spdlog::warn("removing unused media failed: {}", removed.error().ToLogString());
+        }
+      };
+    }
     scheduler_ = std::make_unique<core::Scheduler>(*services.store, *worker_, *services.clock,
-                                                   io_.get_executor(), blocking_);
+                                                   io_.get_executor(), blocking_,
+                                                   std::move(scheduler_options));
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
     scheduler_->Start();
   }

@@ -161,6 +161,10 @@ std::string Keyring::KeyIdOf(std::string_view key) {
   return Sha256Hex(std::string("herald-key-id|") + std::string(key)).substr(0, 8);
 }
 
+std::string Keyring::DeriveKey(std::string_view purpose) const {
+  return HmacSha256(keys_.at(primary_id_), "herald-derive:" + std::string(purpose));
+}
+
 Result<void> Keyring::Add(std::string_view key) {
   if (key.size() != kSecretKeySize) {
     return InvalidArgument("a secret key must be exactly 32 bytes, got " +

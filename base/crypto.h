@@ -57,6 +57,9 @@ class Keyring {
   Result<void> SetPrimary(std::string_view key_id);
   bool empty() const { return keys_.empty(); }
   const std::string& primary_id() const { return primary_id_; }
+  // A 32-byte key for `purpose` ("media-urls"), derived from the primary key (HMAC-SHA256), so
+  // one secret serves several uses without reusing key material. REQUIRES: !empty().
+  std::string DeriveKey(std::string_view purpose) const;
 
   // Seals `plaintext` under the primary key; `context` is authenticated but not stored (bind a
   // sealed value to its row, e.g. "account:acc_..."). REQUIRES: !empty().
