@@ -48,7 +48,7 @@ class FakeToolContext final : public ToolContext {
 const std::vector<std::string> kPostTools = {
     "schedule_post", "publish_post", "save_draft",  "update_post",  "reschedule_post",
     "cancel_post",   "retry_post",   "delete_post", "get_post",     "list_posts",
-    "validate_post", "upload_media"};
+    "validate_post", "upload_media", "list_media",  "get_media",    "delete_media"};
 
 // Validates `value` against the embedded schema at `path`; returns the errors ("" if valid).
 std::string SchemaErrors(const std::string& path, const Json& value) {

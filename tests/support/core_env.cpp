@@ -85,7 +85,12 @@ CoreEnv::CoreEnv() {
   registry.Add(std::move(z));
   pool = std::make_unique<base::asio::thread_pool>(2);
   posts = std::make_unique<core::PostService>(*store, registry, &credentials, clock, *pool);
-  media = std::make_unique<core::MediaService>(*store, clock, *pool);
+  media_dir = std::make_unique<store::testing::TempDir>();
+  media_files = std::make_unique<media::LocalMediaStore>(media_dir->path() + "/media", pool.get());
+  core::MediaServiceOptions media_options;
+  media_options.staging_dir = media_dir->path() + "/staging";
+  media = std::make_unique<core::MediaService>(*store, *media_files, nullptr, registry, clock,
+                                               *pool, media_options);
 
   const base::Time now = clock.Now();
   org = MakeOrg(*store, "acme", now);
@@ -98,6 +103,7 @@ CoreEnv::CoreEnv() {
 CoreEnv::~CoreEnv() {
   if (pool) pool->join();
   media.reset();
+  media_files.reset();
   posts.reset();
   store.reset();  // before the database is dropped
 }

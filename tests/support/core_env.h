@@ -20,6 +20,7 @@
 #include "core/caller.h"
 #include "core/credential_source.h"
 #include "core/media_service.h"
+#include "media/local_media_store.h"
 #include "core/post_service.h"
 #include "core/publish_worker.h"
 #include "platforms/platform_registry.h"
@@ -95,6 +96,8 @@ class CoreEnv {
   FakeCredentials credentials;
   std::unique_ptr<base::asio::thread_pool> pool;
   std::unique_ptr<core::PostService> posts;
+  std::unique_ptr<store::testing::TempDir> media_dir;  // the media store and staging files
+  std::unique_ptr<media::LocalMediaStore> media_files;
   std::unique_ptr<core::MediaService> media;
 
   store::Organization org;        // "acme"

@@ -120,7 +120,7 @@ TEST(LimitsTest, CoreDefaultsAreTheLimits) {
   EXPECT_EQ(posts.max_list_limit, kMaxListLimit);
   EXPECT_EQ(ListPostsRequest{}.limit, kDefaultListLimit);
   MediaServiceOptions media;
-  EXPECT_EQ(media.max_bytes, kMaxMediaBytes);
+  EXPECT_EQ(media.max_inline_bytes, kMaxMediaBytes);
   EXPECT_EQ(media.max_alt_text, kMaxAltTextLength);
   EXPECT_EQ(media.max_file_name, kMaxFileNameLength);
 }
