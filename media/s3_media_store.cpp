@@ -322,12 +322,6 @@ base::Error S3MediaStore::ErrorFor(std::string_view operation, std::string_view 
     return with(base::PermissionDenied(where + " does not know the access key: check "
                                                "HERALD_S3_ACCESS_KEY_ID"));
   }
-  if (code == "AccessDenied" || code == "AllAccessDisabled" || status == 403) {
-    return with(base::PermissionDenied(
-        where + " denied " + std::string(operation) + " in " + bucket +
-        ": check HERALD_S3_ACCESS_KEY_ID and HERALD_S3_SECRET_ACCESS_KEY, and that the key may "
-        "read and write the bucket"));
-  }
   if (code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" ||
       code == "IllegalLocationConstraintException" || status == 301) {
     return with(base::FailedPrecondition(where + " expects another region for " + bucket +
@@ -337,6 +331,12 @@ base::Error S3MediaStore::ErrorFor(std::string_view operation, std::string_view 
     return with(base::FailedPrecondition(
         where + " refused the request because this machine's clock is more than 15 minutes off; "
                 "correct the system clock"));
+  }
+  if (code == "AccessDenied" || code == "AllAccessDisabled" || status == 403) {
+    return with(base::PermissionDenied(
+        where + " denied " + std::string(operation) + " in " + bucket +
+        ": check HERALD_S3_ACCESS_KEY_ID and HERALD_S3_SECRET_ACCESS_KEY, and that the key may "
+        "read and write the bucket"));
   }
   if (code == "InvalidRange" || status == 416) {
     return with(base::InvalidArgument("the range asked of " + std::string(key) +
