@@ -33,25 +33,10 @@
 #include "base/clock.h"
 #include "media/aws_sigv4.h"
 #include "media/media_store.h"
+#include "media/s3_options.h"
 #include "platforms/http_client.h"
 
 namespace herald::media {
-
-// The smallest part S3 accepts in a multipart upload (all parts but the last).
-inline constexpr int64_t kMinS3PartSize = 5LL << 20;
-
-struct S3Options {
-  // "https://s3.eu-west-1.amazonaws.com", "https://minio.example:9000" (HERALD_S3_ENDPOINT); an
-  // optional path prefix is kept. Plain http:// only to a loopback address (the HTTPS client's
-  // rule).
-  std::string endpoint;
-  std::string bucket;                  // HERALD_S3_BUCKET
-  std::string region = "us-east-1";    // HERALD_S3_REGION
-  std::string access_key_id;           // HERALD_S3_ACCESS_KEY_ID
-  std::string secret_access_key;       // HERALD_S3_SECRET_ACCESS_KEY
-  // Single PUT up to this size; the part size of multipart uploads and of ranged GETs.
-  int64_t part_size = 8LL << 20;
-};
 
 class S3MediaStore final : public MediaStore {
  public:
