@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <limits>
 
 #include "base/crypto.h"
 #include "media/store_file_io.h"
@@ -77,9 +78,11 @@ std::optional<int64_t> ParseSize(std::string_view text) {
   return n;
 }
 
-// Sending `bytes` (or receiving them) may take a while on a slow link: 60 s plus 4 s per MiB.
+// Sending `bytes` (or receiving them) may take a while on a slow link: 60 s plus 4 s per MiB,
+// at most 2 hours.
 std::chrono::milliseconds TimeoutFor(size_t bytes) {
-  return std::chrono::milliseconds(60'000 + static_cast<int64_t>(bytes / (1 << 20)) * 4'000);
+  const size_t mib = std::min<size_t>(bytes / (1 << 20), 2 * 3600 / 4);
+  return std::chrono::milliseconds(60'000 + static_cast<int64_t>(mib) * 4'000);
 }
 
 // Bucket names as S3 defines them: 3-63 of a-z 0-9 . -, starting and ending with a letter or
@@ -530,6 +533,7 @@ Task<Result<std::string>> S3MediaStore::ReadRange(std::string key, int64_t offse
     }
     return std::string();
   };
+  length = std::min(length, std::numeric_limits<int64_t>::max() - offset);  // no overflow below
   if (length == 0) {
     auto stat = co_await Stat(key);
     if (!stat.ok()) co_return std::move(stat).error();
@@ -537,7 +541,9 @@ Task<Result<std::string>> S3MediaStore::ReadRange(std::string key, int64_t offse
   }
   auto response = co_await Send(
       "GET", key, {},
-      RangeHeader(offset, length), "", static_cast<size_t>(length) + 1024);
+      RangeHeader(offset, length), "",
+      static_cast<size_t>(std::min<int64_t>(length, std::numeric_limits<int64_t>::max() / 2)) +
+          1024);
   if (!response.ok()) co_return TransportError("reading " + key, response.error());
   if (response->status == 416) {
     auto stat = co_await Stat(key);

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace herald::media {
 namespace {
 
 using ::herald::matchers::IsOk;
+using ::herald::matchers::IsOkAndHolds;
 using ::herald::matchers::StatusIs;
 using ::herald::testing::RunTask;
 using ::testing::AllOf;
@@ -283,6 +285,16 @@ TEST_F(S3FakeTest, S3ErrorsBecomeCodesThatNameWhatToCheck) {
       EXPECT_THAT(read.error().message(), Not(HasSubstr(kSecret)));
     }
   }
+}
+
+TEST_F(S3FakeTest, AnOpenEndedRangeDoesNotOverflow) {
+  ScriptedHttp http([](const HttpRequest&) -> base::Result<HttpResponse> {
+    return Answer(206, "tail");
+  });
+  auto store = Store(http, Options());
+  EXPECT_THAT(Run(store->ReadRange("o/m/a.png", 5, std::numeric_limits<int64_t>::max())),
+              IsOkAndHolds(std::string("tail")));
+  EXPECT_EQ(http.sent().back().Header("Range"), "bytes=5-9223372036854775806");
 }
 
 TEST_F(S3FakeTest, TransportFailuresAreUnavailableAndARefusedEndpointNamesTheVariable) {
