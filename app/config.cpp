@@ -103,6 +103,25 @@ Parser ApiUrl(std::string id) {
   };
 }
 
+// A text field of the S3 media storage options.
+Parser S3Text(std::string media::S3Options::*field) {
+  return [field](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
+    c.s3.*field = value;
+    return base::Ok();
+  };
+}
+
+// HERALD_S3_ENDPOINT: an http(s) base URL without user, query or fragment; plain http:// only to
+// a loopback address (what the HTTPS client allows). Private addresses are fine: the operator
+// configured it.
+base::Result<void> ParseS3Endpoint(std::string_view name, const std::string& value, Config& c) {
+  HERALD_RETURN_IF_ERROR(platforms::http::CheckBaseUrl(name, value));
+  HERALD_RETURN_IF_ERROR(
+      platforms::http::CheckUserUrl(name, value, /*allow_private_networks=*/true));
+  c.s3.endpoint = value;
+  return base::Ok();
+}
+
 // A variable herald no longer reads: refused, with why.
 Parser Refused(std::string why) {
   return [why](std::string_view name, const std::string&, Config&) -> base::Result<void> {
@@ -173,6 +192,11 @@ const std::vector<Variable>& Variables() {
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",
        Refused("Bluesky takes its base URL from each account's service_url")},
+      {"HERALD_S3_ENDPOINT", ParseS3Endpoint},
+      {"HERALD_S3_BUCKET", S3Text(&media::S3Options::bucket)},
+      {"HERALD_S3_REGION", S3Text(&media::S3Options::region)},
+      {"HERALD_S3_ACCESS_KEY_ID", S3Text(&media::S3Options::access_key_id)},
+      {"HERALD_S3_SECRET_ACCESS_KEY", S3Text(&media::S3Options::secret_access_key)},
       {"HERALD_CA_FILE", Text(&Config::ca_file)},
       {"HERALD_ALLOW_PRIVATE_NETWORKS",
        [](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {

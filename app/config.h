@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "media/s3_options.h"
 #include "platforms/oauth/oauth_provider.h"
 
 namespace herald::mcp {
@@ -69,6 +70,12 @@ struct Config {
   // ---- secrets (store/secret_key.h) ----
   std::string secret_key;                    // HERALD_SECRET_KEY (base64); empty: <data>/secret.key
   std::vector<std::string> secret_keys_old;  // HERALD_SECRET_KEYS_OLD (comma-separated base64)
+
+  // ---- media storage (media/open_media_store.h) ----
+  // S3-compatible storage when s3.endpoint is set, else <data_dir>/media:
+  // HERALD_S3_ENDPOINT, HERALD_S3_BUCKET, HERALD_S3_REGION (default us-east-1),
+  // HERALD_S3_ACCESS_KEY_ID, HERALD_S3_SECRET_ACCESS_KEY.
+  media::S3Options s3;
 
   // ---- platforms ----
   // Network id -> API base URL: HERALD_TELEGRAM_API_URL, HERALD_DISCORD_API_URL,

@@ -44,8 +44,10 @@ class MediaStore {
   // Writes the whole object to a new local file at `path`. kNotFound for a missing key.
   virtual Task<Result<StoredObject>> GetToFile(std::string key, std::string path) = 0;
 
-  // Up to `length` bytes from `offset` (fewer at the end of the object). kNotFound for a
-  // missing key, kOutOfRange for an offset past the end.
+  // Up to `length` bytes from `offset` (fewer at the end of the object; "" from the very end).
+  // kNotFound for a missing key; kInvalidArgument for a negative offset or length and for an
+  // offset past the end, the message then giving the object's size (base::ErrorCode has no
+  // out-of-range code: a server answering range requests checks the size first, with Stat).
   virtual Task<Result<std::string>> ReadRange(std::string key, int64_t offset,
                                               int64_t length) = 0;
 
@@ -71,6 +73,11 @@ class MediaStore {
 // "org_1/med_2/original.png": the key of one file of one media item. `file` is a plain name
 // ("original.png", "jpeg-1080.jpg", "thumbnail.jpg"): no slash, no "..".
 std::string ObjectKey(std::string_view org_id, std::string_view media_id, std::string_view file);
+
+// Ok for a key both backends accept: 1 to 1024 bytes of '/'-separated non-empty segments, not
+// starting with '/', with no "..", no "." segment and no NUL or other control character.
+// Errors: kInvalidArgument saying which rule the key breaks.
+Result<void> CheckObjectKey(std::string_view key);
 
 }  // namespace herald::media
 

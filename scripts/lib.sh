@@ -54,17 +54,23 @@ ensure_node22() {
   # npm itself runs on whichever node is first on PATH; keep the system npm.
 }
 
-# Installs tests/interop/node_modules (the official MCP SDK, Inspector and conformance suite,
-# pinned by package-lock.json) with `npm ci` when it is missing or older than the lock file.
-# Needs Node 22 first on PATH (ensure_node22).
-ensure_interop_node_modules() {
-  local dir="$HERALD_ROOT/tests/interop"
+# Installs $1/node_modules (pinned by $1/package-lock.json) with `npm ci` when it is missing or
+# older than the lock file.
+ensure_node_modules() {
+  local dir="$1"
   local stamp="$dir/node_modules/.package-lock.json"
   if [ -f "$stamp" ] && [ ! "$dir/package-lock.json" -nt "$stamp" ]; then return 0; fi
-  log "installing interop test dependencies (npm ci in tests/interop)"
+  log "installing test dependencies (npm ci in ${dir#"$HERALD_ROOT"/})"
   (cd "$dir" && npm ci --no-audit --no-fund --silent >/dev/null) ||
-    die "npm ci failed in tests/interop"
+    die "npm ci failed in ${dir#"$HERALD_ROOT"/}"
 }
+
+# tests/interop/node_modules: the official MCP SDK, Inspector and conformance suite. Needs Node 22
+# first on PATH (ensure_node22).
+ensure_interop_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/interop"; }
+
+# tests/s3/node_modules: the S3-compatible server the S3 media store tests run against.
+ensure_s3_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/s3"; }
 
 # Configures and builds into $1 with the given CMake build type and extra flags.
 # ccache (used by CMake when installed) is told paths relative to the checkout, so a second
@@ -117,4 +123,38 @@ stop_postgres() {
   "${run[@]}" "$HERALD_TEST_PG_BIN/pg_ctl" -D "$HERALD_TEST_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$HERALD_TEST_PG_DIR"
   unset HERALD_TEST_PG_DIR
+}
+
+# Starts a throwaway S3-compatible server (tests/s3/start.mjs: s3rver, which checks AWS Signature
+# V4) on 127.0.0.1 with a port the OS chooses, in a temporary directory, with one bucket; exports
+# HERALD_TEST_S3_ENDPOINT, _BUCKET, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY (and
+# HERALD_TEST_S3_DIR, HERALD_TEST_S3_PID). stop_s3 stops it and removes the directory.
+# Needs ensure_s3_node_modules first.
+start_s3() {
+  local dir
+  dir=$(mktemp -d /tmp/herald-s3.XXXXXX)
+  node "$HERALD_ROOT/tests/s3/start.mjs" "$dir/data" herald-test "$dir/port" >"$dir/log" 2>&1 &
+  export HERALD_TEST_S3_PID=$!
+  export HERALD_TEST_S3_DIR="$dir"
+  local i
+  for i in $(seq 1 300); do
+    [ -s "$dir/port" ] && break
+    kill -0 "$HERALD_TEST_S3_PID" 2>/dev/null || { cat "$dir/log" >&2; die "the S3 test server did not start"; }
+    sleep 0.1
+  done
+  [ -s "$dir/port" ] || die "the S3 test server did not start within 30 s"
+  export HERALD_TEST_S3_ENDPOINT="http://127.0.0.1:$(cat "$dir/port")"
+  export HERALD_TEST_S3_BUCKET=herald-test
+  export HERALD_TEST_S3_REGION=us-east-1
+  export HERALD_TEST_S3_ACCESS_KEY_ID=S3RVER
+  export HERALD_TEST_S3_SECRET_ACCESS_KEY=S3RVER
+  log "S3 test server running at $HERALD_TEST_S3_ENDPOINT (bucket herald-test)"
+}
+
+stop_s3() {
+  [ -n "${HERALD_TEST_S3_DIR:-}" ] || return 0
+  kill "$HERALD_TEST_S3_PID" 2>/dev/null || true
+  wait "$HERALD_TEST_S3_PID" 2>/dev/null || true
+  rm -rf "$HERALD_TEST_S3_DIR"
+  unset HERALD_TEST_S3_DIR HERALD_TEST_S3_PID
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every herald test. On a fresh Debian 12 machine (as root, or with sudo) it installs what
 # the tests need (build tools, libraries, PostgreSQL, Node 22), builds with warnings as errors,
-# starts a throwaway PostgreSQL on a loopback port, runs ctest, and exits non-zero on any failure.
+# starts a throwaway PostgreSQL and an S3-compatible server (s3rver) on loopback ports, runs
+# ctest, and exits non-zero on any failure.
 #
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -L unit         # extra arguments go to ctest (labels: unit, postgres,
@@ -12,13 +13,15 @@ source "$(dirname "$0")/lib.sh"
 ensure_packages "${HERALD_BUILD_PACKAGES[@]}" "${HERALD_TEST_PACKAGES[@]}"
 ensure_node22
 ensure_interop_node_modules
+ensure_s3_node_modules
 
 BUILD_DIR="${HERALD_BUILD_DIR:-$HERALD_ROOT/build}"
 log "building in $BUILD_DIR"
 build_herald "$BUILD_DIR" RelWithDebInfo -DHERALD_WERROR=ON
 
 start_postgres
-trap stop_postgres EXIT
+trap 'stop_s3; stop_postgres' EXIT
+start_s3
 
 # libFuzzer smoke runs (clang, ASan+UBSan): a separate, small build of only the fuzz targets
 # (fuzz/CMakeLists.txt), each run for seconds from its committed corpus, which also replays every

@@ -39,6 +39,31 @@ TEST(ConfigTest, AnEmptyEnvironmentGivesTheDefaults) {
   EXPECT_TRUE(config->api_urls.empty());
   EXPECT_TRUE(config->secret_key.empty());
   EXPECT_FALSE(config->allow_private_networks);
+  EXPECT_TRUE(config->s3.endpoint.empty());
+  EXPECT_EQ(config->s3.region, "us-east-1");
+}
+
+TEST(ConfigTest, TheS3MediaStorageVariablesAreRead) {
+  Environment env = {
+      {"HERALD_S3_ENDPOINT", "https://minio.lan:9000"},  // a private host is the operator's
+      {"HERALD_S3_BUCKET", "herald-media"},
+      {"HERALD_S3_REGION", "eu-west-3"},
+      {"HERALD_S3_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+      {"HERALD_S3_SECRET_ACCESS_KEY", "secret/with+chars"},
+  };
+  auto config = ConfigFromEnvironment(env);
+  ASSERT_THAT(config, IsOk());
+  EXPECT_EQ(config->s3.endpoint, "https://minio.lan:9000");
+  EXPECT_EQ(config->s3.bucket, "herald-media");
+  EXPECT_EQ(config->s3.region, "eu-west-3");
+  EXPECT_EQ(config->s3.access_key_id, "AKIDEXAMPLE");
+  EXPECT_EQ(config->s3.secret_access_key, "secret/with+chars");
+
+  auto loopback = ConfigFromEnvironment({{"HERALD_S3_ENDPOINT", "http://127.0.0.1:9000"},
+                                         {"HERALD_S3_REGION", ""}});
+  ASSERT_THAT(loopback, IsOk());
+  EXPECT_EQ(loopback->s3.endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(loopback->s3.region, "us-east-1") << "empty counts as unset";
 }
 
 TEST(ConfigTest, EveryKindOfValueIsParsed) {
@@ -100,6 +125,9 @@ TEST(ConfigTest, MalformedValuesNameTheVariableAndWhatWasExpected) {
            {"HERALD_SLACK_API_URL", "ftp://example.com", "HERALD_SLACK_API_URL"},
            {"HERALD_ALLOW_PRIVATE_NETWORKS", "maybe", "HERALD_ALLOW_PRIVATE_NETWORKS must be 1"},
            {"HERALD_PUBLISH_RATES", "mastodon=fast", "HERALD_PUBLISH_RATES: "},
+           {"HERALD_S3_ENDPOINT", "http://minio.lan:9000", "HERALD_S3_ENDPOINT must be an https"},
+           {"HERALD_S3_ENDPOINT", "https://s3.example.com/?x=1", "HERALD_S3_ENDPOINT"},
+           {"HERALD_S3_ENDPOINT", "s3.example.com", "HERALD_S3_ENDPOINT"},
        }) {
     auto config = ConfigFromEnvironment({{c.name, c.value}});
     EXPECT_THAT(config, StatusIs(ErrorCode::kInvalidArgument, HasSubstr(c.expected)))
@@ -127,6 +155,8 @@ TEST(ConfigTest, AnUnknownVariableIsATypoWithTheNearestNameAndTheDocs) {
                                      HasSubstr(kConfigDocs))));
   EXPECT_THAT(ConfigFromEnvironment({{"HERALD_SECRETKEY", "x"}}),
               StatusIs(ErrorCode::kInvalidArgument, HasSubstr("did you mean HERALD_SECRET_KEY?")));
+  EXPECT_THAT(ConfigFromEnvironment({{"HERALD_S3_BUCKT", "x"}}),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("did you mean HERALD_S3_BUCKET?")));
 }
 
 TEST(ConfigTest, NamesOfScriptsAndTestToolsAndOtherProgramsAreLeftAlone) {

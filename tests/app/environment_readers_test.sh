@@ -6,7 +6,7 @@
 set -u
 root="${1:?usage: environment_readers_test.sh <source root>}"
 cd "$root" || exit 2
-layers=(base http store platforms core tools mcp transport)
+layers=(base http store platforms media core tools mcp transport)
 found=$(grep -rnE '\b(secure_)?getenv\b|\benviron\b|\bsetenv\b|\bputenv\b' \
           --include='*.h' --include='*.cpp' "${layers[@]}")
 if [ -n "$found" ]; then
