@@ -18,7 +18,9 @@ base::Result<ChildResult> RunFfmpeg(std::string_view program, const std::vector<
                                     const ChildLimits& limits) {
   ChildCommand command;
   command.package = std::string(kFfmpegPackage);
-  command.argv = {std::string(program), "-hide_banner", "-nostdin", "-protocol_whitelist", "file"};
+  command.argv = {std::string(program), "-hide_banner"};
+  if (program == "ffmpeg") command.argv.push_back("-nostdin");  // ffprobe never reads stdin
+  command.argv.insert(command.argv.end(), {"-protocol_whitelist", "file"});
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   return RunChild(command, limits);
 }

@@ -28,7 +28,7 @@ std::string FfmpegPath(const std::string& path);
 ChildLimits FfmpegLimits(std::chrono::seconds timeout, int64_t max_memory_bytes,
                          int64_t max_file_bytes = 0);
 
-// Runs `program` (ffprobe or ffmpeg) with `args` after "-hide_banner -nostdin" and the
+// Runs `program` (ffprobe or ffmpeg) with `args` after "-hide_banner" ("-nostdin") and the
 // protocol whitelist. Errors as RunChild.
 base::Result<ChildResult> RunFfmpeg(std::string_view program, const std::vector<std::string>& args,
                                     const ChildLimits& limits);
