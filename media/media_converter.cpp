@@ -200,12 +200,19 @@ base::Result<ConvertedFile> ConvertImage(const std::string& input, const MediaPr
   // Load, turn upright by the EXIF orientation and shrink into the box in one pass (JPEG
   // shrink-on-load keeps memory low for large photos).
   VipsRef image;
-  if (vips_thumbnail(input.c_str(), image.out(),
-                     spec.max_width > 0 ? spec.max_width : VIPS_MAX_COORD, "height",
-                     spec.max_height > 0 ? spec.max_height : VIPS_MAX_COORD, "size",
-                     VIPS_SIZE_DOWN, "option_string", keep_frames ? "n=-1" : "", nullptr) != 0) {
-    return base::InvalidArgument(failed + TakeVipsError());
+  const int box_w = spec.max_width > 0 ? spec.max_width : VIPS_MAX_COORD;
+  const int box_h = spec.max_height > 0 ? spec.max_height : VIPS_MAX_COORD;
+  int rc;
+  if (keep_frames) {
+    VipsRef all(vips_image_new_from_file(input.c_str(), "n", -1, nullptr));
+    rc = !all ? -1
+              : vips_thumbnail_image(all.get(), image.out(), box_w, "height", box_h, "size",
+                                     VIPS_SIZE_DOWN, nullptr);
+  } else {
+    rc = vips_thumbnail(input.c_str(), image.out(), box_w, "height", box_h, "size",
+                        VIPS_SIZE_DOWN, nullptr);
   }
+  if (rc != 0) return base::InvalidArgument(failed + TakeVipsError());
   if (!FitAspect(image, spec) || !Shrink(image, spec, 1.0)) {
     return base::InvalidArgument(failed + TakeVipsError());
   }
@@ -213,12 +220,19 @@ base::Result<ConvertedFile> ConvertImage(const std::string& input, const MediaPr
     double white[3] = {255, 255, 255};
     VipsArrayDouble* background = vips_array_double_new(white, 3);
     VipsRef flat;
-    const int rc = vips_flatten(image.get(), flat.out(), "background", background, nullptr);
+    const int flattened =
+        vips_flatten(image.get(), flat.out(), "background", background, nullptr);
     vips_area_unref(VIPS_AREA(background));
-    if (rc != 0) return base::InvalidArgument(failed + TakeVipsError());
+    if (flattened != 0) return base::InvalidArgument(failed + TakeVipsError());
     image = std::move(flat);
   }
-  // Lower the quality step by step, then the dimensions, until the result fits max_bytes.
+  // Lower the quality step by step, then the dimensions, until the result fits max_bytes. The
+  // pipeline reads its file once, in order: keep the (already shrunk) pixels for the retries.
+  if (spec.max_bytes > 0) {
+    VipsImage* pixels = vips_image_copy_memory(image.get());
+    if (pixels == nullptr) return base::InvalidArgument(failed + TakeVipsError());
+    image.Reset(pixels);
+  }
   const std::vector<int> qualities =
       HasQuality(spec.mime_type) ? std::vector<int>{85, 75, 65, 55, 45} : std::vector<int>{0};
   std::vector<char> encoded;
