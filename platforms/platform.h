@@ -171,7 +171,7 @@ struct PostPart {
 };
 struct Content {
   std::vector<PostPart> parts;
-  MediaFit fit = MediaFit::kNone;  // how converted images meet the network's aspect ratios
+  MediaFit fit = MediaFit::kNone;  // the post's "fit": how images meet aspect-ratio limits
 };
 
 struct Violation {
@@ -184,6 +184,7 @@ struct ValidationReport {
   int limit = 0;
   std::string unit;
   std::vector<Violation> violations;
+  std::vector<Violation> conversions;  // items herald will convert, and why
   bool ok() const { return violations.empty(); }
 };
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/media_plan.h"
 #include "platforms/text/graphemes.h"
 #include "platforms/text/utf8.h"
 
@@ -27,9 +28,13 @@ std::string WithCommas(int64_t n) {
   return out;
 }
 
-std::string Accepted(const std::vector<std::string>& types) {
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::string JoinReasons(const std::vector<std::string>& reasons) {
   std::string out;
-  for (const std::string& t : types) out += (out.empty() ? "" : ", ") + t;
+  for (const std::string& r : reasons) out += (out.empty() ? "" : "; ") + r;
   return out;
 }
 
@@ -45,8 +50,9 @@ std::string DescribeBytes(int64_t bytes) {
 MediaValidator::MediaValidator(std::string network, MediaRules rules)
     : network_(std::move(network)), rules_(std::move(rules)) {}
 
-void MediaValidator::Check(size_t part, const std::vector<MediaItem>& media,
-                           std::vector<Violation>& violations) const {
+void MediaValidator::Check(size_t part, const std::vector<MediaItem>& media, MediaFit fit,
+                           std::vector<Violation>& violations,
+                           std::vector<Violation>* conversions) const {
   if (media.empty()) return;
   const std::string media_field = PartField(part, "media");
   const std::string limit_of = "over " + network_ + "'s limit of ";
@@ -65,22 +71,16 @@ void MediaValidator::Check(size_t part, const std::vector<MediaItem>& media,
     const MediaItem& item = media[m];
     const std::string field = PartField(part, "media[" + std::to_string(m) + "]");
     total += item.size;
-    const auto& types = rules_.mime_types;
-    if (std::find(types.begin(), types.end(), item.mime_type) == types.end()) {
-      violations.push_back({field, field + " has type \"" + item.mime_type + "\", which " +
-                                       network_ + " does not accept (accepted: " +
-                                       Accepted(types) + ")"});
-      continue;
+    const MediaPlan plan = PlanMedia(network_, rules_, item, fit);
+    if (plan.action == MediaPlan::Action::kRefuse) {
+      violations.push_back({field, field + ": " + JoinReasons(plan.reasons)});
+      // A type the network refuses says nothing more about the item.
+      if (!Contains(rules_.mime_types, item.mime_type) && item.probe.kind.empty()) continue;
+    } else if (plan.action == MediaPlan::Action::kConvert && conversions != nullptr) {
+      conversions->push_back({field, field + ": " + JoinReasons(plan.reasons)});
     }
-    const bool video = IsVideoOrAudio(item.mime_type);
-    has_video = has_video || video;
-    const int64_t limit =
-        video && rules_.max_video_bytes > 0 ? rules_.max_video_bytes : rules_.max_image_bytes;
-    if (limit > 0 && item.size > limit) {
-      violations.push_back({field, field + " is " + WithCommas(item.size) + " bytes, " + limit_of +
-                                       DescribeBytes(limit) + " per " +
-                                       (video ? "video or audio file" : "image")});
-    }
+    has_video = has_video || IsVideoOrAudio(item.mime_type) ||
+                item.probe.kind == "video" || item.probe.kind == "audio";
     // A network without alt text (max_alt_text 0) simply does not send it.
     if (!item.alt_text.empty() && rules_.max_alt_text > 0) {
       const std::string alt_field = field + ".alt_text";
@@ -109,8 +109,11 @@ void MediaValidator::Check(size_t part, const std::vector<MediaItem>& media,
   }
 }
 
-void MediaValidator::CheckAll(const Content& content, std::vector<Violation>& violations) const {
-  for (size_t i = 0; i < content.parts.size(); ++i) Check(i, content.parts[i].media, violations);
+void MediaValidator::CheckAll(const Content& content, std::vector<Violation>& violations,
+                              std::vector<Violation>* conversions) const {
+  for (size_t i = 0; i < content.parts.size(); ++i) {
+    Check(i, content.parts[i].media, content.fit, violations, conversions);
+  }
 }
 
 }  // namespace herald::platforms

@@ -48,7 +48,7 @@ ValidationReport PostValidator::Validate(const Content& content) const {
         report.violations.push_back({field, text::OverLimitMessage(field, other, *rules_.also)});
       }
     }
-    media_.Check(i, part.media, report.violations);
+    media_.Check(i, part.media, content.fit, report.violations, &report.conversions);
   }
   return report;
 }
