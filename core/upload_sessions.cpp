@@ -251,10 +251,32 @@ base::Task<base::Result<AppendOutcome>> UploadSessions::Append(base::Caller call
     at = s->offset;
   }
   const std::string path = PartPath(id);
-  int fd = co_await base::RunBlocking(
-      pool_, [&] { return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC); });
+  // Bytes past the known offset (an append cut off before its sync) are dropped first, so the
+  // file always continues at the offset the client was told.
+  int fd = co_await base::RunBlocking(pool_, [&] {
+    int f = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (f >= 0 && ::ftruncate(f, at) != 0) {
+      ::close(f);
+      return -1;
+    }
+    return f;
+  });
   std::optional<base::Error> failure;
   if (fd < 0) failure = IoError("cannot open", path);
+  // Cancelled (shutdown) while receiving: the file is closed and the session free again; the
+  // bytes written so far stay (unsynced) and the offset is re-read at the next start.
+  struct Release {
+    UploadSessions* self;
+    const std::string& id;
+    int& fd;
+    bool armed = true;
+    ~Release() {
+      if (!armed) return;
+      if (fd >= 0) ::close(fd);
+      std::lock_guard<std::mutex> lock(self->mu_);
+      if (auto it = self->sessions_.find(id); it != self->sessions_.end()) it->second.busy = false;
+    }
+  } release{this, id, fd};
   while (!failure) {
     base::Result<std::string> piece = co_await next();
     if (!piece.ok()) {
@@ -284,6 +306,7 @@ base::Task<base::Result<AppendOutcome>> UploadSessions::Append(base::Caller call
     });
     if (!synced && !failure) failure = IoError("cannot sync", path);
   }
+  release.armed = false;
   UploadInfo info;
   Session finished;
   {

@@ -1,11 +1,11 @@
 #include "media/url_signer.h"
 
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
 
 #include "base/crypto.h"
+#include "platforms/http/form_urlencoded.h"
 
 namespace herald::media {
 namespace {
@@ -19,22 +19,6 @@ std::string Message(std::string_view media_id, std::string_view file, std::strin
   m.reserve(media_id.size() + file.size() + exp.size() + 2);
   m.append(media_id).append("\n").append(file).append("\n").append(exp);
   return m;
-}
-
-// Percent-encodes one path segment (ids and file names are plain, but be safe).
-std::string EncodeSegment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -55,7 +39,7 @@ base::Result<std::string> UrlSigner::Sign(std::string_view media_id, std::string
       std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
   const std::string exp = std::to_string(seconds);
   const std::string sig = base::Base64UrlEncode(base::HmacSha256(key_, Message(media_id, file, exp)));
-  return public_url_ + "/media/" + EncodeSegment(media_id) + "/" + EncodeSegment(file) +
+  return public_url_ + "/media/" + platforms::http::PercentEncode(media_id) + "/" + platforms::http::PercentEncode(file) +
          "?exp=" + exp + "&sig=" + sig;
 }
 

@@ -2,7 +2,9 @@
 //
 // The real implementation (HttpsClient) speaks TLS 1.2+ with certificate and host-name checks,
 // keeps a keep-alive pool per host and enforces timeouts and a response size limit. Plain
-// http:// is allowed only to loopback addresses (tests, a self-hosted instance on this machine).
+// http:// is allowed only to loopback addresses (tests, a self-hosted instance on this machine),
+// except for public-only requests (HttpRequest::public_addresses_only: URLs users give for
+// media), which may use http:// to public addresses and never reach a non-public one.
 // Tests use fakes or point adapters at loopback emulators. Implementations are thread-safe.
 #ifndef HERALD_PLATFORMS_HTTP_CLIENT_H_
 #define HERALD_PLATFORMS_HTTP_CLIENT_H_

@@ -844,6 +844,15 @@ base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection
                                       " is larger than the limit of " +
                                       std::to_string(request.max_response_bytes) + " bytes");
   };
+  // True (x.error set) when reading the body failed.
+  auto body_failed = [&](const error_code& rec) {
+    if (rec == bhttp::error::body_limit) {
+      too_large();
+      return true;
+    }
+    if (rec) lost(rec, "before the response was complete");
+    return static_cast<bool>(rec);
+  };
   for (;;) {
     // The header first (a Content-Length over the limit fails here), then the body: kept in
     // memory, or handed to request.on_body in pieces for a 2xx answer.
@@ -872,6 +881,11 @@ base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection
     HttpResponse out;
     out.status = static_cast<int>(status);
     bool keep_alive = false;
+    auto copy_headers = [&out](const auto& message) {
+      for (const auto& field : message) {
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
+    };
     if (request.on_body && status >= 200 && status < 300 && !head) {
       bhttp::response_parser<bhttp::buffer_body> parser{std::move(header_parser)};
       parser.body_limit(request.max_response_bytes);
@@ -881,14 +895,7 @@ base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection
         parser.get().body().size = piece.size();
         auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, kNoThrow);
         if (rec == bhttp::error::need_buffer) rec = {};
-        if (rec == bhttp::error::body_limit) {
-          too_large();
-          co_return x;
-        }
-        if (rec) {
-          lost(rec, "before the response was complete");
-          co_return x;
-        }
+        if (body_failed(rec)) co_return x;
         const size_t got = piece.size() - parser.get().body().size;
         if (got == 0) continue;
         if (base::Result<void> taken = request.on_body(std::string_view(piece.data(), got));
@@ -897,28 +904,17 @@ base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection
           co_return x;
         }
       }
-      for (const auto& field : parser.get()) {
-        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
+      copy_headers(parser.get());
       keep_alive = parser.get().keep_alive();
     } else {
       bhttp::response_parser<bhttp::string_body> parser{std::move(header_parser)};
       parser.body_limit(request.max_response_bytes);
       if (!parser.is_done()) {
         auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, kNoThrow);
-        if (rec == bhttp::error::body_limit) {
-          too_large();
-          co_return x;
-        }
-        if (rec) {
-          lost(rec, "before the response was complete");
-          co_return x;
-        }
+        if (body_failed(rec)) co_return x;
       }
       auto& res = parser.get();
-      for (const auto& field : res) {
-        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
+      copy_headers(res);
       out.body = std::move(res.body());
       keep_alive = res.keep_alive();
     }

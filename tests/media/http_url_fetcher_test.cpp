@@ -75,6 +75,14 @@ class HttpUrlFetcherTest : public ::testing::Test {
     return testing::RunTask(io_, fetcher.Fetch(url, Path(), options));
   }
   std::string Path() const { return (dir_ / "download.part").string(); }
+  // A refusal with `code` whose message has `text`, and no file left behind.
+  void ExpectRefused(const base::Result<FetchedFile>& r, base::ErrorCode code,
+                     std::string_view text) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), code);
+    EXPECT_THAT(r.error().message(), HasSubstr(std::string(text)));
+    EXPECT_FALSE(Exists());
+  }
   bool Exists() const { return fs::exists(Path()); }
 
   boost::asio::io_context io_;
@@ -133,10 +141,7 @@ TEST_F(HttpUrlFetcherTest, RedirectToCloudMetadataIsRefused) {
     return RedirectTo("http://169.254.169.254/latest/meta-data/");
   });
   auto r = Fetch(outer.BaseUrl() + "/a.png", {Endpoint(outer)});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidArgument);
-  EXPECT_THAT(r.error().message(), HasSubstr("169.254.169.254"));
-  EXPECT_FALSE(Exists());
+  ExpectRefused(r, base::ErrorCode::kInvalidArgument, "169.254.169.254");
 }
 
 TEST_F(HttpUrlFetcherTest, NameResolvingToPrivateIsRefused) {
@@ -159,10 +164,7 @@ TEST_F(HttpUrlFetcherTest, OnlyHttpAndHttps) {
 TEST_F(HttpUrlFetcherTest, AnnouncedOversizeIsRefusedBeforeReading) {
   TestHttpServer server(Png);
   auto r = Fetch(server.BaseUrl() + "/a.png", {Endpoint(server)}, FetchOptions{.max_bytes = 1000});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kResourceExhausted);
-  EXPECT_THAT(r.error().message(), HasSubstr("1000 bytes"));
-  EXPECT_FALSE(Exists());
+  ExpectRefused(r, base::ErrorCode::kResourceExhausted, "1000 bytes");
 }
 
 // A one-shot server answering with a body of unknown length (ended by closing), so that only
@@ -204,28 +206,19 @@ TEST_F(HttpUrlFetcherTest, StreamedOversizeStopsAndRemovesThePartialFile) {
   UnsizedServer server(kPng);
   const std::string endpoint = "127.0.0.1:" + std::to_string(server.port());
   auto r = Fetch("http://" + endpoint + "/a.png", {endpoint}, FetchOptions{.max_bytes = 70'000});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kResourceExhausted);
-  EXPECT_THAT(r.error().message(), HasSubstr("70000 bytes"));
-  EXPECT_FALSE(Exists());
+  ExpectRefused(r, base::ErrorCode::kResourceExhausted, "70000 bytes");
 }
 
 TEST_F(HttpUrlFetcherTest, NotMediaIsRefused) {
   TestHttpServer server([](const ServerRequest&) { return ServerResponse::Text(200, "hello"); });
   auto r = Fetch(server.BaseUrl() + "/a.jpg", {Endpoint(server)});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidArgument);
-  EXPECT_THAT(r.error().message(), HasSubstr("not a supported"));
-  EXPECT_FALSE(Exists());
+  ExpectRefused(r, base::ErrorCode::kInvalidArgument, "not a supported");
 }
 
 TEST_F(HttpUrlFetcherTest, NotFoundNamesTheStatus) {
   TestHttpServer server([](const ServerRequest&) { return ServerResponse::Text(404, "no"); });
   auto r = Fetch(server.BaseUrl() + "/a.png", {Endpoint(server)});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kNotFound);
-  EXPECT_THAT(r.error().message(), HasSubstr("404"));
-  EXPECT_FALSE(Exists());
+  ExpectRefused(r, base::ErrorCode::kNotFound, "404");
 }
 
 TEST_F(HttpUrlFetcherTest, FollowsAtMostFiveRedirects) {

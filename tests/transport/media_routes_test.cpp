@@ -164,13 +164,19 @@ class MediaRoutesTest : public McpHttpTest {
     return h;
   }
 
+  // POST /api/v1/uploads with Upload-Length `length` ("" for none).
+  std::optional<Reply> CreateReply(const std::string& length, const std::string& key = kKeyA,
+                                   const std::string& metadata = {}) {
+    TestClient c(port_);
+    auto h = Tus(key);
+    if (!length.empty()) h.emplace_back("Upload-Length", length);
+    if (!metadata.empty()) h.emplace_back("Upload-Metadata", metadata);
+    return c.Call("POST", "/api/v1/uploads", h);
+  }
+
   // Creates an upload of `length` bytes; returns its path ("/api/v1/uploads/upl_...").
   std::string Create(int64_t length, const std::string& metadata = {}) {
-    TestClient c(port_);
-    auto h = Tus();
-    h.emplace_back("Upload-Length", std::to_string(length));
-    if (!metadata.empty()) h.emplace_back("Upload-Metadata", metadata);
-    auto r = c.Call("POST", "/api/v1/uploads", h);
+    auto r = CreateReply(std::to_string(length), kKeyA, metadata);
     EXPECT_TRUE(r);
     if (!r) return {};
     EXPECT_EQ(r->status, 201) << r->body;
@@ -249,8 +255,7 @@ TEST_F(MediaRoutesTest, DiscoveryNamesVersionExtensionsAndMaxSize) {
   EXPECT_EQ(r->Header("tus-extension"), "creation,termination");
   EXPECT_EQ(r->Header("tus-max-size"), "5000");
   // Without an API key: 401, still a tus answer.
-  TestClient c2(port_);
-  auto anon = c2.Call("POST", "/api/v1/uploads", Tus(""));
+  auto anon = CreateReply("10", "");
   ASSERT_TRUE(anon);
   EXPECT_EQ(anon->status, 401);
   EXPECT_EQ(anon->Header("tus-resumable"), "1.0.0");
@@ -330,16 +335,12 @@ TEST_F(MediaRoutesTest, WrongOffsetTypeVersionAndSize) {
   EXPECT_EQ(type->status, 415);
   EXPECT_EQ(Offset(path), 0);
 
-  TestClient c(port_);
-  auto h = Tus();
-  h.emplace_back("Upload-Length", "1001");
-  auto big = c.Call("POST", "/api/v1/uploads", h);
+  auto big = CreateReply("1001");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_NE(big->body.find("1000"), std::string::npos);
 
-  TestClient c2(port_);
-  auto missing = c2.Call("POST", "/api/v1/uploads", Tus());
+  auto missing = CreateReply("");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 400);
   EXPECT_NE(missing->body.find("Upload-Length"), std::string::npos);
@@ -385,18 +386,12 @@ TEST_F(MediaRoutesTest, PerKeyCapsAndExpiry) {
   StartMedia(core::UploadLimits{.max_size = 1000, .max_unfinished_per_key = 2,
                                 .max_staged_bytes_per_key = 1500});
   std::string a = Create(700);
-  std::string b = Create(700);
-  TestClient c(port_);
-  auto h = Tus();
-  h.emplace_back("Upload-Length", "10");
-  auto third = c.Call("POST", "/api/v1/uploads", h);
+  Create(700);
+  auto third = CreateReply("10");
   ASSERT_TRUE(third);
   EXPECT_EQ(third->status, 429);
   // Another key is not affected.
-  TestClient c2(port_);
-  auto hb = Tus(kKeyB);
-  hb.emplace_back("Upload-Length", "10");
-  auto other = c2.Call("POST", "/api/v1/uploads", hb);
+  auto other = CreateReply("10", kKeyB);
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 201);
   // A day later the unfinished ones are gone, files included.
