@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -327,6 +328,33 @@ base::Task<bool> Connection::WriteResponse(Response& resp, unsigned version, boo
   co_return !ec;
 }
 
+base::Task<bool> Connection::WriteStreamed(Response& resp, unsigned version, bool keep_alive) {
+  FormatHead(head_, resp.status, version, resp.headers, core_.options.server_name,
+             resp.content_length, /*chunked=*/false, keep_alive);
+  SetDeadline(core_.options.write_timeout);
+  auto [hec, hn] = co_await net::async_write(socket_, net::buffer(head_), kNoThrow);
+  ClearDeadline();
+  if (hec) co_return false;
+  if (head_request_) co_return keep_alive;
+  uint64_t left = resp.content_length;
+  while (left > 0) {
+    base::Result<std::string> piece = co_await resp.body_stream->Read();
+    if (!piece.ok() || piece->empty()) {
+      spdlog::debug("http: streamed answer to {} ended early: {}", remote_,
+                    piece.ok() ? "end of source" : piece.error().ToString());
+      co_return false;  // the client sees a short body and a closed connection
+    }
+    std::string_view bytes(*piece);
+    if (bytes.size() > left) bytes = bytes.substr(0, left);
+    SetDeadline(core_.options.write_timeout);
+    auto [ec, n] = co_await net::async_write(socket_, net::buffer(bytes), kNoThrow);
+    ClearDeadline();
+    if (ec) co_return false;
+    left -= bytes.size();
+  }
+  co_return keep_alive;
+}
+
 base::Task<void> Connection::RejectAndClose(Response resp, unsigned version) {
   if (!co_await WriteResponse(resp, version, /*keep_alive=*/false)) co_return;
   // Half-close, then read and discard for a moment (see kLingerTime).
@@ -352,10 +380,86 @@ struct Connection::Exchange {
   unsigned version = 11;
   bool keep_alive = false;        // what the client asked for
   bool untrusted_under_pressure = false;
+  std::shared_ptr<StreamedBody> streamed;  // the body reader of a stream_body route
   // Kept for the access record once req has gone to the handler.
   std::string method;
   std::string target;
   Clock::time_point start;
+};
+
+// Reads a request body piece by piece from the connection's buffer and socket, on the
+// connection's strand, while the handler runs (the handler is awaited by the connection's loop,
+// so nothing else reads the socket meanwhile).
+class Connection::StreamedBody final : public BodyStream {
+ public:
+  StreamedBody(Connection& c, bhttp::request_parser<bhttp::empty_body>&& header_parser,
+               size_t limit, size_t chunk)
+      : conn_(&c),
+        parser_(std::move(header_parser)),
+        limit_(limit),
+        chunk_(chunk == 0 ? 64 * 1024 : chunk) {
+    parser_.body_limit(limit);
+    parser_.eager(true);
+  }
+
+  base::Task<base::Result<std::string>> Read() override {
+    if (failure_) co_return *failure_;
+    if (conn_ == nullptr) co_return base::FailedPrecondition("the request was already answered");
+    if (parser_.is_done()) co_return std::string();
+    Connection& c = *conn_;
+    std::string out(chunk_, '\0');
+    c.SetDeadline(c.core_.options.read_timeout);
+    for (;;) {
+      if (c.buffer_.size() > 0) {
+        parser_.get().body().data = out.data();
+        parser_.get().body().size = out.size();
+        error_code ec;
+        size_t used = parser_.put(c.buffer_.data(), ec);
+        c.buffer_.consume(used);
+        if (ec == bhttp::error::need_buffer) ec = {};
+        const size_t got = out.size() - parser_.get().body().size;
+        if (ec && ec != bhttp::error::need_more) {
+          c.ClearDeadline();
+          co_return Fail(ec == bhttp::error::body_limit
+                             ? base::ResourceExhausted("the request body exceeds " +
+                                                       std::to_string(limit_) + " bytes")
+                             : base::InvalidArgument("malformed HTTP request body"));
+        }
+        if (got > 0 || parser_.is_done()) {
+          c.ClearDeadline();
+          out.resize(got);
+          if (got == 0) co_return std::string();
+          co_return out;
+        }
+        if (!ec && used > 0 && c.buffer_.size() > 0) continue;
+      }
+      auto [ec, n] = co_await c.socket_.async_read_some(c.buffer_.prepare(kReadSize), kNoThrow);
+      if (ec) {
+        c.ClearDeadline();
+        co_return Fail(base::Unavailable(
+            "the client closed the connection before the request body was complete",
+            ec.message()));
+      }
+      c.buffer_.commit(n);
+    }
+  }
+
+  bool done() const { return parser_.is_done(); }
+  bool keep_alive() const { return parser_.get().keep_alive(); }
+  // The handler returned: reading is over.
+  void Detach() { conn_ = nullptr; }
+
+ private:
+  base::Error Fail(base::Error e) {
+    failure_ = e;
+    return e;
+  }
+
+  Connection* conn_;
+  bhttp::request_parser<bhttp::buffer_body> parser_;
+  const size_t limit_;
+  const size_t chunk_;
+  std::optional<base::Error> failure_;
 };
 
 namespace {
@@ -502,6 +606,24 @@ base::Task<bool> Connection::ReadBody(HeaderParser& header_parser, Exchange& ex)
     co_await too_large();
     co_return false;
   }
+  if (ex.match.route != nullptr && ex.match.route->options.stream_body) {
+    // The handler reads the body itself (Request::body_reader); only 100-continue is answered
+    // here, so a client waiting for it starts sending.
+    if (!header_parser.is_done() && ExpectsContinue(header_parser.get().base()) &&
+        buffer_.size() == 0) {
+      constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      SetDeadline(opt.write_timeout);
+      auto [ec, n] = co_await net::async_write(socket_, net::buffer(kContinue), kNoThrow);
+      ClearDeadline();
+      if (ec) co_return false;
+    }
+    ClearDeadline();
+    ex.streamed = std::make_shared<StreamedBody>(*this, std::move(header_parser), ex.body_limit,
+                                                 ex.match.route->options.stream_chunk);
+    ex.keep_alive = ex.streamed->keep_alive();
+    ex.req.body_reader = ex.streamed;
+    co_return true;
+  }
   bhttp::request_parser<bhttp::string_body> parser{std::move(header_parser)};
   parser.body_limit(ex.body_limit);
   parser.eager(true);
@@ -563,11 +685,23 @@ base::Task<Response> Connection::Handle(Exchange& ex) {
   const Handler* handler = Resolve(ex, resp);
   if (handler == nullptr) co_return resp;
   handler_running_ = true;
+  // A streamed body the handler left unread cannot be skipped: the connection closes after
+  // the answer.
+  auto end_stream = [&] {
+    if (!ex.streamed) return;
+    ex.streamed->Detach();
+    if (!ex.streamed->done()) {
+      ex.keep_alive = false;
+      cur_keep_alive_ = false;
+    }
+  };
   try {
     resp = co_await (*handler)(std::move(ex.req));
     handler_running_ = false;
+    end_stream();
   } catch (const std::exception& e) {
     handler_running_ = false;
+    end_stream();
     if (early_writer_) early_writer_->Abort();
     if (core_.stopping.load()) throw;  // cancelled at shutdown
     spdlog::error("http: handler for {} {} threw: {}", ex.method, ex.target, e.what());
@@ -599,6 +733,11 @@ base::Task<bool> Connection::Answer(Exchange& ex, Response resp) {
     co_return reusable;
   }
   const bool keep_alive = KeepAlive(ex.keep_alive && !resp.close);
+  if (resp.body_stream) {
+    bool reusable = co_await WriteStreamed(resp, ex.version, keep_alive);
+    Record(ex.method, ex.route_pattern, ex.target, resp.status, ex.start, false);
+    co_return reusable;
+  }
   bool written = co_await WriteResponse(resp, ex.version, keep_alive);
   Record(ex.method, ex.route_pattern, ex.target, resp.status, ex.start, false);
   co_return written && keep_alive;

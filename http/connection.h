@@ -134,6 +134,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Kill(bool failure);
 
   class Starter;
+  // The reader of a streamed request body (RouteOptions::stream_body).
+  class StreamedBody;
+  // Writes a Response::body_stream answer; true when the connection may be reused.
+  base::Task<bool> WriteStreamed(Response& resp, unsigned version, bool keep_alive);
   // On the strand: starts streaming `resp` for request `seq` while its handler still runs.
   void StartEarly(uint64_t seq, Response resp);
 

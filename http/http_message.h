@@ -16,6 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/async.h"
+#include "base/result.h"
+
 namespace herald::http {
 
 class SseWriter;
@@ -27,6 +30,20 @@ class StreamStarter {
  public:
   virtual ~StreamStarter() = default;
   virtual void Start(uint64_t request_seq, Response response) = 0;
+};
+
+// A body that comes or goes in pieces, never whole in memory: a request body a streaming route
+// reads (Request::body_reader, RouteOptions::stream_body), or a response body the server sends
+// as the handler produces it (Response::body_stream).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // The next piece, or "" at the end of the body. A request body's reader returns an error
+  // when the client closed the connection or stalled before the body was complete
+  // (kUnavailable), the body exceeds the route's limit (kResourceExhausted) or is malformed
+  // (kInvalidArgument), or the request is already answered (kFailedPrecondition); the body
+  // ends there. A response source's error ends the answer early (the connection is closed).
+  virtual base::Task<base::Result<std::string>> Read() = 0;
 };
 
 // ASCII case-insensitive equality, for header names and tokens.
@@ -89,7 +106,10 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query_params;  // decoded, in order
   std::vector<std::pair<std::string, std::string>> path_params;   // from the route, decoded
   Headers headers;
-  std::string body;
+  std::string body;             // empty when the route streams the body (body_reader)
+  // Set for a route with RouteOptions::stream_body: the body, read piece by piece while the
+  // handler runs (valid until it returns; what it leaves unread closes the connection).
+  std::shared_ptr<BodyStream> body_reader;
   std::string remote_address;  // "127.0.0.1:54321" or "[::1]:54321"
   std::string route;           // the matched route pattern ("/api/v1/posts/{id}"), or ""
   int version = 11;            // 10 for HTTP/1.0, 11 for HTTP/1.1
@@ -125,6 +145,11 @@ struct Response {
   // streams whatever the writer produces until it is closed (see sse_writer.h). `body` is
   // ignored.
   std::shared_ptr<SseWriter> sse;
+  // When set, the body is exactly `content_length` bytes read from the source piece by piece
+  // as they are written (`body` is ignored; a HEAD request gets the header only). A source that
+  // fails or ends early closes the connection.
+  std::shared_ptr<BodyStream> body_stream;
+  uint64_t content_length = 0;
   // When true, the server closes the connection without writing anything (emulators use this
   // to simulate "the request was accepted but the answer was lost").
   bool drop = false;

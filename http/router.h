@@ -38,6 +38,11 @@ struct RouteOptions {
   // "/{path...}") without making those paths known: other methods there get 404, not 405. It
   // is still listed in the Allow of a 405 for a known path.
   bool any_path = false;
+  // Hand the handler the body in pieces (Request::body_reader) instead of reading it first:
+  // memory stays bounded by stream_chunk whatever the body size; body_limit still applies (413
+  // before reading when Content-Length announces more; the reader fails past it).
+  bool stream_body = false;
+  size_t stream_chunk = 64 * 1024;
 };
 
 class Router {

@@ -2,13 +2,17 @@
 //
 // The real implementation (HttpsClient) speaks TLS 1.2+ with certificate and host-name checks,
 // keeps a keep-alive pool per host and enforces timeouts and a response size limit. Plain
-// http:// is allowed only to loopback addresses (tests, a self-hosted instance on this machine).
+// http:// is allowed only to loopback addresses (tests, a self-hosted instance on this machine),
+// except for public-only requests (HttpRequest::public_addresses_only: URLs users give for
+// media), which may use http:// to public addresses and never reach a non-public one.
 // Tests use fakes or point adapters at loopback emulators. Implementations are thread-safe.
 #ifndef HERALD_PLATFORMS_HTTP_CLIENT_H_
 #define HERALD_PLATFORMS_HTTP_CLIENT_H_
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +37,21 @@ struct HttpRequest {
   std::chrono::milliseconds total_timeout{30'000};
   size_t max_response_bytes = 16 * 1024 * 1024;
   int max_redirects = 0;  // redirects are not followed unless asked
+  // When set, the body of a 2xx response is handed to it in pieces as it arrives and is not
+  // kept in HttpResponse::body (other answers, redirects and errors, keep theirs there).
+  // max_response_bytes still applies (kResourceExhausted as soon as it is exceeded, a
+  // Content-Length over it before any byte is read). An error it returns ends the download
+  // and is what Send returns.
+  std::function<Result<void>(std::string_view chunk)> on_body;
+  // Only public addresses, for URLs a user gave (media by URL): every hop, redirects
+  // included, is refused (kInvalidArgument, naming the host) when its host resolves to a
+  // loopback, private, link-local, CGNAT or ULA address, whatever the client's options (no
+  // loopback exception, HERALD_ALLOW_PRIVATE_NETWORKS ignored); plain http:// is then allowed
+  // to public addresses. Pooled connections are not used for such a request.
+  bool public_addresses_only = false;
+  // Tests only, never set in production: "127.0.0.1:<port>" endpoints a public-only request
+  // may still reach (a loopback test server). Another port on the same address is refused.
+  std::set<std::string, std::less<>> test_allowed_endpoints;
 };
 
 struct HttpResponse {

@@ -43,7 +43,8 @@ HttpFrontend::HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher,
       readiness_(std::move(readiness)),
       policy_(PolicyOptions(options_)),
       guard_(policy_, auth, options_.public_url, options_.body_bytes_per_key),
-      rest_(dispatcher.tools()) {
+      rest_(dispatcher.tools()),
+      media_(options_.media, guard_, rest_, clock) {
   http::HttpServerOptions server_options = options_.server;
   // The metrics see every answer; an observer given in the options still does, after them.
   server_options.on_response = [this, observer = std::move(server_options.on_response)](
@@ -106,8 +107,13 @@ void HttpFrontend::AddRoutes() {
               },
               ErrorFlavor::kJsonRpc));
 
+  const RestRoute* upload_media = nullptr;
   for (const RestRoute& route : RestRoutes()) {
     const RestRoute* r = &route;
+    if (route.method == "POST" && route.pattern == "/api/v1/media") {
+      upload_media = r;
+      if (media_.serves_media_post()) continue;  // MediaRoutes serves it (JSON bodies too)
+    }
     s.Route(std::string(route.method), std::string(route.pattern),
             guard_.Protect(
                 [this, r](http::Request req, base::Caller caller) -> base::Task<http::Response> {
@@ -116,6 +122,7 @@ void HttpFrontend::AddRoutes() {
                 ErrorFlavor::kRest),
             http::RouteOptions{.body_limit = route.body_limit});
   }
+  media_.AddTo(s, upload_media);
   s.Route("GET", "/api/v1/openapi.json",
           guard_.Protect(
               [this](http::Request req, base::Caller) -> base::Task<http::Response> {

@@ -3,6 +3,8 @@
 //   /mcp                     Streamable HTTP (POST, GET, DELETE)       StreamableHttpTransport
 //   /sse, /messages          legacy HTTP+SSE                           LegacySseTransport
 //   /api/v1/...              REST over the tools, OpenAPI              RestApi
+//   /api/v1/uploads, POST /api/v1/media (files), GET /media/... (signed)   MediaRoutes, when
+//                            HttpFrontendOptions::media provides what they need
 //   /.well-known/oauth-protected-resource[/mcp]   RFC 9728 metadata (public)
 //   /healthz                 the process is up (public)
 //   /readyz                  the store is reachable (public)
@@ -32,6 +34,7 @@
 #include "transport/mcp_http/legacy_sse.h"
 #include "transport/mcp_http/streamable_http.h"
 #include "transport/rest/http_metrics.h"
+#include "transport/rest/media_routes.h"
 #include "transport/rest/rest_api.h"
 
 namespace herald::mcp {
@@ -48,6 +51,10 @@ struct HttpFrontendOptions {
   // 429 with Retry-After (a single body is bounded by the route's body limit). 0 = unlimited.
   size_t body_bytes_per_key = kDefaultBodyBytesPerKey;
   std::chrono::milliseconds expiry_interval{std::chrono::seconds(60)};
+  // Media in and out (tus uploads, file POSTs, signed /media URLs): the composition root
+  // passes the upload sessions, the signer, the store and the lookup; none by default (then
+  // POST /api/v1/media is the upload_media tool only and there is no /media route).
+  MediaRoutesOptions media;
 };
 
 class HttpFrontend {
@@ -87,6 +94,7 @@ class HttpFrontend {
   HttpGuard guard_;
   HttpMetrics metrics_;
   RestApi rest_;
+  MediaRoutes media_;
   std::unique_ptr<StreamableHttpTransport> streamable_;
   std::unique_ptr<LegacySseTransport> legacy_;
   std::atomic<bool> stopping_{false};

@@ -44,6 +44,8 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 using base::kNoThrow;
 
 constexpr size_t kHeaderLimit = 64 * 1024;
+// The piece size handed to HttpRequest::on_body.
+constexpr size_t kStreamChunk = 64 * 1024;
 
 // ---- small helpers ----
 
@@ -425,7 +427,8 @@ struct HttpsClient::Impl {
                                                                const Target& t, SteadyTime deadline,
                                                                std::chrono::milliseconds budget,
                                                                bool tolerate_failure);
-  base::Result<void> CheckAddresses(const Target& t, const std::vector<tcp::endpoint>& eps);
+  base::Result<void> CheckAddresses(const Target& t, const HttpRequest& request,
+                                    const std::vector<tcp::endpoint>& eps);
 
   HttpsClientOptions options;
   std::optional<ProxyConfig> proxy;
@@ -569,10 +572,19 @@ base::Task<base::Result<std::vector<tcp::endpoint>>> HttpsClient::Impl::Resolve(
   co_return out;
 }
 
-base::Result<void> HttpsClient::Impl::CheckAddresses(const Target& t,
+base::Result<void> HttpsClient::Impl::CheckAddresses(const Target& t, const HttpRequest& request,
                                                      const std::vector<tcp::endpoint>& eps) {
   for (const tcp::endpoint& ep : eps) {
     asio::ip::address a = ep.address();
+    if (request.public_addresses_only) {
+      if (!IsPrivateAddress(a)) continue;
+      const std::string endpoint =
+          (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+      if (request.test_allowed_endpoints.contains(endpoint)) continue;
+      return base::InvalidArgument(
+          t.host + " resolves to a " + (IsLoopbackAddress(a) ? "loopback" : "private") +
+          " address (" + a.to_string() + "); herald only fetches from public addresses");
+    }
     if (!t.tls) {
       if (!IsLoopbackAddress(a)) {
         return base::InvalidArgument(
@@ -596,10 +608,13 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
   asio::any_io_executor ex = co_await asio::this_coro::executor;
   const std::string key = t.PoolKey();
   // A literal that breaks the address rules is refused before the pool is even consulted.
-  if (t.ip) HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, {tcp::endpoint(*t.ip, t.port)}));
+  if (t.ip) HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, request, {tcp::endpoint(*t.ip, t.port)}));
+  // A public-only request never shares pooled connections: each one is checked when made.
+  const bool pooled = !request.public_addresses_only;
   for (int attempt = 0;; ++attempt) {
     uint64_t stale_now = 0;
-    std::unique_ptr<Connection> conn = pool->Take(key, ContextOf(ex), stale_now);
+    std::unique_ptr<Connection> conn =
+        pooled ? pool->Take(key, ContextOf(ex), stale_now) : nullptr;
     stale += stale_now;
     const bool was_reused = conn != nullptr;
     if (conn) {
@@ -611,7 +626,7 @@ base::Task<base::Result<HttpResponse>> HttpsClient::Impl::SendOnce(const Target&
     Exchange x = co_await RunExchange(*conn, t, request, deadline);
     if (x.response) {
       x.response->from_network = !conn->private_peer || options.allow_private_networks;
-      if (x.keep_alive) {
+      if (x.keep_alive && pooled) {
         // Registered after the connection's sockets, so its shutdown runs before theirs.
         asio::use_service<PoolWatch>(asio::query(ex, asio::execution::context)).Watch(pool);
         pool->Put(key, std::move(conn));
@@ -639,10 +654,13 @@ base::Task<base::Result<std::unique_ptr<Connection>>> HttpsClient::Impl::Connect
   const bool proxied = t.tls && proxy && proxy->Applies(t.host);
 
   // Resolve and check the target's addresses, also when going through a proxy: the address
-  // rules hold either way. A name the local resolver cannot find is left to the proxy.
-  HERALD_CO_ASSIGN_OR_RETURN(std::vector<tcp::endpoint> endpoints,
-                             co_await Resolve(ex, t, connect_deadline, budget, proxied));
-  HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, endpoints));
+  // rules hold either way. A name the local resolver cannot find is left to the proxy (not
+  // for a public-only request: its addresses must be known to be public).
+  HERALD_CO_ASSIGN_OR_RETURN(
+      std::vector<tcp::endpoint> endpoints,
+      co_await Resolve(ex, t, connect_deadline, budget,
+                       proxied && !request.public_addresses_only));
+  HERALD_CO_RETURN_IF_ERROR(CheckAddresses(t, request, endpoints));
 
   auto conn = std::make_unique<Connection>();
   conn->owner = ContextOf(ex);
@@ -820,34 +838,87 @@ base::Task<Exchange> HttpsClient::Impl::RunExchangeOn(Stream& stream, Connection
     co_return x;
   }
   const bool head = request.method == "HEAD";
+  auto too_large = [&] {
+    x.got_response_bytes = true;
+    x.error = base::ResourceExhausted("the response from " + t.host +
+                                      " is larger than the limit of " +
+                                      std::to_string(request.max_response_bytes) + " bytes");
+  };
+  // True (x.error set) when reading the body failed.
+  auto body_failed = [&](const error_code& rec) {
+    if (rec == bhttp::error::body_limit) {
+      too_large();
+      return true;
+    }
+    if (rec) lost(rec, "before the response was complete");
+    return static_cast<bool>(rec);
+  };
   for (;;) {
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(request.max_response_bytes);
-    if (head) parser.skip(true);
-    auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, kNoThrow);
-    if (parser.got_some() || rn > 0) x.got_response_bytes = true;
-    if (rec == bhttp::error::body_limit || rec == bhttp::error::header_limit) {
-      x.got_response_bytes = true;
-      x.error =
-          base::ResourceExhausted("the response from " + t.host + " is larger than the limit of " +
-                                  std::to_string(request.max_response_bytes) + " bytes");
+    // The header first (a Content-Length over the limit fails here), then the body: kept in
+    // memory, or handed to request.on_body in pieces for a 2xx answer.
+    bhttp::response_parser<bhttp::empty_body> header_parser;
+    header_parser.header_limit(kHeaderLimit);
+    header_parser.body_limit(request.max_response_bytes);
+    if (head) header_parser.skip(true);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, header_parser, kNoThrow);
+    if (header_parser.got_some() || hn > 0) x.got_response_bytes = true;
+    if (hec == bhttp::error::body_limit || hec == bhttp::error::header_limit) {
+      too_large();
       co_return x;
     }
-    if (rec) {
-      lost(rec, "before the response was complete");
+    if (hec) {
+      lost(hec, "before the response was complete");
       co_return x;
     }
-    auto& res = parser.get();
-    unsigned status = res.result_int();
-    if (status >= 100 && status < 200 && status != 101) continue;  // interim (103 Early Hints)
+    const unsigned status = header_parser.get().result_int();
+    if (status >= 100 && status < 200 && status != 101) {
+      if (!header_parser.is_done()) {
+        lost(bhttp::error::unexpected_body, "before the response was complete");
+        co_return x;
+      }
+      continue;  // interim (103 Early Hints)
+    }
     HttpResponse out;
     out.status = static_cast<int>(status);
-    for (const auto& field : res) {
-      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    bool keep_alive = false;
+    auto copy_headers = [&out](const auto& message) {
+      for (const auto& field : message) {
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
+    };
+    if (request.on_body && status >= 200 && status < 300 && !head) {
+      bhttp::response_parser<bhttp::buffer_body> parser{std::move(header_parser)};
+      parser.body_limit(request.max_response_bytes);
+      std::string piece(kStreamChunk, '\0');
+      while (!parser.is_done()) {
+        parser.get().body().data = piece.data();
+        parser.get().body().size = piece.size();
+        auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, kNoThrow);
+        if (rec == bhttp::error::need_buffer) rec = {};
+        if (body_failed(rec)) co_return x;
+        const size_t got = piece.size() - parser.get().body().size;
+        if (got == 0) continue;
+        if (base::Result<void> taken = request.on_body(std::string_view(piece.data(), got));
+            !taken.ok()) {
+          x.error = std::move(taken).error();
+          co_return x;
+        }
+      }
+      copy_headers(parser.get());
+      keep_alive = parser.get().keep_alive();
+    } else {
+      bhttp::response_parser<bhttp::string_body> parser{std::move(header_parser)};
+      parser.body_limit(request.max_response_bytes);
+      if (!parser.is_done()) {
+        auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, kNoThrow);
+        if (body_failed(rec)) co_return x;
+      }
+      auto& res = parser.get();
+      copy_headers(res);
+      out.body = std::move(res.body());
+      keep_alive = res.keep_alive();
     }
-    out.body = std::move(res.body());
-    x.keep_alive = res.keep_alive() && !close_requested && status != 101;
+    x.keep_alive = keep_alive && !close_requested && status != 101;
     x.response = std::move(out);
     co_return x;
   }

@@ -2,6 +2,9 @@
 //
 // - TLS 1.2+ through OpenSSL with certificate-chain and host-name verification against the
 //   system CAs plus an optional extra CA file; SNI for host names.
+// - Per request, public_addresses_only (media by URL): every hop must resolve to public
+//   addresses only (loopback included in the refusal, allow_private_networks ignored), http://
+//   allowed to them, no pooled connection used; on_body streams a 2xx body in 64 KiB pieces.
 // - Plain http:// only to loopback addresses. https:// to a host that resolves to a private,
 //   loopback, link-local, CGNAT or ULA address is refused (kInvalidArgument) unless
 //   allow_private_networks is set. Every resolved address is checked, so a public name that

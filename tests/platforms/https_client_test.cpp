@@ -697,3 +697,69 @@ TEST_F(HttpsClientTest, MalformedProxyFailsCreation) {
 
 }  // namespace
 }  // namespace herald::platforms::http
+
+// ---- streamed bodies and the public-only rule (media by URL) ----
+
+namespace herald::platforms::http {
+namespace {
+
+TEST_F(HttpsClientTest, OnBodyStreamsA2xxBodyInPieces) {
+  const std::string big(300'000, 'b');
+  TestHttpServer server([&](const ServerRequest&) { return ServerResponse::Text(200, big); },
+                        &good_cert_);
+  Client();
+  std::string got;
+  int pieces = 0;
+  HttpRequest r;
+  r.url = "https://good.test:" + std::to_string(server.port()) + "/big";
+  r.on_body = [&](std::string_view chunk) -> base::Result<void> {
+    got.append(chunk);
+    ++pieces;
+    return base::Ok();
+  };
+  auto res = Send(r);
+  ASSERT_TRUE(res.ok()) << res.error().ToString();
+  EXPECT_EQ(res->status, 200);
+  EXPECT_TRUE(res->body.empty());
+  EXPECT_EQ(got, big);
+  EXPECT_GT(pieces, 1);
+  // Over the limit: stopped, kResourceExhausted.
+  r.max_response_bytes = 1000;
+  auto over = Send(r);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code(), ErrorCode::kResourceExhausted);
+  // An error body is kept as usual; the sink's own error ends the download.
+  server.SetHandler([](const ServerRequest&) { return ServerResponse::Text(404, "gone"); });
+  r.max_response_bytes = 1 << 20;
+  auto missing = Send(r);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->body, "gone");
+  server.SetHandler([&](const ServerRequest&) { return ServerResponse::Text(200, big); });
+  r.on_body = [](std::string_view) -> base::Result<void> { return base::Internal("disk full"); };
+  auto failed = Send(r);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), ErrorCode::kInternal);
+}
+
+TEST_F(HttpsClientTest, PublicAddressesOnlyRefusesLoopbackEvenWhenPrivateIsAllowed) {
+  TestHttpServer server(Hello);
+  Client();  // allow_private_networks = true
+  HttpRequest r;
+  r.url = server.BaseUrl() + "/";
+  r.public_addresses_only = true;
+  auto res = Send(r);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(res.error().message(), HasSubstr("loopback"));
+  EXPECT_EQ(server.requests(), 0);
+  // The explicit test allowance lets exactly that endpoint through.
+  r.test_allowed_endpoints = {"127.0.0.1:" + std::to_string(server.port())};
+  auto allowed = Send(r);
+  ASSERT_TRUE(allowed.ok()) << allowed.error().ToString();
+  EXPECT_EQ(allowed->body, "hello");
+  r.test_allowed_endpoints = {"127.0.0.1:1"};
+  EXPECT_FALSE(Send(r).ok());
+}
+
+}  // namespace
+}  // namespace herald::platforms::http

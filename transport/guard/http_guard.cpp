@@ -9,10 +9,14 @@
 namespace herald::mcp {
 namespace {
 
-constexpr std::string_view kExposedHeaders = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate";
+// The tus headers let a browser upload resumably (/api/v1/uploads).
+constexpr std::string_view kExposedHeaders =
+    "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate, Location, Upload-Offset, "
+    "Upload-Length, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size, Herald-Media-Id";
 constexpr std::string_view kAllowedHeaders =
-    "Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Accept";
-constexpr std::string_view kAllowedMethods = "GET, POST, PATCH, DELETE, OPTIONS";
+    "Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Accept, "
+    "Tus-Resumable, Upload-Length, Upload-Offset, Upload-Metadata";
+constexpr std::string_view kAllowedMethods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
 
 http::Response ErrorFor(ErrorFlavor flavor, int status, std::string_view code,
                         std::string message) {
