@@ -21,6 +21,7 @@
 #include "app/services.h"
 #include "base/async.h"
 #include "core/key_service.h"
+#include "core/upload_sessions.h"
 #include "http/fd_limit.h"
 #include "mcp/fixtures/conformance_fixtures.h"
 #include "mcp/server/dispatcher.h"
@@ -29,6 +30,7 @@
 #include "transport/auth/authenticator.h"
 #include "transport/auth/origin_policy.h"
 #include "transport/http_frontend.h"
+#include "tools/media_views.h"
 #include "transport/routes/oauth_callback.h"
 
 namespace herald::mcp {
@@ -207,6 +209,33 @@ int RunServe(const Config& config) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Media in and out: resumable and file uploads end in the media library; signed /media URLs
+  // are served from the media store.
+  core::MediaService* library = services.media.get();
+  core::UploadSessions uploads(
+      config.data_dir, *services.core_pool, *services.clock,
+      [library](base::Caller caller,
+                core::FinishedUpload upload) -> base::Task<base::Result<base::Json>> {
+        core::IngestRequest ingest;
+        ingest.path = std::move(upload.path);
+        ingest.declared_type = std::move(upload.declared_type);
+        ingest.file_name = std::move(upload.file_name);
+        ingest.alt_text = std::move(upload.alt_text);
+        ingest.keep = upload.keep;
+        auto media = co_await library->IngestFile(std::move(caller), std::move(ingest));
+        if (!media.ok()) co_return std::move(media).error();
+        co_return tools::MediaView(*media);
+      });
+  options.media.uploads = &uploads;
+  options.media.signer = services.media_signer.get();
+  options.media.store = services.media_files.get();
+  options.media.lookup = [library](std::string media_id,
+                                   std::string file) -> base::Task<base::Result<ServedFile>> {
+    auto found = co_await library->LookupServed(std::move(media_id), std::move(file));
+    if (!found.ok()) co_return std::move(found).error();
+    co_return ServedFile{found->storage_key, found->mime_type, found->size};
+  };
 
   HttpFrontend frontend(std::move(options), dispatcher, *auth, *services.clock, readiness);
   AddOAuthCallbackRoute(frontend.server(), *services.accounts);  // public: state authenticates

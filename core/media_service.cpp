@@ -496,6 +496,11 @@ Task<Result<ServedMedia>> MediaService::LookupServed(std::string media_id, std::
     }));
     return served;
   });
+  if (found.ok() && found->size == 0) {  // thumbnails: the size is the store's
+    auto stat = co_await files_.Stat(found->storage_key);
+    if (!stat.ok()) co_return std::move(stat).error();
+    found->size = stat->size;
+  }
   co_return found;
 }
 

@@ -57,6 +57,7 @@ struct AccountCheck {
   int limit = 0;
   std::string unit;
   std::vector<Problem> violations;
+  std::vector<Problem> conversions;  // media herald will convert for this network, and how
   bool ok() const { return violations.empty(); }
 };
 

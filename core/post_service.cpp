@@ -179,6 +179,9 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
       problems += field + " for " + AccountLabel(t.account, info.name, i) + ": " + v.message;
       check.violations.push_back({std::move(field), v.message});
     }
+    for (const auto& c : r.conversions) {
+      check.conversions.push_back({RequestField(c.field, content, t.account.id), c.message});
+    }
     results.push_back(std::move(check));
   }
   if (report != nullptr) *report = std::move(results);

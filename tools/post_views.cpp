@@ -135,13 +135,21 @@ Json ValidationView(const core::ValidationResult& result) {
     for (const auto& v : a.violations) {
       violations.push_back(Json{{"field", v.field}, {"message", v.message}});
     }
-    accounts.push_back(Json{{"account_id", a.account_id},
-                            {"platform", a.platform},
-                            {"ok", a.ok()},
-                            {"length", a.length},
-                            {"limit", a.limit},
-                            {"unit", a.unit},
-                            {"violations", std::move(violations)}});
+    Json entry{{"account_id", a.account_id},
+               {"platform", a.platform},
+               {"ok", a.ok()},
+               {"length", a.length},
+               {"limit", a.limit},
+               {"unit", a.unit},
+               {"violations", std::move(violations)}};
+    if (!a.conversions.empty()) {
+      Json conversions = Json::array();
+      for (const auto& c : a.conversions) {
+        conversions.push_back(Json{{"field", c.field}, {"message", c.message}});
+      }
+      entry["conversions"] = std::move(conversions);
+    }
+    accounts.push_back(std::move(entry));
   }
   return Json{{"ok", result.ok}, {"accounts", std::move(accounts)}};
 }
