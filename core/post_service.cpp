@@ -1,6 +1,8 @@
 // PostService: construction, the checks every write shares, reads and the coroutine forms.
 #include "core/post_service.h"
 
+#include "core/media_probe_json.h"
+
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -147,13 +149,7 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
       return FieldError(MediaField(content, id),
                         "no media " + Quote(id) + " (upload it with upload_media first)");
     }
-    platforms::MediaItem item;
-    item.id = media->id;
-    item.mime_type = media->mime_type;
-    item.file_name = media->file_name;
-    item.alt_text = media->alt_text;
-    item.size = media->size;
-    checked.media.emplace(id, std::move(item));
+    checked.media.emplace(id, MediaItemFromRow(*media));
   }
   std::string problems;
   std::vector<AccountCheck> results;
