@@ -1,8 +1,6 @@
 // PostService: construction, the checks every write shares, reads and the coroutine forms.
 #include "core/post_service.h"
 
-#include "core/media_probe_json.h"
-
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -10,6 +8,7 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/media_probe_json.h"
 #include "core/limits.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
