@@ -8,8 +8,8 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "base/time.h"
-#include "core/media_probe_json.h"
 #include "core/limits.h"
+#include "core/media_probe_json.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
 
