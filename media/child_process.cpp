@@ -181,8 +181,8 @@ base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimit
   const pid_t pid = fork();
   if (pid < 0) return base::Internal(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
-    ExecChild(path.c_str(), argv.data(), null_fd.get(), out_w.get(), err_w.get(),
-              status_w.get(), limits);
+    ExecChild(path.c_str(), argv.data(), null_fd.get(), out_w.get(), err_w.get(), status_w.get(),
+              limits);
   }
   setpgid(pid, pid);  // also done by the child; whichever runs first wins the race
   out_w.Reset();
@@ -217,18 +217,18 @@ base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimit
       kill(-pid, SIGKILL);
       if (!exited) waitpid(pid, &status, 0);
       return base::DeadlineExceeded(command.argv[0] + " took longer than the limit of " +
-                                    std::to_string(limits.timeout.count()) +
-                                    " ms and was stopped");
+                                    std::to_string(limits.timeout.count()) + " ms and was stopped");
     }
     pollfd fds[3];
     nfds_t n = 0;
     int out_index = -1, err_index = -1, pid_index = -1;
     if (out_open) out_index = static_cast<int>(n), fds[n++] = {out_r.get(), POLLIN, 0};
     if (err_open) err_index = static_cast<int>(n), fds[n++] = {err_r.get(), POLLIN, 0};
-    if (!exited && pidfd.get() >= 0) pid_index = static_cast<int>(n), fds[n++] = {pidfd.get(), POLLIN, 0};
+    if (!exited && pidfd.get() >= 0)
+      pid_index = static_cast<int>(n), fds[n++] = {pidfd.get(), POLLIN, 0};
     // Without a pidfd, look at the child every 50 ms.
-    const int wait_ms = static_cast<int>(pidfd.get() < 0 && !exited ? std::min<int64_t>(left, 50)
-                                                                      : left);
+    const int wait_ms =
+        static_cast<int>(pidfd.get() < 0 && !exited ? std::min<int64_t>(left, 50) : left);
     const int ready = poll(fds, n, wait_ms);
     if (ready < 0 && errno != EINTR) {
       kill(-pid, SIGKILL);

@@ -26,9 +26,9 @@ struct ChildCommand {
 
 struct ChildLimits {
   std::chrono::milliseconds timeout{30'000};  // wall clock, for the whole group
-  int64_t max_memory_bytes = 0;    // RLIMIT_AS; 0 = unlimited
-  int64_t max_file_bytes = 0;      // RLIMIT_FSIZE; 0 = unlimited
-  int64_t max_cpu_seconds = 0;     // RLIMIT_CPU; 0 = unlimited
+  int64_t max_memory_bytes = 0;               // RLIMIT_AS; 0 = unlimited
+  int64_t max_file_bytes = 0;                 // RLIMIT_FSIZE; 0 = unlimited
+  int64_t max_cpu_seconds = 0;                // RLIMIT_CPU; 0 = unlimited
   size_t max_stdout_bytes = 4 << 20;
   size_t max_stderr_bytes = 64 << 10;
 };

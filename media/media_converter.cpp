@@ -42,7 +42,8 @@ class TempFile {
     std::string pattern = output_ + ".partXXXXXX";
     const int fd = mkstemp(pattern.data());
     if (fd < 0) {
-      return base::Internal("cannot create a file next to " + output_ + ": " + std::strerror(errno));
+      return base::Internal("cannot create a file next to " + output_ + ": " +
+                            std::strerror(errno));
     }
     close(fd);
     path_ = pattern;
@@ -135,9 +136,7 @@ bool Encode(VipsImage* image, const std::string& mime, int quality, bool strip,
   return true;
 }
 
-double White(VipsImage* image) {
-  return image->BandFmt == VIPS_FORMAT_USHORT ? 65535.0 : 255.0;
-}
+double White(VipsImage* image) { return image->BandFmt == VIPS_FORMAT_USHORT ? 65535.0 : 255.0; }
 
 // Pads (white, centred) or crops (centre) `image` into the spec's aspect-ratio range.
 bool FitAspect(VipsRef& image, const ConversionSpec& spec) {
@@ -153,17 +152,18 @@ bool FitAspect(VipsRef& image, const ConversionSpec& spec) {
     const int new_w = too_tall ? static_cast<int>(std::ceil(h * spec.min_aspect_ratio)) : w;
     const int new_h = too_wide ? static_cast<int>(std::ceil(w / spec.max_aspect_ratio)) : h;
     std::vector<double> white(vips_image_get_bands(image.get()), White(image.get()));
-    VipsArrayDouble* background = vips_array_double_new(white.data(), static_cast<int>(white.size()));
-    const int rc = vips_gravity(image.get(), fitted.out(), VIPS_COMPASS_DIRECTION_CENTRE, new_w,
-                                new_h, "extend", VIPS_EXTEND_BACKGROUND, "background", background,
-                                nullptr);
+    VipsArrayDouble* background =
+        vips_array_double_new(white.data(), static_cast<int>(white.size()));
+    const int rc =
+        vips_gravity(image.get(), fitted.out(), VIPS_COMPASS_DIRECTION_CENTRE, new_w, new_h,
+                     "extend", VIPS_EXTEND_BACKGROUND, "background", background, nullptr);
     vips_area_unref(VIPS_AREA(background));
     if (rc != 0) return false;
   } else {
     const int new_w = too_wide ? std::max(1, static_cast<int>(h * spec.max_aspect_ratio)) : w;
     const int new_h = too_tall ? std::max(1, static_cast<int>(w / spec.min_aspect_ratio)) : h;
-    if (vips_extract_area(image.get(), fitted.out(), (w - new_w) / 2, (h - new_h) / 2, new_w,
-                          new_h, nullptr) != 0) {
+    if (vips_extract_area(image.get(), fitted.out(), (w - new_w) / 2, (h - new_h) / 2, new_w, new_h,
+                          nullptr) != 0) {
       return false;
     }
   }
@@ -209,8 +209,8 @@ base::Result<ConvertedFile> ConvertImage(const std::string& input, const MediaPr
               : vips_thumbnail_image(all.get(), image.out(), box_w, "height", box_h, "size",
                                      VIPS_SIZE_DOWN, nullptr);
   } else {
-    rc = vips_thumbnail(input.c_str(), image.out(), box_w, "height", box_h, "size",
-                        VIPS_SIZE_DOWN, nullptr);
+    rc = vips_thumbnail(input.c_str(), image.out(), box_w, "height", box_h, "size", VIPS_SIZE_DOWN,
+                        nullptr);
   }
   if (rc != 0) return base::InvalidArgument(failed + TakeVipsError());
   if (!FitAspect(image, spec) || !Shrink(image, spec, 1.0)) {
@@ -220,8 +220,7 @@ base::Result<ConvertedFile> ConvertImage(const std::string& input, const MediaPr
     double white[3] = {255, 255, 255};
     VipsArrayDouble* background = vips_array_double_new(white, 3);
     VipsRef flat;
-    const int flattened =
-        vips_flatten(image.get(), flat.out(), "background", background, nullptr);
+    const int flattened = vips_flatten(image.get(), flat.out(), "background", background, nullptr);
     vips_area_unref(VIPS_AREA(background));
     if (flattened != 0) return base::InvalidArgument(failed + TakeVipsError());
     image = std::move(flat);
@@ -298,19 +297,19 @@ base::Result<ConvertedFile> ConvertVideo(const std::string& input, const MediaPr
 
   TempFile temp(output);
   if (auto r = temp.Create(); !r.ok()) return r.error();
-  std::vector<std::string> args = {"-v", "error", "-y", "-i", FfmpegPath(input),
-                                   "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"};
+  std::vector<std::string> args = {"-v",   "error", "-y",   "-i",     FfmpegPath(input),
+                                   "-map", "0:v:0", "-map", "0:a:0?", "-sn",
+                                   "-dn"};
   if (spec.strip_metadata) args.insert(args.end(), {"-map_metadata", "-1"});
   if (transcode) {
     std::string filters = "scale=" + std::to_string(width) + ":" + std::to_string(height);
     if (cap_fps) filters += ",fps=" + Number(spec.max_frame_rate);
-    args.insert(args.end(), {"-vf", filters, "-c:v", "libx264", "-preset", "veryfast", "-crf",
-                             "23", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k"});
+    args.insert(args.end(), {"-vf", filters, "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+                             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k"});
     if (spec.max_bytes > 0 && probe.duration_ms > 0) {
       // Cap the bit rate so the file fits: 8% for the container, 128 kb/s for the sound.
       const double seconds = probe.duration_ms / 1000.0;
-      const int64_t video_bps =
-          static_cast<int64_t>(spec.max_bytes * 8 * 0.92 / seconds) - 128'000;
+      const int64_t video_bps = static_cast<int64_t>(spec.max_bytes * 8 * 0.92 / seconds) - 128'000;
       if (video_bps < 100'000) {
         return base::InvalidArgument("the video is too long to fit in " + Bytes(spec.max_bytes) +
                                      " at any watchable quality");
@@ -322,9 +321,9 @@ base::Result<ConvertedFile> ConvertVideo(const std::string& input, const MediaPr
     args.insert(args.end(), {"-c", "copy"});
   }
   args.insert(args.end(), {"-movflags", "+faststart", "-f", "mp4", FfmpegPath(temp.path())});
-  auto run = RunFfmpeg("ffmpeg", args,
-                       FfmpegLimits(limits.timeout, limits.max_memory_bytes,
-                                    limits.max_output_bytes));
+  auto run =
+      RunFfmpeg("ffmpeg", args,
+                FfmpegLimits(limits.timeout, limits.max_memory_bytes, limits.max_output_bytes));
   if (!run.ok()) return run.error();
   if (run->signal == SIGXFSZ) {
     return base::InvalidArgument("the converted video grew past herald's limit of " +
@@ -367,13 +366,30 @@ base::Result<ConvertedFile> MakeThumbnail(const std::string& input, const MediaP
   const std::string side = std::to_string(max_side);
   TempFile temp(output);
   if (auto r = temp.Create(); !r.ok()) return r.error();
-  auto run = RunFfmpeg(
-      "ffmpeg",
-      {"-v", "error", "-y", "-ss", probe.duration_ms > 1000 ? "1" : "0", "-i", FfmpegPath(input),
-       "-frames:v", "1", "-map_metadata", "-1", "-vf",
-       "scale=w='min(" + side + ",iw)':h='min(" + side + ",ih)':force_original_aspect_ratio=decrease",
-       "-q:v", "4", "-f", "image2", "-c:v", "mjpeg", FfmpegPath(temp.path())},
-      FfmpegLimits(limits.timeout, limits.max_memory_bytes, limits.max_output_bytes));
+  auto run =
+      RunFfmpeg("ffmpeg",
+                {"-v",
+                 "error",
+                 "-y",
+                 "-ss",
+                 probe.duration_ms > 1000 ? "1" : "0",
+                 "-i",
+                 FfmpegPath(input),
+                 "-frames:v",
+                 "1",
+                 "-map_metadata",
+                 "-1",
+                 "-vf",
+                 "scale=w='min(" + side + ",iw)':h='min(" + side +
+                     ",ih)':force_original_aspect_ratio=decrease",
+                 "-q:v",
+                 "4",
+                 "-f",
+                 "image2",
+                 "-c:v",
+                 "mjpeg",
+                 FfmpegPath(temp.path())},
+                FfmpegLimits(limits.timeout, limits.max_memory_bytes, limits.max_output_bytes));
   if (!run.ok()) return run.error();
   if (!run->ok() || FileSize(temp.path()) <= 0) {
     return base::InvalidArgument("no thumbnail could be made of the video: " +

@@ -34,8 +34,8 @@ std::string_view SniffFtyp(std::string_view head) {
     return false;
   };
   if (major == "avif" || major == "avis") return "image/avif";
-  if (major == "heic" || major == "heix" || major == "hevc" || major == "hevx" ||
-      major == "heim" || major == "heis") {
+  if (major == "heic" || major == "heix" || major == "hevc" || major == "hevx" || major == "heim" ||
+      major == "heis") {
     return "image/heic";
   }
   if (major == "mif1" || major == "msf1") return has("avif") ? "image/avif" : "image/heic";
@@ -57,11 +57,11 @@ std::string_view Canonical(std::string_view mime) {
 
 std::string FormatOf(std::string_view mime) {
   static const std::pair<std::string_view, std::string_view> kFormats[] = {
-      {"image/png", "png"},       {"image/jpeg", "jpeg"},      {"image/gif", "gif"},
-      {"image/webp", "webp"},     {"image/heic", "heif"},      {"image/avif", "avif"},
-      {"video/mp4", "mp4"},       {"video/quicktime", "mov"},  {"video/webm", "webm"},
+      {"image/png", "png"},        {"image/jpeg", "jpeg"},     {"image/gif", "gif"},
+      {"image/webp", "webp"},      {"image/heic", "heif"},     {"image/avif", "avif"},
+      {"video/mp4", "mp4"},        {"video/quicktime", "mov"}, {"video/webm", "webm"},
       {"video/x-matroska", "mkv"}, {"audio/mpeg", "mp3"},      {"audio/wav", "wav"},
-      {"audio/ogg", "ogg"},       {"audio/flac", "flac"},      {"audio/aac", "aac"},
+      {"audio/ogg", "ogg"},        {"audio/flac", "flac"},     {"audio/aac", "aac"},
       {"audio/mp4", "m4a"}};
   for (const auto& [type, format] : kFormats) {
     if (type == mime) return std::string(format);
@@ -99,8 +99,8 @@ base::Result<MediaProbe> ProbeImage(const std::string& path, std::string_view mi
   if (!EnsureVips()) return base::Internal("libvips did not start");
   const std::string malformed = "the " + Describe(mime) + " image is truncated or malformed: ";
   // Opening reads the header only: the limits are checked before any pixel is decoded.
-  VipsRef image(vips_image_new_from_file(path.c_str(), "access", VIPS_ACCESS_SEQUENTIAL,
-                                         "fail_on", VIPS_FAIL_ON_ERROR, nullptr));
+  VipsRef image(vips_image_new_from_file(path.c_str(), "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                         VIPS_FAIL_ON_ERROR, nullptr));
   if (!image) return base::InvalidArgument(malformed + TakeVipsError());
   MediaProbe probe;
   probe.kind = "image";
@@ -116,9 +116,8 @@ base::Result<MediaProbe> ProbeImage(const std::string& path, std::string_view mi
     return OverLimit("the image", probe.width, probe.height, limits);
   }
   if (static_cast<int64_t>(stored_width) * stored_height * probe.frames > 4 * limits.max_pixels) {
-    return base::InvalidArgument("the image has " + std::to_string(probe.frames) +
-                                 " frames of " + std::to_string(probe.width) + "x" +
-                                 std::to_string(probe.height) +
+    return base::InvalidArgument("the image has " + std::to_string(probe.frames) + " frames of " +
+                                 std::to_string(probe.width) + "x" + std::to_string(probe.height) +
                                  " pixels, over herald's limit of " +
                                  std::to_string(4 * limits.max_pixels) + " pixels in all");
   }
@@ -160,10 +159,10 @@ base::Result<MediaProbe> ProbeVideo(const std::string& path, std::string_view mi
                                     const ProbeLimits& limits) {
   const bool audio = StartsWith(mime, "audio/");
   const std::string what = audio ? "the audio file" : "the video";
-  auto run = RunFfmpeg("ffprobe",
-                       {"-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                        FfmpegPath(path)},
-                       FfmpegLimits(limits.timeout, limits.max_memory_bytes));
+  auto run = RunFfmpeg(
+      "ffprobe",
+      {"-v", "error", "-print_format", "json", "-show_format", "-show_streams", FfmpegPath(path)},
+      FfmpegLimits(limits.timeout, limits.max_memory_bytes));
   if (!run.ok()) return run.error();
   const std::string malformed = what + " is truncated or malformed: ";
   if (!run->ok()) {
@@ -181,8 +180,8 @@ base::Result<MediaProbe> ProbeVideo(const std::string& path, std::string_view mi
   const base::Json* sound = nullptr;
   for (const auto& stream : streams) {
     const std::string type = base::GetString(stream, "codec_type");
-    const bool cover = stream.contains("disposition") &&
-                       stream["disposition"].value("attached_pic", 0) == 1;
+    const bool cover =
+        stream.contains("disposition") && stream["disposition"].value("attached_pic", 0) == 1;
     if (type == "video" && !cover && video == nullptr) video = &stream;
     if (type == "audio" && sound == nullptr) sound = &stream;
   }
@@ -205,7 +204,8 @@ base::Result<MediaProbe> ProbeVideo(const std::string& path, std::string_view mi
     probe.width = swap ? height : width;
     probe.height = swap ? width : height;
     probe.frame_rate = ParseRate(base::GetString(*video, "avg_frame_rate"));
-    if (probe.frame_rate <= 0) probe.frame_rate = ParseRate(base::GetString(*video, "r_frame_rate"));
+    if (probe.frame_rate <= 0)
+      probe.frame_rate = ParseRate(base::GetString(*video, "r_frame_rate"));
     if (width <= 0 || height <= 0) {
       return base::InvalidArgument(malformed + "its video stream has no dimensions");
     }
@@ -237,7 +237,7 @@ std::string_view SniffMediaType(std::string_view head) {
   if (StartsWith(head, "ID3")) return "audio/mpeg";
   if (head.size() >= 2 && static_cast<uint8_t>(head[0]) == 0xFF) {
     const uint8_t second = static_cast<uint8_t>(head[1]);
-    if ((second & 0xF6) == 0xF0) return "audio/aac";   // ADTS: sync, MPEG-2/4, layer 0
+    if ((second & 0xF6) == 0xF0) return "audio/aac";  // ADTS: sync, MPEG-2/4, layer 0
     if ((second & 0xE0) == 0xE0 && (second & 0x06) != 0) return "audio/mpeg";  // MPEG audio
   }
   return "";

@@ -10,8 +10,8 @@
 namespace herald::platforms {
 namespace {
 
-constexpr double kAspectSlack = 0.005;  // 1.91 accepts 1.9108 (1080x565)
-constexpr double kFpsSlack = 0.01;      // 29.97 and 30 are both "30 fps"
+constexpr double kAspectSlack = 0.005;               // 1.91 accepts 1.9108 (1080x565)
+constexpr double kFpsSlack = 0.01;                   // 29.97 and 30 are both "30 fps"
 constexpr int64_t kMinVideoBitsPerSecond = 300'000;  // below this, a re-encode is not worth it
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -32,16 +32,6 @@ std::string Join(const std::vector<std::string>& list) {
   return out;
 }
 
-std::string WithCommas(int64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 // "PNG", "JPEG", "MOV", "HEIC": a type as people name it.
 std::string TypeName(std::string_view mime) {
   if (mime == "video/quicktime") return "MOV";
@@ -55,9 +45,9 @@ std::string TypeName(std::string_view mime) {
 
 std::string CodecName(std::string_view codec) {
   static const std::pair<std::string_view, std::string_view> kNames[] = {
-      {"h264", "H.264"}, {"hevc", "HEVC (H.265)"}, {"vp8", "VP8"},   {"vp9", "VP9"},
-      {"av1", "AV1"},    {"aac", "AAC"},           {"opus", "Opus"}, {"mp3", "MP3"},
-      {"vorbis", "Vorbis"}};
+      {"h264", "H.264"}, {"hevc", "HEVC (H.265)"}, {"vp8", "VP8"},
+      {"vp9", "VP9"},    {"av1", "AV1"},           {"aac", "AAC"},
+      {"opus", "Opus"},  {"mp3", "MP3"},           {"vorbis", "Vorbis"}};
   for (const auto& [id, name] : kNames) {
     if (id == codec) return std::string(name);
   }
@@ -168,7 +158,7 @@ class Planner {
     const int64_t limit = SizeLimit(video);
     if (limit > 0 && item_.size > limit) {
       refusals_.push_back(std::string(video ? "the video or audio file" : "the image") + " is " +
-                          WithCommas(item_.size) + " bytes, over " + LimitOf() +
+                          DescribeBytes(item_.size) + ", over " + LimitOf() +
                           DescribeBytes(limit) + " per " +
                           (video ? "video or audio file" : "image"));
     }
@@ -202,13 +192,8 @@ class Planner {
       }
       conversions_.push_back(reason);
     }
-    if ((rules_.min_width > 0 && p.width < rules_.min_width) ||
-        (rules_.min_height > 0 && p.height < rules_.min_height)) {
-      refusals_.push_back("the image is " + Pixels(p.width, p.height) + ", under " + network_ +
-                          "'s minimum of " + MinBox() + "; herald does not enlarge images");
-    }
-    if ((rules_.max_width > 0 && p.width > rules_.max_width) ||
-        (rules_.max_height > 0 && p.height > rules_.max_height)) {
+    UnderMinimum("the image", "images");
+    if (OverBox()) {
       plan_.spec.max_width = rules_.max_width;
       plan_.spec.max_height = rules_.max_height;
       conversions_.push_back("the image is " + Pixels(p.width, p.height) + ", over " + LimitOf() +
@@ -219,7 +204,7 @@ class Planner {
     const int64_t limit = SizeLimit(false);
     if (limit > 0 && item_.size > limit) {
       plan_.spec.max_bytes = limit;
-      conversions_.push_back("the image is " + WithCommas(item_.size) + " bytes, over " +
+      conversions_.push_back("the image is " + DescribeBytes(item_.size) + ", over " +
                              LimitOf() + DescribeBytes(limit) +
                              " per image; herald re-encodes it smaller");
     }
@@ -229,6 +214,22 @@ class Planner {
       plan_.spec.max_width = rules_.max_width;
       plan_.spec.max_height = rules_.max_height;
     }
+  }
+
+  // Refuses an item under the network's minimum dimensions: herald does not enlarge `noun`.
+  void UnderMinimum(const std::string& what, const std::string& noun) {
+    const MediaProbe& p = item_.probe;
+    if ((rules_.min_width > 0 && p.width < rules_.min_width) ||
+        (rules_.min_height > 0 && p.height < rules_.min_height)) {
+      refusals_.push_back(what + " is " + Pixels(p.width, p.height) + ", under " + network_ +
+                          "'s minimum of " + MinBox() + "; herald does not enlarge " + noun);
+    }
+  }
+
+  bool OverBox() const {
+    const MediaProbe& p = item_.probe;
+    return (rules_.max_width > 0 && p.width > rules_.max_width) ||
+           (rules_.max_height > 0 && p.height > rules_.max_height);
   }
 
   std::string MinBox() const {
@@ -272,10 +273,10 @@ class Planner {
     plan_.spec.fit = fit_;
     plan_.spec.min_aspect_ratio = rules_.min_aspect_ratio;
     plan_.spec.max_aspect_ratio = rules_.max_aspect_ratio;
-    conversions_.push_back(AspectMeasured("the image") + "; herald " +
-                           (fit_ == MediaFit::kPad ? "pads it with white bars"
-                                                   : "crops it around the centre") +
-                           " to fit");
+    conversions_.push_back(
+        AspectMeasured("the image") + "; herald " +
+        (fit_ == MediaFit::kPad ? "pads it with white bars" : "crops it around the centre") +
+        " to fit");
   }
 
   void VideoOrAudio() {
@@ -299,8 +300,8 @@ class Planner {
     if (!video) {
       const int64_t limit = SizeLimit(true);
       if (limit > 0 && item_.size > limit) {
-        refusals_.push_back(what + " is " + WithCommas(item_.size) + " bytes, over " + LimitOf() +
-                            DescribeBytes(limit) + " per video or audio file");
+        refusals_.push_back(what + " is " + DescribeBytes(item_.size) + ", over " +
+                            LimitOf() + DescribeBytes(limit) + " per video or audio file");
       }
       return;
     }
@@ -312,9 +313,9 @@ class Planner {
                             "); herald converts video to MP4 only");
         return;
       }
-      const bool mp4_codecs = (p.video_codec == "h264" || p.video_codec == "hevc") &&
-                              (p.audio_codec.empty() || p.audio_codec == "aac" ||
-                               p.audio_codec == "mp3");
+      const bool mp4_codecs =
+          (p.video_codec == "h264" || p.video_codec == "hevc") &&
+          (p.audio_codec.empty() || p.audio_codec == "aac" || p.audio_codec == "mp3");
       transcode = !mp4_codecs;
       conversions_.push_back(network_ + " takes MP4 but not " + TypeName(item_.mime_type) +
                              "; herald " + (transcode ? "converts" : "repackages") +
@@ -324,22 +325,22 @@ class Planner {
     Dimensions(transcode);
     if (rules_.max_frame_rate > 0 && p.frame_rate > rules_.max_frame_rate + kFpsSlack) {
       transcode = true;
-      conversions_.push_back("the video runs at " + Fps(p.frame_rate) + " frames per second, over " +
-                             LimitOf() + Fps(rules_.max_frame_rate) + "; herald lowers it to " +
-                             Fps(rules_.max_frame_rate));
+      conversions_.push_back("the video runs at " + Fps(p.frame_rate) +
+                             " frames per second, over " + LimitOf() + Fps(rules_.max_frame_rate) +
+                             "; herald lowers it to " + Fps(rules_.max_frame_rate));
     }
     if (AspectOutside()) refusals_.push_back(AspectMeasured("the video"));
     const int64_t limit = SizeLimit(true);
     if (limit > 0 && item_.size > limit) {
       const int64_t seconds = std::max<int64_t>(1, p.duration_ms / 1000);
       if (limit * 8 / seconds < kMinVideoBitsPerSecond) {
-        refusals_.push_back(what + " is " + WithCommas(item_.size) + " bytes, over " + LimitOf() +
-                            DescribeBytes(limit) + " per video, and at " +
+        refusals_.push_back(what + " is " + DescribeBytes(item_.size) + ", over " +
+                            LimitOf() + DescribeBytes(limit) + " per video, and at " +
                             Clock(p.duration_ms, false) +
                             " it cannot be re-encoded that small; shorten it");
       } else {
         transcode = true;
-        conversions_.push_back(what + " is " + WithCommas(item_.size) + " bytes, over " +
+        conversions_.push_back(what + " is " + DescribeBytes(item_.size) + ", over " +
                                LimitOf() + DescribeBytes(limit) +
                                " per video; herald re-encodes it smaller");
       }
@@ -368,8 +369,8 @@ class Planner {
     }
     if (rules_.min_video_duration_ms > 0 && d < rules_.min_video_duration_ms) {
       auto [measured, limit] = Durations(d, rules_.min_video_duration_ms);
-      refusals_.push_back(what + " is " + measured + " long, under " + network_ +
-                          "'s minimum of " + limit);
+      refusals_.push_back(what + " is " + measured + " long, under " + network_ + "'s minimum of " +
+                          limit);
     }
   }
 
@@ -391,8 +392,9 @@ class Planner {
         !Contains(rules_.audio_codecs, p.audio_codec)) {
       if (!Contains(rules_.audio_codecs, "aac")) {
         refusals_.push_back("the video's sound is " + CodecName(p.audio_codec) + ", which " +
-                            network_ + " does not accept (accepted: " +
-                            CodecNames(rules_.audio_codecs) + "); herald encodes sound as AAC only");
+                            network_ +
+                            " does not accept (accepted: " + CodecNames(rules_.audio_codecs) +
+                            "); herald encodes sound as AAC only");
         return;
       }
       transcode = true;
@@ -404,13 +406,8 @@ class Planner {
 
   void Dimensions(bool& transcode) {
     const MediaProbe& p = item_.probe;
-    if ((rules_.min_width > 0 && p.width < rules_.min_width) ||
-        (rules_.min_height > 0 && p.height < rules_.min_height)) {
-      refusals_.push_back("the video is " + Pixels(p.width, p.height) + ", under " + network_ +
-                          "'s minimum of " + MinBox() + "; herald does not enlarge video");
-    }
-    if ((rules_.max_width > 0 && p.width > rules_.max_width) ||
-        (rules_.max_height > 0 && p.height > rules_.max_height)) {
+    UnderMinimum("the video", "video");
+    if (OverBox()) {
       transcode = true;
       conversions_.push_back("the video is " + Pixels(p.width, p.height) + ", over " + LimitOf() +
                              Box(rules_.max_width, rules_.max_height) + "; herald scales it down");

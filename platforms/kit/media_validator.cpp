@@ -79,8 +79,8 @@ void MediaValidator::Check(size_t part, const std::vector<MediaItem>& media, Med
     } else if (plan.action == MediaPlan::Action::kConvert && conversions != nullptr) {
       conversions->push_back({field, field + ": " + JoinReasons(plan.reasons)});
     }
-    has_video = has_video || IsVideoOrAudio(item.mime_type) ||
-                item.probe.kind == "video" || item.probe.kind == "audio";
+    has_video = has_video || IsVideoOrAudio(item.mime_type) || item.probe.kind == "video" ||
+                item.probe.kind == "audio";
     // A network without alt text (max_alt_text 0) simply does not send it.
     if (!item.alt_text.empty() && rules_.max_alt_text > 0) {
       const std::string alt_field = field + ".alt_text";

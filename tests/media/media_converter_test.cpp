@@ -1,10 +1,10 @@
 // ConvertMedia and MakeThumbnail (media/media_converter.h) on real small files made in the test.
 #include "media/media_converter.h"
 
-#include <filesystem>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "media/media_probe.h"
 #include "tests/media/media_test_files.h"
@@ -12,11 +12,11 @@
 namespace herald::media {
 namespace {
 
-using ::testing::HasSubstr;
 using platforms::ConversionSpec;
 using platforms::MediaFit;
 using platforms::MediaProbe;
 using testing::Ffmpeg;
+using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::TempDir;
 
@@ -146,15 +146,27 @@ TEST(ConvertImageTest, AnimatedGifToJpegKeepsTheFirstFrame) {
   EXPECT_EQ(r->probe.height, 48);
 }
 
-std::string Mp4(const TempDir& dir, const std::string& name, const std::string& codec, int w,
-                int h, int fps) {
+std::string Mp4(const TempDir& dir, const std::string& name, const std::string& codec, int w, int h,
+                int fps) {
   const std::string path = dir.Path(name);
-  std::vector<std::string> args = {
-      "-f", "lavfi", "-i",
-      "testsrc=size=" + std::to_string(w) + "x" + std::to_string(h) + ":rate=" +
-          std::to_string(fps) + ":duration=2",
-      "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:v", codec, "-preset",
-      "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"};
+  std::vector<std::string> args = {"-f",
+                                   "lavfi",
+                                   "-i",
+                                   "testsrc=size=" + std::to_string(w) + "x" + std::to_string(h) +
+                                       ":rate=" + std::to_string(fps) + ":duration=2",
+                                   "-f",
+                                   "lavfi",
+                                   "-i",
+                                   "sine=frequency=440:duration=2",
+                                   "-c:v",
+                                   codec,
+                                   "-preset",
+                                   "ultrafast",
+                                   "-pix_fmt",
+                                   "yuv420p",
+                                   "-c:a",
+                                   "aac",
+                                   "-shortest"};
   if (codec == "libx265") args.insert(args.end(), {"-x265-params", "log-level=error"});
   Ffmpeg(args, path);
   return path;

@@ -1,20 +1,19 @@
 // SniffMediaType and ProbeFile (media/media_probe.h) on real small files made in the test.
 #include "media/media_probe.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <chrono>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/media/media_test_files.h"
 
 namespace herald::media {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Ffmpeg;
+using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
@@ -23,9 +22,11 @@ const std::vector<std::string> kTestsrc = {"-f", "lavfi", "-i",
                                            "testsrc=size=160x120:rate=25:duration=2"};
 
 std::vector<std::string> Mp4Args(const std::string& video_codec) {
-  return {"-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=2", "-f", "lavfi", "-i",
-          "sine=frequency=440:duration=2", "-c:v", video_codec, "-preset", "ultrafast",
-          "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"};
+  return {"-f",       "lavfi",     "-i",      "testsrc=size=160x120:rate=25:duration=2",
+          "-f",       "lavfi",     "-i",      "sine=frequency=440:duration=2",
+          "-c:v",     video_codec, "-preset", "ultrafast",
+          "-pix_fmt", "yuv420p",   "-c:a",    "aac",
+          "-shortest"};
 }
 
 int64_t MaxRssKiB() {
@@ -40,15 +41,25 @@ TEST(SniffMediaTypeTest, MagicNumbersNotNames) {
   EXPECT_EQ(SniffMediaType("GIF89a"), "image/gif");
   EXPECT_EQ(SniffMediaType(std::string_view("RIFF\x10\0\0\0WEBPVP8 ", 16)), "image/webp");
   EXPECT_EQ(SniffMediaType(std::string_view("RIFF\x10\0\0\0WAVEfmt ", 16)), "audio/wav");
-  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24)),
+  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x18"
+                                            "ftypheic\0\0\0\0mif1heic",
+                                            24)),
             "image/heic");
-  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1miaf", 28)),
+  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x1c"
+                                            "ftypavif\0\0\0\0avifmif1miaf",
+                                            28)),
             "image/avif");
-  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x1c" "ftypmif1\0\0\0\0mif1avifmiaf", 28)),
+  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x1c"
+                                            "ftypmif1\0\0\0\0mif1avifmiaf",
+                                            28)),
             "image/avif");
-  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x20" "ftypisom\0\0\x02\0isomiso2avc1", 28)),
+  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x20"
+                                            "ftypisom\0\0\x02\0isomiso2avc1",
+                                            28)),
             "video/mp4");
-  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x14" "ftypqt  \0\0\0\0qt  ", 20)),
+  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x14"
+                                            "ftypqt  \0\0\0\0qt  ",
+                                            20)),
             "video/quicktime");
   EXPECT_EQ(SniffMediaType("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\x82\x84webm"), "video/webm");
   EXPECT_EQ(SniffMediaType("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\x82\x88matroska"),
@@ -59,7 +70,10 @@ TEST(SniffMediaTypeTest, MagicNumbersNotNames) {
   EXPECT_EQ(SniffMediaType("OggS\0"), "audio/ogg");
   EXPECT_EQ(SniffMediaType("just some text, named cat.jpg"), "");
   EXPECT_EQ(SniffMediaType(""), "");
-  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x08" "ftypisom", 12)), "");
+  EXPECT_EQ(SniffMediaType(std::string_view("\0\0\0\x08"
+                                            "ftypisom",
+                                            12)),
+            "");
 }
 
 TEST(ProbeFileTest, PngAndJpegWithOrientation) {

@@ -1,13 +1,12 @@
 #include "tests/media/media_test_files.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "media/child_process.h"
 

@@ -26,8 +26,8 @@ MediaItem Image(std::string mime, int w, int h, int64_t size = 100'000) {
   return item;
 }
 
-MediaItem Video(std::string codec, int64_t duration_ms, double fps = 30, int w = 1280,
-                int h = 720, int64_t size = 5'000'000, std::string mime = "video/mp4") {
+MediaItem Video(std::string codec, int64_t duration_ms, double fps = 30, int w = 1280, int h = 720,
+                int64_t size = 5'000'000, std::string mime = "video/mp4") {
   MediaItem item;
   item.mime_type = std::move(mime);
   item.size = size;
@@ -87,8 +87,8 @@ TEST(PlanMediaTest, RulesTimesProbes) {
        Action::kAsIs, ""},
       {"PNG to a JPEG-only network", JpegOnly(), Image("image/png", 1000, 1000), MediaFit::kNone,
        Action::kConvert, "Example takes JPEG only; herald converts the PNG to JPEG"},
-      {"WebP to a JPEG or PNG network", jpeg_png, Image("image/webp", 1000, 1000),
-       MediaFit::kNone, Action::kConvert, "Example takes JPEG but not WEBP"},
+      {"WebP to a JPEG or PNG network", jpeg_png, Image("image/webp", 1000, 1000), MediaFit::kNone,
+       Action::kConvert, "Example takes JPEG but not WEBP"},
       {"5000 px to a 1080-max network", JpegOnly(), Image("image/jpeg", 5000, 4000),
        MediaFit::kNone, Action::kConvert,
        "the image is 5000x4000 pixels, over Example's limit of 1080 pixels wide; herald "
@@ -97,24 +97,24 @@ TEST(PlanMediaTest, RulesTimesProbes) {
        Action::kRefuse,
        "the image is 900x300 pixels, an aspect ratio of 3.00 (width / height), outside "
        "Example's range of 0.80 to 1.91; set fit to pad"},
-      {"3:1 with pad", JpegOnly(), Image("image/jpeg", 900, 300), MediaFit::kPad,
-       Action::kConvert, "herald pads it with white bars to fit"},
+      {"3:1 with pad", JpegOnly(), Image("image/jpeg", 900, 300), MediaFit::kPad, Action::kConvert,
+       "herald pads it with white bars to fit"},
       {"3:1 with crop", JpegOnly(), Image("image/jpeg", 900, 300), MediaFit::kCrop,
        Action::kConvert, "herald crops it around the centre to fit"},
       {"oversize JPEG", JpegOnly(), Image("image/jpeg", 1080, 1080, 9'000'000), MediaFit::kNone,
        Action::kConvert,
-       "the image is 9,000,000 bytes, over Example's limit of 8,000,000 bytes (8 MB) per "
+       "the image is 9,000,000 bytes (9 MB), over Example's limit of 8,000,000 bytes (8 MB) per "
        "image; herald re-encodes it smaller"},
       {"video to an image-only network", images_only, Video("h264", 10'000), MediaFit::kNone,
        Action::kRefuse, "Example takes no video (accepted: image/jpeg)"},
-      {"image to a video-only network", VideoOnly(), Image("image/jpeg", 100, 100),
-       MediaFit::kNone, Action::kRefuse, "Example takes no images"},
+      {"image to a video-only network", VideoOnly(), Image("image/jpeg", 100, 100), MediaFit::kNone,
+       Action::kRefuse, "Example takes no images"},
       {"a fitting video", VideoOnly(), Video("h264", 60'000), MediaFit::kNone, Action::kAsIs, ""},
-      {"15 minutes to a 10-minute max", VideoOnly(), Video("h264", 15 * 60 * 1000),
-       MediaFit::kNone, Action::kRefuse,
+      {"15 minutes to a 10-minute max", VideoOnly(), Video("h264", 15 * 60 * 1000), MediaFit::kNone,
+       Action::kRefuse,
        "the video is 15:00 long, over Example's limit of 10:00; herald does not shorten it"},
-      {"just over 10 minutes", VideoOnly(), Video("h264", 10 * 60 * 1000 + 400),
-       MediaFit::kNone, Action::kRefuse, "the video is 10:00.4 long, over Example's limit of 10:00"},
+      {"just over 10 minutes", VideoOnly(), Video("h264", 10 * 60 * 1000 + 400), MediaFit::kNone,
+       Action::kRefuse, "the video is 10:00.4 long, over Example's limit of 10:00"},
       {"2 s under a 3 s minimum", VideoOnly(), Video("h264", 2000), MediaFit::kNone,
        Action::kRefuse, "the video is 0:02 long, under Example's minimum of 0:03"},
       {"HEVC to an H.264-only network", VideoOnly(), Video("hevc", 60'000), MediaFit::kNone,
@@ -124,8 +124,8 @@ TEST(PlanMediaTest, RulesTimesProbes) {
        Action::kConvert,
        "the video runs at 60 frames per second, over Example's limit of 30; herald lowers it "
        "to 30"},
-      {"29.97 fps is 30", VideoOnly(), Video("h264", 60'000, 29.97), MediaFit::kNone,
-       Action::kAsIs, ""},
+      {"29.97 fps is 30", VideoOnly(), Video("h264", 60'000, 29.97), MediaFit::kNone, Action::kAsIs,
+       ""},
       {"WebM VP9 to an MP4 network", VideoOnly(),
        Video("vp9", 60'000, 30, 1280, 720, 5'000'000, "video/webm"), MediaFit::kNone,
        Action::kConvert, "Example takes MP4 but not WEBM; herald converts the video as MP4"},
@@ -183,7 +183,7 @@ TEST(PlanMediaTest, WithoutAProbeOnlyTypeAndSize) {
   item.mime_type = "image/jpeg";
   plan = PlanMedia("Example", JpegOnly(), item, MediaFit::kNone);
   ASSERT_EQ(plan.action, Action::kRefuse);
-  EXPECT_THAT(plan.reasons, ElementsAre("the image is 9,000,000 bytes, over Example's limit of "
+  EXPECT_THAT(plan.reasons, ElementsAre("the image is 9,000,000 bytes (9 MB), over Example's limit of "
                                         "8,000,000 bytes (8 MB) per image"));
   item.size = 1000;
   EXPECT_EQ(PlanMedia("Example", JpegOnly(), item, MediaFit::kNone).action, Action::kAsIs);
