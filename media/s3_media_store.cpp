@@ -365,6 +365,11 @@ Task<Result<StoredObject>> S3MediaStore::PutFile(std::string key, std::string pa
                                                  std::string content_type) {
   HERALD_CO_RETURN_IF_ERROR(CheckObjectKey(key));
   if (content_type.empty()) content_type = "application/octet-stream";
+  for (char c : content_type) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      co_return base::InvalidArgument("a media content type must not contain control characters");
+    }
+  }
   auto opened = co_await base::RunBlocking(blocking_, [&path] { return OpenForUpload(path); });
   if (!opened.ok()) co_return std::move(opened).error();
   const int64_t size = opened->second;  // PutSingle / UploadParts open the file again
