@@ -224,7 +224,7 @@ bool IsReservedForTools(std::string_view name) {
       "HERALD_URL",           "HERALD_BIN",           "HERALD_BINARY",
       "HERALD_ROOT",          "HERALD_BASELINE_BIN",  "HERALD_CORE_TEST_BACKEND",
       "HERALD_INTEROP_RUN",   "HERALD_STORE_HELPER",  "HERALD_SOCIAL_TEST_DATA",
-      "HERALD_BOTS_TEST_DATA", "HERALD_RELEASE_DIR"};
+      "HERALD_BOTS_TEST_DATA", "HERALD_RELEASE_DIR",   "HERALD_SKIP_FUZZ"};
   for (std::string_view p : kPrefixes) {
     if (name.substr(0, p.size()) == p) return true;
   }

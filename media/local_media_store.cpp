@@ -39,6 +39,13 @@ base::Error NoSuchObject(std::string_view key) {
   return base::NotFound("no media object " + std::string(key) + " in the local media store");
 }
 
+// The object's file, opened for reading; a missing file or a directory is no such object.
+Result<file_io::ReadableFile> OpenObject(std::string_view key, const std::string& path) {
+  auto file = file_io::OpenRegularFile(path, "the media object");
+  if (!file.ok() && file.error().code() != base::ErrorCode::kInternal) return NoSuchObject(key);
+  return file;
+}
+
 }  // namespace
 
 LocalMediaStore::LocalMediaStore(std::string root, base::asio::thread_pool* blocking)
@@ -121,19 +128,10 @@ Result<StoredObject> LocalMediaStore::PutFileBlocking(const std::string& key,
   HERALD_RETURN_IF_ERROR(CheckObjectKey(key));
   const std::string dest = root_ + "/" + key;
   const std::string dir = ParentOf(dest);
-  UniqueFd source(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!source.valid()) {
-    if (IsMissing(errno)) {
-      return base::NotFound("the file to store does not exist").set_detail(path);
-    }
-    return IoError("opening", path, errno);
-  }
-  struct stat st {};
-  if (::fstat(source.get(), &st) != 0) return IoError("reading the size of", path, errno);
-  if (!S_ISREG(st.st_mode)) {
-    return base::InvalidArgument("the file to store is not a regular file").set_detail(path);
-  }
-  StoredObject stored{key, static_cast<int64_t>(st.st_size), ContentTypeForKey(key)};
+  HERALD_ASSIGN_OR_RETURN(file_io::ReadableFile file,
+                          file_io::OpenRegularFile(path, "the file to store"));
+  const UniqueFd& source = file.fd;
+  StoredObject stored{key, file.size, ContentTypeForKey(key)};
 
   // Same filesystem: the file's data is made durable, then it is renamed over the key.
   if (::fsync(source.get()) != 0) return IoError("syncing", path, errno);
@@ -186,25 +184,18 @@ Result<StoredObject> LocalMediaStore::GetToFileBlocking(const std::string& key,
                                                         const std::string& path) const {
   HERALD_RETURN_IF_ERROR(CheckObjectKey(key));
   const std::string source_path = root_ + "/" + key;
-  UniqueFd source(::open(source_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!source.valid()) {
-    if (IsMissing(errno)) return NoSuchObject(key);
-    return IoError("opening", source_path, errno);
-  }
-  struct stat st {};
-  if (::fstat(source.get(), &st) != 0) return IoError("reading the size of", source_path, errno);
-  if (!S_ISREG(st.st_mode)) return NoSuchObject(key);
+  HERALD_ASSIGN_OR_RETURN(file_io::ReadableFile source, OpenObject(key, source_path));
   UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!out.valid()) return IoError("creating", path, errno);
   auto copied = [&]() -> Result<void> {
-    HERALD_RETURN_IF_ERROR(file_io::CopyAll(source.get(), out.get(), source_path, path));
+    HERALD_RETURN_IF_ERROR(file_io::CopyAll(source.fd.get(), out.get(), source_path, path));
     return out.Close(path);
   }();
   if (!copied.ok()) {
     ::unlink(path.c_str());
     return std::move(copied).error();
   }
-  return StoredObject{key, static_cast<int64_t>(st.st_size), ContentTypeForKey(key)};
+  return StoredObject{key, source.size, ContentTypeForKey(key)};
 }
 
 Result<std::string> LocalMediaStore::ReadRangeBlocking(const std::string& key, int64_t offset,
@@ -214,20 +205,13 @@ Result<std::string> LocalMediaStore::ReadRangeBlocking(const std::string& key, i
     return base::InvalidArgument("a media range needs a non-negative offset and length");
   }
   const std::string path = root_ + "/" + key;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (IsMissing(errno)) return NoSuchObject(key);
-    return IoError("opening", path, errno);
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return IoError("reading the size of", path, errno);
-  if (!S_ISREG(st.st_mode)) return NoSuchObject(key);
-  const int64_t size = st.st_size;
+  HERALD_ASSIGN_OR_RETURN(file_io::ReadableFile file, OpenObject(key, path));
+  const int64_t size = file.size;
   if (offset > size) {
     return base::InvalidArgument("offset " + std::to_string(offset) + " is past the end of " + key +
                             " (" + std::to_string(size) + " bytes)");
   }
-  return file_io::ReadAt(fd.get(), offset, std::min(length, size - offset), path);
+  return file_io::ReadAt(file.fd.get(), offset, std::min(length, size - offset), path);
 }
 
 Result<StoredObject> LocalMediaStore::StatBlocking(const std::string& key) const {

@@ -101,21 +101,9 @@ bool ValidBucket(std::string_view bucket) {
   return alnum(bucket.front()) && alnum(bucket.back());
 }
 
-// The file at `path`, opened for reading, and its size.
-Result<std::pair<UniqueFd, int64_t>> OpenForUpload(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT || errno == ENOTDIR) {
-      return base::NotFound("the file to store does not exist").set_detail(path);
-    }
-    return IoError("opening", path, errno);
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return IoError("reading the size of", path, errno);
-  if (!S_ISREG(st.st_mode)) {
-    return base::InvalidArgument("the file to store is not a regular file").set_detail(path);
-  }
-  return std::make_pair(std::move(fd), static_cast<int64_t>(st.st_size));
+// The file to upload, opened for reading, and its size.
+Result<file_io::ReadableFile> OpenForUpload(const std::string& path) {
+  return file_io::OpenRegularFile(path, "the file to store");
 }
 
 // One part read from the file and its SHA-256 (hex).
@@ -365,9 +353,14 @@ Task<Result<StoredObject>> S3MediaStore::PutFile(std::string key, std::string pa
                                                  std::string content_type) {
   HERALD_CO_RETURN_IF_ERROR(CheckObjectKey(key));
   if (content_type.empty()) content_type = "application/octet-stream";
+  for (char c : content_type) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      co_return base::InvalidArgument("a media content type must not contain control characters");
+    }
+  }
   auto opened = co_await base::RunBlocking(blocking_, [&path] { return OpenForUpload(path); });
   if (!opened.ok()) co_return std::move(opened).error();
-  const int64_t size = opened->second;  // PutSingle / UploadParts open the file again
+  const int64_t size = opened->size;  // PutSingle / UploadParts open the file again
   if (size <= options_.part_size) co_return co_await PutSingle(key, path, size, content_type);
   co_return co_await PutMultipart(key, path, size, content_type);
 }
@@ -377,10 +370,10 @@ Task<Result<StoredObject>> S3MediaStore::PutSingle(const std::string& key,
                                                    const std::string& content_type) {
   auto part = co_await base::RunBlocking(blocking_, [&]() -> Result<Part> {
     HERALD_ASSIGN_OR_RETURN(auto opened, OpenForUpload(path));
-    if (opened.second != size) {
+    if (opened.size != size) {
       return base::Aborted("the file to store changed size while it was uploaded");
     }
-    return ReadPart(opened.first.get(), 0, size, path);
+    return ReadPart(opened.fd.get(), 0, size, path);
   });
   if (!part.ok()) co_return std::move(part).error();
   auto response = co_await Send("PUT", key, {}, OneHeader("Content-Type", content_type),
@@ -436,10 +429,10 @@ Task<Result<void>> S3MediaStore::UploadParts(const std::string& key, const std::
   }
   auto opened = co_await base::RunBlocking(blocking_, [&path] { return OpenForUpload(path); });
   if (!opened.ok()) co_return std::move(opened).error();
-  if (opened->second != size) {
+  if (opened->size != size) {
     co_return base::Aborted("the file to store changed size while it was uploaded");
   }
-  const int fd = opened->first.get();
+  const int fd = opened->fd.get();
   *complete_xml = "<CompleteMultipartUpload>";
   int number = 1;
   for (int64_t offset = 0; offset < size; offset += part_size, ++number) {

@@ -32,6 +32,22 @@ base::Result<void> UniqueFd::Close(std::string_view path) {
   return base::Ok();
 }
 
+base::Result<ReadableFile> OpenRegularFile(const std::string& path, std::string_view what) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return base::NotFound(std::string(what) + " does not exist").set_detail(path);
+    }
+    return IoError("opening", path, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return IoError("reading the size of", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return base::InvalidArgument(std::string(what) + " is not a regular file").set_detail(path);
+  }
+  return ReadableFile{std::move(fd), static_cast<int64_t>(st.st_size)};
+}
+
 base::Result<void> WriteAll(int fd, std::string_view data, std::string_view path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());

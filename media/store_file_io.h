@@ -38,6 +38,16 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// A regular file opened for reading, and its size.
+struct ReadableFile {
+  UniqueFd fd;
+  int64_t size = 0;
+};
+
+// Opens the regular file at `path` for reading. Errors: kNotFound "<what> does not exist",
+// kInvalidArgument "<what> is not a regular file" (the path in the detail only), kInternal.
+base::Result<ReadableFile> OpenRegularFile(const std::string& path, std::string_view what);
+
 // Writes all of `data` at the current position.
 base::Result<void> WriteAll(int fd, std::string_view data, std::string_view path);
 

@@ -164,6 +164,8 @@ TEST(ConfigTest, NamesOfScriptsAndTestToolsAndOtherProgramsAreLeftAlone) {
                                      {"HERALD_TEST_PG_URL", "postgresql://x"},
                                      {"HERALD_BENCH_DIR", "/tmp"},
                                      {"HERALD_EMULATOR_BIN", "/bin/true"},
+                                     {"HERALD_SKIP_FUZZ", "1"},  // scripts/test.sh
+                                     {"HERALD_TEST_S3_ENDPOINT", "http://127.0.0.1:1"},
                                      {"PATH", "/usr/bin"},
                                      {"HERALDRY", "lions"}}),
               IsOk());

@@ -248,6 +248,8 @@ TEST_F(S3FakeTest, SmallFilesAreOnePutWithTheirType) {
               StatusIs(ErrorCode::kNotFound));
   EXPECT_THAT(Run(store->PutFile("../b.png", path, "image/png")),
               StatusIs(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(Run(store->PutFile("o/m/c.png", path, "image/png\r\nX-Evil: 1")),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("control characters")));
   EXPECT_EQ(http.sent().size(), 1u) << "bad input sends nothing";
 }
 

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "base/crypto.h"
 #include "platforms/http/https_client.h"
@@ -247,22 +248,19 @@ TEST_F(S3MediaStoreTest, AWrongSecretIsPermissionDeniedNamingTheVariable) {
   EXPECT_THAT(Run(store_->Stat(key)), StatusIs(ErrorCode::kNotFound)) << "nothing was stored";
 }
 
-TEST_F(S3MediaStoreTest, AnUnknownAccessKeyIsPermissionDeniedNamingTheVariable) {
-  S3Options wrong = options_;
-  wrong.access_key_id = "NOSUCHKEY";
-  auto store = Open(wrong);
-  ASSERT_NE(store, nullptr);
-  EXPECT_THAT(Run(store->PutFile(prefix_ + "a.png", Upload("x"), "image/png")),
-              StatusIs(ErrorCode::kPermissionDenied, HasSubstr("check HERALD_S3_ACCESS_KEY_ID")));
-}
-
-TEST_F(S3MediaStoreTest, AMissingBucketNamesTheVariable) {
-  S3Options wrong = options_;
-  wrong.bucket = "herald-no-such-bucket";
-  auto store = Open(wrong);
-  ASSERT_NE(store, nullptr);
-  EXPECT_THAT(Run(store->PutFile(prefix_ + "a.png", Upload("x"), "image/png")),
-              StatusIs(ErrorCode::kFailedPrecondition, HasSubstr("HERALD_S3_BUCKET")));
+TEST_F(S3MediaStoreTest, AnUnknownAccessKeyOrBucketNamesTheVariableToCheck) {
+  S3Options unknown_key = options_;
+  unknown_key.access_key_id = "NOSUCHKEY";
+  S3Options missing_bucket = options_;
+  missing_bucket.bucket = "herald-no-such-bucket";
+  for (const auto& [options, code, variable] :
+       {std::tuple(unknown_key, ErrorCode::kPermissionDenied, "check HERALD_S3_ACCESS_KEY_ID"),
+        std::tuple(missing_bucket, ErrorCode::kFailedPrecondition, "HERALD_S3_BUCKET")}) {
+    auto store = Open(options);
+    ASSERT_NE(store, nullptr);
+    EXPECT_THAT(Run(store->PutFile(prefix_ + "a.png", Upload("x"), "image/png")),
+                StatusIs(code, HasSubstr(variable)));
+  }
 }
 
 TEST_F(S3MediaStoreTest, AnEndpointNobodyListensOnIsUnavailable) {
