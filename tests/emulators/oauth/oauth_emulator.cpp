@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <variant>
 
 #include "base/crypto.h"
@@ -70,6 +71,9 @@ struct OAuthEmulator::Impl {
   int authorization_requests = 0;
   int code_exchanges = 0;
   int refreshes = 0;
+  int refresh_requests = 0;
+  int refresh_token_reuses = 0;
+  std::set<std::string> presented_refresh_tokens;
   int token_errors = 0;
   int revocations = 0;
   std::vector<std::string> revoked;
@@ -276,6 +280,8 @@ struct OAuthEmulator::Impl {
     }
     if (grant == "refresh_token") {
       std::string token = FormValue(form, "refresh_token");
+      ++refresh_requests;
+      if (!presented_refresh_tokens.insert(token).second) ++refresh_token_reuses;
       auto it = refresh.find(token);
       if (it == refresh.end() || it->second.revoked) {
         return OAuthError(400, "invalid_grant", "the refresh token is invalid or was revoked");
@@ -390,6 +396,8 @@ void OAuthEmulator::InvalidateRefreshTokens() {
 HERALD_EMULATOR_GETTER(int, authorization_requests)
 HERALD_EMULATOR_GETTER(int, code_exchanges)
 HERALD_EMULATOR_GETTER(int, refreshes)
+HERALD_EMULATOR_GETTER(int, refresh_requests)
+HERALD_EMULATOR_GETTER(int, refresh_token_reuses)
 HERALD_EMULATOR_GETTER(int, token_errors)
 HERALD_EMULATOR_GETTER(int, revocations)
 HERALD_EMULATOR_GETTER(int, posts)

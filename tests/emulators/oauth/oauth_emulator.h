@@ -70,6 +70,9 @@ class OAuthEmulator {
   int authorization_requests() const;
   int code_exchanges() const;  // successful authorization_code grants
   int refreshes() const;       // successful refresh_token grants
+  int refresh_requests() const;  // refresh_token grants asked for (after injected faults)
+  // Refresh requests that presented a refresh token some earlier request had presented.
+  int refresh_token_reuses() const;
   int token_errors() const;    // token requests answered with an error
   int revocations() const;     // revoke calls accepted
   std::vector<std::string> revoked_tokens() const;
