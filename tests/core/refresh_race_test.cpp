@@ -66,9 +66,7 @@ class RefreshRaceTest : public ::testing::Test {
     eo.redirect_uris = {kRedirect};
     emulator_ = std::make_unique<testing::OAuthEmulator>(eo);
     http_ = std::move(*http::HttpsClient::Create({}));
-    provider_ = oauth::OAuthTestProvider(emulator_->base_url());
-    provider_.client_id = eo.client_id;
-    provider_.client_secret = eo.client_secret;
+    provider_ = emulator_->Provider();
     auto net = std::make_unique<oauth::OAuthTestNetwork>(provider_, *http_, clock_);
     network_ = net.get();
     registry_.Add(std::move(net));

@@ -9,6 +9,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "platforms/http/form_urlencoded.h"
+#include "platforms/oauth/test_network.h"
 #include "tests/platforms/support/test_http_server.h"
 
 namespace herald::testing {
@@ -366,6 +367,13 @@ OAuthEmulator::~OAuthEmulator() { impl_->server.reset(); }
 
 std::string OAuthEmulator::base_url() const { return impl_->server->BaseUrl("127.0.0.1"); }
 uint16_t OAuthEmulator::port() const { return impl_->server->port(); }
+
+platforms::oauth::OAuthProvider OAuthEmulator::Provider() const {
+  platforms::oauth::OAuthProvider p = platforms::oauth::OAuthTestProvider(base_url());
+  p.client_id = impl_->options.client_id;
+  p.client_secret = impl_->options.client_secret;
+  return p;
+}
 
 void OAuthEmulator::DenyNextAuthorization(std::string error, std::string description) {
   std::lock_guard<std::mutex> lock(impl_->mu);

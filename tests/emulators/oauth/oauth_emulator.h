@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "platforms/oauth/oauth_provider.h"
 
 namespace herald::testing {
 
@@ -53,6 +54,8 @@ class OAuthEmulator {
   OAuthEmulator& operator=(const OAuthEmulator&) = delete;
 
   std::string base_url() const;  // "http://127.0.0.1:<port>"
+  // The "oauthtest" network's provider for this emulator, with its client credentials.
+  platforms::oauth::OAuthProvider Provider() const;
   uint16_t port() const;
 
   // ---- faults ----
