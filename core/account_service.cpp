@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <set>
 
 #include "base/ids.h"
@@ -186,7 +189,8 @@ AccountService::AccountService(store::Store& store, const base::Keyring& keyring
       clock_(clock),
       blocking_(blocking),
       options_(std::move(options)),
-      oauth_(http, clock) {}
+      oauth_(http, clock),
+      lease_owner_("refresh_" + base::RandomToken()) {}
 
 std::string AccountService::PlatformName(std::string_view id) const {
   Platform* p = platforms_.Find(id);
@@ -551,28 +555,34 @@ Task<Result<DisconnectResult>> AccountService::Disconnect(Caller caller, std::st
 
 // ---- tokens ----
 
+Result<void> AccountService::SaveRefreshedTx(store::Tx& tx, const store::Account& account,
+                                             const Json& credentials,
+                                             std::optional<base::Time> expires_at, base::Time now) {
+  auto current = tx.GetAccount(account.org_id, account.id);
+  if (!current.ok()) {
+    return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(account.id)
+                                                          : current.error();
+  }
+  if (current->status == store::AccountStatus::kDisconnected) {
+    return base::FailedPrecondition("the account was disconnected meanwhile");
+  }
+  current->credentials_sealed = SealAccountCredentials(keyring_, *current, credentials);
+  current->token_expires_at = expires_at;
+  current->status = store::AccountStatus::kActive;
+  current->last_error.clear();
+  current->updated_at = now;
+  HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
+  Json detail = {{"platform", current->platform}};
+  detail["expires_at"] = expires_at ? Json(base::FormatRfc3339(*expires_at)) : Json(nullptr);
+  return tx.AppendAudit(
+      Audit(current->org_id, "system", "account.token_refresh", current->id, detail, now));
+}
+
 Result<void> AccountService::SaveRefreshed(const store::Account& account, const Json& credentials,
                                            std::optional<base::Time> expires_at) {
   const base::Time now = clock_.Now();
   return store_.Write([&](store::Tx& tx) -> Result<void> {
-    auto current = tx.GetAccount(account.org_id, account.id);
-    if (!current.ok()) {
-      return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(account.id)
-                                                            : current.error();
-    }
-    if (current->status == store::AccountStatus::kDisconnected) {
-      return base::FailedPrecondition("the account was disconnected meanwhile");
-    }
-    current->credentials_sealed = SealAccountCredentials(keyring_, *current, credentials);
-    current->token_expires_at = expires_at;
-    current->status = store::AccountStatus::kActive;
-    current->last_error.clear();
-    current->updated_at = now;
-    HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
-    Json detail = {{"platform", current->platform}};
-    detail["expires_at"] = expires_at ? Json(base::FormatRfc3339(*expires_at)) : Json(nullptr);
-    return tx.AppendAudit(
-        Audit(current->org_id, "system", "account.token_refresh", current->id, detail, now));
+    return SaveRefreshedTx(tx, account, credentials, expires_at, now);
   });
 }
 
@@ -605,70 +615,215 @@ Result<platforms::AccountContext> AccountService::OpenCredentials(const store::A
                                          std::optional<base::Time> expires_at) -> Result<void> {
     return SaveRefreshed(current, creds, expires_at);
   };
+  if (AsOAuthNetwork(platforms_.Find(current.platform)) != nullptr) {
+    ctx.refresh_credentials = [this, current]() -> Task<Result<Json>> {
+      return RefreshShared(current);
+    };
+  }
   return ctx;
+}
+
+Result<void> AccountService::MarkNeedsReauthTx(store::Tx& tx, const std::string& org_id,
+                                               const std::string& account_id,
+                                               const std::string& reason, base::Time now) {
+  auto current = tx.GetAccount(org_id, account_id);
+  if (!current.ok()) {
+    return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(account_id)
+                                                          : current.error();
+  }
+  if (current->status != store::AccountStatus::kActive) return base::Ok();
+  current->status = store::AccountStatus::kNeedsReauth;
+  current->last_error = Clip(reason);
+  current->updated_at = now;
+  HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
+  return tx.AppendAudit(Audit(org_id, "system", "account.needs_reauth", account_id,
+                              Json{{"platform", current->platform}, {"reason", Clip(reason)}},
+                              now));
 }
 
 Result<void> AccountService::MarkNeedsReauth(const std::string& org_id,
                                              const std::string& account_id,
                                              const std::string& reason) {
   const base::Time now = clock_.Now();
-  return store_.Write([&](store::Tx& tx) -> Result<void> {
-    auto current = tx.GetAccount(org_id, account_id);
-    if (!current.ok()) {
-      return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(account_id)
-                                                            : current.error();
-    }
-    if (current->status != store::AccountStatus::kActive) return base::Ok();
-    current->status = store::AccountStatus::kNeedsReauth;
-    current->last_error = Clip(reason);
-    current->updated_at = now;
-    HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
-    return tx.AppendAudit(Audit(org_id, "system", "account.needs_reauth", account_id,
-                                Json{{"platform", current->platform}, {"reason", Clip(reason)}},
-                                now));
-  });
+  return store_.Write(
+      [&](store::Tx& tx) { return MarkNeedsReauthTx(tx, org_id, account_id, reason, now); });
 }
 
 Task<Result<store::Account>> AccountService::Refresh(std::string org_id, std::string account_id) {
   HERALD_CO_ASSIGN_OR_RETURN(store::Account account, co_await base::RunBlocking(blocking_, [&] {
                                return LoadAccount(org_id, account_id);
                              }));
-  Platform* platform = platforms_.Find(account.platform);
-  OAuthNetwork* network = AsOAuthNetwork(platform);
-  if (network == nullptr) {
+  if (AsOAuthNetwork(platforms_.Find(account.platform)) == nullptr) {
     co_return base::FailedPrecondition(PlatformName(account.platform) +
                                        " accounts have no OAuth tokens to refresh");
   }
   if (account.status == store::AccountStatus::kDisconnected) {
     co_return base::FailedPrecondition("the account is disconnected");
   }
-  HERALD_CO_ASSIGN_OR_RETURN(Json credentials, OpenAccountCredentials(keyring_, account));
-  HERALD_CO_ASSIGN_OR_RETURN(TokenSet tokens,
-                             platforms::oauth::TokenSetFromCredentials(credentials));
-  auto next = co_await oauth_.Refresh(network->Provider(), tokens);
-  if (!next.ok()) {
-    if (next.error().code() != ErrorCode::kUnauthenticated) co_return std::move(next).error();
-    // A definitive refusal, unless the tokens changed while we asked (someone else refreshed
-    // with the rotated token first).
-    base::Error refused = std::move(next).error();
-    auto marked = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
-      HERALD_ASSIGN_OR_RETURN(store::Account now_stored, LoadAccount(org_id, account_id));
-      if (now_stored.credentials_sealed != account.credentials_sealed) {
-        return base::Aborted("the account's tokens changed meanwhile; try again");
-      }
-      return MarkNeedsReauth(org_id, account_id, refused.message());
-    });
-    if (!marked.ok()) co_return std::move(marked).error();
-    co_return refused;
-  }
-  Json merged = MergeTokens(std::move(credentials), *next);
-  HERALD_CO_RETURN_IF_ERROR(co_await base::RunBlocking(
-      blocking_, [&] { return SaveRefreshed(account, merged, next->expires_at); }));
+  HERALD_CO_RETURN_IF_ERROR(co_await RefreshShared(std::move(account)));
   HERALD_CO_ASSIGN_OR_RETURN(store::Account stored, co_await base::RunBlocking(blocking_, [&] {
                                return LoadAccount(org_id, account_id);
                              }));
   stored.credentials_sealed.clear();
   co_return stored;
+}
+
+// ---- single-flight refresh ----
+
+Task<Result<Json>> AccountService::RefreshShared(store::Account seen) {
+  // Named, not temporaries in the co_await expression (GCC 12 destroys those twice).
+  SingleFlight::Work work = [this, seen]() { return RefreshAcrossProcesses(seen); };
+  Task<Result<Json>> shared = refreshes_.Run(seen.id, std::move(work));
+  co_return co_await std::move(shared);
+}
+
+namespace {
+
+// What one look at the account's row found.
+struct LeaseStep {
+  enum class Kind { kTaken, kHeld, kFresh };
+  Kind kind = Kind::kHeld;
+  store::Account account;  // as stored
+};
+
+}  // namespace
+
+Task<Result<Json>> AccountService::RefreshAcrossProcesses(store::Account seen) {
+  OAuthNetwork* network = AsOAuthNetwork(platforms_.Find(seen.platform));
+  if (network == nullptr) {
+    co_return base::FailedPrecondition(PlatformName(seen.platform) +
+                                       " accounts have no OAuth tokens to refresh");
+  }
+  const std::string who =
+      PlatformName(seen.platform) + " account " + (seen.handle.empty() ? seen.id : seen.handle);
+  const base::Time deadline = clock_.Now() + options_.refresh_wait;
+  const int64_t max_polls = std::max<int64_t>(
+      1, std::chrono::duration_cast<std::chrono::milliseconds>(options_.refresh_wait).count() /
+             std::max<int64_t>(1, options_.refresh_poll.count()));
+  for (int64_t polls = 0;; ++polls) {
+    auto step = co_await base::RunBlocking(blocking_, [&]() -> Result<LeaseStep> {
+      const base::Time now = clock_.Now();
+      return store::WriteValue<LeaseStep>(store_, [&](store::Tx& tx) -> Result<LeaseStep> {
+        auto current = tx.GetAccount(seen.org_id, seen.id);
+        if (!current.ok()) {
+          return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(seen.id)
+                                                                : current.error();
+        }
+        if (current->status == store::AccountStatus::kDisconnected ||
+            current->credentials_sealed.empty()) {
+          return base::FailedPrecondition("the " + who + " was disconnected meanwhile");
+        }
+        if (current->status == store::AccountStatus::kNeedsReauth) {
+          return base::Unauthenticated(
+              "the " + who + " needs to be reconnected (" +
+              (current->last_error.empty() ? "its authorization expired" : current->last_error) +
+              "); run connect_account again");
+        }
+        LeaseStep out;
+        if (current->credentials_sealed != seen.credentials_sealed) {
+          out.kind = LeaseStep::Kind::kFresh;  // refreshed (or reconnected) meanwhile
+        } else {
+          HERALD_ASSIGN_OR_RETURN(bool taken,
+                                  tx.TakeRefreshLease(seen.org_id, seen.id, lease_owner_,
+                                                      now + options_.refresh_lease, now));
+          out.kind = taken ? LeaseStep::Kind::kTaken : LeaseStep::Kind::kHeld;
+        }
+        out.account = std::move(*current);
+        return out;
+      });
+    });
+    if (!step.ok()) co_return std::move(step).error();
+    switch (step->kind) {
+      case LeaseStep::Kind::kFresh:
+        co_return OpenAccountCredentials(keyring_, step->account);
+      case LeaseStep::Kind::kTaken:
+        co_return co_await RefreshHoldingLease(*network, std::move(step->account));
+      case LeaseStep::Kind::kHeld:
+        break;
+    }
+    if (polls + 1 >= max_polls || clock_.Now() >= deadline) {
+      co_return base::Unavailable("another herald process is refreshing the tokens of the " + who +
+                                  " and has not finished; try again later");
+    }
+    co_await Pause(std::chrono::duration_cast<base::Micros>(options_.refresh_poll));
+  }
+}
+
+Task<Result<Json>> AccountService::RefreshHoldingLease(const OAuthNetwork& network,
+                                                       store::Account account) {
+  auto release = [&]() -> Task<void> {
+    auto freed = co_await base::RunBlocking(blocking_, [&] {
+      return store_.Write([&](store::Tx& tx) {
+        return tx.ReleaseRefreshLease(account.org_id, account.id, lease_owner_);
+      });
+    });
+    if (!freed.ok()) {
+      spdlog::warn("token refresh: could not free the lease of account {}: {}", account.id,
+                   freed.error().ToString());
+    }
+  };
+  auto credentials = OpenAccountCredentials(keyring_, account);
+  auto tokens = credentials.ok() ? platforms::oauth::TokenSetFromCredentials(*credentials)
+                                 : Result<TokenSet>(credentials.error());
+  if (!tokens.ok()) {
+    co_await release();
+    co_return std::move(tokens).error();
+  }
+  auto next = co_await oauth_.Refresh(network.Provider(), *tokens);
+  if (!next.ok()) {
+    base::Error failed = std::move(next).error();
+    if (failed.code() != ErrorCode::kUnauthenticated) {
+      co_await release();  // transient: the account is unchanged
+      co_return failed;
+    }
+    // A definitive refusal: needs_reauth, unless the account was reconnected meanwhile.
+    auto marked = co_await base::RunBlocking(blocking_, [&]() -> Result<std::optional<Json>> {
+      const base::Time now = clock_.Now();
+      return store::WriteValue<std::optional<Json>>(
+          store_, [&](store::Tx& tx) -> Result<std::optional<Json>> {
+            HERALD_RETURN_IF_ERROR(
+                tx.ReleaseRefreshLease(account.org_id, account.id, lease_owner_));
+            HERALD_ASSIGN_OR_RETURN(store::Account current,
+                                    tx.GetAccount(account.org_id, account.id));
+            if (current.credentials_sealed != account.credentials_sealed &&
+                !current.credentials_sealed.empty()) {
+              HERALD_ASSIGN_OR_RETURN(Json fresh, OpenAccountCredentials(keyring_, current));
+              return std::optional<Json>(std::move(fresh));
+            }
+            HERALD_RETURN_IF_ERROR(
+                MarkNeedsReauthTx(tx, account.org_id, account.id, failed.message(), now));
+            return std::optional<Json>();
+          });
+    });
+    if (!marked.ok()) co_return std::move(marked).error();
+    if (marked->has_value()) co_return std::move(**marked);
+    co_return failed;
+  }
+  // Store the new pair (and free the lease) before anyone uses it.
+  Json merged = MergeTokens(std::move(*credentials), *next);
+  auto saved = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
+    const base::Time now = clock_.Now();
+    return store_.Write([&](store::Tx& tx) -> Result<void> {
+      HERALD_RETURN_IF_ERROR(SaveRefreshedTx(tx, account, merged, next->expires_at, now));
+      return tx.ReleaseRefreshLease(account.org_id, account.id, lease_owner_);
+    });
+  });
+  if (!saved.ok()) {
+    spdlog::error("token refresh: could not store the renewed tokens of account {}: {}", account.id,
+                  saved.error().ToString());
+    co_await release();
+    co_return std::move(saved).error();
+  }
+  co_return merged;
+}
+
+Task<void> AccountService::Pause(base::Micros delay) {
+  if (options_.pause) {
+    co_await options_.pause(delay);
+    co_return;
+  }
+  base::asio::steady_timer timer(co_await base::asio::this_coro::executor, delay);
+  co_await timer.async_wait(base::kNoThrow);
 }
 
 }  // namespace herald::core

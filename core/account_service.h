@@ -13,10 +13,18 @@
 // OAuth: connect returns an authorization URL whose `state` is random, stored only as its
 // SHA-256, single-use and valid for options.oauth_state_ttl; the PKCE verifier is sealed. The
 // network sends the browser to HERALD_PUBLIC_URL/oauth/callback/{platform}; CompleteOAuth
-// exchanges the code and stores the account. Tokens are refreshed by the adapters
-// (platforms/oauth/OAuthSession: before expiry and on a 401) through the save_credentials
-// callback of the context OpenCredentials returns, and by Refresh (refresh jobs). A transient
-// refresh failure never changes the account; only a definitive invalid_grant marks it
+// exchanges the code and stores the account.
+//
+// Token refresh has one path, used by the adapters (platforms/oauth/OAuthSession, before expiry
+// and on a 401, through the refresh_credentials callback of the context OpenCredentials returns)
+// and by Refresh (refresh jobs). It is single-flight per account: within a process, concurrent
+// callers share one in-flight refresh; across processes sharing the database, the refreshing
+// one holds the account's refresh lease in the store, and another waits for it (re-reading the
+// account every options.refresh_poll, at most options.refresh_wait) and uses the tokens it
+// stored. A caller whose credentials are older than the stored ones gets the stored ones, so a
+// rotated refresh token is never sent twice. The new pair is stored before it is returned. A
+// transient failure (5xx, timeout, 429) frees the lease and changes nothing (kUnavailable /
+// kResourceExhausted: try later); only a definitive invalid_grant marks the account
 // needs_reauth.
 //
 // Store work runs on the `blocking` pool in the coroutine forms; the ...Sync forms and
@@ -25,6 +33,7 @@
 #define HERALD_CORE_ACCOUNT_SERVICE_H_
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,8 +46,10 @@
 #include "core/account_results.h"
 #include "core/caller.h"
 #include "core/credential_source.h"
+#include "core/single_flight.h"
 #include "platforms/http_client.h"
 #include "platforms/oauth/oauth_client.h"
+#include "platforms/oauth/oauth_network.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
 
@@ -56,6 +67,16 @@ struct AccountServiceOptions {
   // arguments so the error names the argument.
   bool allow_private_networks = false;
   std::chrono::minutes oauth_state_ttl{10};
+  // Token refresh across processes: how long a refresh may hold an account's lease (more than
+  // the token request timeout; a lease whose holder died lapses after it), how often a caller
+  // that finds the lease held re-reads the account, and how long it waits at most (measured
+  // on the service's clock, and in polls) before giving up with kUnavailable.
+  std::chrono::seconds refresh_lease{60};
+  std::chrono::milliseconds refresh_poll{200};
+  std::chrono::seconds refresh_wait{75};
+  // Waits `delay` between two polls. Default (empty): a timer on the caller's executor. Tests
+  // inject one that advances their FakeClock instead of sleeping.
+  std::function<Task<void>(base::Micros delay)> pause;
 };
 
 // What the OAuth callback page shows.
@@ -116,15 +137,19 @@ class AccountService : public CredentialSource {
   Task<OAuthCallbackResult> CompleteOAuth(std::string platform, std::string state, std::string code,
                                           std::string error, std::string error_description);
 
-  // Refreshes an OAuth account's tokens now (refresh jobs). Returns the account as stored
-  // after (credentials_sealed cleared). Errors:
-  // kNotFound; kFailedPrecondition for a non-OAuth or disconnected account; kUnauthenticated
-  // when the network refused the grant (the account is now needs_reauth); kUnavailable /
-  // kResourceExhausted for transient failures (the account is unchanged).
+  // Refreshes an OAuth account's tokens now (refresh jobs), through the single-flight path
+  // (when another caller is refreshing the account, waits for it and keeps its tokens). Returns
+  // the account as stored after (credentials_sealed cleared). Errors: kNotFound;
+  // kFailedPrecondition for a non-OAuth or disconnected account; kUnauthenticated when the
+  // account needs reauth or the network refused the grant (the account is now needs_reauth);
+  // kUnavailable / kResourceExhausted for transient failures or a refresh by another process
+  // that did not finish in time (the account is unchanged).
   Task<Result<store::Account>> Refresh(std::string org_id, std::string account_id);
 
   // CredentialSource: the clear credentials of `account` (as the caller just read it; not read
-  // again) with save_credentials set (seals and stores rotated tokens; blocking). Errors:
+  // again) with save_credentials set (seals and stores rotated tokens; blocking) and, for OAuth
+  // networks, refresh_credentials (the single-flight refresh above; it returns the stored
+  // clear credentials). Errors:
   // kPermissionDenied for a disconnected account ("... was disconnected; reconnect it"),
   // kUnauthenticated for one that needs reauth, kInternal when the seal cannot be opened.
   Result<platforms::AccountContext> OpenCredentials(const store::Account& account) override;
@@ -148,6 +173,21 @@ class AccountService : public CredentialSource {
   Result<store::Account> LoadAccount(const std::string& org_id, const std::string& account_id);
   Result<void> SaveRefreshed(const store::Account& account, const Json& credentials,
                              std::optional<base::Time> expires_at);
+  Result<void> SaveRefreshedTx(store::Tx& tx, const store::Account& account,
+                               const Json& credentials, std::optional<base::Time> expires_at,
+                               base::Time now);
+  Result<void> MarkNeedsReauthTx(store::Tx& tx, const std::string& org_id,
+                                 const std::string& account_id, const std::string& reason,
+                                 base::Time now);
+  // The single-flight refresh (see the top comment). `seen` is the account as the caller read
+  // it. Returns the stored clear credentials.
+  Task<Result<Json>> RefreshShared(store::Account seen);
+  // Across processes: takes the lease and refreshes, or waits for the holder.
+  Task<Result<Json>> RefreshAcrossProcesses(store::Account seen);
+  // Refreshes with the lease held; stores the new pair and frees the lease in one transaction.
+  Task<Result<Json>> RefreshHoldingLease(const platforms::oauth::OAuthNetwork& network,
+                                         store::Account account);
+  Task<void> Pause(base::Micros delay);
   std::string RedirectUri(std::string_view platform) const;
   std::string PlatformName(std::string_view id) const;
 
@@ -158,6 +198,8 @@ class AccountService : public CredentialSource {
   base::asio::thread_pool& blocking_;
   AccountServiceOptions options_;
   platforms::oauth::OAuthClient oauth_;
+  std::string lease_owner_;  // this service's id in the store's refresh leases
+  SingleFlight refreshes_;
 };
 
 }  // namespace herald::core

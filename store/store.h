@@ -75,6 +75,14 @@ class Tx {
   virtual Result<std::vector<Account>> ListAccounts(std::string_view org_id) = 0;
   // Replaces every mutable column of the row with `account.id` in `account.org_id`.
   virtual Result<void> UpdateAccount(const Account& account) = 0;
+  // The account's token-refresh lease (one refresh per account across processes): takes it
+  // for `owner` until `until` when it is free, lapsed (its end <= `now`) or already `owner`'s,
+  // with one conditional UPDATE. Returns false when another owner holds it. Errors: kNotFound.
+  virtual Result<bool> TakeRefreshLease(std::string_view org_id, std::string_view account_id,
+                                        std::string_view owner, Time until, Time now) = 0;
+  // Frees the lease if `owner` holds it; otherwise changes nothing.
+  virtual Result<void> ReleaseRefreshLease(std::string_view org_id, std::string_view account_id,
+                                           std::string_view owner) = 0;
 
   // ---- posts and targets ----
   virtual Result<void> InsertPost(const Post& post) = 0;

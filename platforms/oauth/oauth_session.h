@@ -9,8 +9,8 @@
 // A transient refresh failure is kUnavailable (retry later; the account stays connected);
 // only invalid_grant (or an expired token without a refresh token) is kUnauthenticated, which
 // the core turns into needs_reauth. One session per call; not thread-safe (a call is one
-// coroutine). The core runs at most one job per account at a time, so refreshes of one account
-// do not race.
+// coroutine). Sessions of one account do not race: the core's refresh is single-flight per
+// account across threads and processes (core/account_service.h).
 #ifndef HERALD_PLATFORMS_OAUTH_OAUTH_SESSION_H_
 #define HERALD_PLATFORMS_OAUTH_OAUTH_SESSION_H_
 

@@ -28,6 +28,7 @@ namespace herald::core {
 namespace {
 
 using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 
 using base::ErrorCode;
 using ::testing::HasSubstr;
@@ -124,9 +125,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
     eo.redirect_uris = {"https://herald.example/oauth/callback/oauthtest"};
     emulator_ = std::make_unique<testing::OAuthEmulator>(eo);
     http_ = std::move(*http::HttpsClient::Create({}));
-    provider_ = oauth::OAuthTestProvider(emulator_->base_url());
-    provider_.client_id = eo.client_id;
-    provider_.client_secret = eo.client_secret;
+    provider_ = emulator_->Provider();
     auto net = std::make_unique<oauth::OAuthTestNetwork>(provider_, *http_, clock_);
     oauth_net_ = net.get();
     registry_.Add(std::move(net));
@@ -289,9 +288,7 @@ TEST_P(AccountServiceTest, ReconnectUpdatesTheSameRow) {
 
 TEST_P(AccountServiceTest, WrongTokenStoresNothing) {
   auto r = ConnectFake(editor_a_, "wrong-token");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
-  EXPECT_THAT(r.error().message(), HasSubstr("The access token is invalid"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnauthenticated, HasSubstr("The access token is invalid")));
   EXPECT_EQ((*shaped_.ListSync(viewer_a_))["accounts"].size(), 0u);
   EXPECT_TRUE(AuditOf(org_a_).empty());
 }
@@ -299,7 +296,7 @@ TEST_P(AccountServiceTest, WrongTokenStoresNothing) {
 TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
   auto err = [&](std::string platform, Json args) {
     auto r = Run(shaped_.Connect(editor_a_, platform, args));
-    EXPECT_FALSE(r.ok()) << platform << " " << args.dump();
+    EXPECT_THAT(r, Not(IsOk())) << platform << " " << args.dump();
     return r.ok() ? std::string() : r.error().message();
   };
   EXPECT_THAT(err("fakebot", Json{{"bot_token", kSecretToken}}),
@@ -344,15 +341,13 @@ TEST_P(AccountServiceTest, ArgumentsAreCheckedPerPlatform) {
 
 TEST_P(AccountServiceTest, RolesAreEnforced) {
   auto r = ConnectFake(viewer_a_);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kPermissionDenied));
   auto connected = ConnectFake(editor_a_);
   ASSERT_THAT(connected, IsOk());
   std::string id = (*connected)["account_id"];
   EXPECT_THAT(shaped_.GetSync(viewer_a_, id), IsOk());
   auto d = Run(shaped_.Disconnect(viewer_a_, id));
-  ASSERT_FALSE(d.ok());
-  EXPECT_EQ(d.error().code(), ErrorCode::kPermissionDenied);
+  ASSERT_THAT(d, StatusIs(ErrorCode::kPermissionDenied));
 }
 
 TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
@@ -360,11 +355,10 @@ TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
   ASSERT_THAT(connected, IsOk());
   std::string id = (*connected)["account_id"];
   auto other = shaped_.GetSync(editor_b_, id);
-  ASSERT_FALSE(other.ok());
-  EXPECT_EQ(other.error().code(), ErrorCode::kNotFound);
+  ASSERT_THAT(other, StatusIs(ErrorCode::kNotFound));
   std::string missing_id = base::NewId(base::kAccountPrefix, clock_.Now());
   auto missing = shaped_.GetSync(editor_b_, missing_id);
-  ASSERT_FALSE(missing.ok());
+  ASSERT_THAT(missing, Not(IsOk()));
   // Worded alike: only the id differs.
   std::string a = other.error().message(), b = missing.error().message();
   a.replace(a.find(id), id.size(), "ID");
@@ -372,8 +366,7 @@ TEST_P(AccountServiceTest, OrganizationsAreIsolated) {
   EXPECT_EQ(a, b);
   EXPECT_EQ((*shaped_.ListSync(editor_b_))["accounts"].size(), 0u);
   auto d = Run(shaped_.Disconnect(editor_b_, id));
-  ASSERT_FALSE(d.ok());
-  EXPECT_EQ(d.error().code(), ErrorCode::kNotFound);
+  ASSERT_THAT(d, StatusIs(ErrorCode::kNotFound));
   EXPECT_EQ(Stored(org_a_, id).status, store::AccountStatus::kActive);
   // The same network account in another organization is another row.
   auto in_b = ConnectFake(editor_b_);
@@ -395,7 +388,7 @@ TEST_P(AccountServiceTest, GetShowsWhatTheAccountCanDo) {
   EXPECT_EQ((*got)["network"]["features"]["threads"], true);
   EXPECT_EQ((*got)["network"]["features"]["idempotency"], "native");
   EXPECT_THAT(base::DumpJson(*got), Not(HasSubstr(kSecretToken)));
-  EXPECT_FALSE(shaped_.GetSync(viewer_a_, "not-an-id").ok());
+  EXPECT_THAT(shaped_.GetSync(viewer_a_, "not-an-id"), Not(IsOk()));
 }
 
 TEST_P(AccountServiceTest, DisconnectErasesCredentialsAndPublishingThenFails) {
@@ -411,9 +404,7 @@ TEST_P(AccountServiceTest, DisconnectErasesCredentialsAndPublishingThenFails) {
   EXPECT_EQ(stored.status, store::AccountStatus::kDisconnected);
   EXPECT_TRUE(stored.credentials_sealed.empty());
   auto ctx = service_->OpenCredentials(stored);
-  ASSERT_FALSE(ctx.ok());
-  EXPECT_EQ(ctx.error().code(), ErrorCode::kPermissionDenied);
-  EXPECT_THAT(ctx.error().message(), HasSubstr("was disconnected"));
+  ASSERT_THAT(ctx, StatusIs(ErrorCode::kPermissionDenied, HasSubstr("was disconnected")));
   EXPECT_EQ(AuditOf(org_a_)[0].action, "account.disconnect");
   auto again = Run(shaped_.Disconnect(editor_a_, id));
   ASSERT_THAT(again, IsOk());
@@ -441,9 +432,7 @@ TEST_P(AccountServiceTest, SaveCredentialsAndNeedsReauth) {
   ASSERT_THAT(service_->MarkNeedsReauth(org_a_, id, "the network said the token was revoked"),
               IsOk());
   auto refused = service_->OpenCredentials(Stored(org_a_, id));
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code(), ErrorCode::kUnauthenticated);
-  EXPECT_THAT(refused.error().message(), HasSubstr("token was revoked"));
+  ASSERT_THAT(refused, StatusIs(ErrorCode::kUnauthenticated, HasSubstr("token was revoked")));
   EXPECT_EQ((*shaped_.GetSync(viewer_a_, id))["status"], "needs_reauth");
 }
 
@@ -538,9 +527,7 @@ TEST_P(AccountServiceTest, OAuthNeedsClientCredentialsAndPublicUrl) {
   AccountServiceOptions no_url;
   AccountService without_url(*store_, keyring_, registry_, *http_, clock_, pool_, no_url);
   auto r = Run(without_url.Connect(editor_a_, "oauthtest", Json::object()));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_THAT(r.error().message(), HasSubstr("HERALD_PUBLIC_URL"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition, HasSubstr("HERALD_PUBLIC_URL")));
 
   platforms::PlatformRegistry bare;
   oauth::OAuthProvider unconfigured = oauth::OAuthTestProvider(emulator_->base_url());
@@ -549,9 +536,7 @@ TEST_P(AccountServiceTest, OAuthNeedsClientCredentialsAndPublicUrl) {
   options.public_url = "https://herald.example";
   AccountService service(*store_, keyring_, bare, *http_, clock_, pool_, options);
   r = Run(service.Connect(editor_a_, "oauthtest", Json::object()));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_THAT(r.error().message(), HasSubstr("HERALD_OAUTHTEST_CLIENT_ID"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition, HasSubstr("HERALD_OAUTHTEST_CLIENT_ID")));
 }
 
 TEST_P(AccountServiceTest, OAuthRefreshBeforeExpiryDuringPublish) {
@@ -599,8 +584,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
   store::Account before = Stored(org_a_, id);
   emulator_->FailNextTokenRequests(2, 503);
   auto r = Run(shaped_.Refresh(org_a_, id));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable));
   store::Account after = Stored(org_a_, id);
   EXPECT_EQ(after.status, store::AccountStatus::kActive);
   EXPECT_EQ(after.last_error, "");
@@ -611,8 +595,7 @@ TEST_P(AccountServiceTest, TransientRefreshFailureKeepsTheAccount) {
   req.account = *service_->OpenCredentials(after);
   req.content.parts.push_back({"x", {}});
   auto published = Run(oauth_net_->Publish(std::move(req)));
-  ASSERT_FALSE(published.ok());
-  EXPECT_EQ(published.error().code(), ErrorCode::kUnavailable);
+  ASSERT_THAT(published, StatusIs(ErrorCode::kUnavailable));
   EXPECT_EQ(Stored(org_a_, id).status, store::AccountStatus::kActive);
   // Once the network is back, a refresh works.
   auto ok = Run(shaped_.Refresh(org_a_, id));
@@ -624,14 +607,12 @@ TEST_P(AccountServiceTest, InvalidGrantMarksNeedsReauth) {
   std::string id = ConnectOAuth();
   emulator_->InvalidateRefreshTokens();
   auto r = Run(shaped_.Refresh(org_a_, id));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnauthenticated);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnauthenticated));
   store::Account after = Stored(org_a_, id);
   EXPECT_EQ(after.status, store::AccountStatus::kNeedsReauth);
   EXPECT_THAT(after.last_error, HasSubstr("invalid_grant"));
   auto ctx = service_->OpenCredentials(after);
-  ASSERT_FALSE(ctx.ok());
-  EXPECT_EQ(ctx.error().code(), ErrorCode::kUnauthenticated);
+  ASSERT_THAT(ctx, StatusIs(ErrorCode::kUnauthenticated));
   // Reconnecting through OAuth makes it active again, same row.
   std::string again = ConnectOAuth();
   EXPECT_EQ(again, id);

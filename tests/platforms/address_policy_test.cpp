@@ -6,9 +6,14 @@
 
 #include "platforms/http/proxy_config.h"
 #include "platforms/http/url_policy.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::http {
 namespace {
+
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
+using ::testing::Not;
 
 bool Private(const std::string& ip) { return IsPrivateAddress(*ParseIpLiteral(ip)); }
 
@@ -73,35 +78,35 @@ TEST(AddressPolicyTest, ParseIpLiteral) {
 
 TEST(ProxyConfigTest, ParsesUrlsAndCredentials) {
   auto none = ProxyConfig::Parse("", "");
-  ASSERT_TRUE(none.ok());
+  ASSERT_THAT(none, IsOk());
   EXPECT_FALSE(none->has_value());
 
   auto p = ProxyConfig::Parse("http://alice:s%3Acret@proxy.corp:3128/", "");
-  ASSERT_TRUE(p.ok());
+  ASSERT_THAT(p, IsOk());
   ASSERT_TRUE(p->has_value());
   EXPECT_EQ((*p)->host, "proxy.corp");
   EXPECT_EQ((*p)->port, 3128);
   EXPECT_EQ((*p)->authorization, "Basic YWxpY2U6czpjcmV0");  // alice:s:cret
 
   auto bare = ProxyConfig::Parse("proxy.corp", "");
-  ASSERT_TRUE(bare.ok());
+  ASSERT_THAT(bare, IsOk());
   EXPECT_EQ((*bare)->port, 1080);
   EXPECT_EQ((*bare)->authorization, "");
 
   auto v6 = ProxyConfig::Parse("http://[::1]:8080", "");
-  ASSERT_TRUE(v6.ok());
+  ASSERT_THAT(v6, IsOk());
   EXPECT_EQ((*v6)->host, "::1");
 
-  EXPECT_FALSE(ProxyConfig::Parse("https://proxy:443", "").ok());
-  EXPECT_FALSE(ProxyConfig::Parse("socks5://proxy:1080", "").ok());
-  EXPECT_FALSE(ProxyConfig::Parse("http://proxy:0", "").ok());
+  EXPECT_THAT(ProxyConfig::Parse("https://proxy:443", ""), Not(IsOk()));
+  EXPECT_THAT(ProxyConfig::Parse("socks5://proxy:1080", ""), Not(IsOk()));
+  EXPECT_THAT(ProxyConfig::Parse("http://proxy:0", ""), Not(IsOk()));
 }
 
 TEST(ProxyConfigTest, NoProxyMatching) {
   auto p = ProxyConfig::Parse("http://proxy:3128",
                               "example.com, .internal.corp,10.0.0.0/8 192.168.1.7,[fd00::5],"
                               "Mixed.Case:443");
-  ASSERT_TRUE(p.ok());
+  ASSERT_THAT(p, IsOk());
   const ProxyConfig& c = **p;
   EXPECT_FALSE(c.Applies("example.com"));
   EXPECT_FALSE(c.Applies("api.example.com"));
@@ -121,7 +126,7 @@ TEST(ProxyConfigTest, NoProxyMatching) {
   EXPECT_FALSE(c.Applies("::1"));
 
   auto all = ProxyConfig::Parse("http://proxy:3128", "*");
-  ASSERT_TRUE(all.ok());
+  ASSERT_THAT(all, IsOk());
   EXPECT_FALSE((*all)->Applies("mastodon.social"));
 }
 
@@ -158,8 +163,7 @@ TEST(UrlPolicyTest, UserUrlPortsMustBe1To65535) {
       for (std::string tail : {"", "/"}) {
         const std::string url = base + port + tail;
         auto r = CheckUserUrl("instance_url", url, /*allow_private_networks=*/true);
-        ASSERT_FALSE(r.ok()) << url;
-        EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidArgument) << url;
+        ASSERT_THAT(r, StatusIs(base::ErrorCode::kInvalidArgument)) << url;
         EXPECT_NE(r.error().message().find("instance_url"), std::string::npos)
             << url << ": " << r.error().message();
       }
@@ -167,7 +171,7 @@ TEST(UrlPolicyTest, UserUrlPortsMustBe1To65535) {
   }
   for (std::string url : {"https://mastodon.example:1", "https://mastodon.example:443/",
                           "https://mastodon.example:65535", "http://127.0.0.1:8080"}) {
-    EXPECT_TRUE(CheckUserUrl("instance_url", url, false).ok()) << url;
+    EXPECT_THAT(CheckUserUrl("instance_url", url, false), IsOk()) << url;
   }
 }
 
@@ -176,12 +180,12 @@ TEST(ProxyConfigTest, PortsMustBe1To65535) {
     for (std::string base : {"http://proxy.corp:", "proxy.corp:"}) {
       const std::string url = base + port;
       auto r = ProxyConfig::Parse(url, "");
-      ASSERT_FALSE(r.ok()) << url << " gave port " << (r.ok() && *r ? (**r).port : 0);
+      ASSERT_THAT(r, Not(IsOk())) << url << " gave port " << (r.ok() && *r ? (**r).port : 0);
       EXPECT_NE(r.error().message().find("HTTPS_PROXY"), std::string::npos) << url;
     }
   }
   auto top = ProxyConfig::Parse("http://proxy.corp:65535", "");
-  ASSERT_TRUE(top.ok());
+  ASSERT_THAT(top, IsOk());
   EXPECT_EQ((*top)->port, 65535);
 }
 

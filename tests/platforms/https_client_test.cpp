@@ -19,12 +19,15 @@
 #include "tests/platforms/support/run_task.h"
 #include "tests/platforms/support/test_http_server.h"
 #include "tests/platforms/support/test_pki.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::http {
 namespace {
 
 namespace asio = boost::asio;
 using base::ErrorCode;
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
 using testing::CertSpec;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -63,7 +66,7 @@ class HttpsClientTest : public ::testing::Test {
 
   HttpsClient& Client(HttpsClientOptions o) {
     auto c = HttpsClient::Create(std::move(o));
-    EXPECT_TRUE(c.ok()) << c.error().ToString();
+    EXPECT_THAT(c, IsOk());
     client_ = std::move(*c);
     return *client_;
   }
@@ -91,7 +94,7 @@ TEST_F(HttpsClientTest, GoodCertificateByName) {
   TestHttpServer server(Hello, &good_cert_);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/hello?x=1");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "hello");
   EXPECT_EQ(r->Header("content-type"), "text/plain");
@@ -112,7 +115,7 @@ TEST_F(HttpsClientTest, SendsHostUserAgentAndBody) {
   req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", "k1"}};
   req.body = R"({"status":"hi"})";
   auto r = Send(req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 201);
   EXPECT_EQ(seen.method, "POST");
   EXPECT_EQ(seen.target, "/api/v1/statuses?a=b%20c");
@@ -127,7 +130,7 @@ TEST_F(HttpsClientTest, GoodCertificateByIpAddress) {
   TestHttpServer server(Hello, &good_cert_);
   Client();
   auto r = Get(server.BaseUrl("127.0.0.1") + "/");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
 }
 
@@ -135,9 +138,7 @@ TEST_F(HttpsClientTest, WrongHostNameIsRefused) {
   TestHttpServer server(Hello, &good_cert_);
   Client();
   auto r = Get(server.BaseUrl("wrong.test") + "/bot123:SECRET/getMe");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
-  EXPECT_THAT(r.error().message(), HasSubstr("wrong.test"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable, HasSubstr("wrong.test")));
   EXPECT_THAT(r.error().message(), HasSubstr("certificate"));
   EXPECT_THAT(r.error().message(), Not(HasSubstr("SECRET")));
   EXPECT_THAT(r.error().detail(), Not(HasSubstr("SECRET")));
@@ -150,9 +151,7 @@ TEST_F(HttpsClientTest, ExpiredCertificateIsRefused) {
   TestHttpServer server(Hello, &expired);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
-  EXPECT_THAT(r.error().message(), HasSubstr("expired"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable, HasSubstr("expired")));
   EXPECT_EQ(server.requests(), 0);
 }
 
@@ -162,9 +161,7 @@ TEST_F(HttpsClientTest, UntrustedCaIsRefused) {
   TestHttpServer server(Hello, &cert);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
-  EXPECT_THAT(r.error().message(), HasSubstr("certificate verify failed"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable, HasSubstr("certificate verify failed")));
 }
 
 TEST_F(HttpsClientTest, ExtraCaFileIsWhatMakesTheTestCaTrusted) {
@@ -173,17 +170,14 @@ TEST_F(HttpsClientTest, ExtraCaFileIsWhatMakesTheTestCaTrusted) {
   o.extra_ca_file.clear();
   Client(o);
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable));
 }
 
 TEST_F(HttpsClientTest, MissingCaFileFailsCreationNamingTheVariable) {
   HttpsClientOptions o = LoopbackOptions();
   o.extra_ca_file = "/nonexistent/ca.pem";
   auto c = HttpsClient::Create(o);
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_THAT(c.error().message(), HasSubstr("HERALD_CA_FILE"));
+  ASSERT_THAT(c, StatusIs(ErrorCode::kFailedPrecondition, HasSubstr("HERALD_CA_FILE")));
 }
 
 // ---- address rules ----
@@ -194,7 +188,7 @@ TEST_F(HttpsClientTest, PlainHttpToLoopbackIsAllowed) {
   o.allow_private_networks = false;  // loopback http is allowed regardless
   Client(o);
   auto r = Get(server.BaseUrl("127.0.0.1") + "/x");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->body, "hello");
 }
 
@@ -204,8 +198,7 @@ TEST_F(HttpsClientTest, PlainHttpToNonLoopbackIsRefused) {
   Client(o);
   for (std::string url : {"http://public.test/", "http://10.0.0.1:8080/", "http://8.8.8.8/"}) {
     auto r = Get(url);
-    ASSERT_FALSE(r.ok()) << url;
-    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
+    ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument)) << url;
     EXPECT_THAT(r.error().message(), HasSubstr("loopback")) << url;
   }
 }
@@ -221,8 +214,7 @@ TEST_F(HttpsClientTest, HttpsToPrivateAddressIsRefusedUnlessAllowed) {
                           std::string("https://100.64.1.1/"),
                           std::string("https://169.254.169.254/latest/meta-data")}) {
     auto r = Get(url);
-    ASSERT_FALSE(r.ok()) << url;
-    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
+    ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument)) << url;
     EXPECT_THAT(r.error().message(), HasSubstr("resolves to a private address")) << url;
   }
   EXPECT_EQ(server.connections(), 0);
@@ -237,13 +229,13 @@ TEST_F(HttpsClientTest, AnswerFromAPrivateAddressIsNotFromTheNetworkUnlessAllowe
   Client(strict);
   for (int i = 0; i < 2; ++i) {  // a new connection, then the pooled one
     auto r = Get(server.BaseUrl("127.0.0.1") + "/");
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
     EXPECT_FALSE(r->from_network) << i;
   }
   EXPECT_EQ(client_->stats().connections_reused, 1u);
   Client(LoopbackOptions());  // allow_private_networks
   auto allowed = Get(server.BaseUrl("127.0.0.1") + "/");
-  ASSERT_TRUE(allowed.ok()) << allowed.error().ToString();
+  ASSERT_THAT(allowed, IsOk());
   EXPECT_TRUE(allowed->from_network);
   EXPECT_TRUE(HttpResponse{}.from_network);  // fakes and other clients: the network itself
 }
@@ -253,8 +245,7 @@ TEST_F(HttpsClientTest, BadUrlsAreInvalidArguments) {
   for (std::string url : {"", "not a url", "ftp://good.test/", "https://user:pw@good.test/",
                           "/relative/path", "https://:443/"}) {
     auto r = Get(url);
-    ASSERT_FALSE(r.ok()) << url;
-    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
+    ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument)) << url;
   }
 }
 
@@ -266,15 +257,15 @@ TEST_F(HttpsClientTest, PortsOutside1To65535AreRefusedBeforeConnecting) {
     for (std::string base : {"http://127.0.0.1:", "https://good.test:"}) {
       const std::string url = base + port + "/";
       auto r = Get(url);
-      ASSERT_FALSE(r.ok()) << url << " was answered with HTTP " << r->status;
+      ASSERT_THAT(r, Not(IsOk())) << url << " was answered with HTTP " << r->status;
       EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url << ": "
                                                                << r.error().ToString();
     }
   }
   // A port that wraps to the server's own port is refused too, not connected to.
   auto wrapped = Get("http://127.0.0.1:" + std::to_string(65536 + server.port()) + "/");
-  ASSERT_FALSE(wrapped.ok()) << "answered with HTTP " << wrapped->status;
-  EXPECT_EQ(wrapped.error().code(), ErrorCode::kInvalidArgument);
+  ASSERT_THAT(wrapped, StatusIs(ErrorCode::kInvalidArgument))
+      << "answered with HTTP " << wrapped->status;
   EXPECT_EQ(server.connections(), 0);
 }
 
@@ -291,7 +282,7 @@ TEST_F(HttpsClientTest, RedirectToABadPortIsNotFollowed) {
   req.url = server.BaseUrl() + "/";
   req.max_redirects = 3;
   auto r = Send(req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 302);  // handed over, not followed
   EXPECT_EQ(target.connections(), 0);
 }
@@ -303,9 +294,7 @@ TEST_F(HttpsClientTest, HeaderInjectionIsRefused) {
   req.url = server.BaseUrl("good.test") + "/";
   req.headers = {{"X-Evil", "a\r\nInjected: yes"}};
   auto r = Send(req);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_THAT(r.error().message(), Not(HasSubstr("Injected")));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument, Not(HasSubstr("Injected"))));
   EXPECT_EQ(server.requests(), 0);
 }
 
@@ -319,8 +308,7 @@ TEST_F(HttpsClientTest, ConnectionRefusedIsUnavailable) {
   }
   Client();
   auto r = Get("http://127.0.0.1:" + std::to_string(port) + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable));
 }
 
 TEST_F(HttpsClientTest, SilentServerHitsTheConnectTimeout) {
@@ -335,8 +323,7 @@ TEST_F(HttpsClientTest, SilentServerHitsTheConnectTimeout) {
   auto start = std::chrono::steady_clock::now();
   auto r = Send(req);
   auto took = std::chrono::steady_clock::now() - start;
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kDeadlineExceeded);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kDeadlineExceeded));
   EXPECT_GE(took, std::chrono::milliseconds(150));
   EXPECT_LT(took, std::chrono::seconds(5));
 }
@@ -356,9 +343,7 @@ TEST_F(HttpsClientTest, NoAnswerAfterSendingIsUnknown) {
   req.body = "x";
   req.total_timeout = std::chrono::milliseconds(300);
   auto r = Send(req);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
-  EXPECT_THAT(r.error().message(), HasSubstr("may have been applied"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnknown, HasSubstr("may have been applied")));
   EXPECT_EQ(server.requests(), 1);
 }
 
@@ -376,8 +361,7 @@ TEST_F(HttpsClientTest, DroppedAfterRequestWrittenIsUnknown) {
   req.url = server.BaseUrl("good.test") + "/post";
   req.body = "x";
   auto r = Send(req);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnknown));
   EXPECT_EQ(server.requests(), 1);
 }
 
@@ -391,8 +375,7 @@ TEST_F(HttpsClientTest, TruncatedBodyIsUnknown) {
       &good_cert_);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnknown));
 }
 
 TEST_F(HttpsClientTest, ResponseOverTheLimitIsResourceExhausted) {
@@ -404,11 +387,10 @@ TEST_F(HttpsClientTest, ResponseOverTheLimitIsResourceExhausted) {
   req.url = server.BaseUrl("good.test") + "/big";
   req.max_response_bytes = 1000;
   auto r = Send(req);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kResourceExhausted));
   req.max_response_bytes = 5000;
   r = Send(req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->body.size(), 5000u);
 }
 
@@ -437,7 +419,7 @@ TEST_F(HttpsClientTest, RedirectsAreNotFollowedUnlessAsked) {
       &good_cert_);
   Client();
   auto r = Get(server.BaseUrl("good.test") + "/start");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 302);
   EXPECT_EQ(r->Header("Location"), "/end");
   EXPECT_EQ(seen.size(), 1u);
@@ -446,7 +428,7 @@ TEST_F(HttpsClientTest, RedirectsAreNotFollowedUnlessAsked) {
   req.url = server.BaseUrl("good.test") + "/start";
   req.max_redirects = 1;
   r = Send(req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "end");
   ASSERT_EQ(seen.size(), 3u);
@@ -459,7 +441,7 @@ TEST_F(HttpsClientTest, RedirectsAreNotFollowedUnlessAsked) {
   req.body = "payload";
   req.headers = {{"Authorization", "Bearer secret"}};
   r = Send(req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].Header("Authorization"), "Bearer secret");
   EXPECT_EQ(seen[1].method, "POST");
@@ -474,7 +456,7 @@ TEST_F(HttpsClientTest, KeepAliveConnectionsAreReused) {
   HttpsClient& client = Client();
   for (int i = 0; i < 3; ++i) {
     auto r = Get(server.BaseUrl("good.test") + "/" + std::to_string(i));
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
   }
   EXPECT_EQ(server.connections(), 1);
   EXPECT_EQ(server.requests(), 3);
@@ -506,7 +488,7 @@ TEST_F(HttpsClientTest, PoolIsSharedAcrossStrandsButNotAcrossIoContexts) {
   HttpRequest req;
   req.url = url;
   auto r = testing::RunTask(other, client.Send(req));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(server.connections(), 2);
 }
 
@@ -521,7 +503,7 @@ TEST_F(HttpsClientTest, ConnectionsOfADestroyedIoContextAreNeverReused) {
   for (int i = 0; i < 3; ++i) {
     asio::io_context short_lived;
     auto r = testing::RunTask(short_lived, client.Send(req));
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_THAT(r, IsOk());
   }
   EXPECT_EQ(server.connections(), 3);
   EXPECT_EQ(client.stats().connections_reused, 0u);
@@ -536,8 +518,8 @@ TEST_F(HttpsClientTest, ConnectionCloseIsNotPooled) {
       },
       &good_cert_);
   HttpsClient& client = Client();
-  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
-  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
+  ASSERT_THAT(Get(server.BaseUrl("good.test") + "/"), IsOk());
+  ASSERT_THAT(Get(server.BaseUrl("good.test") + "/"), IsOk());
   EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(client.stats().connections_reused, 0u);
 }
@@ -548,10 +530,10 @@ TEST_F(HttpsClientTest, PoolIsPerHostAndBounded) {
   HttpsClientOptions o = LoopbackOptions();
   o.max_idle_total = 1;
   HttpsClient& client = Client(o);
-  ASSERT_TRUE(Get(a.BaseUrl("good.test") + "/").ok());
-  ASSERT_TRUE(Get(b.BaseUrl("good.test") + "/").ok());  // evicts a's idle connection
-  ASSERT_TRUE(Get(b.BaseUrl("good.test") + "/").ok());  // reuses b's
-  ASSERT_TRUE(Get(a.BaseUrl("good.test") + "/").ok());  // a new one for a
+  ASSERT_THAT(Get(a.BaseUrl("good.test") + "/"), IsOk());
+  ASSERT_THAT(Get(b.BaseUrl("good.test") + "/"), IsOk());  // evicts a's idle connection
+  ASSERT_THAT(Get(b.BaseUrl("good.test") + "/"), IsOk());  // reuses b's
+  ASSERT_THAT(Get(a.BaseUrl("good.test") + "/"), IsOk());  // a new one for a
   EXPECT_EQ(a.connections(), 2);
   EXPECT_EQ(b.connections(), 1);
   EXPECT_EQ(client.stats().connections_reused, 1u);
@@ -566,14 +548,14 @@ TEST_F(HttpsClientTest, ServerClosedIdleConnectionIsReplacedBeforeSending) {
       },
       &good_cert_);
   HttpsClient& client = Client();
-  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/").ok());
+  ASSERT_THAT(Get(server.BaseUrl("good.test") + "/"), IsOk());
   server.CloseIdleConnections();
   HttpRequest req;
   req.method = "POST";
   req.url = server.BaseUrl("good.test") + "/post";
   req.body = "once";
   auto r = Send(req);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(posts, 1);
   EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(client.stats().stale_discarded, 1u);
@@ -597,9 +579,9 @@ TEST_F(HttpsClientTest, FailureOnReusedConnectionRetriesOnlySafeMethods) {
       },
       &good_cert_);
   HttpsClient& client = Client();
-  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/warm").ok());
+  ASSERT_THAT(Get(server.BaseUrl("good.test") + "/warm"), IsOk());
   auto r = Get(server.BaseUrl("good.test") + "/data");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->body, "fresh");
   EXPECT_EQ(client.stats().retried, 1u);
   EXPECT_EQ(seen_on_second_request, 1);
@@ -614,14 +596,13 @@ TEST_F(HttpsClientTest, FailureOnReusedConnectionRetriesOnlySafeMethods) {
       },
       &good_cert_);
   seen_on_second_request = 0;
-  ASSERT_TRUE(Get(server2.BaseUrl("good.test") + "/warm").ok());
+  ASSERT_THAT(Get(server2.BaseUrl("good.test") + "/warm"), IsOk());
   HttpRequest post;
   post.method = "POST";
   post.url = server2.BaseUrl("good.test") + "/statuses";
   post.body = "x";
   r = Send(post);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnknown);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnknown));
   EXPECT_EQ(seen_on_second_request, 1);
   EXPECT_EQ(client.stats().retried, 1u);
 }
@@ -635,13 +616,13 @@ TEST_F(HttpsClientTest, HttpsThroughConnectProxy) {
   o.https_proxy = "http://user:p%40ss@127.0.0.1:" + std::to_string(proxy.port());
   HttpsClient& client = Client(o);
   auto r = Get(server.BaseUrl("good.test") + "/via-proxy");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->body, "hello");
   EXPECT_EQ(proxy.tunnels(), 1);
   EXPECT_EQ(proxy.last_authority(), "good.test:" + std::to_string(server.port()));
   EXPECT_EQ(proxy.last_proxy_authorization(), "Basic dXNlcjpwQHNz");  // user:p@ss
   // The tunnel is pooled like any connection.
-  ASSERT_TRUE(Get(server.BaseUrl("good.test") + "/again").ok());
+  ASSERT_THAT(Get(server.BaseUrl("good.test") + "/again"), IsOk());
   EXPECT_EQ(proxy.tunnels(), 1);
   EXPECT_EQ(client.stats().connections_reused, 1u);
 }
@@ -654,7 +635,7 @@ TEST_F(HttpsClientTest, NoProxyHostsGoDirect) {
   o.no_proxy = "example.org, .test";
   Client(o);
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(proxy.tunnels(), 0);
   EXPECT_EQ(server.connections(), 1);
 }
@@ -667,9 +648,7 @@ TEST_F(HttpsClientTest, ProxyRefusalIsUnavailable) {
   o.https_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
   Client(o);
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
-  EXPECT_THAT(r.error().message(), HasSubstr("403"));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kUnavailable, HasSubstr("403")));
   EXPECT_EQ(server.connections(), 0);
 }
 
@@ -681,8 +660,7 @@ TEST_F(HttpsClientTest, PrivateAddressRuleHoldsThroughTheProxy) {
   o.https_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
   Client(o);
   auto r = Get(server.BaseUrl("good.test") + "/");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument));
   EXPECT_EQ(proxy.tunnels(), 0);
 }
 
@@ -690,9 +668,7 @@ TEST_F(HttpsClientTest, MalformedProxyFailsCreation) {
   HttpsClientOptions o = LoopbackOptions();
   o.https_proxy = "socks5://127.0.0.1:1080";
   auto c = HttpsClient::Create(o);
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_THAT(c.error().message(), HasSubstr("HTTPS_PROXY"));
+  ASSERT_THAT(c, StatusIs(ErrorCode::kInvalidArgument, HasSubstr("HTTPS_PROXY")));
 }
 
 }  // namespace

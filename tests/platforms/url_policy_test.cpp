@@ -6,8 +6,14 @@
 
 #include <string>
 
+#include "tests/support/result_matchers.h"
+
 namespace herald::platforms::http {
 namespace {
+
+using ::herald::matchers::IsOk;
+using ::herald::matchers::StatusIs;
+using ::testing::Not;
 
 TEST(ParsePortTest, OnlyDigitsFrom1To65535) {
   EXPECT_EQ(ParsePort("1"), 1);
@@ -22,7 +28,7 @@ TEST(ParsePortTest, OnlyDigitsFrom1To65535) {
 
 TEST(ParseUrlTest, SplitsTheParts) {
   auto u = ParseUrl("HTTPS://User:p%40ss@Mastodon.Example.:8443/api/v1?x=1#top", "u");
-  ASSERT_TRUE(u.ok()) << u.error().ToString();
+  ASSERT_THAT(u, IsOk());
   EXPECT_EQ(u->scheme, "https");
   EXPECT_EQ(u->host, "mastodon.example");
   EXPECT_FALSE(u->ip.has_value());
@@ -36,7 +42,7 @@ TEST(ParseUrlTest, SplitsTheParts) {
   EXPECT_EQ(u->Authority(), "mastodon.example:8443");
 
   auto v6 = ParseUrl("http://[::1]/", "u");
-  ASSERT_TRUE(v6.ok());
+  ASSERT_THAT(v6, IsOk());
   EXPECT_EQ(v6->host, "::1");
   ASSERT_TRUE(v6->ip.has_value());
   EXPECT_FALSE(v6->port.has_value());
@@ -49,14 +55,14 @@ TEST(ParseUrlTest, RefusesBadPortsWithoutShowingThePath) {
     for (std::string base : {"https://a.example:", "http://127.0.0.1:", "http://[::1]:"}) {
       const std::string url = base + port + "/bot123:SECRET/getMe";
       auto u = ParseUrl(url, "HERALD_TELEGRAM_API_URL");
-      ASSERT_FALSE(u.ok()) << url << " gave port " << (u.ok() ? u->PortOr(0) : 0);
-      EXPECT_EQ(u.error().code(), base::ErrorCode::kInvalidArgument);
+      ASSERT_THAT(u, StatusIs(base::ErrorCode::kInvalidArgument))
+          << url << " gave port " << (u.ok() ? u->PortOr(0) : 0);
       EXPECT_NE(u.error().message().find("HERALD_TELEGRAM_API_URL"), std::string::npos);
       EXPECT_EQ(u.error().message().find("SECRET"), std::string::npos) << u.error().message();
     }
   }
   auto wrapped = ParseUrl("http://127.0.0.1:99999/", "the request URL");
-  ASSERT_FALSE(wrapped.ok());
+  ASSERT_THAT(wrapped, Not(IsOk()));
   EXPECT_NE(wrapped.error().message().find("port 99999"), std::string::npos)
       << wrapped.error().message();
 }
@@ -64,18 +70,18 @@ TEST(ParseUrlTest, RefusesBadPortsWithoutShowingThePath) {
 TEST(ParseUrlTest, RefusesWhatIsNotAnAbsoluteUrlWithAHost) {
   for (std::string bad : {"", "not a url", "/relative", "mastodon.social", "https://", "https:///x",
                           "https://:443/", "https://exa mple.com/", "https://%00.example/"}) {
-    EXPECT_FALSE(ParseUrl(bad, "u").ok()) << bad;
+    EXPECT_THAT(ParseUrl(bad, "u"), Not(IsOk())) << bad;
   }
 }
 
 TEST(CheckBaseUrlTest, ConfigurationUrls) {
-  EXPECT_TRUE(CheckBaseUrl("HERALD_PUBLIC_URL", "https://herald.example.com/prefix").ok());
-  EXPECT_TRUE(CheckBaseUrl("HERALD_SLACK_API_URL", "http://127.0.0.1:41234/api").ok());
+  EXPECT_THAT(CheckBaseUrl("HERALD_PUBLIC_URL", "https://herald.example.com/prefix"), IsOk());
+  EXPECT_THAT(CheckBaseUrl("HERALD_SLACK_API_URL", "http://127.0.0.1:41234/api"), IsOk());
   for (std::string bad : {"http://127.0.0.1:99999", "http://127.0.0.1:0/api", "127.0.0.1:8080",
                           "ftp://files.example", "https://u:p@herald.example",
                           "https://herald.example/?x=1", "https://herald.example/#f"}) {
     auto r = CheckBaseUrl("HERALD_PUBLIC_URL", bad);
-    ASSERT_FALSE(r.ok()) << bad;
+    ASSERT_THAT(r, Not(IsOk())) << bad;
     EXPECT_NE(r.error().message().find("HERALD_PUBLIC_URL"), std::string::npos) << bad;
   }
 }

@@ -113,8 +113,7 @@ TEST_F(SecretKeyTest, WrongSizeOrCorruptKeyFileIsRefusedAndLeftAlone) {
                                  std::string("%%%% not base64 %%%%\n"), std::string("")}) {
     WriteKeyFile(text, 0600);
     auto ring = LoadKeyring(dir_);
-    ASSERT_FALSE(ring.ok()) << text;
-    EXPECT_EQ(ring.error().code(), ErrorCode::kFailedPrecondition);
+    ASSERT_THAT(ring, StatusIs(ErrorCode::kFailedPrecondition)) << text;
     EXPECT_EQ(ring.error().message().rfind(key_file_, 0), 0u) << ring.error().message();
     EXPECT_EQ(ring.error().message().find('\n'), std::string::npos);
     EXPECT_EQ(Slurp(key_file_), text);

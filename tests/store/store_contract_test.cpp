@@ -236,6 +236,45 @@ TEST_P(StoreContractTest, AccountsListUpdateAndScope) {
   EXPECT_TRUE(none->empty());
 }
 
+// One refresh per account across processes: the lease is taken by one owner at a time, again
+// by its owner, by another once released or lapsed; the account row is otherwise unchanged.
+TEST_P(StoreContractTest, RefreshLeaseHasOneOwnerAtATime) {
+  auto take = [&](std::string_view owner, base::Time until) {
+    return InWrite(
+        [&](Tx& tx) { return tx.TakeRefreshLease(org_.id, account_.id, owner, until, Now()); });
+  };
+  auto first = take("proc-a", Now() + seconds(60));
+  HERALD_ASSERT_OK(first);
+  EXPECT_TRUE(*first);
+  auto second = take("proc-b", Now() + seconds(60));
+  HERALD_ASSERT_OK(second);
+  EXPECT_FALSE(*second);
+  auto again = take("proc-a", Now() + seconds(90));  // its owner may extend it
+  HERALD_ASSERT_OK(again);
+  EXPECT_TRUE(*again);
+  // Releasing by someone else changes nothing; by the owner frees it.
+  HERALD_ASSERT_OK(
+      InWrite([&](Tx& tx) { return tx.ReleaseRefreshLease(org_.id, account_.id, "proc-b"); }));
+  EXPECT_FALSE(*take("proc-b", Now() + seconds(60)));
+  HERALD_ASSERT_OK(
+      InWrite([&](Tx& tx) { return tx.ReleaseRefreshLease(org_.id, account_.id, "proc-a"); }));
+  EXPECT_TRUE(*take("proc-b", Now() + seconds(60)));
+  // A lapsed lease (its holder died) can be taken over.
+  EXPECT_FALSE(*take("proc-a", Now() + seconds(60)));
+  clock_.Advance(seconds(60));
+  EXPECT_TRUE(*take("proc-a", Now() + seconds(60)));
+
+  auto stored = InRead([&](Tx& tx) { return tx.GetAccount(org_.id, account_.id); });
+  HERALD_ASSERT_OK(stored);
+  EXPECT_EQ(stored->credentials_sealed, account_.credentials_sealed);
+  EXPECT_EQ(stored->updated_at, account_.updated_at);
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) {
+                       return tx.TakeRefreshLease("org_other", account_.id, "proc-a",
+                                                  Now() + seconds(60), Now());
+                     }),
+                     ErrorCode::kNotFound);
+}
+
 // ---- posts and targets ----
 
 TEST_P(StoreContractTest, PostsRoundTripAndUpdate) {

@@ -3,11 +3,13 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <variant>
 
 #include "base/crypto.h"
 #include "base/json.h"
 #include "platforms/http/form_urlencoded.h"
+#include "platforms/oauth/test_network.h"
 #include "tests/platforms/support/test_http_server.h"
 
 namespace herald::testing {
@@ -70,6 +72,9 @@ struct OAuthEmulator::Impl {
   int authorization_requests = 0;
   int code_exchanges = 0;
   int refreshes = 0;
+  int refresh_requests = 0;
+  int refresh_token_reuses = 0;
+  std::set<std::string> presented_refresh_tokens;
   int token_errors = 0;
   int revocations = 0;
   std::vector<std::string> revoked;
@@ -276,6 +281,8 @@ struct OAuthEmulator::Impl {
     }
     if (grant == "refresh_token") {
       std::string token = FormValue(form, "refresh_token");
+      ++refresh_requests;
+      if (!presented_refresh_tokens.insert(token).second) ++refresh_token_reuses;
       auto it = refresh.find(token);
       if (it == refresh.end() || it->second.revoked) {
         return OAuthError(400, "invalid_grant", "the refresh token is invalid or was revoked");
@@ -361,6 +368,13 @@ OAuthEmulator::~OAuthEmulator() { impl_->server.reset(); }
 std::string OAuthEmulator::base_url() const { return impl_->server->BaseUrl("127.0.0.1"); }
 uint16_t OAuthEmulator::port() const { return impl_->server->port(); }
 
+platforms::oauth::OAuthProvider OAuthEmulator::Provider() const {
+  platforms::oauth::OAuthProvider p = platforms::oauth::OAuthTestProvider(base_url());
+  p.client_id = impl_->options.client_id;
+  p.client_secret = impl_->options.client_secret;
+  return p;
+}
+
 void OAuthEmulator::DenyNextAuthorization(std::string error, std::string description) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->deny_next = std::make_pair(std::move(error), std::move(description));
@@ -390,6 +404,8 @@ void OAuthEmulator::InvalidateRefreshTokens() {
 HERALD_EMULATOR_GETTER(int, authorization_requests)
 HERALD_EMULATOR_GETTER(int, code_exchanges)
 HERALD_EMULATOR_GETTER(int, refreshes)
+HERALD_EMULATOR_GETTER(int, refresh_requests)
+HERALD_EMULATOR_GETTER(int, refresh_token_reuses)
 HERALD_EMULATOR_GETTER(int, token_errors)
 HERALD_EMULATOR_GETTER(int, revocations)
 HERALD_EMULATOR_GETTER(int, posts)

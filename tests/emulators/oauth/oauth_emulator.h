@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "platforms/oauth/oauth_provider.h"
 
 namespace herald::testing {
 
@@ -53,6 +54,8 @@ class OAuthEmulator {
   OAuthEmulator& operator=(const OAuthEmulator&) = delete;
 
   std::string base_url() const;  // "http://127.0.0.1:<port>"
+  // The "oauthtest" network's provider for this emulator, with its client credentials.
+  platforms::oauth::OAuthProvider Provider() const;
   uint16_t port() const;
 
   // ---- faults ----
@@ -70,6 +73,9 @@ class OAuthEmulator {
   int authorization_requests() const;
   int code_exchanges() const;  // successful authorization_code grants
   int refreshes() const;       // successful refresh_token grants
+  int refresh_requests() const;  // refresh_token grants asked for (after injected faults)
+  // Refresh requests that presented a refresh token some earlier request had presented.
+  int refresh_token_reuses() const;
   int token_errors() const;    // token requests answered with an error
   int revocations() const;     // revoke calls accepted
   std::vector<std::string> revoked_tokens() const;

@@ -11,12 +11,13 @@
 namespace herald::platforms::discord {
 namespace {
 
-using matchers::IsOk;
-using ::testing::Not;
 using base::ErrorCode;
 using fixtures::FixtureJson;
 using fixtures::ReadFixture;
+using ::herald::matchers::StatusIs;
+using matchers::IsOk;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kToken[] = "hK3v_9Zq-ExampleExampleExampleExampleExampleExampleExampleExample12";
 
@@ -93,9 +94,7 @@ TEST(DiscordWireTest, ParsesWebhookUrls) {
         std::string("https://discord.com/api/channels/") + id + "/" + kToken,
         std::string("https://discord.com/api/webhooks/") + id + "/" + kToken + "?thread_id=1"}) {
     auto r = ParseWebhookUrl(bad);
-    ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
-    EXPECT_THAT(r.error().message(), HasSubstr("webhook_url"));
+    ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument, HasSubstr("webhook_url"))) << bad;
   }
 }
 

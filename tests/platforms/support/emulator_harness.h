@@ -25,6 +25,7 @@
 #include "platforms/http/https_client.h"
 #include "tests/emulators/common/emulator_server.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::platforms::fixtures {
 
@@ -38,9 +39,9 @@ class EmulatorHarness {
     options.clock = fake_clock ? &clock : nullptr;
     server_ = emulators::EmulatorServer::Make<Emulator>(options);
     auto started = server_->Start();
-    EXPECT_TRUE(started.ok()) << (started.ok() ? "" : started.error().ToString());
+    EXPECT_THAT(started, ::herald::matchers::IsOk());
     auto client = http::HttpsClient::Create(http::HttpsClientOptions{});
-    EXPECT_TRUE(client.ok());
+    EXPECT_THAT(client, ::herald::matchers::IsOk());
     if (client.ok()) http_ = std::move(client).value();
   }
   ~EmulatorHarness() {
@@ -61,7 +62,7 @@ class EmulatorHarness {
   // Arms a fault; returns its id.
   std::string Arm(emulators::Fault fault) {
     auto id = ctx().faults().Add(std::move(fault));
-    EXPECT_TRUE(id.ok());
+    EXPECT_THAT(id, ::herald::matchers::IsOk());
     return id.ok() ? *id : "";
   }
   std::vector<emulators::CreatedPost> Posts() { return ctx().posts().List(); }
