@@ -68,8 +68,10 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   files.https = HttpsClientOptionsOf(config);
   HERALD_ASSIGN_OR_RETURN(services->media_files,
                           media::OpenMediaStore(files, *services->clock, services->core_pool.get()));
-  services->media_fetcher =
-      std::make_unique<media::HttpUrlFetcher>(*services->http, &media::SniffMediaType);
+  media::HttpUrlFetcherOptions fetch_options;
+  fetch_options.allow_private_networks = config.allow_private_networks;
+  services->media_fetcher = std::make_unique<media::HttpUrlFetcher>(
+      *services->http, &media::SniffMediaType, std::move(fetch_options));
   services->media_signer = std::make_unique<media::UrlSigner>(
       services->keyring.DeriveKey("media-urls"), config.public_url);
   core::MediaServiceOptions media_options;

@@ -131,7 +131,7 @@ base::Task<base::Result<FetchedFile>> HttpUrlFetcher::Fetch(std::string url, std
   request.max_redirects = options.max_redirects;
   request.total_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout);
   request.max_response_bytes = static_cast<size_t>(options.max_bytes);
-  request.public_addresses_only = true;
+  request.public_addresses_only = !options_.allow_private_networks;
   request.test_allowed_endpoints = options_.test_allowed_endpoints;
   request.headers = {{"Accept", "image/*, video/*, audio/*, */*;q=0.5"}};
   PartFile* sink = file.get();

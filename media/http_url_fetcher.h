@@ -1,6 +1,7 @@
 // HttpUrlFetcher: the UrlFetcher (media/url_fetcher.h) over an HttpClient.
 //
-// Each download is one GET with HttpRequest::public_addresses_only (every hop, redirects
+// Each download is one GET with HttpRequest::public_addresses_only (unless the operator allows
+// private networks, see HttpUrlFetcherOptions; every hop, redirects
 // included, checked after DNS: loopback, private, link-local incl. 169.254.169.254, CGNAT and
 // ULA refused, naming the host) and on_body (the body goes straight to the file in 64 KiB
 // pieces, stopped as soon as it exceeds max_bytes; a Content-Length over it is refused before
@@ -25,6 +26,10 @@ struct HttpUrlFetcherOptions {
   // Tests only, never set in production: loopback endpoints ("127.0.0.1:<port>") a download
   // may reach although they are not public (see HttpRequest::test_allowed_endpoints).
   std::set<std::string, std::less<>> test_allowed_endpoints;
+  // The operator's HERALD_ALLOW_PRIVATE_NETWORKS: downloads are not public-only, so any address
+  // the client itself may reach is allowed (loopback and private test servers, intranets). The
+  // client's own allow_private_networks must be set too. Off by default: public addresses only.
+  bool allow_private_networks = false;
 };
 
 class HttpUrlFetcher final : public UrlFetcher {

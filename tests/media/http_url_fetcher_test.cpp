@@ -114,6 +114,20 @@ TEST_F(HttpUrlFetcherTest, SameUrlWithoutTheAllowanceIsRefused) {
   EXPECT_FALSE(Exists());
 }
 
+TEST_F(HttpUrlFetcherTest, AllowPrivateNetworksReachesLoopbackAndPrivateRedirects) {
+  TestHttpServer inner(Png);
+  TestHttpServer outer([&](const ServerRequest&) { return RedirectTo(inner.BaseUrl() + "/b.png"); });
+  HttpUrlFetcherOptions options;
+  options.allow_private_networks = true;  // HERALD_ALLOW_PRIVATE_NETWORKS=1
+  HttpUrlFetcher fetcher(*client_, FakeSniff, options);
+  auto r = testing::RunTask(io_, fetcher.Fetch(outer.BaseUrl() + "/a.png", Path(), {}));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->mime_type, "image/png");
+  EXPECT_EQ(r->file_name, "a.png");  // named after the URL given
+  EXPECT_EQ(inner.requests(), 1);
+  EXPECT_TRUE(Exists());
+}
+
 TEST_F(HttpUrlFetcherTest, RedirectToAnotherLoopbackPortIsRefused) {
   TestHttpServer inner(Png);
   TestHttpServer outer([&](const ServerRequest&) { return RedirectTo(inner.BaseUrl() + "/a.png"); });
