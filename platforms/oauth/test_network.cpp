@@ -46,7 +46,15 @@ OAuthTestNetwork::OAuthTestNetwork(OAuthProvider provider, HttpClient& http,
   info_.name = "OAuth test network";
   info_.auth_kind = AuthKind::kOAuth2;
   info_.text = TextRules{kMaxLength, 0, "characters", 0};
-  info_.media = MediaRules{};
+  // Instagram-like media: JPEG only, fetched by the network from the URLs herald gives it.
+  info_.media.max_items = 10;
+  info_.media.max_image_bytes = 8 * 1024 * 1024;
+  info_.media.mime_types = {"image/jpeg"};
+  info_.media.max_width = 1080;
+  info_.media.max_height = 1350;
+  info_.media.min_aspect_ratio = 0.8;
+  info_.media.max_aspect_ratio = 1.91;
+  info_.media.fetch_by_url = true;
   info_.features.delete_posts = true;
   info_.features.idempotency = IdempotencyKind::kNone;
 }
@@ -73,7 +81,8 @@ ValidationReport OAuthTestNetwork::Validate(const Content& content) const {
       report.violations.push_back(*v);
     }
   }
-  MediaValidator("the OAuth test network", info_.media).CheckAll(content, report.violations);
+  MediaValidator("the OAuth test network", info_.media)
+      .CheckAll(content, report.violations, &report.conversions);
   if (content.parts.size() > 1) {
     report.violations.push_back({"thread", "the OAuth test network has no threads"});
   }
@@ -114,7 +123,14 @@ Task<Result<ConnectedAccount>> OAuthTestNetwork::Identify(TokenSet tokens) {
 
 Task<Result<PublishReceipt>> OAuthTestNetwork::Publish(PublishRequest request) {
   if (request.content.parts.empty()) co_return base::InvalidArgument("the post is empty");
-  std::string body = base::DumpJson(Json{{"text", request.content.parts[0].text}});
+  Json media_urls = Json::array();
+  for (const MediaItem& item : request.content.parts[0].media) {
+    if (item.url.empty()) co_return base::Internal("a media item has no URL to fetch it from");
+    media_urls.push_back(item.url);
+  }
+  Json post{{"text", request.content.parts[0].text}};
+  if (!media_urls.empty()) post["media_urls"] = std::move(media_urls);
+  std::string body = base::DumpJson(post);
   HERALD_CO_ASSIGN_OR_RETURN(
       HttpResponse sent,
       co_await WithToken<HttpResponse>(

@@ -3,8 +3,9 @@
 // when HERALD_OAUTH_TEST_PROVIDER names the emulator's base URL (never by default).
 //
 // Emulator contract (base URL B): B/oauth/authorize, B/oauth/token, B/oauth/revoke (RFC 6749 /
-// 7636 / 7009), GET B/api/me -> {"id","username","name"}, POST B/api/posts {"text"} ->
-// 201 {"id","url"}, DELETE B/api/posts/{id} -> 204; a bad or expired token -> 401.
+// 7636 / 7009), GET B/api/me -> {"id","username","name"}, POST B/api/posts {"text",
+// "media_urls"?} -> 201 {"id","url"} (the network GETs each media URL: Instagram-like media
+// rules, JPEG up to 1080x1350, aspect 0.8..1.91, 10 items, 8 MiB, fetch_by_url), DELETE B/api/posts/{id} -> 204; a bad or expired token -> 401.
 // Client credentials: HERALD_OAUTHTEST_CLIENT_ID / _CLIENT_SECRET. Thread-safe.
 #ifndef HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_
 #define HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_

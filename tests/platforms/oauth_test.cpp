@@ -344,6 +344,75 @@ TEST_F(OAuthFlowTest, TestNetworkIdentifiesAndPublishes) {
   EXPECT_EQ(connect.error().code(), ErrorCode::kFailedPrecondition);
 }
 
+// The smallest JPEG-looking bytes the emulator can judge: SOI, a JFIF APP0, and a baseline
+// SOF0 with `width` x `height` (no image data: the emulator reads only the header).
+std::string FakeJpeg(int width, int height) {
+  std::string b = "\xFF\xD8";
+  b += std::string("\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 18);
+  b += std::string("\xFF\xC0\x00\x11\x08", 5);
+  for (int v : {height, width}) {
+    b += static_cast<char>(v >> 8);
+    b += static_cast<char>(v & 0xFF);
+  }
+  b += std::string("\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 10);
+  b += "\xFF\xD9";
+  return b;
+}
+
+MediaItem UrlItem(std::string url) {
+  MediaItem item;
+  item.mime_type = "image/jpeg";
+  item.url = std::move(url);
+  return item;
+}
+
+TEST_F(OAuthFlowTest, TestNetworkFetchesMediaByUrl) {
+  testing::TestHttpServer files([](const testing::ServerRequest& req) {
+    if (req.target == "/ok.jpg") return testing::ServerResponse::Text(200, FakeJpeg(1080, 1080));
+    if (req.target == "/big.jpg") return testing::ServerResponse::Text(200, FakeJpeg(2000, 1000));
+    if (req.target == "/x.png") return testing::ServerResponse::Text(200, "\x89PNG\r\n\x1a\n");
+    return testing::ServerResponse::Text(404, "");
+  });
+  OAuthTestNetwork network(provider_, *http_, clock_);
+  EXPECT_TRUE(network.Info().media.fetch_by_url);
+  TokenSet t = Connect();
+  Saved saved;
+  PublishRequest ok = PostOf(ContextFor(t, saved), "with a photo");
+  ok.content.parts[0].media = {UrlItem(files.BaseUrl() + "/ok.jpg")};
+  auto receipt = Run(network.Publish(std::move(ok)));
+  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  EXPECT_THAT(emulator_->fetched_media(),
+              ::testing::ElementsAre(files.BaseUrl() + "/ok.jpg"));
+  for (const char* bad : {"/big.jpg", "/x.png", "/missing.jpg"}) {
+    PublishRequest post = PostOf(ContextFor(t, saved), "refused");
+    post.content.parts[0].media = {UrlItem(files.BaseUrl() + bad)};
+    auto r = Run(network.Publish(std::move(post)));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_THAT(r.error().message(), HasSubstr(bad)) << r.error().ToString();
+  }
+  EXPECT_EQ(emulator_->posts(), 1);
+  EXPECT_EQ(emulator_->fetched_media().size(), 1u);
+}
+
+TEST_F(OAuthFlowTest, TestNetworkValidatesProbedMediaWithConversions) {
+  OAuthTestNetwork network(provider_, *http_, clock_);
+  MediaItem png;
+  png.mime_type = "image/png";
+  png.size = 1000;
+  png.probe.kind = "image";
+  png.probe.format = "png";
+  png.probe.width = 2000;
+  png.probe.height = 2000;
+  Content content;
+  content.parts.push_back(PostPart{"a photo", {png}});
+  ValidationReport report = network.Validate(content);
+  EXPECT_TRUE(report.violations.empty());
+  ASSERT_EQ(report.conversions.size(), 1u);
+  EXPECT_EQ(report.conversions[0].field, "media[0]");
+  content.parts[0].media.assign(11, png);
+  EXPECT_FALSE(network.Validate(content).violations.empty());  // over 10 items
+}
+
 TEST_F(OAuthFlowTest, SessionRefreshesBeforeExpiry) {
   OAuthTestNetwork network(provider_, *http_, clock_);
   TokenSet t = Connect();

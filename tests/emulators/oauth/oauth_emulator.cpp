@@ -4,11 +4,14 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <utility>
 #include <variant>
 
 #include "base/crypto.h"
 #include "base/json.h"
 #include "platforms/http/form_urlencoded.h"
+#include "tests/emulators/common/emulator_client.h"
 #include "platforms/oauth/test_network.h"
 #include "tests/platforms/support/test_http_server.h"
 
@@ -80,6 +83,7 @@ struct OAuthEmulator::Impl {
   std::vector<std::string> revoked;
   int posts = 0;
   std::string last_post_text;
+  std::vector<std::string> fetched_media;
   int api_unauthorized = 0;
   int next_post_id = 1000;
   std::unique_ptr<TestHttpServer> server;
@@ -317,6 +321,49 @@ struct OAuthEmulator::Impl {
     return ServerResponse::Text(200, "");
   }
 
+  // GETs `url` (plain http://, as the loopback tests serve it) and checks it is a JPEG within
+  // the network's rules; records it in fetched_media. "" when fine, else why not.
+  std::string FetchJpeg(const std::string& url) {
+    constexpr std::string_view kScheme = "http://";
+    if (!url.starts_with(kScheme)) return "media URL is not http://: " + url;
+    size_t slash = url.find('/', kScheme.size());
+    std::string base = url.substr(0, slash);
+    std::string target = slash == std::string::npos ? "/" : url.substr(slash);
+    auto r = emulators::EmulatorClient(base).Send("GET", target);
+    if (!r.ok()) return "could not fetch " + url + ": " + r.error().message();
+    if (r->status != 200) return "fetching " + url + " answered " + std::to_string(r->status);
+    const std::string& bytes = r->body;
+    if (!bytes.starts_with("\xFF\xD8\xFF")) return "not a JPEG: " + url;
+    if (bytes.size() > 8u * 1024 * 1024) return "over 8 MiB: " + url;
+    auto [width, height] = JpegSize(bytes);
+    if (width <= 0 || height <= 0 || width > 1080 || height > 1350) {
+      return "JPEG dimensions " + std::to_string(width) + "x" + std::to_string(height) +
+             " outside 1080x1350: " + url;
+    }
+    double aspect = static_cast<double>(width) / height;
+    if (aspect < 0.8 - 1e-3 || aspect > 1.91 + 1e-3) return "aspect ratio out of range: " + url;
+    fetched_media.push_back(url);
+    return "";
+  }
+
+  // Width and height from a JPEG's SOF segment; {0, 0} when not found.
+  static std::pair<int, int> JpegSize(std::string_view b) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+    size_t i = 2;
+    while (i + 9 < b.size()) {
+      if (byte(i) != 0xFF) return {0, 0};
+      unsigned char marker = byte(i + 1);
+      if (marker == 0xFF) { ++i; continue; }
+      size_t length = (byte(i + 2) << 8) | byte(i + 3);
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+          marker != 0xCC) {
+        return {(byte(i + 7) << 8) | byte(i + 8), (byte(i + 5) << 8) | byte(i + 6)};
+      }
+      i += 2 + length;
+    }
+    return {0, 0};
+  }
+
   ServerResponse Api(const ServerRequest& req, const std::string& path) {
     std::string header = req.Header("Authorization");
     std::string token = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : "";
@@ -337,6 +384,18 @@ struct OAuthEmulator::Impl {
       auto body = base::ParseJson(req.body);
       if (!body.ok() || base::GetString(*body, "text").empty()) {
         return ServerResponse::Json(422, R"({"error":"text is required"})");
+      }
+      if (body->contains("media_urls")) {
+        const Json& urls = (*body)["media_urls"];
+        if (!urls.is_array() || urls.size() > 10) {
+          return ServerResponse::Json(400, R"({"error":"media_urls must be 1..10 URLs"})");
+        }
+        for (const Json& url : urls) {
+          std::string problem = FetchJpeg(url.is_string() ? url.get<std::string>() : "");
+          if (!problem.empty()) {
+            return ServerResponse::Json(400, base::DumpJson(Json{{"error", problem}}));
+          }
+        }
       }
       ++posts;
       last_post_text = base::GetString(*body, "text");
@@ -409,6 +468,7 @@ HERALD_EMULATOR_GETTER(int, refresh_token_reuses)
 HERALD_EMULATOR_GETTER(int, token_errors)
 HERALD_EMULATOR_GETTER(int, revocations)
 HERALD_EMULATOR_GETTER(int, posts)
+HERALD_EMULATOR_GETTER(std::vector<std::string>, fetched_media)
 HERALD_EMULATOR_GETTER(std::string, last_post_text)
 HERALD_EMULATOR_GETTER(int, api_unauthorized)
 #undef HERALD_EMULATOR_GETTER

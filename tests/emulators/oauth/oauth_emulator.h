@@ -13,8 +13,12 @@
 //                           configured; RFC 6749 5.2 error bodies; no-store headers.
 //   POST /oauth/revoke      RFC 7009: 200 for any token, revoking a refresh token revokes its
 //                           access tokens.
-//   GET  /api/me, POST /api/posts {"text"}, DELETE /api/posts/{id}: Bearer tokens; expired,
-//                           revoked or unknown -> 401 invalid_token.
+//   GET  /api/me, POST /api/posts {"text", "media_urls"?}, DELETE /api/posts/{id}: Bearer
+//                           tokens; expired, revoked or unknown -> 401 invalid_token. The
+//                           network GETs each media URL (http://, e.g. herald's signed
+//                           /media/ URLs or presigned S3 URLs on loopback) and refuses the post
+//                           with 400 unless each answers 200 with a JPEG (FF D8 FF) of at most
+//                           8 MiB, 1080x1350, aspect 0.8..1.91.
 // Access tokens expire by the injected clock. Thread-safe.
 #ifndef HERALD_TESTS_EMULATORS_OAUTH_OAUTH_EMULATOR_H_
 #define HERALD_TESTS_EMULATORS_OAUTH_OAUTH_EMULATOR_H_
@@ -81,6 +85,8 @@ class OAuthEmulator {
   std::vector<std::string> revoked_tokens() const;
   int posts() const;
   std::string last_post_text() const;
+  // The media URLs fetched successfully for accepted posts, in order.
+  std::vector<std::string> fetched_media() const;
   int api_unauthorized() const;  // API calls refused with 401
   bool IsTokenActive(const std::string& access_token) const;
 

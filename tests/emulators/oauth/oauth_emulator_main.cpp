@@ -1,6 +1,7 @@
 // herald_oauth_emulator: the OAuth emulator as a process, for integration tests of the real
 // binary (HERALD_OAUTH_TEST_PROVIDER=<url>). Prints "OAUTH_EMULATOR_URL=<base url>" on stdout
-// and serves until stdin closes.
+// and serves until stdin closes. The stdin line "fetched" prints "FETCHED <url>" for each media
+// URL the network fetched for an accepted post, then "END".
 //
 //   herald_oauth_emulator [--client-id ID] [--client-secret S] [--client-auth basic|post|any]
 //                         [--redirect-uri URI]... [--token-ttl SECONDS]
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   std::string line;
   while (std::getline(std::cin, line)) {
+    if (line != "fetched") continue;
+    for (const std::string& url : emulator.fetched_media()) std::printf("FETCHED %s\n", url.c_str());
+    std::printf("END\n");
+    std::fflush(stdout);
   }
   return 0;
 }
