@@ -333,8 +333,13 @@ std::vector<MediaAcceptance> MediaService::AcceptanceOf(const platforms::MediaIt
     MediaAcceptance a;
     a.platform = info.id;
     a.network = info.name;
-    platforms::MediaPlan plan =
-        platforms::PlanMedia(info.name, info.media, item, platforms::MediaFit::kNone);
+    platforms::MediaPlan plan;
+    if (info.media.max_items == 0) {  // a post-level rule PlanMedia (one item) does not see
+      plan.action = platforms::MediaPlan::Action::kRefuse;
+      plan.reasons = {info.name + " takes no media"};
+    } else {
+      plan = platforms::PlanMedia(info.name, info.media, item, platforms::MediaFit::kNone);
+    }
     switch (plan.action) {
       case platforms::MediaPlan::Action::kAsIs:
         a.action = "as_is";
