@@ -18,6 +18,10 @@ extern char** environ;
 namespace herald::media {
 namespace {
 
+// The whole environment of a child: herald's own (secrets included) is never passed on.
+constexpr const char* kChildEnvironment[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C",
+                                             "HOME=/nonexistent", nullptr};
+
 using Clock = std::chrono::steady_clock;
 
 // Closes the descriptor it holds, once.
@@ -113,7 +117,7 @@ void SetLimit(int resource, int64_t soft, int64_t hard) {
     // SIGXCPU at the soft limit, SIGKILL one second later.
     SetLimit(RLIMIT_CPU, limits.max_cpu_seconds, limits.max_cpu_seconds + 1);
   }
-  execve(path, argv, environ);
+  execve(path, argv, const_cast<char* const*>(kChildEnvironment));
   const int error = errno;
   [[maybe_unused]] ssize_t ignored = write(3, &error, sizeof error);
   _exit(127);

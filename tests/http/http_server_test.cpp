@@ -1061,7 +1061,9 @@ TEST(HttpServerStreamingTest, RequestBodyArrivesInBoundedPieces) {
                         "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
   auto chunked = c.ReadReply();
   ASSERT_TRUE(chunked);
-  EXPECT_EQ(chunked->body, "11 6 complete");
+  // The two chunks come as two pieces, or as one when both arrived in the same read.
+  EXPECT_TRUE(chunked->body == "11 6 complete" || chunked->body == "11 11 complete")
+      << chunked->body;
   // Announced over the limit: 413 before the handler runs.
   TestClient d(server.port());
   ASSERT_TRUE(d.SendRaw("PUT /stream HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999\r\n\r\n"));
