@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 
-extern char** environ;
 
 namespace herald::media {
 namespace {
@@ -65,8 +64,8 @@ std::string FindProgram(const std::string& program) {
     return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
   };
   if (program.find('/') != std::string::npos) return executable(program) ? program : "";
-  const char* env = std::getenv("PATH");
-  const std::string path = env != nullptr && *env != '\0' ? env : "/usr/local/bin:/usr/bin:/bin";
+  // The tools are Debian's: a fixed search path, the same the child gets (kChildEnvironment).
+  const std::string path = "/usr/local/bin:/usr/bin:/bin";
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find(':', start);
