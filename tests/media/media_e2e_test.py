@@ -291,6 +291,18 @@ def flow(label, work, s3_env):
             fail("delete_media of a file a scheduled post uses answered %d: %s" %
                  (status, json.dumps(refused)))
         h.tool("get_media", {"media_id": jpg["media_id"]})  # still there
+
+        # The REST convenience routes are the same tools.
+        _, _, listed = h.api("GET", "/api/v1/media?kind=video")
+        if [m["media_id"] for m in json.loads(listed)["media"]] != [mp4["media_id"]]:
+            fail("GET /api/v1/media?kind=video: %s" % listed[:2000])
+        _, _, one = h.api("GET", "/api/v1/media/" + png["media_id"])
+        if json.loads(one)["probe"] != got["png"]["probe"]:
+            fail("GET /api/v1/media/{id}: %s" % one[:2000])
+        h.api("DELETE", "/api/v1/media/" + mp4["media_id"])
+        status, _, _ = h.api("GET", "/api/v1/media/" + mp4["media_id"], expect=None)
+        if status != 404:
+            fail("a deleted media item answered %d" % status)
         print("PASS %s" % label)
     finally:
         files.shutdown()

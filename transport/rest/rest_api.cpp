@@ -36,6 +36,11 @@ constexpr RestRoute kRoutes[] = {
      "Disconnect an account", 0},
     {"POST", "/api/v1/media", "upload_media", ArgsFrom::kBody, "", 201, "Upload media",
      32u << 20},
+    {"GET", "/api/v1/media", "list_media", ArgsFrom::kQuery, "", 200, "List uploaded media", 0},
+    {"GET", "/api/v1/media/{id}", "get_media", ArgsFrom::kQuery, "media_id", 200,
+     "Get a media item and what each network does with it", 0},
+    {"DELETE", "/api/v1/media/{id}", "delete_media", ArgsFrom::kBody, "media_id", 200,
+     "Delete a media item", 0},
     {"GET", "/api/v1/platforms", "list_platforms", ArgsFrom::kQuery, "", 200,
      "List the supported networks and their rules", 0},
 };
