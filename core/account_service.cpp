@@ -724,7 +724,7 @@ Task<Result<Json>> AccountService::RefreshAcrossProcesses(store::Account seen) {
           out.kind = LeaseStep::Kind::kFresh;  // refreshed (or reconnected) meanwhile
         } else {
           HERALD_ASSIGN_OR_RETURN(bool taken,
-                                  tx.TakeRefreshLease(seen.org_id, seen.id, lease_owner_,
+                                  tx.TakeRefreshLease(seen.org_id, seen.id, seen.credentials_sealed, lease_owner_,
                                                       now + options_.refresh_lease, now));
           out.kind = taken ? LeaseStep::Kind::kTaken : LeaseStep::Kind::kHeld;
         }

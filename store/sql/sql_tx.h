@@ -47,6 +47,7 @@ class SqlTx final : public Tx {
   Result<std::vector<Account>> ListAccounts(std::string_view org_id) override;
   Result<void> UpdateAccount(const Account& account) override;
   Result<bool> TakeRefreshLease(std::string_view org_id, std::string_view account_id,
+                                std::string_view credentials_sealed,
                                 std::string_view owner, Time until, Time now) override;
   Result<void> ReleaseRefreshLease(std::string_view org_id, std::string_view account_id,
                                    std::string_view owner) override;

@@ -58,12 +58,17 @@ Result<void> SqlTx::UpdateAccount(const Account& a) {
 }
 
 Result<bool> SqlTx::TakeRefreshLease(std::string_view org_id, std::string_view account_id,
+                                     std::string_view credentials_sealed,
                                      std::string_view owner, Time until, Time now) {
+  // One statement: under READ COMMITTED (PostgreSQL) the WHERE is re-checked on the row as
+  // another transaction left it, so stale credentials cannot take the lease.
   HERALD_ASSIGN_OR_RETURN(
       Rows rows, Exec("UPDATE accounts SET refresh_lease_owner = ?, refresh_lease_until = ? "
-                      "WHERE id = ? AND org_id = ? AND (refresh_lease_owner = '' OR "
+                      "WHERE id = ? AND org_id = ? AND status = 'active' AND "
+                      "credentials_sealed = ? AND (refresh_lease_owner = '' OR "
                       "refresh_lease_owner = ? OR refresh_lease_until <= ?)",
-                      {Txt(owner), Tm(until), Txt(account_id), Txt(org_id), Txt(owner), Tm(now)}));
+                      {Txt(owner), Tm(until), Txt(account_id), Txt(org_id),
+                       Txt(credentials_sealed), Txt(owner), Tm(now)}));
   if (rows.affected() > 0) return true;
   HERALD_ASSIGN_OR_RETURN(Rows found, Exec("SELECT id FROM accounts WHERE id = ? AND org_id = ?",
                                            {Txt(account_id), Txt(org_id)}));

@@ -203,10 +203,7 @@ TEST_F(RefreshRaceTest, ConcurrentPublishesOfOneAccountShareOneRefresh) {
   EXPECT_EQ(emulator_->refresh_requests(), 1);
 }
 
-// DISABLED: under load (the full suite on 2 cores) two services on one database sent two
-// refresh requests, the second reusing the rotated refresh token: the cross-process lease has a
-// race still to find (issue 10 note). Run with --gtest_also_run_disabled_tests.
-TEST_F(RefreshRaceTest, DISABLED_TwoServicesOnOneDatabaseSendOneRefresh) {
+TEST_F(RefreshRaceTest, TwoServicesOnOneDatabaseSendOneRefresh) {
   std::string id = ConnectOAuth();
   ASSERT_FALSE(id.empty());
   clock_.Advance(std::chrono::seconds(3601));
@@ -232,10 +229,7 @@ TEST_F(RefreshRaceTest, DISABLED_TwoServicesOnOneDatabaseSendOneRefresh) {
   EXPECT_TRUE(emulator_->IsTokenActive(a->credentials["access_token"]));
 }
 
-// DISABLED: under load (the full suite on 2 cores) two services on one database sent two
-// refresh requests, the second reusing the rotated refresh token: the cross-process lease has a
-// race still to find (issue 10 note). Run with --gtest_also_run_disabled_tests.
-TEST_F(RefreshRaceTest, DISABLED_RefreshJobsOfTwoServicesRefreshOnceAndBothSeeTheWinnersTokens) {
+TEST_F(RefreshRaceTest, RefreshJobsOfTwoServicesRefreshOnceAndBothSeeTheWinnersTokens) {
   std::string id = ConnectOAuth();
   ASSERT_FALSE(id.empty());
   std::vector<Task<Result<store::Account>>> tasks;
@@ -299,8 +293,10 @@ TEST_F(RefreshRaceTest, ALeaseWhoseHolderDiedLapsesAndAWaiterGivesUpInTime) {
   ASSERT_FALSE(id.empty());
   // Another process took the lease and died.
   auto take = [&](base::Time until) {
-    return store::WriteValue<bool>(*store_a_, [&](store::Tx& tx) {
-      return tx.TakeRefreshLease(editor_.org_id, id, "dead-process", until, clock_.Now());
+    return store::WriteValue<bool>(*store_a_, [&](store::Tx& tx) -> base::Result<bool> {
+      HERALD_ASSIGN_OR_RETURN(store::Account stored, tx.GetAccount(editor_.org_id, id));
+      return tx.TakeRefreshLease(editor_.org_id, id, stored.credentials_sealed, "dead-process",
+                                 until, clock_.Now());
     });
   };
   ASSERT_THAT(take(clock_.Now() + std::chrono::seconds(2)), IsOk());

@@ -241,7 +241,10 @@ TEST_P(StoreContractTest, AccountsListUpdateAndScope) {
 TEST_P(StoreContractTest, RefreshLeaseHasOneOwnerAtATime) {
   auto take = [&](std::string_view owner, base::Time until) {
     return InWrite(
-        [&](Tx& tx) { return tx.TakeRefreshLease(org_.id, account_.id, owner, until, Now()); });
+        [&](Tx& tx) {
+          return tx.TakeRefreshLease(org_.id, account_.id, account_.credentials_sealed, owner,
+                                     until, Now());
+        });
   };
   auto first = take("proc-a", Now() + seconds(60));
   HERALD_ASSERT_OK(first);
@@ -269,10 +272,28 @@ TEST_P(StoreContractTest, RefreshLeaseHasOneOwnerAtATime) {
   EXPECT_EQ(stored->credentials_sealed, account_.credentials_sealed);
   EXPECT_EQ(stored->updated_at, account_.updated_at);
   HERALD_EXPECT_CODE(InWrite([&](Tx& tx) {
-                       return tx.TakeRefreshLease("org_other", account_.id, "proc-a",
+                       return tx.TakeRefreshLease("org_other", account_.id,
+                                                  account_.credentials_sealed, "proc-a",
                                                   Now() + seconds(60), Now());
                      }),
                      ErrorCode::kNotFound);
+}
+
+// The race found under load: a process that read the account, then another stored refreshed
+// tokens, must not get the lease with what it read (it would send the rotated token again).
+TEST_P(StoreContractTest, RefreshLeaseIsNotTakenWithCredentialsThatChanged) {
+  auto take = [&](std::string_view sealed) {
+    return InWrite([&](Tx& tx) {
+      return tx.TakeRefreshLease(org_.id, account_.id, sealed, "proc-a", Now() + seconds(60),
+                                 Now());
+    });
+  };
+  auto stale = take("v1:not-what-is-stored");
+  HERALD_ASSERT_OK(stale);
+  EXPECT_FALSE(*stale);
+  auto current = take(account_.credentials_sealed);
+  HERALD_ASSERT_OK(current);
+  EXPECT_TRUE(*current);
 }
 
 // ---- posts and targets ----
