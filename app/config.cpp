@@ -103,6 +103,16 @@ Parser ApiUrl(std::string id) {
   };
 }
 
+// HERALD_<P>_AUTH_URL: the scheme and host that replace network `id`'s browser authorization
+// host (the OAuth authorize page), for emulators.
+Parser AuthUrl(std::string id) {
+  return [id](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {
+    HERALD_RETURN_IF_ERROR(platforms::http::CheckBaseUrl(name, value));
+    c.auth_urls[id] = value;
+    return base::Ok();
+  };
+}
+
 // A text field of the S3 media storage options.
 Parser S3Text(std::string media::S3Options::*field) {
   return [field](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
@@ -188,6 +198,10 @@ const std::vector<Variable>& Variables() {
       {"HERALD_DISCORD_API_URL", ApiUrl("discord")},
       {"HERALD_SLACK_API_URL", ApiUrl("slack")},
       {"HERALD_OAUTH_TEST_PROVIDER", ApiUrl("oauthtest")},
+      {"HERALD_X_API_URL", ApiUrl("x")},
+      {"HERALD_X_AUTH_URL", AuthUrl("x")},
+      {"HERALD_LINKEDIN_API_URL", ApiUrl("linkedin")},
+      {"HERALD_LINKEDIN_AUTH_URL", AuthUrl("linkedin")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",

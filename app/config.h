@@ -79,8 +79,11 @@ struct Config {
 
   // ---- platforms ----
   // Network id -> API base URL: HERALD_TELEGRAM_API_URL, HERALD_DISCORD_API_URL,
-  // HERALD_SLACK_API_URL, and HERALD_OAUTH_TEST_PROVIDER as "oauthtest".
+  // HERALD_SLACK_API_URL, HERALD_X_API_URL, HERALD_LINKEDIN_API_URL, and
+  // HERALD_OAUTH_TEST_PROVIDER as "oauthtest".
   std::map<std::string, std::string> api_urls;
+  // Network id -> the browser authorization host: HERALD_X_AUTH_URL, HERALD_LINKEDIN_AUTH_URL.
+  std::map<std::string, std::string> auth_urls;
   // Network id -> its OAuth app: HERALD_<P>_CLIENT_ID / HERALD_<P>_CLIENT_SECRET.
   std::map<std::string, platforms::oauth::OAuthClientCredentials> oauth_clients;
   std::string ca_file;                  // HERALD_CA_FILE: extra PEM CAs

@@ -19,6 +19,9 @@ struct PlatformEnv {
   HttpClient* http = nullptr;  // shared HTTPS client; outlives the registry
   const base::Clock* clock = nullptr;
   BaseUrlOverrides base_urls;  // network id -> API base URL (tests, self-hosting)
+  // Network id -> the scheme and host replacing the browser authorization host (the OAuth
+  // authorize page), from HERALD_<PLATFORM>_AUTH_URL; the real path is kept.
+  BaseUrlOverrides auth_urls;
   // Network id -> the OAuth app herald is registered with there (from the app's configuration:
   // HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET).
   std::map<std::string, oauth::OAuthClientCredentials, std::less<>> oauth_clients;
