@@ -218,6 +218,11 @@ struct ConnectedAccount {
   Json settings = Json::object();     // non-secret: chat_id, channel, ...
   Json credentials = Json::object();  // secret: sealed by the core before storage
   std::optional<Time> token_expires_at;
+  // The network id this account is stored under when it differs from the network that was
+  // connected: a grant of one network may yield accounts of a sibling (a LinkedIn member grant
+  // yields `linkedin_page` organizations; a Facebook grant, Instagram accounts). Empty: the
+  // connected network itself.
+  std::string platform;
 };
 
 struct PublishRequest {
