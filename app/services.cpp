@@ -86,6 +86,7 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   services->media_preparer = std::make_unique<core::MediaPreparer>(
       *services->store, *services->media_files, services->media_signer.get(), *services->clock,
       *services->core_pool, preparer_options);
+  services->media->SetPreparer(services->media_preparer.get());
   services->posts = std::make_unique<core::PostService>(
       *services->store, *services->platforms, services->accounts.get(), *services->clock,
       *services->core_pool);

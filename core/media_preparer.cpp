@@ -87,6 +87,109 @@ Task<Result<std::string>> MediaPreparer::LocalCopy(const std::string& key, Prepa
   co_return path;
 }
 
+Task<Result<store::MediaVariant>> MediaPreparer::EnsureVariant(
+    const std::string& org_id, const platforms::PlatformInfo& info, const store::Media& row,
+    const platforms::MediaItem& planned, const platforms::MediaPlan& plan,
+    const media::ConvertProgress& progress, PreparedMedia& temps, bool& reused) {
+  const std::string& media_id = row.id;
+  const std::string spec_key = plan.spec.Key();
+  auto cached = co_await base::RunBlocking(blocking_, [&] {
+    return store::ReadValue<store::MediaVariant>(
+        store_, [&](store::Tx& tx) { return tx.GetMediaVariant(media_id, spec_key); });
+  });
+  if (cached.ok()) {
+    reused = true;
+    co_return std::move(*cached);
+  }
+  if (cached.error().code() != base::ErrorCode::kNotFound) {
+    co_return AsNotSent(std::move(cached).error(), "reading the media's conversions");
+  }
+  reused = false;
+  HERALD_CO_ASSIGN_OR_RETURN(std::string source, co_await LocalCopy(row.storage_key, temps));
+  std::string output = options_.staging_dir + "/" + base::NewId("stg") + "." +
+                       std::string(ExtensionForType(plan.spec.mime_type));
+  temps.Add(output);
+  auto converted = co_await base::RunBlocking(blocking_, [&] {
+    return media::ConvertMedia(source, planned.probe, plan.spec, output, options_.convert_limits,
+                               progress);
+  });
+  if (!converted.ok()) {
+    base::Error e = std::move(converted).error();
+    if (e.code() == base::ErrorCode::kInvalidArgument) {
+      co_return base::InvalidArgument("media " + media_id + " could not be converted for " +
+                                      info.name + ": " + e.message());
+    }
+    co_return AsNotSent(std::move(e), "converting media " + media_id + " for " + info.name);
+  }
+  store::MediaVariant variant;
+  variant.media_id = media_id;
+  variant.spec_key = spec_key;
+  variant.storage_key = media::ObjectKey(
+      org_id, media_id,
+      "v-" + base::Sha256Hex(spec_key).substr(0, 12) + "." +
+          std::string(ExtensionForType(converted->mime_type)));
+  variant.mime_type = converted->mime_type;
+  variant.size = converted->size;
+  variant.probe = ProbeToJson(converted->probe);
+  variant.created_at = clock_.Now();
+  auto put = co_await files_.PutFile(variant.storage_key, converted->path, variant.mime_type);
+  if (!put.ok()) co_return AsNotSent(std::move(put).error(), "storing the converted media");
+  auto recorded = co_await base::RunBlocking(blocking_, [&] {
+    return store_.Write([&](store::Tx& tx) { return tx.InsertMediaVariant(variant); });
+  });
+  // A concurrent conversion of the same spec wrote the same key: either row is right.
+  if (!recorded.ok() && recorded.error().code() != base::ErrorCode::kAlreadyExists) {
+    co_return AsNotSent(std::move(recorded).error(), "recording the converted media");
+  }
+  spdlog::info("converted media {} for {} ({})", media_id, info.name, spec_key);
+  co_return variant;
+}
+
+Task<Result<ConversionOutcome>> MediaPreparer::ConvertFor(std::string org_id,
+                                                          const platforms::PlatformInfo& info,
+                                                          std::string media_id,
+                                                          platforms::MediaFit fit,
+                                                          media::ConvertProgress progress) {
+  auto row = co_await base::RunBlocking(blocking_, [&] {
+    return store::ReadValue<store::Media>(
+        store_, [&](store::Tx& tx) { return tx.GetMedia(org_id, media_id, false); });
+  });
+  if (!row.ok()) co_return std::move(row).error();
+  if (row->storage_key.empty()) {
+    co_return base::FailedPrecondition(
+        "media " + media_id + " was stored before herald converted media; upload it again");
+  }
+  platforms::MediaItem planned = MediaItemFromRow(*row);
+  platforms::MediaPlan plan = platforms::PlanMedia(info.name, info.media, planned, fit);
+  ConversionOutcome out;
+  out.reasons = plan.reasons;
+  switch (plan.action) {
+    case platforms::MediaPlan::Action::kRefuse:
+      out.action = "refuse";
+      co_return out;
+    case platforms::MediaPlan::Action::kAsIs:
+      out.action = "as_is";
+      out.mime_type = row->mime_type;
+      out.size = row->size;
+      out.probe = planned.probe;
+      if (progress) progress(1);
+      co_return out;
+    case platforms::MediaPlan::Action::kConvert:
+      break;
+  }
+  PreparedMedia temps;
+  bool reused = false;
+  HERALD_CO_ASSIGN_OR_RETURN(
+      store::MediaVariant variant,
+      co_await EnsureVariant(org_id, info, *row, planned, plan, progress, temps, reused));
+  if (reused && progress) progress(1);
+  out.action = reused ? "reused" : "converted";
+  out.mime_type = variant.mime_type;
+  out.size = variant.size;
+  out.probe = ProbeFromJson(variant.probe);
+  co_return out;
+}
+
 Task<Result<void>> MediaPreparer::PrepareItem(const std::string& org_id,
                                               const platforms::PlatformInfo& info,
                                               platforms::MediaFit fit, platforms::MediaItem& item,
@@ -115,54 +218,10 @@ Task<Result<void>> MediaPreparer::PrepareItem(const std::string& org_id,
     co_return base::InvalidArgument("media " + item.id + ": " + why);
   }
   if (plan.action == platforms::MediaPlan::Action::kConvert) {
-    const std::string spec_key = plan.spec.Key();
-    auto cached = co_await base::RunBlocking(blocking_, [&] {
-      return store::ReadValue<store::MediaVariant>(
-          store_, [&](store::Tx& tx) { return tx.GetMediaVariant(item.id, spec_key); });
-    });
-    store::MediaVariant variant;
-    if (cached.ok()) {
-      variant = std::move(*cached);
-    } else if (cached.error().code() != base::ErrorCode::kNotFound) {
-      co_return AsNotSent(std::move(cached).error(), "reading the media's conversions");
-    } else {
-      HERALD_CO_ASSIGN_OR_RETURN(std::string source, co_await LocalCopy(key, temps));
-      std::string output = options_.staging_dir + "/" + base::NewId("stg") + "." +
-                           std::string(ExtensionForType(plan.spec.mime_type));
-      temps.Add(output);
-      auto converted = co_await base::RunBlocking(blocking_, [&] {
-        return media::ConvertMedia(source, planned.probe, plan.spec, output,
-                                   options_.convert_limits);
-      });
-      if (!converted.ok()) {
-        base::Error e = std::move(converted).error();
-        if (e.code() == base::ErrorCode::kInvalidArgument) {
-          co_return base::InvalidArgument("media " + item.id + " could not be converted for " +
-                                          info.name + ": " + e.message());
-        }
-        co_return AsNotSent(std::move(e), "converting media " + item.id + " for " + info.name);
-      }
-      variant.media_id = item.id;
-      variant.spec_key = spec_key;
-      variant.storage_key = media::ObjectKey(
-          org_id, item.id,
-          "v-" + base::Sha256Hex(spec_key).substr(0, 12) + "." +
-              std::string(ExtensionForType(converted->mime_type)));
-      variant.mime_type = converted->mime_type;
-      variant.size = converted->size;
-      variant.probe = ProbeToJson(converted->probe);
-      variant.created_at = clock_.Now();
-      auto put = co_await files_.PutFile(variant.storage_key, converted->path, variant.mime_type);
-      if (!put.ok()) co_return AsNotSent(std::move(put).error(), "storing the converted media");
-      auto recorded = co_await base::RunBlocking(blocking_, [&] {
-        return store_.Write([&](store::Tx& tx) { return tx.InsertMediaVariant(variant); });
-      });
-      // A concurrent conversion of the same spec wrote the same key: either row is right.
-      if (!recorded.ok() && recorded.error().code() != base::ErrorCode::kAlreadyExists) {
-        co_return AsNotSent(std::move(recorded).error(), "recording the converted media");
-      }
-      spdlog::info("converted media {} for {} ({})", item.id, info.name, spec_key);
-    }
+    bool reused = false;
+    HERALD_CO_ASSIGN_OR_RETURN(
+        store::MediaVariant variant,
+        co_await EnsureVariant(org_id, info, *row, planned, plan, {}, temps, reused));
     key = variant.storage_key;
     item.mime_type = variant.mime_type;
     item.size = variant.size;

@@ -39,6 +39,17 @@ struct MediaPreparerOptions {
   media::ConvertLimits convert_limits;
 };
 
+// What MediaPreparer::ConvertFor did for one network.
+struct ConversionOutcome {
+  std::string action;  // "as_is" | "converted" | "reused" (converted earlier) | "refuse"
+  // refuse: why; converted/reused: what herald changed, in the user's words.
+  std::vector<std::string> reasons;
+  // What the network gets (as_is: the original); empty when refused.
+  std::string mime_type;
+  int64_t size = 0;
+  platforms::MediaProbe probe;
+};
+
 // Temporary files made for one publish; removed when this goes away.
 class PreparedMedia {
  public:
@@ -65,7 +76,25 @@ class MediaPreparer {
   base::Task<base::Result<std::shared_ptr<PreparedMedia>>> Prepare(
       std::string org_id, const platforms::PlatformInfo& info, platforms::Content& content);
 
+  // Converts media `media_id` of `org_id` for `info`'s network now, exactly as publishing
+  // would (the same plan, the same stored conversion that a later publish reuses), telling
+  // `progress` (may be empty) how far it is. A refusal is an outcome, not an error. Errors:
+  // kNotFound (no such media in the org), kFailedPrecondition (media stored before the
+  // pipeline: nothing to convert), kInvalidArgument (the file cannot be converted: why),
+  // kUnavailable (storage or the converter failed; try again).
+  base::Task<base::Result<ConversionOutcome>> ConvertFor(std::string org_id,
+                                                         const platforms::PlatformInfo& info,
+                                                         std::string media_id,
+                                                         platforms::MediaFit fit,
+                                                         media::ConvertProgress progress);
+
  private:
+  // The stored conversion of `row` per `plan` (kConvert), made now when there is none yet;
+  // `reused` says which.
+  base::Task<base::Result<store::MediaVariant>> EnsureVariant(
+      const std::string& org_id, const platforms::PlatformInfo& info, const store::Media& row,
+      const platforms::MediaItem& planned, const platforms::MediaPlan& plan,
+      const media::ConvertProgress& progress, PreparedMedia& temps, bool& reused);
   base::Task<base::Result<void>> PrepareItem(const std::string& org_id,
                                              const platforms::PlatformInfo& info,
                                              platforms::MediaFit fit, platforms::MediaItem& item,

@@ -380,6 +380,85 @@ Task<Result<MediaDetails>> MediaService::Get(Caller caller, std::string media_id
   co_return details;
 }
 
+Task<Result<std::vector<PreparedForNetwork>>> MediaService::Prepare(Caller caller,
+                                                                   PrepareMediaRequest request,
+                                                                   PrepareProgress progress) {
+  if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
+    co_return base::PermissionDenied("converting media needs the editor role");
+  }
+  if (preparer_ == nullptr) {
+    co_return base::FailedPrecondition("this herald process does not convert media");
+  }
+  auto exists = co_await base::RunBlocking(blocking_, [&] {
+    return store::ReadValue<store::Media>(
+        store_, [&](store::Tx& tx) { return tx.GetMedia(caller.org_id, request.media_id, false); });
+  });
+  if (!exists.ok()) {
+    if (exists.error().code() == base::ErrorCode::kNotFound) {
+      co_return base::NotFound("no media " + request.media_id.substr(0, 64) +
+                               " in this organization");
+    }
+    co_return std::move(exists).error();
+  }
+  std::vector<const platforms::Platform*> networks;
+  for (size_t i = 0; i < request.platforms.size(); ++i) {
+    const std::string& id = request.platforms[i];
+    const platforms::Platform* platform = platforms_.Find(id);
+    if (platform == nullptr) {
+      co_return base::InvalidArgument("platforms[" + std::to_string(i) + "]: herald has no network '" +
+                                      id.substr(0, 64) + "' (list_platforms names them)");
+    }
+    if (std::find(networks.begin(), networks.end(), platform) == networks.end()) {
+      networks.push_back(platform);
+    }
+  }
+  if (networks.empty()) {
+    auto accounts = co_await base::RunBlocking(blocking_, [&] {
+      return store::ReadValue<std::vector<store::Account>>(
+          store_, [&](store::Tx& tx) { return tx.ListAccounts(caller.org_id); });
+    });
+    if (!accounts.ok()) co_return std::move(accounts).error();
+    for (const auto& account : *accounts) {
+      if (account.status != store::AccountStatus::kActive) continue;
+      const platforms::Platform* platform = platforms_.Find(account.platform);
+      if (platform != nullptr &&
+          std::find(networks.begin(), networks.end(), platform) == networks.end()) {
+        networks.push_back(platform);
+      }
+    }
+    if (networks.empty()) {
+      co_return base::InvalidArgument(
+          "platforms: no account is connected in this organization; name the networks to "
+          "convert for (list_platforms names them)");
+    }
+  }
+  std::vector<PreparedForNetwork> out;
+  for (size_t i = 0; i < networks.size(); ++i) {
+    const auto& info = networks[i]->Info();
+    PreparedForNetwork result;
+    result.platform = info.id;
+    result.network = info.name;
+    if (info.media.max_items == 0) {  // a post-level rule PlanMedia (one item) does not see
+      result.outcome.action = "refuse";
+      result.outcome.reasons = {info.name + " takes no media"};
+      if (progress) progress(i, networks.size(), info.name, 1);
+    } else {
+      media::ConvertProgress step;
+      if (progress) {
+        step = [&progress, i, count = networks.size(), name = info.name](double fraction) {
+          progress(i, count, name, fraction);
+        };
+      }
+      auto outcome = co_await preparer_->ConvertFor(caller.org_id, info, request.media_id,
+                                                    request.fit, std::move(step));
+      if (!outcome.ok()) co_return std::move(outcome).error();
+      result.outcome = std::move(*outcome);
+    }
+    out.push_back(std::move(result));
+  }
+  co_return out;
+}
+
 Task<Result<void>> MediaService::RemoveFiles(const store::Media& media,
                                              const std::vector<store::MediaVariant>& variants) {
   std::vector<std::string> keys;

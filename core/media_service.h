@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@
 #include "base/result.h"
 #include "core/caller.h"
 #include "core/limits.h"
+#include "core/media_preparer.h"
 #include "media/media_probe.h"
 #include "media/media_store.h"
 #include "media/url_fetcher.h"
@@ -89,6 +91,24 @@ struct ListMediaRequest {
   int limit = 50;
 };
 
+struct PrepareMediaRequest {
+  std::string media_id;
+  // Network ids ("instagram"); empty: the networks of the organization's active accounts.
+  std::vector<std::string> platforms;
+  platforms::MediaFit fit = platforms::MediaFit::kNone;
+};
+
+// What prepare_media did for one network.
+struct PreparedForNetwork {
+  std::string platform;  // "instagram"
+  std::string network;   // "Instagram"
+  ConversionOutcome outcome;
+};
+
+// Told how far Prepare is: network `index` of `count` (0-based) is `fraction` (0..1) done.
+using PrepareProgress =
+    std::function<void(size_t index, size_t count, const std::string& network, double fraction)>;
+
 // The bytes behind a signed /media/<id>/<file> URL.
 struct ServedMedia {
   std::string storage_key;
@@ -130,6 +150,19 @@ class MediaService {
   // Sets or clears `keep`.
   base::Task<base::Result<store::Media>> SetKeep(Caller caller, std::string media_id, bool keep);
 
+  // prepare_media: converts the item now for each network of `request` that needs it, as its
+  // publish would (the conversion is stored and reused by the publish), reporting `progress`
+  // (may be empty) as it goes; a network that refuses the file is an outcome with the reason.
+  // Needs the editor role. Errors: kInvalidArgument (an unknown network id, naming it; no
+  // network given and no account connected; a conversion that fails: why), kNotFound (no such
+  // media in the org), kFailedPrecondition (no preparer configured), kUnavailable (storage).
+  base::Task<base::Result<std::vector<PreparedForNetwork>>> Prepare(Caller caller,
+                                                                    PrepareMediaRequest request,
+                                                                    PrepareProgress progress);
+
+  // The converter Prepare uses (the publish path's own); set once at start, may stay unset.
+  void SetPreparer(MediaPreparer* preparer) { preparer_ = preparer; }
+
   // Removes media unused since now - unused_after (see the class comment); returns how many.
   base::Task<base::Result<int>> CollectUnused(base::Time now);
 
@@ -155,6 +188,7 @@ class MediaService {
   const base::Clock& clock_;
   base::asio::thread_pool& blocking_;
   MediaServiceOptions options_;
+  MediaPreparer* preparer_ = nullptr;
 };
 
 }  // namespace herald::core

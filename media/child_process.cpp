@@ -135,6 +135,33 @@ bool Drain(int fd, std::string& out, size_t cap, bool& truncated) {
   return true;
 }
 
+// Reads what `fd` has and hands every complete line to `on_line`, keeping a partial one in
+// `pending` (at most `cap` bytes of it); false at end of file, after the last partial line.
+bool DrainLines(int fd, std::string& pending, size_t cap, const LineSink& on_line) {
+  char buffer[16384];
+  const ssize_t n = read(fd, buffer, sizeof buffer);
+  if (n < 0) return errno == EINTR || errno == EAGAIN;
+  if (n == 0) {
+    if (!pending.empty()) on_line(pending);
+    pending.clear();
+    return false;
+  }
+  std::string_view chunk(buffer, static_cast<size_t>(n));
+  while (!chunk.empty()) {
+    const size_t newline = chunk.find('\n');
+    if (newline == std::string_view::npos) {
+      pending.append(chunk.substr(0, cap > pending.size() ? cap - pending.size() : 0));
+      break;
+    }
+    pending.append(chunk.substr(0, newline));
+    if (!pending.empty() && pending.back() == '\r') pending.pop_back();
+    on_line(pending);
+    pending.clear();
+    chunk.remove_prefix(newline + 1);
+  }
+  return true;
+}
+
 std::string LastLine(const std::string& text) {
   size_t end = text.find_last_not_of(" \r\n\t");
   if (end == std::string::npos) return "";
@@ -160,7 +187,8 @@ std::string ChildResult::Describe() const {
   return line.empty() ? what : what + ": " + line;
 }
 
-base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimits& limits) {
+base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimits& limits,
+                                   const LineSink& on_stdout_line) {
   if (command.argv.empty() || command.argv[0].empty()) {
     return base::InvalidArgument("no program to run");
   }
@@ -209,6 +237,7 @@ base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimit
   const auto deadline = Clock::now() + limits.timeout;
   Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
   ChildResult result;
+  std::string pending_line;  // on_stdout_line: the line read so far
   bool out_open = true;
   bool err_open = true;
   bool exited = false;
@@ -240,7 +269,11 @@ base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimit
     }
     if (ready <= 0 && pidfd.get() >= 0) continue;
     if (out_index >= 0 && fds[out_index].revents != 0) {
-      out_open = Drain(out_r.get(), result.out, limits.max_stdout_bytes, result.out_truncated);
+      out_open = on_stdout_line
+                     ? DrainLines(out_r.get(), pending_line, limits.max_stdout_bytes,
+                                  on_stdout_line)
+                     : Drain(out_r.get(), result.out, limits.max_stdout_bytes,
+                             result.out_truncated);
     }
     if (err_index >= 0 && fds[err_index].revents != 0) {
       err_open = Drain(err_r.get(), result.err, limits.max_stderr_bytes, result.err_truncated);

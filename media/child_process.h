@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -23,6 +25,10 @@ struct ChildCommand {
   std::vector<std::string> argv;  // argv[0]: a program name (looked up in PATH) or a path
   std::string package;            // the Debian package providing it, for "not installed" errors
 };
+
+// Receives a child's stdout line by line (without the newline) as it arrives, on the thread
+// that runs the child; a last unterminated line too.
+using LineSink = std::function<void(std::string_view line)>;
 
 struct ChildLimits {
   std::chrono::milliseconds timeout{30'000};  // wall clock, for the whole group
@@ -50,8 +56,10 @@ struct ChildResult {
 // Runs `command` to completion under `limits`. A child that ends badly is still Ok (see
 // ChildResult::ok). Errors: kDeadlineExceeded when it ran past the timeout (the group was
 // killed); kInternal when the program is not installed (the message names the Debian package)
-// or the process could not be started.
-base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimits& limits);
+// or the process could not be started. With `on_stdout_line`, stdout is not captured but
+// handed to it line by line (ffmpeg's -progress output).
+base::Result<ChildResult> RunChild(const ChildCommand& command, const ChildLimits& limits,
+                                   const LineSink& on_stdout_line = {});
 
 }  // namespace herald::media
 

@@ -15,14 +15,14 @@ ChildLimits FfmpegLimits(std::chrono::seconds timeout, int64_t max_memory_bytes,
 }
 
 base::Result<ChildResult> RunFfmpeg(std::string_view program, const std::vector<std::string>& args,
-                                    const ChildLimits& limits) {
+                                    const ChildLimits& limits, const LineSink& on_stdout_line) {
   ChildCommand command;
   command.package = std::string(kFfmpegPackage);
   command.argv = {std::string(program), "-hide_banner"};
   if (program == "ffmpeg") command.argv.push_back("-nostdin");  // ffprobe never reads stdin
   command.argv.insert(command.argv.end(), {"-protocol_whitelist", "file"});
   command.argv.insert(command.argv.end(), args.begin(), args.end());
-  return RunChild(command, limits);
+  return RunChild(command, limits, on_stdout_line);
 }
 
 std::string FfmpegReason(std::string_view stderr_text, std::string_view fallback) {

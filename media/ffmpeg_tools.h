@@ -29,9 +29,10 @@ ChildLimits FfmpegLimits(std::chrono::seconds timeout, int64_t max_memory_bytes,
                          int64_t max_file_bytes = 0);
 
 // Runs `program` (ffprobe or ffmpeg) with `args` after "-hide_banner" ("-nostdin") and the
-// protocol whitelist. Errors as RunChild.
+// protocol whitelist; `on_stdout_line`, when set, gets stdout line by line instead of it being
+// captured (see ChildCommand). Errors as RunChild.
 base::Result<ChildResult> RunFfmpeg(std::string_view program, const std::vector<std::string>& args,
-                                    const ChildLimits& limits);
+                                    const ChildLimits& limits, const LineSink& on_stdout_line = {});
 
 // ffmpeg's complaint in a user's words: the lines of `stderr` without "[demuxer @ 0x...]"
 // prefixes or file paths, joined by "; ", at most ~300 characters; `fallback` when empty.

@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <charconv>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "media/ffmpeg_tools.h"
@@ -271,9 +273,30 @@ std::string Number(double value) {
   return buffer;
 }
 
+// ffmpeg's -progress output ("out_time_us=1234567", ..., "progress=continue|end") as a
+// fraction of `duration_ms`, handed to `progress` (which drops values that did not grow).
+LineSink ProgressLines(int64_t duration_ms, const ConvertProgress& progress) {
+  if (!progress || duration_ms <= 0) return {};
+  return [duration_ms, &progress](std::string_view line) {
+    double fraction = -1;
+    constexpr std::string_view kTime = "out_time_us=";
+    if (line == "progress=end") {
+      fraction = 1;
+    } else if (line.substr(0, kTime.size()) == kTime) {
+      int64_t us = 0;
+      auto digits = line.substr(kTime.size());
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), us);
+      if (ec != std::errc() || us < 0) return;  // "N/A" before the first frame
+      fraction = std::min(1.0, static_cast<double>(us) / 1000.0 / static_cast<double>(duration_ms));
+    }
+    if (fraction >= 0) progress(fraction);
+  };
+}
+
 base::Result<ConvertedFile> ConvertVideo(const std::string& input, const MediaProbe& probe,
                                          const ConversionSpec& spec, const std::string& output,
-                                         const ConvertLimits& limits) {
+                                         const ConvertLimits& limits,
+                                         const ConvertProgress& progress) {
   if (spec.mime_type != "video/mp4") {
     return base::InvalidArgument("herald converts video to MP4 (video/mp4) only, not " +
                                  spec.mime_type);
@@ -320,10 +343,13 @@ base::Result<ConvertedFile> ConvertVideo(const std::string& input, const MediaPr
   } else {
     args.insert(args.end(), {"-c", "copy"});
   }
+  auto on_line = ProgressLines(probe.duration_ms, progress);
+  if (on_line) args.insert(args.end(), {"-progress", "pipe:1", "-nostats"});
   args.insert(args.end(), {"-movflags", "+faststart", "-f", "mp4", FfmpegPath(temp.path())});
   auto run =
       RunFfmpeg("ffmpeg", args,
-                FfmpegLimits(limits.timeout, limits.max_memory_bytes, limits.max_output_bytes));
+                FfmpegLimits(limits.timeout, limits.max_memory_bytes, limits.max_output_bytes),
+                on_line);
   if (!run.ok()) return run.error();
   if (run->signal == SIGXFSZ) {
     return base::InvalidArgument("the converted video grew past herald's limit of " +
@@ -345,9 +371,22 @@ base::Result<ConvertedFile> ConvertVideo(const std::string& input, const MediaPr
 
 base::Result<ConvertedFile> ConvertMedia(const std::string& input, const MediaProbe& probe,
                                          const ConversionSpec& spec, const std::string& output,
-                                         const ConvertLimits& limits) {
-  if (probe.kind == "image") return ConvertImage(input, probe, spec, output);
-  return ConvertVideo(input, probe, spec, output, limits);
+                                         const ConvertLimits& limits,
+                                         const ConvertProgress& progress) {
+  double reported = -1;
+  ConvertProgress increasing;
+  if (progress) {
+    increasing = [&](double fraction) {
+      if (fraction <= reported) return;
+      reported = fraction;
+      progress(fraction);
+    };
+  }
+  auto converted = probe.kind == "image"
+                       ? ConvertImage(input, probe, spec, output)
+                       : ConvertVideo(input, probe, spec, output, limits, increasing);
+  if (converted.ok() && increasing) increasing(1);
+  return converted;
 }
 
 base::Result<ConvertedFile> MakeThumbnail(const std::string& input, const MediaProbe& probe,

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "base/result.h"
@@ -32,6 +33,10 @@ struct ConvertedFile {
   platforms::MediaProbe probe;  // of the output
 };
 
+// Told how far a conversion is, from 0 to 1, as it goes (from the converting thread; calls are
+// increasing; a video transcode reports about twice a second, other conversions at the end).
+using ConvertProgress = std::function<void(double fraction)>;
+
 // Converts `input` (probed as `probe`) per `spec` into the new file `output`. Errors:
 // kInvalidArgument when the input cannot be converted (malformed, or the spec cannot be met,
 // e.g. max_bytes: the message says why); kDeadlineExceeded past the time limit; kInternal for a
@@ -40,7 +45,8 @@ base::Result<ConvertedFile> ConvertMedia(const std::string& input,
                                          const platforms::MediaProbe& probe,
                                          const platforms::ConversionSpec& spec,
                                          const std::string& output,
-                                         const ConvertLimits& limits = {});
+                                         const ConvertLimits& limits = {},
+                                         const ConvertProgress& progress = {});
 
 // A JPEG preview at most `max_side` pixels on its longer side: the image itself, or a frame
 // one second into a video (the first frame of a shorter one).

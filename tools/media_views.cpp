@@ -1,6 +1,7 @@
 #include "tools/media_views.h"
 
 #include "base/time.h"
+#include "core/media_probe_json.h"
 
 namespace herald::tools {
 
@@ -32,6 +33,24 @@ base::Json MediaDetailView(const core::MediaDetails& details) {
   out["networks"] = std::move(networks);
   out["used_by"] = details.pending_posts;
   return out;
+}
+
+base::Json PreparedMediaView(const std::string& media_id,
+                             const std::vector<core::PreparedForNetwork>& done) {
+  base::Json networks = base::Json::array();
+  for (const auto& d : done) {
+    base::Json entry = {{"platform", d.platform},
+                        {"network", d.network},
+                        {"action", d.outcome.action},
+                        {"reasons", d.outcome.reasons}};
+    if (!d.outcome.mime_type.empty()) {
+      entry["mime_type"] = d.outcome.mime_type;
+      entry["size"] = d.outcome.size;
+      entry["probe"] = core::ProbeToJson(d.outcome.probe);
+    }
+    networks.push_back(std::move(entry));
+  }
+  return {{"media_id", media_id}, {"networks", std::move(networks)}};
 }
 
 }  // namespace herald::tools

@@ -15,6 +15,9 @@ namespace herald::tools {
 
 base::Json MediaView(const store::Media& media);
 base::Json MediaDetailView(const core::MediaDetails& details);
+// prepare_media's result: {media_id, networks: [{platform, network, action, reasons, ...}]}.
+base::Json PreparedMediaView(const std::string& media_id,
+                             const std::vector<core::PreparedForNetwork>& done);
 
 }  // namespace herald::tools
 

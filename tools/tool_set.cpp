@@ -8,6 +8,7 @@
 #include "tools/get_post.h"
 #include "tools/list_media.h"
 #include "tools/list_posts.h"
+#include "tools/prepare_media.h"
 #include "tools/publish_post.h"
 #include "tools/reschedule_post.h"
 #include "tools/retry_post.h"
@@ -47,6 +48,7 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
     tools.push_back(std::make_unique<ListMediaTool>(*deps.media));
     tools.push_back(std::make_unique<GetMediaTool>(*deps.media));
     tools.push_back(std::make_unique<DeleteMediaTool>(*deps.media));
+    tools.push_back(std::make_unique<PrepareMediaTool>(*deps.media));
   }
   // ---- account tools ----
   if (deps.platforms != nullptr) {

@@ -346,5 +346,81 @@ TEST_F(MediaServiceTest, PreparerRefusesWhatTheNetworkCannotTakeWithTheReason) {
   EXPECT_THAT(ready, StatusIs(base::ErrorCode::kInvalidArgument));
 }
 
+TEST_F(MediaServiceTest, PrepareConvertsNowWithProgressAndThePublishReusesIt) {
+  service->SetPreparer(preparer.get());
+  platforms::PlatformInfo& pictures = env.reconcile->info();
+  pictures.media.mime_types = {"image/jpeg"};
+  pictures.media.max_width = 200;
+  pictures.media.max_height = 200;
+  auto m = UploadData(ReadFile(Png("big.png", "640x480")));
+  ASSERT_THAT(m, IsOk());
+  PrepareMediaRequest request;
+  request.media_id = m->id;
+  request.platforms = {"native", "reconcile", "native"};  // a repeat counts once
+  std::vector<std::pair<size_t, double>> steps;
+  auto done = Await(service->Prepare(
+      env.editor, request,
+      [&](size_t index, size_t count, const std::string& network, double fraction) {
+        EXPECT_EQ(count, 2u);
+        EXPECT_FALSE(network.empty());
+        steps.emplace_back(index, fraction);
+      }));
+  ASSERT_THAT(done, IsOk());
+  ASSERT_EQ(done->size(), 2u);
+  EXPECT_EQ((*done)[0].platform, "native");
+  EXPECT_EQ((*done)[0].outcome.action, "as_is");
+  EXPECT_EQ((*done)[0].outcome.mime_type, "image/png");
+  EXPECT_EQ((*done)[1].outcome.action, "converted");
+  EXPECT_EQ((*done)[1].outcome.mime_type, "image/jpeg");
+  EXPECT_LE((*done)[1].outcome.probe.width, 200);
+  EXPECT_FALSE((*done)[1].outcome.reasons.empty());
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.back(), (std::pair<size_t, double>{1, 1.0}));
+
+  // Made once: asked again it is reused, and so does the publish.
+  auto again = Await(service->Prepare(env.editor, request, {}));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)[1].outcome.action, "reused");
+  platforms::Content content = ContentWith(*m);
+  ASSERT_THAT(Await(preparer->Prepare(env.org.id, pictures, content)), IsOk());
+  EXPECT_EQ(content.parts[0].media[0].mime_type, "image/jpeg");
+  auto variants = store::ReadValue<std::vector<store::MediaVariant>>(
+      *env.store, [&](store::Tx& tx) { return tx.ListMediaVariants(m->id); });
+  ASSERT_THAT(variants, IsOk());
+  EXPECT_EQ(variants->size(), 1u);
+
+  // A network that cannot take the file says why; nothing is an error.
+  pictures.media.mime_types = {"video/mp4"};
+  request.platforms = {"reconcile"};
+  auto refused = Await(service->Prepare(env.editor, request, {}));
+  ASSERT_THAT(refused, IsOk());
+  EXPECT_EQ((*refused)[0].outcome.action, "refuse");
+  EXPECT_FALSE((*refused)[0].outcome.reasons.empty());
+}
+
+TEST_F(MediaServiceTest, PrepareRefusesBadRequestsAndOtherOrganizationsMedia) {
+  service->SetPreparer(preparer.get());
+  auto m = UploadData(ReadFile(Png()));
+  ASSERT_THAT(m, IsOk());
+  PrepareMediaRequest request;
+  request.media_id = m->id;
+  request.platforms = {"native", "nope"};
+  EXPECT_THAT(Await(service->Prepare(env.editor, request, {})),
+              StatusIs(base::ErrorCode::kInvalidArgument, ::testing::HasSubstr("platforms[1]")));
+  request.platforms = {};
+  EXPECT_THAT(Await(service->Prepare(env.editor, request, {})),
+              StatusIs(base::ErrorCode::kInvalidArgument,
+                       ::testing::HasSubstr("no account is connected")));
+  env.AddAccount("native", "brand");
+  auto by_accounts = Await(service->Prepare(env.editor, request, {}));
+  ASSERT_THAT(by_accounts, IsOk());
+  ASSERT_EQ(by_accounts->size(), 1u);
+  EXPECT_EQ((*by_accounts)[0].platform, "native");
+  EXPECT_THAT(Await(service->Prepare(env.viewer, request, {})),
+              StatusIs(base::ErrorCode::kPermissionDenied));
+  EXPECT_THAT(Await(service->Prepare(env.other_editor, request, {})),
+              StatusIs(base::ErrorCode::kNotFound));
+}
+
 }  // namespace
 }  // namespace herald::core

@@ -14,6 +14,8 @@
 #include "schemas/schemas.h"
 #include "tests/support/core_env.h"
 #include "core/limits.h"
+#include "core/media_preparer.h"
+#include "media/url_signer.h"
 #include "tools/resource_reads.h"
 #include "tools/tool_set.h"
 #include "tests/support/result_matchers.h"
@@ -32,7 +34,9 @@ class FakeToolContext final : public ToolContext {
   explicit FakeToolContext(core::Caller caller) : caller_(std::move(caller)) {}
   const core::Caller& caller() const override { return caller_; }
   bool cancelled() const override { return false; }
-  void Progress(double, std::optional<double>, std::string) override {}
+  void Progress(double progress, std::optional<double> total, std::string message) override {
+    progress_.push_back({progress, total.value_or(-1), std::move(message)});
+  }
   void Log(LogLevel, Json) override {}
   bool CanSample() const override { return false; }
   bool CanElicitForm() const override { return false; }
@@ -41,14 +45,23 @@ class FakeToolContext final : public ToolContext {
     co_return base::FailedPrecondition("no client");
   }
 
+  struct ProgressCall {
+    double progress;
+    double total;  // -1: none
+    std::string message;
+  };
+  const std::vector<ProgressCall>& progress() const { return progress_; }
+
  private:
   core::Caller caller_;
+  std::vector<ProgressCall> progress_;
 };
 
 const std::vector<std::string> kPostTools = {
     "schedule_post", "publish_post", "save_draft",  "update_post",  "reschedule_post",
     "cancel_post",   "retry_post",   "delete_post", "get_post",     "list_posts",
-    "validate_post", "upload_media", "list_media",  "get_media",    "delete_media"};
+    "validate_post", "upload_media", "list_media",  "get_media",    "delete_media",
+    "prepare_media"};
 
 // Validates `value` against the embedded schema at `path`; returns the errors ("" if valid).
 std::string SchemaErrors(const std::string& path, const Json& value) {
@@ -89,10 +102,12 @@ class ToolsTest : public ::testing::Test {
 
   // Calls `name` with `args` (validated against its input schema first) and checks the result
   // against the output schema.
-  Result<Json> Call(const std::string& name, Json args, const core::Caller& caller) {
+  Result<Json> Call(const std::string& name, Json args, const core::Caller& caller,
+                    FakeToolContext* context = nullptr) {
     std::string in_errors = SchemaErrors("tools/" + name + ".input.json", args);
     EXPECT_EQ(in_errors, "") << name << " arguments " << args.dump();
-    FakeToolContext ctx(caller);
+    FakeToolContext own(caller);
+    FakeToolContext& ctx = context != nullptr ? *context : own;
     auto out = testing::Await(tools_.at(name)->Call(std::move(args), ctx));
     if (!out.ok()) return std::move(out).error();
     EXPECT_EQ(SchemaErrors("tools/" + name + ".output.json", out->structured), "")
@@ -196,6 +211,40 @@ TEST_F(ToolsTest, UploadMediaAndUseIt) {
                       env_.editor);
   ASSERT_THAT(created, IsOk());
   EXPECT_EQ((*created)["status"], "draft");
+}
+
+TEST_F(ToolsTest, PrepareMediaConvertsForTheNetworksAndReportsProgress) {
+  core::MediaPreparerOptions options;
+  options.staging_dir = env_.media->options().staging_dir;
+  media::UrlSigner signer(std::string(32, 'k'), "https://herald.example");
+  core::MediaPreparer preparer(*env_.store, *env_.media_files, &signer, env_.clock, *env_.pool,
+                               options);
+  env_.media->SetPreparer(&preparer);
+  env_.reconcile->info().media.mime_types = {"image/jpeg"};  // this network converts the GIF
+  const std::string gif =
+      base::Base64Decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7").value();
+  auto up = Call("upload_media", {{"data_base64", base::Base64Encode(gif)}}, env_.editor);
+  ASSERT_THAT(up, IsOk());
+  FakeToolContext ctx(env_.editor);
+  auto prepared = Call("prepare_media",
+                       {{"media_id", (*up)["media_id"]}, {"platforms", {"native", "reconcile"}}},
+                       env_.editor, &ctx);
+  ASSERT_THAT(prepared, IsOk());
+  ASSERT_EQ((*prepared)["networks"].size(), 2u);
+  EXPECT_EQ((*prepared)["networks"][0]["action"], "as_is");
+  EXPECT_EQ((*prepared)["networks"][1]["action"], "converted");
+  EXPECT_EQ((*prepared)["networks"][1]["mime_type"], "image/jpeg");
+  ASSERT_FALSE(ctx.progress().empty());
+  EXPECT_EQ(ctx.progress().back().progress, 2);  // two networks of two done
+  EXPECT_EQ(ctx.progress().back().total, 2);
+  EXPECT_THAT(ctx.progress().back().message, HasSubstr("100%"));
+
+  EXPECT_NE(SchemaErrors("tools/prepare_media.input.json",
+                         {{"media_id", (*up)["media_id"]}, {"fit", "stretch"}}),
+            "");
+  EXPECT_THAT(Call("prepare_media", {{"media_id", (*up)["media_id"]}}, env_.viewer),
+              StatusIs(base::ErrorCode::kPermissionDenied));
+  env_.media->SetPreparer(nullptr);
 }
 
 TEST_F(ToolsTest, SchemaRefusesWhatTheModelGetsWrong) {

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace herald::media {
 namespace {
@@ -39,6 +41,17 @@ TEST(ChildProcessTest, CapturesOutputAndExitStatus) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->ok());
   EXPECT_EQ(r->out, "looked up in PATH\n");
+}
+
+TEST(ChildProcessTest, HandsStdoutLineByLineWhenAskedInsteadOfCapturing) {
+  std::vector<std::string> lines;
+  // Lines split across writes, CRLF, an empty line and a last line without a newline.
+  auto r = RunChild(Shell("printf 'one\\ntw'; printf 'o\\r\\n\\nthree'"), Limits(),
+                    [&](std::string_view line) { lines.emplace_back(line); });
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_TRUE(r->ok());
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "", "three"}));
+  EXPECT_EQ(r->out, "");  // handed over, not captured
 }
 
 TEST(ChildProcessTest, AMissingProgramNamesItsPackage) {

@@ -206,6 +206,34 @@ TEST(ConvertVideoTest, TranscodesHevcToH264ScaledToEvenSizes) {
   EXPECT_NEAR(r->probe.duration_ms, 2000, 150);
 }
 
+TEST(ConvertVideoTest, ReportsProgressUpToOneWhileTranscoding) {
+  TempDir dir;
+  const std::string hevc = Mp4(dir, "p.mp4", "libx265", 320, 240, 25);
+  ConversionSpec spec;
+  spec.mime_type = "video/mp4";
+  spec.transcode_video = true;
+  std::vector<double> seen;
+  auto r = ConvertMedia(hevc, Probe(hevc, "video/mp4"), spec, dir.Path("out.mp4"), {},
+                        [&](double fraction) { seen.push_back(fraction); });
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back(), 1.0);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i], 0.0);
+    if (i > 0) {
+      EXPECT_GT(seen[i], seen[i - 1]) << "progress must only grow";
+    }
+  }
+  // A failed conversion never reaches 1.
+  std::vector<double> failed;
+  const std::string broken = dir.Path("broken.mp4");
+  testing::WriteFile(broken, ReadFile(hevc).substr(0, 2000));
+  auto bad = ConvertMedia(broken, Probe(hevc, "video/mp4"), spec, dir.Path("out2.mp4"), {},
+                          [&](double fraction) { failed.push_back(fraction); });
+  EXPECT_FALSE(bad.ok());
+  for (double f : failed) EXPECT_LT(f, 1.0);
+}
+
 TEST(ConvertVideoTest, CapsTheFrameRate) {
   TempDir dir;
   const std::string mp4 = Mp4(dir, "60.mp4", "libx264", 128, 96, 60);

@@ -253,6 +253,19 @@ def flow(label, work, s3_env):
         _, _, accounts = h.api("GET", "/api/v1/accounts")
         account = re.search(rb'"account_id":"(acc_[0-9A-Za-z]+)"', accounts).group(1).decode()
 
+        # prepare_media converts the PNG now for the account's network (the default); the
+        # publish below reuses it; the MP4 is refused with the reason.
+        _, prepared = h.tool("prepare_media", {"media_id": png["media_id"]})
+        nets = prepared.get("networks") or prepared.get("result", {}).get("networks", [])
+        if [(n["platform"], n["action"], n.get("mime_type")) for n in nets] != \
+                [("oauthtest", "converted", "image/jpeg")]:
+            fail("prepare_media PNG: %s" % json.dumps(prepared))
+        _, prepared = h.tool("prepare_media", {"media_id": mp4["media_id"],
+                                               "platforms": ["oauthtest"]})
+        nets = prepared.get("networks") or prepared.get("result", {}).get("networks", [])
+        if len(nets) != 1 or nets[0]["action"] != "refuse" or not nets[0]["reasons"]:
+            fail("prepare_media MP4: %s" % json.dumps(prepared))
+
         # publish_post with the PNG: converted to JPEG, fetched by the network by URL.
         _, post = h.tool("publish_post", {"accounts": [account], "text": "e2e " + label,
                                           "media": [png["media_id"]]})
