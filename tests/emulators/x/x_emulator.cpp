@@ -67,26 +67,10 @@ std::string TcoLink(std::string_view url) {
   return "https://t.co/" + base::Sha256Hex(url).substr(0, 10);
 }
 
-// The text as X answers with it: &, < and > escaped, every URL a t.co link.
-std::string DisplayText(std::string_view text, bool media) {
+// `text` with &, < and > escaped, as X returns tweet text.
+std::string Escape(std::string_view text) {
   std::string out;
-  size_t pos = 0;
-  for (const platforms::text::TextSpan& url : platforms::text::FindUrls(text)) {
-    for (char c : text.substr(pos, url.begin - pos)) {
-      if (c == '&') {
-        out += "&amp;";
-      } else if (c == '<') {
-        out += "&lt;";
-      } else if (c == '>') {
-        out += "&gt;";
-      } else {
-        out += c;
-      }
-    }
-    out += TcoLink(url.In(text));
-    pos = url.end;
-  }
-  for (char c : text.substr(pos)) {
+  for (char c : text) {
     if (c == '&') {
       out += "&amp;";
     } else if (c == '<') {
@@ -97,6 +81,20 @@ std::string DisplayText(std::string_view text, bool media) {
       out += c;
     }
   }
+  return out;
+}
+
+// The text as X answers with it: &, < and > escaped, every URL a t.co link, and the t.co link
+// of the attached media at the end.
+std::string DisplayText(std::string_view text, bool media) {
+  std::string out;
+  size_t pos = 0;
+  for (const platforms::text::TextSpan& url : platforms::text::FindUrls(text)) {
+    out += Escape(text.substr(pos, url.begin - pos));
+    out += TcoLink(url.In(text));
+    pos = url.end;
+  }
+  out += Escape(text.substr(pos));
   if (media) out += (out.empty() ? "" : " ") + TcoLink(text);
   return out;
 }
