@@ -381,6 +381,18 @@ bool XEmulator::Limited(const std::string& user, const std::string& bucket, int6
   return s.exceeded;
 }
 
+std::optional<http::Response> XEmulator::Admit(const http::Request& req, std::string_view scope,
+                                               const std::string& bucket,
+                                               std::string_view limit_key, int64_t fallback,
+                                               Auth& auth, http::Headers& rate) {
+  auth = Authenticate(req, scope);
+  if (!auth.user) return auth.error;
+  if (Limited(auth.user->id, bucket, ctx_.ConfigInt(limit_key, fallback), rate)) {
+    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
+  }
+  return std::nullopt;
+}
+
 http::Response XEmulator::Finish(http::Response response, const http::Headers& headers) {
   headers.ForEach([&](std::string_view k, std::string_view v) { response.headers.Set(k, v); });
   return response;
@@ -409,12 +421,9 @@ http::Response XEmulator::ExpireToken(const http::Request& req) {
 // ---- users and tweets ----
 
 http::Response XEmulator::Me(const http::Request& req) {
-  Auth auth = Authenticate(req, "users.read");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "me", ctx_.ConfigInt("me_rate_limit", 75), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "users.read", "me", "me_rate_limit", 75, auth, rate)) return *refused;
   const User& u = *auth.user;
   Json data{{"id", u.id}, {"name", u.name}, {"username", u.username}};
   if (QueryOr(req, "user.fields").find("public_metrics") != std::string::npos) {
@@ -526,12 +535,9 @@ http::Response XEmulator::CreateTweet(const http::Request& req) {
 }
 
 http::Response XEmulator::DeleteTweet(const http::Request& req) {
-  Auth auth = Authenticate(req, "tweet.write");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "delete", ctx_.ConfigInt("delete_rate_limit", 50), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "tweet.write", "delete", "delete_rate_limit", 50, auth, rate)) return *refused;
   const std::string id(req.PathParam("id"));
   auto post = ctx_.posts().Find(id);
   if (!post || post->deleted) {
@@ -570,12 +576,9 @@ Json XEmulator::TweetJson(const CreatedPost& post, bool created_at, bool referen
 }
 
 http::Response XEmulator::UserTweets(const http::Request& req) {
-  Auth auth = Authenticate(req, "tweet.read");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "timeline", ctx_.ConfigInt("read_rate_limit", 900), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "tweet.read", "timeline", "read_rate_limit", 900, auth, rate)) return *refused;
   const std::string id(req.PathParam("id"));
   {
     std::lock_guard lock(mu_);
@@ -613,12 +616,9 @@ http::Response XEmulator::UserTweets(const http::Request& req) {
 }
 
 http::Response XEmulator::LookupTweets(const http::Request& req) {
-  Auth auth = Authenticate(req, "tweet.read");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "lookup", ctx_.ConfigInt("read_rate_limit", 900), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "tweet.read", "lookup", "read_rate_limit", 900, auth, rate)) return *refused;
   const std::string ids = QueryOr(req, "ids");
   if (ids.empty()) return Finish(InvalidRequest("The `ids` query parameter can not be empty"), rate);
   const bool metrics = QueryOr(req, "tweet.fields").find("public_metrics") != std::string::npos;
@@ -676,12 +676,9 @@ Json XEmulator::MediaJson(const Media& m) const {
 }
 
 http::Response XEmulator::MediaInitialize(const http::Request& req) {
-  Auth auth = Authenticate(req, "media.write");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "media", ctx_.ConfigInt("media_rate_limit", 1875), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "media.write", "media", "media_rate_limit", 1875, auth, rate)) return *refused;
   auto body = base::ParseJson(req.body);
   if (!body.ok() || !body->is_object()) return Finish(InvalidRequest("invalid JSON body"), rate);
   const std::string type = base::GetString(*body, "media_type");
@@ -722,12 +719,9 @@ http::Response XEmulator::MediaInitialize(const http::Request& req) {
 }
 
 http::Response XEmulator::MediaAppend(const http::Request& req) {
-  Auth auth = Authenticate(req, "media.write");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "media", ctx_.ConfigInt("media_rate_limit", 1875), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "media.write", "media", "media_rate_limit", 1875, auth, rate)) return *refused;
   std::string data;
   std::string segment;
   const std::string content_type(req.Header("Content-Type"));
@@ -765,12 +759,9 @@ http::Response XEmulator::MediaAppend(const http::Request& req) {
 }
 
 http::Response XEmulator::MediaFinalize(const http::Request& req) {
-  Auth auth = Authenticate(req, "media.write");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "media", ctx_.ConfigInt("media_rate_limit", 1875), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "media.write", "media", "media_rate_limit", 1875, auth, rate)) return *refused;
   std::lock_guard lock(mu_);
   auto it = media_.find(std::string(req.PathParam("id")));
   if (it == media_.end() || it->second.user != auth.user->id) {
@@ -804,12 +795,9 @@ http::Response XEmulator::MediaFinalize(const http::Request& req) {
 }
 
 http::Response XEmulator::MediaStatus(const http::Request& req) {
-  Auth auth = Authenticate(req, "media.write");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "media_status", ctx_.ConfigInt("read_rate_limit", 900), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "media.write", "media_status", "read_rate_limit", 900, auth, rate)) return *refused;
   if (QueryOr(req, "command") != "STATUS") {
     return Finish(InvalidRequest("command must be STATUS"), rate);
   }
@@ -827,12 +815,9 @@ http::Response XEmulator::MediaStatus(const http::Request& req) {
 }
 
 http::Response XEmulator::MediaMetadata(const http::Request& req) {
-  Auth auth = Authenticate(req, "media.write");
-  if (!auth.user) return auth.error;
+  Auth auth;
   http::Headers rate;
-  if (Limited(auth.user->id, "media", ctx_.ConfigInt("media_rate_limit", 1875), rate)) {
-    return Finish(Problem(429, "Too Many Requests", "Too Many Requests"), rate);
-  }
+  if (auto refused = Admit(req, "media.write", "media", "media_rate_limit", 1875, auth, rate)) return *refused;
   auto body = base::ParseJson(req.body);
   if (!body.ok() || !body->is_object()) return Finish(InvalidRequest("invalid JSON body"), rate);
   const std::string id = IdString(body->value("id", Json()));

@@ -158,6 +158,12 @@ class XEmulator final : public NetworkEmulator {
   // when over the limit.
   bool Limited(const std::string& user, const std::string& bucket, int64_t limit,
                http::Headers& headers);
+  // Authenticate for `scope`, then Limited against `bucket` with the limit of config
+  // `limit_key` (else `fallback`): the answer to send instead of handling the request, or
+  // nullopt (auth and rate filled).
+  std::optional<http::Response> Admit(const http::Request& req, std::string_view scope,
+                                      const std::string& bucket, std::string_view limit_key,
+                                      int64_t fallback, Auth& auth, http::Headers& rate);
   static http::Response Finish(http::Response response, const http::Headers& headers);
 
   http::Response Authorize(const http::Request& req);
