@@ -7,7 +7,8 @@ emulator's app (HERALD_X_CLIENT_ID / _SECRET):
   herald's /oauth/callback/x -> the account is active; a PNG (made here) by POST
   /api/v1/media; schedule_post of a two-part thread with the image a moment ahead; get_post
   shows the target published with its x.com URL; the emulator holds exactly two tweets, the
-  second replying to the first, the first carrying the image.
+  second replying to the first, the first carrying the image. Then publish_post with an MP4
+  (made here with ffmpeg), uploaded in chunks and published once X processed it.
 
   x_e2e_test.py <herald> <herald-emulator>
 """
@@ -25,6 +26,18 @@ sys.argv, ARGS = sys.argv[:1] + sys.argv[1:2] * 2, sys.argv  # media_e2e_test re
 from media_e2e_test import Herald, fail, ffmpeg, free_port, request  # noqa: E402
 
 HERALD, EMULATOR = ARGS[1], ARGS[2]
+
+
+def settled(h, post_id):
+    """get_post once the post is published (fails the test if it ends otherwise)."""
+    for _ in range(600):
+        _, current = h.tool("get_post", {"post_id": post_id})
+        if current["status"] in ("published", "failed", "partially_published"):
+            break
+        time.sleep(0.05)
+    if current["status"] != "published":
+        fail("the post ended %s: %s" % (current["status"], json.dumps(current)), h.err)
+    return current
 
 
 def main():
@@ -83,14 +96,7 @@ def main():
             "accounts": [account], "text": "Herald e2e: part one https://example.com/x",
             "media": [image["media_id"]], "thread": [{"text": "Herald e2e: part two"}],
             "publish_at": at})
-        current = post
-        for _ in range(600):
-            _, current = h.tool("get_post", {"post_id": post["post_id"]})
-            if current["status"] in ("published", "failed", "partially_published"):
-                break
-            time.sleep(0.05)
-        if current["status"] != "published":
-            fail("the post ended %s: %s" % (current["status"], json.dumps(current)), h.err)
+        current = settled(h, post["post_id"])
         target = current["targets"][0]
         if not re.match(r"https://x\.com/heraldtester/status/\d+$", target.get("url", "")):
             fail("target URL: %s" % json.dumps(target))
@@ -104,6 +110,24 @@ def main():
             fail("not a thread with the image on its first part: %s" % json.dumps(tweets))
         if not target["url"].endswith("/" + first["id"]):
             fail("the URL names %s, not the first tweet %s" % (target["url"], first["id"]))
+
+        # A video (H.264/AAC, made here): uploaded to X in chunks from herald's media file,
+        # published once X has processed it.
+        clip = os.path.join(data, "clip.mp4")
+        ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-f", "lavfi", "-i",
+               "sine=frequency=440", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
+               "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip)
+        video = json.loads(h.api("POST", "/api/v1/media?file_name=clip.mp4",
+                                 open(clip, "rb").read(),
+                                 {"Content-Type": "video/mp4"}, expect=(201,))[2])
+        video = video.get("result", video)
+        _, post = h.tool("publish_post", {"accounts": [account], "text": "Herald e2e: a clip",
+                                          "media": [video["media_id"]]})
+        settled(h, post["post_id"])
+        _, _, ledger = request(x_url + "/__emulator/posts")
+        clips = [p for p in json.loads(ledger)["posts"] if p["text"] == "Herald e2e: a clip"]
+        if len(clips) != 1 or [m["mime_type"] for m in clips[0]["media"]] != ["video/mp4"]:
+            fail("the video tweet: %s" % json.dumps(clips))
         h.stop()
         h = None
         print("PASS")
