@@ -9,6 +9,7 @@
 #include "platforms/oauth/test_network.h"
 #include "platforms/slack/slack_platform.h"
 #include "platforms/telegram/telegram_platform.h"
+#include "platforms/x/x_platform.h"
 
 namespace herald::platforms {
 
@@ -20,6 +21,7 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   registry->Add(telegram::MakeTelegramPlatform(env.http, env.base_urls));
   registry->Add(discord::MakeDiscordPlatform(env.http, env.base_urls));
   registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
+  if (auto x = x::MakeXPlatform(env)) registry->Add(std::move(x));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {

@@ -1,5 +1,6 @@
 #include "platforms/oauth/oauth_client.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "base/crypto.h"
@@ -104,6 +105,15 @@ base::Task<base::Result<TokenSet>> OAuthClient::Refresh(OAuthProvider provider, 
   http::FormFields f = {{"grant_type", "refresh_token"}, {"refresh_token", current.refresh_token}};
   HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.token_url,
                                                                       std::move(f), "token"));
+  if (response.status >= 400 && response.status <= 499 &&
+      std::find(provider.dead_grant_errors.begin(), provider.dead_grant_errors.end(),
+                OAuthErrorCode(response)) != provider.dead_grant_errors.end()) {
+    base::Error refused = ParseOAuthError(response, Name(provider));
+    co_return base::Unauthenticated(Name(provider) + " no longer accepts the account's refresh " +
+                                    "token (" + OAuthErrorCode(response) +
+                                    "); the account must be reconnected")
+        .set_detail(refused.detail());
+  }
   HERALD_CO_ASSIGN_OR_RETURN(TokenSet next,
                              ParseTokenResponse(response, clock_.Now(), Name(provider)));
   if (next.refresh_token.empty()) {

@@ -42,6 +42,9 @@ struct OAuthProvider {
   bool pkce = true;  // send code_challenge (S256) and code_verifier
   // Extra authorization-URL parameters, e.g. {"access_type","offline"}, {"prompt","consent"}.
   std::vector<std::pair<std::string, std::string>> extra_authorize_params;
+  // OAuth error codes that, answering a refresh, mean the grant is dead as invalid_grant does
+  // (X answers a used or revoked refresh token with invalid_request).
+  std::vector<std::string> dead_grant_errors;
   // Refresh this long before the access token expires.
   std::chrono::seconds refresh_margin{300};
   // Bounds of one token or revocation request (connecting; the whole call).

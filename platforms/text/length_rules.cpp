@@ -3,6 +3,7 @@
 #include "platforms/text/entities.h"
 #include "platforms/text/graphemes.h"
 #include "platforms/text/utf8.h"
+#include "platforms/text/weighted_length.h"
 
 namespace herald::platforms::text {
 namespace {
@@ -17,6 +18,8 @@ int CountUnits(std::string_view text, LengthUnit unit) {
       return CountUtf16Units(text);
     case LengthUnit::kBytes:
       return static_cast<int>(text.size());
+    case LengthUnit::kXWeighted:
+      return CountXWeights(text);
   }
   return static_cast<int>(text.size());
 }
@@ -25,6 +28,7 @@ std::string_view UnitWord(LengthUnit unit, int n) {
   switch (unit) {
     case LengthUnit::kGraphemes:
     case LengthUnit::kCodePoints:
+    case LengthUnit::kXWeighted:
       return n == 1 ? "character" : "characters";
     case LengthUnit::kUtf16Units:
       return n == 1 ? "UTF-16 code unit" : "UTF-16 code units";
@@ -46,11 +50,18 @@ std::string_view LengthUnitName(LengthUnit unit) {
       return "utf16_units";
     case LengthUnit::kBytes:
       return "bytes";
+    case LengthUnit::kXWeighted:
+      return "weighted";
   }
   return "characters";
 }
 
 int CountLength(std::string_view text, const LengthRule& rule) {
+  // X: NFC first, then every URL (with or without a scheme) as url_length.
+  if (rule.unit == LengthUnit::kXWeighted) {
+    return CountXWeights(ReplaceXUrls(NormalizeNfc(text),
+                                      rule.url_length > 0 ? rule.url_length : kXUrlLength));
+  }
   if (rule.url_length <= 0 && !rule.mention_username_only) return CountUnits(text, rule.unit);
   // Mastodon's order: URLs first, then mentions in the text with URLs replaced.
   std::string countable =
@@ -73,6 +84,10 @@ std::string OverLimitMessage(std::string_view field, int length, const LengthRul
   if (rule.mention_username_only) {
     if (!notes.empty()) notes += ", ";
     notes += "@user@domain mentions count as @user";
+  }
+  if (rule.unit == LengthUnit::kXWeighted) {
+    if (!notes.empty()) notes += ", ";
+    notes += "emoji, CJK characters and most symbols count as 2";
   }
   if (rule.unit == LengthUnit::kUtf16Units) {
     if (!notes.empty()) notes += ", ";

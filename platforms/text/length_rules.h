@@ -2,8 +2,9 @@
 //
 // Each network counts differently: Mastodon counts grapheme clusters with every URL as 23 and
 // `@user@domain` as `@user`; Bluesky counts graphemes (and bytes); Telegram and Discord count
-// UTF-16 code units. A LengthRule says which, and CheckLength turns an over-long text into a
-// Violation whose message says by how much, counted the network's way:
+// UTF-16 code units; X weighs code points (weighted_length.h). A LengthRule says which, and
+// CheckLength turns an over-long text into a Violation whose message says by how much, counted
+// the network's way:
 //   "text is 512 characters, 12 over Mastodon's limit of 500 (URLs count as 23)"
 // Pure functions, thread-safe.
 #ifndef HERALD_PLATFORMS_TEXT_LENGTH_RULES_H_
@@ -22,9 +23,11 @@ enum class LengthUnit {
   kCodePoints,  // Unicode scalar values
   kUtf16Units,  // JavaScript / Telegram string length
   kBytes,       // UTF-8 bytes
+  kXWeighted,   // X's weighted length (weighted_length.h): URLs 23, emoji/CJK 2, after NFC
 };
 
-// "graphemes" | "characters" | "utf16_units" | "bytes" (TextRules::unit vocabulary).
+// "graphemes" | "characters" | "utf16_units" | "bytes" | "weighted" (TextRules::unit
+// vocabulary).
 std::string_view LengthUnitName(LengthUnit unit);
 
 struct LengthRule {

@@ -3,7 +3,9 @@
 // Mastodon (native idempotency) ends with every post exactly once; Slack (reconcile) finds the
 // posts whose answer was lost and never sends them again; Telegram (no idempotency) never posts
 // twice and marks what it cannot know `unknown`; Bluesky (record keys) ends `published` when
-// the retry is refused as a duplicate and the lookups after it fail for a while. The worker is stepped with a FakeClock.
+// the retry is refused as a duplicate and the lookups after it fail for a while; X (no key,
+// reconcile) finds the tweets whose answer was lost among the account's recent posts. The
+// worker is stepped with a FakeClock.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,6 +17,7 @@
 #include "core/post_service.h"
 #include "core/publish_worker.h"
 #include "platforms/http/https_client.h"
+#include "platforms/oauth/token_set.h"
 #include "platforms/register_all.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
@@ -60,7 +63,7 @@ class MapCredentials final : public CredentialSource {
 class AdaptersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    for (const char* net : {"mastodon", "telegram", "slack", "bluesky"}) {
+    for (const char* net : {"mastodon", "telegram", "slack", "bluesky", "x"}) {
       auto p = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(HERALD_EMULATOR_BIN), net);
       ASSERT_THAT(p, IsOk());
       emulators_[net] = std::move(*p);
@@ -92,7 +95,9 @@ class AdaptersTest : public ::testing::Test {
     env.http = http_.get();
     env.clock = &clock_;
     env.base_urls = {{"telegram", emulators_["telegram"]->base_url()},
-                     {"slack", emulators_["slack"]->base_url() + "/api"}};
+                     {"slack", emulators_["slack"]->base_url() + "/api"},
+                     {"x", emulators_["x"]->base_url()}};
+    env.oauth_clients["x"] = {"herald-x-client", "herald-x-secret"};
     registry_ = platforms::MakeDefaultRegistry(env);
     pool_ = std::make_unique<base::asio::thread_pool>(2);
     posts_ = std::make_unique<PostService>(*store_, *registry_, &creds_, clock_, *pool_);
@@ -156,6 +161,37 @@ class AdaptersTest : public ::testing::Test {
   std::string SlackAccount() {
     return Connect("slack", {{"bot_token", "xoxb-1111111111-2222222222-EmulatorSeedToken"},
                              {"channel", "C0456NEWS01"}});
+  }
+
+  // An X account the way the OAuth callback stores it: a fresh grant of the emulator.
+  std::string XAccount() {
+    EXPECT_THAT(ctl_["x"]->SetConfig({{"tweet_rate_limit", 1'000'000},
+                                      {"user_daily_post_limit", 1'000'000}}),
+                IsOk());
+    auto grant = ctl_["x"]->CreateToken(base::Json::object());
+    EXPECT_THAT(grant, IsOk());
+    if (!grant.ok()) return "";
+    platforms::oauth::TokenSet tokens;
+    tokens.access_token = (*grant)["access_token"];
+    tokens.refresh_token = (*grant)["refresh_token"];
+    tokens.scope = (*grant)["scope"];
+    tokens.expires_at = clock_.Now() + std::chrono::hours(2);
+    store::Account a;
+    a.id = base::NewId(base::kAccountPrefix, clock_.Now());
+    a.org_id = org_.id;
+    a.platform = "x";
+    a.external_id = (*grant)["account_id"];
+    a.handle = "@heraldtester";
+    a.settings = {{"username", "heraldtester"}};
+    a.credentials_sealed = "sealed-elsewhere";
+    a.created_at = clock_.Now();
+    a.updated_at = clock_.Now();
+    auto stored = store::WriteValue<store::Account>(
+        *store_, [&](store::Tx& tx) { return tx.UpsertAccount(a); });
+    EXPECT_THAT(stored, IsOk());
+    if (!stored.ok()) return "";
+    creds_.Put(stored->id, platforms::oauth::TokenSetToCredentials(tokens));
+    return stored->id;
   }
 
   std::string BlueskyAccount() {
@@ -360,6 +396,40 @@ TEST_F(AdaptersTest, TelegramLostAnswersBecomeUnknownNeverTwice) {
   // Two answers lost after the message was sent, one connection dropped before: each of them
   // is indistinguishable for herald, so three targets are unknown.
   EXPECT_EQ(unknown, 3);
+}
+
+// X takes no idempotency key: a tweet whose answer was lost is looked up among the account's
+// recent tweets before anything is sent again, and 5xx are retried; every post ends published
+// exactly once with its x.com URL.
+TEST_F(AdaptersTest, XLostAnswersAreFoundAndEndExactlyOnce) {
+  std::string account = XAccount();
+  ASSERT_FALSE(account.empty());
+  ASSERT_TRUE(ctl_["x"]
+                  ->ArmFault({{"kind", "drop_after_accept"}, {"method", "POST"},
+                              {"path", "/2/tweets"}, {"count", 3}})
+                  .ok());
+  ASSERT_TRUE(ctl_["x"]
+                  ->ArmFault({{"kind", "5xx"}, {"method", "POST"}, {"path", "/2/tweets"},
+                              {"count", 2}, {"status", 503}})
+                  .ok());
+  auto ids = PublishNow(account, 8, "x once");
+  ASSERT_EQ(ids.size(), 8u);
+  Drain();
+  for (int i = 0; i < 8; ++i) {
+    auto t = TargetOf(ids[static_cast<size_t>(i)]);
+    EXPECT_EQ(t.status, TargetStatus::kPublished) << t.last_error;
+    EXPECT_EQ(t.url, "https://x.com/heraldtester/status/" + t.external_id);
+    EXPECT_EQ(OnNetwork("x", "x once " + std::to_string(i)), 1) << i;
+  }
+  // Each lost answer was reconciled by a lookup of the recent tweets.
+  auto requests = ctl_["x"]->Requests();
+  ASSERT_THAT(requests, IsOk());
+  int lookups = 0;
+  for (const auto& r : *requests) {
+    lookups += r.value("method", std::string()) == "GET" &&
+               r.value("path", std::string()).find("/tweets") != std::string::npos;
+  }
+  EXPECT_EQ(lookups, 3);
 }
 
 }  // namespace
