@@ -10,6 +10,7 @@
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/kit/helpers.h"
 #include "platforms/kit/media_validator.h"
+#include "platforms/kit/post_validator.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
@@ -150,28 +151,20 @@ std::string LinkedInNetwork::Rest(std::string_view path_and_query) const {
 // ---- validation ----
 
 ValidationReport LinkedInNetwork::Validate(const Content& content) const {
-  ValidationReport report;
-  report.limit = kMaxCommentary;
-  report.unit = "characters";
-  if (content.parts.empty()) {
-    report.violations.push_back({"text", "the post is empty"});
-    return report;
-  }
+  PostRules rules;
+  rules.text = text::LengthRule{info_.name, kMaxCommentary, text::LengthUnit::kCodePoints};
+  rules.needs = "text or media";
+  rules.empty_part = "LinkedIn needs text (up to 3,000 characters) or media";
+  rules.media = info_.media;
+  ValidationReport report = PostValidator(std::move(rules)).Validate(content);
+  if (content.parts.empty()) return report;
   const PostPart& post = content.parts[0];
-  const text::LengthRule rule{info_.name, kMaxCommentary, text::LengthUnit::kCodePoints};
-  if (text::IsValidUtf8(post.text)) report.length = text::CountLength(post.text, rule);
-  if (auto v = text::CheckLength("text", post.text, rule)) report.violations.push_back(*v);
-  if (IsBlank(post.text) && post.media.empty()) {
-    report.violations.push_back({"text", "the post is empty: LinkedIn needs text or media"});
-  }
   if (content.parts.size() > 1) {
     report.violations.push_back(
         {"thread", "LinkedIn has no threads: this post has " +
                        std::to_string(content.parts.size()) +
                        " parts; publish them as separate posts"});
   }
-  MediaValidator(info_.name, info_.media)
-      .CheckAll(content, report.violations, &report.conversions);
   for (size_t i = 0; i < post.media.size(); ++i) {
     const MediaItem& item = post.media[i];
     const int64_t size = item.size > 0 ? item.size : static_cast<int64_t>(item.data.size());

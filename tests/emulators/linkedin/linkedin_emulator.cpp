@@ -277,6 +277,26 @@ bool LinkedInEmulator::MayActFor(const std::string& member, const std::string& a
           it->second == "DIRECT_SPONSORED_CONTENT_POSTER");
 }
 
+LinkedInEmulator::Asset* LinkedInEmulator::ReadableAssetLocked(const Auth& auth,
+                                                              std::string_view urn,
+                                                              std::string_view prefix,
+                                                              http::Response& error) {
+  auto it = assets_.find(std::string(urn));
+  if (it == assets_.end() || it->first.rfind(prefix, 0) != 0) {
+    error = ApiError(404, "", "Not Found");
+    return nullptr;
+  }
+  if (!MayActFor(auth.token->member, it->second.owner)) {
+    error = prefix == "urn:li:video:"
+                ? ApiError(403, "",
+                           "Accessing this video resource is forbidden. Please check your "
+                           "permissions for this resource")
+                : ApiError(403, "ACCESS_DENIED", "Not enough permissions to read this image", 100);
+    return nullptr;
+  }
+  return &it->second;
+}
+
 // ---- routes ----
 
 void LinkedInEmulator::AddRoutes(ApiRoutes& routes) {
@@ -750,14 +770,10 @@ http::Response LinkedInEmulator::GetImage(const http::Request& req) {
   Auth auth = Authenticate(req, true);
   if (!auth.token) return auth.error;
   std::lock_guard lock(mu_);
-  auto it = assets_.find(std::string(req.PathParam("urn")));
-  if (it == assets_.end() || it->first.rfind("urn:li:image:", 0) != 0) {
-    return ApiError(404, "", "Not Found");
-  }
-  Asset& a = it->second;
-  if (!MayActFor(auth.token->member, a.owner)) {
-    return ApiError(403, "ACCESS_DENIED", "Not enough permissions to read this image", 100);
-  }
+  http::Response error;
+  Asset* found = ReadableAssetLocked(auth, req.PathParam("urn"), "urn:li:image:", error);
+  if (found == nullptr) return error;
+  Asset& a = *found;
   if (a.status == "PROCESSING" && --a.polls_left <= 0) a.status = "AVAILABLE";
   return JsonAnswer(200, Json{{"id", a.urn}, {"owner", a.owner}, {"status", a.status},
                               {"downloadUrl", "https://media.licdn.test/" + a.urn}});
@@ -879,16 +895,10 @@ http::Response LinkedInEmulator::GetVideo(const http::Request& req) {
   Auth auth = Authenticate(req, true);
   if (!auth.token) return auth.error;
   std::lock_guard lock(mu_);
-  auto it = assets_.find(std::string(req.PathParam("urn")));
-  if (it == assets_.end() || it->first.rfind("urn:li:video:", 0) != 0) {
-    return ApiError(404, "", "Not Found");
-  }
-  Asset& a = it->second;
-  if (!MayActFor(auth.token->member, a.owner)) {
-    return ApiError(403, "",
-                    "Accessing this video resource is forbidden. Please check your permissions "
-                    "for this resource");
-  }
+  http::Response error;
+  Asset* found = ReadableAssetLocked(auth, req.PathParam("urn"), "urn:li:video:", error);
+  if (found == nullptr) return error;
+  Asset& a = *found;
   if (a.status == "PROCESSING") {
     if (a.polls_left > 0) {
       --a.polls_left;

@@ -187,6 +187,10 @@ class LinkedInEmulator final : public NetworkEmulator {
   http::Response NetworkSizes(const http::Request& req);
 
   // Callers hold mu_.
+  // The asset `urn` (of the kind `prefix` names) the member of `auth` may read, or nullptr
+  // with the 404 / 403 to send in `error`.
+  Asset* ReadableAssetLocked(const Auth& auth, std::string_view urn, std::string_view prefix,
+                             http::Response& error);
   Json PostJson(const CreatedPost& post) const;
   std::string IssueAccessLocked(const std::string& member, const std::set<std::string>& scopes);
 
