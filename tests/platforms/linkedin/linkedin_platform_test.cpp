@@ -408,6 +408,28 @@ TEST_F(LinkedInPlatformTest, DeletesAndReadsMetrics) {
   EXPECT_THAT(LivePosts(), SizeIs(1));
 }
 
+TEST_F(LinkedInPlatformTest, APartnerAppRefreshesAnExpiredTokenAndKeepsItsRefreshToken) {
+  Config(Json{{"issue_refresh_tokens", true}});
+  auto tokens = Connect(*member_);
+  ASSERT_THAT(tokens, IsOk());
+  ASSERT_FALSE(tokens->refresh_token.empty());
+  ASSERT_TRUE(tokens->refresh_expires_at.has_value());
+  PublishRequest req = Request("after a refresh");
+  req.account.credentials = oauth::TokenSetToCredentials(*tokens);
+  std::vector<Json> stored;
+  req.account.save_credentials = [&](const Json& c, std::optional<base::Time>) -> Result<void> {
+    stored.push_back(c);
+    return base::Ok();
+  };
+  Arm(FaultKind::kExpiredToken, "POST", "/rest/posts");
+  auto receipt = Run(member_->Publish(std::move(req)));
+  ASSERT_THAT(receipt, IsOk());
+  ASSERT_THAT(stored, SizeIs(1));
+  EXPECT_EQ(stored[0]["refresh_token"], tokens->refresh_token);  // LinkedIn does not rotate
+  EXPECT_NE(stored[0]["access_token"], tokens->access_token);
+  EXPECT_THAT(LivePosts(), SizeIs(1));
+}
+
 TEST_F(LinkedInPlatformTest, AnExpiredTokenWithoutRefreshNeedsReconnecting) {
   Arm(FaultKind::kExpiredToken, "POST", "/rest/posts");
   auto r = Run(member_->Publish(Request("hello")));
