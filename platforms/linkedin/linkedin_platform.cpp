@@ -88,6 +88,11 @@ bool Has(const std::vector<std::string>& granted, const std::string& scope) {
 
 int64_t Millis(base::Time t) { return base::ToUnixMicros(t) / 1000; }
 
+// Where remote_state["media"] records the URN of item `i`.
+std::string MediaKey(const MediaItem& item, size_t i) {
+  return item.id.empty() ? "item" + std::to_string(i) : item.id;
+}
+
 // "share" / "ugc" (member analytics) or "shares" / "ugcPosts" (organization statistics).
 bool IsUgcPost(std::string_view urn) { return urn.rfind("urn:li:ugcPost:", 0) == 0; }
 
@@ -415,7 +420,7 @@ Task<Result<std::vector<PostMedia>>> LinkedInNetwork::UploadMedia(PublishRequest
   if (!state.contains("media") || !state["media"].is_object()) state["media"] = Json::object();
   for (size_t i = 0; i < items.size(); ++i) {
     const MediaItem& item = items[i];
-    const std::string key = item.id.empty() ? "item" + std::to_string(i) : item.id;
+    const std::string key = MediaKey(item, i);
     std::string urn = base::GetString(state["media"], key);
     if (!urn.empty() && IsVideo(item)) {
       // Reuse the video LinkedIn still has; upload again one it lost or failed.
@@ -474,7 +479,9 @@ Task<Result<PublishReceipt>> LinkedInNetwork::Publish(PublishRequest request) {
     urn = *duplicate;
     if (urn.empty()) {
       // "It exists": find it.
-      auto found = co_await FindUrn(request.account, text,
+      std::vector<std::string> urns;
+      for (const PostMedia& m : *media) urns.push_back(m.urn);
+      auto found = co_await FindUrn(request.account, text, std::move(urns),
                                     state["attempt_at"].get<int64_t>() -
                                         options_.find_slack.count() * 1000);
       if (!found.ok()) co_return LookupFailedError(std::move(found).error(), "LinkedIn");
@@ -500,7 +507,8 @@ Task<Result<PublishReceipt>> LinkedInNetwork::Publish(PublishRequest request) {
 }
 
 Task<Result<std::optional<std::string>>> LinkedInNetwork::FindUrn(
-    AccountContext& account, const std::string& text, std::optional<int64_t> since_ms) {
+    AccountContext& account, const std::string& text, std::vector<std::string> media,
+    std::optional<int64_t> since_ms) {
   const std::string path = "/rest/posts?author=" + PercentEncode(account.external_id) +
                            "&q=author&count=50&sortBy=CREATED";
   HERALD_CO_ASSIGN_OR_RETURN(
@@ -510,6 +518,7 @@ Task<Result<std::optional<std::string>>> LinkedInNetwork::FindUrn(
   const std::string escaped = EscapeLittleText(text);
   for (const ListedPost& p : posts) {
     if (since_ms && p.created_at_ms != 0 && p.created_at_ms < *since_ms) continue;
+    if (!media.empty() && p.media != media) continue;
     if (p.commentary == escaped || p.commentary == text) {
       co_return std::optional<std::string>(p.urn);
     }
@@ -526,7 +535,19 @@ Task<Result<std::optional<PublishReceipt>>> LinkedInNetwork::Find(PublishRequest
     co_return std::optional<PublishReceipt>();
   }
   const int64_t since = state["attempt_at"].get<int64_t>() - options_.find_slack.count() * 1000;
-  auto found = co_await FindUrn(request.account, request.content.parts[0].text, since);
+  // The media this request's attempts uploaded, in the post's order (all of them were, when
+  // the post could have been sent).
+  std::vector<std::string> media;
+  const Json recorded = state.value("media", Json::object());
+  const std::vector<MediaItem>& items = request.content.parts[0].media;
+  for (size_t i = 0; i < items.size(); ++i) {
+    media.push_back(base::GetString(recorded, MediaKey(items[i], i)));
+  }
+  if (std::find(media.begin(), media.end(), "") != media.end()) {
+    co_return std::optional<PublishReceipt>();  // some media was never uploaded: not sent
+  }
+  auto found =
+      co_await FindUrn(request.account, request.content.parts[0].text, std::move(media), since);
   if (!found.ok()) {
     co_return LookupFailedError(PageError(std::move(found).error(), request.account), "LinkedIn");
   }

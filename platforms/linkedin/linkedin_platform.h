@@ -109,8 +109,11 @@ class LinkedInNetwork final : public OAuthNetworkBase {
   // Waits until `video` is AVAILABLE. kInvalidArgument on PROCESSING_FAILED.
   Task<Result<void>> AwaitVideo(AccountContext& account, const std::string& video,
                                 const MediaItem& item);
+  // The author's post since `since_ms` with `text` (as escaped) and, when `media` is not
+  // empty, exactly these media URNs; nullopt when there is none.
   Task<Result<std::optional<std::string>>> FindUrn(AccountContext& account,
                                                    const std::string& text,
+                                                   std::vector<std::string> media,
                                                    std::optional<int64_t> since_ms);
   // A 403 on a page: the member no longer administers it, in words.
   base::Error PageError(base::Error e, const AccountContext& account) const;

@@ -185,8 +185,16 @@ Result<std::vector<ListedPost>> ParsePostList(std::string_view body) {
   std::vector<ListedPost> out;
   for (const Json& e : *elements) {
     ListedPost p{base::GetString(e, "id"), base::GetString(e, "commentary"),
-                 IntOf(e, "createdAt")};
+                 IntOf(e, "createdAt"), {}};
     if (p.created_at_ms == 0) p.created_at_ms = IntOf(e, "publishedAt");
+    const Json content = e.value("content", Json::object());
+    if (content.is_object() && content.contains("media")) {
+      p.media.push_back(base::GetString(content["media"], "id"));
+    } else if (content.is_object() && content.contains("multiImage")) {
+      for (const Json& img : content["multiImage"].value("images", Json::array())) {
+        p.media.push_back(base::GetString(img, "id"));
+      }
+    }
     if (!p.urn.empty()) out.push_back(std::move(p));
   }
   return out;

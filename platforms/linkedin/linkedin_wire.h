@@ -95,11 +95,13 @@ struct MediaStatus {
 };
 Result<MediaStatus> ParseMediaStatus(std::string_view body);
 
-// One post of GET /rest/posts?q=author (createdAt in Unix milliseconds).
+// One post of GET /rest/posts?q=author (createdAt in Unix milliseconds) and the image or video
+// URNs of its content (content.media, content.multiImage), in order.
 struct ListedPost {
   std::string urn;
   std::string commentary;
   int64_t created_at_ms = 0;
+  std::vector<std::string> media;
 };
 Result<std::vector<ListedPost>> ParsePostList(std::string_view body);
 

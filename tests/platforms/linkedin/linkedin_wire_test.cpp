@@ -93,7 +93,9 @@ TEST(LinkedInWireTest, ParsesTheAuthorsPosts) {
   EXPECT_EQ((*posts)[0].urn, "urn:li:share:7100000000000000002");
   EXPECT_EQ((*posts)[0].commentary, EscapeLittleText("Launch day (finally) #herald"));
   EXPECT_EQ((*posts)[0].created_at_ms, 1700000300000);
+  EXPECT_TRUE((*posts)[0].media.empty());
   EXPECT_EQ((*posts)[1].urn, "urn:li:ugcPost:7100000000000000001");
+  EXPECT_THAT((*posts)[1].media, ElementsAre("urn:li:image:C4E10AQ1"));
 }
 
 TEST(LinkedInWireTest, ReadsErrorBodies) {
