@@ -297,6 +297,26 @@ LinkedInEmulator::Asset* LinkedInEmulator::ReadableAssetLocked(const Auth& auth,
   return &it->second;
 }
 
+LinkedInEmulator::Asset* LinkedInEmulator::NewAssetLocked(const Auth& auth,
+                                                         const std::string& owner,
+                                                         std::string_view urn_prefix,
+                                                         http::Response& error) {
+  if (owner.empty() || !MayActFor(auth.token->member, owner)) {
+    error = ApiError(403, "ACCESS_DENIED", "Not enough permissions to upload as " + owner, 100);
+    return nullptr;
+  }
+  if (assets_.size() >= kMaxAssets) {
+    error = ApiError(500, "", "too many assets in the emulator");
+    return nullptr;
+  }
+  Asset a;
+  a.urn = std::string(urn_prefix) + std::to_string(next_id_++);
+  a.owner = owner;
+  a.ticket = base::RandomToken();
+  tickets_[a.ticket] = a.urn;
+  return &(assets_[a.urn] = std::move(a));
+}
+
 // ---- routes ----
 
 void LinkedInEmulator::AddRoutes(ApiRoutes& routes) {
@@ -728,16 +748,10 @@ http::Response LinkedInEmulator::Images(const http::Request& req) {
                         : Json::object();
   const std::string owner = base::GetString(init, "owner");
   std::lock_guard lock(mu_);
-  if (owner.empty() || !MayActFor(auth.token->member, owner)) {
-    return ApiError(403, "ACCESS_DENIED", "Not enough permissions to upload as " + owner, 100);
-  }
-  if (assets_.size() >= kMaxAssets) return ApiError(500, "", "too many assets in the emulator");
-  Asset a;
-  a.urn = "urn:li:image:C4E10AQ" + std::to_string(next_id_++);
-  a.owner = owner;
-  a.ticket = base::RandomToken();
-  tickets_[a.ticket] = a.urn;
-  assets_[a.urn] = a;
+  http::Response error;
+  Asset* made = NewAssetLocked(auth, owner, "urn:li:image:C4E10AQ", error);
+  if (made == nullptr) return error;
+  const Asset& a = *made;
   const int64_t expires = Millis(ctx_.Now() + std::chrono::hours(24));
   return JsonAnswer(200, Json{{"value",
                                {{"uploadUrlExpiresAt", expires},
@@ -800,16 +814,12 @@ http::Response LinkedInEmulator::Videos(const http::Request& req) {
                         "ERROR :: /initializeUploadRequest/fileSizeBytes :: out of range");
     }
     std::lock_guard lock(mu_);
-    if (owner.empty() || !MayActFor(auth.token->member, owner)) {
-      return ApiError(403, "ACCESS_DENIED", "Not enough permissions to upload as " + owner, 100);
-    }
-    if (assets_.size() >= kMaxAssets) return ApiError(500, "", "too many assets in the emulator");
-    Asset a;
-    a.urn = "urn:li:video:C5F10AQ" + std::to_string(next_id_++);
-    a.owner = owner;
+    http::Response error;
+    Asset* made = NewAssetLocked(auth, owner, "urn:li:video:C5F10AQ", error);
+    if (made == nullptr) return error;
+    Asset& a = *made;
     a.mime_type = "video/mp4";
     a.size = size;
-    a.ticket = base::RandomToken();
     const int64_t part = std::max<int64_t>(1, ctx_.ConfigInt("video_part_bytes", 4194304));
     Json instructions = Json::array();
     for (int64_t first = 0; first < size; first += part) {
@@ -822,8 +832,6 @@ http::Response LinkedInEmulator::Videos(const http::Request& req) {
       a.parts.emplace_back(first, last);
       a.etags.emplace_back();
     }
-    tickets_[a.ticket] = a.urn;
-    assets_[a.urn] = a;
     return JsonAnswer(200, Json{{"value",
                                  {{"uploadUrlsExpireAt", Millis(ctx_.Now() + std::chrono::hours(24))},
                                   {"video", a.urn},

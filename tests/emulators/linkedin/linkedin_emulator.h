@@ -191,6 +191,10 @@ class LinkedInEmulator final : public NetworkEmulator {
   // with the 404 / 403 to send in `error`.
   Asset* ReadableAssetLocked(const Auth& auth, std::string_view urn, std::string_view prefix,
                              http::Response& error);
+  // A new asset `urn_prefix`<n> owned by `owner`, with its upload ticket, or nullptr with the
+  // 403 (the member may not act for `owner`) or 500 (full) in `error`.
+  Asset* NewAssetLocked(const Auth& auth, const std::string& owner, std::string_view urn_prefix,
+                        http::Response& error);
   Json PostJson(const CreatedPost& post) const;
   std::string IssueAccessLocked(const std::string& member, const std::set<std::string>& scopes);
 
