@@ -264,6 +264,24 @@ TEST_F(LinkedInPlatformTest, UploadsAVideoInTheGivenPartsAndWaitsUntilAvailable)
   EXPECT_THAT(posts[0].media[0].id, HasSubstr("urn:li:video:"));
 }
 
+TEST_F(LinkedInPlatformTest, AVideoUploadedByAnEarlierAttemptIsReusedNotUploadedAgain) {
+  Config(Json{{"video_part_bytes", 100'000}});
+  Arm(FaultKind::kServerError, "POST", "/rest/posts", 1, 502);
+  MediaItem video = Video(150'000);
+  auto first = Run(member_->Publish(Request("a video, twice tried", {video})));
+  ASSERT_THAT(first, StatusIs(ErrorCode::kUnavailable));
+  ASSERT_FALSE(saved_.empty());
+  PublishRequest again = Request("a video, twice tried", {video});
+  again.remote_state = saved_.back();
+  auto second = Run(member_->Publish(std::move(again)));
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(Requests("PUT", "/upload/videos/"), 2);  // the two parts, once
+  EXPECT_EQ(Requests("POST", "/rest/videos"), 2);     // initialize + finalize, once
+  auto posts = LivePosts();
+  ASSERT_THAT(posts, SizeIs(1));
+  EXPECT_EQ(posts[0].media[0].id, saved_.back()["media"]["med_video"]);
+}
+
 TEST_F(LinkedInPlatformTest, AVideoLinkedInCannotProcessFailsClearly) {
   Config(Json{{"video_part_bytes", 100'000}});
   ASSERT_THAT(emulator().posts().List(), SizeIs(0));
