@@ -3,7 +3,7 @@
 `herald serve` (SQLite) with HERALD_LINKEDIN_API_URL / _AUTH_URL pointed at it:
 
   connect_account {platform: linkedin} -> authorization_url -> the emulator's 302 -> herald's
-  /oauth/callback/linkedin page -> the member is listed -> a PNG (made here with ffmpeg) by
+  /oauth/callback/linkedin page -> the member is listed -> validate_post refuses a thread -> a PNG (made here with ffmpeg) by
   POST /api/v1/media -> publish_post with text full of LinkedIn's reserved characters and the
   image -> get_post shows the target published with its linkedin.com URL, and the emulator
   holds exactly one post, with the text as written and the image.
@@ -110,6 +110,12 @@ def main():
         media = api("POST", "/api/v1/media?file_name=photo.png", open(png, "rb").read(),
                     {"Content-Type": "image/png"})
         media_id = (media.get("media") or media)["media_id"]
+
+        # A thread is refused by validate_post, saying LinkedIn has none; nothing is stored.
+        checked = api("POST", "/api/v1/tools/validate_post",
+                      {"accounts": [account], "text": "one", "thread": [{"text": "two"}]})
+        if checked.get("ok") is not False or "LinkedIn has no threads" not in json.dumps(checked):
+            fail("validate_post of a thread: %s" % json.dumps(checked)[:2000])
 
         text = "Hello LinkedIn (from herald) #e2e @everyone [1] <ok> *x* _y_ ~z~ a|b {c} \\o/"
         post = api("POST", "/api/v1/tools/publish_post",
