@@ -223,7 +223,8 @@ TEST_F(NetworkConnectTest, PerNetworkArgumentErrorsNameTheField) {
   EXPECT_THAT(r.error().message(), HasSubstr("instance_url points to a private address"));
   r = Connect("friendster", Json::object());
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.error().message(), HasSubstr("bluesky, discord, mastodon, slack, telegram"));
+  EXPECT_THAT(r.error().message(),
+              HasSubstr("bluesky, discord, linkedin, linkedin_page, mastodon, slack, telegram"));
   EXPECT_EQ(AccountCount(), 0u);
 }
 

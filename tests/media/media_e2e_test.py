@@ -14,7 +14,6 @@ the S3 backend when scripts/test.sh exported HERALD_TEST_S3_* (else that half is
 
   media_e2e_test.py <herald> <herald_oauth_emulator>
 """
-import http.client
 import http.server
 import json
 import os
@@ -28,33 +27,10 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from e2e_http import fail, free_port, request  # noqa: E402
+
 HERALD, EMULATOR = sys.argv[1], sys.argv[2]
-
-
-def fail(message, serve_err=None):
-    print("FAIL: " + message, file=sys.stderr)
-    if serve_err and os.path.exists(serve_err):
-        print("--- herald stderr:\n" + open(serve_err, errors="replace").read()[-6000:],
-              file=sys.stderr)
-    sys.exit(1)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def request(url, method="GET", body=None, headers=None):
-    """One HTTP request; returns (status, headers dict lower-cased, body bytes)."""
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-    target = u.path + ("?" + u.query if u.query else "")
-    conn.request(method, target, body=body, headers=headers or {})
-    r = conn.getresponse()
-    data = r.read()
-    conn.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, data
 
 
 def ffmpeg(*args):
