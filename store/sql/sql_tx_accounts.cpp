@@ -59,35 +59,6 @@ Result<void> SqlTx::UpdateAccount(const Account& a) {
   return base::Ok();
 }
 
-Result<bool> SqlTx::TakeRefreshLease(std::string_view org_id, std::string_view account_id,
-                                     std::string_view credentials_sealed,
-                                     std::string_view owner, Time until, Time now) {
-  // One statement: under READ COMMITTED (PostgreSQL) the WHERE is re-checked on the row as
-  // another transaction left it, so stale credentials cannot take the lease.
-  HERALD_ASSIGN_OR_RETURN(
-      Rows rows, Exec("UPDATE accounts SET refresh_lease_owner = ?, refresh_lease_until = ? "
-                      "WHERE id = ? AND org_id = ? AND status = 'active' AND "
-                      "credentials_sealed = ? AND (refresh_lease_owner = '' OR "
-                      "refresh_lease_owner = ? OR refresh_lease_until <= ?)",
-                      {Txt(owner), Tm(until), Txt(account_id), Txt(org_id),
-                       Txt(credentials_sealed), Txt(owner), Tm(now)}));
-  if (rows.affected() > 0) return true;
-  HERALD_ASSIGN_OR_RETURN(Rows found, Exec("SELECT id FROM accounts WHERE id = ? AND org_id = ?",
-                                           {Txt(account_id), Txt(org_id)}));
-  if (found.empty()) return base::NotFound("account " + std::string(account_id) + " not found");
-  return false;
-}
-
-Result<void> SqlTx::ReleaseRefreshLease(std::string_view org_id, std::string_view account_id,
-                                        std::string_view owner) {
-  HERALD_ASSIGN_OR_RETURN(
-      Rows rows, Exec("UPDATE accounts SET refresh_lease_owner = '', refresh_lease_until = 0 "
-                      "WHERE id = ? AND org_id = ? AND refresh_lease_owner = ?",
-                      {Txt(account_id), Txt(org_id), Txt(owner)}));
-  (void)rows;
-  return base::Ok();
-}
-
 // ---- OAuth grants ----
 
 Result<void> SqlTx::InsertGrant(const OAuthGrant& g) {
@@ -147,8 +118,8 @@ Result<bool> SqlTx::AttachAccountToGrant(std::string_view org_id, std::string_vi
 Result<bool> SqlTx::TakeGrantRefreshLease(std::string_view org_id, std::string_view grant_id,
                                           std::string_view credentials_sealed,
                                           std::string_view owner, Time until, Time now) {
-  // One statement, as TakeRefreshLease: the WHERE is re-checked on the row as another
-  // transaction left it.
+  // One statement: under READ COMMITTED (PostgreSQL) the WHERE is re-checked on the row as
+  // another transaction left it, so stale credentials cannot take the lease.
   HERALD_ASSIGN_OR_RETURN(
       Rows rows, Exec("UPDATE oauth_grants SET refresh_lease_owner = ?, refresh_lease_until = ? "
                       "WHERE id = ? AND org_id = ? AND status = 'active' AND "
