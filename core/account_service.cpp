@@ -505,8 +505,12 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
         audit("account.oauth_failed",
               Json{{"platform", platform_id}, {"error", base::ErrorCodeName(e.code())}});
       });
-      co_return finish(Kind::kFailed, "Connecting " + out.platform_name +
-                                          " failed: " + e.message() + "." + start_again);
+      // A sign-in is not retried by herald: drop that promise from a transient error.
+      std::string why = e.message();
+      constexpr std::string_view kRetried = "; herald will try again";
+      for (size_t at; (at = why.find(kRetried)) != std::string::npos;) why.erase(at, kRetried.size());
+      co_return finish(Kind::kFailed,
+                       "Connecting " + out.platform_name + " failed: " + why + "." + start_again);
     };
     auto tokens =
         co_await oauth_.ExchangeCode(network->Provider(), code, st.redirect_uri, verifier);
