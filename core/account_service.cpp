@@ -3,14 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <set>
 
 #include "base/ids.h"
 #include "base/time.h"
-#include "core/connect_arguments.h"
 #include "core/account_service_internal.h"
+#include "core/connect_arguments.h"
 #include "core/credentials.h"
 #include "platforms/http/url_policy.h"
 #include "platforms/oauth/oauth_network.h"
@@ -114,6 +112,24 @@ base::Error AnnotateUrlError(base::Error error, const Json& args) {
     }
   }
   return error;
+}
+
+// The row for a newly connected account of `platform_id` (id and credentials not set).
+store::Account NewAccountRow(const std::string& org_id, const std::string& platform_id,
+                             const platforms::ConnectedAccount& connected, base::Time now) {
+  store::Account row;
+  row.org_id = org_id;
+  row.platform = platform_id;
+  row.external_id = connected.external_id;
+  row.handle = connected.handle;
+  row.display_name = connected.display_name;
+  row.base_url = connected.base_url;
+  row.settings = connected.settings.is_object() ? connected.settings : Json::object();
+  row.status = store::AccountStatus::kActive;
+  row.token_expires_at = connected.token_expires_at;
+  row.created_at = now;
+  row.updated_at = now;
+  return row;
 }
 
 // "Connected @alice on LinkedIn and 2 more accounts: Acme (LinkedIn page) and Beta (LinkedIn
@@ -221,18 +237,7 @@ Result<ConnectResult> AccountService::StoreConnected(const std::string& org_id,
                                                      const Platform& platform,
                                                      const platforms::ConnectedAccount& connected) {
   const base::Time now = clock_.Now();
-  store::Account row;
-  row.org_id = org_id;
-  row.platform = platform.Info().id;
-  row.external_id = connected.external_id;
-  row.handle = connected.handle;
-  row.display_name = connected.display_name;
-  row.base_url = connected.base_url;
-  row.settings = connected.settings.is_object() ? connected.settings : Json::object();
-  row.status = store::AccountStatus::kActive;
-  row.token_expires_at = connected.token_expires_at;
-  row.created_at = now;
-  row.updated_at = now;
+  store::Account row = NewAccountRow(org_id, platform.Info().id, connected, now);
   row.credentials_sealed = SealAccountCredentials(keyring_, row, connected.credentials);
   bool reconnected = false;
   auto stored =
@@ -287,20 +292,11 @@ Result<std::vector<store::Account>> AccountService::StoreGrant(
         std::set<std::string> replaced_grants;
         std::vector<store::Account> out;
         for (const platforms::ConnectedAccount& c : found) {
-          store::Account row;
-          row.org_id = org_id;
-          row.platform = c.platform.empty() ? network_id : c.platform;
-          row.external_id = c.external_id;
-          row.handle = c.handle;
-          row.display_name = c.display_name;
-          row.base_url = c.base_url;
-          row.settings = c.settings.is_object() ? c.settings : Json::object();
-          row.status = store::AccountStatus::kActive;
-          row.token_expires_at = c.token_expires_at ? c.token_expires_at : tokens.expires_at;
+          store::Account row =
+              NewAccountRow(org_id, c.platform.empty() ? network_id : c.platform, c, now);
+          if (!row.token_expires_at) row.token_expires_at = tokens.expires_at;
           row.token_refreshable = !tokens.refresh_token.empty();
           row.grant_id = grant.id;
-          row.created_at = now;
-          row.updated_at = now;
           row.id = base::NewId(base::kAccountPrefix, now);
           bool reconnected = false;
           for (const auto& e : existing) {

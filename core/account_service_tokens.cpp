@@ -56,6 +56,18 @@ bool HasRefreshToken(const Json& credentials) {
          !credentials["refresh_token"].get<std::string>().empty();
 }
 
+// What an adapter is given for `account` (the callbacks are set by the caller).
+platforms::AccountContext ContextFor(const store::Account& account, Json credentials) {
+  platforms::AccountContext ctx;
+  ctx.account_id = account.id;
+  ctx.external_id = account.external_id;
+  ctx.handle = account.handle;
+  ctx.base_url = account.base_url;
+  ctx.settings = account.settings;
+  ctx.credentials = std::move(credentials);
+  return ctx;
+}
+
 // What one look at the grant's row found.
 struct LeaseStep {
   enum class Kind { kTaken, kHeld, kFresh };
@@ -88,7 +100,10 @@ Result<void> AccountService::SaveRefreshedTx(store::Tx& tx, const store::Account
   }
   current->credentials_sealed = SealAccountCredentials(keyring_, *current, credentials);
   current->token_expires_at = expires_at;
-  current->token_refreshable = !expires_at || HasRefreshToken(credentials);
+  if (AsOAuthNetwork(platforms_.Find(current->platform)) != nullptr) {
+    // Other networks renew their sessions their own way (a Bluesky refresh JWT).
+    current->token_refreshable = !expires_at || HasRefreshToken(credentials);
+  }
   current->status = store::AccountStatus::kActive;
   current->last_error.clear();
   current->updated_at = now;
@@ -179,13 +194,7 @@ Result<platforms::AccountContext> AccountService::OpenCredentials(const store::A
   }
   HERALD_ASSIGN_OR_RETURN(Json credentials, OpenAccountCredentials(keyring_, current));
   if (!current.grant_id.empty()) return OpenGrantAccount(current, who, std::move(credentials));
-  platforms::AccountContext ctx;
-  ctx.account_id = current.id;
-  ctx.external_id = current.external_id;
-  ctx.handle = current.handle;
-  ctx.base_url = current.base_url;
-  ctx.settings = current.settings;
-  ctx.credentials = std::move(credentials);
+  platforms::AccountContext ctx = ContextFor(current, std::move(credentials));
   ctx.save_credentials = [this, current](const Json& creds,
                                          std::optional<base::Time> expires_at) -> Result<void> {
     return SaveRefreshed(current, creds, expires_at);
@@ -215,13 +224,8 @@ Result<platforms::AccountContext> AccountService::OpenGrantAccount(const store::
     return NeedsReconnect(who, grant->last_error, kThen);
   }
   HERALD_ASSIGN_OR_RETURN(Json tokens, OpenGrantCredentials(keyring_, *grant));
-  platforms::AccountContext ctx;
-  ctx.account_id = account.id;
-  ctx.external_id = account.external_id;
-  ctx.handle = account.handle;
-  ctx.base_url = account.base_url;
-  ctx.settings = account.settings;
-  ctx.credentials = MergeGrantCredentials(std::move(tokens), own);
+  platforms::AccountContext ctx =
+      ContextFor(account, MergeGrantCredentials(std::move(tokens), own));
   ctx.save_credentials = [this, account, own](const Json& creds,
                                               std::optional<base::Time> expires_at) {
     return SaveGrantAccountCredentials(account, own, creds, expires_at);

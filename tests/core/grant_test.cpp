@@ -207,12 +207,7 @@ TEST_F(GrantTest, AnAccountWithItsOwnTokensMovesThemIntoAGrantOnceOnItsFirstRefr
   EXPECT_THAT(Run(Publish(*service_a_, legacy, "works as before")), IsOk());
 
   clock_.Advance(std::chrono::seconds(3601));
-  std::vector<Task<Result<platforms::PublishReceipt>>> tasks;
-  for (int i = 0; i < 3; ++i) {
-    tasks.push_back(Publish(*service_a_, legacy, "a" + std::to_string(i)));
-    tasks.push_back(Publish(*service_b_, legacy, "b" + std::to_string(i)));
-  }
-  for (const auto& r : RunAll(std::move(tasks))) EXPECT_THAT(r, IsOk());
+  for (const auto& r : PublishFromBoth(legacy, 3)) EXPECT_THAT(r, IsOk());
   EXPECT_EQ(emulator_->refresh_requests(), 1);
   EXPECT_EQ(emulator_->refresh_token_reuses(), 0);
   store::Account moved = Stored(id);

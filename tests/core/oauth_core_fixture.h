@@ -162,6 +162,17 @@ class OAuthCoreFixture : public ::testing::Test {
     co_return co_await network_->Publish(std::move(req));
   }
 
+  // `per_service` publishes of `account` through each service at once; their results.
+  std::vector<Result<platforms::PublishReceipt>> PublishFromBoth(const store::Account& account,
+                                                                 int per_service) {
+    std::vector<Task<Result<platforms::PublishReceipt>>> tasks;
+    for (int i = 0; i < per_service; ++i) {
+      tasks.push_back(Publish(*service_a_, account, "from a " + std::to_string(i)));
+      tasks.push_back(Publish(*service_b_, account, "from b " + std::to_string(i)));
+    }
+    return RunAll(std::move(tasks));
+  }
+
   boost::asio::io_context io_;
   base::asio::thread_pool pool_{2};
   base::FakeClock clock_;

@@ -51,12 +51,7 @@ TEST_F(RefreshRaceTest, TwoServicesOnOneDatabaseSendOneRefresh) {
   ASSERT_FALSE(id.empty());
   clock_.Advance(std::chrono::seconds(3601));
   store::Account account = Stored(id);
-  std::vector<Task<Result<platforms::PublishReceipt>>> tasks;
-  for (int i = 0; i < 3; ++i) {
-    tasks.push_back(Publish(*service_a_, account, "from a " + std::to_string(i)));
-    tasks.push_back(Publish(*service_b_, account, "from b " + std::to_string(i)));
-  }
-  for (const auto& r : RunAll(std::move(tasks))) EXPECT_THAT(r, IsOk());
+  for (const auto& r : PublishFromBoth(account, 3)) EXPECT_THAT(r, IsOk());
   EXPECT_EQ(emulator_->refresh_requests(), 1);
   EXPECT_EQ(emulator_->refresh_token_reuses(), 0);
   EXPECT_EQ(emulator_->token_errors(), 0);
