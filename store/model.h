@@ -83,7 +83,7 @@ struct Account {
 // (Account::grant_id): it holds their shared tokens. status kDisconnected once its last account
 // was disconnected (credentials erased) or a reconnection replaced it.
 struct OAuthGrant {
-  std::string id;        // grt_...
+  std::string id;        // grant_...
   std::string org_id;
   std::string platform;  // the network that was connected ("linkedin", not "linkedin_page")
   std::string credentials_sealed;  // the token set (platforms/oauth/token_set.h), sealed

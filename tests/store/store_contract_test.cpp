@@ -265,7 +265,7 @@ TEST_P(StoreContractTest, GrantsRoundTripAndListTheirAccounts) {
   EXPECT_EQ(got->last_error, "invalid_grant");
   EXPECT_EQ(got->updated_at, Now() + seconds(5));
   OAuthGrant ghost = grant;
-  ghost.id = "grt_ghost";
+  ghost.id = "grant_ghost";
   HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.UpdateGrant(ghost); }),
                      ErrorCode::kNotFound);
 
@@ -290,7 +290,7 @@ TEST_P(StoreContractTest, GrantsRoundTripAndListTheirAccounts) {
   auto plain = InRead([&](Tx& tx) { return tx.GetAccount(org_.id, account_.id); });
   HERALD_ASSERT_OK(plain);
   EXPECT_EQ(plain->grant_id, "");  // a token network's account has none
-  member.grant_id = "grt_other";
+  member.grant_id = "grant_other";
   member.token_refreshable = true;
   HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpdateAccount(member); }));
   users = InRead([&](Tx& tx) { return tx.ListGrantAccounts(org_.id, grant.id); });
@@ -312,7 +312,7 @@ TEST_P(StoreContractTest, AttachAccountToGrantHappensOnce) {
   auto first = attach(grant_.id, "v1.test.own");
   HERALD_ASSERT_OK(first);
   EXPECT_TRUE(*first);
-  auto second = attach("grt_other", "v1.test.other");
+  auto second = attach("grant_other", "v1.test.other");
   HERALD_ASSERT_OK(second);
   EXPECT_FALSE(*second);
   auto got = InRead([&](Tx& tx) { return tx.GetAccount(org_.id, account_.id); });
