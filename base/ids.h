@@ -21,6 +21,7 @@ inline constexpr std::string_view kPostPrefix = "post";
 inline constexpr std::string_view kTargetPrefix = "tgt";
 inline constexpr std::string_view kJobPrefix = "job";
 inline constexpr std::string_view kMediaPrefix = "med";
+inline constexpr std::string_view kGrantPrefix = "grant";
 
 // A new id "<prefix>_<26 chars>" stamped with `now`.
 std::string NewId(std::string_view prefix, Time now);

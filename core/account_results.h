@@ -26,6 +26,9 @@ struct ConnectResult {
   std::string authorization_url;
   base::Time expires_at;
   std::string redirect_uri;
+  // Names the pending sign-in for AccountService::WatchSignIn (the SHA-256 of its state; not a
+  // secret, never shown).
+  std::string pending_id;
 };
 
 // The outcome of disconnecting an account.
@@ -37,6 +40,9 @@ struct DisconnectResult {
   std::string revoke_error;  // why revocation failed, when it did
   int scheduled_posts = 0;   // scheduled posts still targeting the account (capped scan)
   bool scheduled_posts_capped = false;  // the scan stopped at its cap: there may be more
+  // Other connected accounts of the same OAuth sign-in (grant), which keep working: the grant
+  // is revoked only with its last account (revoked stays nullopt until then).
+  int grant_shared_with = 0;
 };
 
 }  // namespace herald::core

@@ -3,12 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <set>
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/account_service_internal.h"
 #include "core/connect_arguments.h"
 #include "core/credentials.h"
 #include "platforms/http/url_policy.h"
@@ -19,6 +18,12 @@
 namespace herald::core {
 namespace {
 
+using account_internal::Audit;
+using account_internal::Clip;
+using account_internal::JoinAnd;
+using account_internal::MergeTokens;
+using account_internal::NoSuchAccount;
+using account_internal::Shown;
 using base::ErrorCode;
 using platforms::AuthKind;
 using platforms::Platform;
@@ -26,61 +31,7 @@ using platforms::oauth::AsOAuthNetwork;
 using platforms::oauth::OAuthNetwork;
 using platforms::oauth::TokenSet;
 
-constexpr size_t kMaxShownLength = 64;
-constexpr size_t kMaxErrorLength = 500;
 constexpr int kScheduledPostsScan = 100;
-
-std::string Shown(std::string_view s) {
-  std::string out(s.substr(0, kMaxShownLength));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';
-  }
-  if (s.size() > kMaxShownLength) out += "...";
-  return out;
-}
-
-std::string Clip(std::string s) {
-  if (s.size() > kMaxErrorLength) {
-    s.resize(kMaxErrorLength);
-    s += "...";
-  }
-  return s;
-}
-
-base::Error NoSuchAccount(std::string_view id) {
-  return base::NotFound("no account with id '" + Shown(id) +
-                        "'; list_accounts shows the connected accounts");
-}
-
-std::string JoinAnd(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
-}
-
-store::AuditEntry Audit(std::string org_id, std::string actor, std::string action,
-                        std::string subject, Json detail, base::Time at) {
-  store::AuditEntry e;
-  e.org_id = std::move(org_id);
-  e.actor = std::move(actor);
-  e.action = std::move(action);
-  e.subject = std::move(subject);
-  e.detail = std::move(detail);
-  e.at = at;
-  return e;
-}
-
-// The credentials JSON after a refresh: the previous object (network-specific fields an
-// adapter added) with the token fields replaced.
-Json MergeTokens(Json previous, const TokenSet& tokens) {
-  if (!previous.is_object()) previous = Json::object();
-  const Json fresh = platforms::oauth::TokenSetToCredentials(tokens);  // named: see C++20 range-for
-  for (const auto& [k, v] : fresh.items()) previous[k] = v;
-  return previous;
-}
 
 // Checks connect_account arguments against the network's connect fields. Returns them as a
 // string-valued object (integers such as a Telegram chat_id are turned into text).
@@ -161,6 +112,48 @@ base::Error AnnotateUrlError(base::Error error, const Json& args) {
     }
   }
   return error;
+}
+
+// The row for a newly connected account of `platform_id` (id and credentials not set).
+store::Account NewAccountRow(const std::string& org_id, const std::string& platform_id,
+                             const platforms::ConnectedAccount& connected, base::Time now) {
+  store::Account row;
+  row.org_id = org_id;
+  row.platform = platform_id;
+  row.external_id = connected.external_id;
+  row.handle = connected.handle;
+  row.display_name = connected.display_name;
+  row.base_url = connected.base_url;
+  row.settings = connected.settings.is_object() ? connected.settings : Json::object();
+  row.status = store::AccountStatus::kActive;
+  row.token_expires_at = connected.token_expires_at;
+  row.created_at = now;
+  row.updated_at = now;
+  return row;
+}
+
+// "Connected @alice on LinkedIn and 2 more accounts: Acme (LinkedIn page) and Beta (LinkedIn
+// page). You can close this window." The first account is the one the sign-in was for.
+std::string ConnectedMessage(const std::vector<store::Account>& accounts,
+                             const std::string& network_name, const std::string& network_id,
+                             const std::function<std::string(std::string_view)>& name_of) {
+  auto who = [](const store::Account& a) {
+    return Shown(!a.handle.empty() ? a.handle
+                                   : !a.display_name.empty() ? a.display_name : a.external_id);
+  };
+  std::string out = "Connected " + who(accounts.front()) + " on " + network_name;
+  if (accounts.size() > 1) {
+    std::vector<std::string> others;
+    for (size_t i = 1; i < accounts.size(); ++i) {
+      const store::Account& a = accounts[i];
+      std::string name = !a.display_name.empty() ? Shown(a.display_name) : who(a);
+      if (a.platform != network_id) name += " (" + Shown(name_of(a.platform)) + ")";
+      others.push_back(std::move(name));
+    }
+    out += " and " + std::to_string(others.size()) +
+           (others.size() == 1 ? " more account: " : " more accounts: ") + JoinAnd(others);
+  }
+  return out + ". You can close this window.";
 }
 
 }  // namespace
@@ -244,18 +237,7 @@ Result<ConnectResult> AccountService::StoreConnected(const std::string& org_id,
                                                      const Platform& platform,
                                                      const platforms::ConnectedAccount& connected) {
   const base::Time now = clock_.Now();
-  store::Account row;
-  row.org_id = org_id;
-  row.platform = platform.Info().id;
-  row.external_id = connected.external_id;
-  row.handle = connected.handle;
-  row.display_name = connected.display_name;
-  row.base_url = connected.base_url;
-  row.settings = connected.settings.is_object() ? connected.settings : Json::object();
-  row.status = store::AccountStatus::kActive;
-  row.token_expires_at = connected.token_expires_at;
-  row.created_at = now;
-  row.updated_at = now;
+  store::Account row = NewAccountRow(org_id, platform.Info().id, connected, now);
   row.credentials_sealed = SealAccountCredentials(keyring_, row, connected.credentials);
   bool reconnected = false;
   auto stored =
@@ -286,6 +268,110 @@ Result<ConnectResult> AccountService::StoreConnected(const std::string& org_id,
   out.platform = platform.Info().id;
   out.platform_name = platform.Info().name;
   return out;
+}
+
+Result<std::vector<store::Account>> AccountService::StoreGrant(
+    const std::string& org_id, const std::string& actor, const Platform& network,
+    const TokenSet& tokens, const std::vector<platforms::ConnectedAccount>& found) {
+  const base::Time now = clock_.Now();
+  const std::string& network_id = network.Info().id;
+  const Json token_credentials = platforms::oauth::TokenSetToCredentials(tokens);
+  return store::WriteValue<std::vector<store::Account>>(
+      store_, [&](store::Tx& tx) -> Result<std::vector<store::Account>> {
+        store::OAuthGrant grant;
+        grant.id = base::NewId(base::kGrantPrefix, now);
+        grant.org_id = org_id;
+        grant.platform = network_id;
+        grant.credentials_sealed = SealGrantCredentials(keyring_, grant, token_credentials);
+        grant.status = store::AccountStatus::kActive;
+        grant.token_expires_at = tokens.expires_at;
+        grant.created_at = now;
+        grant.updated_at = now;
+        HERALD_RETURN_IF_ERROR(tx.InsertGrant(grant));
+        HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> existing, tx.ListAccounts(org_id));
+        std::set<std::string> replaced_grants;
+        std::vector<store::Account> out;
+        for (const platforms::ConnectedAccount& c : found) {
+          store::Account row =
+              NewAccountRow(org_id, c.platform.empty() ? network_id : c.platform, c, now);
+          if (!row.token_expires_at) row.token_expires_at = tokens.expires_at;
+          row.token_refreshable = !tokens.refresh_token.empty();
+          row.grant_id = grant.id;
+          row.id = base::NewId(base::kAccountPrefix, now);
+          bool reconnected = false;
+          for (const auto& e : existing) {
+            if (e.platform == row.platform && e.external_id == row.external_id) {
+              row.id = e.id;
+              reconnected = true;
+              if (!e.grant_id.empty()) replaced_grants.insert(e.grant_id);
+            }
+          }
+          // The account's own credentials: what the network gave it beyond the grant's tokens.
+          Json own = Json::object();
+          if (c.credentials.is_object()) {
+            for (const auto& [k, v] : c.credentials.items()) {
+              if (!token_credentials.contains(k) || token_credentials[k] != v) own[k] = v;
+            }
+          }
+          row.credentials_sealed = SealAccountCredentials(keyring_, row, own);
+          HERALD_ASSIGN_OR_RETURN(store::Account saved, tx.UpsertAccount(row));
+          HERALD_RETURN_IF_ERROR(tx.AppendAudit(
+              Audit(org_id, actor, reconnected ? "account.reconnect" : "account.connect",
+                    saved.id,
+                    Json{{"platform", saved.platform},
+                         {"handle", saved.handle},
+                         {"external_id", saved.external_id},
+                         {"grant_id", grant.id}},
+                    now)));
+          saved.credentials_sealed.clear();
+          out.push_back(std::move(saved));
+        }
+        // A grant the reconnection replaced for all its accounts is closed (its tokens erased).
+        for (const std::string& old_id : replaced_grants) {
+          if (old_id == grant.id) continue;
+          HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> users,
+                                  tx.ListGrantAccounts(org_id, old_id));
+          bool used = std::any_of(users.begin(), users.end(), [](const store::Account& a) {
+            return a.status != store::AccountStatus::kDisconnected;
+          });
+          if (used) continue;
+          auto old = tx.GetGrant(org_id, old_id);
+          if (!old.ok()) continue;
+          old->status = store::AccountStatus::kDisconnected;
+          old->credentials_sealed.clear();
+          old->token_expires_at.reset();
+          old->updated_at = now;
+          HERALD_RETURN_IF_ERROR(tx.UpdateGrant(*old));
+        }
+        return out;
+      });
+}
+
+void AccountService::WatchSignIn(const std::string& pending_id, const std::string& org_id,
+                                 SignInDone done) {
+  if (pending_id.empty() || !done) return;
+  const base::Time now = clock_.Now();
+  std::lock_guard lock(watches_mu_);
+  std::erase_if(watches_, [&](const auto& kv) { return kv.second.expires_at <= now; });
+  watches_[pending_id] = Watch{org_id, now + options_.oauth_state_ttl, std::move(done)};
+}
+
+void AccountService::NotifySignIn(const std::string& state_hash, const std::string& org_id,
+                                  const OAuthCallbackResult& result) {
+  SignInDone done;
+  {
+    std::lock_guard lock(watches_mu_);
+    auto it = watches_.find(state_hash);
+    if (it == watches_.end()) return;
+    if (it->second.org_id == org_id) done = std::move(it->second.done);
+    watches_.erase(it);
+  }
+  if (!done) return;
+  try {
+    done(result);
+  } catch (const std::exception& e) {
+    spdlog::warn("oauth callback: the sign-in watcher failed: {}", e.what());
+  }
 }
 
 Task<Result<ConnectResult>> AccountService::StartOAuth(Caller caller, Platform* platform) {
@@ -333,6 +419,7 @@ Task<Result<ConnectResult>> AccountService::StartOAuth(Caller caller, Platform* 
   out.authorization_url = std::move(url);
   out.expires_at = row.expires_at;
   out.redirect_uri = row.redirect_uri;
+  out.pending_id = row.state_hash;
   co_return out;
 }
 
@@ -414,34 +501,46 @@ Task<OAuthCallbackResult> AccountService::CompleteOAuth(std::string platform_id,
         audit("account.oauth_failed",
               Json{{"platform", platform_id}, {"error", base::ErrorCodeName(e.code())}});
       });
-      co_return finish(Kind::kFailed, "Connecting " + out.platform_name +
-                                          " failed: " + e.message() + "." + start_again);
+      // A sign-in is not retried by herald: drop that promise from a transient error.
+      std::string why = e.message();
+      constexpr std::string_view kRetried = "; herald will try again";
+      for (size_t at; (at = why.find(kRetried)) != std::string::npos;) why.erase(at, kRetried.size());
+      co_return finish(Kind::kFailed,
+                       "Connecting " + out.platform_name + " failed: " + why + "." + start_again);
     };
     auto tokens =
         co_await oauth_.ExchangeCode(network->Provider(), code, st.redirect_uri, verifier);
     if (!tokens.ok()) co_return co_await fail(tokens.error());
-    auto who = co_await network->Identify(*tokens);
-    if (!who.ok()) {
+    auto found = co_await network->DiscoverAccounts(*tokens);
+    if (found.ok() && found->empty()) {
+      found = base::FailedPrecondition("the sign-in gave herald access to no account");
+    }
+    for (size_t i = 0; found.ok() && i < found->size(); ++i) {
+      if ((*found)[i].external_id.empty()) {
+        found = base::Internal(platform_id + " named an account without an id");
+      }
+    }
+    if (!found.ok()) {
       // Do not leave an orphaned grant behind.
       std::string token =
           tokens->refresh_token.empty() ? tokens->access_token : tokens->refresh_token;
       (void)co_await oauth_.Revoke(
           network->Provider(), token,
           tokens->refresh_token.empty() ? "access_token" : "refresh_token");
-      co_return co_await fail(who.error());
+      co_return co_await fail(found.error());
     }
-    platforms::ConnectedAccount connected = std::move(*who);
-    Json credentials = connected.credentials.is_object() ? connected.credentials : Json::object();
-    connected.credentials = MergeTokens(std::move(credentials), *tokens);
-    if (!connected.token_expires_at) connected.token_expires_at = tokens->expires_at;
-    auto stored = co_await base::RunBlocking(blocking_, [&]() -> Result<ConnectResult> {
-      return StoreConnected(st.org_id, st.created_by, *platform, connected);
+    auto stored = co_await base::RunBlocking(blocking_, [&] {
+      return StoreGrant(st.org_id, st.created_by, *platform, *tokens, *found);
     });
     if (!stored.ok()) co_return co_await fail(stored.error());
-    out.account = std::move(stored->account);
-    std::string who_text = connected.handle.empty() ? connected.display_name : connected.handle;
-    co_return finish(Kind::kConnected, "Connected " + Shown(who_text) + " on " + out.platform_name +
-                                           ". You can close this window.");
+    out.accounts = std::move(*stored);
+    out.account = out.accounts.front();
+    finish(Kind::kConnected, ConnectedMessage(out.accounts, out.platform_name, platform_id,
+                                              [this](std::string_view id) {
+                                                return PlatformName(id);
+                                              }));
+    NotifySignIn(hash, st.org_id, out);
+    co_return out;
   } catch (const std::exception& e) {
     spdlog::error("oauth callback: unexpected exception: {}", e.what());
   }
@@ -460,11 +559,41 @@ Result<store::Account> AccountService::LoadAccount(const std::string& org_id,
   return found;
 }
 
+namespace {
+
+std::string ExpiredReason(const std::string& network_name, base::Time expired_at) {
+  return "the " + network_name + " authorization expired at " + base::FormatRfc3339(expired_at) +
+         " and " + network_name +
+         " gives no refresh token to renew it; reconnect the account with connect_account";
+}
+
+}  // namespace
+
+Result<void> AccountService::ExpireUnrenewable(std::vector<store::Account>& accounts) {
+  const base::Time now = clock_.Now();
+  for (store::Account& a : accounts) {
+    if (a.status != store::AccountStatus::kActive || a.token_refreshable ||
+        !a.token_expires_at || *a.token_expires_at > now) {
+      continue;
+    }
+    std::string reason = ExpiredReason(PlatformName(a.platform), *a.token_expires_at);
+    HERALD_RETURN_IF_ERROR(store_.Write([&](store::Tx& tx) -> Result<void> {
+      if (!a.grant_id.empty()) return MarkGrantNeedsReauthTx(tx, a.org_id, a.grant_id, reason, now);
+      return MarkNeedsReauthTx(tx, a.org_id, a.id, reason, now);
+    }));
+    a.status = store::AccountStatus::kNeedsReauth;
+    a.last_error = Clip(reason);
+    a.updated_at = now;
+  }
+  return base::Ok();
+}
+
 Result<std::vector<store::Account>> AccountService::ListSync(const Caller& caller) {
   HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
                           store::ReadValue<std::vector<store::Account>>(store_, [&](store::Tx& tx) {
                             return tx.ListAccounts(caller.org_id);
                           }));
+  HERALD_RETURN_IF_ERROR(ExpireUnrenewable(accounts));
   for (auto& a : accounts) a.credentials_sealed.clear();
   return accounts;
 }
@@ -476,8 +605,10 @@ Task<Result<std::vector<store::Account>>> AccountService::List(Caller caller) {
 Result<store::Account> AccountService::GetSync(const Caller& caller,
                                                const std::string& account_id) {
   HERALD_ASSIGN_OR_RETURN(store::Account a, LoadAccount(caller.org_id, account_id));
-  a.credentials_sealed.clear();
-  return a;
+  std::vector<store::Account> one = {std::move(a)};
+  HERALD_RETURN_IF_ERROR(ExpireUnrenewable(one));
+  one[0].credentials_sealed.clear();
+  return std::move(one[0]);
 }
 
 Task<Result<store::Account>> AccountService::Get(Caller caller, std::string account_id) {
@@ -496,16 +627,14 @@ Task<Result<DisconnectResult>> AccountService::Disconnect(Caller caller, std::st
   DisconnectResult out;
   out.already_disconnected = account.status == store::AccountStatus::kDisconnected;
 
-  // Revoke OAuth grants at the network first (best effort, outside any transaction).
-  OAuthNetwork* network = AsOAuthNetwork(platforms_.Find(account.platform));
-  if (network != nullptr && !account.credentials_sealed.empty() &&
-      account.status != store::AccountStatus::kDisconnected) {
-    auto creds = OpenAccountCredentials(keyring_, account);
+  // An account whose tokens are its own (stored before grants): revoke them at the network
+  // first (best effort, outside any transaction).
+  auto revoke = [&](const OAuthNetwork& network, const Result<Json>& creds) -> Task<void> {
     auto tokens = creds.ok() ? platforms::oauth::TokenSetFromCredentials(*creds)
                              : Result<TokenSet>(creds.error());
     if (tokens.ok()) {
       bool refresh = !tokens->refresh_token.empty();
-      auto revoked = co_await oauth_.Revoke(network->Provider(),
+      auto revoked = co_await oauth_.Revoke(network.Provider(),
                                             refresh ? tokens->refresh_token : tokens->access_token,
                                             refresh ? "refresh_token" : "access_token");
       out.revoked = revoked.ok();
@@ -514,12 +643,22 @@ Task<Result<DisconnectResult>> AccountService::Disconnect(Caller caller, std::st
       out.revoked = false;
       out.revoke_error = tokens.error().message();
     }
+  };
+  OAuthNetwork* network = AsOAuthNetwork(platforms_.Find(account.platform));
+  if (account.grant_id.empty() && network != nullptr && !account.credentials_sealed.empty() &&
+      account.status != store::AccountStatus::kDisconnected) {
+    Result<Json> creds = OpenAccountCredentials(keyring_, account);
+    co_await revoke(*network, creds);
   }
 
   const base::Time now = clock_.Now();
   int scheduled = 0;
+  // The grant closed with its last account, to revoke once committed.
+  std::optional<store::OAuthGrant> closed_grant;
   auto written = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
     return store_.Write([&](store::Tx& tx) -> Result<void> {
+      closed_grant.reset();
+      out.grant_shared_with = 0;
       HERALD_ASSIGN_OR_RETURN(store::Account current, tx.GetAccount(caller.org_id, account.id));
       store::PostQuery q;
       q.org_id = caller.org_id;
@@ -538,292 +677,51 @@ Task<Result<DisconnectResult>> AccountService::Disconnect(Caller caller, std::st
       current.last_error.clear();
       current.updated_at = now;
       HERALD_RETURN_IF_ERROR(tx.UpdateAccount(current));
-      return tx.AppendAudit(Audit(caller.org_id, caller.actor(), "account.disconnect", current.id,
-                                  Json{{"platform", current.platform},
-                                       {"handle", current.handle},
-                                       {"revoked", out.revoked ? Json(*out.revoked) : Json()}},
-                                  now));
+      Json detail = {{"platform", current.platform},
+                     {"handle", current.handle},
+                     {"revoked", out.revoked ? Json(*out.revoked) : Json()}};
+      if (!current.grant_id.empty()) {
+        HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> users,
+                                tx.ListGrantAccounts(caller.org_id, current.grant_id));
+        for (const auto& u : users) {
+          if (u.id != current.id && u.status != store::AccountStatus::kDisconnected) {
+            ++out.grant_shared_with;
+          }
+        }
+        detail["grant_id"] = current.grant_id;
+        detail["grant_shared_with"] = out.grant_shared_with;
+        if (out.grant_shared_with == 0) {
+          auto grant = tx.GetGrant(caller.org_id, current.grant_id);
+          if (grant.ok() && grant->status != store::AccountStatus::kDisconnected) {
+            closed_grant = *grant;
+            grant->status = store::AccountStatus::kDisconnected;
+            grant->credentials_sealed.clear();
+            grant->token_expires_at.reset();
+            grant->last_error.clear();
+            grant->updated_at = now;
+            HERALD_RETURN_IF_ERROR(tx.UpdateGrant(*grant));
+          }
+        }
+      }
+      return tx.AppendAudit(
+          Audit(caller.org_id, caller.actor(), "account.disconnect", current.id, detail, now));
     });
   });
   if (!written.ok()) co_return std::move(written).error();
+  if (closed_grant && !closed_grant->credentials_sealed.empty()) {
+    // The last account of the grant: revoke it at the network (best effort; the tokens are
+    // erased here already).
+    OAuthNetwork* grant_network = AsOAuthNetwork(platforms_.Find(closed_grant->platform));
+    if (grant_network != nullptr) {
+      Result<Json> creds = OpenGrantCredentials(keyring_, *closed_grant);
+      co_await revoke(*grant_network, creds);
+    }
+  }
   out.scheduled_posts = scheduled;
   out.scheduled_posts_capped = scheduled >= kScheduledPostsScan;
   account.credentials_sealed.clear();
   out.account = std::move(account);
   co_return out;
-}
-
-// ---- tokens ----
-
-Result<void> AccountService::SaveRefreshedTx(store::Tx& tx, const store::Account& account,
-                                             const Json& credentials,
-                                             std::optional<base::Time> expires_at, base::Time now) {
-  auto current = tx.GetAccount(account.org_id, account.id);
-  if (!current.ok()) {
-    return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(account.id)
-                                                          : current.error();
-  }
-  if (current->status == store::AccountStatus::kDisconnected) {
-    return base::FailedPrecondition("the account was disconnected meanwhile");
-  }
-  current->credentials_sealed = SealAccountCredentials(keyring_, *current, credentials);
-  current->token_expires_at = expires_at;
-  current->status = store::AccountStatus::kActive;
-  current->last_error.clear();
-  current->updated_at = now;
-  HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
-  Json detail = {{"platform", current->platform}};
-  detail["expires_at"] = expires_at ? Json(base::FormatRfc3339(*expires_at)) : Json(nullptr);
-  return tx.AppendAudit(
-      Audit(current->org_id, "system", "account.token_refresh", current->id, detail, now));
-}
-
-Result<void> AccountService::SaveRefreshed(const store::Account& account, const Json& credentials,
-                                           std::optional<base::Time> expires_at) {
-  const base::Time now = clock_.Now();
-  return store_.Write([&](store::Tx& tx) -> Result<void> {
-    return SaveRefreshedTx(tx, account, credentials, expires_at, now);
-  });
-}
-
-Result<platforms::AccountContext> AccountService::OpenCredentials(const store::Account& account) {
-  // The caller has just read `account` (the worker loads it with the job): reading it again
-  // would cost a transaction per publish.
-  const store::Account& current = account;
-  std::string who = PlatformName(current.platform) + " account " +
-                    (current.handle.empty() ? current.id : current.handle);
-  if (current.status == store::AccountStatus::kDisconnected || current.credentials_sealed.empty()) {
-    return base::PermissionDenied("the " + who +
-                                  " was disconnected; reconnect it with connect_account, then "
-                                  "retry the post");
-  }
-  if (current.status == store::AccountStatus::kNeedsReauth) {
-    return base::Unauthenticated(
-        "the " + who + " needs to be reconnected (" +
-        (current.last_error.empty() ? "its authorization expired" : current.last_error) +
-        "); run connect_account again, then retry the post");
-  }
-  HERALD_ASSIGN_OR_RETURN(Json credentials, OpenAccountCredentials(keyring_, current));
-  platforms::AccountContext ctx;
-  ctx.account_id = current.id;
-  ctx.external_id = current.external_id;
-  ctx.handle = current.handle;
-  ctx.base_url = current.base_url;
-  ctx.settings = current.settings;
-  ctx.credentials = std::move(credentials);
-  ctx.save_credentials = [this, current](const Json& creds,
-                                         std::optional<base::Time> expires_at) -> Result<void> {
-    return SaveRefreshed(current, creds, expires_at);
-  };
-  if (AsOAuthNetwork(platforms_.Find(current.platform)) != nullptr) {
-    ctx.refresh_credentials = [this, current]() -> Task<Result<Json>> {
-      return RefreshShared(current);
-    };
-  }
-  return ctx;
-}
-
-Result<void> AccountService::MarkNeedsReauthTx(store::Tx& tx, const std::string& org_id,
-                                               const std::string& account_id,
-                                               const std::string& reason, base::Time now) {
-  auto current = tx.GetAccount(org_id, account_id);
-  if (!current.ok()) {
-    return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(account_id)
-                                                          : current.error();
-  }
-  if (current->status != store::AccountStatus::kActive) return base::Ok();
-  current->status = store::AccountStatus::kNeedsReauth;
-  current->last_error = Clip(reason);
-  current->updated_at = now;
-  HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
-  return tx.AppendAudit(Audit(org_id, "system", "account.needs_reauth", account_id,
-                              Json{{"platform", current->platform}, {"reason", Clip(reason)}},
-                              now));
-}
-
-Result<void> AccountService::MarkNeedsReauth(const std::string& org_id,
-                                             const std::string& account_id,
-                                             const std::string& reason) {
-  const base::Time now = clock_.Now();
-  return store_.Write(
-      [&](store::Tx& tx) { return MarkNeedsReauthTx(tx, org_id, account_id, reason, now); });
-}
-
-Task<Result<store::Account>> AccountService::Refresh(std::string org_id, std::string account_id) {
-  HERALD_CO_ASSIGN_OR_RETURN(store::Account account, co_await base::RunBlocking(blocking_, [&] {
-                               return LoadAccount(org_id, account_id);
-                             }));
-  if (AsOAuthNetwork(platforms_.Find(account.platform)) == nullptr) {
-    co_return base::FailedPrecondition(PlatformName(account.platform) +
-                                       " accounts have no OAuth tokens to refresh");
-  }
-  if (account.status == store::AccountStatus::kDisconnected) {
-    co_return base::FailedPrecondition("the account is disconnected");
-  }
-  HERALD_CO_RETURN_IF_ERROR(co_await RefreshShared(std::move(account)));
-  HERALD_CO_ASSIGN_OR_RETURN(store::Account stored, co_await base::RunBlocking(blocking_, [&] {
-                               return LoadAccount(org_id, account_id);
-                             }));
-  stored.credentials_sealed.clear();
-  co_return stored;
-}
-
-// ---- single-flight refresh ----
-
-Task<Result<Json>> AccountService::RefreshShared(store::Account seen) {
-  // Named, not temporaries in the co_await expression (GCC 12 destroys those twice).
-  SingleFlight::Work work = [this, seen]() { return RefreshAcrossProcesses(seen); };
-  Task<Result<Json>> shared = refreshes_.Run(seen.id, std::move(work));
-  co_return co_await std::move(shared);
-}
-
-namespace {
-
-// What one look at the account's row found.
-struct LeaseStep {
-  enum class Kind { kTaken, kHeld, kFresh };
-  Kind kind = Kind::kHeld;
-  store::Account account;  // as stored
-};
-
-}  // namespace
-
-Task<Result<Json>> AccountService::RefreshAcrossProcesses(store::Account seen) {
-  OAuthNetwork* network = AsOAuthNetwork(platforms_.Find(seen.platform));
-  if (network == nullptr) {
-    co_return base::FailedPrecondition(PlatformName(seen.platform) +
-                                       " accounts have no OAuth tokens to refresh");
-  }
-  const std::string who =
-      PlatformName(seen.platform) + " account " + (seen.handle.empty() ? seen.id : seen.handle);
-  const base::Time deadline = clock_.Now() + options_.refresh_wait;
-  const int64_t max_polls = std::max<int64_t>(
-      1, std::chrono::duration_cast<std::chrono::milliseconds>(options_.refresh_wait).count() /
-             std::max<int64_t>(1, options_.refresh_poll.count()));
-  for (int64_t polls = 0;; ++polls) {
-    auto step = co_await base::RunBlocking(blocking_, [&]() -> Result<LeaseStep> {
-      const base::Time now = clock_.Now();
-      return store::WriteValue<LeaseStep>(store_, [&](store::Tx& tx) -> Result<LeaseStep> {
-        auto current = tx.GetAccount(seen.org_id, seen.id);
-        if (!current.ok()) {
-          return current.error().code() == ErrorCode::kNotFound ? NoSuchAccount(seen.id)
-                                                                : current.error();
-        }
-        if (current->status == store::AccountStatus::kDisconnected ||
-            current->credentials_sealed.empty()) {
-          return base::FailedPrecondition("the " + who + " was disconnected meanwhile");
-        }
-        if (current->status == store::AccountStatus::kNeedsReauth) {
-          return base::Unauthenticated(
-              "the " + who + " needs to be reconnected (" +
-              (current->last_error.empty() ? "its authorization expired" : current->last_error) +
-              "); run connect_account again");
-        }
-        LeaseStep out;
-        if (current->credentials_sealed != seen.credentials_sealed) {
-          out.kind = LeaseStep::Kind::kFresh;  // refreshed (or reconnected) meanwhile
-        } else {
-          HERALD_ASSIGN_OR_RETURN(bool taken,
-                                  tx.TakeRefreshLease(seen.org_id, seen.id, seen.credentials_sealed, lease_owner_,
-                                                      now + options_.refresh_lease, now));
-          out.kind = taken ? LeaseStep::Kind::kTaken : LeaseStep::Kind::kHeld;
-        }
-        out.account = std::move(*current);
-        return out;
-      });
-    });
-    if (!step.ok()) co_return std::move(step).error();
-    switch (step->kind) {
-      case LeaseStep::Kind::kFresh:
-        co_return OpenAccountCredentials(keyring_, step->account);
-      case LeaseStep::Kind::kTaken:
-        co_return co_await RefreshHoldingLease(*network, std::move(step->account));
-      case LeaseStep::Kind::kHeld:
-        break;
-    }
-    if (polls + 1 >= max_polls || clock_.Now() >= deadline) {
-      co_return base::Unavailable("another herald process is refreshing the tokens of the " + who +
-                                  " and has not finished; try again later");
-    }
-    co_await Pause(std::chrono::duration_cast<base::Micros>(options_.refresh_poll));
-  }
-}
-
-Task<Result<Json>> AccountService::RefreshHoldingLease(const OAuthNetwork& network,
-                                                       store::Account account) {
-  auto release = [&]() -> Task<void> {
-    auto freed = co_await base::RunBlocking(blocking_, [&] {
-      return store_.Write([&](store::Tx& tx) {
-        return tx.ReleaseRefreshLease(account.org_id, account.id, lease_owner_);
-      });
-    });
-    if (!freed.ok()) {
-      spdlog::warn("token refresh: could not free the lease of account {}: {}", account.id,
-                   freed.error().ToString());
-    }
-  };
-  auto credentials = OpenAccountCredentials(keyring_, account);
-  auto tokens = credentials.ok() ? platforms::oauth::TokenSetFromCredentials(*credentials)
-                                 : Result<TokenSet>(credentials.error());
-  if (!tokens.ok()) {
-    co_await release();
-    co_return std::move(tokens).error();
-  }
-  auto next = co_await oauth_.Refresh(network.Provider(), *tokens);
-  if (!next.ok()) {
-    base::Error failed = std::move(next).error();
-    if (failed.code() != ErrorCode::kUnauthenticated) {
-      co_await release();  // transient: the account is unchanged
-      co_return failed;
-    }
-    // A definitive refusal: needs_reauth, unless the account was reconnected meanwhile.
-    auto marked = co_await base::RunBlocking(blocking_, [&]() -> Result<std::optional<Json>> {
-      const base::Time now = clock_.Now();
-      return store::WriteValue<std::optional<Json>>(
-          store_, [&](store::Tx& tx) -> Result<std::optional<Json>> {
-            HERALD_RETURN_IF_ERROR(
-                tx.ReleaseRefreshLease(account.org_id, account.id, lease_owner_));
-            HERALD_ASSIGN_OR_RETURN(store::Account current,
-                                    tx.GetAccount(account.org_id, account.id));
-            if (current.credentials_sealed != account.credentials_sealed &&
-                !current.credentials_sealed.empty()) {
-              HERALD_ASSIGN_OR_RETURN(Json fresh, OpenAccountCredentials(keyring_, current));
-              return std::optional<Json>(std::move(fresh));
-            }
-            HERALD_RETURN_IF_ERROR(
-                MarkNeedsReauthTx(tx, account.org_id, account.id, failed.message(), now));
-            return std::optional<Json>();
-          });
-    });
-    if (!marked.ok()) co_return std::move(marked).error();
-    if (marked->has_value()) co_return std::move(**marked);
-    co_return failed;
-  }
-  // Store the new pair (and free the lease) before anyone uses it.
-  Json merged = MergeTokens(std::move(*credentials), *next);
-  auto saved = co_await base::RunBlocking(blocking_, [&]() -> Result<void> {
-    const base::Time now = clock_.Now();
-    return store_.Write([&](store::Tx& tx) -> Result<void> {
-      HERALD_RETURN_IF_ERROR(SaveRefreshedTx(tx, account, merged, next->expires_at, now));
-      return tx.ReleaseRefreshLease(account.org_id, account.id, lease_owner_);
-    });
-  });
-  if (!saved.ok()) {
-    spdlog::error("token refresh: could not store the renewed tokens of account {}: {}", account.id,
-                  saved.error().ToString());
-    co_await release();
-    co_return std::move(saved).error();
-  }
-  co_return merged;
-}
-
-Task<void> AccountService::Pause(base::Micros delay) {
-  if (options_.pause) {
-    co_await options_.pause(delay);
-    co_return;
-  }
-  base::asio::steady_timer timer(co_await base::asio::this_coro::executor, delay);
-  co_await timer.async_wait(base::kNoThrow);
 }
 
 }  // namespace herald::core

@@ -13,19 +13,27 @@
 // OAuth: connect returns an authorization URL whose `state` is random, stored only as its
 // SHA-256, single-use and valid for options.oauth_state_ttl; the PKCE verifier is sealed. The
 // network sends the browser to HERALD_PUBLIC_URL/oauth/callback/{platform}; CompleteOAuth
-// exchanges the code and stores the account.
+// exchanges the code, asks the network for every account the authorization yields
+// (OAuthNetwork::DiscoverAccounts: a member and their pages, ...) and stores them all, each
+// under its own network id, pointing at one GRANT (store::OAuthGrant) that holds the tokens.
+// An account's credentials for publishing are the grant's tokens with the account's own
+// (a Page token, ...) merged over them. Reconnecting moves the accounts to the new grant and
+// reactivates them. Disconnecting one account leaves the others working; the grant is revoked
+// at the network when its last account is disconnected. OAuth accounts stored before grants
+// existed keep their tokens on their own row until their first refresh moves them into a grant.
 //
 // Token refresh has one path, used by the adapters (platforms/oauth/OAuthSession, before expiry
 // and on a 401, through the refresh_credentials callback of the context OpenCredentials returns)
-// and by Refresh (refresh jobs). It is single-flight per account: within a process, concurrent
-// callers share one in-flight refresh; across processes sharing the database, the refreshing
-// one holds the account's refresh lease in the store, and another waits for it (re-reading the
-// account every options.refresh_poll, at most options.refresh_wait) and uses the tokens it
-// stored. A caller whose credentials are older than the stored ones gets the stored ones, so a
-// rotated refresh token is never sent twice. The new pair is stored before it is returned. A
-// transient failure (5xx, timeout, 429) frees the lease and changes nothing (kUnavailable /
-// kResourceExhausted: try later); only a definitive invalid_grant marks the account
-// needs_reauth.
+// and by Refresh (refresh jobs). It is single-flight per grant: within a process, concurrent
+// callers (of any account of the grant) share one in-flight refresh; across processes sharing
+// the database, the refreshing one holds the grant's refresh lease in the store, and another
+// waits for it (re-reading the grant every options.refresh_poll, at most options.refresh_wait)
+// and uses the tokens it stored. A caller whose tokens are older than the stored ones gets the
+// stored ones, so a rotated refresh token is never sent twice. The new pair is stored before it
+// is returned. A transient failure (5xx, timeout, 429) frees the lease and changes nothing
+// (kUnavailable / kResourceExhausted: try later); only a definitive refusal (invalid_grant, or
+// an expired token the network gave no refresh token for) marks the grant and every account of
+// it needs_reauth, with a reason telling the user to reconnect.
 //
 // Store work runs on the `blocking` pool in the coroutine forms; the ...Sync forms and
 // OpenCredentials block the calling thread. Thread-safe.
@@ -34,6 +42,8 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,7 +101,8 @@ struct OAuthCallbackResult {
   std::string platform;       // the network id from the callback path
   std::string platform_name;  // "X", or the id when unknown
   std::string message;        // one sentence for a human, safe to show
-  std::optional<store::Account> account;  // when connected (credentials_sealed cleared)
+  std::optional<store::Account> account;  // when connected: the first account (credentials_sealed cleared)
+  std::vector<store::Account> accounts;   // when connected: every account the sign-in yielded
 };
 std::string_view OAuthCallbackKindName(OAuthCallbackResult::Kind kind);
 
@@ -137,8 +148,17 @@ class AccountService : public CredentialSource {
   Task<OAuthCallbackResult> CompleteOAuth(std::string platform, std::string state, std::string code,
                                           std::string error, std::string error_description);
 
-  // Refreshes an OAuth account's tokens now (refresh jobs), through the single-flight path
-  // (when another caller is refreshing the account, waits for it and keeps its tokens). Returns
+  // Called once with the outcome when the sign-in `pending_id` (ConnectResult::pending_id) of
+  // organization `org_id` has connected its accounts through the callback; never for another
+  // organization, never when the sign-in failed. Forgotten once the link expires. The callback
+  // runs on the thread finishing the sign-in and must not block. In-process only: a callback
+  // served by another herald process does not reach it.
+  using SignInDone = std::function<void(const OAuthCallbackResult& result)>;
+  void WatchSignIn(const std::string& pending_id, const std::string& org_id, SignInDone done);
+
+  // Refreshes an OAuth account's tokens (its grant's) now (refresh jobs), through the
+  // single-flight path (when another caller is refreshing the grant, waits for it and keeps its
+  // tokens). Returns
   // the account as stored after (credentials_sealed cleared). Errors: kNotFound;
   // kFailedPrecondition for a non-OAuth or disconnected account; kUnauthenticated when the
   // account needs reauth or the network refused the grant (the account is now needs_reauth);
@@ -156,13 +176,27 @@ class AccountService : public CredentialSource {
 
   // The networks accounts connect to (names, limits, features).
   const platforms::PlatformRegistry& platforms() const { return platforms_; }
+  // The service's clock (what "now" is for expiry warnings).
+  const base::Clock& clock() const { return clock_; }
 
   // Marks an active account needs_reauth with `reason` (what the network said), e.g. after a
-  // publish was refused with kUnauthenticated / kPermissionDenied. Errors: kNotFound.
+  // publish was refused with kUnauthenticated / kPermissionDenied (only this account, not the
+  // other accounts of its grant). Errors: kNotFound.
   Result<void> MarkNeedsReauth(const std::string& org_id, const std::string& account_id,
                                const std::string& reason);
 
  private:
+  struct Watch {
+    std::string org_id;
+    base::Time expires_at;
+    SignInDone done;
+  };
+  // A grant as a refresh caller read it, and how messages name the account that asked.
+  struct GrantSeen {
+    store::OAuthGrant grant;
+    std::string who;  // "OAuth test network account @tester"
+  };
+
   Task<Result<ConnectResult>> ConnectWithToken(Caller caller, platforms::Platform* platform,
                                                Json args);
   Task<Result<ConnectResult>> StartOAuth(Caller caller, platforms::Platform* platform);
@@ -170,23 +204,68 @@ class AccountService : public CredentialSource {
   Result<ConnectResult> StoreConnected(const std::string& org_id, const std::string& actor,
                               const platforms::Platform& platform,
                               const platforms::ConnectedAccount& connected);
+  // Stores a new grant holding `tokens` and every account in `found` (under its own platform,
+  // or `network`'s), in one transaction; accounts that were connected before move to the new
+  // grant; grants no account uses any more are closed. Returns the stored accounts.
+  Result<std::vector<store::Account>> StoreGrant(
+      const std::string& org_id, const std::string& actor, const platforms::Platform& network,
+      const platforms::oauth::TokenSet& tokens,
+      const std::vector<platforms::ConnectedAccount>& found);
+  // Tells the watcher of the sign-in `state_hash`, if any (see WatchSignIn).
+  void NotifySignIn(const std::string& state_hash, const std::string& org_id,
+                    const OAuthCallbackResult& result);
   Result<store::Account> LoadAccount(const std::string& org_id, const std::string& account_id);
+  // Marks accounts whose token expired without a way to renew it needs_reauth (persisted) and
+  // returns them as stored.
+  Result<void> ExpireUnrenewable(std::vector<store::Account>& accounts);
   Result<void> SaveRefreshed(const store::Account& account, const Json& credentials,
                              std::optional<base::Time> expires_at);
   Result<void> SaveRefreshedTx(store::Tx& tx, const store::Account& account,
                                const Json& credentials, std::optional<base::Time> expires_at,
                                base::Time now);
+  // What an adapter saved for an account with a grant: tokens to the grant, the rest to the
+  // account's own credentials.
+  Result<void> SaveGrantAccountCredentials(const store::Account& account, const Json& own_before,
+                                           const Json& credentials,
+                                           std::optional<base::Time> expires_at);
+  // Stores refreshed `credentials` on the grant (active again) and mirrors the expiry on its
+  // accounts. kFailedPrecondition when the grant was closed meanwhile.
+  Result<void> SaveGrantRefreshedTx(store::Tx& tx, const store::OAuthGrant& grant,
+                                    const Json& credentials, std::optional<base::Time> expires_at,
+                                    base::Time now);
   Result<void> MarkNeedsReauthTx(store::Tx& tx, const std::string& org_id,
                                  const std::string& account_id, const std::string& reason,
                                  base::Time now);
-  // The single-flight refresh (see the top comment). `seen` is the account as the caller read
-  // it. Returns the stored clear credentials.
-  Task<Result<Json>> RefreshShared(store::Account seen);
-  // Across processes: takes the lease and refreshes, or waits for the holder.
-  Task<Result<Json>> RefreshAcrossProcesses(store::Account seen);
+  // The grant and every active account of it needs_reauth with `reason`.
+  Result<void> MarkGrantNeedsReauthTx(store::Tx& tx, const std::string& org_id,
+                                      const std::string& grant_id, const std::string& reason,
+                                      base::Time now);
+  // The credentials of an account with a grant (OpenCredentials).
+  Result<platforms::AccountContext> OpenGrantAccount(const store::Account& account,
+                                                     const std::string& who, Json own);
+  // Moves the tokens of an OAuth account stored before grants existed into a new grant (once,
+  // whichever process does it first). Returns the grant as stored and the account's own
+  // credentials; `fresher` is set when the grant already holds tokens other than the ones in
+  // `account` (refreshed meanwhile: use them, do not refresh).
+  struct Moved {
+    store::OAuthGrant grant;
+    Json own = Json::object();
+    bool fresher = false;
+  };
+  Result<Moved> MoveTokensToGrant(const store::Account& account);
+  // The refresh of an account stored before grants existed: moves its tokens, then refreshes
+  // the grant. Returns the account's merged credentials.
+  Task<Result<Json>> RefreshOwnTokens(store::Account seen);
+  // RefreshShared, then the account's `own` credentials merged over the grant's tokens.
+  Task<Result<Json>> RefreshGrantAccount(GrantSeen seen, Json own);
+  // The single-flight refresh (see the top comment). `seen` is the grant as the caller read
+  // it. Returns the grant's stored clear credentials (its tokens).
+  Task<Result<Json>> RefreshShared(GrantSeen seen);
+  // Across processes: takes the grant's lease and refreshes, or waits for the holder.
+  Task<Result<Json>> RefreshAcrossProcesses(GrantSeen seen);
   // Refreshes with the lease held; stores the new pair and frees the lease in one transaction.
   Task<Result<Json>> RefreshHoldingLease(const platforms::oauth::OAuthNetwork& network,
-                                         store::Account account);
+                                         GrantSeen seen);
   Task<void> Pause(base::Micros delay);
   std::string RedirectUri(std::string_view platform) const;
   std::string PlatformName(std::string_view id) const;
@@ -199,7 +278,9 @@ class AccountService : public CredentialSource {
   AccountServiceOptions options_;
   platforms::oauth::OAuthClient oauth_;
   std::string lease_owner_;  // this service's id in the store's refresh leases
-  SingleFlight refreshes_;
+  SingleFlight refreshes_;   // keyed by grant id
+  std::mutex watches_mu_;
+  std::map<std::string, Watch> watches_;  // by state hash
 };
 
 }  // namespace herald::core

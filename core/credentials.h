@@ -4,6 +4,7 @@
 //
 //   account credentials  "account:<org_id>:<platform>:<external_id>"  (stable across
 //                        reconnects, known before the row's id is)
+//   OAuth grant tokens   "grant:<org_id>:<grant_id>"
 //   OAuth PKCE verifier  "oauth_state:<state_hash>"
 //
 // Pure functions over a Keyring; thread-safe.
@@ -33,6 +34,25 @@ std::string SealAccountCredentials(const base::Keyring& keyring, const store::Ac
 // clear text is not a JSON object.
 base::Result<base::Json> OpenAccountCredentials(const base::Keyring& keyring,
                                                 const store::Account& account);
+
+// Seals / opens the token set of an OAuth grant (store::OAuthGrant). Errors as for accounts.
+std::string SealGrantCredentials(const base::Keyring& keyring, const store::OAuthGrant& grant,
+                                 const base::Json& credentials);
+base::Result<base::Json> OpenGrantCredentials(const base::Keyring& keyring,
+                                              const store::OAuthGrant& grant);
+
+// The credentials an adapter sees for an account with a grant: the grant's tokens with the
+// account's own credentials (a Page token, ...) merged over them.
+base::Json MergeGrantCredentials(base::Json grant_credentials, const base::Json& own);
+
+// Splits credentials an adapter saved for an account with a grant: the token fields
+// (platforms/oauth/token_set.h) the account does not define itself go to `grant`, the rest
+// stays the account's own.
+struct SplitCredentials {
+  base::Json grant = base::Json::object();
+  base::Json own = base::Json::object();
+};
+SplitCredentials SplitGrantCredentials(const base::Json& merged, const base::Json& own_before);
 
 std::string SealOAuthVerifier(const base::Keyring& keyring, std::string_view state_hash,
                               std::string_view verifier);

@@ -69,6 +69,29 @@ struct Account {
   std::string last_error;
   Time created_at;
   Time updated_at;
+  // The OAuth grant whose tokens the account uses (OAuthGrant::id); empty for token networks
+  // and for OAuth accounts whose tokens are still their own (connected before grants existed).
+  // For an account with a grant, credentials_sealed holds only its own non-token credentials
+  // (a Page token, ...), and status / token_expires_at mirror the grant's.
+  std::string grant_id;
+  // False when the token expires (token_expires_at) and herald cannot renew it (the network gave
+  // no refresh token): the account must be reconnected before then.
+  bool token_refreshable = true;
+};
+
+// One OAuth authorization of one organization at one network. Several accounts may point at it
+// (Account::grant_id): it holds their shared tokens. status kDisconnected once its last account
+// was disconnected (credentials erased) or a reconnection replaced it.
+struct OAuthGrant {
+  std::string id;        // grant_...
+  std::string org_id;
+  std::string platform;  // the network that was connected ("linkedin", not "linkedin_page")
+  std::string credentials_sealed;  // the token set (platforms/oauth/token_set.h), sealed
+  AccountStatus status = AccountStatus::kActive;
+  std::optional<Time> token_expires_at;
+  std::string last_error;
+  Time created_at;
+  Time updated_at;
 };
 
 // ---- posts, targets ----

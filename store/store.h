@@ -75,19 +75,37 @@ class Tx {
   virtual Result<std::vector<Account>> ListAccounts(std::string_view org_id) = 0;
   // Replaces every mutable column of the row with `account.id` in `account.org_id`.
   virtual Result<void> UpdateAccount(const Account& account) = 0;
-  // The account's token-refresh lease (one refresh per account across processes): takes it
-  // for `owner` until `until` when it is free, lapsed (its end <= `now`) or already `owner`'s,
-  // AND the row is active and still holds `credentials_sealed` (what the caller read), all in
-  // one conditional UPDATE, so a refresh stored (or a reauth marked) by another process between
-  // the caller's read and this call is never refreshed again with the old, rotated token.
-  // Returns false when it was not taken (held, or the row changed: read it again).
+
+  // ---- OAuth grants ----
+  // Errors: kAlreadyExists if the id is taken.
+  virtual Result<void> InsertGrant(const OAuthGrant& grant) = 0;
+  virtual Result<OAuthGrant> GetGrant(std::string_view org_id, std::string_view id) = 0;
+  // Replaces credentials_sealed, status, token_expires_at, last_error and updated_at.
   // Errors: kNotFound.
-  virtual Result<bool> TakeRefreshLease(std::string_view org_id, std::string_view account_id,
-                                        std::string_view credentials_sealed,
-                                        std::string_view owner, Time until, Time now) = 0;
-  // Frees the lease if `owner` holds it; otherwise changes nothing.
-  virtual Result<void> ReleaseRefreshLease(std::string_view org_id, std::string_view account_id,
-                                           std::string_view owner) = 0;
+  virtual Result<void> UpdateGrant(const OAuthGrant& grant) = 0;
+  // The accounts pointing at the grant, oldest first (disconnected ones included).
+  virtual Result<std::vector<Account>> ListGrantAccounts(std::string_view org_id,
+                                                         std::string_view grant_id) = 0;
+  // Points the account at `grant_id` and replaces its credentials with `credentials_sealed`,
+  // only while it has no grant yet (one conditional UPDATE). Returns false when it already has
+  // one (read it again). Errors: kNotFound.
+  virtual Result<bool> AttachAccountToGrant(std::string_view org_id, std::string_view account_id,
+                                            std::string_view grant_id,
+                                            std::string_view credentials_sealed, Time now) = 0;
+  // The grant's token-refresh lease (one refresh per grant across processes, whichever of its
+  // accounts asked): takes it for `owner` until `until` when it is free, lapsed (its end <=
+  // `now`) or already `owner`'s, AND the grant is active and still holds `credentials_sealed`
+  // (what the caller read), all in one conditional UPDATE, so a refresh stored (or a reauth
+  // marked) by another process between the caller's read and this call is never refreshed
+  // again with the old, rotated token. Returns false when it was not taken (held, or the row
+  // changed: read it again). Errors: kNotFound.
+  virtual Result<bool> TakeGrantRefreshLease(std::string_view org_id, std::string_view grant_id,
+                                             std::string_view credentials_sealed,
+                                             std::string_view owner, Time until, Time now) = 0;
+  // Frees the grant's lease if `owner` holds it; otherwise changes nothing.
+  virtual Result<void> ReleaseGrantRefreshLease(std::string_view org_id,
+                                                std::string_view grant_id,
+                                                std::string_view owner) = 0;
 
   // ---- posts and targets ----
   virtual Result<void> InsertPost(const Post& post) = 0;

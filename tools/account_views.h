@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "core/account_results.h"
 #include "platforms/platform.h"
@@ -23,26 +24,30 @@ namespace herald::tools {
 base::Json PlatformInfoView(const platforms::PlatformInfo& info);
 
 // {account_id, platform, platform_name, handle, display_name, status, base_url, settings,
-//  token_expires_at (RFC 3339 or null), last_error, connected_at, updated_at}.
-// `platform` may be null (a network no longer configured).
-base::Json AccountView(const store::Account& account, const platforms::Platform* platform);
+//  token_expires_at (RFC 3339 or null), token_refreshable, last_error, connected_at, updated_at,
+//  attention (null, or "token_expires_soon" from 7 days before a token that cannot be renewed
+//  expires, with attention_message saying when and what to do)}.
+// `platform` may be null (a network no longer configured); `now` is the current time.
+base::Json AccountView(const store::Account& account, const platforms::Platform* platform,
+                       base::Time now);
 
 // AccountView plus "network": PlatformInfoView of its network (limits and features: what the
 // account can do), or null.
-base::Json AccountDetailView(const store::Account& account, const platforms::Platform* platform);
+base::Json AccountDetailView(const store::Account& account, const platforms::Platform* platform,
+                             base::Time now);
 
 // list_accounts: {"accounts": [AccountView...]} in the given order.
 base::Json AccountListView(const std::vector<store::Account>& accounts,
-                           const platforms::PlatformRegistry& platforms);
+                           const platforms::PlatformRegistry& platforms, base::Time now);
 
 // connect_account: connected {account_id, platform, handle, display_name, status, reconnected,
 // account: AccountView}, or pending {platform, platform_name, status: "pending_authorization",
 // authorization_url, expires_at, redirect_uri, message}.
 base::Json ConnectView(const core::ConnectResult& result,
-                       const platforms::PlatformRegistry& platforms);
+                       const platforms::PlatformRegistry& platforms, base::Time now);
 
 // disconnect_account: {account_id, platform, handle, status: "disconnected", revoked (bool or
-// null), revoke_error?, already_disconnected, scheduled_posts, message?}.
+// null), revoke_error?, already_disconnected, scheduled_posts, grant_shared_with, message?}.
 base::Json DisconnectView(const core::DisconnectResult& result);
 
 }  // namespace herald::tools

@@ -15,7 +15,8 @@ Task<Result<ToolOutput>> GetAccountTool::Call(Json args, ToolContext& ctx) {
       store::Account account,
       co_await accounts_.Get(ctx.caller(), base::GetString(args, "account_id")));
   co_return AccountToolOutput(
-      AccountDetailView(account, accounts_.platforms().Find(account.platform)));
+      AccountDetailView(account, accounts_.platforms().Find(account.platform),
+                        accounts_.clock().Now()));
 }
 
 }  // namespace herald::tools

@@ -15,7 +15,7 @@ Task<Result<ToolOutput>> ListAccountsTool::Call(Json args, ToolContext& ctx) {
   std::string status = base::GetString(args, "status");
   HERALD_CO_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
                              co_await accounts_.List(ctx.caller()));
-  Json all = AccountListView(accounts, accounts_.platforms());
+  Json all = AccountListView(accounts, accounts_.platforms(), accounts_.clock().Now());
   if (platform.empty() && status.empty()) co_return AccountToolOutput(std::move(all));
   Json kept = Json::array();
   for (auto& a : all["accounts"]) {

@@ -12,7 +12,7 @@ base::Task<base::Result<base::Json>> ReadAccounts(core::AccountService& accounts
                                                   core::Caller caller) {
   HERALD_CO_ASSIGN_OR_RETURN(std::vector<store::Account> list,
                              co_await accounts.List(std::move(caller)));
-  co_return AccountListView(list, accounts.platforms());
+  co_return AccountListView(list, accounts.platforms(), accounts.clock().Now());
 }
 
 base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, core::Caller caller,

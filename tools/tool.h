@@ -10,6 +10,7 @@
 #define HERALD_TOOLS_TOOL_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,19 @@ class ToolContext {
   // JSON-RPC error as kUnavailable/kInvalidArgument.
   virtual Task<Result<Json>> Request(std::string method, Json params,
                                      std::chrono::milliseconds timeout) = 0;
+
+  // A function that sends one notification (`method`, `params`) to this client LATER, after
+  // the call returned (e.g. notifications/elicitation/complete when an out-of-band sign-in
+  // finished), on the session's standing channel (the GET stream, SSE, stdout). It returns
+  // false when it could not (the session ended, or has no open channel). Empty when the client
+  // cannot be reached later (REST, a stateless request) or the session negotiated a protocol
+  // revision older than `min_protocol`. Callable from any thread; it never keeps the session
+  // alive. The default: empty.
+  using LaterNotify = std::function<bool(const std::string& method, Json params)>;
+  virtual LaterNotify NotifyLater(std::string_view min_protocol) {
+    (void)min_protocol;
+    return {};
+  }
 };
 
 class Tool {

@@ -75,6 +75,18 @@ void CallContext::Log(tools::LogLevel tool_level, Json data) {
       Json{{"level", LogLevelName(level)}, {"logger", "herald"}, {"data", std::move(data)}}));
 }
 
+tools::ToolContext::LaterNotify CallContext::NotifyLater(std::string_view min_protocol) {
+  if (session_->stateless() || !ProtocolAtLeast(session_->protocol_version(), min_protocol)) {
+    return {};
+  }
+  std::weak_ptr<Session> weak = session_;
+  return [weak](const std::string& method, Json params) {
+    std::shared_ptr<Session> session = weak.lock();
+    if (session == nullptr || session->closed()) return false;
+    return SendToClient(*session, nullptr, MakeNotification(method, std::move(params)));
+  };
+}
+
 bool CallContext::CanSample() const {
   Json caps = session_->client_capabilities();
   return caps.contains("sampling") && caps["sampling"].is_object();

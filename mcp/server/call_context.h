@@ -43,6 +43,9 @@ class CallContext final : public tools::ToolContext {
   bool CanElicitUrl() const override;
   base::Task<base::Result<Json>> Request(std::string method, Json params,
                                          std::chrono::milliseconds timeout) override;
+  // Sends on the session's standing outbound while the session lives and is open; empty for a
+  // stateless session or an older negotiated revision.
+  LaterNotify NotifyLater(std::string_view min_protocol) override;
 
   // After the call returned: nothing more is sent for it.
   void Finish() { finished_ = true; }

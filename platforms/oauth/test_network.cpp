@@ -121,6 +121,33 @@ Task<Result<ConnectedAccount>> OAuthTestNetwork::Identify(TokenSet tokens) {
   co_return out;
 }
 
+Task<Result<std::vector<ConnectedAccount>>> OAuthTestNetwork::DiscoverAccounts(TokenSet tokens) {
+  HERALD_CO_ASSIGN_OR_RETURN(ConnectedAccount me, co_await Identify(tokens));
+  std::vector<ConnectedAccount> out;
+  out.push_back(std::move(me));
+  HERALD_CO_ASSIGN_OR_RETURN(
+      HttpResponse r,
+      co_await Call("GET", "/api/pages", tokens.access_token, "", "the pages", CallKind::kRead));
+  auto answer = base::ParseJson(r.body);
+  if (!answer.ok() || !answer->contains("pages") || !(*answer)["pages"].is_array()) {
+    co_return base::Unavailable("the OAuth test network answered /api/pages without pages");
+  }
+  for (const Json& page : (*answer)["pages"]) {
+    std::string id = base::GetString(page, "id");
+    if (id.empty()) continue;
+    ConnectedAccount a;
+    a.external_id = "page-" + id;
+    a.display_name = base::GetString(page, "name");
+    a.handle = a.display_name;
+    a.base_url = BaseUrl();
+    a.credentials = Json{{"page_id", id}};
+    a.token_expires_at = tokens.expires_at;
+    a.platform = base::GetString(page, "platform");
+    out.push_back(std::move(a));
+  }
+  co_return out;
+}
+
 Task<Result<PublishReceipt>> OAuthTestNetwork::Publish(PublishRequest request) {
   if (request.content.parts.empty()) co_return base::InvalidArgument("the post is empty");
   Json media_urls = Json::array();
@@ -129,6 +156,8 @@ Task<Result<PublishReceipt>> OAuthTestNetwork::Publish(PublishRequest request) {
     media_urls.push_back(item.url);
   }
   Json post{{"text", request.content.parts[0].text}};
+  std::string page_id = base::GetString(request.account.credentials, "page_id");
+  if (!page_id.empty()) post["page_id"] = page_id;
   if (!media_urls.empty()) post["media_urls"] = std::move(media_urls);
   std::string body = base::DumpJson(post);
   HERALD_CO_ASSIGN_OR_RETURN(

@@ -4,8 +4,11 @@
 //
 // Emulator contract (base URL B): B/oauth/authorize, B/oauth/token, B/oauth/revoke (RFC 6749 /
 // 7636 / 7009), GET B/api/me -> {"id","username","name"}, POST B/api/posts {"text",
-// "media_urls"?} -> 201 {"id","url"} (the network GETs each media URL: Instagram-like media
+// "media_urls"?, "page_id"?} -> 201 {"id","url"} (the network GETs each media URL: Instagram-like media
 // rules, JPEG up to 1080x1350, aspect 0.8..1.91, 10 items, 8 MiB, fetch_by_url), DELETE B/api/posts/{id} -> 204; a bad or expired token -> 401.
+// GET B/api/pages -> {"pages":[{"id","name","platform"?}]}: one grant yields the user and each
+// page as accounts (a page's external id is "page-<id>"; its own credentials carry page_id,
+// which its posts send).
 // Client credentials: HERALD_OAUTHTEST_CLIENT_ID / _CLIENT_SECRET. Thread-safe.
 #ifndef HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_
 #define HERALD_PLATFORMS_OAUTH_TEST_NETWORK_H_
@@ -39,6 +42,8 @@ class OAuthTestNetwork final : public OAuthNetworkBase {
   Task<Result<PublishReceipt>> Publish(PublishRequest request) override;
   Task<Result<void>> Delete(AccountContext account, PublishReceipt receipt) override;
   Task<Result<ConnectedAccount>> Identify(TokenSet tokens) override;
+  // The user (Identify) and every page GET /api/pages lists.
+  Task<Result<std::vector<ConnectedAccount>>> DiscoverAccounts(TokenSet tokens) override;
 
  private:
   std::string BaseUrl() const;

@@ -86,7 +86,23 @@ Account DecodeAccount(RowReader& r) {
   a.last_error = r.Text();
   a.created_at = r.TimeValue();
   a.updated_at = r.TimeValue();
+  a.grant_id = r.Text();
+  a.token_refreshable = r.Int() != 0;
   return a;
+}
+
+OAuthGrant DecodeGrant(RowReader& r) {
+  OAuthGrant g;
+  g.id = r.Text();
+  g.org_id = r.Text();
+  g.platform = r.Text();
+  g.credentials_sealed = r.Text();
+  g.status = r.Enum<AccountStatus>(ParseAccountStatus);
+  g.token_expires_at = r.OptTime();
+  g.last_error = r.Text();
+  g.created_at = r.TimeValue();
+  g.updated_at = r.TimeValue();
+  return g;
 }
 
 Post DecodePost(RowReader& r) {

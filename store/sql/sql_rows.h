@@ -117,7 +117,11 @@ inline constexpr std::string_view kKeyCols =
     "id, org_id, name, role, prefix, hash, created_at, last_used_at, revoked_at";
 inline constexpr std::string_view kAccountCols =
     "id, org_id, platform, external_id, handle, display_name, base_url, settings, "
-    "credentials_sealed, status, token_expires_at, last_error, created_at, updated_at";
+    "credentials_sealed, status, token_expires_at, last_error, created_at, updated_at, grant_id, "
+    "token_refreshable";
+inline constexpr std::string_view kGrantCols =
+    "id, org_id, platform, credentials_sealed, status, token_expires_at, last_error, created_at, "
+    "updated_at";
 inline constexpr std::string_view kPostCols =
     "id, org_id, status, publish_at, time_zone, content, created_by, created_at, updated_at";
 inline constexpr std::string_view kTargetCols =
@@ -161,6 +165,7 @@ using Decoder = T (*)(RowReader&);
 Organization DecodeOrg(RowReader& r);
 ApiKey DecodeKey(RowReader& r);
 Account DecodeAccount(RowReader& r);
+OAuthGrant DecodeGrant(RowReader& r);
 Post DecodePost(RowReader& r);
 PostTarget DecodeTarget(RowReader& r);
 Job DecodeJob(RowReader& r);

@@ -46,11 +46,19 @@ class SqlTx final : public Tx {
   Result<Account> GetAccount(std::string_view org_id, std::string_view id) override;
   Result<std::vector<Account>> ListAccounts(std::string_view org_id) override;
   Result<void> UpdateAccount(const Account& account) override;
-  Result<bool> TakeRefreshLease(std::string_view org_id, std::string_view account_id,
-                                std::string_view credentials_sealed,
-                                std::string_view owner, Time until, Time now) override;
-  Result<void> ReleaseRefreshLease(std::string_view org_id, std::string_view account_id,
-                                   std::string_view owner) override;
+  Result<void> InsertGrant(const OAuthGrant& grant) override;
+  Result<OAuthGrant> GetGrant(std::string_view org_id, std::string_view id) override;
+  Result<void> UpdateGrant(const OAuthGrant& grant) override;
+  Result<std::vector<Account>> ListGrantAccounts(std::string_view org_id,
+                                                 std::string_view grant_id) override;
+  Result<bool> AttachAccountToGrant(std::string_view org_id, std::string_view account_id,
+                                    std::string_view grant_id,
+                                    std::string_view credentials_sealed, Time now) override;
+  Result<bool> TakeGrantRefreshLease(std::string_view org_id, std::string_view grant_id,
+                                     std::string_view credentials_sealed, std::string_view owner,
+                                     Time until, Time now) override;
+  Result<void> ReleaseGrantRefreshLease(std::string_view org_id, std::string_view grant_id,
+                                        std::string_view owner) override;
 
   Result<void> InsertPost(const Post& post) override;
   Result<Post> GetPost(std::string_view org_id, std::string_view id) override;

@@ -122,6 +122,29 @@ TEST_F(OAuthCallbackRouteTest, BrowserRoundTripConnectsTheAccount) {
   EXPECT_EQ(emulator_->code_exchanges(), 1);
 }
 
+TEST_F(OAuthCallbackRouteTest, APageNamesEveryAccountTheSignInConnected) {
+  emulator_->SetPages({{"7", "Acme <Co>", ""}, {"8", "Beta", ""}});
+  auto page = Get(CallbackUrl());
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("Accounts connected"));
+  EXPECT_THAT(page.body, HasSubstr("Connected @tester on OAuth test network and 2 more accounts: "
+                                   "Acme &lt;Co&gt; and Beta. You can close this window."));
+  EXPECT_EQ(Accounts().size(), 3u);
+}
+
+TEST_F(OAuthCallbackRouteTest, AFailedExchangeSaysWhatWentWrongAndStoresNothing) {
+  std::string callback = CallbackUrl();
+  emulator_->FailNextTokenRequests(1, 503);  // the network is down when herald redeems the code
+  auto page = Get(callback);
+  EXPECT_EQ(page.status, 502) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("Connecting the account failed"));
+  EXPECT_THAT(page.body, HasSubstr("Connecting OAuth test network failed: "));
+  EXPECT_THAT(page.body, HasSubstr("token service failed (temporarily_unavailable"));
+  EXPECT_THAT(page.body, Not(HasSubstr("herald will try again")));
+  EXPECT_THAT(page.body, HasSubstr("run connect_account again"));
+  EXPECT_TRUE(Accounts().empty());
+}
+
 TEST_F(OAuthCallbackRouteTest, NetworkErrorAndBadRequestsShowAPage) {
   emulator_->DenyNextAuthorization("access_denied", "<b>no</b>");
   auto page = Get(CallbackUrl());

@@ -18,7 +18,7 @@ TEST(CliPostgresTest, MigrateTwiceAndKeys) {
   };
   RunResult first = herald({"migrate"});
   EXPECT_EQ(first.code, 0) << first.err;
-  EXPECT_NE(first.err.find("4 migration(s) applied"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("5 migration(s) applied"), std::string::npos) << first.err;
   RunResult second = herald({"migrate"});
   EXPECT_EQ(second.code, 0) << second.err;
   EXPECT_NE(second.err.find("0 migration(s) applied"), std::string::npos) << second.err;

@@ -40,7 +40,7 @@ TEST_F(CliTest, MigrateTwice) {
   RunResult first = H({"migrate"});
   EXPECT_EQ(first.code, 0) << first.err;
   EXPECT_EQ(first.out, "");
-  EXPECT_NE(first.err.find("4 migration(s) applied"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("5 migration(s) applied"), std::string::npos) << first.err;
   EXPECT_TRUE(FileExists(Db()));
   RunResult second = H({"migrate"});
   EXPECT_EQ(second.code, 0) << second.err;

@@ -426,6 +426,7 @@ TEST_P(AccountServiceTest, SaveCredentialsAndNeedsReauth) {
   ASSERT_THAT(ctx->save_credentials(Json{{"access_token", "rotated-SECRET"}}, expiry), IsOk());
   store::Account stored = Stored(org_a_, id);
   EXPECT_EQ(stored.token_expires_at, expiry);
+  EXPECT_TRUE(stored.token_refreshable);  // a token network renews its own way: never flagged
   EXPECT_EQ(service_->OpenCredentials(stored)->credentials["access_token"], "rotated-SECRET");
   EXPECT_THAT(StoredBytes(), Not(HasSubstr("rotated-SECRET")));
 

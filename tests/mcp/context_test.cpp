@@ -114,6 +114,44 @@ TEST(OutboundTest, FallsBackToStandingStreamThenDrops) {
   EXPECT_TRUE(fut2.get().has_value());  // nowhere to send the log: dropped, call still answered
 }
 
+// A notification sent after the call returned (notifications/elicitation/complete): on the
+// session's standing channel while the session lives; nothing for an older revision, a closed
+// session or one without a standing channel.
+TEST(NotifyLaterTest, ReachesTheSessionAfterTheCallOnlyWhileItLives) {
+  for (std::string version : {"2025-11-25", "2025-06-18"}) {
+    Harness h;
+    tools::ToolContext::LaterNotify later;
+    h.AddTool(Spec("start"), [&later](Json, tools::ToolContext& ctx) {
+      later = ctx.NotifyLater("2025-11-25");
+      return Structured({{"ok", true}});
+    });
+    h.Initialize(version);
+    ASSERT_TRUE(h.Send(CallRequest(1, "start")).has_value());
+    if (version != "2025-11-25") {
+      EXPECT_FALSE(later) << version;  // the revision has no such notification
+      continue;
+    }
+    ASSERT_TRUE(later);
+    // No standing channel yet: not delivered.
+    EXPECT_FALSE(later("notifications/elicitation/complete", Json{{"elicitationId", "e-1"}}));
+    auto standing = std::make_shared<RecordingOutbound>();
+    h.session()->SetStandingOutbound(standing);
+    EXPECT_TRUE(later("notifications/elicitation/complete", Json{{"elicitationId", "e-1"}}));
+    auto sent = standing->WithMethod("notifications/elicitation/complete");
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0], Notification("notifications/elicitation/complete",
+                                    Json{{"elicitationId", "e-1"}}));
+    // The session ended: nothing more, and the function does not keep it alive.
+    h.session()->Close();
+    EXPECT_FALSE(later("notifications/elicitation/complete", Json{{"elicitationId", "e-2"}}));
+    std::weak_ptr<Session> weak = h.session();
+    h.session().reset();
+    EXPECT_TRUE(weak.expired());
+    EXPECT_FALSE(later("notifications/elicitation/complete", Json{{"elicitationId", "e-3"}}));
+    EXPECT_EQ(standing->WithMethod("notifications/elicitation/complete").size(), 1u);
+  }
+}
+
 class CancellationTest : public ::testing::Test {
  protected:
   void SetUp() override {

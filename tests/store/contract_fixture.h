@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <type_traits>
 
 #include "base/clock.h"
+#include "base/ids.h"
 #include "store/store.h"
 #include "tests/store/test_support.h"
 
@@ -48,6 +50,14 @@ class StoreContractTest : public ::testing::TestWithParam<BackendKind> {
     HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertOrganization(org_); }));
     account_ = MakeAccount(org_.id, Now());
     HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpsertAccount(account_); }));
+    grant_.id = base::NewId(base::kGrantPrefix, Now());
+    grant_.org_id = org_.id;
+    grant_.platform = "linkedin";
+    grant_.credentials_sealed = "v1.test.grant-tokens";
+    grant_.token_expires_at = Now() + std::chrono::hours(1);
+    grant_.created_at = Now();
+    grant_.updated_at = Now();
+    HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertGrant(grant_); }));
   }
   void TearDown() override {
     store_.reset();
@@ -92,6 +102,7 @@ class StoreContractTest : public ::testing::TestWithParam<BackendKind> {
   std::unique_ptr<Store> store_;
   Organization org_;
   Account account_;
+  OAuthGrant grant_;  // an active OAuth grant no account points at yet
 
  private:
   template <class F>

@@ -236,15 +236,104 @@ TEST_P(StoreContractTest, AccountsListUpdateAndScope) {
   EXPECT_TRUE(none->empty());
 }
 
-// One refresh per account across processes: the lease is taken by one owner at a time, again
-// by its owner, by another once released or lapsed; the account row is otherwise unchanged.
+// A grant and the accounts pointing at it round-trip; another organization sees neither.
+TEST_P(StoreContractTest, GrantsRoundTripAndListTheirAccounts) {
+  OAuthGrant grant = grant_;
+  auto got = InRead([&](Tx& tx) { return tx.GetGrant(org_.id, grant.id); });
+  HERALD_ASSERT_OK(got);
+  EXPECT_EQ(got->platform, "linkedin");
+  EXPECT_EQ(got->credentials_sealed, grant.credentials_sealed);
+  EXPECT_EQ(got->status, AccountStatus::kActive);
+  EXPECT_EQ(got->token_expires_at, grant.token_expires_at);
+  EXPECT_EQ(got->created_at, grant.created_at);
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.InsertGrant(grant); }),
+                     ErrorCode::kAlreadyExists);
+  HERALD_EXPECT_CODE(InRead([&](Tx& tx) { return tx.GetGrant("org_other", grant.id); }),
+                     ErrorCode::kNotFound);
+
+  grant.credentials_sealed = "v1.test.renewed";
+  grant.status = AccountStatus::kNeedsReauth;
+  grant.token_expires_at.reset();
+  grant.last_error = "invalid_grant";
+  grant.updated_at = Now() + seconds(5);
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpdateGrant(grant); }));
+  got = InRead([&](Tx& tx) { return tx.GetGrant(org_.id, grant.id); });
+  HERALD_ASSERT_OK(got);
+  EXPECT_EQ(got->credentials_sealed, "v1.test.renewed");
+  EXPECT_EQ(got->status, AccountStatus::kNeedsReauth);
+  EXPECT_FALSE(got->token_expires_at.has_value());
+  EXPECT_EQ(got->last_error, "invalid_grant");
+  EXPECT_EQ(got->updated_at, Now() + seconds(5));
+  OAuthGrant ghost = grant;
+  ghost.id = "grant_ghost";
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.UpdateGrant(ghost); }),
+                     ErrorCode::kNotFound);
+
+  // Accounts carry grant_id and token_refreshable through insert, update and upsert.
+  clock_.Advance(seconds(1));
+  Account member = MakeAccount(org_.id, Now());
+  member.grant_id = grant.id;
+  member.token_refreshable = false;
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpsertAccount(member); }));
+  clock_.Advance(seconds(1));
+  Account page = MakeAccount(org_.id, Now());
+  page.platform = "linkedin_page";
+  page.grant_id = grant.id;
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpsertAccount(page); }));
+  auto users = InRead([&](Tx& tx) { return tx.ListGrantAccounts(org_.id, grant.id); });
+  HERALD_ASSERT_OK(users);
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].id, member.id);
+  EXPECT_FALSE((*users)[0].token_refreshable);
+  EXPECT_EQ((*users)[1].id, page.id);
+  EXPECT_TRUE((*users)[1].token_refreshable);
+  auto plain = InRead([&](Tx& tx) { return tx.GetAccount(org_.id, account_.id); });
+  HERALD_ASSERT_OK(plain);
+  EXPECT_EQ(plain->grant_id, "");  // a token network's account has none
+  member.grant_id = "grant_other";
+  member.token_refreshable = true;
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpdateAccount(member); }));
+  users = InRead([&](Tx& tx) { return tx.ListGrantAccounts(org_.id, grant.id); });
+  HERALD_ASSERT_OK(users);
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*users)[0].id, page.id);
+  auto none = InRead([&](Tx& tx) { return tx.ListGrantAccounts("org_other", grant.id); });
+  HERALD_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
+// An account stored before grants is attached to one only once, whoever comes second.
+TEST_P(StoreContractTest, AttachAccountToGrantHappensOnce) {
+  auto attach = [&](std::string_view grant_id, std::string_view sealed) {
+    return InWrite([&](Tx& tx) {
+      return tx.AttachAccountToGrant(org_.id, account_.id, grant_id, sealed, Now());
+    });
+  };
+  auto first = attach(grant_.id, "v1.test.own");
+  HERALD_ASSERT_OK(first);
+  EXPECT_TRUE(*first);
+  auto second = attach("grant_other", "v1.test.other");
+  HERALD_ASSERT_OK(second);
+  EXPECT_FALSE(*second);
+  auto got = InRead([&](Tx& tx) { return tx.GetAccount(org_.id, account_.id); });
+  HERALD_ASSERT_OK(got);
+  EXPECT_EQ(got->grant_id, grant_.id);
+  EXPECT_EQ(got->credentials_sealed, "v1.test.own");
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) {
+                       return tx.AttachAccountToGrant("org_other", account_.id, grant_.id, "x",
+                                                      Now());
+                     }),
+                     ErrorCode::kNotFound);
+}
+
+// One refresh per grant across processes: the lease is taken by one owner at a time, again by
+// its owner, by another once released or lapsed; the grant's row is otherwise unchanged.
 TEST_P(StoreContractTest, RefreshLeaseHasOneOwnerAtATime) {
   auto take = [&](std::string_view owner, base::Time until) {
-    return InWrite(
-        [&](Tx& tx) {
-          return tx.TakeRefreshLease(org_.id, account_.id, account_.credentials_sealed, owner,
-                                     until, Now());
-        });
+    return InWrite([&](Tx& tx) {
+      return tx.TakeGrantRefreshLease(org_.id, grant_.id, grant_.credentials_sealed, owner,
+                                      until, Now());
+    });
   };
   auto first = take("proc-a", Now() + seconds(60));
   HERALD_ASSERT_OK(first);
@@ -256,42 +345,50 @@ TEST_P(StoreContractTest, RefreshLeaseHasOneOwnerAtATime) {
   HERALD_ASSERT_OK(again);
   EXPECT_TRUE(*again);
   // Releasing by someone else changes nothing; by the owner frees it.
-  HERALD_ASSERT_OK(
-      InWrite([&](Tx& tx) { return tx.ReleaseRefreshLease(org_.id, account_.id, "proc-b"); }));
+  HERALD_ASSERT_OK(InWrite(
+      [&](Tx& tx) { return tx.ReleaseGrantRefreshLease(org_.id, grant_.id, "proc-b"); }));
   EXPECT_FALSE(*take("proc-b", Now() + seconds(60)));
-  HERALD_ASSERT_OK(
-      InWrite([&](Tx& tx) { return tx.ReleaseRefreshLease(org_.id, account_.id, "proc-a"); }));
+  HERALD_ASSERT_OK(InWrite(
+      [&](Tx& tx) { return tx.ReleaseGrantRefreshLease(org_.id, grant_.id, "proc-a"); }));
   EXPECT_TRUE(*take("proc-b", Now() + seconds(60)));
   // A lapsed lease (its holder died) can be taken over.
   EXPECT_FALSE(*take("proc-a", Now() + seconds(60)));
   clock_.Advance(seconds(60));
   EXPECT_TRUE(*take("proc-a", Now() + seconds(60)));
 
-  auto stored = InRead([&](Tx& tx) { return tx.GetAccount(org_.id, account_.id); });
+  auto stored = InRead([&](Tx& tx) { return tx.GetGrant(org_.id, grant_.id); });
   HERALD_ASSERT_OK(stored);
-  EXPECT_EQ(stored->credentials_sealed, account_.credentials_sealed);
-  EXPECT_EQ(stored->updated_at, account_.updated_at);
+  EXPECT_EQ(stored->credentials_sealed, grant_.credentials_sealed);
+  EXPECT_EQ(stored->updated_at, grant_.updated_at);
   HERALD_EXPECT_CODE(InWrite([&](Tx& tx) {
-                       return tx.TakeRefreshLease("org_other", account_.id,
-                                                  account_.credentials_sealed, "proc-a",
-                                                  Now() + seconds(60), Now());
+                       return tx.TakeGrantRefreshLease("org_other", grant_.id,
+                                                       grant_.credentials_sealed, "proc-a",
+                                                       Now() + seconds(60), Now());
                      }),
                      ErrorCode::kNotFound);
 }
 
-// The race found under load: a process that read the account, then another stored refreshed
-// tokens, must not get the lease with what it read (it would send the rotated token again).
+// The race found under load: a process that read the grant, then another stored refreshed
+// tokens (or marked it needs_reauth), must not get the lease with what it read (it would send
+// the rotated token again).
 TEST_P(StoreContractTest, RefreshLeaseIsNotTakenWithCredentialsThatChanged) {
   auto take = [&](std::string_view sealed) {
     return InWrite([&](Tx& tx) {
-      return tx.TakeRefreshLease(org_.id, account_.id, sealed, "proc-a", Now() + seconds(60),
-                                 Now());
+      return tx.TakeGrantRefreshLease(org_.id, grant_.id, sealed, "proc-a", Now() + seconds(60),
+                                      Now());
     });
   };
   auto stale = take("v1:not-what-is-stored");
   HERALD_ASSERT_OK(stale);
   EXPECT_FALSE(*stale);
-  auto current = take(account_.credentials_sealed);
+  OAuthGrant reauth = grant_;
+  reauth.status = AccountStatus::kNeedsReauth;
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpdateGrant(reauth); }));
+  auto inactive = take(grant_.credentials_sealed);
+  HERALD_ASSERT_OK(inactive);
+  EXPECT_FALSE(*inactive);
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpdateGrant(grant_); }));
+  auto current = take(grant_.credentials_sealed);
   HERALD_ASSERT_OK(current);
   EXPECT_TRUE(*current);
 }

@@ -24,7 +24,7 @@ class ShapedAccounts {
                                                base::Json args) {
     auto r = co_await service_->Connect(std::move(caller), std::move(platform), std::move(args));
     if (!r.ok()) co_return std::move(r).error();
-    co_return tools::ConnectView(*r, service_->platforms());
+    co_return tools::ConnectView(*r, service_->platforms(), service_->clock().Now());
   }
   base::Task<base::Result<base::Json>> Disconnect(core::Caller caller, std::string account_id) {
     auto r = co_await service_->Disconnect(std::move(caller), std::move(account_id));
@@ -34,17 +34,19 @@ class ShapedAccounts {
   base::Task<base::Result<base::Json>> Refresh(std::string org_id, std::string account_id) {
     auto r = co_await service_->Refresh(std::move(org_id), std::move(account_id));
     if (!r.ok()) co_return std::move(r).error();
-    co_return tools::AccountView(*r, service_->platforms().Find(r->platform));
+    co_return tools::AccountView(*r, service_->platforms().Find(r->platform),
+                                      service_->clock().Now());
   }
   base::Result<base::Json> ListSync(const core::Caller& caller) {
     auto r = service_->ListSync(caller);
     if (!r.ok()) return std::move(r).error();
-    return tools::AccountListView(*r, service_->platforms());
+    return tools::AccountListView(*r, service_->platforms(), service_->clock().Now());
   }
   base::Result<base::Json> GetSync(const core::Caller& caller, const std::string& account_id) {
     auto r = service_->GetSync(caller, account_id);
     if (!r.ok()) return std::move(r).error();
-    return tools::AccountDetailView(*r, service_->platforms().Find(r->platform));
+    return tools::AccountDetailView(*r, service_->platforms().Find(r->platform),
+                                    service_->clock().Now());
   }
 
  private:

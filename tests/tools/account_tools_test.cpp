@@ -11,6 +11,8 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include "base/ids.h"
+#include "base/time.h"
 #include "core/account_service.h"
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/http/https_client.h"
@@ -51,8 +53,23 @@ class FakeContext final : public ToolContext {
     co_return Json{{"action", "accept"}};
   }
 
+  // A session that can be told things later (the Streamable HTTP GET stream, stdio) on a
+  // protocol revision `protocol`; what it was told lands in `later`.
+  LaterNotify NotifyLater(std::string_view min_protocol) override {
+    if (!reachable_later || protocol < min_protocol) return {};
+    auto sink = later;
+    return [sink](const std::string& method, Json params) {
+      sink->emplace_back(method, std::move(params));
+      return true;
+    };
+  }
+
   bool elicit_url = false;
+  bool reachable_later = false;
+  std::string protocol = "2025-11-25";
   std::vector<std::pair<std::string, Json>> requests;
+  std::shared_ptr<std::vector<std::pair<std::string, Json>>> later =
+      std::make_shared<std::vector<std::pair<std::string, Json>>>();
 
  private:
   core::Caller caller_;
@@ -222,6 +239,108 @@ TEST_F(AccountToolsTest, ConnectOAuthAsksTheClientToOpenTheLink) {
   EXPECT_FALSE(base::GetString(params, "elicitationId").empty());
   EXPECT_THAT(base::GetString(params, "message"), HasSubstr("OAuth test network"));
   EXPECT_EQ(out->structured["elicitation"]["action"], "accept");
+}
+
+// The browser came back and the accounts are stored: the session whose connect_account asked
+// hears notifications/elicitation/complete with the id it was given; another session's sign-in,
+// a refused sign-in and an older protocol revision hear nothing.
+TEST_F(AccountToolsTest, TheAskingSessionHearsWhenTheSignInCompletes) {
+  auto sign_in = [&](const Json& connected) {
+    platforms::HttpRequest req;
+    req.url = base::GetString(connected, "authorization_url");
+    auto r = testing::RunTask(io_, http_->Send(req));
+    EXPECT_THAT(r, IsOk());
+    std::string location = r.ok() ? r->Header("Location") : "";
+    auto q = platforms::http::ParseFormUrlEncoded(location.substr(location.find('?') + 1));
+    return testing::RunTask(
+        io_, accounts_->CompleteOAuth("oauthtest", platforms::http::FormValue(q, "state"),
+                                      platforms::http::FormValue(q, "code"),
+                                      platforms::http::FormValue(q, "error"), ""));
+  };
+  FakeContext asking(editor_), other(editor_), old(editor_);
+  for (FakeContext* c : {&asking, &other, &old}) {
+    c->elicit_url = true;
+    c->reachable_later = true;
+  }
+  old.protocol = "2025-06-18";
+  auto mine = Call("connect_account", Json{{"platform", "oauthtest"}}, asking);
+  auto theirs = Call("connect_account", Json{{"platform", "oauthtest"}}, other);
+  auto older = Call("connect_account", Json{{"platform", "oauthtest"}}, old);
+  ASSERT_THAT(mine, IsOk());
+  ASSERT_THAT(theirs, IsOk());
+  ASSERT_THAT(older, IsOk());
+  ASSERT_EQ(asking.requests.size(), 1u);
+  const std::string id = base::GetString(asking.requests[0].second, "elicitationId");
+
+  auto done = sign_in(mine->structured);
+  EXPECT_EQ(done.kind, core::OAuthCallbackResult::Kind::kConnected) << done.message;
+  ASSERT_EQ(asking.later->size(), 1u);
+  EXPECT_EQ((*asking.later)[0].first, "notifications/elicitation/complete");
+  EXPECT_EQ((*asking.later)[0].second, (Json{{"elicitationId", id}}));
+  EXPECT_TRUE(other.later->empty());
+
+  emulator_->DenyNextAuthorization();
+  auto denied = sign_in(theirs->structured);
+  EXPECT_EQ(denied.kind, core::OAuthCallbackResult::Kind::kDenied);
+  EXPECT_TRUE(other.later->empty());
+
+  auto connected_old = sign_in(older->structured);
+  EXPECT_EQ(connected_old.kind, core::OAuthCallbackResult::Kind::kConnected);
+  EXPECT_TRUE(old.later->empty());
+  EXPECT_EQ(asking.later->size(), 1u);
+}
+
+// get_account says when a token expires and whether herald can renew it; list_accounts flags a
+// token that cannot be renewed from 7 days before it expires.
+TEST_F(AccountToolsTest, ATokenThatCannotBeRenewedIsFlaggedBeforeItExpires) {
+  store::Account a;
+  a.id = base::NewId(base::kAccountPrefix, clock_.Now());
+  a.org_id = editor_.org_id;
+  a.platform = "oauthtest";
+  a.external_id = "m-1";
+  a.handle = "@member";
+  a.credentials_sealed = "v1.sealed";
+  a.token_expires_at = clock_.Now() + std::chrono::hours(24 * 8);
+  a.token_refreshable = false;
+  a.created_at = a.updated_at = clock_.Now();
+  store::Account renewable = a;
+  renewable.id = base::NewId(base::kAccountPrefix, clock_.Now() + std::chrono::seconds(1));
+  renewable.external_id = "m-2";
+  renewable.token_refreshable = true;
+  ASSERT_THAT(store_->Write([&](store::Tx& tx) -> Result<void> {
+    HERALD_RETURN_IF_ERROR(tx.UpsertAccount(a));
+    HERALD_RETURN_IF_ERROR(tx.UpsertAccount(renewable));
+    return base::Ok();
+  }),
+              IsOk());
+  FakeContext ctx(viewer_);
+  auto got = Call("get_account", Json{{"account_id", a.id}}, ctx);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->structured["token_refreshable"], false);
+  EXPECT_EQ(got->structured["token_expires_at"], base::FormatRfc3339(*a.token_expires_at));
+  EXPECT_EQ(got->structured["attention"], nullptr);  // 8 days ahead: not yet
+
+  clock_.Advance(std::chrono::hours(24 * 2));  // 6 days left
+  auto listed = Call("list_accounts", Json::object(), ctx);
+  ASSERT_THAT(listed, IsOk());
+  const Json& accounts = listed->structured["accounts"];
+  ASSERT_EQ(accounts.size(), 2u);
+  EXPECT_EQ(accounts[0]["attention"], "token_expires_soon");
+  EXPECT_THAT(accounts[0]["attention_message"].get<std::string>(),
+              HasSubstr(base::FormatRfc3339(*a.token_expires_at)));
+  EXPECT_THAT(accounts[0]["attention_message"].get<std::string>(), HasSubstr("connect_account"));
+  EXPECT_EQ(accounts[0]["status"], "active");
+  EXPECT_EQ(accounts[1]["attention"], nullptr);  // herald renews this one itself
+  EXPECT_EQ(accounts[1]["token_refreshable"], true);
+
+  clock_.Advance(std::chrono::hours(24 * 6) + std::chrono::seconds(1));  // expired
+  listed = Call("list_accounts", Json::object(), ctx);
+  ASSERT_THAT(listed, IsOk());
+  EXPECT_EQ(listed->structured["accounts"][0]["status"], "needs_reauth");
+  EXPECT_EQ(listed->structured["accounts"][0]["attention"], nullptr);
+  EXPECT_THAT(listed->structured["accounts"][0]["last_error"].get<std::string>(),
+              HasSubstr("expired"));
+  EXPECT_EQ(listed->structured["accounts"][1]["status"], "active");
 }
 
 TEST_F(AccountToolsTest, ErrorsAreClear) {

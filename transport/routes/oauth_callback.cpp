@@ -45,7 +45,7 @@ http::Response OAuthCallbackPage(const core::OAuthCallbackResult& result) {
   std::string title;
   switch (result.kind) {
     case Kind::kConnected:
-      title = "Account connected";
+      title = result.accounts.size() > 1 ? "Accounts connected" : "Account connected";
       break;
     case Kind::kDenied:
       title = "Not connected";

@@ -1,8 +1,10 @@
 // GET /oauth/callback/{platform}: where a network sends the user's browser back after an OAuth
 // sign-in started by connect_account. Public on purpose: a browser has no API key; the random,
 // single-use, short-lived `state` authenticates the request (core::AccountService checks it).
-// Answers a small HTML page saying what happened (connected @handle / the link expired or was
-// already used / the network's error). The page never contains a token, and is sent with
+// Answers a small HTML page saying what happened (connected @handle, and every other account
+// the sign-in yielded by name / the link expired or was already used / the network's error).
+// Once the accounts are stored, the MCP session whose connect_account asked for the sign-in
+// hears notifications/elicitation/complete (core::AccountService::WatchSignIn). The page never contains a token, and is sent with
 // no-store, no-referrer (the URL carries the code) and a CSP that allows nothing but its style.
 #ifndef HERALD_TRANSPORT_ROUTES_OAUTH_CALLBACK_H_
 #define HERALD_TRANSPORT_ROUTES_OAUTH_CALLBACK_H_

@@ -83,6 +83,7 @@ struct OAuthEmulator::Impl {
   std::vector<std::string> revoked;
   int posts = 0;
   std::string last_post_text;
+  std::string last_post_page;
   std::vector<std::string> fetched_media;
   int api_unauthorized = 0;
   int next_post_id = 1000;
@@ -380,6 +381,15 @@ struct OAuthEmulator::Impl {
                                                            {"username", options.username},
                                                            {"name", options.display_name}}));
     }
+    if (path == "/api/pages" && req.method == "GET") {
+      Json pages = Json::array();
+      for (const OAuthEmulatorPage& p : options.pages) {
+        Json page = {{"id", p.id}, {"name", p.name}};
+        if (!p.platform.empty()) page["platform"] = p.platform;
+        pages.push_back(std::move(page));
+      }
+      return ServerResponse::Json(200, base::DumpJson(Json{{"pages", std::move(pages)}}));
+    }
     if (path == "/api/posts" && req.method == "POST") {
       auto body = base::ParseJson(req.body);
       if (!body.ok() || base::GetString(*body, "text").empty()) {
@@ -399,6 +409,7 @@ struct OAuthEmulator::Impl {
       }
       ++posts;
       last_post_text = base::GetString(*body, "text");
+      last_post_page = base::GetString(*body, "page_id");
       std::string id = std::to_string(next_post_id++);
       return ServerResponse::Json(
           201, base::DumpJson(Json{{"id", id}, {"url", "https://oauth.test/p/" + id}}));
@@ -470,8 +481,19 @@ HERALD_EMULATOR_GETTER(int, revocations)
 HERALD_EMULATOR_GETTER(int, posts)
 HERALD_EMULATOR_GETTER(std::vector<std::string>, fetched_media)
 HERALD_EMULATOR_GETTER(std::string, last_post_text)
+HERALD_EMULATOR_GETTER(std::string, last_post_page)
 HERALD_EMULATOR_GETTER(int, api_unauthorized)
 #undef HERALD_EMULATOR_GETTER
+
+void OAuthEmulator::SetPages(std::vector<OAuthEmulatorPage> pages) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->options.pages = std::move(pages);
+}
+
+void OAuthEmulator::SetIssueRefreshTokens(bool issue) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->options.issue_refresh_tokens = issue;
+}
 
 std::vector<std::string> OAuthEmulator::revoked_tokens() const {
   std::lock_guard<std::mutex> lock(impl_->mu);

@@ -13,7 +13,9 @@
 //                           configured; RFC 6749 5.2 error bodies; no-store headers.
 //   POST /oauth/revoke      RFC 7009: 200 for any token, revoking a refresh token revokes its
 //                           access tokens.
-//   GET  /api/me, POST /api/posts {"text", "media_urls"?}, DELETE /api/posts/{id}: Bearer
+//   GET  /api/pages         the pages the user administers (a grant yielding several accounts):
+//                           {"pages": [{"id", "name", "platform"?}]}, as configured.
+//   GET  /api/me, POST /api/posts {"text", "media_urls"?, "page_id"?}, DELETE /api/posts/{id}: Bearer
 //                           tokens; expired, revoked or unknown -> 401 invalid_token. The
 //                           network GETs each media URL (http://, e.g. herald's signed
 //                           /media/ URLs or presigned S3 URLs on loopback) and refuses the post
@@ -33,6 +35,13 @@
 
 namespace herald::testing {
 
+// A page the emulated user administers: one more account of the same grant.
+struct OAuthEmulatorPage {
+  std::string id;
+  std::string name;
+  std::string platform;  // the sibling network id herald stores it under; empty: the same one
+};
+
 struct OAuthEmulatorOptions {
   std::string client_id = "herald-test-client";
   std::string client_secret = "herald-test-secret";
@@ -48,6 +57,7 @@ struct OAuthEmulatorOptions {
   std::string user_id = "4242";
   std::string username = "tester";
   std::string display_name = "Test User";
+  std::vector<OAuthEmulatorPage> pages;  // GET /api/pages
 };
 
 class OAuthEmulator {
@@ -73,6 +83,11 @@ class OAuthEmulator {
   // Every refresh token issued so far is dead (invalid_grant), as after a user revoked access.
   void InvalidateRefreshTokens();
 
+  // Replaces the pages GET /api/pages lists (e.g. the user lost admin rights to one).
+  void SetPages(std::vector<OAuthEmulatorPage> pages);
+  // Whether token answers from now on carry a refresh token (LinkedIn often gives none).
+  void SetIssueRefreshTokens(bool issue);
+
   // ---- observations ----
   int authorization_requests() const;
   int code_exchanges() const;  // successful authorization_code grants
@@ -85,6 +100,7 @@ class OAuthEmulator {
   std::vector<std::string> revoked_tokens() const;
   int posts() const;
   std::string last_post_text() const;
+  std::string last_post_page() const;  // page_id of the last accepted post ("" for the user)
   // The media URLs fetched successfully for accepted posts, in order.
   std::vector<std::string> fetched_media() const;
   int api_unauthorized() const;  // API calls refused with 401

@@ -4,7 +4,8 @@
 // URL the network fetched for an accepted post, then "END".
 //
 //   herald_oauth_emulator [--client-id ID] [--client-secret S] [--client-auth basic|post|any]
-//                         [--redirect-uri URI]... [--token-ttl SECONDS]
+//                         [--redirect-uri URI]... [--token-ttl SECONDS] [--no-refresh-tokens]
+//                         [--page ID=NAME]...   (pages the user administers: GET /api/pages)
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -30,6 +31,16 @@ int main(int argc, char** argv) {
       options.client_auth = next();
     } else if (arg == "--redirect-uri") {
       options.redirect_uris.push_back(next());
+    } else if (arg == "--page") {
+      std::string page = next();
+      size_t eq = page.find('=');
+      if (eq == std::string::npos) {
+        std::fprintf(stderr, "herald_oauth_emulator: --page needs ID=NAME\n");
+        return 2;
+      }
+      options.pages.push_back({page.substr(0, eq), page.substr(eq + 1), ""});
+    } else if (arg == "--no-refresh-tokens") {
+      options.issue_refresh_tokens = false;
     } else if (arg == "--token-ttl") {
       options.access_token_ttl = std::chrono::seconds(std::stol(next()));
     } else {
