@@ -5,6 +5,7 @@
 #ifndef HERALD_TESTS_CORE_OAUTH_CORE_FIXTURE_H_
 #define HERALD_TESTS_CORE_OAUTH_CORE_FIXTURE_H_
 
+#include <atomic>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -67,8 +68,13 @@ class OAuthCoreFixture : public ::testing::Test {
 
     AccountServiceOptions options;
     options.public_url = "https://herald.example";
-    options.refresh_poll = std::chrono::milliseconds(100);
-    options.refresh_wait = std::chrono::seconds(10);
+    // The pause below advances the fake clock without waiting, while the winner of a race
+    // talks to the emulator in real time: a waiter must be able to poll many times (here 3,600)
+    // before giving up, and the lease must outlast the wait, or a slow machine would see a
+    // waiter give up (or take a live lease over) while the winner is still refreshing.
+    options.refresh_poll = std::chrono::milliseconds(1000);
+    options.refresh_wait = std::chrono::seconds(3600);
+    options.refresh_lease = std::chrono::seconds(7200);
     options.pause = [this](base::Micros delay) -> Task<void> {
       ++pauses_;
       clock_.Advance(delay);
@@ -187,7 +193,7 @@ class OAuthCoreFixture : public ::testing::Test {
   oauth::OAuthTestNetwork* network_ = nullptr;
   AccountServiceOptions options_;
   std::unique_ptr<AccountService> service_a_, service_b_;
-  int pauses_ = 0;
+  std::atomic<int> pauses_{0};
 };
 
 }  // namespace herald::core::fixture

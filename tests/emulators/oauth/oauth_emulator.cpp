@@ -1,5 +1,6 @@
 #include "tests/emulators/oauth/oauth_emulator.h"
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -66,6 +67,9 @@ struct OAuthEmulator::Impl {
   OAuthEmulatorOptions options;
   const base::Clock& clock;
   mutable std::mutex mu;
+  std::condition_variable released;  // HoldTokenRequests(false)
+  bool hold_tokens = false;
+  int held = 0;
   std::map<std::string, Code> codes;
   std::map<std::string, AccessToken> access;
   std::map<std::string, RefreshToken> refresh;
@@ -94,10 +98,15 @@ struct OAuthEmulator::Impl {
         clock(options.clock != nullptr ? *options.clock : base::SystemClock::Instance()) {}
 
   ServerResponse Handle(const ServerRequest& req) {
-    std::lock_guard<std::mutex> lock(mu);
+    std::unique_lock<std::mutex> lock(mu);
     std::string path = req.Path();
     if (path == "/oauth/authorize" && req.method == "GET") return Authorize(req);
     if (path == "/oauth/token") {
+      if (hold_tokens) {
+        ++held;
+        released.wait_for(lock, std::chrono::seconds(30), [this] { return !hold_tokens; });
+        --held;
+      }
       if (req.method != "POST") return OAuthError(405, "invalid_request", "use POST");
       ServerResponse r = Token(req);
       if (r.status != 200) ++token_errors;
@@ -454,6 +463,19 @@ void OAuthEmulator::FailNextTokenRequests(int n, int status) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->fail_next = n;
   impl_->fail_status = status;
+}
+
+void OAuthEmulator::HoldTokenRequests(bool hold) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->hold_tokens = hold;
+  }
+  impl_->released.notify_all();
+}
+
+int OAuthEmulator::held_token_requests() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->held;
 }
 
 void OAuthEmulator::InvalidateAccessTokens() {

@@ -78,6 +78,11 @@ class OAuthEmulator {
                              std::string description = "The user denied access");
   // The next `n` token requests answer `status` (503: temporarily unavailable).
   void FailNextTokenRequests(int n, int status = 503);
+  // While held, a token request waits before it is answered (at most 30 s), so a test can make
+  // another caller act while a refresh is in flight. Releasing lets the waiting ones go on.
+  void HoldTokenRequests(bool hold);
+  // Token requests waiting behind HoldTokenRequests right now.
+  int held_token_requests() const;
   // Every access token issued so far is refused by the API from now on (a server-side expiry).
   void InvalidateAccessTokens();
   // Every refresh token issued so far is dead (invalid_grant), as after a user revoked access.

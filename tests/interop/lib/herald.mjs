@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const children = new Set();
@@ -52,11 +53,12 @@ function waitFor(child, stream, pattern, ms, label) {
 
 // Starts `herald serve --listen 127.0.0.1:0 ...extraArgs` on a fresh data directory and waits
 // for "herald: listening on http://HOST:PORT" on stdout. Returns { base, port, key, stop() };
-// `key` is the admin key printed on the first start (absent when auth is off).
-export async function startServe(binary, extraArgs = [], { env = {}, dataDir } = {}) {
+// `key` is the admin key printed on the first start (absent when auth is off). `port` fixes
+// the port (for a HERALD_PUBLIC_URL known in advance: see freePort).
+export async function startServe(binary, extraArgs = [], { env = {}, dataDir, port = 0 } = {}) {
   const data = dataDir ?? tempDataDir();
   const child = track(spawn(binary, ['--data', data, '--log-level', 'warn', 'serve', '--listen',
-                                     '127.0.0.1:0', ...extraArgs],
+                                     `127.0.0.1:${port}`, ...extraArgs],
                             { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c.toString(); });
@@ -66,15 +68,15 @@ export async function startServe(binary, extraArgs = [], { env = {}, dataDir } =
     throw new Error(`${e.message}\nstderr:\n${stderr}`);
   });
   const keyMatch = text.match(/\b(hk_[A-Za-z0-9_-]{43})\b/);
-  const port = Number(match[2]);
+  const listening = Number(match[2]);
   let exited = null;
   const exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => {
     exited = { code, signal };
     resolve(exited);
   }));
   return {
-    base: `http://127.0.0.1:${port}`,
-    port,
+    base: `http://127.0.0.1:${listening}`,
+    port: listening,
     key: keyMatch ? keyMatch[1] : undefined,
     dataDir: data,
     stderr: () => stderr,
@@ -88,6 +90,15 @@ export async function startServe(binary, extraArgs = [], { env = {}, dataDir } =
       return status;
     },
   };
+}
+
+// A TCP port free on 127.0.0.1 right now (the OS chooses it).
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 // Starts `herald-emulator <network> --port 0` and waits for "listening on 127.0.0.1:PORT".
