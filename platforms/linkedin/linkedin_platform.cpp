@@ -509,19 +509,28 @@ Task<Result<PublishReceipt>> LinkedInNetwork::Publish(PublishRequest request) {
 Task<Result<std::optional<std::string>>> LinkedInNetwork::FindUrn(
     AccountContext& account, const std::string& text, std::vector<std::string> media,
     std::optional<int64_t> since_ms) {
-  const std::string path = "/rest/posts?author=" + PercentEncode(account.external_id) +
-                           "&q=author&count=50&sortBy=CREATED";
-  HERALD_CO_ASSIGN_OR_RETURN(
-      HttpResponse r, co_await Api(account, "GET", Rest(path), "", "",
-                                   "looking up the author's recent posts", CallKind::kRead));
-  HERALD_CO_ASSIGN_OR_RETURN(std::vector<ListedPost> posts, ParsePostList(r.body));
   const std::string escaped = EscapeLittleText(text);
-  for (const ListedPost& p : posts) {
-    if (since_ms && p.created_at_ms != 0 && p.created_at_ms < *since_ms) continue;
-    if (!media.empty() && p.media != media) continue;
-    if (p.commentary == escaped || p.commentary == text) {
-      co_return std::optional<std::string>(p.urn);
+  const int count = options_.find_page_size;
+  // Page after page (newest first) until the posts are older than the attempt: one that many
+  // newer posts followed is still found.
+  for (int page = 0; page < options_.find_pages; ++page) {
+    const std::string path = "/rest/posts?author=" + PercentEncode(account.external_id) +
+                             "&q=author&count=" + std::to_string(count) +
+                             "&start=" + std::to_string(page * count) + "&sortBy=CREATED";
+    HERALD_CO_ASSIGN_OR_RETURN(
+        HttpResponse r, co_await Api(account, "GET", Rest(path), "", "",
+                                     "looking up the author's recent posts", CallKind::kRead));
+    HERALD_CO_ASSIGN_OR_RETURN(std::vector<ListedPost> posts, ParsePostList(r.body));
+    for (const ListedPost& p : posts) {
+      if (since_ms && p.created_at_ms != 0 && p.created_at_ms < *since_ms) continue;
+      if (!media.empty() && p.media != media) continue;
+      if (p.commentary == escaped || p.commentary == text) {
+        co_return std::optional<std::string>(p.urn);
+      }
     }
+    const bool past = !posts.empty() && since_ms && posts.back().created_at_ms != 0 &&
+                      posts.back().created_at_ms < *since_ms;
+    if (static_cast<int>(posts.size()) < count || past) break;
   }
   co_return std::optional<std::string>();
 }

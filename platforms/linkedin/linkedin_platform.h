@@ -51,8 +51,11 @@ struct LinkedInOptions {
   int video_poll_attempts = 360;
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds upload_timeout{300'000};  // one image or one video part
-  // Find looks this far before the first attempt (clocks differ).
+  // Find looks this far before the first attempt (clocks differ), through the author's posts
+  // newest first, `find_page_size` a page, at most `find_pages` pages.
   std::chrono::seconds find_slack{300};
+  int find_page_size = 50;
+  int find_pages = 20;
 };
 
 // The provider both networks share (platform "linkedin": HERALD_LINKEDIN_CLIENT_ID and the

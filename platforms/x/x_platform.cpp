@@ -5,6 +5,7 @@
 #include <fstream>
 #include <utility>
 
+#include "platforms/http/form_urlencoded.h"
 #include "platforms/kit/helpers.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/multipart.h"
@@ -322,13 +323,27 @@ Task<Result<std::vector<XTweet>>> XPlatform::RecentTweets(AccountContext& accoun
   if (account.external_id.empty()) {
     co_return base::Unavailable("the X account has no user id to look its posts up by");
   }
-  const std::string path = "/2/users/" + account.external_id +
-                           "/tweets?max_results=" + std::to_string(options_.recent_tweets) +
-                           "&tweet.fields=created_at,referenced_tweets";
-  HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
-                             co_await Call(account, "GET", path, "", "", "looking up recent posts",
-                                           CallKind::kRead));
-  co_return ParseTweetList(r.body);
+  const std::string first = "/2/users/" + account.external_id +
+                            "/tweets?max_results=" + std::to_string(options_.recent_tweets) +
+                            "&tweet.fields=created_at,referenced_tweets";
+  const base::Time not_before = clock().Now() - options_.lookback;
+  std::vector<XTweet> out;
+  std::string next;
+  for (int page = 0; page < options_.recent_pages; ++page) {
+    const std::string path =
+        next.empty() ? first : first + "&pagination_token=" + http::PercentEncode(next);
+    HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
+                               co_await Call(account, "GET", path, "", "",
+                                             "looking up recent posts", CallKind::kRead));
+    HERALD_CO_ASSIGN_OR_RETURN(std::vector<XTweet> tweets, ParseTweetList(r.body));
+    out.insert(out.end(), tweets.begin(), tweets.end());
+    next = ParseNextToken(r.body);
+    // Newest first: a page reaching past the lookback is the last one needed.
+    const bool past = !tweets.empty() && tweets.back().created_at &&
+                      *tweets.back().created_at < not_before;
+    if (next.empty() || tweets.empty() || past) break;
+  }
+  co_return out;
 }
 
 Task<Result<PublishReceipt>> XPlatform::Publish(PublishRequest request) {

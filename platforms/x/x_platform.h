@@ -57,9 +57,10 @@ struct XOptions {
   // How the flow waits `delay` before the next media status check (X's check_after_secs).
   // Empty: an Asio timer on the calling coroutine's executor. Tests advance a FakeClock.
   std::function<Task<void>(std::chrono::milliseconds delay)> pause;
-  // Find looks through this many of the user's most recent tweets, created at most `lookback`
-  // ago.
+  // Find looks through the user's tweets created at most `lookback` ago, newest first,
+  // `recent_tweets` a page, at most `recent_pages` pages (X lists only the 3,200 most recent).
   int recent_tweets = 100;
+  int recent_pages = 32;
   std::chrono::hours lookback{48};
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds request_timeout{30'000};
@@ -112,7 +113,8 @@ class XPlatform final : public OAuthNetworkBase {
   // uploaded now and recorded before the tweet is sent.
   Task<Result<std::vector<std::string>>> PartMedia(AccountContext& account, const PostPart& part,
                                                    PartContext& ctx, bool& reused);
-  // The user's recent tweets (newest first).
+  // The user's tweets of the last options_.lookback (newest first), page after page; a tweet
+  // just beyond the first page is still found.
   Task<Result<std::vector<XTweet>>> RecentTweets(AccountContext& account);
   Task<void> Pause(std::chrono::milliseconds delay);
 

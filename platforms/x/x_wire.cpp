@@ -142,6 +142,13 @@ Result<std::vector<XTweet>> ParseTweetList(std::string_view body) {
   return out;
 }
 
+std::string ParseNextToken(std::string_view body) {
+  auto j = base::ParseJson(body);
+  if (!j.ok() || !j->is_object()) return "";
+  const Json meta = j->value("meta", Json::object());
+  return meta.is_object() ? base::GetString(meta, "next_token") : "";
+}
+
 Result<Json> ParseTweetMetrics(std::string_view body, std::string_view id) {
   auto j = base::ParseJson(body);
   if (!j.ok() || !j->is_object()) {

@@ -59,6 +59,8 @@ Result<XTweet> ParseCreatedTweet(std::string_view body);
 // GET /2/users/:id/tweets: {"data": [{"id", "text", "created_at"?, "referenced_tweets"?}],
 // "meta": {...}}; no "data" means no tweets. Errors: kUnavailable for an unreadable answer.
 Result<std::vector<XTweet>> ParseTweetList(std::string_view body);
+// The token of the next page of such a list (meta.next_token), or "" on the last page.
+std::string ParseNextToken(std::string_view body);
 // GET /2/tweets?ids=ID&tweet.fields=public_metrics, for tweet `id`: {"likes", "reposts",
 // "replies", "quotes", "bookmarks", "views"}. Errors: kNotFound when X lists it in "errors" or
 // not at all; kUnavailable for an unreadable answer.

@@ -602,16 +602,34 @@ http::Response XEmulator::UserTweets(const http::Request& req) {
   const std::string fields = QueryOr(req, "tweet.fields");
   const bool created = fields.find("created_at") != std::string::npos;
   const bool refs = fields.find("referenced_tweets") != std::string::npos;
+  // A page starts after the tweet its pagination_token names (the last of the page before).
+  const std::string after = QueryOr(req, "pagination_token");
   std::vector<CreatedPost> all = ctx_.posts().List();
   Json data = Json::array();
-  for (auto it = all.rbegin(); it != all.rend() && static_cast<int64_t>(data.size()) < max; ++it) {
+  bool started = after.empty();
+  bool more = false;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
     if (it->deleted || it->account != id) continue;
+    if (!started) {
+      started = "p" + it->id == after;
+      continue;
+    }
+    if (static_cast<int64_t>(data.size()) == max) {
+      more = true;
+      break;
+    }
     data.push_back(TweetJson(*it, created, refs, false));
+  }
+  if (!started) {
+    return Finish(InvalidRequest("The `pagination_token` query parameter value [" + after +
+                                 "] is not valid"),
+                  rate);
   }
   if (data.empty()) return Finish(JsonAnswer(200, Json{{"meta", {{"result_count", 0}}}}), rate);
   Json meta{{"result_count", data.size()},
             {"newest_id", data.front()["id"]},
             {"oldest_id", data.back()["id"]}};
+  if (more) meta["next_token"] = "p" + data.back()["id"].get<std::string>();
   return Finish(JsonAnswer(200, Json{{"data", data}, {"meta", meta}}), rate);
 }
 

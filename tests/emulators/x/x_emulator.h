@@ -32,7 +32,8 @@
 //          escaped, plus the t.co link of attached media, as X does.
 //   DELETE /2/tweets/{id}              {"data":{"deleted":true}}; unknown -> 404
 //   GET    /2/users/{id}/tweets        newest first, max_results 5..100, tweet.fields
-//          created_at / referenced_tweets honoured
+//          created_at / referenced_tweets honoured; meta.next_token when more remain, passed
+//          back as pagination_token for the next page
 //   GET    /2/tweets?ids=              with tweet.fields=public_metrics (numbers set with POST
 //          /__emulator/posts/{id}/metrics {"likes","reposts","replies","quotes","bookmarks",
 //          "views"}); unknown ids in "errors"

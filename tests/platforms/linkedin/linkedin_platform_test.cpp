@@ -351,6 +351,23 @@ TEST_F(LinkedInPlatformTest, ADropAfterAcceptIsFoundAmongTheAuthorsPosts) {
   EXPECT_FALSE(none->has_value());
 }
 
+// Like X (found by the crash test), LinkedIn's Find read one page of the author's posts: a post
+// whose answer was lost, followed by more posts than one page holds, was "not there".
+TEST_F(LinkedInPlatformTest, FindLooksBeyondTheFirstPageOfTheAuthorsPosts) {
+  Arm(FaultKind::kDropAfterAccept, "POST", "/rest/posts");
+  ASSERT_THAT(Run(member_->Publish(Request("lost answer"))), StatusIs(ErrorCode::kUnknown));
+  ASSERT_FALSE(saved_.empty());
+  PublishRequest retry = Request("lost answer");
+  retry.remote_state = saved_.back();
+  for (int i = 0; i < 50; ++i) {  // a page of Find's
+    ASSERT_THAT(Run(member_->Publish(Request("later " + std::to_string(i)))), IsOk());
+  }
+  auto found = Run(member_->Find(retry));
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->external_id, LivePosts()[0].id);
+}
+
 TEST_F(LinkedInPlatformTest, DuplicatePostIsTheExistingPost) {
   auto first = Run(member_->Publish(Request("same words")));
   ASSERT_THAT(first, IsOk());

@@ -383,6 +383,32 @@ TEST_F(XPlatformTest, DroppedAfterAcceptIsFoundByFind) {
   EXPECT_EQ((*found)->url, "https://x.com/heraldtester/status/" + LivePosts()[0].id);
 }
 
+// Found by the crash test: a tweet whose answer was lost, followed by more tweets than one page
+// of the user's timeline holds before the next attempt, was "certainly not there" for Find and
+// "not found" after X's duplicate answer. Herald pages back through the lookback window.
+TEST_F(XPlatformTest, FindLooksBeyondTheFirstPageOfRecentTweets) {
+  XOptions options;
+  options.recent_tweets = 5;  // X's smallest page
+  platform_ = Make(options);
+  Arm(FaultKind::kDropAfterAccept, "POST", "/2/tweets", 1);
+  ASSERT_THAT(Run(platform_->Publish(Request({{"lost answer", {}}}))),
+              StatusIs(ErrorCode::kUnknown));
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_THAT(Run(platform_->Publish(Request({{"later " + std::to_string(i), {}}}))), IsOk());
+  }
+  const std::string id = LivePosts()[0].id;
+  auto found = Run(platform_->Find(Request({{"lost answer", {}}})));
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->external_id, id);
+  // Sent again: X's duplicate answer, and the tweet is found rather than reported unknown.
+  auto again = Run(platform_->Publish(Request({{"lost answer", {}}})));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->external_id, id);
+  EXPECT_EQ(LivePosts().size(), 13u);
+  EXPECT_THAT(Run(platform_->Find(Request({{"never sent", {}}}))), IsOk());
+}
+
 TEST_F(XPlatformTest, FindRecordsThePartsOfAThreadItFinds) {
   Arm(FaultKind::kDropAfterAccept, "POST", "/2/tweets", 1);
   ASSERT_THAT(Run(platform_->Publish(Request({{"root", {}}, {"reply", {}}}))),

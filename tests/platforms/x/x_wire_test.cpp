@@ -80,6 +80,15 @@ TEST(XWire, ParsesTweetList) {
   EXPECT_THAT(ParseTweetList("nope"), StatusIs(ErrorCode::kUnavailable));
 }
 
+TEST(XWire, ReadsTheNextPageToken) {
+  EXPECT_EQ(ParseNextToken(R"({"data":[{"id":"1","text":"a"}],"meta":{"result_count":1,)"
+                           R"("next_token":"7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i"}})"),
+            "7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i");
+  EXPECT_EQ(ParseNextToken(Fixture("x/user_tweets.json")), "");  // the last page
+  EXPECT_EQ(ParseNextToken(Fixture("x/user_tweets_empty.json")), "");
+  EXPECT_EQ(ParseNextToken("nope"), "");
+}
+
 TEST(XWire, FindsTweetsAsXReturnsThem) {
   auto tweets = *ParseTweetList(Fixture("x/user_tweets.json"));
   const auto since = *base::ParseRfc3339("2026-12-07T07:00:00Z");
