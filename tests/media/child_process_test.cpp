@@ -14,6 +14,10 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
+
 namespace herald::media {
 namespace {
 
@@ -30,7 +34,7 @@ ChildLimits Limits(std::chrono::milliseconds timeout = std::chrono::seconds(20))
 
 TEST(ChildProcessTest, CapturesOutputAndExitStatus) {
   auto r = RunChild(Shell("echo out; echo err >&2; exit 3"), Limits());
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->out, "out\n");
   EXPECT_EQ(r->err, "err\n");
   EXPECT_EQ(r->exit_code, 3);
@@ -38,7 +42,7 @@ TEST(ChildProcessTest, CapturesOutputAndExitStatus) {
   EXPECT_EQ(r->Describe(), "exited with status 3: err");
 
   r = RunChild({{"echo", "looked up in PATH"}, "coreutils"}, Limits());
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->ok());
   EXPECT_EQ(r->out, "looked up in PATH\n");
 }
@@ -48,7 +52,7 @@ TEST(ChildProcessTest, HandsStdoutLineByLineWhenAskedInsteadOfCapturing) {
   // Lines split across writes, CRLF, an empty line and a last line without a newline.
   auto r = RunChild(Shell("printf 'one\\ntw'; printf 'o\\r\\n\\nthree'"), Limits(),
                     [&](std::string_view line) { lines.emplace_back(line); });
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->ok());
   EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "", "three"}));
   EXPECT_EQ(r->out, "");  // handed over, not captured
@@ -71,7 +75,7 @@ TEST(ChildProcessTest, StdinIsEmptyAndNoOtherDescriptorLeaks) {
   ASSERT_GE(fd, 0);
   auto r = RunChild(Shell("cat; ls /proc/$$/fd"), Limits());
   close(fd);
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->ok()) << r->Describe();
   EXPECT_EQ(r->out.find("\n" + std::to_string(fd) + "\n"), std::string::npos) << r->out;
   EXPECT_EQ(r->out.rfind(std::to_string(fd) + "\n", 0), std::string::npos) << r->out;
@@ -81,7 +85,7 @@ TEST(ChildProcessTest, OutputIsCappedAndTheRestDrained) {
   ChildLimits limits = Limits();
   limits.max_stdout_bytes = 1000;
   auto r = RunChild(Shell("head -c 300000 /dev/zero"), limits);
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->ok());
   EXPECT_EQ(r->out.size(), 1000u);
   EXPECT_TRUE(r->out_truncated);
@@ -102,7 +106,7 @@ TEST(ChildProcessTest, LeftoversInTheGroupDoNotHoldTheCallerUp) {
   // The child exits at once, leaving a grandchild holding stdout open.
   const auto start = std::chrono::steady_clock::now();
   auto r = RunChild(Shell("sleep 30 & echo done"), Limits());
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->out, "done\n");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
@@ -111,7 +115,7 @@ TEST(ChildProcessTest, AChildThatAllocatesTooMuchFails) {
   ChildLimits limits = Limits();
   limits.max_memory_bytes = 64LL << 20;
   auto r = RunChild(Shell("x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo ${#x}"), limits);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_FALSE(r->ok());
   EXPECT_THAT(r->out, Not(HasSubstr("100000000")));
 }
@@ -123,7 +127,7 @@ TEST(ChildProcessTest, FileSizeLimitStopsTheWriter) {
   ChildLimits limits = Limits();
   limits.max_file_bytes = 4096;
   auto r = RunChild(Shell("exec head -c 1000000 /dev/zero > " + path), limits);
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->signal, SIGXFSZ);
   EXPECT_THAT(r->Describe(), HasSubstr("stopped by the output size limit"));
   EXPECT_LE(std::filesystem::file_size(path), 4096u);
@@ -134,7 +138,7 @@ TEST(ChildProcessTest, CpuLimitStopsASpinningChild) {
   ChildLimits limits = Limits(std::chrono::seconds(60));
   limits.max_cpu_seconds = 1;
   auto r = RunChild(Shell("exec /bin/sh -c 'while :; do :; done'"), limits);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->signal == SIGXCPU || r->signal == SIGKILL) << r->Describe();
 }
 

@@ -20,6 +20,9 @@
 #include "platforms/http/https_client.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/platforms/support/test_http_server.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::media {
 namespace {
@@ -93,7 +96,7 @@ class HttpUrlFetcherTest : public ::testing::Test {
 TEST_F(HttpUrlFetcherTest, DownloadsFromAnAllowedTestEndpoint) {
   TestHttpServer server(Png);
   auto r = Fetch(server.BaseUrl() + "/images/cat%20photo.png?x=1", {Endpoint(server)});
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->size, static_cast<int64_t>(kPng.size()));
   EXPECT_EQ(r->mime_type, "image/png");
   EXPECT_EQ(r->file_name, "cat_20photo.png");
@@ -121,7 +124,7 @@ TEST_F(HttpUrlFetcherTest, AllowPrivateNetworksReachesLoopbackAndPrivateRedirect
   options.allow_private_networks = true;  // HERALD_ALLOW_PRIVATE_NETWORKS=1
   HttpUrlFetcher fetcher(*client_, FakeSniff, options);
   auto r = testing::RunTask(io_, fetcher.Fetch(outer.BaseUrl() + "/a.png", Path(), {}));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->mime_type, "image/png");
   EXPECT_EQ(r->file_name, "a.png");  // named after the URL given
   EXPECT_EQ(inner.requests(), 1);

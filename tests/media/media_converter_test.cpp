@@ -8,6 +8,9 @@
 
 #include "media/media_probe.h"
 #include "tests/media/media_test_files.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::media {
 namespace {
@@ -22,7 +25,7 @@ using testing::TempDir;
 
 MediaProbe Probe(const std::string& path, std::string_view mime) {
   auto p = ProbeFile(path, mime);
-  EXPECT_TRUE(p.ok()) << p.error().ToString();
+  EXPECT_THAT(p, IsOk());
   return p.ok() ? *p : MediaProbe{};
 }
 
@@ -54,7 +57,7 @@ TEST(ConvertImageTest, PngToJpegResizedToFit) {
   spec.max_height = 200;
   const std::string out = dir.Path("out.jpg");
   auto r = ConvertMedia(png, Probe(png, "image/png"), spec, out);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->path, out);
   EXPECT_EQ(r->mime_type, "image/jpeg");
   EXPECT_EQ(r->size, static_cast<int64_t>(std::filesystem::file_size(out)));
@@ -74,7 +77,7 @@ TEST(ConvertImageTest, AutorotatesAndStripsGps) {
   spec.mime_type = "image/jpeg";
   const std::string out = dir.Path("out.jpg");
   auto r = ConvertMedia(jpeg, Probe(jpeg, "image/jpeg"), spec, out);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   // Upright pixels, no orientation left to apply.
   EXPECT_EQ(r->probe.width, 32);
   EXPECT_EQ(r->probe.height, 64);
@@ -94,19 +97,19 @@ TEST(ConvertImageTest, PadAndCropIntoTheAspectRange) {
   spec.max_aspect_ratio = 1.91;
   spec.fit = MediaFit::kPad;
   auto padded = ConvertMedia(wide, probe, spec, dir.Path("pad.png"));
-  ASSERT_TRUE(padded.ok()) << padded.error().ToString();
+  ASSERT_THAT(padded, IsOk());
   EXPECT_EQ(padded->probe.width, 300);
   EXPECT_EQ(padded->probe.height, 158);  // ceil(300 / 1.91)
   spec.fit = MediaFit::kCrop;
   auto cropped = ConvertMedia(wide, probe, spec, dir.Path("crop.png"));
-  ASSERT_TRUE(cropped.ok()) << cropped.error().ToString();
+  ASSERT_THAT(cropped, IsOk());
   EXPECT_EQ(cropped->probe.width, 191);
   EXPECT_EQ(cropped->probe.height, 100);
 
   const std::string tall = Png(dir, 100, 300);
   spec.fit = MediaFit::kPad;
   padded = ConvertMedia(tall, Probe(tall, "image/png"), spec, dir.Path("pad-tall.png"));
-  ASSERT_TRUE(padded.ok()) << padded.error().ToString();
+  ASSERT_THAT(padded, IsOk());
   EXPECT_EQ(padded->probe.width, 240);
   EXPECT_EQ(padded->probe.height, 300);
 }
@@ -118,10 +121,10 @@ TEST(ConvertImageTest, LowersQualityThenSizeToMeetMaxBytes) {
   ConversionSpec spec;
   spec.mime_type = "image/jpeg";
   auto full = ConvertMedia(png, probe, spec, dir.Path("full.jpg"));
-  ASSERT_TRUE(full.ok()) << full.error().ToString();
+  ASSERT_THAT(full, IsOk());
   spec.max_bytes = full->size / 2;
   auto small = ConvertMedia(png, probe, spec, dir.Path("small.jpg"));
-  ASSERT_TRUE(small.ok()) << small.error().ToString();
+  ASSERT_THAT(small, IsOk());
   EXPECT_LE(small->size, spec.max_bytes);
 
   spec.max_bytes = 200;  // impossible: refused, nothing written
@@ -140,7 +143,7 @@ TEST(ConvertImageTest, AnimatedGifToJpegKeepsTheFirstFrame) {
   ConversionSpec spec;
   spec.mime_type = "image/jpeg";
   auto r = ConvertMedia(gif, Probe(gif, "image/gif"), spec, dir.Path("a.jpg"));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->probe.frames, 1);
   EXPECT_EQ(r->probe.width, 64);
   EXPECT_EQ(r->probe.height, 48);
@@ -178,7 +181,7 @@ TEST(ConvertVideoTest, RemuxesWhenNothingNeedsEncoding) {
   ConversionSpec spec;
   spec.mime_type = "video/mp4";
   auto r = ConvertMedia(mp4, Probe(mp4, "video/mp4"), spec, dir.Path("out.mp4"));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->probe.video_codec, "h264");
   EXPECT_EQ(r->probe.audio_codec, "aac");
   EXPECT_EQ(r->probe.width, 160);
@@ -198,7 +201,7 @@ TEST(ConvertVideoTest, TranscodesHevcToH264ScaledToEvenSizes) {
   spec.max_width = 150;
   spec.max_height = 150;
   auto r = ConvertMedia(hevc, probe, spec, dir.Path("out.mp4"));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->probe.video_codec, "h264");
   EXPECT_EQ(r->probe.audio_codec, "aac");
   EXPECT_EQ(r->probe.width, 150);
@@ -215,7 +218,7 @@ TEST(ConvertVideoTest, ReportsProgressUpToOneWhileTranscoding) {
   std::vector<double> seen;
   auto r = ConvertMedia(hevc, Probe(hevc, "video/mp4"), spec, dir.Path("out.mp4"), {},
                         [&](double fraction) { seen.push_back(fraction); });
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back(), 1.0);
   for (size_t i = 0; i < seen.size(); ++i) {
@@ -241,7 +244,7 @@ TEST(ConvertVideoTest, CapsTheFrameRate) {
   spec.mime_type = "video/mp4";
   spec.max_frame_rate = 30;
   auto r = ConvertMedia(mp4, Probe(mp4, "video/mp4"), spec, dir.Path("30.mp4"));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_DOUBLE_EQ(r->probe.frame_rate, 30);
 }
 
@@ -284,20 +287,20 @@ TEST(MakeThumbnailTest, OfAnImageAndOfAVideo) {
   TempDir dir;
   const std::string png = Png(dir, 800, 400);
   auto t = MakeThumbnail(png, Probe(png, "image/png"), dir.Path("png-thumb.jpg"), 100);
-  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  ASSERT_THAT(t, IsOk());
   EXPECT_EQ(t->mime_type, "image/jpeg");
   EXPECT_EQ(t->probe.width, 100);
   EXPECT_EQ(t->probe.height, 50);
 
   const std::string mp4 = Mp4(dir, "a.mp4", "libx264", 160, 120, 25);
   t = MakeThumbnail(mp4, Probe(mp4, "video/mp4"), dir.Path("mp4-thumb.jpg"), 80);
-  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  ASSERT_THAT(t, IsOk());
   EXPECT_EQ(t->probe.format, "jpeg");
   EXPECT_EQ(t->probe.width, 80);
   EXPECT_EQ(t->probe.height, 60);
   // Never enlarged.
   t = MakeThumbnail(mp4, Probe(mp4, "video/mp4"), dir.Path("mp4-big.jpg"), 1000);
-  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  ASSERT_THAT(t, IsOk());
   EXPECT_EQ(t->probe.width, 160);
 }
 

@@ -8,6 +8,9 @@
 #include <chrono>
 
 #include "tests/media/media_test_files.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::media {
 namespace {
@@ -81,7 +84,7 @@ TEST(ProbeFileTest, PngAndJpegWithOrientation) {
   const std::string png = dir.Path("a.png");
   Ffmpeg({"-f", "lavfi", "-i", "testsrc=size=320x200:duration=1", "-frames:v", "1"}, png);
   auto p = ProbeFile(png, "image/png");
-  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->kind, "image");
   EXPECT_EQ(p->format, "png");
   EXPECT_EQ(p->width, 320);
@@ -91,7 +94,7 @@ TEST(ProbeFileTest, PngAndJpegWithOrientation) {
 
   // Stored 64x32, orientation 6: displayed 32x64.
   auto j = ProbeFile(testing::JpegWithExif(dir), "image/jpeg");
-  ASSERT_TRUE(j.ok()) << j.error().ToString();
+  ASSERT_THAT(j, IsOk());
   EXPECT_EQ(j->format, "jpeg");
   EXPECT_EQ(j->orientation, 6);
   EXPECT_EQ(j->width, 32);
@@ -103,7 +106,7 @@ TEST(ProbeFileTest, AnimatedGifCountsFrames) {
   const std::string gif = dir.Path("a.gif");
   Ffmpeg({"-f", "lavfi", "-i", "testsrc=size=64x48:rate=5:duration=1", "-f", "gif"}, gif);
   auto p = ProbeFile(gif, "image/gif");
-  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->format, "gif");
   EXPECT_EQ(p->width, 64);
   EXPECT_EQ(p->height, 48);
@@ -115,7 +118,7 @@ TEST(ProbeFileTest, H264AacMp4) {
   const std::string mp4 = dir.Path("a.mp4");
   Ffmpeg(Mp4Args("libx264"), mp4);
   auto p = ProbeFile(mp4, "video/mp4");
-  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->kind, "video");
   EXPECT_EQ(p->format, "mp4");
   EXPECT_EQ(p->width, 160);
@@ -134,7 +137,7 @@ TEST(ProbeFileTest, HevcSixtyFpsAndVp9WebmWithoutSound) {
           "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"},
          hevc);
   auto p = ProbeFile(hevc, "video/mp4");
-  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->video_codec, "hevc");
   EXPECT_EQ(p->audio_codec, "");
   EXPECT_DOUBLE_EQ(p->frame_rate, 60);
@@ -144,7 +147,7 @@ TEST(ProbeFileTest, HevcSixtyFpsAndVp9WebmWithoutSound) {
           "-deadline", "realtime", "-cpu-used", "8"},
          webm);
   p = ProbeFile(webm, "video/webm");
-  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->format, "webm");
   EXPECT_EQ(p->video_codec, "vp9");
   EXPECT_EQ(p->width, 96);

@@ -7,6 +7,9 @@
 #include <string>
 
 #include "http/router.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::media {
 namespace {
@@ -32,12 +35,12 @@ Parts Split(const std::string& url) {
 TEST(UrlSignerTest, SignsAndVerifies) {
   UrlSigner signer(kKey, "https://herald.example/");
   auto url = signer.Sign("med_1", "original.png", kExpires);
-  ASSERT_TRUE(url.ok()) << url.error().ToString();
+  ASSERT_THAT(url, IsOk());
   EXPECT_THAT(*url, StartsWith("https://herald.example/media/med_1/original.png?exp=1767229200&sig="));
   Parts p = Split(*url);
-  EXPECT_TRUE(signer.Verify("med_1", "original.png", p.exp, p.sig, kNow).ok());
+  EXPECT_THAT(signer.Verify("med_1", "original.png", p.exp, p.sig, kNow), IsOk());
   // Still good at the expiry second itself.
-  EXPECT_TRUE(signer.Verify("med_1", "original.png", p.exp, p.sig, kExpires).ok());
+  EXPECT_THAT(signer.Verify("med_1", "original.png", p.exp, p.sig, kExpires), IsOk());
 }
 
 TEST(UrlSignerTest, TamperedPartsAreRefused) {
