@@ -1,16 +1,19 @@
 #include "base/json.h"
+#include "tests/support/result_matchers.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+using ::herald::matchers::IsOk;
+
 namespace herald::base {
 namespace {
 
 TEST(JsonTest, ParseAndDump) {
   auto ok = ParseJson(R"({"a":1,"b":"x"})");
-  ASSERT_TRUE(ok.ok());
+  ASSERT_THAT(ok, IsOk());
   EXPECT_EQ((*ok)["a"], 1);
   EXPECT_EQ(GetString(*ok, "b"), "x");
   EXPECT_EQ(GetString(*ok, "a", "fallback"), "fallback");
@@ -79,9 +82,9 @@ TEST(JsonTest, NestingDeeperThanTheLimitIsRefusedWhileParsing) {
             "invalid JSON at line 1, column 769: nested deeper than 128 levels");
   // Exactly at the limit is fine.
   auto at_limit = ParseJson(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']'));
-  EXPECT_TRUE(at_limit.ok());
+  EXPECT_THAT(at_limit, IsOk());
   // A caller may choose another limit.
-  EXPECT_TRUE(ParseJson("[[1]]", 2).ok());
+  EXPECT_THAT(ParseJson("[[1]]", 2), IsOk());
   auto three = ParseJson("[[[1]]]", 2);
   ASSERT_FALSE(three.ok());
   EXPECT_EQ(three.error().message(), "invalid JSON at line 1, column 3: nested deeper than 2 levels");

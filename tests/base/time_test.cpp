@@ -1,13 +1,16 @@
 #include "base/time.h"
+#include "tests/support/result_matchers.h"
 
 #include <gtest/gtest.h>
+
+using ::herald::matchers::IsOk;
 
 namespace herald::base {
 namespace {
 
 Time At(const char* rfc3339) {
   auto r = ParseRfc3339(rfc3339);
-  EXPECT_TRUE(r.ok()) << rfc3339;
+  EXPECT_THAT(r, IsOk()) << rfc3339;
   return r.ok() ? *r : Time{};
 }
 

@@ -694,7 +694,7 @@ TEST_F(HttpsClientTest, OnBodyStreamsA2xxBodyInPieces) {
     return base::Ok();
   };
   auto res = Send(r);
-  ASSERT_TRUE(res.ok()) << res.error().ToString();
+  ASSERT_THAT(res, IsOk()) << res.error().ToString();
   EXPECT_EQ(res->status, 200);
   EXPECT_TRUE(res->body.empty());
   EXPECT_EQ(got, big);
@@ -708,7 +708,7 @@ TEST_F(HttpsClientTest, OnBodyStreamsA2xxBodyInPieces) {
   server.SetHandler([](const ServerRequest&) { return ServerResponse::Text(404, "gone"); });
   r.max_response_bytes = 1 << 20;
   auto missing = Send(r);
-  ASSERT_TRUE(missing.ok());
+  ASSERT_THAT(missing, IsOk());
   EXPECT_EQ(missing->body, "gone");
   server.SetHandler([&](const ServerRequest&) { return ServerResponse::Text(200, big); });
   r.on_body = [](std::string_view) -> base::Result<void> { return base::Internal("disk full"); };
@@ -731,7 +731,7 @@ TEST_F(HttpsClientTest, PublicAddressesOnlyRefusesLoopbackEvenWhenPrivateIsAllow
   // The explicit test allowance lets exactly that endpoint through.
   r.test_allowed_endpoints = {"127.0.0.1:" + std::to_string(server.port())};
   auto allowed = Send(r);
-  ASSERT_TRUE(allowed.ok()) << allowed.error().ToString();
+  ASSERT_THAT(allowed, IsOk()) << allowed.error().ToString();
   EXPECT_EQ(allowed->body, "hello");
   r.test_allowed_endpoints = {"127.0.0.1:1"};
   EXPECT_FALSE(Send(r).ok());

@@ -17,6 +17,9 @@
 #include "tests/emulators/oauth/oauth_emulator.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/platforms/support/test_http_server.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::platforms::oauth {
 namespace {
@@ -91,7 +94,7 @@ TEST(TokenSetTest, ParsesTokenResponses) {
                       "refresh_token":"R","scope":"s1 s2","user_id":"u9",
                       "refresh_token_expires_in":100,"id_token":"jwt"})"),
       now, "X");
-  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  ASSERT_THAT(t, IsOk()) << t.error().ToString();
   EXPECT_EQ(t->access_token, "A");
   EXPECT_EQ(t->refresh_token, "R");
   EXPECT_EQ(t->scope, "s1 s2");
@@ -100,7 +103,7 @@ TEST(TokenSetTest, ParsesTokenResponses) {
   EXPECT_EQ(t->extra, (Json{{"user_id", "u9"}}));  // no token ever lands in extra
 
   auto round = TokenSetFromCredentials(TokenSetToCredentials(*t));
-  ASSERT_TRUE(round.ok());
+  ASSERT_THAT(round, IsOk());
   EXPECT_EQ(round->access_token, "A");
   EXPECT_EQ(round->refresh_token, "R");
   EXPECT_EQ(round->expires_at, t->expires_at);
@@ -167,7 +170,7 @@ class OAuthFlowTest : public ::testing::Test {
     HttpRequest req;
     req.url = OAuthClient::AuthorizationUrl(provider_, kRedirect, state, challenge);
     auto r = Run(http_->Send(req));
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_THAT(r, IsOk()) << r.error().ToString();
     EXPECT_EQ(r->status, 302) << r->body;
     std::string location = r->Header("Location");
     EXPECT_EQ(location.rfind(std::string(kRedirect) + "?", 0), 0u) << location;
@@ -179,7 +182,7 @@ class OAuthFlowTest : public ::testing::Test {
     auto q = Authorize("s1", CodeChallengeS256(verifier));
     auto tokens =
         Run(client_->ExchangeCode(provider_, http::FormValue(q, "code"), kRedirect, verifier));
-    EXPECT_TRUE(tokens.ok()) << tokens.error().ToString();
+    EXPECT_THAT(tokens, IsOk()) << tokens.error().ToString();
     return *tokens;
   }
 
@@ -199,7 +202,7 @@ TEST_F(OAuthFlowTest, CodeExchangeWithPkce) {
   std::string code = http::FormValue(q, "code");
   ASSERT_FALSE(code.empty());
   auto tokens = Run(client_->ExchangeCode(provider_, code, kRedirect, verifier));
-  ASSERT_TRUE(tokens.ok()) << tokens.error().ToString();
+  ASSERT_THAT(tokens, IsOk()) << tokens.error().ToString();
   EXPECT_FALSE(tokens->access_token.empty());
   EXPECT_FALSE(tokens->refresh_token.empty());
   EXPECT_EQ(*tokens->expires_at, clock_.Now() + std::chrono::seconds(3600));
@@ -245,7 +248,7 @@ TEST_F(OAuthFlowTest, WrongVerifierRedirectOrSecretIsRefused) {
 TEST_F(OAuthFlowTest, RefreshRotatesAndKeepsWorking) {
   TokenSet first = Connect();
   auto second = Run(client_->Refresh(provider_, first));
-  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  ASSERT_THAT(second, IsOk()) << second.error().ToString();
   EXPECT_NE(second->access_token, first.access_token);
   EXPECT_NE(second->refresh_token, first.refresh_token);  // rotated
   EXPECT_EQ(emulator_->refreshes(), 1);
@@ -259,7 +262,7 @@ TEST_F(OAuthFlowTest, RefreshRotatesAndKeepsWorking) {
   ASSERT_FALSE(transient.ok());
   EXPECT_EQ(transient.error().code(), ErrorCode::kUnavailable);
   auto ok = Run(client_->Refresh(provider_, *second));
-  EXPECT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_THAT(ok, IsOk()) << ok.error().ToString();
 }
 
 TEST_F(OAuthFlowTest, RefreshWithoutRotationKeepsTheRefreshToken) {
@@ -272,14 +275,14 @@ TEST_F(OAuthFlowTest, RefreshWithoutRotationKeepsTheRefreshToken) {
   provider_.client_secret = o.client_secret;
   TokenSet first = Connect();
   auto second = Run(client_->Refresh(provider_, first));
-  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  ASSERT_THAT(second, IsOk()) << second.error().ToString();
   EXPECT_EQ(second->refresh_token, first.refresh_token);
 }
 
 TEST_F(OAuthFlowTest, RevokeKillsTheGrant) {
   TokenSet t = Connect();
   auto r = Run(client_->Revoke(provider_, t.refresh_token, "refresh_token"));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk()) << r.error().ToString();
   EXPECT_EQ(emulator_->revocations(), 1);
   EXPECT_FALSE(emulator_->IsTokenActive(t.access_token));
   OAuthProvider none = provider_;
@@ -330,13 +333,13 @@ TEST_F(OAuthFlowTest, TestNetworkIdentifiesAndPublishes) {
   EXPECT_EQ(network.Info().auth_kind, AuthKind::kOAuth2);
   TokenSet t = Connect();
   auto who = Run(network.Identify(t));
-  ASSERT_TRUE(who.ok()) << who.error().ToString();
+  ASSERT_THAT(who, IsOk()) << who.error().ToString();
   EXPECT_EQ(who->external_id, "4242");
   EXPECT_EQ(who->handle, "@tester");
   EXPECT_EQ(who->display_name, "Test User");
   Saved saved;
   auto receipt = Run(network.Publish(PostOf(ContextFor(t, saved), "hello")));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk()) << receipt.error().ToString();
   EXPECT_FALSE(receipt->external_id.empty());
   EXPECT_EQ(emulator_->last_post_text(), "hello");
   EXPECT_EQ(saved.calls, 0);  // nothing to refresh
@@ -380,7 +383,7 @@ TEST_F(OAuthFlowTest, TestNetworkFetchesMediaByUrl) {
   PublishRequest ok = PostOf(ContextFor(t, saved), "with a photo");
   ok.content.parts[0].media = {UrlItem(files.BaseUrl() + "/ok.jpg")};
   auto receipt = Run(network.Publish(std::move(ok)));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk()) << receipt.error().ToString();
   EXPECT_THAT(emulator_->fetched_media(),
               ::testing::ElementsAre(files.BaseUrl() + "/ok.jpg"));
   for (const char* bad : {"/big.jpg", "/x.png", "/missing.jpg"}) {
@@ -419,12 +422,12 @@ TEST_F(OAuthFlowTest, SessionRefreshesBeforeExpiry) {
   clock_.Advance(std::chrono::seconds(3600 - 60));  // inside the 5-minute margin
   Saved saved;
   auto receipt = Run(network.Publish(PostOf(ContextFor(t, saved), "fresh")));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk()) << receipt.error().ToString();
   EXPECT_EQ(emulator_->refreshes(), 1);
   EXPECT_EQ(emulator_->api_unauthorized(), 0);  // refreshed before, not after a 401
   ASSERT_EQ(saved.calls, 1);
   auto stored = TokenSetFromCredentials(saved.credentials);
-  ASSERT_TRUE(stored.ok());
+  ASSERT_THAT(stored, IsOk());
   EXPECT_NE(stored->access_token, t.access_token);
   EXPECT_NE(stored->refresh_token, t.refresh_token);
   EXPECT_EQ(saved.expires_at, clock_.Now() + std::chrono::seconds(3600));
@@ -436,7 +439,7 @@ TEST_F(OAuthFlowTest, SessionRefreshesOnceAfterA401) {
   emulator_->InvalidateAccessTokens();  // the network forgot the token early
   Saved saved;
   auto receipt = Run(network.Publish(PostOf(ContextFor(t, saved), "after 401")));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk()) << receipt.error().ToString();
   EXPECT_EQ(emulator_->api_unauthorized(), 1);
   EXPECT_EQ(emulator_->refreshes(), 1);
   EXPECT_EQ(emulator_->posts(), 1);
@@ -458,7 +461,7 @@ TEST_F(OAuthFlowTest, SessionRefreshesThroughTheCoreWhenItProvidesTheHook) {
     co_return TokenSetToCredentials(next);
   };
   auto receipt = Run(network.Publish(PostOf(std::move(ctx), "via the core")));
-  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  ASSERT_THAT(receipt, IsOk()) << receipt.error().ToString();
   EXPECT_EQ(core_refreshes, 1);
   EXPECT_EQ(emulator_->refreshes(), 1);
   EXPECT_EQ(saved.calls, 0);  // the core stores renewed tokens, not the adapter
@@ -481,7 +484,7 @@ TEST_F(OAuthFlowTest, SessionTransientRefreshFailureIsUnavailableAndDeadGrantUna
   clock_.Advance(std::chrono::seconds(3600 - 60));
   emulator_->FailNextTokenRequests(1, 503);
   r = Run(network.Publish(PostOf(ContextFor(t2, saved), "still valid")));
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk()) << r.error().ToString();
 
   emulator_->InvalidateRefreshTokens();
   clock_.Advance(std::chrono::seconds(3600));

@@ -1,6 +1,7 @@
 // The Bluesky (PDS) emulator's contract, over raw HTTP: XRPC error names and statuses, JWT
 // checks and rotation, record-key rules and collisions, rate-limit headers, and the process mode.
 #include "tests/emulators/bluesky/bluesky_emulator.h"
+#include "tests/support/result_matchers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,6 +9,8 @@
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/emulators/common/emulator_server.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::emulators {
 namespace {
@@ -42,7 +45,7 @@ class BlueskyEmulatorTest : public ::testing::Test {
     }
     auto r =
         client_->Send(method, "/xrpc/" + nsid + (query.empty() ? "" : "?" + query), h, payload);
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
 
@@ -228,13 +231,13 @@ TEST_F(BlueskyEmulatorTest, MetricsAreSetThroughTheControlPlaneByAtUri) {
   auto made = Create(Post("count me"));
   const std::string uri = made.JsonBody()["uri"];
   auto set = client_->SetMetrics(uri, Json{{"likes", 9}});
-  ASSERT_TRUE(set.ok()) << set.error().ToString();
+  ASSERT_THAT(set, IsOk()) << set.error().ToString();
   auto posts = Call("GET", "app.bsky.feed.getPosts", access_, Json(),
                     "uris=" + std::string("at%3A%2F%2F") + uri.substr(5));
   ASSERT_EQ(posts.JsonBody()["posts"].size(), 1u);
   EXPECT_EQ(posts.JsonBody()["posts"][0]["likeCount"], 9);
   auto listed = client_->Posts();
-  ASSERT_TRUE(listed.ok());
+  ASSERT_THAT(listed, IsOk());
   EXPECT_EQ((*listed)[0]["extra"]["record"]["text"], "count me");
 }
 
@@ -254,12 +257,12 @@ TEST_F(BlueskyEmulatorTest, FaultAnswersLookLikeAPds) {
 
 TEST(BlueskyEmulatorProcessTest, ServesFromHeraldEmulator) {
   auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "bluesky");
-  ASSERT_TRUE(process.ok()) << process.error().ToString();
+  ASSERT_THAT(process, IsOk()) << process.error().ToString();
   EmulatorClient client((*process)->base_url());
   auto r = client.Send("POST", "/xrpc/com.atproto.server.createSession",
                        {{"Content-Type", "application/json"}},
                        R"({"identifier":"alice.test","password":"app-pass-alice"})");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->JsonBody()["handle"], "alice.test");
 }

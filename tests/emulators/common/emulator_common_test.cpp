@@ -6,6 +6,9 @@
 #include "tests/emulators/common/post_ledger.h"
 #include "tests/emulators/common/rate_limiter.h"
 #include "tests/emulators/common/token_registry.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::emulators {
 namespace {
@@ -53,7 +56,7 @@ TEST(FaultPlanTest, MethodFilterUnlimitedAndRemove) {
   auto id = plan.Add(f);
   EXPECT_FALSE(plan.Take("GET", "/a"));
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(plan.Take("POST", "/a"));
-  ASSERT_TRUE(plan.Remove(*id).ok());
+  ASSERT_THAT(plan.Remove(*id), IsOk());
   EXPECT_FALSE(plan.Take("POST", "/a"));
   EXPECT_EQ(plan.Remove("f99").error().code(), base::ErrorCode::kNotFound);
 }
@@ -67,15 +70,15 @@ TEST(FaultPlanTest, IsBounded) {
 TEST(FaultTest, FromJsonReadsEveryFieldAndRejectsBadOnes) {
   auto f = Fault::FromJson(
       Json{{"kind", "5xx"}, {"path", "/p"}, {"method", "POST"}, {"count", 3}, {"status", 502}});
-  ASSERT_TRUE(f.ok()) << f.error().ToString();
+  ASSERT_THAT(f, IsOk()) << f.error().ToString();
   EXPECT_EQ(f->kind, FaultKind::kServerError);
   EXPECT_EQ(f->status, 502);
   EXPECT_EQ(f->count, 3);
   auto slow = Fault::FromJson(Json{{"kind", "slow"}, {"delay_ms", 250}});
-  ASSERT_TRUE(slow.ok());
+  ASSERT_THAT(slow, IsOk());
   EXPECT_EQ(slow->delay.count(), 250);
   auto rl = Fault::FromJson(Json{{"kind", "429"}, {"retry_after", 7}});
-  ASSERT_TRUE(rl.ok());
+  ASSERT_THAT(rl, IsOk());
   EXPECT_EQ(rl->retry_after.count(), 7);
   EXPECT_EQ(Fault::FromJson(Json{{"kind", "5xx"}})->status, 503);
 
@@ -101,7 +104,7 @@ TEST(MultipartTest, ParsesFieldsAndFiles) {
       "\x89PNG\r\n\x1a\n--not-a-boundary\r\n"
       "--XyZ--\r\n";
   auto parts = ParseMultipart(body, "multipart/form-data; boundary=XyZ");
-  ASSERT_TRUE(parts.ok()) << parts.error().ToString();
+  ASSERT_THAT(parts, IsOk()) << parts.error().ToString();
   ASSERT_EQ(parts->size(), 2u);
   EXPECT_EQ((*parts)[0].name, "description");
   EXPECT_EQ((*parts)[0].data, "a cat");
@@ -166,10 +169,10 @@ TEST(PostLedgerTest, OrdersPostsAndMarksDeletes) {
 TEST(TokenRegistryTest, IssuesRevokesAndParsesBearer) {
   TokenRegistry tokens;
   auto t = tokens.Issue("acct1", "", Json::object(), "tok");
-  ASSERT_TRUE(t.ok());
+  ASSERT_THAT(t, IsOk());
   EXPECT_EQ(*t, "tok-1");
   EXPECT_EQ(tokens.Find("tok-1")->account, "acct1");
-  ASSERT_TRUE(tokens.Revoke("tok-1").ok());
+  ASSERT_THAT(tokens.Revoke("tok-1"), IsOk());
   EXPECT_TRUE(tokens.Find("tok-1")->revoked);
   EXPECT_FALSE(tokens.Revoke("nope").ok());
   EXPECT_EQ(BearerToken("Bearer abc"), "abc");

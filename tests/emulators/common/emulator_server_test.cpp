@@ -1,6 +1,7 @@
 // The emulator framework over real loopback sockets: control plane, every fault kind, the
 // request log, and herald-emulator as a separate process. Uses the example "echo" network.
 #include "tests/emulators/common/emulator_server.h"
+#include "tests/support/result_matchers.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,6 +12,8 @@
 #include "tests/emulators/common/echo_emulator.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::emulators {
 namespace {
@@ -46,7 +49,7 @@ TEST_F(EmulatorServerTest, ServesTheNetworkAndListsCreatedPosts) {
   EXPECT_GT(server_->port(), 0);
   EXPECT_EQ(server_->base_url(), "http://127.0.0.1:" + std::to_string(server_->port()));
   auto first = Post("hello", "k1");
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_THAT(first, IsOk()) << first.error().ToString();
   EXPECT_EQ(first->status, 200);
   EXPECT_EQ(first->JsonBody()["id"], "p1");
   EXPECT_EQ(first->Header("X-Echo-Limit"), "60");
@@ -55,7 +58,7 @@ TEST_F(EmulatorServerTest, ServesTheNetworkAndListsCreatedPosts) {
   EXPECT_EQ(Post("second")->JsonBody()["id"], "p2");
 
   auto posts = client_->Posts();
-  ASSERT_TRUE(posts.ok());
+  ASSERT_THAT(posts, IsOk());
   ASSERT_EQ(posts->size(), 2u);
   EXPECT_EQ((*posts)[0]["seq"], 1);
   EXPECT_EQ((*posts)[0]["text"], "hello");
@@ -65,11 +68,11 @@ TEST_F(EmulatorServerTest, ServesTheNetworkAndListsCreatedPosts) {
 }
 
 TEST_F(EmulatorServerTest, RequestLogRecordsHeadersStatusAndFault) {
-  ASSERT_TRUE(Post("x", "key-9").ok());
+  ASSERT_THAT(Post("x", "key-9"), IsOk());
   ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 502}}).ok());
-  ASSERT_TRUE(Post("y").ok());
+  ASSERT_THAT(Post("y"), IsOk());
   auto requests = client_->Requests();
-  ASSERT_TRUE(requests.ok());
+  ASSERT_THAT(requests, IsOk());
   ASSERT_EQ(requests->size(), 2u);  // the control plane is not logged
   EXPECT_EQ((*requests)[0]["path"], "/echo/posts");
   EXPECT_EQ((*requests)[0]["status"], 200);
@@ -80,9 +83,9 @@ TEST_F(EmulatorServerTest, RequestLogRecordsHeadersStatusAndFault) {
 
 TEST_F(EmulatorServerTest, RateLimitFaultUsesTheNetworksAnswer) {
   auto id = client_->ArmFault(Json{{"kind", "429"}, {"retry_after", 12}, {"path", "/echo/*"}});
-  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  ASSERT_THAT(id, IsOk()) << id.error().ToString();
   auto limited = Post("x");
-  ASSERT_TRUE(limited.ok());
+  ASSERT_THAT(limited, IsOk());
   EXPECT_EQ(limited->status, 429);
   EXPECT_EQ(limited->Header("Retry-After"), "12");
   EXPECT_EQ(limited->JsonBody()["error"], "rate limited");
@@ -128,7 +131,7 @@ TEST_F(EmulatorServerTest, SlowDelaysTheAnswer) {
   ASSERT_TRUE(client_->ArmFault(Json{{"kind", "slow"}, {"delay_ms", 150}}).ok());
   const auto start = std::chrono::steady_clock::now();
   auto r = Post("late");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
 }
@@ -146,13 +149,13 @@ TEST_F(EmulatorServerTest, ExpiredTokenFaultRevokesThePresentedToken) {
   EXPECT_EQ(Post("x")->status, 401);
   EXPECT_EQ(Post("x")->status, 401);  // the token stays dead
   auto fresh = client_->CreateToken(Json{{"account", "echo"}, {"token", "new-token"}});
-  ASSERT_TRUE(fresh.ok());
+  ASSERT_THAT(fresh, IsOk());
   EXPECT_EQ(Post("x", "", "new-token")->status, 200);
 }
 
 TEST_F(EmulatorServerTest, TokensCanBeCreatedRevokedAndExpired) {
   auto t = client_->CreateToken(Json{{"account", "bob"}});
-  ASSERT_TRUE(t.ok());
+  ASSERT_THAT(t, IsOk());
   const std::string token = (*t)["token"];
   EXPECT_EQ(Post("x", "", token)->status, 200);
   ASSERT_TRUE(client_->RevokeToken(token).ok());
@@ -174,7 +177,7 @@ TEST_F(EmulatorServerTest, ControlPlaneValidatesAndResets) {
   ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"count", -1}}).ok());
   EXPECT_EQ(Post("x")->status, 503);
   auto config = client_->SetConfig(Json{{"anything", 5}});
-  ASSERT_TRUE(config.ok());
+  ASSERT_THAT(config, IsOk());
   EXPECT_EQ((*config)["anything"], 5);
   EXPECT_EQ(server_->context().ConfigInt("anything", 0), 5);
 
@@ -188,9 +191,9 @@ TEST_F(EmulatorServerTest, ControlPlaneValidatesAndResets) {
 }
 
 TEST_F(EmulatorServerTest, MetricsCanBeSetPerPost) {
-  ASSERT_TRUE(Post("x").ok());
+  ASSERT_THAT(Post("x"), IsOk());
   auto post = client_->SetMetrics("p1", Json{{"likes", 3}});
-  ASSERT_TRUE(post.ok()) << post.error().ToString();
+  ASSERT_THAT(post, IsOk()) << post.error().ToString();
   auto got = client_->Send("GET", "/echo/posts/p1", {{"Authorization", "Bearer echo-token"}});
   EXPECT_EQ(got->JsonBody()["metrics"]["likes"], 3);
   EXPECT_FALSE(client_->SetMetrics("p9", Json{{"likes", 1}}).ok());
@@ -206,7 +209,7 @@ TEST_F(EmulatorServerTest, UsesTheInjectedClockForRateWindows) {
 }
 
 TEST_F(EmulatorServerTest, StopsCleanlyAndTwice) {
-  ASSERT_TRUE(Post("x").ok());
+  ASSERT_THAT(Post("x"), IsOk());
   server_->Stop();
   server_->Stop();
   auto r = client_->Send("GET", "/__emulator/info");
@@ -215,14 +218,14 @@ TEST_F(EmulatorServerTest, StopsCleanlyAndTwice) {
 
 TEST(EmulatorProcessTest, RunsAsASeparateProcess) {
   auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "echo");
-  ASSERT_TRUE(process.ok()) << process.error().ToString();
+  ASSERT_THAT(process, IsOk()) << process.error().ToString();
   EXPECT_GT((*process)->port(), 0);
   EmulatorClient client((*process)->base_url());
   auto r =
       client.Send("POST", "/echo/posts",
                   {{"Authorization", "Bearer echo-token"}, {"Content-Type", "application/json"}},
                   R"({"text":"from a test"})");
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk()) << r.error().ToString();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(client.Posts()->size(), 1u);
   (*process)->Signal(SIGTERM);

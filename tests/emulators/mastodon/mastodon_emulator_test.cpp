@@ -1,6 +1,7 @@
 // The Mastodon emulator's contract, over raw HTTP: status codes, headers and bodies a Mastodon
 // client really sees, Idempotency-Key semantics, media processing, and the process mode.
 #include "tests/emulators/mastodon/mastodon_emulator.h"
+#include "tests/support/result_matchers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,6 +10,8 @@
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/emulators/common/emulator_server.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::emulators {
 namespace {
@@ -36,7 +39,7 @@ class MastodonEmulatorTest : public ::testing::Test {
     h.emplace_back("Content-Type", "application/json");
     if (!key.empty()) h.emplace_back("Idempotency-Key", key);
     auto r = client_->Send("POST", "/api/v1/statuses", h, base::DumpJson(body));
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
 
@@ -54,7 +57,7 @@ class MastodonEmulatorTest : public ::testing::Test {
     Headers h = Auth();
     h.emplace_back("Content-Type", "multipart/form-data; boundary=B");
     auto r = client_->Send("POST", "/api/v2/media", h, body);
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
 
@@ -83,7 +86,7 @@ TEST_F(MastodonEmulatorTest, AnswersCarryIsoRateLimitHeaders) {
   EXPECT_EQ(r->Header("X-RateLimit-Limit"), "300");
   EXPECT_EQ(r->Header("X-RateLimit-Remaining"), "299");
   auto reset = base::ParseRfc3339(r->Header("X-RateLimit-Reset"));
-  ASSERT_TRUE(reset.ok()) << r->Header("X-RateLimit-Reset");
+  ASSERT_THAT(reset, IsOk()) << r->Header("X-RateLimit-Reset");
   EXPECT_EQ(*reset, clock_.Now() + std::chrono::minutes(5));
 }
 
@@ -96,7 +99,7 @@ TEST_F(MastodonEmulatorTest, IdempotencyKeyReturnsTheSameStatusPerAccountWithinA
   EXPECT_EQ(again.JsonBody()["content"], "<p>hello</p>");
   // Another account with the same key gets its own status.
   auto bob = client_->CreateToken(Json{{"username", "bob"}});
-  ASSERT_TRUE(bob.ok());
+  ASSERT_THAT(bob, IsOk());
   auto other = PostStatus(Json{{"status", "hello"}}, "k1", (*bob)["token"]);
   EXPECT_NE(other.JsonBody()["id"], first.JsonBody()["id"]);
   // After the hour the key is forgotten.
@@ -200,11 +203,11 @@ TEST_F(MastodonEmulatorTest, StatusShowsMetricsSetByTests) {
 
 TEST(MastodonEmulatorProcessTest, ServesFromHeraldEmulator) {
   auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "mastodon");
-  ASSERT_TRUE(process.ok()) << process.error().ToString();
+  ASSERT_THAT(process, IsOk()) << process.error().ToString();
   EmulatorClient client((*process)->base_url());
   auto r = client.Send("GET", "/api/v1/accounts/verify_credentials",
                        {{"Authorization", std::string("Bearer ") + MastodonEmulator::kSeedToken}});
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->JsonBody()["id"], MastodonEmulator::kSeedAccountId);
 }
