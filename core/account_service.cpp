@@ -198,8 +198,9 @@ std::string AccountService::RedirectUri(std::string_view platform) const {
 
 // ---- connect ----
 
-Task<Result<ConnectResult>> AccountService::Connect(Caller caller, std::string platform_id, Json args) {
-  if (!store::RoleAllows(caller.role, store::Role::kEditor)) {
+Task<Result<ConnectResult>> AccountService::Connect(base::Caller caller, std::string platform_id,
+                                                    Json args) {
+  if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
     co_return base::PermissionDenied("connecting an account needs the editor role");
   }
   if (platform_id.empty()) {
@@ -220,8 +221,8 @@ Task<Result<ConnectResult>> AccountService::Connect(Caller caller, std::string p
   co_return co_await ConnectWithToken(std::move(caller), platform, std::move(checked));
 }
 
-Task<Result<ConnectResult>> AccountService::ConnectWithToken(Caller caller, Platform* platform,
-                                                             Json args) {
+Task<Result<ConnectResult>> AccountService::ConnectWithToken(base::Caller caller,
+                                                             Platform* platform, Json args) {
   auto connected = co_await platform->Connect(args);
   if (!connected.ok()) co_return AnnotateUrlError(std::move(connected).error(), args);
   if (connected->external_id.empty()) {
@@ -374,7 +375,7 @@ void AccountService::NotifySignIn(const std::string& state_hash, const std::stri
   }
 }
 
-Task<Result<ConnectResult>> AccountService::StartOAuth(Caller caller, Platform* platform) {
+Task<Result<ConnectResult>> AccountService::StartOAuth(base::Caller caller, Platform* platform) {
   OAuthNetwork* network = AsOAuthNetwork(platform);
   if (network == nullptr) {
     co_return base::Internal(platform->Info().id + " is an OAuth network without an OAuth side");
@@ -588,7 +589,7 @@ Result<void> AccountService::ExpireUnrenewable(std::vector<store::Account>& acco
   return base::Ok();
 }
 
-Result<std::vector<store::Account>> AccountService::ListSync(const Caller& caller) {
+Result<std::vector<store::Account>> AccountService::ListSync(const base::Caller& caller) {
   HERALD_ASSIGN_OR_RETURN(std::vector<store::Account> accounts,
                           store::ReadValue<std::vector<store::Account>>(store_, [&](store::Tx& tx) {
                             return tx.ListAccounts(caller.org_id);
@@ -598,11 +599,11 @@ Result<std::vector<store::Account>> AccountService::ListSync(const Caller& calle
   return accounts;
 }
 
-Task<Result<std::vector<store::Account>>> AccountService::List(Caller caller) {
+Task<Result<std::vector<store::Account>>> AccountService::List(base::Caller caller) {
   co_return co_await base::RunBlocking(blocking_, [&] { return ListSync(caller); });
 }
 
-Result<store::Account> AccountService::GetSync(const Caller& caller,
+Result<store::Account> AccountService::GetSync(const base::Caller& caller,
                                                const std::string& account_id) {
   HERALD_ASSIGN_OR_RETURN(store::Account a, LoadAccount(caller.org_id, account_id));
   std::vector<store::Account> one = {std::move(a)};
@@ -611,14 +612,15 @@ Result<store::Account> AccountService::GetSync(const Caller& caller,
   return std::move(one[0]);
 }
 
-Task<Result<store::Account>> AccountService::Get(Caller caller, std::string account_id) {
+Task<Result<store::Account>> AccountService::Get(base::Caller caller, std::string account_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return GetSync(caller, account_id); });
 }
 
 // ---- disconnect ----
 
-Task<Result<DisconnectResult>> AccountService::Disconnect(Caller caller, std::string account_id) {
-  if (!store::RoleAllows(caller.role, store::Role::kEditor)) {
+Task<Result<DisconnectResult>> AccountService::Disconnect(base::Caller caller,
+                                                          std::string account_id) {
+  if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
     co_return base::PermissionDenied("disconnecting an account needs the editor role");
   }
   HERALD_CO_ASSIGN_OR_RETURN(store::Account account, co_await base::RunBlocking(blocking_, [&] {

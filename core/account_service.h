@@ -49,12 +49,12 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/result.h"
 #include "core/account_results.h"
-#include "core/caller.h"
 #include "core/credential_source.h"
 #include "core/single_flight.h"
 #include "platforms/http_client.h"
@@ -125,23 +125,23 @@ class AccountService : public CredentialSource {
   // needs chat_id"), or a URL that is not https or points to a private address; the network's
   // refusal (kUnauthenticated for a wrong or revoked token, with its reason); kFailedPrecondition
   // when an OAuth network lacks client credentials or HERALD_PUBLIC_URL is unset.
-  Task<Result<ConnectResult>> Connect(Caller caller, std::string platform, Json args);
+  Task<Result<ConnectResult>> Connect(base::Caller caller, std::string platform, Json args);
 
   // The organization's accounts, oldest first, disconnected ones included (credentials_sealed
   // cleared).
-  Result<std::vector<store::Account>> ListSync(const Caller& caller);
-  Task<Result<std::vector<store::Account>>> List(Caller caller);
+  Result<std::vector<store::Account>> ListSync(const base::Caller& caller);
+  Task<Result<std::vector<store::Account>>> List(base::Caller caller);
 
   // One account (credentials_sealed cleared). Errors: kNotFound.
-  Result<store::Account> GetSync(const Caller& caller, const std::string& account_id);
-  Task<Result<store::Account>> Get(Caller caller, std::string account_id);
+  Result<store::Account> GetSync(const base::Caller& caller, const std::string& account_id);
+  Task<Result<store::Account>> Get(base::Caller caller, std::string account_id);
 
   // Revokes OAuth tokens at the network (best effort: a failed revocation
   // is reported, not fatal), marks the account disconnected and erases its credentials.
   // Posts still scheduled for it fail at publish time with a reason saying so. Returns what
   // was done (revocation, how many scheduled posts still target it).
   // Errors: kNotFound; kPermissionDenied for a viewer.
-  Task<Result<DisconnectResult>> Disconnect(Caller caller, std::string account_id);
+  Task<Result<DisconnectResult>> Disconnect(base::Caller caller, std::string account_id);
 
   // GET /oauth/callback/{platform}?state&code | ?state&error&error_description. Never fails:
   // the outcome is a page. The state is consumed even when the network reports an error.
@@ -197,9 +197,9 @@ class AccountService : public CredentialSource {
     std::string who;  // "OAuth test network account @tester"
   };
 
-  Task<Result<ConnectResult>> ConnectWithToken(Caller caller, platforms::Platform* platform,
+  Task<Result<ConnectResult>> ConnectWithToken(base::Caller caller, platforms::Platform* platform,
                                                Json args);
-  Task<Result<ConnectResult>> StartOAuth(Caller caller, platforms::Platform* platform);
+  Task<Result<ConnectResult>> StartOAuth(base::Caller caller, platforms::Platform* platform);
   // Inserts or updates the account for `connected` in one transaction with its audit entry.
   Result<ConnectResult> StoreConnected(const std::string& org_id, const std::string& actor,
                               const platforms::Platform& platform,

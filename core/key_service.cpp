@@ -38,7 +38,7 @@ Result<store::Organization> KeyService::FindOrganization(std::string_view name) 
 }
 
 Result<CreatedKey> KeyService::Create(std::string_view org_id, std::string_view name,
-                                      store::Role role) {
+                                      base::Role role) {
   if (name.empty() || name.size() > 100) {
     return base::InvalidArgument("key name must be 1 to 100 characters");
   }
@@ -60,7 +60,7 @@ Result<CreatedKey> KeyService::Create(std::string_view org_id, std::string_view 
       audit.actor = "local";
       audit.action = "key.create";
       audit.subject = out.key.id;
-      audit.detail = {{"name", out.key.name}, {"role", store::RoleName(role)}};
+      audit.detail = {{"name", out.key.name}, {"role", base::RoleName(role)}};
       audit.at = clock_.Now();
       return tx.AppendAudit(audit);
     });
@@ -100,7 +100,7 @@ Result<void> KeyService::Revoke(std::string_view org_id, std::string_view id) {
   return r;
 }
 
-Result<Caller> KeyService::Verify(std::string_view presented) {
+Result<base::Caller> KeyService::Verify(std::string_view presented) {
   auto invalid = [] { return base::Unauthenticated("invalid API key"); };
   if (presented.size() != kKeyLength || presented.substr(0, kKeyMarker.size()) != kKeyMarker) {
     return invalid();
@@ -120,7 +120,7 @@ Result<Caller> KeyService::Verify(std::string_view presented) {
   }
   if (!base::ConstantTimeEqual(found->hash, hash)) return invalid();
   if (found->revoked_at) return base::Unauthenticated("API key revoked");
-  Caller caller{found->org_id, found->id, found->role};
+  base::Caller caller{found->org_id, found->id, found->role};
   // Record use at most once per cache period, so a busy key does not write on every request.
   (void)store_.Write([&](store::Tx& tx) { return tx.TouchApiKey(found->id, now); });
   std::lock_guard<std::mutex> lock(mu_);

@@ -15,9 +15,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/result.h"
-#include "core/caller.h"
 #include "store/store.h"
 
 namespace herald::core {
@@ -42,7 +42,7 @@ class KeyService {
   Result<store::Organization> FindOrganization(std::string_view name);
 
   // Creates a key in `org_id`. Errors: kInvalidArgument for an empty or over-long name.
-  Result<CreatedKey> Create(std::string_view org_id, std::string_view name, store::Role role);
+  Result<CreatedKey> Create(std::string_view org_id, std::string_view name, base::Role role);
   // Keys of `org_id` (every organization when empty), oldest first.
   Result<std::vector<store::ApiKey>> List(std::string_view org_id);
   // Revokes key `id`; when `org_id` is not empty the key must belong to it (else kNotFound).
@@ -51,11 +51,11 @@ class KeyService {
 
   // The caller a presented key stands for. Errors: kUnauthenticated ("invalid API key" or
   // "API key revoked"); never says which part was wrong beyond that.
-  Result<Caller> Verify(std::string_view presented);
+  Result<base::Caller> Verify(std::string_view presented);
 
  private:
   struct CacheEntry {
-    Caller caller;
+    base::Caller caller;
     base::Time expires;
   };
 

@@ -126,7 +126,7 @@ Result<void> MediaService::CheckText(const std::string& file_name,
   return base::Ok();
 }
 
-Task<Result<store::Media>> MediaService::Upload(Caller caller, UploadMediaRequest request) {
+Task<Result<store::Media>> MediaService::Upload(base::Caller caller, UploadMediaRequest request) {
   if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
     co_return base::PermissionDenied("uploading media needs the editor role");
   }
@@ -221,7 +221,7 @@ Task<Result<store::Media>> MediaService::Upload(Caller caller, UploadMediaReques
   co_return co_await IngestFile(std::move(caller), std::move(ingest));
 }
 
-Task<Result<store::Media>> MediaService::IngestFile(Caller caller, IngestRequest request) {
+Task<Result<store::Media>> MediaService::IngestFile(base::Caller caller, IngestRequest request) {
   // Whatever happens, the staged file does not outlive this call.
   struct Cleanup {
     std::vector<std::string> paths;
@@ -309,8 +309,8 @@ Task<Result<store::Media>> MediaService::IngestFile(Caller caller, IngestRequest
   co_return media;
 }
 
-Task<Result<std::vector<store::Media>>> MediaService::List(Caller caller,
-                                                          ListMediaRequest request) {
+Task<Result<std::vector<store::Media>>> MediaService::List(base::Caller caller,
+                                                           ListMediaRequest request) {
   if (!base::RoleAllows(caller.role, base::Role::kViewer)) {
     co_return base::PermissionDenied("listing media needs the viewer role");
   }
@@ -357,7 +357,7 @@ std::vector<MediaAcceptance> MediaService::AcceptanceOf(const platforms::MediaIt
   return out;
 }
 
-Task<Result<MediaDetails>> MediaService::Get(Caller caller, std::string media_id) {
+Task<Result<MediaDetails>> MediaService::Get(base::Caller caller, std::string media_id) {
   if (!base::RoleAllows(caller.role, base::Role::kViewer)) {
     co_return base::PermissionDenied("reading media needs the viewer role");
   }
@@ -380,9 +380,9 @@ Task<Result<MediaDetails>> MediaService::Get(Caller caller, std::string media_id
   co_return details;
 }
 
-Task<Result<std::vector<PreparedForNetwork>>> MediaService::Prepare(Caller caller,
-                                                                   PrepareMediaRequest request,
-                                                                   PrepareProgress progress) {
+Task<Result<std::vector<PreparedForNetwork>>> MediaService::Prepare(base::Caller caller,
+                                                                    PrepareMediaRequest request,
+                                                                    PrepareProgress progress) {
   if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
     co_return base::PermissionDenied("converting media needs the editor role");
   }
@@ -476,7 +476,7 @@ Task<Result<void>> MediaService::RemoveFiles(const store::Media& media,
   co_return first;
 }
 
-Task<Result<void>> MediaService::Delete(Caller caller, std::string media_id) {
+Task<Result<void>> MediaService::Delete(base::Caller caller, std::string media_id) {
   if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
     co_return base::PermissionDenied("deleting media needs the editor role");
   }
@@ -508,7 +508,8 @@ Task<Result<void>> MediaService::Delete(Caller caller, std::string media_id) {
   co_return base::Ok();
 }
 
-Task<Result<store::Media>> MediaService::SetKeep(Caller caller, std::string media_id, bool keep) {
+Task<Result<store::Media>> MediaService::SetKeep(base::Caller caller, std::string media_id,
+                                                 bool keep) {
   if (!base::RoleAllows(caller.role, base::Role::kEditor)) {
     co_return base::PermissionDenied("changing media needs the editor role");
   }

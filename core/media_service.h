@@ -24,10 +24,10 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
 #include "core/limits.h"
 #include "core/media_preparer.h"
 #include "media/media_probe.h"
@@ -134,21 +134,22 @@ class MediaService {
   // an absolute path to a readable file, or any path when not allowed; bytes that are not a
   // supported type or not the declared type; a malformed or over-limit file; alt_text or
   // file_name too long. The URL fetcher's errors for url. kPermissionDenied for a viewer.
-  base::Task<base::Result<store::Media>> Upload(Caller caller, UploadMediaRequest request);
+  base::Task<base::Result<store::Media>> Upload(base::Caller caller, UploadMediaRequest request);
 
   // See IngestRequest. Errors as Upload.
-  base::Task<base::Result<store::Media>> IngestFile(Caller caller, IngestRequest request);
+  base::Task<base::Result<store::Media>> IngestFile(base::Caller caller, IngestRequest request);
 
-  base::Task<base::Result<std::vector<store::Media>>> List(Caller caller,
-                                                          ListMediaRequest request);
-  base::Task<base::Result<MediaDetails>> Get(Caller caller, std::string media_id);
+  base::Task<base::Result<std::vector<store::Media>>> List(base::Caller caller,
+                                                           ListMediaRequest request);
+  base::Task<base::Result<MediaDetails>> Get(base::Caller caller, std::string media_id);
 
   // Removes the item, its conversions and its bytes. kFailedPrecondition naming the posts while
   // a draft, scheduled or publishing post uses it; kNotFound.
-  base::Task<base::Result<void>> Delete(Caller caller, std::string media_id);
+  base::Task<base::Result<void>> Delete(base::Caller caller, std::string media_id);
 
   // Sets or clears `keep`.
-  base::Task<base::Result<store::Media>> SetKeep(Caller caller, std::string media_id, bool keep);
+  base::Task<base::Result<store::Media>> SetKeep(base::Caller caller, std::string media_id,
+                                                 bool keep);
 
   // prepare_media: converts the item now for each network of `request` that needs it, as its
   // publish would (the conversion is stored and reused by the publish), reporting `progress`
@@ -156,7 +157,7 @@ class MediaService {
   // Needs the editor role. Errors: kInvalidArgument (an unknown network id, naming it; no
   // network given and no account connected; a conversion that fails: why), kNotFound (no such
   // media in the org), kFailedPrecondition (no preparer configured), kUnavailable (storage).
-  base::Task<base::Result<std::vector<PreparedForNetwork>>> Prepare(Caller caller,
+  base::Task<base::Result<std::vector<PreparedForNetwork>>> Prepare(base::Caller caller,
                                                                     PrepareMediaRequest request,
                                                                     PrepareProgress progress);
 

@@ -115,7 +115,7 @@ Result<void> PostService::CheckShape(const std::vector<std::string>& accounts,
   return base::Ok();
 }
 
-Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Caller& caller,
+Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const base::Caller& caller,
                                                        const std::vector<std::string>& accounts,
                                                        const PostContent& content,
                                                        bool for_validate_tool,
@@ -226,8 +226,8 @@ Result<std::optional<Time>> PostService::ResolvePublishAt(const std::string& pub
 
 // ---- reads ----
 
-Result<PostState> PostService::GetSync(const Caller& caller, const std::string& post_id) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kViewer));
+Result<PostState> PostService::GetSync(const base::Caller& caller, const std::string& post_id) {
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kViewer));
   return store::ReadValue<PostState>(store_, [&](store::Tx& tx) -> Result<PostState> {
     PostState state;
     HERALD_ASSIGN_OR_RETURN(state.post, GetVisiblePost(tx, caller, post_id));
@@ -236,8 +236,9 @@ Result<PostState> PostService::GetSync(const Caller& caller, const std::string& 
   });
 }
 
-Result<PostPage> PostService::ListSync(const Caller& caller, const ListPostsRequest& request) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kViewer));
+Result<PostPage> PostService::ListSync(const base::Caller& caller,
+                                       const ListPostsRequest& request) {
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kViewer));
   store::PostQuery query;
   query.org_id = caller.org_id;
   if (request.status) {
@@ -291,9 +292,9 @@ Result<PostPage> PostService::ListSync(const Caller& caller, const ListPostsRequ
   });
 }
 
-Result<ValidationResult> PostService::ValidateSync(const Caller& caller,
+Result<ValidationResult> PostService::ValidateSync(const base::Caller& caller,
                                                    const ValidatePostRequest& request) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kViewer));
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kViewer));
   HERALD_RETURN_IF_ERROR(CheckShape(request.accounts, request.content));
   std::vector<AccountCheck> report;
   Result<void> tx_result = store_.Read([&](store::Tx& tx) -> Result<void> {
@@ -310,31 +311,33 @@ Result<ValidationResult> PostService::ValidateSync(const Caller& caller,
 
 // ---- coroutine forms ----
 
-Task<Result<PostState>> PostService::Create(Caller caller, CreatePostRequest request) {
+Task<Result<PostState>> PostService::Create(base::Caller caller, CreatePostRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return CreateSync(caller, request); });
 }
-Task<Result<PostState>> PostService::Update(Caller caller, UpdatePostRequest request) {
+Task<Result<PostState>> PostService::Update(base::Caller caller, UpdatePostRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return UpdateSync(caller, request); });
 }
-Task<Result<PostState>> PostService::Reschedule(Caller caller, std::string post_id,
-                                           std::string publish_at, std::string time_zone) {
+Task<Result<PostState>> PostService::Reschedule(base::Caller caller, std::string post_id,
+                                                std::string publish_at, std::string time_zone) {
   co_return co_await base::RunBlocking(
       blocking_, [&] { return RescheduleSync(caller, post_id, publish_at, time_zone); });
 }
-Task<Result<PostOutcome>> PostService::Cancel(Caller caller, std::string post_id) {
+Task<Result<PostOutcome>> PostService::Cancel(base::Caller caller, std::string post_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return CancelSync(caller, post_id); });
 }
-Task<Result<PostOutcome>> PostService::Retry(Caller caller, std::string post_id, bool include_unknown) {
+Task<Result<PostOutcome>> PostService::Retry(base::Caller caller, std::string post_id,
+                                             bool include_unknown) {
   co_return co_await base::RunBlocking(
       blocking_, [&] { return RetrySync(caller, post_id, include_unknown); });
 }
-Task<Result<PostState>> PostService::Get(Caller caller, std::string post_id) {
+Task<Result<PostState>> PostService::Get(base::Caller caller, std::string post_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return GetSync(caller, post_id); });
 }
-Task<Result<PostPage>> PostService::List(Caller caller, ListPostsRequest request) {
+Task<Result<PostPage>> PostService::List(base::Caller caller, ListPostsRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return ListSync(caller, request); });
 }
-Task<Result<ValidationResult>> PostService::Validate(Caller caller, ValidatePostRequest request) {
+Task<Result<ValidationResult>> PostService::Validate(base::Caller caller,
+                                                     ValidatePostRequest request) {
   co_return co_await base::RunBlocking(blocking_, [&] { return ValidateSync(caller, request); });
 }
 

@@ -27,10 +27,10 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
 #include "core/credential_source.h"
 #include "core/limits.h"
 #include "core/post_content.h"
@@ -111,45 +111,46 @@ class PostService {
   // limit, publish_at missing/unparsable/past, unknown time zone, duplicate accounts, too many
   // accounts); kAlreadyExists when idempotency_key was used with different arguments or for
   // another operation; kPermissionDenied for a viewer.
-  Result<PostState> CreateSync(const Caller& caller, const CreatePostRequest& request);
-  Task<Result<PostState>> Create(Caller caller, CreatePostRequest request);
+  Result<PostState> CreateSync(const base::Caller& caller, const CreatePostRequest& request);
+  Task<Result<PostState>> Create(base::Caller caller, CreatePostRequest request);
 
   // Edits a post that has not been sent. Returns the post and its targets. Errors: kNotFound; kFailedPrecondition once any
   // target is publishing or published (or a worker claimed the post at this moment); the
   // validation errors of CreateSync.
-  Result<PostState> UpdateSync(const Caller& caller, const UpdatePostRequest& request);
-  Task<Result<PostState>> Update(Caller caller, UpdatePostRequest request);
+  Result<PostState> UpdateSync(const base::Caller& caller, const UpdatePostRequest& request);
+  Task<Result<PostState>> Update(base::Caller caller, UpdatePostRequest request);
 
   // A new publish time (a draft becomes scheduled). Same errors as Update.
-  Result<PostState> RescheduleSync(const Caller& caller, const std::string& post_id,
+  Result<PostState> RescheduleSync(const base::Caller& caller, const std::string& post_id,
                                    const std::string& publish_at, const std::string& time_zone);
-  Task<Result<PostState>> Reschedule(Caller caller, std::string post_id, std::string publish_at,
-                                std::string time_zone);
+  Task<Result<PostState>> Reschedule(base::Caller caller, std::string post_id,
+                                     std::string publish_at, std::string time_zone);
 
   // Stops every target that has not been sent; reports per target what could not
   // be stopped. Errors: kNotFound.
-  Result<PostOutcome> CancelSync(const Caller& caller, const std::string& post_id);
-  Task<Result<PostOutcome>> Cancel(Caller caller, std::string post_id);
+  Result<PostOutcome> CancelSync(const base::Caller& caller, const std::string& post_id);
+  Task<Result<PostOutcome>> Cancel(base::Caller caller, std::string post_id);
 
   // Re-queues failed targets, and `unknown` ones only when include_unknown.
   // Errors: kNotFound; kFailedPrecondition when nothing can be retried (says why).
-  Result<PostOutcome> RetrySync(const Caller& caller, const std::string& post_id,
+  Result<PostOutcome> RetrySync(const base::Caller& caller, const std::string& post_id,
                                 bool include_unknown);
-  Task<Result<PostOutcome>> Retry(Caller caller, std::string post_id, bool include_unknown);
+  Task<Result<PostOutcome>> Retry(base::Caller caller, std::string post_id, bool include_unknown);
 
   // Cancels targets not yet sent and queues a delete job for each published target on a
   // network that allows deleting (its deletion shows `deleting`; PublishWorker removes it);
   // answers at once, per target. Errors: kNotFound.
-  Task<Result<PostOutcome>> Delete(Caller caller, std::string post_id);
+  Task<Result<PostOutcome>> Delete(base::Caller caller, std::string post_id);
 
   // Read-only: one post with its targets (kNotFound); a page of posts; the verdict of every
   // account's network on a content, storing nothing.
-  Result<PostState> GetSync(const Caller& caller, const std::string& post_id);
-  Task<Result<PostState>> Get(Caller caller, std::string post_id);
-  Result<PostPage> ListSync(const Caller& caller, const ListPostsRequest& request);
-  Task<Result<PostPage>> List(Caller caller, ListPostsRequest request);
-  Result<ValidationResult> ValidateSync(const Caller& caller, const ValidatePostRequest& request);
-  Task<Result<ValidationResult>> Validate(Caller caller, ValidatePostRequest request);
+  Result<PostState> GetSync(const base::Caller& caller, const std::string& post_id);
+  Task<Result<PostState>> Get(base::Caller caller, std::string post_id);
+  Result<PostPage> ListSync(const base::Caller& caller, const ListPostsRequest& request);
+  Task<Result<PostPage>> List(base::Caller caller, ListPostsRequest request);
+  Result<ValidationResult> ValidateSync(const base::Caller& caller,
+                                        const ValidatePostRequest& request);
+  Task<Result<ValidationResult>> Validate(base::Caller caller, ValidatePostRequest request);
 
   // The networks this service publishes to (display names, features).
   const platforms::PlatformRegistry& platforms() const { return platforms_; }
@@ -157,16 +158,15 @@ class PostService {
  private:
   struct Checked;  // accounts, media and platforms resolved for one content
 
-  Result<Checked> CheckContent(store::Tx& tx, const Caller& caller,
-                               const std::vector<std::string>& accounts,
-                               const PostContent& content, bool for_validate_tool,
-                               std::vector<AccountCheck>* report);
+  Result<Checked> CheckContent(store::Tx& tx, const base::Caller& caller,
+                               const std::vector<std::string>& accounts, const PostContent& content,
+                               bool for_validate_tool, std::vector<AccountCheck>* report);
   Result<void> CheckShape(const std::vector<std::string>& accounts,
                           const PostContent& content) const;
   Result<std::optional<base::Time>> ResolvePublishAt(const std::string& publish_at,
                                                      const std::string& time_zone,
                                                      bool required, base::Time now) const;
-  Result<void> EditInTx(store::Tx& tx, const Caller& caller, const UpdatePostRequest& request,
+  Result<void> EditInTx(store::Tx& tx, const base::Caller& caller, const UpdatePostRequest& request,
                         bool schedule_draft, PostState& out);
   Result<void> RollUp(store::Tx& tx, store::Post& post, base::Time now);
 

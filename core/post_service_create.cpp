@@ -21,8 +21,9 @@ using store::TargetStatus;
 
 // ---- create ----
 
-Result<PostState> PostService::CreateSync(const Caller& caller, const CreatePostRequest& request) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
+Result<PostState> PostService::CreateSync(const base::Caller& caller,
+                                          const CreatePostRequest& request) {
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kEditor));
   const Time now = clock_.Now();
   const std::string& operation = request.operation;
   if (request.idempotency_key.size() > limits::kMaxIdempotencyKeyLength &&

@@ -21,8 +21,8 @@ using store::TargetStatus;
 
 // ---- delete ----
 
-Task<Result<PostOutcome>> PostService::Delete(Caller caller, std::string post_id) {
-  HERALD_CO_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
+Task<Result<PostOutcome>> PostService::Delete(base::Caller caller, std::string post_id) {
+  HERALD_CO_RETURN_IF_ERROR(RequireRole(caller, base::Role::kEditor));
   // One transaction: cancel what has not been sent, and queue a delete job for each target on
   // a network that can delete it (the worker deletes it with a lease, retries and
   // reconciliation; get_post shows the progress). Nothing waits for a network here.

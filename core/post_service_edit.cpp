@@ -20,7 +20,7 @@ using store::TargetStatus;
 
 // ---- edit ----
 
-Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
+Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
                                    const UpdatePostRequest& request, bool schedule_draft,
                                    PostState& out) {
   const Time now = clock_.Now();
@@ -136,9 +136,9 @@ Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
   return base::Ok();
 }
 
-Result<PostState> PostService::UpdateSync(const Caller& caller,
+Result<PostState> PostService::UpdateSync(const base::Caller& caller,
                                           const UpdatePostRequest& request) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kEditor));
   PostState out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) {
     return EditInTx(tx, caller, request, /*schedule_draft=*/false, out);
@@ -147,10 +147,11 @@ Result<PostState> PostService::UpdateSync(const Caller& caller,
   return out;
 }
 
-Result<PostState> PostService::RescheduleSync(const Caller& caller, const std::string& post_id,
+Result<PostState> PostService::RescheduleSync(const base::Caller& caller,
+                                              const std::string& post_id,
                                               const std::string& publish_at,
                                               const std::string& time_zone) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kEditor));
   UpdatePostRequest request;
   request.post_id = post_id;
   request.publish_at = publish_at;
@@ -168,8 +169,9 @@ Result<PostState> PostService::RescheduleSync(const Caller& caller, const std::s
 
 // ---- cancel, retry ----
 
-Result<PostOutcome> PostService::CancelSync(const Caller& caller, const std::string& post_id) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
+Result<PostOutcome> PostService::CancelSync(const base::Caller& caller,
+                                            const std::string& post_id) {
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kEditor));
   PostOutcome out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) -> Result<void> {
     const Time now = clock_.Now();
@@ -249,9 +251,9 @@ Result<PostOutcome> PostService::CancelSync(const Caller& caller, const std::str
   return out;
 }
 
-Result<PostOutcome> PostService::RetrySync(const Caller& caller, const std::string& post_id,
+Result<PostOutcome> PostService::RetrySync(const base::Caller& caller, const std::string& post_id,
                                            bool include_unknown) {
-  HERALD_RETURN_IF_ERROR(RequireRole(caller, store::Role::kEditor));
+  HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kEditor));
   PostOutcome out;
   Result<void> tx_result = store_.Write([&](store::Tx& tx) -> Result<void> {
     const Time now = clock_.Now();

@@ -21,11 +21,11 @@ std::string Quote(std::string_view s) {
   return "'" + std::string(s.substr(0, 80)) + (s.size() > 80 ? "…'" : "'");
 }
 
-Result<void> RequireRole(const Caller& caller, store::Role need) {
-  if (store::RoleAllows(caller.role, need)) return base::Ok();
-  return base::PermissionDenied("this needs the " + std::string(store::RoleName(need)) +
+Result<void> RequireRole(const base::Caller& caller, base::Role need) {
+  if (base::RoleAllows(caller.role, need)) return base::Ok();
+  return base::PermissionDenied("this needs the " + std::string(base::RoleName(need)) +
                                 " role; the API key has the " +
-                                std::string(store::RoleName(caller.role)) + " role");
+                                std::string(base::RoleName(caller.role)) + " role");
 }
 
 bool IsBlank(std::string_view text) {
@@ -39,7 +39,7 @@ base::Error PostNotFound(std::string_view id) {
   return base::NotFound("no post " + Quote(id) + " (list_posts shows your posts)");
 }
 
-Result<store::Post> GetVisiblePost(store::Tx& tx, const Caller& caller, std::string_view id) {
+Result<store::Post> GetVisiblePost(store::Tx& tx, const base::Caller& caller, std::string_view id) {
   if (!base::IsValidId(id, base::kPostPrefix)) {
     return FieldError("post_id", Quote(id) + " is not a post id (post_...)");
   }
@@ -48,8 +48,8 @@ Result<store::Post> GetVisiblePost(store::Tx& tx, const Caller& caller, std::str
   return post;
 }
 
-void Audit(store::Tx& tx, const Caller& caller, std::string_view action, std::string_view subject,
-           Json detail, Time now) {
+void Audit(store::Tx& tx, const base::Caller& caller, std::string_view action,
+           std::string_view subject, Json detail, Time now) {
   store::AuditEntry entry;
   entry.org_id = caller.org_id;
   entry.actor = caller.actor();

@@ -23,7 +23,7 @@ base::Error FieldError(std::string_view field, std::string message);
 std::string Quote(std::string_view s);
 
 // kPermissionDenied unless the caller's role allows `need`.
-Result<void> RequireRole(const Caller& caller, store::Role need);
+Result<void> RequireRole(const base::Caller& caller, base::Role need);
 
 // True when `text` holds only spaces, tabs and line breaks.
 bool IsBlank(std::string_view text);
@@ -33,11 +33,11 @@ base::Error PostNotFound(std::string_view id);
 
 // The post `id` of the caller's organization: a malformed id is a field error, another
 // organization's post is PostNotFound.
-Result<store::Post> GetVisiblePost(store::Tx& tx, const Caller& caller, std::string_view id);
+Result<store::Post> GetVisiblePost(store::Tx& tx, const base::Caller& caller, std::string_view id);
 
 // Appends an audit entry; a failure to do so never fails the operation.
-void Audit(store::Tx& tx, const Caller& caller, std::string_view action, std::string_view subject,
-           Json detail, base::Time now);
+void Audit(store::Tx& tx, const base::Caller& caller, std::string_view action,
+           std::string_view subject, Json detail, base::Time now);
 
 // The publish job of a target that is still waiting, if any (the newest first).
 Result<std::vector<store::Job>> PublishJobs(store::Tx& tx, std::string_view target_id);

@@ -34,7 +34,7 @@ class NullOutbound final : public Outbound {
 
 class FuzzTool final : public tools::Tool {
  public:
-  FuzzTool(std::string name, store::Role role, int behaviour) : behaviour_(behaviour) {
+  FuzzTool(std::string name, base::Role role, int behaviour) : behaviour_(behaviour) {
     spec_.name = std::move(name);
     spec_.description = "fuzz tool";
     spec_.required_role = role;
@@ -85,17 +85,16 @@ Dispatcher* MakeDispatcher() {
   const char* names[] = {"schedule_post", "fails", "breaks", "asks"};
   for (int i = 0; i < 4; ++i) {
     (void)d->tools().RegisterWithSchemas(
-        std::make_unique<FuzzTool>(names[i], i == 1 ? store::Role::kAdmin : store::Role::kViewer,
-                                   i),
+        std::make_unique<FuzzTool>(names[i], i == 1 ? base::Role::kAdmin : base::Role::kViewer, i),
         schema, output);
   }
   (void)d->resources().Add({"x://a", "a", "", "d", "text/plain"},
-                           [](std::string uri, core::Caller) -> base::Task<base::Result<Json>> {
+                           [](std::string uri, base::Caller) -> base::Task<base::Result<Json>> {
                              co_return Json::array({{{"uri", uri}, {"text", "a"}}});
                            });
   (void)d->resources().AddTemplate({"x://t/{id}", "t", "", "d", ""},
                                    [](std::string uri, std::map<std::string, std::string> v,
-                                      core::Caller) -> base::Task<base::Result<Json>> {
+                                      base::Caller) -> base::Task<base::Result<Json>> {
                                      co_return Json::array({{{"uri", uri}, {"text", v["id"]}}});
                                    });
   (void)d->prompts().Add(
@@ -125,8 +124,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   boost::asio::io_context io;
   auto session = dispatcher->NewSession(
-      herald::core::Caller{
-          "org", "", prologue % 2 ? herald::store::Role::kViewer : herald::store::Role::kAdmin},
+      herald::base::Caller{"org", "",
+                           prologue % 2 ? herald::base::Role::kViewer : herald::base::Role::kAdmin},
       "fuzz");
   auto outbound = std::make_shared<NullOutbound>();
   auto run = [&](std::string text) {

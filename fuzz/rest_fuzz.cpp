@@ -43,7 +43,7 @@ class FakeTool final : public tools::Tool {
   explicit FakeTool(std::string name) {
     spec_.name = std::move(name);
     spec_.description = "fake " + spec_.name;
-    spec_.required_role = store::Role::kViewer;
+    spec_.required_role = base::Role::kViewer;
   }
   const tools::ToolSpec& spec() const override { return spec_; }
   base::Task<ToolResult> Call(Json args, tools::ToolContext&) override {
@@ -91,12 +91,13 @@ struct Fixture {
     rest.emplace(tools);
     for (const RestRoute& route : RestRoutes()) {
       const RestRoute* r = &route;
-      router.Add(std::string(route.method), std::string(route.pattern),
-                 [this, r](http::Request req) -> base::Task<http::Response> {
-                   return rest->Serve(*r, std::move(req),
-                                      core::Caller{"org_fuzz", "key_fuzz", store::Role::kAdmin});
-                 },
-                 http::RouteOptions{.body_limit = route.body_limit});
+      router.Add(
+          std::string(route.method), std::string(route.pattern),
+          [this, r](http::Request req) -> base::Task<http::Response> {
+            return rest->Serve(*r, std::move(req),
+                               base::Caller{"org_fuzz", "key_fuzz", base::Role::kAdmin});
+          },
+          http::RouteOptions{.body_limit = route.body_limit});
     }
     // The OpenAPI document is generated from the same table and schemas.
     FUZZ_CHECK(rest->OpenApi("http://127.0.0.1:8080").contains("paths"));

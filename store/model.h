@@ -30,17 +30,11 @@ struct Organization {
   Time created_at;
 };
 
-// Role lives in base (base/caller.h), shared with the core, the tools and the transports.
-using base::ParseRole;
-using base::Role;
-using base::RoleAllows;
-using base::RoleName;
-
 struct ApiKey {
   std::string id;      // key_...
   std::string org_id;
   std::string name;
-  Role role = Role::kViewer;
+  base::Role role = base::Role::kViewer;  // base/caller.h
   std::string prefix;  // the visible start of the key, unique, used to find it
   std::string hash;    // SHA-256 hex of the whole key; the key itself is never stored
   Time created_at;

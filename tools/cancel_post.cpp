@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 CancelPostTool::CancelPostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("cancel_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("cancel_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> CancelPostTool::Call(Json args, ToolContext& ctx) {

@@ -18,7 +18,7 @@ constexpr std::string_view kElicitationCompleteSince = "2025-11-25";
 }  // namespace
 
 ConnectAccountTool::ConnectAccountTool(core::AccountService& accounts) : accounts_(accounts) {
-  spec_ = SpecFromSchemas("connect_account", store::Role::kEditor);
+  spec_ = SpecFromSchemas("connect_account", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> ConnectAccountTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 DeleteMediaTool::DeleteMediaTool(core::MediaService& service) : media_(service) {
-  spec_ = SpecFromSchemas("delete_media", store::Role::kEditor);
+  spec_ = SpecFromSchemas("delete_media", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> DeleteMediaTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 DeletePostTool::DeletePostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("delete_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("delete_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> DeletePostTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 DisconnectAccountTool::DisconnectAccountTool(core::AccountService& accounts) : accounts_(accounts) {
-  spec_ = SpecFromSchemas("disconnect_account", store::Role::kEditor);
+  spec_ = SpecFromSchemas("disconnect_account", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> DisconnectAccountTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 GetAccountTool::GetAccountTool(core::AccountService& accounts) : accounts_(accounts) {
-  spec_ = SpecFromSchemas("get_account", store::Role::kViewer);
+  spec_ = SpecFromSchemas("get_account", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> GetAccountTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 GetMediaTool::GetMediaTool(core::MediaService& service) : media_(service) {
-  spec_ = SpecFromSchemas("get_media", store::Role::kViewer);
+  spec_ = SpecFromSchemas("get_media", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> GetMediaTool::Call(Json args, ToolContext& ctx) {

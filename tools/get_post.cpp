@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 GetPostTool::GetPostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("get_post", store::Role::kViewer);
+  spec_ = SpecFromSchemas("get_post", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> GetPostTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 ListAccountsTool::ListAccountsTool(core::AccountService& accounts) : accounts_(accounts) {
-  spec_ = SpecFromSchemas("list_accounts", store::Role::kViewer);
+  spec_ = SpecFromSchemas("list_accounts", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ListAccountsTool::Call(Json args, ToolContext& ctx) {

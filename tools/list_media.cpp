@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 ListMediaTool::ListMediaTool(core::MediaService& service) : media_(service) {
-  spec_ = SpecFromSchemas("list_media", store::Role::kViewer);
+  spec_ = SpecFromSchemas("list_media", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ListMediaTool::Call(Json args, ToolContext& ctx) {

@@ -8,7 +8,7 @@ namespace herald::tools {
 
 ListPlatformsTool::ListPlatformsTool(const platforms::PlatformRegistry& platforms)
     : platforms_(platforms) {
-  spec_ = SpecFromSchemas("list_platforms", store::Role::kViewer);
+  spec_ = SpecFromSchemas("list_platforms", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ListPlatformsTool::Call(Json, ToolContext&) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 ListPostsTool::ListPostsTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("list_posts", store::Role::kViewer);
+  spec_ = SpecFromSchemas("list_posts", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ListPostsTool::Call(Json args, ToolContext& ctx) {

@@ -11,7 +11,7 @@
 namespace herald::tools {
 
 PrepareMediaTool::PrepareMediaTool(core::MediaService& service) : media_(service) {
-  spec_ = SpecFromSchemas("prepare_media", store::Role::kEditor);
+  spec_ = SpecFromSchemas("prepare_media", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> PrepareMediaTool::Call(Json args, ToolContext& ctx) {

@@ -8,7 +8,7 @@
 namespace herald::tools {
 
 PublishPostTool::PublishPostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("publish_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("publish_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> PublishPostTool::Call(Json args, ToolContext& ctx) {

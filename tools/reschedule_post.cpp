@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 ReschedulePostTool::ReschedulePostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("reschedule_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("reschedule_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> ReschedulePostTool::Call(Json args, ToolContext& ctx) {

@@ -9,13 +9,13 @@
 namespace herald::tools {
 
 base::Task<base::Result<base::Json>> ReadAccounts(core::AccountService& accounts,
-                                                  core::Caller caller) {
+                                                  base::Caller caller) {
   HERALD_CO_ASSIGN_OR_RETURN(std::vector<store::Account> list,
                              co_await accounts.List(std::move(caller)));
   co_return AccountListView(list, accounts.platforms(), accounts.clock().Now());
 }
 
-base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, core::Caller caller,
+base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, base::Caller caller,
                                               std::string post_id) {
   HERALD_CO_ASSIGN_OR_RETURN(core::PostState post,
                              co_await posts.Get(std::move(caller), std::move(post_id)));

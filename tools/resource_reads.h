@@ -8,20 +8,20 @@
 #include <string>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
 #include "core/account_service.h"
-#include "core/caller.h"
 #include "core/post_service.h"
 
 namespace herald::tools {
 
 // {"accounts": [AccountView...]}: every account of the caller's organization, oldest first.
 base::Task<base::Result<base::Json>> ReadAccounts(core::AccountService& accounts,
-                                                  core::Caller caller);
+                                                  base::Caller caller);
 
 // PostDetailView of post `post_id`. Errors: kNotFound; kInvalidArgument for a malformed id.
-base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, core::Caller caller,
+base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, base::Caller caller,
                                               std::string post_id);
 
 }  // namespace herald::tools

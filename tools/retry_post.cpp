@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 RetryPostTool::RetryPostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("retry_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("retry_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> RetryPostTool::Call(Json args, ToolContext& ctx) {

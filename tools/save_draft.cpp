@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 SaveDraftTool::SaveDraftTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("save_draft", store::Role::kEditor);
+  spec_ = SpecFromSchemas("save_draft", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> SaveDraftTool::Call(Json args, ToolContext& ctx) {

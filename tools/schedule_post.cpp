@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 SchedulePostTool::SchedulePostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("schedule_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("schedule_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> SchedulePostTool::Call(Json args, ToolContext& ctx) {

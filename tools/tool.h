@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "core/caller.h"
 #include "store/model.h"
 
 namespace herald::tools {
@@ -41,7 +41,7 @@ struct ToolSpec {
   std::string title;
   std::string description;  // written for a model: what it does, when to use it
   Annotations annotations;
-  store::Role required_role = store::Role::kViewer;
+  base::Role required_role = base::Role::kViewer;
 };
 
 // What a tool returns. Normally only `structured` is set (an object matching the output
@@ -61,7 +61,7 @@ class ToolContext {
  public:
   virtual ~ToolContext() = default;
 
-  virtual const core::Caller& caller() const = 0;
+  virtual const base::Caller& caller() const = 0;
 
   // True once the client cancelled this call (notifications/cancelled) or the server is
   // shutting down. Long tools check it between steps and return kCancelled.

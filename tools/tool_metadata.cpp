@@ -12,7 +12,7 @@ constexpr std::string_view kHints[] = {"readOnlyHint", "destructiveHint", "idemp
 
 }  // namespace
 
-base::Result<ToolSpec> LoadToolSpec(std::string_view name, store::Role required_role) {
+base::Result<ToolSpec> LoadToolSpec(std::string_view name, base::Role required_role) {
   const std::string path = "tools/" + std::string(name) + ".tool.json";
   auto text = schemas::Find(path);
   if (!text) return base::NotFound("no schemas/" + path);
@@ -52,7 +52,7 @@ base::Result<ToolSpec> LoadToolSpec(std::string_view name, store::Role required_
   return spec;
 }
 
-ToolSpec SpecFromSchemas(std::string_view name, store::Role required_role) {
+ToolSpec SpecFromSchemas(std::string_view name, base::Role required_role) {
   auto spec = LoadToolSpec(name, required_role);
   if (spec.ok()) return *std::move(spec);
   ToolSpec empty;

@@ -17,11 +17,11 @@ namespace herald::tools {
 //    "destructiveHint": bool, "idempotentHint": bool, "openWorldHint": bool}}
 // every key required, nothing else allowed. Errors: kNotFound without the file;
 // kInvalidArgument naming what is wrong in it.
-base::Result<ToolSpec> LoadToolSpec(std::string_view name, store::Role required_role);
+base::Result<ToolSpec> LoadToolSpec(std::string_view name, base::Role required_role);
 
 // LoadToolSpec, for constructors: on an error the spec has the name and an empty description,
 // which the tool registry refuses at start with the tool's name.
-ToolSpec SpecFromSchemas(std::string_view name, store::Role required_role);
+ToolSpec SpecFromSchemas(std::string_view name, base::Role required_role);
 
 }  // namespace herald::tools
 

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 UpdatePostTool::UpdatePostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("update_post", store::Role::kEditor);
+  spec_ = SpecFromSchemas("update_post", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> UpdatePostTool::Call(Json args, ToolContext& ctx) {

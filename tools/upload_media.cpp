@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 UploadMediaTool::UploadMediaTool(core::MediaService& service) : media_(service) {
-  spec_ = SpecFromSchemas("upload_media", store::Role::kEditor);
+  spec_ = SpecFromSchemas("upload_media", base::Role::kEditor);
 }
 
 Task<Result<ToolOutput>> UploadMediaTool::Call(Json args, ToolContext& ctx) {

@@ -7,7 +7,7 @@
 namespace herald::tools {
 
 ValidatePostTool::ValidatePostTool(core::PostService& service) : posts_(service) {
-  spec_ = SpecFromSchemas("validate_post", store::Role::kViewer);
+  spec_ = SpecFromSchemas("validate_post", base::Role::kViewer);
 }
 
 Task<Result<ToolOutput>> ValidatePostTool::Call(Json args, ToolContext& ctx) {

@@ -154,7 +154,7 @@ int RunSchedule(const std::map<std::string, std::string>& flags) {
   registry.Add(std::make_unique<BenchPlatform>());
   base::asio::thread_pool pool(1);
   core::PostService posts(store, registry, nullptr, base::SystemClock::Instance(), pool);
-  core::Caller caller{setup->org.id, "", store::Role::kAdmin};
+  base::Caller caller{setup->org.id, "", base::Role::kAdmin};
 
   std::atomic<bool> stop{false};
   std::atomic<int64_t> errors{0};

@@ -52,7 +52,7 @@ struct Fixture {
           std::make_unique<EchoTool>(i == 0 ? "schedule_post" : "tool_" + std::to_string(i)),
           PostSchema(), nullptr);
     }
-    session = dispatcher.NewSession(core::Caller{"org", "", store::Role::kAdmin}, "bench");
+    session = dispatcher.NewSession(base::Caller{"org", "", base::Role::kAdmin}, "bench");
     Run(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
   }
   std::size_t Run(const std::string& text) {

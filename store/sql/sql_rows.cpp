@@ -61,7 +61,7 @@ ApiKey DecodeKey(RowReader& r) {
   k.id = r.Text();
   k.org_id = r.Text();
   k.name = r.Text();
-  k.role = r.Enum<Role>(ParseRole);
+  k.role = r.Enum<base::Role>(base::ParseRole);
   k.prefix = r.Text();
   k.hash = r.Text();
   k.created_at = r.TimeValue();

@@ -68,7 +68,7 @@ class OAuthCallbackRouteTest : public ::testing::Test {
   // Starts connect_account and plays the browser up to the network's redirect; returns the
   // callback URL rewritten to this test's herald server (as if herald.example pointed here).
   std::string CallbackUrl() {
-    core::Caller editor{"org_01JD3Q8Z6X0000000000000000", "key_e", store::Role::kEditor};
+    base::Caller editor{"org_01JD3Q8Z6X0000000000000000", "key_e", base::Role::kEditor};
     auto started =
         testing::RunTask(io_, accounts_->Connect(editor, "oauthtest", base::Json::object()));
     EXPECT_THAT(started, IsOk());

@@ -116,9 +116,9 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     org_a_ = MakeOrg("org-a");
     org_b_ = MakeOrg("org-b");
-    editor_a_ = Caller{org_a_, "key_a", store::Role::kEditor};
-    viewer_a_ = Caller{org_a_, "key_v", store::Role::kViewer};
-    editor_b_ = Caller{org_b_, "key_b", store::Role::kEditor};
+    editor_a_ = Caller{org_a_, "key_a", base::Role::kEditor};
+    viewer_a_ = Caller{org_a_, "key_v", base::Role::kViewer};
+    editor_b_ = Caller{org_b_, "key_b", base::Role::kEditor};
 
     testing::OAuthEmulatorOptions eo;
     eo.clock = &clock_;
@@ -164,7 +164,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
     return testing::RunTask(io_, std::move(task));
   }
 
-  Result<Json> ConnectFake(const Caller& caller, std::string token = kSecretToken) {
+  Result<Json> ConnectFake(const base::Caller& caller, std::string token = kSecretToken) {
     return Run(shaped_.Connect(
         caller, "fakenet",
         Json{{"instance_url", "https://social.example"}, {"access_token", token}}));
@@ -223,7 +223,7 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Store> store_;
   base::Keyring keyring_;
   std::string org_a_, org_b_;
-  Caller editor_a_, viewer_a_, editor_b_;
+  base::Caller editor_a_, viewer_a_, editor_b_;
   std::unique_ptr<testing::OAuthEmulator> emulator_;
   std::unique_ptr<http::HttpsClient> http_;
   oauth::OAuthProvider provider_;

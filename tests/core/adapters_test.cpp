@@ -112,7 +112,7 @@ class AdaptersTest : public ::testing::Test {
     org_.name = "adapters";
     org_.created_at = clock_.Now();
     ASSERT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org_); }), IsOk());
-    caller_ = {org_.id, "", store::Role::kAdmin};
+    caller_ = {org_.id, "", base::Role::kAdmin};
   }
 
   void TearDown() override {
@@ -311,7 +311,7 @@ class AdaptersTest : public ::testing::Test {
   std::unique_ptr<PostService> posts_;
   std::unique_ptr<PublishWorker> worker_;
   store::Organization org_;
-  Caller caller_;
+  base::Caller caller_;
 };
 
 std::map<std::string, std::unique_ptr<EmulatorProcess>> AdaptersTest::emulators_;

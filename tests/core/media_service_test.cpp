@@ -63,7 +63,7 @@ class MediaServiceTest : public ::testing::Test {
   }
 
   base::Result<store::Media> UploadData(const std::string& bytes, const std::string& type = "",
-                                        const Caller* caller = nullptr) {
+                                        const base::Caller* caller = nullptr) {
     UploadMediaRequest r;
     r.data_base64 = base::Base64Encode(bytes);
     r.mime_type = type;

@@ -45,7 +45,7 @@ class NetworkConnectTest : public ::testing::Test {
     servers_.push_back(emulators::EmulatorServer::Make<emulators::TelegramEmulator>(eo));
     servers_.push_back(emulators::EmulatorServer::Make<emulators::DiscordEmulator>(eo));
     servers_.push_back(emulators::EmulatorServer::Make<emulators::SlackEmulator>(eo));
-    for (auto& s : servers_) ASSERT_TRUE(s->Start().ok());
+    for (auto& s : servers_) ASSERT_THAT(s->Start(), IsOk());
 
     db_path_ = (std::filesystem::temp_directory_path() /
                 ("herald-networks-" + base::HexEncode(base::RandomBytes(6)) + ".db"))
@@ -56,7 +56,7 @@ class NetworkConnectTest : public ::testing::Test {
     ASSERT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     store::Organization org{base::NewId(base::kOrgPrefix, clock_.Now()), "default", clock_.Now()};
     ASSERT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }), IsOk());
-    editor_ = Caller{org.id, "key_e", store::Role::kEditor};
+    editor_ = Caller{org.id, "key_e", base::Role::kEditor};
 
     http_ = std::move(*platforms::http::HttpsClient::Create({}));
     platforms::PlatformEnv env;
@@ -111,7 +111,7 @@ class NetworkConnectTest : public ::testing::Test {
   std::string db_path_;
   std::unique_ptr<store::Store> store_;
   base::Keyring keyring_;
-  Caller editor_;
+  base::Caller editor_;
   std::unique_ptr<platforms::http::HttpsClient> http_;
   std::unique_ptr<platforms::PlatformRegistry> registry_;
   std::unique_ptr<AccountService> accounts_;

@@ -51,39 +51,40 @@ class PostServiceTest : public ::testing::Test {
     if (!r.ok()) return std::move(r).error();
     return view(*r);
   }
-  base::Result<base::Json> Create(const Caller& c, const CreatePostRequest& r) {
+  base::Result<base::Json> Create(const base::Caller& c, const CreatePostRequest& r) {
     return Shaped(env_.posts->CreateSync(c, r), tools::PostSummaryView);
   }
-  base::Result<base::Json> Update(const Caller& c, const UpdatePostRequest& r) {
+  base::Result<base::Json> Update(const base::Caller& c, const UpdatePostRequest& r) {
     return Shaped(env_.posts->UpdateSync(c, r), tools::PostSummaryView);
   }
-  base::Result<base::Json> Reschedule(const Caller& c, const std::string& id,
+  base::Result<base::Json> Reschedule(const base::Caller& c, const std::string& id,
                                       const std::string& at, const std::string& zone) {
     return Shaped(env_.posts->RescheduleSync(c, id, at, zone), tools::PostSummaryView);
   }
-  base::Result<base::Json> Cancel(const Caller& c, const std::string& id) {
+  base::Result<base::Json> Cancel(const base::Caller& c, const std::string& id) {
     return Shaped(env_.posts->CancelSync(c, id), [](const PostOutcome& o) {
       return tools::PostOutcomeView(o, tools::OutcomeKind::kCancel);
     });
   }
-  base::Result<base::Json> Retry(const Caller& c, const std::string& id, bool include_unknown) {
+  base::Result<base::Json> Retry(const base::Caller& c, const std::string& id,
+                                 bool include_unknown) {
     return Shaped(env_.posts->RetrySync(c, id, include_unknown), [](const PostOutcome& o) {
       return tools::PostOutcomeView(o, tools::OutcomeKind::kRetry);
     });
   }
-  base::Result<base::Json> Delete(const Caller& c, const std::string& id) {
+  base::Result<base::Json> Delete(const base::Caller& c, const std::string& id) {
     return Shaped(testing::Await(env_.posts->Delete(c, id)), [](const PostOutcome& o) {
       return tools::PostOutcomeView(o, tools::OutcomeKind::kDelete);
     });
   }
-  base::Result<base::Json> Get(const Caller& c, const std::string& id) {
+  base::Result<base::Json> Get(const base::Caller& c, const std::string& id) {
     return Shaped(env_.posts->GetSync(c, id),
                   [this](const PostState& p) { return tools::PostDetailView(p, env_.registry); });
   }
-  base::Result<base::Json> List(const Caller& c, const ListPostsRequest& r) {
+  base::Result<base::Json> List(const base::Caller& c, const ListPostsRequest& r) {
     return Shaped(env_.posts->ListSync(c, r), tools::PostPageView);
   }
-  base::Result<base::Json> Validate(const Caller& c, const ValidatePostRequest& r) {
+  base::Result<base::Json> Validate(const base::Caller& c, const ValidatePostRequest& r) {
     return Shaped(env_.posts->ValidateSync(c, r), tools::ValidationView);
   }
 
@@ -417,7 +418,7 @@ TEST_F(PostServiceTest, ConcurrentRepeatsOfOneKeyCreateOnePost) {
 TEST_F(PostServiceTest, AnotherOrganizationCannotReadChangeOrDetectAPost) {
   std::string id = env_.Schedule({mastodon_.id}, "private");
   std::string missing = "post_01JD3Q8Z6X0000000000000000";
-  const Caller& them = env_.other_editor;
+  const base::Caller& them = env_.other_editor;
   auto same = [&](const base::Result<base::Json>& a, const base::Result<base::Json>& b) {
     ASSERT_THAT(a, Not(IsOk()));
     ASSERT_THAT(b, Not(IsOk()));

@@ -32,8 +32,8 @@ using testing::CoreEnv;
 
 class FakeToolContext final : public ToolContext {
  public:
-  explicit FakeToolContext(core::Caller caller) : caller_(std::move(caller)) {}
-  const core::Caller& caller() const override { return caller_; }
+  explicit FakeToolContext(base::Caller caller) : caller_(std::move(caller)) {}
+  const base::Caller& caller() const override { return caller_; }
   bool cancelled() const override { return false; }
   bool WantsProgress() const override { return wants_progress_; }
   void set_wants_progress(bool wants) { wants_progress_ = wants; }
@@ -56,7 +56,7 @@ class FakeToolContext final : public ToolContext {
   const std::vector<ProgressCall>& progress() const { return progress_; }
 
  private:
-  core::Caller caller_;
+  base::Caller caller_;
   std::vector<ProgressCall> progress_;
   bool wants_progress_ = false;
 };
@@ -106,7 +106,7 @@ class ToolsTest : public ::testing::Test {
 
   // Calls `name` with `args` (validated against its input schema first) and checks the result
   // against the output schema.
-  Result<Json> Call(const std::string& name, Json args, const core::Caller& caller,
+  Result<Json> Call(const std::string& name, Json args, const base::Caller& caller,
                     FakeToolContext* context = nullptr) {
     std::string in_errors = SchemaErrors("tools/" + name + ".input.json", args);
     EXPECT_EQ(in_errors, "") << name << " arguments " << args.dump();
@@ -170,9 +170,9 @@ TEST_F(ToolsTest, EveryPostToolHasItsSchemasAndASensibleSpec) {
       }
     }
   }
-  EXPECT_EQ(tools_["get_post"]->spec().required_role, store::Role::kViewer);
+  EXPECT_EQ(tools_["get_post"]->spec().required_role, base::Role::kViewer);
   EXPECT_TRUE(tools_["get_post"]->spec().annotations.read_only);
-  EXPECT_EQ(tools_["schedule_post"]->spec().required_role, store::Role::kEditor);
+  EXPECT_EQ(tools_["schedule_post"]->spec().required_role, base::Role::kEditor);
   EXPECT_TRUE(tools_["delete_post"]->spec().annotations.destructive);
   EXPECT_THAT(tools_["retry_post"]->spec().description, HasSubstr("post twice"));
 }

@@ -107,9 +107,8 @@ bool HeraldProcess::WatchUntil(std::chrono::steady_clock::time_point deadline) {
   }
 }
 
-core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const core::Caller& caller,
-                                       const std::string& platform,
-                                       emulators::EmulatorClient& ctl,
+core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const base::Caller& caller,
+                                       const std::string& platform, emulators::EmulatorClient& ctl,
                                        const std::string& emulator_url) {
   core::OAuthCallbackResult failed;
   auto started =

@@ -57,9 +57,8 @@ class HeraldProcess {
 // connect_account for an OAuth network: starts it, plays the browser (the emulator approves at
 // once and redirects with code and state) and completes it as the callback route does.
 // Returns the callback's outcome.
-core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const core::Caller& caller,
-                                       const std::string& platform,
-                                       emulators::EmulatorClient& ctl,
+core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const base::Caller& caller,
+                                       const std::string& platform, emulators::EmulatorClient& ctl,
                                        const std::string& emulator_url);
 
 // Arms `ctl` to apply the next `count` requests matching `method` `path` and then drop the

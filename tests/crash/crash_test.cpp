@@ -111,7 +111,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   auto built = mcp::BuildServices(config);
   ASSERT_THAT(built, IsOk());
   mcp::Services& services = **built;
-  core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
+  base::Caller admin{services.default_org.id, "", base::Role::kAdmin};
 
   // Accounts, connected the way connect_account does it.
   std::vector<std::string> mastodon_accounts, telegram_accounts;
@@ -172,7 +172,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   core::UploadMediaRequest upload;
   upload.data_base64 = base::Base64Encode(media::testing::ReadFile(png));
   auto image = testing::Await(services.media->Upload(admin, upload));
-  ASSERT_TRUE(image.ok()) << image.error().message();
+  ASSERT_THAT(image, IsOk()) << image.error().message();
 
   // 1,000 due posts, each to one Mastodon and one Telegram account; every 10th is a thread.
   // Every 4th (i % 4 == 1) also goes to X and every 4th (i % 4 == 3) to LinkedIn (the member

@@ -69,15 +69,15 @@ class HeraldResourcesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HeraldResourceProviders providers;
-    providers.accounts = [this](core::Caller caller) -> base::Task<base::Result<Json>> {
+    providers.accounts = [this](base::Caller caller) -> base::Task<base::Result<Json>> {
       seen_org_ = caller.org_id;
       co_return Json{{"accounts", Json::array({{{"id", "acc_1"}, {"platform", "mastodon"}}})}};
     };
-    providers.post = [](core::Caller, std::string post_id) -> base::Task<base::Result<Json>> {
+    providers.post = [](base::Caller, std::string post_id) -> base::Task<base::Result<Json>> {
       if (post_id != "post_1") co_return base::NotFound("no post " + post_id);
       co_return Json{{"id", "post_1"}, {"status", "scheduled"}};
     };
-    ASSERT_TRUE(RegisterHeraldResources(h_.dispatcher().resources(), std::move(providers)).ok());
+    ASSERT_THAT(RegisterHeraldResources(h_.dispatcher().resources(), std::move(providers)), IsOk());
     h_.Initialize();
   }
   Harness h_;
@@ -108,9 +108,9 @@ TEST_F(HeraldResourcesTest, AccountsAndPostsReadThroughTheirProviders) {
 
 TEST(HeraldResourcesNoServicesTest, LeftOutWithoutTheirServices) {
   Harness h;
-  ASSERT_TRUE(
-      RegisterHeraldResources(h.dispatcher().resources(), ProvidersFromServices(tools::ToolDeps{}))
-          .ok());
+  ASSERT_THAT(
+      RegisterHeraldResources(h.dispatcher().resources(), ProvidersFromServices(tools::ToolDeps{})),
+      IsOk());
   h.Initialize();
   EXPECT_TRUE(h.Call("resources/list")["result"]["resources"].empty());
 }

@@ -299,8 +299,8 @@ TEST(ToolRegistryTest, RejectsBadRegistrations) {
         Spec(std::move(name)), [](Json, tools::ToolContext&) { return Structured({}); });
   };
   std::string forty(40, 'a');
-  EXPECT_TRUE(
-      registry.RegisterWithSchemas(tool(forty), testing::EmptyObjectSchema(), nullptr).ok());
+  EXPECT_THAT(registry.RegisterWithSchemas(tool(forty), testing::EmptyObjectSchema(), nullptr),
+              IsOk());
   auto too_long =
       registry.RegisterWithSchemas(tool(forty + "b"), testing::EmptyObjectSchema(), nullptr);
   ASSERT_THAT(too_long, Not(IsOk()));

@@ -244,7 +244,7 @@ TEST_F(HttpUrlFetcherTest, FollowsAtMostFiveRedirects) {
     if (n == 0) return Png(req);
     return RedirectTo("/" + std::to_string(n - 1));
   });
-  EXPECT_TRUE(Fetch(server.BaseUrl() + "/5", {Endpoint(server)}).ok());
+  EXPECT_THAT(Fetch(server.BaseUrl() + "/5", {Endpoint(server)}), IsOk());
   fs::remove(Path());
   auto r = Fetch(server.BaseUrl() + "/6", {Endpoint(server)});
   ASSERT_FALSE(r.ok());

@@ -9,6 +9,9 @@
 #include <sstream>
 
 #include "media/child_process.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::media::testing {
 namespace {
@@ -71,7 +74,7 @@ void Ffmpeg(const std::vector<std::string>& args, const std::string& output) {
   ChildLimits limits;
   limits.timeout = std::chrono::seconds(60);
   auto r = RunChild(command, limits);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_THAT(r, IsOk()) << r.error().ToString();
   ASSERT_TRUE(r->ok()) << "ffmpeg " << r->Describe();
 }
 

@@ -95,9 +95,9 @@ TEST_F(EmulatorProcessTest, Telegram) {
   ASSERT_EQ(posts->size(), 1u);
   EXPECT_EQ((*posts)[0]["text"], "from a process");
   EXPECT_EQ((*posts)[0]["account"], "-1005550001");
-  ASSERT_TRUE(
-      control.ArmFault(Json{{"kind", "429"}, {"path", "/bot*/sendMessage"}, {"retry_after", 7}})
-          .ok());
+  ASSERT_THAT(
+      control.ArmFault(Json{{"kind", "429"}, {"path", "/bot*/sendMessage"}, {"retry_after", 7}}),
+      IsOk());
   auto limited = Run(platform.Publish(Request(ToContext(*account), "again")));
   ASSERT_THAT(limited, Not(IsOk()));
   EXPECT_EQ(limited.error().code(), ErrorCode::kResourceExhausted);
@@ -130,13 +130,11 @@ TEST_F(EmulatorProcessTest, Slack) {
   auto emu = StartEmulator("slack");
   ASSERT_NE(emu, nullptr);
   EmulatorClient control(emu->base_url());
-  ASSERT_TRUE(
-      control
-          .Control(
-              "slack", "channels",
-              Json{
-                  {"id", "C0PROCESS01"}, {"name", "process"}, {"member", true}, {"num_members", 3}})
-          .ok());
+  ASSERT_THAT(
+      control.Control(
+          "slack", "channels",
+          Json{{"id", "C0PROCESS01"}, {"name", "process"}, {"member", true}, {"num_members", 3}}),
+      IsOk());
   auto info = control.Info();
   ASSERT_THAT(info, IsOk());
   std::string token;
@@ -148,9 +146,9 @@ TEST_F(EmulatorProcessTest, Slack) {
   slack::SlackPlatform platform(http_.get(), nullptr, options);
   auto account = Run(platform.Connect(Json{{"bot_token", token}, {"channel", "#process"}}));
   ASSERT_THAT(account, IsOk());
-  ASSERT_TRUE(
-      control.ArmFault(Json{{"kind", "drop_after_accept"}, {"path", "/api/chat.postMessage"}})
-          .ok());
+  ASSERT_THAT(
+      control.ArmFault(Json{{"kind", "drop_after_accept"}, {"path", "/api/chat.postMessage"}}),
+      IsOk());
   PublishRequest request = Request(ToContext(*account), "from a process");
   auto dropped = Run(platform.Publish(request));
   ASSERT_THAT(dropped, Not(IsOk()));

@@ -34,12 +34,12 @@ class PostgresStoreTest : public ::testing::Test {
   }
   std::unique_ptr<Store> Open(bool migrate = true) {
     auto s = OpenTestStore(db_->url(), migrate);
-    EXPECT_TRUE(s.ok()) << s.error().ToString() << " [" << s.error().detail() << "]";
+    EXPECT_THAT(s, IsOk()) << s.error().ToString() << " [" << s.error().detail() << "]";
     return s.ok() ? std::move(*s) : nullptr;
   }
   std::string Query(const std::string& sql) {
     auto r = db_->RawQuery(sql);
-    EXPECT_TRUE(r.ok()) << r.error().detail();
+    EXPECT_THAT(r, IsOk()) << r.error().detail();
     return r.ok() && r->has_value() ? **r : "";
   }
   // Organization + `accounts` accounts, each with `per_account` due jobs.

@@ -6,6 +6,9 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::testing {
 
@@ -52,7 +55,7 @@ store::Organization MakeOrg(store::Store& s, const std::string& name, base::Time
   org.name = name;
   org.created_at = now;
   auto r = s.Write([&](store::Tx& tx) { return tx.InsertOrganization(org); });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return org;
 }
 
@@ -95,9 +98,9 @@ CoreEnv::CoreEnv() {
   const base::Time now = clock.Now();
   org = MakeOrg(*store, "acme", now);
   other_org = MakeOrg(*store, "globex", now);
-  editor = {org.id, base::NewId(base::kKeyPrefix, now), store::Role::kEditor};
-  viewer = {org.id, base::NewId(base::kKeyPrefix, now), store::Role::kViewer};
-  other_editor = {other_org.id, base::NewId(base::kKeyPrefix, now), store::Role::kEditor};
+  editor = {org.id, base::NewId(base::kKeyPrefix, now), base::Role::kEditor};
+  viewer = {org.id, base::NewId(base::kKeyPrefix, now), base::Role::kViewer};
+  other_editor = {other_org.id, base::NewId(base::kKeyPrefix, now), base::Role::kEditor};
 }
 
 CoreEnv::~CoreEnv() {
@@ -124,7 +127,7 @@ store::Account CoreEnv::AddAccount(const std::string& platform, const std::strin
   a.updated_at = now;
   auto stored = store::WriteValue<store::Account>(
       *store, [&](store::Tx& tx) { return tx.UpsertAccount(a); });
-  EXPECT_TRUE(stored.ok()) << stored.error().ToString();
+  EXPECT_THAT(stored, IsOk()) << stored.error().ToString();
   return stored.ok() ? *stored : a;
 }
 
@@ -151,7 +154,7 @@ store::Post CoreEnv::GetPost(const std::string& post_id, const std::string& org_
   auto r = store::ReadValue<store::Post>(*store, [&](store::Tx& tx) {
     return tx.GetPost(org_id.empty() ? org.id : org_id, post_id);
   });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? *r : store::Post{};
 }
 
@@ -160,7 +163,7 @@ std::vector<store::PostTarget> CoreEnv::Targets(const std::string& post_id,
   auto r = store::ReadValue<std::vector<store::PostTarget>>(*store, [&](store::Tx& tx) {
     return tx.ListTargets(org_id.empty() ? org.id : org_id, post_id);
   });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? *r : std::vector<store::PostTarget>{};
 }
 
@@ -168,14 +171,14 @@ store::PostTarget CoreEnv::Target(const std::string& target_id, const std::strin
   auto r = store::ReadValue<store::PostTarget>(*store, [&](store::Tx& tx) {
     return tx.GetTarget(org_id.empty() ? org.id : org_id, target_id);
   });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? *r : store::PostTarget{};
 }
 
 std::vector<store::Job> CoreEnv::Jobs(const std::string& target_id) {
   auto r = store::ReadValue<std::vector<store::Job>>(
       *store, [&](store::Tx& tx) { return tx.ListJobsForTarget(target_id); });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? *r : std::vector<store::Job>{};
 }
 
@@ -183,7 +186,7 @@ store::Account CoreEnv::Account(const std::string& account_id, const std::string
   auto r = store::ReadValue<store::Account>(*store, [&](store::Tx& tx) {
     return tx.GetAccount(org_id.empty() ? org.id : org_id, account_id);
   });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? *r : store::Account{};
 }
 
@@ -193,7 +196,7 @@ int CoreEnv::CountPosts(const std::string& org_id) {
   q.limit = 100'000;
   auto r = store::ReadValue<std::vector<store::Post>>(*store,
                                                       [&](store::Tx& tx) { return tx.ListPosts(q); });
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? static_cast<int>(r->size()) : -1;
 }
 
@@ -205,7 +208,7 @@ std::string CoreEnv::Schedule(const std::vector<std::string>& accounts, const st
   req.content.text = text;
   req.publish_at = base::FormatRfc3339(clock.Now() + in);
   auto r = posts->CreateSync(editor, req);
-  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_THAT(r, IsOk()) << r.error().ToString();
   return r.ok() ? r->post.id : std::string();
 }
 

@@ -16,13 +16,13 @@
 #include <string>
 
 #include "base/async.h"
+#include "base/caller.h"
 #include "base/clock.h"
-#include "core/caller.h"
 #include "core/credential_source.h"
 #include "core/media_service.h"
-#include "media/local_media_store.h"
 #include "core/post_service.h"
 #include "core/publish_worker.h"
+#include "media/local_media_store.h"
 #include "platforms/platform_registry.h"
 #include "store/store.h"
 #include "tests/store/test_support.h"
@@ -102,9 +102,9 @@ class CoreEnv {
 
   store::Organization org;        // "acme"
   store::Organization other_org;  // "globex"
-  core::Caller editor;            // acme editor
-  core::Caller viewer;            // acme viewer
-  core::Caller other_editor;      // globex editor
+  base::Caller editor;            // acme editor
+  base::Caller viewer;            // acme viewer
+  base::Caller other_editor;      // globex editor
 
   // A connected, active account of `org_id` on `platform`.
   store::Account AddAccount(const std::string& platform, const std::string& handle,

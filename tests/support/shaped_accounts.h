@@ -20,13 +20,13 @@ class ShapedAccounts {
   explicit ShapedAccounts(const std::unique_ptr<core::AccountService>& service)
       : service_(service) {}
 
-  base::Task<base::Result<base::Json>> Connect(core::Caller caller, std::string platform,
+  base::Task<base::Result<base::Json>> Connect(base::Caller caller, std::string platform,
                                                base::Json args) {
     auto r = co_await service_->Connect(std::move(caller), std::move(platform), std::move(args));
     if (!r.ok()) co_return std::move(r).error();
     co_return tools::ConnectView(*r, service_->platforms(), service_->clock().Now());
   }
-  base::Task<base::Result<base::Json>> Disconnect(core::Caller caller, std::string account_id) {
+  base::Task<base::Result<base::Json>> Disconnect(base::Caller caller, std::string account_id) {
     auto r = co_await service_->Disconnect(std::move(caller), std::move(account_id));
     if (!r.ok()) co_return std::move(r).error();
     co_return tools::DisconnectView(*r);
@@ -37,12 +37,12 @@ class ShapedAccounts {
     co_return tools::AccountView(*r, service_->platforms().Find(r->platform),
                                       service_->clock().Now());
   }
-  base::Result<base::Json> ListSync(const core::Caller& caller) {
+  base::Result<base::Json> ListSync(const base::Caller& caller) {
     auto r = service_->ListSync(caller);
     if (!r.ok()) return std::move(r).error();
     return tools::AccountListView(*r, service_->platforms(), service_->clock().Now());
   }
-  base::Result<base::Json> GetSync(const core::Caller& caller, const std::string& account_id) {
+  base::Result<base::Json> GetSync(const base::Caller& caller, const std::string& account_id) {
     auto r = service_->GetSync(caller, account_id);
     if (!r.ok()) return std::move(r).error();
     return tools::AccountDetailView(*r, service_->platforms().Find(r->platform),

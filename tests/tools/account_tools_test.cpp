@@ -40,8 +40,8 @@ const std::vector<std::string> kAccountTools = {
 
 class FakeContext final : public ToolContext {
  public:
-  explicit FakeContext(core::Caller caller) : caller_(std::move(caller)) {}
-  const core::Caller& caller() const override { return caller_; }
+  explicit FakeContext(base::Caller caller) : caller_(std::move(caller)) {}
+  const base::Caller& caller() const override { return caller_; }
   bool cancelled() const override { return false; }
   void Progress(double, std::optional<double>, std::string) override {}
   void Log(LogLevel, Json) override {}
@@ -72,7 +72,7 @@ class FakeContext final : public ToolContext {
       std::make_shared<std::vector<std::pair<std::string, Json>>>();
 
  private:
-  core::Caller caller_;
+  base::Caller caller_;
 };
 
 // Validates `value` against the embedded schema at `path`; returns the first error or "".
@@ -166,8 +166,8 @@ class AccountToolsTest : public ::testing::Test {
   platforms::PlatformRegistry registry_;
   std::unique_ptr<core::AccountService> accounts_;
   std::map<std::string, std::unique_ptr<Tool>> tools_;
-  core::Caller editor_{"org_01JD3Q8Z6X0000000000000000", "key_e", store::Role::kEditor};
-  core::Caller viewer_{"org_01JD3Q8Z6X0000000000000000", "key_v", store::Role::kViewer};
+  base::Caller editor_{"org_01JD3Q8Z6X0000000000000000", "key_e", base::Role::kEditor};
+  base::Caller viewer_{"org_01JD3Q8Z6X0000000000000000", "key_v", base::Role::kViewer};
 };
 
 TEST_F(AccountToolsTest, SpecsAndSchemas) {
@@ -189,11 +189,11 @@ TEST_F(AccountToolsTest, SpecsAndSchemas) {
       }
     }
   }
-  EXPECT_EQ(tools_.at("list_platforms")->spec().required_role, store::Role::kViewer);
-  EXPECT_EQ(tools_.at("list_accounts")->spec().required_role, store::Role::kViewer);
-  EXPECT_EQ(tools_.at("get_account")->spec().required_role, store::Role::kViewer);
-  EXPECT_EQ(tools_.at("connect_account")->spec().required_role, store::Role::kEditor);
-  EXPECT_EQ(tools_.at("disconnect_account")->spec().required_role, store::Role::kEditor);
+  EXPECT_EQ(tools_.at("list_platforms")->spec().required_role, base::Role::kViewer);
+  EXPECT_EQ(tools_.at("list_accounts")->spec().required_role, base::Role::kViewer);
+  EXPECT_EQ(tools_.at("get_account")->spec().required_role, base::Role::kViewer);
+  EXPECT_EQ(tools_.at("connect_account")->spec().required_role, base::Role::kEditor);
+  EXPECT_EQ(tools_.at("disconnect_account")->spec().required_role, base::Role::kEditor);
   EXPECT_TRUE(tools_.at("disconnect_account")->spec().annotations.destructive);
   EXPECT_TRUE(tools_.at("list_accounts")->spec().annotations.read_only);
 

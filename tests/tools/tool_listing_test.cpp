@@ -90,15 +90,15 @@ TEST_F(ProductionTools, ListingMatchesTheGoldenCopyByteForByte) {
 }
 
 TEST(ToolMetadataTest, RefusesMissingOrMalformedFiles) {
-  EXPECT_THAT(LoadToolSpec("no_such_tool", store::Role::kViewer),
+  EXPECT_THAT(LoadToolSpec("no_such_tool", base::Role::kViewer),
               StatusIs(base::ErrorCode::kNotFound));
-  ToolSpec fallback = SpecFromSchemas("no_such_tool", store::Role::kEditor);
+  ToolSpec fallback = SpecFromSchemas("no_such_tool", base::Role::kEditor);
   EXPECT_EQ(fallback.name, "no_such_tool");
   EXPECT_TRUE(fallback.description.empty());  // the registry refuses it at start
-  auto spec = LoadToolSpec("delete_post", store::Role::kEditor);
+  auto spec = LoadToolSpec("delete_post", base::Role::kEditor);
   ASSERT_THAT(spec, IsOk());
   EXPECT_TRUE(spec->annotations.destructive);
-  EXPECT_EQ(spec->required_role, store::Role::kEditor);
+  EXPECT_EQ(spec->required_role, base::Role::kEditor);
   EXPECT_THAT(spec->title, HasSubstr("Delete"));
 }
 

@@ -24,7 +24,7 @@ class BlueskyEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<BlueskyEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
     auto session = Call("POST", "com.atproto.server.createSession", "",
                         Json{{"identifier", "alice.test"}, {"password", "app-pass-alice"}});
@@ -151,12 +151,12 @@ TEST_F(BlueskyEmulatorTest, RecordKeysMustBeTidsAndADuplicateIsAnInternalError) 
 TEST_F(BlueskyEmulatorTest, DuplicateRecordAnswerIsConfigurable500Or400) {
   EXPECT_EQ(server_->context().config()["duplicate_record_status"], 500);
   ASSERT_EQ(Create(Post("x"), "3k4duaz5vfs2b").status, 200);
-  ASSERT_TRUE(client_->SetConfig(Json{{"duplicate_record_status", 400}}).ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"duplicate_record_status", 400}}), IsOk());
   auto refused = Create(Post("x again"), "3k4duaz5vfs2b");
   EXPECT_EQ(refused.status, 400);
   EXPECT_EQ(refused.JsonBody(),
             (Json{{"error", "InvalidRequest"}, {"message", "Record already exists"}}));
-  ASSERT_TRUE(client_->SetConfig(Json{{"duplicate_record_status", 500}}).ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"duplicate_record_status", 500}}), IsOk());
   auto generic = Create(Post("x again"), "3k4duaz5vfs2b");
   EXPECT_EQ(generic.status, 500);
   EXPECT_EQ(generic.JsonBody(),
@@ -166,8 +166,8 @@ TEST_F(BlueskyEmulatorTest, DuplicateRecordAnswerIsConfigurable500Or400) {
                   "repo=" + did_ + "&collection=app.bsky.feed.post&rkey=3k4duaz5vfs2b");
   EXPECT_EQ(got.JsonBody()["value"]["text"], "x");
   EXPECT_EQ(server_->context().posts().List().size(), 1u);
-  ASSERT_TRUE(client_->SetConfig(Json{{"duplicate_record_status", 400}}).ok());
-  ASSERT_TRUE(client_->Reset().ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"duplicate_record_status", 400}}), IsOk());
+  ASSERT_THAT(client_->Reset(), IsOk());
   EXPECT_EQ(server_->context().config()["duplicate_record_status"], 500);
 }
 
@@ -196,7 +196,7 @@ TEST_F(BlueskyEmulatorTest, ValidatesPostRecordsAndBlobs) {
 }
 
 TEST_F(BlueskyEmulatorTest, WritesCarryRateLimitHeadersAndPointsRunOut) {
-  ASSERT_TRUE(client_->SetConfig(Json{{"repo_write_points", 4}}).ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"repo_write_points", 4}}), IsOk());
   auto first = Create(Post("a"));
   ASSERT_EQ(first.status, 200);
   EXPECT_EQ(first.Header("RateLimit-Limit"), "4");
@@ -242,15 +242,15 @@ TEST_F(BlueskyEmulatorTest, MetricsAreSetThroughTheControlPlaneByAtUri) {
 }
 
 TEST_F(BlueskyEmulatorTest, FaultAnswersLookLikeAPds) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "429"}, {"retry_after", 20}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "429"}, {"retry_after", 20}}), IsOk());
   auto limited = Create(Post("x"));
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.Header("Retry-After"), "20");
   EXPECT_EQ(limited.Header("RateLimit-Remaining"), "0");
   EXPECT_EQ(limited.Header("RateLimit-Policy"), "3000;w=300");
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 503}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 503}}), IsOk());
   EXPECT_EQ(Create(Post("x")).JsonBody()["error"], "NotEnoughResources");
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "expired_token"}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "expired_token"}}), IsOk());
   EXPECT_EQ(Create(Post("x")).JsonBody()["error"], "ExpiredToken");
   EXPECT_EQ(Create(Post("x")).JsonBody()["error"], "ExpiredToken");  // stays expired
 }

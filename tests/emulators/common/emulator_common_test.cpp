@@ -63,7 +63,7 @@ TEST(FaultPlanTest, MethodFilterUnlimitedAndRemove) {
 
 TEST(FaultPlanTest, IsBounded) {
   FaultPlan plan;
-  for (size_t i = 0; i < FaultPlan::kMaxFaults; ++i) ASSERT_TRUE(plan.Add(Fault{}).ok());
+  for (size_t i = 0; i < FaultPlan::kMaxFaults; ++i) ASSERT_THAT(plan.Add(Fault{}), IsOk());
   EXPECT_EQ(plan.Add(Fault{}).error().code(), base::ErrorCode::kResourceExhausted);
 }
 
@@ -159,7 +159,7 @@ TEST(PostLedgerTest, OrdersPostsAndMarksDeletes) {
   EXPECT_FALSE(ledger.MarkDeleted("1"));
   EXPECT_FALSE(ledger.MarkDeleted("9"));
   EXPECT_EQ(ledger.LiveCount(), 1u);
-  ASSERT_TRUE(ledger.Update("2", [](CreatedPost& p) { p.metrics["likes"] = 4; }).ok());
+  ASSERT_THAT(ledger.Update("2", [](CreatedPost& p) { p.metrics["likes"] = 4; }), IsOk());
   Json j = ledger.Find("2")->ToJson();
   EXPECT_EQ(j["reply_to"], "1");
   EXPECT_EQ(j["metrics"]["likes"], 4);

@@ -26,7 +26,7 @@ class EmulatorServerTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<EchoEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
   }
 
@@ -69,7 +69,7 @@ TEST_F(EmulatorServerTest, ServesTheNetworkAndListsCreatedPosts) {
 
 TEST_F(EmulatorServerTest, RequestLogRecordsHeadersStatusAndFault) {
   ASSERT_THAT(Post("x", "key-9"), IsOk());
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 502}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 502}}), IsOk());
   ASSERT_THAT(Post("y"), IsOk());
   auto requests = client_->Requests();
   ASSERT_THAT(requests, IsOk());
@@ -95,7 +95,7 @@ TEST_F(EmulatorServerTest, RateLimitFaultUsesTheNetworksAnswer) {
 }
 
 TEST_F(EmulatorServerTest, FaultsMatchMethodPathAndCount) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"method", "GET"}, {"count", 2}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "5xx"}, {"method", "GET"}, {"count", 2}}), IsOk());
   EXPECT_EQ(Post("a")->status, 200);  // POST: not matched
   auto get = [&] {
     return client_->Send("GET", "/echo/posts/p1", {{"Authorization", "Bearer echo-token"}});
@@ -106,7 +106,7 @@ TEST_F(EmulatorServerTest, FaultsMatchMethodPathAndCount) {
 }
 
 TEST_F(EmulatorServerTest, DropBeforeClosesWithoutApplying) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "drop_before"}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "drop_before"}}), IsOk());
   auto r = Post("lost", "k");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnknown);
@@ -114,7 +114,7 @@ TEST_F(EmulatorServerTest, DropBeforeClosesWithoutApplying) {
 }
 
 TEST_F(EmulatorServerTest, DropAfterAcceptAppliesThenCloses) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "drop_after_accept"}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "drop_after_accept"}}), IsOk());
   auto r = Post("applied", "k");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnknown);
@@ -128,7 +128,7 @@ TEST_F(EmulatorServerTest, DropAfterAcceptAppliesThenCloses) {
 }
 
 TEST_F(EmulatorServerTest, SlowDelaysTheAnswer) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "slow"}, {"delay_ms", 150}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "slow"}, {"delay_ms", 150}}), IsOk());
   const auto start = std::chrono::steady_clock::now();
   auto r = Post("late");
   ASSERT_THAT(r, IsOk());
@@ -137,7 +137,7 @@ TEST_F(EmulatorServerTest, SlowDelaysTheAnswer) {
 }
 
 TEST_F(EmulatorServerTest, SlowBeyondTheClientTimeoutIsUnknown) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "slow"}, {"delay_ms", 2000}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "slow"}, {"delay_ms", 2000}}), IsOk());
   EmulatorClient impatient(server_->base_url(), std::chrono::milliseconds(100));
   auto r = impatient.Send("GET", "/echo/posts/p1", {{"Authorization", "Bearer echo-token"}});
   ASSERT_FALSE(r.ok());
@@ -145,7 +145,7 @@ TEST_F(EmulatorServerTest, SlowBeyondTheClientTimeoutIsUnknown) {
 }
 
 TEST_F(EmulatorServerTest, ExpiredTokenFaultRevokesThePresentedToken) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "expired_token"}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "expired_token"}}), IsOk());
   EXPECT_EQ(Post("x")->status, 401);
   EXPECT_EQ(Post("x")->status, 401);  // the token stays dead
   auto fresh = client_->CreateToken(Json{{"account", "echo"}, {"token", "new-token"}});
@@ -158,9 +158,9 @@ TEST_F(EmulatorServerTest, TokensCanBeCreatedRevokedAndExpired) {
   ASSERT_THAT(t, IsOk());
   const std::string token = (*t)["token"];
   EXPECT_EQ(Post("x", "", token)->status, 200);
-  ASSERT_TRUE(client_->RevokeToken(token).ok());
+  ASSERT_THAT(client_->RevokeToken(token), IsOk());
   EXPECT_EQ(Post("x", "", token)->status, 401);
-  ASSERT_TRUE(client_->ExpireTokens().ok());
+  ASSERT_THAT(client_->ExpireTokens(), IsOk());
   EXPECT_EQ(Post("x")->status, 401);
   auto missing = client_->RevokeToken("nope");
   ASSERT_FALSE(missing.ok());
@@ -174,14 +174,14 @@ TEST_F(EmulatorServerTest, ControlPlaneValidatesAndResets) {
   auto raw = client_->Send("POST", "/__emulator/faults", {}, "not json");
   EXPECT_EQ(raw->status, 400);
 
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"count", -1}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "5xx"}, {"count", -1}}), IsOk());
   EXPECT_EQ(Post("x")->status, 503);
   auto config = client_->SetConfig(Json{{"anything", 5}});
   ASSERT_THAT(config, IsOk());
   EXPECT_EQ((*config)["anything"], 5);
   EXPECT_EQ(server_->context().ConfigInt("anything", 0), 5);
 
-  ASSERT_TRUE(client_->Reset().ok());
+  ASSERT_THAT(client_->Reset(), IsOk());
   EXPECT_EQ(Post("after reset")->status, 200);
   EXPECT_EQ(server_->context().posts().List().front().text, "after reset");
   EXPECT_EQ(server_->context().ConfigInt("anything", 0), 0);

@@ -9,6 +9,9 @@
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/emulators/common/emulator_server.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::emulators {
 namespace {
@@ -22,7 +25,7 @@ class LinkedInEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<LinkedInEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
   }
 
@@ -36,7 +39,7 @@ class LinkedInEmulatorTest : public ::testing::Test {
   RawResponse Send(const std::string& method, const std::string& path, Headers h,
                    const std::string& body = "") {
     auto r = client_->Send(method, path, std::move(h), body);
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
 
@@ -90,7 +93,7 @@ TEST_F(LinkedInEmulatorTest, AuthorizeRedirectsWithACodeTheTokenEndpointExchange
 }
 
 TEST_F(LinkedInEmulatorTest, RefreshTokensWhenConfiguredDoNotRotate) {
-  ASSERT_TRUE(client_->SetConfig(Json{{"issue_refresh_tokens", true}}).ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"issue_refresh_tokens", true}}), IsOk());
   auto r = Send("GET",
                 "/oauth/v2/authorization?response_type=code&client_id=linkedin-client"
                 "&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&scope=openid",
@@ -134,7 +137,7 @@ TEST_F(LinkedInEmulatorTest, PostsAreLittleTextWithDuplicatesRefused) {
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_THAT(ok.Header("x-restli-id"), HasSubstr("urn:li:share:"));
   auto posts = client_->Posts();
-  ASSERT_TRUE(posts.ok());
+  ASSERT_THAT(posts, IsOk());
   EXPECT_EQ((*posts)[0]["text"], "escaped (parens) and Ada");
   auto dup = Post("escaped \\(parens\\) and @[Ada](urn:li:person:Ada4xLn7Q2)");
   EXPECT_EQ(dup.status, 422);
@@ -153,7 +156,8 @@ TEST_F(LinkedInEmulatorTest, OrganizationsNeedAnAdministratorRole) {
 }
 
 TEST_F(LinkedInEmulatorTest, VideoPartsFinalizeAndProcess) {
-  ASSERT_TRUE(client_->SetConfig(Json{{"video_part_bytes", 100000}, {"video_min_bytes", 1}}).ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"video_part_bytes", 100000}, {"video_min_bytes", 1}}),
+              IsOk());
   const std::string owner = std::string("urn:li:person:") + LinkedInEmulator::kMemberId;
   auto init = Send("POST", "/rest/videos?action=initializeUpload", Rest(),
                    base::DumpJson(Json{{"initializeUploadRequest",
@@ -191,12 +195,12 @@ TEST_F(LinkedInEmulatorTest, VideoPartsFinalizeAndProcess) {
 }
 
 TEST_F(LinkedInEmulatorTest, FaultsAnswerLikeLinkedIn) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "429"}, {"path", "/rest/posts"}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "429"}, {"path", "/rest/posts"}}), IsOk());
   auto r = Post("hello");
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.Header("Retry-After"), "");
   EXPECT_THAT(r.body, HasSubstr("throttle"));
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "expired_token"}, {"path", "/rest/posts"}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "expired_token"}, {"path", "/rest/posts"}}), IsOk());
   r = Post("hello");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.JsonBody()["serviceErrorCode"], 65602);
@@ -204,11 +208,11 @@ TEST_F(LinkedInEmulatorTest, FaultsAnswerLikeLinkedIn) {
 
 TEST(LinkedInEmulatorProcessTest, ServesFromHeraldEmulator) {
   auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "linkedin");
-  ASSERT_TRUE(process.ok()) << process.error().ToString();
+  ASSERT_THAT(process, IsOk()) << process.error().ToString();
   EmulatorClient client((*process)->base_url());
   auto r = client.Send("GET", "/v2/userinfo",
                        {{"Authorization", std::string("Bearer ") + LinkedInEmulator::kSeedToken}});
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->JsonBody()["sub"], LinkedInEmulator::kMemberId);
 }

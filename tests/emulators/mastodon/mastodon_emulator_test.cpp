@@ -25,7 +25,7 @@ class MastodonEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<MastodonEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
   }
 
@@ -73,7 +73,7 @@ TEST_F(MastodonEmulatorTest, BadTokensGetDoorkeepers401) {
   EXPECT_THAT(none->Header("WWW-Authenticate"), HasSubstr("error=\"invalid_token\""));
   auto wrong = client_->Send("GET", "/api/v1/accounts/verify_credentials", Auth("nope"));
   EXPECT_EQ(wrong->status, 401);
-  ASSERT_TRUE(client_->RevokeToken(MastodonEmulator::kSeedToken).ok());
+  ASSERT_THAT(client_->RevokeToken(MastodonEmulator::kSeedToken), IsOk());
   auto revoked = client_->Send("GET", "/api/v1/accounts/verify_credentials", Auth());
   EXPECT_EQ(revoked->JsonBody()["error"], "The access token was revoked");
 }
@@ -141,7 +141,7 @@ TEST_F(MastodonEmulatorTest, ValidationFailuresAre422And404) {
 }
 
 TEST_F(MastodonEmulatorTest, MediaProcessingIs202Then206Then200AndAttachedMediaIsGone) {
-  ASSERT_TRUE(client_->SetConfig(Json{{"media_processing_polls", 1}}).ok());
+  ASSERT_THAT(client_->SetConfig(Json{{"media_processing_polls", 1}}), IsOk());
   auto media = UploadMedia();
   ASSERT_EQ(media.status, 202);
   EXPECT_TRUE(media.JsonBody()["url"].is_null());
@@ -174,7 +174,7 @@ TEST_F(MastodonEmulatorTest, DeleteReturnsTheSourceTextOnceAndOnlyToTheOwner) {
 }
 
 TEST_F(MastodonEmulatorTest, FaultAnswersLookLikeMastodon) {
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "429"}, {"retry_after", 90}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "429"}, {"retry_after", 90}}), IsOk());
   auto limited = client_->Send("GET", "/api/v1/accounts/verify_credentials", Auth());
   EXPECT_EQ(limited->status, 429);
   EXPECT_EQ(limited->JsonBody()["error"], "Too many requests");
@@ -182,7 +182,7 @@ TEST_F(MastodonEmulatorTest, FaultAnswersLookLikeMastodon) {
   EXPECT_EQ(*base::ParseRfc3339(limited->Header("X-RateLimit-Reset")),
             clock_.Now() + std::chrono::seconds(90));
   EXPECT_EQ(limited->Header("Retry-After"), "");
-  ASSERT_TRUE(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 502}}).ok());
+  ASSERT_THAT(client_->ArmFault(Json{{"kind", "5xx"}, {"status", 502}}), IsOk());
   auto gateway = client_->Send("GET", "/api/v1/accounts/verify_credentials", Auth());
   EXPECT_EQ(gateway->status, 502);
   EXPECT_THAT(gateway->Header("Content-Type"), HasSubstr("text/html"));
@@ -195,7 +195,7 @@ TEST_F(MastodonEmulatorTest, StatusShowsMetricsSetByTests) {
   PostStatus(Json{{"status", "reply"}, {"in_reply_to_id", id}});
   auto before = client_->Send("GET", "/api/v1/statuses/" + id, Auth());
   EXPECT_EQ(before->JsonBody()["replies_count"], 1);  // counted from live replies
-  ASSERT_TRUE(client_->SetMetrics(id, Json{{"likes", 4}, {"reposts", 2}}).ok());
+  ASSERT_THAT(client_->SetMetrics(id, Json{{"likes", 4}, {"reposts", 2}}), IsOk());
   auto after = client_->Send("GET", "/api/v1/statuses/" + id, Auth());
   EXPECT_EQ(after->JsonBody()["favourites_count"], 4);
   EXPECT_EQ(after->JsonBody()["reblogs_count"], 2);

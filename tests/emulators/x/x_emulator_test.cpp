@@ -10,6 +10,9 @@
 #include "platforms/http/form_urlencoded.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_server.h"
+#include "tests/support/result_matchers.h"
+
+using ::herald::matchers::IsOk;
 
 namespace herald::emulators {
 namespace {
@@ -23,14 +26,14 @@ class XEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<XEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
   }
 
   RawResponse Send(const std::string& method, const std::string& path, Headers headers = {},
                    std::string body = {}) {
     auto r = client_->Send(method, path, std::move(headers), std::move(body));
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
   RawResponse Api(const std::string& method, const std::string& path, const Json& body = nullptr,

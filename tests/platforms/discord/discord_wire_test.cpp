@@ -50,7 +50,7 @@ TEST(DiscordWireTest, CountsCodePoints) {
   // 1999 + one emoji = 2000 code points (2001 UTF-16 units): accepted, as Discord counts.
   Content ok{{PostPart{Repeat("a", 1999) + "\xF0\x9F\x8E\x89", {}}}};
   ValidationReport r = Validate(ok);
-  EXPECT_TRUE(r.ok());
+  EXPECT_THAT(r, IsOk());
   EXPECT_EQ(r.length, 2000);
   Content over{{PostPart{Repeat("a", 2001), {}}}};
   ASSERT_FALSE(Validate(over).ok());
@@ -80,11 +80,12 @@ TEST(DiscordWireTest, ParsesWebhookUrls) {
   ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->id, id);
   EXPECT_EQ(a->token, kToken);
-  EXPECT_TRUE(
-      ParseWebhookUrl(" https://discordapp.com/api/v10/webhooks/" + id + "/" + kToken + "/ ").ok());
-  EXPECT_TRUE(
-      ParseWebhookUrl("https://canary.discord.com/api/webhooks/" + id + "/" + kToken + "?wait=true")
-          .ok());
+  EXPECT_THAT(
+      ParseWebhookUrl(" https://discordapp.com/api/v10/webhooks/" + id + "/" + kToken + "/ "),
+      IsOk());
+  EXPECT_THAT(ParseWebhookUrl("https://canary.discord.com/api/webhooks/" + id + "/" + kToken +
+                              "?wait=true"),
+              IsOk());
   EXPECT_EQ(CanonicalWebhookUrl(*a), "https://discord.com/api/webhooks/" + id + "/" + kToken);
   for (const std::string& bad :
        {std::string("http://discord.com/api/webhooks/") + id + "/" + kToken,

@@ -531,9 +531,9 @@ TEST_F(SlackPlatformTest, RevokedOrExpiredTokenIsUnauthenticated) {
 
 TEST_F(SlackPlatformTest, RemovedFromTheChannelSaysInviteTheBot) {
   AccountContext account = Account();
-  ASSERT_TRUE(h_.network()
-                  .Control("channels", Json{{"id", SlackEmulator::kChannelId}, {"member", false}})
-                  .ok());
+  ASSERT_THAT(
+      h_.network().Control("channels", Json{{"id", SlackEmulator::kChannelId}, {"member", false}}),
+      IsOk());
   auto r = Publish(account, Thread({"x"}));
   ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);

@@ -273,10 +273,9 @@ TEST_F(TelegramPlatformTest, RevokedTokenIsUnauthenticated) {
 
 TEST_F(TelegramPlatformTest, KickedBotIsPermissionDenied) {
   AccountContext account = Channel();
-  ASSERT_TRUE(
-      h_.network()
-          .Control("chats", Json{{"id", TelegramEmulator::kChannelId}, {"bot_status", "kicked"}})
-          .ok());
+  ASSERT_THAT(h_.network().Control(
+                  "chats", Json{{"id", TelegramEmulator::kChannelId}, {"bot_status", "kicked"}}),
+              IsOk());
   auto r = Publish(account, Thread({"x"}));
   ASSERT_THAT(r, Not(IsOk()));
   EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);

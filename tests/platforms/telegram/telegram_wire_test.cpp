@@ -127,9 +127,9 @@ TEST(TelegramWireTest, ParsesGetMeGetChatAndMember) {
   EXPECT_EQ(chat->id, -1001987654321);
   EXPECT_EQ(chat->type, "channel");
   EXPECT_EQ(ChatHandle(*chat), "@acme_news");
-  EXPECT_TRUE(
-      CheckCanPost(*chat, FixtureJson("telegram/getChatMember_admin_can_post.json")["result"])
-          .ok());
+  EXPECT_THAT(
+      CheckCanPost(*chat, FixtureJson("telegram/getChatMember_admin_can_post.json")["result"]),
+      IsOk());
   auto no_post =
       CheckCanPost(*chat, FixtureJson("telegram/getChatMember_admin_no_post.json")["result"]);
   ASSERT_THAT(no_post, Not(IsOk()));
