@@ -36,6 +36,14 @@ struct PublishWorker::Attempt {
 
 namespace worker_internal {
 
+// remote_state keys herald keeps beside the adapter's own: reconciliation checks so far, and a
+// long upload's progress {"done", "total" (bytes), "at"} that get_post shows (tools/post_views).
+inline constexpr std::string_view kChecksKey = "herald_checks";
+inline constexpr std::string_view kProgressKey = "herald_progress";
+
+// remote_state as the adapter sees it, plus herald's own keys (herald_*) kept from `old`.
+base::Json MergeRemoteState(const base::Json& old, const base::Json& fresh);
+
 // Marks the account needs_reauth with `reason` if it is active (an auth error from its network).
 Result<void> MarkNeedsReauth(store::Tx& tx, std::string_view org_id, std::string_view account_id,
                              const std::string& reason, base::Time now);

@@ -85,11 +85,11 @@ Result<std::vector<Organization>> SqlTx::ListOrganizations() {
 // ---- API keys ----
 
 Result<void> SqlTx::InsertApiKey(const ApiKey& key) {
-  auto r = Exec(Sql({"INSERT INTO api_keys (", kKeyCols,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}),
-                {Txt(key.id), Txt(key.org_id), Txt(key.name), Txt(RoleName(key.role)),
-                 Txt(key.prefix), Txt(key.hash), Tm(key.created_at), OptTm(key.last_used_at),
-                 OptTm(key.revoked_at)});
+  auto r = Exec(
+      Sql({"INSERT INTO api_keys (", kKeyCols,
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}),
+      {Txt(key.id), Txt(key.org_id), Txt(key.name), Txt(base::RoleName(key.role)), Txt(key.prefix),
+       Txt(key.hash), Tm(key.created_at), OptTm(key.last_used_at), OptTm(key.revoked_at)});
   if (!r.ok()) return Named(std::move(r).error(), "API key " + key.id);
   if (r->affected() == 0) {
     return base::AlreadyExists("an API key with id " + key.id + " or that prefix already exists");

@@ -96,7 +96,7 @@ ApiKey MakeKey(const std::string& org_id, base::Time now, const std::string& pre
   k.id = base::NewId(base::kKeyPrefix, now);
   k.org_id = org_id;
   k.name = "ci";
-  k.role = Role::kEditor;
+  k.role = base::Role::kEditor;
   k.prefix = prefix;
   k.hash = std::string(64, 'a');
   k.created_at = now;
@@ -109,7 +109,7 @@ TEST_P(StoreContractTest, ApiKeysRoundTripAndRevoke) {
   auto found = InRead([&](Tx& tx) { return tx.FindApiKeyByPrefix("hk_aaaaaaaaa"); });
   HERALD_ASSERT_OK(found);
   EXPECT_EQ(found->id, key.id);
-  EXPECT_EQ(found->role, Role::kEditor);
+  EXPECT_EQ(found->role, base::Role::kEditor);
   EXPECT_EQ(found->hash, key.hash);
   EXPECT_FALSE(found->revoked_at.has_value());
   EXPECT_FALSE(found->last_used_at.has_value());
