@@ -204,6 +204,8 @@ const std::vector<Variable>& Variables() {
       {"HERALD_LINKEDIN_AUTH_URL", AuthUrl("linkedin")},
       {"HERALD_FACEBOOK_API_URL", ApiUrl("facebook")},
       {"HERALD_FACEBOOK_AUTH_URL", AuthUrl("facebook")},
+      {"HERALD_INSTAGRAM_API_URL", ApiUrl("instagram")},
+      {"HERALD_INSTAGRAM_AUTH_URL", AuthUrl("instagram")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",
