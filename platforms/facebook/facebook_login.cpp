@@ -136,4 +136,27 @@ Task<Result<std::vector<ConnectedAccount>>> DiscoverMetaAccounts(
   co_return out;
 }
 
+Features PageTokenFeatures(bool delete_posts) {
+  Features f;
+  f.threads = false;
+  f.delete_posts = delete_posts;
+  f.post_metrics = true;
+  f.account_metrics = true;
+  f.idempotency = IdempotencyKind::kReconcile;
+  return f;
+}
+
+void RefuseThread(const Content& content, std::string_view network, ValidationReport& report) {
+  if (content.parts.size() <= 1) return;
+  report.violations.push_back({"thread", std::string(network) + " has no threads: this post has " +
+                                             std::to_string(content.parts.size()) +
+                                             " parts; publish them as separate posts"});
+}
+
+base::Error FirstViolation(const ValidationReport& report) {
+  const Violation& v = report.violations.at(0);
+  return base::InvalidArgument(v.message.rfind(v.field, 0) == 0 ? v.message
+                                                                : v.field + ": " + v.message);
+}
+
 }  // namespace herald::platforms::facebook

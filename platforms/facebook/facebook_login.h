@@ -83,6 +83,14 @@ Task<Result<std::vector<ConnectedAccount>>> DiscoverMetaAccounts(
     HttpClient& http, const HttpErrorMapper& errors, const base::Clock& clock,
     const LoginOptions& options, std::string_view own_platform, oauth::TokenSet tokens);
 
+// What the Page-token networks (Facebook, Instagram) share in their Validate and Publish:
+// Features of a network that reconciles (no threads; metrics; delete per `delete_posts`).
+Features PageTokenFeatures(bool delete_posts);
+// Adds the violation of a post with several parts ("<network> has no threads: ...").
+void RefuseThread(const Content& content, std::string_view network, ValidationReport& report);
+// The kInvalidArgument error of a report's first violation ("<field>: <message>").
+base::Error FirstViolation(const ValidationReport& report);
+
 }  // namespace herald::platforms::facebook
 
 #endif  // HERALD_PLATFORMS_FACEBOOK_FACEBOOK_LOGIN_H_

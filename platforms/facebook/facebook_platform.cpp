@@ -75,11 +75,7 @@ FacebookNetwork::FacebookNetwork(FacebookOptions options, HttpClient& http,
   m.mime_types = {"image/jpeg", "image/png", "video/mp4"};
   m.video_alone = true;
   m.fetch_by_url = true;
-  info_.features.threads = false;
-  info_.features.delete_posts = true;
-  info_.features.post_metrics = true;
-  info_.features.account_metrics = true;
-  info_.features.idempotency = IdempotencyKind::kReconcile;
+  info_.features = PageTokenFeatures(true);
   info_.options_schema = FacebookOptionsSchema();
 }
 
@@ -93,12 +89,7 @@ ValidationReport FacebookNetwork::Validate(const Content& content) const {
   rules.media = info_.media;
   ValidationReport report = PostValidator(std::move(rules)).Validate(content);
   if (content.parts.empty()) return report;
-  if (content.parts.size() > 1) {
-    report.violations.push_back(
-        {"thread", "Facebook Pages have no threads: this post has " +
-                       std::to_string(content.parts.size()) +
-                       " parts; publish them as separate posts"});
-  }
+  RefuseThread(content, "Facebook", report);
   const std::vector<MediaItem>& media = content.parts[0].media;
   if (base::GetString(content.options, "type") == "reel") {
     const std::string field = "platform_options.facebook.type";
@@ -262,11 +253,7 @@ Task<Result<PublishReceipt>> FacebookNetwork::Publish(PublishRequest request) {
                                                   request.account.handle);
   if (!missing.empty()) co_return base::PermissionDenied(missing);
   ValidationReport report = Validate(request.content);
-  if (!report.ok()) {
-    const Violation& v = report.violations[0];
-    co_return base::InvalidArgument(v.message.rfind(v.field, 0) == 0 ? v.message
-                                                                     : v.field + ": " + v.message);
-  }
+  if (!report.ok()) co_return FirstViolation(report);
   Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
   AccountContext& account = request.account;
   const std::string page = account.external_id;

@@ -81,11 +81,7 @@ InstagramNetwork::InstagramNetwork(InstagramOptions options, HttpClient& http,
   m.video_codecs = {"h264", "hevc"};
   m.audio_codecs = {"aac"};
   m.fetch_by_url = true;
-  info_.features.threads = false;
-  info_.features.delete_posts = false;  // the Instagram API offers no delete
-  info_.features.post_metrics = true;
-  info_.features.account_metrics = true;
-  info_.features.idempotency = IdempotencyKind::kReconcile;
+  info_.features = facebook::PageTokenFeatures(false);  // the Instagram API offers no delete
   info_.options_schema = InstagramOptionsSchema();
 }
 
@@ -99,12 +95,7 @@ ValidationReport InstagramNetwork::Validate(const Content& content) const {
   rules.media = info_.media;
   ValidationReport report = PostValidator(std::move(rules)).Validate(content);
   if (content.parts.empty()) return report;
-  if (content.parts.size() > 1) {
-    report.violations.push_back(
-        {"thread", "Instagram has no threads: this post has " +
-                       std::to_string(content.parts.size()) +
-                       " parts; publish them as separate posts"});
-  }
+  facebook::RefuseThread(content, "Instagram", report);
   const PostPart& post = content.parts[0];
   for (Violation& v : CaptionViolations(post.text)) report.violations.push_back(std::move(v));
   const std::string type = base::GetString(content.options, "type", "feed");
@@ -230,11 +221,7 @@ Task<Result<PublishReceipt>> InstagramNetwork::Publish(PublishRequest request) {
       MissingPublishRight(request.content.account_settings, request.account.handle);
   if (!missing.empty()) co_return base::PermissionDenied(missing);
   ValidationReport report = Validate(request.content);
-  if (!report.ok()) {
-    const Violation& v = report.violations[0];
-    co_return base::InvalidArgument(v.message.rfind(v.field, 0) == 0 ? v.message
-                                                                     : v.field + ": " + v.message);
-  }
+  if (!report.ok()) co_return facebook::FirstViolation(report);
   Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
   if (std::string done = base::GetString(state, "media_id"); !done.empty()) {
     co_return PublishReceipt{done, base::GetString(state, "url"), state};

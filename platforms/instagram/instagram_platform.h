@@ -45,10 +45,11 @@ namespace herald::platforms::instagram {
 
 struct InstagramOptions {
   facebook::LoginOptions login;  // api_url, auth_url, client
-  // Container checks: every `check_every`, at most `max_checks` per attempt; `pause` waits
-  // (empty: an Asio timer; tests advance a FakeClock).
-  std::chrono::milliseconds check_every{10'000};
-  int max_checks = 60;
+  // Container checks: every `check_every`, at most `max_checks` per attempt (an attempt must
+  // end within the publish timeout; a container still processing is resumed by the next
+  // attempt); `pause` waits (empty: an Asio timer; tests record it).
+  std::chrono::milliseconds check_every{3'000};
+  int max_checks = 10;
   meta::ContainerPause pause;
 };
 

@@ -1,7 +1,7 @@
 // Instagram wire mapping (pure): caption rules (2,200 characters, 30 hashtags, 20 mentions),
 // the container fields of a post by kind (image, reel, story, carousel and its items), the
 // permissions an account's settings must show, and the kind a post's platform_options ask for.
-// Unit-tested in tests/platforms/facebook/instagram_wire_test.cpp. Pure functions, thread-safe.
+// Unit-tested in tests/platforms/facebook/facebook_wire_test.cpp. Pure functions, thread-safe.
 #ifndef HERALD_PLATFORMS_INSTAGRAM_INSTAGRAM_WIRE_H_
 #define HERALD_PLATFORMS_INSTAGRAM_INSTAGRAM_WIRE_H_
 

@@ -202,22 +202,16 @@ std::string MetaEmulator::IssueTokenLocked(const std::string& page, bool long_li
 // ---- routes ----
 
 void MetaEmulator::AddRoutes(ApiRoutes& routes) {
-  routes.Add("GET", "/{v}/{rest...}",
-             [this](http::Request req) -> base::Task<http::Response> {
-               co_return co_await GraphGet(std::move(req));
-             });
-  routes.Add("POST", "/{v}/{rest...}",
-             [this](http::Request req) -> base::Task<http::Response> {
-               co_return co_await GraphPost(std::move(req));
-             });
-  routes.Add("DELETE", "/{v}/{rest...}",
-             [this](http::Request req) -> base::Task<http::Response> {
-               co_return co_await GraphDelete(std::move(req));
-             });
-  routes.Add("POST", "/video-upload/{v}/{id}",
-             [this](http::Request req) -> base::Task<http::Response> {
-               co_return co_await RuploadPost(std::move(req));
-             });
+  using Method = base::Task<http::Response> (MetaEmulator::*)(http::Request);
+  auto add = [&](const char* method, const char* pattern, Method fn) {
+    routes.Add(method, pattern, [this, fn](http::Request req) -> base::Task<http::Response> {
+      co_return co_await (this->*fn)(std::move(req));
+    });
+  };
+  add("GET", "/{v}/{rest...}", &MetaEmulator::GraphGet);
+  add("POST", "/{v}/{rest...}", &MetaEmulator::GraphPost);
+  add("DELETE", "/{v}/{rest...}", &MetaEmulator::GraphDelete);
+  add("POST", "/video-upload/{v}/{id}", &MetaEmulator::RuploadPost);
   routes.Add("PUT", "/media-host/{name}",
              [this](http::Request req) -> base::Task<http::Response> {
                std::lock_guard lock(mu_);

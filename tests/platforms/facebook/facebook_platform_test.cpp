@@ -27,14 +27,8 @@ class FacebookPlatformTest : public testing::MetaFixture {
  protected:
   void SetUp() override {
     MetaFixture::SetUp();
-    options_.login.api_url = server_->base_url();
-    options_.login.auth_url = server_->base_url();
-    options_.login.client = {MetaEmulator::kClientId, MetaEmulator::kClientSecret};
-    options_.login.request_timeout = std::chrono::seconds(5);
-    options_.pause = [this](std::chrono::milliseconds d) -> Task<void> {
-      pauses_.push_back(d);
-      co_return;
-    };
+    options_.login = Login();
+    options_.pause = RecordingPause();
     network_ = std::make_unique<FacebookNetwork>(options_, *http_, clock_);
   }
   void TearDown() override {
@@ -50,7 +44,6 @@ class FacebookPlatformTest : public testing::MetaFixture {
 
   FacebookOptions options_;
   std::unique_ptr<FacebookNetwork> network_;
-  std::vector<std::chrono::milliseconds> pauses_;
 };
 
 TEST_F(FacebookPlatformTest, DescribesTheNetwork) {

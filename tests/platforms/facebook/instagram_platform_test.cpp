@@ -28,14 +28,8 @@ class InstagramPlatformTest : public testing::MetaFixture {
  protected:
   void SetUp() override {
     MetaFixture::SetUp();
-    options_.login.api_url = server_->base_url();
-    options_.login.auth_url = server_->base_url();
-    options_.login.client = {MetaEmulator::kClientId, MetaEmulator::kClientSecret};
-    options_.login.request_timeout = std::chrono::seconds(5);
-    options_.pause = [this](std::chrono::milliseconds d) -> Task<void> {
-      pauses_.push_back(d);
-      co_return;
-    };
+    options_.login = Login();
+    options_.pause = RecordingPause();
     network_ = std::make_unique<InstagramNetwork>(options_, *http_, clock_);
   }
   void TearDown() override {
@@ -62,7 +56,6 @@ class InstagramPlatformTest : public testing::MetaFixture {
 
   InstagramOptions options_;
   std::unique_ptr<InstagramNetwork> network_;
-  std::vector<std::chrono::milliseconds> pauses_;
 };
 
 TEST_F(InstagramPlatformTest, DescribesTheNetwork) {
@@ -262,12 +255,6 @@ TEST_F(InstagramPlatformTest, NoDeleteButMetrics) {
   auto followers = Run(network_->FetchAccountMetrics(account));
   ASSERT_THAT(followers, IsOk());
   EXPECT_EQ((*followers)["posts"], 1);
-}
-
-TEST(InstagramWireTest, CountsHashtagsAndMentionsAsInstagramDoes) {
-  EXPECT_EQ(CountHashtags("#a #b c#d ## #"), 2);
-  EXPECT_EQ(CountMentions("@ada and @bob, mail@x.com"), 2);
-  EXPECT_EQ(KindOf("feed", {}), PostKind::kImage);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "platforms/facebook/facebook_login.h"
 #include "platforms/kit/oauth_network_base.h"
 #include "platforms/oauth/token_set.h"
 #include "tests/emulators/common/emulator_client.h"
@@ -22,6 +23,23 @@ using base::Json;
 class MetaFixture : public EmulatorFixture<emulators::MetaEmulator> {
  protected:
   using MetaEmulator = emulators::MetaEmulator;
+
+  // Facebook Login at the emulator with its app.
+  platforms::facebook::LoginOptions Login() {
+    platforms::facebook::LoginOptions o;
+    o.api_url = server_->base_url();
+    o.auth_url = server_->base_url();
+    o.client = {MetaEmulator::kClientId, MetaEmulator::kClientSecret};
+    o.request_timeout = std::chrono::seconds(5);
+    return o;
+  }
+  // A pause that waits for nothing and records the delay in pauses_.
+  std::function<base::Task<void>(std::chrono::milliseconds)> RecordingPause() {
+    return [this](std::chrono::milliseconds d) -> base::Task<void> {
+      pauses_.push_back(d);
+      co_return;
+    };
+  }
 
   // Bytes that Meta's checks take for a JPEG, a PNG and an MP4.
   static std::string JpegBytes(const std::string& tag) { return "\xFF\xD8\xFF\xE0 jpeg " + tag; }
@@ -129,6 +147,7 @@ class MetaFixture : public EmulatorFixture<emulators::MetaEmulator> {
   }
 
   std::vector<Json> saved_;
+  std::vector<std::chrono::milliseconds> pauses_;
 };
 
 }  // namespace herald::testing
