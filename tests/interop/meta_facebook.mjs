@@ -20,12 +20,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ElicitationCompleteNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-
-import { callTool, check, equal, eventually, freePort, openSignInLink, publishedPost, runSteps,
-         startEmulator, startServe } from './lib/herald.mjs';
+import { callTool, check, connectElicitingClient, equal, eventually, freePort, openSignInLink,
+         publishedPost, runSteps, startEmulator, startServe } from './lib/herald.mjs';
 
 const [herald, emulatorBinary] = process.argv.slice(2);
 if (!herald || !emulatorBinary) {
@@ -84,18 +80,7 @@ const steps = [
   }],
 
   ['an MCP client with URL-mode elicitation connects', async () => {
-    client = new Client({ name: 'herald-meta', version: '1.0.0' },
-                        { capabilities: { elicitation: { url: {} } } });
-    client.setRequestHandler(ElicitRequestSchema, async (request) => {
-      elicited.push(request.params);
-      return { action: 'accept' };
-    });
-    client.setNotificationHandler(ElicitationCompleteNotificationSchema, async (n) => {
-      completed.push(n.params);
-    });
-    await client.connect(new StreamableHTTPClientTransport(
-        new URL(`${server.base}/mcp`),
-        { requestInit: { headers: { Authorization: `Bearer ${server.key}` } } }));
+    client = await connectElicitingClient(server, 'herald-meta', elicited, completed);
   }],
 
   ['connect Facebook in the browser: two Pages and the Instagram account', async () => {

@@ -615,6 +615,13 @@ base::Task<MetaEmulator::Download> MetaEmulator::Fetch(std::string url) {
   co_return out;
 }
 
+base::Task<MetaEmulator::Download> MetaEmulator::Upload(const Params& p,
+                                                       std::string url_field) {
+  if (auto it = p.files.find("source"); it != p.files.end()) co_return Download{it->second.data, ""};
+  if (p.Has(url_field)) co_return co_await Fetch(p.Get(url_field));
+  co_return Download{"", "Requires upload file: " + url_field + " or a multipart source"};
+}
+
 // ---- Facebook Pages ----
 
 base::Task<http::Response> MetaEmulator::PageFeed(const Auth& auth, std::string page, Params p) {
@@ -693,16 +700,11 @@ base::Task<http::Response> MetaEmulator::PagePhotos(const Auth& auth, std::strin
                                                     Params p) {
   if (auto denied = NeedPage(auth, page)) co_return *denied;
   if (auto denied = NeedScope(auth, "pages_manage_posts", 200)) co_return *denied;
-  std::string data;
-  if (p.files.count("source") != 0) {
-    data = p.files["source"].data;
-  } else if (p.Has("url")) {
-    Download d = co_await Fetch(p.Get("url"));
-    if (!d.error.empty()) co_return Error(400, 324, "(#324) Missing or invalid image file: " + d.error, 2069019);
-    data = std::move(d.data);
-  } else {
-    co_return Error(400, 324, "(#324) Requires upload file");
+  Download d = co_await Upload(p, "url");
+  if (!d.error.empty()) {
+    co_return Error(400, 324, "(#324) Missing or invalid image file: " + d.error, 2069019);
   }
+  const std::string data = std::move(d.data);
   if (!IsJpeg(data) && !IsPng(data)) {
     co_return Error(400, 324, "(#324) Missing or invalid image file: not a JPEG or PNG image",
                     2069019);
@@ -737,16 +739,9 @@ base::Task<http::Response> MetaEmulator::PageVideos(const Auth& auth, std::strin
                                                     Params p) {
   if (auto denied = NeedPage(auth, page)) co_return *denied;
   if (auto denied = NeedScope(auth, "pages_manage_posts", 200)) co_return *denied;
-  std::string data;
-  if (p.files.count("source") != 0) {
-    data = p.files["source"].data;
-  } else if (p.Has("file_url")) {
-    Download d = co_await Fetch(p.Get("file_url"));
-    if (!d.error.empty()) co_return Error(400, 352, "(#352) " + d.error);
-    data = std::move(d.data);
-  } else {
-    co_return BadParam("file_url or source is required");
-  }
+  Download d = co_await Upload(p, "file_url");
+  if (!d.error.empty()) co_return Error(400, 352, "(#352) " + d.error);
+  const std::string data = std::move(d.data);
   if (!IsMp4(data)) {
     co_return Error(400, 352, "(#352) Sorry, the video file you selected is in a format that we "
                               "don't support.");

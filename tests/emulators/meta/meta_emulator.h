@@ -194,6 +194,8 @@ class MetaEmulator final : public NetworkEmulator {
   http::Response Dialog(const http::Request& req, const Params& p);
   http::Response AccessToken(const Params& p);
   base::Task<Download> Fetch(std::string url);
+  // The bytes of a multipart `source` file, else those downloaded from `url_field`.
+  base::Task<Download> Upload(const Params& p, std::string url_field);
 
   Auth Authenticate(const http::Request& req, const Params& p);
   // Counts the call and adds the usage header; an error answer when over the limit.

@@ -229,3 +229,27 @@ export async function publishedPost(client, postId, ms = 60000) {
     throw new Error(`${e.message}; last get_post: ${JSON.stringify(last, null, 1)}`);
   });
 }
+
+// An MCP SDK client of `server` (startServe) declaring URL-mode elicitation: it accepts every
+// elicitation/create, pushing its params to `elicited`, and pushes the params of
+// notifications/elicitation/complete to `completed`.
+export async function connectElicitingClient(server, name, elicited, completed) {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StreamableHTTPClientTransport } =
+      await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  const { ElicitRequestSchema, ElicitationCompleteNotificationSchema } =
+      await import('@modelcontextprotocol/sdk/types.js');
+  const client = new Client({ name, version: '1.0.0' },
+                            { capabilities: { elicitation: { url: {} } } });
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    elicited.push(request.params);
+    return { action: 'accept' };
+  });
+  client.setNotificationHandler(ElicitationCompleteNotificationSchema, async (n) => {
+    completed.push(n.params);
+  });
+  await client.connect(new StreamableHTTPClientTransport(
+      new URL(`${server.base}/mcp`),
+      { requestInit: { headers: { Authorization: `Bearer ${server.key}` } } }));
+  return client;
+}
