@@ -5,6 +5,8 @@
 // One include per network.
 #include "platforms/bluesky/bluesky_platform.h"
 #include "platforms/discord/discord_platform.h"
+#include "platforms/facebook/facebook_platform.h"
+#include "platforms/instagram/instagram_platform.h"
 #include "platforms/linkedin/linkedin_platform.h"
 #include "platforms/mastodon/mastodon_platform.h"
 #include "platforms/oauth/test_network.h"
@@ -24,6 +26,8 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
   if (auto x = x::MakeXPlatform(env)) registry->Add(std::move(x));
   for (auto& p : linkedin::MakeLinkedInPlatforms(env)) registry->Add(std::move(p));
+  if (auto p = facebook::MakeFacebookPlatform(env)) registry->Add(std::move(p));
+  if (auto p = instagram::MakeInstagramPlatform(env)) registry->Add(std::move(p));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {

@@ -22,6 +22,23 @@ std::string JoinScopes(const OAuthProvider& p) {
   return out;
 }
 
+// A Graph-style error object's numeric code ({"error": {"code": 190}}), or 0.
+int64_t GraphErrorCode(const HttpResponse& response) {
+  auto body = base::ParseJson(response.body);
+  if (!body.ok() || !body->is_object()) return 0;
+  auto e = body->find("error");
+  if (e == body->end() || !e->is_object()) return 0;
+  auto c = e->find("code");
+  return c != e->end() && c->is_number_integer() ? c->get<int64_t>() : 0;
+}
+
+std::string GraphErrorMessage(const HttpResponse& response) {
+  auto body = base::ParseJson(response.body);
+  if (!body.ok() || !body->is_object()) return "";
+  auto e = body->find("error");
+  return e != body->end() && e->is_object() ? base::GetString(*e, "message") : "";
+}
+
 }  // namespace
 
 OAuthClient::OAuthClient(HttpClient& http, const base::Clock& clock) : http_(http), clock_(clock) {}
@@ -92,11 +109,86 @@ base::Task<base::Result<TokenSet>> OAuthClient::ExchangeCode(OAuthProvider provi
   if (provider.pkce) f.emplace_back("code_verifier", std::move(code_verifier));
   HERALD_CO_ASSIGN_OR_RETURN(HttpResponse response, co_await PostForm(provider, provider.token_url,
                                                                       std::move(f), "token"));
-  co_return ParseTokenResponse(response, clock_.Now(), Name(provider));
+  HERALD_CO_ASSIGN_OR_RETURN(TokenSet short_lived,
+                             ParseTokenResponse(response, clock_.Now(), Name(provider)));
+  if (!provider.long_lived_exchange) co_return short_lived;
+  HERALD_CO_ASSIGN_OR_RETURN(
+      TokenSet long_lived, co_await Exchange(provider, *provider.long_lived_exchange,
+                                             short_lived.access_token, "long-lived token"));
+  for (const auto& [k, v] : short_lived.extra.items()) {
+    if (!long_lived.extra.contains(k)) long_lived.extra[k] = v;
+  }
+  if (long_lived.scope.empty()) long_lived.scope = short_lived.scope;
+  co_return long_lived;
+}
+
+base::Task<base::Result<TokenSet>> OAuthClient::Exchange(const OAuthProvider& provider,
+                                                         const AccessTokenExchange& exchange,
+                                                         std::string token,
+                                                         std::string_view what) {
+  http::FormFields q = {{"grant_type", exchange.grant_type}, {exchange.token_param, token}};
+  if (exchange.send_client_id) q.emplace_back("client_id", provider.client_id);
+  if (exchange.send_client_secret) q.emplace_back("client_secret", provider.client_secret);
+  HttpRequest req;
+  req.method = "GET";
+  req.url = http::AppendQuery(exchange.url, q);
+  req.headers = {{"Accept", "application/json"}};
+  req.connect_timeout = provider.connect_timeout;
+  req.total_timeout = provider.request_timeout;
+  req.max_response_bytes = 256 * 1024;
+  const std::string name = Name(provider);
+  auto r = co_await http_.Send(std::move(req));
+  if (!r.ok()) {
+    if (r.error().code() == base::ErrorCode::kInvalidArgument) {
+      co_return base::FailedPrecondition(name + "'s " + std::string(what) +
+                                         " endpoint cannot be used: " +
+                                         exchange.url);
+    }
+    co_return base::Unavailable("could not reach " + name + "'s " + std::string(what) +
+                                " endpoint (no connection, or no answer in time); try again "
+                                "later");
+  }
+  const HttpResponse& response = *r;
+  if (response.status >= 400 && response.status <= 499) {
+    const int64_t graph = GraphErrorCode(response);
+    const bool dead = graph == 190 || graph == 102 ||
+                      std::find(provider.dead_grant_errors.begin(),
+                                provider.dead_grant_errors.end(),
+                                OAuthErrorCode(response)) != provider.dead_grant_errors.end();
+    if (dead) {
+      co_return base::Unauthenticated(name + " no longer accepts the account's token (" +
+                                      GraphErrorMessage(response) +
+                                      "); the account must be reconnected");
+    }
+    if (graph != 0) {
+      const std::string message = GraphErrorMessage(response);
+      if (graph == 4 || graph == 17 || graph == 32 || graph == 613) {
+        co_return base::ResourceExhausted(name + " refused the " + std::string(what) +
+                                          " request for now: " + message);
+      }
+      if (graph == 1 || graph == 2) {
+        co_return base::Unavailable(name + " could not give a " + std::string(what) +
+                                    " now: " + message);
+      }
+      co_return base::FailedPrecondition(name + " refused the " + std::string(what) +
+                                         " request: " + message);
+    }
+  }
+  co_return ParseTokenResponse(response, clock_.Now(), name);
 }
 
 base::Task<base::Result<TokenSet>> OAuthClient::Refresh(OAuthProvider provider, TokenSet current) {
   HERALD_CO_RETURN_IF_ERROR(provider.CheckConfigured());
+  if (provider.access_token_renewal) {
+    HERALD_CO_ASSIGN_OR_RETURN(
+        TokenSet renewed, co_await Exchange(provider, *provider.access_token_renewal,
+                                            current.access_token, "token renewal"));
+    if (renewed.scope.empty()) renewed.scope = current.scope;
+    for (const auto& [k, v] : current.extra.items()) {
+      if (!renewed.extra.contains(k)) renewed.extra[k] = v;
+    }
+    co_return renewed;
+  }
   if (current.refresh_token.empty()) {
     co_return base::Unauthenticated("the " + Name(provider) + " access token expired and " +
                                     Name(provider) +

@@ -35,14 +35,17 @@ class OAuthClient {
   static std::string AuthorizationUrl(const OAuthProvider& provider, std::string_view redirect_uri,
                                       std::string_view state, std::string_view code_challenge);
 
-  // grant_type=authorization_code. `code_verifier` is sent when provider.pkce.
+  // grant_type=authorization_code. `code_verifier` is sent when provider.pkce. With
+  // provider.long_lived_exchange the answer's access token is exchanged at once and the
+  // long-lived tokens returned (fields of the first answer such as user_id kept in `extra`).
   base::Task<base::Result<TokenSet>> ExchangeCode(OAuthProvider provider, std::string code,
                                                   std::string redirect_uri,
                                                   std::string code_verifier);
 
   // grant_type=refresh_token with current.refresh_token. The result keeps the current refresh
   // token (and its expiry) when the network does not rotate it. Errors as above; a missing
-  // refresh token is kUnauthenticated.
+  // refresh token is kUnauthenticated. With provider.access_token_renewal, that request with
+  // current.access_token instead (no refresh token needed).
   base::Task<base::Result<TokenSet>> Refresh(OAuthProvider provider, TokenSet current);
 
   // Revokes `token` (token_type_hint "access_token" or "refresh_token"). Errors as above;
@@ -54,6 +57,11 @@ class OAuthClient {
   base::Task<base::Result<HttpResponse>> PostForm(
       const OAuthProvider& provider, std::string url,
       std::vector<std::pair<std::string, std::string>> fields, std::string_view what);
+
+  // Sends `exchange` with `token`; the answer's tokens. `what` names it in messages.
+  base::Task<base::Result<TokenSet>> Exchange(const OAuthProvider& provider,
+                                              const AccessTokenExchange& exchange,
+                                              std::string token, std::string_view what);
 
   HttpClient& http_;
   const base::Clock& clock_;

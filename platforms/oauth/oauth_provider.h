@@ -9,6 +9,7 @@
 #define HERALD_PLATFORMS_OAUTH_OAUTH_PROVIDER_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,21 @@ struct OAuthClientCredentials {
   std::string client_secret;  // "" for a public client (PKCE only)
 };
 
+// A token request made with an access token itself, for networks without a refresh_token grant
+// (Meta): GET <url>?grant_type=<grant_type>&<token_param>=<token>[&client_id][&client_secret],
+// answered like a token endpoint ({"access_token", "token_type"?, "expires_in"?}).
+//   Threads long-lived:   /access_token, th_exchange_token, access_token, client_secret
+//   Threads renewal:      /refresh_access_token, th_refresh_token, access_token
+//   Facebook long-lived:  /vNN/oauth/access_token, fb_exchange_token, fb_exchange_token,
+//                         client_id + client_secret (the same request renews it)
+struct AccessTokenExchange {
+  std::string url;
+  std::string grant_type;
+  std::string token_param = "access_token";
+  bool send_client_id = false;
+  bool send_client_secret = false;
+};
+
 struct OAuthProvider {
   std::string platform;       // network id, e.g. "x"
   std::string display_name;   // "X", for messages
@@ -45,6 +61,14 @@ struct OAuthProvider {
   // OAuth error codes that, answering a refresh, mean the grant is dead as invalid_grant does
   // (X answers a used or revoked refresh token with invalid_request).
   std::vector<std::string> dead_grant_errors;
+  // When set, ExchangeCode exchanges the code's (short-lived) access token at once with this
+  // request and returns the long-lived tokens (Meta's 60-day user tokens).
+  std::optional<AccessTokenExchange> long_lived_exchange;
+  // When set, Refresh renews the access token with this request (sending the current access
+  // token) instead of a refresh_token grant; no refresh token is needed or kept. A refusal that
+  // says the token is dead (a Graph error object with code 190 or 102, or an OAuth error in
+  // dead_grant_errors) is kUnauthenticated, like invalid_grant.
+  std::optional<AccessTokenExchange> access_token_renewal;
   // Refresh this long before the access token expires.
   std::chrono::seconds refresh_margin{300};
   // Bounds of one token or revocation request (connecting; the whole call).

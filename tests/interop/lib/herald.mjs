@@ -195,3 +195,61 @@ export async function eventually(fn, ms, what, intervalMs = 25) {
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+// Calls tool `name` of an MCP SDK `client`; its structuredContent, or throws on isError.
+export async function callTool(client, name, args) {
+  const r = await client.callTool({ name, arguments: args });
+  if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
+  return r.structuredContent;
+}
+
+// Follows a sign-in link as a browser would: the authorize page answers 302 to herald's
+// callback under `publicUrl`, whose page (returned) says what happened.
+export async function openSignInLink(url, publicUrl) {
+  const authorize = await fetch(url, { redirect: 'manual' });
+  equal(authorize.status, 302, `the authorize page redirects (${url})`);
+  const location = authorize.headers.get('location');
+  check(location.startsWith(`${publicUrl}/oauth/callback/`), `back to herald: ${location}`);
+  const page = await fetch(location);
+  const text = await page.text();
+  equal(page.status, 200, `the callback page: ${text.slice(0, 500)}`);
+  return text;
+}
+
+// Polls get_post until post `postId` is published (throws if it ends otherwise or `ms` pass).
+export async function publishedPost(client, postId, ms = 60000) {
+  let last;
+  return eventually(async () => {
+    const p = last = await callTool(client, 'get_post', { post_id: postId });
+    if (['failed', 'partially_published', 'cancelled'].includes(p.status)) {
+      throw new Error(`the post ended ${p.status}: ${JSON.stringify(p.targets, null, 1)}`);
+    }
+    return p.status === 'published' ? p : null;
+  }, ms, `post ${postId} published`, 100).catch((e) => {
+    throw new Error(`${e.message}; last get_post: ${JSON.stringify(last, null, 1)}`);
+  });
+}
+
+// An MCP SDK client of `server` (startServe) declaring URL-mode elicitation: it accepts every
+// elicitation/create, pushing its params to `elicited`, and pushes the params of
+// notifications/elicitation/complete to `completed`.
+export async function connectElicitingClient(server, name, elicited, completed) {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StreamableHTTPClientTransport } =
+      await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  const { ElicitRequestSchema, ElicitationCompleteNotificationSchema } =
+      await import('@modelcontextprotocol/sdk/types.js');
+  const client = new Client({ name, version: '1.0.0' },
+                            { capabilities: { elicitation: { url: {} } } });
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    elicited.push(request.params);
+    return { action: 'accept' };
+  });
+  client.setNotificationHandler(ElicitationCompleteNotificationSchema, async (n) => {
+    completed.push(n.params);
+  });
+  await client.connect(new StreamableHTTPClientTransport(
+      new URL(`${server.base}/mcp`),
+      { requestInit: { headers: { Authorization: `Bearer ${server.key}` } } }));
+  return client;
+}
