@@ -132,7 +132,9 @@ Task<Result<PublishedContainer>> ContainerPublisher::FindMedia(const GraphCaller
                                                                const ContainerPost& post,
                                                                const Json& slot) const {
   GraphRequest req;
-  req.path = "/" + user_id + "/" + flow_.recent_edge;
+  const std::string& edge =
+      !post.reply_to.empty() && !flow_.reply_edge.empty() ? flow_.reply_edge : flow_.recent_edge;
+  req.path = "/" + user_id + "/" + edge;
   req.query = {{"fields", flow_.recent_fields}, {"limit", std::to_string(flow_.recent_limit)}};
   req.action = "looking up recent posts";
   auto r = co_await call(std::move(req));

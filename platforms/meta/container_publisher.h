@@ -74,6 +74,7 @@ struct ContainerFlow {
   std::string reason_field;  // "error_message" | "status"
   std::string limit_edge;    // "threads_publishing_limit" | "content_publishing_limit"
   std::string recent_edge;   // "threads" | "media": the account's recent media
+  std::string reply_edge;    // where replies are listed ("replies" on Threads; "" = recent_edge)
   std::string text_field;    // "text" | "caption"
   std::string recent_fields; // fields asked of the recent media ("id,text,permalink,timestamp")
   int max_checks = 30;       // status checks of one container per attempt
