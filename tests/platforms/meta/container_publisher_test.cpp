@@ -163,7 +163,8 @@ TEST_F(ContainerPublisherTest, PollsTheContainerAndSavesItBeforePublishing) {
   EXPECT_EQ(r->media_id, "m1");
   EXPECT_EQ(graph_.published, 1);
   EXPECT_EQ(graph_.Count("GET /c1"), 3);
-  EXPECT_EQ(pauses_.size(), 2u);  // through the injected pause: no real sleep
+  // Through the injected pause (no real sleep), the wait doubling from first_wait.
+  EXPECT_THAT(pauses_, ElementsAre(std::chrono::seconds(1), std::chrono::seconds(2)));
   ASSERT_EQ(saves_.size(), 1u);
   EXPECT_EQ(saves_[0]["container"], "c1");
   EXPECT_EQ(graph_.log[save_points_[0] - 1], "POST /u/threads");  // saved right after creation
