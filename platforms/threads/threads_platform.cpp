@@ -18,36 +18,9 @@ constexpr int64_t kMaxImageBytes = 8LL * 1024 * 1024;
 constexpr int64_t kMaxVideoBytes = 1024LL * 1024 * 1024;
 
 const ThreadPublisher& Parts() {
-  static const ThreadPublisher* parts = new ThreadPublisher(
-      "Threads", {.key = "parts", .usable = [](const Json& p) {
-                    return p.is_object() && !base::GetString(p, "id").empty();
-                  }});
+  static const ThreadPublisher* parts =
+      new ThreadPublisher("Threads", ThreadPublisher::IdUrlLayout());
   return *parts;
-}
-
-PublishReceipt ReceiptOf(Json state) {
-  PublishReceipt receipt;
-  const Json& parts = state["parts"];
-  receipt.external_id = base::GetString(parts.front(), "id");
-  receipt.url = base::GetString(parts.front(), "url");
-  receipt.remote_state = std::move(state);
-  return receipt;
-}
-
-std::string UsernameOf(const AccountContext& account) {
-  std::string name = base::GetString(account.settings, "username");
-  if (name.empty()) name = account.handle;
-  if (!name.empty() && name.front() == '@') name.erase(0, 1);
-  return name;
-}
-
-std::vector<std::string> PartIds(const PublishReceipt& receipt) {
-  std::vector<std::string> ids;
-  for (const Json& p : Parts().DoneEntries(receipt.remote_state, SIZE_MAX)) {
-    ids.push_back(base::GetString(p, "id"));
-  }
-  if (ids.empty() && !receipt.external_id.empty()) ids.push_back(receipt.external_id);
-  return ids;
 }
 
 // The text as Threads counts it, for the kit's code-point counting: every emoji replaced by as
@@ -215,7 +188,7 @@ Task<std::string> ThreadsPlatform::Permalink(AccountContext& account, const std:
   req.action = "reading the post's link";
   auto r = co_await Call(account, std::move(req));
   std::string link = r.ok() ? ParsePermalink(r->body) : "";
-  co_return link.empty() ? PostUrl(UsernameOf(account), media_id) : link;
+  co_return link.empty() ? PostUrl(AccountUsername(account), media_id) : link;
 }
 
 Task<Result<PublishReceipt>> ThreadsPlatform::Publish(PublishRequest request) {
@@ -258,7 +231,7 @@ Task<Result<PublishReceipt>> ThreadsPlatform::Publish(PublishRequest request) {
   };
   HERALD_CO_ASSIGN_OR_RETURN(Json state,
                              co_await Parts().Publish(request, std::move(initial), post));
-  co_return ReceiptOf(std::move(state));
+  co_return Parts().IdUrlReceipt(std::move(state));
 }
 
 Task<Result<std::optional<PublishReceipt>>> ThreadsPlatform::Find(PublishRequest request) {
@@ -289,11 +262,11 @@ Task<Result<std::optional<PublishReceipt>>> ThreadsPlatform::Find(PublishRequest
     }
     co_return std::optional<PublishReceipt>();
   }
-  co_return std::optional<PublishReceipt>(ReceiptOf(std::move(state)));
+  co_return std::optional<PublishReceipt>(Parts().IdUrlReceipt(std::move(state)));
 }
 
 Task<Result<void>> ThreadsPlatform::Delete(AccountContext account, PublishReceipt receipt) {
-  std::vector<std::string> ids = PartIds(receipt);
+  std::vector<std::string> ids = Parts().PartIds(receipt);
   if (ids.empty()) co_return base::InvalidArgument("the receipt names no Threads post");
   const std::vector<int> gone = {400};
   for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
@@ -315,7 +288,7 @@ Task<Result<void>> ThreadsPlatform::Delete(AccountContext account, PublishReceip
 
 Task<Result<Json>> ThreadsPlatform::FetchPostMetrics(AccountContext account,
                                                      PublishReceipt receipt) {
-  std::vector<std::string> ids = PartIds(receipt);
+  std::vector<std::string> ids = Parts().PartIds(receipt);
   if (ids.empty()) co_return base::InvalidArgument("the receipt names no Threads post");
   meta::GraphRequest req;
   req.path = "/" + ids.front() + "/insights";

@@ -685,14 +685,7 @@ base::Result<void> ThreadsEmulator::RevokeToken(std::string_view token) {
 
 base::Result<void> ThreadsEmulator::ExpireTokens(std::string_view token) {
   std::lock_guard lock(mu_);
-  if (token.empty()) {
-    for (auto& [k, t] : tokens_) t.expires_at = ctx_.Now();
-    return base::Ok();
-  }
-  auto it = tokens_.find(std::string(token));
-  if (it == tokens_.end()) return base::NotFound("unknown access token");
-  it->second.expires_at = ctx_.Now();
-  return base::Ok();
+  return ExpireTokensIn(tokens_, token, ctx_.Now());
 }
 
 base::Result<Json> ThreadsEmulator::Control(std::string_view action, const Json& body) {

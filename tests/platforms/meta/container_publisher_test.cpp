@@ -11,6 +11,7 @@
 #include <map>
 
 #include "base/time.h"
+#include "platforms/threads/threads_wire.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/support/result_matchers.h"
 
@@ -101,17 +102,9 @@ struct FakeGraph {
   }
 };
 
+// Threads' flow, with few checks.
 ContainerFlow ThreadsFlow() {
-  ContainerFlow f;
-  f.network = "Threads";
-  f.create_edge = "threads";
-  f.publish_edge = "threads_publish";
-  f.state_field = "status";
-  f.reason_field = "error_message";
-  f.limit_edge = "threads_publishing_limit";
-  f.recent_edge = "threads";
-  f.text_field = "text";
-  f.recent_fields = "id,text,permalink,timestamp";
+  ContainerFlow f = threads::ThreadsContainerFlow();
   f.max_checks = 5;
   return f;
 }
