@@ -19,11 +19,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ElicitationCompleteNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-
-import { check, equal, eventually, freePort, runSteps, startEmulator, startServe } from './lib/herald.mjs';
+import { check, equal, freePort, runSteps, startEmulator, startServe } from './lib/herald.mjs';
+import { OAuthSession } from './lib/oauth_session.mjs';
 
 const [herald, emulatorBinary] = process.argv.slice(2);
 if (!herald || !emulatorBinary) {
@@ -35,11 +32,9 @@ const runId = Math.random().toString(36).slice(2, 10);
 const work = mkdtempSync(join(tmpdir(), 'herald-meta-'));
 const emulators = {};
 let server;
-let client;
 let publicUrl;
-const elicited = [];
-const completed = [];
-const callbackPages = [];
+const session = new OAuthSession();
+const call = (name, args) => session.call(name, args);
 const accounts = {};
 const media = {};
 
@@ -54,49 +49,6 @@ const networkEnv = {
   }),
 };
 
-async function call(name, args) {
-  const r = await client.callTool({ name, arguments: args });
-  if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
-  return r.structuredContent;
-}
-
-// Follows a sign-in link as a browser would.
-async function openInBrowser(url) {
-  const authorize = await fetch(url, { redirect: 'manual' });
-  equal(authorize.status, 302, `the authorize page redirects (${url})`);
-  const location = authorize.headers.get('location');
-  check(location.startsWith(`${publicUrl}/oauth/callback/`), `back to herald: ${location}`);
-  const page = await fetch(location);
-  const text = await page.text();
-  callbackPages.push(text);
-  equal(page.status, 200, `the callback page: ${text.slice(0, 500)}`);
-}
-
-async function connect(platform) {
-  const before = elicited.length;
-  const r = await call('connect_account', { platform });
-  equal(r.status, 'pending_authorization', `${platform}: connect_account status`);
-  check(elicited.length === before + 1, `${platform}: the client was asked to open the link`);
-  const asked = elicited[elicited.length - 1];
-  equal(asked.mode, 'url', `${platform}: URL-mode elicitation`);
-  await openInBrowser(asked.url);
-  await eventually(() => completed.some((c) => c.elicitationId === asked.elicitationId), 10000,
-                   `notifications/elicitation/complete for ${platform}`);
-}
-
-async function settled(postId) {
-  let last;
-  return eventually(async () => {
-    const p = last = await call('get_post', { post_id: postId });
-    if (['failed', 'partially_published', 'cancelled'].includes(p.status)) {
-      throw new Error(`the post ended ${p.status}: ${JSON.stringify(p.targets, null, 1)}`);
-    }
-    return p.status === 'published' ? p : null;
-  }, 60000, `post ${postId} published`, 100).catch((e) => {
-    throw new Error(`${e.message}; last get_post: ${JSON.stringify(last, null, 1)}`);
-  });
-}
-
 const commonSteps = [
   ['make a PNG with ffmpeg and upload it', async () => {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=800x600',
@@ -106,6 +58,7 @@ const commonSteps = [
   ['start the emulators and herald serve on its own public URL', async () => {
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
+    session.publicUrl = publicUrl;
     let env = {
       HERALD_DB: '',
       HERALD_PUBLIC_URL: publicUrl,
@@ -122,18 +75,7 @@ const commonSteps = [
   }],
 
   ['an MCP client with URL-mode elicitation connects', async () => {
-    client = new Client({ name: 'herald-meta', version: '1.0.0' },
-                        { capabilities: { elicitation: { url: {} } } });
-    client.setRequestHandler(ElicitRequestSchema, async (request) => {
-      elicited.push(request.params);
-      return { action: 'accept' };
-    });
-    client.setNotificationHandler(ElicitationCompleteNotificationSchema, async (n) => {
-      completed.push(n.params);
-    });
-    await client.connect(new StreamableHTTPClientTransport(
-        new URL(`${server.base}/mcp`),
-        { requestInit: { headers: { Authorization: `Bearer ${server.key}` } } }));
+    await session.open(server.base, server.key, 'herald-meta');
   }],
 
   ['upload_media: the PNG', async () => {
@@ -152,7 +94,7 @@ function threadsSteps() {
   const posts = {};
   return [
     ['Threads: connect in the browser', async () => {
-      await connect('threads');
+      await session.connect('threads');
       const { accounts: list } = await call('list_accounts', {});
       const threads = list.filter((a) => a.platform === 'threads');
       equal(threads.length, 1, `one Threads account: ${JSON.stringify(list)}`);
@@ -174,7 +116,7 @@ function threadsSteps() {
 
     ['Threads: get_post shows each published with its URL', async () => {
       for (const [name, id] of Object.entries(posts)) {
-        const p = await settled(id);
+        const p = await session.settled(id);
         for (const t of p.targets) {
           equal(t.status, 'published', `${name}: target ${t.account_id}`);
           check(/^https:\/\/www\.threads\.net\/@herald_tester\/post\//.test(t.url ?? ''),
@@ -198,7 +140,7 @@ function threadsSteps() {
 }
 
 await runSteps([...commonSteps, ...threadsSteps()], async () => {
-  if (client) await client.close();
+  await session.close();
   if (server) await server.stop();
   for (const e of Object.values(emulators)) await e.stop();
   rmSync(work, { recursive: true, force: true });
