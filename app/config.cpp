@@ -206,6 +206,8 @@ const std::vector<Variable>& Variables() {
       {"HERALD_FACEBOOK_AUTH_URL", AuthUrl("facebook")},
       {"HERALD_INSTAGRAM_API_URL", ApiUrl("instagram")},
       {"HERALD_INSTAGRAM_AUTH_URL", AuthUrl("instagram")},
+      {"HERALD_THREADS_API_URL", ApiUrl("threads")},
+      {"HERALD_THREADS_AUTH_URL", AuthUrl("threads")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",

@@ -12,6 +12,7 @@
 #include "platforms/oauth/test_network.h"
 #include "platforms/slack/slack_platform.h"
 #include "platforms/telegram/telegram_platform.h"
+#include "platforms/threads/threads_platform.h"
 #include "platforms/x/x_platform.h"
 
 namespace herald::platforms {
@@ -28,6 +29,7 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   for (auto& p : linkedin::MakeLinkedInPlatforms(env)) registry->Add(std::move(p));
   if (auto p = facebook::MakeFacebookPlatform(env)) registry->Add(std::move(p));
   if (auto p = instagram::MakeInstagramPlatform(env)) registry->Add(std::move(p));
+  if (auto threads = threads::MakeThreadsPlatform(env)) registry->Add(std::move(threads));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {

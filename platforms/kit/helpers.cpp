@@ -70,4 +70,11 @@ base::Error RedactError(const base::Error& e, std::string_view secret) {
   return out;
 }
 
+std::string AccountUsername(const AccountContext& account) {
+  std::string name = base::GetString(account.settings, "username");
+  if (name.empty()) name = account.handle;
+  if (!name.empty() && name.front() == '@') name.erase(0, 1);
+  return name;
+}
+
 }  // namespace herald::platforms

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "platforms/http_client.h"
+#include "platforms/platform.h"
 
 namespace herald::platforms {
 
@@ -42,6 +43,9 @@ std::string FindHeader(const HttpHeaders& headers, std::string_view name);
 // `secret` is empty. For tokens that travel in URLs or bodies (a Telegram bot token is part of
 // every Bot API URL): whatever reaches a message or a log goes through this first.
 std::string Redact(std::string text, std::string_view secret);
+
+// The account's username without "@": settings.username, else the handle.
+std::string AccountUsername(const AccountContext& account);
 
 // `e` with `secret` redacted from its message and its detail (code and retry_after kept).
 base::Error RedactError(const base::Error& e, std::string_view secret);

@@ -1,5 +1,6 @@
 #include "platforms/kit/thread_publisher.h"
 
+#include <cstdint>
 #include <utility>
 
 #include "platforms/kit/helpers.h"
@@ -9,6 +10,30 @@ namespace herald::platforms {
 ThreadPublisher::ThreadPublisher(std::string network, Layout layout)
     : network_(std::move(network)), layout_(std::move(layout)) {
   if (!layout_.usable) layout_.usable = [](const Json& entry) { return !entry.is_null(); };
+}
+
+ThreadLayout ThreadPublisher::IdUrlLayout() {
+  return {.key = "parts", .usable = [](const Json& p) {
+            return p.is_object() && !base::GetString(p, "id").empty();
+          }};
+}
+
+PublishReceipt ThreadPublisher::IdUrlReceipt(Json state) const {
+  PublishReceipt receipt;
+  const Json& parts = state[layout_.key];
+  receipt.external_id = base::GetString(parts.front(), "id");
+  receipt.url = base::GetString(parts.front(), "url");
+  receipt.remote_state = std::move(state);
+  return receipt;
+}
+
+std::vector<std::string> ThreadPublisher::PartIds(const PublishReceipt& receipt) const {
+  std::vector<std::string> ids;
+  for (const Json& p : DoneEntries(receipt.remote_state, SIZE_MAX)) {
+    ids.push_back(base::GetString(p, "id"));
+  }
+  if (ids.empty() && !receipt.external_id.empty()) ids.push_back(receipt.external_id);
+  return ids;
 }
 
 Json ThreadPublisher::DoneEntries(const Json& remote_state, size_t max_parts) const {

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/async.h"
 #include "base/json.h"
@@ -62,6 +63,15 @@ class ThreadPublisher {
 
   // `network` names the network in messages ("Telegram").
   explicit ThreadPublisher(std::string network, Layout layout = {});
+
+  // The layout most networks use: "parts" entries {"id", "url"}, usable once they have an id.
+  static Layout IdUrlLayout();
+  // The receipt of a final state whose entries are {"id", "url"} (IdUrlLayout): the first
+  // part's id and url, and the state itself. REQUIRES: at least one entry.
+  PublishReceipt IdUrlReceipt(Json state) const;
+  // The "id" of every usable entry of `receipt.remote_state`, first part first; the receipt's
+  // external_id alone when none is recorded.
+  std::vector<std::string> PartIds(const PublishReceipt& receipt) const;
 
   // The usable recorded entries of `remote_state`, at most `max_parts`.
   Json DoneEntries(const Json& remote_state, size_t max_parts) const;

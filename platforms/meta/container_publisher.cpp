@@ -63,6 +63,7 @@ Task<Result<ContainerStatus>> ContainerPublisher::Status(const GraphCaller& call
 Task<Result<ContainerStatus>> ContainerPublisher::Wait(const GraphCaller& call,
                                                        const std::string& id,
                                                        const std::string& what) const {
+  std::chrono::milliseconds wait = std::min(flow_.first_wait, flow_.check_every);
   for (int check = 1;; ++check) {
     HERALD_CO_ASSIGN_OR_RETURN(ContainerStatus status, co_await Status(call, id, what));
     const bool pending = status.state == ContainerState::kInProgress ||
@@ -73,7 +74,8 @@ Task<Result<ContainerStatus>> ContainerPublisher::Wait(const GraphCaller& call,
                                   std::to_string(check) +
                                   " checks; herald will check it again later");
     }
-    co_await Pause(flow_.check_every);
+    co_await Pause(wait);
+    wait = std::min(wait * 2, flow_.check_every);
   }
 }
 
@@ -132,7 +134,9 @@ Task<Result<PublishedContainer>> ContainerPublisher::FindMedia(const GraphCaller
                                                                const ContainerPost& post,
                                                                const Json& slot) const {
   GraphRequest req;
-  req.path = "/" + user_id + "/" + flow_.recent_edge;
+  const std::string& edge =
+      !post.reply_to.empty() && !flow_.reply_edge.empty() ? flow_.reply_edge : flow_.recent_edge;
+  req.path = "/" + user_id + "/" + edge;
   req.query = {{"fields", flow_.recent_fields}, {"limit", std::to_string(flow_.recent_limit)}};
   req.action = "looking up recent posts";
   auto r = co_await call(std::move(req));

@@ -5,7 +5,8 @@
 //
 //   POST /{user}/<create_edge>   (children first, each polled to FINISHED; then the parent)
 //   -> slot records the container id; save() BEFORE publishing
-//   GET  /{container}?fields=<state_field>,<reason_field>   until FINISHED (bounded, paused
+//   GET  /{container}?fields=<state_field>,<reason_field>   until FINISHED (at most
+//        max_checks, waiting first_wait then twice as long each time up to check_every,
 //        through the injected Pause: no real sleeps in tests)
 //   POST /{user}/<publish_edge>?creation_id={container}     -> the media id
 //
@@ -74,9 +75,12 @@ struct ContainerFlow {
   std::string reason_field;  // "error_message" | "status"
   std::string limit_edge;    // "threads_publishing_limit" | "content_publishing_limit"
   std::string recent_edge;   // "threads" | "media": the account's recent media
+  std::string reply_edge;    // where replies are listed ("replies" on Threads; "" = recent_edge)
   std::string text_field;    // "text" | "caption"
   std::string recent_fields; // fields asked of the recent media ("id,text,permalink,timestamp")
   int max_checks = 30;       // status checks of one container per attempt
+  // The wait before the second check; it doubles after each check, up to check_every.
+  std::chrono::milliseconds first_wait{1'000};
   std::chrono::milliseconds check_every{10'000};
   int recent_limit = 50;     // recent media read when looking a published container up
   // How long before the container was made a found media may be (clock skew).

@@ -22,11 +22,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ElicitationCompleteNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-
-import { check, equal, eventually, freePort, runSteps, startEmulator, startServe } from './lib/herald.mjs';
+import { check, equal, freePort, runSteps, startEmulator, startServe } from './lib/herald.mjs';
+import { OAuthSession } from './lib/oauth_session.mjs';
 
 const [herald, emulatorBinary] = process.argv.slice(2);
 if (!herald || !emulatorBinary) {
@@ -38,64 +35,17 @@ const runId = Math.random().toString(36).slice(2, 10);
 const work = mkdtempSync(join(tmpdir(), 'herald-x-linkedin-'));
 const emulators = {};
 let server;
-let client;
 let publicUrl;
-const elicited = [];   // elicitation/create params the client received
-const completed = [];  // notifications/elicitation/complete params
-const callbackPages = [];
+const session = new OAuthSession();
+const call = (name, args) => session.call(name, args);
 const accounts = {};   // "x" | "linkedin" | "page" -> account
 const media = {};      // "png" | "mp4" -> media_id
 const posts = {};      // name -> post_id
-
-async function call(name, args) {
-  const r = await client.callTool({ name, arguments: args });
-  if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
-  return r.structuredContent;
-}
-
-// Follows a sign-in link as a browser would: the authorize page answers 302 to herald's
-// callback, whose page says what happened.
-async function openInBrowser(url) {
-  const authorize = await fetch(url, { redirect: 'manual' });
-  equal(authorize.status, 302, `the authorize page redirects (${url})`);
-  const location = authorize.headers.get('location');
-  check(location.startsWith(`${publicUrl}/oauth/callback/`), `back to herald: ${location}`);
-  const page = await fetch(location);
-  const text = await page.text();
-  callbackPages.push(text);
-  equal(page.status, 200, `the callback page: ${text.slice(0, 500)}`);
-}
-
-async function settled(postId) {
-  let last;
-  return eventually(async () => {
-    const p = last = await call('get_post', { post_id: postId });
-    if (['failed', 'partially_published', 'cancelled'].includes(p.status)) {
-      throw new Error(`the post ended ${p.status}: ${JSON.stringify(p.targets, null, 1)}`);
-    }
-    return p.status === 'published' ? p : null;
-  }, 60000, `post ${postId} published`, 100).catch((e) => {
-    throw new Error(`${e.message}; last get_post: ${JSON.stringify(last, null, 1)}`);
-  });
-}
 
 function secondsFromNow(seconds) {
   const t = new Date(Date.now() + seconds * 1000);
   t.setUTCMilliseconds(0);
   return t.toISOString().replace('.000Z', 'Z');
-}
-
-async function connect(platform) {
-  const before = elicited.length;
-  const r = await call('connect_account', { platform });
-  equal(r.status, 'pending_authorization', `${platform}: connect_account status`);
-  check(elicited.length === before + 1, `${platform}: the client was asked to open the link`);
-  const asked = elicited[elicited.length - 1];
-  equal(asked.mode, 'url', `${platform}: URL-mode elicitation`);
-  equal(asked.url, r.authorization_url, `${platform}: the elicited URL is the sign-in link`);
-  await openInBrowser(asked.url);
-  await eventually(() => completed.some((c) => c.elicitationId === asked.elicitationId), 10000,
-                   `notifications/elicitation/complete for ${platform}`);
 }
 
 const steps = [
@@ -114,6 +64,7 @@ const steps = [
     emulators.linkedin = await startEmulator(emulatorBinary, 'linkedin');
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
+    session.publicUrl = publicUrl;
     await emulators.x.control('POST', '/config',
                               { redirect_uris: [`${publicUrl}/oauth/callback/x`] });
     await emulators.linkedin.control('POST', '/config',
@@ -138,24 +89,13 @@ const steps = [
   }],
 
   ['an MCP client with URL-mode elicitation connects', async () => {
-    client = new Client({ name: 'herald-x-linkedin', version: '1.0.0' },
-                        { capabilities: { elicitation: { url: {} } } });
-    client.setRequestHandler(ElicitRequestSchema, async (request) => {
-      elicited.push(request.params);
-      return { action: 'accept' };
-    });
-    client.setNotificationHandler(ElicitationCompleteNotificationSchema, async (n) => {
-      completed.push(n.params);
-    });
-    await client.connect(new StreamableHTTPClientTransport(
-        new URL(`${server.base}/mcp`),
-        { requestInit: { headers: { Authorization: `Bearer ${server.key}` } } }));
+    await session.open(server.base, server.key, 'herald-x-linkedin');
   }],
 
-  ['connect X in the browser', async () => { await connect('x'); }],
+  ['connect X in the browser', async () => { await session.connect('x'); }],
   ['connect LinkedIn in the browser: the member and the pages', async () => {
-    await connect('linkedin');
-    const page = callbackPages[callbackPages.length - 1];
+    await session.connect('linkedin');
+    const page = session.callbackPages[session.callbackPages.length - 1];
     check(/Herald Labs/.test(page) && /Example Corp/.test(page),
           `the callback page names the pages: ${page.slice(0, 800)}`);
   }],
@@ -204,7 +144,7 @@ const steps = [
 
   ['get_post shows every target published with its URL', async () => {
     for (const [name, id] of Object.entries(posts)) {
-      const p = await settled(id);
+      const p = await session.settled(id);
       for (const t of p.targets) {
         equal(t.status, 'published', `${name}: target ${t.account_id}`);
         check(/^https:\/\/(x\.com|www\.linkedin\.com)\//.test(t.url ?? ''),
@@ -224,7 +164,7 @@ const steps = [
 ];
 
 await runSteps(steps, async () => {
-  if (client) await client.close();
+  await session.close();
   if (server) await server.stop();
   for (const e of Object.values(emulators)) await e.stop();
   rmSync(work, { recursive: true, force: true });

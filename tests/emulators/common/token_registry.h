@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
 
@@ -49,6 +50,21 @@ class TokenRegistry {
 
 // The token of an "Authorization: Bearer <token>" header value, or "" (scheme case-insensitive).
 std::string BearerToken(std::string_view authorization);
+
+// POST /__emulator/tokens/expire for emulators that keep their access tokens in a map of
+// records with an `expires_at`: expires `token` now, or every token when it is empty. Errors:
+// kNotFound for an unknown token. The caller holds its lock.
+template <class TokenMap>
+base::Result<void> ExpireTokensIn(TokenMap& tokens, std::string_view token, base::Time now) {
+  if (token.empty()) {
+    for (auto& entry : tokens) entry.second.expires_at = now;
+    return base::Ok();
+  }
+  auto it = tokens.find(std::string(token));
+  if (it == tokens.end()) return base::NotFound("unknown access token");
+  it->second.expires_at = now;
+  return base::Ok();
+}
 
 }  // namespace herald::emulators
 

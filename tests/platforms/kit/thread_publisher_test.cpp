@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "platforms/kit/helpers.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/support/result_matchers.h"
 
@@ -140,6 +141,25 @@ TEST_F(ThreadPublisherTest, LayoutAndMidPartSaves) {
   EXPECT_EQ(saved[0]["pending"], 1);
   EXPECT_THAT(testing::RunTask(io_, flat.Publish(PublishRequest{}, Json::object(), post)),
               StatusIs(ErrorCode::kInvalidArgument));
+}
+
+TEST(ThreadPublisherIdUrl, ReceiptAndPartIds) {
+  ThreadPublisher parts("Threads", ThreadPublisher::IdUrlLayout());
+  Json state{{"parts", Json::array({Json{{"id", "1"}, {"url", "https://t/1"}},
+                                    Json{{"id", "2"}, {"url", "https://t/2"}},
+                                    Json{{"url", "no id yet"}}})}};
+  PublishReceipt receipt = parts.IdUrlReceipt(state);
+  EXPECT_EQ(receipt.external_id, "1");
+  EXPECT_EQ(receipt.url, "https://t/1");
+  EXPECT_THAT(parts.PartIds(receipt), ::testing::ElementsAre("1", "2"));
+  PublishReceipt bare;
+  bare.external_id = "9";
+  EXPECT_THAT(parts.PartIds(bare), ::testing::ElementsAre("9"));
+  AccountContext account;
+  account.handle = "@alice";
+  EXPECT_EQ(AccountUsername(account), "alice");
+  account.settings = Json{{"username", "bob"}};
+  EXPECT_EQ(AccountUsername(account), "bob");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "base/time.h"
+#include "platforms/threads/threads_wire.h"
 #include "tests/platforms/support/run_task.h"
 #include "tests/support/result_matchers.h"
 
@@ -101,17 +102,9 @@ struct FakeGraph {
   }
 };
 
+// Threads' flow, with few checks.
 ContainerFlow ThreadsFlow() {
-  ContainerFlow f;
-  f.network = "Threads";
-  f.create_edge = "threads";
-  f.publish_edge = "threads_publish";
-  f.state_field = "status";
-  f.reason_field = "error_message";
-  f.limit_edge = "threads_publishing_limit";
-  f.recent_edge = "threads";
-  f.text_field = "text";
-  f.recent_fields = "id,text,permalink,timestamp";
+  ContainerFlow f = threads::ThreadsContainerFlow();
   f.max_checks = 5;
   return f;
 }
@@ -163,7 +156,8 @@ TEST_F(ContainerPublisherTest, PollsTheContainerAndSavesItBeforePublishing) {
   EXPECT_EQ(r->media_id, "m1");
   EXPECT_EQ(graph_.published, 1);
   EXPECT_EQ(graph_.Count("GET /c1"), 3);
-  EXPECT_EQ(pauses_.size(), 2u);  // through the injected pause: no real sleep
+  // Through the injected pause (no real sleep), the wait doubling from first_wait.
+  EXPECT_THAT(pauses_, ElementsAre(std::chrono::seconds(1), std::chrono::seconds(2)));
   ASSERT_EQ(saves_.size(), 1u);
   EXPECT_EQ(saves_[0]["container"], "c1");
   EXPECT_EQ(graph_.log[save_points_[0] - 1], "POST /u/threads");  // saved right after creation
