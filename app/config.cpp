@@ -113,6 +113,15 @@ Parser AuthUrl(std::string id) {
   };
 }
 
+// HERALD_<P>_CLIENT_KEY: the client id of network `id`'s OAuth app where the network calls it a
+// client key (TikTok); the secret is HERALD_<P>_CLIENT_SECRET as for every network.
+Parser OAuthClientKey(std::string id) {
+  return [id](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
+    c.oauth_clients[id].client_id = value;
+    return base::Ok();
+  };
+}
+
 // A text field of the S3 media storage options.
 Parser S3Text(std::string media::S3Options::*field) {
   return [field](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
@@ -202,6 +211,9 @@ const std::vector<Variable>& Variables() {
       {"HERALD_X_AUTH_URL", AuthUrl("x")},
       {"HERALD_LINKEDIN_API_URL", ApiUrl("linkedin")},
       {"HERALD_LINKEDIN_AUTH_URL", AuthUrl("linkedin")},
+      {"HERALD_TIKTOK_API_URL", ApiUrl("tiktok")},
+      {"HERALD_TIKTOK_AUTH_URL", AuthUrl("tiktok")},
+      {"HERALD_TIKTOK_CLIENT_KEY", OAuthClientKey("tiktok")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",
