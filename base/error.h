@@ -52,6 +52,14 @@ class Error {
     retry_after_ = d;
     return *this;
   }
+  // A posting quota or daily cap is spent (kResourceExhausted, with retry_after = when it frees
+  // up). The publishing core then waits until retry_after without counting a failed attempt and
+  // never gives up on the post; get_post shows the wait and this error's message as the reason.
+  bool quota_wait() const { return quota_wait_; }
+  Error& set_quota_wait() {
+    quota_wait_ = true;
+    return *this;
+  }
   Error& set_detail(std::string detail) {
     detail_ = std::move(detail);
     return *this;
@@ -67,6 +75,7 @@ class Error {
   std::string message_;
   std::string detail_;
   std::optional<std::chrono::milliseconds> retry_after_;
+  bool quota_wait_ = false;
 };
 
 // One factory per code (absl style). Internal() always uses a generic client message.

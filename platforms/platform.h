@@ -147,6 +147,10 @@ struct PlatformInfo {
   Features features;
   // connect_account argument names this network needs, e.g. {"instance_url", "access_token"}.
   std::vector<std::string> connect_fields;
+  // JSON Schema of this network's `platform_options` on a post ({"type": "object", ...}), which
+  // list_platforms shows and the core checks before Validate sees Content::options; null when
+  // the network takes no options.
+  Json options_schema = nullptr;
 };
 
 // One media item as the adapter sees it. `data` holds the bytes when publishing; for
@@ -172,6 +176,14 @@ struct PostPart {
 struct Content {
   std::vector<PostPart> parts;
   MediaFit fit = MediaFit::kNone;  // the post's "fit": how images meet aspect-ratio limits
+  // The post's platform_options for this network ({} when none), already valid against
+  // PlatformInfo::options_schema. Validate checks what a schema cannot (a story needs media);
+  // its violations name the field as "platform_options.<id>.<field>".
+  Json options = Json::object();
+  // The target account's non-secret settings, as stored at connect (ConnectedAccount::settings),
+  // for rules that depend on the account (a creator's allowed privacy levels, the permissions a
+  // Page token was granted). {} when validating without an account.
+  Json account_settings = Json::object();
 };
 
 struct Violation {
@@ -237,6 +249,9 @@ struct PublishRequest {
   // last: the receipt's remote_state carries the final state, and a store write per publish
   // is a cost worth saving).
   std::function<Result<void>(const Json& remote_state)> save_remote_state;
+  // Long uploads: how far the transfer is (`done` of `total` bytes). May be empty; cheap to call
+  // after every chunk (the core throttles what it stores and forwards to MCP progress).
+  std::function<void(int64_t done, int64_t total)> report_progress;
 };
 
 struct PublishReceipt {

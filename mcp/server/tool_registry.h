@@ -20,10 +20,15 @@
 #include "base/async.h"
 #include "base/json.h"
 #include "base/result.h"
-#include "mcp/server/schema_validator.h"
+#include "base/schema_validator.h"
 #include "tools/tool.h"
 
 namespace herald::mcp {
+
+using base::FormatArgumentProblems;
+using base::SchemaProblem;
+using base::SchemaSubject;
+using base::SchemaValidator;
 
 using base::Json;
 using base::Result;

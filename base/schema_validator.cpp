@@ -2,7 +2,7 @@
 // only one that includes valijson.
 #define VALIJSON_USE_EXCEPTIONS 1
 
-#include "mcp/server/schema_validator.h"
+#include "base/schema_validator.h"
 
 #include <spdlog/spdlog.h>
 
@@ -22,7 +22,7 @@
 
 #include "base/time.h"
 
-namespace herald::mcp {
+namespace herald::base {
 
 struct SchemaValidator::Compiled {
   valijson::Schema schema;   // compiled without the formats herald checks itself
@@ -893,4 +893,4 @@ std::string FormatArgumentProblems(std::string_view tool_name,
   return out;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::base

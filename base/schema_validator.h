@@ -5,8 +5,8 @@
 // instance and describes each problem in plain words with its JSON path ("accounts[2]: expected a
 // string, got the number 7", "unknown argument \"txt\"; did you mean \"text\"?"), falling back to
 // valijson's own words for anything it does not cover. Immutable after Compile; thread-safe.
-#ifndef HERALD_MCP_SERVER_SCHEMA_VALIDATOR_H_
-#define HERALD_MCP_SERVER_SCHEMA_VALIDATOR_H_
+#ifndef HERALD_BASE_SCHEMA_VALIDATOR_H_
+#define HERALD_BASE_SCHEMA_VALIDATOR_H_
 
 #include <memory>
 #include <string>
@@ -15,10 +15,8 @@
 #include "base/json.h"
 #include "base/result.h"
 
-namespace herald::mcp {
+namespace herald::base {
 
-using base::Json;
-using base::Result;
 
 // One reason an instance does not match. `path` is "" for the root, else like
 // "accounts[2]", "thread[0].text", "overrides[\"acc 1\"]".
@@ -67,6 +65,6 @@ std::string DescribePath(const std::string& path);
 std::string FormatArgumentProblems(std::string_view tool_name,
                                    const std::vector<SchemaProblem>& problems);
 
-}  // namespace herald::mcp
+}  // namespace herald::base
 
-#endif  // HERALD_MCP_SERVER_SCHEMA_VALIDATOR_H_
+#endif  // HERALD_BASE_SCHEMA_VALIDATOR_H_
