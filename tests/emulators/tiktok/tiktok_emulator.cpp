@@ -163,6 +163,7 @@ void TikTokEmulator::AddRoutes(ApiRoutes& routes) {
   };
   add("GET", "/v2/auth/authorize/", &TikTokEmulator::Authorize);
   add("POST", "/v2/oauth/token/", &TikTokEmulator::Token);
+  add("POST", "/v2/oauth/revoke/", &TikTokEmulator::Revoke);
   add("GET", "/v2/user/info/", &TikTokEmulator::UserInfo);
   add("POST", "/v2/post/publish/creator_info/query/", &TikTokEmulator::CreatorInfo);
   add("POST", "/v2/post/publish/video/init/", &TikTokEmulator::VideoInit);
@@ -329,6 +330,19 @@ http::Response TikTokEmulator::Token(const http::Request& req) {
     return JsonAnswer(200, TokenAnswer(it->second.scope));
   }
   return OAuthError(400, "unsupported_grant_type", "grant_type is not supported.", LogId());
+}
+
+http::Response TikTokEmulator::Revoke(const http::Request& req) {
+  const form::FormFields f = form::ParseFormUrlEncoded(req.body);
+  std::lock_guard lock(mu_);
+  if (form::FormValue(f, "client_key") != kClientKey ||
+      form::FormValue(f, "client_secret") != kClientSecret) {
+    return OAuthError(401, "invalid_client", "Client key or secret is incorrect.", LogId());
+  }
+  const std::string token = form::FormValue(f, "token");
+  access_.erase(token);
+  if (auto it = refresh_.find(token); it != refresh_.end()) it->second.used = true;
+  return JsonAnswer(200, Json::object());
 }
 
 // ---- API plumbing ----

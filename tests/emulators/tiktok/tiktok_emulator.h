@@ -20,6 +20,7 @@
 //                                "refresh_expires_in" (31536000),"scope","token_type":"Bearer"}.
 //                                Refresh tokens ROTATE: each is good once; a used one answers
 //                                400 {"error":"invalid_grant","error_description","log_id"}.
+//   POST /v2/oauth/revoke/       form client_key, client_secret, token: it stops working.
 // API (Bearer access token; every answer {"data":{...},"error":{"code","message","log_id"}},
 // success code "ok"; unknown or expired token: 401 access_token_invalid; a scope missing: 401
 // scope_not_authorized):
@@ -172,6 +173,7 @@ class TikTokEmulator final : public NetworkEmulator {
 
   http::Response Authorize(const http::Request& req);
   http::Response Token(const http::Request& req);
+  http::Response Revoke(const http::Request& req);
   http::Response UserInfo(const http::Request& req);
   http::Response CreatorInfo(const http::Request& req);
   http::Response VideoInit(const http::Request& req);

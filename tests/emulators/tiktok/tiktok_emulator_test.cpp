@@ -9,35 +9,13 @@
 #include "platforms/http/form_urlencoded.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_server.h"
+#include "tests/emulators/tiktok/fake_mp4.h"
 
 namespace herald::emulators {
 namespace {
 
 using ::testing::HasSubstr;
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// A minimal ISO-BMFF file: ftyp, then a moov/mvhd lasting `seconds`, padded to `size` bytes.
-std::string FakeMp4(int64_t size, uint32_t seconds) {
-  auto be32 = [](std::string& s, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) s.push_back(static_cast<char>(v >> shift & 0xff));
-  };
-  std::string b;
-  be32(b, 24);
-  b += "ftypisom";
-  be32(b, 0);
-  b += "isomiso2";
-  be32(b, 8 + 108);
-  b += "moov";
-  be32(b, 108);
-  b += "mvhd";
-  be32(b, 0);  // version 0, flags
-  be32(b, 0);  // creation
-  be32(b, 0);  // modification
-  be32(b, 1000);
-  be32(b, seconds * 1000);
-  b.resize(static_cast<size_t>(size), 'v');
-  return b;
-}
 
 class TikTokEmulatorTest : public ::testing::Test {
  protected:
