@@ -509,6 +509,7 @@ std::unique_ptr<Platform> MakeTikTokPlatform(const PlatformEnv& env) {
   auto auth = env.auth_urls.find(kTikTokNetworkId);
   TikTokOptions options;
   options.api_url = api == env.base_urls.end() ? std::string(kTikTokApiUrl) : api->second;
+  options.pull_from_url = env.pull_from_url.contains(kTikTokNetworkId);
   oauth::OAuthProvider provider = TikTokProvider(
       options.api_url, auth == env.auth_urls.end() ? kTikTokAuthUrl : auth->second);
   if (auto client = env.oauth_clients.find(kTikTokNetworkId); client != env.oauth_clients.end()) {
