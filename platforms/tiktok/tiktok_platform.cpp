@@ -1,20 +1,17 @@
 #include "platforms/tiktok/tiktok_platform.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <filesystem>
 #include <fstream>
 #include <utility>
 
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/pause.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/register_all.h"
 #include "platforms/text/length_rules.h"
 
 namespace herald::platforms::tiktok {
 namespace {
-
-namespace asio = boost::asio;
 
 constexpr int64_t kMaxVideoBytes = 4LL * 1024 * 1024 * 1024;
 constexpr std::string_view kFileUpload = "FILE_UPLOAD";
@@ -184,15 +181,6 @@ ValidationReport TikTokPlatform::Validate(const Content& content) const {
   return report;
 }
 
-Task<void> TikTokPlatform::Pause(std::chrono::milliseconds delay) {
-  if (options_.pause) {
-    co_await options_.pause(delay);
-    co_return;
-  }
-  asio::steady_timer timer(co_await asio::this_coro::executor, delay);
-  co_await timer.async_wait(base::kNoThrow);
-}
-
 Task<Result<HttpResponse>> TikTokPlatform::CallWith(std::string token, const std::string& method,
                                                     const std::string& path,
                                                     const std::string& body,
@@ -331,7 +319,7 @@ Task<Result<PublishReceipt>> TikTokPlatform::AwaitPublished(PublishRequest& requ
                                   " after " + std::to_string(check + 1) +
                                   " checks); herald will look again later");
     }
-    co_await Pause(options_.status_delay);
+    co_await platforms::Pause(options_.pause, options_.status_delay);
   }
 }
 

@@ -50,6 +50,7 @@
 #include "base/clock.h"
 #include "platforms/http_client.h"
 #include "platforms/kit/oauth_network_base.h"
+#include "platforms/kit/pause.h"
 #include "platforms/kit/post_validator.h"
 #include "platforms/oauth/oauth_provider.h"
 #include "platforms/platform.h"
@@ -79,7 +80,7 @@ struct TikTokOptions {
   int max_status_checks = 60;
   std::chrono::milliseconds status_delay{5'000};
   // How the flow waits `delay` (empty: an Asio timer; tests advance a FakeClock).
-  std::function<Task<void>(std::chrono::milliseconds delay)> pause;
+  PauseFn pause;
   // A spent daily posting cap: when to try again.
   std::chrono::seconds cap_wait{3600};
   std::chrono::milliseconds connect_timeout{5'000};
@@ -128,7 +129,6 @@ class TikTokPlatform final : public OAuthNetworkBase {
   // Polls the status of state's publish until it is published (the receipt) or failed.
   Task<Result<PublishReceipt>> AwaitPublished(PublishRequest& request, Json& state,
                                               const std::string& privacy);
-  Task<void> Pause(std::chrono::milliseconds delay);
 
   TikTokOptions options_;
   std::string api_;

@@ -768,14 +768,7 @@ base::Result<void> TikTokEmulator::RevokeToken(std::string_view token) {
 
 base::Result<void> TikTokEmulator::ExpireTokens(std::string_view token) {
   std::lock_guard lock(mu_);
-  if (token.empty()) {
-    for (auto& [k, a] : access_) a.expires_at = ctx_.Now();
-    return base::Ok();
-  }
-  auto it = access_.find(std::string(token));
-  if (it == access_.end()) return base::NotFound("unknown access token");
-  it->second.expires_at = ctx_.Now();
-  return base::Ok();
+  return ExpireAccessTokens(access_, token, ctx_.Now());
 }
 
 base::Result<Json> TikTokEmulator::Control(std::string_view action, const Json& body) {
