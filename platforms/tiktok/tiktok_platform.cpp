@@ -172,9 +172,26 @@ ValidationReport TikTokPlatform::Validate(const Content& content) const {
                                                  "TikTok (MP4, MOV or WebM)"});
     return report;
   }
-  if (auto creator = CreatorFromSettings(content.account_settings)) {
-    for (Violation& v :
-         CheckAgainstCreator(ParsePostOptions(content.options), *creator, item.probe.duration_ms)) {
+  const PostOptions post = ParsePostOptions(content.options);
+  const auto creator = CreatorFromSettings(content.account_settings);
+  if (post.privacy_level.empty()) {
+    // The core's schema check names it when platform_options.tiktok is given without it; this
+    // is the post that has no platform_options.tiktok at all.
+    std::string levels = "PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR or "
+                         "SELF_ONLY";
+    if (creator && !creator->privacy_level_options.empty()) {
+      levels.clear();
+      for (const std::string& l : creator->privacy_level_options) {
+        levels += (levels.empty() ? "" : ", ") + l;
+      }
+    }
+    report.violations.push_back(
+        {"platform_options.tiktok.privacy_level",
+         "TikTok requires choosing who can watch each video: set "
+         "platform_options.tiktok.privacy_level (" + levels + ")"});
+  }
+  if (creator) {
+    for (Violation& v : CheckAgainstCreator(post, *creator, item.probe.duration_ms)) {
       report.violations.push_back(std::move(v));
     }
   }

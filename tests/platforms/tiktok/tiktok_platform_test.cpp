@@ -259,6 +259,15 @@ TEST_F(TikTokPlatformTest, ValidatesAgainstTheCreatorInfoOfTheAccount) {
   // Without an account (validate_post without one) only the network's own rules apply.
   c.account_settings = Json::object();
   EXPECT_TRUE(platform_->Validate(c).ok());
+  // No platform_options.tiktok at all: the privacy level is still required.
+  c.options = Json::object();
+  c.account_settings = settings;
+  r = platform_->Validate(c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.violations[0].field, "platform_options.tiktok.privacy_level");
+  EXPECT_THAT(r.violations[0].message, HasSubstr("(FOLLOWER_OF_CREATOR, SELF_ONLY)"));
+  c.options = Json{{"privacy_level", "SELF_ONLY"}};
+  c.account_settings = Json::object();
 
   // Not a video; text alone; a thread; an over-long caption.
   MediaItem image;
