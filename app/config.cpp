@@ -113,6 +113,37 @@ Parser AuthUrl(std::string id) {
   };
 }
 
+// A yes/no variable: 1, true, yes, on or 0, false, no, off (any case).
+base::Result<bool> ParseSwitch(std::string_view name, const std::string& value) {
+  std::string v = value;
+  for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  return Malformed(name, "1, true, yes, on (or 0, false, no, off)", value);
+}
+
+// HERALD_<P>_PULL_FROM_URL: network `id` downloads media from herald's public URLs.
+Parser PullFromUrl(std::string id) {
+  return [id](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {
+    HERALD_ASSIGN_OR_RETURN(bool on, ParseSwitch(name, value));
+    if (on) {
+      c.pull_from_url.insert(id);
+    } else {
+      c.pull_from_url.erase(id);
+    }
+    return base::Ok();
+  };
+}
+
+// HERALD_<P>_CLIENT_KEY: the client id of network `id`'s OAuth app where the network calls it a
+// client key (TikTok); the secret is HERALD_<P>_CLIENT_SECRET as for every network.
+Parser OAuthClientKey(std::string id) {
+  return [id](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
+    c.oauth_clients[id].client_id = value;
+    return base::Ok();
+  };
+}
+
 // A text field of the S3 media storage options.
 Parser S3Text(std::string media::S3Options::*field) {
   return [field](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
@@ -208,6 +239,10 @@ const std::vector<Variable>& Variables() {
       {"HERALD_INSTAGRAM_AUTH_URL", AuthUrl("instagram")},
       {"HERALD_THREADS_API_URL", ApiUrl("threads")},
       {"HERALD_THREADS_AUTH_URL", AuthUrl("threads")},
+      {"HERALD_TIKTOK_API_URL", ApiUrl("tiktok")},
+      {"HERALD_TIKTOK_AUTH_URL", AuthUrl("tiktok")},
+      {"HERALD_TIKTOK_CLIENT_KEY", OAuthClientKey("tiktok")},
+      {"HERALD_TIKTOK_PULL_FROM_URL", PullFromUrl("tiktok")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",
@@ -220,15 +255,7 @@ const std::vector<Variable>& Variables() {
       {"HERALD_CA_FILE", Text(&Config::ca_file)},
       {"HERALD_ALLOW_PRIVATE_NETWORKS",
        [](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {
-         std::string v = value;
-         for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-         if (v == "1" || v == "true" || v == "yes" || v == "on") {
-           c.allow_private_networks = true;
-         } else if (v == "0" || v == "false" || v == "no" || v == "off") {
-           c.allow_private_networks = false;
-         } else {
-           return Malformed(name, "1, true, yes, on (or 0, false, no, off)", value);
-         }
+         HERALD_ASSIGN_OR_RETURN(c.allow_private_networks, ParseSwitch(name, value));
          return base::Ok();
        }},
   };

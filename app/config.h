@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,8 @@ struct Config {
   std::map<std::string, std::string> auth_urls;
   // Network id -> its OAuth app: HERALD_<P>_CLIENT_ID / HERALD_<P>_CLIENT_SECRET.
   std::map<std::string, platforms::oauth::OAuthClientCredentials> oauth_clients;
+  // Networks that download media from herald's public URLs: HERALD_TIKTOK_PULL_FROM_URL.
+  std::set<std::string> pull_from_url;
   std::string ca_file;                  // HERALD_CA_FILE: extra PEM CAs
   bool allow_private_networks = false;  // HERALD_ALLOW_PRIVATE_NETWORKS
   std::string https_proxy;              // HTTPS_PROXY, else https_proxy

@@ -47,6 +47,7 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   env.base_urls = platforms::BaseUrlOverrides(config.api_urls.begin(), config.api_urls.end());
   env.auth_urls = platforms::BaseUrlOverrides(config.auth_urls.begin(), config.auth_urls.end());
   env.oauth_clients.insert(config.oauth_clients.begin(), config.oauth_clients.end());
+  env.pull_from_url.insert(config.pull_from_url.begin(), config.pull_from_url.end());
   // ---- platforms (HTTPS client) ----
   HERALD_ASSIGN_OR_RETURN(services->http,
                           platforms::http::HttpsClient::Create(HttpsClientOptionsOf(config)));

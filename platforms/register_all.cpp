@@ -13,6 +13,7 @@
 #include "platforms/slack/slack_platform.h"
 #include "platforms/telegram/telegram_platform.h"
 #include "platforms/threads/threads_platform.h"
+#include "platforms/tiktok/tiktok_platform.h"
 #include "platforms/x/x_platform.h"
 
 namespace herald::platforms {
@@ -30,6 +31,7 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   if (auto p = facebook::MakeFacebookPlatform(env)) registry->Add(std::move(p));
   if (auto p = instagram::MakeInstagramPlatform(env)) registry->Add(std::move(p));
   if (auto threads = threads::MakeThreadsPlatform(env)) registry->Add(std::move(threads));
+  if (auto tiktok = tiktok::MakeTikTokPlatform(env)) registry->Add(std::move(tiktok));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {

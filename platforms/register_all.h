@@ -3,6 +3,7 @@
 #define HERALD_PLATFORMS_REGISTER_ALL_H_
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,10 @@ struct PlatformEnv {
   // Network id -> the OAuth app herald is registered with there (from the app's configuration:
   // HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET).
   std::map<std::string, oauth::OAuthClientCredentials, std::less<>> oauth_clients;
+  // Network ids whose API downloads media from herald's public (signed) URLs instead of herald
+  // uploading it: the operator verified HERALD_PUBLIC_URL with the network
+  // (HERALD_TIKTOK_PULL_FROM_URL).
+  std::set<std::string, std::less<>> pull_from_url;
 };
 
 // Every network herald supports, configured from `env`.

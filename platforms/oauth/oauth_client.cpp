@@ -47,7 +47,7 @@ std::string OAuthClient::AuthorizationUrl(const OAuthProvider& provider,
                                           std::string_view redirect_uri, std::string_view state,
                                           std::string_view code_challenge) {
   http::FormFields q = {{"response_type", "code"},
-                        {"client_id", provider.client_id},
+                        {provider.client_id_param, provider.client_id},
                         {"redirect_uri", std::string(redirect_uri)}};
   if (!provider.scopes.empty()) q.emplace_back("scope", JoinScopes(provider));
   q.emplace_back("state", std::string(state));
@@ -72,7 +72,7 @@ base::Task<base::Result<HttpResponse>> OAuthClient::PostForm(
         http::PercentEncode(provider.client_id) + ":" + http::PercentEncode(provider.client_secret);
     req.headers.emplace_back("Authorization", "Basic " + base::Base64Encode(pair));
   } else {
-    fields.emplace_back("client_id", provider.client_id);
+    fields.emplace_back(provider.client_id_param, provider.client_id);
     if (!provider.client_secret.empty())
       fields.emplace_back("client_secret", provider.client_secret);
   }

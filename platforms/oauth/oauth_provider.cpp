@@ -17,9 +17,13 @@ std::string PlatformEnvName(std::string_view platform, std::string_view suffix) 
 base::Result<void> OAuthProvider::CheckConfigured() const {
   if (!client_id.empty()) return base::Ok();
   std::string name = display_name.empty() ? platform : display_name;
+  std::string id_suffix;
+  for (char c : client_id_param) {
+    id_suffix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
   return base::FailedPrecondition(
       "connecting " + name + " needs the herald operator to register an OAuth app with " + name +
-      " and set " + PlatformEnvName(platform, "CLIENT_ID") + " and " +
+      " and set " + PlatformEnvName(platform, id_suffix) + " and " +
       PlatformEnvName(platform, "CLIENT_SECRET") + " (redirect URI: HERALD_PUBLIC_URL + " +
       "/oauth/callback/" + platform + ")");
 }

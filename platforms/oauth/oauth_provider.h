@@ -77,9 +77,13 @@ struct OAuthProvider {
 
   std::string client_id;
   std::string client_secret;  // "" for a public client (PKCE only)
+  // The name of the client id in the authorization URL and token requests: "client_id" (RFC
+  // 6749); TikTok calls it "client_key". The configuration variable follows it:
+  // HERALD_<P>_CLIENT_KEY.
+  std::string client_id_param = "client_id";
 
   // Ok when client_id is set. Errors: kFailedPrecondition "connecting <name> needs
-  // HERALD_<P>_CLIENT_ID and HERALD_<P>_CLIENT_SECRET ...".
+  // HERALD_<P>_CLIENT_ID (or _CLIENT_KEY, see client_id_param) and HERALD_<P>_CLIENT_SECRET ...".
   base::Result<void> CheckConfigured() const;
   // Sets client_id / client_secret (from HERALD_<PLATFORM>_CLIENT_ID / _CLIENT_SECRET).
   void SetClient(const OAuthClientCredentials& client) {

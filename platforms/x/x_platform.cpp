@@ -1,12 +1,11 @@
 #include "platforms/x/x_platform.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <fstream>
 #include <utility>
 
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/pause.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/multipart.h"
 #include "platforms/register_all.h"
@@ -16,8 +15,6 @@
 
 namespace herald::platforms::x {
 namespace {
-
-namespace asio = boost::asio;
 
 constexpr int64_t kMaxImageBytes = 5 * 1024 * 1024;
 constexpr int64_t kMaxVideoBytes = 512LL * 1024 * 1024;
@@ -165,12 +162,7 @@ ValidationReport XPlatform::Validate(const Content& content) const {
 }
 
 Task<void> XPlatform::Pause(std::chrono::milliseconds delay) {
-  if (options_.pause) {
-    co_await options_.pause(delay);
-    co_return;
-  }
-  asio::steady_timer timer(co_await asio::this_coro::executor, delay);
-  co_await timer.async_wait(base::kNoThrow);
+  co_await platforms::Pause(options_.pause, delay);
 }
 
 Task<Result<HttpResponse>> XPlatform::CallWith(std::string token, const std::string& method,

@@ -106,6 +106,24 @@ TEST(ConfigTest, EveryKindOfValueIsParsed) {
   EXPECT_EQ(config->log_level, "info");
 }
 
+// TikTok calls its client id a client key; its API may download media by URL.
+TEST(ConfigTest, TikTokClientKeyAndPullFromUrl) {
+  Environment env = {{"HERALD_TIKTOK_CLIENT_KEY", "ck"},
+                     {"HERALD_TIKTOK_CLIENT_SECRET", "cs"},
+                     {"HERALD_TIKTOK_API_URL", "http://127.0.0.1:9002"},
+                     {"HERALD_TIKTOK_AUTH_URL", "http://127.0.0.1:9003"},
+                     {"HERALD_TIKTOK_PULL_FROM_URL", "yes"}};
+  auto config = ConfigFromEnvironment(env);
+  ASSERT_THAT(config, IsOk());
+  EXPECT_EQ(config->oauth_clients.at("tiktok").client_id, "ck");
+  EXPECT_EQ(config->oauth_clients.at("tiktok").client_secret, "cs");
+  EXPECT_EQ(config->api_urls.at("tiktok"), "http://127.0.0.1:9002");
+  EXPECT_EQ(config->auth_urls.at("tiktok"), "http://127.0.0.1:9003");
+  EXPECT_TRUE(config->pull_from_url.contains("tiktok"));
+  env["HERALD_TIKTOK_PULL_FROM_URL"] = "maybe";
+  EXPECT_FALSE(ConfigFromEnvironment(env).ok());
+}
+
 TEST(ConfigTest, MalformedValuesNameTheVariableAndWhatWasExpected) {
   struct Case {
     const char* name;

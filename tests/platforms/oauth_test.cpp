@@ -79,6 +79,27 @@ TEST(OAuthClientTest, AuthorizationUrlCarriesStatePkceAndExtras) {
   EXPECT_THAT(url, Not(HasSubstr("code_challenge")));
 }
 
+// TikTok names the client id "client_key": in the URL, and in the configuration variable.
+TEST(OAuthClientTest, ClientIdParameterCanBeRenamed) {
+  OAuthProvider p;
+  p.platform = "tiktok";
+  p.display_name = "TikTok";
+  p.authorize_url = "https://www.tiktok.com/v2/auth/authorize/";
+  p.scopes = {"user.info.basic", "video.publish"};
+  p.scope_separator = ",";
+  p.client_id_param = "client_key";
+  auto missing = p.CheckConfigured();
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.error().message(), HasSubstr("HERALD_TIKTOK_CLIENT_KEY"));
+  EXPECT_THAT(missing.error().message(), HasSubstr("HERALD_TIKTOK_CLIENT_SECRET"));
+  p.client_id = "ck";
+  std::string url = OAuthClient::AuthorizationUrl(p, "https://h/cb", "s", "chal");
+  auto q = http::ParseFormUrlEncoded(url.substr(url.find('?') + 1));
+  EXPECT_EQ(http::FormValue(q, "client_key"), "ck");
+  EXPECT_EQ(http::FormValue(q, "client_id"), "");
+  EXPECT_EQ(http::FormValue(q, "scope"), "user.info.basic,video.publish");
+}
+
 HttpResponse Answer(int status, std::string body, HttpHeaders headers = {}) {
   HttpResponse r;
   r.status = status;

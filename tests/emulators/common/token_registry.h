@@ -48,6 +48,21 @@ class TokenRegistry {
   int next_ = 1;
 };
 
+// NetworkEmulator::ExpireTokens for a network that keeps its own access tokens in `access` (a
+// map from the token to a record with an `expires_at`): `token`, or every one when empty, now
+// expires at `now`. Errors: kNotFound for an unknown token. The caller holds its lock.
+template <class AccessMap>
+base::Result<void> ExpireAccessTokens(AccessMap& access, std::string_view token, base::Time now) {
+  if (token.empty()) {
+    for (auto& entry : access) entry.second.expires_at = now;
+    return base::Ok();
+  }
+  auto it = access.find(std::string(token));
+  if (it == access.end()) return base::NotFound("unknown access token");
+  it->second.expires_at = now;
+  return base::Ok();
+}
+
 // The token of an "Authorization: Bearer <token>" header value, or "" (scheme case-insensitive).
 std::string BearerToken(std::string_view authorization);
 

@@ -895,14 +895,7 @@ base::Result<void> XEmulator::RevokeToken(std::string_view token) {
 
 base::Result<void> XEmulator::ExpireTokens(std::string_view token) {
   std::lock_guard lock(mu_);
-  if (token.empty()) {
-    for (auto& [k, a] : access_) a.expires_at = ctx_.Now();
-    return base::Ok();
-  }
-  auto it = access_.find(std::string(token));
-  if (it == access_.end()) return base::NotFound("unknown access token");
-  it->second.expires_at = ctx_.Now();
-  return base::Ok();
+  return ExpireAccessTokens(access_, token, ctx_.Now());
 }
 
 base::Result<Json> XEmulator::Control(std::string_view action, const Json& body) {
