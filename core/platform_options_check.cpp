@@ -3,6 +3,28 @@
 #include "base/schema_validator.h"
 
 namespace herald::core {
+namespace {
+
+// `value` against `network`'s options schema: kInvalidArgument naming each field.
+base::Result<void> CheckAgainst(const platforms::Platform& network, const base::Json& value) {
+  const std::string& id = network.Info().id;
+  auto validator = base::SchemaValidator::Compile(network.Info().options_schema);
+  if (!validator.ok()) {
+    return base::Internal("the options schema of " + id + " does not compile: " +
+                          validator.error().message());
+  }
+  auto problems = validator->Validate(value);
+  if (problems.empty()) return base::Ok();
+  std::string message;
+  for (const auto& p : problems) {
+    if (!message.empty()) message += "; ";
+    message += "platform_options." + id + (p.path.empty() ? "" : "." + p.path) + ": " + p.message;
+  }
+  message += " (list_platforms shows " + network.Info().name + "'s options_schema)";
+  return base::InvalidArgument(message);
+}
+
+}  // namespace
 
 base::Result<void> CheckPlatformOptions(
     const std::map<std::string, base::Json, std::less<>>& options,
@@ -27,20 +49,14 @@ base::Result<void> CheckPlatformOptions(
       return base::InvalidArgument(field + ": " + network->Info().name +
                                    " takes no platform_options; remove them");
     }
-    auto validator = base::SchemaValidator::Compile(schema);
-    if (!validator.ok()) {
-      return base::Internal("the options schema of " + id + " does not compile: " +
-                            validator.error().message());
+    HERALD_RETURN_IF_ERROR(CheckAgainst(*network, value));
+  }
+  // A network whose options have required fields (TikTok's privacy level) needs them even when
+  // the post gives it no options at all.
+  for (const platforms::Platform* p : platforms) {
+    if (options.count(p->Info().id) == 0 && p->Info().options_schema.is_object()) {
+      HERALD_RETURN_IF_ERROR(CheckAgainst(*p, base::Json::object()));
     }
-    auto problems = validator->Validate(value);
-    if (problems.empty()) continue;
-    std::string message;
-    for (const auto& p : problems) {
-      if (!message.empty()) message += "; ";
-      message += field + (p.path.empty() ? "" : "." + p.path) + ": " + p.message;
-    }
-    message += " (list_platforms shows " + network->Info().name + "'s options_schema)";
-    return base::InvalidArgument(message);
   }
   return base::Ok();
 }

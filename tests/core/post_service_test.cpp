@@ -232,6 +232,10 @@ TEST_F(PostServiceTest, PlatformOptionsAreCheckedAgainstEachNetworksSchemaAndSto
   req.content.platform_options["none"] = {{"privacy", "public"}};
   ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
                 "platform_options.none: None takes no platform_options");
+  // Required options are required even when the post gives the network none.
+  req = Request({mastodon_.id}, "hi");
+  ExpectRefused(Create(env_.editor, req), ErrorCode::kInvalidArgument,
+                "platform_options.native: missing required argument \"privacy\"");
   // The schema: a missing required option, a value outside the enum, one too long.
   req = Request({mastodon_.id}, "hi");
   req.content.platform_options["native"] = {{"title", "a title that is too long"}};
