@@ -202,6 +202,8 @@ const std::vector<Variable>& Variables() {
       {"HERALD_X_AUTH_URL", AuthUrl("x")},
       {"HERALD_LINKEDIN_API_URL", ApiUrl("linkedin")},
       {"HERALD_LINKEDIN_AUTH_URL", AuthUrl("linkedin")},
+      {"HERALD_YOUTUBE_API_URL", ApiUrl("youtube")},
+      {"HERALD_YOUTUBE_AUTH_URL", AuthUrl("youtube")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",

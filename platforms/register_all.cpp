@@ -11,6 +11,7 @@
 #include "platforms/slack/slack_platform.h"
 #include "platforms/telegram/telegram_platform.h"
 #include "platforms/x/x_platform.h"
+#include "platforms/youtube/youtube_platform.h"
 
 namespace herald::platforms {
 
@@ -24,6 +25,7 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   registry->Add(slack::MakeSlackPlatform(env.http, env.clock, env.base_urls));
   if (auto x = x::MakeXPlatform(env)) registry->Add(std::move(x));
   for (auto& p : linkedin::MakeLinkedInPlatforms(env)) registry->Add(std::move(p));
+  if (auto yt = youtube::MakeYouTubePlatform(env)) registry->Add(std::move(yt));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
