@@ -148,10 +148,7 @@ Json YouTubeEmulator::DefaultConfig() const {
 
 void YouTubeEmulator::Reset() {
   std::lock_guard lock(mu_);
-  grants_.clear();
-  codes_.clear();
-  access_.clear();
-  refresh_.clear();
+  oauth_.Clear();
   sessions_.clear();
   deny_next_ = false;
   partial_next_chunk_ = -1;
@@ -164,9 +161,9 @@ void YouTubeEmulator::Reset() {
   subscribers_ = 1500;
   views_ = 42000;
   hidden_subscribers_ = false;
-  grants_["g0"] = Grant{kAllScopes, true, false};
-  access_[kSeedToken] = Access{"g0", ctx_.Now() + std::chrono::seconds(3599)};
-  refresh_[kSeedRefreshToken] = "g0";
+  (void)oauth_.AddGrant({kChannelId, kAllScopes}, "g0");
+  oauth_.IssueAccess("g0", std::chrono::seconds(3599), ctx_.Now(), "", kSeedToken);
+  oauth_.IssueRefresh("g0", "", kSeedRefreshToken);
 }
 
 void YouTubeEmulator::AddRoutes(ApiRoutes& routes) {
@@ -198,15 +195,7 @@ http::Response YouTubeEmulator::Authorize(const http::Request& req) {
     return http::Response::Text(401, "Access blocked: Authorization Error. The OAuth client was "
                                      "not found. Error 401: invalid_client");
   }
-  bool redirect_ok =
-      redirect_uri.rfind("http://", 0) == 0 || redirect_uri.rfind("https://", 0) == 0;
-  const Json config = ctx_.config();
-  if (const Json allowed = config.value("redirect_uris", Json::array());
-      redirect_ok && allowed.is_array() && !allowed.empty()) {
-    redirect_ok = std::any_of(allowed.begin(), allowed.end(),
-                              [&](const Json& u) { return u == redirect_uri; });
-  }
-  if (!redirect_ok) {
+  if (!RedirectUriAllowed(ctx_.config(), redirect_uri)) {
     return http::Response::Text(400, "Access blocked: This app's request is invalid. Error 400: "
                                      "redirect_uri_mismatch");
   }
@@ -237,30 +226,23 @@ http::Response YouTubeEmulator::Authorize(const http::Request& req) {
     deny_next_ = false;
     return redirect({{"error", "access_denied"}});
   }
-  const std::string code = "4/yt-code-" + base::RandomToken();
-  codes_[code] = Code{redirect_uri,
-                      QueryOr(req, "code_challenge"),
-                      QueryOr(req, "code_challenge_method", "plain"),
-                      scope,
-                      QueryOr(req, "access_type") == "offline",
-                      ctx_.Now() + std::chrono::seconds(ctx_.ConfigInt("code_ttl_seconds", 600)),
-                      false};
+  const std::string code = oauth_.AddCode(
+      {kChannelId, scope, redirect_uri, QueryOr(req, "code_challenge"),
+       QueryOr(req, "code_challenge_method", "plain"), QueryOr(req, "access_type") == "offline",
+       ctx_.Now() + std::chrono::seconds(ctx_.ConfigInt("code_ttl_seconds", 600))},
+      "4/yt-code-");
   return redirect({{"code", code}, {"scope", scope}});
 }
 
 Json YouTubeEmulator::TokenAnswer(const std::string& grant_id, bool with_refresh) {
-  const std::string at = "ya29.yt-at-" + base::RandomToken();
   const int64_t ttl = ctx_.ConfigInt("access_token_ttl", 3599);
-  access_[at] = Access{grant_id, ctx_.Now() + std::chrono::seconds(ttl)};
-  Json body{{"access_token", at},
+  const OAuthGrants::Grant* grant = oauth_.FindGrant(grant_id);
+  Json body{{"access_token",
+             oauth_.IssueAccess(grant_id, std::chrono::seconds(ttl), ctx_.Now(), "ya29.yt-at-")},
             {"expires_in", ttl},
-            {"scope", grants_[grant_id].scope},
+            {"scope", grant == nullptr ? "" : grant->scope},
             {"token_type", "Bearer"}};
-  if (with_refresh) {
-    const std::string rt = "1//yt-rt-" + base::RandomToken();
-    refresh_[rt] = grant_id;
-    body["refresh_token"] = rt;
-  }
+  if (with_refresh) body["refresh_token"] = oauth_.IssueRefresh(grant_id, "1//yt-rt-");
   return body;
 }
 
@@ -283,34 +265,24 @@ http::Response YouTubeEmulator::Token(const http::Request& req) {
   const std::string grant_type = form::FormValue(f, "grant_type");
   std::lock_guard lock(mu_);
   if (grant_type == "authorization_code") {
-    auto it = codes_.find(form::FormValue(f, "code"));
-    if (it == codes_.end() || it->second.used || ctx_.Now() >= it->second.expires_at) {
-      return OAuthError(400, "invalid_grant", "Malformed auth code.");
-    }
-    Code& code = it->second;
-    code.used = true;
-    if (form::FormValue(f, "redirect_uri") != code.redirect_uri) {
+    auto code = oauth_.TakeCode(form::FormValue(f, "code"), ctx_.Now());
+    if (!code) return OAuthError(400, "invalid_grant", "Malformed auth code.");
+    if (form::FormValue(f, "redirect_uri") != code->redirect_uri) {
       return OAuthError(400, "redirect_uri_mismatch", "Bad Request");
     }
-    if (!code.challenge.empty()) {
-      const std::string verifier = form::FormValue(f, "code_verifier");
-      const std::string computed =
-          code.method == "S256" ? base::Base64UrlEncode(base::Sha256(verifier)) : verifier;
-      if (verifier.empty() || computed != code.challenge) {
-        return OAuthError(400, "invalid_grant", "Invalid code verifier.");
-      }
+    if (!OAuthGrants::VerifierMatches(*code, form::FormValue(f, "code_verifier"))) {
+      return OAuthError(400, "invalid_grant", "Invalid code verifier.");
     }
-    if (grants_.size() >= 10'000) return OAuthError(500, "server_error", "too many grants");
-    const std::string grant_id = "g" + std::to_string(grants_.size() + 1);
-    grants_[grant_id] = Grant{code.scope, code.offline, false};
-    return JsonAnswer(200, TokenAnswer(grant_id, code.offline));
+    auto grant = oauth_.AddGrant({code->user, code->scope});
+    if (!grant.ok()) return OAuthError(500, "server_error", grant.error().message());
+    return JsonAnswer(200, TokenAnswer(*grant, code->offline));
   }
   if (grant_type == "refresh_token") {
-    auto it = refresh_.find(form::FormValue(f, "refresh_token"));
-    if (it == refresh_.end() || grants_[it->second].revoked) return InvalidGrant();
+    auto grant = oauth_.RefreshGrant(form::FormValue(f, "refresh_token"));
+    if (!grant) return InvalidGrant();
     ++refreshes_;
     // Google's refresh tokens do not rotate: the answer has none.
-    return JsonAnswer(200, TokenAnswer(it->second, false));
+    return JsonAnswer(200, TokenAnswer(*grant, false));
   }
   return OAuthError(400, "unsupported_grant_type", "Invalid grant_type: " + grant_type);
 }
@@ -319,14 +291,7 @@ http::Response YouTubeEmulator::Revoke(const http::Request& req) {
   std::string token = QueryOr(req, "token");
   if (token.empty()) token = form::FormValue(form::ParseFormUrlEncoded(req.body), "token");
   std::lock_guard lock(mu_);
-  if (auto it = refresh_.find(token); it != refresh_.end()) {
-    grants_[it->second].revoked = true;
-    return JsonAnswer(200, Json::object());
-  }
-  if (auto it = access_.find(token); it != access_.end()) {
-    grants_[it->second.grant].revoked = true;
-    return JsonAnswer(200, Json::object());
-  }
+  if (oauth_.RevokeByToken(token).ok()) return JsonAnswer(200, Json::object());
   return OAuthError(400, "invalid_token", "Token expired or revoked");
 }
 
@@ -337,14 +302,13 @@ YouTubeEmulator::Auth YouTubeEmulator::Authenticate(const http::Request& req,
   Auth auth;
   const std::string token = BearerToken(req.Header("Authorization"));
   std::lock_guard lock(mu_);
-  auto it = access_.find(token);
-  if (token.empty() || it == access_.end() || ctx_.Now() >= it->second.expires_at ||
-      grants_[it->second.grant].revoked) {
+  const auto grant = oauth_.AccessGrant(token, ctx_.Now());
+  if (!grant) {
     auth.error = Unauthorized();
     return auth;
   }
   // `needed`: alternatives separated by '|', each a scope suffix.
-  const std::string& scope = grants_[it->second.grant].scope;
+  const std::string scope = oauth_.FindGrant(*grant)->scope;
   bool allowed = needed.empty();
   for (size_t pos = 0; !allowed && pos <= needed.size();) {
     size_t end = needed.find('|', pos);
@@ -407,7 +371,7 @@ http::Response YouTubeEmulator::ServerError(const http::Request&, int status) {
 http::Response YouTubeEmulator::ExpireToken(const http::Request& req) {
   const std::string token = BearerToken(req.Header("Authorization"));
   std::lock_guard lock(mu_);
-  if (auto it = access_.find(token); it != access_.end()) it->second.expires_at = ctx_.Now();
+  (void)oauth_.ExpireAccess(token.empty() ? "-" : token, ctx_.Now());
   return Unauthorized();
 }
 
@@ -766,14 +730,13 @@ http::Response YouTubeEmulator::PlaylistItems(const http::Request& req) {
 
 base::Result<Json> YouTubeEmulator::CreateToken(const Json& args) {
   std::lock_guard lock(mu_);
-  if (grants_.size() >= 10'000) return base::ResourceExhausted("too many grants");
-  const std::string grant_id = "g" + std::to_string(grants_.size() + 1);
-  grants_[grant_id] = Grant{base::GetString(args, "scope", kAllScopes), true, false};
-  Json answer = TokenAnswer(grant_id, true);
+  HERALD_ASSIGN_OR_RETURN(std::string grant,
+                          oauth_.AddGrant({kChannelId, base::GetString(args, "scope", kAllScopes)}));
+  Json answer = TokenAnswer(grant, true);
   if (args.contains("expires_in") && args["expires_in"].is_number_integer()) {
     const int64_t ttl = args["expires_in"].get<int64_t>();
-    access_[answer["access_token"].get<std::string>()].expires_at =
-        ctx_.Now() + std::chrono::seconds(ttl);
+    oauth_.SetAccessExpiry(answer["access_token"].get<std::string>(),
+                           ctx_.Now() + std::chrono::seconds(ttl));
     answer["expires_in"] = ttl;
   }
   answer["account_id"] = kChannelId;
@@ -782,27 +745,12 @@ base::Result<Json> YouTubeEmulator::CreateToken(const Json& args) {
 
 base::Result<void> YouTubeEmulator::RevokeToken(std::string_view token) {
   std::lock_guard lock(mu_);
-  if (auto it = refresh_.find(std::string(token)); it != refresh_.end()) {
-    grants_[it->second].revoked = true;
-    return base::Ok();
-  }
-  if (auto it = access_.find(std::string(token)); it != access_.end()) {
-    grants_[it->second.grant].revoked = true;
-    return base::Ok();
-  }
-  return base::NotFound("unknown token");
+  return oauth_.RevokeByToken(token);
 }
 
 base::Result<void> YouTubeEmulator::ExpireTokens(std::string_view token) {
   std::lock_guard lock(mu_);
-  if (token.empty()) {
-    for (auto& [k, a] : access_) a.expires_at = ctx_.Now();
-    return base::Ok();
-  }
-  auto it = access_.find(std::string(token));
-  if (it == access_.end()) return base::NotFound("unknown access token");
-  it->second.expires_at = ctx_.Now();
-  return base::Ok();
+  return oauth_.ExpireAccess(token, ctx_.Now());
 }
 
 base::Result<Json> YouTubeEmulator::Control(std::string_view action, const Json& body) {
@@ -866,7 +814,7 @@ Json YouTubeEmulator::Info() const {
                 {"resets_at", quota_day_}}},
               {"sessions", sessions},
               {"refreshes", refreshes_},
-              {"grants", grants_.size()}};
+              {"grants", oauth_.grant_count()}};
 }
 
 void RegisterYouTubeEmulator(EmulatorRegistry& registry) {

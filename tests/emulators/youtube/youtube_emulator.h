@@ -72,6 +72,7 @@
 
 #include "tests/emulators/common/emulator_registry.h"
 #include "tests/emulators/common/network_emulator.h"
+#include "tests/emulators/common/oauth_grants.h"
 
 namespace herald::emulators {
 
@@ -106,24 +107,6 @@ class YouTubeEmulator final : public NetworkEmulator {
   Json DefaultConfig() const override;
 
  private:
-  struct Grant {
-    std::string scope;
-    bool offline = false;
-    bool revoked = false;
-  };
-  struct Code {
-    std::string redirect_uri;
-    std::string challenge;
-    std::string method;
-    std::string scope;
-    bool offline = false;
-    base::Time expires_at{};
-    bool used = false;
-  };
-  struct Access {
-    std::string grant;
-    base::Time expires_at{};
-  };
   struct Session {
     std::string id;
     Json metadata;
@@ -166,10 +149,7 @@ class YouTubeEmulator final : public NetworkEmulator {
 
   EmulatorContext& ctx_;
   mutable std::mutex mu_;
-  std::map<std::string, Grant> grants_;
-  std::map<std::string, Code> codes_;
-  std::map<std::string, Access> access_;
-  std::map<std::string, std::string> refresh_;  // refresh token -> grant
+  OAuthGrants oauth_;
   std::map<std::string, Session> sessions_;
   bool deny_next_ = false;
   int64_t partial_next_chunk_ = -1;
