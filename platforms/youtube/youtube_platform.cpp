@@ -323,14 +323,17 @@ Task<Result<PublishReceipt>> YouTubePlatform::Publish(PublishRequest request) {
   Json upload = state.value("upload", Json::object());
   std::string session;
   int64_t offset = 0;
-  if (upload.is_object() && !base::GetString(upload, "session").empty() &&
-      upload.value("total", int64_t{-1}) == total) {
+  if (upload.is_object() && !base::GetString(upload, "session").empty()) {
     // An earlier attempt started this upload: ask Google how far it got.
     session = base::GetString(upload, "session");
-    HERALD_CO_ASSIGN_OR_RETURN(SessionState s, co_await QuerySession(account, session, total));
+    const int64_t saved_total = upload.value("total", int64_t{-1});
+    HERALD_CO_ASSIGN_OR_RETURN(SessionState s,
+                               co_await QuerySession(account, session, saved_total));
     if (s.kind == SessionState::Kind::kCreated) co_return finish(*s.video);
     if (s.kind == SessionState::Kind::kIncomplete) {
       offset = s.confirmed;
+      // The file is not the one that session was for (it can never complete): a new one.
+      if (saved_total != total) session.clear();
     } else {
       HERALD_CO_ASSIGN_OR_RETURN(std::optional<PublishReceipt> found,
                                  co_await Reconcile(request, upload));
