@@ -62,6 +62,18 @@ AttemptDecision FailOn(const AttemptFacts& f, const std::string& message,
   return Fail(f.network.empty() ? message : f.network + ": " + message, needs_reauth);
 }
 
+// A spent quota: wait until it frees up (retry_after; an hour when the network did not say),
+// uncounted, back to queued (a quota refusal means nothing was posted).
+AttemptDecision WaitForQuota(const AttemptFacts& f, const base::Error& error) {
+  AttemptDecision d = Step(AttemptStep::kRetry);
+  d.run_at = f.now + error.retry_after().value_or(std::chrono::hours(1));
+  d.reason = f.network + ": " + error.message() + " (waiting until " +
+             base::FormatRfc3339(d.run_at) + "; not counted as a failed attempt)";
+  d.back_to_queued = true;
+  d.quota_wait = true;
+  return d;
+}
+
 AttemptDecision Unknown(std::string reason) {
   AttemptDecision d = Step(AttemptStep::kMarkUnknown);
   d.reason = std::move(reason);
@@ -228,7 +240,9 @@ AttemptDecision DecidePublish(const AttemptFacts& f, const RetryPolicy& retry) {
       d = FailOn(f, error.message(), true);
       break;
     case ErrorClass::kTransient:
-      if (retry.MayRetry(f.target_attempts)) {
+      if (error.quota_wait() && error.code() == ErrorCode::kResourceExhausted) {
+        d = WaitForQuota(f, error);
+      } else if (retry.MayRetry(f.target_attempts)) {
         d = Retry(f, error, /*back_to_queued=*/true, retry);
       } else {
         d = FailOn(f, "gave up after " + std::to_string(f.target_attempts) +

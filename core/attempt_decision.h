@@ -56,6 +56,9 @@ struct AttemptDecision {
   std::string reason;           // kFail, kMarkUnknown, kRetry, kCheckLater (stored as last_error)
   bool needs_reauth = false;    // kFail: the account needs to be reconnected
   bool back_to_queued = false;  // kRetry: the request was not applied (else: reconcile next)
+  // kRetry: a spent quota or daily cap (base::Error::quota_wait): the attempt is not counted
+  // against max_attempts, so the post waits as long as the quota needs and is never given up.
+  bool quota_wait = false;
   bool reconciled = false;      // kRecordPublished: learnt by Find
   int checks = 0;               // kCheckLater: reconciliation checks so far
   // Set before applying the step: the network asked for a pause on this account until then.

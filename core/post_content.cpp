@@ -40,6 +40,11 @@ Json PostContent::ToJson() const {
   }
   out["overrides"] = std::move(over);
   if (fit != platforms::MediaFit::kNone) out["fit"] = std::string(platforms::MediaFitName(fit));
+  if (!platform_options.empty()) {
+    Json options = Json::object();
+    for (const auto& [platform, o] : platform_options) options[platform] = o;
+    out["platform_options"] = std::move(options);
+  }
   return out;
 }
 
@@ -87,7 +92,19 @@ Result<PostContent> PostContent::FromJson(const Json& json) {
     if (!fit.ok()) return bad();
     out.fit = *fit;
   }
+  if (auto it = json.find("platform_options"); it != json.end()) {
+    if (!it->is_object()) return bad();
+    for (const auto& [platform, o] : it->items()) {
+      if (!o.is_object()) return bad();
+      out.platform_options.emplace(platform, o);
+    }
+  }
   return out;
+}
+
+Json PostContent::OptionsFor(std::string_view platform_id) const {
+  auto it = platform_options.find(platform_id);
+  return it == platform_options.end() ? Json::object() : it->second;
 }
 
 std::vector<ContentPart> PostContent::PartsFor(std::string_view account_id) const {

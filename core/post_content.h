@@ -1,7 +1,8 @@
 // PostContent: what a post says, as stored in store::Post::content and as each network sees it.
 //
 // Stored JSON: {"text", "media": [ids], "thread": [{"text", "media"}],
-//               "overrides": {account_id: {"text"?, "media"?}}, "fit"?: "pad"|"crop"}.
+//               "overrides": {account_id: {"text"?, "media"?}}, "fit"?: "pad"|"crop",
+//               "platform_options"?: {platform_id: {...}}}.
 // An override replaces the main part's text and/or media for one account; thread parts are the
 // same for every account. Plain value type, no I/O; thread-compatible.
 #ifndef HERALD_CORE_POST_CONTENT_H_
@@ -39,6 +40,9 @@ struct PostContent {
   std::map<std::string, ContentOverride, std::less<>> overrides;  // by account id
   // How converted images meet a network's aspect ratios (stored as "fit" unless none).
   platforms::MediaFit fit = platforms::MediaFit::kNone;
+  // Per network options (a YouTube title, a TikTok privacy level, an Instagram post type), by
+  // platform id; each checked against that network's PlatformInfo::options_schema.
+  std::map<std::string, Json, std::less<>> platform_options;
 
   // The stored JSON form (keys always present except empty overrides/thread/media).
   Json ToJson() const;
@@ -48,6 +52,8 @@ struct PostContent {
   // The parts one account publishes: [0] is the main part with that account's override applied,
   // then the thread.
   std::vector<ContentPart> PartsFor(std::string_view account_id) const;
+  // The options for one network ({} when the post gives none).
+  Json OptionsFor(std::string_view platform_id) const;
   // Every media id the content refers to (overrides included), without duplicates, in order of
   // first appearance.
   std::vector<std::string> AllMediaIds() const;

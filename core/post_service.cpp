@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "core/limits.h"
 #include "core/media_probe_json.h"
+#include "core/platform_options_check.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
 
@@ -141,6 +142,11 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
     }
     checked.targets.push_back({std::move(*account), platform});
   }
+  {
+    std::vector<const platforms::Platform*> networks;
+    for (const auto& t : checked.targets) networks.push_back(t.platform);
+    HERALD_RETURN_IF_ERROR(CheckPlatformOptions(content.platform_options, networks));
+  }
   for (const auto& id : content.AllMediaIds()) {
     auto media = tx.GetMedia(caller.org_id, id, /*with_data=*/false);
     if (!media.ok()) {
@@ -156,8 +162,10 @@ Result<PostService::Checked> PostService::CheckContent(store::Tx& tx, const Call
     const auto& t = checked.targets[i];
     const auto& info = t.platform->Info();
     auto parts = content.PartsFor(t.account.id);
-    platforms::ValidationReport r =
-        t.platform->Validate(ToPlatformContent(parts, checked.media, content.fit));
+    platforms::Content network_content = ToPlatformContent(parts, checked.media, content.fit);
+    network_content.options = content.OptionsFor(info.id);
+    network_content.account_settings = t.account.settings;
+    platforms::ValidationReport r = t.platform->Validate(network_content);
     if (parts.size() > 1 && !info.features.threads) {
       r.violations.push_back(
           {"thread", info.name + " does not support threads; send the parts as separate posts"});

@@ -78,6 +78,7 @@ struct UpdatePostRequest {
   std::optional<std::vector<ContentPart>> thread;
   std::optional<std::map<std::string, ContentOverride, std::less<>>> overrides;
   std::optional<std::string> fit;  // "none" | "pad" | "crop"
+  std::optional<std::map<std::string, Json, std::less<>>> platform_options;  // replaces all
   std::optional<std::string> publish_at;
   std::optional<std::string> time_zone;
 };

@@ -45,6 +45,7 @@ Result<void> PostService::EditInTx(store::Tx& tx, const Caller& caller,
   if (request.media) content.media = *request.media;
   if (request.thread) content.thread = *request.thread;
   if (request.overrides) content.overrides = *request.overrides;
+  if (request.platform_options) content.platform_options = *request.platform_options;
   if (request.fit) {
     HERALD_ASSIGN_OR_RETURN(content.fit, ParseMediaFit(*request.fit));
   }

@@ -97,6 +97,9 @@ using base::Time;
 using store::TargetStatus;
 
 constexpr std::string_view kChecksKey = "herald_checks";
+// remote_state key of a long upload's progress: {"done", "total" (bytes), "at"}; get_post shows
+// it (tools/post_views).
+constexpr std::string_view kProgressKey = "herald_progress";
 
 std::string Seconds(std::chrono::milliseconds d) {
   auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
@@ -251,6 +254,8 @@ Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a) {
     }
   }
   a.content = ToPlatformContent(parts, media, content.fit);
+  a.content.options = content.OptionsFor(a.account.platform);
+  a.content.account_settings = a.account.settings;
   return base::Ok();
 }
 
@@ -395,7 +400,7 @@ Task<void> PublishWorker::Process(Attempt a) {
           co_return;  // nothing was sent; the lease decides who goes next
         }
         f.target_attempts = a.target.attempts;
-        auto result = co_await PublishWithTimeout(*a.platform, std::move(*request));
+        auto result = co_await PublishWithTimeout(*a.platform, std::move(*request), a.alive);
         if (!result.ok()) {
           f.sent = std::move(result).error();
         } else {
@@ -497,7 +502,9 @@ platforms::PublishRequest PublishWorker::MakeRequest(const Attempt& a,
   // Durable progress for multi-step publishes (threads). Blocking by the adapter contract:
   // the adapter must not go on before the state is stored.
   request.save_remote_state = [this, job_id = a.job.id, org_id = a.job.org_id,
-                               target_id = a.target.id](const base::Json& state) -> Result<void> {
+                               target_id = a.target.id,
+                               alive = a.alive](const base::Json& state) -> Result<void> {
+    worker_internal::Touch(*alive);
     return store_.WriteBatched([&](store::Tx& tx) -> Result<void> {
       const Time at = clock_.Now();
       HERALD_RETURN_IF_ERROR(tx.ExtendLease(job_id, options_.owner, at + options_.lease_for));
@@ -507,14 +514,37 @@ platforms::PublishRequest PublishWorker::MakeRequest(const Attempt& a,
       return tx.UpdateTarget(t);
     });
   };
+  // Upload progress: stored (at most once a second, and at the end) where get_post shows it.
+  // A failed write costs only the display, so it is logged, not returned.
+  request.report_progress = [this, job_id = a.job.id, org_id = a.job.org_id,
+                             target_id = a.target.id, alive = a.alive,
+                             saved = std::make_shared<std::atomic<int64_t>>(0)](int64_t done,
+                                                                               int64_t total) {
+    const int64_t now = worker_internal::Touch(*alive);
+    const int64_t second = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::seconds(1)).count();
+    if (done < total && saved->load() != 0 && now - saved->load() < second) return;
+    saved->store(now);
+    auto r = store_.WriteBatched([&](store::Tx& tx) -> Result<void> {
+      const Time at = clock_.Now();
+      HERALD_RETURN_IF_ERROR(tx.ExtendLease(job_id, options_.owner, at + options_.lease_for));
+      HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(org_id, target_id));
+      t.remote_state[std::string(kProgressKey)] =
+          base::Json{{"done", done}, {"total", total}, {"at", base::FormatRfc3339(at)}};
+      t.updated_at = at;
+      return tx.UpdateTarget(t);
+    });
+    if (!r.ok()) spdlog::debug("job {}: progress not stored: {}", job_id, r.error().ToLogString());
+  };
   return request;
 }
 
 Task<Result<platforms::PublishReceipt>> PublishWorker::PublishWithTimeout(
-    platforms::Platform& platform, platforms::PublishRequest request) {
-  return worker_internal::WithTimeout(
-      platform.Publish(std::move(request)), options_.publish_timeout,
-      base::Unknown("no answer within " + Seconds(options_.publish_timeout) +
+    platforms::Platform& platform, platforms::PublishRequest request,
+    std::shared_ptr<std::atomic<int64_t>> alive) {
+  return worker_internal::WithIdleTimeout(
+      platform.Publish(std::move(request)), options_.publish_timeout, std::move(alive),
+      base::Unknown("no answer and no progress for " + Seconds(options_.publish_timeout) +
                     "; the post may or may not have been published"));
 }
 
@@ -697,6 +727,7 @@ Task<void> PublishWorker::RecordRetry(Attempt& a, const AttemptDecision& d) {
                                             clock_.Now()));
     HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
     if (back_to_queued) t.status = TargetStatus::kQueued;
+    if (d.quota_wait && t.attempts > 0) t.attempts -= 1;  // a quota wait is not a failure
     t.last_error = reason;
     t.next_attempt_at = run_at;
     t.updated_at = clock_.Now();

@@ -128,10 +128,12 @@ class PublishWorker {
   // credentials into `account`); false for any other step.
   Task<bool> Gather(Attempt& a, AttemptStep step, AttemptFacts& f,
                     std::optional<platforms::AccountContext>& account);
-  // The request for `a`'s target, with a lease-fenced save_remote_state.
+  // The request for `a`'s target, with a lease-fenced save_remote_state and report_progress.
   platforms::PublishRequest MakeRequest(const Attempt& a, platforms::AccountContext account);
-  Task<Result<platforms::PublishReceipt>> PublishWithTimeout(platforms::Platform& platform,
-                                                             platforms::PublishRequest request);
+  // Publish, given up as kUnknown after publish_timeout without a sign of life in `alive`.
+  Task<Result<platforms::PublishReceipt>> PublishWithTimeout(
+      platforms::Platform& platform, platforms::PublishRequest request,
+      std::shared_ptr<std::atomic<int64_t>> alive);
   Task<Result<std::optional<platforms::PublishReceipt>>> FindWithTimeout(
       platforms::Platform& platform, platforms::PublishRequest request);
 

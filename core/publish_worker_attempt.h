@@ -7,8 +7,10 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <atomic>
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +29,9 @@ struct PublishWorker::Attempt {
   std::string network;               // display name, "Mastodon"
   platforms::Content content;        // publish jobs only
   Result<void> loaded = base::Ok();  // how LoadAttempt went
+  // Steady-clock ticks of the publish's last sign of life (progress reported, state saved):
+  // the publish timeout runs from it, so a long upload that keeps moving is never cut off.
+  std::shared_ptr<std::atomic<int64_t>> alive = std::make_shared<std::atomic<int64_t>>(0);
 };
 
 namespace worker_internal {
@@ -67,6 +72,38 @@ Task<Result<T>> WithTimeout(Task<Result<T>> call, std::chrono::milliseconds time
   using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
   base::asio::steady_timer timer(co_await base::asio::this_coro::executor, timeout);
   auto r = co_await (Catching(std::move(call)) || timer.async_wait(base::kNoThrow));
+  if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
+  co_return on_timeout;
+}
+
+// Records a sign of life in `alive` now; returns the steady-clock ticks it stored.
+inline int64_t Touch(std::atomic<int64_t>& alive) {
+  const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  alive.store(now);
+  return now;
+}
+
+// Like WithTimeout, but the time runs from the call's last sign of life (`alive`, see Touch),
+// not from its start: a call that keeps reporting progress runs as long as it needs.
+template <class T>
+Task<Result<T>> WithIdleTimeout(Task<Result<T>> call, std::chrono::milliseconds timeout,
+                                std::shared_ptr<std::atomic<int64_t>> alive,
+                                base::Error on_timeout) {
+  using namespace boost::asio::experimental::awaitable_operators;  // NOLINT
+  Touch(*alive);
+  auto watchdog = [](std::chrono::milliseconds idle,
+                     std::shared_ptr<std::atomic<int64_t>> last) -> Task<void> {
+    using Steady = std::chrono::steady_clock;
+    base::asio::steady_timer timer(co_await base::asio::this_coro::executor);
+    for (;;) {
+      const auto deadline = Steady::time_point(Steady::duration(last->load())) + idle;
+      if (Steady::now() >= deadline) co_return;
+      timer.expires_at(deadline);
+      auto [ec] = co_await timer.async_wait(base::kNoThrow);
+      if (ec == base::asio::error::operation_aborted) co_return;  // the call finished first
+    }
+  };
+  auto r = co_await (Catching(std::move(call)) || watchdog(timeout, alive));
   if (r.index() == 0) co_return std::get<0>(std::move(r)).Get();
   co_return on_timeout;
 }

@@ -11,7 +11,7 @@ using base::Json;
 
 Json PlatformInfoView(const platforms::PlatformInfo& info) {
   core::ConnectArguments args = core::ConnectArgumentsOf(info);
-  return Json{
+  Json out{
       {"id", info.id},
       {"name", info.name},
       {"auth_kind", platforms::AuthKindName(info.auth_kind)},
@@ -34,6 +34,9 @@ Json PlatformInfoView(const platforms::PlatformInfo& info) {
         {"idempotency", platforms::IdempotencyKindName(info.features.idempotency)}}},
       {"connect", {{"required", args.required}, {"optional", args.optional}}},
   };
+  // The platform_options a post may give this network (absent: it takes none).
+  if (info.options_schema.is_object()) out["options_schema"] = info.options_schema;
+  return out;
 }
 
 namespace {

@@ -68,6 +68,14 @@ std::optional<std::map<std::string, core::ContentOverride, std::less<>>> Overrid
   return out;
 }
 
+std::optional<std::map<std::string, Json, std::less<>>> PlatformOptionsArg(const Json& args) {
+  const Json* options = Find(args, "platform_options");
+  if (options == nullptr || !options->is_object()) return std::nullopt;
+  std::map<std::string, Json, std::less<>> out;
+  for (const auto& [platform, o] : options->items()) out.emplace(platform, o);
+  return out;
+}
+
 core::PostContent ContentArgs(const Json& args) {
   core::PostContent content;
   content.text = StringArg(args, "text");
@@ -76,6 +84,7 @@ core::PostContent ContentArgs(const Json& args) {
   if (auto overrides = OverridesArg(args)) content.overrides = std::move(*overrides);
   // The input schema allows only none|pad|crop; anything else reads as none.
   if (auto fit = core::ParseMediaFit(StringArg(args, "fit")); fit.ok()) content.fit = *fit;
+  if (auto options = PlatformOptionsArg(args)) content.platform_options = std::move(*options);
   return content;
 }
 

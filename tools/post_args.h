@@ -27,6 +27,9 @@ std::optional<std::vector<std::string>> StringListArg(const Json& args, std::str
 bool BoolArg(const Json& args, std::string_view key, bool fallback);
 int IntArg(const Json& args, std::string_view key, int fallback);
 
+// `platform_options` ({platform_id: {...}}), or nullopt when absent.
+std::optional<std::map<std::string, Json, std::less<>>> PlatformOptionsArg(const Json& args);
+
 // text, media, thread and overrides of a post.
 core::PostContent ContentArgs(const Json& args);
 std::optional<std::vector<core::ContentPart>> ThreadArg(const Json& args);

@@ -1,6 +1,7 @@
 #include "tools/publish_post.h"
 
 #include "tools/post_args.h"
+#include "tools/publish_follow.h"
 #include "tools/post_views.h"
 #include "tools/tool_metadata.h"
 
@@ -14,6 +15,11 @@ Task<Result<ToolOutput>> PublishPostTool::Call(Json args, ToolContext& ctx) {
   core::CreatePostRequest request = CreateArgs(args, core::CreateMode::kPublishNow, spec_.name);
   HERALD_CO_ASSIGN_OR_RETURN(core::PostState created,
                              co_await posts_.Create(ctx.caller(), std::move(request)));
+  if (ctx.WantsProgress()) {  // the client follows the publish (a long video upload) to its end
+    HERALD_CO_ASSIGN_OR_RETURN(
+        created, co_await FollowPublishing(posts_, ctx, created.post.id,
+                                           std::chrono::milliseconds(500), std::chrono::hours(2)));
+  }
   co_return Structured(PostSummaryView(created));
 }
 

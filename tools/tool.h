@@ -72,6 +72,10 @@ class ToolContext {
   virtual void Progress(double progress, std::optional<double> total,
                         std::string message = {}) = 0;
 
+  // Whether the client asked for progress on this call (a progressToken): a tool may then
+  // follow long work to its end, reporting as it goes, instead of answering at once.
+  virtual bool WantsProgress() const { return false; }
+
   // Sends notifications/message at `level` if the session's logging level lets it through.
   virtual void Log(LogLevel level, Json data) = 0;
 

@@ -19,6 +19,7 @@ Task<Result<ToolOutput>> UpdatePostTool::Call(Json args, ToolContext& ctx) {
   request.fit = OptionalStringArg(args, "fit");
   request.thread = ThreadArg(args);
   request.overrides = OverridesArg(args);
+  request.platform_options = PlatformOptionsArg(args);
   request.publish_at = OptionalStringArg(args, "publish_at");
   request.time_zone = OptionalStringArg(args, "timezone");
   HERALD_CO_ASSIGN_OR_RETURN(core::PostState updated,

@@ -37,6 +37,7 @@ class CallContext final : public tools::ToolContext {
   const base::Caller& caller() const override;
   bool cancelled() const override;
   void Progress(double progress, std::optional<double> total, std::string message) override;
+  bool WantsProgress() const override { return !progress_token_.is_null(); }
   void Log(tools::LogLevel level, Json data) override;
   bool CanSample() const override;
   bool CanElicitForm() const override;

@@ -204,6 +204,29 @@ TEST(AttemptDecisionTest, RetryAfterPausesTheAccountAndIsHonoured) {
   EXPECT_TRUE(d.back_to_queued);
 }
 
+TEST(AttemptDecisionTest, ASpentQuotaWaitsUncountedAndIsNeverGivenUp) {
+  AttemptFacts f = Ready();
+  f.target_attempts = 100;  // far past max_attempts: a quota wait still does not give up
+  base::Error spent = base::ResourceExhausted("the daily limit of 100 posts is reached");
+  spent.set_retry_after(std::chrono::hours(7)).set_quota_wait();
+  f.sent = spent;
+  AttemptDecision d = DecidePublish(f, Policy());
+  EXPECT_EQ(d.step, AttemptStep::kRetry);
+  EXPECT_TRUE(d.quota_wait);
+  EXPECT_TRUE(d.back_to_queued);
+  EXPECT_EQ(d.run_at, kNow + std::chrono::hours(7));
+  EXPECT_THAT(d.reason, ::testing::HasSubstr("the daily limit of 100 posts is reached"));
+  EXPECT_THAT(d.reason, ::testing::HasSubstr("not counted as a failed attempt"));
+
+  // Without the flag the same answer is an ordinary rate limit, and attempts run out.
+  base::Error limited = base::ResourceExhausted("slow down");
+  limited.set_retry_after(std::chrono::hours(7));
+  f.sent = limited;
+  d = DecidePublish(f, Policy());
+  EXPECT_EQ(d.step, AttemptStep::kFail);
+  EXPECT_FALSE(d.quota_wait);
+}
+
 // ---- before the send ----
 
 TEST(AttemptDecisionTest, LoadErrors) {

@@ -206,6 +206,57 @@ TEST_F(PublishWorkerTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(env_.native->publish_calls(), 5);
 }
 
+TEST_F(PublishWorkerTest, ASpentQuotaDelaysThePostUncountedAndNeverLosesIt) {
+  // More quota refusals than max_attempts allows sends: each waits for the reset, none counts.
+  std::vector<FakeStep> steps(7, FakeStep{FakeAction::kQuotaSpent, "", std::chrono::hours(5)});
+  env_.native->Script(steps);
+  std::string id = env_.Schedule({native_.id}, "after the reset");
+  ToPublishTime();
+  ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.status, TargetStatus::kQueued);
+  EXPECT_EQ(t.attempts, 0);
+  ASSERT_TRUE(t.next_attempt_at.has_value());
+  EXPECT_EQ(*t.next_attempt_at, env_.clock.Now() + std::chrono::hours(5));
+  auto post = GetPost(id);
+  EXPECT_EQ(post["targets"][0]["next_attempt_at"], base::FormatRfc3339(*t.next_attempt_at));
+  EXPECT_THAT(post["targets"][0]["last_error"].get<std::string>(),
+              HasSubstr("daily posting limit is reached (waiting until"));
+  // Nothing goes out before the reset.
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now() + std::chrono::hours(4)), 0);
+  Drain(*worker_);
+  t = OnlyTarget(id);
+  EXPECT_EQ(t.status, TargetStatus::kPublished);
+  EXPECT_EQ(t.attempts, 1);
+  EXPECT_EQ(env_.native->publish_calls(), 8);
+  EXPECT_EQ(env_.native->posts().size(), 1u);
+}
+
+TEST_F(PublishWorkerTest, UploadProgressIsStoredWhereGetPostShowsIt) {
+  std::string id;
+  base::Json during;
+  env_.native->OnPublish([&](const platforms::PublishRequest& r) {
+    ASSERT_TRUE(r.report_progress);
+    r.report_progress(250, 1000);  // the first report is always stored
+    during = GetPost(id)["targets"][0];
+    r.report_progress(600, 1000);  // later ones at most once a second
+    r.report_progress(1000, 1000);  // and the end
+  });
+  id = env_.Schedule({native_.id}, "a video");
+  ToPublishTime();
+  ASSERT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  EXPECT_EQ(during["status"], "publishing");
+  ASSERT_TRUE(during.contains("progress")) << during.dump();
+  EXPECT_EQ(during["progress"]["bytes_sent"], 250);
+  EXPECT_EQ(during["progress"]["bytes_total"], 1000);
+  EXPECT_EQ(during["progress"]["percent"], 25);
+  auto t = OnlyTarget(id);
+  EXPECT_EQ(t.status, TargetStatus::kPublished);
+  ASSERT_TRUE(t.remote_state.contains("herald_progress")) << t.remote_state.dump();
+  EXPECT_EQ(t.remote_state["herald_progress"]["done"], 1000);
+  EXPECT_FALSE(GetPost(id)["targets"][0].contains("progress"));  // shown only while sending
+}
+
 TEST_F(PublishWorkerTest, AuthErrorFailsAndMarksTheAccountForReconnection) {
   env_.native->Script({{FakeAction::kUnauthenticated}});
   std::string a = env_.Schedule({native_.id}, "one");

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/asio/detached.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -34,6 +35,8 @@ class FakeToolContext final : public ToolContext {
   explicit FakeToolContext(core::Caller caller) : caller_(std::move(caller)) {}
   const core::Caller& caller() const override { return caller_; }
   bool cancelled() const override { return false; }
+  bool WantsProgress() const override { return wants_progress_; }
+  void set_wants_progress(bool wants) { wants_progress_ = wants; }
   void Progress(double progress, std::optional<double> total, std::string message) override {
     progress_.push_back({progress, total.value_or(-1), std::move(message)});
   }
@@ -55,6 +58,7 @@ class FakeToolContext final : public ToolContext {
  private:
   core::Caller caller_;
   std::vector<ProgressCall> progress_;
+  bool wants_progress_ = false;
 };
 
 const std::vector<std::string> kPostTools = {
@@ -119,6 +123,33 @@ class ToolsTest : public ::testing::Test {
   store::Account account_;
   std::map<std::string, std::unique_ptr<Tool>> tools_;
 };
+
+// publish_post with a progressToken answers once the networks have settled, reporting while it
+// waits; without one it answers at once (the worker runs elsewhere).
+TEST_F(ToolsTest, PublishPostFollowsThePublishWhenTheClientAskedForProgress) {
+  FakeToolContext ctx(env_.editor);
+  ctx.set_wants_progress(true);
+  Json args{{"accounts", {account_.id}}, {"text", "followed"}};
+  base::asio::io_context io;
+  std::optional<Result<ToolOutput>> out;
+  base::asio::co_spawn(io, testing::AwaitInto(tools_.at("publish_post")->Call(args, ctx), &out),
+                       base::asio::detached);
+  // Until the tool has created the post and reported the first progress (bounded).
+  for (int i = 0; i < 3000 && ctx.progress().empty() && !out; ++i) {
+    io.run_one_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(out.has_value()) << "answered before the post was published";
+  ASSERT_FALSE(ctx.progress().empty());
+  EXPECT_EQ(ctx.progress()[0].progress, 0);
+  EXPECT_EQ(ctx.progress()[0].total, 1);
+  auto worker = env_.MakeWorker("wrk_follow");
+  ASSERT_EQ(*worker->RunOnce(env_.clock.Now()), 1);
+  io.run();
+  ASSERT_TRUE(out.has_value());
+  ASSERT_THAT(*out, IsOk());
+  EXPECT_EQ((*out)->structured["status"], "published");
+  EXPECT_EQ((*out)->structured["targets"][0]["status"], "published");
+}
 
 TEST_F(ToolsTest, EveryPostToolHasItsSchemasAndASensibleSpec) {
   for (const auto& name : kPostTools) {

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 
 #include "core/publish_worker_attempt.h"
@@ -52,6 +54,34 @@ TEST(WithTimeoutTest, AThrowingCallIsRethrownNotTurnedIntoATimeout) {
   EXPECT_THROW(
       RunToEnd(WithTimeout(Throws(), std::chrono::hours(1), base::Unknown("late"))),
       std::runtime_error);
+}
+
+// Reports a sign of life every 20 ms, `beats` times, then answers: each gap is shorter than
+// the idle timeout, the whole call longer.
+Task<Result<int>> KeepsMoving(std::shared_ptr<std::atomic<int64_t>> alive, int beats) {
+  base::asio::steady_timer timer(co_await base::asio::this_coro::executor);
+  for (int i = 0; i < beats; ++i) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(base::kNoThrow);
+    Touch(*alive);
+  }
+  co_return 9;
+}
+
+TEST(WithIdleTimeoutTest, ACallThatKeepsMovingOutlivesTheIdleTimeout) {
+  auto alive = std::make_shared<std::atomic<int64_t>>(0);
+  // 15 beats of 20 ms = 300 ms in all, against a 200 ms idle timeout: ten times a gap, so a
+  // loaded machine stretching a gap does not fail the test.
+  EXPECT_THAT(RunToEnd(WithIdleTimeout(KeepsMoving(alive, 15), std::chrono::milliseconds(200),
+                                       alive, base::Unknown("stalled"))),
+              IsOkAndHolds(9));
+}
+
+TEST(WithIdleTimeoutTest, ASilentCallTimesOut) {
+  auto alive = std::make_shared<std::atomic<int64_t>>(0);
+  EXPECT_THAT(RunToEnd(WithIdleTimeout(NeverAnswers(), std::chrono::milliseconds(1), alive,
+                                       base::Unknown("no progress"))),
+              StatusIs(base::ErrorCode::kUnknown, "no progress"));
 }
 
 }  // namespace

@@ -13,12 +13,8 @@
 // connect_account does; the OAuth networks through the authorization URL, the emulator's
 // redirect and CompleteOAuth); posts are created through the real PostService in this
 // process, on the same database the herald processes use.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -38,13 +34,13 @@
 #include "app/services.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
+#include "tests/crash/crash_support.h"
 #include "tests/media/media_test_files.h"
-#include "platforms/http/form_urlencoded.h"
 #include "tests/store/test_support.h"
 #include "tests/support/core_env.h"
 #include "tests/support/result_matchers.h"
 
-namespace herald {
+namespace herald::crash {
 namespace {
 
 using ::herald::matchers::IsOk;
@@ -52,142 +48,8 @@ using ::herald::matchers::IsOk;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// `herald worker` as a child: stdout read for the ready line, stderr to a log file.
-class HeraldProcess {
- public:
-  static std::unique_ptr<HeraldProcess> Start(const std::vector<std::string>& argv,
-                                              const std::map<std::string, std::string>& env,
-                                              const std::string& log_path) {
-    int out[2];
-    if (pipe(out) != 0) return nullptr;
-    pid_t pid = fork();
-    if (pid < 0) return nullptr;
-    if (pid == 0) {
-      int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      dup2(out[1], STDOUT_FILENO);
-      if (log >= 0) dup2(log, STDERR_FILENO);
-      int devnull = open("/dev/null", O_RDONLY);
-      if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-      close(out[0]);
-      close(out[1]);
-      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(out[1]);
-    auto p = std::unique_ptr<HeraldProcess>(new HeraldProcess());
-    p->pid_ = pid;
-    p->out_ = out[0];
-    return p;
-  }
-  ~HeraldProcess() {
-    Kill(SIGKILL);
-    if (out_ >= 0) close(out_);
-  }
-
-  // Waits (bounded) for a stdout line containing `text`.
-  bool WaitFor(const std::string& text, milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (buffer_.find(text) == std::string::npos) {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline -
-                                                           std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-      char buf[4096];
-      ssize_t n = read(out_, buf, sizeof(buf));
-      if (n <= 0) return false;
-      buffer_.append(buf, static_cast<size_t>(n));
-    }
-    return true;
-  }
-
-  // Sends `sig` and reaps the child (bounded; SIGKILL after 15 s). Waits on the child's exit
-  // (a pidfd becomes readable when it exits), not on time.
-  int Kill(int sig) {
-    if (pid_ <= 0) return status_;
-    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
-    kill(pid_, sig);
-    if (pidfd >= 0) {
-      pollfd p{pidfd, POLLIN, 0};
-      if (poll(&p, 1, 15'000) <= 0) kill(pid_, SIGKILL);  // not gone in time
-      close(pidfd);
-    } else if (sig != SIGKILL) {
-      kill(pid_, SIGKILL);  // no pidfd (old kernel): no bounded wait, so no grace either
-    }
-    int status = 0;
-    waitpid(pid_, &status, 0);  // exited, or killed just now
-    pid_ = -1;
-    status_ = status;
-    return status;
-  }
-
-  // Reads (and drops) the child's output until `deadline`; false as soon as its stdout closes
-  // (the child exited on its own). Returns true when the deadline passed with the child alive.
-  bool WatchUntil(std::chrono::steady_clock::time_point deadline) {
-    while (true) {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline -
-                                                           std::chrono::steady_clock::now());
-      if (left.count() <= 0) return true;
-      pollfd p{out_, POLLIN, 0};
-      int ready = poll(&p, 1, static_cast<int>(left.count()));
-      if (ready < 0) return errno == EINTR ? WatchUntil(deadline) : false;
-      if (ready == 0) return true;
-      char buf[4096];
-      ssize_t n = read(out_, buf, sizeof(buf));
-      if (n <= 0) return false;
-    }
-  }
-
- private:
-  HeraldProcess() = default;
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int status_ = -1;
-  std::string buffer_;
-};
-
-// connect_account for an OAuth network: starts it, plays the browser (the emulator approves at
-// once and redirects with code and state) and completes it as the callback route does.
-// Returns the callback's outcome.
-core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const core::Caller& caller,
-                                       const std::string& platform,
-                                       emulators::EmulatorClient& ctl,
-                                       const std::string& emulator_url) {
-  core::OAuthCallbackResult failed;
-  auto started =
-      testing::Await(services.accounts->Connect(caller, platform, base::Json::object()));
-  EXPECT_THAT(started, IsOk());
-  if (!started.ok()) return failed;
-  EXPECT_TRUE(started->pending_authorization);
-  const std::string& url = started->authorization_url;
-  EXPECT_EQ(url.rfind(emulator_url, 0), 0u) << url;
-  auto redirect = ctl.Send("GET", url.substr(emulator_url.size()));
-  EXPECT_THAT(redirect, IsOk());
-  if (!redirect.ok()) return failed;
-  EXPECT_EQ(redirect->status, 302) << redirect->body;
-  // HERALD_PUBLIC_URL/oauth/callback/{callback platform}?state&code, as the route reads it.
-  const std::string location = redirect->Header("Location");
-  const size_t query_at = std::min(location.size(), location.find('?'));
-  const std::string path = location.substr(0, query_at);
-  const auto query = platforms::http::ParseFormUrlEncoded(
-      location.substr(std::min(location.size(), query_at + 1)));
-  return testing::Await(services.accounts->CompleteOAuth(
-      path.substr(path.rfind('/') + 1), platforms::http::FormValue(query, "state"),
-      platforms::http::FormValue(query, "code"), platforms::http::FormValue(query, "error"),
-      platforms::http::FormValue(query, "error_description")));
-}
-
-struct CrashCase {
-  const char* name;
-  store::testing::BackendKind backend;
-  int processes;
-};
-
 class CrashTest : public ::testing::TestWithParam<CrashCase> {};
+
 
 TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   const CrashCase& c = GetParam();
@@ -364,27 +226,17 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   int kills = 0;
   for (; kills < kKills; ++kills) {
     // Now and then an answer is lost after the network applied the request.
-    // `count` answers to `method` `path` lost after the network applied the request.
-    auto drop = [](emulators::EmulatorClient& ctl, const char* method, const char* path,
-                   int count) {
-      return ctl
-          .ArmFault({{"kind", "drop_after_accept"},
-                     {"method", method},
-                     {"path", path},
-                     {"count", count}})
-          .ok();
-    };
     if (kills % 3 == 0) {
-      ASSERT_TRUE(drop(mastodon_ctl, "POST", "/api/v1/statuses*", 2));
-      ASSERT_TRUE(drop(telegram_ctl, "POST", "*sendMessage*", 1));
-      ASSERT_TRUE(drop(x_ctl, "POST", "/2/tweets", 1));
-      ASSERT_TRUE(drop(linkedin_ctl, "POST", "/rest/posts", 1));
+      ASSERT_TRUE(DropAfterAccept(mastodon_ctl, "POST", "/api/v1/statuses*", 2));
+      ASSERT_TRUE(DropAfterAccept(telegram_ctl, "POST", "*sendMessage*", 1));
+      ASSERT_TRUE(DropAfterAccept(x_ctl, "POST", "/2/tweets", 1));
+      ASSERT_TRUE(DropAfterAccept(linkedin_ctl, "POST", "/rest/posts", 1));
     }
     // Media uploaded, the answer lost: the next attempt reuses it or uploads again, and
     // attaches one.
     if (kills % 3 == 1) {
-      ASSERT_TRUE(drop(x_ctl, "POST", "/2/media/upload/*/finalize", 1));
-      ASSERT_TRUE(drop(linkedin_ctl, "PUT", "/upload/images/*", 1));
+      ASSERT_TRUE(DropAfterAccept(x_ctl, "POST", "/2/media/upload/*/finalize", 1));
+      ASSERT_TRUE(DropAfterAccept(linkedin_ctl, "PUT", "/upload/images/*", 1));
     }
     // Access tokens expire mid-queue: herald renews them (X rotates refresh tokens; one sent
     // twice would revoke the grant).
@@ -392,12 +244,8 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
       ASSERT_THAT(x_ctl.ExpireTokens(), IsOk());
       ASSERT_THAT(linkedin_ctl.ExpireTokens(), IsOk());
     }
-    std::vector<std::unique_ptr<HeraldProcess>> procs;
-    for (int p = 0; p < c.processes; ++p) {
-      procs.push_back(HeraldProcess::Start(argv, env, log));
-      ASSERT_NE(procs.back(), nullptr);
-    }
-    for (auto& p : procs) ASSERT_TRUE(p->WaitFor("worker running", seconds(30))) << log;
+    auto procs = StartWorkers(argv, env, log, c.processes);
+    ASSERT_EQ(procs.size(), static_cast<size_t>(c.processes));
     // A random moment (the point of the test): the children's output is watched meanwhile, so
     // one that dies on its own is noticed rather than slept through.
     auto kill_at = std::chrono::steady_clock::now() +
@@ -425,34 +273,11 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   }
 
   // Let the last run finish everything (bounded), then stop it cleanly.
-  std::vector<std::unique_ptr<HeraldProcess>> procs;
-  for (int p = 0; p < c.processes; ++p) procs.push_back(HeraldProcess::Start(argv, env, log));
-  for (auto& p : procs) ASSERT_TRUE(p->WaitFor("worker running", seconds(30)));
-  auto settled = [&]() {
-    for (auto status : {store::PostStatus::kScheduled, store::PostStatus::kPublishing}) {
-      store::PostQuery q;
-      q.org_id = services.default_org.id;
-      q.status = status;
-      q.limit = 1;
-      auto r = store::ReadValue<std::vector<store::Post>>(
-          *services.store, [&](store::Tx& tx) { return tx.ListPosts(q); });
-      if (!r.ok() || !r->empty()) return false;
-    }
-    return true;
-  };
-  // Between looks at the database, wait on the herald processes (poll on their output, at
-  // most 200 ms): one that exits ends the wait at once instead of sleeping through it.
-  auto deadline = std::chrono::steady_clock::now() + seconds(240);
-  bool alive = true;
-  while (alive && !settled() && std::chrono::steady_clock::now() < deadline) {
-    for (auto& p : procs) {
-      alive = p->WatchUntil(
-          std::min(deadline, std::chrono::steady_clock::now() + milliseconds(200)));
-      if (!alive) break;
-    }
-  }
-  ASSERT_TRUE(alive) << "herald exited while posts were pending; see " << log;
-  if (!settled()) {
+  auto procs = StartWorkers(argv, env, log, c.processes);
+  ASSERT_EQ(procs.size(), static_cast<size_t>(c.processes));
+  ASSERT_TRUE(RunUntilSettled(services, procs, seconds(240)))
+      << "herald exited while posts were pending; see " << log;
+  if (!AllSettled(services)) {
     // What is still pending, and why (the log goes with the temporary directory).
     std::string why;
     int shown = 0;
@@ -603,14 +428,8 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
               linkedin_tally.unknown);
 }
 
-std::vector<CrashCase> Cases() {
-  return {{"sqlite", store::testing::BackendKind::kSqliteFile, 1},
-          {"postgres", store::testing::BackendKind::kPostgres, 1},
-          {"postgres_two_processes", store::testing::BackendKind::kPostgres, 2}};
-}
-
-INSTANTIATE_TEST_SUITE_P(Backends, CrashTest, ::testing::ValuesIn(Cases()),
+INSTANTIATE_TEST_SUITE_P(Backends, CrashTest, ::testing::ValuesIn(CrashCases()),
                          [](const auto& p) { return std::string(p.param.name); });
 
 }  // namespace
-}  // namespace herald
+}  // namespace herald::crash

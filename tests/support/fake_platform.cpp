@@ -136,6 +136,11 @@ base::Error FakePlatform::FailureOf(const FakeStep& step) const {
       e.set_retry_after(step.retry_after);
       return e;
     }
+    case FakeAction::kQuotaSpent: {
+      base::Error e = base::ResourceExhausted(info_.name + "'s daily posting limit is reached");
+      e.set_retry_after(step.retry_after).set_quota_wait();
+      return e;
+    }
     default: return base::Unavailable(info_.name + " is unavailable (503)");
   }
 }
@@ -265,6 +270,7 @@ Result<void> FakePlatform::DeleteNow(const platforms::PublishReceipt& receipt) {
     case FakeAction::kPermanent:
     case FakeAction::kUnauthenticated:
     case FakeAction::kRateLimited:
+    case FakeAction::kQuotaSpent:
     case FakeAction::kTransient:
       return FailureOf(step);
   }

@@ -37,6 +37,7 @@ enum class FakeAction {
   kTransient,          // kUnavailable, nothing posted
   kPermanent,          // kInvalidArgument with `message`, nothing posted
   kRateLimited,        // kResourceExhausted with retry_after, nothing posted
+  kQuotaSpent,         // kResourceExhausted with retry_after and quota_wait, nothing posted
   kUnauthenticated,    // kUnauthenticated, nothing posted
   kAcceptThenUnknown,  // posted, then kUnknown
   kAcceptThenCrash,    // posted, then SimulatedCrash thrown
