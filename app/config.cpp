@@ -243,6 +243,8 @@ const std::vector<Variable>& Variables() {
       {"HERALD_TIKTOK_AUTH_URL", AuthUrl("tiktok")},
       {"HERALD_TIKTOK_CLIENT_KEY", OAuthClientKey("tiktok")},
       {"HERALD_TIKTOK_PULL_FROM_URL", PullFromUrl("tiktok")},
+      {"HERALD_YOUTUBE_API_URL", ApiUrl("youtube")},
+      {"HERALD_YOUTUBE_AUTH_URL", AuthUrl("youtube")},
       {"HERALD_MASTODON_API_URL",
        Refused("Mastodon takes its base URL from each account's instance_url")},
       {"HERALD_BLUESKY_API_URL",

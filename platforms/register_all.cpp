@@ -15,6 +15,7 @@
 #include "platforms/threads/threads_platform.h"
 #include "platforms/tiktok/tiktok_platform.h"
 #include "platforms/x/x_platform.h"
+#include "platforms/youtube/youtube_platform.h"
 
 namespace herald::platforms {
 
@@ -32,6 +33,7 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   if (auto p = instagram::MakeInstagramPlatform(env)) registry->Add(std::move(p));
   if (auto threads = threads::MakeThreadsPlatform(env)) registry->Add(std::move(threads));
   if (auto tiktok = tiktok::MakeTikTokPlatform(env)) registry->Add(std::move(tiktok));
+  if (auto yt = youtube::MakeYouTubePlatform(env)) registry->Add(std::move(yt));
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {

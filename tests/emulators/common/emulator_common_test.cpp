@@ -3,6 +3,7 @@
 
 #include "tests/emulators/common/fault_plan.h"
 #include "tests/emulators/common/multipart.h"
+#include "tests/emulators/common/oauth_grants.h"
 #include "tests/emulators/common/post_ledger.h"
 #include "tests/emulators/common/rate_limiter.h"
 #include "tests/emulators/common/token_registry.h"
@@ -179,6 +180,50 @@ TEST(TokenRegistryTest, IssuesRevokesAndParsesBearer) {
   EXPECT_EQ(BearerToken("bearer  abc "), "abc");
   EXPECT_EQ(BearerToken("Basic abc"), "");
   EXPECT_EQ(BearerToken("Bearer"), "");
+}
+
+TEST(OAuthGrantsTest, CodesTokensAndRevocation) {
+  OAuthGrants grants;
+  const base::Time now = base::FromUnixMicros(1'767'225'600'000'000);
+  OAuthGrants::Code code;
+  code.user = "u1";
+  code.scope = "a b";
+  code.redirect_uri = "http://127.0.0.1/cb";
+  code.challenge = "verifier";  // plain
+  code.method = "plain";
+  code.expires_at = now + std::chrono::seconds(60);
+  const std::string value = grants.AddCode(code, "c-");
+  EXPECT_EQ(value.rfind("c-", 0), 0u);
+  EXPECT_FALSE(grants.TakeCode("nope", now).has_value());
+  auto taken = grants.TakeCode(value, now);
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_TRUE(OAuthGrants::VerifierMatches(*taken, "verifier"));
+  EXPECT_FALSE(OAuthGrants::VerifierMatches(*taken, "other"));
+  EXPECT_FALSE(grants.TakeCode(value, now).has_value());  // single use
+  // An expired code is refused.
+  const std::string late = grants.AddCode(code, "c-");
+  EXPECT_FALSE(grants.TakeCode(late, now + std::chrono::seconds(61)).has_value());
+
+  auto grant = grants.AddGrant({"u1", "a b"});
+  ASSERT_THAT(grant, IsOk());
+  const std::string access = grants.IssueAccess(*grant, std::chrono::seconds(10), now, "at-");
+  const std::string refresh = grants.IssueRefresh(*grant, "rt-");
+  EXPECT_EQ(grants.AccessGrant(access, now), *grant);
+  EXPECT_FALSE(grants.AccessGrant(access, now + std::chrono::seconds(10)).has_value());
+  ASSERT_THAT(grants.ExpireAccess(access, now), IsOk());
+  EXPECT_FALSE(grants.AccessGrant(access, now).has_value());
+  EXPECT_EQ(grants.RefreshGrant(refresh), *grant);
+  ASSERT_THAT(grants.RevokeByToken(refresh), IsOk());
+  EXPECT_FALSE(grants.RefreshGrant(refresh).has_value());
+  EXPECT_FALSE(grants.RevokeByToken("unknown").ok());
+}
+
+TEST(OAuthGrantsTest, RedirectUriAllowed) {
+  EXPECT_TRUE(RedirectUriAllowed(Json::object(), "http://127.0.0.1:9/cb"));
+  EXPECT_FALSE(RedirectUriAllowed(Json::object(), "ftp://x/cb"));
+  const Json registered{{"redirect_uris", {"https://herald.example/cb"}}};
+  EXPECT_TRUE(RedirectUriAllowed(registered, "https://herald.example/cb"));
+  EXPECT_FALSE(RedirectUriAllowed(registered, "https://evil.example/cb"));
 }
 
 }  // namespace
