@@ -1,6 +1,6 @@
 #include "app/app.h"
 
-namespace herald::mcp {
+namespace herald::app {
 
 base::Result<std::unique_ptr<store::Store>> OpenStoreForCli(const Config& config, bool migrate) {
   store::StoreOptions options;
@@ -9,4 +9,4 @@ base::Result<std::unique_ptr<store::Store>> OpenStoreForCli(const Config& config
   return store::OpenStore(options);
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

@@ -9,7 +9,7 @@
 #include "base/result.h"
 #include "store/store.h"
 
-namespace herald::mcp {
+namespace herald::app {
 
 // Opens the configured store (applying migrations when `migrate`), with errors worded for the
 // command line.
@@ -20,6 +20,6 @@ int RunServe(const Config& config);
 int RunStdio(const Config& config);
 int RunWorker(const Config& config);
 
-}  // namespace herald::mcp
+}  // namespace herald::app
 
 #endif  // HERALD_APP_APP_H_

@@ -10,7 +10,7 @@
 #include "core/key_service.h"
 #include "store/store.h"
 
-namespace herald::mcp {
+namespace herald::app {
 namespace {
 
 int Fail(const base::Error& e) {
@@ -177,4 +177,4 @@ int Cli::RunKeysRevoke() {
   return 0;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

@@ -13,7 +13,7 @@ namespace CLI {
 class App;
 }
 
-namespace herald::mcp {
+namespace herald::app {
 
 class Cli {
  public:
@@ -47,6 +47,6 @@ class Cli {
   bool keys_json_ = false;
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::app
 
 #endif  // HERALD_APP_CLI_H_

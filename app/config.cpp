@@ -15,7 +15,7 @@
 #include "platforms/http/url_policy.h"
 #include "transport/auth/origin_policy.h"
 
-namespace herald::mcp {
+namespace herald::app {
 namespace {
 
 using Parser = std::function<base::Result<void>(std::string_view name, const std::string& value,
@@ -340,7 +340,7 @@ std::string FirstOf(const Environment& env, std::initializer_list<const char*> n
 
 base::Result<ListenAddress> ParseListenAddress(std::string_view what, const std::string& listen) {
   std::string host, port_text;
-  SplitHostPort(listen, &host, &port_text);
+  transport::SplitHostPort(listen, &host, &port_text);
   if (host.empty()) host = "127.0.0.1";
   // Port 0 asks the OS for a free port (tests); any other port is 1-65535, digits only.
   std::optional<uint16_t> port =
@@ -386,4 +386,4 @@ base::Result<Config> ConfigFromEnvironment(const Environment& env) {
   return config;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

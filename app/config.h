@@ -23,7 +23,7 @@
 #include "media/s3_options.h"
 #include "platforms/oauth/oauth_provider.h"
 
-namespace herald::mcp {
+namespace herald::app {
 
 // Where the list of variables is documented (quoted by the errors).
 inline constexpr const char* kConfigDocs = "README.md, section Configuration";
@@ -119,6 +119,6 @@ Environment ProcessEnvironment();
 // HERALD_BIN, HERALD_TEST_*, HERALD_BENCH_*, ...: see README) are left alone.
 base::Result<Config> ConfigFromEnvironment(const Environment& env);
 
-}  // namespace herald::mcp
+}  // namespace herald::app
 
 #endif  // HERALD_APP_CONFIG_H_

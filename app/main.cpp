@@ -7,7 +7,7 @@
 #include "app/cli.h"
 
 int main(int argc, char** argv) {
-  herald::mcp::Cli cli(herald::mcp::ProcessEnvironment());
+  herald::app::Cli cli(herald::app::ProcessEnvironment());
   CLI::App app{"herald: MCP-first social media publishing server", "herald"};
   cli.Configure(app);
   try {

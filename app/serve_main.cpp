@@ -33,7 +33,19 @@
 #include "tools/media_views.h"
 #include "transport/routes/oauth_callback.h"
 
-namespace herald::mcp {
+namespace herald::app {
+
+using transport::AddOAuthCallbackRoute;
+using transport::ApiKeyAuthenticator;
+using transport::Authenticator;
+using transport::HttpFrontend;
+using transport::HttpFrontendOptions;
+using transport::HttpSessionLimits;
+using transport::IsLoopbackHost;
+using transport::NoAuthAuthenticator;
+using transport::OriginOf;
+using transport::ServedFile;
+
 namespace {
 
 constexpr std::chrono::seconds kShutdownGrace{10};
@@ -153,14 +165,14 @@ int RunServe(const Config& config) {
   }
   Services& services = **built;
 
-  auto built_dispatcher = BuildHeraldDispatcher(services.ToolDependencies());
+  auto built_dispatcher = mcp::BuildHeraldDispatcher(services.ToolDependencies());
   if (!built_dispatcher.ok()) {
     std::fprintf(stderr, "herald: %s\n", built_dispatcher.error().message().c_str());
     return 2;
   }
-  Dispatcher& dispatcher = **built_dispatcher;
+  mcp::Dispatcher& dispatcher = **built_dispatcher;
   if (config.conformance_fixtures) {
-    if (auto r = RegisterConformanceFixtures(dispatcher); !r.ok()) {
+    if (auto r = mcp::RegisterConformanceFixtures(dispatcher); !r.ok()) {
       std::fprintf(stderr, "herald: %s\n", r.error().message().c_str());
       return 2;
     }
@@ -270,4 +282,4 @@ int RunServe(const Config& config) {
   return 0;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

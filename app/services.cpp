@@ -10,7 +10,7 @@
 #include "platforms/register_all.h"
 #include "store/secret_key.h"
 
-namespace herald::mcp {
+namespace herald::app {
 
 platforms::http::HttpsClientOptions HttpsClientOptionsOf(const Config& config) {
   platforms::http::HttpsClientOptions options;
@@ -94,4 +94,4 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   return services;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

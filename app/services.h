@@ -26,7 +26,7 @@
 #include "store/store.h"
 #include "tools/tool_set.h"
 
-namespace herald::mcp {
+namespace herald::app {
 
 struct Services {
   const base::Clock* clock = &base::SystemClock::Instance();
@@ -80,6 +80,6 @@ platforms::http::HttpsClientOptions HttpsClientOptionsOf(const Config& config);
 base::Result<std::unique_ptr<Services>> BuildServices(const Config& config,
                                                       bool local_files = false);
 
-}  // namespace herald::mcp
+}  // namespace herald::app
 
 #endif  // HERALD_APP_SERVICES_H_

@@ -13,7 +13,7 @@
 #include "mcp/server/herald_server.h"
 #include "transport/stdio/stdio_server.h"
 
-namespace herald::mcp {
+namespace herald::app {
 
 int RunStdio(const Config& config) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error from write(), not a crash
@@ -31,7 +31,7 @@ int RunStdio(const Config& config) {
     }
     caller = *verified;
   }
-  auto dispatcher = BuildHeraldDispatcher((*services)->ToolDependencies());
+  auto dispatcher = mcp::BuildHeraldDispatcher((*services)->ToolDependencies());
   if (!dispatcher.ok()) {
     std::fprintf(stderr, "herald: %s\n", dispatcher.error().message().c_str());
     return 2;
@@ -43,10 +43,10 @@ int RunStdio(const Config& config) {
   auto workers = StartWorkers(**services, config);
 
   auto session = (*dispatcher)->NewSession(caller, "stdio");
-  StdioServer server(**dispatcher, session, STDIN_FILENO, STDOUT_FILENO);
+  transport::StdioServer server(**dispatcher, session, STDIN_FILENO, STDOUT_FILENO);
   int code = server.Run(io);
   (*services)->http->CloseIdle();  // pooled sockets belong to `io`, which goes first
   return code;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

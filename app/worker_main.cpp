@@ -18,7 +18,7 @@
 #include "core/publish_worker.h"
 #include "core/scheduler.h"
 
-namespace herald::mcp {
+namespace herald::app {
 namespace {
 
 namespace asio = base::asio;
@@ -144,4 +144,4 @@ int RunWorker(const Config& config) {
   return 0;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::app

@@ -28,7 +28,7 @@
 #include "schemas/schemas.h"
 #include "tools/tool.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 #define FUZZ_CHECK(cond)           \
@@ -46,7 +46,7 @@ class FakeTool final : public tools::Tool {
     spec_.required_role = base::Role::kViewer;
   }
   const tools::ToolSpec& spec() const override { return spec_; }
-  base::Task<ToolResult> Call(Json args, tools::ToolContext&) override {
+  base::Task<ToolResult> Call(base::Json args, tools::ToolContext&) override {
     std::string dump = base::DumpJson(args);
     switch (dump.size() % 4) {
       case 0:
@@ -54,14 +54,14 @@ class FakeTool final : public tools::Tool {
       case 1: {
         tools::ToolOutput out;
         out.is_error = true;
-        out.content = Json::array({{{"type", "text"}, {"text", "refused: " + dump}}});
+        out.content = base::Json::array({{{"type", "text"}, {"text", "refused: " + dump}}});
         co_return out;
       }
       case 2:
         co_return base::NotFound("no post " + dump);
       default: {
         tools::ToolOutput out;
-        out.content = Json::array({{{"type", "text"}, {"text", dump}}});
+        out.content = base::Json::array({{{"type", "text"}, {"text", dump}}});
         co_return out;
       }
     }
@@ -72,7 +72,7 @@ class FakeTool final : public tools::Tool {
 };
 
 struct Fixture {
-  ToolRegistry tools;
+  mcp::ToolRegistry tools;
   std::optional<RestApi> rest;
   http::Router router;
 
@@ -109,7 +109,7 @@ void CheckAnswer(const http::Response& resp) {
   auto body = base::ParseJson(resp.body);
   FUZZ_CHECK(body.ok());
   if (resp.status >= 400) {
-    const Json& j = *body;
+    const base::Json& j = *body;
     FUZZ_CHECK(j.is_object() && j.contains("error") && j["error"].is_object());
     FUZZ_CHECK(j["error"].contains("code") && j["error"]["code"].is_string());
     FUZZ_CHECK(j["error"].contains("message") && j["error"]["message"].is_string());
@@ -117,7 +117,7 @@ void CheckAnswer(const http::Response& resp) {
 }
 
 }  // namespace
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   (void)herald::base::InitLogging(herald::base::LogFormat::kText, "off");
@@ -126,7 +126,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace herald;  // NOLINT
-  static mcp::Fixture* fixture = new mcp::Fixture();
+  static transport::Fixture* fixture = new transport::Fixture();
   std::string_view input(reinterpret_cast<const char*>(data), size);
   size_t nl = input.find('\n');
   std::string_view line = input.substr(0, nl);
@@ -155,7 +155,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       "tags": {"type": "array"}, "grid": {"type": "array", "items": {"type": "array",
       "items": {"type": "number"}}}, "odd": {"type": 7}, "o": {"type": "object"}
     }})json"));
-  if (auto args = mcp::ArgumentsFromQuery(req.query_params, *rich); args.ok()) {
+  if (auto args = transport::ArgumentsFromQuery(req.query_params, *rich); args.ok()) {
     FUZZ_CHECK(args->is_object());
   } else {
     FUZZ_CHECK(args.error().code() == base::ErrorCode::kInvalidArgument);
@@ -179,6 +179,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       });
   io.run();
   FUZZ_CHECK(answer.has_value());
-  mcp::CheckAnswer(*answer);
+  transport::CheckAnswer(*answer);
   return 0;
 }

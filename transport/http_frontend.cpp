@@ -6,7 +6,7 @@
 
 #include "transport/auth/resource_metadata.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 namespace asio = boost::asio;
@@ -35,9 +35,8 @@ OriginPolicyOptions PolicyOptions(const HttpFrontendOptions& o) {
 
 }  // namespace
 
-HttpFrontend::HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher,
-                           Authenticator& auth, const base::Clock& clock,
-                           ReadinessCheck readiness)
+HttpFrontend::HttpFrontend(HttpFrontendOptions options, mcp::Dispatcher& dispatcher,
+                           Authenticator& auth, const base::Clock& clock, ReadinessCheck readiness)
     : options_(std::move(options)),
       dispatcher_(dispatcher),
       readiness_(std::move(readiness)),
@@ -196,4 +195,4 @@ void HttpFrontend::Shutdown(std::chrono::milliseconds grace) {
   server_->Shutdown(grace);
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

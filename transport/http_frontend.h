@@ -37,7 +37,7 @@
 #include "transport/rest/media_routes.h"
 #include "transport/rest/rest_api.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 struct HttpFrontendOptions {
   // host, port, threads, limits, timeouts; on_response (if set) sees every answer after the
@@ -63,7 +63,7 @@ class HttpFrontend {
   using ReadinessCheck = std::function<base::Task<base::Result<void>>()>;
 
   // `dispatcher`, `auth` and `clock` must outlive this object.
-  HttpFrontend(HttpFrontendOptions options, Dispatcher& dispatcher, Authenticator& auth,
+  HttpFrontend(HttpFrontendOptions options, mcp::Dispatcher& dispatcher, Authenticator& auth,
                const base::Clock& clock, ReadinessCheck readiness);
   ~HttpFrontend();
 
@@ -86,7 +86,7 @@ class HttpFrontend {
   base::Task<void> ExpiryLoop();
 
   HttpFrontendOptions options_;
-  Dispatcher& dispatcher_;
+  mcp::Dispatcher& dispatcher_;
   ReadinessCheck readiness_;
   // Destroyed first (explicitly, in the destructor): its handlers reference what follows.
   std::unique_ptr<http::HttpServer> server_;
@@ -100,6 +100,6 @@ class HttpFrontend {
   std::atomic<bool> stopping_{false};
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_HTTP_FRONTEND_H_

@@ -15,7 +15,7 @@
 #include "tests/platforms/support/run_task.h"
 #include "tests/support/result_matchers.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 using ::herald::matchers::IsOk;
@@ -175,4 +175,4 @@ TEST(OAuthCallbackPageTest, EscapesEverything) {
 }
 
 }  // namespace
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -13,7 +13,7 @@
 #include "app/cli.h"
 #include "tests/support/result_matchers.h"
 
-namespace herald::mcp {
+namespace herald::app {
 namespace {
 
 using ::herald::matchers::IsOk;
@@ -227,4 +227,4 @@ TEST(ConfigTest, AnEnvironmentErrorStopsEveryCommandButVersion) {
 }
 
 }  // namespace
-}  // namespace herald::mcp
+}  // namespace herald::app

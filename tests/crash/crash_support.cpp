@@ -107,7 +107,7 @@ bool HeraldProcess::WatchUntil(std::chrono::steady_clock::time_point deadline) {
   }
 }
 
-core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const base::Caller& caller,
+core::OAuthCallbackResult ConnectOAuth(app::Services& services, const base::Caller& caller,
                                        const std::string& platform, emulators::EmulatorClient& ctl,
                                        const std::string& emulator_url) {
   core::OAuthCallbackResult failed;
@@ -165,7 +165,7 @@ std::vector<std::unique_ptr<HeraldProcess>> StartWorkers(
   return procs;
 }
 
-bool AllSettled(mcp::Services& services) {
+bool AllSettled(app::Services& services) {
   for (auto status : {store::PostStatus::kScheduled, store::PostStatus::kPublishing}) {
     store::PostQuery q;
     q.org_id = services.default_org.id;
@@ -180,8 +180,7 @@ bool AllSettled(mcp::Services& services) {
 
 // Between looks at the database, waits on the herald processes (poll on their output, at most
 // 200 ms): one that exits ends the wait at once instead of sleeping through it.
-bool RunUntilSettled(mcp::Services& services,
-                     std::vector<std::unique_ptr<HeraldProcess>>& procs,
+bool RunUntilSettled(app::Services& services, std::vector<std::unique_ptr<HeraldProcess>>& procs,
                      std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!AllSettled(services) && std::chrono::steady_clock::now() < deadline) {

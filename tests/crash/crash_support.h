@@ -57,7 +57,7 @@ class HeraldProcess {
 // connect_account for an OAuth network: starts it, plays the browser (the emulator approves at
 // once and redirects with code and state) and completes it as the callback route does.
 // Returns the callback's outcome.
-core::OAuthCallbackResult ConnectOAuth(mcp::Services& services, const base::Caller& caller,
+core::OAuthCallbackResult ConnectOAuth(app::Services& services, const base::Caller& caller,
                                        const std::string& platform, emulators::EmulatorClient& ctl,
                                        const std::string& emulator_url);
 
@@ -73,11 +73,10 @@ std::vector<std::unique_ptr<HeraldProcess>> StartWorkers(
     const std::string& log, int count, const std::string& ready = "worker running");
 
 // True when no post of the default organization is scheduled or publishing.
-bool AllSettled(mcp::Services& services);
+bool AllSettled(app::Services& services);
 
 // Watches `procs` until AllSettled or `timeout`; false when a process exited on its own.
-bool RunUntilSettled(mcp::Services& services,
-                     std::vector<std::unique_ptr<HeraldProcess>>& procs,
+bool RunUntilSettled(app::Services& services, std::vector<std::unique_ptr<HeraldProcess>>& procs,
                      std::chrono::seconds timeout);
 
 struct CrashCase {

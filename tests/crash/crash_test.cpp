@@ -95,7 +95,7 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
               IsOk());
 
   // Services on the same data directory and database as the herald processes.
-  mcp::Config config;
+  app::Config config;
   config.data_dir = dir.path();
   config.db_url = db_url;
   config.api_urls["telegram"] = (*telegram)->base_url();
@@ -108,9 +108,9 @@ TEST_P(CrashTest, EveryPostExactlyOnceThroughSigkills) {
   config.auth_urls["linkedin"] = linkedin_url;
   config.oauth_clients["x"] = {"herald-x-client", "herald-x-secret"};
   config.oauth_clients["linkedin"] = {"linkedin-client", "linkedin-secret"};
-  auto built = mcp::BuildServices(config);
+  auto built = app::BuildServices(config);
   ASSERT_THAT(built, IsOk());
-  mcp::Services& services = **built;
+  app::Services& services = **built;
   base::Caller admin{services.default_org.id, "", base::Role::kAdmin};
 
   // Accounts, connected the way connect_account does it.

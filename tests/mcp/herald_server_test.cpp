@@ -120,9 +120,9 @@ TEST(HeraldResourcesNoServicesTest, LeftOutWithoutTheirServices) {
 TEST(ProductionToolsTest, SchemasAndToolsMatch) {
   auto dir =
       std::filesystem::temp_directory_path() / ("herald-tools-test-" + std::to_string(::getpid()));
-  Config config;
+  app::Config config;
   config.data_dir = dir.string();
-  auto services = BuildServices(config);
+  auto services = app::BuildServices(config);
   ASSERT_THAT(services, IsOk()) << services.error().ToString();
   auto dispatcher = BuildHeraldDispatcher((*services)->ToolDependencies());
   ASSERT_THAT(dispatcher, IsOk()) << dispatcher.error().ToString();

@@ -76,11 +76,11 @@ class StdioServerTest : public ::testing::Test {
     });
   }
 
-  void Start(StdioOptions options = {}) {
+  void Start(transport::StdioOptions options = {}) {
     options.handle_signals = false;
     session_ = dispatcher_.NewSession(base::Caller{"org", "", base::Role::kAdmin}, "stdio");
-    server_ = std::make_unique<StdioServer>(dispatcher_, session_, in_.read_fd(), out_.write_fd(),
-                                            options);
+    server_ = std::make_unique<transport::StdioServer>(dispatcher_, session_, in_.read_fd(),
+                                                       out_.write_fd(), options);
     thread_ = std::thread([this] {
       rc_ = server_->Run(io_);
       done_ = true;
@@ -136,7 +136,7 @@ class StdioServerTest : public ::testing::Test {
   std::shared_ptr<Session> session_;
   Pipe in_, out_;
   boost::asio::io_context io_;
-  std::unique_ptr<StdioServer> server_;
+  std::unique_ptr<transport::StdioServer> server_;
   std::thread thread_;
   std::atomic<int> rc_{-1};
   std::atomic<bool> done_{false};
@@ -193,7 +193,7 @@ TEST_F(StdioServerTest, RunningCallFinishesAfterEof) {
 }
 
 TEST_F(StdioServerTest, StubbornCallIsCancelledAfterGrace) {
-  StdioOptions options;
+  transport::StdioOptions options;
   options.drain_grace = std::chrono::milliseconds(50);
   options.cancel_grace = std::chrono::seconds(5);
   Start(options);
@@ -215,9 +215,9 @@ TEST_F(StdioServerTest, OversizedLineIsRejectedAndServingContinues) {
   small.max_message_bytes = 1000;
   Dispatcher dispatcher(small);
   auto session = dispatcher.NewSession(base::Caller{}, "stdio");
-  StdioOptions options;
+  transport::StdioOptions options;
   options.handle_signals = false;
-  StdioServer server(dispatcher, session, in_.read_fd(), out_.write_fd(), options);
+  transport::StdioServer server(dispatcher, session, in_.read_fd(), out_.write_fd(), options);
   std::thread t([&] { rc_ = server.Run(io_); });
   Write(std::string(5000, 'x') + "\n");
   Json error = ReadJson();

@@ -32,9 +32,9 @@ class ProductionTools : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("herald-tool-listing-" + std::to_string(::getpid()));
-    mcp::Config config;
+    app::Config config;
     config.data_dir = dir_.string();
-    auto services = mcp::BuildServices(config);
+    auto services = app::BuildServices(config);
     ASSERT_THAT(services, IsOk());
     services_ = std::move(*services);
     auto dispatcher = mcp::BuildHeraldDispatcher(services_->ToolDependencies());
@@ -48,7 +48,7 @@ class ProductionTools : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<mcp::Services> services_;
+  std::unique_ptr<app::Services> services_;
   std::unique_ptr<mcp::Dispatcher> dispatcher_;
 };
 

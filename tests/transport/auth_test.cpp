@@ -15,7 +15,7 @@
 #include "tests/support/result_matchers.h"
 #include "transport/auth/origin_policy.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 using ::herald::matchers::IsOk;
@@ -181,4 +181,4 @@ TEST(OriginPolicyTest, ParsedHostsAndPorts) {
 }
 
 }  // namespace
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -11,7 +11,7 @@
 #include "tests/support/result_matchers.h"
 #include "tests/transport/mcp_test_fixture.h"
 
-namespace herald::mcp::testing {
+namespace herald::transport::testing {
 namespace {
 
 using ::herald::matchers::IsOk;
@@ -189,4 +189,4 @@ TEST_F(FloodTest, OneKeysThousandLegacyStreamsDoNotDenyAnotherOrganization) {
 }
 
 }  // namespace
-}  // namespace herald::mcp::testing
+}  // namespace herald::transport::testing

@@ -21,7 +21,7 @@
 #include "transport/auth/authenticator.h"
 #include "transport/http_frontend.h"
 
-namespace herald::mcp::testing {
+namespace herald::transport::testing {
 
 using namespace std::chrono_literals;
 using base::Json;
@@ -90,7 +90,7 @@ inline tools::ToolOutput Structured(Json j) {
 }
 
 // Registers the test tools on `d`.
-inline void RegisterTestTools(Dispatcher& d) {
+inline void RegisterTestTools(mcp::Dispatcher& d) {
   auto text_schema = Json::parse(R"({"type":"object","properties":{"text":{"type":"string"}},
       "required":["text"],"additionalProperties":false})");
   auto empty_schema = Json::parse(R"({"type":"object","additionalProperties":false})");
@@ -269,7 +269,7 @@ class McpHttpTest : public ::testing::Test {
     return out;
   }
 
-  Dispatcher dispatcher_;
+  mcp::Dispatcher dispatcher_;
   FakeAuthenticator auth_;
   base::FakeClock clock_;
   HttpFrontendOptions options_;
@@ -279,6 +279,6 @@ class McpHttpTest : public ::testing::Test {
   std::string host_;
 };
 
-}  // namespace herald::mcp::testing
+}  // namespace herald::transport::testing
 
 #endif  // HERALD_TESTS_TRANSPORT_MCP_TEST_FIXTURE_H_

@@ -19,7 +19,7 @@
 #include "tests/transport/mcp_test_fixture.h"
 #include "transport/rest/media_routes.h"
 
-namespace herald::mcp::testing {
+namespace herald::transport::testing {
 namespace {
 
 namespace fs = std::filesystem;
@@ -529,4 +529,4 @@ TEST(ByteRangeTest, Forms) {
 }
 
 }  // namespace
-}  // namespace herald::mcp::testing
+}  // namespace herald::transport::testing

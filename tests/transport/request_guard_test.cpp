@@ -10,7 +10,7 @@
 #include "mcp/protocol/jsonrpc.h"
 #include "tests/transport/mcp_test_fixture.h"
 
-namespace herald::mcp::testing {
+namespace herald::transport::testing {
 namespace {
 
 // 2 million nested arrays: a 4 MB body, under the 4 MiB body limit.
@@ -200,7 +200,7 @@ TEST_F(RequestGuardTest, DeeplyNestedBodyIsRefusedOnMcp) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   auto j = Json::parse(r->body);
-  EXPECT_EQ(j["error"]["code"], kParseError);
+  EXPECT_EQ(j["error"]["code"], mcp::kParseError);
   EXPECT_EQ(j["error"]["message"],
             "Parse error: invalid JSON at line 1, column 129: nested deeper than 128 levels");
 }
@@ -217,7 +217,7 @@ TEST_F(RequestGuardTest, ParseErrorsAreReadable) {
   ASSERT_TRUE(mcp);
   EXPECT_EQ(mcp->status, 400);
   auto j = Json::parse(mcp->body);
-  EXPECT_EQ(j["error"]["code"], kParseError);
+  EXPECT_EQ(j["error"]["code"], mcp::kParseError);
   EXPECT_EQ(j["error"]["message"],
             "Parse error: invalid JSON at line 2, column 20: unexpected ','; expected string "
             "literal");
@@ -283,4 +283,4 @@ TEST_F(RequestGuardTest, BodyBytesInFlightAreBoundedPerKey) {
 }
 
 }  // namespace
-}  // namespace herald::mcp::testing
+}  // namespace herald::transport::testing

@@ -6,7 +6,7 @@
 #include "transport/guard/http_guard.h"
 #include "transport/rest/rest_api.h"
 
-namespace herald::mcp::testing {
+namespace herald::transport::testing {
 namespace {
 
 class RestApiTest : public McpHttpTest {
@@ -199,4 +199,4 @@ TEST(HttpStatusForTest, Mapping) {
 }
 
 }  // namespace
-}  // namespace herald::mcp::testing
+}  // namespace herald::transport::testing

@@ -12,7 +12,7 @@
 #include "transport/mcp_http/event_stream.h"
 #include "transport/mcp_http/streamable_http.h"
 
-namespace herald::mcp::testing {
+namespace herald::transport::testing {
 namespace {
 
 TEST_F(McpHttpTest, InitializeMintsARandomSessionId) {
@@ -185,12 +185,13 @@ TEST_F(McpHttpTest, MalformedMessagesAre400AndNeverCrash) {
     int code;
   };
   std::vector<Case> cases = {
-      {"{not json", 400, kParseError},
-      {std::string(200, '[') + std::string(200, ']'), 400, kParseError},
-      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1,2]})", 400, kInvalidRequest},
-      {R"({"jsonrpc":"1.0","id":1,"method":"ping"})", 400, kInvalidRequest},
-      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", 400, kInvalidRequest},
-      {R"("just a string")", 400, kInvalidRequest},
+      {"{not json", 400, mcp::kParseError},
+      {std::string(200, '[') + std::string(200, ']'), 400, mcp::kParseError},
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1,2]})", 400,
+       mcp::kInvalidRequest},
+      {R"({"jsonrpc":"1.0","id":1,"method":"ping"})", 400, mcp::kInvalidRequest},
+      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", 400, mcp::kInvalidRequest},
+      {R"("just a string")", 400, mcp::kInvalidRequest},
   };
   for (const auto& c : cases) {
     TestClient client(port_);
@@ -726,4 +727,4 @@ TEST(EventStreamTest, ReplayIsBoundedAndIdsEncodeTheStream) {
 }
 
 }  // namespace
-}  // namespace herald::mcp::testing
+}  // namespace herald::transport::testing

@@ -4,7 +4,7 @@
 #include "core/key_service.h"
 #include "http/http_message.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 std::string_view BearerToken(std::string_view authorization) {
   auto trim = [](std::string_view s) {
@@ -72,4 +72,4 @@ base::Task<base::Result<base::Caller>> ApiKeyAuthenticator::Authenticate(
   co_return verified;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

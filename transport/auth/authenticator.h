@@ -27,7 +27,7 @@ namespace herald::core {
 class KeyService;
 }
 
-namespace herald::mcp {
+namespace herald::transport {
 
 inline constexpr std::chrono::milliseconds kAuthCacheTtl{1'000};
 
@@ -91,6 +91,6 @@ class NoAuthAuthenticator final : public Authenticator {
   base::Caller caller_;
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_AUTH_AUTHENTICATOR_H_

@@ -4,7 +4,7 @@
 #include <boost/url/authority_view.hpp>
 #include <cctype>
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 namespace urls = boost::urls;
@@ -199,4 +199,4 @@ bool OriginPolicy::OriginAllowed(std::string_view origin, std::string_view host_
   return host->port.value_or(parsed->effective_port()) == parsed->effective_port();
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

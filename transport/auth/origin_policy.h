@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-namespace herald::mcp {
+namespace herald::transport {
 
 struct OriginPolicyOptions {
   std::string bind_host = "127.0.0.1";        // the address the server is bound to
@@ -91,6 +91,6 @@ void SplitHostPort(std::string_view authority, std::string* host, std::string* p
 // "scheme://authority" of an absolute URL, lower-cased, or "" when `url` is not one.
 std::string OriginOf(std::string_view url);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_AUTH_ORIGIN_POLICY_H_

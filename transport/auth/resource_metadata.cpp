@@ -1,6 +1,6 @@
 #include "transport/auth/resource_metadata.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 std::string PublicBaseUrl(std::string_view public_url, std::string_view host_header) {
   std::string base;
@@ -27,4 +27,4 @@ std::string WwwAuthenticateChallenge(std::string_view base) {
          "\"";
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -12,7 +12,7 @@
 
 #include "base/json.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 inline constexpr std::string_view kResourceMetadataPath = "/.well-known/oauth-protected-resource";
 
@@ -26,6 +26,6 @@ base::Json ProtectedResourceMetadata(std::string_view base, std::string_view res
 // Bearer resource_metadata="<base>/.well-known/oauth-protected-resource"
 std::string WwwAuthenticateChallenge(std::string_view base);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_AUTH_RESOURCE_METADATA_H_

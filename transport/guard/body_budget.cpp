@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace herald::mcp {
+namespace herald::transport {
 
 BodyBudget::Lease::Lease(Lease&& other) noexcept
     : budget_(std::exchange(other.budget_, nullptr)),
@@ -52,4 +52,4 @@ void BodyBudget::Release(const std::string& key, size_t bytes) {
   if (it->second == 0) in_flight_.erase(it);
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace herald::mcp {
+namespace herald::transport {
 
 class BodyBudget {
  public:
@@ -56,6 +56,6 @@ class BodyBudget {
   std::unordered_map<std::string, size_t> in_flight_;  // keys with bytes held only
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_GUARD_BODY_BUDGET_H_

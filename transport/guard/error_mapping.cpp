@@ -7,10 +7,11 @@
 #include "base/json.h"
 #include "mcp/protocol/jsonrpc.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 http::Response JsonRpcErrorResponse(int status, int rpc_code, std::string message) {
-  return http::Response::Json(status, base::DumpJson(MakeError(nullptr, rpc_code, std::move(message))));
+  return http::Response::Json(
+      status, base::DumpJson(mcp::MakeError(nullptr, rpc_code, std::move(message))));
 }
 
 http::Response RestErrorResponse(int status, std::string_view code, std::string message) {
@@ -57,4 +58,4 @@ http::Response JsonRpcErrorFor(const base::Error& error) {
                               std::string(http::StatusReason(status)) + ": " + error.message());
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

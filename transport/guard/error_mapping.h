@@ -11,7 +11,7 @@
 #include "base/error.h"
 #include "http/http_message.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 // The HTTP status for a base::ErrorCode (400, 401, 403, 404, 409, 429, 503, 500).
 int HttpStatusFor(base::ErrorCode code);
@@ -28,6 +28,6 @@ http::Response RestErrorResponse(int status, std::string_view code, std::string 
 // message of kInternal is generic).
 http::Response RestErrorFor(const base::Error& error);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_GUARD_ERROR_MAPPING_H_

@@ -6,7 +6,7 @@
 #include "base/json.h"
 #include "transport/auth/resource_metadata.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 // The tus headers let a browser upload resumably (/api/v1/uploads).
@@ -155,4 +155,4 @@ http::Handler HttpGuard::Preflight() const {
   };
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -24,7 +24,7 @@
 #include "transport/guard/body_budget.h"
 #include "transport/guard/error_mapping.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 enum class ErrorFlavor { kJsonRpc, kRest };
 
@@ -65,6 +65,6 @@ class HttpGuard {
   mutable BodyBudget budget_;  // thread-safe
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_GUARD_HTTP_GUARD_H_

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-namespace herald::mcp {
+namespace herald::transport {
 
 std::optional<EventId> ParseEventId(std::string_view text) {
   size_t colon = text.rfind(':');
@@ -80,11 +80,11 @@ bool EventStream::live() const {
   return writer_ && !writer_->closed();
 }
 
-bool EventStreamOutbound::Send(const Json& message) {
+bool EventStreamOutbound::Send(const base::Json& message) {
   if (!open()) return false;
   return stream_->Send(base::DumpJson(message));
 }
 
 bool EventStreamOutbound::open() const { return stream_->ever_attached() && !stream_->finished(); }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

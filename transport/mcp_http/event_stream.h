@@ -23,7 +23,7 @@
 #include "http/sse_writer.h"
 #include "mcp/server/outbound.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 struct EventStreamLimits {
   size_t max_events = 256;          // replay buffer: most events kept
@@ -83,16 +83,16 @@ class EventStream {
 
 // The Outbound of a standing stream (the GET stream): open once the client has opened it at
 // least once (messages sent while it reconnects are buffered for replay) and until it finishes.
-class EventStreamOutbound final : public Outbound {
+class EventStreamOutbound final : public mcp::Outbound {
  public:
   explicit EventStreamOutbound(std::shared_ptr<EventStream> stream) : stream_(std::move(stream)) {}
-  bool Send(const Json& message) override;
+  bool Send(const base::Json& message) override;
   bool open() const override;
 
  private:
   std::shared_ptr<EventStream> stream_;
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_MCP_HTTP_EVENT_STREAM_H_

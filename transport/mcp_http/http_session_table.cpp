@@ -1,6 +1,6 @@
 #include "transport/mcp_http/http_session_table.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 std::string KeyOf(const base::Caller& caller) {
@@ -22,7 +22,7 @@ void Decrement(auto& counts, std::string_view name) {
 
 }  // namespace
 
-HttpSession::HttpSession(std::shared_ptr<Session> session, base::Caller caller,
+HttpSession::HttpSession(std::shared_ptr<mcp::Session> session, base::Caller caller,
                          EventStreamLimits limits, base::Time now)
     : session_(std::move(session)),
       caller_(std::move(caller)),
@@ -255,4 +255,4 @@ uint64_t HttpSessionTable::evicted() const {
   return evicted_;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -34,7 +34,7 @@
 #include "mcp/server/session.h"
 #include "transport/mcp_http/event_stream.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 inline constexpr size_t kKeptPostStreams = 16;
 
@@ -47,11 +47,11 @@ struct HttpSessionLimits {
 
 class HttpSession {
  public:
-  HttpSession(std::shared_ptr<Session> session, base::Caller caller, EventStreamLimits limits,
+  HttpSession(std::shared_ptr<mcp::Session> session, base::Caller caller, EventStreamLimits limits,
               base::Time now);
 
   const std::string& id() const { return session_->id(); }
-  const std::shared_ptr<Session>& session() const { return session_; }
+  const std::shared_ptr<mcp::Session>& session() const { return session_; }
   const base::Caller& caller() const { return caller_; }
   // True when `caller` may use this session: same organization and same API key.
   bool BelongsTo(const base::Caller& caller) const;
@@ -76,7 +76,7 @@ class HttpSession {
   void Close();
 
  private:
-  const std::shared_ptr<Session> session_;
+  const std::shared_ptr<mcp::Session> session_;
   const base::Caller caller_;
   const EventStreamLimits limits_;
   const std::shared_ptr<EventStream> standing_;
@@ -145,6 +145,6 @@ class HttpSessionTable {
   std::atomic<uint64_t> uses_{0};
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_MCP_HTTP_HTTP_SESSION_TABLE_H_

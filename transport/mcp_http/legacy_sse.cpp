@@ -9,16 +9,16 @@
 #include "transport/guard/http_guard.h"
 #include "transport/mcp_http/streamable_http.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 namespace asio = boost::asio;
 
 // The session's stream as an Outbound: every message is one "event: message".
-class WriterOutbound final : public Outbound {
+class WriterOutbound final : public mcp::Outbound {
  public:
   explicit WriterOutbound(std::shared_ptr<http::SseWriter> writer) : writer_(std::move(writer)) {}
-  bool Send(const Json& message) override {
+  bool Send(const base::Json& message) override {
     return writer_->Event(base::DumpJson(message), "message");
   }
   bool open() const override { return !writer_->closed(); }
@@ -29,15 +29,15 @@ class WriterOutbound final : public Outbound {
 
 }  // namespace
 
-LegacySseTransport::LegacySseTransport(Dispatcher& dispatcher, LegacySseOptions options,
+LegacySseTransport::LegacySseTransport(mcp::Dispatcher& dispatcher, LegacySseOptions options,
                                        const base::Clock& clock,
                                        base::asio::any_io_executor executor)
     : dispatcher_(dispatcher),
       options_(std::move(options)),
       executor_(std::move(executor)),
       // Legacy sessions live exactly as long as their stream: no idle expiry.
-      sessions_(std::make_shared<HttpSessionTable>(options_.limits,
-                                                   std::chrono::hours(24 * 365), clock)) {}
+      sessions_(std::make_shared<HttpSessionTable>(options_.limits, std::chrono::hours(24 * 365),
+                                                   clock)) {}
 
 base::Task<http::Response> LegacySseTransport::Get(http::Request req, base::Caller caller) {
   if (!AcceptAllows(req.Header("accept"), "text/event-stream")) {
@@ -81,10 +81,11 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, base::Cal
   auto parsed = base::ParseJson(req.body);
   if (!parsed.ok()) {
     co_return http::Response::Json(
-        400, base::DumpJson(MakeError(nullptr, kParseError, "Parse error: " + parsed.error().message())));
+        400, base::DumpJson(mcp::MakeError(nullptr, mcp::kParseError,
+                                           "Parse error: " + parsed.error().message())));
   }
   auto session = hs->session();
-  Json message = std::move(parsed).value();
+  base::Json message = std::move(parsed).value();
   const auto method = message.is_object() ? message.find("method") : message.end();
   const bool tool_call =
       message.is_object() && method != message.end() && method->is_string() && *method == "tools/call";
@@ -95,12 +96,12 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, base::Cal
       [this, session, message = std::move(message), tool_call, inflight]() mutable
       -> base::Task<void> {
         auto outbound = session->standing_outbound();
-        std::optional<Json> reply;
+        std::optional<base::Json> reply;
         try {
           reply = co_await dispatcher_.Handle(session, std::move(message), outbound);
         } catch (const std::exception& e) {
           spdlog::error("mcp: dispatcher threw: {}", e.what());
-          reply = MakeError(nullptr, kInternalError, "Internal error");
+          reply = mcp::MakeError(nullptr, mcp::kInternalError, "Internal error");
         }
         if (reply && outbound) outbound->Send(*reply);
         if (tool_call) inflight->fetch_sub(1);
@@ -109,4 +110,4 @@ base::Task<http::Response> LegacySseTransport::Post(http::Request req, base::Cal
   co_return http::Response::Text(202, "Accepted");
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

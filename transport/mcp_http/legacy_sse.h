@@ -24,7 +24,7 @@
 #include "mcp/server/dispatcher.h"
 #include "transport/mcp_http/http_session_table.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 struct LegacySseOptions {
   HttpSessionLimits limits;  // streams in all, per API key, per organization
@@ -35,8 +35,8 @@ struct LegacySseOptions {
 
 class LegacySseTransport {
  public:
-  LegacySseTransport(Dispatcher& dispatcher, LegacySseOptions options, const base::Clock& clock,
-                     base::asio::any_io_executor executor);
+  LegacySseTransport(mcp::Dispatcher& dispatcher, LegacySseOptions options,
+                     const base::Clock& clock, base::asio::any_io_executor executor);
 
   base::Task<http::Response> Get(http::Request req, base::Caller caller);
   base::Task<http::Response> Post(http::Request req, base::Caller caller);
@@ -48,7 +48,7 @@ class LegacySseTransport {
   size_t inflight_tool_calls() const { return inflight_tool_calls_->load(); }
 
  private:
-  Dispatcher& dispatcher_;
+  mcp::Dispatcher& dispatcher_;
   const LegacySseOptions options_;
   base::asio::any_io_executor executor_;
   // Shared with the streams' end callbacks, which may run during server shutdown.
@@ -56,6 +56,6 @@ class LegacySseTransport {
   std::shared_ptr<std::atomic<size_t>> inflight_tool_calls_ = std::make_shared<std::atomic<size_t>>(0);
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_MCP_HTTP_LEGACY_SSE_H_

@@ -1,6 +1,6 @@
 #include "transport/mcp_http/post_exchange.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 PostExchange::PostExchange(std::shared_ptr<HttpSession> session, EventStreamLimits limits,
                            http::SseWriter::Options writer_options, bool prime,
@@ -12,7 +12,7 @@ PostExchange::PostExchange(std::shared_ptr<HttpSession> session, EventStreamLimi
       streamer_(std::move(streamer)),
       request_seq_(request_seq) {}
 
-bool PostExchange::Send(const Json& message) {
+bool PostExchange::Send(const base::Json& message) {
   std::shared_ptr<http::SseWriter> started;
   bool sent = false;
   {
@@ -37,7 +37,7 @@ bool PostExchange::open() const {
   return !completed_ && mode_ != Mode::kJson;
 }
 
-PostExchange::Answer PostExchange::Finish(std::optional<Json> reply) {
+PostExchange::Answer PostExchange::Finish(std::optional<base::Json> reply) {
   std::lock_guard<std::mutex> lock(mu_);
   Answer answer;
   completed_ = true;
@@ -53,4 +53,4 @@ PostExchange::Answer PostExchange::Finish(std::optional<Json> reply) {
   return answer;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

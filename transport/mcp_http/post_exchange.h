@@ -25,9 +25,9 @@
 #include "transport/mcp_http/event_stream.h"
 #include "transport/mcp_http/http_session_table.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
-class PostExchange final : public Outbound {
+class PostExchange final : public mcp::Outbound {
  public:
   // `session`: where a switched answer registers its stream (null when stateless: the stream
   // is not resumable). `streamer`/`request_seq`: from the HTTP request (Request::StartStream).
@@ -35,16 +35,16 @@ class PostExchange final : public Outbound {
                http::SseWriter::Options writer_options, bool prime,
                std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq);
 
-  bool Send(const Json& message) override;
+  bool Send(const base::Json& message) override;
   bool open() const override;
 
   // What to answer once the dispatcher's reply (nullopt: nothing to send) is known.
   struct Answer {
     bool sse = false;
-    std::optional<Json> reply;                // when !sse: the JSON body (202 when nullopt)
+    std::optional<base::Json> reply;          // when !sse: the JSON body (202 when nullopt)
     std::shared_ptr<http::SseWriter> writer;  // when sse: the stream, which ends with the reply
   };
-  Answer Finish(std::optional<Json> reply);
+  Answer Finish(std::optional<base::Json> reply);
 
  private:
   enum class Mode { kUndecided, kJson, kSse };
@@ -63,6 +63,6 @@ class PostExchange final : public Outbound {
   std::shared_ptr<http::SseWriter> writer_;
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_MCP_HTTP_POST_EXCHANGE_H_

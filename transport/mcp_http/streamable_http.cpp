@@ -9,7 +9,20 @@
 #include "transport/guard/http_guard.h"
 #include "transport/mcp_http/post_exchange.h"
 
-namespace herald::mcp {
+namespace herald::transport {
+
+using base::Json;
+using mcp::ClassifyMessage;
+using mcp::Dispatcher;
+using mcp::IsInitializeRequest;
+using mcp::IsSupportedProtocolVersion;
+using mcp::kInvalidRequest;
+using mcp::kParseError;
+using mcp::MakeError;
+using mcp::MessageKind;
+using mcp::Session;
+using mcp::SupportedProtocolVersions;
+
 namespace {
 
 
@@ -282,4 +295,4 @@ base::Task<http::Response> StreamableHttpTransport::Delete(http::Request req, ba
   co_return http::Response::Empty(200);
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

@@ -34,7 +34,7 @@
 #include "transport/mcp_http/event_stream.h"
 #include "transport/mcp_http/http_session_table.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 struct StreamableHttpOptions {
   bool stateless = false;
@@ -47,7 +47,7 @@ struct StreamableHttpOptions {
 class StreamableHttpTransport {
  public:
   // `executor`: the HTTP server's (kept for background work).
-  StreamableHttpTransport(Dispatcher& dispatcher, StreamableHttpOptions options,
+  StreamableHttpTransport(mcp::Dispatcher& dispatcher, StreamableHttpOptions options,
                           const base::Clock& clock, base::asio::any_io_executor executor);
 
   base::Task<http::Response> Post(http::Request req, base::Caller caller);
@@ -71,13 +71,14 @@ class StreamableHttpTransport {
     std::optional<http::Response> error;
   };
   Lookup FindSession(const http::Request& req, const base::Caller& caller);
-  base::Task<http::Response> Initialize(Json message, base::Caller caller);
-  base::Task<http::Response> Dispatch(std::shared_ptr<Session> session,
-                                     std::shared_ptr<HttpSession> http_session, Json message,
-                                     bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer,
-                                     uint64_t request_seq);
+  base::Task<http::Response> Initialize(base::Json message, base::Caller caller);
+  base::Task<http::Response> Dispatch(std::shared_ptr<mcp::Session> session,
+                                      std::shared_ptr<HttpSession> http_session, base::Json message,
+                                      bool is_tool_call,
+                                      std::shared_ptr<http::StreamStarter> streamer,
+                                      uint64_t request_seq);
 
-  Dispatcher& dispatcher_;
+  mcp::Dispatcher& dispatcher_;
   const StreamableHttpOptions options_;
   base::asio::any_io_executor executor_;
   HttpSessionTable sessions_;
@@ -88,6 +89,6 @@ class StreamableHttpTransport {
 // counting */* and type/* wildcards; an empty header admits everything.
 bool AcceptAllows(std::string_view accept, std::string_view type);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_MCP_HTTP_STREAMABLE_HTTP_H_

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 // Escapes a label value (backslash, quote, newline).
@@ -74,4 +74,4 @@ std::string HttpMetrics::Render() const {
   return out;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

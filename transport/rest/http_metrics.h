@@ -17,7 +17,7 @@
 
 #include "http/http_server.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 class HttpMetrics {
  public:
@@ -45,6 +45,6 @@ class HttpMetrics {
   std::vector<Gauge> gauges_;
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_REST_HTTP_METRICS_H_

@@ -10,7 +10,7 @@
 #include "base/crypto.h"
 #include "transport/guard/error_mapping.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 constexpr std::string_view kTusVersion = "1.0.0";
@@ -485,4 +485,4 @@ base::Task<http::Response> MediaRoutes::Serve(http::Request req) {
   co_return r;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

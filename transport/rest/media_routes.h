@@ -35,7 +35,7 @@
 #include "transport/guard/http_guard.h"
 #include "transport/rest/rest_api.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 // One file of one media item as the store holds it.
 struct ServedFile {
@@ -93,6 +93,6 @@ class MediaRoutes {
 // cannot be satisfied (416). Otherwise [first, last] inclusive.
 std::optional<std::pair<int64_t, int64_t>> ParseByteRange(std::string_view header, int64_t size);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_REST_MEDIA_ROUTES_H_

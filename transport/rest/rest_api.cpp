@@ -8,7 +8,13 @@
 #include "schemas/schemas.h"
 #include "transport/guard/http_guard.h"
 
-namespace herald::mcp {
+namespace herald::transport {
+
+using base::Json;
+using mcp::DetachedToolContext;
+using mcp::RegisteredTool;
+using mcp::ToolRegistry;
+
 namespace {
 
 constexpr RestRoute kRoutes[] = {
@@ -377,4 +383,4 @@ Json RestApi::OpenApi(std::string_view base_url) const {
   return doc;
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

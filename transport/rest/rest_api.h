@@ -40,7 +40,7 @@
 #include "http/http_message.h"
 #include "mcp/server/tool_registry.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 enum class ArgsFrom { kBody, kQuery };
 
@@ -60,7 +60,7 @@ std::span<const RestRoute> RestRoutes();
 
 class RestApi {
  public:
-  explicit RestApi(const ToolRegistry& tools);
+  explicit RestApi(const mcp::ToolRegistry& tools);
 
   // Serves `route` for an authenticated `caller`.
   base::Task<http::Response> Serve(const RestRoute& route, http::Request req,
@@ -72,7 +72,7 @@ class RestApi {
   size_t inflight() const { return inflight_.load(); }
 
  private:
-  const ToolRegistry& tools_;
+  const mcp::ToolRegistry& tools_;
   std::atomic<size_t> inflight_{0};
 };
 
@@ -81,6 +81,6 @@ class RestApi {
 base::Result<base::Json> ArgumentsFromQuery(
     const std::vector<std::pair<std::string, std::string>>& params, const base::Json& input_schema);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_REST_REST_API_H_

@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace herald::mcp {
+namespace herald::transport {
 namespace {
 
 std::string HtmlEscape(std::string_view s) {
@@ -105,4 +105,4 @@ void AddOAuthCallbackRoute(http::HttpServer& server, core::AccountService& accou
                });
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

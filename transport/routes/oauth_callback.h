@@ -13,7 +13,7 @@
 #include "http/http_message.h"
 #include "http/http_server.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 inline constexpr std::string_view kOAuthCallbackPattern = "/oauth/callback/{platform}";
 
@@ -24,6 +24,6 @@ void AddOAuthCallbackRoute(http::HttpServer& server, core::AccountService& accou
 // unusable state, 502 when finishing with the network failed.
 http::Response OAuthCallbackPage(const core::OAuthCallbackResult& result);
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_ROUTES_OAUTH_CALLBACK_H_

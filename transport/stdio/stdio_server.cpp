@@ -16,13 +16,13 @@
 
 #include "mcp/protocol/jsonrpc.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 namespace asio = boost::asio;
 
 // Owns stdout: a thread writes queued lines in order. Replies are never dropped; other messages
 // are bounded. Thread-safe.
-class StdoutWriter final : public Outbound {
+class StdoutWriter final : public mcp::Outbound {
  public:
   StdoutWriter(int fd, std::size_t max_queue) : fd_(fd), max_queue_(max_queue) {}
   ~StdoutWriter() override { Close(); }
@@ -31,7 +31,7 @@ class StdoutWriter final : public Outbound {
     thread_ = std::thread([this] { Loop(); });
   }
 
-  bool Send(const Json& message) override { return Push(base::DumpJson(message), false); }
+  bool Send(const base::Json& message) override { return Push(base::DumpJson(message), false); }
   bool open() const override { return open_.load(); }
 
   // Queues a reply (never dropped while stdout works).
@@ -170,8 +170,8 @@ void ReadLines(int fd, std::size_t max_line, OnLine on_line, OnTooLong on_too_lo
 
 }  // namespace
 
-StdioServer::StdioServer(Dispatcher& dispatcher, std::shared_ptr<Session> session, int in_fd,
-                         int out_fd, StdioOptions options)
+StdioServer::StdioServer(mcp::Dispatcher& dispatcher, std::shared_ptr<mcp::Session> session,
+                         int in_fd, int out_fd, StdioOptions options)
     : dispatcher_(dispatcher),
       session_(std::move(session)),
       in_fd_(in_fd),
@@ -250,9 +250,9 @@ void StdioServer::OnLine(std::string line) {
 
 void StdioServer::OnTooLong() {
   writer_->SendReply(base::DumpJson(
-      MakeError(nullptr, kInvalidRequest,
-                "Invalid Request: the message is larger than " +
-                    std::to_string(dispatcher_.options().max_message_bytes) + " bytes")));
+      mcp::MakeError(nullptr, mcp::kInvalidRequest,
+                     "Invalid Request: the message is larger than " +
+                         std::to_string(dispatcher_.options().max_message_bytes) + " bytes")));
 }
 
 base::Task<void> StdioServer::Serve(std::string line) {
@@ -294,4 +294,4 @@ base::Task<void> StdioServer::Shutdown(bool immediate) {
   }
 }
 
-}  // namespace herald::mcp
+}  // namespace herald::transport

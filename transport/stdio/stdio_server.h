@@ -27,7 +27,7 @@
 
 #include "mcp/server/dispatcher.h"
 
-namespace herald::mcp {
+namespace herald::transport {
 
 struct StdioOptions {
   // Non-reply messages waiting for stdout before new ones are dropped.
@@ -46,8 +46,8 @@ class StdioServer {
  public:
   // Serves `session` (created by `dispatcher`) reading `in_fd` and writing `out_fd`. The fds
   // stay owned by the caller.
-  StdioServer(Dispatcher& dispatcher, std::shared_ptr<Session> session, int in_fd, int out_fd,
-              StdioOptions options = {});
+  StdioServer(mcp::Dispatcher& dispatcher, std::shared_ptr<mcp::Session> session, int in_fd,
+              int out_fd, StdioOptions options = {});
   ~StdioServer();
   StdioServer(const StdioServer&) = delete;
   StdioServer& operator=(const StdioServer&) = delete;
@@ -66,8 +66,8 @@ class StdioServer {
   base::Task<void> Shutdown(bool immediate);
   void Finished();
 
-  Dispatcher& dispatcher_;
-  std::shared_ptr<Session> session_;
+  mcp::Dispatcher& dispatcher_;
+  std::shared_ptr<mcp::Session> session_;
   int in_fd_;
   StdioOptions options_;
   std::shared_ptr<StdoutWriter> writer_;
@@ -81,6 +81,6 @@ class StdioServer {
   std::function<void()> release_work_;
 };
 
-}  // namespace herald::mcp
+}  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_STDIO_STDIO_SERVER_H_
