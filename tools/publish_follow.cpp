@@ -41,7 +41,11 @@ Task<Result<core::PostState>> FollowPublishing(core::PostService& posts, ToolCon
     std::string message;
     const double done = Done(state, &message);
     const double total = static_cast<double>(state.targets.size());
-    if (done >= total || std::chrono::steady_clock::now() >= until) co_return state;
+    if (done >= total) {
+      ctx.Progress(total, total, "every network has answered");
+      co_return state;
+    }
+    if (std::chrono::steady_clock::now() >= until) co_return state;
     if (ctx.cancelled()) co_return base::Cancelled("cancelled while following the publish");
     ctx.Progress(done, total, message);
     timer.expires_after(poll);

@@ -149,6 +149,8 @@ TEST_F(ToolsTest, PublishPostFollowsThePublishWhenTheClientAskedForProgress) {
   ASSERT_THAT(*out, IsOk());
   EXPECT_EQ((*out)->structured["status"], "published");
   EXPECT_EQ((*out)->structured["targets"][0]["status"], "published");
+  EXPECT_EQ(ctx.progress().back().progress, 1);  // the last report says done
+  EXPECT_EQ(ctx.progress().back().total, 1);
 }
 
 TEST_F(ToolsTest, EveryPostToolHasItsSchemasAndASensibleSpec) {

@@ -59,16 +59,16 @@ TEST_P(TikTokCrashTest, EveryVideoExactlyOnceThroughSigkillsMidUpload) {
                              {"moderation_polls", 1}}),
               IsOk());
 
-  mcp::Config config;
+  app::Config config;
   config.data_dir = dir.path();
   config.db_url = db_url;
   config.public_url = "https://herald.example";
   config.api_urls["tiktok"] = url;
   config.auth_urls["tiktok"] = url;
   config.oauth_clients["tiktok"] = {"herald-tiktok-key", "herald-tiktok-secret"};
-  auto built = mcp::BuildServices(config);
+  auto built = app::BuildServices(config);
   ASSERT_THAT(built, IsOk());
-  mcp::Services& services = **built;
+  app::Services& services = **built;
   core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
 
   auto connected = ConnectOAuth(services, admin, "tiktok", ctl, url);

@@ -60,16 +60,16 @@ TEST_P(VideoCrashTest, EveryVideoExactlyOnceThroughSigkillsMidChunk) {
   const std::string client_id = (*info)["client_id"];
   const std::string client_secret = (*info)["client_secret"];
 
-  mcp::Config config;
+  app::Config config;
   config.data_dir = dir.path();
   config.db_url = db_url;
   config.public_url = "https://herald.example";
   config.api_urls["youtube"] = url;
   config.auth_urls["youtube"] = url;
   config.oauth_clients["youtube"] = {client_id, client_secret};
-  auto built = mcp::BuildServices(config);
+  auto built = app::BuildServices(config);
   ASSERT_THAT(built, IsOk());
-  mcp::Services& services = **built;
+  app::Services& services = **built;
   core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
 
   auto connected = ConnectOAuth(services, admin, "youtube", ctl, url);
