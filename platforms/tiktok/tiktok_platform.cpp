@@ -1,5 +1,6 @@
 #include "platforms/tiktok/tiktok_platform.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -9,11 +10,15 @@
 #include "platforms/kit/transport_errors.h"
 #include "platforms/register_all.h"
 #include "platforms/text/length_rules.h"
+#include "platforms/text/utf8.h"
 
 namespace herald::platforms::tiktok {
 namespace {
 
 constexpr int64_t kMaxVideoBytes = 4LL * 1024 * 1024 * 1024;
+constexpr int64_t kMaxPhotoBytes = 20'000'000;
+constexpr std::string_view kPhoto = "PHOTO";
+constexpr std::string_view kPullVariable = "HERALD_TIKTOK_PULL_FROM_URL";
 constexpr std::string_view kFileUpload = "FILE_UPLOAD";
 constexpr std::string_view kPullFromUrl = "PULL_FROM_URL";
 
@@ -26,6 +31,16 @@ std::string UsernameOf(const AccountContext& account) {
   if (name.empty()) name = account.handle;
   if (!name.empty() && name.front() == '@') name.erase(0, 1);
   return name;
+}
+
+bool IsImage(const MediaItem& item) {
+  return item.probe.kind == "image" ||
+         (item.probe.kind.empty() && item.mime_type.rfind("image/", 0) == 0);
+}
+
+// A photo post: media, every item an image.
+bool IsPhotoPost(const std::vector<MediaItem>& media) {
+  return !media.empty() && std::all_of(media.begin(), media.end(), IsImage);
 }
 
 int64_t Int(const Json& object, std::string_view key) {
@@ -72,12 +87,13 @@ class ChunkSource {
 };
 
 PublishReceipt ReceiptOf(const std::string& username, const std::string& publish_id,
-                         const std::string& post_id) {
+                         const std::string& post_id, bool photo = false) {
   PublishReceipt r;
   r.external_id = post_id.empty() ? publish_id : post_id;
-  r.url = VideoUrl(username, post_id);
+  r.url = photo ? PhotoUrl(username, post_id) : VideoUrl(username, post_id);
   r.remote_state = Json{{"publish_id", publish_id}};
   if (!post_id.empty()) r.remote_state["post_id"] = post_id;
+  if (photo) r.remote_state["media_type"] = kPhoto;
   return r;
 }
 
@@ -119,16 +135,22 @@ TikTokPlatform::TikTokPlatform(oauth::OAuthProvider provider, HttpClient& http,
     : OAuthNetworkBase(std::move(provider), http, clock, ErrorOptions()),
       options_(std::move(options)),
       api_(TrimSlash(options_.api_url.empty() ? std::string(kTikTokApiUrl) : options_.api_url)),
-      validator_(PostRules{}) {
+      validator_(PostRules{}),
+      photo_validator_(PostRules{}) {
   info_.id = std::string(kTikTokNetworkId);
   info_.name = "TikTok";
   info_.auth_kind = AuthKind::kOAuth2;
   info_.text = TextRules{kMaxCaptionUtf16, 0, "utf16_units", 0};
   MediaRules& m = info_.media;
-  m.max_items = 1;
-  m.max_image_bytes = kMaxVideoBytes;
+  // One video alone, or (TikTok pulling them from herald's URLs) 1 to 35 JPEG/WebP photos:
+  // herald converts other images to JPEG.
+  m.max_items = options_.pull_from_url ? kMaxPhotos : 1;
+  m.max_image_bytes = kMaxPhotoBytes;
   m.max_video_bytes = kMaxVideoBytes;
   m.mime_types = {"video/mp4", "video/quicktime", "video/webm"};
+  if (options_.pull_from_url) {
+    m.mime_types.insert(m.mime_types.end(), {"image/jpeg", "image/webp"});
+  }
   m.video_alone = true;
   m.max_video_duration_ms = 600'000;
   m.min_width = 360;
@@ -146,33 +168,70 @@ TikTokPlatform::TikTokPlatform(oauth::OAuthProvider provider, HttpClient& http,
   r.text = {"TikTok", kMaxCaptionUtf16, text::LengthUnit::kUtf16Units};
   r.needs = r.empty_part = "TikTok needs a video";
   r.media = info_.media;
+  PostRules photos = r;
+  photos.text = {"TikTok", kMaxPhotoDescriptionUtf16, text::LengthUnit::kUtf16Units};
+  photos.over_limit_hint = " (a photo post's description)";
   validator_ = PostValidator(std::move(r));
+  photo_validator_ = PostValidator(std::move(photos));
 }
 
 ValidationReport TikTokPlatform::Validate(const Content& content) const {
-  ValidationReport report = validator_.Validate(content);
+  const bool photo = !content.parts.empty() && IsPhotoPost(content.parts[0].media);
+  ValidationReport report = (photo ? photo_validator_ : validator_).Validate(content);
   if (content.parts.size() > 1) {
     report.violations.push_back(
-        {"thread", "TikTok has no threads or replies: post one video with its caption"});
+        {"thread",
+         "TikTok has no threads or replies: post one video (or photos) with its "
+         "caption"});
   }
   if (content.parts.empty()) return report;
   const PostPart& part = content.parts[0];
   if (part.media.empty()) {
     if (!part.text.empty()) {
       report.violations.push_back(
-          {"media", "TikTok posts are videos: attach one video (text alone cannot be posted)"});
+          {"media", std::string("TikTok posts are videos or photos: attach one video") +
+                        (options_.pull_from_url ? " or 1 to 35 photos" : "") +
+                        " (text alone cannot be posted)"});
     }
     return report;
   }
-  const MediaItem& item = part.media[0];
-  const bool video = item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
-  if (!video) {
-    report.violations.push_back({"media[0]", ItemName(item) +
-                                                 " is not a video: herald posts videos to "
-                                                 "TikTok (MP4, MOV or WebM)"});
+  const PostOptions post = ParsePostOptions(content.options);
+  if (photo && !options_.pull_from_url) {
+    // The media rules take no images then: one reason, naming the setting, instead of each
+    // item's "takes no images".
+    std::erase_if(report.violations,
+                  [](const Violation& v) { return v.field.rfind("media[", 0) == 0; });
+    report.violations.push_back(
+        {"media", "TikTok takes photos only by downloading them from herald's public URLs: set " +
+                      std::string(kPullVariable) +
+                      "=1 (with HERALD_PUBLIC_URL's prefix verified in TikTok's developer "
+                      "portal), or post one video"});
     return report;
   }
-  const PostOptions post = ParsePostOptions(content.options);
+  const bool mixed =
+      part.media.size() > 1 && !photo && std::any_of(part.media.begin(), part.media.end(), IsImage);
+  if (!photo && !mixed) {
+    const MediaItem& item = part.media[0];
+    const bool video = item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
+    if (!video) {
+      report.violations.push_back({"media[0]", ItemName(item) +
+                                                   " is not a video: herald posts videos (MP4, "
+                                                   "MOV or WebM) or photos to TikTok"});
+      return report;
+    }
+  }
+  if (!photo && (!post.title.empty() || post.auto_add_music.has_value())) {
+    report.violations.push_back(
+        {std::string("platform_options.tiktok.") +
+             (post.title.empty() ? "auto_add_music" : "title"),
+         "title and auto_add_music are for photo posts: a video's caption is the post's text"});
+  }
+  if (photo && text::CountUtf16Units(post.title) > kMaxPhotoTitleUtf16) {
+    report.violations.push_back(
+        {"platform_options.tiktok.title",
+         "the title is " + std::to_string(text::CountUtf16Units(post.title)) +
+             " UTF-16 units, over TikTok's limit of 90 for a photo post's title"});
+  }
   const auto creator = CreatorFromSettings(content.account_settings);
   if (post.privacy_level.empty()) {
     // The core's schema check names it when platform_options.tiktok is given without it; this
@@ -185,13 +244,15 @@ ValidationReport TikTokPlatform::Validate(const Content& content) const {
         levels += (levels.empty() ? "" : ", ") + l;
       }
     }
-    report.violations.push_back(
-        {"platform_options.tiktok.privacy_level",
-         "TikTok requires choosing who can watch each video: set "
-         "platform_options.tiktok.privacy_level (" + levels + ")"});
+    report.violations.push_back({"platform_options.tiktok.privacy_level",
+                                 std::string("TikTok requires choosing who can ") +
+                                     (photo ? "see each photo post" : "watch each video") +
+                                     ": set platform_options.tiktok.privacy_level (" + levels +
+                                     ")"});
   }
   if (creator) {
-    for (Violation& v : CheckAgainstCreator(post, *creator, item.probe.duration_ms)) {
+    const int64_t duration = photo ? 0 : part.media[0].probe.duration_ms;
+    for (Violation& v : CheckAgainstCreator(post, *creator, duration, photo)) {
       report.violations.push_back(std::move(v));
     }
   }
@@ -320,19 +381,21 @@ Task<Result<PublishReceipt>> TikTokPlatform::AwaitPublished(PublishRequest& requ
                                                             const std::string& privacy) {
   const std::string id = base::GetString(state, "publish_id");
   const std::string username = UsernameOf(request.account);
+  const bool photo = base::GetString(state, "media_type") == kPhoto;
+  const std::string what = photo ? "the photos" : "the video";
   for (int check = 0;; ++check) {
     HERALD_CO_ASSIGN_OR_RETURN(PublishStatus s, co_await FetchStatus(request.account, id));
     if (s.status == "PUBLISH_COMPLETE" || s.status == "SEND_TO_USER_INBOX") {
-      if (!s.post_ids.empty()) co_return ReceiptOf(username, id, s.post_ids.front());
-      // Only public videos get a public id (after moderation); others are done now.
-      if (privacy != kPrivacyPublic) co_return ReceiptOf(username, id, "");
+      if (!s.post_ids.empty()) co_return ReceiptOf(username, id, s.post_ids.front(), photo);
+      // Only public posts get a public id (after moderation); others are done now.
+      if (privacy != kPrivacyPublic) co_return ReceiptOf(username, id, "", photo);
     }
     if (s.status == "FAILED") {
-      co_return base::InvalidArgument("TikTok could not publish the video: " +
+      co_return base::InvalidArgument("TikTok could not publish " + what + ": " +
                                       FailReasonText(s.fail_reason));
     }
     if (check >= options_.max_status_checks) {
-      co_return base::Unavailable("TikTok is still processing the video (" + s.status +
+      co_return base::Unavailable("TikTok is still processing " + what + " (" + s.status +
                                   " after " + std::to_string(check + 1) +
                                   " checks); herald will look again later");
     }
@@ -342,8 +405,28 @@ Task<Result<PublishReceipt>> TikTokPlatform::AwaitPublished(PublishRequest& requ
 
 Task<Result<PublishReceipt>> TikTokPlatform::Publish(PublishRequest request) {
   const auto& parts = request.content.parts;
-  if (parts.size() != 1 || parts[0].media.size() != 1) {
-    co_return base::InvalidArgument("a TikTok post is one video with its caption");
+  const bool photo = parts.size() == 1 && IsPhotoPost(parts[0].media);
+  if (parts.size() != 1 || (!photo && parts[0].media.size() != 1) ||
+      (photo && parts[0].media.size() > static_cast<size_t>(kMaxPhotos))) {
+    co_return base::InvalidArgument(
+        "a TikTok post is one video, or 1 to 35 photos, with its caption");
+  }
+  std::vector<std::string> photo_urls;
+  if (photo) {
+    if (!options_.pull_from_url) {
+      co_return base::FailedPrecondition(
+          "TikTok takes photos only by downloading them from herald's public URLs: set " +
+          std::string(kPullVariable) + "=1");
+    }
+    for (const MediaItem& item : parts[0].media) {
+      if (item.url.empty()) {
+        co_return base::FailedPrecondition(
+            "herald has no public URL of " +
+            (item.file_name.empty() ? "photo " + item.id : item.file_name) +
+            " for TikTok to download");
+      }
+      photo_urls.push_back(item.url);
+    }
   }
   const MediaItem& video = parts[0].media[0];
   const std::string& title = parts[0].text;
@@ -374,8 +457,10 @@ Task<Result<PublishReceipt>> TikTokPlatform::Publish(PublishRequest request) {
         state = Json::object();
       } else if (status->status == "FAILED") {
         if (all_sent) {
-          co_return base::InvalidArgument("TikTok could not publish the video: " +
-                                          FailReasonText(status->fail_reason));
+          co_return base::InvalidArgument(
+              std::string("TikTok could not publish ") +
+              (base::GetString(state, "media_type") == kPhoto ? "the photos" : "the video") + ": " +
+              FailReasonText(status->fail_reason));
         }
         state = Json::object();  // the upload never completed: nothing was published
       } else if (file && status->status != "PROCESSING_UPLOAD") {
@@ -395,11 +480,23 @@ Task<Result<PublishReceipt>> TikTokPlatform::Publish(PublishRequest request) {
     if (base::GetString(state, "publish_id").empty()) {
       // TikTok's rule: the creator info is queried before each post, and the post respects it.
       HERALD_CO_ASSIGN_OR_RETURN(CreatorInfo creator, co_await QueryCreator(account));
-      if (auto broken = CheckAgainstCreator(post, creator, video.probe.duration_ms);
+      if (auto broken =
+              CheckAgainstCreator(post, creator, photo ? 0 : video.probe.duration_ms, photo);
           !broken.empty()) {
         co_return base::InvalidArgument(JoinViolations(broken));
       }
-      if (options_.pull_from_url && !video.url.empty()) {
+      if (photo) {
+        // TikTok downloads the photos: once init is sent the post may come to exist, and
+        // without its publish id (a lost answer) TikTok cannot be asked about it.
+        state = Json{{"source", kPullFromUrl}, {"media_type", kPhoto}, {"init_sent", true}};
+        HERALD_CO_RETURN_IF_ERROR(save(state));
+        HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r,
+                                   co_await Call(account, "/v2/post/publish/content/init/",
+                                                 PhotoInitBody(title, post, creator, photo_urls),
+                                                 "the photo post", CallKind::kWrite));
+        HERALD_CO_ASSIGN_OR_RETURN(InitAnswer init, ParseInit(r.body));
+        state["publish_id"] = init.publish_id;
+      } else if (options_.pull_from_url && !video.url.empty()) {
         // TikTok downloads it: once init is sent the video may come to exist.
         state = Json{{"source", kPullFromUrl}, {"init_sent", true}};
         HERALD_CO_RETURN_IF_ERROR(save(state));
@@ -454,8 +551,10 @@ Task<Result<std::optional<PublishReceipt>>> TikTokPlatform::Find(PublishRequest 
   if (id.empty()) {
     if (state.is_object() && state.value("init_sent", false)) {
       co_return base::Unimplemented(
-          "TikTok may be downloading this video, but its answer to herald was lost and TikTok "
-          "cannot be asked about a post herald has no id of");
+          std::string("TikTok may be downloading ") +
+          (base::GetString(state, "media_type") == kPhoto ? "these photos" : "this video") +
+          ", but its answer to herald was lost and TikTok cannot be asked about a post herald "
+          "has no id of");
     }
     // A FILE_UPLOAD needs its publish id (saved before the first byte) to become a video.
     co_return std::optional<PublishReceipt>();
@@ -463,13 +562,15 @@ Task<Result<std::optional<PublishReceipt>>> TikTokPlatform::Find(PublishRequest 
   auto status = co_await FetchStatus(request.account, id);
   if (!status.ok()) co_return LookupFailedError(std::move(status).error(), "TikTok");
   const std::string privacy = ParsePostOptions(request.content.options).privacy_level;
+  const bool photo = base::GetString(state, "media_type") == kPhoto;
   if (status->status == "PUBLISH_COMPLETE" || status->status == "SEND_TO_USER_INBOX") {
     const std::string username = UsernameOf(request.account);
     if (!status->post_ids.empty()) {
-      co_return std::optional<PublishReceipt>(ReceiptOf(username, id, status->post_ids.front()));
+      co_return std::optional<PublishReceipt>(
+          ReceiptOf(username, id, status->post_ids.front(), photo));
     }
     if (privacy != kPrivacyPublic) {
-      co_return std::optional<PublishReceipt>(ReceiptOf(username, id, ""));
+      co_return std::optional<PublishReceipt>(ReceiptOf(username, id, "", photo));
     }
   }
   // Not (yet) a video: Publish resumes from remote_state and never sends it twice.

@@ -25,6 +25,16 @@
 // FAILED with TikTok's reason. With TikTokOptions::pull_from_url (TikTok has verified herald's
 // public media URL prefix) TikTok downloads the video from MediaItem::url instead.
 //
+// Photo posts (pull_from_url only: TikTok takes photos from URLs alone): a post whose media are
+// all images (1 to 35, JPEG or WebP; herald converts others to JPEG) goes to
+// /v2/post/publish/content/init/ (media_type PHOTO, DIRECT_POST, the first image the cover);
+// the post's text is the description (up to 4,000 UTF-16 units), platform_options.tiktok.title
+// (up to 90) and auto_add_music are for photo posts only; privacy and comments are checked
+// against the creator info as for a video. remote_state {"source":"PULL_FROM_URL",
+// "media_type":"PHOTO","init_sent":true} is saved before the init, then with its publish_id
+// before polling; the receipt's URL is .../@{username}/photo/{id}. Without pull_from_url,
+// Validate refuses images naming HERALD_TIKTOK_PULL_FROM_URL.
+//
 // Exactly once: a FILE_UPLOAD publish becomes a video only with every byte, so an init whose
 // answer was lost is simply made again (the orphan never gets bytes and expires). Once a
 // publish_id is saved, every later attempt asks TikTok its status first: a complete or
@@ -36,7 +46,7 @@
 //
 // remote_state: {"publish_id","source","upload_url","upload_expires_at" (unix ms),
 // "video_size","chunk_size","chunk_count","chunks_done"}; the receipt's: {"publish_id",
-// "post_id"?}. Thread-safe; `http` and `clock` outlive it.
+// "post_id"?, "media_type":"PHOTO" for a photo post}. Thread-safe; `http` and `clock` outlive it.
 #ifndef HERALD_PLATFORMS_TIKTOK_TIKTOK_PLATFORM_H_
 #define HERALD_PLATFORMS_TIKTOK_TIKTOK_PLATFORM_H_
 
@@ -99,8 +109,9 @@ class TikTokPlatform final : public OAuthNetworkBase {
                  TikTokOptions options = {});
 
   const PlatformInfo& Info() const override { return info_; }
-  // One video, a caption of up to 2,200 UTF-16 units, and platform_options.tiktok checked
-  // against the account's creator info when the settings hold it.
+  // One video with a caption of up to 2,200 UTF-16 units, or 1 to 35 photos with a description
+  // of up to 4,000 (pull_from_url only), and platform_options.tiktok checked against the
+  // account's creator info when the settings hold it.
   ValidationReport Validate(const Content& content) const override;
   Task<Result<PublishReceipt>> Publish(PublishRequest request) override;
   // The saved publish_id's status: Ok(receipt) when published, Ok(nullopt) otherwise (Publish
@@ -134,6 +145,7 @@ class TikTokPlatform final : public OAuthNetworkBase {
   std::string api_;
   PlatformInfo info_;
   PostValidator validator_;
+  PostValidator photo_validator_;  // a photo post: its text is a description of 4,000
 };
 
 // The TikTok network for `env`: HERALD_TIKTOK_API_URL / _AUTH_URL overrides and the

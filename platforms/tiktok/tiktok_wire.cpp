@@ -170,7 +170,13 @@ Json OptionsSchema() {
         {"disable_duet", flag("turn duets off (default: as the creator's account)")},
         {"disable_stitch", flag("turn stitches off (default: as the creator's account)")},
         {"brand_content", flag("a paid partnership promoting a third-party brand")},
-        {"brand_organic", flag("promotes the creator's own business")}}}};
+        {"brand_organic", flag("promotes the creator's own business")},
+        {"title",
+         {{"type", "string"},
+          {"description",
+           "photo posts only: the title of the carousel (up to 90 UTF-16 units); the post's "
+           "text is its description"}}},
+        {"auto_add_music", flag("photo posts only: TikTok adds music to the carousel")}}}};
 }
 
 PostOptions ParsePostOptions(const Json& options) {
@@ -182,11 +188,13 @@ PostOptions ParsePostOptions(const Json& options) {
   p.disable_stitch = OptionalBool(options, "disable_stitch");
   p.brand_content = Bool(options, "brand_content");
   p.brand_organic = Bool(options, "brand_organic");
+  p.title = base::GetString(options, "title");
+  p.auto_add_music = OptionalBool(options, "auto_add_music");
   return p;
 }
 
 std::vector<Violation> CheckAgainstCreator(const PostOptions& post, const CreatorInfo& creator,
-                                           int64_t video_duration_ms) {
+                                           int64_t video_duration_ms, bool photo) {
   std::vector<Violation> out;
   const std::string who =
       creator.username.empty() ? "the TikTok account" : "the TikTok account @" + creator.username;
@@ -204,6 +212,7 @@ std::vector<Violation> CheckAgainstCreator(const PostOptions& post, const Creato
                                                             creator.comment_disabled},
         {"duet", post.disable_duet, creator.duet_disabled},
         {"stitch", post.disable_stitch, creator.stitch_disabled}}) {
+    if (photo && std::string_view(name) != "comment") continue;  // photos have no duets
     if (off && asked.has_value() && !*asked) {
       out.push_back({std::string(kOptionsField) + "disable_" + name,
                      std::string(name) + "s cannot be allowed: " + who + " has turned " + name +
@@ -215,7 +224,7 @@ std::vector<Violation> CheckAgainstCreator(const PostOptions& post, const Creato
                    "branded content cannot be private (SELF_ONLY): TikTok refuses it"});
   }
   const int64_t max = creator.max_video_post_duration_sec;
-  if (max > 0 && video_duration_ms > max * 1000) {
+  if (!photo && max > 0 && video_duration_ms > max * 1000) {
     out.push_back({"media", "the video is " + Duration((video_duration_ms + 999) / 1000) +
                                 " long, over the " + Duration(max) + " " + who + " may post"});
   }
@@ -255,6 +264,23 @@ std::string VideoInitPullBody(std::string_view title, const PostOptions& post,
            {"source_info", {{"source", "PULL_FROM_URL"}, {"video_url", std::string(video_url)}}}});
 }
 
+std::string PhotoInitBody(std::string_view description, const PostOptions& post,
+                          const CreatorInfo& creator, const std::vector<std::string>& image_urls) {
+  Json info{{"description", std::string(description)},
+            {"privacy_level", post.privacy_level},
+            {"disable_comment", post.disable_comment.value_or(creator.comment_disabled)},
+            {"brand_content_toggle", post.brand_content},
+            {"brand_organic_toggle", post.brand_organic}};
+  if (!post.title.empty()) info["title"] = post.title;
+  if (post.auto_add_music) info["auto_add_music"] = *post.auto_add_music;
+  return base::DumpJson(
+      Json{{"post_info", std::move(info)},
+           {"source_info",
+            {{"source", "PULL_FROM_URL"}, {"photo_cover_index", 0}, {"photo_images", image_urls}}},
+           {"post_mode", "DIRECT_POST"},
+           {"media_type", "PHOTO"}});
+}
+
 Result<InitAnswer> ParseInit(std::string_view body) {
   auto j = base::ParseJson(body);
   const Json* data = j.ok() ? Data(*j) : nullptr;
@@ -290,7 +316,7 @@ std::string FailReasonText(std::string_view reason) {
       {"file_format_check_failed", "the file is not a video TikTok accepts"},
       {"duration_check_failed", "the video is longer than the creator may post"},
       {"frame_rate_check_failed", "the video's frame rate is outside what TikTok accepts"},
-      {"picture_size_check_failed", "the video's size in pixels is outside what TikTok accepts"},
+      {"picture_size_check_failed", "the size in pixels is outside what TikTok accepts"},
       {"video_pull_failed", "TikTok could not download the video from herald"},
       {"photo_pull_failed", "TikTok could not download the photos from herald"},
       {"spam_risk_too_many_posts", "the account has posted too much today"},
@@ -309,6 +335,11 @@ std::string FailReasonText(std::string_view reason) {
 std::string VideoUrl(std::string_view username, std::string_view video_id) {
   std::string profile = "https://www.tiktok.com/@" + std::string(username);
   return video_id.empty() ? profile : profile + "/video/" + std::string(video_id);
+}
+
+std::string PhotoUrl(std::string_view username, std::string_view post_id) {
+  std::string profile = "https://www.tiktok.com/@" + std::string(username);
+  return post_id.empty() ? profile : profile + "/photo/" + std::string(post_id);
 }
 
 Result<Json> ParseVideoMetrics(std::string_view body, std::string_view id) {

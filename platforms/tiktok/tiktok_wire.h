@@ -26,6 +26,10 @@ inline constexpr std::string_view kTikTokNetworkId = "tiktok";
 inline constexpr std::string_view kTikTokApiUrl = "https://open.tiktokapis.com";
 inline constexpr std::string_view kTikTokAuthUrl = "https://www.tiktok.com";
 inline constexpr int kMaxCaptionUtf16 = 2200;
+// A photo post: its text is the description; the title (platform_options) is short.
+inline constexpr int kMaxPhotoDescriptionUtf16 = 4000;
+inline constexpr int kMaxPhotoTitleUtf16 = 90;
+inline constexpr int kMaxPhotos = 35;
 inline constexpr std::string_view kPrivacyPublic = "PUBLIC_TO_EVERYONE";
 
 // The scopes herald asks for (comma-separated on the wire), every one needed: the profile,
@@ -74,6 +78,9 @@ struct PostOptions {
   std::optional<bool> disable_stitch;
   bool brand_content = false;  // a paid partnership
   bool brand_organic = false;  // promotes the creator's own business
+  // Photo posts only.
+  std::string title;                   // <= 90 UTF-16 units; "" = none
+  std::optional<bool> auto_add_music;  // TikTok adds music to the carousel
 };
 // The JSON Schema of platform_options.tiktok.
 Json OptionsSchema();
@@ -82,8 +89,9 @@ PostOptions ParsePostOptions(const Json& options);
 // The rules of the creator info `post` breaks, as violations naming the field
 // ("platform_options.tiktok.privacy_level", "media"): a privacy level not offered, an
 // interaction asked for that the creator turned off, a video longer than the creator may post.
+// A photo post (`photo`) has no duets, stitches or duration: only comments are checked.
 std::vector<Violation> CheckAgainstCreator(const PostOptions& post, const CreatorInfo& creator,
-                                           int64_t video_duration_ms);
+                                           int64_t video_duration_ms, bool photo = false);
 
 // How a FILE_UPLOAD is cut: chunk_size bytes a chunk, the last one taking the rest.
 struct ChunkPlan {
@@ -108,6 +116,12 @@ std::string VideoInitFileBody(std::string_view title, const PostOptions& post,
 std::string VideoInitPullBody(std::string_view title, const PostOptions& post,
                               const CreatorInfo& creator, std::string_view video_url);
 
+// POST /v2/post/publish/content/init/ for a photo post (DIRECT_POST, PULL_FROM_URL, the first
+// image the cover): post_info {title (when set), description, privacy_level, disable_comment
+// (as for a video), auto_add_music (when set), brand toggles}.
+std::string PhotoInitBody(std::string_view description, const PostOptions& post,
+                          const CreatorInfo& creator, const std::vector<std::string>& image_urls);
+
 struct InitAnswer {
   std::string publish_id;
   std::string upload_url;  // FILE_UPLOAD only
@@ -130,6 +144,8 @@ std::string FailReasonText(std::string_view reason);
 
 // https://www.tiktok.com/@{username}/video/{id}; the profile when there is no video id yet.
 std::string VideoUrl(std::string_view username, std::string_view video_id);
+// https://www.tiktok.com/@{username}/photo/{id}; the profile when there is no id yet.
+std::string PhotoUrl(std::string_view username, std::string_view post_id);
 
 // POST /v2/video/query/ for `id`: {"views","likes","replies","reposts"}. Errors: kNotFound
 // when TikTok does not list it.

@@ -167,6 +167,7 @@ void TikTokEmulator::AddRoutes(ApiRoutes& routes) {
   add("GET", "/v2/user/info/", &TikTokEmulator::UserInfo);
   add("POST", "/v2/post/publish/creator_info/query/", &TikTokEmulator::CreatorInfo);
   add("POST", "/v2/post/publish/video/init/", &TikTokEmulator::VideoInit);
+  add("POST", "/v2/post/publish/content/init/", &TikTokEmulator::ContentInit);
   add("PUT", "/video/", &TikTokEmulator::Upload, 130u << 20);
   add("POST", "/v2/post/publish/status/fetch/", &TikTokEmulator::Status);
   add("POST", "/v2/video/query/", &TikTokEmulator::VideoQuery);
@@ -450,38 +451,15 @@ http::Response TikTokEmulator::VideoInit(const http::Request& req) {
   if (!post_info.is_object() || !source.is_object()) {
     return bad(400, "invalid_params", "post_info and source_info must be objects");
   }
-  const std::string privacy = base::GetString(post_info, "privacy_level");
-  if (privacy.empty()) return bad(400, "invalid_params", "post_info.privacy_level is required");
-  const Json& options = creator_.privacy_level_options;
-  if (std::none_of(options.begin(), options.end(), [&](const Json& o) { return o == privacy; })) {
-    return bad(400, "privacy_level_option_mismatch",
-               "privacy_level " + privacy + " is not one of the creator's options");
-  }
-  if (ctx_.config().value("unaudited", false) && privacy != "SELF_ONLY") {
-    return bad(403, "unaudited_client_can_only_post_to_private_accounts",
-               "Unaudited clients can only post to private accounts (SELF_ONLY).");
+  if (auto refused =
+          CheckPostInfo(post_info, {"disable_comment", "disable_duet", "disable_stitch"})) {
+    return *refused;
   }
   if (platforms::text::CountUtf16Units(base::GetString(post_info, "title")) > 2200) {
     return bad(400, "invalid_params", "post_info.title is longer than 2200 runes");
   }
-  for (auto [flag, disabled] : {std::pair<const char*, bool>{"disable_comment",
-                                                             creator_.comment_disabled},
-                                {"disable_duet", creator_.duet_disabled},
-                                {"disable_stitch", creator_.stitch_disabled}}) {
-    if (disabled && !Bool(post_info, flag)) {
-      return bad(400, "invalid_params",
-                 std::string("post_info.") + flag + " must be true: the creator turned it off");
-    }
-  }
-  // The creator's daily cap (a rolling 24 hours of publishes).
   const base::Time now = ctx_.Now();
-  while (!recent_publishes_.empty() && recent_publishes_.front() <= now - std::chrono::hours(24)) {
-    recent_publishes_.pop_front();
-  }
-  if (static_cast<int64_t>(recent_publishes_.size()) >= ctx_.ConfigInt("daily_post_cap", 15)) {
-    return bad(403, "spam_risk_too_many_posts",
-               "The user has reached the daily post cap; try again later.");
-  }
+  if (auto refused = CheckDailyCap(now)) return *refused;
   if (publishes_.size() >= 10'000) return bad(500, "internal_error", "too many publishes");
   Publish p;
   p.id = "v_pub_file~v2-1." + std::to_string(7'300'000'000'000'000'000 + next_id_++);
@@ -539,6 +517,152 @@ http::Response TikTokEmulator::VideoInit(const http::Request& req) {
   recent_publishes_.push_back(now);
   publishes_[p.id] = std::move(p);
   return Envelope(200, data, "ok", "", LogId());
+}
+
+std::optional<http::Response> TikTokEmulator::CheckPostInfo(const Json& post_info,
+                                                            const std::vector<const char*>& flags) {
+  auto bad = [&](int status, const std::string& code, const std::string& message) {
+    return Envelope(status, Json::object(), code, message, LogId());
+  };
+  const std::string privacy = base::GetString(post_info, "privacy_level");
+  if (privacy.empty()) return bad(400, "invalid_params", "post_info.privacy_level is required");
+  const Json& options = creator_.privacy_level_options;
+  if (std::none_of(options.begin(), options.end(), [&](const Json& o) { return o == privacy; })) {
+    return bad(400, "privacy_level_option_mismatch",
+               "privacy_level " + privacy + " is not one of the creator's options");
+  }
+  if (ctx_.config().value("unaudited", false) && privacy != "SELF_ONLY") {
+    return bad(403, "unaudited_client_can_only_post_to_private_accounts",
+               "Unaudited clients can only post to private accounts (SELF_ONLY).");
+  }
+  for (const char* flag : flags) {
+    const std::string_view f(flag);
+    const bool disabled = f == "disable_comment" ? creator_.comment_disabled
+                          : f == "disable_duet"  ? creator_.duet_disabled
+                                                 : creator_.stitch_disabled;
+    if (disabled && !Bool(post_info, f)) {
+      return bad(400, "invalid_params",
+                 std::string("post_info.") + flag + " must be true: the creator turned it off");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<http::Response> TikTokEmulator::CheckDailyCap(base::Time now) {
+  // The creator's daily cap (a rolling 24 hours of publishes).
+  while (!recent_publishes_.empty() && recent_publishes_.front() <= now - std::chrono::hours(24)) {
+    recent_publishes_.pop_front();
+  }
+  if (static_cast<int64_t>(recent_publishes_.size()) >= ctx_.ConfigInt("daily_post_cap", 15)) {
+    return Envelope(403, Json::object(), "spam_risk_too_many_posts",
+                    "The user has reached the daily post cap; try again later.", LogId());
+  }
+  if (publishes_.size() >= 10'000) {
+    return Envelope(500, Json::object(), "internal_error", "too many publishes", LogId());
+  }
+  return std::nullopt;
+}
+
+http::Response TikTokEmulator::ContentInit(const http::Request& req) {
+  if (auto refused = Authenticate(req, "video.publish")) return *refused;
+  auto body = base::ParseJson(req.body);
+  std::lock_guard lock(mu_);
+  auto bad = [&](int status, const std::string& code, const std::string& message) {
+    return Envelope(status, Json::object(), code, message, LogId());
+  };
+  if (Limited("content_init", "init_rate_limit", 6)) {
+    return bad(429, "rate_limit_exceeded",
+               "The API rate limit was exceeded. Please try again later.");
+  }
+  if (!body.ok() || !body->is_object()) return bad(400, "invalid_params", "invalid JSON body");
+  if (base::GetString(*body, "media_type") != "PHOTO") {
+    return bad(400, "invalid_params", "media_type must be PHOTO");
+  }
+  if (base::GetString(*body, "post_mode") != "DIRECT_POST") {
+    return bad(400, "invalid_params",
+               "post_mode must be DIRECT_POST (MEDIA_UPLOAD is not emulated)");
+  }
+  const Json post_info = body->value("post_info", Json::object());
+  const Json source = body->value("source_info", Json::object());
+  if (!post_info.is_object() || !source.is_object()) {
+    return bad(400, "invalid_params", "post_info and source_info must be objects");
+  }
+  if (auto refused = CheckPostInfo(post_info, {"disable_comment"})) return *refused;
+  if (platforms::text::CountUtf16Units(base::GetString(post_info, "title")) > 90) {
+    return bad(400, "invalid_params", "post_info.title is longer than 90 runes");
+  }
+  if (platforms::text::CountUtf16Units(base::GetString(post_info, "description")) > 4000) {
+    return bad(400, "invalid_params", "post_info.description is longer than 4000 runes");
+  }
+  if (base::GetString(source, "source") != "PULL_FROM_URL") {
+    return bad(400, "invalid_params", "source_info.source must be PULL_FROM_URL for photos");
+  }
+  const Json images = source.value("photo_images", Json());
+  if (!images.is_array() || images.empty() || images.size() > 35) {
+    return bad(400, "invalid_params", "source_info.photo_images must list 1 to 35 URLs");
+  }
+  const Json prefixes = ctx_.config().value("verified_url_prefixes", Json::array());
+  std::vector<std::string> urls;
+  for (const Json& u : images) {
+    if (!u.is_string() || u.get<std::string>().empty()) {
+      return bad(400, "invalid_params", "source_info.photo_images must be URLs");
+    }
+    const std::string url = u.get<std::string>();
+    const bool verified =
+        prefixes.is_array() && std::any_of(prefixes.begin(), prefixes.end(), [&](const Json& v) {
+          return v.is_string() && url.rfind(v.get<std::string>(), 0) == 0;
+        });
+    if (!verified) {
+      return bad(403, "url_ownership_unverified",
+                 "The domain or URL prefix of a photo_images URL is not verified for this app.");
+    }
+    urls.push_back(url);
+  }
+  auto cover = source.find("photo_cover_index");
+  if (cover != source.end() && (!cover->is_number_integer() || cover->get<int64_t>() < 0 ||
+                                cover->get<int64_t>() >= static_cast<int64_t>(urls.size()))) {
+    return bad(
+        400, "invalid_params",
+        "source_info.photo_cover_index must be between 0 and " + std::to_string(urls.size() - 1));
+  }
+  const base::Time now = ctx_.Now();
+  if (auto refused = CheckDailyCap(now)) return *refused;
+  Publish p;
+  p.id = "p_pub_url~v2-1." + std::to_string(7'300'000'000'000'000'000 + next_id_++);
+  p.source = "PULL_FROM_URL";
+  p.media_type = "PHOTO";
+  p.post_info = post_info;
+  p.photo_urls = std::move(urls);
+  p.status = "PROCESSING_DOWNLOAD";
+  p.polls_left = std::max<int64_t>(1, ctx_.ConfigInt("processing_polls", 2));
+  Json data{{"publish_id", p.id}};
+  recent_publishes_.push_back(now);
+  publishes_[p.id] = std::move(p);
+  return Envelope(200, data, "ok", "", LogId());
+}
+
+std::string TikTokEmulator::PullPhotos(const std::vector<std::string>& urls,
+                                       std::vector<MediaRecord>& out, int64_t& bytes) {
+  for (const std::string& url : urls) {
+    const size_t slash = url.find('/', url.find("://") + 3);
+    auto r = EmulatorClient(url.substr(0, slash))
+                 .Send("GET", slash == std::string::npos ? "/" : url.substr(slash));
+    if (!r.ok() || r->status != 200) return "photo_pull_failed";
+    const std::string_view b = r->body;
+    MediaRecord m;
+    if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") {
+      m.mime_type = "image/jpeg";
+    } else if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") {
+      m.mime_type = "image/webp";
+    } else {
+      return "file_format_check_failed";
+    }
+    m.size = static_cast<int64_t>(b.size());
+    m.sha256 = base::Sha256Hex(b);
+    bytes += m.size;
+    out.push_back(std::move(m));
+  }
+  return "";
 }
 
 void TikTokEmulator::CheckFile(Publish& p) {
@@ -630,15 +754,27 @@ void TikTokEmulator::Advance(Publish& p) {
     p.post_id = std::to_string(kVideoIdBase + next_id_++);
     p.media.id = p.post_id;
     p.moderation_left = ctx_.ConfigInt("moderation_polls", 1);
+    const bool photo = p.media_type == "PHOTO";
     CreatedPost post;
     post.id = p.post_id;
     post.account = creator_.open_id;
-    post.text = base::GetString(p.post_info, "title");
-    post.media = {p.media};
+    post.text = base::GetString(p.post_info, photo ? "description" : "title");
+    if (photo) {
+      post.media = p.photos;
+      for (size_t i = 0; i < post.media.size(); ++i) {
+        post.media[i].id = p.post_id + "_" + std::to_string(i);
+      }
+    } else {
+      post.media = {p.media};
+    }
     post.idempotency_key = p.id;
-    post.url = "https://www.tiktok.com/@" + creator_.username + "/video/" + p.post_id;
+    post.url = "https://www.tiktok.com/@" + creator_.username + (photo ? "/photo/" : "/video/") +
+               p.post_id;
     post.created_at = ctx_.Now();
-    post.extra = Json{{"publish_id", p.id}, {"post_info", p.post_info}, {"source", p.source}};
+    post.extra = Json{{"publish_id", p.id},
+                      {"post_info", p.post_info},
+                      {"source", p.source},
+                      {"media_type", p.media_type}};
     (void)ctx_.posts().Add(std::move(post));
     return;
   }
@@ -650,6 +786,7 @@ http::Response TikTokEmulator::Status(const http::Request& req) {
   auto body = base::ParseJson(req.body);
   const std::string id = body.ok() ? base::GetString(*body, "publish_id") : "";
   std::string pull;
+  std::vector<std::string> photos;
   {
     std::lock_guard lock(mu_);
     if (Limited("status", "status_rate_limit", 30)) {
@@ -662,9 +799,17 @@ http::Response TikTokEmulator::Status(const http::Request& req) {
     }
     if (it->second.source == "PULL_FROM_URL" && it->second.downloaded == 0 &&
         it->second.status == "PROCESSING_DOWNLOAD") {
-      pull = it->second.video_url;
+      if (it->second.media_type == "PHOTO") {
+        photos = it->second.photo_urls;
+      } else {
+        pull = it->second.video_url;
+      }
     }
   }
+  // TikTok fetches the photos (outside the lock, as a video below).
+  std::vector<MediaRecord> pulled;
+  int64_t pulled_bytes = 0;
+  const std::string photo_problem = photos.empty() ? "" : PullPhotos(photos, pulled, pulled_bytes);
   // TikTok fetches the video (outside the lock: the URL may be served by a slow peer).
   std::string fetched, problem;
   if (!pull.empty()) {
@@ -679,6 +824,15 @@ http::Response TikTokEmulator::Status(const http::Request& req) {
   }
   std::lock_guard lock(mu_);
   Publish& p = publishes_[id];
+  if (!photos.empty() && p.downloaded == 0 && p.status == "PROCESSING_DOWNLOAD") {
+    if (!photo_problem.empty()) {
+      p.status = "FAILED";
+      p.fail_reason = photo_problem;
+    } else {
+      p.downloaded = pulled_bytes;
+      p.photos = std::move(pulled);
+    }
+  }
   if (!pull.empty() && p.downloaded == 0) {
     if (!problem.empty()) {
       p.status = "FAILED";
@@ -800,6 +954,8 @@ Json TikTokEmulator::Info() const {
     publishes.push_back(Json{{"publish_id", id},
                              {"status", p.status},
                              {"source", p.source},
+                             {"media_type", p.media_type},
+                             {"photo_images", p.photo_urls.size()},
                              {"chunks", p.chunks},
                              {"uploaded_bytes", static_cast<int64_t>(p.bytes.size())},
                              {"video_size", p.video_size}});
@@ -816,7 +972,7 @@ Json TikTokEmulator::Info() const {
 void RegisterTikTokEmulator(EmulatorRegistry& registry) {
   registry.Add("tiktok",
                "TikTok OAuth v2 + Content Posting API (creator info, chunked FILE_UPLOAD, "
-               "PULL_FROM_URL, publish status, rotating refresh tokens)",
+               "PULL_FROM_URL, photo posts, publish status, rotating refresh tokens)",
                [](EmulatorContext& ctx) { return std::make_unique<TikTokEmulator>(ctx); });
 }
 

@@ -43,6 +43,16 @@
 //        verified_url_prefixes (else 403 url_ownership_unverified) -> {"publish_id"}. 6 a
 //        minute (429 rate_limit_exceeded); more than config daily_post_cap publishes of a user
 //        in 24 hours: 403 spam_risk_too_many_posts.
+//   POST /v2/post/publish/content/init/  a photo post: media_type PHOTO, post_mode DIRECT_POST
+//        (else 400 invalid_params), post_info {title <= 90 and description <= 4000 UTF-16
+//        units, privacy_level and disable_comment checked as for a video, auto_add_music,
+//        brand_*}, source_info {source PULL_FROM_URL (the only one for photos),
+//        photo_images: 1..35 URLs, each prefix in verified_url_prefixes (else 403
+//        url_ownership_unverified), photo_cover_index in range} -> {"publish_id"}. Same
+//        per-minute limit (its own bucket) and daily cap as video/init. At the first status
+//        poll every image is downloaded (on loopback): not 200 -> FAILED photo_pull_failed;
+//        not a JPEG or WebP -> FAILED file_format_check_failed; then as a pulled video (the
+//        post's text is the description, its media the images, its URL .../photo/{id}).
 //   PUT  /video/?upload_id&upload_token  one chunk, in order, Content-Type video/mp4 |
 //        video/quicktime | video/webm, Content-Range bytes a-b/N: its size must be chunk_size
 //        (the last one: the rest); a chunk already received is accepted again. 206, the last
@@ -78,6 +88,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tests/emulators/common/emulator_registry.h"
 #include "tests/emulators/common/network_emulator.h"
@@ -111,7 +122,8 @@ class TikTokEmulator final : public NetworkEmulator {
   // "follower_count"?}: changes the seeded creator.
   base::Result<Json> Control(std::string_view action, const Json& body) override;
   // {"client_key","client_secret","open_id","username","refreshes","refresh_token_reuses",
-  //  "publishes":[{"publish_id","status","source","uploaded_bytes","video_size","chunks"}]}.
+  //  "publishes":[{"publish_id","status","source","media_type","uploaded_bytes","video_size",
+  //  "chunks","photo_images"}]}.
   Json Info() const override;
   void Reset() override;
   Json DefaultConfig() const override;
@@ -157,6 +169,9 @@ class TikTokEmulator final : public NetworkEmulator {
     base::Time upload_expires_at{};
     std::string bytes;  // received so far; released once checked
     std::string video_url;
+    std::string media_type = "VIDEO";     // VIDEO | PHOTO (content/init)
+    std::vector<std::string> photo_urls;  // PHOTO: the images TikTok pulls
+    std::vector<MediaRecord> photos;      // PHOTO: what was pulled
     int64_t downloaded = 0;
     std::string status = "PROCESSING_UPLOAD";
     std::string fail_reason;
@@ -177,6 +192,16 @@ class TikTokEmulator final : public NetworkEmulator {
   http::Response UserInfo(const http::Request& req);
   http::Response CreatorInfo(const http::Request& req);
   http::Response VideoInit(const http::Request& req);
+  http::Response ContentInit(const http::Request& req);
+  // Checks post_info against the creator (privacy level, unaudited app, disabled
+  // interactions among `flags`); an error answer, or nullopt. Caller holds mu_.
+  std::optional<http::Response> CheckPostInfo(const Json& post_info,
+                                              const std::vector<const char*>& flags);
+  // The rolling 24-hour cap; an error answer, or nullopt. Caller holds mu_.
+  std::optional<http::Response> CheckDailyCap(base::Time now);
+  // PHOTO: downloads the images (outside mu_) and records them; "" or the fail reason.
+  std::string PullPhotos(const std::vector<std::string>& urls, std::vector<MediaRecord>& out,
+                         int64_t& bytes);
   http::Response Upload(const http::Request& req);
   http::Response Status(const http::Request& req);
   http::Response VideoQuery(const http::Request& req);

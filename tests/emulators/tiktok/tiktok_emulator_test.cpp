@@ -1,15 +1,18 @@
 // The TikTok emulator's contract over raw HTTP, as any TikTok client sees it: client_key at
 // the authorize page and token endpoint, rotating refresh tokens, the {"data","error"}
-// envelope, the chunk rules of FILE_UPLOAD, the checks of the uploaded file, publish states.
+// envelope, the chunk rules of FILE_UPLOAD, the checks of the uploaded file, publish states,
+// photo posts pulled from verified URLs.
 #include "tests/emulators/tiktok/tiktok_emulator.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/crypto.h"
 #include "platforms/http/form_urlencoded.h"
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_server.h"
 #include "tests/emulators/tiktok/fake_mp4.h"
+#include "tests/platforms/support/test_http_server.h"
 
 namespace herald::emulators {
 namespace {
@@ -172,6 +175,98 @@ TEST_F(TikTokEmulatorTest, AnExpiredUploadFailsAndTheDailyCapRefuses) {
   EXPECT_EQ(r.JsonBody()["error"]["code"], "spam_risk_too_many_posts");
   clock_.Advance(std::chrono::hours(23));
   EXPECT_EQ(Init(200, 200, 1).status, 200);
+}
+
+// A photo post: verified prefixes, 1..35 images, the cover index, each image pulled at the
+// first status poll and checked to be a JPEG or WebP; then the states of a pulled video.
+TEST_F(TikTokEmulatorTest, PhotoPostsPullEveryImageFromVerifiedUrls) {
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(300, 'j');
+  const std::string webp = "RIFF" + std::string(4, '\0') + "WEBP" + std::string(200, 'w');
+  herald::testing::TestHttpServer media([&](const herald::testing::ServerRequest& req) {
+    herald::testing::ServerResponse r;
+    if (req.Path() == "/m/a.jpg") {
+      r.body = jpeg;
+    } else if (req.Path() == "/m/b.webp") {
+      r.body = webp;
+    } else if (req.Path() == "/m/c.png") {
+      r.body = "\x89PNG\r\n\x1a\n....";
+    } else {
+      return herald::testing::ServerResponse::Text(404, "");
+    }
+    return r;
+  });
+  const std::string base = media.BaseUrl() + "/m/";
+  auto init = [&](Json images, Json cover = 0, std::string title = "Two photos") {
+    return Api(
+        "/v2/post/publish/content/init/",
+        Json{
+            {"post_info",
+             {{"title", title},
+              {"description", "a carousel #tag"},
+              {"privacy_level", "PUBLIC_TO_EVERYONE"},
+              {"disable_comment", false},
+              {"auto_add_music", true}}},
+            {"source_info",
+             {{"source", "PULL_FROM_URL"}, {"photo_cover_index", cover}, {"photo_images", images}}},
+            {"post_mode", "DIRECT_POST"},
+            {"media_type", "PHOTO"}});
+  };
+  const Json two = Json::array({base + "a.jpg", base + "b.webp"});
+  server_->context().MergeConfig(Json{{"init_rate_limit", 100}});
+  RawResponse r = init(two);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.JsonBody()["error"]["code"], "url_ownership_unverified");
+  server_->context().MergeConfig(Json{{"verified_url_prefixes", Json::array({base})}});
+  EXPECT_EQ(init(Json::array()).JsonBody()["error"]["code"], "invalid_params");
+  Json many = Json::array();
+  for (int i = 0; i < 36; ++i) many.push_back(base + "a.jpg");
+  EXPECT_THAT(init(many).JsonBody()["error"]["message"].get<std::string>(), HasSubstr("1 to 35"));
+  EXPECT_THAT(init(two, 2).JsonBody()["error"]["message"].get<std::string>(),
+              HasSubstr("photo_cover_index"));
+  EXPECT_THAT(init(two, 0, std::string(91, 't')).JsonBody()["error"]["message"].get<std::string>(),
+              HasSubstr("90"));
+  EXPECT_EQ(init(Json::array({"http://elsewhere.example/a.jpg"})).status, 403);
+  // FILE_UPLOAD is for videos only.
+  EXPECT_EQ(
+      Api("/v2/post/publish/content/init/", Json{{"post_info", {{"privacy_level", "SELF_ONLY"}}},
+                                                 {"source_info", {{"source", "FILE_UPLOAD"}}},
+                                                 {"post_mode", "DIRECT_POST"},
+                                                 {"media_type", "PHOTO"}})
+          .JsonBody()["error"]["code"],
+      "invalid_params");
+
+  r = init(two, 1);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string id = r.JsonBody()["data"]["publish_id"];
+  Json s = StatusOf(id);
+  EXPECT_EQ(s["status"], "PROCESSING_DOWNLOAD");
+  EXPECT_EQ(s["downloaded_bytes"], jpeg.size() + webp.size());
+  EXPECT_EQ(StatusOf(id)["status"], "PUBLISH_COMPLETE");
+  s = StatusOf(id);
+  ASSERT_EQ(s["publicaly_available_post_id"].size(), 1u);
+  auto posts = server_->context().posts().List();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].text, "a carousel #tag");
+  EXPECT_EQ(posts[0].url, "https://www.tiktok.com/@heraldtok/photo/" + posts[0].id);
+  ASSERT_EQ(posts[0].media.size(), 2u);
+  EXPECT_EQ(posts[0].media[0].mime_type, "image/jpeg");
+  EXPECT_EQ(posts[0].media[0].sha256, base::Sha256Hex(jpeg));
+  EXPECT_EQ(posts[0].media[1].mime_type, "image/webp");
+  EXPECT_EQ(posts[0].extra["media_type"], "PHOTO");
+
+  // A PNG is refused by TikTok's check; an image that is not there cannot be pulled.
+  r = init(Json::array({base + "a.jpg", base + "c.png"}));
+  Json failed = StatusOf(r.JsonBody()["data"]["publish_id"]);
+  EXPECT_EQ(failed["status"], "FAILED");
+  EXPECT_EQ(failed["fail_reason"], "file_format_check_failed");
+  r = init(Json::array({base + "gone.jpg"}));
+  EXPECT_EQ(StatusOf(r.JsonBody()["data"]["publish_id"])["fail_reason"], "photo_pull_failed");
+  EXPECT_EQ(server_->context().posts().List().size(), 1u);
+  // The creator's privacy levels hold as for a video.
+  ASSERT_TRUE(server_->network()
+                  .Control("creator", Json{{"privacy_level_options", Json::array({"SELF_ONLY"})}})
+                  .ok());
+  EXPECT_EQ(init(two).JsonBody()["error"]["code"], "privacy_level_option_mismatch");
 }
 
 }  // namespace

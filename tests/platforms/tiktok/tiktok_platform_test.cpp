@@ -3,7 +3,8 @@
 // with progress and status polls, resuming after a dropped chunk, after a "crash" (a new
 // adapter with the saved remote_state) and after a lost answer (init or last chunk) without a
 // second video, FAILED with TikTok's reason, the daily cap as a quota wait, rotating refresh
-// tokens, bad input refused before anything is sent, PULL_FROM_URL, metrics.
+// tokens, bad input refused before anything is sent, PULL_FROM_URL, photo posts (pulled from
+// a loopback file server), metrics.
 #include "platforms/tiktok/tiktok_platform.h"
 
 #include <gmock/gmock.h>
@@ -141,6 +142,29 @@ class TikTokPlatformTest : public testing::EmulatorFixture<TikTokEmulator> {
     return n;
   }
   size_t Inits() { return Requests("POST", "/v2/post/publish/video/init/"); }
+  size_t PhotoInits() { return Requests("POST", "/v2/post/publish/content/init/"); }
+
+  // An image as the media pipeline hands it to a fetch_by_url network: probed, with its URL.
+  static MediaItem Image(const std::string& name, const std::string& url,
+                         const std::string& mime = "image/jpeg", int64_t size = 300) {
+    MediaItem m;
+    m.id = "med_" + name;
+    m.mime_type = mime;
+    m.file_name = name;
+    m.url = url;
+    m.size = size;
+    m.probe.kind = "image";
+    m.probe.format = mime.substr(6);
+    m.probe.width = 1080;
+    m.probe.height = 1350;
+    return m;
+  }
+  PublishRequest PhotoRequest(std::vector<MediaItem> images,
+                              Json options = Json{{"privacy_level", "PUBLIC_TO_EVERYONE"}}) {
+    PublishRequest r = Request(MediaItem{}, std::move(options));
+    r.content.parts = {{"Two views #herald", std::move(images)}};
+    return r;
+  }
 
   std::unique_ptr<TikTokPlatform> platform_;
   std::vector<Json> saved_;
@@ -279,8 +303,16 @@ TEST_F(TikTokPlatformTest, ValidatesAgainstTheCreatorInfoOfTheAccount) {
   image.probe.width = image.probe.height = 800;
   c.parts = {{"caption", {image}}};
   r = platform_->Validate(c);
-  ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.violations.back().message, HasSubstr("cat.png is not a video"));
+  ASSERT_EQ(r.violations.size(), 1u);  // photos need TikTok to pull them: one reason
+  EXPECT_EQ(r.violations[0].field, "media");
+  EXPECT_THAT(r.violations[0].message, HasSubstr("HERALD_TIKTOK_PULL_FROM_URL"));
+  MediaItem audio = image;
+  audio.mime_type = "audio/mpeg";
+  audio.file_name = "song.mp3";
+  audio.probe.kind = "audio";
+  c.parts = {{"caption", {audio}}};
+  EXPECT_THAT(platform_->Validate(c).violations.back().message,
+              HasSubstr("song.mp3 is not a video"));
   c.parts = {{"just words", {}}};
   EXPECT_THAT(platform_->Validate(c).violations.back().message, HasSubstr("attach one video"));
   c.parts = {{"one", {Video("v")}}, {"two", {}}};
@@ -584,6 +616,202 @@ TEST_F(TikTokPlatformTest, ReadsVideoAndAccountNumbers) {
   ASSERT_THAT(account, IsOk());
   EXPECT_EQ((*account)["followers"], 2500);
   EXPECT_EQ((*account)["posts"], 1);
+}
+
+// ---- photo posts ----
+
+// Serves a JPEG, a WebP and a PNG disguised as a JPEG on loopback, as herald's public media
+// URLs would (their prefix verified at TikTok).
+class TikTokPhotoTest : public TikTokPlatformTest {
+ protected:
+  void SetUp() override {
+    TikTokPlatformTest::SetUp();
+    media_ = std::make_unique<herald::testing::TestHttpServer>(
+        [this](const herald::testing::ServerRequest& req) {
+          herald::testing::ServerResponse r;
+          if (req.Path() == "/media/a.jpg") {
+            r.body = jpeg_;
+          } else if (req.Path() == "/media/b.webp") {
+            r.body = webp_;
+          } else if (req.Path() == "/media/fake.jpg") {
+            r.body = "\x89PNG\r\n\x1a\n not a jpeg";
+          } else {
+            return herald::testing::ServerResponse::Text(404, "");
+          }
+          return r;
+        });
+    base_ = media_->BaseUrl() + "/media/";
+    emulator().MergeConfig(Json{{"verified_url_prefixes", Json::array({base_})}});
+    TikTokOptions o;
+    o.pull_from_url = true;
+    platform_ = Make(o);
+  }
+  void TearDown() override {
+    TikTokPlatformTest::TearDown();
+    media_.reset();
+  }
+  std::vector<MediaItem> Two() {
+    return {Image("a.jpg", base_ + "a.jpg"), Image("b.webp", base_ + "b.webp", "image/webp")};
+  }
+
+  const std::string jpeg_ = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(400, 'j');
+  const std::string webp_ = "RIFF" + std::string(4, '\0') + "WEBP" + std::string(250, 'w');
+  std::unique_ptr<herald::testing::TestHttpServer> media_;
+  std::string base_;
+};
+
+TEST_F(TikTokPlatformTest, PhotosNeedTikTokToPullThem) {
+  auto r = Run(platform_->Publish(PhotoRequest({Image("a.jpg", "https://h.example/a.jpg")})));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
+  EXPECT_THAT(r.error().message(), HasSubstr("HERALD_TIKTOK_PULL_FROM_URL"));
+  EXPECT_EQ(platform_->Info().media.max_items, 1);
+  EXPECT_EQ(emulator().requests().List().size(), 0u);
+  EXPECT_TRUE(saved_.empty());
+}
+
+TEST_F(TikTokPhotoTest, ValidatesPhotoPosts) {
+  const MediaRules& rules = platform_->Info().media;
+  EXPECT_EQ(rules.max_items, 35);
+  EXPECT_TRUE(rules.video_alone);
+  Content c;
+  c.options = Json{{"privacy_level", "PUBLIC_TO_EVERYONE"}, {"title", "A title"}};
+  // A PNG is converted to JPEG by the pipeline (TikTok takes JPEG and WebP only).
+  c.parts = {{"a description", {Image("a.jpg", ""), Image("c.png", "", "image/png")}}};
+  ValidationReport r = platform_->Validate(c);
+  EXPECT_TRUE(r.ok()) << r.violations[0].message;
+  ASSERT_EQ(r.conversions.size(), 1u);
+  EXPECT_EQ(r.conversions[0].field, "media[1]");
+  EXPECT_THAT(r.conversions[0].message, HasSubstr("to JPEG"));
+  // The description may be longer than a video's caption (4,000 against 2,200).
+  c.parts = {{std::string(3000, 'd'), {Image("a.jpg", "")}}};
+  EXPECT_TRUE(platform_->Validate(c).ok());
+  c.parts = {{std::string(4001, 'd'), {Image("a.jpg", "")}}};
+  EXPECT_THAT(platform_->Validate(c).violations.front().message, HasSubstr("4001"));
+  // 36 photos; photos and a video together; an over-long title.
+  c.parts = {{"many", std::vector<MediaItem>(36, Image("a.jpg", ""))}};
+  EXPECT_THAT(platform_->Validate(c).violations.front().message, HasSubstr("35 per post"));
+  c.parts = {{"mixed", {Image("a.jpg", ""), Video("v")}}};
+  r = platform_->Validate(c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.violations.front().message, HasSubstr("mixes a video"));
+  c.parts = {{"titled", {Image("a.jpg", "")}}};
+  c.options["title"] = std::string(91, 't');
+  r = platform_->Validate(c);
+  ASSERT_EQ(r.violations.size(), 1u);
+  EXPECT_EQ(r.violations[0].field, "platform_options.tiktok.title");
+  // A title is for photos: a video's caption is its text.
+  c.options["title"] = "short";
+  c.parts = {{"a video", {Video("v")}}};
+  r = platform_->Validate(c);
+  ASSERT_EQ(r.violations.size(), 1u);
+  EXPECT_EQ(r.violations[0].field, "platform_options.tiktok.title");
+  // The creator info: privacy and comments are checked, duets (no such thing for photos) not.
+  c.parts = {{"photos", {Image("a.jpg", "")}}};
+  c.options = Json{
+      {"privacy_level", "PUBLIC_TO_EVERYONE"}, {"disable_comment", false}, {"disable_duet", false}};
+  c.account_settings = Json{{"username", "heraldtok"},
+                            {"creator",
+                             {{"privacy_level_options", Json::array({"SELF_ONLY"})},
+                              {"comment_disabled", true},
+                              {"duet_disabled", true},
+                              {"max_video_post_duration_sec", 60}}}};
+  r = platform_->Validate(c);
+  ASSERT_EQ(r.violations.size(), 2u);
+  EXPECT_EQ(r.violations[0].field, "platform_options.tiktok.privacy_level");
+  EXPECT_EQ(r.violations[1].field, "platform_options.tiktok.disable_comment");
+  c.options = Json::object();
+  r = platform_->Validate(c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.violations[0].message, HasSubstr("who can see each photo post"));
+  EXPECT_EQ(emulator().requests().List().size(), 0u);
+}
+
+TEST_F(TikTokPhotoTest, PublishesACarouselTikTokPullsFromHerald) {
+  auto receipt =
+      Run(platform_->Publish(PhotoRequest(Two(), Json{{"privacy_level", "PUBLIC_TO_EVERYONE"},
+                                                      {"title", "Two views"},
+                                                      {"auto_add_music", true}})));
+  ASSERT_THAT(receipt, IsOk());
+  EXPECT_EQ(PhotoInits(), 1u);
+  EXPECT_EQ(Inits(), 0u);
+  EXPECT_EQ(Requests("POST", "/v2/post/publish/creator_info/query/"), 1u);
+  auto posts = LivePosts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].text, "Two views #herald");
+  ASSERT_EQ(posts[0].media.size(), 2u);
+  EXPECT_EQ(posts[0].media[0].sha256, base::Sha256Hex(jpeg_));
+  EXPECT_EQ(posts[0].media[1].sha256, base::Sha256Hex(webp_));
+  EXPECT_EQ(posts[0].media[1].mime_type, "image/webp");
+  const Json& info = posts[0].extra["post_info"];
+  EXPECT_EQ(info["title"], "Two views");
+  EXPECT_EQ(info["description"], "Two views #herald");
+  EXPECT_EQ(info["auto_add_music"], true);
+  EXPECT_EQ(info["disable_comment"], false);
+  EXPECT_EQ(receipt->external_id, posts[0].id);
+  EXPECT_EQ(receipt->url, "https://www.tiktok.com/@heraldtok/photo/" + posts[0].id);
+  EXPECT_EQ(receipt->remote_state["media_type"], "PHOTO");
+  // Saved before the init (it may create the post), then its publish id before any poll.
+  ASSERT_GE(saved_.size(), 2u);
+  EXPECT_EQ(saved_[0],
+            (Json{{"source", "PULL_FROM_URL"}, {"media_type", "PHOTO"}, {"init_sent", true}}));
+  EXPECT_FALSE(saved_[1]["publish_id"].get<std::string>().empty());
+  EXPECT_EQ(Requests("PUT", "/video/"), 0u);
+}
+
+TEST_F(TikTokPhotoTest, ALostInitAnswerCannotBeLookedUp) {
+  Arm(FaultKind::kDropAfterAccept, "POST", "/v2/post/publish/content/init/", 1);
+  ASSERT_THAT(Run(platform_->Publish(PhotoRequest(Two()))), Not(IsOk()));
+  ASSERT_FALSE(saved_.empty());
+  PublishRequest find = PhotoRequest(Two());
+  find.remote_state = saved_.back();
+  auto found = Run(platform_->Find(std::move(find)));
+  ASSERT_THAT(found, StatusIs(ErrorCode::kUnimplemented));
+  EXPECT_THAT(found.error().message(), HasSubstr("downloading these photos"));
+  EXPECT_EQ(PhotoInits(), 1u);
+}
+
+TEST_F(TikTokPhotoTest, ANewWorkerFollowsTheSavedPublishId) {
+  // The worker dies once the publish id is saved, before polling.
+  on_save_ = [](const Json& s) -> Result<void> {
+    if (s.contains("publish_id")) return base::Unavailable("the worker was killed");
+    return base::Ok();
+  };
+  ASSERT_THAT(Run(platform_->Publish(PhotoRequest(Two()))), Not(IsOk()));
+  on_save_ = nullptr;
+  EXPECT_EQ(Requests("POST", "/v2/post/publish/status/fetch/"), 0u);
+  auto fresh = Make([] {
+    TikTokOptions o;
+    o.pull_from_url = true;
+    return o;
+  }());
+  PublishRequest find = PhotoRequest(Two());
+  find.remote_state = saved_.back();
+  auto found = Run(fresh->Find(std::move(find)));
+  ASSERT_THAT(found, IsOk());
+  EXPECT_FALSE(found->has_value());  // still downloading
+  PublishRequest again = PhotoRequest(Two());
+  again.remote_state = saved_.back();
+  auto r = Run(fresh->Publish(std::move(again)));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(PhotoInits(), 1u);
+  ASSERT_EQ(LivePosts().size(), 1u);
+  EXPECT_EQ(r->url, "https://www.tiktok.com/@heraldtok/photo/" + LivePosts()[0].id);
+}
+
+TEST_F(TikTokPhotoTest, FailedWithTikToksReason) {
+  auto r = Run(platform_->Publish(
+      PhotoRequest({Image("a.jpg", base_ + "a.jpg"), Image("fake.jpg", base_ + "fake.jpg")})));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(r.error().message(), HasSubstr("could not publish the photos"));
+  EXPECT_THAT(r.error().message(), HasSubstr("file_format_check_failed"));
+  r = Run(platform_->Publish(PhotoRequest({Image("gone.jpg", base_ + "gone.jpg")})));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(r.error().message(), HasSubstr("photo_pull_failed"));
+  // Not verified at TikTok: refused with TikTok's words, before anything is created.
+  r = Run(platform_->Publish(PhotoRequest({Image("x.jpg", "http://127.0.0.1:1/x.jpg")})));
+  ASSERT_THAT(r, StatusIs(ErrorCode::kFailedPrecondition));
+  EXPECT_THAT(r.error().message(), HasSubstr("url_ownership_unverified"));
+  EXPECT_TRUE(LivePosts().empty());
 }
 
 }  // namespace

@@ -106,6 +106,37 @@ TEST(TikTokWire, InitBodiesFollowTheCreatorWhereTheUserDidNotChoose) {
   EXPECT_EQ(body["source_info"]["video_url"], "https://m.example/v.mp4");
 }
 
+TEST(TikTokWire, PhotoInitBodyAndUrl) {
+  CreatorInfo creator = *ParseCreatorInfo(Fixture("tiktok/creator_info.json"));
+  PostOptions post = ParsePostOptions(Json{{"privacy_level", "SELF_ONLY"}});
+  Json body = *base::ParseJson(PhotoInitBody(
+      "a description", post, creator, {"https://m.example/a.jpg", "https://m.example/b.webp"}));
+  EXPECT_EQ(body["media_type"], "PHOTO");
+  EXPECT_EQ(body["post_mode"], "DIRECT_POST");
+  EXPECT_EQ(body["post_info"]["description"], "a description");
+  EXPECT_FALSE(body["post_info"].contains("title"));
+  EXPECT_FALSE(body["post_info"].contains("auto_add_music"));
+  EXPECT_FALSE(body["post_info"].contains("disable_duet"));
+  EXPECT_EQ(body["source_info"],
+            (Json{{"source", "PULL_FROM_URL"},
+                  {"photo_cover_index", 0},
+                  {"photo_images",
+                   Json::array({"https://m.example/a.jpg", "https://m.example/b.webp"})}}));
+  post = ParsePostOptions(
+      Json{{"privacy_level", "SELF_ONLY"}, {"title", "T"}, {"auto_add_music", false}});
+  body = *base::ParseJson(PhotoInitBody("d", post, creator, {"https://m.example/a.jpg"}));
+  EXPECT_EQ(body["post_info"]["title"], "T");
+  EXPECT_EQ(body["post_info"]["auto_add_music"], false);
+  EXPECT_EQ(PhotoUrl("heraldtok", "7"), "https://www.tiktok.com/@heraldtok/photo/7");
+  EXPECT_EQ(PhotoUrl("heraldtok", ""), "https://www.tiktok.com/@heraldtok");
+  // Photos have no duets or duration: only privacy and comments are checked.
+  creator.duet_disabled = true;
+  creator.max_video_post_duration_sec = 10;
+  post = ParsePostOptions(Json{{"privacy_level", "SELF_ONLY"}, {"disable_duet", false}});
+  EXPECT_TRUE(CheckAgainstCreator(post, creator, 0, true).empty());
+  EXPECT_EQ(CheckAgainstCreator(post, creator, 20'000).size(), 2u);
+}
+
 TEST(TikTokWire, InitAndStatus) {
   auto init = ParseInit(Fixture("tiktok/video_init.json"));
   ASSERT_THAT(init, IsOk());
