@@ -116,9 +116,9 @@ class AccountServiceTest : public ::testing::TestWithParam<std::string> {
     ASSERT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     org_a_ = MakeOrg("org-a");
     org_b_ = MakeOrg("org-b");
-    editor_a_ = Caller{org_a_, "key_a", base::Role::kEditor};
-    viewer_a_ = Caller{org_a_, "key_v", base::Role::kViewer};
-    editor_b_ = Caller{org_b_, "key_b", base::Role::kEditor};
+    editor_a_ = base::Caller{org_a_, "key_a", base::Role::kEditor};
+    viewer_a_ = base::Caller{org_a_, "key_v", base::Role::kViewer};
+    editor_b_ = base::Caller{org_b_, "key_b", base::Role::kEditor};
 
     testing::OAuthEmulatorOptions eo;
     eo.clock = &clock_;

@@ -56,7 +56,7 @@ class NetworkConnectTest : public ::testing::Test {
     ASSERT_THAT(keyring_.Add(base::RandomBytes(32)), IsOk());
     store::Organization org{base::NewId(base::kOrgPrefix, clock_.Now()), "default", clock_.Now()};
     ASSERT_THAT(store_->Write([&](store::Tx& tx) { return tx.InsertOrganization(org); }), IsOk());
-    editor_ = Caller{org.id, "key_e", base::Role::kEditor};
+    editor_ = base::Caller{org.id, "key_e", base::Role::kEditor};
 
     http_ = std::move(*platforms::http::HttpsClient::Create({}));
     platforms::PlatformEnv env;

@@ -70,7 +70,7 @@ TEST_P(VideoCrashTest, EveryVideoExactlyOnceThroughSigkillsMidChunk) {
   auto built = app::BuildServices(config);
   ASSERT_THAT(built, IsOk());
   app::Services& services = **built;
-  core::Caller admin{services.default_org.id, "", store::Role::kAdmin};
+  base::Caller admin{services.default_org.id, "", base::Role::kAdmin};
 
   auto connected = ConnectOAuth(services, admin, "youtube", ctl, url);
   ASSERT_EQ(connected.kind, core::OAuthCallbackResult::Kind::kConnected) << connected.message;
