@@ -224,7 +224,8 @@ TEST_F(NetworkConnectTest, PerNetworkArgumentErrorsNameTheField) {
   r = Connect("friendster", Json::object());
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.error().message(),
-              HasSubstr("bluesky, discord, linkedin, linkedin_page, mastodon, slack, telegram"));
+              HasSubstr("supported: bluesky, discord, facebook, instagram, linkedin, "
+                        "linkedin_page, mastodon, slack, telegram, threads, tiktok, x, youtube"));
   EXPECT_EQ(AccountCount(), 0u);
 }
 
