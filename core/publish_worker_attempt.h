@@ -4,10 +4,10 @@
 #ifndef HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
 #define HERALD_CORE_PUBLISH_WORKER_ATTEMPT_H_
 
+#include <atomic>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "core/publish_worker.h"
+#include "core/upload_progress.h"
 
 namespace herald::core {
 
@@ -39,7 +40,7 @@ namespace worker_internal {
 // remote_state keys herald keeps beside the adapter's own: reconciliation checks so far, and a
 // long upload's progress {"done", "total" (bytes), "at"} that get_post shows (tools/post_views).
 inline constexpr std::string_view kChecksKey = "herald_checks";
-inline constexpr std::string_view kProgressKey = "herald_progress";
+inline constexpr std::string_view kProgressKey = kUploadProgressKey;
 
 // remote_state as the adapter sees it, plus herald's own keys (herald_*) kept from `old`.
 base::Json MergeRemoteState(const base::Json& old, const base::Json& fresh);

@@ -3,6 +3,7 @@
 #include "base/time.h"
 #include "core/platform_name.h"
 #include "core/post_status.h"
+#include "core/upload_progress.h"
 
 namespace herald::tools {
 namespace {
@@ -69,15 +70,12 @@ Json PostDetailView(const core::PostState& state, const platforms::PlatformRegis
       item["next_attempt_at"] = TimeJson(t.next_attempt_at);
     }
     if (t.published_at) item["published_at"] = TimeJson(t.published_at);
-    if (auto it = t.remote_state.find("herald_progress");  // a long upload's bytes so far
-        it != t.remote_state.end() && it->is_object() &&
-        (t.status == store::TargetStatus::kQueued ||
-         t.status == store::TargetStatus::kPublishing)) {
-      const int64_t done = it->value("done", int64_t{0});
-      const int64_t total = it->value("total", int64_t{0});
-      Json progress{{"bytes_sent", done}, {"bytes_total", total}};
-      if (total > 0) progress["percent"] = static_cast<int>(done * 100 / total);
-      if (auto at = it->find("at"); at != it->end()) progress["at"] = *at;
+    if (auto p = core::UploadProgressOf(t);  // a long upload's bytes so far
+        p && (t.status == store::TargetStatus::kQueued ||
+              t.status == store::TargetStatus::kPublishing)) {
+      Json progress{{"bytes_sent", p->done}, {"bytes_total", p->total}};
+      if (p->total > 0) progress["percent"] = static_cast<int>(p->done * 100 / p->total);
+      if (!p->at.empty()) progress["at"] = p->at;
       item["progress"] = std::move(progress);
     }
     if (auto it = t.remote_state.find("herald_deleted_at");

@@ -4,9 +4,12 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "core/post_status.h"
+#include "core/upload_progress.h"
 
 namespace herald::tools {
 namespace {
+
+using core::UploadProgressOf;
 
 // Settled targets count 1, an upload in flight its fraction sent (kept under 1).
 double Done(const core::PostState& state, std::string* message) {
@@ -16,11 +19,10 @@ double Done(const core::PostState& state, std::string* message) {
       done += 1;
       continue;
     }
-    auto it = t.remote_state.find("herald_progress");
-    if (it == t.remote_state.end() || !it->is_object()) continue;
-    const double sent = it->value("done", 0.0);
-    const double total = it->value("total", 0.0);
-    if (total <= 0) continue;
+    auto p = UploadProgressOf(t);
+    if (!p || p->total <= 0) continue;
+    const auto sent = static_cast<double>(p->done);
+    const auto total = static_cast<double>(p->total);
     done += 0.99 * std::min(1.0, sent / total);
     *message = t.platform + ": " + std::to_string(static_cast<int>(100 * sent / total)) +
                "% uploaded";
