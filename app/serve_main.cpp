@@ -11,6 +11,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <optional>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,6 +21,7 @@
 #include "app/app.h"
 #include "app/services.h"
 #include "base/async.h"
+#include "base/json.h"
 #include "core/key_service.h"
 #include "core/upload_sessions.h"
 #include "http/fd_limit.h"
@@ -106,7 +108,27 @@ HttpSessionLimits SessionLimits(const Config& config, bool auth_off) {
 
 // On the first start (no key anywhere), creates an admin key in the default organization and
 // prints it once, with how to point clients at this server.
-void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
+// This executable's absolute path (for the client configuration hints), or "herald" if unknown.
+std::string SelfPath() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("herald") : path.string();
+}
+
+// `text` escaped for the inside of a JSON string.
+std::string JsonText(const std::string& text) {
+  std::string quoted = base::DumpJson(base::Json(text));
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  return ec ? path : absolute.string();
+}
+
+void MaybeCreateFirstKey(Services& services, const std::string& base_url,
+                         const std::string& data_dir) {
   auto keys = services.keys->List("");
   if (!keys.ok()) {
     spdlog::warn("could not check for existing API keys: {}", keys.error().message());
@@ -127,8 +149,8 @@ void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
       "    %s\n"
       "\n"
       "Claude Desktop (stdio; claude_desktop_config.json):\n"
-      "  {\"mcpServers\": {\"herald\": {\"command\": \"/path/to/herald\", \"args\": [\"stdio\"],\n"
-      "    \"env\": {\"HERALD_API_KEY\": \"%s\", \"HERALD_DATA\": \"/path/to/data\"}}}}\n"
+      "  {\"mcpServers\": {\"herald\": {\"command\": \"%s\", \"args\": [\"stdio\"],\n"
+      "    \"env\": {\"HERALD_API_KEY\": \"%s\", \"HERALD_DATA\": \"%s\"}}}}\n"
       "\n"
       "Cursor (.cursor/mcp.json):\n"
       "  {\"mcpServers\": {\"herald\": {\"url\": \"%s/mcp\",\n"
@@ -136,8 +158,9 @@ void MaybeCreateFirstKey(Services& services, const std::string& base_url) {
       "\n"
       "curl: curl -H 'Authorization: Bearer %s' %s/api/v1/openapi.json\n"
       "\n",
-      created->key.id.c_str(), key.c_str(), key.c_str(), base_url.c_str(), key.c_str(), key.c_str(),
-      base_url.c_str());
+      created->key.id.c_str(), key.c_str(), JsonText(SelfPath()).c_str(), key.c_str(),
+      JsonText(AbsolutePath(data_dir)).c_str(), base_url.c_str(), key.c_str(),
+      key.c_str(), base_url.c_str());
   std::fflush(stdout);
 }
 
@@ -257,7 +280,7 @@ int RunServe(const Config& config) {
   }
   std::string base_url = config.public_url.empty() ? "http://" + frontend.address()
                                                    : config.public_url;
-  if (!auth_off) MaybeCreateFirstKey(services, base_url);
+  if (!auth_off) MaybeCreateFirstKey(services, base_url, config.data_dir);
 
   // The publishing workers (scheduler + queue worker) on their own threads unless --no-workers;
   // stopped below, after the HTTP side has drained.

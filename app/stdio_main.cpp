@@ -1,7 +1,9 @@
 // `herald stdio`: MCP over stdin/stdout for a local client (Claude Desktop, Cursor, ...).
 //
 // Acts as the default organization's admin (the local operator), or, when HERALD_API_KEY is
-// set, as that key's organization and role (an invalid key is one line on stderr and exit 2).
+// set, as that key's organization and role. An invalid key is one line on stderr, and every
+// request the client sends is answered with an error naming the problem (so the client shows
+// it) until stdin ends; then exit 2.
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -11,6 +13,7 @@
 #include "app/app.h"
 #include "app/services.h"
 #include "mcp/server/herald_server.h"
+#include "transport/stdio/stdio_refusal.h"
 #include "transport/stdio/stdio_server.h"
 
 namespace herald::app {
@@ -27,6 +30,11 @@ int RunStdio(const Config& config) {
     auto verified = (*services)->keys->Verify(config.api_key);
     if (!verified.ok()) {
       std::fprintf(stderr, "herald: HERALD_API_KEY: %s\n", verified.error().message().c_str());
+      transport::RefuseStdio(
+          STDIN_FILENO, STDOUT_FILENO,
+          "herald cannot start: HERALD_API_KEY is not valid (" + verified.error().message() +
+              "). Set it to a key from `herald keys create` (or the key printed on the first "
+              "`herald serve`), or remove it to act as the local operator.");
       return 2;
     }
     caller = *verified;

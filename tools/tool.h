@@ -90,6 +90,16 @@ class ToolContext {
   // JSON-RPC error as kUnavailable/kInvalidArgument.
   virtual Task<Result<Json>> Request(std::string method, Json params,
                                      std::chrono::milliseconds timeout) = 0;
+  // Request, naming the input `name` (stable across calls of the tool). In MCP 2026-07-28 a
+  // server cannot send requests to the client: the call then ends with an InputRequiredResult
+  // asking for every named input it lacks, and is run again once the client answered, so
+  // Request returns the answer at once (or fails while the answer is still missing; return
+  // then without side effects). Earlier revisions send the request and wait, as Request does.
+  virtual Task<Result<Json>> RequestInput(std::string name, std::string method, Json params,
+                                          std::chrono::milliseconds timeout) {
+    (void)name;
+    return Request(std::move(method), std::move(params), timeout);
+  }
 
   // A function that sends one notification (`method`, `params`) to this client LATER, after
   // the call returned (e.g. notifications/elicitation/complete when an out-of-band sign-in

@@ -69,6 +69,7 @@ void CallContext::Log(tools::LogLevel tool_level, Json data) {
   static_assert(static_cast<int>(tools::LogLevel::kEmergency) ==
                 static_cast<int>(LogLevel::kEmergency));
   const auto level = static_cast<LogLevel>(tool_level);  // the same levels in the same order
+  if (session_->logging_muted()) return;
   if (static_cast<int>(level) < static_cast<int>(session_->log_level())) return;
   Emit(MakeNotification(
       "notifications/message",
@@ -106,28 +107,57 @@ bool CallContext::CanElicitUrl() const {
   return caps["elicitation"].contains("url");
 }
 
+bool CallContext::Allowed(const std::string& method, const Json& params, std::string& capability,
+                          std::string& needs) const {
+  // Only what the client declared (MUST NOT use undeclared capabilities).
+  if (method == "sampling/createMessage") {
+    capability = needs = "sampling";
+    return CanSample();
+  }
+  if (method == "elicitation/create") {
+    bool url = params.is_object() && base::GetString(params, "mode") == "url";
+    capability = "elicitation";
+    needs = url ? "URL-mode elicitation" : "form elicitation";
+    return url ? CanElicitUrl() : CanElicitForm();
+  }
+  if (method == "roots/list") {
+    capability = needs = "roots";
+    return session_->client_capabilities().contains("roots");
+  }
+  if (method == "ping") return true;
+  needs = "a capability for " + method;
+  return false;
+}
+
+base::Task<base::Result<Json>> CallContext::RequestInput(std::string name, std::string method,
+                                                         Json params,
+                                                         std::chrono::milliseconds timeout) {
+  if (input_round_ == nullptr) {
+    co_return co_await Request(std::move(method), std::move(params), timeout);
+  }
+  std::string capability;
+  std::string needs;
+  if (!Allowed(method, params, capability, needs)) {
+    if (!capability.empty()) input_round_->RequireCapability(capability);
+    co_return base::FailedPrecondition("the client does not support " + needs);
+  }
+  if (cancelled()) co_return base::Cancelled("the request was cancelled");
+  if (name.empty()) name = input_round_->NextName();
+  Json answer = input_round_->Answer(name);
+  if (!answer.is_null()) co_return answer;
+  input_round_->Ask(std::move(name), method, std::move(params));
+  co_return base::Unavailable("waiting for the client's answer to " + method +
+                              " (it is asked for in the result)");
+}
+
 base::Task<base::Result<Json>> CallContext::Request(std::string method, Json params,
                                                     std::chrono::milliseconds timeout) {
-  // Only what the client declared (MUST NOT use undeclared capabilities).
-  bool allowed = false;
-  std::string needs;
-  if (method == "sampling/createMessage") {
-    allowed = CanSample();
-    needs = "sampling";
-  } else if (method == "elicitation/create") {
-    bool url = params.is_object() && base::GetString(params, "mode") == "url";
-    allowed = url ? CanElicitUrl() : CanElicitForm();
-    needs = url ? "URL-mode elicitation" : "form elicitation";
-  } else if (method == "roots/list") {
-    Json caps = session_->client_capabilities();
-    allowed = caps.contains("roots");
-    needs = "roots";
-  } else if (method == "ping") {
-    allowed = true;
-  } else {
-    needs = "a capability for " + method;
+  if (input_round_ != nullptr) {
+    co_return co_await RequestInput("", std::move(method), std::move(params), timeout);
   }
-  if (!allowed) {
+  std::string capability;
+  std::string needs;
+  if (!Allowed(method, params, capability, needs)) {
     co_return base::FailedPrecondition("the client does not support " + needs);
   }
   if (cancelled()) co_return base::Cancelled("the request was cancelled");

@@ -18,6 +18,7 @@
 
 #include "base/async.h"
 #include "base/json.h"
+#include "mcp/server/input_round.h"
 #include "mcp/server/outbound.h"
 #include "mcp/server/session.h"
 #include "tools/tool.h"
@@ -44,6 +45,8 @@ class CallContext final : public tools::ToolContext {
   bool CanElicitUrl() const override;
   base::Task<base::Result<Json>> Request(std::string method, Json params,
                                          std::chrono::milliseconds timeout) override;
+  base::Task<base::Result<Json>> RequestInput(std::string name, std::string method, Json params,
+                                              std::chrono::milliseconds timeout) override;
   // Sends on the session's standing outbound while the session lives and is open; empty for a
   // stateless session or an older negotiated revision.
   LaterNotify NotifyLater(std::string_view min_protocol) override;
@@ -51,8 +54,16 @@ class CallContext final : public tools::ToolContext {
   // After the call returned: nothing more is sent for it.
   void Finish() { finished_ = true; }
 
+  // A 2026-07-28 call: client requests are answered from (or recorded in) `round` instead of
+  // being sent (multi-round-trip results). Set before the tool runs; not owned.
+  void SetInputRound(InputRound* round) { input_round_ = round; }
+
  private:
   bool Emit(const Json& message);
+  // The capability `method` with `params` needs ("" when none is known), and whether the client
+  // declared it; `needs` describes it for error messages.
+  bool Allowed(const std::string& method, const Json& params, std::string& capability,
+               std::string& needs) const;
 
   std::shared_ptr<Session> session_;
   std::shared_ptr<Session::Running> running_;
@@ -64,6 +75,7 @@ class CallContext final : public tools::ToolContext {
   std::atomic<bool> finished_{false};
   std::mutex progress_mu_;
   std::optional<double> last_progress_;
+  InputRound* input_round_ = nullptr;
 };
 
 }  // namespace herald::mcp

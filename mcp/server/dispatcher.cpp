@@ -9,55 +9,14 @@
 
 #include "base/crypto.h"
 #include "mcp/protocol/log_level.h"
+#include "mcp/protocol/modern_protocol.h"
 #include "mcp/server/call_context.h"
+#include "mcp/server/dispatch_support.h"
 
 namespace herald::mcp {
 namespace {
 
 namespace asio = base::asio;
-
-constexpr std::size_t kMaxCompletionValues = 100;
-
-// A short random reference that ties a generic client message to a log line.
-std::string NewCorrelationId() { return "ref_" + base::HexEncode(base::RandomBytes(6)); }
-
-Json InvalidParams(const Json& id, std::string message) {
-  return MakeError(id, kInvalidParams, "Invalid params: " + std::move(message));
-}
-
-Json InternalError(const Json& id, std::string_view where, std::string_view detail) {
-  std::string ref = NewCorrelationId();
-  spdlog::error("internal error [{}] in {}: {}", ref, where, detail);
-  return MakeError(id, kInternalError, "Internal error (reference " + ref + ")");
-}
-
-// Cursors are opaque to clients: base64url("<list>:<offset>").
-std::string EncodeCursor(std::string_view list, std::size_t offset) {
-  return base::Base64UrlEncode(std::string(list) + ":" + std::to_string(offset));
-}
-
-// The offset a request's cursor points at (0 without a cursor); nullopt when it is not one of
-// ours for `list` or points past `size`.
-std::optional<std::size_t> DecodeCursor(const Json& params, std::string_view list,
-                                        std::size_t size) {
-  auto it = params.find("cursor");
-  if (it == params.end() || it->is_null()) return 0;
-  if (!it->is_string()) return std::nullopt;
-  auto decoded = base::Base64UrlDecode(it->get<std::string>());
-  if (!decoded.ok()) return std::nullopt;
-  std::string_view text = *decoded;
-  if (text.size() <= list.size() + 1 || text.substr(0, list.size()) != list ||
-      text[list.size()] != ':') {
-    return std::nullopt;
-  }
-  std::string_view digits = text.substr(list.size() + 1);
-  std::size_t offset = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
-  if (ec != std::errc() || end != digits.data() + digits.size() || offset > size) {
-    return std::nullopt;
-  }
-  return offset;
-}
 
 const std::vector<std::string_view>& KnownMethods() {
   static const std::vector<std::string_view> kMethods{"initialize",
@@ -80,19 +39,6 @@ bool IsKnownMethod(std::string_view method) {
   const auto& methods = KnownMethods();
   return std::find(methods.begin(), methods.end(), method) != methods.end();
 }
-
-// Runs a callable when the scope ends, however it ends.
-template <class F>
-class ScopeExit {
- public:
-  explicit ScopeExit(F f) : f_(std::move(f)) {}
-  ~ScopeExit() { f_(); }
-  ScopeExit(const ScopeExit&) = delete;
-  ScopeExit& operator=(const ScopeExit&) = delete;
-
- private:
-  F f_;
-};
 
 }  // namespace
 
@@ -124,6 +70,7 @@ const std::string& DefaultInstructions() {
 Dispatcher::Dispatcher(DispatcherOptions options) : options_(std::move(options)) {
   if (options_.instructions.empty()) options_.instructions = DefaultInstructions();
   if (options_.page_size == 0) options_.page_size = 50;
+  if (options_.request_state_secret.empty()) options_.request_state_secret = base::RandomBytes(32);
 }
 
 Dispatcher::~Dispatcher() = default;
@@ -263,6 +210,10 @@ Task<std::optional<Json>> Dispatcher::HandleOne(std::shared_ptr<Session> session
   }
   switch (ClassifyMessage(message)) {
     case MessageKind::kRequest:
+      if (IsModernRequest(message)) {
+        co_return co_await HandleModern(std::move(session), std::move(message),
+                                        std::move(outbound));
+      }
       co_return co_await HandleRequest(std::move(session), std::move(message), std::move(outbound));
     case MessageKind::kNotification:
       HandleNotification(*session, message);
@@ -345,7 +296,7 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
   }
   ScopeExit end_request([session, key] { session->EndRequest(key); });
   Json reply = co_await Route(session, running, key, id, std::move(method), std::move(params),
-                              std::move(outbound));
+                              std::move(outbound), nullptr);
   // A request the client cancelled gets no response (and the session may be gone).
   if (running->cancelled.load()) {
     spdlog::debug("session {}: request {} was cancelled; not answering", session->log_id(), key);
@@ -356,10 +307,11 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
 
 Task<Json> Dispatcher::Route(std::shared_ptr<Session> session,
                              std::shared_ptr<Session::Running> running, std::string key, Json id,
-                             std::string method, Json params, std::shared_ptr<Outbound> outbound) {
+                             std::string method, Json params, std::shared_ptr<Outbound> outbound,
+                             InputRound* input) {
   if (method == "tools/call") {
     co_return co_await CallTool(std::move(session), std::move(running), std::move(key), id,
-                                std::move(params), std::move(outbound));
+                                std::move(params), std::move(outbound), input);
   }
   if (method == "tools/list") co_return ListTools(id, params);
   if (method == "resources/list") co_return ListResources(id, params);
@@ -370,7 +322,7 @@ Task<Json> Dispatcher::Route(std::shared_ptr<Session> session,
   if (method == "resources/subscribe") co_return Subscribe(*session, id, params, true);
   if (method == "resources/unsubscribe") co_return Subscribe(*session, id, params, false);
   if (method == "prompts/list") co_return ListPrompts(id, params);
-  if (method == "prompts/get") co_return GetPrompt(id, params);
+  if (method == "prompts/get") co_return GetPrompt(id, params, input);
   if (method == "completion/complete") co_return Complete(id, params);
   if (method == "logging/setLevel") co_return SetLevel(*session, id, params);
   co_return MakeError(id, kMethodNotFound, "Method not found: " + method);
@@ -396,174 +348,16 @@ Json Dispatcher::Initialize(Session& session, const Json& id, const Json& params
   spdlog::info("session {} ({}): initialized with protocol {} (client asked {}), client {} {}",
                session.log_id(), session.transport(), version, requested,
                base::GetString(info, "name", "?"), base::GetString(info, "version", "?"));
-  Json server_info{{"name", "herald"}, {"title", "herald"}, {"version", options_.server_version}};
   return MakeResult(id, Json{{"protocolVersion", version},
                              {"capabilities", Capabilities()},
-                             {"serverInfo", std::move(server_info)},
+                             {"serverInfo", ServerInfo()},
                              {"instructions", options_.instructions}});
-}
-
-Json Dispatcher::ListTools(const Json& id, const Json& params) const {
-  const auto& all = tools_.all();
-  auto offset = DecodeCursor(params, "tools", all.size());
-  if (!offset.has_value()) return InvalidParams(id, "invalid cursor");
-  Json list = Json::array();
-  std::size_t end = std::min(all.size(), *offset + options_.page_size);
-  for (std::size_t i = *offset; i < end; ++i) list.push_back(all[i]->Describe());
-  Json result{{"tools", std::move(list)}};
-  if (end < all.size()) result["nextCursor"] = EncodeCursor("tools", end);
-  return MakeResult(id, std::move(result));
-}
-
-Json Dispatcher::ListResources(const Json& id, const Json& params) const {
-  std::size_t size = resources_.resource_count();
-  auto offset = DecodeCursor(params, "resources", size);
-  if (!offset.has_value()) return InvalidParams(id, "invalid cursor");
-  Json list = Json::array();
-  std::size_t end = std::min(size, *offset + options_.page_size);
-  for (std::size_t i = *offset; i < end; ++i) list.push_back(resources_.DescribeResource(i));
-  Json result{{"resources", std::move(list)}};
-  if (end < size) result["nextCursor"] = EncodeCursor("resources", end);
-  return MakeResult(id, std::move(result));
-}
-
-Json Dispatcher::ListResourceTemplates(const Json& id, const Json& params) const {
-  std::size_t size = resources_.template_count();
-  auto offset = DecodeCursor(params, "templates", size);
-  if (!offset.has_value()) return InvalidParams(id, "invalid cursor");
-  Json list = Json::array();
-  std::size_t end = std::min(size, *offset + options_.page_size);
-  for (std::size_t i = *offset; i < end; ++i) list.push_back(resources_.DescribeTemplate(i));
-  Json result{{"resourceTemplates", std::move(list)}};
-  if (end < size) result["nextCursor"] = EncodeCursor("templates", end);
-  return MakeResult(id, std::move(result));
-}
-
-Json Dispatcher::ListPrompts(const Json& id, const Json& params) const {
-  std::size_t size = prompts_.size();
-  auto offset = DecodeCursor(params, "prompts", size);
-  if (!offset.has_value()) return InvalidParams(id, "invalid cursor");
-  Json list = Json::array();
-  std::size_t end = std::min(size, *offset + options_.page_size);
-  for (std::size_t i = *offset; i < end; ++i) list.push_back(prompts_.Describe(i));
-  Json result{{"prompts", std::move(list)}};
-  if (end < size) result["nextCursor"] = EncodeCursor("prompts", end);
-  return MakeResult(id, std::move(result));
-}
-
-Json Dispatcher::GetPrompt(const Json& id, const Json& params) const {
-  auto name = params.find("name");
-  if (name == params.end() || !name->is_string()) {
-    return InvalidParams(id, "prompts/get needs a string \"name\"");
-  }
-  auto result = prompts_.Get(name->get<std::string>(), params.value("arguments", Json()));
-  if (!result.ok()) {
-    if (result.error().code() == base::ErrorCode::kInternal) {
-      return InternalError(id, "prompts/get", result.error().detail());
-    }
-    return InvalidParams(id, result.error().message());
-  }
-  return MakeResult(id, std::move(result).value());
-}
-
-Json Dispatcher::Complete(const Json& id, const Json& params) const {
-  auto ref = params.find("ref");
-  auto argument = params.find("argument");
-  if (ref == params.end() || !ref->is_object()) {
-    return InvalidParams(id, "completion/complete needs a \"ref\" object");
-  }
-  // (No operator[] on a const Json: a missing key would be undefined behaviour.)
-  const Json* arg_name = nullptr;
-  if (argument != params.end() && argument->is_object()) {
-    auto it = argument->find("name");
-    if (it != argument->end() && it->is_string()) arg_name = &*it;
-  }
-  if (arg_name == nullptr) {
-    return InvalidParams(id, "completion/complete needs an \"argument\" object with a \"name\"");
-  }
-  std::string name = arg_name->get<std::string>();
-  std::string value = base::GetString(*argument, "value");
-  Json context = Json::object();
-  if (auto c = params.find("context"); c != params.end() && c->is_object()) {
-    context = c->value("arguments", Json::object());
-    if (!context.is_object()) context = Json::object();
-  }
-  std::string type = base::GetString(*ref, "type");
-  std::optional<std::vector<std::string>> values;
-  if (type == "ref/prompt") {
-    std::string prompt = base::GetString(*ref, "name");
-    values = prompts_.Complete(prompt, name, value, context);
-    if (!values.has_value()) return InvalidParams(id, "unknown prompt \"" + prompt + "\"");
-  } else if (type == "ref/resource") {
-    std::string uri = base::GetString(*ref, "uri");
-    values = resources_.Complete(uri, name, value, context);
-    if (!values.has_value()) {
-      return InvalidParams(id, "unknown resource template \"" + uri + "\"");
-    }
-  } else {
-    return InvalidParams(id, "ref.type must be \"ref/prompt\" or \"ref/resource\"");
-  }
-  std::size_t total = values->size();
-  if (values->size() > kMaxCompletionValues) values->resize(kMaxCompletionValues);
-  return MakeResult(
-      id,
-      Json{{"completion",
-            {{"values", *values}, {"total", total}, {"hasMore", total > kMaxCompletionValues}}}});
-}
-
-Json Dispatcher::Subscribe(Session& session, const Json& id, const Json& params, bool subscribe) {
-  auto uri = params.find("uri");
-  if (uri == params.end() || !uri->is_string()) {
-    return InvalidParams(id, "a string \"uri\" is required");
-  }
-  std::string u = uri->get<std::string>();
-  if (subscribe) {
-    if (!resources_.Knows(u)) {
-      return MakeError(id, kResourceNotFound, "Resource not found", Json{{"uri", u}});
-    }
-    session.Subscribe(u);
-  } else {
-    session.Unsubscribe(u);
-  }
-  return MakeResult(id, Json::object());
-}
-
-Json Dispatcher::SetLevel(Session& session, const Json& id, const Json& params) {
-  std::string name = base::GetString(params, "level");
-  auto level = ParseLogLevel(name);
-  if (!level.has_value()) {
-    return InvalidParams(id,
-                         "level must be one of debug, info, notice, warning, error, critical, "
-                         "alert, emergency");
-  }
-  session.SetLogLevel(*level);
-  return MakeResult(id, Json::object());
-}
-
-Task<Json> Dispatcher::ReadResource(std::shared_ptr<Session> session, Json id, Json params) {
-  auto uri = params.find("uri");
-  if (uri == params.end() || !uri->is_string()) {
-    co_return InvalidParams(id, "resources/read needs a string \"uri\"");
-  }
-  std::string u = uri->get<std::string>();
-  auto contents = co_await resources_.Read(u, session->caller());
-  if (contents.ok()) co_return MakeResult(id, Json{{"contents", std::move(contents).value()}});
-  const base::Error& e = contents.error();
-  switch (e.code()) {
-    case base::ErrorCode::kNotFound:
-      co_return MakeError(id, kResourceNotFound, "Resource not found: " + u, Json{{"uri", u}});
-    case base::ErrorCode::kInvalidArgument:
-      co_return InvalidParams(id, e.message());
-    case base::ErrorCode::kInternal:
-      co_return InternalError(id, "resources/read " + u, e.detail());
-    default:
-      co_return MakeError(id, kInternalError, e.message());
-  }
 }
 
 Task<Json> Dispatcher::CallTool(std::shared_ptr<Session> session,
                                 std::shared_ptr<Session::Running> running, std::string key, Json id,
-                                Json params, std::shared_ptr<Outbound> outbound) {
+                                Json params, std::shared_ptr<Outbound> outbound,
+                                InputRound* input) {
   auto name = params.find("name");
   if (name == params.end() || !name->is_string()) {
     co_return InvalidParams(id, "tools/call needs a string \"name\"");
@@ -582,6 +376,7 @@ Task<Json> Dispatcher::CallTool(std::shared_ptr<Session> session,
   auto executor = co_await asio::this_coro::executor;
   CallContext ctx(session, running, key, outbound, std::move(progress_token),
                   options_.max_client_request_timeout, executor);
+  ctx.SetInputRound(input);
   auto result = co_await tools_.Invoke(*tool, std::move(arguments), ctx);
   ctx.Finish();
   if (result.ok()) co_return MakeResult(id, ToolOutputToCallResult(*result));

@@ -3,6 +3,11 @@
 // (text or parsed JSON) to Handle, write back what it returns, and give it an Outbound for the
 // messages a request emits while it runs (progress, logs, sampling/elicitation requests).
 //
+// Serves MCP 2026-07-28 beside them, per request (modern_era.cpp): a request whose
+// params._meta names a protocol version is handled statelessly (server/discover, per-request
+// client capabilities and log level, resultType, cache hints, multi-round-trip input instead of
+// server-to-client requests), whatever the session it arrives on.
+//
 // Implements JSON-RPC 2.0 (errors -32700/-32600/-32601/-32602/-32603, batches only for sessions
 // that negotiated 2025-03-26, a message size limit), the MCP lifecycle (initialize with version
 // negotiation, notifications/initialized, ping, logging/setLevel, notifications/cancelled,
@@ -28,6 +33,7 @@
 #include "base/json.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/protocol/protocol_version.h"
+#include "mcp/server/input_round.h"
 #include "mcp/server/outbound.h"
 #include "mcp/server/prompt_registry.h"
 #include "mcp/server/resource_registry.h"
@@ -52,6 +58,10 @@ struct DispatcherOptions {
   std::string instructions;
   // Upper bound on any server-to-client request's timeout (ToolContext::Request).
   std::chrono::milliseconds max_client_request_timeout{std::chrono::minutes(10)};
+  // The key that seals 2026-07-28 requestState (multi-round-trip answers); empty = a random key
+  // per process (then a retry must reach the same process; set it when several herald
+  // processes share one endpoint).
+  std::string request_state_secret;
 };
 
 // herald's guide for models, sent as `instructions` in the initialize result.
@@ -111,24 +121,37 @@ class Dispatcher {
                                           std::shared_ptr<Outbound> outbound);
   Task<Json> Route(std::shared_ptr<Session> session, std::shared_ptr<Session::Running> running,
                    std::string key, Json id, std::string method, Json params,
-                   std::shared_ptr<Outbound> outbound);
+                   std::shared_ptr<Outbound> outbound, InputRound* input);
   void HandleNotification(Session& session, const Json& message);
   void HandleClientResponse(Session& session, const Json& message);
 
   Task<Json> CallTool(std::shared_ptr<Session> session, std::shared_ptr<Session::Running> running,
-                      std::string key, Json id, Json params, std::shared_ptr<Outbound> outbound);
+                      std::string key, Json id, Json params, std::shared_ptr<Outbound> outbound,
+                      InputRound* input);
   Task<Json> ReadResource(std::shared_ptr<Session> session, Json id, Json params);
   Json Initialize(Session& session, const Json& id, const Json& params);
   Json ListTools(const Json& id, const Json& params) const;
   Json ListResources(const Json& id, const Json& params) const;
   Json ListResourceTemplates(const Json& id, const Json& params) const;
   Json ListPrompts(const Json& id, const Json& params) const;
-  Json GetPrompt(const Json& id, const Json& params) const;
+  Json GetPrompt(const Json& id, const Json& params, InputRound* input) const;
   Json Complete(const Json& id, const Json& params) const;
   Json Subscribe(Session& session, const Json& id, const Json& params, bool subscribe);
   Json SetLevel(Session& session, const Json& id, const Json& params);
   Json Capabilities() const;
   void Track(const std::shared_ptr<Session>& session);
+
+  // ---- MCP 2026-07-28 (modern_era.cpp) ----
+  // Serves one modern request (IsModernRequest) arriving on `session` (whose caller it uses and
+  // where it is registered as running, so notifications/cancelled reaches it).
+  Task<std::optional<Json>> HandleModern(std::shared_ptr<Session> session, Json request,
+                                         std::shared_ptr<Outbound> outbound);
+  // Adds resultType, cache hints and the serverInfo _meta to a modern reply; maps the codes
+  // that changed in 2026-07-28 (resource not found: -32602); turns a call that asked for input
+  // into an InputRequiredResult (or -32021 when it needs an undeclared capability).
+  Json FinishModern(std::string_view method, Json reply, const InputRound* input) const;
+  Json ModernCapabilities() const;
+  Json ServerInfo() const;
 
   DispatcherOptions options_;
   ToolRegistry tools_;

@@ -5,6 +5,16 @@
 namespace herald::mcp {
 
 Result<void> PromptRegistry::Add(PromptInfo info, PromptBuilder builder, Completer completer) {
+  if (!builder) return base::InvalidArgument("a prompt needs a name and a builder");
+  InteractivePromptBuilder wrapped =
+      [builder = std::move(builder)](const std::map<std::string, std::string>& arguments,
+                                     InputRound*) { return builder(arguments); };
+  HERALD_RETURN_IF_ERROR(AddInteractive(std::move(info), std::move(wrapped)));
+  prompts_.back().completer = std::move(completer);
+  return base::Ok();
+}
+
+Result<void> PromptRegistry::AddInteractive(PromptInfo info, InteractivePromptBuilder builder) {
   if (info.name.empty() || !builder) {
     return base::InvalidArgument("a prompt needs a name and a builder");
   }
@@ -15,7 +25,7 @@ Result<void> PromptRegistry::Add(PromptInfo info, PromptBuilder builder, Complet
       return base::InvalidArgument("prompt " + info.name + ": empty or duplicate argument name");
     }
   }
-  prompts_.push_back({std::move(info), std::move(builder), std::move(completer)});
+  prompts_.push_back({std::move(info), std::move(builder), {}});
   return base::Ok();
 }
 
@@ -45,7 +55,8 @@ const PromptRegistry::Prompt* PromptRegistry::Find(std::string_view name) const 
   return nullptr;
 }
 
-Result<Json> PromptRegistry::Get(std::string_view name, const Json& arguments) const {
+Result<Json> PromptRegistry::Get(std::string_view name, const Json& arguments,
+                                 InputRound* input) const {
   const Prompt* prompt = Find(name);
   if (prompt == nullptr) {
     return base::InvalidArgument("unknown prompt \"" + std::string(name) + "\"");
@@ -70,7 +81,7 @@ Result<Json> PromptRegistry::Get(std::string_view name, const Json& arguments) c
                                    (a.description.empty() ? "" : " (" + a.description + ")"));
     }
   }
-  HERALD_ASSIGN_OR_RETURN(Json messages, prompt->builder(values));
+  HERALD_ASSIGN_OR_RETURN(Json messages, prompt->builder(values, input));
   Json result{{"messages", std::move(messages)}};
   if (!prompt->info.description.empty()) result["description"] = prompt->info.description;
   return result;

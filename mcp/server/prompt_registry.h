@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "mcp/server/input_round.h"
 #include "base/result.h"
 #include "mcp/server/resource_registry.h"
 
@@ -41,10 +42,18 @@ struct PromptInfo {
 using PromptBuilder =
     std::function<Result<Json>(const std::map<std::string, std::string>& arguments)>;
 
+// A builder that may need the client's input (MCP 2026-07-28 multi-round trips): `input` is the
+// request's InputRound (null in the initialize-based revisions, which cannot ask from a prompt).
+// It asks with input->Ask and returns any messages; the dispatcher then answers with an
+// InputRequiredResult instead.
+using InteractivePromptBuilder = std::function<Result<Json>(
+    const std::map<std::string, std::string>& arguments, InputRound* input)>;
+
 class PromptRegistry {
  public:
   // Errors: kInvalidArgument for an empty or duplicate name or argument name.
   Result<void> Add(PromptInfo info, PromptBuilder builder, Completer completer = {});
+  Result<void> AddInteractive(PromptInfo info, InteractivePromptBuilder builder);
 
   std::size_t size() const { return prompts_.size(); }
   // The prompts/list entry: name, title, description, arguments
@@ -55,7 +64,8 @@ class PromptRegistry {
   // The prompts/get result {description, messages}. `arguments` is the request's object (or
   // null). Errors (all kInvalidArgument, answered as -32602): unknown prompt, an argument that
   // is not a string, a missing required argument, and the builder's.
-  Result<Json> Get(std::string_view name, const Json& arguments) const;
+  // `input`: the request's InputRound (2026-07-28), else null.
+  Result<Json> Get(std::string_view name, const Json& arguments, InputRound* input = nullptr) const;
 
   // Completion for an argument of prompt `name`; nullopt for an unknown prompt, empty values
   // when it has no completer or no such argument.
@@ -66,7 +76,7 @@ class PromptRegistry {
  private:
   struct Prompt {
     PromptInfo info;
-    PromptBuilder builder;
+    InteractivePromptBuilder builder;
     Completer completer;
   };
   const Prompt* Find(std::string_view name) const;

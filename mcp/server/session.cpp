@@ -103,6 +103,24 @@ void Session::MarkClientReady() {
   client_ready_ = true;
 }
 
+void Session::MarkModern(std::string version, Json capabilities, Json info,
+                         std::optional<LogLevel> level) {
+  std::lock_guard lock(mu_);
+  stateless_ = true;
+  initialized_ = true;
+  client_ready_ = true;
+  protocol_version_ = std::move(version);
+  client_capabilities_ = std::move(capabilities);
+  client_info_ = std::move(info);
+  logging_muted_ = !level.has_value();
+  if (level.has_value()) log_level_ = *level;
+}
+
+bool Session::logging_muted() const {
+  std::lock_guard lock(mu_);
+  return logging_muted_;
+}
+
 void Session::SetLogLevel(LogLevel level) {
   std::lock_guard lock(mu_);
   log_level_ = level;

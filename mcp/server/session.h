@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -67,6 +68,9 @@ class Session {
   // The minimum level of notifications/message sent to this client (logging/setLevel);
   // kDebug (everything) until the client sets one.
   LogLevel log_level() const;
+  // True when no notifications/message may be sent at all (a 2026-07-28 request without
+  // _meta["io.modelcontextprotocol/logLevel"]).
+  bool logging_muted() const;
 
   // The channel for messages not tied to a running request (and for those whose request's own
   // channel has closed): the Streamable HTTP GET stream, the legacy SSE stream, or stdout.
@@ -101,6 +105,9 @@ class Session {
   // ---- lifecycle (Dispatcher) ----
   void MarkInitialized(std::string version, Json capabilities, Json info);
   void MarkStateless(std::string version);
+  // A throwaway session for one 2026-07-28 request: the version, capabilities and client info
+  // come from the request's _meta; `level` nullopt mutes logging.
+  void MarkModern(std::string version, Json capabilities, Json info, std::optional<LogLevel> level);
   void MarkClientReady();
   void SetLogLevel(LogLevel level);
   void Subscribe(std::string uri);
@@ -134,6 +141,7 @@ class Session {
   Json client_capabilities_ = Json::object();
   Json client_info_ = Json::object();
   LogLevel log_level_ = LogLevel::kDebug;
+  bool logging_muted_ = false;
   std::shared_ptr<Outbound> standing_;
   std::set<std::string, std::less<>> subscriptions_;
   std::map<std::string, std::shared_ptr<Running>> running_;

@@ -11,8 +11,8 @@
 namespace herald::mcp {
 namespace {
 
-bool IsValidToolName(std::string_view name) {
-  if (name.empty() || name.size() > kMaxToolNameLength) return false;
+bool IsValidToolName(std::string_view name, std::size_t max_length) {
+  if (name.empty() || name.size() > max_length) return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-' || c == '.';
@@ -65,7 +65,7 @@ Json RegisteredTool::Describe() const {
 Result<void> ToolRegistry::Register(std::unique_ptr<tools::Tool> tool) {
   if (tool == nullptr) return base::InvalidArgument("null tool");
   const std::string name = tool->spec().name;
-  if (!IsValidToolName(name)) {
+  if (!IsValidToolName(name, kMaxToolNameLength)) {
     return base::InvalidArgument("tool name \"" + name + "\" must be 1-" +
                                  std::to_string(kMaxToolNameLength) +
                                  " characters of [A-Za-z0-9_.-]");
@@ -92,8 +92,9 @@ Result<void> ToolRegistry::Add(std::unique_ptr<tools::Tool> tool, Json input_sch
   auto fail = [&](const std::string& why) {
     return base::InvalidArgument("tool " + name + " (" + std::string(origin) + "): " + why);
   };
-  if (!IsValidToolName(name)) {
-    return fail("the name must be 1-" + std::to_string(kMaxToolNameLength) +
+  const std::size_t max_length = origin == "inline" ? kMaxSpecToolNameLength : kMaxToolNameLength;
+  if (!IsValidToolName(name, max_length)) {
+    return fail("the name must be 1-" + std::to_string(max_length) +
                 " characters of [A-Za-z0-9_.-]");
   }
   if (by_name_.count(name) != 0) return fail("a tool with this name is already registered");

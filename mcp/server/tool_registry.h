@@ -34,7 +34,10 @@ using base::Json;
 using base::Result;
 using base::Task;
 
+// herald's own tools (Register): short enough for every host's server+tool name limit.
 inline constexpr std::size_t kMaxToolNameLength = 40;
+// Tools with inline schemas (RegisterWithSchemas: the conformance fixtures): the spec's limit.
+inline constexpr std::size_t kMaxSpecToolNameLength = 128;
 
 // One registered tool: the tool and its compiled schemas.
 class RegisteredTool {
@@ -75,7 +78,7 @@ class ToolRegistry {
   // Register for each tool, stopping at the first error.
   Result<void> RegisterAll(std::vector<std::unique_ptr<tools::Tool>> tools);
   // Registers with inline schemas (conformance fixtures, tests). `output_schema` may be null.
-  // Same errors as Register.
+  // Same errors as Register, except that names may be up to kMaxSpecToolNameLength long.
   Result<void> RegisterWithSchemas(std::unique_ptr<tools::Tool> tool, Json input_schema,
                                    Json output_schema);
 

@@ -5,6 +5,7 @@
 
 #include "http/sse_writer.h"
 #include "mcp/protocol/jsonrpc.h"
+#include "mcp/protocol/modern_protocol.h"
 #include "mcp/protocol/protocol_version.h"
 #include "transport/guard/http_guard.h"
 #include "transport/mcp_http/post_exchange.h"
@@ -60,6 +61,24 @@ std::optional<http::Response> CheckVersionHeader(const http::Request& req) {
                               "Bad Request: Unsupported protocol version: " +
                                   std::string(version) +
                                   " (supported versions: " + SupportedVersionsText() + ")");
+}
+
+// The HTTP status of a 2026-07-28 reply: 404 for an unknown method, 400 for a request the
+// server refuses as malformed, 200 otherwise (results, and errors of the work itself).
+int ModernStatus(const Json& reply) {
+  if (!reply.is_object() || !reply.contains("error")) return 200;
+  int code = reply["error"].value("code", 0);
+  if (code == mcp::kMethodNotFound) return 404;
+  if (code == mcp::kInvalidParams || code == mcp::kInvalidRequest || code == kParseError ||
+      code == mcp::kHeaderMismatch || code == mcp::kMissingRequiredClientCapability ||
+      code == mcp::kUnsupportedProtocolVersion) {
+    return 400;
+  }
+  return 200;
+}
+
+http::Response HeaderMismatch(const Json& id, std::string message) {
+  return JsonReply(400, MakeError(id, mcp::kHeaderMismatch, "Header mismatch: " + message));
 }
 
 bool IsToolCall(const Json& message) {
@@ -139,14 +158,25 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, base
     co_return JsonRpcErrorResponse(415,
                                    -32000, "Unsupported Media Type: Content-Type must be application/json");
   }
-  if (auto bad = CheckVersionHeader(req)) co_return std::move(*bad);
-
   // ParseJson stops at the first bracket nested deeper than base::kMaxJsonDepth.
   auto parsed = base::ParseJson(req.body);
   if (!parsed.ok()) {
     co_return JsonReply(400, MakeError(nullptr, kParseError, "Parse error: " + parsed.error().message()));
   }
   Json message = std::move(parsed).value();
+  std::string_view header_version = req.Header("mcp-protocol-version");
+  const bool modern_header = mcp::IsSupportedModernVersion(header_version);
+  if (mcp::IsModernRequest(message) ||
+      (modern_header && ClassifyMessage(message) == MessageKind::kRequest)) {
+    co_return co_await ModernPost(std::move(req), std::move(message), std::move(caller));
+  }
+  if (modern_header && !message.is_array() &&
+      ClassifyMessage(message) != MessageKind::kInvalid) {
+    // 2026-07-28 notifications (and stray responses) need no session; closing a stream is how
+    // that era cancels.
+    co_return http::Response::Empty(202);
+  }
+  if (auto bad = CheckVersionHeader(req)) co_return std::move(*bad);
 
   bool has_request = false;
   bool initialize = false;
@@ -223,10 +253,51 @@ base::Task<http::Response> StreamableHttpTransport::Initialize(Json message, bas
   co_return r;
 }
 
+base::Task<http::Response> StreamableHttpTransport::ModernPost(http::Request req, Json message,
+                                                               base::Caller caller) {
+  const Json id = message["id"];
+  const std::string method = message["method"].get<std::string>();
+  const Json params = message.value("params", Json::object());
+  if (!mcp::IsModernRequest(message)) {
+    // The header names 2026-07-28 but the body has no _meta: say what is missing.
+    auto bad = mcp::ValidateModernMeta(params);
+    co_return JsonReply(400, MakeError(id, bad.value_or(mcp::RpcError{
+                                               mcp::kInvalidParams, "Invalid params", nullptr})));
+  }
+  std::string meta_version = mcp::ModernMetaVersion(params);
+  std::string_view header_version = req.Header("mcp-protocol-version");
+  if (!meta_version.empty() && header_version != meta_version) {
+    co_return HeaderMismatch(id, "the MCP-Protocol-Version header (\"" +
+                                     std::string(header_version) +
+                                     "\") must equal params._meta[\"" +
+                                     std::string(mcp::kMetaProtocolVersion) + "\"] (\"" +
+                                     meta_version + "\")");
+  }
+  auto header_method = mcp::DecodeMcpHeaderValue(req.Header("mcp-method"));
+  if (!header_method || *header_method != method) {
+    co_return HeaderMismatch(id, "the Mcp-Method header must equal the request's method (\"" +
+                                     method + "\")");
+  }
+  if (auto expected = mcp::McpNameFor(method, params)) {
+    auto header_name = mcp::DecodeMcpHeaderValue(req.Header("mcp-name"));
+    if (!header_name || *header_name != *expected) {
+      co_return HeaderMismatch(
+          id, "the Mcp-Name header must equal the request's " +
+                  std::string(method == "resources/read" ? "params.uri" : "params.name") +
+                  " (\"" + *expected + "\"); non-ASCII values are written =?base64?...?=");
+    }
+  }
+  auto session = dispatcher_.NewStatelessSession(caller, "http", "");
+  bool tool_call = method == "tools/call";
+  co_return co_await Dispatch(std::move(session), nullptr, std::move(message), tool_call,
+                              std::move(req.streamer), req.seq, /*modern=*/true);
+}
+
 base::Task<http::Response> StreamableHttpTransport::Dispatch(
     std::shared_ptr<Session> session, std::shared_ptr<HttpSession> http_session, Json message,
-    bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq) {
-  const bool stateless = options_.stateless;
+    bool is_tool_call, std::shared_ptr<http::StreamStarter> streamer, uint64_t request_seq,
+    bool modern) {
+  const bool stateless = options_.stateless || modern;
   auto exchange = std::make_shared<PostExchange>(std::move(http_session), options_.stream_limits,
                                                  options_.sse, /*prime=*/!stateless,
                                                  std::move(streamer), request_seq);
@@ -247,7 +318,7 @@ base::Task<http::Response> StreamableHttpTransport::Dispatch(
   PostExchange::Answer answer = exchange->Finish(std::move(reply));
   if (!answer.sse) {
     if (!answer.reply) co_return http::Response::Empty(202);
-    co_return JsonReply(200, *answer.reply);
+    co_return JsonReply(modern ? ModernStatus(*answer.reply) : 200, *answer.reply);
   }
   co_return http::Response::Stream(std::move(answer.writer));
 }

@@ -12,6 +12,11 @@
 // Checks: Accept (406 only if it rules out both JSON and SSE), Content-Type (415),
 // MCP-Protocol-Version (400 if unsupported; absent = 2025-03-26), Mcp-Session-Id (400 when
 // missing, 404 when unknown, ended, or created with another API key).
+// MCP 2026-07-28 beside them: a request whose params._meta names a protocol version (or
+// server/discover) is served statelessly whatever the mode, with no session id: its
+// MCP-Protocol-Version, Mcp-Method and Mcp-Name headers must match the body (400, -32020), and
+// errors map to HTTP status (-32601: 404; invalid params, header mismatch, unsupported version,
+// missing client capability: 400).
 // Stateless mode (--stateless): no sessions; every POST is served on its own (initialize returns
 // no session id), GET and DELETE answer 405. For deployments behind a load balancer.
 //
@@ -72,11 +77,14 @@ class StreamableHttpTransport {
   };
   Lookup FindSession(const http::Request& req, const base::Caller& caller);
   base::Task<http::Response> Initialize(base::Json message, base::Caller caller);
+  // A 2026-07-28 request (headers checked here, the rest by the dispatcher).
+  base::Task<http::Response> ModernPost(http::Request req, base::Json message,
+                                        base::Caller caller);
   base::Task<http::Response> Dispatch(std::shared_ptr<mcp::Session> session,
                                       std::shared_ptr<HttpSession> http_session, base::Json message,
                                       bool is_tool_call,
                                       std::shared_ptr<http::StreamStarter> streamer,
-                                      uint64_t request_seq);
+                                      uint64_t request_seq, bool modern = false);
 
   mcp::Dispatcher& dispatcher_;
   const StreamableHttpOptions options_;
