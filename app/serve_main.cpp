@@ -8,15 +8,15 @@
 // to kShutdownGrace, exit 0.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/thread_pool.hpp>
-#include <optional>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
-#include <algorithm>
 
 #include "app/app.h"
 #include "app/services.h"
@@ -29,10 +29,10 @@
 #include "mcp/server/dispatcher.h"
 #include "mcp/server/herald_server.h"
 #include "platforms/http/url_policy.h"
+#include "tools/media_views.h"
 #include "transport/auth/authenticator.h"
 #include "transport/auth/origin_policy.h"
 #include "transport/http_frontend.h"
-#include "tools/media_views.h"
 #include "transport/routes/oauth_callback.h"
 
 namespace herald::app {
@@ -159,8 +159,8 @@ void MaybeCreateFirstKey(Services& services, const std::string& base_url,
       "curl: curl -H 'Authorization: Bearer %s' %s/api/v1/openapi.json\n"
       "\n",
       created->key.id.c_str(), key.c_str(), JsonText(SelfPath()).c_str(), key.c_str(),
-      JsonText(AbsolutePath(data_dir)).c_str(), base_url.c_str(), key.c_str(),
-      key.c_str(), base_url.c_str());
+      JsonText(AbsolutePath(data_dir)).c_str(), base_url.c_str(), key.c_str(), key.c_str(),
+      base_url.c_str());
   std::fflush(stdout);
 }
 

@@ -57,15 +57,30 @@ std::optional<std::vector<core::ContentPart>> ThreadArg(const Json& args) {
 std::optional<std::map<std::string, core::ContentOverride, std::less<>>> OverridesArg(
     const Json& args) {
   const Json* overrides = Find(args, "overrides");
-  if (overrides == nullptr || !overrides->is_object()) return std::nullopt;
+  if (overrides == nullptr || !overrides->is_array()) return std::nullopt;
   std::map<std::string, core::ContentOverride, std::less<>> out;
-  for (const auto& [account_id, o] : overrides->items()) {
+  for (const Json& o : *overrides) {
     core::ContentOverride entry;
     entry.text = OptionalStringArg(o, "text");
     entry.media = StringListArg(o, "media");
-    out.emplace(account_id, std::move(entry));
+    out.insert_or_assign(StringArg(o, "account_id"), std::move(entry));
   }
   return out;
+}
+
+Json UpgradeOverridesArgument(Json args) {
+  if (!args.is_object()) return args;
+  auto it = args.find("overrides");
+  if (it == args.end() || !it->is_object()) return args;
+  Json list = Json::array();
+  for (auto& [account_id, o] : it->items()) {
+    if (!o.is_object()) return args;  // not the old form either: validation names the problem
+    Json entry = o;
+    entry["account_id"] = account_id;
+    list.push_back(std::move(entry));
+  }
+  *it = std::move(list);
+  return args;
 }
 
 std::optional<std::map<std::string, Json, std::less<>>> PlatformOptionsArg(const Json& args) {

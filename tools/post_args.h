@@ -35,6 +35,10 @@ core::PostContent ContentArgs(const Json& args);
 std::optional<std::vector<core::ContentPart>> ThreadArg(const Json& args);
 std::optional<std::map<std::string, core::ContentOverride, std::less<>>> OverridesArg(
     const Json& args);
+// The overrides argument's older form, an object keyed by account id
+// ({"acc_1": {"text": ...}}), rewritten as today's list ([{"account_id": "acc_1", "text": ...}]);
+// other arguments unchanged. For ToolSpec::upgrade_arguments of the tools that take overrides.
+Json UpgradeOverridesArgument(Json args);
 
 // The arguments of schedule_post / publish_post / save_draft; `tool` names the operation for
 // idempotency keys.

@@ -9,6 +9,7 @@ namespace herald::tools {
 
 PublishPostTool::PublishPostTool(core::PostService& service) : posts_(service) {
   spec_ = SpecFromSchemas("publish_post", base::Role::kEditor);
+  spec_.upgrade_arguments = UpgradeOverridesArgument;
 }
 
 Task<Result<ToolOutput>> PublishPostTool::Call(Json args, ToolContext& ctx) {

@@ -8,6 +8,7 @@ namespace herald::tools {
 
 SaveDraftTool::SaveDraftTool(core::PostService& service) : posts_(service) {
   spec_ = SpecFromSchemas("save_draft", base::Role::kEditor);
+  spec_.upgrade_arguments = UpgradeOverridesArgument;
 }
 
 Task<Result<ToolOutput>> SaveDraftTool::Call(Json args, ToolContext& ctx) {

@@ -8,6 +8,7 @@ namespace herald::tools {
 
 SchedulePostTool::SchedulePostTool(core::PostService& service) : posts_(service) {
   spec_ = SpecFromSchemas("schedule_post", base::Role::kEditor);
+  spec_.upgrade_arguments = UpgradeOverridesArgument;
 }
 
 Task<Result<ToolOutput>> SchedulePostTool::Call(Json args, ToolContext& ctx) {

@@ -42,6 +42,9 @@ struct ToolSpec {
   std::string description;  // written for a model: what it does, when to use it
   Annotations annotations;
   base::Role required_role = base::Role::kViewer;
+  // Rewrites arguments written in a form an earlier input schema accepted into today's form;
+  // applied before validation (empty: none).
+  std::function<Json(Json)> upgrade_arguments;
 };
 
 // What a tool returns. Normally only `structured` is set (an object matching the output

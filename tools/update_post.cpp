@@ -8,6 +8,7 @@ namespace herald::tools {
 
 UpdatePostTool::UpdatePostTool(core::PostService& service) : posts_(service) {
   spec_ = SpecFromSchemas("update_post", base::Role::kEditor);
+  spec_.upgrade_arguments = UpgradeOverridesArgument;
 }
 
 Task<Result<ToolOutput>> UpdatePostTool::Call(Json args, ToolContext& ctx) {

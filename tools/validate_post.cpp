@@ -8,6 +8,7 @@ namespace herald::tools {
 
 ValidatePostTool::ValidatePostTool(core::PostService& service) : posts_(service) {
   spec_ = SpecFromSchemas("validate_post", base::Role::kViewer);
+  spec_.upgrade_arguments = UpgradeOverridesArgument;
 }
 
 Task<Result<ToolOutput>> ValidatePostTool::Call(Json args, ToolContext& ctx) {

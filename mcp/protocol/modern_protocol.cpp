@@ -71,8 +71,8 @@ std::optional<RpcError> ValidateModernMeta(const Json& params) {
     Json supported = Json::array();
     for (auto v : SupportedModernVersions()) supported.push_back(v);
     return RpcError{kUnsupportedProtocolVersion,
-                    "Unsupported protocol version: " + requested + " (supported: " +
-                        std::string(kModernProtocolVersion) +
+                    "Unsupported protocol version: " + requested +
+                        " (supported: " + std::string(kModernProtocolVersion) +
                         "; or send initialize for 2024-11-05 to 2025-11-25)",
                     Json{{"supported", std::move(supported)}, {"requested", requested}}};
   }

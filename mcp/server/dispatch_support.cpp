@@ -19,4 +19,10 @@ Json InternalError(const Json& id, std::string_view where, std::string_view deta
   return MakeError(id, kInternalError, "Internal error (reference " + ref + ")");
 }
 
+Json RequestIdInUse(const Json& id, const std::string& key) {
+  return MakeError(
+      id, kInvalidRequest,
+      "Invalid Request: request id " + key + " is already in use by a running request");
+}
+
 }  // namespace herald::mcp

@@ -23,6 +23,9 @@ Json InvalidParams(const Json& id, std::string message);
 // -32603 naming only a reference; `detail` goes to the log under that reference.
 Json InternalError(const Json& id, std::string_view where, std::string_view detail);
 
+// -32600 for a request whose id (JSON text `key`) is already used by a running request.
+Json RequestIdInUse(const Json& id, const std::string& key);
+
 // Runs a callable when the scope ends, however it ends.
 template <class F>
 class ScopeExit {

@@ -288,12 +288,7 @@ Task<std::optional<Json>> Dispatcher::HandleRequest(std::shared_ptr<Session> ses
   }
   std::string key = id.dump();
   auto running = session->BeginRequest(key);
-  if (running == nullptr) {
-    co_return MakeError(id, kInvalidRequest,
-                        "Invalid Request: request id " + key +
-                            " is already in use by a "
-                            "running request");
-  }
+  if (running == nullptr) co_return RequestIdInUse(id, key);
   ScopeExit end_request([session, key] { session->EndRequest(key); });
   Json reply = co_await Route(session, running, key, id, std::move(method), std::move(params),
                               std::move(outbound), nullptr);

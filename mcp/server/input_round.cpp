@@ -16,8 +16,7 @@ std::string Mac(std::string_view secret, std::string_view binding, std::string_v
 InputRound::InputRound(const base::Caller& caller, std::string secret)
     : binding_(caller.org_id + "\n" + caller.actor()), secret_(std::move(secret)) {}
 
-InputRound::InputRound(const InputRound& other)
-    : binding_(other.binding_), secret_(other.secret_) {
+InputRound::InputRound(const InputRound& other) : binding_(other.binding_), secret_(other.secret_) {
   std::lock_guard lock(other.mu_);
   answers_ = other.answers_;
   requests_ = other.requests_;
@@ -46,7 +45,8 @@ base::Result<InputRound> InputRound::FromParams(const Json& params, const base::
       ok = mac.ok() && base::ConstantTimeEqual(*mac, Mac(round.secret_, round.binding_, payload));
       if (ok) {
         auto decoded = base::Base64UrlDecode(payload);
-        auto parsed = decoded.ok() ? base::ParseJson(*decoded) : base::Result<Json>(decoded.error());
+        auto parsed =
+            decoded.ok() ? base::ParseJson(*decoded) : base::Result<Json>(decoded.error());
         ok = parsed.ok() && parsed->is_object();
         if (ok) answers = std::move(parsed).value();
       }
@@ -58,8 +58,7 @@ base::Result<InputRound> InputRound::FromParams(const Json& params, const base::
     }
     round.answers_ = std::move(answers);
   }
-  if (auto responses = params.find("inputResponses");
-      responses != params.end()) {
+  if (auto responses = params.find("inputResponses"); responses != params.end()) {
     if (!responses->is_object()) {
       return base::InvalidArgument(
           "inputResponses must be an object mapping each input request's name to the client's "

@@ -16,8 +16,8 @@ namespace {
 
 // Methods of 2026-07-28 served through the shared method tables.
 constexpr std::array<std::string_view, 8> kModernMethods{
-    "tools/list",     "tools/call",  "resources/list",     "resources/templates/list",
-    "resources/read", "prompts/list", "prompts/get", "completion/complete"};
+    "tools/list",     "tools/call",   "resources/list", "resources/templates/list",
+    "resources/read", "prompts/list", "prompts/get",    "completion/complete"};
 
 // Methods of the initialize-based revisions that 2026-07-28 removed.
 constexpr std::array<std::string_view, 5> kLegacyOnlyMethods{
@@ -83,7 +83,8 @@ Task<std::optional<Json>> Dispatcher::HandleModern(std::shared_ptr<Session> sess
   if (!Contains(kModernMethods, method)) {
     std::string text = "Method not found: " + method;
     if (Contains(kLegacyOnlyMethods, method)) {
-      text += " (removed in " + version + "; it exists only after initialize, in 2025-11-25 and "
+      text += " (removed in " + version +
+              "; it exists only after initialize, in 2025-11-25 and "
               "earlier)";
     }
     co_return MakeError(id, kMethodNotFound, std::move(text));
@@ -106,8 +107,7 @@ Task<std::optional<Json>> Dispatcher::HandleModern(std::shared_ptr<Session> sess
 
   std::optional<InputRound> input;
   if (method == "tools/call" || method == "prompts/get") {
-    auto round =
-        InputRound::FromParams(params, session->caller(), options_.request_state_secret);
+    auto round = InputRound::FromParams(params, session->caller(), options_.request_state_secret);
     if (!round.ok()) co_return InvalidParams(id, round.error().message());
     input.emplace(*round);
   }
@@ -115,11 +115,7 @@ Task<std::optional<Json>> Dispatcher::HandleModern(std::shared_ptr<Session> sess
   // Registered on the connection's session, so notifications/cancelled sent there reaches it.
   std::string key = id.dump();
   auto running = session->BeginRequest(key);
-  if (running == nullptr) {
-    co_return MakeError(id, kInvalidRequest,
-                        "Invalid Request: request id " + key + " is already in use by a running "
-                        "request");
-  }
+  if (running == nullptr) co_return RequestIdInUse(id, key);
   ScopeExit end_request([session, key] { session->EndRequest(key); });
   Json reply = co_await Route(request_session, running, key, id, method, std::move(params),
                               std::move(outbound), input ? &*input : nullptr);
@@ -144,9 +140,8 @@ Json Dispatcher::FinishModern(std::string_view method, Json reply, const InputRo
       std::string names;
       for (const auto& [name, _] : required.items()) names += (names.empty() ? "" : ", ") + name;
       return MakeError(reply["id"], kMissingRequiredClientCapability,
-                       "Missing required client capability: " + names +
-                           " (declare it in _meta[\"" + std::string(kMetaClientCapabilities) +
-                           "\"])",
+                       "Missing required client capability: " + names + " (declare it in _meta[\"" +
+                           std::string(kMetaClientCapabilities) + "\"])",
                        Json{{"requiredCapabilities", std::move(required)}});
     }
     if (input->needs_input()) result = input->InputRequiredResult();

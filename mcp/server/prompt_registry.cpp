@@ -6,9 +6,9 @@ namespace herald::mcp {
 
 Result<void> PromptRegistry::Add(PromptInfo info, PromptBuilder builder, Completer completer) {
   if (!builder) return base::InvalidArgument("a prompt needs a name and a builder");
-  InteractivePromptBuilder wrapped =
-      [builder = std::move(builder)](const std::map<std::string, std::string>& arguments,
-                                     InputRound*) { return builder(arguments); };
+  InteractivePromptBuilder wrapped = [builder = std::move(builder)](
+                                         const std::map<std::string, std::string>& arguments,
+                                         InputRound*) { return builder(arguments); };
   HERALD_RETURN_IF_ERROR(AddInteractive(std::move(info), std::move(wrapped)));
   prompts_.back().completer = std::move(completer);
   return base::Ok();

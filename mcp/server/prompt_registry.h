@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "base/json.h"
-#include "mcp/server/input_round.h"
 #include "base/result.h"
+#include "mcp/server/input_round.h"
 #include "mcp/server/resource_registry.h"
 
 namespace herald::mcp {

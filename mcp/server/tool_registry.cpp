@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "base/crypto.h"
@@ -81,20 +82,21 @@ Result<void> ToolRegistry::RegisterAll(std::vector<std::unique_ptr<tools::Tool>>
 }
 
 Result<void> ToolRegistry::RegisterWithSchemas(std::unique_ptr<tools::Tool> tool, Json input_schema,
-                                               Json output_schema) {
+                                               Json output_schema, std::size_t max_name_length) {
   if (tool == nullptr) return base::InvalidArgument("null tool");
-  return Add(std::move(tool), std::move(input_schema), std::move(output_schema), "inline");
+  return Add(std::move(tool), std::move(input_schema), std::move(output_schema), "inline",
+             std::min(max_name_length, kMaxSpecToolNameLength));
 }
 
 Result<void> ToolRegistry::Add(std::unique_ptr<tools::Tool> tool, Json input_schema,
-                               Json output_schema, std::string_view origin) {
+                               Json output_schema, std::string_view origin,
+                               std::size_t max_name_length) {
   const std::string name = tool->spec().name;
   auto fail = [&](const std::string& why) {
     return base::InvalidArgument("tool " + name + " (" + std::string(origin) + "): " + why);
   };
-  const std::size_t max_length = origin == "inline" ? kMaxSpecToolNameLength : kMaxToolNameLength;
-  if (!IsValidToolName(name, max_length)) {
-    return fail("the name must be 1-" + std::to_string(max_length) +
+  if (!IsValidToolName(name, max_name_length)) {
+    return fail("the name must be 1-" + std::to_string(max_name_length) +
                 " characters of [A-Za-z0-9_.-]");
   }
   if (by_name_.count(name) != 0) return fail("a tool with this name is already registered");
@@ -141,6 +143,7 @@ Task<Result<tools::ToolOutput>> ToolRegistry::Invoke(const RegisteredTool& tool,
                                     "not " +
                                     std::string(arguments.type_name()));
   }
+  if (spec.upgrade_arguments) arguments = spec.upgrade_arguments(std::move(arguments));
   auto problems = tool.input_validator().Validate(arguments);
   if (!problems.empty()) {
     co_return base::InvalidArgument(FormatArgumentProblems(spec.name, problems));

@@ -36,7 +36,7 @@ using base::Task;
 
 // herald's own tools (Register): short enough for every host's server+tool name limit.
 inline constexpr std::size_t kMaxToolNameLength = 40;
-// Tools with inline schemas (RegisterWithSchemas: the conformance fixtures): the spec's limit.
+// The spec's limit, for the conformance fixtures (RegisterWithSchemas with this maximum).
 inline constexpr std::size_t kMaxSpecToolNameLength = 128;
 
 // One registered tool: the tool and its compiled schemas.
@@ -78,9 +78,11 @@ class ToolRegistry {
   // Register for each tool, stopping at the first error.
   Result<void> RegisterAll(std::vector<std::unique_ptr<tools::Tool>> tools);
   // Registers with inline schemas (conformance fixtures, tests). `output_schema` may be null.
-  // Same errors as Register, except that names may be up to kMaxSpecToolNameLength long.
+  // Same errors as Register; names may be up to `max_name_length` (at most
+  // kMaxSpecToolNameLength) long.
   Result<void> RegisterWithSchemas(std::unique_ptr<tools::Tool> tool, Json input_schema,
-                                   Json output_schema);
+                                   Json output_schema,
+                                   std::size_t max_name_length = kMaxToolNameLength);
 
   // The tool named `name`, or nullptr.
   const RegisteredTool* Find(std::string_view name) const;
@@ -103,7 +105,7 @@ class ToolRegistry {
 
  private:
   Result<void> Add(std::unique_ptr<tools::Tool> tool, Json input_schema, Json output_schema,
-                   std::string_view origin);
+                   std::string_view origin, std::size_t max_name_length = kMaxToolNameLength);
 
   std::vector<std::unique_ptr<RegisteredTool>> tools_;
   std::unordered_map<std::string, RegisteredTool*> by_name_;

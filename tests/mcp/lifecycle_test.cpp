@@ -109,9 +109,11 @@ TEST_F(LifecycleTest, BeforeInitializeOnlyPingAndInitializeAreServed) {
   Json tools = h_.Call("tools/list");
   EXPECT_EQ(ErrorCode(tools), kInvalidRequest);
   EXPECT_NE(tools["error"]["message"].get<std::string>().find("initialize"), std::string::npos);
-  // The 2026-07-28 era probe must get an error, not silence.
+  // The 2026-07-28 era probe is served (modern_era_test.cpp); without its _meta it gets an
+  // error naming what is missing, never silence.
   Json discover = h_.Call("server/discover");
-  EXPECT_EQ(ErrorCode(discover), kMethodNotFound);
+  EXPECT_EQ(ErrorCode(discover), kInvalidParams);
+  EXPECT_NE(discover["error"]["message"].get<std::string>().find("_meta"), std::string::npos);
 }
 
 TEST_F(LifecycleTest, PingEchoesStringIds) {

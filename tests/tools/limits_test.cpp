@@ -49,11 +49,16 @@ void ExpectContentLimits(const std::string& tool) {
             static_cast<int>(kMaxTextLength))
       << tool;
   ExpectMediaList(Property(thread["items"], "media"), tool + ".thread[].media");
-  const Json& override_entry = Property(s, "overrides")["additionalProperties"];
+  const Json& overrides = Property(s, "overrides");
+  EXPECT_EQ(overrides.value("maxItems", -1), kMaxAccountsPerPost) << tool;
+  const Json& override_entry = overrides["items"];
+  EXPECT_EQ(Property(override_entry, "account_id").value("maxLength", -1),
+            static_cast<int>(kMaxIdLength))
+      << tool;
   EXPECT_EQ(Property(override_entry, "text").value("maxLength", -1),
             static_cast<int>(kMaxTextLength))
       << tool;
-  ExpectMediaList(Property(override_entry, "media"), tool + ".overrides.*.media");
+  ExpectMediaList(Property(override_entry, "media"), tool + ".overrides[].media");
 }
 
 TEST(LimitsTest, PostContentSchemasStateTheCoreLimits) {

@@ -13,10 +13,11 @@
 #include <sstream>
 
 #include "app/config.h"
-#include "mcp/server/herald_server.h"
 #include "app/services.h"
+#include "mcp/server/herald_server.h"
 #include "schemas/schemas.h"
 #include "tests/support/result_matchers.h"
+#include "tools/post_args.h"
 #include "tools/tool_metadata.h"
 
 namespace herald::tools {
@@ -72,6 +73,60 @@ TEST_F(ProductionTools, EveryToolHasItsMetadataFileAndEveryFileATool) {
     std::string name(path.substr(6, path.size() - 6 - kSuffix.size()));
     EXPECT_EQ(names.count(name), 1u) << "schemas/" << path << " has no production tool";
   }
+}
+
+// The rule OpenAI Agents' strict mode (ensure_strict_json_schema) fails on: an object schema
+// whose additionalProperties is true or a schema (a map keyed by arbitrary names). Its other
+// rewrites (adding additionalProperties:false, listing every property in required) convert
+// and never fail. Paths of offending nodes are appended to `out`.
+void CollectMapObjects(const Json& node, const std::string& path, std::vector<std::string>& out) {
+  if (node.is_object()) {
+    if (auto ap = node.find("additionalProperties");
+        ap != node.end() && !(ap->is_boolean() && !ap->get<bool>())) {
+      out.push_back(path);
+    }
+    for (const auto& [key, value] : node.items()) CollectMapObjects(value, path + "/" + key, out);
+  } else if (node.is_array()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      CollectMapObjects(node[i], path + "/" + std::to_string(i), out);
+    }
+  }
+}
+
+TEST_F(ProductionTools, InputSchemasConvertToOpenAiStrictMode) {
+  for (const auto& t : dispatcher_->tools().all()) {
+    std::vector<std::string> maps;
+    CollectMapObjects(t->Describe()["inputSchema"], "", maps);
+    // Known exception: platform_options, per-network options keyed by platform id, whose
+    // values are free-form objects (each network's options_schema in list_platforms).
+    std::erase(maps, "/properties/platform_options");
+    EXPECT_TRUE(maps.empty()) << t->spec().name << ": map-typed objects at "
+                              << ::testing::PrintToString(maps);
+  }
+}
+
+TEST_F(ProductionTools, OverridesStillAcceptTheOlderMapForm) {
+  Json old_form = Json::parse(R"({"text": "hi", "accounts": ["acc_1", "acc_2"],
+      "overrides": {"acc_1": {"text": "for one"}, "acc_2": {"media": ["med_1"]}}})");
+  Json upgraded = UpgradeOverridesArgument(old_form);
+  EXPECT_EQ(upgraded["overrides"], Json::parse(R"([{"account_id": "acc_1", "text": "for one"},
+                            {"account_id": "acc_2", "media": ["med_1"]}])"));
+  for (const char* name :
+       {"schedule_post", "publish_post", "save_draft", "validate_post", "update_post"}) {
+    const auto* tool = dispatcher_->tools().Find(name);
+    ASSERT_NE(tool, nullptr) << name;
+    ASSERT_TRUE(tool->spec().upgrade_arguments) << name;
+    Json args = tool->spec().upgrade_arguments(old_form);
+    if (std::string(name) == "update_post") {
+      args.erase("accounts");
+      args["post_id"] = "post_1";
+    }
+    EXPECT_TRUE(tool->input_validator().Validate(args).empty()) << name;
+    EXPECT_EQ(args["overrides"], upgraded["overrides"]) << name;
+  }
+  // A value that is not the old form either is left for validation to name.
+  Json bad = Json::parse(R"({"overrides": {"acc_1": "text"}})");
+  EXPECT_EQ(UpgradeOverridesArgument(bad), bad);
 }
 
 TEST_F(ProductionTools, ListingMatchesTheGoldenCopyByteForByte) {

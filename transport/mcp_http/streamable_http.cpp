@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-
 #include "http/sse_writer.h"
 #include "mcp/protocol/jsonrpc.h"
 #include "mcp/protocol/modern_protocol.h"
@@ -170,8 +169,7 @@ base::Task<http::Response> StreamableHttpTransport::Post(http::Request req, base
       (modern_header && ClassifyMessage(message) == MessageKind::kRequest)) {
     co_return co_await ModernPost(std::move(req), std::move(message), std::move(caller));
   }
-  if (modern_header && !message.is_array() &&
-      ClassifyMessage(message) != MessageKind::kInvalid) {
+  if (modern_header && !message.is_array() && ClassifyMessage(message) != MessageKind::kInvalid) {
     // 2026-07-28 notifications (and stray responses) need no session; closing a stream is how
     // that era cancels.
     co_return http::Response::Empty(202);
@@ -261,30 +259,30 @@ base::Task<http::Response> StreamableHttpTransport::ModernPost(http::Request req
   if (!mcp::IsModernRequest(message)) {
     // The header names 2026-07-28 but the body has no _meta: say what is missing.
     auto bad = mcp::ValidateModernMeta(params);
-    co_return JsonReply(400, MakeError(id, bad.value_or(mcp::RpcError{
-                                               mcp::kInvalidParams, "Invalid params", nullptr})));
+    co_return JsonReply(
+        400,
+        MakeError(id, bad.value_or(mcp::RpcError{mcp::kInvalidParams, "Invalid params", nullptr})));
   }
   std::string meta_version = mcp::ModernMetaVersion(params);
   std::string_view header_version = req.Header("mcp-protocol-version");
   if (!meta_version.empty() && header_version != meta_version) {
-    co_return HeaderMismatch(id, "the MCP-Protocol-Version header (\"" +
-                                     std::string(header_version) +
-                                     "\") must equal params._meta[\"" +
-                                     std::string(mcp::kMetaProtocolVersion) + "\"] (\"" +
-                                     meta_version + "\")");
+    co_return HeaderMismatch(
+        id, "the MCP-Protocol-Version header (\"" + std::string(header_version) +
+                "\") must equal params._meta[\"" + std::string(mcp::kMetaProtocolVersion) +
+                "\"] (\"" + meta_version + "\")");
   }
   auto header_method = mcp::DecodeMcpHeaderValue(req.Header("mcp-method"));
   if (!header_method || *header_method != method) {
-    co_return HeaderMismatch(id, "the Mcp-Method header must equal the request's method (\"" +
-                                     method + "\")");
+    co_return HeaderMismatch(
+        id, "the Mcp-Method header must equal the request's method (\"" + method + "\")");
   }
   if (auto expected = mcp::McpNameFor(method, params)) {
     auto header_name = mcp::DecodeMcpHeaderValue(req.Header("mcp-name"));
     if (!header_name || *header_name != *expected) {
       co_return HeaderMismatch(
           id, "the Mcp-Name header must equal the request's " +
-                  std::string(method == "resources/read" ? "params.uri" : "params.name") +
-                  " (\"" + *expected + "\"); non-ASCII values are written =?base64?...?=");
+                  std::string(method == "resources/read" ? "params.uri" : "params.name") + " (\"" +
+                  *expected + "\"); non-ASCII values are written =?base64?...?=");
     }
   }
   auto session = dispatcher_.NewStatelessSession(caller, "http", "");

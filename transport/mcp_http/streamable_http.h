@@ -78,8 +78,7 @@ class StreamableHttpTransport {
   Lookup FindSession(const http::Request& req, const base::Caller& caller);
   base::Task<http::Response> Initialize(base::Json message, base::Caller caller);
   // A 2026-07-28 request (headers checked here, the rest by the dispatcher).
-  base::Task<http::Response> ModernPost(http::Request req, base::Json message,
-                                        base::Caller caller);
+  base::Task<http::Response> ModernPost(http::Request req, base::Json message, base::Caller caller);
   base::Task<http::Response> Dispatch(std::shared_ptr<mcp::Session> session,
                                       std::shared_ptr<HttpSession> http_session, base::Json message,
                                       bool is_tool_call,
