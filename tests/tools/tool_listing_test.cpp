@@ -15,6 +15,7 @@
 #include "app/config.h"
 #include "app/services.h"
 #include "mcp/server/herald_server.h"
+#include "platforms/platform.h"
 #include "schemas/schemas.h"
 #include "tests/support/result_matchers.h"
 #include "tools/post_args.h"
@@ -97,11 +98,28 @@ TEST_F(ProductionTools, InputSchemasConvertToOpenAiStrictMode) {
   for (const auto& t : dispatcher_->tools().all()) {
     std::vector<std::string> maps;
     CollectMapObjects(t->Describe()["inputSchema"], "", maps);
-    // Known exception: platform_options, per-network options keyed by platform id, whose
-    // values are free-form objects (each network's options_schema in list_platforms).
-    std::erase(maps, "/properties/platform_options");
     EXPECT_TRUE(maps.empty()) << t->spec().name << ": map-typed objects at "
                               << ::testing::PrintToString(maps);
+  }
+}
+
+// platform_options names each network that takes options (a closed object, not a map), so a
+// network given options_schema must be added to the post tools' input schemas.
+TEST_F(ProductionTools, PlatformOptionsNameEveryNetworkThatTakesOptions) {
+  std::set<std::string> with_options;
+  for (const auto* p : services_->platforms->All()) {
+    if (!p->Info().options_schema.is_null()) with_options.insert(p->Info().id);
+  }
+  ASSERT_FALSE(with_options.empty());
+  for (const char* name :
+       {"schedule_post", "publish_post", "save_draft", "validate_post", "update_post"}) {
+    const auto* tool = dispatcher_->tools().Find(name);
+    ASSERT_NE(tool, nullptr) << name;
+    const Json& options = tool->Describe()["inputSchema"]["properties"]["platform_options"];
+    std::set<std::string> listed;
+    for (const auto& [id, _] : options["properties"].items()) listed.insert(id);
+    EXPECT_EQ(listed, with_options) << name;
+    EXPECT_EQ(options["additionalProperties"], false) << name;
   }
 }
 
