@@ -115,11 +115,12 @@ TEST_F(ProductionTools, PlatformOptionsNameEveryNetworkThatTakesOptions) {
        {"schedule_post", "publish_post", "save_draft", "validate_post", "update_post"}) {
     const auto* tool = dispatcher_->tools().Find(name);
     ASSERT_NE(tool, nullptr) << name;
-    const Json& options = tool->Describe()["inputSchema"]["properties"]["platform_options"];
+    const Json described = tool->Describe();
+    const Json& options = described.at("inputSchema").at("properties").at("platform_options");
     std::set<std::string> listed;
-    for (const auto& [id, _] : options["properties"].items()) listed.insert(id);
+    for (const auto& [id, _] : options.at("properties").items()) listed.insert(id);
     EXPECT_EQ(listed, with_options) << name;
-    EXPECT_EQ(options["additionalProperties"], false) << name;
+    EXPECT_EQ(options.at("additionalProperties"), false) << name;
   }
 }
 
