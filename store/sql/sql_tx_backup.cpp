@@ -126,12 +126,14 @@ Result<std::vector<BackupTable>> SqlTx::ListBackupTables() {
       std::vector<std::pair<int64_t, std::string>> keys;
       for (size_t i = 0; i < cols.size(); ++i) {
         table.columns.push_back(cols.at(i, 0).str());
-        if (cols.at(i, 1).int_value() > 0) keys.emplace_back(cols.at(i, 1).int_value(), cols.at(i, 0).str());
+        if (cols.at(i, 1).int_value() > 0)
+          keys.emplace_back(cols.at(i, 1).int_value(), cols.at(i, 0).str());
       }
       std::sort(keys.begin(), keys.end());
       for (auto& [order, column] : keys) table.primary_key.push_back(std::move(column));
       HERALD_ASSIGN_OR_RETURN(
-          Rows refs, Exec("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", {Txt(name)}));
+          Rows refs,
+          Exec("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", {Txt(name)}));
       for (std::string& p : TextColumn(refs)) parents[name].insert(std::move(p));
     }
     tables.emplace(name, std::move(table));
@@ -151,7 +153,8 @@ Result<int64_t> SqlTx::CountBackupRows(const BackupTable& table) {
 
 Result<void> SqlTx::ScanBackupRows(const BackupTable& table,
                                    const std::function<Result<void>(BackupRow&)>& sink) {
-  const std::string select = "SELECT " + ColumnList(table.columns) + " FROM " + QuoteName(table.name);
+  const std::string select =
+      "SELECT " + ColumnList(table.columns) + " FROM " + QuoteName(table.name);
   const int width = static_cast<int>(table.columns.size());
   auto emit = [&](Rows& rows) -> Result<void> {
     BackupRow row;
@@ -177,8 +180,8 @@ Result<void> SqlTx::ScanBackupRows(const BackupTable& table,
   std::string after = "(";
   for (size_t i = 0; i < key_at.size(); ++i) after += i == 0 ? "?" : ", ?";
   after += ")";
-  const std::string order = " ORDER BY " + ColumnList(table.primary_key) + " LIMIT " +
-                            std::to_string(kScanPage);
+  const std::string order =
+      " ORDER BY " + ColumnList(table.primary_key) + " LIMIT " + std::to_string(kScanPage);
   Params last;
   while (true) {
     HERALD_ASSIGN_OR_RETURN(
@@ -218,9 +221,9 @@ Result<void> SqlTx::InsertBackupRows(const BackupTable& table,
       }
       params.insert(params.end(), rows[r].begin(), rows[r].end());
     }
-    HERALD_ASSIGN_OR_RETURN(int64_t inserted,
-                            InsertRows(QuoteName(table.name), list, static_cast<int>(columns.size()),
-                                       n, params));
+    HERALD_ASSIGN_OR_RETURN(
+        int64_t inserted,
+        InsertRows(QuoteName(table.name), list, static_cast<int>(columns.size()), n, params));
     if (inserted != static_cast<int64_t>(n)) {
       return base::AlreadyExists("table " + table.name + " already holds " +
                                  std::to_string(static_cast<int64_t>(n) - inserted) +
@@ -236,10 +239,10 @@ Result<void> SqlTx::FinishBackupRestore(const BackupTable& table) {
     HERALD_ASSIGN_OR_RETURN(Rows seq, Exec("SELECT pg_get_serial_sequence(?, ?)",
                                            {Txt(QuoteName(table.name)), Txt(column)}));
     if (seq.empty() || seq.at(0, 0).is_null()) continue;
-    HERALD_RETURN_IF_ERROR(
-        Exec("SELECT setval(?::regclass, GREATEST(COALESCE(MAX(" + QuoteName(column) + "), 0), 1), MAX(" +
-                 QuoteName(column) + ") IS NOT NULL) FROM " + QuoteName(table.name),
-             {seq.at(0, 0)}));
+    HERALD_RETURN_IF_ERROR(Exec("SELECT setval(?::regclass, GREATEST(COALESCE(MAX(" +
+                                    QuoteName(column) + "), 0), 1), MAX(" + QuoteName(column) +
+                                    ") IS NOT NULL) FROM " + QuoteName(table.name),
+                                {seq.at(0, 0)}));
   }
   return base::Ok();
 }
