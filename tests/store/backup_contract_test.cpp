@@ -30,9 +30,9 @@ TEST_P(StoreContractTest, BackupListsEveryTableParentsFirst) {
   for (const auto& t : *tables) names.push_back(t.name);
   // The tables of every migration so far; a new one appears here without being named in the
   // backup code (this list only checks that discovery works and orders parents first).
-  for (const char* expected : {"organizations", "api_keys", "accounts", "oauth_grants", "posts",
-                               "post_targets", "jobs", "media", "media_variants", "metrics",
-                               "oauth_states", "idempotency", "audit_log"}) {
+  for (const char* expected :
+       {"organizations", "api_keys", "accounts", "oauth_grants", "posts", "post_targets", "jobs",
+        "media", "media_variants", "metrics", "oauth_states", "idempotency", "audit_log"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
   EXPECT_EQ(std::find(names.begin(), names.end(), "schema_migrations"), names.end());
@@ -48,7 +48,8 @@ TEST_P(StoreContractTest, BackupRestoresEveryRowIntoAnEmptyDatabase) {
   TempDir dir;
   auto written = WriteBackupFile(*store_, Info(Now()), dir.File("b.jsonl"));
   HERALD_ASSERT_OK(written);
-  EXPECT_EQ(written->backend, BackendName(GetParam()).substr(0, 6) == "sqlite" ? "sqlite" : "postgres");
+  EXPECT_EQ(written->backend,
+            BackendName(GetParam()).substr(0, 6) == "sqlite" ? "sqlite" : "postgres");
   EXPECT_EQ(Rows(*written, "posts"), 30);
   EXPECT_EQ(Rows(*written, "organizations"), 2);
   auto verified = VerifyBackupFile(dir.File("b.jsonl"));

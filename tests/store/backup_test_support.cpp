@@ -32,8 +32,11 @@ base::Result<void> FillForBackup(Store& store, base::Time now, int posts) {
     media.size = static_cast<int64_t>(media.data.size());
     media.created_at = now;
     HERALD_RETURN_IF_ERROR(tx.InsertMedia(media));
-    Metrics metrics{.org_id = org.id, .target_id = "", .account_id = account.id,
-                    .fetched_at = now, .values = {{"followers", 12}}};
+    Metrics metrics{.org_id = org.id,
+                    .target_id = "",
+                    .account_id = account.id,
+                    .fetched_at = now,
+                    .values = {{"followers", 12}}};
     HERALD_RETURN_IF_ERROR(tx.InsertMetrics(metrics));
     AuditEntry audit;
     audit.org_id = org.id;
@@ -42,9 +45,13 @@ base::Result<void> FillForBackup(Store& store, base::Time now, int posts) {
     audit.subject = account.id;
     audit.at = now;
     HERALD_RETURN_IF_ERROR(tx.AppendAudit(audit));
-    IdempotencyRecord idem{.org_id = org.id, .key = "k-" + org.id, .tool = "schedule_post",
-                           .request_hash = "ab", .response = {{"ok", true}},
-                           .created_at = now, .expires_at = now + std::chrono::hours(24)};
+    IdempotencyRecord idem{.org_id = org.id,
+                           .key = "k-" + org.id,
+                           .tool = "schedule_post",
+                           .request_hash = "ab",
+                           .response = {{"ok", true}},
+                           .created_at = now,
+                           .expires_at = now + std::chrono::hours(24)};
     return tx.InsertIdempotency(idem);
   });
 }
@@ -61,10 +68,18 @@ base::Result<std::map<std::string, std::vector<std::string>>> DumpTables(Store& 
           const sql::Value& v = row[c];
           line += t.columns[c] + "=";
           switch (v.type()) {
-            case sql::Value::Type::kNull: line += "null"; break;
-            case sql::Value::Type::kInt: line += "i:" + std::to_string(v.int_value()); break;
-            case sql::Value::Type::kText: line += "t:" + v.str(); break;
-            case sql::Value::Type::kBlob: line += "b:" + v.str(); break;
+            case sql::Value::Type::kNull:
+              line += "null";
+              break;
+            case sql::Value::Type::kInt:
+              line += "i:" + std::to_string(v.int_value());
+              break;
+            case sql::Value::Type::kText:
+              line += "t:" + v.str();
+              break;
+            case sql::Value::Type::kBlob:
+              line += "b:" + v.str();
+              break;
           }
           line += '|';
         }
