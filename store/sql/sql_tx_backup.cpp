@@ -95,31 +95,31 @@ Result<std::vector<BackupTable>> SqlTx::ListBackupTables() {
     BackupTable table;
     table.name = name;
     if (pg) {
+      // The first column of a catalog query about this table, as names.
+      auto names_of = [&](std::string_view sql) -> Result<std::vector<std::string>> {
+        HERALD_ASSIGN_OR_RETURN(Rows rows, Exec(sql, {Txt(name)}));
+        return TextColumn(rows);
+      };
       HERALD_ASSIGN_OR_RETURN(
-          Rows cols,
-          Exec("SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ? AND "
-               "n.nspname = current_schema() AND a.attnum > 0 AND NOT a.attisdropped "
-               "ORDER BY a.attnum",
-               {Txt(name)}));
-      table.columns = TextColumn(cols);
+          table.columns,
+          names_of("SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ? AND "
+                   "n.nspname = current_schema() AND a.attnum > 0 AND NOT a.attisdropped "
+                   "ORDER BY a.attnum"));
       HERALD_ASSIGN_OR_RETURN(
-          Rows keys,
-          Exec("SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-               "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON "
-               "a.attrelid = c.oid AND a.attnum = ANY(i.indkey) WHERE i.indisprimary AND "
-               "c.relname = ? AND n.nspname = current_schema() "
-               "ORDER BY array_position(i.indkey::int2[], a.attnum)",
-               {Txt(name)}));
-      table.primary_key = TextColumn(keys);
+          table.primary_key,
+          names_of("SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                   "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON "
+                   "a.attrelid = c.oid AND a.attnum = ANY(i.indkey) WHERE i.indisprimary AND "
+                   "c.relname = ? AND n.nspname = current_schema() "
+                   "ORDER BY array_position(i.indkey::int2[], a.attnum)"));
       HERALD_ASSIGN_OR_RETURN(
-          Rows refs,
-          Exec("SELECT p.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
-               "JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace n ON "
-               "n.oid = c.relnamespace WHERE k.contype = 'f' AND c.relname = ? AND "
-               "n.nspname = current_schema()",
-               {Txt(name)}));
-      for (std::string& p : TextColumn(refs)) parents[name].insert(std::move(p));
+          std::vector<std::string> refs,
+          names_of("SELECT p.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                   "JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace n ON "
+                   "n.oid = c.relnamespace WHERE k.contype = 'f' AND c.relname = ? AND "
+                   "n.nspname = current_schema()"));
+      for (std::string& p : refs) parents[name].insert(std::move(p));
     } else {
       HERALD_ASSIGN_OR_RETURN(
           Rows cols, Exec("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", {Txt(name)}));
