@@ -197,6 +197,9 @@ int RunServe(const Config& config) {
   options.streamable.limits = SessionLimits(config, auth_off);
   options.legacy.limits = options.streamable.limits;
   options.public_url = config.public_url;
+  if (auto rates = core::RateBudgets::Parse(config.request_rates); rates.ok()) {
+    options.request_rates = std::move(*rates);  // checked when the configuration was read
+  }
   options.allowed_origins = config.allowed_origins;
   options.streamable.stateless = config.stateless;
   if (!config.public_url.empty()) {
@@ -262,6 +265,19 @@ int RunServe(const Config& config) {
   // The publishing workers (scheduler + queue worker) on their own threads unless --no-workers;
   // stopped below, after the HTTP side has drained.
   auto workers = StartWorkers(services, config);
+  // Daily backups (HERALD_BACKUP_DIR), with the age of the last good one on /metrics.
+  auto backups = StartBackups(*services.store, services.keyring, config, *services.clock);
+  if (backups) {
+    const core::BackupScheduler* scheduler = &backups->scheduler();
+    const base::Clock* clock = services.clock;
+    frontend.metrics().AddGauge(
+        "herald_backup_last_success_age_seconds",
+        "Seconds since the last verified backup (since start when none yet).",
+        [scheduler, clock] { return scheduler->SecondsSinceLastGood(clock->Now()); });
+    frontend.metrics().AddGauge(
+        "herald_backup_consecutive_failures", "Failed backups since the last good one.",
+        [scheduler] { return static_cast<double>(scheduler->consecutive_failures()); });
+  }
 
   spdlog::info("herald {} listening on http://{} (MCP at /mcp, legacy SSE at /sse, REST at "
                "/api/v1){}",
@@ -276,6 +292,7 @@ int RunServe(const Config& config) {
   frontend.Shutdown(kShutdownGrace);
   dispatcher.CloseAllSessions();
   workers.reset();  // running publishes finish or lease out
+  backups.reset();
   services.http->CloseIdle();  // pooled sockets belong to the frontend's io_context
   blocking.join();
   spdlog::info("stopped");

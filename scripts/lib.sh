@@ -9,7 +9,7 @@ HERALD_BUILD_PACKAGES=(g++ cmake make pkg-config ccache ca-certificates tzdata
   libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev libicu-dev
   libmimalloc-dev libvips-dev ffmpeg)
 # Extra packages the tests need.
-HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client
+HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client python3-yaml
   nodejs npm sqlite3 perl clang-14 libclang-rt-14-dev)
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "store/sql/value.h"
 
 namespace herald::store {
 
@@ -258,6 +259,20 @@ struct AuditEntry {
   Json detail = Json::object();  // never a secret
   Time at;
 };
+
+// ---- backup ----
+
+// One table as a backup sees it, read from the database's catalog (never from a list kept by
+// hand, so tables added by later migrations are included).
+struct BackupTable {
+  std::string name;
+  std::vector<std::string> columns;      // in the table's column order
+  std::vector<std::string> primary_key;  // empty when the table has none
+};
+
+// One row of a BackupTable: one cell per column, in BackupTable::columns order (null, integer,
+// text or blob, as the database holds them).
+using BackupRow = std::vector<sql::Value>;
 
 }  // namespace herald::store
 

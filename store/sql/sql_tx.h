@@ -125,6 +125,15 @@ class SqlTx final : public Tx {
 
   Result<int> DeleteExpired(Time now) override;
 
+  // ---- backup ----
+  Result<std::vector<BackupTable>> ListBackupTables() override;
+  Result<int64_t> CountBackupRows(const BackupTable& table) override;
+  Result<void> ScanBackupRows(const BackupTable& table,
+                              const std::function<Result<void>(BackupRow&)>& sink) override;
+  Result<void> InsertBackupRows(const BackupTable& table, const std::vector<std::string>& columns,
+                                const std::vector<BackupRow>& rows) override;
+  Result<void> FinishBackupRestore(const BackupTable& table) override;
+
  private:
   // Runs one statement, remembering the first failure.
   Result<Rows> Exec(std::string_view sql, const Params& params);
