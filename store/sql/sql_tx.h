@@ -125,6 +125,12 @@ class SqlTx final : public Tx {
 
   Result<int> DeleteExpired(Time now) override;
 
+  // ---- web console sessions ----
+  Result<void> InsertConsoleSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) override;
+  Result<void> DeleteConsoleSession(std::string_view token_hash) override;
+  Result<int> DeleteExpiredConsoleSessions(Time now) override;
+
  private:
   // Runs one statement, remembering the first failure.
   Result<Rows> Exec(std::string_view sql, const Params& params);
