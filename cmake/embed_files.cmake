@@ -1,9 +1,10 @@
-# Writes OUTPUT: a C++ file embedding every file matching PATTERNS (";"-separated globs) under
+# Writes OUTPUT: a C++ file embedding every file matching PATTERNS (","-separated globs) under
 # SOURCE_DIR as a string literal, looked up by its path relative to SOURCE_DIR through
 #   std::optional<std::string_view> FUNCTION(std::string_view path)
 # declared in HEADER inside NAMESPACE. Run at build time with cmake -P (see
 # transport/CMakeLists.txt and mcp/CMakeLists.txt).
 set(files "")
+string(REPLACE "," ";" PATTERNS "${PATTERNS}")
 foreach(pattern IN LISTS PATTERNS)
   file(GLOB_RECURSE found RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/${pattern}")
   list(APPEND files ${found})
