@@ -269,6 +269,7 @@ const steps = [
 ];
 
 await runSteps(steps, async () => {
+  if (page) await shot(page, artifacts, '99-last-page').catch(() => {});
   await browser.close().catch(() => {});
   if (server) await server.stop({ keepData: true });
   emulator?.child.kill('SIGTERM');

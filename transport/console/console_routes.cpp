@@ -81,6 +81,42 @@ Notice DoneNotice(const http::Request& req) {
   return it == kDone.end() ? Notice{} : Notice{it->second, false};
 }
 
+// Pages and notices are built by these plain functions, not brace-initialized inside the
+// coroutines below: GCC 12 mis-compiles some aggregate temporaries in coroutine frames.
+Notice Failure(std::string text) {
+  Notice n;
+  n.text = std::move(text);
+  n.error = true;
+  return n;
+}
+
+PageFrame MakeFrame(std::string_view title, std::string_view active, const std::string& csrf,
+                    const std::string& zone) {
+  PageFrame f;
+  f.title = std::string(title);
+  f.active = std::string(active);
+  f.csrf_token = csrf;
+  f.time_zone = zone;
+  return f;
+}
+
+PostsFilter FilterOf(const http::Request& req) {
+  PostsFilter f;
+  f.status = QueryValue(req, "status");
+  f.account_id = QueryValue(req, "account_id");
+  f.cursor = QueryValue(req, "cursor");
+  return f;
+}
+
+ComposeForm ComposeOf(const Form& f) {
+  ComposeForm form;
+  form.text = FormValue(f, "text");
+  form.accounts = FormValues(f, "accounts");
+  form.media = FormValues(f, "media");
+  form.publish_at = FormValue(f, "publish_at");
+  return form;
+}
+
 // Empty list_accounts / list_posts results (built outside coroutines: GCC 12 mis-compiles
 // braced Json temporaries in some co_return expressions).
 Json NoAccounts() { return Json{{"accounts", Json::array()}}; }
@@ -141,6 +177,15 @@ ConsoleRoutes::ConsoleRoutes(const mcp::ToolRegistry& tools, core::ConsoleSessio
       options_(options),
       rest_(tools) {}
 
+ConsoleRoutes::Session ConsoleRoutes::SessionOf(const core::ConsoleSignIn& in,
+                                                std::string_view zone) {
+  Session s;
+  s.caller = in.caller;
+  s.csrf_token = in.csrf_token;
+  s.time_zone = UsableTimeZone(zone);
+  return s;
+}
+
 std::string ConsoleRoutes::SessionCookie(std::string_view value, long max_age) const {
   std::string c = std::string(kSessionCookie) + "=" + std::string(value) +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -152,13 +197,13 @@ http::Handler ConsoleRoutes::Authed(PageHandler inner, bool state_changing) cons
   return guard_.Open([this, inner = std::move(inner),
                       state_changing](http::Request req) -> base::Task<http::Response> {
     std::string token = CookieValue(req.Header("cookie"), kSessionCookie);
+    // Named, and no co_await inside a conditional expression (GCC 12 coroutine bugs).
     auto resolve = [this, token] { return sessions_.Resolve(token); };
-    base::Result<core::ConsoleSignIn> signed_in =
-        token.empty() ? base::Result<core::ConsoleSignIn>(base::Unauthenticated("not signed in"))
-                      : co_await base::RunBlocking(pool_, std::move(resolve));
+    base::Result<core::ConsoleSignIn> signed_in = base::Unauthenticated("not signed in");
+    if (!token.empty()) signed_in = co_await base::RunBlocking(pool_, std::move(resolve));
     if (!signed_in.ok()) {
       if (signed_in.error().code() != base::ErrorCode::kUnauthenticated) {
-        co_return Html(503, RenderPage(PageFrame{"Unavailable", "", "", ""},
+        co_return Html(503, RenderPage(MakeFrame("Unavailable", "", "", ""),
                                        "<p class=\"notice error\">" +
                                            HtmlEscape(ErrorText(signed_in.error())) + "</p>"));
       }
@@ -187,8 +232,8 @@ http::Handler ConsoleRoutes::Authed(PageHandler inner, bool state_changing) cons
         co_return r;
       }
     }
-    Session s{signed_in->caller, signed_in->csrf_token,
-              UsableTimeZone(http::PercentDecode(CookieValue(req.Header("cookie"), kTimeZoneCookie)))};
+    Session s = SessionOf(*signed_in,
+                          http::PercentDecode(CookieValue(req.Header("cookie"), kTimeZoneCookie)));
     http::Response r = co_await inner(std::move(req), std::move(s));
     AddConsoleSecurityHeaders(r);
     co_return r;
@@ -292,23 +337,22 @@ base::Task<http::Response> ConsoleRoutes::SignIn(http::Request req) const {
   std::string next = SafeNext(FormValue(form, "next"));
   if (expected.empty() || !base::ConstantTimeEqual(expected, presented)) {
     http::Response r = Html(403, SignInPage(expected.empty() ? base::RandomToken() : expected, next,
-                                            Notice{"The form expired (CSRF check failed): "
-                                                   "please sign in again.",
-                                                   true}));
+                                            Failure("The form expired (CSRF check failed): "
+                                                    "please sign in again.")));
     co_return r;
   }
   std::string key = FormValue(form, "api_key");
   while (!key.empty() && (key.back() == ' ' || key.back() == '\n' || key.back() == '\r')) key.pop_back();
   while (!key.empty() && key.front() == ' ') key.erase(key.begin());
   if (key.empty()) {
-    co_return Html(400, SignInPage(expected, next, Notice{"Enter an API key.", true}));
+    co_return Html(400, SignInPage(expected, next, Failure("Enter an API key.")));
   }
   auto sign_in = [this, key] { return sessions_.SignIn(key); };
   base::Result<core::ConsoleSignIn> session = co_await base::RunBlocking(pool_, std::move(sign_in));
   if (!session.ok()) {
     int status = session.error().code() == base::ErrorCode::kUnauthenticated ? 401 : 503;
     co_return Html(status, SignInPage(expected, next,
-                                      Notice{"Sign-in failed: " + ErrorText(session.error()), true}));
+                                      Failure("Sign-in failed: " + ErrorText(session.error()))));
   }
   spdlog::info("console: key {} signed in", session->caller.key_id);
   http::Response r = Redirect(next);
@@ -336,17 +380,20 @@ base::Task<http::Response> ConsoleRoutes::Calendar(http::Request req, Session s)
   auto [first, last] = CalendarRange(view, anchor);
   auto from = StartOfDay(first, s.time_zone);
   auto to = StartOfDay(last, s.time_zone);
-  PageFrame frame{"Calendar", "calendar", s.csrf_token, s.time_zone};
+  PageFrame frame = MakeFrame("Calendar", "calendar", s.csrf_token, s.time_zone);
   if (!from.ok() || !to.ok()) {
-    co_return Html(400, CalendarPage(frame, view, anchor, {}, Notice{"That date cannot be shown.", true}));
+    co_return Html(400, CalendarPage(frame, view, anchor, {}, Failure("That date cannot be shown.")));
   }
   std::vector<Json> posts;
-  Json args{{"from", *from}, {"to", *to}, {"limit", 100}};
+  Json args = Json::object();
+  args["from"] = *from;
+  args["to"] = *to;
+  args["limit"] = 100;
   Notice notice;
   for (int page = 0; page < kMaxCalendarPages; ++page) {
     base::Result<Json> list = co_await Call(s, "list_posts", args);
     if (!list.ok()) {
-      notice = Notice{ErrorText(list.error()), true};
+      notice = Failure(ErrorText(list.error()));
       break;
     }
     for (Json& p : (*list)["posts"]) posts.push_back(std::move(p));
@@ -358,17 +405,17 @@ base::Task<http::Response> ConsoleRoutes::Calendar(http::Request req, Session s)
 }
 
 base::Task<http::Response> ConsoleRoutes::Posts(http::Request req, Session s) const {
-  PostsFilter filter{QueryValue(req, "status"), QueryValue(req, "account_id"),
-                     QueryValue(req, "cursor")};
-  Json args{{"limit", 20}};
+  PostsFilter filter = FilterOf(req);
+  Json args = Json::object();
+  args["limit"] = 20;
   if (!filter.status.empty()) args["status"] = filter.status;
   if (!filter.account_id.empty()) args["account_id"] = filter.account_id;
   if (!filter.cursor.empty()) args["cursor"] = filter.cursor;
-  PageFrame frame{"Queue & history", "posts", s.csrf_token, s.time_zone};
+  PageFrame frame = MakeFrame("Queue & history", "posts", s.csrf_token, s.time_zone);
   Notice notice = DoneNotice(req);
   base::Result<Json> list = co_await Call(s, "list_posts", args);
   if (!list.ok()) {
-    notice = Notice{ErrorText(list.error()), true};
+    notice = Failure(ErrorText(list.error()));
     list = NoPosts();
   }
   std::map<std::string, Json> details;
@@ -387,7 +434,7 @@ base::Task<http::Response> ConsoleRoutes::Posts(http::Request req, Session s) co
 
 base::Task<http::Response> ConsoleRoutes::PostPageResponse(const Session& s, std::string post_id,
                                                            Notice notice, int status) const {
-  PageFrame frame{"Post", "posts", s.csrf_token, s.time_zone};
+  PageFrame frame = MakeFrame("Post", "posts", s.csrf_token, s.time_zone);
   base::Result<Json> post = co_await Call(s, "get_post", Arg("post_id", post_id));
   if (!post.ok()) {
     int code = post.error().code() == base::ErrorCode::kNotFound ? 404 : HttpStatusFor(post.error().code());
@@ -408,8 +455,9 @@ base::Task<http::Response> ConsoleRoutes::PostAction(http::Request req, Session 
   base::Result<Json> done = base::Internal("unknown action");
   std::string notice;
   if (action == "reschedule") {
-    Json args{{"post_id", id}, {"publish_at", LocalInput(FormValue(form, "publish_at"))},
-              {"timezone", s.time_zone}};
+    Json args = Arg("post_id", id);
+    args["publish_at"] = LocalInput(FormValue(form, "publish_at"));
+    args["timezone"] = s.time_zone;
     done = co_await Call(s, "reschedule_post", std::move(args));
     notice = "rescheduled";
   } else if (action == "retry") {
@@ -420,16 +468,16 @@ base::Task<http::Response> ConsoleRoutes::PostAction(http::Request req, Session 
     notice = "cancelled";
   }
   if (!done.ok()) {
-    co_return co_await PostPageResponse(s, id, Notice{ErrorText(done.error()), true},
+    co_return co_await PostPageResponse(s, id, Failure(ErrorText(done.error())),
                                         HttpStatusFor(done.error().code()));
   }
   co_return Redirect("/console/posts/" + UrlEncode(id) + "?done=" + notice);
 }
 
 base::Task<http::Response> ConsoleRoutes::ComposeForm(http::Request req, Session s) const {
-  PageFrame frame{"Compose", "compose", s.csrf_token, s.time_zone};
+  PageFrame frame = MakeFrame("Compose", "compose", s.csrf_token, s.time_zone);
   base::Result<Json> accounts = co_await Call(s, "list_accounts", Json::object());
-  Notice notice = accounts.ok() ? DoneNotice(req) : Notice{ErrorText(accounts.error()), true};
+  Notice notice = accounts.ok() ? DoneNotice(req) : Failure(ErrorText(accounts.error()));
   transport::ComposeForm form;
   if (auto date = ParseCivilDay(QueryValue(req, "date"))) form.publish_at = FormatCivilDay(*date) + "T09:00";
   co_return Html(200, ComposePage(frame, accounts.ok() ? *accounts : NoAccounts(),
@@ -437,12 +485,13 @@ base::Task<http::Response> ConsoleRoutes::ComposeForm(http::Request req, Session
 }
 
 base::Task<http::Response> ConsoleRoutes::Compose(http::Request req, Session s) const {
-  PageFrame frame{"Compose", "compose", s.csrf_token, s.time_zone};
+  PageFrame frame = MakeFrame("Compose", "compose", s.csrf_token, s.time_zone);
   Form f = ParseForm(req);
-  transport::ComposeForm form{FormValue(f, "text"), FormValues(f, "accounts"),
-                              FormValues(f, "media"), FormValue(f, "publish_at")};
+  transport::ComposeForm form = ComposeOf(f);
   const bool draft = FormValue(f, "action") == "draft";
-  Json args{{"accounts", form.accounts}, {"text", form.text}};
+  Json args = Json::object();
+  args["accounts"] = form.accounts;
+  args["text"] = form.text;
   if (!form.media.empty()) args["media"] = form.media;
   if (!form.publish_at.empty()) {
     args["publish_at"] = LocalInput(form.publish_at);
@@ -458,7 +507,7 @@ base::Task<http::Response> ConsoleRoutes::Compose(http::Request req, Session s) 
     base::Result<Json> accounts = co_await Call(s, "list_accounts", Json::object());
     co_return Html(HttpStatusFor(done.error().code()),
                    ComposePage(frame, accounts.ok() ? *accounts : NoAccounts(),
-                               form, Notice{ErrorText(done.error()), true}));
+                               form, Failure(ErrorText(done.error()))));
   }
   co_return Redirect("/console/posts/" + UrlEncode(GetString(*done, "post_id")) +
                      (draft ? "?done=draft" : "?done=scheduled"));
@@ -466,10 +515,10 @@ base::Task<http::Response> ConsoleRoutes::Compose(http::Request req, Session s) 
 
 base::Task<http::Response> ConsoleRoutes::AccountsPageResponse(const Session& s, Notice notice,
                                                                int status) const {
-  PageFrame frame{"Accounts", "accounts", s.csrf_token, s.time_zone};
+  PageFrame frame = MakeFrame("Accounts", "accounts", s.csrf_token, s.time_zone);
   base::Result<Json> accounts = co_await Call(s, "list_accounts", Json::object());
   base::Result<Json> platforms = co_await Call(s, "list_platforms", Json::object());
-  if (!accounts.ok() && notice.text.empty()) notice = Notice{ErrorText(accounts.error()), true};
+  if (!accounts.ok() && notice.text.empty()) notice = Failure(ErrorText(accounts.error()));
   co_return Html(status, AccountsPage(frame, accounts.ok() ? *accounts : Json::object(),
                                       platforms.ok() ? *platforms : Json::object(), notice));
 }
@@ -486,7 +535,7 @@ base::Task<http::Response> ConsoleRoutes::Connect(http::Request req, Session s) 
   }
   base::Result<Json> done = co_await Call(s, "connect_account", std::move(args));
   if (!done.ok()) {
-    co_return co_await AccountsPageResponse(s, Notice{ErrorText(done.error()), true},
+    co_return co_await AccountsPageResponse(s, Failure(ErrorText(done.error())),
                                             HttpStatusFor(done.error().code()));
   }
   std::string url = GetString(*done, "authorization_url");
@@ -500,7 +549,7 @@ base::Task<http::Response> ConsoleRoutes::Disconnect(http::Request req, Session 
   base::Result<Json> done =
       co_await Call(s, "disconnect_account", Arg("account_id", std::string(req.PathParam("id"))));
   if (!done.ok()) {
-    co_return co_await AccountsPageResponse(s, Notice{ErrorText(done.error()), true},
+    co_return co_await AccountsPageResponse(s, Failure(ErrorText(done.error())),
                                             HttpStatusFor(done.error().code()));
   }
   co_return Redirect("/console/accounts?done=disconnected");

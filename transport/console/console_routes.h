@@ -95,6 +95,7 @@ class ConsoleRoutes {
                                                   int status) const;
 
   std::string SessionCookie(std::string_view value, long max_age_seconds) const;
+  static Session SessionOf(const core::ConsoleSignIn& signed_in, std::string_view time_zone);
 
   const mcp::ToolRegistry& tools_;
   core::ConsoleSessions& sessions_;
