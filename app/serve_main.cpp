@@ -32,6 +32,8 @@
 #include "transport/http_frontend.h"
 #include "tools/media_views.h"
 #include "transport/routes/oauth_callback.h"
+#include "core/console_sessions.h"
+#include "transport/console/console_routes.h"
 
 namespace herald::app {
 
@@ -254,6 +256,12 @@ int RunServe(const Config& config) {
 
   HttpFrontend frontend(std::move(options), dispatcher, *auth, *services.clock, readiness);
   AddOAuthCallbackRoute(frontend.server(), *services.accounts);  // public: state authenticates
+  // The web console at / (sign in with an API key; a session cookie from then on).
+  core::ConsoleSessions console_sessions(*services.store, *services.keys, *services.clock);
+  transport::ConsoleRoutes console(
+      dispatcher.tools(), console_sessions, frontend.guard(), blocking, *services.clock,
+      transport::ConsoleOptions{.secure_cookies = config.public_url.rfind("https://", 0) == 0});
+  console.AddTo(frontend.server());
   if (auto started = frontend.Start(); !started.ok()) {
     std::fprintf(stderr, "herald: %s\n", started.error().message().c_str());
     return 1;
@@ -283,6 +291,7 @@ int RunServe(const Config& config) {
                "/api/v1){}",
                HERALD_VERSION, frontend.address(), config.stateless ? ", stateless" : "");
   std::printf("herald: listening on http://%s\n", frontend.address().c_str());
+  std::printf("herald: web console at %s/ (sign in with an API key)\n", base_url.c_str());
   std::fflush(stdout);
 
   int sig = 0;

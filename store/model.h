@@ -274,6 +274,18 @@ struct BackupTable {
 // text or blob, as the database holds them).
 using BackupRow = std::vector<sql::Value>;
 
+// ---- web console sessions ----
+
+// A signed-in browser: the console's session cookie stands for the API key it was exchanged
+// for. Only the cookie's SHA-256 is stored; the role is re-read from the key on every request.
+struct ConsoleSession {
+  std::string token_hash;  // SHA-256 hex of the cookie value; the cookie itself is not stored
+  std::string org_id;
+  std::string key_id;      // the API key signed in with
+  Time created_at;
+  Time expires_at;
+};
+
 }  // namespace herald::store
 
 #endif  // HERALD_STORE_MODEL_H_

@@ -262,6 +262,15 @@ class Tx {
   // After a restore into `table`: moves its generated-id counters past the restored ids (so the
   // next insert does not collide); a no-op where the database does that itself.
   virtual Result<void> FinishBackupRestore(const BackupTable& table) = 0;
+  // ---- web console sessions ----
+  // Errors: kAlreadyExists for a token_hash already stored.
+  virtual Result<void> InsertConsoleSession(const ConsoleSession& session) = 0;
+  // The session unexpired at `now`. Errors: kNotFound (unknown, expired or signed out).
+  virtual Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) = 0;
+  // Signs out: removes the session (no error when it is already gone).
+  virtual Result<void> DeleteConsoleSession(std::string_view token_hash) = 0;
+  // Removes sessions expired at `now`; returns how many went.
+  virtual Result<int> DeleteExpiredConsoleSessions(Time now) = 0;
 };
 
 // A transaction body. It must not call back into the Store (the transaction holds a connection;

@@ -83,6 +83,8 @@ class HttpFrontend {
   StreamableHttpTransport& streamable() { return *streamable_; }
   LegacySseTransport& legacy() { return *legacy_; }
   http::HttpServer& server() { return *server_; }
+  // Host/Origin checks and CORS for routes added from outside (the web console).
+  const HttpGuard& guard() const { return guard_; }
 
  private:
   void AddRoutes();

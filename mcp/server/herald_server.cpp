@@ -1,5 +1,6 @@
 #include "mcp/server/herald_server.h"
 
+#include "mcp/apps/ui_apps.h"
 #include "tools/resource_reads.h"
 
 namespace herald::mcp {
@@ -195,6 +196,7 @@ base::Result<std::unique_ptr<Dispatcher>> BuildHeraldDispatcher(const tools::Too
   }
   HERALD_RETURN_IF_ERROR(
       RegisterHeraldResources(dispatcher->resources(), ProvidersFromServices(deps)));
+  HERALD_RETURN_IF_ERROR(RegisterHeraldViews(dispatcher->resources()));  // MCP Apps
   HERALD_RETURN_IF_ERROR(RegisterHeraldPrompts(dispatcher->prompts()));
   return dispatcher;
 }

@@ -133,6 +133,11 @@ class SqlTx final : public Tx {
   Result<void> InsertBackupRows(const BackupTable& table, const std::vector<std::string>& columns,
                                 const std::vector<BackupRow>& rows) override;
   Result<void> FinishBackupRestore(const BackupTable& table) override;
+  // ---- web console sessions ----
+  Result<void> InsertConsoleSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) override;
+  Result<void> DeleteConsoleSession(std::string_view token_hash) override;
+  Result<int> DeleteExpiredConsoleSessions(Time now) override;
 
  private:
   // Runs one statement, remembering the first failure.
