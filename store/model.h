@@ -273,8 +273,8 @@ struct AnalyticsPost {
   std::string url;
   Time published_at;
   std::string text_excerpt;  // the first characters of the text
-  Json metrics =
-      Json::object();  // latest sample {"normalized": {...}, "raw": {...}}; {} before any
+  // The latest sample {"normalized": {...}, "raw": {...}}; {} before the first measurement.
+  Json metrics = Json::object();
   std::optional<Time> collected_at;  // when `metrics` was measured
 };
 
