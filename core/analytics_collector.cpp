@@ -203,6 +203,14 @@ Task<Outcome> AnalyticsCollector::Measure(store::CollectionTask task, Time now) 
   co_return co_await MeasureAccount(*account, *platform, task, with_history, now);
 }
 
+std::optional<Outcome> AnalyticsCollector::TakeBudget(platforms::Platform& platform, Time now) {
+  auto later = limiter_.TryAcquireSpare(platform.Info().id, now, options_.publish_reserve);
+  if (!later) return std::nullopt;
+  Outcome o = Outcome::Of(Outcome::Kind::kDeferred, "waiting for the network's rate budget");
+  o.retry_at = *later;
+  return o;
+}
+
 Task<Result<platforms::AccountContext>> AnalyticsCollector::Open(const store::Account& account) {
   co_return co_await base::RunBlocking(blocking_,
                                        [&] { return credentials_.OpenCredentials(account); });
@@ -251,11 +259,7 @@ Task<Outcome> AnalyticsCollector::MeasureTarget(const store::Account& account,
       target->deletion == store::DeletionStatus::kDeleted) {
     co_return Outcome::Of(Outcome::Kind::kGone, "the target is not published");
   }
-  if (auto later = limiter_.TryAcquireSpare(platform.Info().id, now, options_.publish_reserve)) {
-    Outcome o = Outcome::Of(Outcome::Kind::kDeferred, "waiting for the network's rate budget");
-    o.retry_at = *later;
-    co_return o;
-  }
+  if (std::optional<Outcome> wait = TakeBudget(platform, now)) co_return *wait;
   auto ctx = co_await Open(account);
   if (!ctx.ok()) co_return FromFetchError(ctx.error(), now);
   platforms::PublishReceipt receipt;
@@ -265,14 +269,7 @@ Task<Outcome> AnalyticsCollector::MeasureTarget(const store::Account& account,
   auto read = co_await platform.FetchPostMetrics(std::move(*ctx), std::move(receipt));
   if (!read.ok()) co_return FromFetchError(read.error(), now);
   const Json stored = NormalizeMetrics(platform.Info().id, *read);
-  store::AnalyticsPost row;
-  row.org_id = task.org_id;
-  row.account_id = account.id;
-  row.remote_id = target->external_id;
-  row.platform = account.platform;
-  row.post_id = target->post_id;
-  row.target_id = target->id;
-  row.url = target->url;
+  store::AnalyticsPost row = AnalyticsRowOf(*target);
   row.published_at = target->published_at.value_or(now);
   row.metrics = stored;
   row.collected_at = now;
@@ -293,11 +290,7 @@ Task<Outcome> AnalyticsCollector::MeasureAccount(const store::Account& account,
                                                  bool with_history, Time now) {
   Outcome numbers = Outcome::Of(Outcome::Kind::kUnsupported);
   if (platform.Info().features.account_metrics) {
-    if (auto later = limiter_.TryAcquireSpare(platform.Info().id, now, options_.publish_reserve)) {
-      numbers = Outcome::Of(Outcome::Kind::kDeferred, "waiting for the network's rate budget");
-      numbers.retry_at = *later;
-      co_return numbers;
-    }
+    if (std::optional<Outcome> wait = TakeBudget(platform, now)) co_return *wait;
     auto ctx = co_await Open(account);
     if (!ctx.ok()) co_return FromFetchError(ctx.error(), now);
     auto read = co_await platform.FetchAccountMetrics(std::move(*ctx));
@@ -328,11 +321,7 @@ Task<Outcome> AnalyticsCollector::MeasureAccount(const store::Account& account,
 
 Task<Outcome> AnalyticsCollector::ImportHistory(const store::Account& account,
                                                 platforms::Platform& platform, Time now) {
-  if (auto later = limiter_.TryAcquireSpare(platform.Info().id, now, options_.publish_reserve)) {
-    Outcome o = Outcome::Of(Outcome::Kind::kDeferred, "waiting for the network's rate budget");
-    o.retry_at = *later;
-    co_return o;
-  }
+  if (std::optional<Outcome> wait = TakeBudget(platform, now)) co_return *wait;
   auto ctx = co_await Open(account);
   if (!ctx.ok()) co_return FromFetchError(ctx.error(), now);
   platforms::HistoryRequest request;

@@ -122,6 +122,9 @@ class AnalyticsCollector {
                               base::Time now);
   // Settles `task` after `outcome`: next stage, retry later, or out of the plan.
   Task<void> Settle(store::CollectionTask task, const Outcome& outcome, base::Time now);
+  // Deferred (until the budget allows) when publishing needs what is left of the network's
+  // rate budget; nullopt when a token was taken.
+  std::optional<Outcome> TakeBudget(platforms::Platform& platform, base::Time now);
   Task<Result<platforms::AccountContext>> Open(const store::Account& account);
   Task<Result<void>> Write(std::function<Result<void>(store::Tx&)> fn);
 

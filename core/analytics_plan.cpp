@@ -42,10 +42,7 @@ std::string TextExcerpt(std::string_view text) {
   return std::string(text.substr(0, cut));
 }
 
-base::Result<void> PlanPublishedTarget(store::Tx& tx, const store::PostTarget& target,
-                                       std::string_view text, bool measurable,
-                                       std::chrono::minutes spread) {
-  if (target.external_id.empty() || !target.published_at) return base::Ok();
+store::AnalyticsPost AnalyticsRowOf(const store::PostTarget& target) {
   store::AnalyticsPost row;
   row.org_id = target.org_id;
   row.account_id = target.account_id;
@@ -54,7 +51,15 @@ base::Result<void> PlanPublishedTarget(store::Tx& tx, const store::PostTarget& t
   row.post_id = target.post_id;
   row.target_id = target.id;
   row.url = target.url;
-  row.published_at = *target.published_at;
+  if (target.published_at) row.published_at = *target.published_at;
+  return row;
+}
+
+base::Result<void> PlanPublishedTarget(store::Tx& tx, const store::PostTarget& target,
+                                       std::string_view text, bool measurable,
+                                       std::chrono::minutes spread) {
+  if (target.external_id.empty() || !target.published_at) return base::Ok();
+  store::AnalyticsPost row = AnalyticsRowOf(target);
   row.text_excerpt = TextExcerpt(text);
   HERALD_RETURN_IF_ERROR(tx.UpsertAnalyticsPost(row));
   if (!measurable) return base::Ok();

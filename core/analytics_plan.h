@@ -35,6 +35,9 @@ std::chrono::seconds SpreadOffset(std::string_view key, std::chrono::minutes spr
 // At most kTextExcerptChars bytes of `text`, cut at a UTF-8 character boundary.
 std::string TextExcerpt(std::string_view text);
 
+// The analytics row of a published target (no metrics yet, no text excerpt).
+store::AnalyticsPost AnalyticsRowOf(const store::PostTarget& target);
+
 // Records a target just published: its analytics_posts row (with `text`) and, when
 // `measurable` (the network reports post metrics), its first collection-plan entry.
 base::Result<void> PlanPublishedTarget(store::Tx& tx, const store::PostTarget& target,
