@@ -284,6 +284,8 @@ struct ConsoleSession {
   std::string key_id;      // the API key signed in with
   Time created_at;
   Time expires_at;
+};
+
 // ---- analytics ----
 
 // A post the analytics know of: published by herald (post_id and target_id set) or imported from

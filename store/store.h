@@ -271,6 +271,7 @@ class Tx {
   virtual Result<void> DeleteConsoleSession(std::string_view token_hash) = 0;
   // Removes sessions expired at `now`; returns how many went.
   virtual Result<int> DeleteExpiredConsoleSessions(Time now) = 0;
+
   // ---- analytics ----
   // The samples (InsertMetrics) of a target (target_id set) or of an account (target_id ""),
   // fetched_at in [from, to), oldest first, at most `limit` (0 = all).

@@ -138,6 +138,7 @@ class SqlTx final : public Tx {
   Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) override;
   Result<void> DeleteConsoleSession(std::string_view token_hash) override;
   Result<int> DeleteExpiredConsoleSessions(Time now) override;
+
   // ---- analytics ----
   Result<std::vector<Metrics>> ListMetrics(std::string_view org_id, std::string_view account_id,
                                            std::string_view target_id, Time from, Time to,
