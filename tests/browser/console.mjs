@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 
 import { check, equal, eventually, freePort, openSignInLink, runSteps, startServe, tempDataDir }
   from '../interop/lib/herald.mjs';
-import { dayIn, launch, oauthEnv, rest, shot, startOAuthEmulator } from './lib.mjs';
+import { allowRefusals, dayIn, launch, oauthEnv, rest, shot, startOAuthEmulator } from './lib.mjs';
 
 const [herald, artifacts, emulatorBinary] = process.argv.slice(2);
 if (!herald || !artifacts || !emulatorBinary) {
@@ -60,6 +60,7 @@ const steps = [
     await page.getByLabel('API key').fill('hk_not_a_real_key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Sign-in failed: invalid API key').waitFor();
+    allowRefusals(errors, [401]);
   }],
 
   ['sign in with the API key; the cookie is HttpOnly and SameSite=Strict', async () => {
@@ -200,6 +201,7 @@ const steps = [
     equal(tool, 403, 'the tool route without X-CSRF-Token');
     const post = await rest(base, server.key, 'get_post', { post_id: postId });
     equal(post.status, 'scheduled', 'nothing changed');
+    allowRefusals(errors, [403]);
   }],
 
   ['another organization\'s posts never show; <script> text renders as text', async () => {
@@ -241,7 +243,19 @@ const steps = [
     check((await otherPage.content()).includes(theirText), 'theirs is');
     const direct = await otherPage.goto(`${base}/console/posts/${postId}`);
     equal(direct.status(), 404, 'our post is not found for them');
+    allowRefusals(errors, [404]);
     await other.close();
+  }],
+
+  ['the calendar as the README shows it', async () => {
+    const wide = await browser.newContext({ timezoneId: zone, locale: 'en-GB',
+                                            viewport: { width: 1100, height: 430 },
+                                            storageState: await ctx.storageState() });
+    const p = watch(await wide.newPage());
+    await p.goto(`${base}/console/calendar?view=week&date=${tomorrow}`);
+    await p.locator('li.entry').first().waitFor();
+    await p.screenshot({ path: `${artifacts}/09-readme-calendar.png` });
+    await wide.close();
   }],
 
   ['phone-sized calendar', async () => {

@@ -40,6 +40,15 @@ TEST(ConsoleHtml, CookieValueFindsTheNamedCookie) {
   EXPECT_EQ(CookieValue("", "herald_session"), "");
 }
 
+TEST(ConsoleHtml, CookiesAreHttpOnlyStrictAndSecureOnlyOverHttps) {
+  EXPECT_EQ(ConsoleCookie(kSessionCookie, "tok", "/", 43200, false),
+            "herald_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+  EXPECT_EQ(ConsoleCookie(kSessionCookie, "tok", "/", 43200, true),
+            "herald_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure");
+  EXPECT_EQ(ConsoleCookie(kSignInCsrfCookie, "", "/console/signin", 0, true),
+            "herald_signin=; Path=/console/signin; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
+}
+
 TEST(ConsolePages, CalendarShowsPostTextAsTextOnItsLocalDay) {
   // 23:30 UTC on 7 December is 00:30 on 8 December in Paris.
   Json post{{"post_id", "post_1"},

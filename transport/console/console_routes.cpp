@@ -152,6 +152,14 @@ void AddConsoleSecurityHeaders(http::Response& response) {
   if (!response.headers.Has("Cache-Control")) response.headers.Set("Cache-Control", "no-store");
 }
 
+std::string ConsoleCookie(std::string_view name, std::string_view value, std::string_view path,
+                          long max_age_seconds, bool secure) {
+  std::string c = std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
+                  "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds);
+  if (secure) c += "; Secure";
+  return c;
+}
+
 std::string CookieValue(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     size_t semi = header.find(';');
@@ -187,10 +195,7 @@ ConsoleRoutes::Session ConsoleRoutes::SessionOf(const core::ConsoleSignIn& in,
 }
 
 std::string ConsoleRoutes::SessionCookie(std::string_view value, long max_age) const {
-  std::string c = std::string(kSessionCookie) + "=" + std::string(value) +
-                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (options_.secure_cookies) c += "; Secure";
-  return c;
+  return ConsoleCookie(kSessionCookie, value, "/", max_age, options_.secure_cookies);
 }
 
 http::Handler ConsoleRoutes::Authed(PageHandler inner, bool state_changing) const {
@@ -323,10 +328,8 @@ base::Task<http::Response> ConsoleRoutes::SignInForm(http::Request req) const {
   if (csrf.size() != 43) csrf = base::RandomToken();
   Notice notice = DoneNotice(req);
   http::Response r = Html(200, SignInPage(csrf, SafeNext(QueryValue(req, "next")), notice));
-  std::string cookie = std::string(kSignInCsrfCookie) + "=" + csrf +
-                       "; Path=/console/signin; HttpOnly; SameSite=Strict; Max-Age=3600";
-  if (options_.secure_cookies) cookie += "; Secure";
-  r.headers.Add("Set-Cookie", cookie);
+  r.headers.Add("Set-Cookie", ConsoleCookie(kSignInCsrfCookie, csrf, "/console/signin", 3600,
+                                            options_.secure_cookies));
   co_return r;
 }
 
@@ -357,8 +360,8 @@ base::Task<http::Response> ConsoleRoutes::SignIn(http::Request req) const {
   spdlog::info("console: key {} signed in", session->caller.key_id);
   http::Response r = Redirect(next);
   r.headers.Add("Set-Cookie", SessionCookie(session->token, kSessionMaxAge));
-  r.headers.Add("Set-Cookie", std::string(kSignInCsrfCookie) +
-                                  "=; Path=/console/signin; HttpOnly; SameSite=Strict; Max-Age=0");
+  r.headers.Add("Set-Cookie", ConsoleCookie(kSignInCsrfCookie, "", "/console/signin", 0,
+                                            options_.secure_cookies));
   co_return r;
 }
 

@@ -110,6 +110,11 @@ class ConsoleRoutes {
 // policy) to `response`.
 void AddConsoleSecurityHeaders(http::Response& response);
 
+// A Set-Cookie value for the console: HttpOnly, SameSite=Strict, Max-Age `max_age_seconds` (0
+// deletes it), and Secure when `secure` (the public URL is https).
+std::string ConsoleCookie(std::string_view name, std::string_view value, std::string_view path,
+                          long max_age_seconds, bool secure);
+
 // The value of cookie `name` in a Cookie header, or "".
 std::string CookieValue(std::string_view cookie_header, std::string_view name);
 
