@@ -11,6 +11,7 @@
 
 namespace herald::core {
 class AccountService;
+class AnalyticsService;
 class KeyService;
 class MediaService;
 class PostService;
@@ -28,6 +29,7 @@ struct ToolDeps {
   core::MediaService* media = nullptr;
   core::AccountService* accounts = nullptr;
   platforms::PlatformRegistry* platforms = nullptr;
+  core::AnalyticsService* analytics = nullptr;
 };
 
 // Every production tool, in listing order. A tool whose service is null in `deps` is left out.
