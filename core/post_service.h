@@ -64,6 +64,9 @@ struct CreatePostRequest {
   PostContent content;
   std::string publish_at;  // user text (RFC 3339, or local time with time_zone); "" = none
   std::string time_zone;   // IANA; "" = none
+  // The instant publish_at stands for when the caller resolved it itself (schedule_post's
+  // publish_at "best"); publish_at then keeps the user's words for the idempotency fingerprint.
+  std::optional<base::Time> resolved_publish_at;
   std::string idempotency_key;
   // Names the operation in idempotency records and in the refusal of a key reused for another
   // one (the caller's name for it, e.g. its tool's); part of the request's fingerprint.

@@ -63,6 +63,13 @@ Result<PostState> PostService::CreateSync(const base::Caller& caller,
   std::optional<Time> publish_at;
   switch (request.mode) {
     case CreateMode::kSchedule: {
+      if (request.resolved_publish_at) {
+        if (*request.resolved_publish_at < now) {
+          return FieldError("publish_at", "the chosen time has passed; ask again");
+        }
+        publish_at = request.resolved_publish_at;
+        break;
+      }
       HERALD_ASSIGN_OR_RETURN(publish_at, ResolvePublishAt(request.publish_at, request.time_zone,
                                                            /*required=*/true, now));
       break;

@@ -25,13 +25,17 @@
 #include "tools/list_accounts.h"
 #include "tools/list_platforms.h"
 
+// Analytics insight tools (core/ AnalyticsInsights).
+#include "tools/analytics_report.h"
+#include "tools/best_time_to_post.h"
+
 namespace herald::tools {
 
 std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
   std::vector<std::unique_ptr<Tool>> tools;
   // ---- post tools ----
   if (deps.posts != nullptr) {
-    tools.push_back(std::make_unique<SchedulePostTool>(*deps.posts));
+    tools.push_back(std::make_unique<SchedulePostTool>(*deps.posts, deps.insights));
     tools.push_back(std::make_unique<PublishPostTool>(*deps.posts));
     tools.push_back(std::make_unique<SaveDraftTool>(*deps.posts));
     tools.push_back(std::make_unique<UpdatePostTool>(*deps.posts));
@@ -59,6 +63,11 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
     tools.push_back(std::make_unique<ListAccountsTool>(*deps.accounts));
     tools.push_back(std::make_unique<GetAccountTool>(*deps.accounts));
     tools.push_back(std::make_unique<DisconnectAccountTool>(*deps.accounts));
+  }
+  // ---- analytics insight tools ----
+  if (deps.insights != nullptr) {
+    tools.push_back(std::make_unique<BestTimeToPostTool>(*deps.insights));
+    tools.push_back(std::make_unique<AnalyticsReportTool>(*deps.insights));
   }
   return tools;
 }

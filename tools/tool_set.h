@@ -11,6 +11,7 @@
 
 namespace herald::core {
 class AccountService;
+class AnalyticsInsights;
 class KeyService;
 class MediaService;
 class PostService;
@@ -28,6 +29,8 @@ struct ToolDeps {
   core::MediaService* media = nullptr;
   core::AccountService* accounts = nullptr;
   platforms::PlatformRegistry* platforms = nullptr;
+  // Best time, reports, and schedule_post's publish_at "best" (null: those tools are left out).
+  core::AnalyticsInsights* insights = nullptr;
 };
 
 // Every production tool, in listing order. A tool whose service is null in `deps` is left out.

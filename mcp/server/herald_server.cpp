@@ -1,5 +1,6 @@
 #include "mcp/server/herald_server.h"
 
+#include "mcp/server/analytics_prompts.h"
 #include "tools/resource_reads.h"
 
 namespace herald::mcp {
@@ -184,6 +185,7 @@ base::Result<void> RegisterHeraldPrompts(PromptRegistry& prompts) {
         }
         return out;
       }));
+  HERALD_RETURN_IF_ERROR(RegisterAnalyticsPrompts(prompts));
   return base::Ok();
 }
 
