@@ -259,6 +259,51 @@ struct AuditEntry {
   Time at;
 };
 
+// ---- analytics ----
+
+// A post the analytics know of: published by herald (post_id and target_id set) or imported from
+// the account's history (both ""). One per (account_id, remote_id).
+struct AnalyticsPost {
+  std::string org_id;
+  std::string account_id;
+  std::string remote_id;  // the network's id of the post
+  std::string platform;
+  std::string post_id;    // "" for a post made outside herald
+  std::string target_id;  // ""   "
+  std::string url;
+  Time published_at;
+  std::string text_excerpt;  // the first characters of the text
+  // The latest sample {"normalized": {...}, "raw": {...}}; {} before the first measurement.
+  Json metrics = Json::object();
+  std::optional<Time> collected_at;  // when `metrics` was measured
+};
+
+// Which analytics posts to list: published_at in [from, to) of `org_id`, of the accounts named
+// (all when empty), oldest first, at most `limit` (0 = no limit).
+struct AnalyticsPostQuery {
+  std::string org_id;
+  Time from;
+  Time to;
+  std::vector<std::string> account_ids;
+  int limit = 0;
+};
+
+// One entry of the collection plan: a target (target_id set) or an account (target_id "") and
+// when it is next due for measuring.
+struct CollectionTask {
+  std::string org_id;
+  std::string account_id;
+  std::string target_id;  // "" = the account itself (followers)
+  std::string platform;
+  Time published_at;  // of the target (the plan counts from it); the connection for accounts
+  Time next_at;
+  int stage = 0;     // measurements made so far
+  int failures = 0;  // failed measurements in a row
+  std::string last_error;
+  std::string lease_owner;  // "" when not claimed
+  std::optional<Time> lease_until;
+};
+
 }  // namespace herald::store
 
 #endif  // HERALD_STORE_MODEL_H_

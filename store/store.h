@@ -244,6 +244,55 @@ class Tx {
   // ---- housekeeping ----
   // Deletes expired OAuth states and idempotency records; returns how many rows went.
   virtual Result<int> DeleteExpired(Time now) = 0;
+
+  // ---- analytics ----
+  // The samples (InsertMetrics) of a target (target_id set) or of an account (target_id ""),
+  // fetched_at in [from, to), oldest first, at most `limit` (0 = all).
+  virtual Result<std::vector<Metrics>> ListMetrics(std::string_view org_id,
+                                                   std::string_view account_id,
+                                                   std::string_view target_id, Time from, Time to,
+                                                   int limit) = 0;
+  // Inserts the post, or updates the row with the same (account_id, remote_id): platform, url,
+  // published_at and text_excerpt always (when non-empty); post_id and target_id only when set
+  // (an import never unlinks a herald post); metrics and collected_at only when `collected_at` is
+  // set and not older than the stored one. Errors: kInvalidArgument without account or remote id.
+  virtual Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) = 0;
+  // UpsertAnalyticsPost for each post (a history import), in one transaction.
+  virtual Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) {
+    for (const AnalyticsPost& p : posts) HERALD_RETURN_IF_ERROR(UpsertAnalyticsPost(p));
+    return base::Ok();
+  }
+  // Posts published in [query.from, query.to) with their latest metrics, oldest first (ties by
+  // account, remote id). Walks an index on (org_id, published_at).
+  virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(
+      const AnalyticsPostQuery& query) = 0;
+  // The analytics rows of one herald post (one per measured target), by target id.
+  virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
+                                                                      std::string_view post_id) = 0;
+  // Inserts the plan entry (account_id, target_id) or replaces all its columns; the lease is
+  // cleared.
+  virtual Result<void> UpsertCollectionTask(const CollectionTask& task) = 0;
+  // Errors: kNotFound.
+  virtual Result<CollectionTask> GetCollectionTask(std::string_view org_id,
+                                                   std::string_view account_id,
+                                                   std::string_view target_id) = 0;
+  // The plan of an organization (account_id "") or of one account, by next_at.
+  virtual Result<std::vector<CollectionTask>> ListCollectionTasks(std::string_view org_id,
+                                                                  std::string_view account_id) = 0;
+  // Claims due entries of any organization: next_at <= now and unleased (or the lease lapsed),
+  // earliest first, at most `limit`; each becomes leased to `owner` until now + lease_for.
+  // Concurrent claimers (threads or processes) never get the same entry.
+  virtual Result<std::vector<CollectionTask>> ClaimCollectionTasks(
+      std::string_view owner, Time now, std::chrono::milliseconds lease_for, int limit) = 0;
+  // Settles a claimed entry: writes its next_at, stage, failures and last_error and frees the
+  // lease. Errors: kAborted ("lease lost") when `owner` does not hold it; nothing changes.
+  virtual Result<void> SettleCollectionTask(const CollectionTask& task, std::string_view owner) = 0;
+  // Removes the entry (its plan is over, or the account is gone); Ok when there is none.
+  virtual Result<void> DeleteCollectionTask(std::string_view org_id, std::string_view account_id,
+                                            std::string_view target_id) = 0;
+  // The earliest time an entry may become due (next_at, or lease_until of a leased one), or
+  // nullopt when the plan is empty.
+  virtual Result<std::optional<Time>> NextCollectionDue() = 0;
 };
 
 // A transaction body. It must not call back into the Store (the transaction holds a connection;

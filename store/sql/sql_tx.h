@@ -125,6 +125,27 @@ class SqlTx final : public Tx {
 
   Result<int> DeleteExpired(Time now) override;
 
+  // ---- analytics ----
+  Result<std::vector<Metrics>> ListMetrics(std::string_view org_id, std::string_view account_id,
+                                           std::string_view target_id, Time from, Time to,
+                                           int limit) override;
+  Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) override;
+  Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(const AnalyticsPostQuery& query) override;
+  Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
+                                                              std::string_view post_id) override;
+  Result<void> UpsertCollectionTask(const CollectionTask& task) override;
+  Result<CollectionTask> GetCollectionTask(std::string_view org_id, std::string_view account_id,
+                                           std::string_view target_id) override;
+  Result<std::vector<CollectionTask>> ListCollectionTasks(std::string_view org_id,
+                                                          std::string_view account_id) override;
+  Result<std::vector<CollectionTask>> ClaimCollectionTasks(std::string_view owner, Time now,
+                                                           std::chrono::milliseconds lease_for,
+                                                           int limit) override;
+  Result<void> SettleCollectionTask(const CollectionTask& task, std::string_view owner) override;
+  Result<void> DeleteCollectionTask(std::string_view org_id, std::string_view account_id,
+                                    std::string_view target_id) override;
+  Result<std::optional<Time>> NextCollectionDue() override;
+
  private:
   // Runs one statement, remembering the first failure.
   Result<Rows> Exec(std::string_view sql, const Params& params);
