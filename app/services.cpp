@@ -30,6 +30,7 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.accounts = accounts.get();
   deps.posts = posts.get();
   deps.media = media.get();
+  deps.insights = insights.get();  // analytics insights
   return deps;
 }
 
@@ -90,6 +91,11 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   services->media->SetPreparer(services->media_preparer.get());
   services->posts = std::make_unique<core::PostService>(
       *services->store, *services->platforms, services->accounts.get(), *services->clock,
+      *services->core_pool);
+  // ---- analytics insights ----
+  services->measured_posts = std::make_unique<core::StoreMeasuredPosts>(*services->store);
+  services->insights = std::make_unique<core::AnalyticsInsights>(
+      *services->store, *services->measured_posts, *services->platforms, *services->clock,
       *services->core_pool);
   return services;
 }

@@ -13,10 +13,12 @@
 #include "base/crypto.h"
 #include "base/result.h"
 #include "core/account_service.h"
+#include "core/analytics_insights.h"
 #include "core/key_service.h"
 #include "core/media_preparer.h"
 #include "core/media_service.h"
 #include "core/post_service.h"
+#include "core/store_measured_posts.h"
 #include "media/media_store.h"
 #include "media/url_fetcher.h"
 #include "media/url_signer.h"
@@ -50,6 +52,9 @@ struct Services {
   std::unique_ptr<core::PostService> posts;
   // What opens account credentials for the workers and delete_post: the AccountService.
   core::CredentialSource* credentials = nullptr;
+  // ---- analytics insights: best time, reports, publish_at "best" ----
+  std::unique_ptr<core::StoreMeasuredPosts> measured_posts;
+  std::unique_ptr<core::AnalyticsInsights> insights;
 
   // What the tools need, pointing into this object.
   tools::ToolDeps ToolDependencies();

@@ -27,12 +27,6 @@ Result<base::Time> ParseTimeField(std::string_view text, std::string_view field)
   return *t;
 }
 
-Result<void> CheckTimeZone(const std::string& zone) {
-  if (base::IsValidTimeZone(zone)) return base::Ok();
-  return base::InvalidArgument("timezone: '" + zone.substr(0, 64) +
-                               "' is not a known IANA time zone (e.g. 'Europe/Paris', 'UTC')");
-}
-
 std::vector<HistoryPost> ToHistory(const std::vector<ReportPost>& posts) {
   std::vector<HistoryPost> history;
   history.reserve(posts.size());
@@ -96,7 +90,7 @@ Result<BestTimeResult> AnalyticsInsights::BestTimeSync(const base::Caller& calle
                                                        const std::string& time_zone) {
   HERALD_RETURN_IF_ERROR(RequireRole(caller, base::Role::kViewer));
   const std::string zone = time_zone.empty() ? "UTC" : time_zone;
-  HERALD_RETURN_IF_ERROR(CheckTimeZone(zone));
+  HERALD_RETURN_IF_ERROR(CheckTimeZoneField(zone));
   HERALD_ASSIGN_OR_RETURN(store::Account account, FindAccount(caller, account_id, "account_id"));
   HERALD_ASSIGN_OR_RETURN(BestTimeAnswer answer, Rank(account, zone));
   BestTimeResult result{.account = std::move(account), .answer = std::move(answer), .next_at = {}};
@@ -207,7 +201,7 @@ Result<BestSlotResult> AnalyticsInsights::PickSlotSync(const base::Caller& calle
     return base::InvalidArgument("accounts: at least one account is needed to pick the best time");
   }
   const std::string zone = request.time_zone.empty() ? "UTC" : request.time_zone;
-  HERALD_RETURN_IF_ERROR(CheckTimeZone(zone));
+  HERALD_RETURN_IF_ERROR(CheckTimeZoneField(zone));
   const base::Time now = clock_.Now();
   base::Time from = now + options_.best_lead;
   if (!request.window_from.empty()) {

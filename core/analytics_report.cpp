@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "base/time.h"
+#include "core/best_time.h"
 
 namespace herald::core {
 namespace {
@@ -77,11 +78,7 @@ base::Result<void> ValidateReportRange(base::Time from, base::Time to,
     return base::InvalidArgument("to: the range from " + base::FormatRfc3339(from) + " to " +
                                  base::FormatRfc3339(to) + " is longer than 2 years; split it");
   }
-  if (!base::IsValidTimeZone(time_zone)) {
-    return base::InvalidArgument("timezone: '" + std::string(time_zone.substr(0, 64)) +
-                                 "' is not a known IANA time zone (e.g. 'Europe/Paris', 'UTC')");
-  }
-  return {};
+  return CheckTimeZoneField(time_zone);
 }
 
 base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>& current,

@@ -28,10 +28,7 @@ base::Result<PickedSlot> PickBestFreeSlot(const BestTimeAnswer& best, const Slot
   if (window.not_after <= window.not_before) {
     return base::InvalidArgument("window: its end must be after its start (and after now)");
   }
-  if (!base::IsValidTimeZone(best.time_zone)) {
-    return base::InvalidArgument("timezone: '" + best.time_zone.substr(0, 64) +
-                                 "' is not a known IANA time zone");
-  }
+  HERALD_RETURN_IF_ERROR(CheckTimeZoneField(best.time_zone));
   const date::time_zone* zone = date::locate_zone(best.time_zone);
   auto local_day = [&](base::Time t) {
     return date::floor<date::days>(zone->to_local(std::chrono::time_point_cast<seconds>(t)));

@@ -71,6 +71,12 @@ std::string_view BestTimeSourceName(BestTimeSource s) {
   return s == BestTimeSource::kHistory ? "history" : "network_default";
 }
 
+base::Result<void> CheckTimeZoneField(std::string_view zone) {
+  if (base::IsValidTimeZone(zone)) return base::Ok();
+  return base::InvalidArgument("timezone: '" + std::string(zone.substr(0, 64)) +
+                               "' is not a known IANA time zone (e.g. 'Europe/Paris', 'UTC')");
+}
+
 std::string_view WeekdayName(int iso_weekday) {
   static constexpr std::array<std::string_view, 7> kNames = {
       "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
@@ -98,10 +104,7 @@ std::vector<BestTimeSlot> NetworkDefaultSlots(std::string_view platform) {
 
 base::Result<BestTimeAnswer> BestTimeToPost(const std::vector<HistoryPost>& history,
                                             const BestTimeOptions& options) {
-  if (!base::IsValidTimeZone(options.time_zone)) {
-    return base::InvalidArgument("timezone: '" + options.time_zone.substr(0, 64) +
-                                 "' is not a known IANA time zone (e.g. 'Europe/Paris', 'UTC')");
-  }
+  HERALD_RETURN_IF_ERROR(CheckTimeZoneField(options.time_zone));
   const date::time_zone* zone = date::locate_zone(options.time_zone);
   BestTimeAnswer answer;
   answer.time_zone = options.time_zone;

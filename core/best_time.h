@@ -69,6 +69,9 @@ base::Result<BestTimeAnswer> BestTimeToPost(const std::vector<HistoryPost>& hist
 // this account), local time, best first; a generic weekday-morning set for unknown networks.
 std::vector<BestTimeSlot> NetworkDefaultSlots(std::string_view platform);
 
+// Ok when `zone` is an IANA time zone; else kInvalidArgument naming the field `timezone`.
+base::Result<void> CheckTimeZoneField(std::string_view zone);
+
 // "Monday" ... "Sunday" for ISO weekday 1..7.
 std::string_view WeekdayName(int iso_weekday);
 

@@ -2,16 +2,16 @@
 // with a scripted history (a known peak) over the core test environment's store: results match
 // the output schemas, bad input is refused with the field named and nothing changes, another
 // organization's account is not found.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <date/date.h>
 #include <date/tz.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "base/crypto.h"
 #include "base/schema_validator.h"
 #include "base/time.h"
 #include "core/analytics_insights.h"
+#include "core/store_measured_posts.h"
 #include "schemas/schemas.h"
 #include "tests/support/core_env.h"
 #include "tests/support/result_matchers.h"
@@ -302,6 +302,62 @@ TEST_F(AnalyticsToolsTest, SchedulePostAtBestRefusesBadInputAndChangesNothing) {
   EXPECT_THAT(Call(bare, {{"accounts", {account_.id}}, {"text", "x"}, {"publish_at", "best"}},
                    env_.editor),
               StatusIs(base::ErrorCode::kInvalidArgument, HasSubstr("publish_at")));
+}
+
+// The real source: the store's analytics posts (herald's and imported ones), normalised metrics
+// only, newest kept under a limit; then the whole path from the store to best_time_to_post.
+TEST_F(AnalyticsToolsTest, StoreMeasuredPostsFeedTheRealPath) {
+  std::vector<store::AnalyticsPost> rows;
+  for (const core::ReportPost& p : posts_.rows) {
+    store::AnalyticsPost row;
+    row.org_id = env_.org.id;
+    row.account_id = p.account_id;
+    row.remote_id = p.target_id;
+    row.platform = p.platform;
+    row.url = p.url;
+    row.published_at = p.published_at;
+    Json normalized = Json::object();
+    for (const auto& [name, value] : p.metrics) normalized[name] = value;
+    row.metrics = {{"normalized", normalized}, {"raw", {{"favourites_count", 1}}}};
+    row.collected_at = p.published_at + std::chrono::hours(24);
+    rows.push_back(std::move(row));
+  }
+  ASSERT_THAT(env_.store->Write([&](store::Tx& tx) { return tx.UpsertAnalyticsPosts(rows); }),
+              IsOk());
+  core::StoreMeasuredPosts source(*env_.store);
+  auto all = source.MeasuredPosts({.org_id = env_.org.id,
+                                   .account_ids = {account_.id},
+                                   .from = *base::ParseRfc3339("2025-01-01T00:00:00Z"),
+                                   .to = env_.clock.Now(),
+                                   .limit = 0});
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), posts_.rows.size());
+  EXPECT_FALSE(all->front().metrics.contains("favourites_count"));  // raw names stay out
+  EXPECT_TRUE(all->front().metrics.contains("likes"));
+  EXPECT_EQ(all->front().post_id, "");  // imported, not a herald post
+  auto newest = source.MeasuredPosts({.org_id = env_.org.id,
+                                      .account_ids = {},
+                                      .from = *base::ParseRfc3339("2025-01-01T00:00:00Z"),
+                                      .to = env_.clock.Now(),
+                                      .limit = 3});
+  ASSERT_THAT(newest, IsOk());
+  ASSERT_EQ(newest->size(), 3u);
+  EXPECT_EQ(newest->back().published_at, all->back().published_at);
+  auto foreign = source.MeasuredPosts({.org_id = env_.other_org.id,
+                                       .account_ids = {},
+                                       .from = *base::ParseRfc3339("2025-01-01T00:00:00Z"),
+                                       .to = env_.clock.Now(),
+                                       .limit = 0});
+  ASSERT_THAT(foreign, IsOk());
+  EXPECT_TRUE(foreign->empty());
+
+  core::AnalyticsInsights insights(*env_.store, source, env_.registry, env_.clock, *env_.pool);
+  BestTimeToPostTool tool(insights);
+  auto out = Call(tool, {{"account_id", account_.id}, {"timezone", "Europe/Paris"}}, env_.viewer);
+  ASSERT_THAT(out, IsOk());
+  EXPECT_EQ(out->structured["source"], "history");
+  EXPECT_EQ(out->structured["slots"][0]["weekday"], "Tuesday");
+  EXPECT_EQ(out->structured["slots"][0]["hour"], 18);
 }
 
 }  // namespace
