@@ -30,6 +30,7 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.accounts = accounts.get();
   deps.posts = posts.get();
   deps.media = media.get();
+  deps.analytics = analytics.get();
   deps.insights = insights.get();  // analytics insights
   return deps;
 }
@@ -92,6 +93,18 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   services->posts = std::make_unique<core::PostService>(
       *services->store, *services->platforms, services->accounts.get(), *services->clock,
       *services->core_pool);
+  // ---- analytics ----
+  // An unparsable HERALD_PUBLISH_RATES stops the workers (StartWorkers says why); here it
+  // leaves the budget unlimited.
+  auto budgets = core::RateBudgets::Parse(config.publish_rates);
+  services->network_budget =
+      std::make_unique<core::RateLimiter>(budgets.ok() ? *budgets : core::RateBudgets{});
+  services->analytics_collector = std::make_unique<core::AnalyticsCollector>(
+      *services->store, *services->platforms, *services->credentials, *services->clock,
+      *services->core_pool, *services->network_budget);
+  services->analytics = std::make_unique<core::AnalyticsService>(
+      *services->store, *services->clock, *services->core_pool,
+      services->analytics_collector.get());
   // ---- analytics insights ----
   services->measured_posts = std::make_unique<core::StoreMeasuredPosts>(*services->store);
   services->insights = std::make_unique<core::AnalyticsInsights>(

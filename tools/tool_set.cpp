@@ -25,6 +25,10 @@
 #include "tools/list_accounts.h"
 #include "tools/list_platforms.h"
 
+// Analytics tools (core/ AnalyticsService).
+#include "tools/get_account_analytics.h"
+#include "tools/get_post_analytics.h"
+#include "tools/refresh_analytics.h"
 // Analytics insight tools (core/ AnalyticsInsights).
 #include "tools/analytics_report.h"
 #include "tools/best_time_to_post.h"
@@ -63,6 +67,12 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
     tools.push_back(std::make_unique<ListAccountsTool>(*deps.accounts));
     tools.push_back(std::make_unique<GetAccountTool>(*deps.accounts));
     tools.push_back(std::make_unique<DisconnectAccountTool>(*deps.accounts));
+  }
+  // ---- analytics tools ----
+  if (deps.analytics != nullptr) {
+    tools.push_back(std::make_unique<GetPostAnalyticsTool>(*deps.analytics));
+    tools.push_back(std::make_unique<GetAccountAnalyticsTool>(*deps.analytics));
+    tools.push_back(std::make_unique<RefreshAnalyticsTool>(*deps.analytics));
   }
   // ---- analytics insight tools ----
   if (deps.insights != nullptr) {

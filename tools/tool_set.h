@@ -11,6 +11,7 @@
 
 namespace herald::core {
 class AccountService;
+class AnalyticsService;
 class AnalyticsInsights;
 class KeyService;
 class MediaService;
@@ -29,6 +30,7 @@ struct ToolDeps {
   core::MediaService* media = nullptr;
   core::AccountService* accounts = nullptr;
   platforms::PlatformRegistry* platforms = nullptr;
+  core::AnalyticsService* analytics = nullptr;
   // Best time, reports, and schedule_post's publish_at "best" (null: those tools are left out).
   core::AnalyticsInsights* insights = nullptr;
 };

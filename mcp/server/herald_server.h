@@ -28,6 +28,9 @@ struct HeraldResourceProviders {
   std::function<base::Task<base::Result<Json>>(base::Caller caller)> accounts;
   // One post of the caller's organization with its per-account targets. Errors: kNotFound.
   std::function<base::Task<base::Result<Json>>(base::Caller caller, std::string post_id)> post;
+  // One account's analytics (get_account_analytics over the last 30 days). Errors: kNotFound.
+  std::function<base::Task<base::Result<Json>>(base::Caller caller, std::string account_id)>
+      analytics;
 };
 
 // Providers backed by the core services in `deps` (AccountService::List, PostService::Get). A
