@@ -46,7 +46,7 @@ base::Result<Seeded> Seed(store::Store& store, int accounts, int days, int per_d
   store::Organization org{
       .id = base::NewId(base::kOrgPrefix, now), .name = "bench", .created_at = now};
   s.org_id = org.id;
-  HERALD_RETURN_IF_ERROR(store.Write([&](store::Tx& tx) -> base::Result<void> {
+  auto setup = store.Write([&](store::Tx& tx) -> base::Result<void> {
     HERALD_RETURN_IF_ERROR(tx.InsertOrganization(org));
     for (int i = 0; i < accounts; ++i) {
       store::Account a;
@@ -62,7 +62,8 @@ base::Result<Seeded> Seed(store::Store& store, int accounts, int days, int per_d
       s.accounts.push_back(stored.id);
     }
     return base::Ok();
-  }));
+  });
+  HERALD_RETURN_IF_ERROR(setup);
   const Time start = s.end - std::chrono::days(days);
   uint64_t rng = 42;
   auto next = [&rng] {
