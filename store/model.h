@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "store/sql/value.h"
 
 namespace herald::store {
 
@@ -257,6 +258,32 @@ struct AuditEntry {
   std::string subject;  // the id acted on
   Json detail = Json::object();  // never a secret
   Time at;
+};
+
+// ---- backup ----
+
+// One table as a backup sees it, read from the database's catalog (never from a list kept by
+// hand, so tables added by later migrations are included).
+struct BackupTable {
+  std::string name;
+  std::vector<std::string> columns;      // in the table's column order
+  std::vector<std::string> primary_key;  // empty when the table has none
+};
+
+// One row of a BackupTable: one cell per column, in BackupTable::columns order (null, integer,
+// text or blob, as the database holds them).
+using BackupRow = std::vector<sql::Value>;
+
+// ---- web console sessions ----
+
+// A signed-in browser: the console's session cookie stands for the API key it was exchanged
+// for. Only the cookie's SHA-256 is stored; the role is re-read from the key on every request.
+struct ConsoleSession {
+  std::string token_hash;  // SHA-256 hex of the cookie value; the cookie itself is not stored
+  std::string org_id;
+  std::string key_id;      // the API key signed in with
+  Time created_at;
+  Time expires_at;
 };
 
 // ---- analytics ----

@@ -245,6 +245,33 @@ class Tx {
   // Deletes expired OAuth states and idempotency records; returns how many rows went.
   virtual Result<int> DeleteExpired(Time now) = 0;
 
+  // ---- backup ----
+  // The tables holding herald's data (the migration bookkeeping excluded), parents before
+  // children by foreign key, each with its columns and primary key, read from the catalog.
+  virtual Result<std::vector<BackupTable>> ListBackupTables() = 0;
+  virtual Result<int64_t> CountBackupRows(const BackupTable& table) = 0;
+  // Calls `sink` with every row of `table` in primary-key order, reading a page at a time (the
+  // sink may move the row's cells out). Stops at the first error `sink` returns.
+  virtual Result<void> ScanBackupRows(const BackupTable& table,
+                                      const std::function<Result<void>(BackupRow&)>& sink) = 0;
+  // Inserts `rows` (cells in `columns` order) into `table`. Errors: kAlreadyExists when a row
+  // is there already; kInvalidArgument when a column is not one of the table's.
+  virtual Result<void> InsertBackupRows(const BackupTable& table,
+                                        const std::vector<std::string>& columns,
+                                        const std::vector<BackupRow>& rows) = 0;
+  // After a restore into `table`: moves its generated-id counters past the restored ids (so the
+  // next insert does not collide); a no-op where the database does that itself.
+  virtual Result<void> FinishBackupRestore(const BackupTable& table) = 0;
+  // ---- web console sessions ----
+  // Errors: kAlreadyExists for a token_hash already stored.
+  virtual Result<void> InsertConsoleSession(const ConsoleSession& session) = 0;
+  // The session unexpired at `now`. Errors: kNotFound (unknown, expired or signed out).
+  virtual Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) = 0;
+  // Signs out: removes the session (no error when it is already gone).
+  virtual Result<void> DeleteConsoleSession(std::string_view token_hash) = 0;
+  // Removes sessions expired at `now`; returns how many went.
+  virtual Result<int> DeleteExpiredConsoleSessions(Time now) = 0;
+
   // ---- analytics ----
   // The samples (InsertMetrics) of a target (target_id set) or of an account (target_id ""),
   // fetched_at in [from, to), oldest first, at most `limit` (0 = all).

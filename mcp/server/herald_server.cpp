@@ -1,6 +1,7 @@
 #include "mcp/server/herald_server.h"
 
 #include "mcp/server/analytics_prompts.h"
+#include "mcp/apps/ui_apps.h"
 #include "tools/resource_reads.h"
 
 namespace herald::mcp {
@@ -216,6 +217,7 @@ base::Result<std::unique_ptr<Dispatcher>> BuildHeraldDispatcher(const tools::Too
   }
   HERALD_RETURN_IF_ERROR(
       RegisterHeraldResources(dispatcher->resources(), ProvidersFromServices(deps)));
+  HERALD_RETURN_IF_ERROR(RegisterHeraldViews(dispatcher->resources()));  // MCP Apps
   HERALD_RETURN_IF_ERROR(RegisterHeraldPrompts(dispatcher->prompts()));
   return dispatcher;
 }

@@ -125,6 +125,20 @@ class SqlTx final : public Tx {
 
   Result<int> DeleteExpired(Time now) override;
 
+  // ---- backup ----
+  Result<std::vector<BackupTable>> ListBackupTables() override;
+  Result<int64_t> CountBackupRows(const BackupTable& table) override;
+  Result<void> ScanBackupRows(const BackupTable& table,
+                              const std::function<Result<void>(BackupRow&)>& sink) override;
+  Result<void> InsertBackupRows(const BackupTable& table, const std::vector<std::string>& columns,
+                                const std::vector<BackupRow>& rows) override;
+  Result<void> FinishBackupRestore(const BackupTable& table) override;
+  // ---- web console sessions ----
+  Result<void> InsertConsoleSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) override;
+  Result<void> DeleteConsoleSession(std::string_view token_hash) override;
+  Result<int> DeleteExpiredConsoleSessions(Time now) override;
+
   // ---- analytics ----
   Result<std::vector<Metrics>> ListMetrics(std::string_view org_id, std::string_view account_id,
                                            std::string_view target_id, Time from, Time to,
