@@ -152,23 +152,12 @@ Result<ReportResult> AnalyticsInsights::ReportSync(const base::Caller& caller,
     }
   }
 
-  const base::Time previous_from = PreviousPeriodStart(from, to);
-  MeasuredPostQuery query{.org_id = caller.org_id,
-                          .account_ids = request.accounts,
-                          .from = from,
-                          .to = to,
-                          .limit = 0};
-  HERALD_ASSIGN_OR_RETURN(std::vector<ReportPost> current, posts_.MeasuredPosts(query));
-  query.from = previous_from;
-  query.to = from;
-  HERALD_ASSIGN_OR_RETURN(std::vector<ReportPost> previous, posts_.MeasuredPosts(query));
-  HERALD_ASSIGN_OR_RETURN(result.report,
-                          BuildAnalyticsReport(current, previous,
-                                               {.from = from,
-                                                .to = to,
-                                                .group_by = group_by,
-                                                .time_zone = zone,
-                                                .top_posts = request.top_posts}));
+  HERALD_ASSIGN_OR_RETURN(result.report, posts_.Report(caller.org_id, request.accounts,
+                                                       {.from = from,
+                                                        .to = to,
+                                                        .group_by = group_by,
+                                                        .time_zone = zone,
+                                                        .top_posts = request.top_posts}));
   if (request.chart) {
     charts::ChartSpec spec = ReportChartSpec(result.report, result.labels);
     ReportChart chart{.format = request.chart_format,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "base/time.h"
@@ -15,10 +16,55 @@ namespace {
 
 using std::chrono::seconds;
 
-void Add(ReportTotals& totals, const ReportPost& post) {
-  ++totals.posts;
-  totals.engagement += EngagementOf(post.metrics);
-  for (const auto& [name, value] : post.metrics) totals.metrics[name] += value;
+// Running sums of a group of posts.
+struct Sum {
+  int posts = 0;
+  MetricValues metrics;
+  void Add(const MetricValues& m) {
+    ++posts;
+    metrics.Add(m);
+  }
+  ReportTotals Totals() const {
+    return {.posts = posts, .engagement = metrics.Engagement(), .metrics = metrics.ToMap()};
+  }
+};
+
+constexpr int64_t kDayMicros = int64_t{86400} * 1000 * 1000;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The UTC offsets of `zone` over [from, to): each span's offset holds until `until_us`.
+struct OffsetSpan {
+  int64_t until_us;
+  int64_t offset_us;
+};
+std::vector<OffsetSpan> OffsetSpans(const date::time_zone* zone, base::Time from, base::Time to) {
+  std::vector<OffsetSpan> spans;
+  const auto end = std::chrono::time_point_cast<seconds>(to);
+  auto t = std::chrono::floor<seconds>(from);
+  while (true) {
+    date::sys_info info = zone->get_info(t);
+    const int64_t offset_us = std::chrono::duration_cast<base::Micros>(info.offset).count();
+    if (info.end >= end) {
+      spans.push_back({std::numeric_limits<int64_t>::max(), offset_us});
+      return spans;
+    }
+    spans.push_back({base::ToUnixMicros(info.end), offset_us});
+    t = info.end;
+  }
+}
+
+// A top post candidate, ordered best first: engagement, then newer, then remote id.
+struct Candidate {
+  double engagement;
+  const FactTable::Fact* fact;
+};
+bool Better(const Candidate& a, const Candidate& b) {
+  if (a.engagement != b.engagement) return a.engagement > b.engagement;
+  if (a.fact->published_us != b.fact->published_us) {
+    return a.fact->published_us > b.fact->published_us;
+  }
+  return *a.fact->remote_id < *b.fact->remote_id;
 }
 
 std::optional<double> Percent(double previous, double current) {
@@ -28,11 +74,6 @@ std::optional<double> Percent(double previous, double current) {
 
 date::local_days LocalDay(const date::time_zone* zone, base::Time t) {
   return date::floor<date::days>(zone->to_local(std::chrono::time_point_cast<seconds>(t)));
-}
-
-date::local_days WeekStart(date::local_days day) {
-  unsigned iso = date::weekday(day).iso_encoding();  // 1 = Monday
-  return day - date::days(iso - 1);
 }
 
 std::string DayKey(date::local_days day) { return date::format("%F", day); }
@@ -81,9 +122,9 @@ base::Result<void> ValidateReportRange(base::Time from, base::Time to,
   return CheckTimeZoneField(time_zone);
 }
 
-base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>& current,
-                                                   const std::vector<ReportPost>& previous,
-                                                   const ReportOptions& options) {
+base::Result<AnalyticsReport> AggregateAnalyticsReport(const FactTable& table,
+                                                       const std::vector<std::string>& account_ids,
+                                                       const ReportOptions& options) {
   if (auto ok = ValidateReportRange(options.from, options.to, options.time_zone); !ok.ok()) {
     return ok.error();
   }
@@ -95,37 +136,82 @@ base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>
   report.group_by = options.group_by;
   report.time_zone = options.time_zone;
 
-  const bool by_time =
-      options.group_by == ReportGroupBy::kDay || options.group_by == ReportGroupBy::kWeek;
-  auto time_key = [&](base::Time t) {
-    date::local_days day = LocalDay(zone, t);
-    return options.group_by == ReportGroupBy::kWeek ? WeekStart(day) : day;
-  };
-  std::unordered_map<std::string, size_t> row_of;
-  if (by_time) {
-    // Every day (or week) of the range, so a chart shows quiet days as zero.
-    const date::local_days last = time_key(options.to - base::Micros(1));
-    const date::days step(options.group_by == ReportGroupBy::kWeek ? 7 : 1);
-    for (date::local_days d = time_key(options.from); d <= last; d += step) {
-      row_of.emplace(DayKey(d), report.rows.size());
-      report.rows.push_back({.key = DayKey(d), .totals = {}});
-    }
+  // Which accounts count: all, or those named (a named account without posts adds nothing).
+  std::vector<char> counted(table.account_count(), account_ids.empty() ? 1 : 0);
+  for (const std::string& id : account_ids) {
+    if (auto index = table.AccountIndex(id)) counted[*index] = 1;
   }
 
-  for (const ReportPost& post : current) {
-    if (post.published_at < options.from || post.published_at >= options.to) continue;
-    Add(report.totals, post);
-    std::string key;
+  const bool by_time =
+      options.group_by == ReportGroupBy::kDay || options.group_by == ReportGroupBy::kWeek;
+  const bool weekly = options.group_by == ReportGroupBy::kWeek;
+  // Days count from 1970-01-01 (a Thursday) in local time; a week starts on its Monday.
+  auto bucket_of_day = [&](int64_t day) {
+    return weekly ? day - (day + 3 - FloorDiv(day + 3, 7) * 7) : day;
+  };
+  std::vector<OffsetSpan> spans;
+  int64_t first_bucket = 0;
+  std::vector<Sum> groups;
+  if (by_time) {
+    spans = OffsetSpans(zone, options.from, options.to);
+    const int64_t step = weekly ? 7 : 1;
+    first_bucket = bucket_of_day(LocalDay(zone, options.from).time_since_epoch().count());
+    const int64_t last_bucket =
+        bucket_of_day(LocalDay(zone, options.to - base::Micros(1)).time_since_epoch().count());
+    groups.resize(static_cast<size_t>((last_bucket - first_bucket) / step + 1));
+  } else {
+    groups.resize(options.group_by == ReportGroupBy::kAccount ? table.account_count()
+                                                              : table.platform_count());
+  }
+
+  Sum total;
+  std::vector<Candidate> top;  // a heap, worst candidate first
+  size_t span = 0;
+  table.ForRange(options.from, options.to, [&](const FactTable::Fact& fact) {
+    if (!counted[fact.account]) return;
+    total.Add(fact.metrics);
+    size_t group = 0;
     switch (options.group_by) {
-      case ReportGroupBy::kAccount: key = post.account_id; break;
-      case ReportGroupBy::kPlatform: key = post.platform; break;
+      case ReportGroupBy::kAccount:
+        group = fact.account;
+        break;
+      case ReportGroupBy::kPlatform:
+        group = fact.platform;
+        break;
       case ReportGroupBy::kDay:
-      case ReportGroupBy::kWeek: key = DayKey(time_key(post.published_at)); break;
+      case ReportGroupBy::kWeek: {
+        while (fact.published_us >= spans[span].until_us) ++span;
+        const int64_t day = FloorDiv(fact.published_us + spans[span].offset_us, kDayMicros);
+        group = static_cast<size_t>((bucket_of_day(day) - first_bucket) / (weekly ? 7 : 1));
+        break;
+      }
     }
-    auto [it, inserted] = row_of.emplace(key, report.rows.size());
-    if (inserted) report.rows.push_back({.key = key, .totals = {}});
-    Add(report.rows[it->second].totals, post);
-    report.top_posts.push_back({.post = post, .engagement = EngagementOf(post.metrics)});
+    if (group < groups.size()) groups[group].Add(fact.metrics);
+    if (options.top_posts == 0) return;
+    Candidate c{.engagement = fact.metrics.Engagement(), .fact = &fact};
+    if (top.size() < options.top_posts) {
+      top.push_back(c);
+      std::push_heap(top.begin(), top.end(), Better);
+    } else if (Better(c, top.front())) {
+      std::pop_heap(top.begin(), top.end(), Better);
+      top.back() = c;
+      std::push_heap(top.begin(), top.end(), Better);
+    }
+  });
+  report.totals = total.Totals();
+
+  for (size_t i = 0; i < groups.size(); ++i) {
+    std::string key;
+    if (by_time) {
+      const int64_t bucket = first_bucket + static_cast<int64_t>(i) * (weekly ? 7 : 1);
+      key = DayKey(date::local_days(date::days(bucket)));
+    } else if (groups[i].posts == 0) {
+      continue;  // only accounts and platforms with posts in the range
+    } else {
+      key = options.group_by == ReportGroupBy::kAccount ? table.account_id(uint32_t(i))
+                                                        : table.platform_id(uint32_t(i));
+    }
+    report.rows.push_back({.key = std::move(key), .totals = groups[i].Totals()});
   }
   if (!by_time) {
     std::sort(report.rows.begin(), report.rows.end(), [](const ReportRow& a, const ReportRow& b) {
@@ -135,23 +221,26 @@ base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>
       return a.key < b.key;
     });
   }
-  auto by_engagement = [](const ReportTopPost& a, const ReportTopPost& b) {
-    if (a.engagement != b.engagement) return a.engagement > b.engagement;
-    if (a.post.published_at != b.post.published_at) {
-      return a.post.published_at > b.post.published_at;
-    }
-    return a.post.target_id < b.post.target_id;
-  };
-  const size_t top = std::min(options.top_posts, report.top_posts.size());
-  std::partial_sort(report.top_posts.begin(),
-                    report.top_posts.begin() + static_cast<std::ptrdiff_t>(top),
-                    report.top_posts.end(), by_engagement);
-  report.top_posts.resize(top);
 
-  for (const ReportPost& post : previous) {
-    if (post.published_at < report.previous_from || post.published_at >= options.from) continue;
-    Add(report.previous_totals, post);
+  std::sort_heap(top.begin(), top.end(), Better);  // best first
+  for (const Candidate& c : top) {
+    const FactTable::Fact& f = *c.fact;
+    report.top_posts.push_back({.post = {.post_id = "",
+                                         .target_id = "",
+                                         .account_id = table.account_id(f.account),
+                                         .platform = table.platform_id(f.platform),
+                                         .url = "",
+                                         .published_at = base::FromUnixMicros(f.published_us),
+                                         .metrics = f.metrics.ToMap(),
+                                         .remote_id = *f.remote_id},
+                                .engagement = c.engagement});
   }
+
+  Sum previous;
+  table.ForRange(report.previous_from, options.from, [&](const FactTable::Fact& fact) {
+    if (counted[fact.account]) previous.Add(fact.metrics);
+  });
+  report.previous_totals = previous.Totals();
   report.change.posts_pct = Percent(report.previous_totals.posts, report.totals.posts);
   report.change.engagement_pct =
       Percent(report.previous_totals.engagement, report.totals.engagement);
@@ -159,6 +248,32 @@ base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>
     auto it = report.previous_totals.metrics.find(name);
     if (it == report.previous_totals.metrics.end()) continue;
     if (auto pct = Percent(it->second, value)) report.change.metrics_pct[name] = *pct;
+  }
+  return report;
+}
+
+base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>& current,
+                                                   const std::vector<ReportPost>& previous,
+                                                   const ReportOptions& options) {
+  // Each post keyed by its target id (unique), so the top posts can be found again.
+  FactTable table;
+  std::unordered_map<std::string, const ReportPost*> by_key;
+  auto add = [&](const ReportPost& post, base::Time from, base::Time to) {
+    if (post.published_at < from || post.published_at >= to) return;
+    const std::string key = post.target_id.empty() ? "remote:" + post.remote_id : post.target_id;
+    table.Upsert(post.account_id, key, post.platform, post.published_at,
+                 MetricValues::FromMap(post.metrics));
+    by_key[post.account_id + '\n' + key] = &post;
+  };
+  for (const ReportPost& post : current) add(post, options.from, options.to);
+  for (const ReportPost& post : previous) {
+    add(post, PreviousPeriodStart(options.from, options.to), options.from);
+  }
+  table.Seal();
+  HERALD_ASSIGN_OR_RETURN(AnalyticsReport report, AggregateAnalyticsReport(table, {}, options));
+  for (ReportTopPost& top : report.top_posts) {
+    auto it = by_key.find(top.post.account_id + '\n' + top.post.remote_id);
+    if (it != by_key.end()) top.post = *it->second;
   }
   return report;
 }

@@ -12,12 +12,11 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "core/fact_table.h"
+#include "core/metric_names.h"
 
 namespace herald::core {
 
-// The normalised metrics summed into "engagement" (a person or a model interacting).
-inline constexpr std::string_view kEngagementMetrics[] = {"likes",  "reposts", "replies",
-                                                          "quotes", "saves",   "shares"};
 // The longest range a report covers.
 inline constexpr std::chrono::days kMaxReportRange{731};
 
@@ -35,6 +34,7 @@ struct ReportPost {
   std::string url;
   base::Time published_at;
   std::map<std::string, double> metrics;
+  std::string remote_id;  // the network's id of the post ("" when unknown)
 };
 
 // The sum of the engagement metrics `metrics` reports (absent ones count as nothing).
@@ -92,8 +92,17 @@ base::Time PreviousPeriodStart(base::Time from, base::Time to);
 // Errors: kInvalidArgument naming the field (`from`, `to`, `timezone`).
 base::Result<void> ValidateReportRange(base::Time from, base::Time to, std::string_view time_zone);
 
+// The report over the posts of `table` published in [from, to) against those of the previous
+// period, of the accounts in `account_ids` (every account when empty). Top posts carry
+// account_id, platform, remote_id, published_at and metrics; the caller adds their ids and url.
+// Errors: those of ValidateReportRange.
+base::Result<AnalyticsReport> AggregateAnalyticsReport(const FactTable& table,
+                                                       const std::vector<std::string>& account_ids,
+                                                       const ReportOptions& options);
+
 // The report over `current` (posts published in [from, to)) against `previous` (posts published
-// in the previous period). Posts outside their period are ignored.
+// in the previous period): AggregateAnalyticsReport over a table of them, top posts complete.
+// Posts outside their period are ignored; metrics outside kNormalizedMetrics are not summed.
 // Errors: those of ValidateReportRange.
 base::Result<AnalyticsReport> BuildAnalyticsReport(const std::vector<ReportPost>& current,
                                                    const std::vector<ReportPost>& previous,

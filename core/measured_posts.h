@@ -28,6 +28,12 @@ class MeasuredPostSource {
   // Published posts matching `query`, each with its latest metrics under normalised names
   // (a metric the network does not report is absent). Blocking; thread-safe.
   virtual base::Result<std::vector<ReportPost>> MeasuredPosts(const MeasuredPostQuery& query) = 0;
+  // The report over the organization's posts of `account_ids` (every account when empty), top
+  // posts complete. This default reads both periods through MeasuredPosts and calls
+  // BuildAnalyticsReport. Errors: those of ValidateReportRange and of the read. Blocking.
+  virtual base::Result<AnalyticsReport> Report(const std::string& org_id,
+                                               const std::vector<std::string>& account_ids,
+                                               const ReportOptions& options);
 };
 
 }  // namespace herald::core

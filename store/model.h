@@ -303,6 +303,9 @@ struct AnalyticsPost {
   // The latest sample {"normalized": {...}, "raw": {...}}; {} before the first measurement.
   Json metrics = Json::object();
   std::optional<Time> collected_at;  // when `metrics` was measured
+  // The organization's analytics revision when the row was last written; set by the store (a
+  // value given to UpsertAnalyticsPost is ignored).
+  int64_t revision = 0;
 };
 
 // Which analytics posts to list: published_at in [from, to) of `org_id`, of the accounts named
@@ -313,6 +316,14 @@ struct AnalyticsPostQuery {
   Time to;
   std::vector<std::string> account_ids;
   int limit = 0;
+};
+
+// Where a listing of changed analytics posts resumes: after every post of `revision` when
+// account_id is empty, else after the post (revision, account_id, remote_id) in that order.
+struct AnalyticsChangeCursor {
+  int64_t revision = -1;
+  std::string account_id;
+  std::string remote_id;
 };
 
 // One entry of the collection plan: a target (target_id set) or an account (target_id "") and

@@ -285,14 +285,25 @@ class Tx {
   // set and not older than the stored one. Errors: kInvalidArgument without account or remote id.
   virtual Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) = 0;
   // UpsertAnalyticsPost for each post (a history import), in one transaction.
-  virtual Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) {
-    for (const AnalyticsPost& p : posts) HERALD_RETURN_IF_ERROR(UpsertAnalyticsPost(p));
-    return base::Ok();
-  }
+  virtual Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) = 0;
   // Posts published in [query.from, query.to) with their latest metrics, oldest first (ties by
   // account, remote id). Walks an index on (org_id, published_at).
   virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(
       const AnalyticsPostQuery& query) = 0;
+  // The organization's analytics revision: raised by every write to its analytics posts, in
+  // commit order (concurrent writers of one organization wait for each other); 0 before the
+  // first write.
+  virtual Result<int64_t> GetAnalyticsRevision(std::string_view org_id) = 0;
+  // The organization's analytics posts last written at a revision up to `up_to` that come after
+  // `cursor` in (revision, account_id, remote_id) order, at most `limit` (0 = all). Start with
+  // {.revision = the last revision read} (-1: every post; rows from before revisions existed
+  // have 0) and go on from the last post returned until fewer than `limit` come back.
+  virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPostsChanged(
+      std::string_view org_id, const AnalyticsChangeCursor& cursor, int64_t up_to, int limit) = 0;
+  // One analytics post by its key. Errors: kNotFound (also for another organization's post).
+  virtual Result<AnalyticsPost> GetAnalyticsPost(std::string_view org_id,
+                                                 std::string_view account_id,
+                                                 std::string_view remote_id) = 0;
   // The analytics rows of one herald post (one per measured target), by target id.
   virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
                                                                       std::string_view post_id) = 0;

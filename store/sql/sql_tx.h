@@ -144,6 +144,13 @@ class SqlTx final : public Tx {
                                            std::string_view target_id, Time from, Time to,
                                            int limit) override;
   Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) override;
+  Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) override;
+  Result<int64_t> GetAnalyticsRevision(std::string_view org_id) override;
+  Result<std::vector<AnalyticsPost>> ListAnalyticsPostsChanged(std::string_view org_id,
+                                                               const AnalyticsChangeCursor& cursor,
+                                                               int64_t up_to, int limit) override;
+  Result<AnalyticsPost> GetAnalyticsPost(std::string_view org_id, std::string_view account_id,
+                                         std::string_view remote_id) override;
   Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(const AnalyticsPostQuery& query) override;
   Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
                                                               std::string_view post_id) override;
@@ -163,6 +170,10 @@ class SqlTx final : public Tx {
  private:
   // Runs one statement, remembering the first failure.
   Result<Rows> Exec(std::string_view sql, const Params& params);
+  // Raises the organization's analytics revision and returns the new value.
+  Result<int64_t> NextAnalyticsRevision(std::string_view org_id);
+  // UpsertAnalyticsPost at `revision`.
+  Result<void> UpsertAnalyticsPostAt(const AnalyticsPost& post, int64_t revision);
   // `column IN (...)` for `ids`, appending the parameters.
   std::string IdSet(std::string_view column, const std::vector<std::string>& ids,
                     Params& params) const;
