@@ -264,6 +264,7 @@ const std::vector<Variable>& Variables() {
       // ---- backups ----
       {"HERALD_BACKUP_DIR", Text(&Config::backup_dir)},
       {"HERALD_BACKUP_KEEP", Positive(&Config::backup_keep)},
+      {"HERALD_ANALYTICS_CACHE_POSTS", Positive(&Config::analytics_cache_posts)},
       // ---- guardrails ----
       {"HERALD_REQUEST_RATES",
        [](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {

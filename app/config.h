@@ -98,6 +98,11 @@ struct Config {
   std::string backup_dir;  // HERALD_BACKUP_DIR: serve takes a daily backup here; "" = off
   long backup_keep = 7;    // HERALD_BACKUP_KEEP: backups kept in backup_dir
 
+  // ---- analytics ----
+  // HERALD_ANALYTICS_CACHE_POSTS: measured posts analytics_report keeps in memory over all
+  // organizations (about 180 bytes each; core/analytics_fact_cache.h).
+  long analytics_cache_posts = 500'000;
+
   // ---- guardrails ----
   // HERALD_REQUEST_RATES: per-key request budgets by role, ROLE=RATE[/BURST],... ("*" = the
   // other roles; 0 = unlimited); checked by core::RateBudgets::Parse and the role names.

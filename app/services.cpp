@@ -106,7 +106,10 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
       *services->store, *services->clock, *services->core_pool,
       services->analytics_collector.get());
   // ---- analytics insights ----
-  services->measured_posts = std::make_unique<core::StoreMeasuredPosts>(*services->store);
+  services->measured_posts = std::make_unique<core::StoreMeasuredPosts>(
+      *services->store,
+      core::AnalyticsFactCacheOptions{.max_posts =
+                                          static_cast<size_t>(config.analytics_cache_posts)});
   services->insights = std::make_unique<core::AnalyticsInsights>(
       *services->store, *services->measured_posts, *services->platforms, *services->clock,
       *services->core_pool);

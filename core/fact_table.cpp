@@ -44,6 +44,11 @@ void FactTable::Upsert(std::string_view account_id, std::string_view remote_id,
 }
 
 void FactTable::Seal() {
+  // A large first load leaves up to half of each array unused: give it back.
+  if (facts_.capacity() > facts_.size() + facts_.size() / 4 + 1024) {
+    facts_.shrink_to_fit();
+    order_.shrink_to_fit();
+  }
   if (sealed_) return;
   std::stable_sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
     return facts_[a].published_us < facts_[b].published_us;

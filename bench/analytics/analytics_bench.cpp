@@ -13,6 +13,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/crypto.h"
@@ -39,15 +40,19 @@ struct Seeded {
   Time end;  // the history ends here (exclusive)
 };
 
-base::Result<Seeded> Seed(store::Store& store, int accounts, int days, int per_day) {
+// Seeds `accounts` accounts with `days` x `per_day` measured posts each, ending 2026-12-01, in
+// organization `existing_org` (a new "bench" organization when empty).
+base::Result<Seeded> Seed(store::Store& store, int accounts, int days, int per_day,
+                          const std::string& existing_org = "") {
   const Time now = base::SystemClock::Instance().Now();
   Seeded s;
   s.end = *base::ParseRfc3339("2026-12-01T00:00:00Z");
   store::Organization org{
       .id = base::NewId(base::kOrgPrefix, now), .name = "bench", .created_at = now};
+  if (!existing_org.empty()) org.id = existing_org;
   s.org_id = org.id;
   auto setup = store.Write([&](store::Tx& tx) -> base::Result<void> {
-    HERALD_RETURN_IF_ERROR(tx.InsertOrganization(org));
+    if (existing_org.empty()) HERALD_RETURN_IF_ERROR(tx.InsertOrganization(org));
     for (int i = 0; i < accounts; ++i) {
       store::Account a;
       a.id = base::NewId(base::kAccountPrefix, now);
@@ -214,6 +219,25 @@ int Run(const char* backend, store::Store& store, int reps) {
 
 int main(int argc, char** argv) {
   using namespace herald;
+  if (argc == 4 && std::string_view(argv[1]) == "seed") {
+    // analytics_bench seed STORE_URL ORG_ID: the same history in an existing organization of a
+    // herald database (bench/analytics/tool_path.sh then measures the tool over HTTP).
+    store::StoreOptions o;
+    o.url = argv[2];
+    auto s = store::OpenStore(o);
+    if (!s.ok()) {
+      std::fprintf(stderr, "open: %s\n", s.error().ToString().c_str());
+      return 1;
+    }
+    auto seeded = Seed(**s, EnvInt("HERALD_BENCH_ACCOUNTS", 50), EnvInt("HERALD_BENCH_DAYS", 365),
+                       EnvInt("HERALD_BENCH_PER_DAY", 10), argv[3]);
+    if (!seeded.ok()) {
+      std::fprintf(stderr, "seed: %s\n", seeded.error().ToString().c_str());
+      return 1;
+    }
+    std::printf("seeded %zu accounts in %s\n", seeded->accounts.size(), argv[3]);
+    return 0;
+  }
   const int reps = argc > 1 ? std::atoi(argv[1]) : 40;
   char tmpl[] = "/tmp/herald-analytics-bench-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
