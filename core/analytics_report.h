@@ -35,6 +35,7 @@ struct ReportPost {
   std::string url;
   base::Time published_at;
   std::map<std::string, double> metrics;
+  std::string text;  // the first characters of the post's text ("" when unknown)
 };
 
 // The sum of the engagement metrics `metrics` reports (absent ones count as nothing).

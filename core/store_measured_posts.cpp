@@ -27,7 +27,8 @@ base::Result<std::vector<ReportPost>> StoreMeasuredPosts::MeasuredPosts(
                     .platform = std::move(row.platform),
                     .url = std::move(row.url),
                     .published_at = row.published_at,
-                    .metrics = {}};
+                    .metrics = {},
+                    .text = std::move(row.text_excerpt)};
     if (post.target_id.empty()) post.target_id = "remote:" + row.remote_id;
     auto normalized = row.metrics.find("normalized");
     if (normalized != row.metrics.end() && normalized->is_object()) {

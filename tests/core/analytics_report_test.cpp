@@ -28,7 +28,8 @@ ReportPost Post(std::string id, std::string account, std::string platform, const
           .platform = std::move(platform),
           .url = "https://example.test/" + id,
           .published_at = T(at),
-          .metrics = std::move(metrics)};
+          .metrics = std::move(metrics),
+          .text = "post " + id};
 }
 
 std::vector<ReportPost> March() {
