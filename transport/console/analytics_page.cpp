@@ -169,11 +169,10 @@ std::string FormHtml(const AnalyticsForm& form, const Json& accounts) {
   return out;
 }
 
-std::string TotalsHtml(const Json& report) {
+// Posts and engagement with their change, large.
+std::string TilesHtml(const Json& report) {
   const Json& totals = ObjectAt(report, "totals");
-  const Json& previous = ObjectAt(report, "previous_totals");
   const Json& change = ObjectAt(report, "change");
-  const Json& metrics_pct = ObjectAt(change, "metrics_pct");
   std::string out = "<ul class=\"tiles\" aria-label=\"Summary\">";
   out += "<li class=\"tile\"><span class=\"tile-label\">Posts</span><strong>" +
          Number(NumberAt(totals, "posts")) + "</strong>" + Change(change, "posts_pct", true) +
@@ -181,7 +180,15 @@ std::string TotalsHtml(const Json& report) {
   out += "<li class=\"tile\"><span class=\"tile-label\">Engagement</span><strong>" +
          Number(NumberAt(totals, "engagement")) + "</strong>" +
          Change(change, "engagement_pct", true) + "</li></ul>";
-  out +=
+  return out;
+}
+
+std::string TotalsHtml(const Json& report) {
+  const Json& totals = ObjectAt(report, "totals");
+  const Json& previous = ObjectAt(report, "previous_totals");
+  const Json& change = ObjectAt(report, "change");
+  const Json& metrics_pct = ObjectAt(change, "metrics_pct");
+  std::string out =
       "<h2 id=\"totals\">Totals</h2><div class=\"table-wrap\" role=\"region\" "
       "aria-labelledby=\"totals\" tabindex=\"0\"><table class=\"numbers\"><thead><tr>"
       "<th scope=\"col\">Measure</th><th scope=\"col\" class=\"num\">This period</th>"
@@ -292,7 +299,8 @@ std::string BestTimesHtml(const std::vector<Json>& best_times,
   if (best_times.empty()) return "";
   std::string out =
       "<h2 id=\"best\">Best times to post</h2><div class=\"table-wrap\" role=\"region\" "
-      "aria-labelledby=\"best\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">Account</th>"
+      "aria-labelledby=\"best\" tabindex=\"0\"><table class=\"best\"><thead><tr><th "
+      "scope=\"col\">Account</th>"
       "<th scope=\"col\">Best slots (" +
       E(zone) +
       ")</th><th scope=\"col\">Confidence</th>"
@@ -302,21 +310,23 @@ std::string BestTimesHtml(const std::vector<Json>& best_times,
     auto label = labels.find(account);
     out += "<tr><th scope=\"row\">" +
            E(label != labels.end() ? label->second : GetString(b, "platform", account)) +
-           "</th><td><ol class=\"slots\">";
+           "</th><td class=\"slots\"><ol>";
     int shown = 0;
     for (const Json& slot : ArrayAt(b, "slots")) {
       if (shown++ == 3) break;
       char hour[16];
       std::snprintf(hour, sizeof hour, "%02d:00", static_cast<int>(NumberAt(slot, "hour")));
       out += "<li>" + E(GetString(slot, "weekday")) + " " + hour;
-      if (slot.value("next_at", Json()).is_string()) {
-        out += " <small>next " + E(When(slot["next_at"], zone)) + "</small>";
-      }
+      auto next = slot.value("next_at", Json()).is_string()
+                      ? ToLocal(slot["next_at"].get<std::string>(), zone)
+                      : base::Result<LocalStamp>(base::NotFound("no next slot"));
+      if (next.ok())
+        out += " <small class=\"next\">next " + E(ShortDayLabel(next->day)) + "</small>";
       out += "</li>";
     }
-    out += "</ol></td><td>" + E(GetString(b, "confidence")) + " <small>(" +
-           Number(NumberAt(b, "based_on_posts")) + " posts; " + E(GetString(b, "explanation")) +
-           ")</small></td></tr>";
+    out += "</ol></td><td><strong>" + E(GetString(b, "confidence")) + "</strong>, " +
+           Number(NumberAt(b, "based_on_posts")) + " posts<br><small class=\"why\">" +
+           E(GetString(b, "explanation")) + "</small></td></tr>";
   }
   out += "</tbody></table></div>";
   return out;
@@ -368,6 +378,7 @@ std::string AnalyticsPage(const PageFrame& frame, const AnalyticsForm& form, con
     }
     body += "</div>";
   } else {
+    body += TilesHtml(report);
     const Json& chart = ObjectAt(report, "chart");
     std::string svg = GetString(chart, "data");
     if (GetString(chart, "format") == "svg" && svg.rfind("<svg", 0) == 0) {
