@@ -34,6 +34,7 @@ struct ReportPost {
   std::string url;
   base::Time published_at;
   std::map<std::string, double> metrics;
+  std::string text;  // the first characters of the post's text ("" when unknown)
   std::string remote_id;  // the network's id of the post ("" when unknown)
 };
 

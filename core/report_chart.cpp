@@ -9,7 +9,10 @@
 namespace herald::core {
 namespace {
 
-std::string DateOf(base::Time t) {
+// The date of `t` where the report's days begin (its time zone; UTC when that fails).
+std::string DateOf(base::Time t, const std::string& time_zone) {
+  auto local = base::FormatInTimeZone(t, time_zone);
+  if (local.ok() && local->size() >= 10) return local->substr(0, 10);
   return date::format("%F", date::floor<date::days>(t));
 }
 
@@ -23,8 +26,8 @@ charts::ChartSpec ReportChartSpec(const AnalyticsReport& report,
                                   const std::map<std::string, std::string>& display_names) {
   charts::ChartSpec spec;
   const std::string group(ReportGroupByName(report.group_by));
-  spec.title = "Engagement by " + group + ", " + DateOf(report.from) + " to " +
-               DateOf(report.to - base::Micros(1));
+  spec.title = "Engagement by " + group + ", " + DateOf(report.from, report.time_zone) + " to " +
+               DateOf(report.to - base::Micros(1), report.time_zone);
   spec.y_label = "interactions";
   for (const ReportRow& row : report.rows) {
     auto it = display_names.find(row.key);

@@ -15,6 +15,7 @@ ReportPost ReportPostOf(store::AnalyticsPost& row) {
                   .url = std::move(row.url),
                   .published_at = row.published_at,
                   .metrics = {},
+                  .text = std::move(row.text_excerpt),
                   .remote_id = row.remote_id};
   if (post.target_id.empty()) post.target_id = "remote:" + row.remote_id;
   auto normalized = row.metrics.find("normalized");

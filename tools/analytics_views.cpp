@@ -78,6 +78,7 @@ Json ReportView(const core::ReportResult& result) {
               {"engagement", t.engagement},
               {"metrics", MetricsView(t.post.metrics)}};
     if (!t.post.url.empty()) post["url"] = t.post.url;
+    if (!t.post.text.empty()) post["text"] = t.post.text;
     top.push_back(std::move(post));
   }
   Json out{{"from", base::FormatRfc3339(r.from)},

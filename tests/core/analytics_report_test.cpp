@@ -29,6 +29,7 @@ ReportPost Post(std::string id, std::string account, std::string platform, const
           .url = "https://example.test/" + id,
           .published_at = T(at),
           .metrics = std::move(metrics),
+          .text = "post " + id,
           .remote_id = ""};
 }
 
@@ -157,6 +158,13 @@ TEST(ReportChartTest, OneSeriesPerReportedEngagementMetric) {
   EXPECT_EQ(spec.labels.size(), 7u);
   EXPECT_EQ(spec.series[0].values[3], 30);  // 5 March
   EXPECT_EQ(spec.title, "Engagement by day, 2026-03-02 to 2026-03-08");
+  // The title's dates are the report's days, in its time zone.
+  ReportOptions paris = Week(ReportGroupBy::kDay, "Europe/Paris");
+  paris.from = T("2026-03-01T23:00:00Z");
+  paris.to = T("2026-03-08T23:00:00Z");
+  auto local = BuildAnalyticsReport(March(), {}, paris);
+  ASSERT_THAT(local, IsOk());
+  EXPECT_EQ(ReportChartSpec(*local).title, "Engagement by day, 2026-03-02 to 2026-03-08");
   std::string svg = RenderReportChart(*r);
   EXPECT_THAT(svg, HasSubstr("<polyline"));
   auto by_account = BuildAnalyticsReport(March(), {}, Week(ReportGroupBy::kAccount));

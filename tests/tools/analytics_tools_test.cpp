@@ -101,6 +101,7 @@ class AnalyticsToolsTest : public ::testing::Test {
              .url = "https://native.test/" + id,
              .published_at = std::chrono::time_point_cast<base::Micros>(sys),
              .metrics = {{"likes", peak ? 40.0 : 8.0 + d % 4}, {"replies", peak ? 6.0 : 1.0}},
+             .text = "History post " + id,
              .remote_id = ""});
       }
     }
@@ -193,6 +194,7 @@ TEST_F(AnalyticsToolsTest, ReportWithAPngChart) {
   EXPECT_EQ(r["previous_totals"]["posts"], 84);
   EXPECT_TRUE(r["change"].contains("engagement_pct"));
   EXPECT_EQ(r["top_posts"].size(), 5u);
+  EXPECT_THAT(r["top_posts"][0]["text"].get<std::string>(), HasSubstr("History post "));
   EXPECT_EQ(r["chart"]["mime_type"], "image/png");
   ASSERT_EQ(out->content.size(), 2u);
   EXPECT_EQ(out->content[1]["type"], "image");
