@@ -232,6 +232,7 @@ base::Result<AnalyticsReport> AggregateAnalyticsReport(const FactTable& table,
                                          .url = "",
                                          .published_at = base::FromUnixMicros(f.published_us),
                                          .metrics = f.metrics.ToMap(),
+                                         .text = "",
                                          .remote_id = *f.remote_id},
                                 .engagement = c.engagement});
   }
