@@ -260,6 +260,7 @@ const std::vector<Variable>& Variables() {
          HERALD_ASSIGN_OR_RETURN(c.allow_private_networks, ParseSwitch(name, value));
          return base::Ok();
        }},
+      {"HERALD_AUDIT_RETENTION_DAYS", Positive(&Config::audit_retention_days)},
   };
   return kVariables;
 }

@@ -94,6 +94,9 @@ struct Config {
   std::string https_proxy;              // HTTPS_PROXY, else https_proxy
   std::string no_proxy;                 // NO_PROXY, else no_proxy
 
+  // ---- teams ----
+  long audit_retention_days = 365;  // HERALD_AUDIT_RETENTION_DAYS: audit entries kept this long
+
   // The database URL after defaults: db_url, or sqlite:<data_dir>/herald.db.
   std::string EffectiveDbUrl() const {
     return db_url.empty() ? "sqlite:" + data_dir + "/herald.db" : db_url;

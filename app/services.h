@@ -17,6 +17,8 @@
 #include "core/media_preparer.h"
 #include "core/media_service.h"
 #include "core/post_service.h"
+#include "core/team_service.h"
+#include "core/webhook_service.h"
 #include "media/media_store.h"
 #include "media/url_fetcher.h"
 #include "media/url_signer.h"
@@ -50,6 +52,9 @@ struct Services {
   std::unique_ptr<core::PostService> posts;
   // What opens account credentials for the workers and delete_post: the AccountService.
   core::CredentialSource* credentials = nullptr;
+  // ---- teams: settings, keys, audit log; webhooks ----
+  std::unique_ptr<core::TeamService> team;
+  std::unique_ptr<core::WebhookService> webhooks;
 
   // What the tools need, pointing into this object.
   tools::ToolDeps ToolDependencies();
@@ -67,6 +72,9 @@ class WorkerHandle {
 // parse). Tuned by the config's worker fields (HERALD_WORKER_CONCURRENCY, HERALD_WORKER_LEASE_MS,
 // HERALD_PUBLISH_TIMEOUT_MS, HERALD_PUBLISH_RATES, HERALD_RETRY_*, HERALD_WORKER_THREADS).
 std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config);
+// The team background work beside the publishing workers (started by StartWorkers): webhook
+// deliveries from the outbox, and pruning the audit log past HERALD_AUDIT_RETENTION_DAYS.
+std::unique_ptr<WorkerHandle> StartTeamWorkers(Services& services, const Config& config);
 
 // The HTTPS client's options from the configuration (HERALD_CA_FILE,
 // HERALD_ALLOW_PRIVATE_NETWORKS, HTTPS_PROXY, NO_PROXY).

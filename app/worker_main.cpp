@@ -53,6 +53,7 @@ class RunningWorkers final : public WorkerHandle {
   }
 
   ~RunningWorkers() override {
+    beside_.reset();
     scheduler_->Stop();
     guard_.reset();
     io_.stop();
@@ -68,6 +69,8 @@ class RunningWorkers final : public WorkerHandle {
   }
 
   const std::string& owner() const { return worker_->owner(); }
+  // Work that runs beside the publishing workers and stops before them.
+  void Attach(std::unique_ptr<WorkerHandle> beside) { beside_ = std::move(beside); }
 
  private:
   platforms::HttpClient& http_;
@@ -77,6 +80,7 @@ class RunningWorkers final : public WorkerHandle {
   std::unique_ptr<core::PublishWorker> worker_;
   std::unique_ptr<core::Scheduler> scheduler_;
   std::vector<std::thread> threads_;
+  std::unique_ptr<WorkerHandle> beside_;
 };
 
 }  // namespace
@@ -111,6 +115,7 @@ std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& con
   int threads = static_cast<int>(config.worker_threads);
   auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,
                                                   std::move(options), threads);
+  workers->Attach(StartTeamWorkers(services, config));
   spdlog::info("publishing workers running as {}", workers->owner());
   return workers;
 }

@@ -14,6 +14,8 @@ class AccountService;
 class KeyService;
 class MediaService;
 class PostService;
+class TeamService;
+class WebhookService;
 }  // namespace herald::core
 namespace herald::platforms {
 class PlatformRegistry;
@@ -28,6 +30,8 @@ struct ToolDeps {
   core::MediaService* media = nullptr;
   core::AccountService* accounts = nullptr;
   platforms::PlatformRegistry* platforms = nullptr;
+  core::TeamService* team = nullptr;          // keys, settings, audit log
+  core::WebhookService* webhooks = nullptr;
 };
 
 // Every production tool, in listing order. A tool whose service is null in `deps` is left out.
