@@ -407,5 +407,106 @@ TEST_F(TeamTest, AnUnrenewableTokenExpiringSoonIsAnnouncedOnce) {
   EXPECT_THAT(DeliveredTypes(created->secret), ElementsAre("account.token_expiring"));
 }
 
+TEST_F(TeamTest, AuditEntriesArePrunedPastTheirRetention) {
+  // An entry now, another 200 days later; a year's retention keeps both until the first is
+  // older than a year.
+  ASSERT_THAT(team_->CreateKeySync(admin_, "first", "viewer"), IsOk());
+  env_.clock.Advance(std::chrono::hours(24 * 200));
+  ASSERT_THAT(team_->UpdateSettingsSync(admin_, SettingsUpdate{true}), IsOk());
+  const std::chrono::hours year(24 * 365);
+  auto count = [&] {
+    AuditRequest everything;
+    everything.limit = 500;
+    auto page = team_->ListAuditSync(admin_, everything);
+    EXPECT_THAT(page, IsOk());
+    return page.ok() ? page->events.size() : size_t{0};
+  };
+  const size_t before = count();
+  ASSERT_GE(before, 2u);
+  EXPECT_EQ(*team_->PruneAudit(year), 0);
+  EXPECT_EQ(count(), before);
+  env_.clock.Advance(std::chrono::hours(24 * 200));  // the first is 400 days old
+  EXPECT_EQ(*team_->PruneAudit(year), static_cast<int>(before) - 1);
+  AuditRequest everything;
+  auto left = team_->ListAuditSync(admin_, everything);
+  ASSERT_THAT(left, IsOk());
+  ASSERT_EQ(left->events.size(), 1u);
+  EXPECT_EQ(left->events[0].action, "organization.update_settings");
+  EXPECT_EQ(left->events[0].actor, admin_.key_id);
+  // The filters: by key and by time.
+  AuditRequest by_key;
+  by_key.key = env_.editor.key_id;
+  EXPECT_TRUE(team_->ListAuditSync(admin_, by_key)->events.empty());
+  AuditRequest by_time;
+  by_time.to = base::FormatRfc3339(env_.clock.Now() - std::chrono::hours(24 * 300));
+  EXPECT_TRUE(team_->ListAuditSync(admin_, by_time)->events.empty());
+  // Bad filters are refused, naming the field; and only admins read the log.
+  AuditRequest bad;
+  bad.from = "yesterday";
+  EXPECT_THAT(team_->ListAuditSync(admin_, bad),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("from")));
+  bad.from = "";
+  bad.limit = 0;
+  EXPECT_THAT(team_->ListAuditSync(admin_, bad),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("limit")));
+  EXPECT_THAT(team_->ListAuditSync(approver_, everything), StatusIs(ErrorCode::kPermissionDenied));
+}
+
+TEST_F(TeamTest, BadInputIsRefusedClearlyAndChangesNothing) {
+  RequireApproval(true);
+  auto post = Schedule(env_.editor, std::chrono::minutes(10));
+  ASSERT_THAT(post, IsOk());
+  const std::string id = post->post.id;
+  const size_t audited = Audit(id).size();
+  // Approving or rejecting: too long a comment, a missing reason, another organization's
+  // approver, an unknown post.
+  EXPECT_THAT(env_.posts->ApproveSync(approver_, id, std::string(2001, 'x')),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("comment")));
+  EXPECT_THAT(env_.posts->RejectSync(approver_, id, ""),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("reason")));
+  const base::Caller other_approver{env_.other_org.id, "key_other", base::Role::kApprover};
+  EXPECT_THAT(env_.posts->ApproveSync(other_approver, id, ""), StatusIs(ErrorCode::kNotFound));
+  EXPECT_THAT(env_.posts->RejectSync(other_approver, id, "no"), StatusIs(ErrorCode::kNotFound));
+  EXPECT_THAT(
+      env_.posts->ApproveSync(approver_, base::NewId(base::kPostPrefix, env_.clock.Now()), ""),
+      StatusIs(ErrorCode::kNotFound));
+  ListPostsRequest queue;
+  queue.status = "pending_approval";
+  auto theirs = env_.posts->ListSync(other_approver, queue);
+  ASSERT_THAT(theirs, IsOk());
+  EXPECT_TRUE(theirs->posts.empty());
+  auto got = env_.posts->GetSync(env_.viewer, id);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->post.status, store::PostStatus::kPendingApproval);
+  EXPECT_TRUE(env_.Jobs(got->targets[0].id).empty());
+  EXPECT_EQ(Audit(id).size(), audited);
+
+  // Keys: an unknown role, a malformed or unknown id; the role stays.
+  auto key = team_->CreateKeySync(admin_, "agent", "editor");
+  ASSERT_THAT(key, IsOk());
+  EXPECT_THAT(team_->SetKeyRoleSync(admin_, key->key.id, "owner"),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("role")));
+  EXPECT_THAT(team_->SetKeyRoleSync(admin_, "not-a-key", "viewer"),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("key_id")));
+  EXPECT_THAT(team_->RevokeKeySync(admin_, base::NewId(base::kKeyPrefix, env_.clock.Now())),
+              StatusIs(ErrorCode::kNotFound));
+  EXPECT_THAT(team_->CreateKeySync(admin_, "   ", "editor"),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("name")));
+  EXPECT_EQ(keys_->Verify(key->secret)->role, base::Role::kEditor);
+  auto keys = team_->ListKeysSync(admin_);
+  ASSERT_THAT(keys, IsOk());
+  EXPECT_EQ(keys->size(), 1u);
+  // Webhooks: a refused one is not stored.
+  CreateWebhookRequest bad;
+  bad.url = "https://receiver.example/";
+  bad.events = {"post.exploded"};
+  EXPECT_THAT(webhooks_->CreateSync(admin_, bad), StatusIs(ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(webhooks_->ListSync(admin_)->empty());
+  EXPECT_THAT(webhooks_->DeleteSync(admin_, base::NewId(base::kWebhookPrefix, env_.clock.Now())),
+              StatusIs(ErrorCode::kNotFound));
+  EXPECT_THAT(webhooks_->ListDeliveriesSync(admin_, "", 0),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("limit")));
+}
+
 }  // namespace
 }  // namespace herald::core
