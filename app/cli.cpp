@@ -63,6 +63,16 @@ void Cli::Configure(CLI::App& app) {
   app.add_subcommand("migrate", "apply database migrations and exit")->callback([this] {
     command_ = "migrate";
   });
+  auto* backup = app.add_subcommand("backup", "write a backup file while herald runs");
+  backup->add_option("--out", backup_out_,
+                     "file to write (default <HERALD_BACKUP_DIR or <data>/backups>/"
+                     "herald-<time>.jsonl; - for stdout)");
+  backup->callback([this] { command_ = "backup"; });
+  auto* restore = app.add_subcommand("restore", "restore a backup into an empty database");
+  restore->add_option("path", backup_out_, "the backup file")->required();
+  restore->add_flag("--ignore-key-mismatch", ignore_key_mismatch_,
+                    "restore although the backup was sealed with another secret key");
+  restore->callback([this] { command_ = "restore"; });
   app.add_subcommand("version", "print the version")->callback([this] { command_ = "version"; });
 
   auto* keys = app.add_subcommand("keys", "manage API keys");
@@ -96,6 +106,8 @@ int Cli::Run() {
   if (command_ == "keys create") return RunKeysCreate();
   if (command_ == "keys list") return RunKeysList();
   if (command_ == "keys revoke") return RunKeysRevoke();
+  if (command_ == "backup") return RunBackup(config_, backup_out_);
+  if (command_ == "restore") return RunRestore(config_, backup_out_, ignore_key_mismatch_);
   if (command_ == "serve") return RunServe(config_);
   if (command_ == "stdio") return RunStdio(config_);
   if (command_ == "worker") return RunWorker(config_);

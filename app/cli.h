@@ -45,6 +45,9 @@ class Cli {
   std::string key_org_;
   std::string key_id_;
   bool keys_json_ = false;
+  // ---- backups ----
+  std::string backup_out_;  // backup --out, or restore's path
+  bool ignore_key_mismatch_ = false;
 };
 
 }  // namespace herald::app

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/caller.h"
 #include "core/rate_limiter.h"
 #include "platforms/http/url_policy.h"
 #include "transport/auth/origin_policy.h"
@@ -261,6 +262,26 @@ const std::vector<Variable>& Variables() {
          return base::Ok();
        }},
       {"HERALD_AUDIT_RETENTION_DAYS", Positive(&Config::audit_retention_days)},
+      // ---- backups ----
+      {"HERALD_BACKUP_DIR", Text(&Config::backup_dir)},
+      {"HERALD_BACKUP_KEEP", Positive(&Config::backup_keep)},
+      // ---- guardrails ----
+      {"HERALD_REQUEST_RATES",
+       [](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {
+         auto parsed = core::RateBudgets::Parse(value);
+         if (!parsed.ok()) {
+           return base::InvalidArgument(std::string(name) + ": " + parsed.error().message());
+         }
+         for (const auto& [role, budget] : parsed->per_key) {
+           if (!base::ParseRole(role).ok()) {
+             return base::InvalidArgument(std::string(name) + ": '" + role +
+                                          "' is not a role (viewer, editor, admin, or * for "
+                                          "the others)");
+           }
+         }
+         c.request_rates = value;
+         return base::Ok();
+       }},
   };
   return kVariables;
 }

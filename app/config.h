@@ -96,6 +96,14 @@ struct Config {
 
   // ---- teams ----
   long audit_retention_days = 365;  // HERALD_AUDIT_RETENTION_DAYS: audit entries kept this long
+  // ---- backups (core/backup_scheduler.h) ----
+  std::string backup_dir;  // HERALD_BACKUP_DIR: serve takes a daily backup here; "" = off
+  long backup_keep = 7;    // HERALD_BACKUP_KEEP: backups kept in backup_dir
+
+  // ---- guardrails ----
+  // HERALD_REQUEST_RATES: per-key request budgets by role, ROLE=RATE[/BURST],... ("*" = the
+  // other roles; 0 = unlimited); checked by core::RateBudgets::Parse and the role names.
+  std::string request_rates = "*=20/100,admin=0";
 
   // The database URL after defaults: db_url, or sqlite:<data_dir>/herald.db.
   std::string EffectiveDbUrl() const {

@@ -32,6 +32,8 @@
 #include "transport/http_frontend.h"
 #include "tools/media_views.h"
 #include "transport/routes/oauth_callback.h"
+#include "core/console_sessions.h"
+#include "transport/console/console_routes.h"
 
 namespace herald::app {
 
@@ -197,6 +199,9 @@ int RunServe(const Config& config) {
   options.streamable.limits = SessionLimits(config, auth_off);
   options.legacy.limits = options.streamable.limits;
   options.public_url = config.public_url;
+  if (auto rates = core::RateBudgets::Parse(config.request_rates); rates.ok()) {
+    options.request_rates = std::move(*rates);  // checked when the configuration was read
+  }
   options.allowed_origins = config.allowed_origins;
   options.streamable.stateless = config.stateless;
   if (!config.public_url.empty()) {
@@ -251,6 +256,12 @@ int RunServe(const Config& config) {
 
   HttpFrontend frontend(std::move(options), dispatcher, *auth, *services.clock, readiness);
   AddOAuthCallbackRoute(frontend.server(), *services.accounts);  // public: state authenticates
+  // The web console at / (sign in with an API key; a session cookie from then on).
+  core::ConsoleSessions console_sessions(*services.store, *services.keys, *services.clock);
+  transport::ConsoleRoutes console(
+      dispatcher.tools(), console_sessions, frontend.guard(), blocking, *services.clock,
+      transport::ConsoleOptions{.secure_cookies = config.public_url.rfind("https://", 0) == 0});
+  console.AddTo(frontend.server());
   if (auto started = frontend.Start(); !started.ok()) {
     std::fprintf(stderr, "herald: %s\n", started.error().message().c_str());
     return 1;
@@ -262,11 +273,25 @@ int RunServe(const Config& config) {
   // The publishing workers (scheduler + queue worker) on their own threads unless --no-workers;
   // stopped below, after the HTTP side has drained.
   auto workers = StartWorkers(services, config);
+  // Daily backups (HERALD_BACKUP_DIR), with the age of the last good one on /metrics.
+  auto backups = StartBackups(*services.store, services.keyring, config, *services.clock);
+  if (backups) {
+    const core::BackupScheduler* scheduler = &backups->scheduler();
+    const base::Clock* clock = services.clock;
+    frontend.metrics().AddGauge(
+        "herald_backup_last_success_age_seconds",
+        "Seconds since the last verified backup (since start when none yet).",
+        [scheduler, clock] { return scheduler->SecondsSinceLastGood(clock->Now()); });
+    frontend.metrics().AddGauge(
+        "herald_backup_consecutive_failures", "Failed backups since the last good one.",
+        [scheduler] { return static_cast<double>(scheduler->consecutive_failures()); });
+  }
 
   spdlog::info("herald {} listening on http://{} (MCP at /mcp, legacy SSE at /sse, REST at "
                "/api/v1){}",
                HERALD_VERSION, frontend.address(), config.stateless ? ", stateless" : "");
   std::printf("herald: listening on http://%s\n", frontend.address().c_str());
+  std::printf("herald: web console at %s/ (sign in with an API key)\n", base_url.c_str());
   std::fflush(stdout);
 
   int sig = 0;
@@ -276,6 +301,7 @@ int RunServe(const Config& config) {
   frontend.Shutdown(kShutdownGrace);
   dispatcher.CloseAllSessions();
   workers.reset();  // running publishes finish or lease out
+  backups.reset();
   services.http->CloseIdle();  // pooled sockets belong to the frontend's io_context
   blocking.join();
   spdlog::info("stopped");

@@ -32,6 +32,7 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.media = media.get();
   deps.team = team.get();
   deps.webhooks = webhooks.get();
+  deps.analytics = analytics.get();
   return deps;
 }
 
@@ -97,6 +98,18 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
                                                        *services->clock, *services->core_pool);
   services->webhooks = std::make_unique<core::WebhookService>(
       *services->store, services->keyring, *services->clock, *services->core_pool);
+  // ---- analytics ----
+  // An unparsable HERALD_PUBLISH_RATES stops the workers (StartWorkers says why); here it
+  // leaves the budget unlimited.
+  auto budgets = core::RateBudgets::Parse(config.publish_rates);
+  services->network_budget =
+      std::make_unique<core::RateLimiter>(budgets.ok() ? *budgets : core::RateBudgets{});
+  services->analytics_collector = std::make_unique<core::AnalyticsCollector>(
+      *services->store, *services->platforms, *services->credentials, *services->clock,
+      *services->core_pool, *services->network_budget);
+  services->analytics = std::make_unique<core::AnalyticsService>(
+      *services->store, *services->clock, *services->core_pool,
+      services->analytics_collector.get());
   return services;
 }
 

@@ -13,6 +13,8 @@
 #include "base/crypto.h"
 #include "base/result.h"
 #include "core/account_service.h"
+#include "core/analytics_collector.h"
+#include "core/analytics_service.h"
 #include "core/key_service.h"
 #include "core/media_preparer.h"
 #include "core/media_service.h"
@@ -55,6 +57,13 @@ struct Services {
   // ---- teams: settings, keys, audit log; webhooks ----
   std::unique_ptr<core::TeamService> team;
   std::unique_ptr<core::WebhookService> webhooks;
+  // ---- analytics: one rate budget per network shared by publishing and the collectors
+  // (which only spend what publishing leaves), the collector refresh_analytics measures with
+  // (the planned collection runs with the workers, StartWorkers) and the analytics tools'
+  // service ----
+  std::unique_ptr<core::RateLimiter> network_budget;
+  std::unique_ptr<core::AnalyticsCollector> analytics_collector;
+  std::unique_ptr<core::AnalyticsService> analytics;
 
   // What the tools need, pointing into this object.
   tools::ToolDeps ToolDependencies();

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <csignal>
@@ -15,6 +17,7 @@
 
 #include "app/app.h"
 #include "app/services.h"
+#include "core/analytics_collector.h"
 #include "core/publish_worker.h"
 #include "core/scheduler.h"
 
@@ -50,10 +53,19 @@ class RunningWorkers final : public WorkerHandle {
                                                    std::move(scheduler_options));
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
     scheduler_->Start();
+    // The analytics collector measures beside the publishing workers, on their executor and
+    // blocking pool, sharing their rate budget (publishing wins).
+    if (services.network_budget != nullptr) {
+      collector_ = std::make_unique<core::AnalyticsCollector>(
+          *services.store, *services.platforms, credentials, *services.clock, blocking_,
+          *services.network_budget);
+      asio::co_spawn(io_, collector_->Loop(), asio::detached);
+    }
   }
 
   ~RunningWorkers() override {
     beside_.reset();
+    if (collector_ != nullptr) collector_->Stop();
     scheduler_->Stop();
     guard_.reset();
     io_.stop();
@@ -79,6 +91,7 @@ class RunningWorkers final : public WorkerHandle {
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
   std::unique_ptr<core::PublishWorker> worker_;
   std::unique_ptr<core::Scheduler> scheduler_;
+  std::unique_ptr<core::AnalyticsCollector> collector_;
   std::vector<std::thread> threads_;
   std::unique_ptr<WorkerHandle> beside_;
 };
@@ -112,6 +125,7 @@ std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& con
     return nullptr;
   }
   options.rates = std::move(*budgets);
+  options.shared_limiter = services.network_budget.get();  // shared with the analytics collector
   int threads = static_cast<int>(config.worker_threads);
   auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,
                                                   std::move(options), threads);

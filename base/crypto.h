@@ -56,6 +56,8 @@ class Keyring {
   // Makes the key with `key_id` primary. Errors: kNotFound.
   Result<void> SetPrimary(std::string_view key_id);
   bool empty() const { return keys_.empty(); }
+  // True when the keyring holds the key with `key_id` (it can open values sealed with it).
+  bool Has(std::string_view key_id) const { return keys_.find(key_id) != keys_.end(); }
   const std::string& primary_id() const { return primary_id_; }
   // A 32-byte key for `purpose` ("media-urls"), derived from the primary key (HMAC-SHA256), so
   // one secret serves several uses without reusing key material. REQUIRES: !empty().

@@ -179,7 +179,8 @@ bool PublishWorker::TakeRateSlot(const std::string& job_id, const std::string& n
       return false;
     }
   }
-  Time slot = limiter_.Reserve(network, now);
+  RateLimiter& limiter = options_.shared_limiter != nullptr ? *options_.shared_limiter : limiter_;
+  Time slot = limiter.Reserve(network, now);
   if (slot <= now) return true;
   std::lock_guard lock(mu_);
   if (reserved_.size() >= 100'000) reserved_.erase(reserved_.begin());  // bounded

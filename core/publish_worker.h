@@ -55,6 +55,10 @@ struct WorkerOptions {
   int claim_batch = 32;    // jobs per claim
   RetryOptions retry;
   RateBudgets rates;       // per network; default unlimited
+  // When set, the worker spends this limiter's budget instead of its own `rates`: one budget
+  // per network shared with background work (the analytics collector takes only what is spare,
+  // RateLimiter::TryAcquireSpare, so publishing always wins). Outlives the worker.
+  RateLimiter* shared_limiter = nullptr;
   // How many times the store write that records an outcome is retried when the database is
   // busy (kUnavailable) before the job is left to its lease.
   int store_retries = 3;

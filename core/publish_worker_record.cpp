@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/time.h"
+#include "core/analytics_plan.h"
 #include "core/post_status.h"
 #include "core/publish_worker.h"
 #include "core/publish_worker_attempt.h"
@@ -73,6 +74,10 @@ Task<Result<void>> PublishWorker::MarkPublishing(Attempt& a) {
 }
 
 Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishReceipt& receipt) {
+  // What the analytics keep of the target (core/analytics_plan.h).
+  const std::string_view text =
+      a.content.parts.empty() ? std::string_view() : std::string_view(a.content.parts[0].text);
+  const bool measurable = a.platform != nullptr && a.platform->Info().features.post_metrics;
   auto apply = [&](store::PostTarget& t, Time now) {
     t.status = TargetStatus::kPublished;
     t.external_id = receipt.external_id;
@@ -94,6 +99,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     apply(t, now);
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
     HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
+    HERALD_RETURN_IF_ERROR(PlanPublishedTarget(tx, t, text, measurable));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
     return base::Ok();
   });
@@ -122,6 +128,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     apply(t, now);
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
     HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
+    HERALD_RETURN_IF_ERROR(PlanPublishedTarget(tx, t, text, measurable));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
     return base::Ok();
   });

@@ -58,6 +58,24 @@ std::optional<base::Time> RateLimiter::TryAcquire(std::string_view key, base::Ti
   return now + base::Micros(static_cast<int64_t>(std::ceil(wait_s * 1e6)));
 }
 
+std::optional<base::Time> RateLimiter::TryAcquireSpare(std::string_view key, base::Time now,
+                                                       double keep) {
+  std::lock_guard lock(mu_);
+  Bucket& bucket = BucketFor(key);
+  if (bucket.budget.rate <= 0) return std::nullopt;
+  Refill(bucket, now);
+  // Publishing reserves into debt (Reserve): tokens < 0 means it is queued for the budget.
+  // A bucket of one token cannot keep any back: it lends its only token when full.
+  const double floor = std::max(
+      0.0, std::min(std::clamp(keep, 0.0, 1.0) * bucket.budget.burst, bucket.budget.burst - 1.0));
+  if (bucket.tokens - 1.0 >= floor) {
+    bucket.tokens -= 1.0;
+    return std::nullopt;
+  }
+  double wait_s = (floor + 1.0 - bucket.tokens) / bucket.budget.rate;
+  return now + base::Micros(static_cast<int64_t>(std::ceil(wait_s * 1e6)));
+}
+
 base::Result<RateBudgets> RateBudgets::Parse(std::string_view spec) {
   RateBudgets out;
   size_t pos = 0;

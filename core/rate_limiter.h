@@ -51,6 +51,12 @@ class RateLimiter {
   // acquire again for what it reserved.
   base::Time Reserve(std::string_view key, base::Time now);
 
+  // Background work that must never delay publishing (analytics collection): takes one token
+  // for `key` only when `keep` of the bucket's burst (0..1) would still be left for publishing
+  // afterwards. Returns nullopt if granted, or the earliest time it may ask again (nothing
+  // taken). Unlimited keys always grant.
+  std::optional<base::Time> TryAcquireSpare(std::string_view key, base::Time now, double keep);
+
  private:
   struct Bucket {
     RateBudget budget;

@@ -26,4 +26,11 @@ std::string ConversionSpec::Key() const {
   return mime_type + ";" + buffer;
 }
 
+Task<Result<std::vector<HistoryPost>>> Platform::FetchHistory(AccountContext account,
+                                                              HistoryRequest request) {
+  (void)account;
+  (void)request;
+  co_return base::Unimplemented(Info().name + " cannot read an account's history");
+}
+
 }  // namespace herald::platforms

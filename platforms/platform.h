@@ -260,6 +260,22 @@ struct PublishReceipt {
   Json remote_state = Json::object();  // ids of every part, for delete and metrics
 };
 
+// One post of an account's own history (FetchHistory): made in herald or elsewhere.
+struct HistoryPost {
+  std::string remote_id;  // the network's id, as PublishReceipt::external_id would hold it
+  std::string url;
+  Time published_at;
+  std::string text;
+  Json metrics = Json::object();  // as FetchPostMetrics returns them (absent = not reported)
+};
+
+// How much history FetchHistory reads: posts published at or after `since`, newest first, at
+// most `max_posts` (reposts of other people's posts are left out).
+struct HistoryRequest {
+  Time since;
+  int max_posts = 500;
+};
+
 class Platform {
  public:
   virtual ~Platform() = default;
@@ -293,6 +309,10 @@ class Platform {
                                               PublishReceipt receipt) = 0;
   // Account numbers: {"followers", "following"?, "posts"?}.
   virtual Task<Result<Json>> FetchAccountMetrics(AccountContext account) = 0;
+  // The account's own recent posts with their engagement, newest first (HistoryRequest).
+  // Optional: the default is kUnimplemented ("<network> cannot read an account's history").
+  virtual Task<Result<std::vector<HistoryPost>>> FetchHistory(AccountContext account,
+                                                              HistoryRequest request);
 };
 
 // Base URL overrides per network ("telegram" -> "http://127.0.0.1:PORT"), from config

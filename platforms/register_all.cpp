@@ -19,6 +19,25 @@
 
 namespace herald::platforms {
 
+std::string PlatformEnv::ApiUrl(std::string_view id, std::string_view fallback) const {
+  auto it = base_urls.find(id);
+  return it == base_urls.end() ? std::string(fallback) : it->second;
+}
+
+std::string PlatformEnv::AuthUrl(std::string_view id, std::string_view fallback) const {
+  auto it = auth_urls.find(id);
+  return it == auth_urls.end() ? std::string(fallback) : it->second;
+}
+
+oauth::OAuthClientCredentials PlatformEnv::ClientFor(std::string_view id) const {
+  auto it = oauth_clients.find(id);
+  return it == oauth_clients.end() ? oauth::OAuthClientCredentials{} : it->second;
+}
+
+const base::Clock& PlatformEnv::ClockOrSystem() const {
+  return clock != nullptr ? *clock : base::SystemClock::Instance();
+}
+
 std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   auto registry = std::make_unique<PlatformRegistry>();
   // ---- one line per network ----
@@ -37,11 +56,8 @@ std::unique_ptr<PlatformRegistry> MakeDefaultRegistry(const PlatformEnv& env) {
   // The OAuth test network exists only when explicitly configured (HERALD_OAUTH_TEST_PROVIDER).
   if (auto it = env.base_urls.find(oauth::kOAuthTestNetworkId);
       it != env.base_urls.end() && env.http != nullptr && env.clock != nullptr) {
-    auto client = env.oauth_clients.find(oauth::kOAuthTestNetworkId);
-    registry->Add(oauth::MakeOAuthTestNetwork(
-        it->second,
-        client != env.oauth_clients.end() ? client->second : oauth::OAuthClientCredentials{},
-        *env.http, *env.clock));
+    registry->Add(oauth::MakeOAuthTestNetwork(it->second, env.ClientFor(oauth::kOAuthTestNetworkId),
+                                              *env.http, *env.clock));
   }
   return registry;
 }

@@ -3,9 +3,10 @@
 #define HERALD_PLATFORMS_REGISTER_ALL_H_
 
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "base/result.h"
@@ -30,6 +31,15 @@ struct PlatformEnv {
   // uploading it: the operator verified HERALD_PUBLIC_URL with the network
   // (HERALD_TIKTOK_PULL_FROM_URL).
   std::set<std::string, std::less<>> pull_from_url;
+
+  // Network `id`'s API base URL as the operator overrode it, else `fallback`.
+  std::string ApiUrl(std::string_view id, std::string_view fallback = {}) const;
+  // Network `id`'s authorization host as the operator overrode it, else `fallback`.
+  std::string AuthUrl(std::string_view id, std::string_view fallback = {}) const;
+  // The OAuth app configured for network `id` (empty credentials when none).
+  oauth::OAuthClientCredentials ClientFor(std::string_view id) const;
+  // `clock`, else the system clock.
+  const base::Clock& ClockOrSystem() const;
 };
 
 // Every network herald supports, configured from `env`.

@@ -9,8 +9,8 @@ HERALD_BUILD_PACKAGES=(g++ cmake make pkg-config ccache ca-certificates tzdata
   libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev libicu-dev
   libmimalloc-dev libvips-dev ffmpeg)
 # Extra packages the tests need.
-HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client
-  nodejs npm sqlite3 perl clang-14 libclang-rt-14-dev)
+HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client python3-yaml
+  nodejs npm sqlite3 perl clang-14 libclang-rt-14-dev chromium)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -68,6 +68,10 @@ ensure_node_modules() {
 # tests/interop/node_modules: the official MCP SDK, Inspector and conformance suite. Needs Node 22
 # first on PATH (ensure_node22).
 ensure_interop_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/interop"; }
+
+# tests/browser/node_modules: playwright-core, which drives Debian's chromium (no browser
+# download) for the web console's browser tests.
+ensure_browser_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/browser"; }
 
 # tests/s3/node_modules: the S3-compatible server the S3 media store tests run against.
 ensure_s3_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/s3"; }

@@ -6,13 +6,14 @@
 #
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -L unit         # extra arguments go to ctest (labels: unit, postgres,
-#                                   #   integration, interop)
+#                                   #   integration, interop, browser)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages "${HERALD_BUILD_PACKAGES[@]}" "${HERALD_TEST_PACKAGES[@]}"
 ensure_node22
 ensure_interop_node_modules
+ensure_browser_node_modules
 ensure_s3_node_modules
 
 BUILD_DIR="${HERALD_BUILD_DIR:-$HERALD_ROOT/build}"

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "store/sql/value.h"
 
 namespace herald::store {
 
@@ -329,6 +330,77 @@ struct WebhookDelivery {
   std::string last_response;     // the start of the last answer's body, or the transport error
   Time created_at;
   Time updated_at;
+};
+
+// ---- backup ----
+
+// One table as a backup sees it, read from the database's catalog (never from a list kept by
+// hand, so tables added by later migrations are included).
+struct BackupTable {
+  std::string name;
+  std::vector<std::string> columns;      // in the table's column order
+  std::vector<std::string> primary_key;  // empty when the table has none
+};
+
+// One row of a BackupTable: one cell per column, in BackupTable::columns order (null, integer,
+// text or blob, as the database holds them).
+using BackupRow = std::vector<sql::Value>;
+
+// ---- web console sessions ----
+
+// A signed-in browser: the console's session cookie stands for the API key it was exchanged
+// for. Only the cookie's SHA-256 is stored; the role is re-read from the key on every request.
+struct ConsoleSession {
+  std::string token_hash;  // SHA-256 hex of the cookie value; the cookie itself is not stored
+  std::string org_id;
+  std::string key_id;      // the API key signed in with
+  Time created_at;
+  Time expires_at;
+};
+
+// ---- analytics ----
+
+// A post the analytics know of: published by herald (post_id and target_id set) or imported from
+// the account's history (both ""). One per (account_id, remote_id).
+struct AnalyticsPost {
+  std::string org_id;
+  std::string account_id;
+  std::string remote_id;  // the network's id of the post
+  std::string platform;
+  std::string post_id;    // "" for a post made outside herald
+  std::string target_id;  // ""   "
+  std::string url;
+  Time published_at;
+  std::string text_excerpt;  // the first characters of the text
+  // The latest sample {"normalized": {...}, "raw": {...}}; {} before the first measurement.
+  Json metrics = Json::object();
+  std::optional<Time> collected_at;  // when `metrics` was measured
+};
+
+// Which analytics posts to list: published_at in [from, to) of `org_id`, of the accounts named
+// (all when empty), oldest first, at most `limit` (0 = no limit).
+struct AnalyticsPostQuery {
+  std::string org_id;
+  Time from;
+  Time to;
+  std::vector<std::string> account_ids;
+  int limit = 0;
+};
+
+// One entry of the collection plan: a target (target_id set) or an account (target_id "") and
+// when it is next due for measuring.
+struct CollectionTask {
+  std::string org_id;
+  std::string account_id;
+  std::string target_id;  // "" = the account itself (followers)
+  std::string platform;
+  Time published_at;  // of the target (the plan counts from it); the connection for accounts
+  Time next_at;
+  int stage = 0;     // measurements made so far
+  int failures = 0;  // failed measurements in a row
+  std::string last_error;
+  std::string lease_owner;  // "" when not claimed
+  std::optional<Time> lease_until;
 };
 
 }  // namespace herald::store

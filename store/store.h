@@ -287,6 +287,81 @@ class Tx {
       std::string_view org_id, std::string_view webhook_id, int limit) = 0;
   // The earliest next_attempt_at of a pending delivery, if any.
   virtual Result<std::optional<Time>> NextWebhookDeliveryTime() = 0;
+  // ---- backup ----
+  // The tables holding herald's data (the migration bookkeeping excluded), parents before
+  // children by foreign key, each with its columns and primary key, read from the catalog.
+  virtual Result<std::vector<BackupTable>> ListBackupTables() = 0;
+  virtual Result<int64_t> CountBackupRows(const BackupTable& table) = 0;
+  // Calls `sink` with every row of `table` in primary-key order, reading a page at a time (the
+  // sink may move the row's cells out). Stops at the first error `sink` returns.
+  virtual Result<void> ScanBackupRows(const BackupTable& table,
+                                      const std::function<Result<void>(BackupRow&)>& sink) = 0;
+  // Inserts `rows` (cells in `columns` order) into `table`. Errors: kAlreadyExists when a row
+  // is there already; kInvalidArgument when a column is not one of the table's.
+  virtual Result<void> InsertBackupRows(const BackupTable& table,
+                                        const std::vector<std::string>& columns,
+                                        const std::vector<BackupRow>& rows) = 0;
+  // After a restore into `table`: moves its generated-id counters past the restored ids (so the
+  // next insert does not collide); a no-op where the database does that itself.
+  virtual Result<void> FinishBackupRestore(const BackupTable& table) = 0;
+  // ---- web console sessions ----
+  // Errors: kAlreadyExists for a token_hash already stored.
+  virtual Result<void> InsertConsoleSession(const ConsoleSession& session) = 0;
+  // The session unexpired at `now`. Errors: kNotFound (unknown, expired or signed out).
+  virtual Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) = 0;
+  // Signs out: removes the session (no error when it is already gone).
+  virtual Result<void> DeleteConsoleSession(std::string_view token_hash) = 0;
+  // Removes sessions expired at `now`; returns how many went.
+  virtual Result<int> DeleteExpiredConsoleSessions(Time now) = 0;
+
+  // ---- analytics ----
+  // The samples (InsertMetrics) of a target (target_id set) or of an account (target_id ""),
+  // fetched_at in [from, to), oldest first, at most `limit` (0 = all).
+  virtual Result<std::vector<Metrics>> ListMetrics(std::string_view org_id,
+                                                   std::string_view account_id,
+                                                   std::string_view target_id, Time from, Time to,
+                                                   int limit) = 0;
+  // Inserts the post, or updates the row with the same (account_id, remote_id): platform, url,
+  // published_at and text_excerpt always (when non-empty); post_id and target_id only when set
+  // (an import never unlinks a herald post); metrics and collected_at only when `collected_at` is
+  // set and not older than the stored one. Errors: kInvalidArgument without account or remote id.
+  virtual Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) = 0;
+  // UpsertAnalyticsPost for each post (a history import), in one transaction.
+  virtual Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) {
+    for (const AnalyticsPost& p : posts) HERALD_RETURN_IF_ERROR(UpsertAnalyticsPost(p));
+    return base::Ok();
+  }
+  // Posts published in [query.from, query.to) with their latest metrics, oldest first (ties by
+  // account, remote id). Walks an index on (org_id, published_at).
+  virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(
+      const AnalyticsPostQuery& query) = 0;
+  // The analytics rows of one herald post (one per measured target), by target id.
+  virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
+                                                                      std::string_view post_id) = 0;
+  // Inserts the plan entry (account_id, target_id) or replaces all its columns; the lease is
+  // cleared.
+  virtual Result<void> UpsertCollectionTask(const CollectionTask& task) = 0;
+  // Errors: kNotFound.
+  virtual Result<CollectionTask> GetCollectionTask(std::string_view org_id,
+                                                   std::string_view account_id,
+                                                   std::string_view target_id) = 0;
+  // The plan of an organization (account_id "") or of one account, by next_at.
+  virtual Result<std::vector<CollectionTask>> ListCollectionTasks(std::string_view org_id,
+                                                                  std::string_view account_id) = 0;
+  // Claims due entries of any organization: next_at <= now and unleased (or the lease lapsed),
+  // earliest first, at most `limit`; each becomes leased to `owner` until now + lease_for.
+  // Concurrent claimers (threads or processes) never get the same entry.
+  virtual Result<std::vector<CollectionTask>> ClaimCollectionTasks(
+      std::string_view owner, Time now, std::chrono::milliseconds lease_for, int limit) = 0;
+  // Settles a claimed entry: writes its next_at, stage, failures and last_error and frees the
+  // lease. Errors: kAborted ("lease lost") when `owner` does not hold it; nothing changes.
+  virtual Result<void> SettleCollectionTask(const CollectionTask& task, std::string_view owner) = 0;
+  // Removes the entry (its plan is over, or the account is gone); Ok when there is none.
+  virtual Result<void> DeleteCollectionTask(std::string_view org_id, std::string_view account_id,
+                                            std::string_view target_id) = 0;
+  // The earliest time an entry may become due (next_at, or lease_until of a leased one), or
+  // nullopt when the plan is empty.
+  virtual Result<std::optional<Time>> NextCollectionDue() = 0;
 };
 
 // A transaction body. It must not call back into the Store (the transaction holds a connection;

@@ -22,4 +22,11 @@ base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, base::Ca
   co_return PostDetailView(post, posts.platforms());
 }
 
+base::Task<base::Result<base::Json>> ReadAccountAnalytics(core::AnalyticsService& analytics,
+                                                          base::Caller caller,
+                                                          std::string account_id) {
+  co_return co_await analytics.AccountAnalytics(std::move(caller), std::move(account_id),
+                                                std::nullopt, std::nullopt);
+}
+
 }  // namespace herald::tools

@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "core/account_service.h"
+#include "core/analytics_service.h"
 #include "core/post_service.h"
 
 namespace herald::tools {
@@ -23,6 +24,12 @@ base::Task<base::Result<base::Json>> ReadAccounts(core::AccountService& accounts
 // PostDetailView of post `post_id`. Errors: kNotFound; kInvalidArgument for a malformed id.
 base::Task<base::Result<base::Json>> ReadPost(core::PostService& posts, base::Caller caller,
                                               std::string post_id);
+
+// get_account_analytics of `account_id` over the last 30 days (herald://analytics/{account_id}).
+// Errors: kNotFound.
+base::Task<base::Result<base::Json>> ReadAccountAnalytics(core::AnalyticsService& analytics,
+                                                          base::Caller caller,
+                                                          std::string account_id);
 
 }  // namespace herald::tools
 

@@ -39,6 +39,11 @@
 #include "tools/set_api_key_role.h"
 #include "tools/update_organization_settings.h"
 
+// Analytics tools (core/ AnalyticsService).
+#include "tools/get_account_analytics.h"
+#include "tools/get_post_analytics.h"
+#include "tools/refresh_analytics.h"
+
 namespace herald::tools {
 
 std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
@@ -92,6 +97,12 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
     tools.push_back(std::make_unique<ListWebhooksTool>(*deps.webhooks));
     tools.push_back(std::make_unique<DeleteWebhookTool>(*deps.webhooks));
     tools.push_back(std::make_unique<ListWebhookDeliveriesTool>(*deps.webhooks));
+  }
+  // ---- analytics tools ----
+  if (deps.analytics != nullptr) {
+    tools.push_back(std::make_unique<GetPostAnalyticsTool>(*deps.analytics));
+    tools.push_back(std::make_unique<GetAccountAnalyticsTool>(*deps.analytics));
+    tools.push_back(std::make_unique<RefreshAnalyticsTool>(*deps.analytics));
   }
   return tools;
 }

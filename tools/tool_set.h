@@ -11,6 +11,7 @@
 
 namespace herald::core {
 class AccountService;
+class AnalyticsService;
 class KeyService;
 class MediaService;
 class PostService;
@@ -32,6 +33,7 @@ struct ToolDeps {
   platforms::PlatformRegistry* platforms = nullptr;
   core::TeamService* team = nullptr;          // keys, settings, audit log
   core::WebhookService* webhooks = nullptr;
+  core::AnalyticsService* analytics = nullptr;
 };
 
 // Every production tool, in listing order. A tool whose service is null in `deps` is left out.

@@ -42,8 +42,10 @@ HttpFrontend::HttpFrontend(HttpFrontendOptions options, mcp::Dispatcher& dispatc
       readiness_(std::move(readiness)),
       policy_(PolicyOptions(options_)),
       guard_(policy_, auth, options_.public_url, options_.body_bytes_per_key),
+      request_limits_(options_.request_rates, clock),
       rest_(dispatcher.tools()),
       media_(options_.media, guard_, rest_, clock) {
+  guard_.SetRequestLimits(&request_limits_);
   http::HttpServerOptions server_options = options_.server;
   // The metrics see every answer; an observer given in the options still does, after them.
   server_options.on_response = [this, observer = std::move(server_options.on_response)](

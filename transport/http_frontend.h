@@ -55,6 +55,9 @@ struct HttpFrontendOptions {
   // passes the upload sessions, the signer, the store and the lookup; none by default (then
   // POST /api/v1/media is the upload_media tool only and there is no /media route).
   MediaRoutesOptions media;
+  // ---- request rate limits ----
+  // Per-key request budgets by role (HERALD_REQUEST_RATES); the default limits nothing.
+  core::RateBudgets request_rates;
 };
 
 class HttpFrontend {
@@ -80,6 +83,8 @@ class HttpFrontend {
   StreamableHttpTransport& streamable() { return *streamable_; }
   LegacySseTransport& legacy() { return *legacy_; }
   http::HttpServer& server() { return *server_; }
+  // Host/Origin checks and CORS for routes added from outside (the web console).
+  const HttpGuard& guard() const { return guard_; }
 
  private:
   void AddRoutes();
@@ -92,6 +97,7 @@ class HttpFrontend {
   std::unique_ptr<http::HttpServer> server_;
   OriginPolicy policy_;
   HttpGuard guard_;
+  RequestLimits request_limits_;  // HERALD_REQUEST_RATES; referenced by guard_
   HttpMetrics metrics_;
   RestApi rest_;
   MediaRoutes media_;

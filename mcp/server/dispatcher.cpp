@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "base/crypto.h"
+#include "mcp/apps/ui_apps.h"
 #include "mcp/protocol/log_level.h"
 #include "mcp/server/call_context.h"
 
@@ -361,7 +362,14 @@ Task<Json> Dispatcher::Route(std::shared_ptr<Session> session,
     co_return co_await CallTool(std::move(session), std::move(running), std::move(key), id,
                                 std::move(params), std::move(outbound));
   }
-  if (method == "tools/list") co_return ListTools(id, params);
+  if (method == "tools/list") {
+    Json reply = ListTools(id, params);
+    // MCP Apps: views are linked only for clients that offered the extension.
+    if (OffersUiExtension(session->client_capabilities()) && reply.contains("result")) {
+      AttachToolViews(reply["result"], HeraldToolViews(), resources_);
+    }
+    co_return reply;
+  }
   if (method == "resources/list") co_return ListResources(id, params);
   if (method == "resources/templates/list") co_return ListResourceTemplates(id, params);
   if (method == "resources/read") {
@@ -397,8 +405,12 @@ Json Dispatcher::Initialize(Session& session, const Json& id, const Json& params
                session.log_id(), session.transport(), version, requested,
                base::GetString(info, "name", "?"), base::GetString(info, "version", "?"));
   Json server_info{{"name", "herald"}, {"title", "herald"}, {"version", options_.server_version}};
+  Json server_capabilities = Capabilities();
+  if (OffersUiExtension(capabilities)) {
+    server_capabilities["extensions"][std::string(kUiExtension)] = Json::object();
+  }
   return MakeResult(id, Json{{"protocolVersion", version},
-                             {"capabilities", Capabilities()},
+                             {"capabilities", std::move(server_capabilities)},
                              {"serverInfo", std::move(server_info)},
                              {"instructions", options_.instructions}});
 }

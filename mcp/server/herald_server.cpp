@@ -1,5 +1,6 @@
 #include "mcp/server/herald_server.h"
 
+#include "mcp/apps/ui_apps.h"
 #include "tools/resource_reads.h"
 
 namespace herald::mcp {
@@ -110,6 +111,11 @@ HeraldResourceProviders ProvidersFromServices(const tools::ToolDeps& deps) {
       return tools::ReadPost(*posts, std::move(caller), std::move(post_id));
     };
   }
+  if (core::AnalyticsService* analytics = deps.analytics) {
+    providers.analytics = [analytics](base::Caller caller, std::string account_id) {
+      return tools::ReadAccountAnalytics(*analytics, std::move(caller), std::move(account_id));
+    };
+  }
   return providers;
 }
 
@@ -137,6 +143,21 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
         [post = providers.post](std::string uri, std::map<std::string, std::string> vars,
                                 base::Caller caller) -> base::Task<Result<Json>> {
           auto value = co_await post(std::move(caller), vars["id"]);
+          if (!value.ok()) co_return std::move(value).error();
+          co_return JsonContents(uri, *value);
+        }));
+  }
+  if (providers.analytics) {
+    HERALD_RETURN_IF_ERROR(resources.AddTemplate(
+        {"herald://analytics/{account_id}", "analytics", "Account analytics",
+         "An account's analytics (acc_...): its latest follower count and, for each of the last "
+         "30 days, followers, posts published and the engagement they gathered "
+         "(get_account_analytics).",
+         "application/json"},
+        [analytics = providers.analytics](std::string uri,
+                                          std::map<std::string, std::string> vars,
+                                          base::Caller caller) -> base::Task<Result<Json>> {
+          auto value = co_await analytics(std::move(caller), vars["account_id"]);
           if (!value.ok()) co_return std::move(value).error();
           co_return JsonContents(uri, *value);
         }));
@@ -195,6 +216,7 @@ base::Result<std::unique_ptr<Dispatcher>> BuildHeraldDispatcher(const tools::Too
   }
   HERALD_RETURN_IF_ERROR(
       RegisterHeraldResources(dispatcher->resources(), ProvidersFromServices(deps)));
+  HERALD_RETURN_IF_ERROR(RegisterHeraldViews(dispatcher->resources()));  // MCP Apps
   HERALD_RETURN_IF_ERROR(RegisterHeraldPrompts(dispatcher->prompts()));
   return dispatcher;
 }

@@ -1,5 +1,6 @@
 // herald's own MCP surface on top of the generic Dispatcher: the production tools (tools::
-// MakeTools), the resources herald://accounts and herald://posts/{id}, and the prompts plan_week
+// MakeTools), the resources herald://accounts and herald://posts/{id}, the MCP Apps view
+// ui://herald/calendar (mcp/apps/ui_apps.h), and the prompts plan_week
 // and repurpose_article. Both transports' composition code (stdio_main.cpp, serve_main.cpp)
 // build their dispatcher with BuildHeraldDispatcher.
 //
@@ -28,6 +29,9 @@ struct HeraldResourceProviders {
   std::function<base::Task<base::Result<Json>>(base::Caller caller)> accounts;
   // One post of the caller's organization with its per-account targets. Errors: kNotFound.
   std::function<base::Task<base::Result<Json>>(base::Caller caller, std::string post_id)> post;
+  // One account's analytics (get_account_analytics over the last 30 days). Errors: kNotFound.
+  std::function<base::Task<base::Result<Json>>(base::Caller caller, std::string account_id)>
+      analytics;
 };
 
 // Providers backed by the core services in `deps` (AccountService::List, PostService::Get). A

@@ -4,12 +4,13 @@
 #include <boost/url/parse.hpp>
 #include <utility>
 
+#include "base/time.h"
+#include "platforms/bluesky/bluesky_wire.h"
+#include "platforms/http/form_urlencoded.h"
+#include "platforms/http/url_policy.h"
 #include "platforms/kit/helpers.h"
 #include "platforms/kit/post_validator.h"
 #include "platforms/kit/thread_publisher.h"
-#include "platforms/http/url_policy.h"
-#include "platforms/http/form_urlencoded.h"
-#include "platforms/bluesky/bluesky_wire.h"
 #include "platforms/text/facets.h"
 #include "platforms/text/graphemes.h"
 #include "platforms/text/length_rules.h"
@@ -471,6 +472,51 @@ Task<Result<Json>> BlueskyPlatform::FetchAccountMetrics(AccountContext account) 
   }
   HERALD_CO_ASSIGN_OR_RETURN(ProfileCounts p, ParseProfile(r->body));
   co_return Json{{"followers", p.followers}, {"following", p.follows}, {"posts", p.posts}};
+}
+
+Task<Result<std::vector<HistoryPost>>> BlueskyPlatform::FetchHistory(AccountContext account,
+                                                                     HistoryRequest request) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  constexpr int kPageSize = 100;
+  std::vector<HistoryPost> out;
+  std::string cursor;
+  const int max_pages = request.max_posts / kPageSize + 2;
+  for (int page = 0; page < max_pages && static_cast<int>(out.size()) < request.max_posts; ++page) {
+    std::string query =
+        "actor=" + http::PercentEncode(session.did) + "&limit=" + std::to_string(kPageSize);
+    if (!cursor.empty()) query += "&cursor=" + http::PercentEncode(cursor);
+    auto r = co_await Xrpc(&session, "GET", "app.bsky.feed.getAuthorFeed", query, "", "");
+    if (!r.ok()) co_return Errors().FromTransport(std::move(r).error(), CallKind::kRead);
+    if (r->status != 200) {
+      co_return ErrorFromResponse(*r, "reading the account's posts", clock_->Now());
+    }
+    HERALD_CO_ASSIGN_OR_RETURN(FeedPage feed, ParseAuthorFeed(r->body));
+    bool older_than_since = false;
+    for (FeedPost& p : feed.posts) {
+      if (p.repost || (!p.author_did.empty() && p.author_did != session.did)) continue;
+      auto created = base::ParseRfc3339(p.created_at);
+      if (!created.ok()) continue;
+      if (*created < request.since) {
+        older_than_since = true;
+        break;
+      }
+      HistoryPost post;
+      post.remote_id = p.uri;
+      post.url =
+          PublicPostUrl(session.handle.empty() ? session.did : session.handle, RecordKeyOf(p.uri));
+      post.published_at = *created;
+      post.text = std::move(p.text);
+      post.metrics = Json{{"likes", p.counts.likes},
+                          {"reposts", p.counts.reposts},
+                          {"replies", p.counts.replies},
+                          {"quotes", p.counts.quotes}};
+      out.push_back(std::move(post));
+      if (static_cast<int>(out.size()) >= request.max_posts) break;
+    }
+    if (older_than_since || feed.cursor.empty() || feed.posts.empty()) break;
+    cursor = std::move(feed.cursor);
+  }
+  co_return out;
 }
 
 }  // namespace herald::platforms::bluesky

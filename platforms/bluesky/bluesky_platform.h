@@ -64,6 +64,10 @@ class BlueskyPlatform final : public Platform {
   Task<Result<Json>> FetchPostMetrics(AccountContext account, PublishReceipt receipt) override;
   // {"followers", "following", "posts"} (app.bsky.actor.getProfile).
   Task<Result<Json>> FetchAccountMetrics(AccountContext account) override;
+  // app.bsky.feed.getAuthorFeed of the account's own did, paged by cursor (100 a page);
+  // reposts of other people's posts are left out.
+  Task<Result<std::vector<HistoryPost>>> FetchHistory(AccountContext account,
+                                                      HistoryRequest request) override;
 
  private:
   struct Session;

@@ -93,6 +93,45 @@ base::Result<std::optional<PostCounts>> ParsePostCounts(std::string_view body,
   return std::optional<PostCounts>();
 }
 
+base::Result<FeedPage> ParseAuthorFeed(std::string_view body) {
+  HERALD_ASSIGN_OR_RETURN(Json j, ParseObject(body, "author feed"));
+  auto feed = j.find("feed");
+  if (feed == j.end() || !feed->is_array()) {
+    return base::InvalidArgument("Bluesky sent an author feed without a feed");
+  }
+  FeedPage page;
+  page.cursor = base::GetString(j, "cursor");
+  for (const Json& item : *feed) {
+    auto post = item.find("post");
+    if (post == item.end() || !post->is_object()) continue;
+    FeedPost p;
+    p.uri = base::GetString(*post, "uri");
+    if (p.uri.empty()) continue;
+    if (auto author = post->find("author"); author != post->end() && author->is_object()) {
+      p.author_did = base::GetString(*author, "did");
+    }
+    if (auto record = post->find("record"); record != post->end() && record->is_object()) {
+      p.text = base::GetString(*record, "text");
+      p.created_at = base::GetString(*record, "createdAt");
+    }
+    if (p.created_at.empty()) p.created_at = base::GetString(*post, "indexedAt");
+    p.counts.likes = Int(*post, "likeCount");
+    p.counts.reposts = Int(*post, "repostCount");
+    p.counts.replies = Int(*post, "replyCount");
+    p.counts.quotes = Int(*post, "quoteCount");
+    auto reason = item.find("reason");
+    p.repost = reason != item.end() && reason->is_object() &&
+               base::GetString(*reason, "$type").find("reasonRepost") != std::string::npos;
+    page.posts.push_back(std::move(p));
+  }
+  return page;
+}
+
+std::string RecordKeyOf(std::string_view at_uri) {
+  size_t slash = at_uri.rfind('/');
+  return std::string(slash == std::string_view::npos ? at_uri : at_uri.substr(slash + 1));
+}
+
 base::Result<ProfileCounts> ParseProfile(std::string_view body) {
   HERALD_ASSIGN_OR_RETURN(Json j, ParseObject(body, "profile"));
   ProfileCounts p;

@@ -75,6 +75,24 @@ base::Result<std::optional<PostCounts>> ParsePostCounts(std::string_view body,
                                                         std::string_view uri);
 base::Result<ProfileCounts> ParseProfile(std::string_view body);
 
+// One item of an app.bsky.feed.getAuthorFeed page.
+struct FeedPost {
+  std::string uri;
+  std::string author_did;
+  std::string text;
+  std::string created_at;  // the record's createdAt (RFC 3339)
+  PostCounts counts;
+  bool repost = false;  // listed because the author reposted it ("reason")
+};
+struct FeedPage {
+  std::vector<FeedPost> posts;
+  std::string cursor;  // "" on the last page
+};
+// Errors: kInvalidArgument when the body is not a feed.
+base::Result<FeedPage> ParseAuthorFeed(std::string_view body);
+// The record key (last path segment) of an at:// URI.
+std::string RecordKeyOf(std::string_view at_uri);
+
 // The "exp" claim of a JWT (no signature check: only to refresh before expiry), or nullopt.
 std::optional<base::Time> JwtExpiry(std::string_view jwt);
 

@@ -20,15 +20,11 @@ oauth::OAuthProvider LoginProvider(std::string_view platform, std::string_view d
                                    const LoginOptions& options) {
   const meta::GraphUrl api(options.api_url, kGraphOrigin, meta::kGraphVersion);
   const meta::GraphUrl login(options.auth_url, kLoginOrigin, meta::kGraphVersion);
-  oauth::OAuthProvider p;
-  p.platform = std::string(platform);
-  p.display_name = std::string(display_name);
-  p.authorize_url = login.Versioned("/dialog/oauth");
-  p.token_url = api.Versioned("/oauth/access_token");
-  p.scopes = LoginScopes();
+  oauth::OAuthProvider p = oauth::MakeProvider(
+      platform, display_name, login.Versioned("/dialog/oauth"),
+      api.Versioned("/oauth/access_token"), LoginScopes(), oauth::ClientAuthMethod::kPost,
+      /*pkce=*/false);
   p.scope_separator = ",";
-  p.client_auth = oauth::ClientAuthMethod::kPost;
-  p.pkce = false;
   // The code's short-lived user token (hours) is exchanged at once for the long-lived one
   // (about 60 days), which the grant keeps.
   p.long_lived_exchange = oauth::AccessTokenExchange{p.token_url, "fb_exchange_token",

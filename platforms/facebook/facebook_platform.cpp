@@ -5,6 +5,7 @@
 
 #include "platforms/facebook/facebook_wire.h"
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/media_bytes.h"
 #include "platforms/kit/media_validator.h"
 #include "platforms/kit/post_validator.h"
 #include "platforms/kit/transport_errors.h"
@@ -18,12 +19,6 @@ namespace {
 
 constexpr int64_t kMinReelMs = 3'000;
 constexpr int64_t kMaxReelMs = 90'000;
-
-int64_t Millis(base::Time t) { return base::ToUnixMicros(t) / 1000; }
-
-bool IsVideo(const MediaItem& item) {
-  return item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
-}
 
 std::string MediaKey(const MediaItem& item, size_t i) {
   return item.id.empty() ? "item" + std::to_string(i) : item.id;
@@ -93,7 +88,7 @@ ValidationReport FacebookNetwork::Validate(const Content& content) const {
   const std::vector<MediaItem>& media = content.parts[0].media;
   if (base::GetString(content.options, "type") == "reel") {
     const std::string field = "platform_options.facebook.type";
-    if (media.size() != 1 || !IsVideo(media[0])) {
+    if (media.size() != 1 || !IsVideoItem(media[0])) {
       report.violations.push_back(
           {field, "a Facebook reel is one video (MP4, 3 to 90 seconds); this post has " +
                       std::to_string(media.size()) + " media item" +
@@ -183,7 +178,7 @@ Task<Result<std::optional<std::string>>> FacebookNetwork::FindPost(AccountContex
   HERALD_CO_ASSIGN_OR_RETURN(HttpResponse r, co_await Api(account, std::move(c)));
   HERALD_CO_ASSIGN_OR_RETURN(std::vector<ListedPost> posts, ParsePostList(r.body));
   for (const ListedPost& p : posts) {
-    if (p.created_at && Millis(*p.created_at) < since_ms) continue;
+    if (p.created_at && UnixMillis(*p.created_at) < since_ms) continue;
     if (p.message == text) co_return std::optional<std::string>(p.id);
   }
   co_return std::optional<std::string>();
@@ -260,7 +255,7 @@ Task<Result<PublishReceipt>> FacebookNetwork::Publish(PublishRequest request) {
   if (!base::GetString(state, "post_id").empty()) {  // an earlier attempt finished
     co_return PublishReceipt{base::GetString(state, "post_id"), base::GetString(state, "url"), state};
   }
-  if (!state.contains("attempt_at")) state["attempt_at"] = Millis(clock().Now());
+  if (!state.contains("attempt_at")) state["attempt_at"] = UnixMillis(clock().Now());
   if (request.save_remote_state) HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
   const std::string& text = request.content.parts[0].text;
   const std::vector<MediaItem>& media = request.content.parts[0].media;
@@ -270,7 +265,7 @@ Task<Result<PublishReceipt>> FacebookNetwork::Publish(PublishRequest request) {
   std::string post_id;
   if (reel) {
     HERALD_CO_ASSIGN_OR_RETURN(post_id, co_await PublishReel(request, state, media[0], text));
-  } else if (media.size() == 1 && IsVideo(media[0])) {
+  } else if (media.size() == 1 && IsVideoItem(media[0])) {
     HERALD_CO_ASSIGN_OR_RETURN(std::string url, UrlOf(media[0]));
     GraphCall c = Post("/" + page + "/videos", {{"file_url", url}, {"description", text}},
                        "publishing the video", true);
@@ -432,19 +427,10 @@ Task<Result<Json>> FacebookNetwork::FetchAccountMetrics(AccountContext account) 
 
 LoginOptions LoginOptionsFrom(const PlatformEnv& env, std::string_view id) {
   LoginOptions o;
-  const std::string fb(kFacebookId);
-  for (const std::string& key : {std::string(id), fb}) {
-    if (auto it = env.base_urls.find(key); o.api_url.empty() && it != env.base_urls.end()) {
-      o.api_url = it->second;
-    }
-    if (auto it = env.auth_urls.find(key); o.auth_url.empty() && it != env.auth_urls.end()) {
-      o.auth_url = it->second;
-    }
-    if (auto it = env.oauth_clients.find(key);
-        o.client.client_id.empty() && it != env.oauth_clients.end()) {
-      o.client = it->second;
-    }
-  }
+  o.api_url = env.ApiUrl(id, env.ApiUrl(kFacebookId));
+  o.auth_url = env.AuthUrl(id, env.AuthUrl(kFacebookId));
+  o.client = env.ClientFor(id);
+  if (o.client.client_id.empty()) o.client = env.ClientFor(kFacebookId);
   return o;
 }
 

@@ -4,6 +4,7 @@
 #include "platforms/facebook/facebook_wire.h"
 #include "platforms/instagram/instagram_wire.h"
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/media_bytes.h"
 #include "platforms/kit/post_validator.h"
 #include "platforms/meta/graph_errors.h"
 #include "platforms/register_all.h"
@@ -13,10 +14,6 @@ namespace herald::platforms::instagram {
 namespace {
 
 constexpr double kMinFeedAspect = 0.8;  // 4:5
-
-bool IsVideo(const MediaItem& item) {
-  return item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
-}
 
 std::string Count(size_t n, std::string_view one) {
   return std::to_string(n) + " " + std::string(one) + (n == 1 ? "" : "s");
@@ -117,7 +114,7 @@ ValidationReport InstagramNetwork::Validate(const Content& content) const {
       }
       break;
     case PostKind::kReel:
-      if (n > 0 && (n != 1 || !IsVideo(post.media[0]))) {
+      if (n > 0 && (n != 1 || !IsVideoItem(post.media[0]))) {
         report.violations.push_back(
             {field, "an Instagram reel is one video (3 s to 15 min); this post has " +
                         Count(n, "media item") + (n == 1 ? " that is not a video" : "")});
@@ -141,7 +138,7 @@ ValidationReport InstagramNetwork::Validate(const Content& content) const {
       KindOf(type, post.media) == PostKind::kCarousel) {
     for (size_t i = 0; i < post.media.size(); ++i) {
       const MediaProbe& p = post.media[i].probe;
-      if (IsVideo(post.media[i]) || p.width <= 0 || p.height <= 0) continue;
+      if (IsVideoItem(post.media[i]) || p.width <= 0 || p.height <= 0) continue;
       const double ratio = static_cast<double>(p.width) / p.height;
       if (ratio < kMinFeedAspect - 0.01 && content.fit == MediaFit::kNone) {
         report.violations.push_back(

@@ -2,12 +2,10 @@
 
 #include <algorithm>
 
+#include "platforms/kit/media_bytes.h"
+
 namespace herald::platforms::instagram {
 namespace {
-
-bool IsVideo(const MediaItem& item) {
-  return item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
@@ -38,7 +36,7 @@ PostKind KindOf(std::string_view type, const std::vector<MediaItem>& media) {
   if (type == "reel") return PostKind::kReel;
   if (type == "story") return PostKind::kStory;
   if (type == "carousel" || media.size() > 1) return PostKind::kCarousel;
-  if (media.size() == 1 && IsVideo(media[0])) return PostKind::kReel;
+  if (media.size() == 1 && IsVideoItem(media[0])) return PostKind::kReel;
   return PostKind::kImage;
 }
 
@@ -70,7 +68,7 @@ Result<meta::ContainerPost> BuildPost(PostKind kind, const std::string& caption,
   auto item_fields = [](const MediaItem& m, bool child) {
     http::FormFields f;
     if (child) f.emplace_back("is_carousel_item", "true");
-    if (IsVideo(m)) {
+    if (IsVideoItem(m)) {
       if (child) f.emplace_back("media_type", "VIDEO");
       f.emplace_back("video_url", m.url);
     } else {

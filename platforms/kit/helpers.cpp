@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/clock.h"
 #include "platforms/http/address_policy.h"
 
 namespace herald::platforms {
@@ -76,5 +77,7 @@ std::string AccountUsername(const AccountContext& account) {
   if (!name.empty() && name.front() == '@') name.erase(0, 1);
   return name;
 }
+
+int64_t UnixMillis(base::Time t) { return base::ToUnixMicros(t) / 1000; }
 
 }  // namespace herald::platforms

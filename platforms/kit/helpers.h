@@ -47,6 +47,9 @@ std::string Redact(std::string text, std::string_view secret);
 // The account's username without "@": settings.username, else the handle.
 std::string AccountUsername(const AccountContext& account);
 
+// Milliseconds since the Unix epoch, truncated: what JSON APIs and saved remote state carry.
+int64_t UnixMillis(base::Time t);
+
 // `e` with `secret` redacted from its message and its detail (code and retry_after kept).
 base::Error RedactError(const base::Error& e, std::string_view secret);
 

@@ -18,6 +18,22 @@ HttpErrorMapper HttpErrorMapper::ForFixedHost(std::string network) {
   return HttpErrorMapper(std::move(o));
 }
 
+HttpErrorMapper::Options HttpErrorMapper::ForOAuthApi(std::string network,
+                                                      ErrorBodyReader read_body,
+                                                      std::string permission_reason,
+                                                      std::string limiter) {
+  Options o;
+  o.network = std::move(network);
+  o.read_body = std::move(read_body);
+  o.fixed_base_url = true;
+  o.fallback_reasons = {
+      {base::ErrorCode::kUnauthenticated, "the access token is invalid or expired"},
+      {base::ErrorCode::kPermissionDenied, std::move(permission_reason)},
+      {base::ErrorCode::kResourceExhausted,
+       "too many requests; " + (limiter.empty() ? o.network : limiter) + " asks to wait"}};
+  return o;
+}
+
 base::ErrorCode HttpErrorMapper::CodeForStatus(int status) {
   using base::ErrorCode;
   if (status == 401) return ErrorCode::kUnauthenticated;

@@ -63,6 +63,13 @@ class HttpErrorMapper {
   // the bot APIs, whose error bodies their wire mapping reads itself.
   static HttpErrorMapper ForFixedHost(std::string network);
 
+  // Options for an OAuth network's API at herald's own base URL (fixed_base_url) whose error
+  // bodies `read_body` reads, with the reasons used when a body gives none: an invalid or
+  // expired access token (kUnauthenticated), `permission_reason` (kPermissionDenied) and
+  // "too many requests; <limiter> asks to wait" (kResourceExhausted; `limiter` "" = `network`).
+  static Options ForOAuthApi(std::string network, ErrorBodyReader read_body,
+                             std::string permission_reason, std::string limiter = "");
+
   // The code a bare HTTP status implies (see the header comment); kUnavailable for anything not
   // 4xx (also 1xx/3xx, which herald does not expect).
   static base::ErrorCode CodeForStatus(int status);

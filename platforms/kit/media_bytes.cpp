@@ -11,6 +11,15 @@ std::string ItemName(const MediaItem& item) {
 
 }  // namespace
 
+bool IsVideoItem(const MediaItem& item) {
+  return item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
+}
+
+bool IsImageItem(const MediaItem& item) {
+  return item.probe.kind == "image" ||
+         (item.probe.kind.empty() && item.mime_type.rfind("image/", 0) == 0);
+}
+
 base::Result<int64_t> MediaByteCount(const MediaItem& item, std::string_view network) {
   if (!item.data.empty()) return static_cast<int64_t>(item.data.size());
   if (item.path.empty()) {

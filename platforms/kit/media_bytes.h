@@ -13,6 +13,11 @@
 
 namespace herald::platforms {
 
+// True for a video: the probe says so, or the MIME type is video/*.
+bool IsVideoItem(const MediaItem& item);
+// True for an image: the probe says so, or (not probed) the MIME type is image/*.
+bool IsImageItem(const MediaItem& item);
+
 // The item's size in bytes: of `data`, else of the file at `path`. Errors: kInternal when the
 // item has neither, or its file cannot be opened (messages name the item and `network`).
 base::Result<int64_t> MediaByteCount(const MediaItem& item, std::string_view network);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/transport_errors.h"
 
 namespace herald::platforms {
 
@@ -78,6 +79,19 @@ Task<Result<Json>> ThreadPublisher::Publish(const PublishRequest& request, Json 
     }
   }
   co_return state;
+}
+
+Result<std::optional<Json>> ThreadPublisher::FoundParts(const PublishRequest& request, Json state,
+                                                        Json parts, size_t recorded) const {
+  const size_t found = parts.size();
+  state[layout_.key] = std::move(parts);
+  if (found >= request.content.parts.size()) return std::optional<Json>(std::move(state));
+  if (found > recorded && request.save_remote_state) {
+    if (Result<void> saved = request.save_remote_state(state); !saved.ok()) {
+      return LookupFailedError(saved.error(), network_);
+    }
+  }
+  return std::optional<Json>();
 }
 
 }  // namespace herald::platforms

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,14 @@ class ThreadPublisher {
   // for an empty Content; the PostPartFn's error (InPart); kUnknown when recording failed.
   Task<Result<Json>> Publish(const PublishRequest& request, Json initial_state,
                              PostPartFn post) const;
+
+  // The verdict of a lookup (Platform::Find) that found `parts`, the first entries of the
+  // thread, on the network, `recorded` of them already in remote_state: with every part found,
+  // `state` with the entries in place (for the receipt); with some missing, nullopt, after
+  // recording the newly found ones so the next attempt replies to them. Errors: the
+  // LookupFailedError of a failed recording (never a verdict).
+  Result<std::optional<Json>> FoundParts(const PublishRequest& request, Json state, Json parts,
+                                         size_t recorded) const;
 
  private:
   std::string network_;

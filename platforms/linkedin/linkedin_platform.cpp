@@ -1,15 +1,16 @@
 #include "platforms/linkedin/linkedin_platform.h"
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <filesystem>
 #include <fstream>
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/media_bytes.h"
 #include "platforms/kit/media_validator.h"
+#include "platforms/kit/pause.h"
 #include "platforms/kit/post_validator.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/text/length_rules.h"
@@ -41,52 +42,9 @@ HttpErrorMapper::Options Errors(const base::Clock& clock) {
   return o;
 }
 
-bool IsVideo(const MediaItem& item) {
-  return item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
-}
-
-int64_t SizeOf(const MediaItem& item) {
-  if (item.size > 0) return item.size;
-  if (!item.data.empty()) return static_cast<int64_t>(item.data.size());
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(item.path, ec);
-  return ec ? 0 : static_cast<int64_t>(size);
-}
-
-// `length` bytes of `item` from `first`: from its bytes, or read from its file (only this
-// range is held in memory).
-Result<std::string> ReadRange(const MediaItem& item, int64_t first, int64_t length) {
-  if (!item.data.empty()) {
-    if (first + length > static_cast<int64_t>(item.data.size())) {
-      return base::Internal("media " + item.file_name + " is shorter than LinkedIn expects");
-    }
-    return item.data.substr(static_cast<size_t>(first), static_cast<size_t>(length));
-  }
-  if (item.path.empty()) {
-    return base::Internal("media " + item.file_name + " has neither bytes nor a file");
-  }
-  std::ifstream file(item.path, std::ios::binary);
-  if (!file) return base::Unavailable("cannot open the file of " + item.file_name);
-  file.seekg(first);
-  std::string out(static_cast<size_t>(length), '\0');
-  file.read(out.data(), length);
-  if (file.gcount() != length) {
-    return base::Unavailable("the file of " + item.file_name + " is shorter than its size");
-  }
-  return out;
-}
-
-Task<void> Pause(std::chrono::milliseconds d) {
-  if (d.count() <= 0) co_return;
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(base::kNoThrow);
-}
-
 bool Has(const std::vector<std::string>& granted, const std::string& scope) {
   return std::find(granted.begin(), granted.end(), scope) != granted.end();
 }
-
-int64_t Millis(base::Time t) { return base::ToUnixMicros(t) / 1000; }
 
 // Where remote_state["media"] records the URN of item `i`.
 std::string MediaKey(const MediaItem& item, size_t i) {
@@ -96,25 +54,24 @@ std::string MediaKey(const MediaItem& item, size_t i) {
 // "share" / "ugc" (member analytics) or "shares" / "ugcPosts" (organization statistics).
 bool IsUgcPost(std::string_view urn) { return urn.rfind("urn:li:ugcPost:", 0) == 0; }
 
+// The item's declared size, else its bytes' (0 when unknown: validation then skips the check).
+int64_t SizeOf(const MediaItem& item) {
+  if (item.size > 0) return item.size;
+  Result<int64_t> n = MediaByteCount(item, "LinkedIn");
+  return n.ok() ? *n : 0;
+}
+
 }  // namespace
 
 oauth::OAuthProvider LinkedInProvider(const LinkedInOptions& options) {
   const std::string auth = TrimSlash(options.auth_url);
-  oauth::OAuthProvider p;
-  p.platform = std::string(kMemberNetworkId);
-  p.display_name = "LinkedIn";
-  p.authorize_url = auth + "/oauth/v2/authorization";
-  p.token_url = auth + "/oauth/v2/accessToken";
-  p.scopes = {"openid",
-              "profile",
-              "w_member_social",
-              "w_organization_social",
-              "r_organization_social",
-              "rw_organization_admin",
-              "r_member_postAnalytics",
-              "r_member_profileAnalytics"};
-  p.client_auth = oauth::ClientAuthMethod::kPost;
-  p.pkce = false;
+  oauth::OAuthProvider p = oauth::MakeProvider(
+      kMemberNetworkId, "LinkedIn", auth + "/oauth/v2/authorization",
+      auth + "/oauth/v2/accessToken",
+      {"openid", "profile", "w_member_social", "w_organization_social", "r_organization_social",
+       "rw_organization_admin", "r_member_postAnalytics", "r_member_profileAnalytics"},
+      oauth::ClientAuthMethod::kPost,
+      /*pkce=*/false);
   p.SetClient(options.client);
   return p;
 }
@@ -173,7 +130,7 @@ ValidationReport LinkedInNetwork::Validate(const Content& content) const {
   for (size_t i = 0; i < post.media.size(); ++i) {
     const MediaItem& item = post.media[i];
     const int64_t size = item.size > 0 ? item.size : static_cast<int64_t>(item.data.size());
-    if (IsVideo(item) && size > 0 && size < kMinVideoBytes) {
+    if (IsVideoItem(item) && size > 0 && size < kMinVideoBytes) {
       report.violations.push_back(
           {PartField(0, "media[" + std::to_string(i) + "]"),
            "the video is " + DescribeBytes(size) + ", under LinkedIn's minimum of " +
@@ -344,7 +301,7 @@ Task<Result<std::string>> LinkedInNetwork::UploadImage(AccountContext& account,
       co_await Api(account, "POST", Rest("/rest/images?action=initializeUpload"),
                    base::DumpJson(init), "application/json", action, CallKind::kRead));
   HERALD_CO_ASSIGN_OR_RETURN(ImageUpload upload, ParseImageUpload(r.body));
-  HERALD_CO_ASSIGN_OR_RETURN(std::string bytes, ReadRange(item, 0, SizeOf(item)));
+  HERALD_CO_ASSIGN_OR_RETURN(std::string bytes, ReadMediaRange(item, 0, SizeOf(item), "LinkedIn"));
   // The same upload URL again is harmless: classified like a read.
   HERALD_CO_RETURN_IF_ERROR(co_await Api(account, "PUT", upload.upload_url, std::move(bytes),
                                          item.mime_type, action, CallKind::kRead, {},
@@ -369,7 +326,8 @@ Task<Result<std::string>> LinkedInNetwork::UploadVideo(AccountContext& account,
   std::vector<std::string> etags;
   for (const VideoPart& part : upload.parts) {
     HERALD_CO_ASSIGN_OR_RETURN(
-        std::string bytes, ReadRange(item, part.first_byte, part.last_byte - part.first_byte + 1));
+        std::string bytes,
+        ReadMediaRange(item, part.first_byte, part.last_byte - part.first_byte + 1, "LinkedIn"));
     HERALD_CO_ASSIGN_OR_RETURN(
         HttpResponse put,
         co_await Api(account, "PUT", part.upload_url, std::move(bytes),
@@ -392,7 +350,7 @@ Task<Result<std::string>> LinkedInNetwork::UploadVideo(AccountContext& account,
 Task<Result<void>> LinkedInNetwork::AwaitVideo(AccountContext& account, const std::string& video,
                                                const MediaItem& item) {
   for (int attempt = 0; attempt < options_.video_poll_attempts; ++attempt) {
-    if (attempt > 0) co_await Pause(options_.video_poll_interval);
+    if (attempt > 0) co_await Pause({}, options_.video_poll_interval);
     HERALD_CO_ASSIGN_OR_RETURN(
         HttpResponse r,
         co_await Api(account, "GET", Rest("/rest/videos/" + PercentEncode(video)), "", "",
@@ -422,7 +380,7 @@ Task<Result<std::vector<PostMedia>>> LinkedInNetwork::UploadMedia(PublishRequest
     const MediaItem& item = items[i];
     const std::string key = MediaKey(item, i);
     std::string urn = base::GetString(state["media"], key);
-    if (!urn.empty() && IsVideo(item)) {
+    if (!urn.empty() && IsVideoItem(item)) {
       // Reuse the video LinkedIn still has; upload again one it lost or failed.
       auto ready = co_await AwaitVideo(request.account, urn, item);
       if (!ready.ok() && ready.error().code() != base::ErrorCode::kNotFound &&
@@ -432,7 +390,7 @@ Task<Result<std::vector<PostMedia>>> LinkedInNetwork::UploadMedia(PublishRequest
       if (!ready.ok()) urn.clear();
     }
     if (urn.empty()) {
-      if (IsVideo(item)) {
+      if (IsVideoItem(item)) {
         HERALD_CO_ASSIGN_OR_RETURN(urn, co_await UploadVideo(request.account, item));
         state["media"][key] = urn;
         if (request.save_remote_state) HERALD_CO_RETURN_IF_ERROR(request.save_remote_state(state));
@@ -459,7 +417,7 @@ Task<Result<PublishReceipt>> LinkedInNetwork::Publish(PublishRequest request) {
                                         : v.field + ": " + v.message);
   }
   Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
-  if (!state.contains("attempt_at")) state["attempt_at"] = Millis(clock().Now());
+  if (!state.contains("attempt_at")) state["attempt_at"] = UnixMillis(clock().Now());
   const std::string author = request.account.external_id;
   auto media = co_await UploadMedia(request, state);
   if (!media.ok()) co_return PageError(std::move(media).error(), request.account);
@@ -635,12 +593,9 @@ std::vector<std::unique_ptr<Platform>> MakeLinkedInPlatforms(const PlatformEnv& 
   std::vector<std::unique_ptr<Platform>> out;
   if (env.http == nullptr || env.clock == nullptr) return out;
   LinkedInOptions options;
-  const std::string id(kMemberNetworkId);
-  if (auto it = env.base_urls.find(id); it != env.base_urls.end()) options.api_url = it->second;
-  if (auto it = env.auth_urls.find(id); it != env.auth_urls.end()) options.auth_url = it->second;
-  if (auto it = env.oauth_clients.find(id); it != env.oauth_clients.end()) {
-    options.client = it->second;
-  }
+  options.api_url = env.ApiUrl(kMemberNetworkId, options.api_url);
+  options.auth_url = env.AuthUrl(kMemberNetworkId, options.auth_url);
+  options.client = env.ClientFor(kMemberNetworkId);
   out.push_back(std::make_unique<LinkedInNetwork>(LinkedInNetwork::Kind::kMember, options,
                                                   *env.http, *env.clock));
   out.push_back(std::make_unique<LinkedInNetwork>(LinkedInNetwork::Kind::kPage, options,

@@ -6,10 +6,12 @@
 #include <boost/url/parse.hpp>
 #include <utility>
 
+#include "base/time.h"
+#include "platforms/http/form_urlencoded.h"
+#include "platforms/http/url_policy.h"
 #include "platforms/kit/helpers.h"
 #include "platforms/kit/post_validator.h"
 #include "platforms/kit/thread_publisher.h"
-#include "platforms/http/url_policy.h"
 #include "platforms/mastodon/mastodon_wire.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
@@ -317,6 +319,58 @@ Task<Result<Json>> MastodonPlatform::FetchAccountMetrics(AccountContext account)
   co_return Json{{"followers", a.followers_count},
                  {"following", a.following_count},
                  {"posts", a.statuses_count}};
+}
+
+Task<Result<std::vector<HistoryPost>>> MastodonPlatform::FetchHistory(AccountContext account,
+                                                                      HistoryRequest request) {
+  HERALD_CO_ASSIGN_OR_RETURN(Session session, SessionFor(account));
+  if (account.external_id.empty()) {
+    co_return base::InvalidArgument("the Mastodon account has no id; reconnect it");
+  }
+  constexpr int kPageSize = 40;
+  std::vector<HistoryPost> out;
+  std::string max_id;
+  // Bounded: enough pages for max_posts, whatever the instance sends.
+  const int max_pages = request.max_posts / kPageSize + 2;
+  for (int page = 0; page < max_pages && static_cast<int>(out.size()) < request.max_posts; ++page) {
+    std::string path = "/api/v1/accounts/" + http::PercentEncode(account.external_id) +
+                       "/statuses?exclude_reblogs=true&limit=" + std::to_string(kPageSize);
+    if (!max_id.empty()) path += "&max_id=" + http::PercentEncode(max_id);
+    auto response = co_await Call(session, "GET", path);
+    if (!response.ok()) {
+      co_return Errors().FromTransport(std::move(response).error(), CallKind::kRead);
+    }
+    if (response->status != 200) {
+      co_return ErrorFromResponse(*response, "reading the account's posts", clock_->Now());
+    }
+    HERALD_CO_ASSIGN_OR_RETURN(std::vector<MastodonHistoryStatus> statuses,
+                               ParseStatusPage(response->body));
+    if (statuses.empty()) break;
+    bool older_than_since = false;
+    for (MastodonHistoryStatus& s : statuses) {
+      max_id = s.status.id;
+      auto created = base::ParseRfc3339(s.created_at);
+      if (!created.ok()) continue;
+      if (*created < request.since) {
+        older_than_since = true;
+        break;
+      }
+      if (s.reblog) continue;
+      HistoryPost post;
+      post.remote_id = s.status.id;
+      post.url = s.status.url.empty() ? s.status.uri : s.status.url;
+      post.published_at = *created;
+      post.text = std::move(s.text);
+      post.metrics = Json{{"likes", s.status.favourites_count},
+                          {"reposts", s.status.reblogs_count},
+                          {"replies", s.status.replies_count}};
+      if (s.status.quotes_count) post.metrics["quotes"] = *s.status.quotes_count;
+      out.push_back(std::move(post));
+      if (static_cast<int>(out.size()) >= request.max_posts) break;
+    }
+    if (older_than_since || statuses.size() < static_cast<size_t>(kPageSize)) break;
+  }
+  co_return out;
 }
 
 }  // namespace herald::platforms::mastodon

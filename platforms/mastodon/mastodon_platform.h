@@ -53,6 +53,9 @@ class MastodonPlatform final : public Platform {
   Task<Result<Json>> FetchPostMetrics(AccountContext account, PublishReceipt receipt) override;
   // {"followers", "following", "posts"}.
   Task<Result<Json>> FetchAccountMetrics(AccountContext account) override;
+  // GET /api/v1/accounts/:id/statuses?exclude_reblogs=true, paged by max_id (40 a page).
+  Task<Result<std::vector<HistoryPost>>> FetchHistory(AccountContext account,
+                                                      HistoryRequest request) override;
 
  private:
   struct Session;  // base URL + token of one call

@@ -1,5 +1,7 @@
 #include "platforms/mastodon/mastodon_wire.h"
 
+#include <utility>
+
 #include "platforms/kit/http_error_mapper.h"
 #include "platforms/multipart.h"
 
@@ -63,6 +65,58 @@ base::Result<MastodonStatus> ParseStatus(std::string_view body) {
     s.quotes_count = it->get<int64_t>();
   }
   return s;
+}
+
+namespace {
+
+// Status content is HTML: drops the tags, turns <br> and </p> into spaces, decodes the few
+// entities Mastodon emits.
+std::string PlainText(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  for (size_t i = 0; i < html.size(); ++i) {
+    if (html[i] == '<') {
+      size_t end = html.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string_view tag = html.substr(i, end - i + 1);
+      if (tag.starts_with("<br") || tag == "</p>") out += ' ';
+      i = end;
+      continue;
+    }
+    out += html[i];
+  }
+  // &amp; last, so that "&amp;lt;" becomes "&lt;", not "<".
+  for (auto [entity, plain] :
+       {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""},
+        std::pair{"&#39;", "'"}, std::pair{"&amp;", "&"}}) {
+    const std::string_view e(entity);
+    for (size_t at = out.find(e); at != std::string::npos; at = out.find(e, at + 1)) {
+      out.replace(at, e.size(), plain);
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+base::Result<std::vector<MastodonHistoryStatus>> ParseStatusPage(std::string_view body) {
+  auto parsed = base::ParseJson(body);
+  if (!parsed.ok() || !parsed->is_array()) {
+    return base::InvalidArgument("Mastodon sent an unexpected list of statuses (not a JSON array)");
+  }
+  std::vector<MastodonHistoryStatus> out;
+  for (const Json& j : *parsed) {
+    HERALD_ASSIGN_OR_RETURN(MastodonStatus status, ParseStatus(j.dump()));
+    MastodonHistoryStatus h;
+    h.status = std::move(status);
+    h.created_at = base::GetString(j, "created_at");
+    h.text = PlainText(base::GetString(j, "content"));
+    auto reblog = j.find("reblog");
+    h.reblog = reblog != j.end() && !reblog->is_null();
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 base::Result<MastodonMedia> ParseMedia(std::string_view body) {

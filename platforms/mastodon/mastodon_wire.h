@@ -63,6 +63,16 @@ base::Result<MastodonAccount> ParseAccount(std::string_view body);
 base::Result<MastodonStatus> ParseStatus(std::string_view body);
 base::Result<MastodonMedia> ParseMedia(std::string_view body);
 
+// One status of GET /api/v1/accounts/:id/statuses, as history (FetchHistory).
+struct MastodonHistoryStatus {
+  MastodonStatus status;
+  std::string created_at;  // RFC 3339
+  std::string text;        // content with the HTML tags removed
+  bool reblog = false;     // a boost of someone else's status
+};
+// Errors: kInvalidArgument when the body is not a JSON array of statuses.
+base::Result<std::vector<MastodonHistoryStatus>> ParseStatusPage(std::string_view body);
+
 // The "error" of an error body, or "" (bodies may be HTML from a proxy).
 std::string ParseErrorMessage(std::string_view body);
 

@@ -178,16 +178,9 @@ ErrorBody ReadGraphErrorBody(const HttpResponse& response) {
 }
 
 HttpErrorMapper::Options GraphErrorOptions(std::string network) {
-  HttpErrorMapper::Options o;
-  o.network = std::move(network);
-  o.read_body = ReadGraphErrorBody;
-  o.fixed_base_url = true;
-  o.fallback_reasons = {
-      {base::ErrorCode::kUnauthenticated, "the access token is invalid or expired"},
-      {base::ErrorCode::kPermissionDenied,
-       "Meta does not allow this account or app to do that; reconnect it"},
-      {base::ErrorCode::kResourceExhausted, "too many requests; Meta asks to wait"}};
-  return o;
+  return HttpErrorMapper::ForOAuthApi(
+      std::move(network), ReadGraphErrorBody,
+      "Meta does not allow this account or app to do that; reconnect it", "Meta");
 }
 
 bool IsDuplicatePost(const HttpResponse& response) {

@@ -28,4 +28,19 @@ base::Result<void> OAuthProvider::CheckConfigured() const {
       "/oauth/callback/" + platform + ")");
 }
 
+OAuthProvider MakeProvider(std::string_view platform, std::string_view display_name,
+                           std::string authorize_url, std::string token_url,
+                           std::vector<std::string> scopes, ClientAuthMethod client_auth,
+                           bool pkce) {
+  OAuthProvider p;
+  p.platform = std::string(platform);
+  p.display_name = std::string(display_name);
+  p.authorize_url = std::move(authorize_url);
+  p.token_url = std::move(token_url);
+  p.scopes = std::move(scopes);
+  p.client_auth = client_auth;
+  p.pkce = pkce;
+  return p;
+}
+
 }  // namespace herald::platforms::oauth

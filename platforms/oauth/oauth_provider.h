@@ -92,6 +92,14 @@ struct OAuthProvider {
   }
 };
 
+// A provider for network `platform` ("x"), named `display_name` in messages, with its
+// authorization page, token endpoint, scopes, client authentication and PKCE choice; every
+// other field keeps its default for the caller to adjust.
+OAuthProvider MakeProvider(std::string_view platform, std::string_view display_name,
+                           std::string authorize_url, std::string token_url,
+                           std::vector<std::string> scopes, ClientAuthMethod client_auth,
+                           bool pkce);
+
 // "HERALD_<PLATFORM>_<SUFFIX>" with the platform id upper-cased and '-' turned into '_'.
 std::string PlatformEnvName(std::string_view platform, std::string_view suffix);
 

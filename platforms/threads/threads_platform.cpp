@@ -56,15 +56,11 @@ Json& SlotOf(Json& state, size_t index) {
 oauth::OAuthProvider ThreadsProvider(std::string_view api_url, std::string_view auth_url) {
   const meta::GraphUrl api(api_url, kThreadsApiUrl, meta::kThreadsVersion);
   const std::string auth = meta::OriginOf(auth_url.empty() ? kThreadsAuthUrl : auth_url);
-  oauth::OAuthProvider p;
-  p.platform = std::string(kThreadsNetworkId);
-  p.display_name = "Threads";
-  p.authorize_url = auth + "/oauth/authorize";
-  p.token_url = api.Unversioned("/oauth/access_token");
-  p.scopes = ThreadsScopes();
+  oauth::OAuthProvider p = oauth::MakeProvider(
+      kThreadsNetworkId, "Threads", auth + "/oauth/authorize",
+      api.Unversioned("/oauth/access_token"), ThreadsScopes(), oauth::ClientAuthMethod::kPost,
+      /*pkce=*/false);
   p.scope_separator = ",";
-  p.client_auth = oauth::ClientAuthMethod::kPost;
-  p.pkce = false;
   p.long_lived_exchange = oauth::AccessTokenExchange{api.Unversioned("/access_token"),
                                                      "th_exchange_token", "access_token",
                                                      /*send_client_id=*/false,
@@ -253,16 +249,11 @@ Task<Result<std::optional<PublishReceipt>>> ThreadsPlatform::Find(PublishRequest
         co_await Permalink(account, (*found)->media_id, (*found)->permalink);
     parts.push_back(Json{{"id", (*found)->media_id}, {"url", url}});
   }
-  state["parts"] = parts;
-  if (parts.size() < n) {
-    if (parts.size() > recorded && request.save_remote_state) {
-      if (auto saved = request.save_remote_state(state); !saved.ok()) {
-        co_return LookupFailedError(saved.error(), "Threads");
-      }
-    }
-    co_return std::optional<PublishReceipt>();
-  }
-  co_return std::optional<PublishReceipt>(Parts().IdUrlReceipt(std::move(state)));
+  HERALD_CO_ASSIGN_OR_RETURN(
+      std::optional<Json> done,
+      Parts().FoundParts(request, std::move(state), std::move(parts), recorded));
+  if (!done) co_return std::optional<PublishReceipt>();
+  co_return std::optional<PublishReceipt>(Parts().IdUrlReceipt(std::move(*done)));
 }
 
 Task<Result<void>> ThreadsPlatform::Delete(AccountContext account, PublishReceipt receipt) {
@@ -309,18 +300,11 @@ Task<Result<Json>> ThreadsPlatform::FetchAccountMetrics(AccountContext account) 
 
 std::unique_ptr<Platform> MakeThreadsPlatform(const PlatformEnv& env) {
   if (env.http == nullptr) return nullptr;
-  auto api = env.base_urls.find(kThreadsNetworkId);
-  auto auth = env.auth_urls.find(kThreadsNetworkId);
   ThreadsOptions options;
-  options.api_url = api == env.base_urls.end() ? std::string() : api->second;
-  oauth::OAuthProvider provider = ThreadsProvider(
-      options.api_url, auth == env.auth_urls.end() ? std::string_view() : auth->second);
-  if (auto client = env.oauth_clients.find(kThreadsNetworkId);
-      client != env.oauth_clients.end()) {
-    provider.SetClient(client->second);
-  }
-  const base::Clock& clock = env.clock != nullptr ? *env.clock : base::SystemClock::Instance();
-  return std::make_unique<ThreadsPlatform>(std::move(provider), *env.http, clock,
+  options.api_url = env.ApiUrl(kThreadsNetworkId);
+  oauth::OAuthProvider provider = ThreadsProvider(options.api_url, env.AuthUrl(kThreadsNetworkId));
+  provider.SetClient(env.ClientFor(kThreadsNetworkId));
+  return std::make_unique<ThreadsPlatform>(std::move(provider), *env.http, env.ClockOrSystem(),
                                            std::move(options));
 }
 

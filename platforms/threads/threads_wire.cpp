@@ -1,5 +1,6 @@
 #include "platforms/threads/threads_wire.h"
 
+#include "platforms/kit/media_bytes.h"
 #include "platforms/text/utf8.h"
 
 namespace herald::platforms::threads {
@@ -11,12 +12,8 @@ bool IsEmoji(char32_t c) {
          (c >= 0xE0020 && c <= 0xE007F);
 }
 
-bool IsVideo(const MediaItem& item) {
-  return item.mime_type.rfind("video/", 0) == 0 || item.probe.kind == "video";
-}
-
 http::FormFields ItemFields(const MediaItem& item) {
-  if (IsVideo(item)) return {{"media_type", "VIDEO"}, {"video_url", item.url}};
+  if (IsVideoItem(item)) return {{"media_type", "VIDEO"}, {"video_url", item.url}};
   return {{"media_type", "IMAGE"}, {"image_url", item.url}};
 }
 

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/media_bytes.h"
+#include "platforms/kit/oauth_scopes.h"
 #include "platforms/kit/pause.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/register_all.h"
@@ -26,65 +28,15 @@ std::string ItemName(const MediaItem& item) {
   return item.file_name.empty() ? "the video" : item.file_name;
 }
 
-std::string UsernameOf(const AccountContext& account) {
-  std::string name = base::GetString(account.settings, "username");
-  if (name.empty()) name = account.handle;
-  if (!name.empty() && name.front() == '@') name.erase(0, 1);
-  return name;
-}
-
-bool IsImage(const MediaItem& item) {
-  return item.probe.kind == "image" ||
-         (item.probe.kind.empty() && item.mime_type.rfind("image/", 0) == 0);
-}
-
 // A photo post: media, every item an image.
 bool IsPhotoPost(const std::vector<MediaItem>& media) {
-  return !media.empty() && std::all_of(media.begin(), media.end(), IsImage);
+  return !media.empty() && std::all_of(media.begin(), media.end(), IsImageItem);
 }
 
 int64_t Int(const Json& object, std::string_view key) {
   auto it = object.find(key);
   return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
-
-int64_t UnixMillis(base::Time t) { return base::ToUnixMicros(t) / 1000; }
-
-// The size of the bytes herald uploads for `item`: `data`, or the file at `path`.
-Result<int64_t> VideoBytes(const MediaItem& item) {
-  if (!item.data.empty()) return static_cast<int64_t>(item.data.size());
-  std::error_code ec;
-  const auto size = item.path.empty() ? 0 : std::filesystem::file_size(item.path, ec);
-  if (item.path.empty() || ec) {
-    return base::Internal("herald has no bytes of " + ItemName(item) + " to upload to TikTok");
-  }
-  return static_cast<int64_t>(size);
-}
-
-// Reads one chunk after another of a media item: from `data`, or from the file kept open.
-class ChunkSource {
- public:
-  explicit ChunkSource(const MediaItem& item) : item_(item) {
-    if (item.data.empty()) file_.open(item.path, std::ios::binary);
-  }
-  Result<std::string> Read(int64_t first, int64_t n) {
-    if (!item_.data.empty()) {
-      return item_.data.substr(static_cast<size_t>(first), static_cast<size_t>(n));
-    }
-    if (!file_) return base::Internal("could not read the file of " + ItemName(item_));
-    std::string bytes(static_cast<size_t>(n), '\0');
-    file_.seekg(first);
-    file_.read(bytes.data(), n);
-    if (file_.gcount() != n) {
-      return base::Internal("the file of " + ItemName(item_) + " is shorter than it was");
-    }
-    return bytes;
-  }
-
- private:
-  const MediaItem& item_;
-  std::ifstream file_;
-};
 
 PublishReceipt ReceiptOf(const std::string& username, const std::string& publish_id,
                          const std::string& post_id, bool photo = false) {
@@ -116,17 +68,13 @@ std::string JoinViolations(const std::vector<Violation>& violations) {
 oauth::OAuthProvider TikTokProvider(std::string_view api_url, std::string_view auth_url) {
   const std::string api = TrimSlash(std::string(api_url.empty() ? kTikTokApiUrl : api_url));
   const std::string auth = TrimSlash(std::string(auth_url.empty() ? kTikTokAuthUrl : auth_url));
-  oauth::OAuthProvider p;
-  p.platform = std::string(kTikTokNetworkId);
-  p.display_name = "TikTok";
-  p.authorize_url = auth + "/v2/auth/authorize/";
-  p.token_url = api + "/v2/oauth/token/";
+  oauth::OAuthProvider p =
+      oauth::MakeProvider(kTikTokNetworkId, "TikTok", auth + "/v2/auth/authorize/",
+                          api + "/v2/oauth/token/", TikTokScopes(), oauth::ClientAuthMethod::kPost,
+                          /*pkce=*/true);
   p.revoke_url = api + "/v2/oauth/revoke/";
-  p.scopes = TikTokScopes();
   p.scope_separator = ",";
-  p.client_auth = oauth::ClientAuthMethod::kPost;
   p.client_id_param = "client_key";
-  p.pkce = true;
   return p;
 }
 
@@ -208,8 +156,8 @@ ValidationReport TikTokPlatform::Validate(const Content& content) const {
                       "portal), or post one video"});
     return report;
   }
-  const bool mixed =
-      part.media.size() > 1 && !photo && std::any_of(part.media.begin(), part.media.end(), IsImage);
+  const bool mixed = part.media.size() > 1 && !photo &&
+                     std::any_of(part.media.begin(), part.media.end(), IsImageItem);
   if (!photo && !mixed) {
     const MediaItem& item = part.media[0];
     const bool video = item.probe.kind == "video" || item.mime_type.rfind("video/", 0) == 0;
@@ -312,16 +260,8 @@ Task<Result<PublishStatus>> TikTokPlatform::FetchStatus(AccountContext& account,
 }
 
 Task<Result<ConnectedAccount>> TikTokPlatform::Identify(oauth::TokenSet tokens) {
-  if (!tokens.scope.empty()) {
-    std::vector<std::string> missing = MissingScopes(tokens.scope);
-    if (!missing.empty()) {
-      std::string list;
-      for (const std::string& s : missing) list += (list.empty() ? "" : ", ") + s;
-      co_return base::FailedPrecondition(
-          "TikTok granted herald only \"" + tokens.scope + "\"; herald also needs " + list +
-          ": connect the account again and allow every permission herald asks for");
-    }
-  }
+  HERALD_CO_RETURN_IF_ERROR(
+      RequireScopes(tokens.scope, MissingScopes(tokens.scope, TikTokScopes()), "TikTok"));
   HERALD_CO_ASSIGN_OR_RETURN(
       HttpResponse u,
       co_await CallWith(tokens.access_token, "GET",
@@ -348,12 +288,12 @@ Task<Result<bool>> TikTokPlatform::UploadChunks(PublishRequest& request, const M
                                                 Json& state) {
   const std::string url = base::GetString(state, "upload_url");
   ChunkPlan plan{Int(state, "video_size"), Int(state, "chunk_size"), Int(state, "chunk_count")};
-  ChunkSource source(video);
   const std::string action = "uploading " + ItemName(video);
   const std::string type = video.mime_type.empty() ? "video/mp4" : video.mime_type;
   for (int64_t i = Int(state, "chunks_done"); i < plan.chunk_count; ++i) {
     const int64_t first = plan.First(i), last = plan.Last(i);
-    HERALD_CO_ASSIGN_OR_RETURN(std::string bytes, source.Read(first, last - first + 1));
+    HERALD_CO_ASSIGN_OR_RETURN(std::string bytes,
+                               ReadMediaRange(video, first, last - first + 1, "TikTok"));
     HttpRequest req;
     req.method = "PUT";
     req.url = url;
@@ -380,7 +320,7 @@ Task<Result<bool>> TikTokPlatform::UploadChunks(PublishRequest& request, const M
 Task<Result<PublishReceipt>> TikTokPlatform::AwaitPublished(PublishRequest& request, Json& state,
                                                             const std::string& privacy) {
   const std::string id = base::GetString(state, "publish_id");
-  const std::string username = UsernameOf(request.account);
+  const std::string username = AccountUsername(request.account);
   const bool photo = base::GetString(state, "media_type") == kPhoto;
   const std::string what = photo ? "the photos" : "the video";
   for (int check = 0;; ++check) {
@@ -508,7 +448,7 @@ Task<Result<PublishReceipt>> TikTokPlatform::Publish(PublishRequest request) {
         HERALD_CO_ASSIGN_OR_RETURN(InitAnswer init, ParseInit(r.body));
         state["publish_id"] = init.publish_id;
       } else {
-        HERALD_CO_ASSIGN_OR_RETURN(int64_t size, VideoBytes(video));
+        HERALD_CO_ASSIGN_OR_RETURN(int64_t size, MediaByteCount(video, "TikTok"));
         const ChunkPlan plan = PlanChunks(size, options_.chunk_bytes, options_.min_chunk_bytes,
                                           options_.max_chunk_bytes);
         // Safe to repeat: a publish without its bytes never becomes a video.
@@ -564,7 +504,7 @@ Task<Result<std::optional<PublishReceipt>>> TikTokPlatform::Find(PublishRequest 
   const std::string privacy = ParsePostOptions(request.content.options).privacy_level;
   const bool photo = base::GetString(state, "media_type") == kPhoto;
   if (status->status == "PUBLISH_COMPLETE" || status->status == "SEND_TO_USER_INBOX") {
-    const std::string username = UsernameOf(request.account);
+    const std::string username = AccountUsername(request.account);
     if (!status->post_ids.empty()) {
       co_return std::optional<PublishReceipt>(
           ReceiptOf(username, id, status->post_ids.front(), photo));
@@ -611,18 +551,13 @@ Task<Result<Json>> TikTokPlatform::FetchAccountMetrics(AccountContext account) {
 
 std::unique_ptr<Platform> MakeTikTokPlatform(const PlatformEnv& env) {
   if (env.http == nullptr) return nullptr;
-  auto api = env.base_urls.find(kTikTokNetworkId);
-  auto auth = env.auth_urls.find(kTikTokNetworkId);
   TikTokOptions options;
-  options.api_url = api == env.base_urls.end() ? std::string(kTikTokApiUrl) : api->second;
+  options.api_url = env.ApiUrl(kTikTokNetworkId, kTikTokApiUrl);
   options.pull_from_url = env.pull_from_url.contains(kTikTokNetworkId);
-  oauth::OAuthProvider provider = TikTokProvider(
-      options.api_url, auth == env.auth_urls.end() ? kTikTokAuthUrl : auth->second);
-  if (auto client = env.oauth_clients.find(kTikTokNetworkId); client != env.oauth_clients.end()) {
-    provider.SetClient(client->second);
-  }
-  const base::Clock& clock = env.clock != nullptr ? *env.clock : base::SystemClock::Instance();
-  return std::make_unique<TikTokPlatform>(std::move(provider), *env.http, clock,
+  oauth::OAuthProvider provider =
+      TikTokProvider(options.api_url, env.AuthUrl(kTikTokNetworkId, kTikTokAuthUrl));
+  provider.SetClient(env.ClientFor(kTikTokNetworkId));
+  return std::make_unique<TikTokPlatform>(std::move(provider), *env.http, env.ClockOrSystem(),
                                           std::move(options));
 }
 

@@ -62,21 +62,6 @@ const std::vector<std::string>& TikTokScopes() {
   return scopes;
 }
 
-std::vector<std::string> MissingScopes(std::string_view granted) {
-  std::vector<std::string> have;
-  for (size_t pos = 0; pos < granted.size();) {
-    size_t end = granted.find_first_of(", ", pos);
-    if (end == std::string_view::npos) end = granted.size();
-    if (end > pos) have.emplace_back(granted.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  std::vector<std::string> missing;
-  for (const std::string& s : TikTokScopes()) {
-    if (std::find(have.begin(), have.end(), s) == have.end()) missing.push_back(s);
-  }
-  return missing;
-}
-
 Result<TikTokUser> ParseUserInfo(std::string_view body) {
   auto j = base::ParseJson(body);
   const Json* data = j.ok() ? Data(*j) : nullptr;
@@ -407,16 +392,8 @@ ErrorBody ReadError(const HttpResponse& response) {
 }
 
 HttpErrorMapper::Options ErrorOptions() {
-  HttpErrorMapper::Options o;
-  o.network = "TikTok";
-  o.read_body = ReadError;
-  o.fixed_base_url = true;
-  o.fallback_reasons = {
-      {base::ErrorCode::kUnauthenticated, "the access token is invalid or expired"},
-      {base::ErrorCode::kPermissionDenied,
-       "the account did not grant herald this permission; reconnect it"},
-      {base::ErrorCode::kResourceExhausted, "too many requests; TikTok asks to wait"}};
-  return o;
+  return HttpErrorMapper::ForOAuthApi(
+      "TikTok", ReadError, "the account did not grant herald this permission; reconnect it");
 }
 
 }  // namespace herald::platforms::tiktok

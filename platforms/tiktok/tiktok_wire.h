@@ -35,8 +35,6 @@ inline constexpr std::string_view kPrivacyPublic = "PUBLIC_TO_EVERYONE";
 // The scopes herald asks for (comma-separated on the wire), every one needed: the profile,
 // its numbers, direct posting, the videos' numbers.
 const std::vector<std::string>& TikTokScopes();
-// The scopes of TikTokScopes() that `granted` (comma- or space-separated) lacks.
-std::vector<std::string> MissingScopes(std::string_view granted);
 
 struct TikTokUser {
   std::string open_id;

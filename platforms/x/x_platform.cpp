@@ -5,6 +5,8 @@
 
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/media_bytes.h"
+#include "platforms/kit/oauth_scopes.h"
 #include "platforms/kit/pause.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/multipart.h"
@@ -38,13 +40,6 @@ PublishReceipt ReceiptOf(Json state) {
   return receipt;
 }
 
-std::string UsernameOf(const AccountContext& account) {
-  std::string name = base::GetString(account.settings, "username");
-  if (name.empty()) name = account.handle;
-  if (!name.empty() && name.front() == '@') name.erase(0, 1);
-  return name;
-}
-
 // The ids of every part of `receipt`, first part first.
 std::vector<std::string> PartIds(const PublishReceipt& receipt) {
   std::vector<std::string> ids;
@@ -59,45 +54,16 @@ std::string ItemName(const MediaItem& item) {
   return item.file_name.empty() ? "a media file" : item.file_name;
 }
 
-// Bytes [offset, offset + n) of `item`: from `data`, or read from `path`.
-Result<std::string> ReadChunk(const MediaItem& item, int64_t offset, int64_t n) {
-  if (!item.data.empty()) {
-    return item.data.substr(static_cast<size_t>(offset), static_cast<size_t>(n));
-  }
-  std::ifstream in(item.path, std::ios::binary);
-  if (!in) return base::Internal("could not open the media file of " + ItemName(item));
-  in.seekg(offset);
-  std::string chunk(static_cast<size_t>(n), '\0');
-  in.read(chunk.data(), n);
-  chunk.resize(static_cast<size_t>(in.gcount()));
-  if (chunk.empty()) return base::Internal("the media file of " + ItemName(item) + " is short");
-  return chunk;
-}
-
-Result<int64_t> TotalBytes(const MediaItem& item) {
-  if (!item.data.empty()) return static_cast<int64_t>(item.data.size());
-  if (item.path.empty()) {
-    return base::Internal("herald has no bytes for " + ItemName(item) + " to upload to X");
-  }
-  std::ifstream in(item.path, std::ios::binary | std::ios::ate);
-  if (!in) return base::Internal("could not open the media file of " + ItemName(item));
-  return static_cast<int64_t>(in.tellg());
-}
-
 }  // namespace
 
 oauth::OAuthProvider XProvider(std::string_view api_url, std::string_view auth_url) {
   const std::string api = TrimSlash(std::string(api_url.empty() ? kXApiUrl : api_url));
   const std::string auth = TrimSlash(std::string(auth_url.empty() ? kXAuthUrl : auth_url));
-  oauth::OAuthProvider p;
-  p.platform = std::string(kXNetworkId);
-  p.display_name = "X";
-  p.authorize_url = auth + "/i/oauth2/authorize";
-  p.token_url = api + "/2/oauth2/token";
+  oauth::OAuthProvider p =
+      oauth::MakeProvider(kXNetworkId, "X", auth + "/i/oauth2/authorize", api + "/2/oauth2/token",
+                          XScopes(), oauth::ClientAuthMethod::kBasic,
+                          /*pkce=*/true);
   p.revoke_url = api + "/2/oauth2/revoke";
-  p.scopes = XScopes();
-  p.client_auth = oauth::ClientAuthMethod::kBasic;
-  p.pkce = true;
   // X answers a used or revoked refresh token with invalid_request, not invalid_grant.
   p.dead_grant_errors = {"invalid_request"};
   return p;
@@ -199,16 +165,8 @@ Task<Result<HttpResponse>> XPlatform::Call(AccountContext& account, std::string 
 }
 
 Task<Result<ConnectedAccount>> XPlatform::Identify(oauth::TokenSet tokens) {
-  if (!tokens.scope.empty()) {
-    std::vector<std::string> missing = MissingScopes(tokens.scope);
-    if (!missing.empty()) {
-      std::string list;
-      for (const std::string& s : missing) list += (list.empty() ? "" : ", ") + s;
-      co_return base::FailedPrecondition(
-          "X granted herald only \"" + tokens.scope + "\"; herald also needs " + list +
-          ": connect the account again and allow every permission herald asks for");
-    }
-  }
+  HERALD_CO_RETURN_IF_ERROR(
+      RequireScopes(tokens.scope, MissingScopes(tokens.scope, XScopes()), "X"));
   HERALD_CO_ASSIGN_OR_RETURN(
       HttpResponse r, co_await CallWith(tokens.access_token, "GET", "/2/users/me", "", "",
                                         "the token", CallKind::kRead, {}));
@@ -247,7 +205,7 @@ Task<Result<std::string>> XPlatform::WaitForMedia(AccountContext& account, const
 
 Task<Result<std::string>> XPlatform::UploadMedia(AccountContext& account, const MediaItem& item) {
   const std::string action = "uploading " + ItemName(item);
-  HERALD_CO_ASSIGN_OR_RETURN(int64_t total, TotalBytes(item));
+  HERALD_CO_ASSIGN_OR_RETURN(int64_t total, MediaByteCount(item, "X"));
   // Every step may be repeated safely: an upload never attached is dropped by X after a day.
   HERALD_CO_ASSIGN_OR_RETURN(
       HttpResponse init,
@@ -259,7 +217,7 @@ Task<Result<std::string>> XPlatform::UploadMedia(AccountContext& account, const 
   const int64_t chunk = std::max<int64_t>(1, options_.chunk_bytes);
   for (int64_t offset = 0, segment = 0; offset < total; offset += chunk, ++segment) {
     HERALD_CO_ASSIGN_OR_RETURN(std::string bytes,
-                               ReadChunk(item, offset, std::min(chunk, total - offset)));
+                               ReadMediaRange(item, offset, std::min(chunk, total - offset), "X"));
     MultipartForm form;
     form.AddField("segment_index", std::to_string(segment));
     form.AddFile("media", "blob", "application/octet-stream", bytes);
@@ -342,7 +300,7 @@ Task<Result<PublishReceipt>> XPlatform::Publish(PublishRequest request) {
   if (request.content.parts.empty()) {
     co_return base::InvalidArgument("the post is empty: nothing to publish");
   }
-  const std::string username = UsernameOf(request.account);
+  const std::string username = AccountUsername(request.account);
   AccountContext& account = request.account;
   PostPartFn post = [&](const PostPart& part, PartContext& ctx) -> Task<Result<Json>> {
     const std::string reply_to = ctx.done->empty() ? "" : base::GetString(ctx.done->back(), "id");
@@ -400,11 +358,11 @@ Task<Result<std::optional<PublishReceipt>>> XPlatform::Find(PublishRequest reque
   if (n == 0) co_return base::InvalidArgument("the post is empty: nothing to look up");
   Json state = request.remote_state.is_object() ? request.remote_state : Json::object();
   Json parts = Threads().DoneEntries(state, n);
-  if (parts.size() < n) {
+  const size_t recorded = parts.size();
+  if (recorded < n) {
     auto tweets = co_await RecentTweets(request.account);
     if (!tweets.ok()) co_return LookupFailedError(std::move(tweets).error(), "X");
-    const std::string username = UsernameOf(request.account);
-    const size_t recorded = parts.size();
+    const std::string username = AccountUsername(request.account);
     const base::Time not_before = clock().Now() - options_.lookback;
     for (size_t i = parts.size(); i < n; ++i) {
       const std::string reply_to = parts.empty() ? "" : base::GetString(parts.back(), "id");
@@ -412,19 +370,12 @@ Task<Result<std::optional<PublishReceipt>>> XPlatform::Find(PublishRequest reque
       if (t == nullptr) break;
       parts.push_back(Json{{"id", t->id}, {"url", TweetUrl(username, t->id)}});
     }
-    state["parts"] = parts;
-    if (parts.size() < n) {
-      // The parts found are recorded, so the next attempt replies to them.
-      if (parts.size() > recorded && request.save_remote_state) {
-        if (auto saved = request.save_remote_state(state); !saved.ok()) {
-          co_return LookupFailedError(saved.error(), "X");
-        }
-      }
-      co_return std::optional<PublishReceipt>();
-    }
   }
-  state["parts"] = parts;
-  co_return std::optional<PublishReceipt>(ReceiptOf(std::move(state)));
+  HERALD_CO_ASSIGN_OR_RETURN(
+      std::optional<Json> done,
+      Threads().FoundParts(request, std::move(state), std::move(parts), recorded));
+  if (!done) co_return std::optional<PublishReceipt>();
+  co_return std::optional<PublishReceipt>(ReceiptOf(std::move(*done)));
 }
 
 Task<Result<void>> XPlatform::Delete(AccountContext account, PublishReceipt receipt) {
@@ -459,17 +410,12 @@ Task<Result<Json>> XPlatform::FetchAccountMetrics(AccountContext account) {
 
 std::unique_ptr<Platform> MakeXPlatform(const PlatformEnv& env) {
   if (env.http == nullptr) return nullptr;
-  auto api = env.base_urls.find(kXNetworkId);
-  auto auth = env.auth_urls.find(kXNetworkId);
   XOptions options;
-  options.api_url = api == env.base_urls.end() ? std::string(kXApiUrl) : api->second;
-  oauth::OAuthProvider provider =
-      XProvider(options.api_url, auth == env.auth_urls.end() ? kXAuthUrl : auth->second);
-  if (auto client = env.oauth_clients.find(kXNetworkId); client != env.oauth_clients.end()) {
-    provider.SetClient(client->second);
-  }
-  const base::Clock& clock = env.clock != nullptr ? *env.clock : base::SystemClock::Instance();
-  return std::make_unique<XPlatform>(std::move(provider), *env.http, clock, std::move(options));
+  options.api_url = env.ApiUrl(kXNetworkId, kXApiUrl);
+  oauth::OAuthProvider provider = XProvider(options.api_url, env.AuthUrl(kXNetworkId, kXAuthUrl));
+  provider.SetClient(env.ClientFor(kXNetworkId));
+  return std::make_unique<XPlatform>(std::move(provider), *env.http, env.ClockOrSystem(),
+                                     std::move(options));
 }
 
 }  // namespace herald::platforms::x

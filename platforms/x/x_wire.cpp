@@ -74,22 +74,6 @@ const std::vector<std::string>& XScopes() {
   return scopes;
 }
 
-std::vector<std::string> MissingScopes(std::string_view granted) {
-  std::vector<std::string> have;
-  size_t pos = 0;
-  while (pos < granted.size()) {
-    size_t end = granted.find_first_of(" ,", pos);
-    if (end == std::string_view::npos) end = granted.size();
-    if (end > pos) have.emplace_back(granted.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  std::vector<std::string> missing;
-  for (const std::string& s : XScopes()) {
-    if (std::find(have.begin(), have.end(), s) == have.end()) missing.push_back(s);
-  }
-  return missing;
-}
-
 std::string TweetRequestBody(std::string_view text, const std::vector<std::string>& media_ids,
                              std::string_view in_reply_to) {
   Json body = Json::object();
@@ -249,16 +233,8 @@ ErrorBody ReadError(const HttpResponse& response) {
 }
 
 HttpErrorMapper::Options ErrorOptions() {
-  HttpErrorMapper::Options o;
-  o.network = "X";
-  o.read_body = ReadError;
-  o.fixed_base_url = true;
-  o.fallback_reasons = {
-      {base::ErrorCode::kUnauthenticated, "the access token is invalid or expired"},
-      {base::ErrorCode::kPermissionDenied,
-       "X does not allow this account or app to do that; reconnect it"},
-      {base::ErrorCode::kResourceExhausted, "too many requests; X asks to wait"}};
-  return o;
+  return HttpErrorMapper::ForOAuthApi(
+      "X", ReadError, "X does not allow this account or app to do that; reconnect it");
 }
 
 bool IsDuplicateContent(const HttpResponse& response) {

@@ -28,9 +28,6 @@ inline constexpr std::string_view kXAuthUrl = "https://x.com";
 
 // The scopes herald asks for, every one of them needed (posting, media, refresh).
 const std::vector<std::string>& XScopes();
-// The scopes of XScopes() that `granted` (space-separated, as the token answer's `scope`)
-// lacks, in XScopes() order.
-std::vector<std::string> MissingScopes(std::string_view granted);
 
 struct XUser {
   std::string id;

@@ -7,6 +7,7 @@
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/kit/helpers.h"
 #include "platforms/kit/media_bytes.h"
+#include "platforms/kit/oauth_scopes.h"
 #include "platforms/kit/transport_errors.h"
 #include "platforms/text/length_rules.h"
 
@@ -47,15 +48,11 @@ bool Retryable(const base::Error& e) {
 oauth::OAuthProvider YouTubeProvider(std::string_view auth_url) {
   const std::string auth = TrimSlash(std::string(auth_url.empty() ? kYouTubeAuthUrl : auth_url));
   const std::string token = auth_url.empty() ? std::string(kYouTubeTokenUrl) : auth;
-  oauth::OAuthProvider p;
-  p.platform = std::string(kYouTubeNetworkId);
-  p.display_name = "YouTube";
-  p.authorize_url = auth + "/o/oauth2/v2/auth";
-  p.token_url = token + "/token";
+  oauth::OAuthProvider p =
+      oauth::MakeProvider(kYouTubeNetworkId, "YouTube", auth + "/o/oauth2/v2/auth",
+                          token + "/token", YouTubeScopes(), oauth::ClientAuthMethod::kPost,
+                          /*pkce=*/true);
   p.revoke_url = token + "/revoke";
-  p.scopes = YouTubeScopes();
-  p.client_auth = oauth::ClientAuthMethod::kPost;
-  p.pkce = true;
   // Offline access and a fresh consent: Google gives a refresh token only then.
   p.extra_authorize_params = {{"access_type", "offline"}, {"prompt", "consent"}};
   return p;
@@ -256,16 +253,8 @@ PublishReceipt YouTubePlatform::Receipt(const std::string& id, bool is_short) co
 // ---- connect ----
 
 Task<Result<ConnectedAccount>> YouTubePlatform::Identify(oauth::TokenSet tokens) {
-  if (!tokens.scope.empty()) {
-    std::vector<std::string> missing = MissingScopes(tokens.scope);
-    if (!missing.empty()) {
-      std::string list;
-      for (const std::string& s : missing) list += (list.empty() ? "" : ", ") + s;
-      co_return base::FailedPrecondition(
-          "Google granted herald only \"" + tokens.scope + "\"; herald also needs " + list +
-          ": connect the channel again and allow every permission herald asks for");
-    }
-  }
+  HERALD_CO_RETURN_IF_ERROR(
+      RequireScopes(tokens.scope, MissingScopes(tokens.scope), "Google", "channel"));
   HttpRequest req;
   req.method = "GET";
   req.url = api_ + "/youtube/v3/channels?part=snippet,statistics,contentDetails&mine=true";
@@ -496,17 +485,10 @@ Task<Result<Json>> YouTubePlatform::FetchAccountMetrics(AccountContext account) 
 std::unique_ptr<Platform> MakeYouTubePlatform(const PlatformEnv& env) {
   if (env.http == nullptr) return nullptr;
   YouTubeOptions options;
-  if (auto api = env.base_urls.find(kYouTubeNetworkId); api != env.base_urls.end()) {
-    options.api_url = api->second;
-  }
-  auto auth = env.auth_urls.find(kYouTubeNetworkId);
-  oauth::OAuthProvider provider =
-      YouTubeProvider(auth == env.auth_urls.end() ? std::string_view() : auth->second);
-  if (auto client = env.oauth_clients.find(kYouTubeNetworkId); client != env.oauth_clients.end()) {
-    provider.SetClient(client->second);
-  }
-  const base::Clock& clock = env.clock != nullptr ? *env.clock : base::SystemClock::Instance();
-  return std::make_unique<YouTubePlatform>(std::move(provider), *env.http, clock,
+  options.api_url = env.ApiUrl(kYouTubeNetworkId, options.api_url);
+  oauth::OAuthProvider provider = YouTubeProvider(env.AuthUrl(kYouTubeNetworkId));
+  provider.SetClient(env.ClientFor(kYouTubeNetworkId));
+  return std::make_unique<YouTubePlatform>(std::move(provider), *env.http, env.ClockOrSystem(),
                                            std::move(options));
 }
 

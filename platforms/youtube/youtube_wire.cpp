@@ -7,6 +7,7 @@
 
 #include "base/time.h"
 #include "platforms/kit/helpers.h"
+#include "platforms/kit/oauth_scopes.h"
 #include "platforms/text/utf8.h"
 
 namespace herald::platforms::youtube {
@@ -14,17 +15,6 @@ namespace {
 
 constexpr std::string_view kScopePrefix = "https://www.googleapis.com/auth/";
 constexpr std::string_view kOptions = "platform_options.youtube.";
-
-bool HasScope(std::string_view granted, std::string_view scope) {
-  size_t pos = 0;
-  while (pos <= granted.size()) {
-    size_t end = granted.find_first_of(" ,", pos);
-    if (end == std::string_view::npos) end = granted.size();
-    if (granted.substr(pos, end - pos) == scope) return true;
-    pos = end + 1;
-  }
-  return false;
-}
 
 std::string Trim(std::string_view s) {
   size_t b = 0;
@@ -453,17 +443,10 @@ ErrorBody ReadError(const HttpResponse& response) {
 }
 
 HttpErrorMapper::Options ErrorOptions() {
-  HttpErrorMapper::Options o;
-  o.network = "YouTube";
-  o.read_body = ReadError;
-  o.fixed_base_url = true;
-  o.fallback_reasons = {
-      {base::ErrorCode::kUnauthenticated, "the access token is invalid or expired"},
-      {base::ErrorCode::kPermissionDenied,
-       "Google does not allow herald to do that for this channel; reconnect it and allow every "
-       "permission herald asks for"},
-      {base::ErrorCode::kResourceExhausted, "too many requests; YouTube asks to wait"}};
-  return o;
+  return HttpErrorMapper::ForOAuthApi(
+      "YouTube", ReadError,
+      "Google does not allow herald to do that for this channel; reconnect it and allow every "
+      "permission herald asks for");
 }
 
 }  // namespace herald::platforms::youtube

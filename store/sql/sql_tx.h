@@ -147,6 +147,40 @@ class SqlTx final : public Tx {
                                                              std::string_view webhook_id,
                                                              int limit) override;
   Result<std::optional<Time>> NextWebhookDeliveryTime() override;
+  // ---- backup ----
+  Result<std::vector<BackupTable>> ListBackupTables() override;
+  Result<int64_t> CountBackupRows(const BackupTable& table) override;
+  Result<void> ScanBackupRows(const BackupTable& table,
+                              const std::function<Result<void>(BackupRow&)>& sink) override;
+  Result<void> InsertBackupRows(const BackupTable& table, const std::vector<std::string>& columns,
+                                const std::vector<BackupRow>& rows) override;
+  Result<void> FinishBackupRestore(const BackupTable& table) override;
+  // ---- web console sessions ----
+  Result<void> InsertConsoleSession(const ConsoleSession& session) override;
+  Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) override;
+  Result<void> DeleteConsoleSession(std::string_view token_hash) override;
+  Result<int> DeleteExpiredConsoleSessions(Time now) override;
+
+  // ---- analytics ----
+  Result<std::vector<Metrics>> ListMetrics(std::string_view org_id, std::string_view account_id,
+                                           std::string_view target_id, Time from, Time to,
+                                           int limit) override;
+  Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) override;
+  Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(const AnalyticsPostQuery& query) override;
+  Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
+                                                              std::string_view post_id) override;
+  Result<void> UpsertCollectionTask(const CollectionTask& task) override;
+  Result<CollectionTask> GetCollectionTask(std::string_view org_id, std::string_view account_id,
+                                           std::string_view target_id) override;
+  Result<std::vector<CollectionTask>> ListCollectionTasks(std::string_view org_id,
+                                                          std::string_view account_id) override;
+  Result<std::vector<CollectionTask>> ClaimCollectionTasks(std::string_view owner, Time now,
+                                                           std::chrono::milliseconds lease_for,
+                                                           int limit) override;
+  Result<void> SettleCollectionTask(const CollectionTask& task, std::string_view owner) override;
+  Result<void> DeleteCollectionTask(std::string_view org_id, std::string_view account_id,
+                                    std::string_view target_id) override;
+  Result<std::optional<Time>> NextCollectionDue() override;
 
  private:
   // Runs one statement, remembering the first failure.

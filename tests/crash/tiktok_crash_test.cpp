@@ -89,7 +89,7 @@ TEST_P(TikTokCrashTest, EveryVideoExactlyOnceThroughSigkillsMidUpload) {
   upload.path = mp4;
   upload.file_name = "crash.mp4";
   auto video = testing::Await(services.media->IngestFile(admin, upload));
-  ASSERT_TRUE(video.ok()) << video.error().message();
+  ASSERT_THAT(video, IsOk());
 
   std::vector<std::string> post_ids;
   for (int i = 0; i < kPosts; ++i) {

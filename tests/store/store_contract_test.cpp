@@ -1433,5 +1433,38 @@ TEST_P(StoreContractTest, JobsChangedCallbackFiresAfterCommit) {
   store_->SetJobsChangedCallback(nullptr);
 }
 
+// ---- web console sessions ----
+
+TEST_P(StoreContractTest, ConsoleSessionsExpireAndSignOut) {
+  ApiKey key = MakeKey(org_.id, Now(), "hk_console01");
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertApiKey(key); }));
+  ConsoleSession s{std::string(64, 'c'), org_.id, key.id, Now(), Now() + hours(12)};
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertConsoleSession(s); }));
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.InsertConsoleSession(s); }),
+                     ErrorCode::kAlreadyExists);
+  auto got = InRead([&](Tx& tx) { return tx.GetConsoleSession(s.token_hash, Now()); });
+  HERALD_ASSERT_OK(got);
+  EXPECT_EQ(got->org_id, org_.id);
+  EXPECT_EQ(got->key_id, key.id);
+  EXPECT_EQ(got->expires_at, Now() + hours(12));
+  HERALD_EXPECT_CODE(
+      InRead([&](Tx& tx) { return tx.GetConsoleSession(s.token_hash, Now() + hours(12)); }),
+      ErrorCode::kNotFound);
+  HERALD_EXPECT_CODE(InRead([&](Tx& tx) { return tx.GetConsoleSession("nope", Now()); }),
+                     ErrorCode::kNotFound);
+
+  ConsoleSession old{std::string(64, 'd'), org_.id, key.id, Now() - hours(13), Now() - hours(1)};
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertConsoleSession(old); }));
+  auto swept = InWrite([&](Tx& tx) { return tx.DeleteExpiredConsoleSessions(Now()); });
+  HERALD_ASSERT_OK(swept);
+  EXPECT_EQ(*swept, 1);
+  HERALD_EXPECT_OK(InRead([&](Tx& tx) { return tx.GetConsoleSession(s.token_hash, Now()); }));
+
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.DeleteConsoleSession(s.token_hash); }));
+  HERALD_EXPECT_OK(InWrite([&](Tx& tx) { return tx.DeleteConsoleSession(s.token_hash); }));
+  HERALD_EXPECT_CODE(InRead([&](Tx& tx) { return tx.GetConsoleSession(s.token_hash, Now()); }),
+                     ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace herald::store::testing

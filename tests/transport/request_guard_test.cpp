@@ -282,5 +282,36 @@ TEST_F(RequestGuardTest, BodyBytesInFlightAreBoundedPerKey) {
   EXPECT_EQ(again->status, 200) << again->body;
 }
 
+// HERALD_REQUEST_RATES: a key past its role's request budget gets 429 with Retry-After, as a
+// REST error or a JSON-RPC error naming the wait; other keys are not affected.
+TEST_F(RequestGuardTest, RequestRatesAreLimitedPerKey) {
+  auto rates = core::RateBudgets::Parse("*=0.01/2");  // a burst of 2, then one per 100 s
+  ASSERT_TRUE(rates.ok());
+  options().request_rates = *rates;
+  Start();
+  for (int i = 0; i < 2; ++i) {
+    auto ok = Send("POST", "/api/v1/tools/echo", RestHeaders(kKeyA), R"({"text":"x"})");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200) << ok->body;
+  }
+  auto over = Send("POST", "/api/v1/tools/echo", RestHeaders(kKeyA), R"({"text":"x"})");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 429) << over->body;
+  const int retry = std::atoi(over->Header("retry-after").c_str());
+  EXPECT_GT(retry, 0);
+  EXPECT_LE(retry, 100);
+  EXPECT_EQ(Json::parse(over->body)["error"]["code"], "resource_exhausted");
+  EXPECT_NE(ErrorMessage(*over).find("retry after"), std::string::npos) << over->body;
+
+  std::string s = Initialize(kKeyB);  // initialize + initialized: key-b's burst
+  auto mcp = Send("POST", "/mcp", McpHeaders(kKeyB, s), Request(2, "ping").dump());
+  ASSERT_TRUE(mcp);
+  EXPECT_EQ(mcp->status, 429) << mcp->body;
+  EXPECT_FALSE(mcp->Header("retry-after").empty());
+  auto rpc = Json::parse(mcp->body, nullptr, false);
+  ASSERT_TRUE(rpc.is_object() && rpc.contains("error")) << mcp->body;
+  EXPECT_NE(rpc["error"].value("message", "").find("retry after"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace herald::transport::testing

@@ -106,6 +106,23 @@ http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const 
       AddCors(req, resp);
       co_return resp;
     }
+    // The key's request rate (HERALD_REQUEST_RATES, per role).
+    if (limits_ != nullptr) {
+      if (auto wait = limits_->Take(**caller)) {
+        const long long seconds = (wait->count() + 999) / 1000;
+        const core::RateBudget budget = limits_->BudgetOf(base::RoleName((*caller)->role));
+        resp = ErrorFor(flavor, 429, "resource_exhausted",
+                        "Too Many Requests: this API key (role " +
+                            std::string(base::RoleName((*caller)->role)) + ") may make " +
+                            std::to_string(static_cast<long long>(budget.rate)) +
+                            " requests per second (bursts of " +
+                            std::to_string(static_cast<long long>(budget.burst)) +
+                            "); retry after " + std::to_string(seconds) + " s");
+        resp.headers.Set("Retry-After", std::to_string(seconds));
+        AddCors(req, resp);
+        co_return resp;
+      }
+    }
     // The body is parsed and handled under the key's budget of bytes in flight.
     std::optional<BodyBudget::Lease> lease =
         budget_.TryAcquire((*caller)->key_id, req.body.size());

@@ -23,6 +23,7 @@
 #include "transport/auth/origin_policy.h"
 #include "transport/guard/body_budget.h"
 #include "transport/guard/error_mapping.h"
+#include "transport/guard/request_limits.h"
 
 namespace herald::transport {
 
@@ -54,6 +55,11 @@ class HttpGuard {
   // The base URL clients use for this request.
   std::string BaseUrl(const http::Request& req) const;
 
+  // ---- request rate limits ----
+  // Protect() also takes one request from the caller's key in `limits` (429 with Retry-After
+  // beyond it); null = no request rate limits. `limits` must outlive the guard.
+  void SetRequestLimits(RequestLimits* limits) { limits_ = limits; }
+
  private:
   // nullopt when the request passes the Host/Origin checks, else the 400 or 403 answer.
   std::optional<http::Response> CheckOrigin(const http::Request& req, ErrorFlavor flavor) const;
@@ -63,6 +69,7 @@ class HttpGuard {
   Authenticator& auth_;
   const std::string public_url_;
   mutable BodyBudget budget_;  // thread-safe
+  RequestLimits* limits_ = nullptr;
 };
 
 }  // namespace herald::transport

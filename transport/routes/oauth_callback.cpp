@@ -74,6 +74,7 @@ http::Response OAuthCallbackPage(const core::OAuthCallbackResult& result) {
       "<p>" +
       HtmlEscape(result.message) +
       "</p>"
+      "<p><a href=\"/console/accounts\">Back to the console</a></p>"
       "<p class=\"n\">herald &middot; " +
       HtmlEscape(result.platform_name) + " &middot; " +
       std::string(core::OAuthCallbackKindName(result.kind)) +

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "base/crypto.h"
 #include "base/time.h"
 #include "platforms/text/graphemes.h"
 #include "platforms/text/utf8.h"
+#include "tests/emulators/common/history_seed.h"
 #include "tests/emulators/common/token_registry.h"
 
 namespace herald::emulators {
@@ -380,6 +382,7 @@ void BlueskyEmulator::AddRoutes(ApiRoutes& routes) {
   add("GET", "com.atproto.identity.resolveHandle", &BlueskyEmulator::ResolveHandle);
   add("GET", "app.bsky.feed.getPosts", &BlueskyEmulator::GetPosts);
   add("GET", "app.bsky.actor.getProfile", &BlueskyEmulator::GetProfile);
+  add("GET", "app.bsky.feed.getAuthorFeed", &BlueskyEmulator::GetAuthorFeed);
   for (const char* method : {"GET", "POST"}) {
     routes.Add(method, "/xrpc/{nsid}", [](http::Request) -> base::Task<http::Response> {
       co_return XrpcError(501, "MethodNotImplemented", "Method Not Implemented");
@@ -815,7 +818,82 @@ base::Result<void> BlueskyEmulator::ExpireTokens(std::string_view token) {
   return base::Ok();
 }
 
+http::Response BlueskyEmulator::GetAuthorFeed(const http::Request& req) {
+  auto actor = req.Query("actor");
+  if (!actor) return InvalidRequest("Params must have the property \"actor\"");
+  int64_t limit = 50;
+  if (auto l = req.Query("limit")) {
+    limit = std::atoll(std::string(*l).c_str());
+    if (limit < 1 || limit > 100) return InvalidRequest("limit must be between 1 and 100");
+  }
+  // The cursor is an offset into the newest-first feed (opaque to clients).
+  size_t start = 0;
+  if (auto c = req.Query("cursor")) start = static_cast<size_t>(std::atoll(std::string(*c).c_str()));
+  std::string did;
+  {
+    std::lock_guard lock(mu_);
+    if (!req.Header("Authorization").empty()) {
+      Auth auth = VerifyLocked(req, false);
+      if (auth.error) return *auth.error;
+    }
+    Account* account = FindAccountLocked(*actor);
+    if (account == nullptr) return InvalidRequest("Profile not found");
+    did = account->did;
+  }
+  std::vector<CreatedPost> posts = AuthorPosts(ctx_.posts(), did);
+  std::lock_guard lock(mu_);
+  Json feed = Json::array();
+  size_t i = start;
+  for (; i < posts.size() && static_cast<int64_t>(feed.size()) < limit; ++i) {
+    feed.push_back(Json{{"post", PostViewLocked(posts[i])}});
+  }
+  Json out{{"feed", std::move(feed)}};
+  if (i < posts.size()) out["cursor"] = std::to_string(i);
+  return Xrpc(200, out);
+}
+
+base::Result<Json> BlueskyEmulator::SeedHistory(const Json& body) {
+  HERALD_ASSIGN_OR_RETURN(std::vector<SeedPost> seeds, PlanHistorySeed(body, ctx_.Now()));
+  const std::string wanted = base::GetString(body, "account", kSeedHandle);
+  std::string did;
+  std::string handle;
+  {
+    std::lock_guard lock(mu_);
+    Account* account = FindAccountLocked(wanted);
+    if (account == nullptr) return base::NotFound("account: no account '" + wanted + "'");
+    did = account->did;
+    handle = account->handle;
+  }
+  Json ids = Json::array();
+  int64_t serial = 0;
+  for (SeedPost& seed : seeds) {
+    // A TID from the post's own time, so record keys sort like the posts.
+    const std::string rkey =
+        S32Encode(static_cast<uint64_t>(base::ToUnixMicros(seed.created_at)), 11) +
+        S32Encode(static_cast<uint64_t>(serial++ % 1024), 2);
+    Json record{{"$type", "app.bsky.feed.post"},
+                {"text", seed.text},
+                {"createdAt", base::FormatRfc3339(seed.created_at)}};
+    CreatedPost post;
+    post.id = "at://" + did + "/app.bsky.feed.post/" + rkey;
+    post.account = did;
+    post.text = std::move(seed.text);
+    post.idempotency_key = rkey;
+    post.url = "https://bsky.app/profile/" + handle + "/post/" + rkey;
+    post.created_at = seed.created_at;
+    post.extra = Json{{"record", record},
+                      {"cid", RecordCid(record)},
+                      {"rkey", rkey},
+                      {"collection", "app.bsky.feed.post"}};
+    post.metrics = std::move(seed.metrics);
+    HERALD_ASSIGN_OR_RETURN(CreatedPost added, ctx_.posts().Add(std::move(post)));
+    ids.push_back(added.id);
+  }
+  return Json{{"created", ids.size()}, {"ids", std::move(ids)}};
+}
+
 base::Result<Json> BlueskyEmulator::Control(std::string_view action, const Json& body) {
+  if (action == "history") return SeedHistory(body);
   if (action != "accounts") return NetworkEmulator::Control(action, body);
   const std::string handle = Lower(base::GetString(body, "handle"));
   if (handle.empty()) return base::InvalidArgument("handle is required");

@@ -22,6 +22,12 @@
 //        repostCount, replyCount, quoteCount (set via POST /__emulator/posts/{uri}/metrics
 //        {"likes","reposts","replies","quotes"})
 //   GET  /xrpc/app.bsky.actor.getProfile          followersCount, followsCount, postsCount
+//   GET  /xrpc/app.bsky.feed.getAuthorFeed        actor (handle or DID), limit (default 50,
+//        at most 100), cursor -> {"feed": [{"post": postView}], "cursor"?}, newest first;
+//        400 InvalidRequest "Profile not found" for an unknown actor
+// History: POST /__emulator/bluesky/history with the seed format of
+// tests/emulators/common/history_seed.h ("account" = handle or DID) makes posts in the past
+// with known engagement.
 // Auth: HS256 JWTs the emulator issues and checks (signature, scope, expiry against the
 // emulator's clock): expired -> 400 ExpiredToken "Token has expired", bad -> 400 InvalidToken,
 // missing -> 401 AuthMissing. Access tokens live 2 h, refresh tokens 90 days (config).
@@ -125,6 +131,8 @@ class BlueskyEmulator final : public NetworkEmulator {
   http::Response ResolveHandle(const http::Request& req);
   http::Response GetPosts(const http::Request& req);
   http::Response GetProfile(const http::Request& req);
+  http::Response GetAuthorFeed(const http::Request& req);
+  base::Result<Json> SeedHistory(const Json& body);
 
   EmulatorContext& ctx_;
   mutable std::mutex mu_;

@@ -2,7 +2,7 @@
 // survive (or cause) a crash on the other side, e.g. the core's crash tests.
 //
 //   auto emu = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "mastodon");
-//   ASSERT_TRUE(emu.ok()) << emu.error().ToString();
+//   ASSERT_THAT(emu, IsOk());
 //   std::string base = (*emu)->base_url();
 //
 // Start waits (bounded) for the "listening on 127.0.0.1:PORT" line. The destructor sends

@@ -2,7 +2,7 @@
 //
 // In a test (in-process):
 //   auto server = emulators::EmulatorServer::Make<MastodonEmulator>();
-//   ASSERT_TRUE(server->Start().ok());
+//   ASSERT_THAT(server->Start(), IsOk());
 //   std::string base = server->base_url();  // "http://127.0.0.1:43521"
 //   server->context().faults().Add(...);    // or POST {base}/__emulator/faults
 //   ... server->context().posts().List() ...

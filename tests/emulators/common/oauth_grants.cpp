@@ -120,4 +120,15 @@ bool RedirectUriAllowed(const base::Json& config, std::string_view uri) {
                      [&](const base::Json& u) { return u.is_string() && u.get<std::string>() == uri; });
 }
 
+bool ScopeListHas(std::string_view scopes, char separator, std::string_view scope) {
+  size_t pos = 0;
+  while (pos <= scopes.size()) {
+    size_t end = scopes.find(separator, pos);
+    if (end == std::string_view::npos) end = scopes.size();
+    if (scopes.substr(pos, end - pos) == scope) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
 }  // namespace herald::emulators

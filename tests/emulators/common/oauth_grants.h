@@ -84,6 +84,9 @@ class OAuthGrants {
   std::map<std::string, std::string, std::less<>> refresh_;  // token -> grant
 };
 
+// True if `scopes`, a list separated by `separator` as the network writes it, holds `scope`.
+bool ScopeListHas(std::string_view scopes, char separator, std::string_view scope);
+
 // True when an authorization may redirect to `uri`: an http(s) URL, and one of the config's
 // "redirect_uris" when that list is not empty (the URIs registered with the app).
 bool RedirectUriAllowed(const base::Json& config, std::string_view uri);

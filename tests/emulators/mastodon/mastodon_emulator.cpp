@@ -1,12 +1,14 @@
 #include "tests/emulators/mastodon/mastodon_emulator.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "base/crypto.h"
 #include "base/time.h"
 #include "http/router.h"
 #include "platforms/text/length_rules.h"
 #include "platforms/text/utf8.h"
+#include "tests/emulators/common/history_seed.h"
 #include "tests/emulators/common/multipart.h"
 
 namespace herald::emulators {
@@ -225,6 +227,7 @@ void MastodonEmulator::AddRoutes(ApiRoutes& routes) {
   add("GET", "/api/v1/statuses/{id}", &MastodonEmulator::GetStatus);
   add("DELETE", "/api/v1/statuses/{id}", &MastodonEmulator::DeleteStatus);
   add("GET", "/api/v2/instance", &MastodonEmulator::Instance);
+  add("GET", "/api/v1/accounts/{id}/statuses", &MastodonEmulator::AccountStatuses);
 }
 
 Json MastodonEmulator::AccountJson(const Account& a, const std::string& host) const {
@@ -624,7 +627,75 @@ base::Result<void> MastodonEmulator::ExpireTokens(std::string_view token) {
   return base::Ok();
 }
 
+http::Response MastodonEmulator::AccountStatuses(const http::Request& req) {
+  Auth auth = Authenticate(req);
+  if (!auth.account) return auth.error;
+  http::Headers rate;
+  if (Limited(auth.token, "api", ctx_.ConfigInt("rate_limit", 300), std::chrono::minutes(5),
+              rate)) {
+    return Finish(ErrorAnswer(429, "Too many requests"), rate);
+  }
+  const std::string account_id(req.PathParam("id"));
+  int64_t limit = 20;
+  if (auto l = req.Query("limit")) limit = std::clamp<int64_t>(std::atoll(std::string(*l).c_str()), 1, 40);
+  const std::string max_id = req.Query("max_id") ? std::string(*req.Query("max_id")) : "";
+  std::vector<CreatedPost> posts = AuthorPosts(ctx_.posts(), account_id);
+  std::lock_guard lock(mu_);
+  if (FindAccountLocked(account_id) == nullptr) return Finish(RecordNotFound(), rate);
+  size_t start = 0;
+  if (!max_id.empty()) {
+    // Older than max_id: after it in newest-first order (ids are not time-ordered here, since
+    // seeded statuses are made "in the past").
+    start = posts.size();
+    for (size_t i = 0; i < posts.size(); ++i) {
+      if (posts[i].id == max_id) {
+        start = i + 1;
+        break;
+      }
+    }
+  }
+  Json page = Json::array();
+  const std::string host = HostOf(req);
+  for (size_t i = start; i < posts.size() && static_cast<int64_t>(page.size()) < limit; ++i) {
+    page.push_back(StatusJson(posts[i], host));
+  }
+  return Finish(JsonAnswer(200, page), rate);
+}
+
+base::Result<Json> MastodonEmulator::SeedHistory(const Json& body) {
+  HERALD_ASSIGN_OR_RETURN(std::vector<SeedPost> seeds, PlanHistorySeed(body, ctx_.Now()));
+  const std::string wanted = base::GetString(body, "account", kSeedAccountId);
+  Account account;
+  {
+    std::lock_guard lock(mu_);
+    const Account* found = nullptr;
+    for (const auto& [id, a] : accounts_) {
+      if (id == wanted || a.username == wanted) found = &a;
+    }
+    if (found == nullptr) return base::NotFound("account: no account '" + wanted + "'");
+    account = *found;
+  }
+  Json ids = Json::array();
+  for (SeedPost& seed : seeds) {
+    CreatedPost post;
+    {
+      std::lock_guard lock(mu_);
+      post.id = NextId();
+      if (Account* a = FindAccountLocked(account.id)) ++a->statuses;
+    }
+    post.account = account.id;
+    post.text = std::move(seed.text);
+    post.url = "http://mastodon.test/@" + account.username + "/" + post.id;
+    post.created_at = seed.created_at;
+    post.metrics = std::move(seed.metrics);
+    HERALD_ASSIGN_OR_RETURN(CreatedPost added, ctx_.posts().Add(std::move(post)));
+    ids.push_back(added.id);
+  }
+  return Json{{"created", ids.size()}, {"ids", std::move(ids)}};
+}
+
 base::Result<Json> MastodonEmulator::Control(std::string_view action, const Json& body) {
+  if (action == "history") return SeedHistory(body);
   if (action != "accounts") return NetworkEmulator::Control(action, body);
   const std::string username = base::GetString(body, "username");
   if (username.empty()) return base::InvalidArgument("username is required");

@@ -26,6 +26,13 @@
 // revoked token: 401 {"error":"The access token is invalid"} with WWW-Authenticate. Server
 // errors are HTML (Rails 500 page, nginx 502/503/504), as a client really sees them.
 //
+//   GET    /api/v1/accounts/{id}/statuses        the account's statuses, newest first, paged
+//          by max_id (older than that id) and limit (default 20, at most 40); exclude_reblogs
+//          accepted (the emulator makes no reblogs); 404 for an unknown account
+// History: POST /__emulator/mastodon/history with the seed format of
+// tests/emulators/common/history_seed.h ("account" = account id or username) makes statuses
+// in the past with known engagement.
+//
 // Seeded: account "alice" (id 109000000000000001) with token "mastodon-token-alice".
 // Config keys: max_characters, max_media_attachments, media_processing_polls, rate_limit,
 // media_rate_limit, delete_rate_limit, idempotency_ttl_seconds, image_size_limit.
@@ -111,6 +118,8 @@ class MastodonEmulator final : public NetworkEmulator {
   http::Response GetStatus(const http::Request& req);
   http::Response DeleteStatus(const http::Request& req);
   http::Response Instance(const http::Request& req);
+  http::Response AccountStatuses(const http::Request& req);
+  base::Result<Json> SeedHistory(const Json& body);
 
   // Callers hold mu_.
   Json AccountJson(const Account& account, const std::string& host) const;

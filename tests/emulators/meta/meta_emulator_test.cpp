@@ -9,9 +9,12 @@
 
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_server.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::emulators {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -24,7 +27,7 @@ class MetaEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<MetaEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
   }
   void TearDown() override { server_->Stop(); }
@@ -33,7 +36,7 @@ class MetaEmulatorTest : public ::testing::Test {
                    const std::string& body = "",
                    const std::string& type = "application/x-www-form-urlencoded") {
     auto r = client_->Send(method, path, {{"Content-Type", type}}, body);
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
   Json Body(const RawResponse& r) {

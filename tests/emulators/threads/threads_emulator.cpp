@@ -8,6 +8,7 @@
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/threads/threads_wire.h"
 #include "tests/emulators/common/emulator_client.h"
+#include "tests/emulators/common/oauth_grants.h"
 #include "tests/emulators/common/token_registry.h"
 
 namespace herald::emulators {
@@ -68,15 +69,8 @@ form::FormFields Params(const http::Request& req) {
   return all;
 }
 
-bool HasScope(const std::string& scopes, std::string_view scope) {
-  size_t pos = 0;
-  while (pos <= scopes.size()) {
-    size_t end = scopes.find(',', pos);
-    if (end == std::string::npos) end = scopes.size();
-    if (std::string_view(scopes).substr(pos, end - pos) == scope) return true;
-    pos = end + 1;
-  }
-  return false;
+bool HasScope(std::string_view scopes, std::string_view scope) {
+  return ScopeListHas(scopes, ',', scope);
 }
 
 // Meta's timestamps: "2026-12-07T10:00:00+0000".

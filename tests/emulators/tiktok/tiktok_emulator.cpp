@@ -8,6 +8,7 @@
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/text/utf8.h"
 #include "tests/emulators/common/emulator_client.h"
+#include "tests/emulators/common/oauth_grants.h"
 #include "tests/emulators/common/token_registry.h"
 
 namespace herald::emulators {
@@ -34,14 +35,7 @@ std::string HostOf(const http::Request& req) {
 }
 
 bool HasScope(std::string_view scopes, std::string_view scope) {
-  size_t pos = 0;
-  while (pos <= scopes.size()) {
-    size_t end = scopes.find(',', pos);
-    if (end == std::string_view::npos) end = scopes.size();
-    if (scopes.substr(pos, end - pos) == scope) return true;
-    pos = end + 1;
-  }
-  return false;
+  return ScopeListHas(scopes, ',', scope);
 }
 
 int64_t Int(const Json& object, std::string_view key, int64_t fallback = 0) {

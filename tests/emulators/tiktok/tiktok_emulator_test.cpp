@@ -13,9 +13,12 @@
 #include "tests/emulators/common/emulator_server.h"
 #include "tests/emulators/tiktok/fake_mp4.h"
 #include "tests/platforms/support/test_http_server.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::emulators {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using ::testing::HasSubstr;
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -26,7 +29,7 @@ class TikTokEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<TikTokEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
     server_->context().MergeConfig(Json{{"min_chunk_bytes", 100}, {"max_chunk_bytes", 1000}});
   }
@@ -34,7 +37,7 @@ class TikTokEmulatorTest : public ::testing::Test {
   RawResponse Send(const std::string& method, const std::string& path, Headers headers = {},
                    std::string body = {}) {
     auto r = client_->Send(method, path, std::move(headers), std::move(body));
-    EXPECT_TRUE(r.ok());
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
   RawResponse Api(const std::string& path, const Json& body,

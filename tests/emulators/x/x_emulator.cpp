@@ -10,6 +10,7 @@
 #include "platforms/text/utf8.h"
 #include "platforms/text/weighted_length.h"
 #include "tests/emulators/common/multipart.h"
+#include "tests/emulators/common/oauth_grants.h"
 #include "tests/emulators/common/token_registry.h"
 
 namespace herald::emulators {
@@ -100,14 +101,7 @@ std::string DisplayText(std::string_view text, bool media) {
 }
 
 bool HasScope(std::string_view scopes, std::string_view scope) {
-  size_t pos = 0;
-  while (pos <= scopes.size()) {
-    size_t end = scopes.find(' ', pos);
-    if (end == std::string_view::npos) end = scopes.size();
-    if (scopes.substr(pos, end - pos) == scope) return true;
-    pos = end + 1;
-  }
-  return false;
+  return ScopeListHas(scopes, ' ', scope);
 }
 
 bool IsVideoCategory(std::string_view category) {

@@ -10,6 +10,7 @@
 #include "platforms/http/form_urlencoded.h"
 #include "platforms/text/utf8.h"
 #include "platforms/youtube/youtube_wire.h"
+#include "tests/emulators/common/oauth_grants.h"
 #include "tests/emulators/common/token_registry.h"
 
 namespace herald::emulators {
@@ -62,14 +63,7 @@ http::Response InvalidGrant() {
 }
 
 bool HasScope(std::string_view scopes, std::string_view scope) {
-  size_t pos = 0;
-  while (pos <= scopes.size()) {
-    size_t end = scopes.find(' ', pos);
-    if (end == std::string_view::npos) end = scopes.size();
-    if (scopes.substr(pos, end - pos) == scope) return true;
-    pos = end + 1;
-  }
-  return false;
+  return ScopeListHas(scopes, ' ', scope);
 }
 
 bool KnownScope(std::string_view scope) {

@@ -13,9 +13,12 @@
 #include "tests/emulators/common/emulator_client.h"
 #include "tests/emulators/common/emulator_process.h"
 #include "tests/emulators/common/emulator_server.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::emulators {
 namespace {
+
+using ::herald::matchers::IsOk;
 
 using ::testing::HasSubstr;
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -36,11 +39,11 @@ class YouTubeEmulatorTest : public ::testing::Test {
     EmulatorOptions options;
     options.clock = &clock_;
     server_ = EmulatorServer::Make<YouTubeEmulator>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), IsOk());
     client_ = std::make_unique<EmulatorClient>(server_->base_url());
     // A token that outlives the clock moves of these tests (the seed one lasts an hour).
     auto made = server_->network().CreateToken(Json{{"expires_in", 400 * 86400}});
-    ASSERT_TRUE(made.ok());
+    ASSERT_THAT(made, IsOk());
     token_ = (*made)["access_token"];
   }
 
@@ -54,7 +57,7 @@ class YouTubeEmulatorTest : public ::testing::Test {
   RawResponse Send(const std::string& method, const std::string& path, Headers h,
                    const std::string& body = "") {
     auto r = client_->Send(method, path, std::move(h), body);
-    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : RawResponse{};
   }
 
@@ -134,7 +137,7 @@ TEST_F(YouTubeEmulatorTest, OfflineConsentGivesARefreshTokenThatDoesNotRotate) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_FALSE(r.JsonBody().contains("refresh_token"));
   }
-  ASSERT_TRUE(server_->network().RevokeToken(refresh).ok());
+  ASSERT_THAT(server_->network().RevokeToken(refresh), IsOk());
   r = Send("POST", "/token", form,
            "grant_type=refresh_token&refresh_token=" + platforms::http::PercentEncode(refresh) +
                client);
@@ -188,7 +191,7 @@ TEST_F(YouTubeEmulatorTest, APartialChunkThenDropResumesFromWhatWasKept) {
   const int64_t total = 2 * kQuantum;
   const std::string file = Mp4(static_cast<size_t>(total));
   const std::string session = Start(total);
-  ASSERT_TRUE(server_->network().Control("partial_next_chunk", Json{{"bytes", 1000}}).ok());
+  ASSERT_THAT(server_->network().Control("partial_next_chunk", Json{{"bytes", 1000}}), IsOk());
   auto dropped = client_->Send("PUT", session,
                                {{"Content-Range", "bytes 0-" + std::to_string(kQuantum - 1) + "/" +
                                                       std::to_string(total)}},
@@ -215,7 +218,7 @@ TEST_F(YouTubeEmulatorTest, RefusesAFileThatIsNotAVideoAndExpiredSessions) {
   r = Status(old, 100);
   EXPECT_EQ(r.status, 410);
   const std::string fresh = Start(100);
-  ASSERT_TRUE(server_->network().Control("expire_sessions", Json::object()).ok());
+  ASSERT_THAT(server_->network().Control("expire_sessions", Json::object()), IsOk());
   EXPECT_EQ(Status(fresh, 100).status, 410);
   EXPECT_EQ(Status("/upload/youtube/v3/videos?uploadType=resumable&upload_id=nope", 100).status,
             404);
@@ -270,7 +273,7 @@ TEST_F(YouTubeEmulatorTest, ErrorsInGooglesShape) {
   EXPECT_EQ(r.JsonBody()["error"]["errors"][0]["reason"], "authError");
   auto token = server_->network().CreateToken(
       Json{{"scope", "https://www.googleapis.com/auth/youtube.upload"}});
-  ASSERT_TRUE(token.ok());
+  ASSERT_THAT(token, IsOk());
   r = Send("DELETE", "/youtube/v3/videos?id=yt000000001", Bearer((*token)["access_token"]));
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(r.JsonBody()["error"]["errors"][0]["reason"], "insufficientPermissions");
@@ -279,7 +282,7 @@ TEST_F(YouTubeEmulatorTest, ErrorsInGooglesShape) {
   EXPECT_EQ(r.JsonBody()["error"]["errors"][0]["reason"], "videoNotFound");
   Fault f;
   f.kind = FaultKind::kRateLimit;
-  ASSERT_TRUE(server_->context().faults().Add(f).ok());
+  ASSERT_THAT(server_->context().faults().Add(f), IsOk());
   r = Send("GET", "/youtube/v3/channels?part=snippet&mine=true");
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.JsonBody()["error"]["errors"][0]["reason"], "rateLimitExceeded");
@@ -287,11 +290,11 @@ TEST_F(YouTubeEmulatorTest, ErrorsInGooglesShape) {
 
 TEST(YouTubeEmulatorProcessTest, ServesFromHeraldEmulator) {
   auto process = EmulatorProcess::Start(EmulatorProcess::DefaultBinary(), "youtube");
-  ASSERT_TRUE(process.ok()) << process.error().ToString();
+  ASSERT_THAT(process, IsOk());
   EmulatorClient client((*process)->base_url());
   auto r = client.Send("GET", "/youtube/v3/channels?part=snippet&mine=true",
                        {{"Authorization", std::string("Bearer ") + YouTubeEmulator::kSeedToken}});
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->JsonBody()["items"][0]["id"], YouTubeEmulator::kChannelId);
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 const children = new Set();
 function track(child) {
@@ -156,10 +157,13 @@ export async function startEmulator(binary, network) {
 export function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
+// Deep equality in which an object's key order does not matter (JSON objects are unordered).
 export function equal(actual, expected, message) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`check failed: ${message}: expected ${e}, got ${a}`);
+  if (!isDeepStrictEqual(actual, expected)) {
+    const a = JSON.stringify(actual);
+    const e = JSON.stringify(expected);
+    throw new Error(`check failed: ${message}: expected ${e}, got ${a}`);
+  }
 }
 
 // Runs named async steps, printing each; exits 1 on the first failure.

@@ -657,5 +657,43 @@ TEST_F(BlueskyPlatformTest, ErrorTextFromAPrivateServiceIsNotQuoted) {
   EXPECT_THAT(wrong.error().detail(), HasSubstr("Invalid identifier or password"));
 }
 
+TEST_F(BlueskyPlatformTest, FetchHistoryFollowsTheCursorBackToSince) {
+  auto seeded = server_->network().Control(
+      "history", Json{{"account", BlueskyEmulator::kSeedHandle},
+                      {"count", 120},
+                      {"days", 60},
+                      {"base", {{"likes", 3}, {"reposts", 1}, {"replies", 2}, {"quotes", 1}}}});
+  ASSERT_THAT(seeded, IsOk());
+  ASSERT_EQ((*seeded)["created"], 120);
+  auto published = Run(platform_->Publish(Request({{"fresh post", {}}})));
+  ASSERT_THAT(published, IsOk());
+
+  HistoryRequest all;
+  all.since = clock_.Now() - std::chrono::hours(24 * 90);
+  auto history = Run(platform_->FetchHistory(Account(), all));
+  ASSERT_THAT(history, IsOk());
+  ASSERT_EQ(history->size(), 121u);  // two pages of 100
+  EXPECT_EQ((*history)[0].remote_id, published->external_id);
+  EXPECT_EQ((*history)[0].url, published->url);
+  EXPECT_EQ((*history)[0].text, "fresh post");
+  for (size_t i = 1; i < history->size(); ++i) {
+    EXPECT_GE((*history)[i - 1].published_at, (*history)[i].published_at);
+    EXPECT_EQ((*history)[i].metrics,
+              (Json{{"likes", 3}, {"reposts", 1}, {"replies", 2}, {"quotes", 1}}));
+    EXPECT_THAT((*history)[i].url, HasSubstr("https://bsky.app/profile/alice.test/post/"));
+  }
+
+  HistoryRequest week;
+  week.since = clock_.Now() - std::chrono::hours(24 * 7);
+  auto recent = Run(platform_->FetchHistory(Account(), week));
+  ASSERT_THAT(recent, IsOk());
+  EXPECT_EQ(recent->size(), 1u + 7 * 3);  // three a day over the past week, plus the new one
+  HistoryRequest few = all;
+  few.max_posts = 3;
+  auto three = Run(platform_->FetchHistory(Account(), few));
+  ASSERT_THAT(three, IsOk());
+  EXPECT_EQ(three->size(), 3u);
+}
+
 }  // namespace
 }  // namespace herald::platforms::bluesky

@@ -256,7 +256,7 @@ TEST_F(FacebookPlatformTest, PageTokenWithoutPublishPermissionIsRefusedNamingIt)
   auto made = client.Send("POST", "/__emulator/tokens", {{"Content-Type", "application/json"}},
                           R"({"page":")" + std::string(MetaEmulator::kPageA) +
                               R"(","scopes":["pages_show_list","pages_read_engagement"]})");
-  ASSERT_TRUE(made.ok());
+  ASSERT_THAT(made, IsOk());
   const std::string weak = made->JsonBody()["token"];
   auto denied = Run(network_->Publish(Request(Account(MetaEmulator::kPageA, weak), "hello")));
   ASSERT_THAT(denied, StatusIs(ErrorCode::kPermissionDenied, HasSubstr("pages_manage_posts")));

@@ -484,6 +484,55 @@ TEST_F(MastodonPlatformTest, FetchesPostAndAccountMetrics) {
             ErrorCode::kNotFound);
 }
 
+TEST_F(MastodonPlatformTest, FetchHistoryPagesBackToSinceWithEngagement) {
+  // 50 seeded statuses over the past days (three a day), the Tuesday 14:00 UTC ones boosted,
+  // plus one published now.
+  auto seeded = server_->network().Control(
+      "history", Json{{"account", MastodonEmulator::kSeedAccountId},
+                      {"count", 50},
+                      {"days", 30},
+                      {"peak", {{"weekday", 2}, {"hour", 14}, {"factor", 10}}}});
+  ASSERT_THAT(seeded, IsOk());
+  ASSERT_EQ((*seeded)["created"], 50);
+  ASSERT_THAT(Run(platform_->Publish(Request({{"fresh <b>&amp; new</b>", {}}}))), IsOk());
+
+  HistoryRequest all;
+  all.since = clock_.Now() - std::chrono::hours(24 * 90);
+  auto history = Run(platform_->FetchHistory(Account(), all));
+  ASSERT_THAT(history, IsOk());
+  ASSERT_EQ(history->size(), 51u);  // two pages of 40
+  EXPECT_EQ((*history)[0].text, "fresh <b>&amp; new</b>");  // entities decoded, tags dropped
+  for (size_t i = 1; i < history->size(); ++i) {
+    EXPECT_GE((*history)[i - 1].published_at, (*history)[i].published_at);
+    EXPECT_THAT((*history)[i].text, HasSubstr("history post"));
+    EXPECT_FALSE((*history)[i].url.empty());
+    const bool peak = (*history)[i].text.find("(Tue 14h UTC)") != std::string::npos;
+    EXPECT_EQ((*history)[i].metrics["likes"], peak ? 20 : 2) << (*history)[i].text;
+    EXPECT_EQ((*history)[i].metrics["reposts"], peak ? 10 : 1);
+  }
+  int pages = 0;
+  for (const auto& r : emulator().requests().List()) {
+    if (r.path.find("/statuses") != std::string::npos && r.method == "GET") ++pages;
+  }
+  EXPECT_EQ(pages, 2);
+
+  // Bounded by `since` and by `max_posts`.
+  HistoryRequest week;
+  week.since = clock_.Now() - std::chrono::hours(24 * 7);
+  auto recent = Run(platform_->FetchHistory(Account(), week));
+  ASSERT_THAT(recent, IsOk());
+  EXPECT_LT(recent->size(), 51u);
+  for (const auto& p : *recent) EXPECT_GE(p.published_at, week.since);
+  HistoryRequest few = all;
+  few.max_posts = 5;
+  auto five = Run(platform_->FetchHistory(Account(), few));
+  ASSERT_THAT(five, IsOk());
+  EXPECT_EQ(five->size(), 5u);
+  // A revoked token is the network's reason, not an empty history.
+  auto denied = Run(platform_->FetchHistory(Account("wrong"), all));
+  EXPECT_THAT(denied, StatusIs(ErrorCode::kUnauthenticated));
+}
+
 TEST_F(MastodonPlatformTest, FindReportsACompleteRemoteStateOrAsksToPublishAgain) {
   auto none = Run(platform_->Find(Request({{"x", {}}})));
   ASSERT_THAT(none, Not(IsOk()));

@@ -15,6 +15,7 @@
 #include "platforms/http/https_client.h"
 #include "tests/emulators/common/emulator_server.h"
 #include "tests/platforms/support/run_task.h"
+#include "tests/support/result_matchers.h"
 
 namespace herald::testing {
 
@@ -25,14 +26,14 @@ class EmulatorFixture : public ::testing::Test {
     emulators::EmulatorOptions options;
     options.clock = &clock_;
     server_ = emulators::EmulatorServer::Make<Network>(options);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_THAT(server_->Start(), ::herald::matchers::IsOk());
     // The emulator stands in for the network, on loopback: the operator's explicit allowance
     // (HERALD_ALLOW_PRIVATE_NETWORKS) is what makes such an address a network whose error
     // text herald quotes (HttpResponse::from_network).
     platforms::http::HttpsClientOptions http_options;
     http_options.allow_private_networks = true;
     auto client = platforms::http::HttpsClient::Create(http_options);
-    ASSERT_TRUE(client.ok()) << client.error().ToString();
+    ASSERT_THAT(client, ::herald::matchers::IsOk());
     http_ = std::move(*client);
   }
   void TearDown() override {
@@ -64,7 +65,7 @@ class EmulatorFixture : public ::testing::Test {
     f.status = status == 0 && kind == emulators::FaultKind::kServerError ? 503 : status;
     f.retry_after = std::chrono::seconds(retry_after_s);
     f.delay = std::chrono::milliseconds(delay_ms);
-    ASSERT_TRUE(server_->context().faults().Add(f).ok());
+    ASSERT_THAT(server_->context().faults().Add(f), ::herald::matchers::IsOk());
   }
 
   base::FakeClock clock_;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "platforms/kit/http_error_mapper.h"
+#include "platforms/kit/oauth_scopes.h"
 #include "tests/platforms/support/social_fixtures.h"
 #include "tests/support/result_matchers.h"
 
@@ -28,9 +29,11 @@ HttpResponse Answer(int status, const std::string& fixture) {
 
 TEST(TikTokWire, Scopes) {
   EXPECT_TRUE(MissingScopes("user.info.basic,user.info.profile,user.info.stats,video.publish,"
-                            "video.list")
+                            "video.list",
+                            TikTokScopes())
                   .empty());
-  EXPECT_THAT(MissingScopes("user.info.basic,video.publish,user.info.profile,user.info.stats"),
+  EXPECT_THAT(MissingScopes("user.info.basic,video.publish,user.info.profile,user.info.stats",
+                            TikTokScopes()),
               ElementsAre("video.list"));
 }
 

@@ -6,6 +6,7 @@
 
 #include "base/time.h"
 #include "platforms/kit/http_error_mapper.h"
+#include "platforms/kit/oauth_scopes.h"
 #include "tests/platforms/support/social_fixtures.h"
 #include "tests/support/result_matchers.h"
 
@@ -29,11 +30,12 @@ HttpResponse Answer(int status, const std::string& fixture) {
 TEST(XWire, Scopes) {
   EXPECT_THAT(XScopes(), ElementsAre("tweet.read", "tweet.write", "users.read", "media.write",
                                      "offline.access"));
-  EXPECT_TRUE(MissingScopes("tweet.read tweet.write users.read media.write offline.access")
-                  .empty());
-  EXPECT_THAT(MissingScopes("offline.access users.read tweet.write tweet.read"),
+  EXPECT_TRUE(
+      MissingScopes("tweet.read tweet.write users.read media.write offline.access", XScopes())
+          .empty());
+  EXPECT_THAT(MissingScopes("offline.access users.read tweet.write tweet.read", XScopes()),
               ElementsAre("media.write"));
-  EXPECT_EQ(MissingScopes("").size(), 5u);
+  EXPECT_EQ(MissingScopes("", XScopes()).size(), 5u);
 }
 
 TEST(XWire, TweetRequestBody) {

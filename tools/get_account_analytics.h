@@ -1,0 +1,25 @@
+// get_account_analytics: Get an account's followers and daily series over a range. See spec() for what the model is told, and
+// schemas/tools/get_account_analytics.input.json / .output.json. Thin: decodes the arguments, calls
+// core::AnalyticsService, returns its view. Stateless; thread-safe.
+#ifndef HERALD_TOOLS_GET_ACCOUNT_ANALYTICS_H_
+#define HERALD_TOOLS_GET_ACCOUNT_ANALYTICS_H_
+
+#include "core/analytics_service.h"
+#include "tools/tool.h"
+
+namespace herald::tools {
+
+class GetAccountAnalyticsTool final : public Tool {
+ public:
+  explicit GetAccountAnalyticsTool(core::AnalyticsService& analytics);
+  const ToolSpec& spec() const override { return spec_; }
+  Task<Result<ToolOutput>> Call(Json args, ToolContext& ctx) override;
+
+ private:
+  core::AnalyticsService& analytics_;
+  ToolSpec spec_;
+};
+
+}  // namespace herald::tools
+
+#endif  // HERALD_TOOLS_GET_ACCOUNT_ANALYTICS_H_
