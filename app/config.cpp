@@ -261,6 +261,7 @@ const std::vector<Variable>& Variables() {
          HERALD_ASSIGN_OR_RETURN(c.allow_private_networks, ParseSwitch(name, value));
          return base::Ok();
        }},
+      {"HERALD_AUDIT_RETENTION_DAYS", Positive(&Config::audit_retention_days)},
       // ---- backups ----
       {"HERALD_BACKUP_DIR", Text(&Config::backup_dir)},
       {"HERALD_BACKUP_KEEP", Positive(&Config::backup_keep)},

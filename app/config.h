@@ -94,6 +94,8 @@ struct Config {
   std::string https_proxy;              // HTTPS_PROXY, else https_proxy
   std::string no_proxy;                 // NO_PROXY, else no_proxy
 
+  // ---- teams ----
+  long audit_retention_days = 365;  // HERALD_AUDIT_RETENTION_DAYS: audit entries kept this long
   // ---- backups (core/backup_scheduler.h) ----
   std::string backup_dir;  // HERALD_BACKUP_DIR: serve takes a daily backup here; "" = off
   long backup_keep = 7;    // HERALD_BACKUP_KEEP: backups kept in backup_dir

@@ -30,6 +30,8 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.accounts = accounts.get();
   deps.posts = posts.get();
   deps.media = media.get();
+  deps.team = team.get();
+  deps.webhooks = webhooks.get();
   deps.analytics = analytics.get();
   deps.insights = insights.get();  // analytics insights
   return deps;
@@ -93,6 +95,10 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   services->posts = std::make_unique<core::PostService>(
       *services->store, *services->platforms, services->accounts.get(), *services->clock,
       *services->core_pool);
+  services->team = std::make_unique<core::TeamService>(*services->store, *services->keys,
+                                                       *services->clock, *services->core_pool);
+  services->webhooks = std::make_unique<core::WebhookService>(
+      *services->store, services->keyring, *services->clock, *services->core_pool);
   // ---- analytics ----
   // An unparsable HERALD_PUBLISH_RATES stops the workers (StartWorkers says why); here it
   // leaves the budget unlimited.

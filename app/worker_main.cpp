@@ -64,6 +64,7 @@ class RunningWorkers final : public WorkerHandle {
   }
 
   ~RunningWorkers() override {
+    beside_.reset();
     if (collector_ != nullptr) collector_->Stop();
     scheduler_->Stop();
     guard_.reset();
@@ -80,6 +81,8 @@ class RunningWorkers final : public WorkerHandle {
   }
 
   const std::string& owner() const { return worker_->owner(); }
+  // Work that runs beside the publishing workers and stops before them.
+  void Attach(std::unique_ptr<WorkerHandle> beside) { beside_ = std::move(beside); }
 
  private:
   platforms::HttpClient& http_;
@@ -90,6 +93,7 @@ class RunningWorkers final : public WorkerHandle {
   std::unique_ptr<core::Scheduler> scheduler_;
   std::unique_ptr<core::AnalyticsCollector> collector_;
   std::vector<std::thread> threads_;
+  std::unique_ptr<WorkerHandle> beside_;
 };
 
 }  // namespace
@@ -125,6 +129,7 @@ std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& con
   int threads = static_cast<int>(config.worker_threads);
   auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,
                                                   std::move(options), threads);
+  workers->Attach(StartTeamWorkers(services, config));
   spdlog::info("publishing workers running as {}", workers->owner());
   return workers;
 }

@@ -11,6 +11,7 @@
 #include "core/account_service.h"
 #include "core/account_service_internal.h"
 #include "core/credentials.h"
+#include "core/webhook_events.h"
 #include "platforms/oauth/oauth_network.h"
 #include "platforms/oauth/token_set.h"
 
@@ -252,6 +253,12 @@ Result<void> AccountService::MarkNeedsReauthTx(store::Tx& tx, const std::string&
   current->last_error = Clip(reason);
   current->updated_at = now;
   HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
+  HERALD_RETURN_IF_ERROR(EmitWebhookEvent(tx, org_id, "account.needs_reauth",
+                                          Json{{"account_id", account_id},
+                                               {"platform", current->platform},
+                                               {"handle", current->handle},
+                                               {"reason", Clip(reason)}},
+                                          now));
   return tx.AppendAudit(Audit(org_id, "system", "account.needs_reauth", account_id,
                               Json{{"platform", current->platform}, {"reason", Clip(reason)}},
                               now));

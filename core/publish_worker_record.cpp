@@ -9,6 +9,7 @@
 #include "core/post_status.h"
 #include "core/publish_worker.h"
 #include "core/publish_worker_attempt.h"
+#include "core/webhook_events.h"
 
 // GCC 12 at -O2 reports a false "mismatched new/delete" for Asio's awaitable frame operator
 // delete in large coroutines (GCC bug 109224); the frame is allocated and freed by Asio's own
@@ -97,6 +98,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
     apply(t, now);
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(PlanPublishedTarget(tx, t, text, measurable));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
     return base::Ok();
@@ -125,6 +127,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     }
     apply(t, now);
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(PlanPublishedTarget(tx, t, text, measurable));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
     return base::Ok();
@@ -191,6 +194,7 @@ Task<void> PublishWorker::RecordUnknown(Attempt& a, std::string reason) {
     t.next_attempt_at.reset();
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, t.post_id, now));
     return base::Ok();
   });

@@ -96,6 +96,19 @@ Json PostDetailView(const core::PostState& state, const platforms::PlatformRegis
     list.push_back(std::move(item));
   }
   out["targets"] = std::move(list);
+  if (state.approval) {
+    const store::PostApproval& a = *state.approval;
+    Json approval{{"state", store::ApprovalStateName(a.state)},
+                  {"requested_by", a.requested_by},
+                  {"requested_at", TimeJson(a.requested_at)}};
+    if (!a.decided_by.empty()) approval["decided_by"] = a.decided_by;
+    if (a.decided_at) approval["decided_at"] = TimeJson(a.decided_at);
+    if (!a.note.empty()) {
+      approval[a.state == store::ApprovalState::kRejected ? "reason" : "comment"] = a.note;
+    }
+    if (!state.approval_note.empty()) approval["note"] = state.approval_note;
+    out["approval"] = std::move(approval);
+  }
   return out;
 }
 

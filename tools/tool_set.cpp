@@ -25,6 +25,20 @@
 #include "tools/list_accounts.h"
 #include "tools/list_platforms.h"
 
+// Team tools (core/ TeamService, WebhookService, PostService approvals).
+#include "tools/approve_post.h"
+#include "tools/create_api_key.h"
+#include "tools/create_webhook.h"
+#include "tools/delete_webhook.h"
+#include "tools/list_api_keys.h"
+#include "tools/list_audit_events.h"
+#include "tools/list_webhook_deliveries.h"
+#include "tools/list_webhooks.h"
+#include "tools/reject_post.h"
+#include "tools/revoke_api_key.h"
+#include "tools/set_api_key_role.h"
+#include "tools/update_organization_settings.h"
+
 // Analytics tools (core/ AnalyticsService).
 #include "tools/get_account_analytics.h"
 #include "tools/get_post_analytics.h"
@@ -67,6 +81,25 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
     tools.push_back(std::make_unique<ListAccountsTool>(*deps.accounts));
     tools.push_back(std::make_unique<GetAccountTool>(*deps.accounts));
     tools.push_back(std::make_unique<DisconnectAccountTool>(*deps.accounts));
+  }
+  // ---- team tools ----
+  if (deps.posts != nullptr) {
+    tools.push_back(std::make_unique<ApprovePostTool>(*deps.posts));
+    tools.push_back(std::make_unique<RejectPostTool>(*deps.posts));
+  }
+  if (deps.team != nullptr) {
+    tools.push_back(std::make_unique<UpdateOrganizationSettingsTool>(*deps.team));
+    tools.push_back(std::make_unique<CreateApiKeyTool>(*deps.team));
+    tools.push_back(std::make_unique<ListApiKeysTool>(*deps.team));
+    tools.push_back(std::make_unique<RevokeApiKeyTool>(*deps.team));
+    tools.push_back(std::make_unique<SetApiKeyRoleTool>(*deps.team));
+    tools.push_back(std::make_unique<ListAuditEventsTool>(*deps.team));
+  }
+  if (deps.webhooks != nullptr) {
+    tools.push_back(std::make_unique<CreateWebhookTool>(*deps.webhooks));
+    tools.push_back(std::make_unique<ListWebhooksTool>(*deps.webhooks));
+    tools.push_back(std::make_unique<DeleteWebhookTool>(*deps.webhooks));
+    tools.push_back(std::make_unique<ListWebhookDeliveriesTool>(*deps.webhooks));
   }
   // ---- analytics tools ----
   if (deps.analytics != nullptr) {

@@ -16,6 +16,8 @@ class AnalyticsInsights;
 class KeyService;
 class MediaService;
 class PostService;
+class TeamService;
+class WebhookService;
 }  // namespace herald::core
 namespace herald::platforms {
 class PlatformRegistry;
@@ -30,6 +32,8 @@ struct ToolDeps {
   core::MediaService* media = nullptr;
   core::AccountService* accounts = nullptr;
   platforms::PlatformRegistry* platforms = nullptr;
+  core::TeamService* team = nullptr;          // keys, settings, audit log
+  core::WebhookService* webhooks = nullptr;
   core::AnalyticsService* analytics = nullptr;
   // Best time, reports, and schedule_post's publish_at "best" (null: those tools are left out).
   core::AnalyticsInsights* insights = nullptr;

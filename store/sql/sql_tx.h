@@ -125,6 +125,28 @@ class SqlTx final : public Tx {
 
   Result<int> DeleteExpired(Time now) override;
 
+  // ---- team: settings, approvals, audit queries, webhooks ----
+  Result<void> SetApiKeyRole(std::string_view id, base::Role role) override;
+  Result<OrganizationSettings> GetOrganizationSettings(std::string_view org_id) override;
+  Result<void> PutOrganizationSettings(const OrganizationSettings& settings) override;
+  Result<void> PutPostApproval(const PostApproval& approval) override;
+  Result<PostApproval> GetPostApproval(std::string_view org_id, std::string_view post_id) override;
+  Result<std::vector<AuditEntry>> ListAuditEvents(const AuditQuery& query) override;
+  Result<int> DeleteAuditBefore(Time cutoff, int limit) override;
+  Result<void> InsertWebhook(const Webhook& webhook) override;
+  Result<Webhook> GetWebhook(std::string_view org_id, std::string_view id) override;
+  Result<std::vector<Webhook>> ListWebhooks(std::string_view org_id) override;
+  Result<void> DeleteWebhook(std::string_view org_id, std::string_view id) override;
+  Result<void> InsertWebhookDeliveries(const std::vector<WebhookDelivery>& deliveries) override;
+  Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(std::string_view owner, Time now,
+                                                              Time lease_until,
+                                                              int limit) override;
+  Result<void> FinishWebhookAttempt(const WebhookDelivery& delivery,
+                                    std::string_view owner) override;
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::string_view org_id,
+                                                             std::string_view webhook_id,
+                                                             int limit) override;
+  Result<std::optional<Time>> NextWebhookDeliveryTime() override;
   // ---- backup ----
   Result<std::vector<BackupTable>> ListBackupTables() override;
   Result<int64_t> CountBackupRows(const BackupTable& table) override;
