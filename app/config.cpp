@@ -275,9 +275,10 @@ const std::vector<Variable>& Variables() {
          }
          for (const auto& [role, budget] : parsed->per_key) {
            if (!base::ParseRole(role).ok()) {
-             return base::InvalidArgument(std::string(name) + ": '" + role +
-                                          "' is not a role (viewer, editor, admin, or * for "
-                                          "the others)");
+             return base::InvalidArgument(
+                 std::string(name) + ": '" + role +
+                 "' is not a role (viewer, editor, approver, admin, or * for "
+                 "the others)");
            }
          }
          c.request_rates = value;

@@ -111,6 +111,14 @@ Result<PostState> PostService::RejectSync(const base::Caller& caller, const std:
     post.status = PostStatus::kDraft;
     post.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.SetPostStatus(caller.org_id, post.id, post.status, now));
+    // A draft is not due: its targets lose the time they were to be sent at.
+    HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
+    for (store::PostTarget& t : targets) {
+      if (!t.next_attempt_at) continue;
+      t.next_attempt_at.reset();
+      t.updated_at = now;
+      HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    }
     approval.state = store::ApprovalState::kRejected;
     approval.decided_by = caller.actor();
     approval.decided_at = now;

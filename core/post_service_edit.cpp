@@ -26,6 +26,8 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
                                    PostState& out) {
   const Time now = clock_.Now();
   HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, request.post_id));
+  // Locked, as approve and reject lock it: an edit racing a decision waits for it.
+  HERALD_ASSIGN_OR_RETURN(post, tx.LockPost(caller.org_id, post.id));
   HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
   bool editable = post.status == PostStatus::kDraft || post.status == PostStatus::kScheduled ||
                   post.status == PostStatus::kPendingApproval;
@@ -141,7 +143,10 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
     }
   }
   HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));
-  if (post.status == PostStatus::kPendingApproval && before != PostStatus::kPendingApproval) {
+  // A pending post given a new time waits for it once approved, even if it was asked for with
+  // publish_post (approval.immediate): the approval is asked for again, for that time.
+  if (post.status == PostStatus::kPendingApproval &&
+      (before != PostStatus::kPendingApproval || request.publish_at)) {
     HERALD_RETURN_IF_ERROR(RequestApproval(tx, caller, post, /*immediate=*/false, now));
   } else if (becomes_scheduled || (post.status == PostStatus::kScheduled && request.publish_at)) {
     HERALD_RETURN_IF_ERROR(EmitPostEvent(tx, post, now));  // queued for (a new) time

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/time.h"
+#include "core/account_service_internal.h"
 #include "core/analytics_plan.h"
 #include "core/post_status.h"
 #include "core/publish_worker.h"
@@ -151,6 +152,7 @@ Task<void> PublishWorker::RecordFailed(Attempt& a, const std::string& reason, bo
     t.next_attempt_at.reset();
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     if (needs_reauth) {
       HERALD_RETURN_IF_ERROR(
           worker_internal::MarkNeedsReauth(tx, a.job.org_id, t.account_id, reason, now));
@@ -176,9 +178,10 @@ Result<void> MarkNeedsReauth(store::Tx& tx, std::string_view org_id, std::string
   auto account = tx.GetAccount(org_id, account_id);
   if (!account.ok() || account->status != store::AccountStatus::kActive) return base::Ok();
   account->status = store::AccountStatus::kNeedsReauth;
-  account->last_error = reason;
+  account->last_error = account_internal::Clip(reason);
   account->updated_at = now;
-  return tx.UpdateAccount(*account);
+  HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*account));
+  return account_internal::AnnounceNeedsReauth(tx, *account, now);
 }
 
 }  // namespace worker_internal

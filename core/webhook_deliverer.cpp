@@ -54,8 +54,11 @@ Task<Result<int>> WebhookDeliverer::RunOnce() {
   const Time now = clock_.Now();
   auto claimed = co_await base::RunBlocking(blocking_, [&] {
     return store::WriteValue<std::vector<store::WebhookDelivery>>(store_, [&](store::Tx& tx) {
-      return tx.ClaimWebhookDeliveries(options_.owner, now, now + options_.lease_for,
-                                       options_.batch);
+      // Deliveries go one after the other: the lease covers the whole batch timing out, so
+      // another process never claims one still being sent.
+      const auto lease = std::max<std::chrono::seconds>(
+          options_.lease_for, options_.timeout * options_.batch + std::chrono::seconds(30));
+      return tx.ClaimWebhookDeliveries(options_.owner, now, now + lease, options_.batch);
     });
   });
   if (!claimed.ok()) co_return std::move(claimed).error();

@@ -16,6 +16,10 @@ namespace {
 constexpr std::string_view kSecretPrefix = "whsec_";
 constexpr size_t kMaxUrlLength = 2000;
 
+// The URL as the audit log keeps it: without its query and fragment, where receivers put
+// tokens.
+std::string UrlForAudit(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
+
 Result<void> CheckUrl(const std::string& url) {
   if (url.size() > kMaxUrlLength) {
     return FieldError("url", "at most " + std::to_string(kMaxUrlLength) + " characters");
@@ -31,6 +35,17 @@ Result<void> CheckUrl(const std::string& url) {
   }
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.empty()) return FieldError("url", "has no host: " + Quote(url));
+  if (url.rfind("http://", 0) == 0) {
+    // Signed but not encrypted: only to a receiver on this machine.
+    std::string_view host = authority.front() == '[' ? authority.substr(0, authority.find(']') + 1)
+                                                     : authority.substr(0, authority.find(':'));
+    if (host != "localhost" && host != "[::1]" && host.rfind("127.", 0) != 0) {
+      return FieldError("url",
+                        "http:// is only for a receiver on this machine (localhost, "
+                        "127.0.0.1, [::1]); use https:// for " +
+                            Quote(url));
+    }
+  }
   if (authority.find('@') != std::string_view::npos) {
     return FieldError("url", "must not carry a user name or password; the signature "
                              "authenticates herald to the receiver");
@@ -105,7 +120,8 @@ Result<CreatedWebhook> WebhookService::CreateSync(const base::Caller& caller,
                                      " webhooks; delete_webhook one first");
     }
     HERALD_RETURN_IF_ERROR(tx.InsertWebhook(w));
-    Audit(tx, caller, "webhook.create", w.id, Json{{"url", w.url}, {"events", w.events}}, now);
+    Audit(tx, caller, "webhook.create", w.id,
+          Json{{"url", UrlForAudit(w.url)}, {"events", w.events}}, now);
     return base::Ok();
   });
   if (!r.ok()) return std::move(r).error();
@@ -136,7 +152,7 @@ Result<void> WebhookService::DeleteSync(const base::Caller& caller,
   return store_.Write([&](store::Tx& tx) -> Result<void> {
     HERALD_ASSIGN_OR_RETURN(store::Webhook w, Visible(tx, caller, webhook_id));
     HERALD_RETURN_IF_ERROR(tx.DeleteWebhook(caller.org_id, w.id));
-    Audit(tx, caller, "webhook.delete", w.id, Json{{"url", w.url}}, clock_.Now());
+    Audit(tx, caller, "webhook.delete", w.id, Json{{"url", UrlForAudit(w.url)}}, clock_.Now());
     return base::Ok();
   });
 }

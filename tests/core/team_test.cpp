@@ -27,12 +27,15 @@
 namespace herald::core {
 namespace {
 
+using base::ErrorCode;
 using ::herald::matchers::IsOk;
 using ::herald::matchers::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using base::ErrorCode;
 using testing::CoreEnv;
+using ::testing::ElementsAre;
+using testing::FakeAction;
+using testing::FakeStep;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The receiver: records each request, answers with the next queued status (204 when none).
 class Receiver final : public platforms::HttpClient {
@@ -294,6 +297,89 @@ TEST_F(TeamTest, DeliveriesGiveUpAfterADay) {
   EXPECT_EQ((*deliveries)[0].last_status, 503);
   EXPECT_EQ((*deliveries)[0].attempts, attempts);
   EXPECT_GE(env_.clock.Now() - (*deliveries)[0].created_at, std::chrono::hours(24));
+}
+
+TEST_F(TeamTest, AFailedPublishAndAnAccountToReconnectReachTheReceiverAndTheAuditLog) {
+  CreateWebhookRequest hook;
+  hook.url = "https://receiver.example/hooks";
+  auto created = webhooks_->CreateSync(admin_, hook);
+  ASSERT_THAT(created, IsOk());
+  auto post = Schedule(admin_, std::chrono::minutes(1));
+  ASSERT_THAT(post, IsOk());
+  env_.native->Script({FakeStep(FakeAction::kUnauthenticated, "token revoked")});
+  env_.clock.Advance(std::chrono::minutes(2));
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  EXPECT_EQ(env_.Account(account_.id).status, store::AccountStatus::kNeedsReauth);
+
+  while (Deliver() > 0) {
+  }
+  EXPECT_THAT(DeliveredTypes(created->secret), ElementsAre("post.scheduled", "target.failed",
+                                                           "account.needs_reauth", "post.failed"));
+  auto requests = receiver_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  auto failed = base::ParseJson(requests[1].body);
+  ASSERT_THAT(failed, IsOk());
+  EXPECT_THAT((*failed)["data"]["reason"].get<std::string>(), HasSubstr("revoked"));
+  auto reauth = base::ParseJson(requests[2].body);
+  ASSERT_THAT(reauth, IsOk());
+  EXPECT_EQ((*reauth)["data"]["account_id"], account_.id);
+  auto audit = Audit(account_.id);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.front().action, "account.needs_reauth");
+  EXPECT_EQ(audit.front().actor, "system");
+}
+
+TEST_F(TeamTest, APostDeletedFromTheNetworkSaysItsTargetWasCancelled) {
+  auto post = Schedule(admin_, std::chrono::minutes(1));
+  ASSERT_THAT(post, IsOk());
+  env_.clock.Advance(std::chrono::minutes(2));
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  CreateWebhookRequest hook;
+  hook.url = "https://receiver.example/hooks";
+  hook.events = {"target.cancelled", "post.cancelled"};
+  auto created = webhooks_->CreateSync(admin_, hook);
+  ASSERT_THAT(created, IsOk());
+  ASSERT_THAT(testing::Await(env_.posts->Delete(admin_, post->post.id)), IsOk());
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+  while (Deliver() > 0) {
+  }
+  std::vector<std::string> types = DeliveredTypes(created->secret);
+  ASSERT_FALSE(types.empty());
+  EXPECT_EQ(types.front(), "target.cancelled");
+}
+
+TEST_F(TeamTest, APendingPublishNowPostGivenATimeWaitsForItOnceApproved) {
+  RequireApproval(true);
+  CreatePostRequest r;
+  r.mode = CreateMode::kPublishNow;
+  r.accounts = {account_.id};
+  r.content.text = "now, or later";
+  r.operation = "publish_post";
+  auto post = env_.posts->CreateSync(env_.editor, r);
+  ASSERT_THAT(post, IsOk());
+  ASSERT_EQ(post->post.status, store::PostStatus::kPendingApproval);
+  const std::string later = base::FormatRfc3339(env_.clock.Now() + std::chrono::hours(1));
+  ASSERT_THAT(env_.posts->RescheduleSync(env_.editor, post->post.id, later, "UTC"), IsOk());
+  ASSERT_THAT(env_.posts->ApproveSync(approver_, post->post.id, ""), IsOk());
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 0);  // not at the approval: at its new time
+  env_.clock.Advance(std::chrono::hours(1));
+  EXPECT_EQ(*worker_->RunOnce(env_.clock.Now()), 1);
+}
+
+TEST_F(TeamTest, WebhookUrlsGoOutEncryptedAndTheAuditKeepsNoQuery) {
+  CreateWebhookRequest plain;
+  plain.url = "http://receiver.example/hooks";
+  EXPECT_THAT(webhooks_->CreateSync(admin_, plain),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("https://")));
+  plain.url = "http://127.0.0.1:8080/hooks";
+  EXPECT_THAT(webhooks_->CreateSync(admin_, plain), IsOk());
+  CreateWebhookRequest tokened;
+  tokened.url = "https://receiver.example/hooks?token=s3cret";
+  auto created = webhooks_->CreateSync(admin_, tokened);
+  ASSERT_THAT(created, IsOk());
+  auto audit = Audit(created->webhook.id);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_THAT(base::DumpJson(audit.front().detail), Not(HasSubstr("s3cret")));
 }
 
 TEST_F(TeamTest, AnApprovedPostEditedByAnEditorWaitsAgain) {
