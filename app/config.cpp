@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "base/caller.h"
+#include "core/account_pacing.h"
 #include "core/rate_limiter.h"
 #include "platforms/http/url_policy.h"
 #include "transport/auth/origin_policy.h"
@@ -222,6 +223,12 @@ const std::vector<Variable>& Variables() {
            return base::InvalidArgument(std::string(name) + ": " + parsed.error().message());
          }
          c.publish_rates = value;
+         return base::Ok();
+       }},
+      {"HERALD_ACCOUNT_PACING",
+       [](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
+         HERALD_RETURN_IF_ERROR(core::PacingRules::Parse(value));
+         c.account_pacing = value;
          return base::Ok();
        }},
       {"HERALD_SECRET_KEY", Text(&Config::secret_key)},

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "core/account_pacing.h"
 #include "media/s3_options.h"
 #include "platforms/oauth/oauth_provider.h"
 
@@ -67,6 +68,9 @@ struct Config {
   long retry_max_attempts = 8;                               // HERALD_RETRY_MAX_ATTEMPTS
   std::chrono::milliseconds retry_initial{2'000};            // HERALD_RETRY_INITIAL_MS
   std::string publish_rates = "*=50/100";  // HERALD_PUBLISH_RATES (checked by RateBudgets::Parse)
+  // HERALD_ACCOUNT_PACING: how fast one account may post ("spacing=2m,hour=15,day=100", or
+  // "off"); checked by core::PacingRules::Parse.
+  std::string account_pacing = std::string(core::kDefaultPacing);
 
   // ---- secrets (store/secret_key.h) ----
   std::string secret_key;                    // HERALD_SECRET_KEY (base64); empty: <data>/secret.key

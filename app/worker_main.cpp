@@ -125,6 +125,12 @@ std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& con
     return nullptr;
   }
   options.rates = std::move(*budgets);
+  auto pacing = core::PacingRules::Parse(config.account_pacing);
+  if (!pacing.ok()) {
+    spdlog::error("{}; publishing workers not started", pacing.error().message());
+    return nullptr;
+  }
+  options.pacing = *pacing;
   options.shared_limiter = services.network_budget.get();  // shared with the analytics collector
   int threads = static_cast<int>(config.worker_threads);
   auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,

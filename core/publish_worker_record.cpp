@@ -88,6 +88,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
                             ? receipt.remote_state
                             : t.remote_state);
     t.remote_state.erase(std::string(kChecksKey));
+    t.remote_state.erase(std::string(worker_internal::kWaitingKey));
     t.published_at = now;
     t.last_error.clear();
     t.next_attempt_at.reset();
@@ -261,6 +262,13 @@ Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason) 
     auto t = tx.GetTarget(a.job.org_id, a.target.id);
     if (!t.ok()) return base::Ok();
     t->next_attempt_at = run_at;
+    if (!t->remote_state.is_object()) t->remote_state = base::Json::object();
+    if (reason.empty()) {
+      t->remote_state.erase(std::string(worker_internal::kWaitingKey));
+    } else {
+      t->remote_state[std::string(worker_internal::kWaitingKey)] = {
+          {"reason", reason}, {"until", base::FormatRfc3339(run_at)}};
+    }
     return tx.UpdateTarget(*t);
   });
   if (!r.ok() && r.error().code() != ErrorCode::kAborted) {

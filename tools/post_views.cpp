@@ -69,6 +69,10 @@ Json PostDetailView(const core::PostState& state, const platforms::PlatformRegis
                               t.status == store::TargetStatus::kPublishing)) {
       item["next_attempt_at"] = TimeJson(t.next_attempt_at);
     }
+    if (t.status == store::TargetStatus::kQueued && t.remote_state.is_object()) {
+      auto waiting = t.remote_state.find("herald_waiting");  // per-account pacing holds it
+      if (waiting != t.remote_state.end() && waiting->is_object()) item["waiting"] = *waiting;
+    }
     if (t.published_at) item["published_at"] = TimeJson(t.published_at);
     if (auto p = core::UploadProgressOf(t);  // a long upload's bytes so far
         p && (t.status == store::TargetStatus::kQueued ||
