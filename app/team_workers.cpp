@@ -22,6 +22,7 @@ namespace asio = base::asio;
 constexpr std::chrono::milliseconds kIdlePoll{500};  // new events come from any process
 constexpr std::chrono::hours kPruneEvery{1};  // also how often expiring tokens are looked for
 constexpr std::chrono::hours kTokenWarning{24 * 7};  // account.token_expiring this long ahead
+constexpr std::chrono::hours kKeepDeliveries{24 * 30};  // finished webhook deliveries kept
 
 class TeamWorkers final : public WorkerHandle {
  public:
@@ -62,6 +63,13 @@ class TeamWorkers final : public WorkerHandle {
         } else if (*pruned > 0) {
           spdlog::info("audit log: {} entries older than {} days removed", *pruned,
                        retention_.count() / 24);
+        }
+        auto deliveries = co_await base::RunBlocking(
+            blocking_, [&] { return services_.webhooks->PruneDeliveries(kKeepDeliveries); });
+        if (!deliveries.ok()) {
+          spdlog::warn("pruning webhook deliveries failed: {}", deliveries.error().ToLogString());
+        } else if (*deliveries > 0) {
+          spdlog::info("webhooks: {} finished deliveries older than 30 days removed", *deliveries);
         }
         auto warned = co_await base::RunBlocking(
             blocking_, [&] { return services_.team->WarnExpiringTokens(kTokenWarning); });

@@ -184,4 +184,17 @@ Task<Result<std::vector<store::WebhookDelivery>>> WebhookService::ListDeliveries
       blocking_, [&] { return ListDeliveriesSync(caller, webhook_id, limit); });
 }
 
+Result<int> WebhookService::PruneDeliveries(std::chrono::hours keep) {
+  constexpr int kBatch = 5'000;
+  const base::Time cutoff = clock_.Now() - keep;
+  int total = 0;
+  for (;;) {
+    HERALD_ASSIGN_OR_RETURN(int n, store::WriteValue<int>(store_, [&](store::Tx& tx) {
+                              return tx.DeleteSettledWebhookDeliveries(cutoff, kBatch);
+                            }));
+    total += n;
+    if (n < kBatch) return total;
+  }
+}
+
 }  // namespace herald::core

@@ -7,6 +7,7 @@
 #ifndef HERALD_CORE_WEBHOOK_SERVICE_H_
 #define HERALD_CORE_WEBHOOK_SERVICE_H_
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ class WebhookService {
   Result<void> DeleteSync(const base::Caller& caller, const std::string& webhook_id);
   // Newest first, of one webhook when `webhook_id` is set. Errors: kNotFound for an unknown
   // webhook_id; kInvalidArgument for a limit outside 1..200.
+  // Removes deliveries that are over (delivered or given up) and older than `keep`, in batches;
+  // returns how many went. Pending ones stay whatever their age. Blocking.
+  Result<int> PruneDeliveries(std::chrono::hours keep);
   Result<std::vector<store::WebhookDelivery>> ListDeliveriesSync(const base::Caller& caller,
                                                                  const std::string& webhook_id,
                                                                  int limit);

@@ -287,6 +287,9 @@ class Tx {
       std::string_view org_id, std::string_view webhook_id, int limit) = 0;
   // The earliest next_attempt_at of a pending delivery, if any.
   virtual Result<std::optional<Time>> NextWebhookDeliveryTime() = 0;
+  // Deletes at most `limit` deliveries that are over (delivered or given up) and were last
+  // updated before `cutoff`, oldest first; pending ones stay. Returns how many went.
+  virtual Result<int> DeleteSettledWebhookDeliveries(Time cutoff, int limit) = 0;
   // ---- backup ----
   // The tables holding herald's data (the migration bookkeeping excluded), parents before
   // children by foreign key, each with its columns and primary key, read from the catalog.

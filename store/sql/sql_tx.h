@@ -133,6 +133,7 @@ class SqlTx final : public Tx {
   Result<PostApproval> GetPostApproval(std::string_view org_id, std::string_view post_id) override;
   Result<std::vector<AuditEntry>> ListAuditEvents(const AuditQuery& query) override;
   Result<int> DeleteAuditBefore(Time cutoff, int limit) override;
+  Result<int> DeleteSettledWebhookDeliveries(Time cutoff, int limit) override;
   Result<void> InsertWebhook(const Webhook& webhook) override;
   Result<Webhook> GetWebhook(std::string_view org_id, std::string_view id) override;
   Result<std::vector<Webhook>> ListWebhooks(std::string_view org_id) override;

@@ -173,6 +173,15 @@ Result<int> SqlTx::DeleteAuditBefore(Time cutoff, int limit) {
 
 // ---- webhooks ----
 
+Result<int> SqlTx::DeleteSettledWebhookDeliveries(Time cutoff, int limit) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows,
+      Exec("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE "
+           "state <> 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?)",
+           {Tm(cutoff), Int(std::max(limit, 1))}));
+  return static_cast<int>(rows.affected());
+}
+
 Result<void> SqlTx::InsertWebhook(const Webhook& w) {
   auto r = Exec(Sql({"INSERT INTO webhooks (", kWebhookCols,
                      ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}),

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -188,6 +189,40 @@ TEST_P(StoreContractTest, WebhooksRoundTripScopeAndDelete) {
   EXPECT_TRUE(left->empty());  // pending deliveries go with their webhook
   HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.DeleteWebhook(org_.id, w.id); }),
                      ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, FinishedWebhookDeliveriesArePrunedPendingOnesStay) {
+  Webhook w;
+  w.id = base::NewId(base::kWebhookPrefix, Now());
+  w.org_id = org_.id;
+  w.url = "https://example.com/hook";
+  w.secret_sealed = "v1.test.sealed";
+  w.created_at = Now();
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertWebhook(w); }));
+  const base::Time old = Now() - hours(24 * 40);
+  WebhookDelivery delivered = MakeDelivery(w, "msg_delivered", old);
+  delivered.state = DeliveryState::kDelivered;
+  WebhookDelivery failed = MakeDelivery(w, "msg_failed", old + seconds(1));
+  failed.state = DeliveryState::kFailed;
+  WebhookDelivery pending = MakeDelivery(w, "msg_pending", old + seconds(2));
+  WebhookDelivery recent = MakeDelivery(w, "msg_recent", Now());
+  recent.state = DeliveryState::kDelivered;
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) {
+    return tx.InsertWebhookDeliveries({delivered, failed, pending, recent});
+  }));
+  auto pruned =
+      InWrite([&](Tx& tx) { return tx.DeleteSettledWebhookDeliveries(Now() - hours(24 * 30), 1); });
+  HERALD_ASSERT_OK(pruned);
+  EXPECT_EQ(*pruned, 1);  // at most `limit`
+  pruned = InWrite(
+      [&](Tx& tx) { return tx.DeleteSettledWebhookDeliveries(Now() - hours(24 * 30), 100); });
+  HERALD_ASSERT_OK(pruned);
+  EXPECT_EQ(*pruned, 1);
+  auto left = InRead([&](Tx& tx) { return tx.ListWebhookDeliveries(org_.id, "", 10); });
+  HERALD_ASSERT_OK(left);
+  std::set<std::string> events;
+  for (const WebhookDelivery& d : *left) events.insert(d.event_id);
+  EXPECT_EQ(events, (std::set<std::string>{"msg_pending", "msg_recent"}));
 }
 
 TEST_P(StoreContractTest, WebhookDeliveriesClaimOnceRetryAndFinish) {
