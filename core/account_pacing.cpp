@@ -58,12 +58,6 @@ base::Result<PacingRules> PacingRules::Parse(std::string_view spec) {
   return rules;
 }
 
-std::string PacingRules::ToString() const {
-  if (!enabled()) return "off";
-  return "spacing=" + std::to_string(min_spacing.count()) +
-         "s,hour=" + std::to_string(max_per_hour) + ",day=" + std::to_string(max_per_day);
-}
-
 std::optional<PacingWait> NextPacedSlot(const PacingRules& rules,
                                         const std::vector<base::Time>& published, base::Time now) {
   if (!rules.enabled()) return std::nullopt;

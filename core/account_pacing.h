@@ -26,8 +26,6 @@ struct PacingRules {
   // "spacing=2m,hour=15,day=100" (any subset; spacing in s, m or h), or "off".
   // Errors: kInvalidArgument naming the part and what was expected.
   static base::Result<PacingRules> Parse(std::string_view spec);
-  // The same form, for messages and the README.
-  std::string ToString() const;
 };
 
 // herald serve's default: two minutes apart, 15 an hour, 100 a day.
