@@ -79,8 +79,8 @@ void Cli::Configure(CLI::App& app) {
   keys->require_subcommand(1);
   auto* create = keys->add_subcommand("create", "create a key and print it once on stdout");
   create->add_option("--name", key_name_, "a name for the key")->required();
-  create->add_option("--role", key_role_, "admin, editor or viewer")
-      ->check(CLI::IsMember({"admin", "editor", "viewer"}));
+  create->add_option("--role", key_role_, "admin, approver, editor or viewer")
+      ->check(CLI::IsMember({"admin", "approver", "editor", "viewer"}));
   create->add_option("--org", key_org_, "organization name (created if new; default: default)");
   create->callback([this] { command_ = "keys create"; });
   auto* list = keys->add_subcommand("list", "list keys (never the keys themselves)");

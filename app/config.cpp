@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "base/caller.h"
+#include "core/account_pacing.h"
 #include "core/rate_limiter.h"
 #include "platforms/http/url_policy.h"
 #include "transport/auth/origin_policy.h"
@@ -224,6 +225,12 @@ const std::vector<Variable>& Variables() {
          c.publish_rates = value;
          return base::Ok();
        }},
+      {"HERALD_ACCOUNT_PACING",
+       [](std::string_view, const std::string& value, Config& c) -> base::Result<void> {
+         HERALD_RETURN_IF_ERROR(core::PacingRules::Parse(value));
+         c.account_pacing = value;
+         return base::Ok();
+       }},
       {"HERALD_SECRET_KEY", Text(&Config::secret_key)},
       {"HERALD_SECRET_KEYS_OLD", List(&Config::secret_keys_old)},
       {"HERALD_TELEGRAM_API_URL", ApiUrl("telegram")},
@@ -261,9 +268,11 @@ const std::vector<Variable>& Variables() {
          HERALD_ASSIGN_OR_RETURN(c.allow_private_networks, ParseSwitch(name, value));
          return base::Ok();
        }},
+      {"HERALD_AUDIT_RETENTION_DAYS", Positive(&Config::audit_retention_days)},
       // ---- backups ----
       {"HERALD_BACKUP_DIR", Text(&Config::backup_dir)},
       {"HERALD_BACKUP_KEEP", Positive(&Config::backup_keep)},
+      {"HERALD_ANALYTICS_CACHE_POSTS", Positive(&Config::analytics_cache_posts)},
       // ---- guardrails ----
       {"HERALD_REQUEST_RATES",
        [](std::string_view name, const std::string& value, Config& c) -> base::Result<void> {
@@ -273,9 +282,10 @@ const std::vector<Variable>& Variables() {
          }
          for (const auto& [role, budget] : parsed->per_key) {
            if (!base::ParseRole(role).ok()) {
-             return base::InvalidArgument(std::string(name) + ": '" + role +
-                                          "' is not a role (viewer, editor, admin, or * for "
-                                          "the others)");
+             return base::InvalidArgument(
+                 std::string(name) + ": '" + role +
+                 "' is not a role (viewer, editor, approver, admin, or * for "
+                 "the others)");
            }
          }
          c.request_rates = value;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "core/account_pacing.h"
 #include "media/s3_options.h"
 #include "platforms/oauth/oauth_provider.h"
 
@@ -67,6 +68,9 @@ struct Config {
   long retry_max_attempts = 8;                               // HERALD_RETRY_MAX_ATTEMPTS
   std::chrono::milliseconds retry_initial{2'000};            // HERALD_RETRY_INITIAL_MS
   std::string publish_rates = "*=50/100";  // HERALD_PUBLISH_RATES (checked by RateBudgets::Parse)
+  // HERALD_ACCOUNT_PACING: how fast one account may post ("spacing=2m,hour=15,day=100", or
+  // "off"); checked by core::PacingRules::Parse.
+  std::string account_pacing = std::string(core::kDefaultPacing);
 
   // ---- secrets (store/secret_key.h) ----
   std::string secret_key;                    // HERALD_SECRET_KEY (base64); empty: <data>/secret.key
@@ -94,9 +98,16 @@ struct Config {
   std::string https_proxy;              // HTTPS_PROXY, else https_proxy
   std::string no_proxy;                 // NO_PROXY, else no_proxy
 
+  // ---- teams ----
+  long audit_retention_days = 365;  // HERALD_AUDIT_RETENTION_DAYS: audit entries kept this long
   // ---- backups (core/backup_scheduler.h) ----
   std::string backup_dir;  // HERALD_BACKUP_DIR: serve takes a daily backup here; "" = off
   long backup_keep = 7;    // HERALD_BACKUP_KEEP: backups kept in backup_dir
+
+  // ---- analytics ----
+  // HERALD_ANALYTICS_CACHE_POSTS: measured posts analytics_report keeps in memory over all
+  // organizations (about 180 bytes each; core/analytics_fact_cache.h).
+  long analytics_cache_posts = 500'000;
 
   // ---- guardrails ----
   // HERALD_REQUEST_RATES: per-key request budgets by role, ROLE=RATE[/BURST],... ("*" = the

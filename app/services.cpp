@@ -30,7 +30,10 @@ tools::ToolDeps Services::ToolDependencies() {
   deps.accounts = accounts.get();
   deps.posts = posts.get();
   deps.media = media.get();
+  deps.team = team.get();
+  deps.webhooks = webhooks.get();
   deps.analytics = analytics.get();
+  deps.insights = insights.get();  // analytics insights
   return deps;
 }
 
@@ -92,6 +95,10 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   services->posts = std::make_unique<core::PostService>(
       *services->store, *services->platforms, services->accounts.get(), *services->clock,
       *services->core_pool);
+  services->team = std::make_unique<core::TeamService>(*services->store, *services->keys,
+                                                       *services->clock, *services->core_pool);
+  services->webhooks = std::make_unique<core::WebhookService>(
+      *services->store, services->keyring, *services->clock, *services->core_pool);
   // ---- analytics ----
   // An unparsable HERALD_PUBLISH_RATES stops the workers (StartWorkers says why); here it
   // leaves the budget unlimited.
@@ -104,6 +111,14 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   services->analytics = std::make_unique<core::AnalyticsService>(
       *services->store, *services->clock, *services->core_pool,
       services->analytics_collector.get());
+  // ---- analytics insights ----
+  services->measured_posts = std::make_unique<core::StoreMeasuredPosts>(
+      *services->store,
+      core::AnalyticsFactCacheOptions{.max_posts =
+                                          static_cast<size_t>(config.analytics_cache_posts)});
+  services->insights = std::make_unique<core::AnalyticsInsights>(
+      *services->store, *services->measured_posts, *services->platforms, *services->clock,
+      *services->core_pool);
   return services;
 }
 

@@ -14,11 +14,15 @@
 #include "base/result.h"
 #include "core/account_service.h"
 #include "core/analytics_collector.h"
+#include "core/analytics_insights.h"
 #include "core/analytics_service.h"
 #include "core/key_service.h"
 #include "core/media_preparer.h"
 #include "core/media_service.h"
 #include "core/post_service.h"
+#include "core/store_measured_posts.h"
+#include "core/team_service.h"
+#include "core/webhook_service.h"
 #include "media/media_store.h"
 #include "media/url_fetcher.h"
 #include "media/url_signer.h"
@@ -52,6 +56,12 @@ struct Services {
   std::unique_ptr<core::PostService> posts;
   // What opens account credentials for the workers and delete_post: the AccountService.
   core::CredentialSource* credentials = nullptr;
+  // ---- analytics insights: best time, reports, publish_at "best" ----
+  std::unique_ptr<core::StoreMeasuredPosts> measured_posts;
+  std::unique_ptr<core::AnalyticsInsights> insights;
+  // ---- teams: settings, keys, audit log; webhooks ----
+  std::unique_ptr<core::TeamService> team;
+  std::unique_ptr<core::WebhookService> webhooks;
   // ---- analytics: one rate budget per network shared by publishing and the collectors
   // (which only spend what publishing leaves), the collector refresh_analytics measures with
   // (the planned collection runs with the workers, StartWorkers) and the analytics tools'
@@ -76,6 +86,9 @@ class WorkerHandle {
 // parse). Tuned by the config's worker fields (HERALD_WORKER_CONCURRENCY, HERALD_WORKER_LEASE_MS,
 // HERALD_PUBLISH_TIMEOUT_MS, HERALD_PUBLISH_RATES, HERALD_RETRY_*, HERALD_WORKER_THREADS).
 std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& config);
+// The team background work beside the publishing workers (started by StartWorkers): webhook
+// deliveries from the outbox, and pruning the audit log past HERALD_AUDIT_RETENTION_DAYS.
+std::unique_ptr<WorkerHandle> StartTeamWorkers(Services& services, const Config& config);
 
 // The HTTPS client's options from the configuration (HERALD_CA_FILE,
 // HERALD_ALLOW_PRIVATE_NETWORKS, HTTPS_PROXY, NO_PROXY).

@@ -56,14 +56,15 @@ class RunningWorkers final : public WorkerHandle {
     // The analytics collector measures beside the publishing workers, on their executor and
     // blocking pool, sharing their rate budget (publishing wins).
     if (services.network_budget != nullptr) {
-      collector_ = std::make_unique<core::AnalyticsCollector>(
-          *services.store, *services.platforms, credentials, *services.clock, blocking_,
-          *services.network_budget);
+      collector_ = std::make_unique<core::AnalyticsCollector>(*services.store, *services.platforms,
+                                                              credentials, *services.clock,
+                                                              blocking_, *services.network_budget);
       asio::co_spawn(io_, collector_->Loop(), asio::detached);
     }
   }
 
   ~RunningWorkers() override {
+    beside_.reset();
     if (collector_ != nullptr) collector_->Stop();
     scheduler_->Stop();
     guard_.reset();
@@ -80,6 +81,8 @@ class RunningWorkers final : public WorkerHandle {
   }
 
   const std::string& owner() const { return worker_->owner(); }
+  // Work that runs beside the publishing workers and stops before them.
+  void Attach(std::unique_ptr<WorkerHandle> beside) { beside_ = std::move(beside); }
 
  private:
   platforms::HttpClient& http_;
@@ -90,6 +93,7 @@ class RunningWorkers final : public WorkerHandle {
   std::unique_ptr<core::Scheduler> scheduler_;
   std::unique_ptr<core::AnalyticsCollector> collector_;
   std::vector<std::thread> threads_;
+  std::unique_ptr<WorkerHandle> beside_;
 };
 
 }  // namespace
@@ -121,10 +125,17 @@ std::unique_ptr<WorkerHandle> StartWorkers(Services& services, const Config& con
     return nullptr;
   }
   options.rates = std::move(*budgets);
+  auto pacing = core::PacingRules::Parse(config.account_pacing);
+  if (!pacing.ok()) {
+    spdlog::error("{}; publishing workers not started", pacing.error().message());
+    return nullptr;
+  }
+  options.pacing = *pacing;
   options.shared_limiter = services.network_budget.get();  // shared with the analytics collector
   int threads = static_cast<int>(config.worker_threads);
   auto workers = std::make_unique<RunningWorkers>(services, *services.credentials,
                                                   std::move(options), threads);
+  workers->Attach(StartTeamWorkers(services, config));
   spdlog::info("publishing workers running as {}", workers->owner());
   return workers;
 }

@@ -7,8 +7,10 @@
 namespace herald::base {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{{
-    {Role::kViewer, "viewer"}, {Role::kEditor, "editor"}, {Role::kAdmin, "admin"}}};
+constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{{Role::kViewer, "viewer"},
+                                                                    {Role::kEditor, "editor"},
+                                                                    {Role::kApprover, "approver"},
+                                                                    {Role::kAdmin, "admin"}}};
 
 }  // namespace
 
@@ -23,7 +25,7 @@ Result<Role> ParseRole(std::string_view name) {
   for (const auto& [value, text] : kRoles) {
     if (text == name) return value;
   }
-  return InvalidArgument("role must be one of viewer, editor, admin; got '" +
+  return InvalidArgument("role must be one of viewer, editor, approver, admin; got '" +
                          std::string(name.substr(0, 64)) + "'");
 }
 

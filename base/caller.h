@@ -1,6 +1,7 @@
 // Caller and Role: who is asking and what they may do. Every core operation takes a Caller and
 // is scoped to its organization; the role decides what it may do (viewer reads, editor manages
-// posts and accounts, admin also manages keys). Here, in base, so that the store (API keys
+// posts and accounts, approver also approves or rejects posts awaiting approval, admin also
+// manages keys, webhooks, organization settings and reads the audit log). Here, in base, so that the store (API keys
 // carry a role), the core, the tools and the transports (which authenticate a caller) share
 // one definition without depending on each other.
 #ifndef HERALD_BASE_CALLER_H_
@@ -13,12 +14,13 @@
 
 namespace herald::base {
 
-enum class Role { kViewer, kEditor, kAdmin };
-// "viewer" | "editor" | "admin".
+// Ordered: each role grants everything the ones before it do. The stored names never change.
+enum class Role { kViewer, kEditor, kApprover, kAdmin };
+// "viewer" | "editor" | "approver" | "admin".
 std::string_view RoleName(Role role);
 // The role named `name`; kInvalidArgument if unknown.
 Result<Role> ParseRole(std::string_view name);
-// True if `have` grants at least `need` (admin > editor > viewer).
+// True if `have` grants at least `need` (admin > approver > editor > viewer).
 inline bool RoleAllows(Role have, Role need) { return static_cast<int>(have) >= static_cast<int>(need); }
 
 // Who is asking: an organization, the key used (empty for the local operator) and its role.

@@ -22,6 +22,9 @@ inline constexpr std::string_view kTargetPrefix = "tgt";
 inline constexpr std::string_view kJobPrefix = "job";
 inline constexpr std::string_view kMediaPrefix = "med";
 inline constexpr std::string_view kGrantPrefix = "grant";
+inline constexpr std::string_view kWebhookPrefix = "whk";
+inline constexpr std::string_view kDeliveryPrefix = "dlv";
+inline constexpr std::string_view kEventPrefix = "msg";  // a webhook event (Standard Webhooks id)
 
 // A new id "<prefix>_<26 chars>" stamped with `now`.
 std::string NewId(std::string_view prefix, Time now);

@@ -25,6 +25,11 @@ endfunction()
 
 # herald_add_test(NAME SRCS ... DEPS ... LABELS ...): one GoogleTest binary, tests discovered
 # by ctest and labelled (unit, postgres, integration, interop).
+# The environment of every test: herald serve paces each account's posts by default
+# (HERALD_ACCOUNT_PACING), which would hold up the tests that publish bursts through real
+# processes; pacing has its own tests (tests/core/account_pacing_test.cpp).
+set(HERALD_TEST_ENV "HERALD_ACCOUNT_PACING=off")
+
 function(herald_add_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SRCS;DEPS;LABELS;ENV" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
@@ -39,5 +44,6 @@ function(herald_add_test name)
   endif()
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${ARG_ENV}")
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+               ENVIRONMENT "${ARG_ENV};${HERALD_TEST_ENV}")
 endfunction()

@@ -1,5 +1,7 @@
 #include "core/account_service_internal.h"
 
+#include "core/webhook_events.h"
+
 namespace herald::core::account_internal {
 namespace {
 
@@ -62,6 +64,19 @@ base::Json MergeTokens(base::Json previous, const platforms::oauth::TokenSet& to
 std::string AccountWho(std::string_view platform_name, const store::Account& account) {
   return std::string(platform_name) + " account " +
          (account.handle.empty() ? account.id : account.handle);
+}
+
+base::Result<void> AnnounceNeedsReauth(store::Tx& tx, const store::Account& account,
+                                       base::Time now) {
+  HERALD_RETURN_IF_ERROR(EmitWebhookEvent(tx, account.org_id, "account.needs_reauth",
+                                          base::Json{{"account_id", account.id},
+                                                     {"platform", account.platform},
+                                                     {"handle", account.handle},
+                                                     {"reason", account.last_error}},
+                                          now));
+  return tx.AppendAudit(
+      Audit(account.org_id, "system", "account.needs_reauth", account.id,
+            base::Json{{"platform", account.platform}, {"reason", account.last_error}}, now));
 }
 
 }  // namespace herald::core::account_internal

@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "platforms/oauth/token_set.h"
 #include "store/model.h"
+#include "store/store.h"
 
 namespace herald::core::account_internal {
 
@@ -24,6 +25,11 @@ base::Error NoSuchAccount(std::string_view id);
 std::string JoinAnd(const std::vector<std::string>& items);
 store::AuditEntry Audit(std::string org_id, std::string actor, std::string action,
                         std::string subject, base::Json detail, base::Time at);
+// In `tx`, after `account` was marked needs_reauth (its last_error the reason): the
+// account.needs_reauth webhook event and the audit entry, by "system". Every path that marks an
+// account (token refresh, a publish or delete the network refused) goes through here.
+base::Result<void> AnnounceNeedsReauth(store::Tx& tx, const store::Account& account,
+                                       base::Time now);
 // The credentials JSON after a refresh: the previous object (network-specific fields an
 // adapter added) with the token fields replaced.
 base::Json MergeTokens(base::Json previous, const platforms::oauth::TokenSet& tokens);

@@ -11,6 +11,7 @@
 #include "core/account_service.h"
 #include "core/account_service_internal.h"
 #include "core/credentials.h"
+#include "core/webhook_events.h"
 #include "platforms/oauth/oauth_network.h"
 #include "platforms/oauth/token_set.h"
 
@@ -18,6 +19,7 @@ namespace herald::core {
 namespace {
 
 using account_internal::AccountWho;
+using account_internal::AnnounceNeedsReauth;
 using account_internal::Audit;
 using account_internal::Clip;
 using account_internal::MergeTokens;
@@ -252,9 +254,7 @@ Result<void> AccountService::MarkNeedsReauthTx(store::Tx& tx, const std::string&
   current->last_error = Clip(reason);
   current->updated_at = now;
   HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*current));
-  return tx.AppendAudit(Audit(org_id, "system", "account.needs_reauth", account_id,
-                              Json{{"platform", current->platform}, {"reason", Clip(reason)}},
-                              now));
+  return AnnounceNeedsReauth(tx, *current, now);
 }
 
 Result<void> AccountService::MarkGrantNeedsReauthTx(store::Tx& tx, const std::string& org_id,

@@ -111,6 +111,11 @@ std::optional<AttemptDecision> DecideLoadError(const AttemptFacts& f, const Retr
 // credentials are open, or failed for good: the caller says what that means).
 std::optional<AttemptDecision> DecideBudgets(const AttemptFacts& f, const RetryPolicy& retry) {
   if (f.account_not_before) return Postpone(*f.account_not_before);
+  if (f.paced_until) {
+    AttemptDecision d = Postpone(*f.paced_until);
+    d.reason = f.paced_reason;
+    return d;
+  }
   if (!f.rate_checked) return Step(AttemptStep::kTakeRateSlot);
   if (f.rate_later) return Postpone(*f.rate_later);
   if (!f.credentials) return Step(AttemptStep::kOpenCredentials);

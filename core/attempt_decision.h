@@ -90,6 +90,8 @@ struct AttemptFacts {
   base::Time started{};  // when the claim started processing (the worker's first now)
   base::Time now{};      // the time of this decision
   std::optional<base::Time> account_not_before;  // a pause the network asked for
+  std::optional<base::Time> paced_until;  // per-account pacing holds a queued publish until then
+  std::string paced_reason;               // why, for get_post
   std::chrono::milliseconds publish_timeout{45'000};
 
   // Learnt along the way.

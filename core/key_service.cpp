@@ -38,7 +38,7 @@ Result<store::Organization> KeyService::FindOrganization(std::string_view name) 
 }
 
 Result<CreatedKey> KeyService::Create(std::string_view org_id, std::string_view name,
-                                      base::Role role) {
+                                      base::Role role, std::string_view actor) {
   if (name.empty() || name.size() > 100) {
     return base::InvalidArgument("key name must be 1 to 100 characters");
   }
@@ -57,7 +57,7 @@ Result<CreatedKey> KeyService::Create(std::string_view org_id, std::string_view 
       HERALD_RETURN_IF_ERROR(tx.InsertApiKey(out.key));
       store::AuditEntry audit;
       audit.org_id = std::string(org_id);
-      audit.actor = "local";
+      audit.actor = std::string(actor);
       audit.action = "key.create";
       audit.subject = out.key.id;
       audit.detail = {{"name", out.key.name}, {"role", base::RoleName(role)}};
@@ -76,7 +76,8 @@ Result<std::vector<store::ApiKey>> KeyService::List(std::string_view org_id) {
       store_, [&](store::Tx& tx) { return tx.ListApiKeys(org_id); });
 }
 
-Result<void> KeyService::Revoke(std::string_view org_id, std::string_view id) {
+Result<void> KeyService::Revoke(std::string_view org_id, std::string_view id,
+                               std::string_view actor) {
   auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
     HERALD_ASSIGN_OR_RETURN(store::ApiKey key, tx.GetApiKey(id));
     if (!org_id.empty() && key.org_id != org_id) {
@@ -85,18 +86,13 @@ Result<void> KeyService::Revoke(std::string_view org_id, std::string_view id) {
     HERALD_RETURN_IF_ERROR(tx.RevokeApiKey(id, clock_.Now()));
     store::AuditEntry audit;
     audit.org_id = key.org_id;
-    audit.actor = "local";
+    audit.actor = std::string(actor);
     audit.action = "key.revoke";
     audit.subject = key.id;
     audit.at = clock_.Now();
     return tx.AppendAudit(audit);
   });
-  if (r.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto it = cache_.begin(); it != cache_.end();) {
-      it = it->second.caller.key_id == id ? cache_.erase(it) : std::next(it);
-    }
-  }
+  if (r.ok()) Forget(id);
   return r;
 }
 
@@ -127,6 +123,42 @@ Result<base::Caller> KeyService::Verify(std::string_view presented) {
   if (cache_.size() > 10'000) cache_.clear();
   cache_[hash] = CacheEntry{caller, now + kVerifyCacheTtl};
   return caller;
+}
+
+Result<store::ApiKey> KeyService::SetRole(std::string_view org_id, std::string_view id,
+                                          base::Role role, std::string_view actor) {
+  store::ApiKey out;
+  auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
+    HERALD_ASSIGN_OR_RETURN(out, tx.GetApiKey(id));
+    if (!org_id.empty() && out.org_id != org_id) {
+      return base::NotFound("no API key with id '" + std::string(id) + "'");
+    }
+    if (out.revoked_at) {
+      return base::FailedPrecondition("API key '" + std::string(id) +
+                                      "' is revoked; create a new key instead");
+    }
+    const base::Role before = out.role;
+    HERALD_RETURN_IF_ERROR(tx.SetApiKeyRole(id, role));
+    out.role = role;
+    store::AuditEntry audit;
+    audit.org_id = out.org_id;
+    audit.actor = std::string(actor);
+    audit.action = "key.set_role";
+    audit.subject = out.id;
+    audit.detail = {{"from", base::RoleName(before)}, {"to", base::RoleName(role)}};
+    audit.at = clock_.Now();
+    return tx.AppendAudit(audit);
+  });
+  if (!r.ok()) return std::move(r).error();
+  Forget(id);
+  return out;
+}
+
+void KeyService::Forget(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    it = it->second.caller.key_id == id ? cache_.erase(it) : std::next(it);
+  }
 }
 
 }  // namespace herald::core

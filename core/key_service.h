@@ -41,13 +41,20 @@ class KeyService {
   // Lookup by name. Errors: kNotFound.
   Result<store::Organization> FindOrganization(std::string_view name);
 
-  // Creates a key in `org_id`. Errors: kInvalidArgument for an empty or over-long name.
-  Result<CreatedKey> Create(std::string_view org_id, std::string_view name, base::Role role);
+  // Creates a key in `org_id`; the audit log names `actor` (a key id, or "local") as its
+  // maker. Errors: kInvalidArgument for an empty or over-long name.
+  Result<CreatedKey> Create(std::string_view org_id, std::string_view name, base::Role role,
+                            std::string_view actor = "local");
   // Keys of `org_id` (every organization when empty), oldest first.
   Result<std::vector<store::ApiKey>> List(std::string_view org_id);
   // Revokes key `id`; when `org_id` is not empty the key must belong to it (else kNotFound).
   // Errors: kNotFound; kFailedPrecondition if already revoked.
-  Result<void> Revoke(std::string_view org_id, std::string_view id);
+  Result<void> Revoke(std::string_view org_id, std::string_view id,
+                      std::string_view actor = "local");
+  // Gives key `id` of `org_id` the role `role` (at once in this process, elsewhere within
+  // kVerifyCacheTtl). Errors: kNotFound; kFailedPrecondition for a revoked key.
+  Result<store::ApiKey> SetRole(std::string_view org_id, std::string_view id, base::Role role,
+                                std::string_view actor);
 
   // The caller a presented key stands for. Errors: kUnauthenticated ("invalid API key" or
   // "API key revoked"); never says which part was wrong beyond that.
@@ -58,6 +65,9 @@ class KeyService {
     base::Caller caller;
     base::Time expires;
   };
+
+  // Forgets cached verifications of key `id`.
+  void Forget(std::string_view id);
 
   store::Store& store_;
   const base::Clock& clock_;

@@ -125,8 +125,7 @@ int64_t EngagementOf(const Json& stored) {
   auto n = stored.find("normalized");
   if (n == stored.end() || !n->is_object()) return 0;
   int64_t total = 0;
-  for (std::string_view k :
-       {"likes", "reposts", "replies", "quotes", "shares", "saves", "clicks"}) {
+  for (std::string_view k : kEngagementMetrics) {
     auto v = n->find(std::string(k));
     if (v != n->end() && v->is_number()) total += v->get<int64_t>();
   }

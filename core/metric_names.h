@@ -22,6 +22,11 @@ inline constexpr std::array<std::string_view, 10> kNormalizedMetrics = {
     "likes",       "reposts", "replies", "quotes", "views",
     "impressions", "clicks",  "saves",   "shares", "followers"};
 
+// The normalised metrics summed into "engagement" (a person interacting with the post). Clicks,
+// views and impressions are reach, not engagement; followers belong to the account.
+inline constexpr std::array<std::string_view, 6> kEngagementMetrics = {
+    "likes", "reposts", "replies", "quotes", "saves", "shares"};
+
 // The network's own name of a normalised metric on `platform` ("favourites_count" for Mastodon
 // likes); the normalised name itself when herald has no better one.
 std::string_view NetworkMetricName(std::string_view platform, std::string_view normalized);
@@ -30,8 +35,8 @@ std::string_view NetworkMetricName(std::string_view platform, std::string_view n
 // values are dropped from "normalized" (kept in "raw").
 Json NormalizeMetrics(std::string_view platform, const Json& adapter_metrics);
 
-// Likes + reposts + replies + quotes + shares + saves + clicks of a stored sample (its
-// "normalized" part); 0 when none is reported.
+// The sum of kEngagementMetrics in a stored sample (its "normalized" part); 0 when none is
+// reported.
 int64_t EngagementOf(const Json& stored_metrics);
 
 }  // namespace herald::core

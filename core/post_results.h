@@ -3,7 +3,9 @@
 #ifndef HERALD_CORE_POST_RESULTS_H_
 #define HERALD_CORE_POST_RESULTS_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/json.h"
@@ -16,8 +18,16 @@ namespace herald::core {
 // get return. A create answered from an idempotency record carries only the fields the record
 // keeps (see PostSnapshotJson).
 struct PostState {
+  PostState() = default;
+  PostState(store::Post p, std::vector<store::PostTarget> t)
+      : post(std::move(p)), targets(std::move(t)) {}
+
   store::Post post;
   std::vector<store::PostTarget> targets;
+  // Set by get: the post's approval record, when it ever needed one.
+  std::optional<store::PostApproval> approval;
+  // Set by get: why a post waiting for approval is not being published, in words ("" if none).
+  std::string approval_note;
 };
 
 // One page of list_posts, newest first.

@@ -232,6 +232,25 @@ Result<PostState> PostService::GetSync(const base::Caller& caller, const std::st
     PostState state;
     HERALD_ASSIGN_OR_RETURN(state.post, GetVisiblePost(tx, caller, post_id));
     HERALD_ASSIGN_OR_RETURN(state.targets, tx.ListTargets(caller.org_id, state.post.id));
+    auto approval = tx.GetPostApproval(caller.org_id, state.post.id);
+    if (approval.ok()) {
+      state.approval = std::move(approval).value();
+    } else if (approval.error().code() != base::ErrorCode::kNotFound) {
+      return std::move(approval).error();
+    }
+    const store::Post& post = state.post;
+    if (post.status == store::PostStatus::kPendingApproval) {
+      const bool immediate = state.approval && state.approval->immediate;
+      if (!immediate && post.publish_at && *post.publish_at < clock_.Now()) {
+        state.approval_note =
+            "its publish time (" + base::FormatRfc3339(*post.publish_at) +
+            ") passed while it waited for approval, so it was not published; reschedule_post "
+            "sets a new time, then an approver approves it";
+      } else {
+        state.approval_note =
+            "waiting for an approver (approve_post or reject_post); nothing is sent until then";
+      }
+    }
     return state;
   });
 }

@@ -3,7 +3,9 @@
 //
 // Every operation is scoped to the caller's organization: a post or account of another
 // organization is reported exactly like one that does not exist. Writes need the editor role,
-// reads the viewer role. Bad input is refused with a message naming the field, and changes
+// reads the viewer role, approvals the approver role. When the organization requires approval
+// (OrganizationSettings::require_approval), a post an editor creates or changes to be sent is
+// pending_approval and not queued until an approver approves it. Bad input is refused with a message naming the field, and changes
 // nothing.
 //
 // A created post, its targets (one per account) and their publish jobs are written in ONE
@@ -64,6 +66,9 @@ struct CreatePostRequest {
   PostContent content;
   std::string publish_at;  // user text (RFC 3339, or local time with time_zone); "" = none
   std::string time_zone;   // IANA; "" = none
+  // The instant publish_at stands for when the caller resolved it itself (schedule_post's
+  // publish_at "best"); publish_at then keeps the user's words for the idempotency fingerprint.
+  std::optional<base::Time> resolved_publish_at;
   std::string idempotency_key;
   // Names the operation in idempotency records and in the refusal of a key reused for another
   // one (the caller's name for it, e.g. its tool's); part of the request's fingerprint.
@@ -141,6 +146,20 @@ class PostService {
   // network that allows deleting (its deletion shows `deleting`; PublishWorker removes it);
   // answers at once, per target. Errors: kNotFound.
   Task<Result<PostOutcome>> Delete(base::Caller caller, std::string post_id);
+
+  // Approves a post waiting for approval (approver role or above): its targets are queued for
+  // its publish time (at once for a publish_post), and the comment recorded. Errors: kNotFound;
+  // kFailedPrecondition when it is not pending_approval, or when its publish time passed while
+  // it waited (it was not published; reschedule_post sets a new time, then approve it).
+  Result<PostState> ApproveSync(const base::Caller& caller, const std::string& post_id,
+                                const std::string& comment);
+  Task<Result<PostState>> Approve(base::Caller caller, std::string post_id, std::string comment);
+  // Rejects a post waiting for approval (approver role or above): it goes back to draft with
+  // the reason recorded. Errors: kInvalidArgument for an empty reason; kNotFound;
+  // kFailedPrecondition when it is not pending_approval.
+  Result<PostState> RejectSync(const base::Caller& caller, const std::string& post_id,
+                               const std::string& reason);
+  Task<Result<PostState>> Reject(base::Caller caller, std::string post_id, std::string reason);
 
   // Read-only: one post with its targets (kNotFound); a page of posts; the verdict of every
   // account's network on a content, storing nothing.

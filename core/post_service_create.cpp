@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
+#include "core/webhook_events.h"
 
 namespace herald::core {
 
@@ -63,6 +64,13 @@ Result<PostState> PostService::CreateSync(const base::Caller& caller,
   std::optional<Time> publish_at;
   switch (request.mode) {
     case CreateMode::kSchedule: {
+      if (request.resolved_publish_at) {
+        if (*request.resolved_publish_at < now) {
+          return FieldError("publish_at", "the chosen time has passed; ask again");
+        }
+        publish_at = request.resolved_publish_at;
+        break;
+      }
       HERALD_ASSIGN_OR_RETURN(publish_at, ResolvePublishAt(request.publish_at, request.time_zone,
                                                            /*required=*/true, now));
       break;
@@ -85,10 +93,20 @@ Result<PostState> PostService::CreateSync(const base::Caller& caller,
                                                 /*for_validate_tool=*/false, nullptr);
                           }));
 
+  // An editor's post to be sent waits for an approver when the organization requires it.
+  bool gated = false;
+  if (request.mode != CreateMode::kDraft) {
+    HERALD_ASSIGN_OR_RETURN(gated, store::ReadValue<bool>(store_, [&](store::Tx& tx) {
+                              return NeedsApproval(tx, caller);
+                            }));
+  }
+
   store::Post post;
   post.id = base::NewId(base::kPostPrefix, now);
   post.org_id = caller.org_id;
-  post.status = request.mode == CreateMode::kDraft ? PostStatus::kDraft : PostStatus::kScheduled;
+  post.status = request.mode == CreateMode::kDraft ? PostStatus::kDraft
+                : gated                            ? PostStatus::kPendingApproval
+                                                   : PostStatus::kScheduled;
   post.publish_at = publish_at;
   post.time_zone = request.time_zone;
   post.content = request.content.ToJson();
@@ -114,11 +132,15 @@ Result<PostState> PostService::CreateSync(const base::Caller& caller,
     for (const auto& id : request.content.AllMediaIds()) {  // in use: not removed as unused
       HERALD_RETURN_IF_ERROR(tx.UpdateMediaUse(caller.org_id, id, std::nullopt, now));
     }
-    if (post.status != PostStatus::kDraft) {
+    if (post.status == PostStatus::kScheduled) {
       std::vector<store::Job> jobs;
       jobs.reserve(targets.size());
       for (const auto& t : targets) jobs.push_back(NewPublishJob(t, *post.publish_at, now));
       HERALD_RETURN_IF_ERROR(tx.InsertJobs(jobs));
+      HERALD_RETURN_IF_ERROR(EmitPostEvent(tx, post, now));
+    } else if (post.status == PostStatus::kPendingApproval) {
+      HERALD_RETURN_IF_ERROR(
+          RequestApproval(tx, caller, post, request.mode == CreateMode::kPublishNow, now));
     }
     if (!request.idempotency_key.empty()) {
       store::IdempotencyRecord record;

@@ -11,6 +11,7 @@
 #include "core/platform_name.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
+#include "core/webhook_events.h"
 
 namespace herald::core {
 
@@ -57,6 +58,7 @@ Task<Result<PostOutcome>> PostService::Delete(base::Caller caller, std::string p
             t.status = TargetStatus::kCancelled;
             t.updated_at = now;
             HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+            HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
             result = "cancelled";
             message = "had not been published; cancelled";
           }
@@ -102,10 +104,11 @@ Task<Result<PostOutcome>> PostService::Delete(base::Caller caller, std::string p
         out.targets.push_back(std::move(report));
       }
       HERALD_RETURN_IF_ERROR(tx.InsertJobs(delete_jobs));
-      if (post.status == PostStatus::kDraft) {
+      if (post.status == PostStatus::kDraft || post.status == PostStatus::kPendingApproval) {
         post.status = PostStatus::kCancelled;
         post.updated_at = now;
         HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));
+        HERALD_RETURN_IF_ERROR(EmitPostEvent(tx, post, now));
       } else {
         HERALD_ASSIGN_OR_RETURN(post, RollUpPost(tx, caller.org_id, post.id, now));
       }

@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "core/post_service_internal.h"
 #include "core/post_status.h"
+#include "core/webhook_events.h"
 
 namespace herald::core {
 
@@ -25,8 +26,11 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
                                    PostState& out) {
   const Time now = clock_.Now();
   HERALD_ASSIGN_OR_RETURN(store::Post post, GetVisiblePost(tx, caller, request.post_id));
+  // Locked, as approve and reject lock it: an edit racing a decision waits for it.
+  HERALD_ASSIGN_OR_RETURN(post, tx.LockPost(caller.org_id, post.id));
   HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
-  bool editable = post.status == PostStatus::kDraft || post.status == PostStatus::kScheduled;
+  bool editable = post.status == PostStatus::kDraft || post.status == PostStatus::kScheduled ||
+                  post.status == PostStatus::kPendingApproval;
   for (const auto& t : targets) {
     if (t.status != TargetStatus::kQueued || t.attempts > 0) editable = false;
   }
@@ -65,7 +69,13 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
   HERALD_RETURN_IF_ERROR(CheckShape(accounts, content));
 
   const bool becomes_scheduled = schedule_draft && post.status == PostStatus::kDraft;
-  const bool scheduled = post.status == PostStatus::kScheduled || becomes_scheduled;
+  const bool was_pending = post.status == PostStatus::kPendingApproval;
+  // Under require_approval, an editor's change to a post that is to be sent (approved or not)
+  // makes it wait for an approver again: its jobs are cancelled, none are queued.
+  HERALD_ASSIGN_OR_RETURN(const bool gated, NeedsApproval(tx, caller));
+  const bool to_pending =
+      was_pending || (gated && (post.status == PostStatus::kScheduled || becomes_scheduled));
+  const bool scheduled = post.status == PostStatus::kScheduled || becomes_scheduled || was_pending;
   std::string time_zone = request.time_zone ? *request.time_zone : post.time_zone;
   std::optional<Time> publish_at = post.publish_at;
   if (request.publish_at) {
@@ -99,7 +109,8 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
     for (const auto& job : jobs) {
       if (job.state == store::JobState::kLeased) return BusyError(post.id);
       if (job.state != store::JobState::kQueued) continue;
-      auto r = kept ? tx.SetJobRunAt(job.id, *publish_at, now) : tx.CancelJob(job.id, now);
+      auto r = kept && !to_pending ? tx.SetJobRunAt(job.id, *publish_at, now)
+                                   : tx.CancelJob(job.id, now);
       if (!r.ok()) {
         if (r.error().code() == ErrorCode::kFailedPrecondition) return BusyError(post.id);
         return std::move(r).error();
@@ -109,7 +120,9 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
       HERALD_RETURN_IF_ERROR(tx.DeleteTarget(caller.org_id, t.id));
       continue;
     }
-    if (becomes_scheduled) HERALD_RETURN_IF_ERROR(tx.InsertJob(NewPublishJob(t, *publish_at, now)));
+    if (becomes_scheduled && !to_pending) {
+      HERALD_RETURN_IF_ERROR(tx.InsertJob(NewPublishJob(t, *publish_at, now)));
+    }
     t.next_attempt_at = scheduled ? publish_at : std::nullopt;
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
@@ -117,15 +130,27 @@ Result<void> PostService::EditInTx(store::Tx& tx, const base::Caller& caller,
   post.content = content.ToJson();
   post.publish_at = publish_at;
   post.time_zone = time_zone;
+  const PostStatus before = post.status;
   if (becomes_scheduled) post.status = PostStatus::kScheduled;
+  if (to_pending) post.status = PostStatus::kPendingApproval;
   post.updated_at = now;
   for (const auto& c : checked.targets) {
     if (existing.count(c.account.id) > 0) continue;
     store::PostTarget t = NewTarget(post, c.account, now);
     HERALD_RETURN_IF_ERROR(tx.InsertTarget(t));
-    if (scheduled) HERALD_RETURN_IF_ERROR(tx.InsertJob(NewPublishJob(t, *publish_at, now)));
+    if (scheduled && !to_pending) {
+      HERALD_RETURN_IF_ERROR(tx.InsertJob(NewPublishJob(t, *publish_at, now)));
+    }
   }
   HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));
+  // A pending post given a new time waits for it once approved, even if it was asked for with
+  // publish_post (approval.immediate): the approval is asked for again, for that time.
+  if (post.status == PostStatus::kPendingApproval &&
+      (before != PostStatus::kPendingApproval || request.publish_at)) {
+    HERALD_RETURN_IF_ERROR(RequestApproval(tx, caller, post, /*immediate=*/false, now));
+  } else if (becomes_scheduled || (post.status == PostStatus::kScheduled && request.publish_at)) {
+    HERALD_RETURN_IF_ERROR(EmitPostEvent(tx, post, now));  // queued for (a new) time
+  }
   for (const auto& id : content.AllMediaIds()) {  // in use: not removed as unused
     HERALD_RETURN_IF_ERROR(tx.UpdateMediaUse(caller.org_id, id, std::nullopt, now));
   }
@@ -202,6 +227,7 @@ Result<PostOutcome> PostService::CancelSync(const base::Caller& caller,
             t.next_attempt_at.reset();
             t.updated_at = now;
             HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+            HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
             stopped = true;
             message = "cancelled";
           }
@@ -219,6 +245,7 @@ Result<PostOutcome> PostService::CancelSync(const base::Caller& caller,
           t.status = TargetStatus::kCancelled;
           t.updated_at = now;
           HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+          HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
           stopped = true;
           message = "had failed; now cancelled (it will not be retried)";
           break;
@@ -236,10 +263,11 @@ Result<PostOutcome> PostService::CancelSync(const base::Caller& caller,
       report.message = std::move(message);
       reports.push_back(std::move(report));
     }
-    if (post.status == PostStatus::kDraft) {
+    if (post.status == PostStatus::kDraft || post.status == PostStatus::kPendingApproval) {
       post.status = PostStatus::kCancelled;
       post.updated_at = now;
       HERALD_RETURN_IF_ERROR(tx.UpdatePost(post));
+      HERALD_RETURN_IF_ERROR(EmitPostEvent(tx, post, now));
     } else {
       HERALD_ASSIGN_OR_RETURN(post, RollUpPost(tx, caller.org_id, post.id, now));
     }
@@ -261,6 +289,11 @@ Result<PostOutcome> PostService::RetrySync(const base::Caller& caller, const std
     if (post.status == PostStatus::kDraft) {
       return base::FailedPrecondition("post " + Quote(post.id) +
                                       " is a draft; schedule it with reschedule_post");
+    }
+    if (post.status == PostStatus::kPendingApproval) {
+      return base::FailedPrecondition("post " + Quote(post.id) +
+                                      " is waiting for approval; an approver approves it with "
+                                      "approve_post");
     }
     HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(caller.org_id, post.id));
     std::vector<TargetOutcome> reports;

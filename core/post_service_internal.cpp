@@ -5,6 +5,7 @@
 
 #include "base/crypto.h"
 #include "base/ids.h"
+#include "core/webhook_events.h"
 
 namespace herald::core {
 
@@ -59,6 +60,26 @@ void Audit(store::Tx& tx, const base::Caller& caller, std::string_view action,
   entry.at = now;
   // The audit trail must not make a post fail; an error here is only logged by the store.
   (void)tx.AppendAudit(entry);
+}
+
+Result<bool> NeedsApproval(store::Tx& tx, const base::Caller& caller) {
+  if (base::RoleAllows(caller.role, base::Role::kApprover)) return false;
+  HERALD_ASSIGN_OR_RETURN(auto settings, tx.GetOrganizationSettings(caller.org_id));
+  return settings.require_approval;
+}
+
+Result<void> RequestApproval(store::Tx& tx, const base::Caller& caller, const store::Post& post,
+                             bool immediate, Time now) {
+  store::PostApproval approval;
+  approval.post_id = post.id;
+  approval.org_id = post.org_id;
+  approval.state = store::ApprovalState::kPending;
+  approval.immediate = immediate;
+  approval.requested_by = caller.actor();
+  approval.requested_at = now;
+  HERALD_RETURN_IF_ERROR(tx.PutPostApproval(approval));
+  Audit(tx, caller, "post.approval_request", post.id, Json{{"immediate", immediate}}, now);
+  return EmitPostEvent(tx, post, now);
 }
 
 // The publish job of a target that is still waiting, if any (the newest first).

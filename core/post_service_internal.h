@@ -39,6 +39,15 @@ Result<store::Post> GetVisiblePost(store::Tx& tx, const base::Caller& caller, st
 void Audit(store::Tx& tx, const base::Caller& caller, std::string_view action,
            std::string_view subject, Json detail, base::Time now);
 
+// True when a change by `caller` must wait for an approver: the organization requires approval
+// and the caller's role is below approver.
+Result<bool> NeedsApproval(store::Tx& tx, const base::Caller& caller);
+
+// Records that `post` (now pending_approval) waits for an approver: its approval record, the
+// audit entry and the post.approval_requested event. `immediate`: asked for with publish_post.
+Result<void> RequestApproval(store::Tx& tx, const base::Caller& caller, const store::Post& post,
+                             bool immediate, base::Time now);
+
 // The publish job of a target that is still waiting, if any (the newest first).
 Result<std::vector<store::Job>> PublishJobs(store::Tx& tx, std::string_view target_id);
 

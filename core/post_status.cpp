@@ -1,5 +1,7 @@
 #include "core/post_status.h"
 
+#include "core/webhook_events.h"
+
 namespace herald::core {
 
 using store::PostStatus;
@@ -37,13 +39,14 @@ base::Result<store::Post> RollUpPost(store::Tx& tx, std::string_view org_id,
                                      std::string_view post_id, base::Time now) {
   // The row lock first: a concurrent roll-up of the same post waits, then reads our targets.
   HERALD_ASSIGN_OR_RETURN(store::Post post, tx.LockPost(org_id, post_id));
-  if (post.status == PostStatus::kDraft) return post;
+  if (post.status == PostStatus::kDraft || post.status == PostStatus::kPendingApproval) return post;
   HERALD_ASSIGN_OR_RETURN(auto targets, tx.ListTargets(org_id, post_id));
   PostStatus status = RollUpStatus(targets);
   if (status != post.status) {
     post.status = status;
     post.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.SetPostStatus(org_id, post_id, status, now));
+    HERALD_RETURN_IF_ERROR(EmitPostEvent(tx, post, now));  // in the same transaction
   }
   return post;
 }

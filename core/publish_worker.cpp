@@ -215,7 +215,7 @@ Result<std::vector<PublishWorker::Attempt>> PublishWorker::Claim(Time now) {
     attempts.resize(jobs.size());
     for (size_t i = 0; i < jobs.size(); ++i) {
       attempts[i].job = std::move(jobs[i]);
-      attempts[i].loaded = LoadAttempt(tx, attempts[i]);
+      attempts[i].loaded = LoadAttempt(tx, attempts[i], options_.pacing, clock_.Now());
     }
     return base::Ok();
   }));
@@ -225,7 +225,8 @@ Result<std::vector<PublishWorker::Attempt>> PublishWorker::Claim(Time now) {
   return attempts;
 }
 
-Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a) {
+Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a, const PacingRules& pacing,
+                                        Time now) {
   HERALD_ASSIGN_OR_RETURN(a.target, tx.GetTarget(a.job.org_id, a.job.target_id));
   HERALD_ASSIGN_OR_RETURN(a.post, tx.GetPost(a.job.org_id, a.target.post_id));
   HERALD_ASSIGN_OR_RETURN(a.account, tx.GetAccount(a.job.org_id, a.target.account_id));
@@ -240,6 +241,17 @@ Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a) {
       platforms::MediaItem item = MediaItemFromRow(m);
       item.data = std::move(m.data);  // rows stored before the media pipeline hold their bytes
       media.emplace(id, std::move(item));
+    }
+  }
+  if (pacing.enabled()) {
+    HERALD_ASSIGN_OR_RETURN(auto recent,
+                            tx.ListAnalyticsPosts({.org_id = a.job.org_id,
+                                                   .from = now - std::chrono::hours(24),
+                                                   .to = now + base::Micros(1),
+                                                   .account_ids = {a.account.id},
+                                                   .limit = 0}));
+    for (const store::AnalyticsPost& p : recent) {
+      if (p.target_id != a.target.id) a.recent_publishes.push_back(p.published_at);
     }
   }
   a.content = ToPlatformContent(parts, media, content.fit);
@@ -402,7 +414,7 @@ Task<void> PublishWorker::Process(Attempt a) {
         co_await FinishJob(a);
         co_return;
       case AttemptStep::kPostpone:
-        co_await Postpone(a, d.run_at, "");
+        co_await Postpone(a, d.run_at, d.reason);
         co_return;
       case AttemptStep::kRecordPublished:
         if (d.reconciled) {
@@ -478,6 +490,12 @@ AttemptFacts PublishWorker::FactsOf(const Attempt& a) {
   f.account_status = a.account.status;
   f.account_name = a.account.handle.empty() ? a.account.id : a.account.handle;
   f.account_not_before = AccountNotBefore(a.account.id, f.started);
+  if (a.job.kind == store::JobKind::kPublish && a.target.status == store::TargetStatus::kQueued) {
+    if (auto wait = NextPacedSlot(options_.pacing, a.recent_publishes, f.started)) {
+      f.paced_until = wait->until;
+      f.paced_reason = "paced: " + wait->reason + "; next slot " + base::FormatRfc3339(wait->until);
+    }
+  }
   return f;
 }
 

@@ -15,6 +15,7 @@
 #define HERALD_CORE_PUBLISH_WORKER_H_
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -23,11 +24,10 @@
 #include <set>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
-
 #include "base/async.h"
 #include "base/clock.h"
 #include "base/result.h"
+#include "core/account_pacing.h"
 #include "core/attempt_decision.h"
 #include "core/credential_source.h"
 #include "core/media_preparer.h"
@@ -62,6 +62,9 @@ struct WorkerOptions {
   // How many times the store write that records an outcome is retried when the database is
   // busy (kUnavailable) before the job is left to its lease.
   int store_retries = 3;
+  // Per-account pacing (account_pacing.h): a publish that would break it waits, saying why.
+  // Off by default here; herald serve uses HERALD_ACCOUNT_PACING (kDefaultPacing).
+  PacingRules pacing;
 };
 
 struct WorkerStats {
@@ -121,7 +124,9 @@ class PublishWorker {
   // Claims due jobs and, in the same transaction, reads what each needs (LoadAttempt).
   Result<std::vector<Attempt>> Claim(base::Time now);
   // Fills `a` (its job set) from the store: target, post, account, content with media.
-  static Result<void> LoadAttempt(store::Tx& tx, Attempt& a);
+  // Under `pacing`, also when the account's posts of the day before `now` were published.
+  static Result<void> LoadAttempt(store::Tx& tx, Attempt& a, const PacingRules& pacing,
+                                  base::Time now);
   // Runs the attempt decision (attempt_decision.h) to its end, applying each step's effect.
   Task<void> Process(Attempt a);
   // The same for a delete job (publish_worker_delete.cpp).

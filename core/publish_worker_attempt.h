@@ -30,6 +30,8 @@ struct PublishWorker::Attempt {
   std::string network;               // display name, "Mastodon"
   platforms::Content content;        // publish jobs only
   Result<void> loaded = base::Ok();  // how LoadAttempt went
+  // Publish jobs under pacing: when the account's posts of the last day were published.
+  std::vector<base::Time> recent_publishes;
   // Steady-clock ticks of the publish's last sign of life (progress reported, state saved):
   // the publish timeout runs from it, so a long upload that keeps moving is never cut off.
   std::shared_ptr<std::atomic<int64_t>> alive = std::make_shared<std::atomic<int64_t>>(0);
@@ -41,6 +43,8 @@ namespace worker_internal {
 // long upload's progress {"done", "total" (bytes), "at"} that get_post shows (tools/post_views).
 inline constexpr std::string_view kChecksKey = "herald_checks";
 inline constexpr std::string_view kProgressKey = kUploadProgressKey;
+// Why a queued publish waits and until when ({"reason", "until"}), while pacing holds it.
+inline constexpr std::string_view kWaitingKey = "herald_waiting";
 
 // remote_state as the adapter sees it, plus herald's own keys (herald_*) kept from `old`.
 base::Json MergeRemoteState(const base::Json& old, const base::Json& fresh);

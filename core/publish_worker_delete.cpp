@@ -20,6 +20,7 @@
 #include "base/time.h"
 #include "core/post_status.h"
 #include "core/publish_worker_attempt.h"
+#include "core/webhook_events.h"
 
 namespace herald::core {
 namespace {
@@ -139,6 +140,7 @@ Task<void> PublishWorker::RecordDeleted(Attempt& a) {
     t.remote_state["herald_deleted_at"] = base::FormatRfc3339(now);
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, t.post_id, now));
     return base::Ok();
   });

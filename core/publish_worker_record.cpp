@@ -5,10 +5,12 @@
 #include <utility>
 
 #include "base/time.h"
+#include "core/account_service_internal.h"
 #include "core/analytics_plan.h"
 #include "core/post_status.h"
 #include "core/publish_worker.h"
 #include "core/publish_worker_attempt.h"
+#include "core/webhook_events.h"
 
 // GCC 12 at -O2 reports a false "mismatched new/delete" for Asio's awaitable frame operator
 // delete in large coroutines (GCC bug 109224); the frame is allocated and freed by Asio's own
@@ -86,6 +88,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
                             ? receipt.remote_state
                             : t.remote_state);
     t.remote_state.erase(std::string(kChecksKey));
+    t.remote_state.erase(std::string(worker_internal::kWaitingKey));
     t.published_at = now;
     t.last_error.clear();
     t.next_attempt_at.reset();
@@ -97,6 +100,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     HERALD_ASSIGN_OR_RETURN(store::PostTarget t, tx.GetTarget(a.job.org_id, a.target.id));
     apply(t, now);
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(PlanPublishedTarget(tx, t, text, measurable));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
     return base::Ok();
@@ -125,6 +129,7 @@ Task<void> PublishWorker::RecordPublished(Attempt& a, const platforms::PublishRe
     }
     apply(t, now);
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(PlanPublishedTarget(tx, t, text, measurable));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, a.post.id, now));
     return base::Ok();
@@ -148,6 +153,7 @@ Task<void> PublishWorker::RecordFailed(Attempt& a, const std::string& reason, bo
     t.next_attempt_at.reset();
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     if (needs_reauth) {
       HERALD_RETURN_IF_ERROR(
           worker_internal::MarkNeedsReauth(tx, a.job.org_id, t.account_id, reason, now));
@@ -173,9 +179,10 @@ Result<void> MarkNeedsReauth(store::Tx& tx, std::string_view org_id, std::string
   auto account = tx.GetAccount(org_id, account_id);
   if (!account.ok() || account->status != store::AccountStatus::kActive) return base::Ok();
   account->status = store::AccountStatus::kNeedsReauth;
-  account->last_error = reason;
+  account->last_error = account_internal::Clip(reason);
   account->updated_at = now;
-  return tx.UpdateAccount(*account);
+  HERALD_RETURN_IF_ERROR(tx.UpdateAccount(*account));
+  return account_internal::AnnounceNeedsReauth(tx, *account, now);
 }
 
 }  // namespace worker_internal
@@ -191,6 +198,7 @@ Task<void> PublishWorker::RecordUnknown(Attempt& a, std::string reason) {
     t.next_attempt_at.reset();
     t.updated_at = now;
     HERALD_RETURN_IF_ERROR(tx.UpdateTarget(t));
+    HERALD_RETURN_IF_ERROR(EmitTargetEvent(tx, t, now));
     HERALD_RETURN_IF_ERROR(RollUpPost(tx, a.job.org_id, t.post_id, now));
     return base::Ok();
   });
@@ -254,6 +262,13 @@ Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason) 
     auto t = tx.GetTarget(a.job.org_id, a.target.id);
     if (!t.ok()) return base::Ok();
     t->next_attempt_at = run_at;
+    if (!t->remote_state.is_object()) t->remote_state = base::Json::object();
+    if (reason.empty()) {
+      t->remote_state.erase(std::string(worker_internal::kWaitingKey));
+    } else {
+      t->remote_state[std::string(worker_internal::kWaitingKey)] = {
+          {"reason", reason}, {"until", base::FormatRfc3339(run_at)}};
+    }
     return tx.UpdateTarget(*t);
   });
   if (!r.ok() && r.error().code() != ErrorCode::kAborted) {

@@ -7,7 +7,7 @@ HERALD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HERALD_BUILD_PACKAGES=(g++ cmake make pkg-config ccache ca-certificates tzdata
   libboost1.81-dev libboost-system1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
   libpqxx-dev libsqlite3-dev libvalijson-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev libicu-dev
-  libmimalloc-dev libvips-dev ffmpeg)
+  libmimalloc-dev libvips-dev ffmpeg librsvg2-dev fonts-dejavu-core)
 # Extra packages the tests need.
 HERALD_TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client python3-yaml
   nodejs npm sqlite3 perl clang-14 libclang-rt-14-dev chromium)

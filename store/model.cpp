@@ -31,14 +31,15 @@ constexpr std::array<std::pair<AccountStatus, std::string_view>, 3> kAccountStat
     {AccountStatus::kActive, "active"},
     {AccountStatus::kNeedsReauth, "needs_reauth"},
     {AccountStatus::kDisconnected, "disconnected"}}};
-constexpr std::array<std::pair<PostStatus, std::string_view>, 7> kPostStatuses{{
+constexpr std::array<std::pair<PostStatus, std::string_view>, 8> kPostStatuses{{
     {PostStatus::kDraft, "draft"},
     {PostStatus::kScheduled, "scheduled"},
     {PostStatus::kPublishing, "publishing"},
     {PostStatus::kPublished, "published"},
     {PostStatus::kPartiallyPublished, "partially_published"},
     {PostStatus::kFailed, "failed"},
-    {PostStatus::kCancelled, "cancelled"}}};
+    {PostStatus::kCancelled, "cancelled"},
+    {PostStatus::kPendingApproval, "pending_approval"}}};
 constexpr std::array<std::pair<TargetStatus, std::string_view>, 6> kTargetStatuses{{
     {TargetStatus::kQueued, "queued"},
     {TargetStatus::kPublishing, "publishing"},
@@ -93,6 +94,28 @@ base::Result<JobKind> ParseJobKind(std::string_view name) {
 std::string_view JobStateName(JobState s) { return NameOf(s, kJobStates); }
 base::Result<JobState> ParseJobState(std::string_view name) {
   return ParseName(name, kJobStates, "job state");
+}
+
+// ---- team ----
+
+namespace {
+constexpr std::array<std::pair<ApprovalState, std::string_view>, 3> kApprovalStates{{
+    {ApprovalState::kPending, "pending"},
+    {ApprovalState::kApproved, "approved"},
+    {ApprovalState::kRejected, "rejected"}}};
+constexpr std::array<std::pair<DeliveryState, std::string_view>, 3> kDeliveryStates{{
+    {DeliveryState::kPending, "pending"},
+    {DeliveryState::kDelivered, "delivered"},
+    {DeliveryState::kFailed, "failed"}}};
+}  // namespace
+
+std::string_view ApprovalStateName(ApprovalState s) { return NameOf(s, kApprovalStates); }
+base::Result<ApprovalState> ParseApprovalState(std::string_view name) {
+  return ParseName(name, kApprovalStates, "approval state");
+}
+std::string_view DeliveryStateName(DeliveryState s) { return NameOf(s, kDeliveryStates); }
+base::Result<DeliveryState> ParseDeliveryState(std::string_view name) {
+  return ParseName(name, kDeliveryStates, "delivery state");
 }
 
 }  // namespace herald::store

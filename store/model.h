@@ -92,7 +92,8 @@ struct OAuthGrant {
 // ---- posts, targets ----
 
 enum class PostStatus {
-  kDraft, kScheduled, kPublishing, kPublished, kPartiallyPublished, kFailed, kCancelled
+  kDraft, kScheduled, kPublishing, kPublished, kPartiallyPublished, kFailed, kCancelled,
+  kPendingApproval  // written or changed by an editor under require_approval; not queued
 };
 std::string_view PostStatusName(PostStatus s);  // snake_case, e.g. "partially_published"
 base::Result<PostStatus> ParsePostStatus(std::string_view name);
@@ -260,6 +261,77 @@ struct AuditEntry {
   Time at;
 };
 
+// ---- team: organization settings, approvals, audit queries, webhooks ----
+
+// Per-organization settings (one row per organization; absent = every default).
+struct OrganizationSettings {
+  std::string org_id;
+  bool require_approval = false;  // posts created or changed by editors wait for an approver
+  Time updated_at;
+};
+
+enum class ApprovalState { kPending, kApproved, kRejected };
+std::string_view ApprovalStateName(ApprovalState s);  // "pending" | "approved" | "rejected"
+base::Result<ApprovalState> ParseApprovalState(std::string_view name);
+
+// The approval record of a post (one row per post, the latest request and decision).
+struct PostApproval {
+  std::string post_id;
+  std::string org_id;
+  ApprovalState state = ApprovalState::kPending;
+  bool immediate = false;       // asked for with publish_post: published as soon as approved
+  std::string requested_by;     // key_... or "local"
+  Time requested_at;
+  std::string decided_by;       // "" while pending
+  std::optional<Time> decided_at;
+  std::string note;             // the approver's comment, or the rejection's reason
+};
+
+// Filter for ListAuditEvents. Newest first.
+struct AuditQuery {
+  std::string org_id;          // required
+  std::optional<Time> from;    // at >= from
+  std::optional<Time> to;      // at < to
+  std::string subject;         // "" = any
+  std::string actor;           // "" = any
+  int limit = 100;
+  int64_t before_id = 0;       // page cursor: entries with id < before_id (0 = first page)
+};
+
+// A subscription of an organization to events, delivered signed to `url`.
+struct Webhook {
+  std::string id;  // whk_...
+  std::string org_id;
+  std::string url;
+  std::vector<std::string> events;  // event types; empty = every event
+  std::string secret_sealed;        // the whsec_ secret, sealed; never clear text
+  std::string created_by;
+  Time created_at;
+};
+
+enum class DeliveryState { kPending, kDelivered, kFailed };
+std::string_view DeliveryStateName(DeliveryState s);  // "pending" | "delivered" | "failed"
+base::Result<DeliveryState> ParseDeliveryState(std::string_view name);
+
+// One event to deliver to one webhook (the outbox row), written in the transaction of the change.
+struct WebhookDelivery {
+  std::string id;        // dlv_...
+  std::string webhook_id;
+  std::string org_id;
+  std::string event_id;  // msg_...: the Standard Webhooks webhook-id, the same on every retry
+  std::string event_type;
+  Json payload = Json::object();  // the body sent: {type, timestamp, data}
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;
+  Time next_attempt_at;
+  std::string lease_owner;
+  std::optional<Time> lease_until;
+  int last_status = 0;           // HTTP status of the last attempt (0 = no answer)
+  std::string last_response;     // the start of the last answer's body, or the transport error
+  Time created_at;
+  Time updated_at;
+};
+
 // ---- backup ----
 
 // One table as a backup sees it, read from the database's catalog (never from a list kept by
@@ -303,6 +375,9 @@ struct AnalyticsPost {
   // The latest sample {"normalized": {...}, "raw": {...}}; {} before the first measurement.
   Json metrics = Json::object();
   std::optional<Time> collected_at;  // when `metrics` was measured
+  // The organization's analytics revision when the row was last written; set by the store (a
+  // value given to UpsertAnalyticsPost is ignored).
+  int64_t revision = 0;
 };
 
 // Which analytics posts to list: published_at in [from, to) of `org_id`, of the accounts named
@@ -313,6 +388,14 @@ struct AnalyticsPostQuery {
   Time to;
   std::vector<std::string> account_ids;
   int limit = 0;
+};
+
+// Where a listing of changed analytics posts resumes: after every post of `revision` when
+// account_id is empty, else after the post (revision, account_id, remote_id) in that order.
+struct AnalyticsChangeCursor {
+  int64_t revision = -1;
+  std::string account_id;
+  std::string remote_id;
 };
 
 // One entry of the collection plan: a target (target_id set) or an account (target_id "") and

@@ -245,6 +245,51 @@ class Tx {
   // Deletes expired OAuth states and idempotency records; returns how many rows went.
   virtual Result<int> DeleteExpired(Time now) = 0;
 
+  // ---- team: settings, approvals, audit queries, webhooks ----
+  // Changes the key's role. Errors: kNotFound.
+  virtual Result<void> SetApiKeyRole(std::string_view id, base::Role role) = 0;
+  // The organization's settings; every default when none were stored.
+  virtual Result<OrganizationSettings> GetOrganizationSettings(std::string_view org_id) = 0;
+  // Inserts or replaces the organization's settings. Errors: kFailedPrecondition for an
+  // unknown organization.
+  virtual Result<void> PutOrganizationSettings(const OrganizationSettings& settings) = 0;
+  // Inserts or replaces the approval record of `approval.post_id`.
+  virtual Result<void> PutPostApproval(const PostApproval& approval) = 0;
+  // Errors: kNotFound when the post never needed approval.
+  virtual Result<PostApproval> GetPostApproval(std::string_view org_id,
+                                               std::string_view post_id) = 0;
+  // Audit entries matching `query`, newest first.
+  virtual Result<std::vector<AuditEntry>> ListAuditEvents(const AuditQuery& query) = 0;
+  // Deletes at most `limit` audit entries older than `cutoff` (oldest first); returns how many.
+  virtual Result<int> DeleteAuditBefore(Time cutoff, int limit) = 0;
+  // Errors: kAlreadyExists if the id is taken; kFailedPrecondition for an unknown organization.
+  virtual Result<void> InsertWebhook(const Webhook& webhook) = 0;
+  virtual Result<Webhook> GetWebhook(std::string_view org_id, std::string_view id) = 0;
+  // Webhooks of `org_id`, oldest first.
+  virtual Result<std::vector<Webhook>> ListWebhooks(std::string_view org_id) = 0;
+  // Deletes the webhook and its deliveries not yet made. Errors: kNotFound.
+  virtual Result<void> DeleteWebhook(std::string_view org_id, std::string_view id) = 0;
+  // Errors: kAlreadyExists if the id is taken.
+  virtual Result<void> InsertWebhookDeliveries(const std::vector<WebhookDelivery>& deliveries) = 0;
+  // Claims pending deliveries due at `now` (next_attempt_at <= now, lease free or lapsed),
+  // oldest first, leasing them to `owner` until `lease_until`. Concurrent claimers never get
+  // the same delivery.
+  virtual Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(std::string_view owner,
+                                                                      Time now, Time lease_until,
+                                                                      int limit) = 0;
+  // Records an attempt of a delivery leased by `owner`: state, attempts, next_attempt_at,
+  // last_status, last_response and updated_at from `delivery`, and frees the lease.
+  // Errors: kAborted when `owner` no longer holds the lease.
+  virtual Result<void> FinishWebhookAttempt(const WebhookDelivery& delivery,
+                                            std::string_view owner) = 0;
+  // Deliveries of the organization (of one webhook when `webhook_id` is set), newest first.
+  virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(
+      std::string_view org_id, std::string_view webhook_id, int limit) = 0;
+  // The earliest next_attempt_at of a pending delivery, if any.
+  virtual Result<std::optional<Time>> NextWebhookDeliveryTime() = 0;
+  // Deletes at most `limit` deliveries that are over (delivered or given up) and were last
+  // updated before `cutoff`, oldest first; pending ones stay. Returns how many went.
+  virtual Result<int> DeleteSettledWebhookDeliveries(Time cutoff, int limit) = 0;
   // ---- backup ----
   // The tables holding herald's data (the migration bookkeeping excluded), parents before
   // children by foreign key, each with its columns and primary key, read from the catalog.
@@ -285,14 +330,25 @@ class Tx {
   // set and not older than the stored one. Errors: kInvalidArgument without account or remote id.
   virtual Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) = 0;
   // UpsertAnalyticsPost for each post (a history import), in one transaction.
-  virtual Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) {
-    for (const AnalyticsPost& p : posts) HERALD_RETURN_IF_ERROR(UpsertAnalyticsPost(p));
-    return base::Ok();
-  }
+  virtual Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) = 0;
   // Posts published in [query.from, query.to) with their latest metrics, oldest first (ties by
   // account, remote id). Walks an index on (org_id, published_at).
   virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(
       const AnalyticsPostQuery& query) = 0;
+  // The organization's analytics revision: raised by every write to its analytics posts, in
+  // commit order (concurrent writers of one organization wait for each other); 0 before the
+  // first write.
+  virtual Result<int64_t> GetAnalyticsRevision(std::string_view org_id) = 0;
+  // The organization's analytics posts last written at a revision up to `up_to` that come after
+  // `cursor` in (revision, account_id, remote_id) order, at most `limit` (0 = all). Start with
+  // {.revision = the last revision read} (-1: every post; rows from before revisions existed
+  // have 0) and go on from the last post returned until fewer than `limit` come back.
+  virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPostsChanged(
+      std::string_view org_id, const AnalyticsChangeCursor& cursor, int64_t up_to, int limit) = 0;
+  // One analytics post by its key. Errors: kNotFound (also for another organization's post).
+  virtual Result<AnalyticsPost> GetAnalyticsPost(std::string_view org_id,
+                                                 std::string_view account_id,
+                                                 std::string_view remote_id) = 0;
   // The analytics rows of one herald post (one per measured target), by target id.
   virtual Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
                                                                       std::string_view post_id) = 0;

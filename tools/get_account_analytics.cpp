@@ -22,10 +22,10 @@ GetAccountAnalyticsTool::GetAccountAnalyticsTool(core::AnalyticsService& analyti
 }
 
 Task<Result<ToolOutput>> GetAccountAnalyticsTool::Call(Json args, ToolContext& ctx) {
-  HERALD_CO_ASSIGN_OR_RETURN(
-      Json view, co_await analytics_.AccountAnalytics(
-                     ctx.caller(), base::GetString(args, "account_id"),
-                     OptionalString(args, "from"), OptionalString(args, "to")));
+  HERALD_CO_ASSIGN_OR_RETURN(Json view,
+                             co_await analytics_.AccountAnalytics(
+                                 ctx.caller(), base::GetString(args, "account_id"),
+                                 OptionalString(args, "from"), OptionalString(args, "to")));
   co_return ToolOutput{std::move(view)};
 }
 

@@ -1,6 +1,6 @@
-// get_account_analytics: Get an account's followers and daily series over a range. See spec() for what the model is told, and
-// schemas/tools/get_account_analytics.input.json / .output.json. Thin: decodes the arguments, calls
-// core::AnalyticsService, returns its view. Stateless; thread-safe.
+// get_account_analytics: Get an account's followers and daily series over a range. See spec() for
+// what the model is told, and schemas/tools/get_account_analytics.input.json / .output.json. Thin:
+// decodes the arguments, calls core::AnalyticsService, returns its view. Stateless; thread-safe.
 #ifndef HERALD_TOOLS_GET_ACCOUNT_ANALYTICS_H_
 #define HERALD_TOOLS_GET_ACCOUNT_ANALYTICS_H_
 

@@ -1,6 +1,6 @@
-// get_post_analytics: Get a post's engagement per target, its history and totals. See spec() for what the model is told, and
-// schemas/tools/get_post_analytics.input.json / .output.json. Thin: decodes the arguments, calls
-// core::AnalyticsService, returns its view. Stateless; thread-safe.
+// get_post_analytics: Get a post's engagement per target, its history and totals. See spec() for
+// what the model is told, and schemas/tools/get_post_analytics.input.json / .output.json. Thin:
+// decodes the arguments, calls core::AnalyticsService, returns its view. Stateless; thread-safe.
 #ifndef HERALD_TOOLS_GET_POST_ANALYTICS_H_
 #define HERALD_TOOLS_GET_POST_ANALYTICS_H_
 

@@ -69,6 +69,10 @@ Json PostDetailView(const core::PostState& state, const platforms::PlatformRegis
                               t.status == store::TargetStatus::kPublishing)) {
       item["next_attempt_at"] = TimeJson(t.next_attempt_at);
     }
+    if (t.status == store::TargetStatus::kQueued && t.remote_state.is_object()) {
+      auto waiting = t.remote_state.find("herald_waiting");  // per-account pacing holds it
+      if (waiting != t.remote_state.end() && waiting->is_object()) item["waiting"] = *waiting;
+    }
     if (t.published_at) item["published_at"] = TimeJson(t.published_at);
     if (auto p = core::UploadProgressOf(t);  // a long upload's bytes so far
         p && (t.status == store::TargetStatus::kQueued ||
@@ -96,6 +100,19 @@ Json PostDetailView(const core::PostState& state, const platforms::PlatformRegis
     list.push_back(std::move(item));
   }
   out["targets"] = std::move(list);
+  if (state.approval) {
+    const store::PostApproval& a = *state.approval;
+    Json approval{{"state", store::ApprovalStateName(a.state)},
+                  {"requested_by", a.requested_by},
+                  {"requested_at", TimeJson(a.requested_at)}};
+    if (!a.decided_by.empty()) approval["decided_by"] = a.decided_by;
+    if (a.decided_at) approval["decided_at"] = TimeJson(a.decided_at);
+    if (!a.note.empty()) {
+      approval[a.state == store::ApprovalState::kRejected ? "reason" : "comment"] = a.note;
+    }
+    if (!state.approval_note.empty()) approval["note"] = state.approval_note;
+    out["approval"] = std::move(approval);
+  }
   return out;
 }
 

@@ -40,6 +40,8 @@ Task<Result<core::PostState>> FollowPublishing(core::PostService& posts, ToolCon
   base::asio::steady_timer timer(co_await base::asio::this_coro::executor);
   for (;;) {
     HERALD_CO_ASSIGN_OR_RETURN(core::PostState state, co_await posts.Get(ctx.caller(), post_id));
+    // Waiting for an approver: nothing will be sent until one approves it.
+    if (state.post.status == store::PostStatus::kPendingApproval) co_return state;
     std::string message;
     const double done = Done(state, &message);
     const double total = static_cast<double>(state.targets.size());

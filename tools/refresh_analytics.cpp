@@ -11,9 +11,8 @@ RefreshAnalyticsTool::RefreshAnalyticsTool(core::AnalyticsService& analytics)
 
 Task<Result<ToolOutput>> RefreshAnalyticsTool::Call(Json args, ToolContext& ctx) {
   HERALD_CO_ASSIGN_OR_RETURN(
-      Json updated,
-      co_await analytics_.Refresh(ctx.caller(), base::GetString(args, "account_id"),
-                                  base::GetString(args, "post_id")));
+      Json updated, co_await analytics_.Refresh(ctx.caller(), base::GetString(args, "account_id"),
+                                                base::GetString(args, "post_id")));
   co_return ToolOutput{std::move(updated)};
 }
 

@@ -1,6 +1,6 @@
-// refresh_analytics: Measure a post or an account now, within the rate budget. See spec() for what the model is told, and
-// schemas/tools/refresh_analytics.input.json / .output.json. Thin: decodes the arguments, calls
-// core::AnalyticsService, returns its view. Stateless; thread-safe.
+// refresh_analytics: Measure a post or an account now, within the rate budget. See spec() for what
+// the model is told, and schemas/tools/refresh_analytics.input.json / .output.json. Thin: decodes
+// the arguments, calls core::AnalyticsService, returns its view. Stateless; thread-safe.
 #ifndef HERALD_TOOLS_REFRESH_ANALYTICS_H_
 #define HERALD_TOOLS_REFRESH_ANALYTICS_H_
 

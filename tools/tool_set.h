@@ -12,9 +12,12 @@
 namespace herald::core {
 class AccountService;
 class AnalyticsService;
+class AnalyticsInsights;
 class KeyService;
 class MediaService;
 class PostService;
+class TeamService;
+class WebhookService;
 }  // namespace herald::core
 namespace herald::platforms {
 class PlatformRegistry;
@@ -29,7 +32,11 @@ struct ToolDeps {
   core::MediaService* media = nullptr;
   core::AccountService* accounts = nullptr;
   platforms::PlatformRegistry* platforms = nullptr;
+  core::TeamService* team = nullptr;          // keys, settings, audit log
+  core::WebhookService* webhooks = nullptr;
   core::AnalyticsService* analytics = nullptr;
+  // Best time, reports, and schedule_post's publish_at "best" (null: those tools are left out).
+  core::AnalyticsInsights* insights = nullptr;
 };
 
 // Every production tool, in listing order. A tool whose service is null in `deps` is left out.

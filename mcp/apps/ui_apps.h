@@ -5,9 +5,11 @@
 // tool's result, the view calling other tools through the host (postMessage JSON-RPC).
 //
 // herald offers ui://herald/calendar (linked from list_posts: the posts by day; get_post and
-// reschedule_post from the view). The view's HTML lives in mcp/apps/*.html, embedded at build
-// time. Views are declared only to clients that offer the extension; tools keep returning
-// their text and structured content for every client.
+// reschedule_post from the view) and ui://herald/analytics (linked from analytics_report: the
+// totals and their change, the rows as a chart, the top posts; get_post from the view). The
+// views' HTML lives in mcp/apps/*.html, embedded at build time. Views are declared only to clients
+// that offer the extension; tools keep returning their text and structured content for every
+// client.
 #ifndef HERALD_MCP_APPS_UI_APPS_H_
 #define HERALD_MCP_APPS_UI_APPS_H_
 
@@ -25,6 +27,7 @@ namespace herald::mcp {
 inline constexpr std::string_view kUiExtension = "io.modelcontextprotocol/ui";
 inline constexpr std::string_view kUiMimeType = "text/html;profile=mcp-app";
 inline constexpr std::string_view kCalendarViewUri = "ui://herald/calendar";
+inline constexpr std::string_view kAnalyticsViewUri = "ui://herald/analytics";
 
 // The embedded view file `path` ("calendar.html"), or nullopt (generated at build time).
 std::optional<std::string_view> UiAppFile(std::string_view path);
@@ -34,10 +37,11 @@ std::optional<std::string_view> UiAppFile(std::string_view path);
 // its mimeTypes when it lists any.
 bool OffersUiExtension(const base::Json& client_capabilities);
 
-// Adds herald's views (ui://herald/calendar) to `resources`.
+// Adds herald's views (ui://herald/calendar, ui://herald/analytics) to `resources`.
 base::Result<void> RegisterHeraldViews(ResourceRegistry& resources);
 
-// The tools linked to a view: tool name -> resource URI (list_posts -> ui://herald/calendar).
+// The tools linked to a view: tool name -> resource URI (list_posts -> ui://herald/calendar,
+// analytics_report -> ui://herald/analytics).
 const std::map<std::string, std::string, std::less<>>& HeraldToolViews();
 
 // Adds _meta.ui.resourceUri to each tool of a tools/list result ({"tools": [...]}) that

@@ -22,7 +22,8 @@ bool OffersUiExtension(const base::Json& caps) {
 
 const std::map<std::string, std::string, std::less<>>& HeraldToolViews() {
   static const std::map<std::string, std::string, std::less<>> kViews{
-      {"list_posts", std::string(kCalendarViewUri)}};
+      {"list_posts", std::string(kCalendarViewUri)},
+      {"analytics_report", std::string(kAnalyticsViewUri)}};
   return kViews;
 }
 

@@ -70,7 +70,7 @@ const std::string& DefaultInstructions() {
 
 Dispatcher::Dispatcher(DispatcherOptions options) : options_(std::move(options)) {
   if (options_.instructions.empty()) options_.instructions = DefaultInstructions();
-  if (options_.page_size == 0) options_.page_size = 50;
+  if (options_.page_size == 0) options_.page_size = 100;
   if (options_.request_state_secret.empty()) options_.request_state_secret = base::RandomBytes(32);
 }
 

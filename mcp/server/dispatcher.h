@@ -50,8 +50,9 @@ struct DispatcherOptions {
   std::size_t max_message_bytes = 4 * 1024 * 1024;
   // Most messages in one batch (2025-03-26 sessions only).
   std::size_t max_batch_size = 100;
-  // Entries per page of tools/list, resources/list, resources/templates/list, prompts/list.
-  std::size_t page_size = 50;
+  // Entries per page of tools/list, resources/list, resources/templates/list, prompts/list:
+  // every tool herald has on one page (some clients never ask for the next).
+  std::size_t page_size = 100;
   // serverInfo.version.
   std::string server_version = HERALD_VERSION;
   // The `instructions` of the initialize result; empty = DefaultInstructions().

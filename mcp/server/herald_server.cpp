@@ -1,5 +1,6 @@
 #include "mcp/server/herald_server.h"
 
+#include "mcp/server/analytics_prompts.h"
 #include "mcp/apps/ui_apps.h"
 #include "tools/resource_reads.h"
 
@@ -154,8 +155,7 @@ base::Result<void> RegisterHeraldResources(ResourceRegistry& resources,
          "30 days, followers, posts published and the engagement they gathered "
          "(get_account_analytics).",
          "application/json"},
-        [analytics = providers.analytics](std::string uri,
-                                          std::map<std::string, std::string> vars,
+        [analytics = providers.analytics](std::string uri, std::map<std::string, std::string> vars,
                                           base::Caller caller) -> base::Task<Result<Json>> {
           auto value = co_await analytics(std::move(caller), vars["account_id"]);
           if (!value.ok()) co_return std::move(value).error();
@@ -205,6 +205,7 @@ base::Result<void> RegisterHeraldPrompts(PromptRegistry& prompts) {
         }
         return out;
       }));
+  HERALD_RETURN_IF_ERROR(RegisterAnalyticsPrompts(prompts));
   return base::Ok();
 }
 

@@ -1,6 +1,6 @@
 // herald's own MCP surface on top of the generic Dispatcher: the production tools (tools::
-// MakeTools), the resources herald://accounts and herald://posts/{id}, the MCP Apps view
-// ui://herald/calendar (mcp/apps/ui_apps.h), and the prompts plan_week
+// MakeTools), the resources herald://accounts and herald://posts/{id}, the MCP Apps views
+// ui://herald/calendar and ui://herald/analytics (mcp/apps/ui_apps.h), and the prompts plan_week
 // and repurpose_article. Both transports' composition code (stdio_main.cpp, serve_main.cpp)
 // build their dispatcher with BuildHeraldDispatcher.
 //

@@ -125,6 +125,29 @@ class SqlTx final : public Tx {
 
   Result<int> DeleteExpired(Time now) override;
 
+  // ---- team: settings, approvals, audit queries, webhooks ----
+  Result<void> SetApiKeyRole(std::string_view id, base::Role role) override;
+  Result<OrganizationSettings> GetOrganizationSettings(std::string_view org_id) override;
+  Result<void> PutOrganizationSettings(const OrganizationSettings& settings) override;
+  Result<void> PutPostApproval(const PostApproval& approval) override;
+  Result<PostApproval> GetPostApproval(std::string_view org_id, std::string_view post_id) override;
+  Result<std::vector<AuditEntry>> ListAuditEvents(const AuditQuery& query) override;
+  Result<int> DeleteAuditBefore(Time cutoff, int limit) override;
+  Result<int> DeleteSettledWebhookDeliveries(Time cutoff, int limit) override;
+  Result<void> InsertWebhook(const Webhook& webhook) override;
+  Result<Webhook> GetWebhook(std::string_view org_id, std::string_view id) override;
+  Result<std::vector<Webhook>> ListWebhooks(std::string_view org_id) override;
+  Result<void> DeleteWebhook(std::string_view org_id, std::string_view id) override;
+  Result<void> InsertWebhookDeliveries(const std::vector<WebhookDelivery>& deliveries) override;
+  Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(std::string_view owner, Time now,
+                                                              Time lease_until,
+                                                              int limit) override;
+  Result<void> FinishWebhookAttempt(const WebhookDelivery& delivery,
+                                    std::string_view owner) override;
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::string_view org_id,
+                                                             std::string_view webhook_id,
+                                                             int limit) override;
+  Result<std::optional<Time>> NextWebhookDeliveryTime() override;
   // ---- backup ----
   Result<std::vector<BackupTable>> ListBackupTables() override;
   Result<int64_t> CountBackupRows(const BackupTable& table) override;
@@ -144,6 +167,13 @@ class SqlTx final : public Tx {
                                            std::string_view target_id, Time from, Time to,
                                            int limit) override;
   Result<void> UpsertAnalyticsPost(const AnalyticsPost& post) override;
+  Result<void> UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) override;
+  Result<int64_t> GetAnalyticsRevision(std::string_view org_id) override;
+  Result<std::vector<AnalyticsPost>> ListAnalyticsPostsChanged(std::string_view org_id,
+                                                               const AnalyticsChangeCursor& cursor,
+                                                               int64_t up_to, int limit) override;
+  Result<AnalyticsPost> GetAnalyticsPost(std::string_view org_id, std::string_view account_id,
+                                         std::string_view remote_id) override;
   Result<std::vector<AnalyticsPost>> ListAnalyticsPosts(const AnalyticsPostQuery& query) override;
   Result<std::vector<AnalyticsPost>> ListAnalyticsPostsOfPost(std::string_view org_id,
                                                               std::string_view post_id) override;
@@ -163,6 +193,10 @@ class SqlTx final : public Tx {
  private:
   // Runs one statement, remembering the first failure.
   Result<Rows> Exec(std::string_view sql, const Params& params);
+  // Raises the organization's analytics revision and returns the new value.
+  Result<int64_t> NextAnalyticsRevision(std::string_view org_id);
+  // UpsertAnalyticsPost at `revision`.
+  Result<void> UpsertAnalyticsPostAt(const AnalyticsPost& post, int64_t revision);
   // `column IN (...)` for `ids`, appending the parameters.
   std::string IdSet(std::string_view column, const std::vector<std::string>& ids,
                     Params& params) const;

@@ -1,4 +1,6 @@
 // SqlTx: analytics (metric samples over time, the posts they measure, the collection plan).
+#include <map>
+#include <string>
 #include <utility>
 
 #include "store/sql/sql_rows.h"
@@ -9,7 +11,7 @@ namespace {
 
 constexpr std::string_view kAnalyticsPostCols =
     "org_id, account_id, remote_id, platform, post_id, target_id, url, published_at, "
-    "text_excerpt, metric_values, collected_at";
+    "text_excerpt, metric_values, collected_at, revision";
 constexpr std::string_view kPlanCols =
     "org_id, account_id, target_id, platform, published_at, next_at, stage, failures, "
     "last_error, lease_owner, lease_until";
@@ -27,6 +29,7 @@ AnalyticsPost DecodeAnalyticsPost(RowReader& r) {
   p.text_excerpt = r.Text();
   p.metrics = r.JsonValue();
   p.collected_at = r.OptTime();
+  p.revision = r.Int();
   return p;
 }
 
@@ -79,7 +82,7 @@ Result<std::vector<Metrics>> SqlTx::ListMetrics(std::string_view org_id,
   return DecodeAll<Metrics>(rows, DecodeMetrics);
 }
 
-Result<void> SqlTx::UpsertAnalyticsPost(const AnalyticsPost& p) {
+Result<void> SqlTx::UpsertAnalyticsPostAt(const AnalyticsPost& p, int64_t revision) {
   if (p.account_id.empty() || p.remote_id.empty()) {
     return base::InvalidArgument("an analytics post needs an account_id and a remote_id");
   }
@@ -88,7 +91,7 @@ Result<void> SqlTx::UpsertAnalyticsPost(const AnalyticsPost& p) {
       "excluded.collected_at >= analytics_posts.collected_at)";
   HERALD_RETURN_IF_ERROR(Exec(
       Sql({"INSERT INTO analytics_posts (", kAnalyticsPostCols,
-           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, remote_id) DO "
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, remote_id) DO "
            "UPDATE SET ",
            KeepIfEmpty("platform"), ", ", KeepIfEmpty("post_id"), ", ", KeepIfEmpty("target_id"),
            ", ", KeepIfEmpty("url"), ", ", KeepIfEmpty("text_excerpt"),
@@ -96,12 +99,92 @@ Result<void> SqlTx::UpsertAnalyticsPost(const AnalyticsPost& p) {
            " THEN excluded.metric_values ELSE analytics_posts.metric_values END, collected_at = "
            "CASE WHEN ",
            fresh,
-           " THEN excluded.collected_at ELSE analytics_posts.collected_at END WHERE "
+           " THEN excluded.collected_at ELSE analytics_posts.collected_at END, revision = "
+           "excluded.revision WHERE "
            "analytics_posts.org_id = excluded.org_id"}),
       {Txt(p.org_id), Txt(p.account_id), Txt(p.remote_id), Txt(p.platform), Txt(p.post_id),
        Txt(p.target_id), Txt(p.url), Tm(p.published_at), Txt(p.text_excerpt), Jsn(p.metrics),
-       OptTm(p.collected_at)}));
+       OptTm(p.collected_at), Int(revision)}));
   return base::Ok();
+}
+
+Result<int64_t> SqlTx::NextAnalyticsRevision(std::string_view org_id) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec("INSERT INTO analytics_revisions (org_id, revision) VALUES (?, 1) ON "
+                      "CONFLICT (org_id) DO UPDATE SET revision = analytics_revisions.revision "
+                      "+ 1 RETURNING revision",
+                      {Txt(org_id)}));
+  return DecodeOne<int64_t>(
+      rows, [](RowReader& r) { return r.Int(); }, "the analytics revision was not returned");
+}
+
+Result<void> SqlTx::UpsertAnalyticsPost(const AnalyticsPost& p) {
+  if (p.account_id.empty() || p.remote_id.empty()) {
+    return base::InvalidArgument("an analytics post needs an account_id and a remote_id");
+  }
+  HERALD_ASSIGN_OR_RETURN(int64_t revision, NextAnalyticsRevision(p.org_id));
+  return UpsertAnalyticsPostAt(p, revision);
+}
+
+Result<void> SqlTx::UpsertAnalyticsPosts(const std::vector<AnalyticsPost>& posts) {
+  // One revision per organization for the whole batch.
+  std::map<std::string, int64_t, std::less<>> revision_of;
+  for (const AnalyticsPost& p : posts) {
+    if (p.account_id.empty() || p.remote_id.empty()) {
+      return base::InvalidArgument("an analytics post needs an account_id and a remote_id");
+    }
+    auto it = revision_of.find(p.org_id);
+    if (it == revision_of.end()) {
+      HERALD_ASSIGN_OR_RETURN(int64_t revision, NextAnalyticsRevision(p.org_id));
+      it = revision_of.emplace(p.org_id, revision).first;
+    }
+    HERALD_RETURN_IF_ERROR(UpsertAnalyticsPostAt(p, it->second));
+  }
+  return base::Ok();
+}
+
+Result<int64_t> SqlTx::GetAnalyticsRevision(std::string_view org_id) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec("SELECT revision FROM analytics_revisions WHERE org_id = ?", {Txt(org_id)}));
+  if (rows.empty()) return int64_t{0};
+  return DecodeOne<int64_t>(
+      rows, [](RowReader& r) { return r.Int(); }, "no analytics revision");
+}
+
+Result<std::vector<AnalyticsPost>> SqlTx::ListAnalyticsPostsChanged(
+    std::string_view org_id, const AnalyticsChangeCursor& cursor, int64_t up_to, int limit) {
+  Params params{Txt(org_id), Int(up_to)};
+  std::string sql = Sql({"SELECT ", kAnalyticsPostCols,
+                         " FROM analytics_posts WHERE org_id = ? AND revision <= ? AND "});
+  if (cursor.account_id.empty()) {
+    sql += "revision > ?";
+    params.push_back(Int(cursor.revision));
+  } else {
+    sql += "(revision, account_id, remote_id) > (?, ?, ?)";
+    params.push_back(Int(cursor.revision));
+    params.push_back(Txt(cursor.account_id));
+    params.push_back(Txt(cursor.remote_id));
+  }
+  sql += " ORDER BY revision, account_id, remote_id";
+  if (limit > 0) {
+    sql += " LIMIT ?";
+    params.push_back(Int(limit));
+  }
+  HERALD_ASSIGN_OR_RETURN(Rows rows, Exec(sql, params));
+  return DecodeAll<AnalyticsPost>(rows, DecodeAnalyticsPost);
+}
+
+Result<AnalyticsPost> SqlTx::GetAnalyticsPost(std::string_view org_id, std::string_view account_id,
+                                              std::string_view remote_id) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec(Sql({"SELECT ", kAnalyticsPostCols,
+                           " FROM analytics_posts WHERE account_id = ? AND remote_id = ? AND "
+                           "org_id = ?"}),
+                      {Txt(account_id), Txt(remote_id), Txt(org_id)}));
+  return DecodeOne<AnalyticsPost>(rows, DecodeAnalyticsPost,
+                                  "no analytics post '" + std::string(remote_id.substr(0, 64)) +
+                                      "' of account '" + std::string(account_id.substr(0, 64)) +
+                                      "'");
 }
 
 Result<std::vector<AnalyticsPost>> SqlTx::ListAnalyticsPosts(const AnalyticsPostQuery& q) {

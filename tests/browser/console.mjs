@@ -4,24 +4,30 @@
 // reconnects the account, and signs out; no page logs a console error. Security: a request
 // without the CSRF token is refused, the session cookie is HttpOnly and SameSite=Strict,
 // another organization's posts never show, and a post whose text is <script> shows as text.
+// Analytics: with a Mastodon account (herald-emulator) whose history herald imported and a post
+// it published and measured, the analytics page shows the chart, the totals, the rows and the
+// top post (linked to its post page), regroups by account, shows analytics_report's own message
+// for a bad range, and fits a phone.
 //
-//   node console.mjs <herald> <artifacts dir> <herald_oauth_emulator>
+//   node console.mjs <herald> <artifacts dir> <herald_oauth_emulator> <herald-emulator>
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 import { check, equal, eventually, freePort, openSignInLink, runSteps, startServe, tempDataDir }
   from '../interop/lib/herald.mjs';
-import { allowRefusals, dayIn, launch, oauthEnv, rest, shot, startOAuthEmulator } from './lib.mjs';
+import { allowRefusals, dayIn, launch, oauthEnv, rest, seedAnalytics, shot, startOAuthEmulator }
+  from './lib.mjs';
 
-const [herald, artifacts, emulatorBinary] = process.argv.slice(2);
-if (!herald || !artifacts || !emulatorBinary) {
-  console.error('usage: node console.mjs <herald> <artifacts dir> <herald_oauth_emulator>');
+const [herald, artifacts, emulatorBinary, networkEmulatorBinary] = process.argv.slice(2);
+if (!herald || !artifacts || !emulatorBinary || !networkEmulatorBinary) {
+  console.error('usage: node console.mjs <herald> <artifacts dir> <herald_oauth_emulator> <herald-emulator>');
   process.exit(2);
 }
 
 const zone = 'Europe/Paris';
 const dataDir = tempDataDir();
 let emulator;
+let mastodon;
 let server;
 let base;
 let ctx;
@@ -45,7 +51,7 @@ const steps = [
     emulator = await startOAuthEmulator(emulatorBinary, base, ['--token-ttl', '2', '--no-refresh-tokens']);
     server = await startServe(herald, [], {
       port, dataDir,
-      env: oauthEnv(emulator.url, base),
+      env: { ...oauthEnv(emulator.url, base), HERALD_ALLOW_PRIVATE_NETWORKS: '1' },
     });
     check(server.key, 'the first start printed an admin key');
     ctx = await browser.newContext({ timezoneId: zone, locale: 'en-GB',
@@ -247,6 +253,87 @@ const steps = [
     await other.close();
   }],
 
+  ['analytics: the report with its chart, totals, rows and top post', async () => {
+    const seeded = await seedAnalytics(base, server.key, networkEmulatorBinary,
+                                       { text: 'Top post <b>bold?</b> of the month' });
+    mastodon = seeded.emulator;
+    await page.goto(`${base}/console/calendar`);
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.waitForURL(/\/console\/analytics/);
+    await page.getByRole('heading', { name: 'Analytics' }).waitFor();
+    await page.getByLabel('Period').waitFor();
+    equal(await page.getByLabel('Period').inputValue(), '30', 'the last 30 days by default');
+    const chart = page.locator('figure.chart svg[role="img"]');
+    await chart.waitFor();
+    check((await chart.locator('title').first().textContent()).includes('Engagement by day'),
+          'the chart has a title');
+    await page.getByRole('heading', { name: 'Totals' }).waitFor();
+    const posts = await page.locator('table.numbers tbody tr').first().innerText();
+    check(/^Posts\s+\d+\s+\d+\s+[+-]\d+\.\d%/.test(posts),
+          `posts now, before, and the change: ${JSON.stringify(posts)}`);
+    const top = page.locator('ol.top-posts li').first();
+    check((await top.innerText()).includes(seeded.text), `the top post first: ${await top.innerText()}`);
+    equal(await top.getByRole('link').getAttribute('href'), `/console/posts/${seeded.postId}`,
+          'the top post links to its post page');
+    await page.getByRole('heading', { name: 'Best times to post' }).waitFor();
+    await shot(page, artifacts, '12-analytics');
+    await page.getByLabel('Group by').selectOption('account');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/group_by=account/);
+    await page.getByRole('heading', { name: 'By account' }).waitFor();
+    const rows = await page.locator('#rows ~ .table-wrap tbody tr').allInnerTexts();
+    check(rows.some((r) => r.includes('Mastodon')), `a row for the Mastodon account: ${rows}`);
+    await shot(page, artifacts, '13-analytics-by-account');
+    await top.getByRole('link').first().click();
+    await page.waitForURL(new RegExp(`/console/posts/${seeded.postId}`));
+    await page.getByText(seeded.text).waitFor();
+  }],
+
+  ['analytics: a bad range shows the tool\'s message; another organization sees none of it', async () => {
+    await page.goto(`${base}/console/analytics`);
+    await page.getByLabel('From').fill('2026-03-10');
+    await page.getByLabel('To (included)').fill('2026-03-01');
+    equal(await page.getByLabel('Period').inputValue(), 'custom', 'choosing a date picks custom dates');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const message = await alert.innerText();
+    const zoned = (day) => new Date(`${day}T00:00:00+01:00`).toISOString().replace('.000Z', 'Z');
+    const r = await fetch(`${base}/api/v1/tools/analytics_report`, {
+      method: 'POST', headers: { Authorization: `Bearer ${server.key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ from: zoned('2026-03-10'), to: zoned('2026-03-02'), timezone: zone }) });
+    const body = await r.json();
+    equal(r.status, 400, 'the tool refuses the range');
+    equal(message, body.error.message, 'the page shows the tool\'s own message');
+    allowRefusals(errors, [400]);
+    const other = await browser.newContext({ timezoneId: zone });
+    const otherPage = watch(await other.newPage());
+    await otherPage.goto(`${base}/console/signin`);
+    await otherPage.getByLabel('API key').fill(otherKey);
+    await otherPage.getByRole('button', { name: 'Sign in' }).click();
+    await otherPage.waitForURL(/\/console\/calendar/);
+    await otherPage.goto(`${base}/console/analytics?range=90&group_by=account`);
+    await otherPage.getByRole('heading', { name: 'Analytics' }).waitFor();
+    const theirs = await otherPage.content();
+    check(!theirs.includes('acme_stats') && !theirs.includes('Top post'), 'none of our accounts or posts');
+    await other.close();
+  }],
+
+  ['phone-sized analytics', async () => {
+    const phone = await browser.newContext({ timezoneId: zone, viewport: { width: 390, height: 844 },
+                                             storageState: await ctx.storageState() });
+    const p = watch(await phone.newPage());
+    await p.goto(`${base}/console/analytics`);
+    await p.locator('figure.chart svg').waitFor();
+    await shot(p, artifacts, '14-phone-analytics');
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    const wide = await p.evaluate(() => Array.from(document.querySelectorAll('main *'))
+      .filter((e) => e.getBoundingClientRect().right > 390).slice(0, 5)
+      .map((e) => `${e.tagName}.${e.className}`));
+    check(width <= 390, `no horizontal scrolling on a phone (${width}px: ${wide})`);
+    await phone.close();
+  }],
+
   ['the calendar as the README shows it', async () => {
     const wide = await browser.newContext({ timezoneId: zone, locale: 'en-GB',
                                             viewport: { width: 1100, height: 430 },
@@ -287,5 +374,6 @@ await runSteps(steps, async () => {
   await browser.close().catch(() => {});
   if (server) await server.stop({ keepData: true });
   emulator?.child.kill('SIGTERM');
+  await mastodon?.stop().catch(() => {});
   rmSync(dataDir, { recursive: true, force: true });
 });

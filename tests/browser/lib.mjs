@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
+import { eventually, startEmulator } from '../interop/lib/herald.mjs';
+
 // Launches Debian's chromium (no browser download). Returns { browser, errors, watch(page) }:
 // `watch` records every console error and uncaught page error of `page` into `errors`.
 export async function launch() {
@@ -81,4 +83,43 @@ export function allowRefusals(errors, statuses) {
   for (let i = errors.length - 1; i >= 0; --i) {
     if (pattern.test(errors[i])) errors.splice(i, 1);
   }
+}
+
+// Measured posts for the analytics views: a Mastodon emulator (herald-emulator) with an account
+// whose history (`count` posts, three a day, newest first: 120 reach back 40 days, so the last
+// 30 days have a previous period to compare with; a Tuesday 14:00 UTC peak) herald imports,
+// plus one post published through herald that the network then reports `engagement` for (so it
+// is the top post and links to its post page). herald must run with
+// HERALD_ALLOW_PRIVATE_NETWORKS=1. Returns { emulator, accountId, postId, text }.
+export async function seedAnalytics(base, key, emulatorBinary, {
+  text = 'Our best post this month', count = 120,
+  engagement = { likes: 60, reposts: 12, replies: 5 } } = {}) {
+  const emulator = await startEmulator(emulatorBinary, 'mastodon');
+  const token = await emulator.control('POST', '/tokens', { username: 'acme_stats', display_name: 'Acme' });
+  await emulator.control('POST', '/mastodon/accounts', { username: 'acme_stats', followers_count: 321 });
+  await emulator.control('POST', '/mastodon/history', {
+    account: 'acme_stats', count, days: 56, hours: [9, 14, 19],
+    base: { likes: 2, reposts: 1, replies: 1 }, peak: { weekday: 2, hour: 14, factor: 6 } });
+  const account = await rest(base, key, 'connect_account', {
+    platform: 'mastodon', instance_url: emulator.base, access_token: token.token });
+  const accountId = account.account_id;
+  const imported = await rest(base, key, 'refresh_analytics', { account_id: accountId });
+  const history = imported.updated.find((u) => u.kind === 'history');
+  if (!history || history.imported !== count) {
+    throw new Error(`the history was not imported: ${JSON.stringify(imported)}`);
+  }
+  const started = await rest(base, key, 'publish_post', { accounts: [accountId], text });
+  const postId = started.post_id;
+  await eventually(async () => {
+    const p = await rest(base, key, 'get_post', { post_id: postId });
+    return p.status === 'published' ? p : null;
+  }, 30000, 'the post was published', 100);
+  const live = (await emulator.posts()).filter((p) => p.text === text);
+  if (live.length !== 1) throw new Error(`the post is on the network ${live.length} times`);
+  await emulator.control('POST', `/posts/${encodeURIComponent(live[0].id)}/metrics`, engagement);
+  const measured = await rest(base, key, 'refresh_analytics', { post_id: postId });
+  if (measured.updated?.[0]?.status !== 'updated') {
+    throw new Error(`the post was not measured: ${JSON.stringify(measured)}`);
+  }
+  return { emulator, accountId, postId, text };
 }

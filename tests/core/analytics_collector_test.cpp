@@ -50,6 +50,9 @@ TEST(MetricNamesTest, NormalisedBesideTheNetworksOwnNamesAndAbsentNeverZero) {
   EXPECT_EQ(x["raw"]["bookmark_count"], 1);
   EXPECT_EQ(EngagementOf(stored), 4);
   EXPECT_EQ(EngagementOf(Json::object()), 0);
+  // Clicks are reach, as in analytics_report's engagement: one definition everywhere.
+  Json clicked = NormalizeMetrics("linkedin", Json{{"likes", 2}, {"clicks", 9}, {"views", 50}});
+  EXPECT_EQ(EngagementOf(clicked), 2);
 }
 
 TEST_F(AnalyticsCollectorTest, MeasuresAtOneHourOneDayAndOneWeek) {

@@ -12,6 +12,9 @@
 //     refresh_analytics {post_id} reads them, and get_post_analytics shows exactly those numbers
 //     per target (normalised, with each network's own names in raw) and their totals;
 //   - the herald://analytics/{account_id} resource reads like get_account_analytics;
+//   - best_time_to_post finds the seeded peak (Tuesday 14:00 UTC) in the imported history,
+//     analytics_report returns totals and a PNG chart as image content, and schedule_post with
+//     publish_at "best" lands on the next Tuesday 14:00 UTC;
 //   - bad input: another post id, `from` after `to`, a range over two years: tool errors.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -26,7 +29,7 @@ if (!herald || !emulatorBinary) {
 }
 
 const NETWORKS = ['mastodon', 'bluesky'];
-const SEEDED = { mastodon: 24, bluesky: 30 };
+const SEEDED = { mastodon: 84, bluesky: 30 };
 // What each emulator will report for the published post.
 const ENGAGEMENT = {
   mastodon: { likes: 7, reposts: 3, replies: 2, quotes: 1 },
@@ -70,7 +73,7 @@ const steps = [
                                     { handle: 'acme-stats.test', followers_count: 654 });
     connectArgs.bluesky = { handle: bsky.handle, app_password: bsky.app_password,
                             service_url: emulators.bluesky.base };
-    const seed = { days: 21, hours: [9, 14, 19], base: { likes: 2, reposts: 1, replies: 1 },
+    const seed = { days: 29, hours: [9, 14, 19], base: { likes: 2, reposts: 1, replies: 1 },
                    peak: { weekday: 2, hour: 14, factor: 10 } };
     const m = await emulators.mastodon.control('POST', '/mastodon/history',
                                                { ...seed, account: 'acme_stats',
@@ -95,7 +98,8 @@ const steps = [
         new URL(`${server.base}/mcp`),
         { requestInit: { headers: { Authorization: `Bearer ${server.key}` } } }));
     const names = (await client.listTools()).tools.map((t) => t.name);
-    for (const t of ['get_post_analytics', 'get_account_analytics', 'refresh_analytics']) {
+    for (const t of ['get_post_analytics', 'get_account_analytics', 'refresh_analytics',
+                     'best_time_to_post', 'analytics_report']) {
       check(names.includes(t), `tools/list has ${t}: ${names}`);
     }
   }],
@@ -173,6 +177,44 @@ const steps = [
     equal(body.totals.posts, SEEDED.mastodon + 1, 'the seeded history and the new post');
   }],
 
+  ['best_time_to_post finds the seeded peak', async () => {
+    const b = await call('best_time_to_post',
+                         { account_id: accounts.mastodon.account_id, timezone: 'UTC' });
+    equal(b.source, 'history', `from the imported history: ${JSON.stringify(b).slice(0, 400)}`);
+    equal([b.slots[0].weekday, b.slots[0].hour], ['Tuesday', 14], 'the best slot');
+    check(b.based_on_posts >= SEEDED.mastodon, `based_on_posts: ${b.based_on_posts}`);
+    console.log(`     best: ${b.slots[0].weekday} ${b.slots[0].hour}:00 UTC, ` +
+                `confidence ${b.confidence}, ${b.based_on_posts} posts`);
+  }],
+
+  ['analytics_report returns totals and a PNG chart', async () => {
+    const to = new Date(Date.now() + 3600 * 1000);
+    const from = new Date(to.getTime() - 31 * 24 * 3600 * 1000);
+    const r = await client.callTool({ name: 'analytics_report', arguments: {
+      from: from.toISOString(), to: to.toISOString(), group_by: 'account', chart: true } });
+    check(!r.isError, `analytics_report: ${JSON.stringify(r.content).slice(0, 400)}`);
+    const report = r.structuredContent;
+    equal(report.totals.posts, SEEDED.mastodon + SEEDED.bluesky + 2,
+          'the imported history and the published post');
+    equal(report.rows.length, 2, 'one row per account');
+    const image = (r.content ?? []).find((c) => c.type === 'image');
+    check(image, `image content: ${JSON.stringify(r.content.map((c) => c.type))}`);
+    equal(image.mimeType, 'image/png', 'a PNG');
+    equal(Buffer.from(image.data, 'base64').subarray(1, 4).toString(), 'PNG', 'PNG bytes');
+  }],
+
+  ['schedule_post with publish_at "best" lands in the peak', async () => {
+    const r = await call('schedule_post', {
+      accounts: [accounts.mastodon.account_id], text: `At the best time (${runId})`,
+      publish_at: 'best', timezone: 'UTC', idempotency_key: `e2e-analytics-best-${runId}` });
+    const at = new Date(r.publish_at);
+    equal([at.getUTCDay(), at.getUTCHours(), at.getUTCMinutes()], [2, 14, 0],
+          `a Tuesday at 14:00 UTC: ${r.publish_at}`);
+    equal([r.best_time.slot.weekday, r.best_time.rank], ['Tuesday', 1], 'the best slot, rank 1');
+    check(typeof r.best_time.reason === 'string', `says why: ${JSON.stringify(r.best_time)}`);
+    await call('cancel_post', { post_id: r.post_id });
+  }],
+
   ['bad input is a clear error', async () => {
     const unknown = await callFails('get_post_analytics', { post_id: 'post_00000000000000000000000000' });
     check(/no post/.test(unknown), `unknown post: ${unknown}`);
@@ -187,6 +229,12 @@ const steps = [
     const both = await callFails('refresh_analytics',
                                  { post_id: postId, account_id: accounts.bluesky.account_id });
     check(/not both/.test(both), `both ids: ${both}`);
+    const zone = await callFails('best_time_to_post',
+                                 { account_id: accounts.bluesky.account_id, timezone: 'Mars/Olympus' });
+    check(/timezone/.test(zone), `an unknown time zone: ${zone}`);
+    const group = await callFails('analytics_report', {
+      from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', group_by: 'hour' });
+    check(/group_by/.test(group), `an unknown group_by: ${group}`);
   }],
 
   ['close the client and stop herald', async () => {

@@ -29,7 +29,7 @@ TEST(HeraldPromptsTest, ListAndGet) {
   ASSERT_THAT(RegisterHeraldPrompts(h.dispatcher().prompts()), IsOk());
   h.Initialize();
   Json prompts = h.Call("prompts/list")["result"]["prompts"];
-  ASSERT_EQ(prompts.size(), 2u);
+  ASSERT_EQ(prompts.size(), 3u);  // plan_week, repurpose_article, weekly_report
   EXPECT_EQ(prompts[0]["name"], "plan_week");
   EXPECT_EQ(prompts[0]["arguments"][0]["name"], "goals");
   EXPECT_EQ(prompts[0]["arguments"][0]["required"], true);

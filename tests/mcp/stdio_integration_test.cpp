@@ -227,7 +227,7 @@ TEST_F(StdioIntegrationTest, InitializeListCallAndExitOnEof) {
   herald.Send({{"jsonrpc", "2.0"}, {"id", 4}, {"method", "resources/list"}});
   EXPECT_TRUE(herald.ReadResponse(4)["result"]["resources"].is_array());
   herald.Send({{"jsonrpc", "2.0"}, {"id", 5}, {"method", "prompts/list"}});
-  EXPECT_EQ(herald.ReadResponse(5)["result"]["prompts"].size(), 2u);
+  EXPECT_EQ(herald.ReadResponse(5)["result"]["prompts"].size(), 3u);  // with weekly_report
 
   herald.CloseStdin();
   EXPECT_EQ(herald.Wait(), 0) << herald.Stderr();

@@ -168,6 +168,78 @@ TEST_P(StoreContractTest, AnalyticsPostsOverARangeAndAccounts) {
   EXPECT_TRUE(other->empty());
 }
 
+TEST_P(StoreContractTest, AnalyticsRevisionsListWhatChangedSinceAReaderLastLooked) {
+  auto revision = [&](const std::string& org) {
+    return InRead([&](Tx& tx) { return tx.GetAnalyticsRevision(org); });
+  };
+  auto changed = [&](const AnalyticsChangeCursor& cursor, int64_t up_to, int limit) {
+    return InRead(
+        [&](Tx& tx) { return tx.ListAnalyticsPostsChanged(org_.id, cursor, up_to, limit); });
+  };
+  HERALD_ASSERT_OK(revision(org_.id));
+  EXPECT_EQ(*revision(org_.id), 0);
+
+  // A batch of five is one revision; each single upsert is the next one.
+  Account second = AddAccount();
+  std::vector<AnalyticsPost> batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(MakeAnalyticsPost(org_.id, i % 2 == 0 ? account_.id : second.id,
+                                      "b" + std::to_string(i), Now() + hours(i)));
+  }
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpsertAnalyticsPosts(batch); }));
+  EXPECT_EQ(*revision(org_.id), 1);
+  AnalyticsPost single = MakeAnalyticsPost(org_.id, account_.id, "b0", Now());
+  single.metrics = Sample(9);
+  single.collected_at = Now() + hours(1);
+  HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.UpsertAnalyticsPost(single); }));
+  EXPECT_EQ(*revision(org_.id), 2);
+
+  // Everything from -1; only the rewritten post after revision 1; nothing after 2.
+  auto all = changed({.revision = -1, .account_id = "", .remote_id = ""}, 2, 0);
+  HERALD_ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 5u);
+  EXPECT_EQ(all->back().remote_id, "b0");
+  EXPECT_EQ(all->back().revision, 2);
+  EXPECT_EQ(all->back().metrics["normalized"]["likes"], 9);
+  auto since_one = changed({.revision = 1, .account_id = "", .remote_id = ""}, 2, 0);
+  HERALD_ASSERT_OK(since_one);
+  ASSERT_EQ(since_one->size(), 1u);
+  EXPECT_EQ((*since_one)[0].remote_id, "b0");
+  auto up_to_one = changed({.revision = -1, .account_id = "", .remote_id = ""}, 1, 0);
+  HERALD_ASSERT_OK(up_to_one);
+  EXPECT_EQ(up_to_one->size(), 4u);  // b0 moved on to revision 2
+  EXPECT_TRUE(changed({.revision = 2, .account_id = "", .remote_id = ""}, 2, 0)->empty());
+
+  // Pages of two, resumed from the last row, see every post once.
+  std::set<std::string> seen;
+  AnalyticsChangeCursor cursor{.revision = -1, .account_id = "", .remote_id = ""};
+  for (int page = 0; page < 10; ++page) {
+    auto rows = changed(cursor, 2, 2);
+    HERALD_ASSERT_OK(rows);
+    for (const AnalyticsPost& p : *rows) EXPECT_TRUE(seen.insert(p.remote_id).second);
+    if (rows->size() < 2) break;
+    cursor = {.revision = rows->back().revision,
+              .account_id = rows->back().account_id,
+              .remote_id = rows->back().remote_id};
+  }
+  EXPECT_EQ(seen.size(), 5u);
+
+  // One post by key; another organization sees neither the post nor the revision.
+  auto one = InRead([&](Tx& tx) { return tx.GetAnalyticsPost(org_.id, second.id, "b1"); });
+  HERALD_ASSERT_OK(one);
+  EXPECT_EQ(one->url, "https://example.social/@alice/b1");
+  auto foreign = InRead([&](Tx& tx) { return tx.GetAnalyticsPost("org_other", second.id, "b1"); });
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*revision("org_other"), 0);
+  auto other_rows = InRead([&](Tx& tx) {
+    return tx.ListAnalyticsPostsChanged(
+        "org_other", {.revision = -1, .account_id = "", .remote_id = ""}, 100, 0);
+  });
+  HERALD_ASSERT_OK(other_rows);
+  EXPECT_TRUE(other_rows->empty());
+}
+
 CollectionTask MakeTask(const std::string& org_id, const std::string& account_id,
                         const std::string& target_id, base::Time next_at) {
   CollectionTask t;

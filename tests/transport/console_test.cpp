@@ -100,6 +100,63 @@ TEST(ConsolePages, PostPageEscapesTextAndReasonsAndLinksOnlyHttpUrls) {
   EXPECT_THAT(html, HasSubstr("value=\"2026-12-07T09:00\""));  // Paris
 }
 
+TEST(ConsolePages, AnalyticsEscapesTextAndLinksOnlyHeraldPostsAndHttpUrls) {
+  Json accounts{{"accounts", Json::array({{{"account_id", "acc_1"},
+                                           {"platform", "x"},
+                                           {"platform_name", "X"},
+                                           {"handle", std::string(kScript)}}})}};
+  Json report{{"from", "2026-03-01T23:00:00Z"},
+              {"to", "2026-03-08T23:00:00Z"},
+              {"previous_from", "2026-02-22T23:00:00Z"},
+              {"group_by", "account"},
+              {"timezone", "Europe/Paris"},
+              {"totals", {{"posts", 3}, {"engagement", 1234.0}, {"metrics", {{"likes", 1234.0}}}}},
+              {"previous_totals", {{"posts", 0}, {"engagement", 0}, {"metrics", Json::object()}}},
+              {"change", {{"metrics_pct", Json::object()}}},
+              {"rows", Json::array({{{"key", "acc_1"},
+                                     {"label", std::string(kScript)},
+                                     {"posts", 3},
+                                     {"engagement", 1234.0},
+                                     {"metrics", {{"likes", 1234.0}}}}})},
+              {"top_posts", Json::array({{{"post_id", "post_1"},
+                                          {"target_id", "tgt_1"},
+                                          {"account_id", "acc_1"},
+                                          {"platform", "x"},
+                                          {"published_at", "2026-03-02T08:00:00Z"},
+                                          {"engagement", 1000.0},
+                                          {"metrics", {{"likes", 1000.0}}},
+                                          {"text", std::string(kScript)}},
+                                         {{"post_id", ""},
+                                          {"target_id", "remote:9"},
+                                          {"account_id", "acc_1"},
+                                          {"platform", "x"},
+                                          {"url", "javascript:alert(1)"},
+                                          {"published_at", "2026-03-03T08:00:00Z"},
+                                          {"engagement", 234.0},
+                                          {"metrics", {{"likes", 234.0}}},
+                                          {"text", "imported"}}})}};
+  AnalyticsForm form;
+  form.from = "2026-03-02";
+  form.to = "2026-03-08";
+  std::string html = AnalyticsPage(Frame(), form, accounts, report, {}, {});
+  EXPECT_THAT(html, Not(HasSubstr(std::string(kScript))));
+  EXPECT_THAT(html, Not(HasSubstr("javascript:")));
+  EXPECT_THAT(html, HasSubstr("<a href=\"/console/posts/post_1\">&lt;script&gt;"));
+  EXPECT_THAT(html, HasSubstr("X · &lt;script&gt;alert(1)&lt;/script&gt;"));
+  EXPECT_THAT(html, HasSubstr(">1,234<"));
+  EXPECT_THAT(html, HasSubstr("no earlier data"));
+  EXPECT_THAT(html, HasSubstr("Mon 2 Mar 2026 – Sun 8 Mar 2026"));
+
+  Json empty = report;
+  empty["totals"] = {{"posts", 0}, {"engagement", 0}, {"metrics", Json::object()}};
+  empty["rows"] = Json::array();
+  empty["top_posts"] = Json::array();
+  std::string none = AnalyticsPage(Frame(), form, accounts, empty, {}, {});
+  EXPECT_THAT(none, HasSubstr("Nothing measured in this period"));
+  EXPECT_THAT(AnalyticsPage(Frame(), form, Json::object(), empty, {}, {}),
+              HasSubstr("No account is connected yet"));
+}
+
 TEST(ConsolePages, EveryFormCarriesTheCsrfToken) {
   Json accounts{{"accounts", Json::array({{{"account_id", "acc_1"},
                                            {"platform", "x"},
@@ -188,18 +245,27 @@ TEST(UiApps, TheExtensionIsOfferedOnlyWithTheAppMimeType) {
       Json{{"extensions", {{"io.modelcontextprotocol/ui", {{"mimeTypes", {"text/plain"}}}}}}}));
 }
 
-TEST(UiApps, TheCalendarViewIsSelfContainedAndLinkedFromListPosts) {
+TEST(UiApps, TheViewsAreSelfContainedAndLinkedFromTheirTools) {
   mcp::ResourceRegistry resources;
   ASSERT_THAT(mcp::RegisterHeraldViews(resources), IsOk());
-  Json list{{"tools", Json::array({{{"name", "list_posts"}}, {{"name", "get_post"}}})}};
+  Json list{{"tools", Json::array({{{"name", "list_posts"}},
+                                   {{"name", "get_post"}},
+                                   {{"name", "analytics_report"}}})}};
   mcp::AttachToolViews(list, mcp::HeraldToolViews(), resources);
   EXPECT_EQ(list["tools"][0]["_meta"]["ui"]["resourceUri"], "ui://herald/calendar");
   EXPECT_FALSE(list["tools"][1].contains("_meta"));
+  EXPECT_EQ(list["tools"][2]["_meta"]["ui"]["resourceUri"], "ui://herald/analytics");
+  EXPECT_TRUE(resources.Knows(std::string(mcp::kAnalyticsViewUri)));
   auto html = mcp::UiAppFile("calendar.html");
   ASSERT_TRUE(html.has_value());
   EXPECT_THAT(std::string(*html), Not(HasSubstr("src=\"http")));
   EXPECT_THAT(std::string(*html), Not(HasSubstr("innerHTML")));
   EXPECT_THAT(std::string(*html), HasSubstr("ui/initialize"));
+  auto analytics = mcp::UiAppFile("analytics.html");
+  ASSERT_TRUE(analytics.has_value());
+  EXPECT_THAT(std::string(*analytics), Not(HasSubstr("src=\"http")));
+  EXPECT_THAT(std::string(*analytics), Not(HasSubstr("innerHTML")));
+  EXPECT_THAT(std::string(*analytics), HasSubstr("ui/initialize"));
   // Without the view registered, nothing is linked.
   mcp::ResourceRegistry empty;
   Json bare{{"tools", Json::array({{{"name", "list_posts"}}})}};

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdio>
 
+#include "transport/console/page_parts.h"
+
 namespace herald::transport {
 namespace {
 
@@ -15,30 +17,6 @@ constexpr std::array<std::string_view, 7> kPostStatuses{
 
 std::string E(std::string_view text) { return HtmlEscape(text); }
 
-std::string NoticeHtml(const Notice& notice) {
-  if (notice.text.empty()) return "";
-  return std::string("<p class=\"notice") + (notice.error ? " error\" role=\"alert\">" : "\" role=\"status\">") +
-         E(notice.text) + "</p>";
-}
-
-std::string Badge(std::string_view status) {
-  return "<span class=\"badge s-" + E(status) + "\">" + E(status) + "</span>";
-}
-
-// "Mon 7 Dec 2026, 09:00" in the frame's zone, or the raw text when it does not parse.
-std::string When(const Json& value, std::string_view zone) {
-  if (!value.is_string()) return "unscheduled";
-  auto local = ToLocal(value.get<std::string>(), zone);
-  return local.ok() ? local->label : value.get<std::string>();
-}
-
-std::string Truncate(std::string_view text, size_t max) {
-  if (text.size() <= max) return std::string(text);
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return std::string(text.substr(0, cut)) + "…";
-}
-
 std::string Networks(const Json& post) {
   std::string out;
   for (const Json& t : post.value("targets", Json::array())) {
@@ -46,12 +24,6 @@ std::string Networks(const Json& post) {
     out += GetString(t, "platform");
   }
   return out;
-}
-
-std::string AccountLabel(const Json& a) {
-  std::string handle = GetString(a, "handle");
-  std::string name = GetString(a, "platform_name", GetString(a, "platform"));
-  return name + (handle.empty() ? "" : " · " + handle);
 }
 
 std::string Csrf(const PageFrame& frame) { return CsrfField(frame.csrf_token); }

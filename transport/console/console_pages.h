@@ -65,6 +65,25 @@ std::string CalendarPage(const PageFrame& frame, std::string_view view, CivilDay
 // The first and one-past-last day the calendar shows for `view` and `anchor`.
 std::pair<CivilDay, CivilDay> CalendarRange(std::string_view view, CivilDay anchor);
 
+// The analytics form (a GET form: the query string of /console/analytics).
+struct AnalyticsForm {
+  std::string range = "30";           // "7", "30", "90" (the last N days, today included) or
+                                      // "custom" (from .. to)
+  std::string from;                   // YYYY-MM-DD, first day (shown for presets too)
+  std::string to;                     // YYYY-MM-DD, last day, included
+  std::string group_by = "day";       // account | platform | day | week
+  std::vector<std::string> accounts;  // none = every account
+};
+
+// The analytics page (analytics_page.cpp): the form; then, when `report` is an analytics_report
+// result (chart_format svg), its chart inline, the totals with the change against the previous
+// period, the rows, the top posts (linked to their post page) and the best times to post
+// (`best_times`: best_time_to_post results); an empty state when nothing was measured.
+// `accounts` is list_accounts' result (labels and the form's checkboxes).
+std::string AnalyticsPage(const PageFrame& frame, const AnalyticsForm& form,
+                          const base::Json& accounts, const base::Json& report,
+                          const std::vector<base::Json>& best_times, const Notice& notice);
+
 }  // namespace herald::transport
 
 #endif  // HERALD_TRANSPORT_CONSOLE_CONSOLE_PAGES_H_

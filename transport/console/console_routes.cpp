@@ -21,6 +21,7 @@ using base::Json;
 
 constexpr long kSessionMaxAge = 12 * 3600;
 constexpr int kMaxCalendarPages = 10;
+constexpr size_t kMaxBestTimeAccounts = 6;  // best_time_to_post calls per analytics page
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
@@ -117,12 +118,79 @@ ComposeForm ComposeOf(const Form& f) {
   return form;
 }
 
+AnalyticsForm AnalyticsFormOf(const http::Request& req) {
+  AnalyticsForm form;
+  for (const auto& [k, v] : req.query_params) {
+    if (k == "range" && !v.empty()) form.range = v;
+    if (k == "from") form.from = v;
+    if (k == "to") form.to = v;
+    if (k == "group_by" && !v.empty()) form.group_by = v;
+    if (k == "accounts" && !v.empty()) form.accounts.push_back(v);
+  }
+  return form;
+}
+
+// analytics_report's arguments for `form` on `today` in `zone`: a preset is the last N days
+// (today included; `form` gets its dates), a custom range runs from the first day's midnight
+// to the midnight after the last day. A date that is not YYYY-MM-DD goes to the tool as typed,
+// so the answer is the tool's own message naming the field.
+Json ReportArgs(AnalyticsForm& form, CivilDay today, const std::string& zone) {
+  std::string from;
+  std::string to;
+  if (form.range == "custom") {
+    from = form.from;
+    to = form.to;
+    if (auto first = ParseCivilDay(form.from)) {
+      if (auto t = StartOfDay(*first, zone); t.ok()) from = *t;
+    }
+    if (auto last = ParseCivilDay(form.to)) {
+      if (auto t = StartOfDay(AddDays(*last, 1), zone); t.ok()) to = *t;
+    }
+  } else {
+    const int days = form.range == "7" ? 7 : form.range == "90" ? 90 : 30;
+    form.range = std::to_string(days);
+    const CivilDay first = AddDays(today, -(days - 1));
+    form.from = FormatCivilDay(first);
+    form.to = FormatCivilDay(today);
+    if (auto t = StartOfDay(first, zone); t.ok()) from = *t;
+    if (auto t = StartOfDay(AddDays(today, 1), zone); t.ok()) to = *t;
+  }
+  Json args = Json::object();
+  args["from"] = from;
+  args["to"] = to;
+  args["group_by"] = form.group_by;
+  args["timezone"] = zone;
+  args["top_posts"] = 5;
+  args["chart"] = true;
+  args["chart_format"] = "svg";
+  if (!form.accounts.empty()) args["accounts"] = form.accounts;
+  return args;
+}
+
+// The accounts whose best times the analytics page shows: those chosen, else all, at most
+// kMaxBestTimeAccounts.
+std::vector<std::string> BestTimeAccounts(const AnalyticsForm& form, const Json& accounts) {
+  std::vector<std::string> ids = form.accounts;
+  if (ids.empty()) {
+    for (const Json& a : accounts.value("accounts", Json::array())) {
+      ids.push_back(GetString(a, "account_id"));
+    }
+  }
+  if (ids.size() > kMaxBestTimeAccounts) ids.resize(kMaxBestTimeAccounts);
+  return ids;
+}
+
 // Empty list_accounts / list_posts results (built outside coroutines: GCC 12 mis-compiles
 // braced Json temporaries in some co_return expressions).
 Json NoAccounts() { return Json{{"accounts", Json::array()}}; }
 Json Arg(std::string_view name, std::string value) {
   Json args = Json::object();
   args[std::string(name)] = std::move(value);
+  return args;
+}
+Json BestTimeArgs(const std::string& account_id, const std::string& zone) {
+  Json args = Arg("account_id", account_id);
+  args["timezone"] = zone;
   return args;
 }
 Json NoPosts() { return Json{{"posts", Json::array()}, {"next_cursor", nullptr}}; }
@@ -306,6 +374,7 @@ void ConsoleRoutes::AddTo(http::HttpServer& s) {
   s.Route("GET", "/console/accounts", page(&ConsoleRoutes::Accounts, false));
   s.Route("POST", "/console/accounts/connect", page(&ConsoleRoutes::Connect, true));
   s.Route("POST", "/console/accounts/{id}/disconnect", page(&ConsoleRoutes::Disconnect, true));
+  s.Route("GET", "/console/analytics", page(&ConsoleRoutes::Analytics, false));
   s.Route("POST", "/console/tools/{name}", page(&ConsoleRoutes::Tool, true),
           http::RouteOptions{.body_limit = 12u << 20});  // upload_media's 8 MiB, base64
   s.Route("GET", "/console/assets/{file}", [](http::Request req) -> base::Task<http::Response> {
@@ -556,6 +625,32 @@ base::Task<http::Response> ConsoleRoutes::Disconnect(http::Request req, Session 
                                             HttpStatusFor(done.error().code()));
   }
   co_return Redirect("/console/accounts?done=disconnected");
+}
+
+base::Task<http::Response> ConsoleRoutes::Analytics(http::Request req, Session s) const {
+  PageFrame frame = MakeFrame("Analytics", "analytics", s.csrf_token, s.time_zone);
+  AnalyticsForm form = AnalyticsFormOf(req);
+  auto today = ToLocal(base::FormatRfc3339(clock_.Now()), s.time_zone);
+  Json args = ReportArgs(form, today.ok() ? today->day : CivilDay{}, s.time_zone);
+  base::Result<Json> accounts = co_await Call(s, "list_accounts", Json::object());
+  if (!accounts.ok()) accounts = NoAccounts();
+  base::Result<Json> report = co_await Call(s, "analytics_report", std::move(args));
+  std::vector<Json> best_times;
+  Notice notice;
+  int status = 200;
+  if (report.ok()) {
+    const std::vector<std::string> ids = BestTimeAccounts(form, *accounts);
+    for (const std::string& id : ids) {
+      base::Result<Json> best =
+          co_await Call(s, "best_time_to_post", BestTimeArgs(id, s.time_zone));
+      if (best.ok()) best_times.push_back(std::move(*best));
+    }
+  } else {
+    notice = Failure(ErrorText(report.error()));
+    status = HttpStatusFor(report.error().code());
+    report = Json();
+  }
+  co_return Html(status, AnalyticsPage(frame, form, *accounts, *report, best_times, notice));
 }
 
 base::Task<http::Response> ConsoleRoutes::Tool(http::Request req, Session s) const {

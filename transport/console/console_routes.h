@@ -8,6 +8,8 @@
 //   GET  /console/posts/{id}; POST .../reschedule, .../retry, .../cancel
 //   GET  /console/compose; POST /console/compose
 //   GET  /console/accounts; POST /console/accounts/connect, /console/accounts/{id}/disconnect
+//   GET  /console/analytics?range=7|30|90|custom&from=&to=&group_by=&accounts=
+//                                        analytics_report (chart as inline SVG), best_time_to_post
 //   POST /console/tools/{name}           any tool, JSON in and out, exactly as
 //                                        POST /api/v1/tools/{name} (the page scripts use it:
 //                                        validate_post as you type, upload_media, reschedule)
@@ -86,6 +88,7 @@ class ConsoleRoutes {
   base::Task<http::Response> Accounts(http::Request req, Session s) const;
   base::Task<http::Response> Connect(http::Request req, Session s) const;
   base::Task<http::Response> Disconnect(http::Request req, Session s) const;
+  base::Task<http::Response> Analytics(http::Request req, Session s) const;
   base::Task<http::Response> Tool(http::Request req, Session s) const;
 
   // The post page with `notice` (after a failed action: `status` 400-ish).

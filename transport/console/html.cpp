@@ -47,7 +47,7 @@ std::string RenderPage(const PageFrame& frame, std::string_view body_html) {
       {"posts", "Queue &amp; history"},
       {"compose", "Compose"},
       {"accounts", "Accounts"},
-      {"analytics", ""},  // reserved for the analytics page (not served yet)
+      {"analytics", "Analytics"},
   }};
   std::string out;
   out.reserve(body_html.size() + 2048);
@@ -68,7 +68,6 @@ std::string RenderPage(const PageFrame& frame, std::string_view body_html) {
   if (!frame.csrf_token.empty()) {
     out += "<nav aria-label=\"Console\"><ul>";
     for (const auto& [id, label] : kNav) {
-      if (label.empty()) continue;
       out += "<li><a href=\"/console/";
       out += id;
       out += "\"";

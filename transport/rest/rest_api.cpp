@@ -40,8 +40,7 @@ constexpr RestRoute kRoutes[] = {
      "Get an account", 0},
     {"DELETE", "/api/v1/accounts/{id}", "disconnect_account", ArgsFrom::kBody, "account_id", 200,
      "Disconnect an account", 0},
-    {"POST", "/api/v1/media", "upload_media", ArgsFrom::kBody, "", 201, "Upload media",
-     32u << 20},
+    {"POST", "/api/v1/media", "upload_media", ArgsFrom::kBody, "", 201, "Upload media", 32u << 20},
     {"GET", "/api/v1/media", "list_media", ArgsFrom::kQuery, "", 200, "List uploaded media", 0},
     {"GET", "/api/v1/media/{id}", "get_media", ArgsFrom::kQuery, "media_id", 200,
      "Get a media item and what each network does with it", 0},
@@ -49,6 +48,13 @@ constexpr RestRoute kRoutes[] = {
      "Delete a media item", 0},
     {"GET", "/api/v1/platforms", "list_platforms", ArgsFrom::kQuery, "", 200,
      "List the supported networks and their rules", 0},
+    // ---- analytics insights ----
+    {"GET", "/api/v1/analytics/report", "analytics_report", ArgsFrom::kQuery, "", 200,
+     "Totals, rows, top posts and change for a period; chart=true adds chart.data (PNG as "
+     "base64, or SVG with chart_format=svg)",
+     0},
+    {"GET", "/api/v1/accounts/{id}/best-time", "best_time_to_post", ArgsFrom::kQuery, "account_id",
+     200, "Best weekday and hour slots to post for an account", 0},
 };
 
 // The input schema's declared type for property `name` ("" when not declared).

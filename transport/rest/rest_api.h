@@ -16,6 +16,9 @@
 //   DELETE /api/v1/accounts/{id}       disconnect_account
 //   POST   /api/v1/media               upload_media (body; up to 32 MiB)             201
 //   GET    /api/v1/platforms           list_platforms
+//   GET    /api/v1/analytics/report    analytics_report (query; chart.data carries the PNG as
+//                                      base64, or the SVG with chart_format=svg)
+//   GET    /api/v1/accounts/{id}/best-time  best_time_to_post (query: timezone)
 //   GET    /api/v1/openapi.json        OpenAPI 3.1, generated from the tools' schemas and this
 //                                      table
 // {id} becomes the tool's post_id / account_id argument (whichever its input schema has, else

@@ -828,7 +828,8 @@ http::Response BlueskyEmulator::GetAuthorFeed(const http::Request& req) {
   }
   // The cursor is an offset into the newest-first feed (opaque to clients).
   size_t start = 0;
-  if (auto c = req.Query("cursor")) start = static_cast<size_t>(std::atoll(std::string(*c).c_str()));
+  if (auto c = req.Query("cursor"))
+    start = static_cast<size_t>(std::atoll(std::string(*c).c_str()));
   std::string did;
   {
     std::lock_guard lock(mu_);

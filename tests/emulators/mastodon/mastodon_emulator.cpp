@@ -637,7 +637,8 @@ http::Response MastodonEmulator::AccountStatuses(const http::Request& req) {
   }
   const std::string account_id(req.PathParam("id"));
   int64_t limit = 20;
-  if (auto l = req.Query("limit")) limit = std::clamp<int64_t>(std::atoll(std::string(*l).c_str()), 1, 40);
+  if (auto l = req.Query("limit"))
+    limit = std::clamp<int64_t>(std::atoll(std::string(*l).c_str()), 1, 40);
   const std::string max_id = req.Query("max_id") ? std::string(*req.Query("max_id")) : "";
   std::vector<CreatedPost> posts = AuthorPosts(ctx_.posts(), account_id);
   std::lock_guard lock(mu_);

@@ -500,7 +500,7 @@ TEST_F(MastodonPlatformTest, FetchHistoryPagesBackToSinceWithEngagement) {
   all.since = clock_.Now() - std::chrono::hours(24 * 90);
   auto history = Run(platform_->FetchHistory(Account(), all));
   ASSERT_THAT(history, IsOk());
-  ASSERT_EQ(history->size(), 51u);  // two pages of 40
+  ASSERT_EQ(history->size(), 51u);                          // two pages of 40
   EXPECT_EQ((*history)[0].text, "fresh <b>&amp; new</b>");  // entities decoded, tags dropped
   for (size_t i = 1; i < history->size(); ++i) {
     EXPECT_GE((*history)[i - 1].published_at, (*history)[i].published_at);

@@ -104,6 +104,16 @@
     }
   }
 
+  // ---- analytics: choosing a date switches the period to custom dates ----
+  var analytics = document.getElementById('analytics-form');
+  if (analytics) {
+    var range = document.getElementById('a-range');
+    ['a-from', 'a-to'].forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input && range) input.addEventListener('change', function () { range.value = 'custom'; });
+    });
+  }
+
   // ---- calendar: drag a post to another day (same local time) ----
   var calendar = document.querySelector('ol.calendar');
   if (calendar) {

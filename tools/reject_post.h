@@ -1,0 +1,25 @@
+// reject_post: Reject a post waiting for approval. See spec() for what the model is told, and
+// schemas/tools/reject_post.input.json / .output.json. Thin: decodes the arguments, calls
+// core::PostService, returns its view. Stateless; thread-safe.
+#ifndef HERALD_TOOLS_REJECT_POST_H_
+#define HERALD_TOOLS_REJECT_POST_H_
+
+#include "core/post_service.h"
+#include "tools/tool.h"
+
+namespace herald::tools {
+
+class RejectPostTool final : public Tool {
+ public:
+  explicit RejectPostTool(core::PostService& service);
+  const ToolSpec& spec() const override { return spec_; }
+  Task<Result<ToolOutput>> Call(Json args, ToolContext& ctx) override;
+
+ private:
+  core::PostService& posts_;
+  ToolSpec spec_;
+};
+
+}  // namespace herald::tools
+
+#endif  // HERALD_TOOLS_REJECT_POST_H_
