@@ -118,4 +118,11 @@ base::Result<DeliveryState> ParseDeliveryState(std::string_view name) {
   return ParseName(name, kDeliveryStates, "delivery state");
 }
 
+constexpr std::array<std::pair<OAuthTokenKind, std::string_view>, 2> kOAuthTokenKinds{
+    {{OAuthTokenKind::kAccess, "access"}, {OAuthTokenKind::kRefresh, "refresh"}}};
+std::string_view OAuthTokenKindName(OAuthTokenKind kind) { return NameOf(kind, kOAuthTokenKinds); }
+base::Result<OAuthTokenKind> ParseOAuthTokenKind(std::string_view name) {
+  return ParseName(name, kOAuthTokenKinds, "OAuth token kind");
+}
+
 }  // namespace herald::store

@@ -358,6 +358,56 @@ struct ConsoleSession {
   Time expires_at;
 };
 
+// ---- herald's OAuth authorization server (MCP clients) ----
+
+// A client registered dynamically (RFC 7591). Clients identified by a metadata document URL
+// are not stored: their document is fetched when they ask.
+struct OAuthClient {
+  std::string client_id;
+  std::string secret_hash;  // SHA-256 hex of the client secret; "" for a public client
+  std::string client_name;
+  std::vector<std::string> redirect_uris;
+  Time created_at;
+};
+
+// An authorization code, bound to everything the token request must repeat or prove.
+struct OAuthCode {
+  std::string code_hash;  // SHA-256 hex of the code; the code itself is not stored
+  std::string client_id;
+  std::string redirect_uri;
+  std::string code_challenge;  // PKCE S256: base64url(SHA-256(code_verifier))
+  std::string resource;        // RFC 8707: the MCP URL the tokens are for
+  std::string scope;
+  std::string org_id;
+  std::string key_id;                     // the API key that consented
+  base::Role role = base::Role::kViewer;  // the role consented to (at most the key's)
+  std::string family_id;                  // shared by every token descending from this code
+  Time created_at;
+  Time expires_at;
+  std::optional<Time> used_at;  // set by the exchange; a code is used once
+};
+
+enum class OAuthTokenKind { kAccess, kRefresh };
+std::string_view OAuthTokenKindName(OAuthTokenKind kind);  // "access" | "refresh"
+base::Result<OAuthTokenKind> ParseOAuthTokenKind(std::string_view name);
+
+// An access or refresh token herald issued.
+struct OAuthToken {
+  std::string token_hash;  // SHA-256 hex of the token; the token itself is not stored
+  OAuthTokenKind kind = OAuthTokenKind::kAccess;
+  std::string family_id;
+  std::string client_id;
+  std::string org_id;
+  std::string key_id;
+  base::Role role = base::Role::kViewer;
+  std::string resource;
+  std::string scope;
+  Time created_at;
+  Time expires_at;
+  std::optional<Time> used_at;  // a refresh token once rotated
+  std::optional<Time> revoked_at;
+};
+
 // ---- analytics ----
 
 // A post the analytics know of: published by herald (post_id and target_id set) or imported from

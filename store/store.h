@@ -317,6 +317,33 @@ class Tx {
   // Removes sessions expired at `now`; returns how many went.
   virtual Result<int> DeleteExpiredConsoleSessions(Time now) = 0;
 
+  // ---- herald's OAuth authorization server (MCP clients) ----
+  // Errors: kAlreadyExists for a client_id already registered.
+  virtual Result<void> InsertOAuthClient(const OAuthClient& client) = 0;
+  // Errors: kNotFound.
+  virtual Result<OAuthClient> GetOAuthClient(std::string_view client_id) = 0;
+  // Errors: kAlreadyExists for a code_hash already stored; kFailedPrecondition for an unknown
+  // organization.
+  virtual Result<void> InsertOAuthCode(const OAuthCode& code) = 0;
+  // The code, used or not, expired or not (the caller decides). Errors: kNotFound.
+  virtual Result<OAuthCode> GetOAuthCode(std::string_view code_hash) = 0;
+  // Sets used_at = `at` on a code not used yet. Errors: kAborted when it was used already
+  // (another exchange won), kNotFound.
+  virtual Result<void> MarkOAuthCodeUsed(std::string_view code_hash, Time at) = 0;
+  // Errors: kAlreadyExists for a token_hash already stored; kFailedPrecondition for an unknown
+  // organization.
+  virtual Result<void> InsertOAuthToken(const OAuthToken& token) = 0;
+  // The token, whatever its state (the caller checks expiry, used_at, revoked_at).
+  // Errors: kNotFound.
+  virtual Result<OAuthToken> GetOAuthToken(std::string_view token_hash) = 0;
+  // Sets used_at = `at` on a token not used yet (a refresh token being rotated). Errors:
+  // kAborted when it was used already, kNotFound.
+  virtual Result<void> MarkOAuthTokenUsed(std::string_view token_hash, Time at) = 0;
+  // Sets revoked_at = `at` on every unrevoked token of `family_id`; returns how many.
+  virtual Result<int> RevokeOAuthTokenFamily(std::string_view family_id, Time at) = 0;
+  // Removes codes and tokens that expired before `cutoff`; returns how many went.
+  virtual Result<int> DeleteExpiredOAuthGrants(Time cutoff) = 0;
+
   // ---- analytics ----
   // The samples (InsertMetrics) of a target (target_id set) or of an account (target_id ""),
   // fetched_at in [from, to), oldest first, at most `limit` (0 = all).

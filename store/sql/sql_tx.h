@@ -161,6 +161,17 @@ class SqlTx final : public Tx {
   Result<ConsoleSession> GetConsoleSession(std::string_view token_hash, Time now) override;
   Result<void> DeleteConsoleSession(std::string_view token_hash) override;
   Result<int> DeleteExpiredConsoleSessions(Time now) override;
+  // ---- herald's OAuth authorization server ----
+  Result<void> InsertOAuthClient(const OAuthClient& client) override;
+  Result<OAuthClient> GetOAuthClient(std::string_view client_id) override;
+  Result<void> InsertOAuthCode(const OAuthCode& code) override;
+  Result<OAuthCode> GetOAuthCode(std::string_view code_hash) override;
+  Result<void> MarkOAuthCodeUsed(std::string_view code_hash, Time at) override;
+  Result<void> InsertOAuthToken(const OAuthToken& token) override;
+  Result<OAuthToken> GetOAuthToken(std::string_view token_hash) override;
+  Result<void> MarkOAuthTokenUsed(std::string_view token_hash, Time at) override;
+  Result<int> RevokeOAuthTokenFamily(std::string_view family_id, Time at) override;
+  Result<int> DeleteExpiredOAuthGrants(Time cutoff) override;
 
   // ---- analytics ----
   Result<std::vector<Metrics>> ListMetrics(std::string_view org_id, std::string_view account_id,
