@@ -22,7 +22,9 @@
 #include "app/services.h"
 #include "base/async.h"
 #include "base/json.h"
+#include "core/console_sessions.h"
 #include "core/key_service.h"
+#include "core/mcp_oauth_server.h"
 #include "core/upload_sessions.h"
 #include "http/fd_limit.h"
 #include "mcp/fixtures/conformance_fixtures.h"
@@ -31,11 +33,12 @@
 #include "platforms/http/url_policy.h"
 #include "tools/media_views.h"
 #include "transport/auth/authenticator.h"
+#include "transport/auth/oauth_authenticator.h"
 #include "transport/auth/origin_policy.h"
-#include "transport/http_frontend.h"
-#include "transport/routes/oauth_callback.h"
-#include "core/console_sessions.h"
 #include "transport/console/console_routes.h"
+#include "transport/http_frontend.h"
+#include "transport/routes/mcp_oauth_routes.h"
+#include "transport/routes/oauth_callback.h"
 
 namespace herald::app {
 
@@ -205,13 +208,36 @@ int RunServe(const Config& config) {
 
   boost::asio::thread_pool blocking(2);
   std::unique_ptr<Authenticator> auth;
+  // herald's own OAuth authorization server for MCP clients without an API key (on whenever
+  // API keys are: its tokens are verified beside them).
+  std::unique_ptr<Authenticator> api_keys;
+  std::unique_ptr<core::McpOAuthServer> oauth_server;
+  transport::OriginPolicyOptions resource_hosts;
+  resource_hosts.bind_host = listen->host;
+  resource_hosts.public_url = config.public_url;
+  resource_hosts.allowed_origins = config.allowed_origins;
+  transport::OriginPolicy resource_policy(resource_hosts);
   if (auth_off) {
     base::Caller admin{services.default_org.id, "", base::Role::kAdmin};
     auth = std::make_unique<NoAuthAuthenticator>(admin);
     spdlog::warn("authentication is OFF (loopback only): every request acts as the default "
                  "organization's admin");
   } else {
-    auth = std::make_unique<ApiKeyAuthenticator>(*services.keys, blocking, *services.clock);
+    api_keys = std::make_unique<ApiKeyAuthenticator>(*services.keys, blocking, *services.clock);
+    core::McpOAuthOptions oauth_options;
+    oauth_options.allow_private_networks = config.allow_private_networks;
+    oauth_server = std::make_unique<core::McpOAuthServer>(*services.store, services.http.get(),
+                                                          blocking, *services.clock, oauth_options);
+    if (auto pruned = oauth_server->Prune(); !pruned.ok()) {
+      spdlog::warn("oauth: pruning expired codes and tokens failed: {}",
+                   pruned.error().ToLogString());
+    }
+    const transport::OriginPolicy* hosts = &resource_policy;
+    auth = std::make_unique<transport::OAuthAuthenticator>(
+        *api_keys, *oauth_server,
+        transport::McpResourceCheck(
+            config.public_url, [hosts](std::string_view host) { return hosts->HostAllowed(host); }),
+        blocking, *services.clock);
   }
 
   HttpFrontendOptions options;
@@ -222,6 +248,7 @@ int RunServe(const Config& config) {
   options.streamable.limits = SessionLimits(config, auth_off);
   options.legacy.limits = options.streamable.limits;
   options.public_url = config.public_url;
+  options.authorization_server = oauth_server != nullptr;
   if (auto rates = core::RateBudgets::Parse(config.request_rates); rates.ok()) {
     options.request_rates = std::move(*rates);  // checked when the configuration was read
   }
@@ -285,6 +312,12 @@ int RunServe(const Config& config) {
       dispatcher.tools(), console_sessions, frontend.guard(), blocking, *services.clock,
       transport::ConsoleOptions{.secure_cookies = config.public_url.rfind("https://", 0) == 0});
   console.AddTo(frontend.server());
+  std::optional<transport::McpOAuthRoutes> oauth_routes;
+  if (oauth_server) {
+    oauth_routes.emplace(*oauth_server, *services.keys, &console_sessions, frontend.guard(),
+                         blocking, config.public_url.rfind("https://", 0) == 0);
+    oauth_routes->AddTo(frontend.server());
+  }
   if (auto started = frontend.Start(); !started.ok()) {
     std::fprintf(stderr, "herald: %s\n", started.error().message().c_str());
     return 1;

@@ -135,7 +135,8 @@ void HttpFrontend::AddRoutes() {
   auto metadata = [this](std::string resource_path) {
     return guard_.Open([this, resource_path](http::Request req) -> base::Task<http::Response> {
       co_return http::Response::Json(
-          200, base::DumpJson(ProtectedResourceMetadata(guard_.BaseUrl(req), resource_path)));
+          200, base::DumpJson(ProtectedResourceMetadata(guard_.BaseUrl(req), resource_path,
+                                                        options_.authorization_server)));
     });
   };
   s.Route("GET", std::string(kResourceMetadataPath), metadata("/mcp"));

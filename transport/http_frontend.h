@@ -5,7 +5,8 @@
 //   /api/v1/...              REST over the tools, OpenAPI              RestApi
 //   /api/v1/uploads, POST /api/v1/media (files), GET /media/... (signed)   MediaRoutes, when
 //                            HttpFrontendOptions::media provides what they need
-//   /.well-known/oauth-protected-resource[/mcp]   RFC 9728 metadata (public)
+//   /.well-known/oauth-protected-resource[/mcp]   RFC 9728 metadata (public), naming herald
+//                            as authorization server when options.authorization_server
 //   /healthz                 the process is up (public)
 //   /readyz                  the store is reachable (public)
 //   /metrics                 Prometheus text
@@ -44,6 +45,9 @@ struct HttpFrontendOptions {
   // metrics do.
   http::HttpServerOptions server;
   std::string public_url;                     // HERALD_PUBLIC_URL ("" = from the Host header)
+  // herald's own OAuth authorization server is on (McpOAuthRoutes): the protected-resource
+  // metadata names it.
+  bool authorization_server = false;
   std::vector<std::string> allowed_origins;   // HERALD_ALLOWED_ORIGINS
   StreamableHttpOptions streamable;           // stateless, session limit and idle expiry
   LegacySseOptions legacy;
