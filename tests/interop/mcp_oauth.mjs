@@ -13,10 +13,18 @@
 // 4. A client identified by a client ID metadata document the test serves on loopback
 //    (HERALD_ALLOW_PRIVATE_NETWORKS lets herald fetch it over http://127.0.0.1), by hand,
 //    because the SDK insists on https for such documents.
-// 5. Refusals: a token bound to another resource, Deny -> access_denied, an unregistered
+// 5. The MCP Inspector CLI's own OAuth support: it discovers, registers and prints the
+//    authorization URL; the test plays the browser (consent, then the Inspector's loopback
+//    callback), and the CLI lists the tools.
+// 6. Refusals: a token bound to another resource, Deny -> access_denied, an unregistered
 //    redirect URI answered with a page (never redirected), and API keys still working.
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -31,8 +39,11 @@ if (!herald) {
 }
 
 const REDIRECT = 'http://127.0.0.1:45123/callback';
+const inspector = join(dirname(fileURLToPath(import.meta.url)),
+                       'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 let server;
 let docServer;
+let inspectorDir;
 
 // An in-memory OAuthClientProvider, as a desktop client would keep it.
 class MemoryProvider {
@@ -252,6 +263,40 @@ await runSteps([
                                        client_id: clientId });
     equal(wrong.body.error, 'invalid_grant', 'PKCE mismatch');
   }],
+  ['MCP Inspector CLI: OAuth with a scripted browser, then tools/list', async () => {
+    inspectorDir = mkdtempSync(join(tmpdir(), 'herald-inspector-oauth-'));
+    // The "browser" the CLI starts does nothing: the test opens the URL itself.
+    writeFileSync(join(inspectorDir, 'xdg-open'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(inspectorDir, 'xdg-open'), 0o755);
+    const child = spawn(process.execPath, [inspector, '--cli', `${server.base}/mcp`,
+                                           '--method', 'tools/list'], {
+      env: { ...process.env, HOME: inspectorDir, MCP_CATALOG_PATH: join(inspectorDir, 'mcp.json'),
+             MCP_AUTO_OPEN_ENABLED: 'true', MCP_INSPECTOR_SECRET_STORE: 'memory',
+             PATH: `${inspectorDir}:${process.env.PATH}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60000);
+    try {
+      const url = await eventually(() => stderr.match(/Please navigate to: (\S+)/)?.[1], 30000,
+                                   `the Inspector's authorization URL (stderr: ${stderr})`);
+      const back = await consent(new URL(url), { key: server.key });
+      const callback = await fetch(back);
+      await callback.text();
+      equal(callback.status, 200, 'the Inspector took the code');
+      const code = await exited;
+      equal(code, 0, `the Inspector's exit code (stderr: ${stderr})`);
+      const tools = JSON.parse(stdout).tools;
+      check(tools.some((t) => t.name === 'list_platforms'), 'tools/list through the Inspector');
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }],
   ['refusals: other resource, deny, unregistered redirect URI; API keys still work', async () => {
     const p = new MemoryProvider(REDIRECT);
     const client = new Client({ name: 'herald-oauth-2', version: '1.0.0' });
@@ -274,5 +319,6 @@ await runSteps([
   }],
 ], async () => {
   docServer?.close();
+  if (inspectorDir) rmSync(inspectorDir, { recursive: true, force: true });
   await server?.stop();
 });
