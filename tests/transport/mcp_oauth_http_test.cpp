@@ -283,5 +283,31 @@ TEST_F(McpOAuthHttpTest, RefusalsNeverRedirectToAnUntrustedUri) {
   EXPECT_EQ(Form("/oauth/authorize", fields, {{"Origin", base_}}).status, 403);
 }
 
+TEST_F(McpOAuthHttpTest, ConfidentialClientsAuthenticateWithBasic) {
+  Reply registered = Call("POST", "/oauth/register", {{"Content-Type", "application/json"}},
+                          Json{{"client_name", "Claude"}, {"redirect_uris", {kRedirect}}}.dump());
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  Json client = Json::parse(registered.body);
+  EXPECT_EQ(client["token_endpoint_auth_method"], "client_secret_basic");
+  const std::string id = client.value("client_id", "");
+  const std::string secret = client.value("client_secret", "");
+  ASSERT_THAT(secret, StartsWith("hcs_"));
+  Reply done = Consent(id, {{"api_key", key_}, {"role", "editor"}, {"decision", "allow"}});
+  ASSERT_EQ(done.status, 302) << done.body;
+  const std::string code = QueryOf(done.Header("location"))["code"];
+  std::map<std::string, std::string> fields{{"grant_type", "authorization_code"},
+                                            {"code", code},
+                                            {"code_verifier", verifier_},
+                                            {"redirect_uri", kRedirect}};
+  Reply wrong = Form("/oauth/token", fields,
+                     {{"Authorization", "Basic " + base::Base64Encode(id + ":nope")}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(Json::parse(wrong.body)["error"], "invalid_client");
+  Reply right = Form("/oauth/token", fields,
+                     {{"Authorization", "Basic " + base::Base64Encode(id + ":" + secret)}});
+  ASSERT_EQ(right.status, 200) << right.body;
+  EXPECT_EQ(McpStatus(Json::parse(right.body).value("access_token", "")), 200);
+}
+
 }  // namespace
 }  // namespace herald::transport
