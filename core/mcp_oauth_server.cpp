@@ -324,7 +324,19 @@ base::Result<std::string> McpOAuthServer::Authorize(const CheckedAuthorization& 
   row.family_id = "fam_" + base::RandomToken().substr(0, 22);
   row.created_at = now;
   row.expires_at = now + options_.code_ttl;
-  HERALD_RETURN_IF_ERROR(store_.Write([&](store::Tx& tx) { return tx.InsertOAuthCode(row); }));
+  store::AuditEntry audit;
+  audit.org_id = consenting.org_id;
+  audit.actor = consenting.actor();
+  audit.action = "oauth.authorize";
+  audit.subject = checked.client.client_id;
+  audit.detail = base::Json{{"client_name", checked.client.client_name},
+                            {"role", std::string(base::RoleName(row.role))}};
+  audit.at = now;
+  base::Result<void> written = store_.Write([&](store::Tx& tx) -> base::Result<void> {
+    HERALD_RETURN_IF_ERROR(tx.InsertOAuthCode(row));
+    return tx.AppendAudit(audit);
+  });
+  if (!written.ok()) return std::move(written).error();
   return code;
 }
 

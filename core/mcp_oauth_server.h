@@ -158,7 +158,8 @@ class McpOAuthServer {
                                                                     std::string resource);
 
   // Issues a code for `checked` (no redirect_error) after `consenting` (a verified API key or
-  // console session) allowed it with role `role` (lowered to the key's role). Returns the code.
+  // console session) allowed it with role `role` (lowered to the key's role), and audits it
+  // (oauth.authorize, subject the client id; Revoke audits oauth.revoke). Returns the code.
   // Errors: kPermissionDenied for the local operator (no key to bind), kUnavailable.
   base::Result<std::string> Authorize(const CheckedAuthorization& checked,
                                       const base::Caller& consenting, base::Role role);

@@ -225,8 +225,14 @@ base::Result<void> McpOAuthServer::Revoke(std::string_view token, std::string_vi
     // RFC 7009 §2.1: a token of another client is not revoked (and that is not said).
     if (row->client_id != client_id) return base::Ok();
     HERALD_ASSIGN_OR_RETURN(int revoked, tx.RevokeOAuthTokenFamily(row->family_id, now));
-    (void)revoked;
-    return base::Ok();
+    if (revoked == 0) return base::Ok();
+    store::AuditEntry audit;
+    audit.org_id = row->org_id;
+    audit.actor = row->key_id;
+    audit.action = "oauth.revoke";
+    audit.subject = row->client_id;
+    audit.at = now;
+    return tx.AppendAudit(audit);
   });
 }
 

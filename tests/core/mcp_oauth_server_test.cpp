@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "base/crypto.h"
 #include "core/key_service.h"
@@ -115,6 +116,17 @@ TEST_F(McpOAuthServerTest, CodeExchangeGivesTokensThatStandForTheKey) {
   ASSERT_TRUE(caller.ok()) << caller.error().ToString();
   EXPECT_EQ(caller->org_id, env_.org.id);
   EXPECT_EQ(caller->key_id, editor_.key_id);  // the audit log names the consenting key
+  std::vector<store::AuditEntry> audit;
+  ASSERT_TRUE(env_.store
+                  ->Read([&](store::Tx& tx) -> base::Result<void> {
+                    HERALD_ASSIGN_OR_RETURN(audit, tx.ListAudit(env_.org.id, 10));
+                    return base::Ok();
+                  })
+                  .ok());
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.front().action, "oauth.authorize");
+  EXPECT_EQ(audit.front().actor, editor_.key_id);
+  EXPECT_EQ(audit.front().subject, client_id_);
   EXPECT_EQ(caller->role, base::Role::kEditor);
   // An API key is not an access token.
   EXPECT_EQ(Verify(key_secret_).error().code(), ErrorCode::kUnauthenticated);
