@@ -52,6 +52,10 @@ class Tx {
   virtual Result<Organization> GetOrganization(std::string_view id) = 0;
   virtual Result<Organization> GetOrganizationByName(std::string_view name) = 0;
   virtual Result<std::vector<Organization>> ListOrganizations() = 0;
+  // Locks the organization's row until the transaction ends, so that check-then-write steps
+  // spanning several rows of one organization (a count before an insert, "warned already?"
+  // before a warning) take turns across processes. Errors: kNotFound.
+  virtual Result<void> LockOrganization(std::string_view id) = 0;
 
   // ---- API keys ----
   // Errors: kAlreadyExists if the id or prefix is taken.
@@ -177,6 +181,11 @@ class Tx {
   virtual Result<void> ExtendLease(std::string_view id, std::string_view owner, Time until) = 0;
   // Changes run_at of a queued job. Errors: kFailedPrecondition if it is not queued.
   virtual Result<void> SetJobRunAt(std::string_view id, Time run_at, Time now) = 0;
+  // Moves the queued publish jobs of `account_id` due before `run_at` to `run_at`, when pacing
+  // holds the account until then (claimed one by one before it, each would only be postponed
+  // again). Returns how many moved.
+  virtual Result<int> DeferAccountPublishJobs(std::string_view account_id, Time run_at,
+                                              Time now) = 0;
   // Cancels a queued job. Errors: kFailedPrecondition if it is leased, done or failed.
   virtual Result<void> CancelJob(std::string_view id, Time now) = 0;
   // Returns expired leases to queued (without touching attempts); returns how many.
