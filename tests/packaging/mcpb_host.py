@@ -113,6 +113,9 @@ def check_manifest(root):
         check(set(opt) <= USER_CONFIG_KEYS, f"user_config.{key}: keys {sorted(opt)}")
         check(opt.get("type") in USER_CONFIG_TYPES, f"user_config.{key}: type {opt.get('type')!r}")
         check(opt.get("title") and opt.get("description"), f"user_config.{key}: no title or description")
+        # Claude Desktop passes a default as it is, ${HOME} included (modelcontextprotocol/mcpb
+        # issue 251): herald would get a relative directory literally named "${HOME}".
+        check("${" not in json.dumps(opt.get("default", "")), f"user_config.{key}: a variable in its default")
     used = set()
     for p in placeholders(cfg):
         if p.startswith("user_config."):
