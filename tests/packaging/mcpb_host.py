@@ -15,7 +15,6 @@ import json
 import os
 import re
 import selectors
-import stat
 import subprocess
 import sys
 import time
