@@ -63,6 +63,9 @@ base::Result<std::unique_ptr<Services>> BuildServices(const Config& config, bool
   core::AccountServiceOptions account_options;
   account_options.public_url = config.public_url;
   account_options.allow_private_networks = config.allow_private_networks;
+  if (auto pacing = core::PacingRules::Parse(config.account_pacing); pacing.ok()) {
+    account_options.pacing = *pacing;
+  }
   services->accounts = std::make_unique<core::AccountService>(
       *services->store, services->keyring, *services->platforms, *services->http,
       *services->clock, *services->core_pool, account_options);

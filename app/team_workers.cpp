@@ -71,6 +71,15 @@ class TeamWorkers final : public WorkerHandle {
         } else if (*deliveries > 0) {
           spdlog::info("webhooks: {} finished deliveries older than 30 days removed", *deliveries);
         }
+        // herald's own OAuth server (MCP clients): expired codes and tokens, unused clients.
+        auto oauth = co_await base::RunBlocking(blocking_, [&] {
+          const base::Time cutoff = services_.clock->Now() - std::chrono::hours(24);
+          return store::WriteValue<int>(
+              *services_.store, [&](store::Tx& tx) { return tx.DeleteExpiredOAuthGrants(cutoff); });
+        });
+        if (!oauth.ok()) {
+          spdlog::warn("pruning OAuth codes and tokens failed: {}", oauth.error().ToLogString());
+        }
         auto warned = co_await base::RunBlocking(
             blocking_, [&] { return services_.team->WarnExpiringTokens(kTokenWarning); });
         if (!warned.ok()) {

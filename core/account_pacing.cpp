@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string>
 
 namespace herald::core {
 namespace {
@@ -56,6 +57,74 @@ base::Result<PacingRules> PacingRules::Parse(std::string_view spec) {
     }
   }
   return rules;
+}
+
+namespace {
+
+struct OverridePart {
+  std::string_view name;
+  long max;
+  std::string_view expected;
+};
+
+constexpr OverridePart kOverrideParts[] = {
+    {"min_spacing_seconds", 86400, "seconds between two posts, 0 (none) to 86400"},
+    {"max_per_hour", 100000, "posts in any 60 minutes, 0 (no limit) to 100000"},
+    {"max_per_day", 100000, "posts in any 24 hours, 0 (no limit) to 100000"},
+};
+
+}  // namespace
+
+base::Result<base::Json> CheckPacingOverride(const base::Json& pacing) {
+  if (!pacing.is_object()) {
+    return base::InvalidArgument(
+        "pacing: expected an object with min_spacing_seconds, max_per_hour and/or max_per_day, "
+        "or null for the server's pacing");
+  }
+  base::Json out = base::Json::object();
+  for (const auto& [key, value] : pacing.items()) {
+    const OverridePart* part = nullptr;
+    for (const auto& p : kOverrideParts) {
+      if (p.name == key) part = &p;
+    }
+    if (part == nullptr) {
+      return base::InvalidArgument("pacing." + key.substr(0, 40) +
+                                   ": unknown; expected min_spacing_seconds, max_per_hour or "
+                                   "max_per_day");
+    }
+    if (!value.is_number_integer() || value.get<long>() < 0 || value.get<long>() > part->max) {
+      return base::InvalidArgument("pacing." + key + ": expected " + std::string(part->expected));
+    }
+    out[key] = value.get<long>();
+  }
+  if (out.empty()) {
+    return base::InvalidArgument(
+        "pacing: give at least one of min_spacing_seconds, max_per_hour, max_per_day (0 = no "
+        "limit), or null for the server's pacing");
+  }
+  return out;
+}
+
+PacingRules EffectivePacing(const PacingRules& server, const base::Json& account_settings) {
+  if (!account_settings.is_object()) return server;
+  auto it = account_settings.find(kAccountPacingSetting);
+  if (it == account_settings.end()) return server;
+  auto checked = CheckPacingOverride(*it);
+  if (!checked.ok()) return server;
+  PacingRules rules = server;
+  const base::Json& o = *checked;
+  if (o.contains("min_spacing_seconds")) {
+    rules.min_spacing = seconds(o["min_spacing_seconds"].get<long>());
+  }
+  if (o.contains("max_per_hour")) rules.max_per_hour = o["max_per_hour"].get<int>();
+  if (o.contains("max_per_day")) rules.max_per_day = o["max_per_day"].get<int>();
+  return rules;
+}
+
+base::Json PacingRulesJson(const PacingRules& rules) {
+  return base::Json{{"min_spacing_seconds", rules.min_spacing.count()},
+                    {"max_per_hour", rules.max_per_hour},
+                    {"max_per_day", rules.max_per_day}};
 }
 
 std::optional<PacingWait> NextPacedSlot(const PacingRules& rules,

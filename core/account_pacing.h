@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/json.h"
 #include "base/result.h"
 
 namespace herald::core {
@@ -27,6 +28,23 @@ struct PacingRules {
   // Errors: kInvalidArgument naming the part and what was expected.
   static base::Result<PacingRules> Parse(std::string_view spec);
 };
+
+// An account's own pacing (set_account_pacing) is kept in its settings under this key:
+// {"min_spacing_seconds"?, "max_per_hour"?, "max_per_day"?}, each part given overriding the
+// server's, 0 meaning no limit. Kept across reconnections.
+inline constexpr std::string_view kAccountPacingSetting = "pacing";
+
+// Checks an account's pacing override (the object above; at least one part, integers within
+// a day of spacing and 100,000 posts) and returns it with only the given parts.
+// Errors: kInvalidArgument naming the field ("pacing.max_per_hour") and what was expected.
+base::Result<base::Json> CheckPacingOverride(const base::Json& pacing);
+
+// The rules for an account: `server` with the parts its settings' override gives replaced.
+// A malformed stored override is ignored (the server's rules hold).
+PacingRules EffectivePacing(const PacingRules& server, const base::Json& account_settings);
+
+// {"min_spacing_seconds", "max_per_hour", "max_per_day"} of `rules` (0 = no limit).
+base::Json PacingRulesJson(const PacingRules& rules);
 
 // herald serve's default: two minutes apart, 15 an hour, 100 a day.
 inline constexpr std::string_view kDefaultPacing = "spacing=2m,hour=15,day=100";

@@ -7,6 +7,7 @@
 
 #include "base/ids.h"
 #include "base/time.h"
+#include "core/account_pacing.h"
 #include "core/account_service_internal.h"
 #include "core/connect_arguments.h"
 #include "core/credentials.h"
@@ -132,6 +133,15 @@ store::Account NewAccountRow(const std::string& org_id, const std::string& platf
   return row;
 }
 
+// A reconnection takes the network's settings afresh and keeps herald's own (the pacing).
+void KeepHeraldSettings(const store::Account& previous, store::Account& row) {
+  const std::string key(kAccountPacingSetting);
+  if (previous.settings.is_object() && previous.settings.contains(key)) {
+    if (!row.settings.is_object()) row.settings = Json::object();
+    row.settings[key] = previous.settings[key];
+  }
+}
+
 }  // namespace
 
 AccountService::AccountService(store::Store& store, const base::Keyring& keyring,
@@ -212,6 +222,7 @@ Result<ConnectResult> AccountService::StoreConnected(const std::string& org_id,
           if (e.platform == row.platform && e.external_id == row.external_id) {
             row.id = e.id;
             reconnected = true;
+            KeepHeraldSettings(e, row);
           }
         }
         HERALD_ASSIGN_OR_RETURN(store::Account saved, tx.UpsertAccount(row));
@@ -266,6 +277,7 @@ Result<std::vector<store::Account>> AccountService::StoreGrant(
             if (e.platform == row.platform && e.external_id == row.external_id) {
               row.id = e.id;
               reconnected = true;
+              KeepHeraldSettings(e, row);
               if (!e.grant_id.empty()) replaced_grants.insert(e.grant_id);
             }
           }
@@ -375,6 +387,48 @@ Result<store::Account> AccountService::GetSync(const base::Caller& caller,
 
 Task<Result<store::Account>> AccountService::Get(base::Caller caller, std::string account_id) {
   co_return co_await base::RunBlocking(blocking_, [&] { return GetSync(caller, account_id); });
+}
+
+// ---- pacing ----
+
+PacingRules AccountService::PacingFor(const store::Account& account) const {
+  return EffectivePacing(options_.pacing, account.settings);
+}
+
+Task<Result<store::Account>> AccountService::SetPacing(base::Caller caller, std::string account_id,
+                                                       Json pacing) {
+  if (!base::RoleAllows(caller.role, base::Role::kAdmin)) {
+    co_return base::PermissionDenied("setting an account's pacing needs the admin role");
+  }
+  if (!pacing.is_null()) {
+    HERALD_CO_ASSIGN_OR_RETURN(pacing, CheckPacingOverride(pacing));
+  }
+  if (!base::IsValidId(account_id, base::kAccountPrefix)) co_return NoSuchAccount(account_id);
+  co_return co_await base::RunBlocking(blocking_, [&] {
+    const base::Time now = clock_.Now();
+    auto saved =
+        store::WriteValue<store::Account>(store_, [&](store::Tx& tx) -> Result<store::Account> {
+          auto found = tx.GetAccount(caller.org_id, account_id);
+          if (!found.ok() && found.error().code() == ErrorCode::kNotFound) {
+            return NoSuchAccount(account_id);
+          }
+          HERALD_ASSIGN_OR_RETURN(store::Account a, std::move(found));
+          if (!a.settings.is_object()) a.settings = Json::object();
+          if (pacing.is_null()) {
+            a.settings.erase(std::string(kAccountPacingSetting));
+          } else {
+            a.settings[std::string(kAccountPacingSetting)] = pacing;
+          }
+          a.updated_at = now;
+          HERALD_RETURN_IF_ERROR(tx.UpdateAccount(a));
+          HERALD_RETURN_IF_ERROR(
+              tx.AppendAudit(Audit(caller.org_id, caller.actor(), "account.set_pacing", a.id,
+                                   Json{{"pacing", pacing}}, now)));
+          return a;
+        });
+    if (saved.ok()) saved->credentials_sealed.clear();
+    return saved;
+  });
 }
 
 // ---- disconnect ----

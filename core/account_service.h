@@ -54,6 +54,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "core/account_pacing.h"
 #include "core/account_results.h"
 #include "core/credential_source.h"
 #include "core/single_flight.h"
@@ -87,6 +88,9 @@ struct AccountServiceOptions {
   // Waits `delay` between two polls. Default (empty): a timer on the caller's executor. Tests
   // inject one that advances their FakeClock instead of sleeping.
   std::function<Task<void>(base::Micros delay)> pause;
+  // The server's pacing (HERALD_ACCOUNT_PACING), which an account's own override changes;
+  // only shown here (the publishing workers apply it).
+  PacingRules pacing;
 };
 
 // What the OAuth callback page shows.
@@ -135,6 +139,15 @@ class AccountService : public CredentialSource {
   // One account (credentials_sealed cleared). Errors: kNotFound.
   Result<store::Account> GetSync(const base::Caller& caller, const std::string& account_id);
   Task<Result<store::Account>> Get(base::Caller caller, std::string account_id);
+
+  // The pacing that holds for `account`: the server's with the account's override.
+  PacingRules PacingFor(const store::Account& account) const;
+
+  // Gives the account its own pacing (account_pacing.h: the parts of `pacing` override the
+  // server's, HERALD_ACCOUNT_PACING) or, with null, returns it to the server's. Kept across
+  // reconnections; audited. Admin only: pacing protects accounts from runaway agents.
+  // Errors: kInvalidArgument naming the field; kNotFound; kPermissionDenied below admin.
+  Task<Result<store::Account>> SetPacing(base::Caller caller, std::string account_id, Json pacing);
 
   // Revokes OAuth tokens at the network (best effort: a failed revocation
   // is reported, not fatal), marks the account disconnected and erases its credentials.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "core/audit.h"
 #include "core/metric_names.h"
 
 namespace herald::core {
@@ -223,21 +224,29 @@ Task<Result<Json>> AnalyticsService::Refresh(base::Caller caller, std::string ac
   if (collector_ == nullptr) {
     co_return base::FailedPrecondition("analytics collection is not running in this herald");
   }
+  Result<Json> r = Json();
   if (!post_id.empty()) {
-    auto r = co_await collector_->RefreshPost(caller.org_id, post_id);
+    r = co_await collector_->RefreshPost(caller.org_id, post_id);
     if (!r.ok() && r.error().code() == base::ErrorCode::kNotFound) {
       co_return base::NotFound("post_id: no post '" + post_id + "' in this organization");
     }
-    co_return r;
-  }
-  if (!account_id.empty()) {
-    auto r = co_await collector_->RefreshAccount(caller.org_id, account_id);
+  } else if (!account_id.empty()) {
+    r = co_await collector_->RefreshAccount(caller.org_id, account_id);
     if (!r.ok() && r.error().code() == base::ErrorCode::kNotFound) {
       co_return base::NotFound("account_id: no account '" + account_id + "' in this organization");
     }
-    co_return r;
+  } else {
+    r = co_await collector_->RefreshOrganization(caller.org_id);
   }
-  co_return co_await collector_->RefreshOrganization(caller.org_id);
+  if (r.ok()) {
+    const std::string subject = !post_id.empty()      ? post_id
+                                : !account_id.empty() ? account_id
+                                                      : caller.org_id;
+    co_await base::RunBlocking(blocking_, [&] {
+      AuditAlone(store_, caller, "analytics.refresh", subject, Json::object(), clock_.Now());
+    });
+  }
+  co_return r;
 }
 
 }  // namespace herald::core

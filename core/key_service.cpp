@@ -155,6 +155,7 @@ Result<store::ApiKey> KeyService::SetRole(std::string_view org_id, std::string_v
 }
 
 void KeyService::Forget(std::string_view id) {
+  changes_.fetch_add(1, std::memory_order_acq_rel);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = cache_.begin(); it != cache_.end();) {
     it = it->second.caller.key_id == id ? cache_.erase(it) : std::next(it);

@@ -8,7 +8,9 @@
 #ifndef HERALD_CORE_KEY_SERVICE_H_
 #define HERALD_CORE_KEY_SERVICE_H_
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -60,6 +62,11 @@ class KeyService {
   // "API key revoked"); never says which part was wrong beyond that.
   Result<base::Caller> Verify(std::string_view presented);
 
+  // Rises with every revocation or role change this service makes: callers that cache
+  // verifications (the HTTP authenticator) drop theirs when it moved, so a change takes effect
+  // at once in this process.
+  uint64_t changes() const { return changes_.load(std::memory_order_acquire); }
+
  private:
   struct CacheEntry {
     base::Caller caller;
@@ -73,6 +80,7 @@ class KeyService {
   const base::Clock& clock_;
   std::mutex mu_;
   std::unordered_map<std::string, CacheEntry> cache_;  // SHA-256 hex -> caller
+  std::atomic<uint64_t> changes_{0};
 };
 
 }  // namespace herald::core

@@ -31,6 +31,13 @@ base::Result<void> CheckRedirectUri(std::string_view uri) {
   if (uri.empty() || uri.size() > kMaxUriLength) {
     return base::InvalidArgument("redirect_uris: each must be a URI of at most 2000 characters");
   }
+  if (std::any_of(uri.begin(), uri.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) == 0x7f;
+      })) {
+    return base::InvalidArgument(
+        "redirect_uris: a redirect URI must not contain spaces or "
+        "control characters");
+  }
   auto parsed = platforms::http::ParseUrl(uri, "redirect_uri");
   if (!parsed.ok()) {
     // Native apps register private-use schemes (com.example.app:/callback); allow a scheme and
@@ -58,6 +65,11 @@ base::Result<void> CheckRedirectUri(std::string_view uri) {
   }
   if (parsed->has_fragment) {
     return base::InvalidArgument("redirect_uris: a redirect URI must not have a fragment");
+  }
+  if (parsed->has_userinfo) {
+    return base::InvalidArgument(
+        "redirect_uris: a redirect URI must not carry a user name or "
+        "password");
   }
   if (parsed->scheme == "http" && !IsLoopbackHost(parsed->host)) {
     return base::InvalidArgument(

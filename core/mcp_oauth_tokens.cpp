@@ -1,5 +1,6 @@
 // McpOAuthServer: the token endpoint (authorization_code with PKCE, refresh_token with
 // rotation and reuse detection) and revocation (RFC 7009).
+#include <algorithm>
 #include <utility>
 
 #include "base/crypto.h"
@@ -87,7 +88,11 @@ base::Result<IssuedTokens> McpOAuthServer::IssueInto(store::Tx& tx, const store:
   store::OAuthToken refresh = access;
   refresh.token_hash = base::Sha256Hex(out.refresh_token);
   refresh.kind = store::OAuthTokenKind::kRefresh;
-  refresh.expires_at = now + options_.refresh_ttl;
+  // A rotated refresh token keeps the expiry of the one it replaces: a grant lasts refresh_ttl
+  // from the consent, however often it is refreshed.
+  refresh.expires_at = like.kind == store::OAuthTokenKind::kRefresh
+                           ? std::min(like.expires_at, now + options_.refresh_ttl)
+                           : now + options_.refresh_ttl;
   HERALD_RETURN_IF_ERROR(tx.InsertOAuthToken(access));
   HERALD_RETURN_IF_ERROR(tx.InsertOAuthToken(refresh));
   return out;

@@ -10,6 +10,7 @@
 
 #include "base/crypto.h"
 #include "base/ids.h"
+#include "core/audit.h"
 #include "core/media_probe_json.h"
 #include "core/platform_name.h"
 #include "media/media_converter.h"
@@ -300,7 +301,16 @@ Task<Result<store::Media>> MediaService::IngestFile(base::Caller caller, IngestR
     if (put.ok()) media.thumbnail_key = key;
   }
   auto inserted = co_await base::RunBlocking(blocking_, [&] {
-    return store_.WriteBatched([&](store::Tx& tx) { return tx.InsertMedia(media); });
+    return store_.WriteBatched([&](store::Tx& tx) -> Result<void> {
+      HERALD_RETURN_IF_ERROR(tx.InsertMedia(media));
+      Audit(tx, caller, "media.upload", media.id,
+            base::Json{{"file_name", media.file_name},
+                       {"mime_type", media.mime_type},
+                       {"size", media.size},
+                       {"keep", media.keep}},
+            now);
+      return base::Ok();
+    });
   });
   if (!inserted.ok()) {
     (void)co_await RemoveFiles(media, {});
@@ -456,6 +466,14 @@ Task<Result<std::vector<PreparedForNetwork>>> MediaService::Prepare(base::Caller
     }
     out.push_back(std::move(result));
   }
+  base::Json done = base::Json::array();
+  for (const PreparedForNetwork& r : out) {
+    done.push_back(base::Json{{"platform", r.platform}, {"action", r.outcome.action}});
+  }
+  co_await base::RunBlocking(blocking_, [&] {
+    AuditAlone(store_, caller, "media.prepare", request.media_id,
+               base::Json{{"networks", std::move(done)}}, clock_.Now());
+  });
   co_return out;
 }
 
@@ -494,7 +512,11 @@ Task<Result<void>> MediaService::Delete(base::Caller caller, std::string media_i
                                         "media from them first");
       }
       HERALD_ASSIGN_OR_RETURN(variants, tx.ListMediaVariants(media_id));
-      return tx.DeleteMedia(caller.org_id, media_id);
+      HERALD_RETURN_IF_ERROR(tx.DeleteMedia(caller.org_id, media_id));
+      Audit(tx, caller, "media.delete", media_id,
+            base::Json{{"file_name", media.file_name}, {"mime_type", media.mime_type}},
+            clock_.Now());
+      return base::Ok();
     });
   });
   if (!deleted.ok()) {
@@ -516,6 +538,7 @@ Task<Result<store::Media>> MediaService::SetKeep(base::Caller caller, std::strin
   co_return co_await base::RunBlocking(blocking_, [&] {
     return store::WriteValue<store::Media>(store_, [&](store::Tx& tx) -> Result<store::Media> {
       HERALD_RETURN_IF_ERROR(tx.UpdateMediaUse(caller.org_id, media_id, keep, std::nullopt));
+      Audit(tx, caller, "media.update", media_id, base::Json{{"keep", keep}}, clock_.Now());
       return tx.GetMedia(caller.org_id, media_id, false);
     });
   });

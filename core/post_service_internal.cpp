@@ -49,19 +49,6 @@ Result<store::Post> GetVisiblePost(store::Tx& tx, const base::Caller& caller, st
   return post;
 }
 
-void Audit(store::Tx& tx, const base::Caller& caller, std::string_view action,
-           std::string_view subject, Json detail, Time now) {
-  store::AuditEntry entry;
-  entry.org_id = caller.org_id;
-  entry.actor = caller.actor();
-  entry.action = std::string(action);
-  entry.subject = std::string(subject);
-  entry.detail = std::move(detail);
-  entry.at = now;
-  // The audit trail must not make a post fail; an error here is only logged by the store.
-  (void)tx.AppendAudit(entry);
-}
-
 Result<bool> NeedsApproval(store::Tx& tx, const base::Caller& caller) {
   if (base::RoleAllows(caller.role, base::Role::kApprover)) return false;
   HERALD_ASSIGN_OR_RETURN(auto settings, tx.GetOrganizationSettings(caller.org_id));

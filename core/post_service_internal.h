@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "core/audit.h"
 #include "core/post_service.h"
 
 namespace herald::core {
@@ -34,10 +35,6 @@ base::Error PostNotFound(std::string_view id);
 // The post `id` of the caller's organization: a malformed id is a field error, another
 // organization's post is PostNotFound.
 Result<store::Post> GetVisiblePost(store::Tx& tx, const base::Caller& caller, std::string_view id);
-
-// Appends an audit entry; a failure to do so never fails the operation.
-void Audit(store::Tx& tx, const base::Caller& caller, std::string_view action,
-           std::string_view subject, Json detail, base::Time now);
 
 // True when a change by `caller` must wait for an approver: the organization requires approval
 // and the caller's role is below approver.

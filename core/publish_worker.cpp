@@ -243,7 +243,8 @@ Result<void> PublishWorker::LoadAttempt(store::Tx& tx, Attempt& a, const PacingR
       media.emplace(id, std::move(item));
     }
   }
-  if (pacing.enabled()) {
+  a.pacing = EffectivePacing(pacing, a.account.settings);
+  if (a.pacing.enabled()) {
     HERALD_ASSIGN_OR_RETURN(auto recent,
                             tx.ListAnalyticsPosts({.org_id = a.job.org_id,
                                                    .from = now - std::chrono::hours(24),
@@ -414,7 +415,7 @@ Task<void> PublishWorker::Process(Attempt a) {
         co_await FinishJob(a);
         co_return;
       case AttemptStep::kPostpone:
-        co_await Postpone(a, d.run_at, d.reason);
+        co_await Postpone(a, d.run_at, d.reason, f.paced_until.has_value());
         co_return;
       case AttemptStep::kRecordPublished:
         if (d.reconciled) {
@@ -491,7 +492,7 @@ AttemptFacts PublishWorker::FactsOf(const Attempt& a) {
   f.account_name = a.account.handle.empty() ? a.account.id : a.account.handle;
   f.account_not_before = AccountNotBefore(a.account.id, f.started);
   if (a.job.kind == store::JobKind::kPublish && a.target.status == store::TargetStatus::kQueued) {
-    if (auto wait = NextPacedSlot(options_.pacing, a.recent_publishes, f.started)) {
+    if (auto wait = NextPacedSlot(a.pacing, a.recent_publishes, f.started)) {
       f.paced_until = wait->until;
       f.paced_reason = "paced: " + wait->reason + "; next slot " + base::FormatRfc3339(wait->until);
     }

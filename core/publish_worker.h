@@ -63,7 +63,8 @@ struct WorkerOptions {
   // busy (kUnavailable) before the job is left to its lease.
   int store_retries = 3;
   // Per-account pacing (account_pacing.h): a publish that would break it waits, saying why.
-  // Off by default here; herald serve uses HERALD_ACCOUNT_PACING (kDefaultPacing).
+  // Off by default here; herald serve uses HERALD_ACCOUNT_PACING (kDefaultPacing). An
+  // account's own override (set_account_pacing) replaces the parts it gives.
   PacingRules pacing;
 };
 
@@ -124,7 +125,8 @@ class PublishWorker {
   // Claims due jobs and, in the same transaction, reads what each needs (LoadAttempt).
   Result<std::vector<Attempt>> Claim(base::Time now);
   // Fills `a` (its job set) from the store: target, post, account, content with media.
-  // Under `pacing`, also when the account's posts of the day before `now` were published.
+  // Under `pacing` (with the account's override), also when the account's posts of the day
+  // before `now` were published.
   static Result<void> LoadAttempt(store::Tx& tx, Attempt& a, const PacingRules& pacing,
                                   base::Time now);
   // Runs the attempt decision (attempt_decision.h) to its end, applying each step's effect.
@@ -154,7 +156,9 @@ class PublishWorker {
   Task<void> RecordUnknown(Attempt& a, std::string reason);
   Task<void> RecordRetry(Attempt& a, const AttemptDecision& d);
   Task<void> RecordCheckLater(Attempt& a, const AttemptDecision& d);
-  Task<void> Postpone(Attempt& a, base::Time run_at, std::string reason);
+  // Back to the queue at `run_at`, saying why on the target. `hold_account` (pacing): the
+  // account's other due publishes wait until then too.
+  Task<void> Postpone(Attempt& a, base::Time run_at, std::string reason, bool hold_account = false);
   Task<void> FinishJob(Attempt& a);
   // Delete jobs (publish_worker_delete.cpp), each fenced by the lease like the above.
   Task<Result<void>> MarkDeleting(Attempt& a);

@@ -30,6 +30,8 @@ struct PublishWorker::Attempt {
   std::string network;               // display name, "Mastodon"
   platforms::Content content;        // publish jobs only
   Result<void> loaded = base::Ok();  // how LoadAttempt went
+  // The account's pacing: the worker's, with the parts its own settings override.
+  PacingRules pacing;
   // Publish jobs under pacing: when the account's posts of the last day were published.
   std::vector<base::Time> recent_publishes;
   // Steady-clock ticks of the publish's last sign of life (progress reported, state saved):

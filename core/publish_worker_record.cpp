@@ -254,10 +254,15 @@ Task<void> PublishWorker::RecordCheckLater(Attempt& a, const AttemptDecision& d)
   if (!r.ok()) spdlog::warn("job {}: {}", a.job.id, r.error().ToLogString());
 }
 
-Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason) {
+Task<void> PublishWorker::Postpone(Attempt& a, Time run_at, std::string reason, bool hold_account) {
   auto r = co_await Commit([&](store::Tx& tx) -> Result<void> {
     HERALD_RETURN_IF_ERROR(
         tx.RescheduleJob(a.job.id, options_.owner, run_at, reason, clock_.Now()));
+    if (hold_account) {
+      HERALD_ASSIGN_OR_RETURN(int held,
+                              tx.DeferAccountPublishJobs(a.account.id, run_at, clock_.Now()));
+      (void)held;
+    }
     if (a.target.id.empty() || a.job.kind != store::JobKind::kPublish) return base::Ok();
     auto t = tx.GetTarget(a.job.org_id, a.target.id);
     if (!t.ok()) return base::Ok();

@@ -165,6 +165,9 @@ Result<int> TeamService::WarnExpiringTokens(std::chrono::hours ahead) {
   int warned = 0;
   for (const auto& org : orgs) {
     Result<void> written = store_.Write([&](store::Tx& tx) -> Result<void> {
+      // Several herald processes run this pass: one at a time per organization, so the
+      // "warned already?" check below sees the other's warning.
+      HERALD_RETURN_IF_ERROR(tx.LockOrganization(org.id));
       HERALD_ASSIGN_OR_RETURN(auto accounts, tx.ListAccounts(org.id));
       for (const auto& a : accounts) {
         if (a.status != store::AccountStatus::kActive || a.token_refreshable ||

@@ -113,6 +113,8 @@ Result<CreatedWebhook> WebhookService::CreateSync(const base::Caller& caller,
   w.created_by = caller.actor();
   w.created_at = now;
   auto r = store_.Write([&](store::Tx& tx) -> Result<void> {
+    // Two creations at once (two processes on PostgreSQL) would both count below the limit.
+    HERALD_RETURN_IF_ERROR(tx.LockOrganization(caller.org_id));
     HERALD_ASSIGN_OR_RETURN(auto existing, tx.ListWebhooks(caller.org_id));
     if (static_cast<int>(existing.size()) >= kMaxWebhooksPerOrganization) {
       return base::ResourceExhausted("an organization has at most " +

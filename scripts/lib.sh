@@ -76,6 +76,10 @@ ensure_browser_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/browser"
 # tests/s3/node_modules: the S3-compatible server the S3 media store tests run against.
 ensure_s3_node_modules() { ensure_node_modules "$HERALD_ROOT/tests/s3"; }
 
+# packaging/mcpb/node_modules: the official MCPB CLI and library (@anthropic-ai/mcpb), which
+# tests/packaging/mcpb_test.sh uses when present (it skips those checks without them).
+ensure_mcpb_node_modules() { ensure_node_modules "$HERALD_ROOT/packaging/mcpb"; }
+
 # Configures and builds into $1 with the given CMake build type and extra flags.
 # ccache (used by CMake when installed) is told paths relative to the checkout, so a second
 # clone of the repository in another directory reuses the objects the first one compiled.

@@ -15,6 +15,7 @@ ensure_node22
 ensure_interop_node_modules
 ensure_browser_node_modules
 ensure_s3_node_modules
+ensure_mcpb_node_modules
 
 BUILD_DIR="${HERALD_BUILD_DIR:-$HERALD_ROOT/build}"
 log "building in $BUILD_DIR"

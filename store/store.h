@@ -52,6 +52,10 @@ class Tx {
   virtual Result<Organization> GetOrganization(std::string_view id) = 0;
   virtual Result<Organization> GetOrganizationByName(std::string_view name) = 0;
   virtual Result<std::vector<Organization>> ListOrganizations() = 0;
+  // Locks the organization's row until the transaction ends, so that check-then-write steps
+  // spanning several rows of one organization (a count before an insert, "warned already?"
+  // before a warning) take turns across processes. Errors: kNotFound.
+  virtual Result<void> LockOrganization(std::string_view id) = 0;
 
   // ---- API keys ----
   // Errors: kAlreadyExists if the id or prefix is taken.
@@ -177,6 +181,11 @@ class Tx {
   virtual Result<void> ExtendLease(std::string_view id, std::string_view owner, Time until) = 0;
   // Changes run_at of a queued job. Errors: kFailedPrecondition if it is not queued.
   virtual Result<void> SetJobRunAt(std::string_view id, Time run_at, Time now) = 0;
+  // Moves the queued publish jobs of `account_id` due before `run_at` to `run_at`, when pacing
+  // holds the account until then (claimed one by one before it, each would only be postponed
+  // again). Returns how many moved.
+  virtual Result<int> DeferAccountPublishJobs(std::string_view account_id, Time run_at,
+                                              Time now) = 0;
   // Cancels a queued job. Errors: kFailedPrecondition if it is leased, done or failed.
   virtual Result<void> CancelJob(std::string_view id, Time now) = 0;
   // Returns expired leases to queued (without touching attempts); returns how many.
@@ -341,7 +350,8 @@ class Tx {
   virtual Result<void> MarkOAuthTokenUsed(std::string_view token_hash, Time at) = 0;
   // Sets revoked_at = `at` on every unrevoked token of `family_id`; returns how many.
   virtual Result<int> RevokeOAuthTokenFamily(std::string_view family_id, Time at) = 0;
-  // Removes codes and tokens that expired before `cutoff`; returns how many went.
+  // Removes codes and tokens that expired before `cutoff`, and clients registered before it
+  // that hold neither any more; returns how many went.
   virtual Result<int> DeleteExpiredOAuthGrants(Time cutoff) = 0;
 
   // ---- analytics ----

@@ -85,6 +85,15 @@ Json AccountDetailView(const store::Account& a, const platforms::Platform* platf
   return out;
 }
 
+Json AccountPacingView(const store::Account& a, const core::PacingRules& effective) {
+  const std::string key(core::kAccountPacingSetting);
+  const bool own = a.settings.is_object() && a.settings.contains(key);
+  return Json{{"account_id", a.id},
+              {"handle", a.handle},
+              {"pacing_override", own ? a.settings[key] : Json(nullptr)},
+              {"pacing", core::PacingRulesJson(effective)}};
+}
+
 Json AccountListView(const std::vector<store::Account>& accounts,
                      const platforms::PlatformRegistry& platforms, base::Time now) {
   Json list = Json::array();

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "core/account_pacing.h"
 #include "core/account_results.h"
 #include "platforms/platform.h"
 #include "platforms/platform_registry.h"
@@ -35,6 +36,10 @@ base::Json AccountView(const store::Account& account, const platforms::Platform*
 // account can do), or null.
 base::Json AccountDetailView(const store::Account& account, const platforms::Platform* platform,
                              base::Time now);
+
+// set_account_pacing: {account_id, handle, pacing_override (the account's own parts, or null),
+// pacing (the rules that hold: PacingRulesJson)}.
+base::Json AccountPacingView(const store::Account& account, const core::PacingRules& effective);
 
 // list_accounts: {"accounts": [AccountView...]} in the given order.
 base::Json AccountListView(const std::vector<store::Account>& accounts,

@@ -1,5 +1,7 @@
 #include "tools/get_account.h"
 
+#include <utility>
+
 #include "tools/account_tool_output.h"
 #include "tools/account_views.h"
 #include "tools/tool_metadata.h"
@@ -14,9 +16,10 @@ Task<Result<ToolOutput>> GetAccountTool::Call(Json args, ToolContext& ctx) {
   HERALD_CO_ASSIGN_OR_RETURN(
       store::Account account,
       co_await accounts_.Get(ctx.caller(), base::GetString(args, "account_id")));
-  co_return AccountToolOutput(
-      AccountDetailView(account, accounts_.platforms().Find(account.platform),
-                        accounts_.clock().Now()));
+  Json view = AccountDetailView(account, accounts_.platforms().Find(account.platform),
+                                accounts_.clock().Now());
+  view["pacing"] = core::PacingRulesJson(accounts_.PacingFor(account));
+  co_return AccountToolOutput(std::move(view));
 }
 
 }  // namespace herald::tools

@@ -36,6 +36,7 @@
 #include "tools/list_webhooks.h"
 #include "tools/reject_post.h"
 #include "tools/revoke_api_key.h"
+#include "tools/set_account_pacing.h"
 #include "tools/set_api_key_role.h"
 #include "tools/update_organization_settings.h"
 
@@ -81,6 +82,7 @@ std::vector<std::unique_ptr<Tool>> MakeTools(const ToolDeps& deps) {
     tools.push_back(std::make_unique<ListAccountsTool>(*deps.accounts));
     tools.push_back(std::make_unique<GetAccountTool>(*deps.accounts));
     tools.push_back(std::make_unique<DisconnectAccountTool>(*deps.accounts));
+    tools.push_back(std::make_unique<SetAccountPacingTool>(*deps.accounts));
   }
   // ---- team tools ----
   if (deps.posts != nullptr) {

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "base/crypto.h"
+#include "mcp/apps/ui_apps.h"
 #include "mcp/protocol/log_level.h"
 #include "mcp/protocol/modern_protocol.h"
 #include "mcp/server/dispatch_support.h"
@@ -56,7 +57,9 @@ Json Dispatcher::ModernCapabilities() const {
               {"resources", Json::object()},
               {"prompts", Json::object()},
               {"completions", Json::object()},
-              {"logging", Json::object()}};
+              {"logging", Json::object()},
+              // MCP Apps: tools link ui:// resources (_meta.ui.resourceUri) that hosts render.
+              {"extensions", {{std::string(kUiExtension), Json::object()}}}};
 }
 
 Task<std::optional<Json>> Dispatcher::HandleModern(std::shared_ptr<Session> session, Json request,

@@ -82,6 +82,14 @@ Result<std::vector<Organization>> SqlTx::ListOrganizations() {
   return DecodeAll<Organization>(rows, DecodeOrg);
 }
 
+Result<void> SqlTx::LockOrganization(std::string_view id) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec(Sql({"SELECT id FROM organizations WHERE id = ?", dialect_.row_lock_clause}),
+                      {Txt(id)}));
+  if (rows.empty()) return base::NotFound("organization " + std::string(id) + " not found");
+  return base::Ok();
+}
+
 // ---- API keys ----
 
 Result<void> SqlTx::InsertApiKey(const ApiKey& key) {

@@ -34,6 +34,7 @@ class SqlTx final : public Tx {
   Result<Organization> GetOrganization(std::string_view id) override;
   Result<Organization> GetOrganizationByName(std::string_view name) override;
   Result<std::vector<Organization>> ListOrganizations() override;
+  Result<void> LockOrganization(std::string_view id) override;
 
   Result<void> InsertApiKey(const ApiKey& key) override;
   Result<ApiKey> FindApiKeyByPrefix(std::string_view prefix) override;
@@ -87,6 +88,7 @@ class SqlTx final : public Tx {
   Result<void> FailJob(std::string_view id, std::string_view owner, std::string_view error,
                        Time now) override;
   Result<void> ExtendLease(std::string_view id, std::string_view owner, Time until) override;
+  Result<int> DeferAccountPublishJobs(std::string_view account_id, Time run_at, Time now) override;
   Result<void> SetJobRunAt(std::string_view id, Time run_at, Time now) override;
   Result<void> CancelJob(std::string_view id, Time now) override;
   Result<int> ReclaimExpiredLeases(Time now) override;

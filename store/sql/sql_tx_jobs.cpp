@@ -218,6 +218,15 @@ Result<void> SqlTx::SetJobRunAt(std::string_view id, Time run_at, Time now) {
   return base::FailedPrecondition("job " + std::string(id) + " is not queued");
 }
 
+Result<int> SqlTx::DeferAccountPublishJobs(std::string_view account_id, Time run_at, Time now) {
+  HERALD_ASSIGN_OR_RETURN(
+      Rows rows, Exec("UPDATE jobs SET run_at = ?, updated_at = ? WHERE account_id = ? AND "
+                      "state = 'queued' AND kind = 'publish' AND run_at < ?",
+                      {Tm(run_at), Tm(now), Txt(account_id), Tm(run_at)}));
+  if (rows.affected() > 0) jobs_changed_ = true;
+  return static_cast<int>(rows.affected());
+}
+
 Result<void> SqlTx::CancelJob(std::string_view id, Time now) {
   HERALD_ASSIGN_OR_RETURN(
       Rows rows,

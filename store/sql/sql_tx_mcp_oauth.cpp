@@ -162,7 +162,15 @@ Result<int> SqlTx::DeleteExpiredOAuthGrants(Time cutoff) {
                           Exec("DELETE FROM oauth_codes WHERE expires_at < ?", {Tm(cutoff)}));
   HERALD_ASSIGN_OR_RETURN(Rows tokens,
                           Exec("DELETE FROM oauth_tokens WHERE expires_at < ?", {Tm(cutoff)}));
-  return static_cast<int>(codes.affected() + tokens.affected());
+  // Clients registered before the cutoff that hold no code or token any more: registration
+  // needs no sign-in, so clients nobody completed a consent with must not pile up.
+  HERALD_ASSIGN_OR_RETURN(
+      Rows clients,
+      Exec("DELETE FROM oauth_clients WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM "
+           "oauth_codes k WHERE k.client_id = oauth_clients.client_id) AND NOT EXISTS (SELECT 1 "
+           "FROM oauth_tokens t WHERE t.client_id = oauth_clients.client_id)",
+           {Tm(cutoff)}));
+  return static_cast<int>(codes.affected() + tokens.affected() + clients.affected());
 }
 
 }  // namespace herald::store::sql

@@ -73,6 +73,26 @@ TEST(AccountPacingTest, TheNextSlotHonoursSpacingAndBothCaps) {
   EXPECT_FALSE(NextPacedSlot(PacingRules{}, {now - seconds(1)}, now));  // off
 }
 
+TEST(AccountPacingTest, AnAccountsOverrideReplacesOnlyThePartsItGives) {
+  const PacingRules server{.min_spacing = minutes(2), .max_per_hour = 15, .max_per_day = 100};
+  PacingRules rules = EffectivePacing(server, base::Json{{"pacing", {{"max_per_hour", 4}}}});
+  EXPECT_EQ(rules.min_spacing, minutes(2));
+  EXPECT_EQ(rules.max_per_hour, 4);
+  EXPECT_EQ(rules.max_per_day, 100);
+  rules = EffectivePacing(PacingRules{}, base::Json{{"pacing", {{"min_spacing_seconds", 30}}}});
+  EXPECT_TRUE(rules.enabled()) << "an account may be paced when the server is not";
+  EXPECT_EQ(rules.min_spacing, seconds(30));
+  EXPECT_EQ(EffectivePacing(server, base::Json{{"chat_id", "1"}}).max_per_hour, 15);
+  EXPECT_EQ(EffectivePacing(server, base::Json{{"pacing", "fast"}}).max_per_hour, 15)
+      << "a malformed stored override is ignored";
+  EXPECT_EQ(PacingRulesJson(server),
+            (base::Json{{"min_spacing_seconds", 120}, {"max_per_hour", 15}, {"max_per_day", 100}}));
+  EXPECT_THAT(CheckPacingOverride(base::Json{{"min_spacing_seconds", 86401}}),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("pacing.min_spacing_seconds")));
+  EXPECT_THAT(CheckPacingOverride(base::Json{{"max_per_hour", 1.5}}),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("pacing.max_per_hour")));
+}
+
 class PacedWorkerTest : public ::testing::Test {
  protected:
   testing::CoreEnv env_;
@@ -127,6 +147,9 @@ TEST_F(PacedWorkerTest, ABurstOfFiftyPostsToOneAccountIsSpreadOutNoneDropped) {
   }
   ASSERT_EQ(published.size(), 50u) << "every post went out";
   EXPECT_TRUE(saw_waiting);
+  // A paced post holds its account's other due posts until its slot: each slot costs a claim or
+  // two, not one per waiting post (50 posts would otherwise take over a thousand claims).
+  EXPECT_LE(worker->stats().claimed, 150);
   std::sort(published.begin(), published.end());
   for (size_t i = 1; i < published.size(); ++i) {
     EXPECT_GE(published[i] - published[i - 1], minutes(2)) << i;  // spacing
@@ -136,6 +159,46 @@ TEST_F(PacedWorkerTest, ABurstOfFiftyPostsToOneAccountIsSpreadOutNoneDropped) {
   }
   for (const std::string& id : ids) {
     EXPECT_EQ(env_.GetPost(id).status, store::PostStatus::kPublished);
+  }
+}
+
+// With the server's pacing off, an account with its own (two an hour) is paced and another
+// account is not.
+TEST_F(PacedWorkerTest, AnAccountsOwnPacingHoldsItsPostsAndNoOneElses) {
+  store::Account paced = env_.AddAccount("native", "@careful@example.social");
+  store::Account free = env_.AddAccount("native", "@free@example.social");
+  paced.settings["pacing"] = base::Json{{"max_per_hour", 2}};
+  ASSERT_THAT(env_.store->Write([&](store::Tx& tx) { return tx.UpdateAccount(paced); }), IsOk());
+  auto worker = env_.MakeWorker("wrk_own_pacing");  // server pacing off
+  std::vector<std::string> paced_ids;
+  std::vector<std::string> free_ids;
+  for (int i = 0; i < 4; ++i) {
+    paced_ids.push_back(env_.Schedule({paced.id}, "paced " + std::to_string(i), minutes(1)));
+    free_ids.push_back(env_.Schedule({free.id}, "free " + std::to_string(i), minutes(1)));
+  }
+  env_.clock.Advance(minutes(2));
+  for (int round = 0; round < 10; ++round) {
+    auto n = worker->RunOnce(env_.clock.Now());
+    ASSERT_THAT(n, IsOk());
+    if (*n == 0) break;
+  }
+  int paced_out = 0;
+  for (const auto& id : paced_ids) {
+    paced_out += env_.GetPost(id).status == store::PostStatus::kPublished ? 1 : 0;
+  }
+  EXPECT_EQ(paced_out, 2) << "two an hour";
+  for (const auto& id : free_ids) {
+    EXPECT_EQ(env_.GetPost(id).status, store::PostStatus::kPublished) << id;
+  }
+  // An hour later the other two go.
+  env_.clock.Advance(hours(1) + minutes(1));
+  for (int round = 0; round < 10; ++round) {
+    auto n = worker->RunOnce(env_.clock.Now());
+    ASSERT_THAT(n, IsOk());
+    if (*n == 0) break;
+  }
+  for (const auto& id : paced_ids) {
+    EXPECT_EQ(env_.GetPost(id).status, store::PostStatus::kPublished) << id;
   }
 }
 

@@ -286,6 +286,46 @@ TEST_P(AccountServiceTest, ReconnectUpdatesTheSameRow) {
   EXPECT_EQ(AuditOf(org_a_)[0].action, "account.reconnect");
 }
 
+// An account's own pacing: admins only, checked, audited, shown as the rules that hold, kept
+// by a reconnection, and removed with null.
+TEST_P(AccountServiceTest, AnAccountsOwnPacingIsForAdminsAndSurvivesAReconnect) {
+  auto first = ConnectFake(editor_a_);
+  ASSERT_THAT(first, IsOk());
+  const std::string id = (*first)["account_id"];
+  const base::Caller admin_a{org_a_, "key_adm", base::Role::kAdmin};
+  const base::Caller admin_b{org_b_, "key_adm_b", base::Role::kAdmin};
+  EXPECT_THAT(Run(service_->SetPacing(editor_a_, id, Json{{"max_per_day", 5}})),
+              StatusIs(ErrorCode::kPermissionDenied, HasSubstr("admin")));
+  EXPECT_THAT(Run(service_->SetPacing(admin_b, id, Json{{"max_per_day", 5}})),
+              StatusIs(ErrorCode::kNotFound));
+  EXPECT_THAT(Run(service_->SetPacing(admin_a, id, Json{{"max_per_day", -1}})),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("pacing.max_per_day")));
+  EXPECT_THAT(Run(service_->SetPacing(admin_a, id, Json{{"per_day", 5}})),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("pacing.per_day: unknown")));
+  EXPECT_THAT(Run(service_->SetPacing(admin_a, id, Json::object())),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("at least one")));
+  EXPECT_THAT(Run(service_->SetPacing(admin_a, id, Json("fast"))),
+              StatusIs(ErrorCode::kInvalidArgument, HasSubstr("expected an object")));
+  EXPECT_FALSE(Stored(org_a_, id).settings.contains("pacing")) << "refusals change nothing";
+
+  auto set = Run(service_->SetPacing(admin_a, id, Json{{"max_per_day", 5}, {"max_per_hour", 0}}));
+  ASSERT_THAT(set, IsOk());
+  EXPECT_TRUE(set->credentials_sealed.empty());
+  PacingRules rules = service_->PacingFor(*set);
+  EXPECT_EQ(rules.max_per_day, 5);
+  EXPECT_EQ(rules.max_per_hour, 0);
+  EXPECT_EQ(AuditOf(org_a_)[0].action, "account.set_pacing");
+  EXPECT_EQ(AuditOf(org_a_)[0].actor, "key_adm");
+
+  clock_.Advance(std::chrono::minutes(5));
+  ASSERT_THAT(ConnectFake(editor_a_, std::string(kSecretToken) + "-2"), IsOk());
+  EXPECT_EQ(Stored(org_a_, id).settings["pacing"], (Json{{"max_per_day", 5}, {"max_per_hour", 0}}))
+      << "a reconnection keeps the account's pacing";
+
+  ASSERT_THAT(Run(service_->SetPacing(admin_a, id, Json(nullptr))), IsOk());
+  EXPECT_FALSE(Stored(org_a_, id).settings.contains("pacing"));
+}
+
 TEST_P(AccountServiceTest, WrongTokenStoresNothing) {
   auto r = ConnectFake(editor_a_, "wrong-token");
   ASSERT_THAT(r, StatusIs(ErrorCode::kUnauthenticated, HasSubstr("The access token is invalid")));

@@ -139,6 +139,14 @@ TEST_F(AnalyticsServiceTest, RefreshMeasuresNowWithinTheBudget) {
   EXPECT_EQ((*view)["targets"][0]["metrics"], (Json{{"likes", 6}, {"quotes", 1}}));
   // The plan is left as it was (+1 h).
   EXPECT_EQ(PlanOf(account_, t.id)->next_at, t0 + hours(1));
+  // Audited with who asked.
+  auto audit = store::ReadValue<std::vector<store::AuditEntry>>(
+      *env_.store, [&](store::Tx& tx) { return tx.ListAudit(env_.org.id, 10); });
+  ASSERT_THAT(audit, IsOk());
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ(audit->front().action, "analytics.refresh");
+  EXPECT_EQ(audit->front().subject, t.post_id);
+  EXPECT_EQ(audit->front().actor, env_.editor.actor());
 
   // With the budget spent by publishing, a refresh defers instead of calling.
   limiter_.SetBudget("metered", RateBudget{0.001, 1.0});

@@ -236,6 +236,31 @@ TEST_F(MediaServiceTest, DeleteIsRefusedWhileAScheduledPostUsesIt) {
   EXPECT_THAT(Await(service->Get(env.editor, m->id)), StatusIs(base::ErrorCode::kNotFound));
 }
 
+// Uploads, changes, conversions and deletions are in the audit log with the key that made them.
+TEST_F(MediaServiceTest, MediaChangesAreAudited) {
+  service->SetPreparer(preparer.get());
+  auto m = UploadData(ReadFile(Png()), "image/png");
+  ASSERT_THAT(m, IsOk());
+  ASSERT_THAT(Await(service->SetKeep(env.editor, m->id, true)), IsOk());
+  PrepareMediaRequest request;
+  request.media_id = m->id;
+  request.platforms = {"native"};
+  ASSERT_THAT(Await(service->Prepare(env.editor, request, {})), IsOk());
+  ASSERT_THAT(Await(service->Delete(env.editor, m->id)), IsOk());
+  auto entries = store::ReadValue<std::vector<store::AuditEntry>>(
+      *env.store, [&](store::Tx& tx) { return tx.ListAudit(env.org.id, 10); });
+  ASSERT_THAT(entries, IsOk());
+  std::vector<std::string> actions;
+  for (const auto& e : *entries) {
+    EXPECT_EQ(e.subject, m->id);
+    EXPECT_EQ(e.actor, env.editor.actor());
+    actions.insert(actions.begin(), e.action);  // newest first -> oldest first
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"media.upload", "media.update", "media.prepare",
+                                               "media.delete"}));
+  EXPECT_EQ(entries->back().detail["mime_type"], "image/png");
+}
+
 TEST_F(MediaServiceTest, UnusedMediaGoesAfterSevenDaysUnlessKeptOrNeeded) {
   auto account = env.AddAccount("native", "brand");
   auto unused = UploadData(ReadFile(Png("a.png")));

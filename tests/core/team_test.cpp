@@ -9,8 +9,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/crypto.h"
@@ -491,6 +493,47 @@ TEST_F(TeamTest, AnUnrenewableTokenExpiringSoonIsAnnouncedOnce) {
   EXPECT_EQ(*team_->WarnExpiringTokens(std::chrono::hours(24 * 7)), 0);
   EXPECT_EQ(Deliver(), 1);
   EXPECT_THAT(DeliveredTypes(created->secret), ElementsAre("account.token_expiring"));
+}
+
+// Several herald processes on one PostgreSQL run the expiry pass at once: one warning in all.
+TEST_F(TeamTest, ConcurrentExpiryPassesWarnOnce) {
+  store::Account a = env_.Account(account_.id);
+  a.token_refreshable = false;
+  a.token_expires_at = env_.clock.Now() + std::chrono::hours(72);
+  ASSERT_TRUE(env_.store->Write([&](store::Tx& tx) { return tx.UpdateAccount(a); }).ok());
+  std::atomic<int> warned{0};
+  std::vector<std::thread> passes;
+  for (int i = 0; i < 6; ++i) {
+    passes.emplace_back([&] {
+      auto n = team_->WarnExpiringTokens(std::chrono::hours(24 * 7));
+      if (n.ok()) warned += *n;
+    });
+  }
+  for (auto& t : passes) t.join();
+  EXPECT_EQ(warned.load(), 1);
+}
+
+// Creations racing for the last free webhook: exactly one gets it.
+TEST_F(TeamTest, TheWebhookLimitHoldsUnderConcurrentCreation) {
+  CreateWebhookRequest hook;
+  hook.url = "https://receiver.example/hooks";
+  for (int i = 1; i < kMaxWebhooksPerOrganization; ++i) {
+    ASSERT_THAT(webhooks_->CreateSync(admin_, hook), IsOk());
+  }
+  std::atomic<int> created{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> creators;
+  for (int i = 0; i < 6; ++i) {
+    creators.emplace_back([&] {
+      auto r = webhooks_->CreateSync(admin_, hook);
+      if (r.ok()) ++created;
+      if (!r.ok() && r.error().code() == ErrorCode::kResourceExhausted) ++refused;
+    });
+  }
+  for (auto& t : creators) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), 5);
+  EXPECT_EQ(webhooks_->ListSync(admin_)->size(), static_cast<size_t>(kMaxWebhooksPerOrganization));
 }
 
 TEST_F(TeamTest, AuditEntriesArePrunedPastTheirRetention) {

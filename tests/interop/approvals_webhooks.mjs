@@ -2,7 +2,8 @@
 // approver approves it, it is published, and a webhook receiver on loopback gets every
 // transition of that post, each verified with the `standardwebhooks` npm package (an
 // implementation independent of herald's), exactly the events it subscribed to; the audit log
-// shows who did what; an editor cannot approve and cannot manage keys.
+// shows who did what; an editor cannot approve and cannot manage keys. Keys and an account's
+// pacing are also managed over REST (/api/v1/keys, /api/v1/accounts/{id}/pacing).
 //
 //   node approvals_webhooks.mjs <path to herald> <path to herald-emulator>
 //
@@ -34,6 +35,7 @@ const clients = {};  // role -> MCP client
 const keys = {};  // role -> key
 let accountId;
 let postId;
+let webhookId;
 
 async function connect(key) {
   const client = new Client({ name: 'herald-e2e-team', version: '1.0.0' });
@@ -47,6 +49,17 @@ async function call(role, name, args) {
   const r = await clients[role].callTool({ name, arguments: args });
   if (r.isError) throw new Error(`${role} ${name} failed: ${JSON.stringify(r.content)}`);
   return r.structuredContent;
+}
+
+// A REST call with `key`: {status, body}.
+async function rest(key, method, path, body) {
+  const r = await fetch(`${server.base}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
 async function refused(role, name, args, pattern) {
@@ -91,18 +104,39 @@ const steps = [
   }],
 
   ['the admin creates an editor and an approver key, turns on require_approval', async () => {
-    for (const role of ['editor', 'approver']) {
-      const k = await call('admin', 'create_api_key', { name: `e2e ${role}`, role });
-      equal(k.role, role, `${role} key role`);
-      check(/^hk_/.test(k.key), `the key is shown once: ${JSON.stringify(k)}`);
-      keys[role] = k.key;
-      clients[role] = await connect(k.key);
-    }
+    const editor = await call('admin', 'create_api_key', { name: 'e2e editor', role: 'editor' });
+    equal(editor.role, 'editor', 'editor key role');
+    check(/^hk_/.test(editor.key), `the key is shown once: ${JSON.stringify(editor)}`);
+    keys.editor = editor.key;
+    clients.editor = await connect(editor.key);
+    // The approver's key over REST.
+    const approver = await rest(keys.admin, 'POST', '/keys', { name: 'e2e approver', role: 'approver' });
+    equal(approver.status, 201, `POST /api/v1/keys: ${JSON.stringify(approver.body)}`);
+    equal(approver.body.role, 'approver', 'approver key role');
+    keys.approver = approver.body.key;
+    clients.approver = await connect(keys.approver);
     const listed = await call('admin', 'list_api_keys', {});
     equal(listed.keys.length, 3, 'three keys');
     check(!JSON.stringify(listed).includes(keys.editor), 'list_api_keys never shows a key');
     const s = await call('admin', 'update_organization_settings', { require_approval: true });
     equal(s.require_approval, true, 'require_approval');
+  }],
+
+  ['keys over REST: list, change a role, revoke; a revoked key is refused', async () => {
+    const made = await rest(keys.admin, 'POST', '/keys', { name: 'short-lived', role: 'viewer' });
+    equal(made.status, 201, 'created');
+    const listed = await rest(keys.admin, 'GET', '/keys');
+    equal(listed.status, 200, 'GET /api/v1/keys');
+    check(listed.body.keys.some((k) => k.key_id === made.body.key_id), 'the new key is listed');
+    check(!JSON.stringify(listed.body).includes(made.body.key), 'never the key itself');
+    equal((await rest(keys.editor, 'GET', '/keys')).status, 403, 'an editor may not list keys');
+    const changed = await rest(keys.admin, 'PATCH', `/keys/${made.body.key_id}`, { role: 'editor' });
+    equal(changed.status, 200, `PATCH: ${JSON.stringify(changed.body)}`);
+    equal((await rest(made.body.key, 'GET', '/accounts')).status, 200, 'the key works');
+    const revoked = await rest(keys.admin, 'DELETE', `/keys/${made.body.key_id}`);
+    equal(revoked.status, 200, `DELETE: ${JSON.stringify(revoked.body)}`);
+    equal((await rest(made.body.key, 'GET', '/accounts')).status, 401,
+          'a revoked key is refused at once by the process that revoked it');
   }],
 
   ['the admin subscribes the receiver to the post events', async () => {
@@ -111,6 +145,7 @@ const steps = [
                             { url: `http://127.0.0.1:${port}/herald`, events: SUBSCRIBED });
     check(/^whsec_/.test(hook.secret), `the secret: ${JSON.stringify(hook)}`);
     verifier = new Webhook(hook.secret);
+    webhookId = hook.webhook_id;
     const listed = await call('admin', 'list_webhooks', {});
     check(!JSON.stringify(listed).includes(hook.secret), 'list_webhooks never shows the secret');
   }],
@@ -130,6 +165,17 @@ const steps = [
     const acc = await call('editor', 'connect_account',
                            { platform: 'telegram', bot_token: bot.token, chat_id: String(chatId) });
     accountId = acc.account_id;
+    // The account's own pacing, over REST: admins only; get_account shows what holds.
+    const path = `/accounts/${accountId}/pacing`;
+    equal((await rest(keys.editor, 'PUT', path, { pacing: { max_per_day: 50 } })).status, 403,
+          'an editor may not change pacing');
+    const bad = await rest(keys.admin, 'PUT', path, { pacing: { max_per_day: -1 } });
+    equal(bad.status, 400, `a bad pacing: ${JSON.stringify(bad.body)}`);
+    const paced = await rest(keys.admin, 'PUT', path, { pacing: { max_per_day: 50 } });
+    equal(paced.status, 200, `PUT pacing: ${JSON.stringify(paced.body)}`);
+    equal(paced.body.pacing_override, { max_per_day: 50 }, 'the override');
+    equal((await call('editor', 'get_account', { account_id: accountId })).pacing.max_per_day, 50,
+          'get_account shows the pacing that holds');
     const p = await call('editor', 'publish_post', { accounts: [accountId], text: 'Approved news' });
     postId = p.post_id;
     equal(p.status, 'pending_approval', 'an editor\'s post waits');
@@ -161,6 +207,15 @@ const steps = [
     const d = await call('admin', 'list_webhook_deliveries', {});
     check(d.deliveries.every((x) => x.state === 'delivered' && x.last_status === 204),
           `deliveries: ${JSON.stringify(d.deliveries)}`);
+    // Nothing else was queued for the receiver (the post's target.scheduled and the rest of
+    // its transitions were not subscribed), and nothing else arrived.
+    equal(d.deliveries.length, SUBSCRIBED.length, 'only the subscribed events were queued');
+    equal(received.length, SUBSCRIBED.length, 'only the subscribed events arrived');
+    const viaRest = await rest(keys.admin, 'GET', `/webhooks/${webhookId}/deliveries`);
+    equal(viaRest.status, 200, 'GET /api/v1/webhooks/{id}/deliveries');
+    equal(viaRest.body.deliveries.length, SUBSCRIBED.length, 'the same deliveries over REST');
+    const hooks = await rest(keys.admin, 'GET', '/webhooks');
+    equal(hooks.body.webhooks.map((w) => w.webhook_id), [webhookId], 'GET /api/v1/webhooks');
   }],
 
   ['the audit log shows who did what', async () => {
@@ -172,6 +227,10 @@ const steps = [
     check(/^key_/.test(editorKeyId) && /^key_/.test(approverKeyId) && editorKeyId !== approverKeyId,
           `two different keys: ${JSON.stringify(events)}`);
     check(!JSON.stringify(events).includes(keys.editor), 'no key in the audit log');
+    const account = await rest(keys.admin, 'GET', `/audit?object=${accountId}`);
+    equal(account.status, 200, 'GET /api/v1/audit');
+    equal(account.body.events.map((e) => e.action).reverse(), ['account.connect', 'account.set_pacing'],
+          'the account\'s audit');
   }],
 ];
 

@@ -241,7 +241,8 @@ TEST_F(FixturesTest, SubscribeAndNotify) {
 
 TEST_F(FixturesTest, Prompts) {
   Json list = h_.Call("prompts/list")["result"]["prompts"];
-  ASSERT_EQ(list.size(), 4u);
+  ASSERT_EQ(list.size(), 5u);  // the 0.1.16 suite's four and 2026-07-28's input-required one
+  EXPECT_EQ(list[4]["name"], "test_input_required_result_prompt");
   EXPECT_EQ(list[1]["name"], "test_prompt_with_arguments");
   EXPECT_EQ(list[1]["arguments"][0],
             Json::parse(R"({"name":"arg1","description":"First test argument","required":true})"));

@@ -75,6 +75,8 @@ TEST_F(ModernEraTest, DiscoverWithoutInitialize) {
   const Json& result = reply.at("result");
   EXPECT_EQ(result.at("supportedVersions"), Json::array({"2026-07-28"}));
   EXPECT_TRUE(result.at("capabilities").contains("tools"));
+  // MCP Apps: the UI extension is declared, so hosts render the ui:// resources tools link.
+  EXPECT_TRUE(result.at("capabilities").at("extensions").contains("io.modelcontextprotocol/ui"));
   EXPECT_EQ(result.at("resultType"), "complete");
   EXPECT_EQ(result.at("cacheScope"), "public");
   EXPECT_GE(result.at("ttlMs").get<long long>(), 0);
@@ -88,7 +90,7 @@ TEST_F(ModernEraTest, MetaIsCheckedOnEveryRequest) {
   Json no_caps = Meta();
   no_caps.erase("io.modelcontextprotocol/clientCapabilities");
   EXPECT_EQ(ErrorCode(h_.Call("tools/list", WithMeta(Json::object(), no_caps))), kInvalidParams);
-  Json reply = h_.Call("tools/list", WithMeta(Json::object(), Meta({}, "2099-01-01")));
+  Json reply = h_.Call("tools/list", WithMeta(Json::object(), Meta(Json::object(), "2099-01-01")));
   EXPECT_EQ(ErrorCode(reply), kUnsupportedProtocolVersion);
   EXPECT_EQ(reply.at("error").at("data").at("requested"), "2099-01-01");
   EXPECT_EQ(reply.at("error").at("data").at("supported"), Json::array({"2026-07-28"}));

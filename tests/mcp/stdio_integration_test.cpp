@@ -240,8 +240,23 @@ TEST_F(StdioIntegrationTest, ImmediateEofExitsZero) {
   EXPECT_EQ(herald.Wait(), 0) << herald.Stderr();
 }
 
-TEST_F(StdioIntegrationTest, InvalidApiKeyIsOneLineAndExit2) {
+// An invalid key: every request is answered with an error the client shows (not a closed
+// connection), one line on stderr says the same, and herald exits 2 when stdin closes.
+TEST_F(StdioIntegrationTest, InvalidApiKeyIsAnsweredWithTheReasonThenExit2) {
   HeraldProcess herald(Args(), {"HERALD_API_KEY=hk_not_a_real_key", "HERALD_LOG_LEVEL=error"});
+  herald.Send({{"jsonrpc", "2.0"},
+               {"id", 1},
+               {"method", "initialize"},
+               {"params",
+                {{"protocolVersion", "2025-06-18"},
+                 {"capabilities", Json::object()},
+                 {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
+  Json answer = herald.ReadResponse(1);
+  ASSERT_TRUE(answer.contains("error")) << answer.dump();
+  const std::string message = answer["error"].value("message", "");
+  EXPECT_NE(message.find("HERALD_API_KEY is not valid"), std::string::npos) << message;
+  EXPECT_EQ(answer.dump().find("hk_not_a_real_key"), std::string::npos) << "never echo the key";
+  herald.CloseStdin();
   EXPECT_EQ(herald.Wait(), 2);
   std::string err = herald.Stderr();
   EXPECT_NE(err.find("HERALD_API_KEY"), std::string::npos) << err;

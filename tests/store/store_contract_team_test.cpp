@@ -52,6 +52,12 @@ TEST_P(StoreContractTest, OrganizationSettingsDefaultAndUpdate) {
                      ErrorCode::kFailedPrecondition);
 }
 
+TEST_P(StoreContractTest, LockOrganizationKnowsItsOrganizations) {
+  HERALD_EXPECT_OK(InWrite([&](Tx& tx) { return tx.LockOrganization(org_.id); }));
+  HERALD_EXPECT_CODE(InWrite([&](Tx& tx) { return tx.LockOrganization("org_missing"); }),
+                     ErrorCode::kNotFound);
+}
+
 TEST_P(StoreContractTest, PostApprovalRoundTripAndScope) {
   Post post = MakePost(org_.id, Now());
   HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.InsertPost(post); }));

@@ -971,6 +971,31 @@ TEST_P(StoreContractTest, RescheduleAndFail) {
   EXPECT_TRUE(none->empty());
 }
 
+// Pacing holds an account: its queued publishes due before the held time move to it; later
+// ones, other accounts' and leased jobs stay.
+TEST_P(StoreContractTest, DeferAccountPublishJobsMovesOnlyThatAccountsDueOnes) {
+  Account other = AddAccount();
+  Job due1 = AddJob(account_, Now() - seconds(5));
+  Job due2 = AddJob(account_, Now() + seconds(30));
+  Job later = AddJob(account_, Now() + hours(2));
+  Job elsewhere = AddJob(other, Now() - seconds(5));
+  const base::Time until = Now() + hours(1);
+  auto moved =
+      InWrite([&](Tx& tx) { return tx.DeferAccountPublishJobs(account_.id, until, Now()); });
+  HERALD_ASSERT_OK(moved);
+  EXPECT_EQ(*moved, 2);
+  auto run_at = [&](const Job& j) {
+    return InRead([&](Tx& tx) { return tx.GetJob(j.id); })->run_at;
+  };
+  EXPECT_EQ(run_at(due1), until);
+  EXPECT_EQ(run_at(due2), until);
+  EXPECT_EQ(run_at(later), Now() + hours(2));
+  EXPECT_EQ(run_at(elsewhere), Now() - seconds(5));
+  moved = InWrite([&](Tx& tx) { return tx.DeferAccountPublishJobs("acc_none", until, Now()); });
+  HERALD_ASSERT_OK(moved);
+  EXPECT_EQ(*moved, 0);
+}
+
 TEST_P(StoreContractTest, SetJobRunAtAndCancel) {
   Job job = AddJob(account_, Now() + hours(1));
   HERALD_ASSERT_OK(InWrite([&](Tx& tx) { return tx.SetJobRunAt(job.id, Now() + hours(2), Now()); }));

@@ -111,6 +111,17 @@ TEST_F(ApiKeyAuthenticatorTest, RevokedKeyFailsOnceTheCachesExpire) {
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnauthenticated);
 }
 
+// In the process that revokes a key (or changes its role), it stops working as it was at once.
+TEST_F(ApiKeyAuthenticatorTest, ARevocationHereTakesEffectAtOnce) {
+  ASSERT_THAT(Authenticate("Bearer " + key_), IsOk());
+  ASSERT_TRUE(auth_->TryAuthenticate("Bearer " + key_).has_value());  // cached
+  ASSERT_THAT(keys_->Revoke("", key_id_), IsOk());
+  EXPECT_FALSE(auth_->TryAuthenticate("Bearer " + key_).has_value());
+  auto r = Authenticate("Bearer " + key_);
+  ASSERT_THAT(r, Not(IsOk()));
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kUnauthenticated);
+}
+
 TEST(BearerTokenTest, Parsing) {
   EXPECT_EQ(BearerToken("Bearer abc"), "abc");
   EXPECT_EQ(BearerToken("BEARER  abc "), "abc");

@@ -41,7 +41,9 @@ std::optional<base::Result<base::Caller>> ApiKeyAuthenticator::TryAuthenticate(
   const base::Time now = clock_.Now();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(hash);
-  if (it != cache_.end() && it->second.expires > now) return base::Result<base::Caller>(it->second.caller);
+  if (it != cache_.end() && it->second.expires > now && it->second.key_changes == keys_.changes()) {
+    return base::Result<base::Caller>(it->second.caller);
+  }
   return std::nullopt;
 }
 
@@ -55,10 +57,13 @@ base::Task<base::Result<base::Caller>> ApiKeyAuthenticator::Authenticate(
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end()) {
-      if (it->second.expires > now) co_return it->second.caller;
+      if (it->second.expires > now && it->second.key_changes == keys_.changes()) {
+        co_return it->second.caller;
+      }
       cache_.erase(it);
     }
   }
+  const uint64_t changes = keys_.changes();  // before verifying: a change during it counts
   core::KeyService* keys = &keys_;
   // The lambda is named on purpose: GCC 12 destroys a lambda temporary written inside a
   // co_await expression twice (a double free when it captures a std::string).
@@ -67,7 +72,8 @@ base::Task<base::Result<base::Caller>> ApiKeyAuthenticator::Authenticate(
   if (verified.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cache_.size() > 10'000) cache_.clear();
-    cache_[hash] = Entry{*verified, clock_.Now() + std::chrono::duration_cast<base::Micros>(ttl_)};
+    cache_[hash] =
+        Entry{*verified, clock_.Now() + std::chrono::duration_cast<base::Micros>(ttl_), changes};
   }
   co_return verified;
 }

@@ -3,8 +3,10 @@
 //
 // ApiKeyAuthenticator verifies "Authorization: Bearer <api key>" with core::KeyService. Verify
 // may touch the store (blocking), so a cache miss runs it on a blocking thread pool; a hit is
-// answered on the calling I/O thread from a short cache (keyed by the key's SHA-256), so a
-// revoked key stops working within KeyService's cache period plus kAuthCacheTtl.
+// answered on the calling I/O thread from a short cache (keyed by the key's SHA-256). A key
+// revoked or given another role in this process stops working as it was at once (the cache
+// follows KeyService::changes()); in other processes within KeyService's cache period plus
+// kAuthCacheTtl.
 // NoAuthAuthenticator (--auth none, --conformance-fixtures; loopback only) answers every request
 // as the default organization's admin.
 // Implementations are thread-safe.
@@ -12,6 +14,7 @@
 #define HERALD_TRANSPORT_AUTH_AUTHENTICATOR_H_
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -68,6 +71,7 @@ class ApiKeyAuthenticator final : public Authenticator {
   struct Entry {
     base::Caller caller;
     base::Time expires;
+    uint64_t key_changes = 0;  // KeyService::changes() when verified
   };
 
   core::KeyService& keys_;

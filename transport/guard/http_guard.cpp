@@ -16,7 +16,7 @@ constexpr std::string_view kExposedHeaders =
 constexpr std::string_view kAllowedHeaders =
     "Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Accept, "
     "Tus-Resumable, Upload-Length, Upload-Offset, Upload-Metadata";
-constexpr std::string_view kAllowedMethods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
+constexpr std::string_view kAllowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
 http::Response ErrorFor(ErrorFlavor flavor, int status, std::string_view code,
                         std::string message) {

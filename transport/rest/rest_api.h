@@ -19,12 +19,20 @@
 //   GET    /api/v1/analytics/report    analytics_report (query; chart.data carries the PNG as
 //                                      base64, or the SVG with chart_format=svg)
 //   GET    /api/v1/accounts/{id}/best-time  best_time_to_post (query: timezone)
+//   POST   /api/v1/posts/{id}/approve  approve_post; .../reject reject_post (approver)
+//   PUT    /api/v1/accounts/{id}/pacing  set_account_pacing (body {"pacing": ...}, admin)
+//   PATCH  /api/v1/organization        update_organization_settings (admin)
+//   GET|POST /api/v1/keys, PATCH|DELETE /api/v1/keys/{id}: list / create (201) / set role /
+//                                      revoke API keys (admin)
+//   GET    /api/v1/audit               list_audit_events (query, admin)
+//   GET|POST /api/v1/webhooks, DELETE /api/v1/webhooks/{id}, GET /api/v1/webhooks/{id}/
+//                                      deliveries: the webhook tools (admin)
 //   GET    /api/v1/openapi.json        OpenAPI 3.1, generated from the tools' schemas and this
 //                                      table
-// {id} becomes the tool's post_id / account_id argument (whichever its input schema has, else
-// "id"). Query parameters are converted to the types the input schema declares (integer,
-// number, boolean, array as comma-separated or repeated).
-// Success: the tool's structured output as JSON (200, or 201 where marked). Errors:
+// {id} becomes the tool's post_id / account_id / key_id / webhook_id argument (whichever its input
+// schema has, else "id"). Query parameters are converted to the types the input schema declares
+// (integer, number, boolean, array as comma-separated or repeated). Success: the tool's structured
+// output as JSON (200, or 201 where marked). Errors:
 // {"error":{"code":"<error code name>","message":...}} with 400/401/403/404/409/429/503 (see
 // HttpStatusFor); a route whose tool is not registered answers 404 "not available".
 // Thread-safe; must outlive the HTTP server.

@@ -55,7 +55,11 @@ http::Response OAuthError(const base::Error& e) {
   std::string_view name = core::OAuthErrorName(e);
   int status = name == "invalid_client" ? 401 : (name == "server_error" ? 500 : 400);
   if (name == "temporarily_unavailable") status = 503;
-  return OAuthError(status, name, name == "server_error" ? "internal error" : e.message());
+  http::Response r =
+      OAuthError(status, name, name == "server_error" ? "internal error" : e.message());
+  // RFC 6749 section 5.2: a 401 invalid_client names the scheme the client should use.
+  if (status == 401) r.headers.Set("WWW-Authenticate", "Basic realm=\"herald\"");
+  return r;
 }
 
 http::Response Page(int status, std::string html) {
@@ -154,6 +158,21 @@ base::Task<http::Response> McpOAuthRoutes::Metadata(http::Request req) const {
 }
 
 base::Task<http::Response> McpOAuthRoutes::Register(http::Request req) const {
+  {
+    constexpr int kRegistrationsPerMinute = 60;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(register_mu_);
+    if (now - register_window_ >= std::chrono::minutes(1)) {
+      register_window_ = now;
+      registrations_in_window_ = 0;
+    }
+    if (++registrations_in_window_ > kRegistrationsPerMinute) {
+      http::Response busy = OAuthError(429, "temporarily_unavailable",
+                                       "too many client registrations; try again in a minute");
+      busy.headers.Set("Retry-After", "60");
+      co_return busy;
+    }
+  }
   auto parsed = base::ParseJson(req.body);
   if (!parsed.ok() || !parsed->is_object()) {
     co_return OAuthError(400, "invalid_client_metadata", "the body must be a JSON object");

@@ -19,6 +19,8 @@
 #ifndef HERALD_TRANSPORT_ROUTES_MCP_OAUTH_ROUTES_H_
 #define HERALD_TRANSPORT_ROUTES_MCP_OAUTH_ROUTES_H_
 
+#include <chrono>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -62,6 +64,11 @@ class McpOAuthRoutes {
   const HttpGuard& guard_;
   base::asio::thread_pool& pool_;
   const bool secure_cookies_;
+  // Registration needs no sign-in: at most kRegistrationsPerMinute in any clock minute, so a
+  // flood of registrations cannot fill the store (unused clients are pruned after a day).
+  mutable std::mutex register_mu_;
+  mutable std::chrono::steady_clock::time_point register_window_{};
+  mutable int registrations_in_window_ = 0;
 };
 
 }  // namespace herald::transport
