@@ -224,6 +224,11 @@ TEST_F(McpOAuthHttpTest, WholeFlowWithAnApiKeyOnTheConsentPage) {
   ASSERT_THAT(access, StartsWith("hat_"));
   EXPECT_EQ(McpStatus(access), 200);
   EXPECT_EQ(McpStatus(key_), 200);  // API keys keep working
+  // The token is for /mcp only (RFC 8707): the REST API refuses it, and takes the key.
+  Reply rest = Call("GET", "/api/v1/platforms", {{"Authorization", "Bearer " + access}});
+  EXPECT_EQ(rest.status, 401) << rest.body;
+  EXPECT_THAT(rest.body, HasSubstr("MCP endpoint"));
+  EXPECT_NE(Call("GET", "/api/v1/platforms", {{"Authorization", "Bearer " + key_}}).status, 401);
 
   // The code again: invalid_grant, and what it gave is revoked.
   Json again = Exchange(client, q["code"], 400);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "core/mcp_oauth_server.h"
 #include "transport/auth/resource_metadata.h"
 
 namespace herald::transport {
@@ -84,9 +85,33 @@ http::Response HttpGuard::Unauthorized(const http::Request& req, const base::Err
   return r;
 }
 
+namespace {
+
+// True for "Bearer hat_...": one of herald's own OAuth access tokens.
+bool IsOAuthAccessToken(std::string_view authorization) {
+  const size_t space = authorization.find(' ');
+  if (space == std::string_view::npos) return false;
+  std::string_view token = authorization.substr(space + 1);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token.starts_with(core::kOAuthAccessPrefix);
+}
+
+}  // namespace
+
 http::Handler HttpGuard::Protect(AuthedHandler inner, ErrorFlavor flavor) const {
   return [this, inner = std::move(inner), flavor](http::Request req) -> base::Task<http::Response> {
     if (auto denied = CheckOrigin(req, flavor)) co_return std::move(*denied);
+    // herald's OAuth access tokens are bound to its MCP endpoint (RFC 8707): the REST API,
+    // media and metrics take API keys only.
+    if (flavor == ErrorFlavor::kRest && IsOAuthAccessToken(req.Header("authorization"))) {
+      http::Response resp = Unauthorized(
+          req,
+          base::Unauthenticated("this OAuth access token is for herald's MCP endpoint (/mcp) "
+                                "only; the REST API takes an API key"),
+          flavor);
+      AddCors(req, resp);
+      co_return resp;
+    }
     // Most requests are answered without a suspension (cached key, auth off).
     std::optional<base::Result<base::Caller>> caller =
         auth_.TryAuthenticate(req.Header("authorization"));
