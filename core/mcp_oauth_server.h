@@ -21,7 +21,9 @@
 #ifndef HERALD_CORE_MCP_OAUTH_SERVER_H_
 #define HERALD_CORE_MCP_OAUTH_SERVER_H_
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -182,6 +184,10 @@ class McpOAuthServer {
   // Removes codes and tokens expired for a day; returns how many went.
   base::Result<int> Prune();
 
+  // Rises whenever this server revokes tokens: callers caching verified tokens (the HTTP
+  // authenticator) drop their cache when it moved, so a revocation here takes effect at once.
+  uint64_t changes() const { return changes_.load(std::memory_order_acquire); }
+
  private:
   base::Task<base::Result<McpOAuthClient>> FetchMetadataDocument(std::string url);
   base::Result<void> AuthenticateClient(std::string_view client_id, std::string_view client_secret);
@@ -189,12 +195,19 @@ class McpOAuthServer {
   base::Result<IssuedTokens> RefreshTokens(const TokenRequest& request);
   // Inserts a fresh access and refresh token of `family` in `tx`.
   base::Result<IssuedTokens> IssueInto(store::Tx& tx, const store::OAuthToken& like);
+  // Revokes `family_id` in `tx` and audits it as `action` (oauth.revoke, oauth.reuse_detected,
+  // oauth.key_revoked) by `key_id` about client `client_id`, when anything was revoked.
+  base::Result<void> RevokeFamily(store::Tx& tx, const std::string& family_id,
+                                  const std::string& org_id, const std::string& key_id,
+                                  const std::string& client_id, std::string_view action,
+                                  base::Time now);
 
   store::Store& store_;
   platforms::HttpClient* http_;
   base::asio::thread_pool& pool_;
   const base::Clock& clock_;
   const McpOAuthOptions options_;
+  std::atomic<uint64_t> changes_{0};
 };
 
 }  // namespace herald::core

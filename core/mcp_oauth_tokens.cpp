@@ -121,8 +121,10 @@ base::Result<IssuedTokens> McpOAuthServer::ExchangeCode(const TokenRequest& requ
     HERALD_ASSIGN_OR_RETURN(bool reused, FirstUse(tx.MarkOAuthCodeUsed(hash, now)));
     if (code->used_at || reused) {
       // RFC 6749 §4.1.2: a code used twice revokes what it granted.
-      HERALD_ASSIGN_OR_RETURN(int revoked, tx.RevokeOAuthTokenFamily(code->family_id, now));
-      (void)revoked;
+      if (auto r = RevokeFamily(tx, code->family_id, code->org_id, code->key_id, code->client_id,
+                                "oauth.reuse_detected", now);
+          !r.ok())
+        return r;
       refused = InvalidGrant("the authorization code was already used");
       return base::Ok();
     }
@@ -186,8 +188,10 @@ base::Result<IssuedTokens> McpOAuthServer::RefreshTokens(const TokenRequest& req
     HERALD_ASSIGN_OR_RETURN(bool reused, FirstUse(tx.MarkOAuthTokenUsed(hash, now)));
     if (token->used_at || reused) {
       // A rotated refresh token presented again: someone holds a copy. End the whole family.
-      HERALD_ASSIGN_OR_RETURN(int revoked, tx.RevokeOAuthTokenFamily(token->family_id, now));
-      (void)revoked;
+      if (auto r = RevokeFamily(tx, token->family_id, token->org_id, token->key_id,
+                                token->client_id, "oauth.reuse_detected", now);
+          !r.ok())
+        return r;
       refused = InvalidGrant(
           "the refresh token was already used; every token of this "
           "authorization is now revoked");
@@ -203,8 +207,10 @@ base::Result<IssuedTokens> McpOAuthServer::RefreshTokens(const TokenRequest& req
     }
     base::Result<store::ApiKey> key = tx.GetApiKey(token->key_id);
     if (!key.ok() || key->revoked_at) {
-      HERALD_ASSIGN_OR_RETURN(int revoked, tx.RevokeOAuthTokenFamily(token->family_id, now));
-      (void)revoked;
+      if (auto r = RevokeFamily(tx, token->family_id, token->org_id, token->key_id,
+                                token->client_id, "oauth.key_revoked", now);
+          !r.ok())
+        return r;
       refused = InvalidGrant("the API key that authorized this client was revoked");
       return base::Ok();
     }
@@ -221,7 +227,7 @@ base::Result<void> McpOAuthServer::Revoke(std::string_view token, std::string_vi
   if (token.empty() || token.size() > kMaxTokenLength) return base::Ok();
   const std::string hash = base::Sha256Hex(token);
   const base::Time now = clock_.Now();
-  return store_.Write([&](store::Tx& tx) -> base::Result<void> {
+  base::Result<void> revoked = store_.Write([&](store::Tx& tx) -> base::Result<void> {
     base::Result<store::OAuthToken> row = tx.GetOAuthToken(hash);
     if (!row.ok()) {
       if (row.error().code() == base::ErrorCode::kNotFound) return base::Ok();
@@ -229,16 +235,30 @@ base::Result<void> McpOAuthServer::Revoke(std::string_view token, std::string_vi
     }
     // RFC 7009 §2.1: a token of another client is not revoked (and that is not said).
     if (row->client_id != client_id) return base::Ok();
-    HERALD_ASSIGN_OR_RETURN(int revoked, tx.RevokeOAuthTokenFamily(row->family_id, now));
-    if (revoked == 0) return base::Ok();
-    store::AuditEntry audit;
-    audit.org_id = row->org_id;
-    audit.actor = row->key_id;
-    audit.action = "oauth.revoke";
-    audit.subject = row->client_id;
-    audit.at = now;
-    return tx.AppendAudit(audit);
+    return RevokeFamily(tx, row->family_id, row->org_id, row->key_id, row->client_id,
+                        "oauth.revoke", now);
   });
+  changes_.fetch_add(1, std::memory_order_acq_rel);  // after the commit too: see changes()
+  return revoked;
+}
+
+base::Result<void> McpOAuthServer::RevokeFamily(store::Tx& tx, const std::string& family_id,
+                                                const std::string& org_id,
+                                                const std::string& key_id,
+                                                const std::string& client_id,
+                                                std::string_view action, base::Time now) {
+  HERALD_ASSIGN_OR_RETURN(int revoked, tx.RevokeOAuthTokenFamily(family_id, now));
+  // Counted even if the transaction is rolled back later: a spurious cache drop is harmless.
+  changes_.fetch_add(1, std::memory_order_acq_rel);
+  if (revoked == 0) return base::Ok();
+  store::AuditEntry audit;
+  audit.org_id = org_id;
+  audit.actor = key_id;
+  audit.action = std::string(action);
+  audit.subject = client_id;
+  audit.detail = base::Json{{"tokens_revoked", revoked}};
+  audit.at = now;
+  return tx.AppendAudit(audit);
 }
 
 }  // namespace herald::core

@@ -171,9 +171,21 @@ TEST_F(McpOAuthServerTest, RefreshRotatesAndReuseRevokesTheFamily) {
   EXPECT_NE(rotated->refresh_token, tokens->refresh_token);
   ASSERT_TRUE(Verify(rotated->access_token).ok());
   // The old refresh token again: someone kept a copy. Everything of this grant ends.
+  const uint64_t changes = oauth_.changes();
   auto reused = Refresh(tokens->refresh_token);
   ASSERT_FALSE(reused.ok());
   EXPECT_EQ(OAuthErrorName(reused.error()), "invalid_grant");
+  EXPECT_GT(oauth_.changes(), changes) << "authenticator caches drop the revoked tokens";
+  std::vector<store::AuditEntry> audit;
+  ASSERT_TRUE(env_.store
+                  ->Read([&](store::Tx& tx) -> base::Result<void> {
+                    HERALD_ASSIGN_OR_RETURN(audit, tx.ListAudit(env_.org.id, 10));
+                    return base::Ok();
+                  })
+                  .ok());
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.front().action, "oauth.reuse_detected");
+  EXPECT_EQ(audit.front().subject, client_id_);
   EXPECT_EQ(Verify(rotated->access_token).error().code(), ErrorCode::kUnauthenticated);
   EXPECT_FALSE(Refresh(rotated->refresh_token).ok());
 }

@@ -36,7 +36,8 @@ std::optional<base::Result<base::Caller>> OAuthAuthenticator::TryAuthenticate(
   const base::Time now = clock_.Now();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(hash);
-  if (it != cache_.end() && it->second.expires > now) {
+  if (it != cache_.end() && it->second.expires > now &&
+      it->second.oauth_changes == oauth_.changes()) {
     return base::Result<base::Caller>(it->second.caller);
   }
   return std::nullopt;
@@ -50,10 +51,13 @@ base::Task<base::Result<base::Caller>> OAuthAuthenticator::Authenticate(std::str
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end()) {
-      if (it->second.expires > clock_.Now()) co_return it->second.caller;
+      if (it->second.expires > clock_.Now() && it->second.oauth_changes == oauth_.changes()) {
+        co_return it->second.caller;
+      }
       cache_.erase(it);
     }
   }
+  const uint64_t changes = oauth_.changes();  // before verifying: a revocation during it counts
   core::McpOAuthServer* oauth = &oauth_;
   const ResourceCheck* check = &accepts_resource_;
   // Named, not written inside the co_await expression (GCC 12 bug, see authenticator.cpp).
@@ -62,7 +66,8 @@ base::Task<base::Result<base::Caller>> OAuthAuthenticator::Authenticate(std::str
   if (verified.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cache_.size() > 10'000) cache_.clear();
-    cache_[hash] = Entry{*verified, clock_.Now() + std::chrono::duration_cast<base::Micros>(ttl_)};
+    cache_[hash] =
+        Entry{*verified, clock_.Now() + std::chrono::duration_cast<base::Micros>(ttl_), changes};
   }
   co_return verified;
 }

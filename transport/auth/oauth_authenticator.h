@@ -2,12 +2,14 @@
 // token with the access-token prefix (core::kOAuthAccessPrefix, "hat_") is verified by
 // core::McpOAuthServer (its resource must pass `accepts_resource`, RFC 8707: tokens for
 // anything but herald's MCP URL are refused); every other one goes to `api_keys`. Verified
-// tokens are cached like API keys (keyed by SHA-256, kAuthCacheTtl), so a revoked token stops
-// working within that period. Thread-safe.
+// tokens are cached like API keys (keyed by SHA-256, kAuthCacheTtl); a token revoked through
+// this process's McpOAuthServer stops working at once (the cache follows its changes()), one
+// revoked elsewhere within that period. Thread-safe.
 #ifndef HERALD_TRANSPORT_AUTH_OAUTH_AUTHENTICATOR_H_
 #define HERALD_TRANSPORT_AUTH_OAUTH_AUTHENTICATOR_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -45,6 +47,7 @@ class OAuthAuthenticator final : public Authenticator {
   struct Entry {
     base::Caller caller;
     base::Time expires;
+    uint64_t oauth_changes = 0;  // McpOAuthServer::changes() when verified
   };
 
   Authenticator& api_keys_;
