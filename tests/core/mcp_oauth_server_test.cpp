@@ -34,6 +34,14 @@ class McpOAuthServerTest : public ::testing::Test {
   McpOAuthServerTest()
       : keys_(*env_.store, env_.clock), oauth_(*env_.store, nullptr, *env_.pool, env_.clock) {}
 
+  // The organization's audit entries, newest first.
+  std::vector<store::AuditEntry> Audit() {
+    auto entries = store::ReadValue<std::vector<store::AuditEntry>>(
+        *env_.store, [&](store::Tx& tx) { return tx.ListAudit(env_.org.id, 10); });
+    EXPECT_TRUE(entries.ok());
+    return entries.ok() ? *entries : std::vector<store::AuditEntry>();
+  }
+
   void SetUp() override {
     auto key = keys_.Create(env_.org.id, "consent", base::Role::kEditor);
     ASSERT_TRUE(key.ok());
@@ -116,13 +124,7 @@ TEST_F(McpOAuthServerTest, CodeExchangeGivesTokensThatStandForTheKey) {
   ASSERT_TRUE(caller.ok()) << caller.error().ToString();
   EXPECT_EQ(caller->org_id, env_.org.id);
   EXPECT_EQ(caller->key_id, editor_.key_id);  // the audit log names the consenting key
-  std::vector<store::AuditEntry> audit;
-  ASSERT_TRUE(env_.store
-                  ->Read([&](store::Tx& tx) -> base::Result<void> {
-                    HERALD_ASSIGN_OR_RETURN(audit, tx.ListAudit(env_.org.id, 10));
-                    return base::Ok();
-                  })
-                  .ok());
+  std::vector<store::AuditEntry> audit = Audit();
   ASSERT_FALSE(audit.empty());
   EXPECT_EQ(audit.front().action, "oauth.authorize");
   EXPECT_EQ(audit.front().actor, editor_.key_id);
@@ -176,13 +178,7 @@ TEST_F(McpOAuthServerTest, RefreshRotatesAndReuseRevokesTheFamily) {
   ASSERT_FALSE(reused.ok());
   EXPECT_EQ(OAuthErrorName(reused.error()), "invalid_grant");
   EXPECT_GT(oauth_.changes(), changes) << "authenticator caches drop the revoked tokens";
-  std::vector<store::AuditEntry> audit;
-  ASSERT_TRUE(env_.store
-                  ->Read([&](store::Tx& tx) -> base::Result<void> {
-                    HERALD_ASSIGN_OR_RETURN(audit, tx.ListAudit(env_.org.id, 10));
-                    return base::Ok();
-                  })
-                  .ok());
+  std::vector<store::AuditEntry> audit = Audit();
   ASSERT_FALSE(audit.empty());
   EXPECT_EQ(audit.front().action, "oauth.reuse_detected");
   EXPECT_EQ(audit.front().subject, client_id_);
